@@ -1,0 +1,3 @@
+from kameng_tui.cli.main import main
+
+raise SystemExit(main())

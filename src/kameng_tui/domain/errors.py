@@ -1,0 +1,150 @@
+"""Errors that reach people: a stable English code plus a message (zh default, en).
+
+Supplier adapters map their upstream's errors onto the shared set below; services
+decide what each means for an order (see `SupplierError.final` and
+`SupplierError.nothing_created`).
+"""
+
+from __future__ import annotations
+
+
+class KamengError(Exception):
+    """Base for every error a user may see. Never carries a secret."""
+
+    code = "error"
+    exit_code = 2
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        message_en: str | None = None,
+        field: str | None = None,
+        line: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.message_en = message_en or message
+        self.field = field
+        self.line = line
+
+    def text(self, lang: str = "zh") -> str:
+        return self.message_en if lang == "en" else self.message
+
+
+class BadInput(KamengError):
+    """Bad user input: nothing recorded, exit 2."""
+
+    code = "bad_input"
+
+
+class ConfigError(KamengError):
+    code = "config_error"
+
+
+class NotFound(KamengError):
+    code = "not_found"
+
+
+class LedgerBusy(KamengError):
+    code = "ledger_busy"
+    exit_code = 5
+
+
+class LedgerTampered(KamengError):
+    code = "ledger_tampered"
+    exit_code = 4
+
+
+class SecretsUnavailable(KamengError):
+    code = "secrets_unavailable"
+
+
+# --- the shared supplier error set (DESIGN.md "Suppliers are plugins") ----------
+
+
+class SupplierError(KamengError):
+    """An upstream said no, or could not be understood.
+
+    final:           the supplier refused the order definitively; nothing charged.
+    nothing_created: rejected before the order was read (auth, skew, rate limit);
+                     the same number may be sent again later.
+    Neither:         the outcome is unknown -> reconcile by query.
+    """
+
+    code = "supplier_error"
+    exit_code = 1
+    final = False
+    nothing_created = False
+
+    def __init__(self, message: str, *, raw: str | None = None, **kw: object) -> None:
+        super().__init__(message, **kw)  # type: ignore[arg-type]
+        self.raw = raw
+
+
+class InsufficientBalance(SupplierError):
+    code = "insufficient_balance"
+    final = True
+
+
+class OutOfStock(SupplierError):
+    code = "out_of_stock"
+    final = True
+
+
+class OffShelf(SupplierError):
+    code = "off_shelf"
+    final = True
+
+
+class BadAccount(SupplierError):
+    code = "bad_account"
+    final = True
+
+
+class PriceChanged(SupplierError):
+    code = "price_changed"
+    final = True
+
+
+class DuplicateOrderNo(SupplierError):
+    """The number already exists upstream: the first attempt arrived. Query it."""
+
+    code = "duplicate_order_no"
+
+
+class RateLimited(SupplierError):
+    code = "rate_limited"
+    nothing_created = True
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kw: object) -> None:
+        super().__init__(message, **kw)  # type: ignore[arg-type]
+        self.retry_after = retry_after
+
+
+class AuthFailed(SupplierError):
+    code = "auth_failed"
+    nothing_created = True
+
+
+class ClockSkew(SupplierError):
+    code = "clock_skew"
+    nothing_created = True
+
+    def __init__(self, message: str, *, skew_s: float | None = None, **kw: object) -> None:
+        super().__init__(message, **kw)  # type: ignore[arg-type]
+        self.skew_s = skew_s
+
+
+class OutcomeUnknown(SupplierError):
+    """Timeout after send, connection lost, malformed or badly signed reply."""
+
+    code = "outcome_unknown"
+    exit_code = 3
+
+
+class SupplierUnavailable(SupplierError):
+    """The request provably never left (connect refused, DNS): safe to retry later."""
+
+    code = "supplier_unavailable"
+    nothing_created = True

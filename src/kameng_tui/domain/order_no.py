@@ -1,0 +1,35 @@
+"""Client order numbers: `KM` + yymmddHHMMSS (business zone) + install id + random.
+
+24 characters of [0-9A-Z]; never from a counter, so two processes (or two machines
+restored from one backup) cannot mint the same number. Random part: 6 Crockford
+base32 characters (30 bits) per second per install.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+ORDER_NO_RE = re.compile(r"^KM\d{12}[0-9A-Z]{4}[0-9A-Z]{6}$")
+
+
+def random_base32(n: int) -> str:
+    return "".join(secrets.choice(CROCKFORD) for _ in range(n))
+
+
+def new_install_id() -> str:
+    return random_base32(4)
+
+
+def new_order_no(now: datetime, install_id: str, zone: str = "Asia/Shanghai") -> str:
+    if not re.fullmatch(r"[0-9A-Z]{4}", install_id):
+        raise ValueError("install id must be 4 characters [0-9A-Z]")
+    stamp = now.astimezone(ZoneInfo(zone)).strftime("%y%m%d%H%M%S")
+    return f"KM{stamp}{install_id}{random_base32(6)}"
+
+
+def is_order_no(text: str) -> bool:
+    return bool(ORDER_NO_RE.match(text))

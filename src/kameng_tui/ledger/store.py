@@ -1,0 +1,139 @@
+"""The store interface services use. SQLite implements it today (ledger/sqlite.py);
+a shared PostgreSQL ledger could implement it tomorrow.
+
+Every state change is a compare-and-set on the expected state with its event
+appended in the same transaction: zero rows changed -> no event, no error (False).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Mapping, Protocol, Sequence
+
+from kameng_tui.domain.history import Event, GroupTotals, HistoryFilter, Page, Totals
+from kameng_tui.domain.models import Delivery, Order
+from kameng_tui.domain.states import OrderState
+
+
+@dataclass(frozen=True)
+class NewOrder:
+    """An intent: recorded `pending` before anything is sent."""
+
+    order_no: str
+    sku: str
+    supplier: str
+    product_id: str
+    product_name: str
+    category: str
+    delivery: Delivery
+    quantity: int
+    account: Mapping[str, str]         # plain fields (sealed ones appear masked)
+    unit_cost: Decimal
+    unit_price: Decimal
+    request_json: str                  # canonical PlaceRequest, re-sent byte for byte
+    ref: str | None = None
+    customer: str | None = None
+    note: str | None = None
+    line_id: int | None = None
+    attempt_of: str | None = None
+    sealed: Mapping[str, bytes] = field(default_factory=dict)  # encrypted fields (address)
+
+
+@dataclass(frozen=True)
+class NewBatch:
+    identity: str                      # sha256 of the normalized lines
+    source: str                        # file name or "-"
+    line_count: int
+
+
+@dataclass(frozen=True)
+class Batch:
+    batch_id: int
+    identity: str
+    source: str
+    line_count: int
+    created_at: datetime
+    counts: Mapping[str, int]          # state -> number of orders
+
+
+@dataclass(frozen=True)
+class SealedCard:
+    """A delivered card as stored: number plain-or-sealed, password sealed (AES-GCM)."""
+
+    index: int
+    number_blob: bytes
+    password_blob: bytes
+    expires: str | None = None
+
+
+@dataclass(frozen=True)
+class Transition:
+    """Fields a state change may set. None = leave as is."""
+
+    charged: Decimal | None = None
+    refunded: Decimal | None = None
+    supplier_order_no: str | None = None
+    reason: str | None = None
+    delivered_qty: int | None = None
+    cards: tuple[SealedCard, ...] = ()
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    ok: bool
+    events: int
+    problems: tuple[str, ...]          # each names a seq, an order or the anchor
+    first_bad_seq: int | None = None
+    anchor: Mapping[str, object] = field(default_factory=dict)
+    quick_check: str = "ok"
+
+
+class LedgerStore(Protocol):
+    ledger_id: str
+
+    # --- writes (BEGIN IMMEDIATE, busy timeout; LedgerBusy past it) --------------
+    def create_intents(self, intents: Sequence[NewOrder], batch: NewBatch | None = None, *, at: datetime) -> int | None:
+        """All intents (and the batch row) in one transaction; returns the batch id."""
+        ...
+
+    def transition(self, order_no: str, expected: OrderState, new: OrderState, change: Transition = Transition(), *, at: datetime) -> bool:
+        """Compare-and-set. IllegalTransition if expected -> new is not allowed."""
+        ...
+
+    def record(self, order_no: str | None, kind: str, body: Mapping[str, object], *, at: datetime) -> None:
+        """A non-state event: query result, resend, anomaly, balance snapshot."""
+        ...
+
+    def customer_refund(self, order_no: str, amount: Decimal, reason: str, *, at: datetime) -> Order: ...
+
+    # --- reads (no lock) ----------------------------------------------------------
+    def get(self, order_no: str) -> Order | None: ...
+    def by_ref(self, ref: str) -> list[Order]: ...
+    def last_for(self, sku: str, account: str, since: datetime) -> Order | None: ...
+    def in_state(self, states: Sequence[OrderState], supplier: str | None = None) -> list[Order]: ...
+    def unsettled_cost(self, supplier: str) -> Decimal: ...
+    def history(self, flt: HistoryFilter, limit: int = 50, cursor: str | None = None, with_total: bool = False) -> Page: ...
+    def totals(self, flt: HistoryFilter) -> Totals: ...
+    def grouped(self, flt: HistoryFilter, by: str, zone: str) -> list[GroupTotals]: ...
+    def events(self, order_no: str) -> list[Event]: ...
+    def cards(self, order_no: str) -> list[SealedCard]: ...
+    def sealed_fields(self, order_no: str) -> dict[str, bytes]: ...
+    def last_event(self, order_no: str, kind: str) -> Event | None: ...
+
+    # --- batches --------------------------------------------------------------------
+    def batch_by_identity(self, identity: str) -> Batch | None: ...
+    def get_batch(self, batch_id: int) -> Batch | None: ...
+    def list_batches(self, limit: int = 50) -> list[Batch]: ...
+    def batch_orders(self, batch_id: int) -> list[Order]: ...
+
+    # --- balances, meta, maintenance -------------------------------------------------
+    def record_balance(self, supplier: str, amount: Decimal, *, at: datetime) -> None: ...
+    def last_balance(self, supplier: str) -> tuple[Decimal, datetime] | None: ...
+    def meta(self, key: str) -> str | None: ...
+    def set_meta(self, key: str, value: str) -> None: ...
+    def verify(self) -> VerifyReport: ...
+    def backup(self, dest: Path | None = None) -> Path: ...
+    def close(self) -> None: ...

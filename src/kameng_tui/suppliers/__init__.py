@@ -1,0 +1,1 @@
+"""Supplier plugins. Adapters never touch the ledger (checked by import-linter)."""

@@ -1,0 +1,148 @@
+"""The Supplier protocol every upstream adapter implements (async).
+
+An adapter maps its upstream onto these values and onto the shared error set in
+`kameng_tui.domain.errors`. The one rule that matters most: `place_order` must tell
+"nothing was sent" (raise an error with `nothing_created`, or a `final` refusal)
+from "may have been sent" (raise `OutcomeUnknown`). It never retries internally
+once bytes may have left.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+from typing import Any, Mapping, Protocol, runtime_checkable
+
+from kameng_tui.domain.models import Card, Product
+
+
+@dataclass(frozen=True)
+class ConfigField:
+    key: str
+    label: str
+    secret: bool = False
+    required: bool = True
+    default: str | None = None
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    idempotent_create: bool = False     # same number again -> the first result, no second charge
+    query_by_client_no: bool = True
+    async_fulfilment: bool = True       # orders may sit in `processing`
+    max_quantity: int = 1
+    order_no_max_len: int = 32
+    not_found_grace_s: int = 600        # after this, a not-found order becomes a claim
+    max_concurrency: int = 8
+    catalog_page_size: int = 500
+
+
+@dataclass(frozen=True)
+class SupplierInfo:
+    name: str
+    kind: str                            # demo | http | fulu | ...
+    title: str                           # shown to people
+    capabilities: Capabilities
+    config_fields: tuple[ConfigField, ...] = ()
+
+
+@dataclass(frozen=True)
+class CatalogPage:
+    items: tuple[Product, ...]
+    next_cursor: str | None              # None = last page
+    total: int | None = None
+
+
+@dataclass(frozen=True)
+class Quote:
+    product: Product                     # fresh: cost, stock and sale status now
+    unit_cost: Decimal
+    quantity: int
+
+    @property
+    def total_cost(self) -> Decimal:
+        return self.unit_cost * self.quantity
+
+
+@dataclass(frozen=True)
+class PlaceRequest:
+    """What is sent to create an order. Serialized canonically and stored with the
+    intent, so a permitted re-send is byte for byte the same request."""
+
+    client_order_no: str
+    product_id: str
+    quantity: int
+    account: Mapping[str, str]           # account fields by key (account, region, server ...)
+    max_unit_cost: Decimal | None = None  # loss guard, sent where the upstream supports one
+
+    def to_json(self) -> str:
+        doc = {
+            "client_order_no": self.client_order_no,
+            "product_id": self.product_id,
+            "quantity": self.quantity,
+            "account": dict(sorted(self.account.items())),
+            "max_unit_cost": None if self.max_unit_cost is None else f"{self.max_unit_cost:.4f}",
+        }
+        return json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> "PlaceRequest":
+        doc = json.loads(text)
+        muc = doc.get("max_unit_cost")
+        return cls(
+            client_order_no=doc["client_order_no"],
+            product_id=doc["product_id"],
+            quantity=int(doc["quantity"]),
+            account=dict(doc["account"]),
+            max_unit_cost=None if muc is None else Decimal(muc),
+        )
+
+
+class RemoteState(str, Enum):
+    NOT_FOUND = "not_found"
+    PROCESSING = "processing"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class OrderResult:
+    """The supplier's view of one order, from a create reply or a query."""
+
+    client_order_no: str
+    state: RemoteState
+    supplier_order_no: str | None = None
+    charged: Decimal | None = None       # what the supplier took (None = not stated)
+    refunded: Decimal = Decimal("0")
+    delivered_qty: int = 0
+    cards: tuple[Card, ...] = ()
+    reason: str | None = None            # verbatim failure reason
+    raw: Mapping[str, Any] = field(default_factory=dict)
+
+
+@runtime_checkable
+class Supplier(Protocol):
+    """An upstream wholesaler. Instances are built by the registry from config."""
+
+    name: str
+
+    def describe(self) -> SupplierInfo: ...
+
+    async def list_catalog(self, cursor: str | None = None) -> CatalogPage: ...
+
+    async def quote(self, product_id: str, quantity: int = 1) -> Quote: ...
+
+    async def balance(self) -> Decimal: ...
+
+    async def place_order(self, request: PlaceRequest) -> OrderResult:
+        """Create the order. Returns PROCESSING / SUCCEEDED / FAILED (final, with
+        reason), or raises a SupplierError (final / nothing_created / OutcomeUnknown)."""
+        ...
+
+    async def query_order(self, client_order_no: str) -> OrderResult:
+        """NOT_FOUND is a result, not an error."""
+        ...
+
+    async def aclose(self) -> None: ...

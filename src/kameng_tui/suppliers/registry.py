@@ -1,0 +1,34 @@
+"""Find supplier plugins through the `kameng_tui.suppliers` entry-point group.
+
+Built-ins (demo, http, fulu) register the same way, so the plugin path is always
+the path in use. Names are listed from metadata without importing the plugins.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+from typing import Any, Callable, Mapping
+
+from kameng_tui.domain.errors import ConfigError
+
+GROUP = "kameng_tui.suppliers"
+
+
+def available_kinds() -> list[str]:
+    return sorted({ep.name for ep in entry_points(group=GROUP)})
+
+
+def load_factory(kind: str) -> Callable[..., Any]:
+    for ep in entry_points(group=GROUP):
+        if ep.name == kind:
+            return ep.load()
+    raise ConfigError(
+        f"未知的供应商类型 {kind!r}；已安装：{', '.join(available_kinds()) or '无'}",
+        message_en=f"unknown supplier kind {kind!r}; installed: {', '.join(available_kinds()) or 'none'}",
+    )
+
+
+def build_supplier(name: str, kind: str, options: Mapping[str, Any], secret: str | None, env: Mapping[str, str]) -> Any:
+    """Build one configured supplier. Factories take (name, options, secret, env)."""
+    factory = load_factory(kind)
+    return factory.from_config(name=name, options=dict(options), secret=secret, env=dict(env))
