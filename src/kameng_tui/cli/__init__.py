@@ -1,0 +1,1 @@
+"""The shell face: argparse commands, Rich for people, `--json` for scripts."""

@@ -1,0 +1,122 @@
+"""`kameng-tui`: with no arguments the TUI; with a command, the shell face.
+
+Exit codes (DESIGN.md): 0 done; 1 an order failed definitively; 2 bad input or
+usage (nothing recorded); 3 not settled yet; 4 ledger tampering; 5 ledger busy.
+No traceback reaches a user: every KamengError becomes a message, anything else a
+one-line internal error with the log file's path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from typing import Callable, Sequence
+
+from kameng_tui.cli.output import Out
+from kameng_tui.domain.errors import KamengError
+
+log = logging.getLogger("kameng_tui")
+
+
+class UsageError(KamengError):
+    code = "usage"
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that raises (exit 2 with our envelope) instead of printing and exiting."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"用法错误：{message}", message_en=f"usage: {message}")
+
+
+def build_parser() -> Parser:
+    from kameng_tui.cli import admin, batch, orders
+
+    parser = Parser(prog="kameng-tui", description="卡盟 reseller terminal: catalog, orders, batches, ledger")
+    parser.add_argument("--lang", choices=["zh", "en"], help="message language (default from config)")
+    sub = parser.add_subparsers(dest="command", parser_class=Parser)
+    orders.register(sub)
+    batch.register(sub)
+    admin.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    json_mode = "--json" in argv
+    out = Out(json_mode=json_mode, lang=_lang_hint(argv))
+    try:
+        parser = build_parser()
+        if not argv:
+            return _run_tui(out)
+        args = parser.parse_args(argv)
+        if args.lang:
+            out.lang = args.lang
+        handler: Callable | None = getattr(args, "handler", None)
+        if handler is None:
+            parser.print_help()
+            return 2
+        return _with_context(handler, args, out)
+    except KamengError as exc:
+        out.error(exc)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        out.error(UsageError("已中断", message_en="interrupted"))
+        return 130
+    except Exception as exc:  # never a traceback: log it, say where
+        log.exception("internal error")
+        from kameng_tui.domain.errors import KamengError as KE
+
+        err = KE(f"内部错误：{type(exc).__name__}；详情见日志", message_en=f"internal error: {type(exc).__name__}; see the log")
+        err.code = "internal"
+        out.error(err)
+        return 70
+
+
+def _lang_hint(argv: list[str]) -> str:
+    if "--lang" in argv:
+        i = argv.index("--lang")
+        if i + 1 < len(argv) and argv[i + 1] in ("zh", "en"):
+            return argv[i + 1]
+    return "zh"
+
+
+def _with_context(handler: Callable, args: argparse.Namespace, out: Out) -> int:
+    from kameng_tui.logs import setup_logging
+    from kameng_tui.services.context import build_context
+
+    ctx = build_context()
+    try:
+        setup_logging(ctx.paths, ctx.config.logging.level)
+        if not getattr(args, "lang", None):
+            out.lang = ctx.config.general.language
+        result = handler(args, ctx, out)
+        if asyncio.iscoroutine(result):
+            result = asyncio.run(_close_after(result, ctx))
+        return int(result or 0)
+    finally:
+        ctx.close()
+
+
+async def _close_after(coro, ctx):
+    try:
+        return await coro
+    finally:
+        await ctx.aclose()
+
+
+def _run_tui(out: Out) -> int:
+    try:
+        from kameng_tui.tui.app import run_app  # type: ignore[import-not-found]
+    except ImportError:
+        out.console().print(
+            out.t("终端界面尚未完成；命令一览：kameng-tui --help", "The TUI is not built yet; commands: kameng-tui --help"))
+        build_parser().print_help()
+        return 0
+    return run_app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

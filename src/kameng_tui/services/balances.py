@@ -1,0 +1,65 @@
+"""Supplier balances: fetched on demand, kept as snapshots in the ledger, so the
+last known balance shows offline, and a low balance warns before a batch."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from kameng_tui.domain.errors import KamengError
+from kameng_tui.domain.money import money
+from kameng_tui.services.context import Context
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BalanceView:
+    supplier: str
+    amount: Decimal | None
+    at: datetime | None
+    live: bool                     # False = last snapshot (supplier unreachable)
+    unsettled: Decimal             # what pending/in-flight orders may still take
+    low: bool
+    error: str | None = None
+
+    @property
+    def available(self) -> Decimal | None:
+        return None if self.amount is None else self.amount - self.unsettled
+
+
+class BalanceService:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    async def fetch(self, supplier: str) -> Decimal | None:
+        """The live balance (recorded as a snapshot), or None if unreachable."""
+        try:
+            sup = self.ctx.suppliers.get(supplier)
+            async with asyncio.timeout(self.ctx.engine.call_deadline_s):
+                amount = money(await sup.balance())
+        except (KamengError, TimeoutError, asyncio.TimeoutError) as exc:
+            log.info("balance of %s unavailable: %s", supplier, exc)
+            return None
+        last = self.ctx.ledger.last_balance(supplier)
+        if last is None or last[0] != amount:
+            self.ctx.ledger.record_balance(supplier, amount, at=self.ctx.clock.now())
+        return amount
+
+    async def view(self, supplier: str) -> BalanceView:
+        amount = await self.fetch(supplier)
+        unsettled = self.ctx.ledger.unsettled_cost(supplier)
+        low_line = self.ctx.config.balance.low_warning
+        if amount is not None:
+            return BalanceView(supplier, amount, self.ctx.clock.now(), True, unsettled, amount - unsettled < low_line)
+        last = self.ctx.ledger.last_balance(supplier)
+        if last is None:
+            return BalanceView(supplier, None, None, False, unsettled, False, error="unreachable")
+        return BalanceView(supplier, last[0], last[1], False, unsettled, last[0] - unsettled < low_line,
+                           error="unreachable")
+
+    async def all(self) -> list[BalanceView]:
+        return list(await asyncio.gather(*(self.view(n) for n in self.ctx.suppliers.names)))

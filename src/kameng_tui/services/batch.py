@@ -1,0 +1,234 @@
+"""A batch: every line validated first, all intents in one transaction, then sent
+with bounded concurrency under the send lock.
+
+Batch identity = hash of the normalized lines: running the same file twice is
+refused unless `again`. Resume re-quotes unsent lines and reports changes before
+sending; cancel marks unsent lines `cancelled`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Callable, Sequence
+
+from kameng_tui.domain.batch_input import batch_identity, duplicate_keys, parse_batch
+from kameng_tui.domain.errors import BadInput, KamengError
+from kameng_tui.domain.models import Order
+from kameng_tui.domain.money import fmt, money
+from kameng_tui.domain.states import OrderState
+from kameng_tui.ledger.store import Batch, NewBatch
+from kameng_tui.services.checkout import OrderInput, Prepared
+from kameng_tui.services.context import Context
+from kameng_tui.services.crash import crash_point
+from kameng_tui.suppliers.base import PlaceRequest
+
+Progress = Callable[[int, int, Order], None]
+
+
+@dataclass(frozen=True)
+class LineProblem:
+    line: int
+    field: str | None
+    message: str
+    message_en: str
+    code: str = "bad_input"
+
+
+class BatchInvalid(BadInput):
+    """Some lines are bad: all of them are listed, nothing is recorded."""
+
+    code = "batch_invalid"
+
+    def __init__(self, problems: Sequence[LineProblem]) -> None:
+        self.problems = tuple(problems)
+        first = self.problems[0]
+        super().__init__(
+            f"{len(self.problems)} 行有误，未下任何单；第一处：第 {first.line} 行 {first.message}",
+            message_en=f"{len(self.problems)} bad line(s), nothing ordered; first: line {first.line}: {first.message_en}",
+            field=first.field, line=first.line,
+        )
+
+
+@dataclass(frozen=True)
+class BatchPlan:
+    identity: str
+    source: str
+    lines: tuple[Prepared, ...]
+    warnings: tuple[LineProblem, ...] = ()
+
+    @property
+    def total_cost(self) -> Decimal:
+        return money(sum((p.total_cost for p in self.lines), Decimal(0)))
+
+    @property
+    def total_price(self) -> Decimal:
+        return money(sum((p.total_price for p in self.lines), Decimal(0)))
+
+
+@dataclass(frozen=True)
+class PriceChange:
+    order_no: str
+    line_id: int | None
+    old_cost: Decimal
+    new_cost: Decimal | None          # None = no longer orderable
+    reason: str = ""
+
+
+@dataclass
+class BatchOutcome:
+    batch_id: int
+    orders: list[Order] = field(default_factory=list)
+    changes: list[PriceChange] = field(default_factory=list)
+
+    def count(self, state: OrderState) -> int:
+        return sum(1 for o in self.orders if o.state is state)
+
+
+class BatchService:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    # --- plan --------------------------------------------------------------------------
+    async def plan(self, text: str, *, source: str = "-", allow_duplicates: bool = False, again: bool = False) -> BatchPlan:
+        parsed = parse_batch(text)
+        problems = [LineProblem(e.line, e.field, e.message, e.message_en, e.code) for e in parsed.errors]
+        if not parsed.lines and not problems:
+            problems.append(LineProblem(0, None, "批量内容为空", "the batch is empty", "empty"))
+        if not allow_duplicates:
+            for a, b in duplicate_keys(parsed.lines):
+                problems.append(LineProblem(b, "account", f"与第 {a} 行重复（同一 SKU 和账号）；确需重复请加 --allow-duplicates",
+                                            f"duplicates line {a} (same SKU and account); use --allow-duplicates",
+                                            "duplicate_line"))
+        checkout = self.ctx.checkout
+        quotes: dict = {}
+        prepared: list[Prepared] = []
+        for line in parsed.lines:
+            inp = OrderInput(sku=line.sku, fields=dict(line.fields), quantity=line.quantity, ref=line.ref,
+                             customer=line.customer, note=line.note, price=line.price, line_no=line.line_no)
+            try:
+                p = await checkout.prepare(inp, check_balance=False, quotes=quotes)
+            except KamengError as exc:
+                problems.append(LineProblem(line.line_no, exc.field, exc.message, exc.message_en, exc.code))
+                continue
+            if line.ref and self.ctx.ledger.by_ref(line.ref):
+                problems.append(LineProblem(line.line_no, "ref", f"单号 {line.ref} 已用过", f"ref {line.ref} already used",
+                                            "ref_used"))
+                continue
+            prepared.append(p)
+        if problems:
+            raise BatchInvalid(sorted(problems, key=lambda p: p.line))
+        identity = batch_identity(parsed.lines)
+        if not again:
+            prior = self.ctx.ledger.batch_by_identity(identity)
+            if prior is not None:
+                err = BadInput(f"同样的批量已在批次 {prior.batch_id} 下过；确需再下一次请加 --again",
+                               message_en=f"the same batch was already run as batch {prior.batch_id}; use --again to run it again")
+                err.code = "repeat_batch"  # type: ignore[misc]
+                raise err
+        plan = BatchPlan(identity=identity, source=source, lines=tuple(prepared))
+        await self._check_balance(plan.lines)
+        return plan
+
+    async def _check_balance(self, lines: Sequence[Prepared]) -> None:
+        need: dict[str, Decimal] = {}
+        for p in lines:
+            need[p.product.supplier] = need.get(p.product.supplier, Decimal(0)) + p.total_cost
+        for supplier, total in need.items():
+            available = await self.ctx.checkout.available(supplier)
+            if available is not None and total > available:
+                raise BadInput(
+                    f"余额不足：{supplier} 这批需要 {fmt(total)} 元，可用 {fmt(available)} 元（已扣除未结算订单）",
+                    message_en=f"insufficient balance at {supplier}: the batch needs {fmt(total)}, "
+                               f"{fmt(available)} available (after unsettled orders)")
+
+    # --- run ---------------------------------------------------------------------------
+    def record(self, plan: BatchPlan) -> int:
+        """All intents in one transaction; returns the batch id."""
+        checkout = self.ctx.checkout
+        intents = [checkout.new_intent(p, line_id=i + 1) for i, p in enumerate(plan.lines)]
+        batch_id = self.ctx.ledger.create_intents(
+            intents, NewBatch(identity=plan.identity, source=plan.source, line_count=len(intents)), at=self.ctx.clock.now())
+        assert batch_id is not None
+        crash_point("after-intent")
+        return batch_id
+
+    async def run(self, plan: BatchPlan, *, concurrency: int = 4, progress: Progress | None = None) -> BatchOutcome:
+        batch_id = self.record(plan)
+        return await self.send_pending(batch_id, concurrency=concurrency, progress=progress)
+
+    async def send_pending(self, batch_id: int, *, concurrency: int = 4, progress: Progress | None = None) -> BatchOutcome:
+        ctx = self.ctx
+        pending = [o for o in ctx.ledger.batch_orders(batch_id) if o.state is OrderState.PENDING]
+        limit = asyncio.Semaphore(max(1, concurrency))
+        done = 0
+
+        async def one(order: Order) -> None:
+            nonlocal done
+            async with limit:
+                after = await ctx.engine.send(order.order_no)
+            done += 1
+            if progress is not None:
+                progress(done, len(pending), after)
+
+        with ctx.send_lock.held():
+            await asyncio.gather(*(one(o) for o in pending))
+        return BatchOutcome(batch_id=batch_id, orders=ctx.ledger.batch_orders(batch_id))
+
+    # --- resume, cancel, read ----------------------------------------------------------
+    async def requote(self, batch_id: int) -> list[PriceChange]:
+        """Price or stock changes of the unsent lines since they were recorded."""
+        changes = []
+        for order in self._unsent(batch_id):
+            supplier = self.ctx.suppliers.get(order.supplier)
+            try:
+                quote = await supplier.quote(order.product_id, order.quantity)
+            except KamengError as exc:
+                changes.append(PriceChange(order.order_no, order.line_id, order.unit_cost, None, exc.message))
+                continue
+            new_cost = money(quote.unit_cost)
+            stock = quote.product.stock
+            if new_cost != order.unit_cost or (stock is not None and stock < order.quantity):
+                reason = "" if stock is None or stock >= order.quantity else f"stock {stock}"
+                changes.append(PriceChange(order.order_no, order.line_id, order.unit_cost, new_cost, reason))
+        return changes
+
+    async def resume(self, batch_id: int, *, confirm: Callable[[list[PriceChange]], bool] | None = None,
+                     concurrency: int = 4, progress: Progress | None = None) -> BatchOutcome:
+        self._batch(batch_id)
+        changes = await self.requote(batch_id)
+        if changes and confirm is not None and not confirm(changes):
+            return BatchOutcome(batch_id=batch_id, orders=self.ctx.ledger.batch_orders(batch_id), changes=changes)
+        outcome = await self.send_pending(batch_id, concurrency=concurrency, progress=progress)
+        outcome.changes = changes
+        return outcome
+
+    def cancel(self, batch_id: int) -> int:
+        self._batch(batch_id)
+        n = 0
+        for order in self._unsent(batch_id):
+            if self.ctx.ledger.transition(order.order_no, OrderState.PENDING, OrderState.CANCELLED, at=self.ctx.clock.now()):
+                n += 1
+        return n
+
+    def _unsent(self, batch_id: int) -> list[Order]:
+        return [o for o in self.ctx.ledger.batch_orders(batch_id) if o.state is OrderState.PENDING]
+
+    def _batch(self, batch_id: int) -> Batch:
+        batch = self.ctx.ledger.get_batch(batch_id)
+        if batch is None:
+            err = BadInput(f"没有批次 {batch_id}", message_en=f"no batch {batch_id}", field="batch")
+            err.code = "not_found"  # type: ignore[misc]
+            raise err
+        return batch
+
+    def show(self, batch_id: int) -> tuple[Batch, list[Order]]:
+        return self._batch(batch_id), self.ctx.ledger.batch_orders(batch_id)
+
+    def list(self, limit: int = 50) -> list[Batch]:
+        return self.ctx.ledger.list_batches(limit)
+
+
+def request_of(order: Order) -> PlaceRequest:
+    return PlaceRequest.from_json(order.request_json)

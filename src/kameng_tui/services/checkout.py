@@ -1,0 +1,252 @@
+"""One order: validate -> re-quote -> intent -> submitted -> outcome.
+
+Nothing is recorded until every check passed; from the intent on, nothing is lost:
+the client order number is the idempotency key the supplier sees on every retry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+from typing import Callable, Mapping
+
+from kameng_tui.domain.accounts import validate_account, validate_quantity
+from kameng_tui.domain.errors import BadInput, KamengError, SecretsUnavailable, SupplierError
+from kameng_tui.domain.models import Delivery, Order, Product, Rule, make_sku
+from kameng_tui.domain.money import fmt, money
+from kameng_tui.domain.models import SaleStatus
+from kameng_tui.domain.order_no import new_order_no
+from kameng_tui.domain.states import OrderState
+from kameng_tui.ledger.store import NewOrder
+from kameng_tui.services.context import Context
+from kameng_tui.services.crash import crash_point
+from kameng_tui.services.pricing import sale_price
+from kameng_tui.suppliers.base import PlaceRequest
+
+SEALED_RULES = (Rule.ADDRESS,)
+"""Account fields kept encrypted at rest (shipping addresses), like card secrets."""
+
+
+@dataclass(frozen=True)
+class OrderInput:
+    sku: str
+    fields: Mapping[str, str]                 # account, region, server, ... by key
+    quantity: int = 1
+    ref: str | None = None
+    customer: str | None = None
+    note: str | None = None
+    price: Decimal | None = None              # sale unit price; default from pricing
+    seen_unit_cost: Decimal | None = None     # what the reseller saw before ordering
+    again: bool = False                       # allow a repeat of (sku, account)
+    attempt_of: str | None = None
+    line_no: int | None = None
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A validated, freshly quoted order, not yet recorded."""
+
+    input: OrderInput
+    product: Product
+    unit_cost: Decimal
+    unit_price: Decimal
+    account: Mapping[str, str]                # plain fields
+    sealed: Mapping[str, str]                 # fields to encrypt (address)
+    warnings: tuple[str, ...] = ()
+    hints: tuple[str, ...] = ()
+
+    @property
+    def quantity(self) -> int:
+        return self.input.quantity
+
+    @property
+    def total_cost(self) -> Decimal:
+        return money(self.unit_cost * self.quantity)
+
+    @property
+    def total_price(self) -> Decimal:
+        return money(self.unit_price * self.quantity)
+
+    @property
+    def profit(self) -> Decimal:
+        return self.total_price - self.total_cost
+
+
+@dataclass(frozen=True)
+class Placed:
+    order: Order
+    existed: bool = False                     # found by --ref; nothing was sent now
+    warnings: tuple[str, ...] = ()
+
+
+def bad(msg: str, en: str, field: str | None = None, line: int | None = None, code: str | None = None) -> BadInput:
+    err = BadInput(msg, message_en=en, field=field, line=line)
+    if code:
+        err.code = code  # type: ignore[misc]
+    return err
+
+
+class CheckoutService:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    # --- validate and re-quote ---------------------------------------------------------
+    async def prepare(
+        self,
+        inp: OrderInput,
+        *,
+        reserved: Decimal = Decimal("0"),
+        check_balance: bool = True,
+        quotes: dict | None = None,
+    ) -> Prepared:
+        ctx = self.ctx
+        line = inp.line_no
+        supplier_name, pid = ctx.suppliers.resolve_sku(inp.sku)
+        supplier = ctx.suppliers.get(supplier_name)
+        key = (supplier_name, pid, max(int(inp.quantity), 1))
+        try:
+            if quotes is not None and key in quotes:
+                quote = quotes[key]
+            else:
+                quote = await supplier.quote(pid, key[2])
+                if quotes is not None:
+                    quotes[key] = quote
+        except SupplierError as exc:
+            raise bad(f"{inp.sku}：{exc.message}", f"{inp.sku}: {exc.message_en}", "sku", line, exc.code) from None
+        product = quote.product
+        if product.sale_status is not SaleStatus.ON:
+            raise bad(f"{product.name} 已{product.sale_status.zh}，不能下单",
+                      f"{product.name} is {product.sale_status.value}; it cannot be ordered", "sku", line, "off_shelf")
+        qerr = validate_quantity(product, inp.quantity)
+        if qerr is not None:
+            raise bad(qerr.message, qerr.message_en, "quantity", line)
+        if product.stock is not None and product.stock < inp.quantity:
+            raise bad(f"{product.name} 库存只剩 {product.stock}", f"{product.name}: only {product.stock} in stock",
+                      "quantity", line, "out_of_stock")
+        check = validate_account(product, inp.fields)
+        if check.errors:
+            first = check.errors[0]
+            raise bad("；".join(e.message for e in check.errors), "; ".join(e.message_en for e in check.errors),
+                      first.field, line, "bad_account")
+        if product.delivery is Delivery.CARD or any(f.rule in SEALED_RULES for f in product.account_fields):
+            if ctx.sealer() is None:
+                raise SecretsUnavailable(
+                    "没有可用的数据密钥，卡密和收货地址无法加密保存，因此拒绝下单。"
+                    "修复：kameng-tui secrets use-file，或设置 KAMENG_TUI_DATA_KEY（base64）",
+                    message_en="no data key is available, so card secrets and addresses cannot be stored "
+                               "encrypted; refusing the order. Fix: `kameng-tui secrets use-file` or set "
+                               "KAMENG_TUI_DATA_KEY (base64)",
+                )
+        unit_cost = money(quote.unit_cost)
+        rise = ctx.config.checkout.max_price_rise
+        if inp.seen_unit_cost is not None and unit_cost - money(inp.seen_unit_cost) > rise:
+            raise bad(f"{product.name} 进价已从 {fmt(inp.seen_unit_cost)} 涨到 {fmt(unit_cost)} 元，请确认后再下单",
+                      f"{product.name}: cost rose from {fmt(inp.seen_unit_cost)} to {fmt(unit_cost)}; confirm and order again",
+                      "price", line, "price_changed")
+        unit_price = money(inp.price) if inp.price is not None else sale_price(
+            product, unit_cost, ctx.config.pricing.markup, ctx.config.pricing.use_face_value)
+        sealed_keys = {f.key for f in product.account_fields if f.rule in SEALED_RULES}
+        values = dict(check.values)
+        prepared = Prepared(
+            input=inp, product=product, unit_cost=unit_cost, unit_price=unit_price,
+            account={k: v for k, v in values.items() if k not in sealed_keys},
+            sealed={k: v for k, v in values.items() if k in sealed_keys},
+            warnings=tuple(w.message for w in check.warnings),
+            hints=tuple(getattr(check, "hints", ()) or ()),
+        )
+        if check_balance:
+            available = await self.available(supplier_name)
+            if available is not None and prepared.total_cost + reserved > available:
+                raise bad(
+                    f"余额不足：需要 {fmt(prepared.total_cost + reserved)} 元，可用 {fmt(available)} 元（已扣除未结算订单）",
+                    f"insufficient balance: {fmt(prepared.total_cost + reserved)} needed, {fmt(available)} available "
+                    "(after unsettled orders)", "quantity", line, "insufficient_balance")
+        return prepared
+
+    async def available(self, supplier_name: str) -> Decimal | None:
+        """Supplier balance minus what unsettled orders may still take."""
+        bal = await self.ctx.balances.fetch(supplier_name)
+        if bal is None:
+            return None
+        return bal - self.ctx.ledger.unsettled_cost(supplier_name)
+
+    # --- record the intent and send -----------------------------------------------------------
+    def new_intent(self, p: Prepared, *, line_id: int | None = None) -> NewOrder:
+        ctx = self.ctx
+        order_no = new_order_no(ctx.clock.now(), ctx.install_id, ctx.config.general.timezone)
+        sealer = ctx.sealer()
+        sealed_blobs = {k: sealer.seal(v, f"{order_no}:{k}") for k, v in p.sealed.items()} if p.sealed else {}
+        account_view = dict(p.account)
+        for k, v in p.sealed.items():
+            account_view[k] = "****" + v[-4:] if len(v) > 4 else "****"
+        request = PlaceRequest(
+            client_order_no=order_no,
+            product_id=p.product.product_id,
+            quantity=p.quantity,
+            account={**p.account, **p.sealed},
+            max_unit_cost=p.unit_cost + ctx.config.checkout.max_price_rise,
+        )
+        return NewOrder(
+            order_no=order_no, sku=p.product.sku, supplier=p.product.supplier, product_id=p.product.product_id,
+            product_name=p.product.name, category=p.product.category_path, delivery=p.product.delivery,
+            quantity=p.quantity, account=account_view, unit_cost=p.unit_cost, unit_price=p.unit_price,
+            request_json=request.to_json(), ref=p.input.ref, customer=p.input.customer, note=p.input.note,
+            line_id=line_id, attempt_of=p.input.attempt_of, sealed=sealed_blobs,
+        )
+
+    def check_repeat(self, inp: OrderInput, sku: str, account: str) -> None:
+        window = self.ctx.config.checkout.repeat_window_s
+        if inp.again or window <= 0:
+            return
+        since = self.ctx.clock.now() - timedelta(seconds=window)
+        prev = self.ctx.ledger.last_for(sku, account, since)
+        if prev is not None:
+            raise bad(
+                f"{window} 秒内已给 {account} 下过 {sku}（订单 {prev.order_no}，{prev.state.value}）；确需再下一单请加 --again",
+                f"{sku} was ordered for {account} within {window} s (order {prev.order_no}, {prev.state.value}); "
+                "add --again to order it again", "account", inp.line_no, "repeat_order")
+
+    async def place(
+        self,
+        inp: OrderInput,
+        *,
+        wait_s: float = 0.0,
+        confirm: Callable[[Prepared], bool] | None = None,
+    ) -> Placed:
+        ctx = self.ctx
+        if inp.ref:
+            existing = ctx.ledger.by_ref(inp.ref)
+            if existing:
+                order = existing[0]
+                if order.state is OrderState.PENDING:
+                    with ctx.send_lock.held():
+                        order = await ctx.engine.send(order.order_no)
+                    order = await self._wait(order, wait_s)
+                return Placed(order=order, existed=True)
+        prepared = await self.prepare(inp)
+        self.check_repeat(inp, prepared.product.sku, prepared.account.get("account", ""))
+        if confirm is not None and not confirm(prepared):
+            raise bad("已取消，未下单", "cancelled; nothing was ordered", code="cancelled")
+        intent = self.new_intent(prepared)
+        ctx.ledger.create_intents([intent], at=ctx.clock.now())
+        crash_point("after-intent")
+        with ctx.send_lock.held():
+            order = await ctx.engine.send(intent.order_no)
+        order = await self._wait(order, wait_s)
+        return Placed(order=order, warnings=prepared.warnings)
+
+    async def resume(self, order_no: str, wait_s: float = 0.0) -> Order:
+        """Send a pending order under its own number (an explicit act)."""
+        order = self.ctx.ledger.get(order_no)
+        if order is None:
+            raise bad(f"没有订单 {order_no}", f"no order {order_no}", "order_no", code="not_found")
+        if order.state is OrderState.PENDING:
+            with self.ctx.send_lock.held():
+                order = await self.ctx.engine.send(order_no)
+        return await self._wait(order, wait_s)
+
+    async def _wait(self, order: Order, wait_s: float) -> Order:
+        if wait_s <= 0 or order.state not in (OrderState.SUBMITTED, OrderState.PROCESSING, OrderState.UNKNOWN):
+            return order
+        return await self.ctx.reconcile.settle(order.order_no, wait_s)

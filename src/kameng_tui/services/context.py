@@ -1,0 +1,128 @@
+"""The one service object graph, built in one place and handed down to the faces.
+
+Suppliers, the data key and the keyring are touched lazily: a CLI command that only
+reads history never builds a supplier or asks the keyring anything.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Mapping
+
+from kameng_tui.domain.clock import Clock, clock_from_env
+from kameng_tui.domain.order_no import new_install_id
+from kameng_tui.ledger.store import LedgerStore
+from kameng_tui.services.send_lock import SendLock
+from kameng_tui.services.supplier_set import SupplierConfig, SupplierSet
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kameng_tui.services.balances import BalanceService
+    from kameng_tui.services.batch import BatchService
+    from kameng_tui.services.checkout import CheckoutService
+    from kameng_tui.services.engine import OrderEngine
+    from kameng_tui.services.reconcile import ReconcileService
+
+_UNSET: Any = object()
+
+
+@dataclass
+class Context:
+    paths: Any                       # kameng_tui.paths.AppPaths
+    config: Any                      # kameng_tui.config.Config
+    clock: Clock
+    ledger: LedgerStore
+    suppliers: SupplierSet
+    secrets: Any                     # kameng_tui.secrets.SecretStore
+    env: Mapping[str, str] = field(default_factory=dict)
+    _sealer: Any = _UNSET
+
+    @cached_property
+    def install_id(self) -> str:
+        value = self.ledger.meta("install_id")
+        if value is None:
+            value = new_install_id()
+            self.ledger.set_meta("install_id", value)
+        return value
+
+    def sealer(self) -> Any:
+        """The card-secret sealer (AES-GCM with the data key), or None without a key."""
+        if self._sealer is _UNSET:
+            from kameng_tui.crypto import Sealer
+
+            key = self.secrets.data_key()
+            self._sealer = None if key is None else Sealer(key)
+        return self._sealer
+
+    @cached_property
+    def send_lock(self) -> SendLock:
+        return SendLock(self.paths.data_dir)
+
+    @cached_property
+    def engine(self) -> "OrderEngine":
+        from kameng_tui.services.engine import OrderEngine
+
+        return OrderEngine(self.ledger, self.suppliers.get, self.clock, self.sealer,
+                           call_deadline_s=float(self.config.checkout.call_deadline_s))
+
+    @cached_property
+    def balances(self) -> "BalanceService":
+        from kameng_tui.services.balances import BalanceService
+
+        return BalanceService(self)
+
+    @cached_property
+    def reconcile(self) -> "ReconcileService":
+        from kameng_tui.services.reconcile import ReconcileService
+
+        return ReconcileService(self)
+
+    @cached_property
+    def checkout(self) -> "CheckoutService":
+        from kameng_tui.services.checkout import CheckoutService
+
+        return CheckoutService(self)
+
+    @cached_property
+    def batch(self) -> "BatchService":
+        from kameng_tui.services.batch import BatchService
+
+        return BatchService(self)
+
+    async def aclose(self) -> None:
+        await self.suppliers.aclose()
+
+    def close(self) -> None:
+        self.ledger.close()
+
+
+def supplier_configs(config: Any, paths: Any) -> list[SupplierConfig]:
+    """Configured suppliers; the embedded demo when none is configured."""
+    out = []
+    for s in getattr(config, "suppliers", ()) or ():
+        options = dict(s.options)
+        if s.kind == "demo":
+            options.setdefault("state_path", str(paths.data_dir / f"{s.name}-supplier.db"))
+        out.append(SupplierConfig(name=s.name, kind=s.kind, enabled=s.enabled, options=options))
+    if not out:
+        out.append(SupplierConfig(name="demo", kind="demo",
+                                  options={"state_path": str(paths.data_dir / "demo-supplier.db")}))
+    return out
+
+
+def build_context(env: Mapping[str, str] | None = None) -> Context:
+    from kameng_tui.config import load_config
+    from kameng_tui.ledger.sqlite import open_ledger
+    from kameng_tui.paths import app_paths, ensure
+    from kameng_tui.secrets import SecretStore
+
+    env = dict(os.environ if env is None else env)
+    paths = app_paths(env)
+    ensure(paths)
+    config = load_config(paths.config_file, env)
+    secrets = SecretStore(paths, env)
+    ledger = open_ledger(paths.data_dir)
+    suppliers = SupplierSet(supplier_configs(config, paths), secrets.get_supplier_secret, env)
+    return Context(paths=paths, config=config, clock=clock_from_env(env), ledger=ledger,
+                   suppliers=suppliers, secrets=secrets, env=env)

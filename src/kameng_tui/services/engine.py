@@ -1,0 +1,193 @@
+"""Sending one order and recording what came back: the steps every path shares.
+
+checkout, batch and reconcile all come through here, so the rules of DESIGN.md's
+order flow live in one place:
+- `submitted` is committed (durably) before the request leaves;
+- a definitive refusal -> failed; a rejection before the order was read -> back to
+  pending; anything else that goes wrong after the commit -> unknown;
+- a re-send (reconcile's not-found rule) is the stored request, byte for byte,
+  under the same number; never a new number.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Callable
+
+from kameng_tui.domain.clock import Clock
+from kameng_tui.domain.errors import SupplierError
+from kameng_tui.domain.models import Order
+from kameng_tui.domain.money import money
+from kameng_tui.domain.states import OrderState
+from kameng_tui.ledger.store import LedgerStore, SealedCard, Transition
+from kameng_tui.services.crash import crash_point
+from kameng_tui.suppliers.base import OrderResult, PlaceRequest, RemoteState, Supplier
+
+log = logging.getLogger(__name__)
+
+S = OrderState
+
+
+@dataclass(frozen=True)
+class CardSealer:
+    """Seals card fields for one order; built from the data key by the container."""
+
+    seal: Callable[[str, str], bytes]     # (plain, aad) -> blob
+
+
+class OrderEngine:
+    def __init__(
+        self,
+        ledger: LedgerStore,
+        supplier_for: Callable[[str], Supplier],
+        clock: Clock,
+        sealer: Callable[[], CardSealer | None],
+        call_deadline_s: float = 30.0,
+    ) -> None:
+        self.ledger = ledger
+        self.supplier_for = supplier_for
+        self.clock = clock
+        self.sealer = sealer
+        self.call_deadline_s = call_deadline_s
+        self.sending: set[str] = set()
+        """Orders this process is sending right now; reconcile leaves them alone."""
+
+    # --- sending -------------------------------------------------------------------
+    async def send(self, order_no: str, *, resend_from: OrderState | None = None) -> Order:
+        """Send a pending order (or, with resend_from, re-send an in-flight one).
+
+        The caller holds the send lock. Returns the order as recorded afterwards.
+        """
+        order = self._get(order_no)
+        if resend_from is None:
+            if order.state is not S.PENDING:
+                return order  # someone else sent it (CAS lost): nothing to do
+            if not self.ledger.transition(order_no, S.PENDING, S.SUBMITTED, at=self.clock.now()):
+                return self._get(order_no)
+            expected = S.SUBMITTED
+            crash_point("after-submitted")
+        else:
+            expected = resend_from
+            self.ledger.record(order_no, "resend", {"state": expected.value}, at=self.clock.now())
+        self.sending.add(order_no)
+        try:
+            return await self._place(order, expected)
+        finally:
+            self.sending.discard(order_no)
+
+    async def _place(self, order: Order, expected: OrderState) -> Order:
+        request = PlaceRequest.from_json(order.request_json)
+        try:
+            supplier = self.supplier_for(order.supplier)
+        except Exception as exc:
+            # Nothing left this machine: the order may wait, unsent, for a resume.
+            if expected is S.SUBMITTED:
+                self.ledger.transition(order.order_no, S.SUBMITTED, S.PENDING,
+                                       Transition(reason=f"supplier unavailable: {exc}"), at=self.clock.now())
+            return self._get(order.order_no)
+        try:
+            async with asyncio.timeout(self.call_deadline_s):
+                result = await supplier.place_order(request)
+        except SupplierError as exc:
+            crash_point("after-reply")
+            return self._refused(order, expected, exc)
+        except (TimeoutError, asyncio.TimeoutError):
+            crash_point("after-reply")
+            return self._to_unknown(order, expected, f"no reply within {self.call_deadline_s:.0f} s")
+        except asyncio.CancelledError:
+            # The task was cancelled after the request may have left: the order is in
+            # doubt, never lost. Record it before letting the cancellation through.
+            self._to_unknown(order, expected, "cancelled while waiting for the reply")
+            raise
+        except Exception as exc:  # an adapter bug must not lose the order
+            log.exception("supplier %s crashed on place_order", order.supplier)
+            crash_point("after-reply")
+            return self._to_unknown(order, expected, f"adapter error: {type(exc).__name__}")
+        crash_point("after-reply")
+        return self.apply(order, expected, result)
+
+    def _refused(self, order: Order, expected: OrderState, exc: SupplierError) -> Order:
+        now = self.clock.now()
+        if exc.final:
+            self.ledger.transition(
+                order.order_no, expected, S.FAILED,
+                Transition(charged=Decimal("0"), reason=f"{exc.code}: {exc.message}"), at=now,
+            )
+        elif exc.nothing_created and expected is S.SUBMITTED:
+            self.ledger.transition(
+                order.order_no, S.SUBMITTED, S.PENDING, Transition(reason=f"{exc.code}: {exc.message}"), at=now,
+            )
+        else:
+            return self._to_unknown(order, expected, f"{exc.code}: {exc.message}")
+        return self._get(order.order_no)
+
+    def _to_unknown(self, order: Order, expected: OrderState, reason: str) -> Order:
+        if expected is S.SUBMITTED:
+            self.ledger.transition(order.order_no, S.SUBMITTED, S.UNKNOWN, Transition(reason=reason), at=self.clock.now())
+        return self._get(order.order_no)
+
+    # --- recording results ------------------------------------------------------------
+    def apply(self, order: Order, expected: OrderState, result: OrderResult) -> Order:
+        """Record the supplier's view of an order (from a create reply or a query)."""
+        now = self.clock.now()
+        charged = None if result.charged is None else money(result.charged)
+        if result.state is RemoteState.SUCCEEDED:
+            cards = self._seal_cards(order, result)
+            change = Transition(
+                charged=charged if charged is not None else order.total_cost,
+                refunded=money(result.refunded) if result.refunded else None,
+                supplier_order_no=result.supplier_order_no,
+                delivered_qty=result.delivered_qty or (order.quantity if not cards else len(cards)),
+                cards=cards,
+                reason=None if charged is not None else "charged not stated by supplier; quoted cost recorded",
+            )
+            self._move(order, expected, S.SUCCEEDED, change, now)
+        elif result.state is RemoteState.FAILED:
+            change = Transition(
+                charged=charged if charged is not None else Decimal("0"),
+                refunded=money(result.refunded) if result.refunded else None,
+                supplier_order_no=result.supplier_order_no,
+                reason=result.reason or "failed",
+            )
+            self._move(order, expected, S.FAILED, change, now)
+        elif result.state is RemoteState.PROCESSING:
+            if expected is not S.PROCESSING:
+                change = Transition(charged=charged, supplier_order_no=result.supplier_order_no)
+                self._move(order, expected, S.PROCESSING, change, now)
+        return self._get(order.order_no)
+
+    def _move(self, order: Order, expected: OrderState, new: OrderState, change: Transition, now) -> None:
+        if not self.ledger.transition(order.order_no, expected, new, change, at=now):
+            current = self._get(order.order_no)
+            if current.state is not new and current.state in (S.SUCCEEDED, S.FAILED):
+                # A different final state after a final one: evidence, never an overwrite.
+                self.ledger.record(order.order_no, "anomaly", {
+                    "recorded": current.state.value, "supplier_says": new.value,
+                }, at=now)
+
+    def _seal_cards(self, order: Order, result: OrderResult) -> tuple[SealedCard, ...]:
+        if not result.cards:
+            return ()
+        sealer = self.sealer()
+        if sealer is None:
+            # Checkout refuses 卡密 orders without a data key before the intent; if a
+            # key vanished since, keep the order in doubt rather than drop its cards.
+            raise RuntimeError("card secrets arrived but no data key is available")
+        sealed = []
+        for i, card in enumerate(result.cards):
+            sealed.append(SealedCard(
+                index=i,
+                number_blob=sealer.seal(card.number, f"{order.order_no}:card{i}.number"),
+                password_blob=sealer.seal(card.password.reveal(), f"{order.order_no}:card{i}.password"),
+                expires=card.expires,
+            ))
+        return tuple(sealed)
+
+    def _get(self, order_no: str) -> Order:
+        order = self.ledger.get(order_no)
+        if order is None:
+            raise KeyError(order_no)
+        return order

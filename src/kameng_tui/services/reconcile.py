@@ -1,0 +1,162 @@
+"""Settle orders in doubt by asking the supplier, by client order number.
+
+`submitted`, `unknown` and `processing` orders are queried; never re-sent under a
+new number. "Not found": where the adapter declares `idempotent_create`, the
+stored request is re-sent byte for byte under the same number; otherwise the order
+stays `unknown` and, after the adapter's grace time, is listed as a claim needing
+a manual check. Pending orders are not touched: they wait for an explicit resume.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from kameng_tui.domain.errors import KamengError
+from kameng_tui.domain.models import Order
+from kameng_tui.domain.states import IN_FLIGHT, SETTLED, OrderState
+from kameng_tui.ledger.store import Transition
+from kameng_tui.services.context import Context
+from kameng_tui.suppliers.base import RemoteState
+
+log = logging.getLogger(__name__)
+S = OrderState
+
+BACKOFF_S = (0.2, 0.5, 1.0, 2.0, 5.0)
+
+
+@dataclass
+class ReconcileReport:
+    checked: int = 0
+    settled: list[str] = field(default_factory=list)
+    still_open: list[str] = field(default_factory=list)
+    resent: list[str] = field(default_factory=list)
+    claims: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)      # being sent by a live process
+    errors: dict[str, str] = field(default_factory=dict)  # supplier -> message
+
+
+class ReconcileService:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    async def run(self, supplier: str | None = None) -> ReconcileReport:
+        """Query every in-flight order once (per supplier concurrently)."""
+        ctx = self.ctx
+        report = ReconcileReport()
+        orders = ctx.ledger.in_state(sorted(IN_FLIGHT, key=str), supplier)
+        # Only a process that can take the send lock knows no one else is mid-send.
+        with ctx.send_lock.try_held() as nobody_sending:
+            by_supplier: dict[str, list[Order]] = {}
+            for order in orders:
+                by_supplier.setdefault(order.supplier, []).append(order)
+            await asyncio.gather(*(
+                self._run_supplier(name, group, report, nobody_sending) for name, group in by_supplier.items()
+            ))
+        return report
+
+    async def _run_supplier(self, name: str, orders: list[Order], report: ReconcileReport, nobody_sending: bool) -> None:
+        try:
+            self.ctx.suppliers.get(name)
+        except KamengError as exc:
+            report.errors[name] = exc.message
+            report.still_open.extend(o.order_no for o in orders)
+            return
+        limit = asyncio.Semaphore(max(1, self.ctx.suppliers.get(name).describe().capabilities.max_concurrency))
+
+        async def one(order: Order) -> None:
+            async with limit:
+                if self._in_someone_elses_hands(order, nobody_sending):
+                    report.skipped.append(order.order_no)
+                    return
+                report.checked += 1
+                try:
+                    after = await self.check(order, may_resend=nobody_sending, report=report)
+                except KamengError as exc:
+                    report.errors[name] = exc.message
+                    report.still_open.append(order.order_no)
+                    return
+                if after.state in SETTLED:
+                    report.settled.append(after.order_no)
+                else:
+                    report.still_open.append(after.order_no)
+                    if self.is_claim(after):
+                        report.claims.append(after.order_no)
+
+        await asyncio.gather(*(one(o) for o in orders))
+
+    def _in_someone_elses_hands(self, order: Order, nobody_sending: bool) -> bool:
+        if order.order_no in self.ctx.engine.sending:
+            return True
+        return order.state is S.SUBMITTED and not nobody_sending
+
+    async def check(self, order: Order, *, may_resend: bool = True, report: ReconcileReport | None = None) -> Order:
+        """Query one order and record what the supplier says."""
+        ctx = self.ctx
+        supplier = ctx.suppliers.get(order.supplier)
+        caps = supplier.describe().capabilities
+        try:
+            async with asyncio.timeout(ctx.engine.call_deadline_s):
+                result = await supplier.query_order(order.order_no)
+        except KamengError:
+            raise
+        except (TimeoutError, asyncio.TimeoutError):
+            log.info("query %s timed out", order.order_no)
+            return order
+        except Exception as exc:  # garbage from upstream: the order simply stays in doubt
+            log.warning("query %s failed: %s", order.order_no, type(exc).__name__)
+            return order
+        if result.state is RemoteState.NOT_FOUND:
+            return await self._not_found(order, caps.idempotent_create and may_resend, report)
+        return ctx.engine.apply(order, order.state, result)
+
+    async def _not_found(self, order: Order, resend: bool, report: ReconcileReport | None) -> Order:
+        ctx = self.ctx
+        if order.state is S.PROCESSING:
+            # The supplier held it and now says it never did: evidence for a claim.
+            ctx.ledger.record(order.order_no, "anomaly", {"recorded": "processing", "supplier_says": "not_found"},
+                              at=ctx.clock.now())
+            return order
+        if resend:
+            with ctx.send_lock.held():
+                after = await ctx.engine.send(order.order_no, resend_from=order.state)
+            if report is not None:
+                report.resent.append(order.order_no)
+            return after
+        if order.state is S.SUBMITTED:
+            ctx.ledger.transition(order.order_no, S.SUBMITTED, S.UNKNOWN,
+                                  Transition(reason="not found at the supplier"), at=ctx.clock.now())
+        return ctx.ledger.get(order.order_no) or order
+
+    def is_claim(self, order: Order) -> bool:
+        """Unknown past the adapter's not-found grace: a human should check it."""
+        if order.state is not S.UNKNOWN:
+            return False
+        try:
+            grace = self.ctx.suppliers.get(order.supplier).describe().capabilities.not_found_grace_s
+        except KamengError:
+            grace = 600
+        since = order.submitted_at or order.created_at
+        return self.ctx.clock.now() - since > timedelta(seconds=grace)
+
+    async def settle(self, order_no: str, wait_s: float) -> Order:
+        """Poll one order with backoff until it is settled or wait_s has passed."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait_s
+        order = self.ctx.ledger.get(order_no)
+        assert order is not None
+        step = 0
+        while order.state not in SETTLED and order.state is not S.PENDING:
+            left = deadline - loop.time()
+            if left <= 0:
+                break
+            await asyncio.sleep(min(BACKOFF_S[min(step, len(BACKOFF_S) - 1)], left))
+            step += 1
+            try:
+                order = await self.check(order, may_resend=False)
+            except KamengError:
+                pass
+            order = self.ctx.ledger.get(order_no) or order
+        return order

@@ -1,0 +1,48 @@
+"""Sending is exclusive: only the holder of the OS lock on `send.lock` sends.
+
+The kernel releases the lock when its holder dies (even by SIGKILL), so a crashed
+run never blocks the next one. Queries need no lock; only sends and re-sends do.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from filelock import FileLock, Timeout
+
+from kameng_tui.domain.errors import LedgerBusy
+
+
+class SendLock:
+    def __init__(self, data_dir: Path, timeout_s: float = 120.0) -> None:
+        self._lock = FileLock(str(data_dir / "send.lock"), thread_local=False)
+        self.timeout_s = timeout_s
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        try:
+            self._lock.acquire(timeout=self.timeout_s)
+        except Timeout:
+            raise LedgerBusy(
+                f"另一个 kameng-tui 进程正在下单，{self.timeout_s:.0f} 秒内未释放发送锁；稍后再试",
+                message_en=f"another kameng-tui process is sending orders; the send lock was not released within {self.timeout_s:.0f} s",
+            ) from None
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+    @contextmanager
+    def try_held(self) -> Iterator[bool]:
+        """Take the lock if free right now; yields whether we hold it."""
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            self._lock.release()

@@ -1,0 +1,93 @@
+"""The configured suppliers, built lazily by name through the plugin registry.
+
+An unreachable or misconfigured supplier blocks nothing but orders to it: each is
+built on first use, and its errors stay its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+from kameng_tui.domain.errors import BadInput, ConfigError, KamengError, NotFound
+from kameng_tui.domain.models import split_sku
+from kameng_tui.suppliers.base import Supplier
+from kameng_tui.suppliers.registry import build_supplier
+
+
+@dataclass(frozen=True)
+class SupplierConfig:
+    name: str
+    kind: str
+    enabled: bool = True
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+class SupplierSet:
+    def __init__(
+        self,
+        configs: list[SupplierConfig],
+        secret_for: Callable[[str], str | None],
+        env: Mapping[str, str],
+    ) -> None:
+        self.configs = {c.name: c for c in configs if c.enabled}
+        self._secret_for = secret_for
+        self._env = env
+        self._built: dict[str, Supplier] = {}
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.configs)
+
+    def get(self, name: str) -> Supplier:
+        if name in self._built:
+            return self._built[name]
+        cfg = self.configs.get(name)
+        if cfg is None:
+            raise NotFound(
+                f"没有名为 {name!r} 的供应商；已配置：{', '.join(self.configs) or '无'}",
+                message_en=f"no supplier named {name!r}; configured: {', '.join(self.configs) or 'none'}",
+                field="supplier",
+            )
+        secret = None if cfg.kind == "demo" else self._secret_for(name)
+        try:
+            supplier = build_supplier(name, cfg.kind, cfg.options, secret, self._env)
+        except KamengError:
+            raise
+        except Exception as exc:  # a plugin's own bug: name it, never a traceback
+            raise ConfigError(
+                f"供应商 {name} ({cfg.kind}) 无法启动：{type(exc).__name__}: {exc}",
+                message_en=f"supplier {name} ({cfg.kind}) failed to start: {type(exc).__name__}: {exc}",
+            ) from exc
+        self._built[name] = supplier
+        return supplier
+
+    def resolve_sku(self, sku: str) -> tuple[str, str]:
+        """(supplier, product_id) for `demo:HF-CM-100`; a bare id needs one supplier."""
+        text = sku.strip()
+        if not text:
+            raise BadInput("SKU 不能为空", message_en="SKU is empty", field="sku")
+        supplier, pid = split_sku(text)
+        if supplier is not None:
+            if supplier not in self.configs:
+                raise NotFound(
+                    f"SKU {text} 的供应商 {supplier!r} 未配置",
+                    message_en=f"SKU {text}: supplier {supplier!r} is not configured",
+                    field="sku",
+                )
+            return supplier, pid
+        if len(self.configs) == 1:
+            return next(iter(self.configs)), pid
+        raise BadInput(
+            f"SKU {text} 有多个可能的供应商，请写成 供应商:商品号（如 demo:{text}）",
+            message_en=f"SKU {text} is ambiguous with several suppliers; write supplier:id (e.g. demo:{text})",
+            field="sku",
+        )
+
+    async def aclose(self) -> None:
+        for supplier in self._built.values():
+            try:
+                await supplier.aclose()
+            except Exception:  # closing must never mask the real outcome
+                pass
+        self._built.clear()
