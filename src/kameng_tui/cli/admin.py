@@ -1,0 +1,223 @@
+"""ledger verify|backup, secrets use-file|status, supplier list|add|remove|test, config path|show."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from kameng_tui.cli.output import Out, is_tty
+from kameng_tui.domain.errors import BadInput, LedgerTampered
+from kameng_tui.domain.money import fmt
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    led = sub.add_parser("ledger", help="verify or back up the ledger").add_subparsers(dest="ledger_cmd")
+    p = led.add_parser("verify", help="recompute the hash chain, the projection and the anchor")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_verify)
+    p = led.add_parser("backup", help="a consistent copy (VACUUM INTO)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_backup)
+
+    sec = sub.add_parser("secrets", help="where secrets are kept").add_subparsers(dest="secrets_cmd")
+    p = sec.add_parser("status", help="keyring backend, data key, supplier secrets (never their values)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_secrets_status)
+    p = sec.add_parser("use-file", help="opt in to a 0600 key file outside the data dir")
+    p.add_argument("--path")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_secrets_use_file)
+
+    sup = sub.add_parser("supplier", help="configured suppliers").add_subparsers(dest="supplier_cmd")
+    p = sup.add_parser("list")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_supplier_list)
+    p = sup.add_parser("add")
+    p.add_argument("name")
+    p.add_argument("--kind", required=True)
+    p.add_argument("--base-url")
+    p.add_argument("--key-id")
+    p.add_argument("--app-key")
+    p.add_argument("--option", action="append", default=[], metavar="K=V")
+    p.add_argument("--secret-stdin", action="store_true", help="read the API secret from stdin")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_supplier_add)
+    p = sup.add_parser("remove")
+    p.add_argument("name")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_supplier_remove)
+    p = sup.add_parser("test", help="reach the supplier: describe + balance")
+    p.add_argument("name", nargs="?")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_supplier_test)
+
+    cfg = sub.add_parser("config", help="the config file").add_subparsers(dest="config_cmd")
+    p = cfg.add_parser("path")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_config_path)
+    p = cfg.add_parser("show")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_config_show)
+
+
+def cmd_verify(args, ctx, out: Out) -> int:
+    report = ctx.ledger.verify()
+    if out.json_mode:
+        out.doc(ok=report.ok, events=report.events, problems=list(report.problems), first_bad_seq=report.first_bad_seq,
+                anchor=dict(report.anchor), quick_check=report.quick_check)
+    else:
+        con = out.console()
+        if report.ok:
+            con.print(out.t(f"[green]账本完好[/]：{report.events} 个事件，哈希链、投影、锚点一致，quick_check {report.quick_check}",
+                            f"[green]ledger ok[/]: {report.events} events; chain, projection and anchor agree; "
+                            f"quick_check {report.quick_check}"))
+        else:
+            con.print(out.t("[bold red]账本被改动或损坏：[/]", "[bold red]ledger tampered or damaged:[/]"))
+            for p in report.problems:
+                con.print(f"  {p}")
+    if not report.ok:
+        return LedgerTampered.exit_code
+    return 0
+
+
+def cmd_backup(args, ctx, out: Out) -> int:
+    path = ctx.ledger.backup()
+    if out.json_mode:
+        out.doc(path=str(path))
+    else:
+        out.console().print(out.t(f"已备份到 {path}", f"backed up to {path}"))
+    return 0
+
+
+def cmd_secrets_status(args, ctx, out: Out) -> int:
+    st = ctx.secrets.status([s for s in ctx.suppliers.names])
+    doc = st.as_dict() if hasattr(st, "as_dict") else dict(vars(st))
+    if out.json_mode:
+        out.doc(**doc)
+    else:
+        con = out.console()
+        for k, v in doc.items():
+            con.print(f"{k}: {v}")
+    return 0
+
+
+def cmd_secrets_use_file(args, ctx, out: Out) -> int:
+    path = ctx.secrets.use_file(args.path)
+    if out.json_mode:
+        out.doc(path=str(path))
+    else:
+        out.console().print(out.t(f"已启用密钥文件 {path}（权限 0600）；请像对待密码一样保管它",
+                                  f"key file enabled at {path} (mode 0600); guard it like a password"))
+    return 0
+
+
+def cmd_supplier_list(args, ctx, out: Out) -> int:
+    items = [{"name": c.name, "kind": c.kind, "enabled": c.enabled,
+              "options": {k: v for k, v in c.options.items() if k != "state_path"}} for c in ctx.suppliers.configs.values()]
+    if out.json_mode:
+        out.items(items)
+    else:
+        con = out.console()
+        for i in items:
+            con.print(f"{i['name']}  ({i['kind']})  " + "  ".join(f"{k}={v}" for k, v in i["options"].items()))
+    return 0
+
+
+def _options(args) -> dict[str, str]:
+    opts: dict[str, str] = {}
+    for key in ("base_url", "key_id", "app_key"):
+        value = getattr(args, key)
+        if value:
+            opts[key] = value
+    for item in args.option:
+        if "=" not in item:
+            raise BadInput(f"--option 需要 键=值：{item!r}", message_en=f"--option needs key=value: {item!r}", field="option")
+        k, v = item.split("=", 1)
+        opts[k.strip()] = v.strip()
+    return opts
+
+
+def cmd_supplier_add(args, ctx, out: Out) -> int:
+    from kameng_tui.config import add_supplier
+    from kameng_tui.suppliers.registry import available_kinds
+
+    if args.kind not in available_kinds():
+        raise BadInput(f"未知类型 {args.kind!r}；可选：{', '.join(available_kinds())}",
+                       message_en=f"unknown kind {args.kind!r}; one of {', '.join(available_kinds())}", field="kind")
+    if args.name in ctx.suppliers.configs and args.name != "demo":
+        raise BadInput(f"供应商 {args.name} 已存在", message_en=f"supplier {args.name} already exists", field="name")
+    secret = None
+    if args.kind != "demo":
+        if args.secret_stdin:
+            secret = sys.stdin.readline().strip()
+        elif is_tty():
+            secret = getpass.getpass(out.t("API 密钥（不会显示）：", "API secret (hidden): ")).strip()
+        if secret:
+            ctx.secrets.set_supplier_secret(args.name, secret)
+    add_supplier(ctx.paths.config_file, args.name, args.kind, _options(args))
+    if out.json_mode:
+        out.doc(name=args.name, kind=args.kind, secret_stored=bool(secret))
+    else:
+        out.console().print(out.t(f"已添加供应商 {args.name}（{args.kind}）", f"added supplier {args.name} ({args.kind})"))
+    return 0
+
+
+def cmd_supplier_remove(args, ctx, out: Out) -> int:
+    from kameng_tui.config import remove_supplier
+
+    removed = remove_supplier(ctx.paths.config_file, args.name)
+    if not removed:
+        raise BadInput(f"配置里没有供应商 {args.name}", message_en=f"no supplier {args.name} in the config", field="name")
+    if out.json_mode:
+        out.doc(name=args.name, removed=True)
+    else:
+        out.console().print(out.t(f"已移除供应商 {args.name}（订单记录保留）", f"removed supplier {args.name} (orders are kept)"))
+    return 0
+
+
+async def cmd_supplier_test(args, ctx, out: Out) -> int:
+    names = [args.name] if args.name else ctx.suppliers.names
+    results = []
+    for name in names:
+        try:
+            sup = ctx.suppliers.get(name)
+            info = sup.describe()
+            bal = await ctx.balances.fetch(name)
+            results.append({"name": name, "kind": info.kind, "reachable": bal is not None,
+                            "balance": None if bal is None else fmt(bal)})
+        except Exception as exc:  # report, never crash: each supplier on its own
+            results.append({"name": name, "reachable": False, "error": getattr(exc, "message", type(exc).__name__)})
+    if out.json_mode:
+        out.items(results)
+    else:
+        con = out.console()
+        for r in results:
+            state = out.t("可连接", "reachable") if r["reachable"] else out.t("无法连接", "unreachable")
+            con.print(f"{r['name']}: {state} {r.get('balance') or ''} {r.get('error') or ''}")
+    return 0 if all(r["reachable"] for r in results) else 3
+
+
+def cmd_config_path(args, ctx, out: Out) -> int:
+    p = ctx.paths
+    doc = {"config_file": str(p.config_file), "data_dir": str(p.data_dir), "state_dir": str(p.state_dir),
+           "log_dir": str(p.log_dir)}
+    if out.json_mode:
+        out.doc(**doc)
+    else:
+        for k, v in doc.items():
+            print(f"{k}: {v}")
+    return 0
+
+
+def cmd_config_show(args, ctx, out: Out) -> int:
+    from kameng_tui.config import config_as_dict
+
+    doc = config_as_dict(ctx.config)
+    if out.json_mode:
+        out.doc(config=doc)
+    else:
+        import tomli_w
+
+        print(tomli_w.dumps(doc))
+    return 0
