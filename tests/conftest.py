@@ -1,0 +1,39 @@
+"""Fixtures shared by the whole suite: a private KAMENG_TUI_HOME per test, the CLI
+as a real subprocess, and an in-process service graph on real SQLite files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kit import CliResult, base_env, run_cli
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    h = tmp_path / "home"
+    h.mkdir()
+    return h
+
+
+@pytest.fixture
+def env(home: Path) -> dict[str, str]:
+    return base_env(home)
+
+
+@pytest.fixture
+def cli(env):
+    def _run(*args: str, stdin: str | None = None, extra_env: dict[str, str] | None = None, timeout: float = 120) -> CliResult:
+        return run_cli({**env, **(extra_env or {})}, *args, stdin=stdin, timeout=timeout)
+    return _run
+
+
+@pytest.fixture
+async def ctx(env):
+    from kameng_tui.services.context import build_context
+
+    c = build_context(env)
+    yield c
+    await c.aclose()
+    c.close()

@@ -1,0 +1,107 @@
+"""Kill the client anywhere: nothing is lost, nothing is paid twice.
+
+Seeded SIGKILL trials of a 300-line batch against the demo with latency, plus one
+deterministic trial per documented crash point (KAMENG_TUI_CRASH_AT). After each
+kill: reconcile, resume, reconcile; then the invariants of crashkit.assert_invariants.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import signal
+import time
+
+import pytest
+
+from kit import base_env, run_cli
+from crashkit import assert_invariants, demo_lines, reconcile_until_quiet, start_batch
+
+pytestmark = pytest.mark.slow
+
+SEEDS = list(range(1001, 1021))   # 20 trials; each prints its seed
+LINES = 300
+
+
+def _recover(env) -> None:
+    reconcile_until_quiet(env)
+    batches = json.loads(run_cli(env, "batch", "list", "--json").stdout)["items"]
+    for b in batches:
+        r = run_cli(env, "batch", "resume", str(b["batch_id"]), "--yes", "--json")
+        assert r.code in (0, 1, 3), r.stdout + r.stderr
+    reconcile_until_quiet(env)
+
+
+@pytest.fixture(scope="module")
+def batch_300(tmp_path_factory):
+    path = tmp_path_factory.mktemp("batch") / "b300.txt"
+    path.write_text("\n".join(demo_lines(LINES)) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_sigkill_mid_batch(seed, tmp_path, batch_300):
+    rng = random.Random(seed)
+    home = tmp_path / "home"
+    home.mkdir()
+    env = base_env(home, KAMENG_TUI_DEMO_LATENCY_MS="20", KAMENG_TUI_DEMO_SEED=str(seed))
+    kill_after = rng.uniform(0.4, 2.5)
+    print(f"seed={seed} kill_after={kill_after:.3f}s")
+    proc = start_batch(env, batch_300, "--concurrency", "8")
+    time.sleep(kill_after)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    _recover(env)
+    assert_invariants(env, home, LINES if run_cli(env, "history", "--json").stdout.count("order_no") else None,
+                      f"seed {seed}")
+
+
+@pytest.mark.parametrize("point", ["after-intent", "after-submitted", "supplier-before-commit",
+                                   "supplier-after-commit", "after-reply"])
+def test_each_crash_point(point, tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    env = base_env(home)
+    batch = tmp_path / "b.txt"
+    batch.write_text("\n".join(demo_lines(5)) + "\n", encoding="utf-8")
+    r = run_cli({**env, "KAMENG_TUI_CRASH_AT": point}, "batch", "run", str(batch), "--yes", "--json", "--concurrency", "1")
+    assert r.code == -signal.SIGKILL, f"{point}: expected a SIGKILL, got {r.code}: {r.stderr}"
+    _recover(env)
+    assert_invariants(env, home, 5, point)
+
+
+def test_pending_single_order_resumes_under_its_own_number(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    env = base_env(home)
+    sku_line = demo_lines(1)[0].split()
+    r = run_cli({**env, "KAMENG_TUI_CRASH_AT": "after-intent"}, "order", sku_line[0], "--account", sku_line[1],
+                "--ref", "R1", "--yes", "--json")
+    assert r.code == -signal.SIGKILL
+    pending = json.loads(run_cli(env, "history", "--json").stdout)["items"]
+    assert [o["state"] for o in pending] == ["pending"]
+    # Reconcile never sends a pending order: only an explicit act does.
+    reconcile_until_quiet(env)
+    assert json.loads(run_cli(env, "history", "--json").stdout)["items"][0]["state"] == "pending"
+    again = run_cli(env, "order", sku_line[0], "--account", sku_line[1], "--ref", "R1", "--yes", "--json", "--wait", "10")
+    doc = json.loads(again.stdout)
+    assert doc["existed"] and doc["order"]["order_no"] == pending[0]["order_no"]
+    reconcile_until_quiet(env)
+    assert_invariants(env, home, None, "resume by ref")
+
+
+def test_two_batch_processes_on_one_ledger(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    env = base_env(home, KAMENG_TUI_DEMO_LATENCY_MS="5")
+    lines = demo_lines(120)
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("\n".join(lines[:60]) + "\n", encoding="utf-8")
+    b.write_text("\n".join(lines[60:]) + "\n", encoding="utf-8")
+    procs = [start_batch(env, a, "--concurrency", "4"), start_batch(env, b, "--concurrency", "4")]
+    for p in procs:
+        out, err = p.communicate(timeout=120)
+        assert p.returncode in (0, 1, 3), err
+    reconcile_until_quiet(env)
+    assert_invariants(env, home, None, "two processes")
+    assert len(json.loads(run_cli(env, "history", "--json", "--limit", "1000").stdout)["items"]) == 120
