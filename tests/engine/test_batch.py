@@ -1,0 +1,81 @@
+"""Batches: every line validated first, one transaction of intents, identity, resume, cancel."""
+
+from __future__ import annotations
+
+import pytest
+
+from kameng_tui.domain.errors import BadInput
+from kameng_tui.domain.history import HistoryFilter
+from kameng_tui.domain.states import OrderState
+from kameng_tui.services.batch import BatchInvalid
+
+GOOD = "sku,account,quantity,ref\ndemo:HF-CM-10,13800000001,1,A1\ndemo:HF-LT-20,13100000002,1,A2\ndemo:HF-DX-30,13300000003,1,A3\n"
+
+
+def n_orders(ctx) -> int:
+    return len(ctx.ledger.history(HistoryFilter(), limit=1000).items)
+
+
+async def test_batch_runs_all_lines(ctx):
+    seen = []
+    plan = await ctx.batch.plan(GOOD, source="t.csv")
+    outcome = await ctx.batch.run(plan, concurrency=2, progress=lambda d, n, o: seen.append((d, n)))
+    assert len(outcome.orders) == 3
+    assert sorted(o.line_id for o in outcome.orders) == [1, 2, 3]
+    assert all(o.state is not OrderState.PENDING for o in outcome.orders)
+    assert seen[-1] == (3, 3)
+
+
+async def test_bad_lines_are_all_listed_and_nothing_recorded(ctx):
+    text = ("demo:HF-CM-10 13800000001\n"
+            "demo:HF-CM-10 1380000\n"          # bad phone
+            "demo:NO-SUCH 13800000002\n"       # unknown sku
+            "demo:HF-CM-10 13800000001\n")     # duplicate of line 1
+    with pytest.raises(BatchInvalid) as err:
+        await ctx.batch.plan(text)
+    assert [p.line for p in err.value.problems] == [2, 3, 4]
+    assert n_orders(ctx) == 0
+
+
+async def test_duplicates_allowed_on_request(ctx):
+    text = "demo:HF-CM-10 13800000001\ndemo:HF-CM-10 13800000001\n"
+    plan = await ctx.batch.plan(text, allow_duplicates=True)
+    assert len(plan.lines) == 2
+
+
+async def test_the_same_batch_twice_needs_again(ctx):
+    plan = await ctx.batch.plan(GOOD)
+    await ctx.batch.run(plan)
+    with pytest.raises(BadInput) as err:
+        await ctx.batch.plan(GOOD.replace("A1", "B1").replace("A2", "B2").replace("A3", "B3"))
+    assert err.value.code == "repeat_batch"
+    again = await ctx.batch.plan(GOOD.replace("A1", "C1").replace("A2", "C2").replace("A3", "C3"), again=True)
+    assert len(again.lines) == 3
+
+
+async def test_ref_already_used_is_a_line_error(ctx):
+    await ctx.batch.run(await ctx.batch.plan(GOOD))
+    with pytest.raises(BatchInvalid) as err:
+        await ctx.batch.plan("sku,account,ref\ndemo:HF-CM-20,13800000009,A2\n", again=True)
+    assert err.value.problems[0].field == "ref"
+
+
+async def test_cancel_and_resume_unsent_lines(ctx):
+    plan = await ctx.batch.plan(GOOD)
+    batch_id = ctx.batch.record(plan)               # intents only: as if killed after-intent
+    assert {o.state for o in ctx.ledger.batch_orders(batch_id)} == {OrderState.PENDING}
+    outcome = await ctx.batch.resume(batch_id, confirm=lambda changes: True)
+    assert all(o.state is not OrderState.PENDING for o in outcome.orders)
+    plan2 = await ctx.batch.plan(GOOD.replace("A", "Z"), again=True)
+    batch2 = ctx.batch.record(plan2)
+    assert ctx.batch.cancel(batch2) == 3
+    assert {o.state for o in ctx.ledger.batch_orders(batch2)} == {OrderState.CANCELLED}
+    assert ctx.batch.cancel(batch2) == 0
+
+
+async def test_batch_over_balance_is_refused_before_any_intent(ctx):
+    lines = "\n".join(f"demo:HF-CM-500 1380000{i:04d}" for i in range(12)) + "\n"   # 12 x 500 > 5000
+    with pytest.raises(BadInput) as err:
+        await ctx.batch.plan(lines)
+    assert "余额" in err.value.message
+    assert n_orders(ctx) == 0
