@@ -22,7 +22,6 @@ from kameng_tui.ledger.store import Batch, NewBatch
 from kameng_tui.services.checkout import OrderInput, Prepared
 from kameng_tui.services.context import Context
 from kameng_tui.services.crash import crash_point
-from kameng_tui.suppliers.base import PlaceRequest
 
 Progress = Callable[[int, int, Order], None]
 
@@ -104,6 +103,7 @@ class BatchService:
         checkout = self.ctx.checkout
         quotes: dict = {}
         prepared: list[Prepared] = []
+        refs: dict[str, int] = {}
         for line in parsed.lines:
             inp = OrderInput(sku=line.sku, fields=dict(line.fields), quantity=line.quantity, ref=line.ref,
                              customer=line.customer, note=line.note, price=line.price, line_no=line.line_no)
@@ -112,10 +112,13 @@ class BatchService:
             except KamengError as exc:
                 problems.append(LineProblem(line.line_no, exc.field, exc.message, exc.message_en, exc.code))
                 continue
-            if line.ref and self.ctx.ledger.by_ref(line.ref):
-                problems.append(LineProblem(line.line_no, "ref", f"单号 {line.ref} 已用过", f"ref {line.ref} already used",
-                                            "ref_used"))
+            if line.ref and (line.ref in refs or self.ctx.ledger.by_ref(line.ref)):
+                where = f"第 {refs[line.ref]} 行" if line.ref in refs else "以前的订单"
+                problems.append(LineProblem(line.line_no, "ref", f"单号 {line.ref} 已用过（{where}）",
+                                            f"ref {line.ref} already used", "ref_used"))
                 continue
+            if line.ref:
+                refs[line.ref] = line.line_no
             prepared.append(p)
         if problems:
             raise BatchInvalid(sorted(problems, key=lambda p: p.line))
@@ -228,7 +231,3 @@ class BatchService:
 
     def list(self, limit: int = 50) -> list[Batch]:
         return self.ctx.ledger.list_batches(limit)
-
-
-def request_of(order: Order) -> PlaceRequest:
-    return PlaceRequest.from_json(order.request_json)
