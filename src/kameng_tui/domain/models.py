@@ -190,3 +190,10 @@ class Order:
     @property
     def profit(self) -> Decimal:
         return self.revenue - self.net_cost
+
+
+def replace_product(p: Product, **changes: object) -> Product:
+    """A copy with fields changed (a product from today's quote, say)."""
+    from dataclasses import replace
+
+    return replace(p, **changes)
