@@ -1,0 +1,174 @@
+"""Account rules: is this phone number, QQ, game id or address good enough to order?
+
+Input is NFKC-normalized first (fullwidth １３８ is 138). A phone number's carrier,
+from its prefix, is only a hint: numbers move between carriers (携号转网), so a
+mismatch with the product's 运营商 warns and never blocks.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from kameng_tui.domain.models import AccountField, Product, Rule
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message: str            # zh
+    message_en: str
+
+
+@dataclass(frozen=True)
+class AccountCheck:
+    values: Mapping[str, str] = field(default_factory=dict)
+    errors: tuple[FieldError, ...] = ()
+    warnings: tuple[FieldError, ...] = ()
+    hints: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+CARRIER_PREFIXES = {
+    "移动": ("134", "135", "136", "137", "138", "139", "147", "148", "150", "151", "152", "157", "158", "159", "172",
+             "178", "182", "183", "184", "187", "188", "195", "197", "198"),
+    "联通": ("130", "131", "132", "145", "146", "155", "156", "166", "167", "171", "175", "176", "185", "186", "196"),
+    "电信": ("133", "149", "153", "173", "174", "177", "180", "181", "189", "190", "191", "193", "199"),
+    "广电": ("192",),
+    "虚拟运营商": ("162", "165", "167", "170"),
+}
+_PREFIX = {p: c for c, ps in CARRIER_PREFIXES.items() for p in ps}
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+QQ_RE = re.compile(r"^[1-9]\d{4,10}$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+GAME_RE = re.compile(r"^[\x21-\x7e\u00a1-\uffff]{4,32}$")
+
+
+def norm(text: str) -> str:
+    return unicodedata.normalize("NFKC", str(text)).strip()
+
+
+def has_control(text: str) -> bool:
+    return any(unicodedata.category(c) in ("Cc", "Cf") for c in text)
+
+
+def normalize_mobile(text: str) -> str:
+    t = re.sub(r"[\s\-()]", "", norm(text))
+    if t.startswith("+86"):
+        t = t[3:]
+    elif t.startswith("86") and len(t) == 13:
+        t = t[2:]
+    return t
+
+
+def carrier_of(number: str) -> str | None:
+    n = normalize_mobile(number)
+    return _PREFIX.get(n[:3]) if MOBILE_RE.match(n) else None
+
+
+def _err(key: str, zh: str, en: str) -> FieldError:
+    return FieldError(key, zh, en)
+
+
+def check_value(f: AccountField, raw: str, values: Mapping[str, str]) -> tuple[str, FieldError | None]:
+    """(normalized value, error or None) for one field."""
+    label = f.label
+    value = norm(raw)
+    if has_control(value):
+        return value, _err(f.key, f"{label}含有不可见字符", f"{f.key} contains control characters")
+    if f.rule is Rule.MOBILE:
+        value = normalize_mobile(value)
+        if not value.isdigit():
+            return value, _err(f.key, f"{label}只能是数字：{raw}", f"{f.key} must be digits: {raw}")
+        if len(value) != 11:
+            return value, _err(f.key, f"{label}应为 11 位，收到 {len(value)} 位", f"{f.key} must have 11 digits, got {len(value)}")
+        if not MOBILE_RE.match(value):
+            return value, _err(f.key, f"{label}号段无效：{value}", f"{f.key} is not a mainland mobile number: {value}")
+    elif f.rule is Rule.QQ:
+        if not value.isdigit():
+            return value, _err(f.key, f"QQ号只能是数字：{raw}", f"QQ number must be digits: {raw}")
+        if value.startswith("0"):
+            return value, _err(f.key, "QQ号不能以 0 开头", "QQ number cannot start with 0")
+        if not QQ_RE.match(value):
+            return value, _err(f.key, f"QQ号应为 5-11 位，收到 {len(value)} 位", f"QQ number must have 5-11 digits, got {len(value)}")
+    elif f.rule is Rule.GAME:
+        if not GAME_RE.match(value):
+            return value, _err(f.key, f"{label}应为 4-32 个字符且不含空格", f"{f.key} must be 4-32 characters without spaces")
+    elif f.rule is Rule.EMAIL:
+        if not EMAIL_RE.match(value):
+            return value, _err(f.key, f"邮箱格式错误：{raw}", f"not an e-mail address: {raw}")
+    elif f.rule is Rule.CHOICE:
+        options = f.options
+        if f.depends_on and f.option_tree:
+            parent = values.get(f.depends_on, "")
+            options = f.option_tree.get(parent, f.options)
+        if value not in options:
+            return value, _err(f.key, f"{label}应为其中之一：{'、'.join(options)}", f"{f.key} must be one of: {', '.join(options)}")
+    elif f.rule is Rule.ADDRESS:
+        return parse_address(f, value)
+    else:
+        if not 1 <= len(value) <= 64:
+            return value, _err(f.key, f"{label}应为 1-64 个字符", f"{f.key} must be 1-64 characters")
+    return value, None
+
+
+def parse_address(f: AccountField, value: str) -> tuple[str, FieldError | None]:
+    """`收件人,电话,地址` (also ，；; | as separators) -> one canonical string."""
+    parts = [p.strip() for p in re.split(r"[,，;；|]", value, maxsplit=2)]
+    if len(parts) != 3 or not all(parts):
+        return value, _err(f.key, "地址格式：收件人,电话,地址", "address format: name,phone,address")
+    name, phone, addr = parts
+    phone = normalize_mobile(phone)
+    if not MOBILE_RE.match(phone):
+        return value, _err(f.key, f"收件人电话无效：{parts[1]}", f"bad recipient phone: {parts[1]}")
+    if len(addr) < 5:
+        return value, _err(f.key, "地址太短（至少 5 个字）", "address too short (at least 5 characters)")
+    return f"{name},{phone},{addr}", None
+
+
+def validate_account(product: Product, fields: Mapping[str, str]) -> AccountCheck:
+    known = {f.key for f in product.account_fields} or {"account"}
+    schema = product.account_fields or (AccountField("account", "账号", Rule.TEXT),)
+    errors: list[FieldError] = []
+    warnings: list[FieldError] = []
+    hints: list[str] = []
+    values: dict[str, str] = {}
+    unknown = sorted(k for k, v in fields.items() if k not in known and str(v).strip())
+    for k in unknown:
+        errors.append(_err(k, f"此商品不需要字段 {k}（需要：{'、'.join(sorted(known))}）",
+                           f"this product takes no field {k} (it takes: {', '.join(sorted(known))})"))
+    for f in schema:
+        raw = fields.get(f.key)
+        if raw is None or not str(raw).strip():
+            if f.required:
+                errors.append(_err(f.key, f"缺少{f.label}", f"missing {f.key} ({f.label})"))
+            continue
+        value, err = check_value(f, str(raw), values)
+        if err:
+            errors.append(err)
+            continue
+        values[f.key] = value
+        if f.rule is Rule.MOBILE:
+            carrier = carrier_of(value)
+            if carrier:
+                hints.append(carrier)
+                wanted = product.attrs.get("运营商")
+                if wanted and wanted != carrier and carrier in ("移动", "联通", "电信"):
+                    warnings.append(_err(f.key, f"{value} 号段属于{carrier}，商品是{wanted}：可能已携号转网，请确认",
+                                         f"{value} looks like {carrier}, the product is {wanted}: may be ported (携号转网)"))
+    return AccountCheck(values=values, errors=tuple(errors), warnings=tuple(warnings), hints=tuple(hints))
+
+
+def validate_quantity(product: Product, qty: object) -> FieldError | None:
+    if isinstance(qty, bool) or not isinstance(qty, int):
+        return _err("quantity", f"数量必须是整数：{qty!r}", f"quantity must be an integer: {qty!r}")
+    if qty <= 0:
+        return _err("quantity", "数量必须大于 0", "quantity must be positive")
+    if not product.min_qty <= qty <= product.max_qty:
+        return _err("quantity", f"数量须在 {product.min_qty}-{product.max_qty} 之间", f"quantity must be {product.min_qty}-{product.max_qty}")
+    return None

@@ -1,0 +1,228 @@
+"""Batch files as resellers write them, parsed without touching anything.
+
+Two formats: a CSV whose header names the columns (BOM and CRLF tolerated), or
+pasted lines `SKU ACCOUNT [QTY] [key=value ...]` (spaces, or tabs from an Excel
+copy). Bad input never raises: every problem is collected with its line number.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Mapping
+
+from kameng_tui.domain.money import MoneyError, price
+
+ACCOUNT_KEYS = ("account", "region", "server", "role", "charge_type", "address")
+COLUMNS = ("sku", "quantity", "ref", "customer", "note", "price") + ACCOUNT_KEYS
+ALIASES = {"qty": "quantity", "数量": "quantity", "账号": "account", "商品": "sku"}
+MAX_QTY = 10_000
+
+
+@dataclass(frozen=True)
+class LineError:
+    line: int
+    field: str | None
+    message: str
+    message_en: str
+    code: str = "bad_line"
+
+
+@dataclass(frozen=True)
+class BatchLine:
+    line_no: int
+    sku: str
+    fields: Mapping[str, str]          # account fields by key
+    quantity: int = 1
+    ref: str | None = None
+    customer: str | None = None
+    note: str | None = None
+    price: Decimal | None = None
+
+    def normalized(self) -> str:
+        acct = ",".join(f"{k}={v}" for k, v in sorted(self.fields.items()))
+        return "|".join([self.sku.lower(), acct, str(self.quantity), self.ref or "", self.customer or "",
+                         self.note or "", "" if self.price is None else f"{self.price:.2f}"])
+
+
+@dataclass(frozen=True)
+class ParsedBatch:
+    lines: tuple[BatchLine, ...] = ()
+    errors: tuple[LineError, ...] = field(default_factory=tuple)
+
+
+def _clean(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def _bad_chars(text: str) -> bool:
+    return any(unicodedata.category(c) == "Cc" and c not in "\t" for c in text)
+
+
+def _build(line_no: int, cells: dict[str, str], errors: list[LineError]) -> BatchLine | None:
+    before = len(errors)
+
+    def err(fld: str | None, zh: str, en: str, code: str = "bad_line") -> None:
+        errors.append(LineError(line_no, fld, zh, en, code))
+
+    sku = cells.get("sku", "")
+    if not sku:
+        err("sku", "缺少 SKU", "missing SKU", "missing_sku")
+    if not cells.get("account"):
+        err("account", "缺少账号", "missing account", "missing_account")
+    qty = 1
+    if cells.get("quantity"):
+        q = cells["quantity"]
+        if not q.isdigit() or int(q) <= 0 or int(q) > MAX_QTY:
+            err("quantity", f"数量应为正整数：{q!r}", f"quantity must be a positive integer: {q!r}", "bad_quantity")
+        else:
+            qty = int(q)
+    p = None
+    if cells.get("price"):
+        try:
+            p = price(cells["price"])
+            if p < 0:
+                raise MoneyError("negative")
+        except MoneyError:
+            err("price", f"价格不是有效金额：{cells['price']!r}", f"price is not a valid amount: {cells['price']!r}", "bad_price")
+    if len(errors) > before:
+        return None
+    return BatchLine(line_no=line_no, sku=sku, quantity=qty, price=p,
+                     fields={k: cells[k] for k in ACCOUNT_KEYS if cells.get(k)},
+                     ref=cells.get("ref") or None, customer=cells.get("customer") or None, note=cells.get("note") or None)
+
+
+def parse_batch_bytes(data: bytes) -> ParsedBatch:
+    try:
+        return parse_batch(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return ParsedBatch(errors=(LineError(line, None, f"第 {line} 行不是 UTF-8 编码", f"line {line} is not UTF-8", "encoding"),))
+
+
+def parse_batch(text: str) -> ParsedBatch:
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        return ParsedBatch(errors=(LineError(1, None, "批量内容为空", "the batch is empty", "empty"),))
+    first = text.lstrip().splitlines()[0]
+    first_cell = _clean(first.replace("\t", ",").split(",")[0]).lower()
+    if first_cell == "sku":
+        return _parse_csv(text)
+    return _parse_lines(text)
+
+
+def _parse_csv(text: str) -> ParsedBatch:
+    errors: list[LineError] = []
+    lines: list[BatchLine] = []
+    rows = text.splitlines()
+    header_idx = next(i for i, r in enumerate(rows) if r.strip())
+    delimiter = "\t" if "\t" in rows[header_idx] else ","
+    try:
+        parsed = list(csv.reader(io.StringIO("\n".join(rows)), delimiter=delimiter))
+    except csv.Error as exc:
+        return ParsedBatch(errors=(LineError(0, None, f"CSV 格式错误：{exc}", f"CSV error: {exc}", "csv"),))
+    header = [ALIASES.get(_clean(h).lower(), _clean(h).lower()) for h in parsed[header_idx]]
+    for h in header:
+        if h not in COLUMNS:
+            errors.append(LineError(header_idx + 1, h, f"未知的列 {h!r}；可用：{','.join(COLUMNS)}",
+                                    f"unknown column {h!r}; allowed: {','.join(COLUMNS)}", "unknown_column"))
+    if len(set(header)) != len(header):
+        errors.append(LineError(header_idx + 1, None, "表头有重复的列", "the header repeats a column", "duplicate_column"))
+    for need in ("sku", "account"):
+        if need not in header:
+            errors.append(LineError(header_idx + 1, need, f"表头缺少 {need} 列", f"the header lacks a {need} column", "missing_column"))
+    if errors:
+        return ParsedBatch(errors=tuple(errors))
+    # csv.reader rows map 1:1 to physical lines unless a quoted cell holds a newline;
+    # count newlines in the cells to keep line numbers physical.
+    line_no = header_idx + 1
+    for row in parsed[header_idx + 1:]:
+        line_no += 1
+        extra = sum(c.count("\n") for c in row)
+        if not row or all(not c.strip() for c in row):
+            line_no += extra
+            continue
+        if any(_bad_chars(c) for c in row):
+            errors.append(LineError(line_no, None, "含有不可见控制字符", "contains control characters", "control_chars"))
+        elif len(row) != len(header):
+            errors.append(LineError(line_no, None, f"应有 {len(header)} 列，实际 {len(row)} 列",
+                                    f"expected {len(header)} cells, got {len(row)}", "cell_count"))
+        else:
+            built = _build(line_no, {h: _clean(c) for h, c in zip(header, row)}, errors)
+            if built:
+                lines.append(built)
+        line_no += extra
+    return ParsedBatch(lines=tuple(lines), errors=tuple(errors))
+
+
+def _parse_lines(text: str) -> ParsedBatch:
+    errors: list[LineError] = []
+    lines: list[BatchLine] = []
+    for line_no, raw in enumerate(text.splitlines(), start=1):
+        stripped = raw.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if _bad_chars(raw):
+            errors.append(LineError(line_no, None, "含有不可见控制字符", "contains control characters", "control_chars"))
+            continue
+        parts = [p for p in (raw.split("\t") if "\t" in raw else raw.split())]
+        parts = [_clean(p) for p in parts if p.strip()]
+        cells: dict[str, str] = {}
+        positional = []
+        bad = False
+        for part in parts:
+            if "=" in part and len(positional) >= 2:
+                k, v = part.split("=", 1)
+                k = ALIASES.get(_clean(k).lower(), _clean(k).lower())
+                if k not in COLUMNS or k in ("sku",):
+                    errors.append(LineError(line_no, k, f"未知的键 {k!r}", f"unknown key {k!r}", "unknown_key"))
+                    bad = True
+                elif k in cells:
+                    errors.append(LineError(line_no, k, f"键 {k} 重复", f"key {k} given twice", "duplicate_key"))
+                    bad = True
+                else:
+                    cells[k] = _clean(v)
+            else:
+                positional.append(part)
+        if bad:
+            continue
+        if len(positional) < 2:
+            errors.append(LineError(line_no, "account", "每行至少要有 SKU 和账号", "each line needs a SKU and an account",
+                                    "cell_count"))
+            continue
+        if len(positional) > 3:
+            errors.append(LineError(line_no, None, f"多余的内容：{' '.join(positional[3:])}",
+                                    f"unexpected text: {' '.join(positional[3:])}", "cell_count"))
+            continue
+        cells["sku"], cells["account"] = positional[0], positional[1]
+        if len(positional) == 3:
+            if "quantity" in cells:
+                errors.append(LineError(line_no, "quantity", "数量写了两次", "quantity given twice", "duplicate_key"))
+                continue
+            cells["quantity"] = positional[2]
+        built = _build(line_no, cells, errors)
+        if built:
+            lines.append(built)
+    return ParsedBatch(lines=tuple(lines), errors=tuple(errors))
+
+
+def batch_identity(lines: tuple[BatchLine, ...] | list[BatchLine]) -> str:
+    """sha256 of the sorted normalized lines: a reordered copy is the same batch."""
+    return hashlib.sha256("\n".join(sorted(l.normalized() for l in lines)).encode()).hexdigest()
+
+
+def duplicate_keys(lines: tuple[BatchLine, ...] | list[BatchLine]) -> list[tuple[int, int]]:
+    """(earlier line, later line) pairs with the same (sku, account)."""
+    seen: dict[tuple[str, str], int] = {}
+    out = []
+    for l in lines:
+        key = (l.sku.lower(), l.fields.get("account", ""))
+        if key in seen:
+            out.append((seen[key], l.line_no))
+        else:
+            seen[key] = l.line_no
+    return out
