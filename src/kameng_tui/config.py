@@ -1,0 +1,289 @@
+"""`config.toml`: typed sections, defaults, env overrides, clear errors with the line.
+
+Every key is documented in docs/config.md (a test loads docs/config.sample.toml and
+checks it equals the defaults). `KAMENG_TUI_<SECTION>_<KEY>` overrides a key.
+Secrets never live here: a key that looks like one is refused with the fix.
+Writing (suppliers) edits lines in place so the user's comments survive.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import asdict, dataclass, field, fields, replace
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Mapping
+
+from kameng_tui.domain.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class General:
+    timezone: str = "Asia/Shanghai"
+    language: str = "zh"
+
+
+@dataclass(frozen=True)
+class Checkout:
+    max_price_rise: Decimal = Decimal("0.50")
+    repeat_window_s: int = 600
+    confirm: bool = True
+    default_wait_s: float = 10.0
+    default_concurrency: int = 4
+    call_deadline_s: float = 30.0
+
+
+@dataclass(frozen=True)
+class Pricing:
+    markup: Decimal = Decimal("0.03")
+    use_face_value: bool = True
+
+
+@dataclass(frozen=True)
+class Balance:
+    low_warning: Decimal = Decimal("10.00")
+
+
+@dataclass(frozen=True)
+class Tags:
+    low_stock: int = 20
+
+
+@dataclass(frozen=True)
+class Ui:
+    ascii: bool = False
+    theme: str = "textual-dark"
+    clipboard_clear_s: int = 30
+
+
+@dataclass(frozen=True)
+class Logging:
+    level: str = "INFO"
+
+
+@dataclass(frozen=True)
+class SupplierEntry:
+    name: str
+    kind: str
+    enabled: bool = True
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Config:
+    general: General = General()
+    checkout: Checkout = Checkout()
+    pricing: Pricing = Pricing()
+    balance: Balance = Balance()
+    tags: Tags = Tags()
+    ui: Ui = Ui()
+    logging: Logging = Logging()
+    keymap: Mapping[str, str] = field(default_factory=dict)
+    suppliers: tuple[SupplierEntry, ...] = ()
+
+
+SECTIONS = {"general": General, "checkout": Checkout, "pricing": Pricing, "balance": Balance, "tags": Tags,
+            "ui": Ui, "logging": Logging}
+SECRET_KEY = re.compile(r"(secret|password|passwd|token|private_key|api_key)$", re.I)
+LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def _line_of(text: str, section: str | None, key: str) -> int | None:
+    current = None
+    for i, line in enumerate(text.splitlines(), start=1):
+        s = line.strip()
+        m = re.match(r"^\[\[?\s*([^\]]+?)\s*\]\]?", s)
+        if m:
+            current = m.group(1)
+            continue
+        if re.match(rf"^{re.escape(key)}\s*=", s) and (section is None or current == section):
+            return i
+    return None
+
+
+def _fail(path: Path, text: str, section: str | None, key: str | None, zh: str, en: str) -> ConfigError:
+    line = _line_of(text, section, key) if key else None
+    where = f"{path}" + (f" 第 {line} 行" if line else "")
+    where_en = f"{path}" + (f" line {line}" if line else "")
+    return ConfigError(f"配置文件 {where}：{zh}", message_en=f"config {where_en}: {en}", field=key, line=line)
+
+
+def _coerce(kind: Any, value: Any) -> Any:
+    if kind is Decimal or kind == "Decimal":
+        if isinstance(value, float) or isinstance(value, bool):
+            raise ValueError("write amounts as strings, e.g. \"0.50\"")
+        try:
+            d = Decimal(str(value).strip())
+        except InvalidOperation:
+            raise ValueError(f"not an amount: {value!r}") from None
+        if not d.is_finite() or d < 0:
+            raise ValueError(f"not an amount: {value!r}")
+        return d
+    if kind in (bool, "bool"):
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "1", "yes", "false", "0", "no"):
+            return value.lower() in ("true", "1", "yes")
+        raise ValueError("must be true or false")
+    if kind in (int, "int"):
+        if isinstance(value, bool):
+            raise ValueError("must be an integer")
+        v = int(value)
+        if v < 0:
+            raise ValueError("must not be negative")
+        return v
+    if kind in (float, "float"):
+        if isinstance(value, bool):
+            raise ValueError("must be a number")
+        v = float(value)
+        if v < 0:
+            raise ValueError("must not be negative")
+        return v
+    if not isinstance(value, str):
+        raise ValueError("must be a string")
+    return value
+
+
+def _section(path: Path, text: str, name: str, cls: type, raw: Mapping[str, Any], env: Mapping[str, str]) -> Any:
+    values = {}
+    known = {f.name: f for f in fields(cls)}
+    for key in raw:
+        if key not in known:
+            raise _fail(path, text, name, key, f"[{name}] 没有 {key} 这个键（可用：{', '.join(known)}）",
+                        f"[{name}] has no key {key} (known: {', '.join(known)})")
+    for key, f in known.items():
+        env_key = f"KAMENG_TUI_{name}_{key}".upper()
+        if env_key in env:
+            source, value = env_key, env[env_key]
+        elif key in raw:
+            source, value = None, raw[key]
+        else:
+            continue
+        try:
+            values[key] = _coerce(f.type, value)
+        except (ValueError, TypeError) as exc:
+            if source:
+                raise ConfigError(f"环境变量 {source}：{exc}", message_en=f"environment {source}: {exc}", field=key) from None
+            raise _fail(path, text, name, key, f"[{name}] {key}：{exc}", f"[{name}] {key}: {exc}") from None
+    section = cls(**values)
+    if name == "general":
+        from zoneinfo import ZoneInfo
+
+        try:
+            ZoneInfo(section.timezone)
+        except Exception:
+            raise _fail(path, text, name, "timezone", f"未知时区 {section.timezone!r}", f"unknown time zone {section.timezone!r}") from None
+        if section.language not in ("zh", "en"):
+            raise _fail(path, text, name, "language", "language 只能是 zh 或 en", "language must be zh or en")
+    if name == "logging" and section.level.upper() not in LEVELS:
+        raise _fail(path, text, name, "level", f"level 应为 {'/'.join(LEVELS)}", f"level must be one of {'/'.join(LEVELS)}")
+    return section
+
+
+def load_config(path: Path, env: Mapping[str, str] | None = None) -> Config:
+    env = os.environ if env is None else env
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"无法读取配置文件 {path}：{exc}", message_en=f"cannot read config {path}: {exc}") from None
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        line = int(m.group(1)) if m else None
+        raise ConfigError(f"配置文件 {path} 第 {line} 行语法错误：{exc}", message_en=f"config {path} line {line}: {exc}",
+                          line=line) from None
+    for top in doc:
+        if top not in SECTIONS and top not in ("keymap", "suppliers"):
+            raise _fail(path, text, None, None, f"未知的段 [{top}]", f"unknown section [{top}]")
+    parts: dict[str, Any] = {}
+    for name, cls in SECTIONS.items():
+        raw = doc.get(name, {})
+        if not isinstance(raw, dict):
+            raise _fail(path, text, None, name, f"{name} 应是一个段 [{name}]", f"{name} must be a table [{name}]")
+        parts[name] = _section(path, text, name, cls, raw, env)
+    keymap = doc.get("keymap", {})
+    if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
+        raise _fail(path, text, "keymap", None, "[keymap] 的值应是按键字符串", "[keymap] values must be key strings")
+    suppliers = []
+    for i, entry in enumerate(doc.get("suppliers", []) or []):
+        if not isinstance(entry, dict) or not entry.get("name") or not entry.get("kind"):
+            raise _fail(path, text, "suppliers", "name", f"第 {i + 1} 个 [[suppliers]] 需要 name 和 kind",
+                        f"[[suppliers]] #{i + 1} needs name and kind")
+        for key in entry:
+            if SECRET_KEY.search(key):
+                raise _fail(path, text, "suppliers", key,
+                            f"密钥不能写在配置文件里（{key}）；请用 kameng-tui supplier add 存入钥匙串，或设置 KAMENG_TUI_SECRET_<NAME>",
+                            f"secrets never go in the config file ({key}); use `kameng-tui supplier add` (keyring) "
+                            "or KAMENG_TUI_SECRET_<NAME>")
+        options = {k: v for k, v in entry.items() if k not in ("name", "kind", "enabled")}
+        suppliers.append(SupplierEntry(name=str(entry["name"]), kind=str(entry["kind"]),
+                                       enabled=bool(entry.get("enabled", True)), options=options))
+    return Config(keymap=dict(keymap), suppliers=tuple(suppliers), **parts)
+
+
+def config_as_dict(config: Config) -> dict[str, Any]:
+    """TOML-serializable (Decimals as strings), for `config show`."""
+    out: dict[str, Any] = {}
+    for name in SECTIONS:
+        out[name] = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in asdict(getattr(config, name)).items()}
+    out["keymap"] = dict(config.keymap)
+    out["suppliers"] = [{"name": s.name, "kind": s.kind, "enabled": s.enabled, **dict(s.options)} for s in config.suppliers]
+    return out
+
+
+# --- editing the file without losing comments ---------------------------------------------
+
+
+def _toml_value(v: Any) -> str:
+    import tomli_w
+
+    return tomli_w.dumps({"v": v}).split("=", 1)[1].strip()
+
+
+def add_supplier(path: Path, name: str, kind: str, options: Mapping[str, Any]) -> None:
+    path = Path(path)
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    load_config(path, {})  # refuse to edit a broken file
+    block = ["", "[[suppliers]]", f"name = {_toml_value(name)}", f"kind = {_toml_value(kind)}"]
+    block += [f"{k} = {_toml_value(v)}" for k, v in options.items()]
+    new = text.rstrip("\n") + "\n" + "\n".join(block) + "\n"
+    _write(path, new)
+
+
+def remove_supplier(path: Path, name: str) -> bool:
+    """Drop the [[suppliers]] table named `name`; other lines stay as they are."""
+    path = Path(path)
+    if not path.exists():
+        return False
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    out, i, removed = [], 0, False
+    while i < len(lines):
+        if lines[i].strip() == "[[suppliers]]":
+            j = i + 1
+            while j < len(lines) and not lines[j].lstrip().startswith("["):
+                j += 1
+            body = "".join(lines[i + 1:j])
+            if re.search(rf'^\s*name\s*=\s*["\']{re.escape(name)}["\']\s*$', body, re.M):
+                removed = True
+                i = j
+                continue
+            out.extend(lines[i:j])
+            i = j
+            continue
+        out.append(lines[i])
+        i += 1
+    if removed:
+        _write(path, "".join(out))
+    return removed
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)

@@ -1,0 +1,231 @@
+"""Supplier API secrets and the card-secret data key.
+
+Order of sources: the environment (`KAMENG_TUI_DATA_KEY` base64,
+`KAMENG_TUI_SECRET_<NAME>`), the opt-in key file (`kameng-tui secrets use-file`, 0600,
+outside the data dir), then the system keyring. A keyring that cannot keep a secret
+(fail, null, plaintext keyrings.alt) is named, never used silently. Keyring calls run
+in a thread with a timeout: a locked Secret Service must not hang the app.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from kameng_tui.domain.errors import SecretsUnavailable
+from kameng_tui.paths import AppPaths
+
+SERVICE = "kameng-tui"
+DATA_KEY_USER = "data-key"
+TIMEOUT_S = 4.0
+
+
+def env_name(supplier: str) -> str:
+    return "KAMENG_TUI_SECRET_" + re.sub(r"[^A-Z0-9]", "_", supplier.upper())
+
+
+@dataclass(frozen=True)
+class BackendStatus:
+    name: str            # e.g. keyring.backends.SecretService.Keyring
+    kind: str            # recommended | locked | plaintext | null | fail | error
+    usable: bool
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class SecretsStatus:
+    backend: str
+    backend_kind: str
+    data_key_source: str | None
+    suppliers: Mapping[str, str | None] = field(default_factory=dict)
+    key_file: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"backend": self.backend, "backend_kind": self.backend_kind, "data_key_source": self.data_key_source,
+                "suppliers": dict(self.suppliers), "key_file": self.key_file}
+
+
+def _with_timeout(fn: Callable[[], Any]) -> Any:
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as exc:  # noqa: BLE001 - carried back to the caller
+            box["error"] = exc
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    t.join(TIMEOUT_S)
+    if t.is_alive():
+        raise SecretsUnavailable("系统钥匙串无响应（可能被锁定）", message_en="the system keyring did not answer (locked?)")
+    if "error" in box:
+        raise box["error"]
+    return box.get("value")
+
+
+FIX_ZH = "修复：kameng-tui secrets use-file（0600 密钥文件），或设置环境变量 KAMENG_TUI_DATA_KEY / KAMENG_TUI_SECRET_<NAME>"
+FIX_EN = "fix: `kameng-tui secrets use-file` (a 0600 key file) or set KAMENG_TUI_DATA_KEY / KAMENG_TUI_SECRET_<NAME>"
+
+
+class SecretStore:
+    def __init__(self, paths: AppPaths, env: Mapping[str, str] | None = None) -> None:
+        self.paths = paths
+        self.env = dict(os.environ if env is None else env)
+        custom = self.env.get("KAMENG_TUI_KEY_FILE")
+        self.key_file = Path(custom).expanduser() if custom else paths.key_file
+
+    # --- keyring ---------------------------------------------------------------------------
+    def backend_status(self) -> BackendStatus:
+        try:
+            import keyring
+
+            kr = _with_timeout(keyring.get_keyring)
+        except Exception as exc:  # noqa: BLE001
+            return BackendStatus(type(exc).__name__, "error", False, str(exc))
+        mod = type(kr).__module__ + "." + type(kr).__name__
+        low = mod.lower()
+        if "fail" in low:
+            return BackendStatus(mod, "fail", False, "no keyring backend")
+        if "null" in low:
+            return BackendStatus(mod, "null", False, "secrets would be discarded")
+        if "plaintext" in low or "keyrings.alt" in low:
+            return BackendStatus(mod, "plaintext", False, "keyrings.alt stores secrets unencrypted")
+        return BackendStatus(mod, "recommended", True)
+
+    def _keyring_get(self, user: str) -> str | None:
+        if not self.backend_status().usable:
+            return None
+        import keyring
+
+        try:
+            return _with_timeout(lambda: keyring.get_password(SERVICE, user))
+        except Exception:  # noqa: BLE001 - a locked or broken keyring is "no secret here"
+            return None
+
+    def _keyring_set(self, user: str, value: str) -> None:
+        st = self.backend_status()
+        if not st.usable:
+            raise SecretsUnavailable(f"系统钥匙串不可用（{st.kind}: {st.name}），不会把密钥存进去。{FIX_ZH}",
+                                     message_en=f"the system keyring is not usable ({st.kind}: {st.name}); not storing secrets there. {FIX_EN}")
+        import keyring
+
+        _with_timeout(lambda: keyring.set_password(SERVICE, user, value))
+        if _with_timeout(lambda: keyring.get_password(SERVICE, user)) != value:
+            raise SecretsUnavailable(f"钥匙串写入后读不回（{st.name}）。{FIX_ZH}",
+                                     message_en=f"the keyring did not keep the secret ({st.name}). {FIX_EN}")
+
+    # --- key file ---------------------------------------------------------------------------
+    def _file(self) -> dict[str, str] | None:
+        path = self.key_file
+        if not path.exists():
+            return None
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raise SecretsUnavailable(f"密钥文件 {path} 无法读取", message_en=f"cannot read key file {path}") from None
+
+    def _file_set(self, key: str, value: str) -> None:
+        doc = self._file() or {}
+        doc[key] = value
+        self._write_file(doc)
+
+    def _write_file(self, doc: dict[str, str]) -> None:
+        path = self.key_file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(path.parent, 0o700)
+        tmp = path.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(doc, fh)
+        os.replace(tmp, path)
+
+    def use_file(self, path: str | None = None) -> Path:
+        """The explicit opt-in: a 0600 key file outside the data dir, holding the data key.
+
+        A path other than the default must also be named by KAMENG_TUI_KEY_FILE on every
+        later run; the caller says so."""
+        target = (Path(path).expanduser() if path else self.key_file).resolve()
+        data = self.paths.data_dir.resolve()
+        if target == data or data in target.parents:
+            raise SecretsUnavailable("密钥文件不能放在数据目录里（备份会把它和账本放在一起）",
+                                     message_en="the key file must not be inside the data dir (backups would carry it with the ledger)")
+        self.key_file = target
+        doc = self._file() or {}
+        if "data-key" not in doc:
+            existing = self.data_key()
+            doc["data-key"] = base64.b64encode(existing or os.urandom(32)).decode()
+        self._write_file(doc)
+        return self.key_file
+
+    # --- what services ask for -----------------------------------------------------------------
+    def data_key(self) -> bytes | None:
+        raw = self.env.get("KAMENG_TUI_DATA_KEY")
+        if raw:
+            try:
+                key = base64.b64decode(raw, validate=True)
+            except (binascii.Error, ValueError):
+                raise SecretsUnavailable("KAMENG_TUI_DATA_KEY 不是 base64", message_en="KAMENG_TUI_DATA_KEY is not base64") from None
+            if len(key) != 32:
+                raise SecretsUnavailable("KAMENG_TUI_DATA_KEY 应为 32 字节", message_en="KAMENG_TUI_DATA_KEY must decode to 32 bytes")
+            return key
+        doc = self._file()
+        if doc and doc.get("data-key"):
+            return base64.b64decode(doc["data-key"])
+        stored = self._keyring_get(DATA_KEY_USER)
+        if stored:
+            return base64.b64decode(stored)
+        if self.backend_status().usable:
+            key = os.urandom(32)
+            self._keyring_set(DATA_KEY_USER, base64.b64encode(key).decode())
+            return key
+        return None
+
+    def data_key_source(self) -> str | None:
+        if self.env.get("KAMENG_TUI_DATA_KEY"):
+            return "env"
+        doc = self._file()
+        if doc and doc.get("data-key"):
+            return "file"
+        return "keyring" if self._keyring_get(DATA_KEY_USER) else None
+
+    def get_supplier_secret(self, name: str) -> str | None:
+        value = self.env.get(env_name(name))
+        if value:
+            return value
+        doc = self._file()
+        if doc and doc.get(f"supplier:{name}"):
+            return doc[f"supplier:{name}"]
+        return self._keyring_get(f"supplier:{name}")
+
+    def supplier_secret_source(self, name: str) -> str | None:
+        if self.env.get(env_name(name)):
+            return "env"
+        doc = self._file()
+        if doc and doc.get(f"supplier:{name}"):
+            return "file"
+        return "keyring" if self._keyring_get(f"supplier:{name}") else None
+
+    def set_supplier_secret(self, name: str, value: str) -> str:
+        if not value:
+            raise SecretsUnavailable("密钥为空", message_en="the secret is empty")
+        if self.key_file.exists():
+            self._file_set(f"supplier:{name}", value)
+            return "file"
+        self._keyring_set(f"supplier:{name}", value)
+        return "keyring"
+
+    def status(self, supplier_names: list[str]) -> SecretsStatus:
+        st = self.backend_status()
+        return SecretsStatus(
+            backend=st.name, backend_kind=st.kind, data_key_source=self.data_key_source(),
+            suppliers={n: self.supplier_secret_source(n) for n in supplier_names if n != "demo"},
+            key_file=str(self.key_file) if self.key_file.exists() else None,
+        )
