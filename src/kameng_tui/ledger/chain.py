@@ -1,0 +1,115 @@
+"""The hash chain and the projection, as pure functions of the events.
+
+hash(seq) = sha256(0x01 || prev_hash || canonical(seq, at, kind, order_no, body)),
+canonical = sorted-key compact UTF-8 JSON with NFC strings; amounts are strings.
+The `orders` row of an order is `project(events)`: the live writer and `ledger
+verify` run the same function, so a row that differs from it was edited by hand.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import unicodedata
+from typing import Any, Iterable, Mapping
+
+from kameng_tui.domain.money import money, to_units
+from kameng_tui.domain.states import SETTLED, OrderState
+
+VERSION_BYTE = b"\x01"
+GENESIS = "0" * 64
+
+
+def _nfc(value: Any) -> Any:
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, dict):
+        return {_nfc(k): _nfc(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_nfc(v) for v in value]
+    return value
+
+
+def canonical_body(body: Mapping[str, Any]) -> str:
+    return json.dumps(_nfc(dict(body)), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def event_hash(prev_hash: str, seq: int, at: str, kind: str, order_no: str | None, body_text: str) -> str:
+    content = json.dumps([seq, at, kind, order_no, body_text], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(VERSION_BYTE + bytes.fromhex(prev_hash) + content.encode("utf-8")).hexdigest()
+
+
+STATE_KINDS = frozenset(s.value for s in OrderState) - {"pending"} | {"reverted"}
+ROW_COLUMNS = ("order_no", "sku", "supplier", "product_id", "product_name", "category", "delivery", "quantity",
+               "account", "account_main", "state", "unit_cost", "total_cost", "unit_price", "total_price", "charged",
+               "refunded", "customer_refunded", "revenue", "profit", "ref", "customer", "note", "batch_id", "line_id",
+               "attempt_of", "supplier_order_no", "reason", "created_at", "updated_at", "submitted_at", "settled_at",
+               "delivered_qty", "request_json")
+
+
+def u(amount: str | None) -> int:
+    return 0 if amount is None else to_units(money(amount))
+
+
+def apply(row: dict[str, Any] | None, kind: str, at: str, body: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The orders row after one event (None = the event does not touch a row)."""
+    if kind == "created":
+        total_cost = u(body["unit_cost"]) * body["quantity"]
+        return {
+            "order_no": body["order_no"], "sku": body["sku"], "supplier": body["supplier"],
+            "product_id": body["product_id"], "product_name": body["product_name"], "category": body["category"],
+            "delivery": body["delivery"], "quantity": body["quantity"],
+            "account": json.dumps(body["account"], ensure_ascii=False, sort_keys=True),
+            "account_main": body["account"].get("account", ""), "state": "pending",
+            "unit_cost": u(body["unit_cost"]), "total_cost": total_cost, "unit_price": u(body["unit_price"]),
+            "total_price": u(body["unit_price"]) * body["quantity"], "charged": 0, "refunded": 0,
+            "customer_refunded": 0, "revenue": 0, "profit": 0,
+            "ref": body.get("ref"), "customer": body.get("customer"), "note": body.get("note"),
+            "batch_id": body.get("batch_id"), "line_id": body.get("line_id"), "attempt_of": body.get("attempt_of"),
+            "supplier_order_no": None, "reason": None, "created_at": at, "updated_at": at,
+            "submitted_at": None, "settled_at": None, "delivered_qty": 0, "request_json": body["request_json"],
+        }
+    if row is None:
+        return None
+    row = dict(row)
+    if kind == "state":
+        new = body["state"]
+        row["state"] = new
+        row["updated_at"] = at
+        for key in ("charged", "refunded"):
+            if body.get(key) is not None:
+                row[key] = u(body[key])
+        for key in ("supplier_order_no", "reason"):
+            if body.get(key) is not None:
+                row[key] = body[key]
+        if body.get("delivered_qty") is not None:
+            row["delivered_qty"] = body["delivered_qty"]
+        if new == "submitted" and row["submitted_at"] is None:
+            row["submitted_at"] = at
+        if new == "succeeded":
+            row["revenue"] = row["total_price"] - row["customer_refunded"]
+        if OrderState(new) in SETTLED:
+            row["settled_at"] = at
+        elif new == "pending":
+            row["settled_at"] = None
+    elif kind == "customer_refund":
+        row["customer_refunded"] += u(body["amount"])
+        row["revenue"] -= u(body["amount"])
+        row["updated_at"] = at
+    else:
+        return row
+    row["profit"] = row["revenue"] - (row["charged"] - row["refunded"])
+    return row
+
+
+def project(events: Iterable[tuple[str, str, str, str]]) -> dict[str, dict[str, Any]]:
+    """{order_no: row} from (order_no, kind, at, body_text) in seq order."""
+    rows: dict[str, dict[str, Any]] = {}
+    for order_no, kind, at, body_text in events:
+        if order_no is None:
+            continue
+        body = json.loads(body_text)
+        new = apply(rows.get(order_no), kind, at, body)
+        if new is not None:
+            rows[order_no] = new
+    return rows

@@ -1,0 +1,64 @@
+"""The ledger's tables and their migrations.
+
+`events` is append-only (triggers refuse UPDATE and DELETE from any code path that
+is not an attacker dropping them); `orders` is its projection. Money columns are
+INTEGER ten-thousandths of a yuan; times are fixed-width UTC text, so text order is
+time order. Before a migration touches a non-empty ledger, a backup is taken.
+"""
+
+from __future__ import annotations
+
+V1 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+CREATE TABLE events (
+    seq INTEGER PRIMARY KEY,
+    order_no TEXT,
+    kind TEXT NOT NULL,
+    at TEXT NOT NULL,
+    body TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+) STRICT;
+CREATE INDEX events_order ON events (order_no, seq);
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TABLE batches (
+    batch_id INTEGER PRIMARY KEY,
+    identity TEXT NOT NULL,
+    source TEXT NOT NULL,
+    line_count INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX batches_identity ON batches (identity);
+CREATE TABLE orders (
+    order_no TEXT PRIMARY KEY,
+    sku TEXT NOT NULL, supplier TEXT NOT NULL, product_id TEXT NOT NULL, product_name TEXT NOT NULL,
+    category TEXT NOT NULL, delivery TEXT NOT NULL, quantity INTEGER NOT NULL,
+    account TEXT NOT NULL, account_main TEXT NOT NULL, state TEXT NOT NULL,
+    unit_cost INTEGER NOT NULL, total_cost INTEGER NOT NULL, unit_price INTEGER NOT NULL, total_price INTEGER NOT NULL,
+    charged INTEGER NOT NULL, refunded INTEGER NOT NULL, customer_refunded INTEGER NOT NULL,
+    revenue INTEGER NOT NULL, profit INTEGER NOT NULL,
+    ref TEXT, customer TEXT, note TEXT, batch_id INTEGER, line_id INTEGER, attempt_of TEXT,
+    supplier_order_no TEXT, reason TEXT,
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL, submitted_at TEXT, settled_at TEXT,
+    delivered_qty INTEGER NOT NULL, request_json TEXT NOT NULL
+) STRICT;
+CREATE INDEX orders_created ON orders (created_at, order_no);
+CREATE INDEX orders_state ON orders (state, created_at, order_no);
+CREATE INDEX orders_supplier ON orders (supplier, created_at, order_no);
+CREATE INDEX orders_account ON orders (account_main, created_at, order_no);
+CREATE INDEX orders_customer ON orders (customer, created_at, order_no);
+CREATE INDEX orders_ref ON orders (ref) WHERE ref IS NOT NULL;
+CREATE INDEX orders_batch ON orders (batch_id, line_id) WHERE batch_id IS NOT NULL;
+CREATE INDEX orders_sku_account ON orders (sku, account_main, created_at);
+CREATE VIRTUAL TABLE orders_fts USING fts5 (text, tokenize = 'trigram');
+CREATE TABLE order_secrets (order_no TEXT NOT NULL, key TEXT NOT NULL, blob BLOB NOT NULL,
+                            PRIMARY KEY (order_no, key)) STRICT;
+CREATE TABLE cards (order_no TEXT NOT NULL, idx INTEGER NOT NULL, number_blob BLOB NOT NULL,
+                    password_blob BLOB NOT NULL, expires TEXT, PRIMARY KEY (order_no, idx)) STRICT;
+CREATE TABLE balances (id INTEGER PRIMARY KEY, supplier TEXT NOT NULL, amount INTEGER NOT NULL, at TEXT NOT NULL) STRICT;
+CREATE INDEX balances_supplier ON balances (supplier, id);
+"""
+
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, V1),)
+LATEST = MIGRATIONS[-1][0]

@@ -1,0 +1,458 @@
+"""The SQLite ledger: WAL, synchronous=FULL, BEGIN IMMEDIATE, hash-chained events.
+
+Every write takes the write lock up front (BEGIN IMMEDIATE, busy timeout), checks
+the expected state, appends its event and updates the projection in the same
+transaction, then moves the anchor. Reads take no lock. One connection per store,
+guarded by a lock, so worker threads can share it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import sqlite3
+import threading
+from contextlib import contextmanager
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterator, Mapping, Sequence
+
+from filelock import FileLock
+
+from kameng_tui.domain.clock import from_utc_text, utc_text
+from kameng_tui.domain.errors import BadInput, LedgerBusy, NotFound
+from kameng_tui.domain.history import Event, GroupTotals, HistoryFilter, Page, Totals
+from kameng_tui.domain.models import Delivery, Order
+from kameng_tui.domain.money import fmt, from_units, money, to_units
+from kameng_tui.domain.states import OrderState, check_transition
+from kameng_tui.ledger import chain, queries
+from kameng_tui.ledger.anchor import Anchor, read_anchor, write_anchor
+from kameng_tui.ledger.schema import LATEST, MIGRATIONS
+from kameng_tui.ledger.store import Batch, NewBatch, NewOrder, SealedCard, Transition, VerifyReport
+
+COLUMNS = ", ".join(f"o.{c}" for c in chain.ROW_COLUMNS)
+
+
+def open_ledger(data_dir: Path, *, busy_timeout_s: float = 5.0) -> "SqliteLedger":
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return SqliteLedger(data_dir / "ledger.db", busy_timeout_s=busy_timeout_s)
+
+
+class SqliteLedger:
+    def __init__(self, path: Path, *, busy_timeout_s: float = 5.0) -> None:
+        self.path = Path(path)
+        self.anchor_path = self.path.with_name("ledger.head")
+        self._lock = threading.RLock()
+        self._anchor_lock = FileLock(str(self.path.with_name("ledger.head.lock")))
+        new_file = not self.path.exists()
+        old_umask = os.umask(0o077)
+        try:
+            self._conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=busy_timeout_s,
+                                         check_same_thread=False)
+        finally:
+            os.umask(old_umask)
+        if new_file:
+            os.chmod(self.path, 0o600)
+        c = self._conn
+        c.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
+        c.execute("PRAGMA journal_mode = WAL")
+        c.execute("PRAGMA synchronous = FULL")
+        c.execute("PRAGMA foreign_keys = ON")
+        c.execute("PRAGMA secure_delete = ON")
+        self._migrate()
+        self.ledger_id = self.meta("ledger_id") or ""
+
+    # --- transactions ---------------------------------------------------------------------
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise self._busy(exc) from None
+            try:
+                yield self._conn
+                self._conn.execute("COMMIT")
+            except BaseException:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise
+        self._move_anchor()
+
+    @staticmethod
+    def _busy(exc: sqlite3.OperationalError) -> Exception:
+        if "locked" in str(exc) or "busy" in str(exc):
+            return LedgerBusy("账本正被另一个进程占用，请稍后再试", message_en="the ledger is busy (another process is writing); try again")
+        return exc
+
+    def _migrate(self) -> None:
+        c = self._conn
+        with self._lock:
+            c.execute("BEGIN IMMEDIATE")
+            try:
+                c.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL) STRICT")
+                row = c.execute("SELECT MAX(version) FROM schema_version").fetchone()
+                current = row[0] or 0
+                c.execute("COMMIT")
+            except BaseException:
+                c.execute("ROLLBACK")
+                raise
+            if current >= LATEST:
+                return
+            if current > 0:
+                self.backup(suffix=f"-v{current}")
+            c.execute("BEGIN IMMEDIATE")
+            try:
+                current = c.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
+                for version, sql in MIGRATIONS:
+                    if version > current:
+                        for statement in _statements(sql):
+                            c.execute(statement)
+                        c.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
+                if c.execute("SELECT 1 FROM meta WHERE key='ledger_id'").fetchone() is None:
+                    c.execute("INSERT INTO meta (key, value) VALUES ('ledger_id', ?)", (secrets.token_hex(8),))
+                c.execute("COMMIT")
+            except BaseException:
+                c.execute("ROLLBACK")
+                raise
+
+    def _append(self, c: sqlite3.Connection, order_no: str | None, kind: str, at: datetime, body: Mapping[str, Any]) -> tuple[int, str]:
+        last = c.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+        seq, prev = (last[0] + 1, last[1]) if last else (1, chain.GENESIS)
+        at_text = utc_text(at)
+        body_text = chain.canonical_body(body)
+        h = chain.event_hash(prev, seq, at_text, kind, order_no, body_text)
+        c.execute("INSERT INTO events (seq, order_no, kind, at, body, prev_hash, hash) VALUES (?,?,?,?,?,?,?)",
+                  (seq, order_no, kind, at_text, body_text, prev, h))
+        return seq, h
+
+    def _move_anchor(self) -> None:
+        last = self._conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+        if not last:
+            return
+        with self._anchor_lock:
+            current = read_anchor(self.anchor_path)
+            if current is None or current.seq < last[0] or current.ledger_id != self.ledger_id:
+                write_anchor(self.anchor_path, Anchor(self.ledger_id, last[0], last[1]))
+
+    def _row(self, c: sqlite3.Connection, order_no: str) -> dict[str, Any] | None:
+        r = c.execute(f"SELECT {COLUMNS} FROM orders o WHERE o.order_no = ?", (order_no,)).fetchone()
+        return None if r is None else dict(zip(chain.ROW_COLUMNS, r))
+
+    def _put(self, c: sqlite3.Connection, row: dict[str, Any], insert: bool) -> None:
+        cols = chain.ROW_COLUMNS
+        if insert:
+            c.execute(f"INSERT INTO orders ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                      [row[k] for k in cols])
+        else:
+            c.execute(f"UPDATE orders SET {', '.join(f'{k} = ?' for k in cols[1:])} WHERE order_no = ?",
+                      [row[k] for k in cols[1:]] + [row["order_no"]])
+
+    # --- writes -------------------------------------------------------------------------------
+    def create_intents(self, intents: Sequence[NewOrder], batch: NewBatch | None = None, *, at: datetime) -> int | None:
+        with self._write() as c:
+            batch_id = None
+            if batch is not None:
+                cur = c.execute("INSERT INTO batches (identity, source, line_count, created_at) VALUES (?,?,?,?)",
+                                (batch.identity, batch.source, batch.line_count, utc_text(at)))
+                batch_id = cur.lastrowid
+                self._append(c, None, "batch", at, {"batch_id": batch_id, "identity": batch.identity,
+                                                     "source": batch.source, "line_count": batch.line_count})
+            for n in intents:
+                body = {
+                    "order_no": n.order_no, "sku": n.sku, "supplier": n.supplier, "product_id": n.product_id,
+                    "product_name": n.product_name, "category": n.category, "delivery": n.delivery.value,
+                    "quantity": n.quantity, "account": dict(n.account), "unit_cost": fmt(n.unit_cost, 4),
+                    "unit_price": fmt(n.unit_price, 4), "ref": n.ref, "customer": n.customer, "note": n.note,
+                    "batch_id": batch_id, "line_id": n.line_id, "attempt_of": n.attempt_of,
+                    "request_json": n.request_json,
+                    "sealed": {k: chain_hash(v) for k, v in sorted(n.sealed.items())},
+                }
+                self._append(c, n.order_no, "created", at, body)
+                row = chain.apply(None, "created", utc_text(at), body)
+                assert row is not None
+                try:
+                    self._put(c, row, insert=True)
+                except sqlite3.IntegrityError:
+                    raise BadInput(f"订单号重复 {n.order_no}", message_en=f"duplicate order number {n.order_no}") from None
+                rowid = c.execute("SELECT rowid FROM orders WHERE order_no = ?", (n.order_no,)).fetchone()[0]
+                text = " ".join(x for x in (n.order_no, n.product_name, n.sku, " ".join(n.account.values()),
+                                            n.ref or "", n.customer or "", n.note or "") if x)
+                c.execute("INSERT INTO orders_fts (rowid, text) VALUES (?, ?)", (rowid, text))
+                for key, blob in n.sealed.items():
+                    c.execute("INSERT INTO order_secrets (order_no, key, blob) VALUES (?,?,?)", (n.order_no, key, blob))
+            return batch_id
+
+    def transition(self, order_no: str, expected: OrderState, new: OrderState, change: Transition = Transition(), *,
+                   at: datetime) -> bool:
+        check_transition(expected, new)
+        with self._write() as c:
+            row = self._row(c, order_no)
+            if row is None or row["state"] != expected.value:
+                return False
+            body: dict[str, Any] = {"from": expected.value, "state": new.value}
+            for key in ("charged", "refunded"):
+                value = getattr(change, key)
+                if value is not None:
+                    body[key] = fmt(money(value), 4)
+            for key in ("supplier_order_no", "reason", "delivered_qty"):
+                value = getattr(change, key)
+                if value is not None:
+                    body[key] = value
+            if change.cards:
+                body["cards"] = [{"index": k.index, "number": chain_hash(k.number_blob),
+                                  "password": chain_hash(k.password_blob)} for k in change.cards]
+            self._append(c, order_no, "state", at, body)
+            updated = chain.apply(row, "state", utc_text(at), body)
+            assert updated is not None
+            self._put(c, updated, insert=False)
+            for k in change.cards:
+                c.execute("INSERT OR REPLACE INTO cards (order_no, idx, number_blob, password_blob, expires) VALUES (?,?,?,?,?)",
+                          (order_no, k.index, k.number_blob, k.password_blob, k.expires))
+            return True
+
+    def record(self, order_no: str | None, kind: str, body: Mapping[str, object], *, at: datetime) -> None:
+        if kind in ("created", "state", "customer_refund"):
+            raise ValueError(f"{kind} events are written by their own methods")
+        with self._write() as c:
+            self._append(c, order_no, kind, at, dict(body))
+
+    def customer_refund(self, order_no: str, amount: Decimal, reason: str, *, at: datetime) -> Order:
+        amount = money(amount)
+        with self._write() as c:
+            row = self._row(c, order_no)
+            if row is None:
+                raise NotFound(f"没有订单 {order_no}", message_en=f"no order {order_no}", field="order_no")
+            if amount <= 0 or to_units(amount) > row["revenue"]:
+                raise BadInput(f"退款金额须在 0.01 到 {fmt(from_units(row['revenue']))} 之间",
+                               message_en=f"the refund must be between 0.01 and {fmt(from_units(row['revenue']))}",
+                               field="amount")
+            body = {"amount": fmt(amount, 4), "reason": reason}
+            self._append(c, order_no, "customer_refund", at, body)
+            self._put(c, chain.apply(row, "customer_refund", utc_text(at), body), insert=False)  # type: ignore[arg-type]
+        order = self.get(order_no)
+        assert order is not None
+        return order
+
+    # --- reads -----------------------------------------------------------------------------------
+    def _orders(self, sql: str, args: Sequence[Any]) -> list[Order]:
+        with self._lock:
+            rows = self._conn.execute(sql, args).fetchall()
+        return [to_order(dict(zip(chain.ROW_COLUMNS, r))) for r in rows]
+
+    def get(self, order_no: str) -> Order | None:
+        found = self._orders(f"SELECT {COLUMNS} FROM orders o WHERE o.order_no = ?", (order_no,))
+        return found[0] if found else None
+
+    def by_ref(self, ref: str) -> list[Order]:
+        return self._orders(f"SELECT {COLUMNS} FROM orders o WHERE o.ref = ? ORDER BY o.created_at DESC", (ref,))
+
+    def last_for(self, sku: str, account: str, since: datetime) -> Order | None:
+        found = self._orders(f"SELECT {COLUMNS} FROM orders o WHERE o.sku = ? AND o.account_main = ? AND o.created_at >= ? "
+                             "AND o.state NOT IN ('cancelled', 'failed') ORDER BY o.created_at DESC LIMIT 1",
+                             (sku, account, utc_text(since)))
+        return found[0] if found else None
+
+    def in_state(self, states: Sequence[OrderState], supplier: str | None = None) -> list[Order]:
+        sql = f"SELECT {COLUMNS} FROM orders o WHERE o.state IN ({','.join('?' * len(states))})"
+        args: list[Any] = [s.value for s in states]
+        if supplier:
+            sql += " AND o.supplier = ?"
+            args.append(supplier)
+        return self._orders(sql + " ORDER BY o.created_at", args)
+
+    def unsettled_cost(self, supplier: str) -> Decimal:
+        with self._lock:
+            r = self._conn.execute("SELECT COALESCE(SUM(total_cost - charged), 0) FROM orders WHERE supplier = ? AND "
+                                   "state IN ('pending','submitted','unknown','processing')", (supplier,)).fetchone()
+        return from_units(max(0, r[0]))
+
+    def history(self, flt: HistoryFilter, limit: int = 50, cursor: str | None = None, with_total: bool = False) -> Page:
+        sql, args = queries.page_sql(flt, limit, cursor, COLUMNS)
+        items = self._orders(sql, args)
+        more = len(items) > limit
+        items = items[:limit]
+        nxt = queries.encode_cursor(_text(items[-1].created_at), items[-1].order_no) if more and items else None
+        total = None
+        if with_total:
+            w, wargs = queries.where(flt)
+            with self._lock:
+                total = self._conn.execute(f"SELECT COUNT(*) FROM orders o{w}", wargs).fetchone()[0]
+        return Page(items=tuple(items), next_cursor=nxt, total=total)
+
+    def totals(self, flt: HistoryFilter) -> Totals:
+        w, args = queries.where(flt)
+        with self._lock:
+            r = self._conn.execute(f"SELECT {queries.TOTALS} FROM orders o{w}", args).fetchone()
+        return _totals(r)
+
+    def grouped(self, flt: HistoryFilter, by: str, zone: str) -> list[GroupTotals]:
+        expr = queries.group_expr(by, zone, flt)
+        w, args = queries.where(flt)
+        with self._lock:
+            rows = self._conn.execute(f"SELECT {expr} AS k, {queries.TOTALS} FROM orders o{w} GROUP BY k ORDER BY k",
+                                      args).fetchall()
+        return [GroupTotals(key=r[0], totals=_totals(r[1:])) for r in rows]
+
+    def events(self, order_no: str) -> list[Event]:
+        with self._lock:
+            rows = self._conn.execute("SELECT seq, order_no, kind, at, body, prev_hash, hash FROM events "
+                                      "WHERE order_no = ? ORDER BY seq", (order_no,)).fetchall()
+        return [_event(r) for r in rows]
+
+    def last_event(self, order_no: str, kind: str) -> Event | None:
+        with self._lock:
+            r = self._conn.execute("SELECT seq, order_no, kind, at, body, prev_hash, hash FROM events "
+                                   "WHERE order_no = ? AND kind = ? ORDER BY seq DESC LIMIT 1", (order_no, kind)).fetchone()
+        return None if r is None else _event(r)
+
+    def cards(self, order_no: str) -> list[SealedCard]:
+        with self._lock:
+            rows = self._conn.execute("SELECT idx, number_blob, password_blob, expires FROM cards WHERE order_no = ? "
+                                      "ORDER BY idx", (order_no,)).fetchall()
+        return [SealedCard(r[0], r[1], r[2], r[3]) for r in rows]
+
+    def sealed_fields(self, order_no: str) -> dict[str, bytes]:
+        with self._lock:
+            rows = self._conn.execute("SELECT key, blob FROM order_secrets WHERE order_no = ?", (order_no,)).fetchall()
+        return {k: b for k, b in rows}
+
+    # --- batches ---------------------------------------------------------------------------------
+    def _batch(self, r: tuple) -> Batch:
+        with self._lock:
+            counts = dict(self._conn.execute("SELECT state, COUNT(*) FROM orders WHERE batch_id = ? GROUP BY state",
+                                             (r[0],)).fetchall())
+        return Batch(batch_id=r[0], identity=r[1], source=r[2], line_count=r[3], created_at=from_utc_text(r[4]), counts=counts)
+
+    def batch_by_identity(self, identity: str) -> Batch | None:
+        with self._lock:
+            r = self._conn.execute("SELECT batch_id, identity, source, line_count, created_at FROM batches "
+                                   "WHERE identity = ? ORDER BY batch_id DESC LIMIT 1", (identity,)).fetchone()
+        return None if r is None else self._batch(r)
+
+    def get_batch(self, batch_id: int) -> Batch | None:
+        with self._lock:
+            r = self._conn.execute("SELECT batch_id, identity, source, line_count, created_at FROM batches "
+                                   "WHERE batch_id = ?", (batch_id,)).fetchone()
+        return None if r is None else self._batch(r)
+
+    def list_batches(self, limit: int = 50) -> list[Batch]:
+        with self._lock:
+            rows = self._conn.execute("SELECT batch_id, identity, source, line_count, created_at FROM batches "
+                                      "ORDER BY batch_id DESC LIMIT ?", (limit,)).fetchall()
+        return [self._batch(r) for r in rows]
+
+    def batch_orders(self, batch_id: int) -> list[Order]:
+        return self._orders(f"SELECT {COLUMNS} FROM orders o WHERE o.batch_id = ? ORDER BY o.line_id", (batch_id,))
+
+    # --- balances, meta, maintenance -----------------------------------------------------------------
+    def record_balance(self, supplier: str, amount: Decimal, *, at: datetime) -> None:
+        with self._lock:
+            self._conn.execute("INSERT INTO balances (supplier, amount, at) VALUES (?,?,?)",
+                               (supplier, to_units(amount), utc_text(at)))
+
+    def last_balance(self, supplier: str) -> tuple[Decimal, datetime] | None:
+        with self._lock:
+            r = self._conn.execute("SELECT amount, at FROM balances WHERE supplier = ? ORDER BY id DESC LIMIT 1",
+                                   (supplier,)).fetchone()
+        return None if r is None else (from_units(r[0]), from_utc_text(r[1]))
+
+    def meta(self, key: str) -> str | None:
+        with self._lock:
+            r = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if r is None else r[0]
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._lock:
+            self._conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                               (key, value))
+
+    def verify(self) -> VerifyReport:
+        from kameng_tui.ledger.verify import verify
+
+        with self._lock:
+            return verify(self._conn, self.anchor_path, self.ledger_id)
+
+    def anchor(self) -> dict[str, object]:
+        a = read_anchor(self.anchor_path)
+        return {} if a is None else a.as_dict()
+
+    def backup(self, dest: Path | None = None, suffix: str = "") -> Path:
+        from kameng_tui.domain.clock import SystemClock
+
+        if dest is None:
+            folder = self.path.parent / "backups"
+            folder.mkdir(mode=0o700, exist_ok=True)
+            stamp = SystemClock().now().strftime("%Y%m%dT%H%M%S%fZ")
+            dest = folder / f"ledger-{stamp}{suffix}.db"
+        old = os.umask(0o077)
+        try:
+            with self._lock:
+                self._conn.execute("VACUUM INTO ?", (str(dest),))
+        finally:
+            os.umask(old)
+        os.chmod(dest, 0o600)
+        return Path(dest)
+
+    def close(self) -> None:
+        with self._lock:
+            try:
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.OperationalError:
+                pass  # another process holds it: its own close will checkpoint
+            self._conn.close()
+
+
+def chain_hash(blob: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(blob).hexdigest()
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration into statements (triggers contain `;` inside BEGIN..END)."""
+    out, buf = [], []
+    for line in sql.strip().splitlines():
+        buf.append(line)
+        joined = "\n".join(buf).strip()
+        if joined.endswith(";") and sqlite3.complete_statement(joined):
+            out.append(joined)
+            buf = []
+    return out
+
+
+def _text(dt: datetime) -> str:
+    return utc_text(dt)
+
+
+def _totals(r: Sequence[Any]) -> Totals:
+    return Totals(orders=r[0] or 0, succeeded=r[1] or 0, failed=r[2] or 0, in_flight=r[3] or 0,
+                  revenue=from_units(r[4]), cost=from_units(r[5]), charged=from_units(r[6]), refunded=from_units(r[7]),
+                  profit=from_units(r[8]))
+
+
+def _event(r: tuple) -> Event:
+    return Event(seq=r[0], order_no=r[1], kind=r[2], at=from_utc_text(r[3]), body=json.loads(r[4]), prev_hash=r[5], hash=r[6])
+
+
+def to_order(r: Mapping[str, Any]) -> Order:
+    def t(v: str | None) -> datetime | None:
+        return None if v is None else from_utc_text(v)
+
+    return Order(
+        order_no=r["order_no"], sku=r["sku"], supplier=r["supplier"], product_id=r["product_id"],
+        product_name=r["product_name"], category=r["category"], delivery=Delivery(r["delivery"]), quantity=r["quantity"],
+        account=json.loads(r["account"]), state=OrderState(r["state"]),
+        unit_cost=from_units(r["unit_cost"]), total_cost=from_units(r["total_cost"]),
+        unit_price=from_units(r["unit_price"]), total_price=from_units(r["total_price"]),
+        charged=from_units(r["charged"]), refunded=from_units(r["refunded"]),
+        customer_refunded=from_units(r["customer_refunded"]), revenue=from_units(r["revenue"]),
+        created_at=from_utc_text(r["created_at"]), updated_at=from_utc_text(r["updated_at"]),
+        ref=r["ref"], customer=r["customer"], note=r["note"], batch_id=r["batch_id"], line_id=r["line_id"],
+        attempt_of=r["attempt_of"], supplier_order_no=r["supplier_order_no"], reason=r["reason"],
+        submitted_at=t(r["submitted_at"]), settled_at=t(r["settled_at"]), delivered_qty=r["delivered_qty"],
+        request_json=r["request_json"],
+    )
