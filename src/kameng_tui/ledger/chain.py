@@ -39,7 +39,8 @@ def event_hash(prev_hash: str, seq: int, at: str, kind: str, order_no: str | Non
     return hashlib.sha256(VERSION_BYTE + bytes.fromhex(prev_hash) + content.encode("utf-8")).hexdigest()
 
 
-STATE_KINDS = frozenset(s.value for s in OrderState) - {"pending"} | {"reverted"}
+STATE_KINDS = frozenset(s.value for s in OrderState)
+"""A state change is an event named after the new state."""
 ROW_COLUMNS = ("order_no", "sku", "supplier", "product_id", "product_name", "category", "delivery", "quantity",
                "account", "account_main", "state", "unit_cost", "total_cost", "unit_price", "total_price", "charged",
                "refunded", "customer_refunded", "revenue", "profit", "ref", "customer", "note", "batch_id", "line_id",
@@ -72,7 +73,7 @@ def apply(row: dict[str, Any] | None, kind: str, at: str, body: Mapping[str, Any
     if row is None:
         return None
     row = dict(row)
-    if kind == "state":
+    if kind in STATE_KINDS:
         new = body["state"]
         row["state"] = new
         row["updated_at"] = at

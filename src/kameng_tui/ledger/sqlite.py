@@ -205,8 +205,8 @@ class SqliteLedger:
             if change.cards:
                 body["cards"] = [{"index": k.index, "number": chain_hash(k.number_blob),
                                   "password": chain_hash(k.password_blob)} for k in change.cards]
-            self._append(c, order_no, "state", at, body)
-            updated = chain.apply(row, "state", utc_text(at), body)
+            self._append(c, order_no, new.value, at, body)
+            updated = chain.apply(row, new.value, utc_text(at), body)
             assert updated is not None
             self._put(c, updated, insert=False)
             for k in change.cards:
@@ -215,7 +215,7 @@ class SqliteLedger:
             return True
 
     def record(self, order_no: str | None, kind: str, body: Mapping[str, object], *, at: datetime) -> None:
-        if kind in ("created", "state", "customer_refund"):
+        if kind in chain.STATE_KINDS or kind in ("created", "customer_refund"):
             raise ValueError(f"{kind} events are written by their own methods")
         with self._write() as c:
             self._append(c, order_no, kind, at, dict(body))
