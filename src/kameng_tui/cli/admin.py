@@ -155,6 +155,9 @@ def cmd_supplier_add(args, ctx, out: Out) -> int:
             secret = getpass.getpass(out.t("API 密钥（不会显示）：", "API secret (hidden): ")).strip()
         if secret:
             ctx.secrets.set_supplier_secret(args.name, secret)
+    if not ctx.config.suppliers and args.name != "demo":
+        # The demo is implicit while nothing is configured; keep it, now explicit and removable.
+        add_supplier(ctx.paths.config_file, "demo", "demo", {})
     add_supplier(ctx.paths.config_file, args.name, args.kind, _options(args))
     if out.json_mode:
         out.doc(name=args.name, kind=args.kind, secret_stored=bool(secret))

@@ -196,7 +196,7 @@ def reveal_cards(ctx, order: Order, reveal: bool) -> list[dict]:
             number = sealer.open(c.number_blob, f"{order.order_no}:card{c.index}.number")
             password = sealer.open(c.password_blob, f"{order.order_no}:card{c.index}.password")
             if not reveal:
-                password = mask(password)
+                number, password = mask(number), mask(password)
         out.append({"number": number, "password": password, "expires": c.expires})
     return out
 

@@ -141,6 +141,9 @@ class Card:
     password: SecretText
     expires: str | None = None
 
+    def __repr__(self) -> str:
+        return f"Card(number={mask(self.number)!r}, password='********', expires={self.expires!r})"
+
 
 @dataclass(frozen=True)
 class Order:

@@ -80,6 +80,7 @@ class OrderEngine:
 
     async def _place(self, order: Order, expected: OrderState) -> Order:
         request = PlaceRequest.from_json(order.request_json)
+        log.debug("sending %s (%s x%d) to %s", order.order_no, order.sku, order.quantity, order.supplier)
         try:
             supplier = self.supplier_for(order.supplier)
         except Exception as exc:
@@ -107,6 +108,7 @@ class OrderEngine:
             crash_point("after-reply")
             return self._to_unknown(order, expected, f"adapter error: {type(exc).__name__}")
         crash_point("after-reply")
+        log.debug("order %s -> %s: %r", order.order_no, order.supplier, result)
         return self.apply(order, expected, result)
 
     def _refused(self, order: Order, expected: OrderState, exc: SupplierError) -> Order:
