@@ -40,7 +40,7 @@ def money(value: object) -> Decimal:
             raise MoneyError(f"not an amount: {value!r}") from None
     else:
         raise MoneyError(f"not an amount: {value!r}")
-    if not d.is_finite():
+    if not d.is_finite() or abs(d) >= Decimal("1e15"):
         raise MoneyError(f"not an amount: {value!r}")
     return d.quantize(COST_Q, rounding=ROUND_HALF_UP)
 
