@@ -7,7 +7,7 @@ sums are exact and fast; these helpers are the only door between the two forms.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, DecimalException, InvalidOperation
 
 COST_Q = Decimal("0.0001")
 PRICE_Q = Decimal("0.01")
@@ -40,9 +40,12 @@ def money(value: object) -> Decimal:
             raise MoneyError(f"not an amount: {value!r}") from None
     else:
         raise MoneyError(f"not an amount: {value!r}")
-    if not d.is_finite() or abs(d) >= Decimal("1e15"):
-        raise MoneyError(f"not an amount: {value!r}")
-    return d.quantize(COST_Q, rounding=ROUND_HALF_UP)
+    try:
+        if not d.is_finite() or abs(d) >= Decimal("1e15"):
+            raise MoneyError(f"not an amount: {value!r}")
+        return d.quantize(COST_Q, rounding=ROUND_HALF_UP)
+    except DecimalException:
+        raise MoneyError(f"not an amount: {value!r}") from None
 
 
 def price(value: object) -> Decimal:
