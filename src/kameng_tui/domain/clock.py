@@ -56,4 +56,4 @@ def utc_text(dt: datetime) -> str:
 
 
 def from_utc_text(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+    return datetime.fromisoformat(text[:-1]).replace(tzinfo=timezone.utc)

@@ -20,22 +20,17 @@ VERSION_BYTE = b"\x01"
 GENESIS = "0" * 64
 
 
-def _nfc(value: Any) -> Any:
-    if isinstance(value, str):
-        return unicodedata.normalize("NFC", value)
-    if isinstance(value, dict):
-        return {_nfc(k): _nfc(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_nfc(v) for v in value]
-    return value
-
-
 def canonical_body(body: Mapping[str, Any]) -> str:
-    return json.dumps(_nfc(dict(body)), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    """Sorted-key compact JSON, NFC-normalized (one pass over the text: JSON's own
+    punctuation is ASCII, so normalizing the whole text normalizes every string)."""
+    text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def event_hash(prev_hash: str, seq: int, at: str, kind: str, order_no: str | None, body_text: str) -> str:
-    content = json.dumps([seq, at, kind, order_no, body_text], ensure_ascii=False, separators=(",", ":"))
+    """Fields are length-prefixed, so no field's text can pass as another's."""
+    o = order_no or ""
+    content = f"{len(str(seq))}:{seq}{len(at)}:{at}{len(kind)}:{kind}{len(o)}:{o}{len(body_text)}:{body_text}"
     return hashlib.sha256(VERSION_BYTE + bytes.fromhex(prev_hash) + content.encode("utf-8")).hexdigest()
 
 
@@ -49,7 +44,14 @@ ROW_COLUMNS = ("order_no", "sku", "supplier", "product_id", "product_name", "cat
 
 
 def u(amount: str | None) -> int:
-    return 0 if amount is None else to_units(money(amount))
+    """Units from an amount string; the ledger writes 4 places, parsed without Decimal."""
+    if amount is None:
+        return 0
+    head, dot, tail = amount.partition(".")
+    if dot and len(tail) == 4 and tail.isdigit() and head.lstrip("-").isdigit():
+        units = int(head) * 10_000 + (int(tail) if not head.startswith("-") else -int(tail))
+        return units
+    return to_units(money(amount))
 
 
 def apply(row: dict[str, Any] | None, kind: str, at: str, body: Mapping[str, Any]) -> dict[str, Any] | None:

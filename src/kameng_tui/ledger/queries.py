@@ -1,9 +1,11 @@
 """History and totals SQL: keyset pages, filters, FTS5 search.
 
-Pages are ordered by (created_at, order_no) descending and continue from the last
-row of the previous page (a cursor), so a deep page costs what the first does.
-Text search uses the trigram FTS5 index for 3+ characters; shorter text falls back
-to a LIKE scan of the same table.
+Pages follow the order in which orders were recorded (their `seq`), newest first —
+DESIGN.md: order follows the event sequence, never wall time — and continue from the
+last row of the previous page (a cursor), so a deep page costs what the first does.
+Every index ends in `seq`, so an equality filter walks its index in page order.
+Text search drives the trigram FTS5 index in seq order for 3+ characters; shorter
+text falls back to a LIKE scan of the same table.
 """
 
 from __future__ import annotations
@@ -18,13 +20,25 @@ from kameng_tui.domain.errors import BadInput
 from kameng_tui.domain.history import HistoryFilter
 
 
-def where(flt: HistoryFilter) -> tuple[str, list[Any]]:
+Bounds = tuple[int | None, int | None]
+
+
+def where(flt: HistoryFilter, bounds: Bounds = (None, None)) -> tuple[str, list[Any]]:
+    """The date range arrives as seq bounds (see SqliteLedger._bounds); the time test
+    stays as a check (`+` keeps it off the index, so an equality index drives)."""
     clauses, args = [], []
+    lo, hi = bounds
+    if lo is not None:
+        clauses.append("o.seq >= ?")
+        args.append(lo)
+    if hi is not None:
+        clauses.append("o.seq < ?")
+        args.append(hi)
     if flt.since:
-        clauses.append("o.created_at >= ?")
+        clauses.append("+o.created_at >= ?")
         args.append(utc_text(flt.since))
     if flt.until:
-        clauses.append("o.created_at < ?")
+        clauses.append("+o.created_at < ?")
         args.append(utc_text(flt.until))
     if flt.states:
         clauses.append(f"o.state IN ({','.join('?' * len(flt.states))})")
@@ -34,37 +48,51 @@ def where(flt: HistoryFilter) -> tuple[str, list[Any]]:
         if value is not None and value != "":
             clauses.append(f"o.{col} = ?")
             args.append(value)
-    if flt.search and flt.search.strip():
-        text = flt.search.strip()
-        if len(text) >= 3:
-            clauses.append("o.rowid IN (SELECT rowid FROM orders_fts WHERE orders_fts MATCH ?)")
-            args.append('"' + text.replace('"', '""') + '"')
-        else:
-            clauses.append("o.rowid IN (SELECT rowid FROM orders_fts WHERE text LIKE ? ESCAPE '\\')")
-            args.append("%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
 
 
-def encode_cursor(created_at: str, order_no: str) -> str:
-    return base64.urlsafe_b64encode(f"{created_at}|{order_no}".encode()).decode().rstrip("=")
+def source(flt: HistoryFilter) -> tuple[str, list[Any]]:
+    """FROM clause: with a text search the FTS table drives the scan, in seq order."""
+    text = (flt.search or "").strip()
+    if not text:
+        return "orders o", []
+    if len(text) >= 3:
+        return ("orders_fts f JOIN orders o ON o.seq = f.rowid AND f.orders_fts MATCH ?",
+                ['"' + text.replace('"', '""') + '"'])
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return "orders_fts f JOIN orders o ON o.seq = f.rowid AND f.text LIKE ? ESCAPE '\\'", [f"%{escaped}%"]
 
 
-def decode_cursor(cursor: str) -> tuple[str, str]:
+def encode_cursor(seq: int) -> str:
+    return base64.urlsafe_b64encode(f"s{seq}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        created_at, order_no = raw.split("|", 1)
-        return created_at, order_no
+        if not raw.startswith("s"):
+            raise ValueError(raw)
+        return int(raw[1:])
     except (ValueError, UnicodeDecodeError):
         raise BadInput(f"无效的翻页游标 {cursor!r}", message_en=f"invalid cursor {cursor!r}", field="cursor") from None
 
 
-def page_sql(flt: HistoryFilter, limit: int, cursor: str | None, columns: str) -> tuple[str, list[Any]]:
-    sql, args = where(flt)
+def page_sql(flt: HistoryFilter, limit: int, cursor: str | None, columns: str,
+             bounds: Bounds = (None, None)) -> tuple[str, list[Any]]:
+    frm, args = source(flt)
+    sql, wargs = where(flt, bounds)
+    args += wargs
     if cursor:
-        created_at, order_no = decode_cursor(cursor)
-        sql += (" AND " if sql else " WHERE ") + "(o.created_at, o.order_no) < (?, ?)"
-        args += [created_at, order_no]
-    return f"SELECT {columns} FROM orders o{sql} ORDER BY o.created_at DESC, o.order_no DESC LIMIT ?", args + [limit + 1]
+        sql += (" AND " if sql else " WHERE ") + "o.seq < ?"
+        args.append(decode_cursor(cursor))
+    order = "f.rowid" if flt.search and flt.search.strip() else "o.seq"
+    return f"SELECT o.seq, {columns} FROM {frm}{sql} ORDER BY {order} DESC LIMIT ?", args + [limit + 1]
+
+
+def count_sql(flt: HistoryFilter, select: str, bounds: Bounds = (None, None)) -> tuple[str, list[Any]]:
+    frm, args = source(flt)
+    sql, wargs = where(flt, bounds)
+    return f"SELECT {select} FROM {frm}{sql}", args + wargs
 
 
 TOTALS = ("COUNT(*), SUM(o.state IN ('succeeded','refunded')), SUM(o.state = 'failed'), "

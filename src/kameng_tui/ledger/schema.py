@@ -31,7 +31,8 @@ CREATE TABLE batches (
 ) STRICT;
 CREATE INDEX batches_identity ON batches (identity);
 CREATE TABLE orders (
-    order_no TEXT PRIMARY KEY,
+    seq INTEGER PRIMARY KEY,              -- insertion order: history follows it, never wall time
+    order_no TEXT NOT NULL UNIQUE,
     sku TEXT NOT NULL, supplier TEXT NOT NULL, product_id TEXT NOT NULL, product_name TEXT NOT NULL,
     category TEXT NOT NULL, delivery TEXT NOT NULL, quantity INTEGER NOT NULL,
     account TEXT NOT NULL, account_main TEXT NOT NULL, state TEXT NOT NULL,
@@ -43,11 +44,11 @@ CREATE TABLE orders (
     created_at TEXT NOT NULL, updated_at TEXT NOT NULL, submitted_at TEXT, settled_at TEXT,
     delivered_qty INTEGER NOT NULL, request_json TEXT NOT NULL
 ) STRICT;
-CREATE INDEX orders_created ON orders (created_at, order_no);
-CREATE INDEX orders_state ON orders (state, created_at, order_no);
-CREATE INDEX orders_supplier ON orders (supplier, created_at, order_no);
-CREATE INDEX orders_account ON orders (account_main, created_at, order_no);
-CREATE INDEX orders_customer ON orders (customer, created_at, order_no);
+CREATE INDEX orders_created ON orders (created_at);
+CREATE INDEX orders_state ON orders (state);
+CREATE INDEX orders_supplier ON orders (supplier);
+CREATE INDEX orders_account ON orders (account_main);
+CREATE INDEX orders_customer ON orders (customer);
 CREATE INDEX orders_ref ON orders (ref) WHERE ref IS NOT NULL;
 CREATE INDEX orders_batch ON orders (batch_id, line_id) WHERE batch_id IS NOT NULL;
 CREATE INDEX orders_sku_account ON orders (sku, account_main, created_at);

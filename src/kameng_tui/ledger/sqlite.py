@@ -119,15 +119,28 @@ class SqliteLedger:
                 c.execute("ROLLBACK")
                 raise
 
-    def _append(self, c: sqlite3.Connection, order_no: str | None, kind: str, at: datetime, body: Mapping[str, Any]) -> tuple[int, str]:
-        last = c.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+    def _append(self, c: sqlite3.Connection, order_no: str | None, kind: str, at: datetime | str,
+                body: Mapping[str, Any], tail: list | None = None) -> tuple[int, str, str]:
+        """Append one event; `tail` carries (seq, hash, at) between appends of one transaction.
+
+        Event times never go backwards within a ledger: a clock stepped back records the
+        previous event's time. So seq order is time order, and a date range is a seq range.
+        """
+        if tail:
+            last = tail[0]
+        else:
+            last = c.execute("SELECT seq, hash, at FROM events ORDER BY seq DESC LIMIT 1").fetchone()
         seq, prev = (last[0] + 1, last[1]) if last else (1, chain.GENESIS)
-        at_text = utc_text(at)
+        at_text = at if isinstance(at, str) else utc_text(at)
+        if last and last[2] > at_text:
+            at_text = last[2]
         body_text = chain.canonical_body(body)
         h = chain.event_hash(prev, seq, at_text, kind, order_no, body_text)
         c.execute("INSERT INTO events (seq, order_no, kind, at, body, prev_hash, hash) VALUES (?,?,?,?,?,?,?)",
                   (seq, order_no, kind, at_text, body_text, prev, h))
-        return seq, h
+        if tail is not None:
+            tail[:] = [(seq, h, at_text)]
+        return seq, h, at_text
 
     def _move_anchor(self) -> None:
         last = self._conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
@@ -142,17 +155,20 @@ class SqliteLedger:
         r = c.execute(f"SELECT {COLUMNS} FROM orders o WHERE o.order_no = ?", (order_no,)).fetchone()
         return None if r is None else dict(zip(chain.ROW_COLUMNS, r))
 
-    def _put(self, c: sqlite3.Connection, row: dict[str, Any], insert: bool) -> None:
+    def _put(self, c: sqlite3.Connection, row: dict[str, Any], insert: bool) -> int | None:
         cols = chain.ROW_COLUMNS
         if insert:
-            c.execute(f"INSERT INTO orders ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                      [row[k] for k in cols])
+            cur = c.execute(f"INSERT INTO orders ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                            [row[k] for k in cols])
+            return cur.lastrowid
         else:
             c.execute(f"UPDATE orders SET {', '.join(f'{k} = ?' for k in cols[1:])} WHERE order_no = ?",
                       [row[k] for k in cols[1:]] + [row["order_no"]])
 
     # --- writes -------------------------------------------------------------------------------
     def create_intents(self, intents: Sequence[NewOrder], batch: NewBatch | None = None, *, at: datetime) -> int | None:
+        tail: list = []
+        at_text = utc_text(at)
         with self._write() as c:
             batch_id = None
             if batch is not None:
@@ -160,7 +176,7 @@ class SqliteLedger:
                                 (batch.identity, batch.source, batch.line_count, utc_text(at)))
                 batch_id = cur.lastrowid
                 self._append(c, None, "batch", at, {"batch_id": batch_id, "identity": batch.identity,
-                                                     "source": batch.source, "line_count": batch.line_count})
+                                                     "source": batch.source, "line_count": batch.line_count}, tail)
             for n in intents:
                 body = {
                     "order_no": n.order_no, "sku": n.sku, "supplier": n.supplier, "product_id": n.product_id,
@@ -171,14 +187,13 @@ class SqliteLedger:
                     "request_json": n.request_json,
                     "sealed": {k: chain_hash(v) for k, v in sorted(n.sealed.items())},
                 }
-                self._append(c, n.order_no, "created", at, body)
-                row = chain.apply(None, "created", utc_text(at), body)
+                _, _, created_at = self._append(c, n.order_no, "created", at_text, body, tail)
+                row = chain.apply(None, "created", created_at, body)
                 assert row is not None
                 try:
-                    self._put(c, row, insert=True)
+                    rowid = self._put(c, row, insert=True)
                 except sqlite3.IntegrityError:
                     raise BadInput(f"订单号重复 {n.order_no}", message_en=f"duplicate order number {n.order_no}") from None
-                rowid = c.execute("SELECT rowid FROM orders WHERE order_no = ?", (n.order_no,)).fetchone()[0]
                 text = " ".join(x for x in (n.order_no, n.product_name, n.sku, " ".join(n.account.values()),
                                             n.ref or "", n.customer or "", n.note or "") if x)
                 c.execute("INSERT INTO orders_fts (rowid, text) VALUES (?, ?)", (rowid, text))
@@ -205,8 +220,8 @@ class SqliteLedger:
             if change.cards:
                 body["cards"] = [{"index": k.index, "number": chain_hash(k.number_blob),
                                   "password": chain_hash(k.password_blob)} for k in change.cards]
-            self._append(c, order_no, new.value, at, body)
-            updated = chain.apply(row, new.value, utc_text(at), body)
+            _, _, at_text = self._append(c, order_no, new.value, at, body)
+            updated = chain.apply(row, new.value, at_text, body)
             assert updated is not None
             self._put(c, updated, insert=False)
             for k in change.cards:
@@ -231,8 +246,8 @@ class SqliteLedger:
                                message_en=f"the refund must be between 0.01 and {fmt(from_units(row['revenue']))}",
                                field="amount")
             body = {"amount": fmt(amount, 4), "reason": reason}
-            self._append(c, order_no, "customer_refund", at, body)
-            self._put(c, chain.apply(row, "customer_refund", utc_text(at), body), insert=False)  # type: ignore[arg-type]
+            _, _, at_text = self._append(c, order_no, "customer_refund", at, body)
+            self._put(c, chain.apply(row, "customer_refund", at_text, body), insert=False)  # type: ignore[arg-type]
         order = self.get(order_no)
         assert order is not None
         return order
@@ -248,11 +263,11 @@ class SqliteLedger:
         return found[0] if found else None
 
     def by_ref(self, ref: str) -> list[Order]:
-        return self._orders(f"SELECT {COLUMNS} FROM orders o WHERE o.ref = ? ORDER BY o.created_at DESC", (ref,))
+        return self._orders(f"SELECT {COLUMNS} FROM orders o WHERE o.ref = ? ORDER BY o.seq DESC", (ref,))
 
     def last_for(self, sku: str, account: str, since: datetime) -> Order | None:
         found = self._orders(f"SELECT {COLUMNS} FROM orders o WHERE o.sku = ? AND o.account_main = ? AND o.created_at >= ? "
-                             "AND o.state NOT IN ('cancelled', 'failed') ORDER BY o.created_at DESC LIMIT 1",
+                             "AND o.state NOT IN ('cancelled', 'failed') ORDER BY o.seq DESC LIMIT 1",
                              (sku, account, utc_text(since)))
         return found[0] if found else None
 
@@ -262,7 +277,7 @@ class SqliteLedger:
         if supplier:
             sql += " AND o.supplier = ?"
             args.append(supplier)
-        return self._orders(sql + " ORDER BY o.created_at", args)
+        return self._orders(sql + " ORDER BY o.seq", args)
 
     def unsettled_cost(self, supplier: str) -> Decimal:
         with self._lock:
@@ -270,31 +285,49 @@ class SqliteLedger:
                                    "state IN ('pending','submitted','unknown','processing')", (supplier,)).fetchone()
         return from_units(max(0, r[0]))
 
+    def _bounds(self, flt: HistoryFilter) -> tuple[int | None, int | None]:
+        """A date range as a seq range (created_at never decreases with seq): two index seeks."""
+        def first_at_or_after(when: datetime) -> int | None:
+            r = self._conn.execute("SELECT seq FROM orders WHERE created_at >= ? ORDER BY created_at, seq LIMIT 1",
+                                   (utc_text(when),)).fetchone()
+            return None if r is None else r[0]
+
+        with self._lock:
+            lo = None
+            if flt.since:
+                lo = first_at_or_after(flt.since)
+                if lo is None:
+                    return 1, 1        # nothing that recent: an empty range
+            hi = first_at_or_after(flt.until) if flt.until else None
+        return lo, hi
+
     def history(self, flt: HistoryFilter, limit: int = 50, cursor: str | None = None, with_total: bool = False) -> Page:
-        sql, args = queries.page_sql(flt, limit, cursor, COLUMNS)
-        items = self._orders(sql, args)
-        more = len(items) > limit
-        items = items[:limit]
-        nxt = queries.encode_cursor(_text(items[-1].created_at), items[-1].order_no) if more and items else None
+        bounds = self._bounds(flt)
+        sql, args = queries.page_sql(flt, limit, cursor, COLUMNS, bounds)
+        with self._lock:
+            rows = self._conn.execute(sql, args).fetchall()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        items = tuple(to_order(dict(zip(chain.ROW_COLUMNS, r[1:]))) for r in rows)
+        nxt = queries.encode_cursor(rows[-1][0]) if more and rows else None
         total = None
         if with_total:
-            w, wargs = queries.where(flt)
+            sql, args = queries.count_sql(flt, "COUNT(*)", bounds)
             with self._lock:
-                total = self._conn.execute(f"SELECT COUNT(*) FROM orders o{w}", wargs).fetchone()[0]
-        return Page(items=tuple(items), next_cursor=nxt, total=total)
+                total = self._conn.execute(sql, args).fetchone()[0]
+        return Page(items=items, next_cursor=nxt, total=total)
 
     def totals(self, flt: HistoryFilter) -> Totals:
-        w, args = queries.where(flt)
+        sql, args = queries.count_sql(flt, queries.TOTALS, self._bounds(flt))
         with self._lock:
-            r = self._conn.execute(f"SELECT {queries.TOTALS} FROM orders o{w}", args).fetchone()
+            r = self._conn.execute(sql, args).fetchone()
         return _totals(r)
 
     def grouped(self, flt: HistoryFilter, by: str, zone: str) -> list[GroupTotals]:
         expr = queries.group_expr(by, zone, flt)
-        w, args = queries.where(flt)
+        sql, args = queries.count_sql(flt, f"{expr} AS k, {queries.TOTALS}", self._bounds(flt))
         with self._lock:
-            rows = self._conn.execute(f"SELECT {expr} AS k, {queries.TOTALS} FROM orders o{w} GROUP BY k ORDER BY k",
-                                      args).fetchall()
+            rows = self._conn.execute(f"{sql} GROUP BY k ORDER BY k", args).fetchall()
         return [GroupTotals(key=r[0], totals=_totals(r[1:])) for r in rows]
 
     def events(self, order_no: str) -> list[Event]:
@@ -422,10 +455,6 @@ def _statements(sql: str) -> list[str]:
             out.append(joined)
             buf = []
     return out
-
-
-def _text(dt: datetime) -> str:
-    return utc_text(dt)
 
 
 def _totals(r: Sequence[Any]) -> Totals:
