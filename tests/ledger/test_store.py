@@ -167,6 +167,7 @@ def test_projection_rebuilt_from_events_equals_orders(tmp_path_factory, steps):
         stored = dict(zip(chain.ROW_COLUMNS, led._conn.execute(
             f"SELECT {', '.join(chain.ROW_COLUMNS)} FROM orders").fetchone()))
         assert rows[no] == stored
+        assert led.verify().ok          # the SQL rebuild in verify agrees with chain.apply
         o = led.get(no)
         assert o.profit == o.revenue - (o.charged - o.refunded)
     finally:

@@ -28,10 +28,13 @@ def canonical_body(body: Mapping[str, Any]) -> str:
 
 
 def event_hash(prev_hash: str, seq: int, at: str, kind: str, order_no: str | None, body_text: str) -> str:
-    """Fields are length-prefixed, so no field's text can pass as another's."""
-    o = order_no or ""
-    content = f"{len(str(seq))}:{seq}{len(at)}:{at}{len(kind)}:{kind}{len(o)}:{o}{len(body_text)}:{body_text}"
-    return hashlib.sha256(VERSION_BYTE + bytes.fromhex(prev_hash) + content.encode("utf-8")).hexdigest()
+    """Fields joined by the unit separator: seq, at, kind and order_no have fixed
+    alphabets that never contain it, and the free-form body comes last."""
+    return content_hash(f"{prev_hash}\x1f{seq}\x1f{at}\x1f{kind}\x1f{order_no or ''}\x1f{body_text}")
+
+
+def content_hash(content: str) -> str:
+    return hashlib.sha256(VERSION_BYTE + content.encode("utf-8")).hexdigest()
 
 
 STATE_KINDS = frozenset(s.value for s in OrderState)
@@ -62,7 +65,7 @@ def apply(row: dict[str, Any] | None, kind: str, at: str, body: Mapping[str, Any
             "order_no": body["order_no"], "sku": body["sku"], "supplier": body["supplier"],
             "product_id": body["product_id"], "product_name": body["product_name"], "category": body["category"],
             "delivery": body["delivery"], "quantity": body["quantity"],
-            "account": json.dumps(body["account"], ensure_ascii=False, sort_keys=True),
+            "account": json.dumps(body["account"], ensure_ascii=False, sort_keys=True, separators=(",", ":")),
             "account_main": body["account"].get("account", ""), "state": "pending",
             "unit_cost": u(body["unit_cost"]), "total_cost": total_cost, "unit_price": u(body["unit_price"]),
             "total_price": u(body["unit_price"]) * body["quantity"], "charged": 0, "refunded": 0,
