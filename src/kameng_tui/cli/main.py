@@ -18,6 +18,8 @@ from kameng_tui.cli.output import Out
 from kameng_tui.domain.errors import KamengError
 
 log = logging.getLogger("kameng_tui")
+log.addHandler(logging.NullHandler())   # before the log file is set up, nothing reaches stderr
+log.propagate = False
 
 
 class UsageError(KamengError):
@@ -32,13 +34,14 @@ class Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> Parser:
-    from kameng_tui.cli import admin, batch, orders
+    from kameng_tui.cli import admin, batch, catalog, orders
 
     parser = Parser(prog="kameng-tui", description="卡盟 reseller terminal: catalog, orders, batches, ledger")
     parser.add_argument("--lang", choices=["zh", "en"], help="message language (default from config)")
     sub = parser.add_subparsers(dest="command", parser_class=Parser)
     orders.register(sub)
     batch.register(sub)
+    catalog.register(sub)
     admin.register(sub)
     return parser
 
@@ -62,6 +65,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KamengError as exc:
         out.error(exc)
         return exc.exit_code
+    except BrokenPipeError:
+        # `kameng-tui history --json | head`: the reader left; nothing to tell anyone.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except KeyboardInterrupt:
         out.error(UsageError("已中断", message_en="interrupted"))
         return 130

@@ -61,5 +61,22 @@ CREATE TABLE balances (id INTEGER PRIMARY KEY, supplier TEXT NOT NULL, amount IN
 CREATE INDEX balances_supplier ON balances (supplier, id);
 """
 
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, V1),)
+V2 = """
+CREATE TABLE catalog (
+    sku TEXT PRIMARY KEY,
+    supplier TEXT NOT NULL,
+    data TEXT NOT NULL,            -- the product as JSON (ledger/catalog_cache.py)
+    search_key TEXT NOT NULL,      -- cached pinyin/initials words: start-up never runs pypinyin
+    synced_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX catalog_supplier ON catalog (supplier);
+CREATE TABLE price_history (
+    sku TEXT NOT NULL,
+    at TEXT NOT NULL,
+    cost INTEGER NOT NULL,         -- a row only when the cost changes (and when first seen)
+    PRIMARY KEY (sku, at)
+) STRICT;
+"""
+
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, V1), (2, V2))
 LATEST = MIGRATIONS[-1][0]

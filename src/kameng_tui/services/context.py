@@ -20,6 +20,7 @@ from kameng_tui.services.supplier_set import SupplierConfig, SupplierSet
 if TYPE_CHECKING:  # pragma: no cover
     from kameng_tui.services.balances import BalanceService
     from kameng_tui.services.batch import BatchService
+    from kameng_tui.services.catalog import CatalogService
     from kameng_tui.services.checkout import CheckoutService
     from kameng_tui.services.engine import OrderEngine
     from kameng_tui.services.reconcile import ReconcileService
@@ -83,6 +84,18 @@ class Context:
         from kameng_tui.services.checkout import CheckoutService
 
         return CheckoutService(self)
+
+    @cached_property
+    def catalog_cache(self) -> Any:
+        from kameng_tui.ledger.catalog_cache import CatalogCache
+
+        return CatalogCache(self.ledger)
+
+    @cached_property
+    def catalog(self) -> "CatalogService":
+        from kameng_tui.services.catalog import CatalogService
+
+        return CatalogService(self)
 
     @cached_property
     def batch(self) -> "BatchService":

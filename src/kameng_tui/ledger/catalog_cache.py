@@ -1,0 +1,133 @@
+"""The catalog cache in the ledger database: the app works from it offline.
+
+Products are stored as JSON with their search keys (computed at sync); price
+history gets a row only when a cost changes, plus the first sighting.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Iterable, Sequence
+
+from kameng_tui.domain.clock import from_utc_text, utc_text
+from kameng_tui.domain.models import AccountField, Delivery, Product, Rule, SaleStatus
+from kameng_tui.domain.money import from_units, to_units
+from kameng_tui.domain.tags import PricePoint
+
+
+def product_to_json(p: Product) -> str:
+    return json.dumps({
+        "sku": p.sku, "supplier": p.supplier, "id": p.product_id, "name": p.name, "cat": list(p.category),
+        "dl": p.delivery.value, "cost": f"{p.unit_cost:.4f}",
+        "face": None if p.face_value is None else f"{p.face_value:.4f}", "stock": p.stock, "alarm": p.stock_alarm,
+        "st": p.sale_status.value,
+        "fields": [[f.key, f.label, f.rule.value, f.required, list(f.options), f.depends_on,
+                    {k: list(v) for k, v in f.option_tree.items()}] for f in p.account_fields],
+        "attrs": [list(a) for a in p.attributes], "min": p.min_qty, "max": p.max_qty, "rank": p.sales_rank,
+        "tiers": [[q, f"{c:.4f}"] for q, c in p.tiers],
+    }, ensure_ascii=False, separators=(",", ":"))
+
+
+_FIELDS: dict[str, AccountField] = {}
+
+
+def _field(raw: list) -> AccountField:
+    key = json.dumps(raw, ensure_ascii=False)
+    f = _FIELDS.get(key)            # the same few schemas repeat across 100k products
+    if f is None:
+        f = _FIELDS[key] = AccountField(raw[0], raw[1], Rule(raw[2]), raw[3], tuple(raw[4]), raw[5],
+                                        {k: tuple(v) for k, v in raw[6].items()})
+    return f
+
+
+def product_from_json(text: str) -> Product:
+    d = json.loads(text)
+    return Product(
+        sku=d["sku"], supplier=d["supplier"], product_id=d["id"], name=d["name"], category=tuple(d["cat"]),
+        delivery=Delivery(d["dl"]), unit_cost=Decimal(d["cost"]), face_value=None if d["face"] is None else Decimal(d["face"]),
+        stock=d["stock"], stock_alarm=d["alarm"], sale_status=SaleStatus(d["st"]),
+        account_fields=tuple(_field(f) for f in d["fields"]), attributes=tuple(tuple(a) for a in d["attrs"]),
+        min_qty=d["min"], max_qty=d["max"], sales_rank=d["rank"],
+        tiers=tuple((q, Decimal(c)) for q, c in d["tiers"]),
+    )
+
+
+class CatalogCache:
+    """Catalog tables of a SqliteLedger (same file, same lock)."""
+
+    def __init__(self, ledger: Any) -> None:
+        self._ledger = ledger
+
+    def upsert(self, products: Sequence[Product], keys: Sequence[str], *, at: datetime) -> tuple[int, int]:
+        """Store a page of a supplier's catalog; returns (new products, cost changes)."""
+        at_text = utc_text(at)
+        new = changed = 0
+        with self._ledger._write() as c:
+            for p, key in zip(products, keys):
+                cost = to_units(p.unit_cost)
+                last = c.execute("SELECT cost FROM price_history WHERE sku = ? ORDER BY at DESC LIMIT 1", (p.sku,)).fetchone()
+                if last is None:
+                    new += 1
+                if last is None or last[0] != cost:
+                    changed += last is not None
+                    c.execute("INSERT OR REPLACE INTO price_history (sku, at, cost) VALUES (?,?,?)", (p.sku, at_text, cost))
+                c.execute("INSERT INTO catalog (sku, supplier, data, search_key, synced_at) VALUES (?,?,?,?,?) "
+                          "ON CONFLICT(sku) DO UPDATE SET data = excluded.data, search_key = excluded.search_key, "
+                          "synced_at = excluded.synced_at", (p.sku, p.supplier, product_to_json(p), key, at_text))
+        return new, changed
+
+    def remove_missing(self, supplier: str, seen_since: datetime) -> int:
+        """Products a full sync no longer saw are dropped from the cache (their history stays)."""
+        with self._ledger._write() as c:
+            return c.execute("DELETE FROM catalog WHERE supplier = ? AND synced_at < ?",
+                             (supplier, utc_text(seen_since))).rowcount
+
+    def load(self) -> tuple[list[Product], list[str]]:
+        with self._ledger._lock:
+            rows = self._ledger._conn.execute("SELECT data, search_key FROM catalog ORDER BY rowid").fetchall()
+        return [product_from_json(d) for d, _ in rows], [k for _, k in rows]
+
+    def count(self) -> int:
+        with self._ledger._lock:
+            return self._ledger._conn.execute("SELECT COUNT(*) FROM catalog").fetchone()[0]
+
+    def last_sync(self, supplier: str | None = None) -> datetime | None:
+        sql, args = "SELECT MAX(synced_at) FROM catalog", ()
+        if supplier:
+            sql, args = sql + " WHERE supplier = ?", (supplier,)
+        with self._ledger._lock:
+            r = self._ledger._conn.execute(sql, args).fetchone()[0]
+        return None if r is None else from_utc_text(r)
+
+    def price_points(self, since: datetime) -> dict[str, list[PricePoint]]:
+        """Daily cost points per SKU since a time: the cost in force at the end of each
+        day a change was seen (first sighting included)."""
+        out: dict[str, list[PricePoint]] = {}
+        with self._ledger._lock:
+            rows = self._ledger._conn.execute(
+                "SELECT sku, at, cost FROM price_history WHERE at >= ? ORDER BY sku, at", (utc_text(since),)).fetchall()
+        for sku, at, cost in rows:
+            day = date.fromisoformat(at[:10])
+            points = out.setdefault(sku, [])
+            if points and points[-1].day == day:
+                points[-1] = PricePoint(day, from_units(cost))
+            else:
+                points.append(PricePoint(day, from_units(cost)))
+        return out
+
+    def own_sales(self, since: datetime) -> dict[str, tuple[int, list[float]]]:
+        """Per SKU: succeeded orders since `since`, and submit -> settle seconds of the
+        latest 20 succeeded orders, newest first."""
+        out: dict[str, tuple[int, list[float]]] = {}
+        with self._ledger._lock:
+            rows = self._ledger._conn.execute(
+                "SELECT sku, submitted_at, settled_at, created_at >= ? FROM orders WHERE state = 'succeeded' "
+                "AND submitted_at IS NOT NULL ORDER BY seq DESC", (utc_text(since),)).fetchall()
+        for sku, sub, settled, recent in rows:
+            n, secs = out.get(sku, (0, []))
+            if len(secs) < 20:
+                secs.append((from_utc_text(settled) - from_utc_text(sub)).total_seconds())
+            out[sku] = (n + (1 if recent else 0), secs)
+        return out
