@@ -1,0 +1,99 @@
+"""The catalog index: pinyin search, ANDed tokens, facets, sorting — and the cache path."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from decimal import Decimal
+
+import pytest
+
+from kameng_tui.domain.catalog_index import CatalogIndex, Query
+from kameng_tui.domain.models import Delivery, Product
+from kameng_tui.domain.search_keys import keys_for
+from kameng_tui.suppliers.demo import generate_catalog
+
+EXTRA = [Product(sku="t:CQ", supplier="t", product_id="CQ", name="重庆小面 麻辣味", category=("实物", "零食", "面"),
+                 delivery=Delivery.PHYSICAL, unit_cost=Decimal("12"))]
+
+
+@pytest.fixture(scope="module")
+def index():
+    products = generate_catalog(2000) + EXTRA
+    return CatalogIndex(products, [keys_for(p.name, p.category_path) for p in products])
+
+
+def names(index, text, **kw):
+    return [p.name for p in index.query(Query(text=text, **kw), limit=2000).rows]
+
+
+@pytest.mark.parametrize("text,expect", [
+    ("wzry", "王者荣耀"), ("wangzhe", "王者荣耀"), ("huafei", "话费"), ("hf", "话费"), ("txsp", "腾讯视频"),
+    ("aqy", "爱奇艺"), ("cq", "重庆"), ("bz", "B站"), ("ＳＴＥＡＭ", "Steam"), ("话费", "话费"),
+])
+def test_pinyin_initials_and_case(index, text, expect):
+    found = names(index, text)
+    assert found and any(expect in n for n in found), (text, found[:5])
+
+
+def test_tokens_are_anded(index):
+    found = names(index, "wzry 60")
+    assert found == ["王者荣耀点券60元"]
+    assert names(index, "huafei 100") == ["移动话费100元 直充", "联通话费100元 直充", "电信话费100元 直充"]
+    assert names(index, "wzry 没有这种") == []
+
+
+def test_facet_counts_leave_out_their_own_selection(index):
+    everything = index.query(Query(category="视频会员"))
+    monthly = index.query(Query(category="视频会员", attrs={"周期": frozenset({"月"})}))
+    assert monthly.count == everything.facets["周期"]["月"]
+    # the 周期 facet still shows what toggling 季 would add; other facets narrow to 月
+    assert monthly.facets["周期"] == everything.facets["周期"]
+    assert sum(monthly.facets["等级"].values()) == monthly.count
+    both = index.query(Query(category="视频会员", attrs={"周期": frozenset({"月", "季"})}))
+    assert both.count == everything.facets["周期"]["月"] + everything.facets["周期"]["季"]
+    assert everything.categories["视频会员"] == everything.count
+
+
+def test_sorting_and_price_range(index):
+    by_price = index.query(Query(text="话费", sort="price"), limit=50).rows
+    costs = [p.unit_cost for p in by_price]
+    assert costs == sorted(costs)
+    desc = index.query(Query(text="话费", sort="price", descending=True), limit=50).rows
+    assert desc[0].unit_cost == max(costs)
+    ranged = index.query(Query(text="话费", price_min=Decimal("20"), price_max=Decimal("60")), limit=50).rows
+    assert ranged and all(Decimal("20") <= p.unit_cost <= Decimal("60") for p in ranged)
+    assert index.query(Query(delivery=frozenset({"卡密"}))).count == sum(
+        1 for p in index.products if p.delivery is Delivery.CARD)
+
+
+def test_catalog_cli_json_and_no_pinyin_at_startup(cli, env):
+    assert cli("catalog", "sync").code == 0
+    doc = cli("catalog", "--search", "txsp", "--attr", "周期=年", "--json").json
+    assert doc["total"] > 0
+    item = doc["items"][0]
+    for key in ("sku", "name", "category", "delivery", "account_fields", "attributes", "face_value", "cost", "price",
+                "stock", "sale_status", "tags", "supplier"):
+        assert key in item
+    assert item["category"].startswith("视频会员/") and item["attributes"]["周期"] == "年"
+    code = ("import sys, asyncio\nfrom kameng_tui.services.context import build_context\n"
+            "from kameng_tui.domain.catalog_index import Query\n"
+            "c = build_context()\nr = c.catalog.search(Query(text='wzry'))\n"
+            "print(r.count, 'pypinyin' in sys.modules)\n")
+    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    count, imported = r.stdout.split()
+    assert int(count) > 0 and imported == "False", r.stderr
+
+
+def test_price_history_records_only_changes(cli, env, home):
+    import sqlite3
+
+    assert cli("catalog", "sync").code == 0
+    assert cli("catalog", "sync").code == 0                               # same day: same costs
+    con = sqlite3.connect(home / "data" / "ledger.db")
+    n = con.execute("SELECT COUNT(*) FROM price_history").fetchone()[0]
+    assert n == con.execute("SELECT COUNT(*) FROM catalog").fetchone()[0]
+    later = cli("catalog", "sync", extra_env={"KAMENG_TUI_NOW": "2030-01-02T10:00:00+08:00"})   # costs drift by day
+    assert later.code == 0
+    assert con.execute("SELECT COUNT(*) FROM price_history").fetchone()[0] > n
