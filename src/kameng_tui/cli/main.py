@@ -34,7 +34,7 @@ class Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> Parser:
-    from kameng_tui.cli import admin, batch, catalog, orders
+    from kameng_tui.cli import admin, batch, catalog, orders, reports
 
     parser = Parser(prog="kameng-tui", description="卡盟 reseller terminal: catalog, orders, batches, ledger")
     parser.add_argument("--lang", choices=["zh", "en"], help="message language (default from config)")
@@ -42,6 +42,7 @@ def build_parser() -> Parser:
     orders.register(sub)
     batch.register(sub)
     catalog.register(sub)
+    reports.register(sub)
     admin.register(sub)
     return parser
 

@@ -280,6 +280,34 @@ class SqliteLedger:
             args.append(supplier)
         return self._orders(sql + " ORDER BY o.seq", args)
 
+    def needs_attention(self) -> list[Order]:
+        """Charged but failed, unknown, or delivered short: candidates for a claim (优先赔付)."""
+        return self._orders(f"SELECT {COLUMNS} FROM orders o WHERE (o.state = 'failed' AND o.charged > o.refunded) "
+                            "OR o.state = 'unknown' OR (o.state = 'succeeded' AND o.delivered_qty < o.quantity) "
+                            "ORDER BY o.seq", ())
+
+    def find(self, states: Sequence[OrderState], since: datetime | None = None, category_prefix: str | None = None) -> list[Order]:
+        """Orders in some states, optionally since a time and under a category (for suggestions)."""
+        sql = f"SELECT {COLUMNS} FROM orders o WHERE o.state IN ({','.join('?' * len(states))})"
+        args: list[Any] = [s.value for s in states]
+        if since is not None:
+            sql += " AND o.created_at >= ?"
+            args.append(utc_text(since))
+        if category_prefix:
+            sql += " AND (o.category = ? OR o.category LIKE ? ESCAPE '\\')"
+            args += [category_prefix, category_prefix.replace("%", "\\%").replace("_", "\\_") + "/%"]
+        return self._orders(sql + " ORDER BY o.seq", args)
+
+    def sku_counts(self, states: Sequence[OrderState], since: datetime | None = None) -> list[tuple[str, str, int]]:
+        """(sku, product name, orders) for the reseller's most bought SKUs."""
+        sql = f"SELECT sku, max(product_name), COUNT(*) AS n FROM orders WHERE state IN ({','.join('?' * len(states))})"
+        args: list[Any] = [s.value for s in states]
+        if since is not None:
+            sql += " AND created_at >= ?"
+            args.append(utc_text(since))
+        with self._lock:
+            return [tuple(r) for r in self._conn.execute(sql + " GROUP BY sku ORDER BY n DESC, sku LIMIT 50", args)]
+
     def unsettled_cost(self, supplier: str) -> Decimal:
         with self._lock:
             r = self._conn.execute("SELECT COALESCE(SUM(total_cost - charged), 0) FROM orders WHERE supplier = ? AND "

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from kameng_tui.services.checkout import CheckoutService
     from kameng_tui.services.engine import OrderEngine
     from kameng_tui.services.reconcile import ReconcileService
+    from kameng_tui.services.reports import ReportService
 
 _UNSET: Any = object()
 
@@ -96,6 +97,12 @@ class Context:
         from kameng_tui.services.catalog import CatalogService
 
         return CatalogService(self)
+
+    @cached_property
+    def reports(self) -> "ReportService":
+        from kameng_tui.services.reports import ReportService
+
+        return ReportService(self)
 
     @cached_property
     def batch(self) -> "BatchService":

@@ -1,0 +1,105 @@
+"""What did I sell, what did I earn, what is due: totals, claims, suggestions, refunds."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from kameng_tui.domain.history import Event, GroupTotals, HistoryFilter, Totals
+from kameng_tui.domain.models import Order
+from kameng_tui.domain.money import fmt
+from kameng_tui.domain.states import OrderState
+from kameng_tui.services.context import Context
+
+PERIOD_DAYS = {"月": 30, "季": 90, "年": 365}
+DUE_WITHIN = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Claim:
+    order: Order
+    kind: str                    # charged_but_failed | unknown_past_grace | short_delivered | unknown
+    reason: str
+    events: tuple[Event, ...]
+
+
+@dataclass(frozen=True)
+class Renewal:
+    account: str
+    sku: str
+    product_name: str
+    last_order: str
+    last_at: datetime
+    due_at: datetime
+    overdue: bool
+    customer: str | None = None
+
+
+@dataclass
+class Suggestions:
+    renewals: list[Renewal] = field(default_factory=list)
+    frequent: list[tuple[str, str, int]] = field(default_factory=list)     # sku, name, times
+    low_balance: list[tuple[str, Decimal]] = field(default_factory=list)   # supplier, available
+
+
+def period_of(order: Order, attrs: dict[str, str] | None) -> int | None:
+    """Days a membership lasts: from the product's 周期 attribute, else its name."""
+    if attrs and attrs.get("周期") in PERIOD_DAYS:
+        return PERIOD_DAYS[attrs["周期"]]
+    m = re.search(r"(月|季|年)卡", order.product_name)
+    return PERIOD_DAYS[m.group(1)] if m else None
+
+
+class ReportService:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def totals(self, flt: HistoryFilter) -> Totals:
+        return self.ctx.ledger.totals(flt)
+
+    def grouped(self, flt: HistoryFilter, by: str) -> list[GroupTotals]:
+        return self.ctx.ledger.grouped(flt, by, self.ctx.config.general.timezone)
+
+    def claims(self) -> list[Claim]:
+        out = []
+        for o in self.ctx.ledger.needs_attention():
+            if o.state is OrderState.FAILED:
+                kind, reason = "charged_but_failed", f"失败但已扣款 {fmt(o.charged - o.refunded)} 元未退"
+            elif o.state is OrderState.SUCCEEDED:
+                kind, reason = "short_delivered", f"只到账 {o.delivered_qty}/{o.quantity}"
+            elif self.ctx.reconcile.is_claim(o):
+                kind, reason = "unknown_past_grace", "结果未知且已超过供应商的查询宽限期"
+            else:
+                continue     # unknown but still within grace: reconcile will settle it
+            out.append(Claim(o, kind, reason, tuple(self.ctx.ledger.events(o.order_no))))
+        return out
+
+    async def suggestions(self) -> Suggestions:
+        ctx = self.ctx
+        now = ctx.clock.now()
+        s = Suggestions()
+        latest: dict[tuple[str, str], Order] = {}
+        for o in ctx.ledger.find([OrderState.SUCCEEDED], since=now - timedelta(days=400), category_prefix="视频会员"):
+            latest[(o.sku, o.account_text)] = o      # seq order: the last one wins
+        for (sku, account), o in latest.items():
+            try:
+                attrs = dict(ctx.catalog.product(sku).attributes)
+            except Exception:    # a product gone from the catalog still has its name
+                attrs = None
+            days = period_of(o, attrs)
+            if days is None:
+                continue
+            due = o.created_at + timedelta(days=days)
+            if due - now <= DUE_WITHIN:
+                s.renewals.append(Renewal(account, sku, o.product_name, o.order_no, o.created_at, due, due < now, o.customer))
+        s.renewals.sort(key=lambda r: r.due_at)
+        s.frequent = [r for r in ctx.ledger.sku_counts([OrderState.SUCCEEDED], since=now - timedelta(days=90)) if r[2] >= 3][:10]
+        for v in await ctx.balances.all():
+            if v.low and v.available is not None:
+                s.low_balance.append((v.supplier, v.available))
+        return s
+
+    def refund(self, order_no: str, amount: Decimal, reason: str) -> Order:
+        return self.ctx.ledger.customer_refund(order_no, amount, reason, at=self.ctx.clock.now())
