@@ -133,13 +133,14 @@ def test_migration_of_an_existing_ledger_takes_a_backup(tmp_path, monkeypatch):
     led.close()
     import kameng_tui.ledger.sqlite as mod
 
-    monkeypatch.setattr(mod, "MIGRATIONS", mod.MIGRATIONS + ((2, "CREATE TABLE extra (x INTEGER) STRICT;"),))
-    monkeypatch.setattr(mod, "LATEST", 2)
+    nxt = mod.LATEST + 1
+    monkeypatch.setattr(mod, "MIGRATIONS", mod.MIGRATIONS + ((nxt, "CREATE TABLE extra (x INTEGER) STRICT;"),))
+    monkeypatch.setattr(mod, "LATEST", nxt)
     led2 = open_ledger(tmp_path / "data")
     try:
-        backups = list((tmp_path / "data" / "backups").glob("ledger-*-v1.db"))
+        backups = list((tmp_path / "data" / "backups").glob(f"ledger-*-v{nxt - 1}.db"))
         assert len(backups) == 1 and stat.S_IMODE(os.stat(backups[0]).st_mode) == 0o600
-        assert led2._conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == 2
+        assert led2._conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == nxt
         assert led2.get(intent(1).order_no) is not None and led2.verify().ok
     finally:
         led2.close()
