@@ -8,7 +8,8 @@ from decimal import Decimal
 from kameng_tui.cli.output import Out, exit_code_for, is_tty, local, order_json
 from kameng_tui.domain.errors import BadInput, NotFound
 from kameng_tui.domain.history import HistoryFilter
-from kameng_tui.domain.models import Order, mask
+from kameng_tui.domain.models import Order
+from kameng_tui.services.cards import reveal_cards
 from kameng_tui.domain.money import MoneyError, fmt, money
 from kameng_tui.domain.states import OrderState
 
@@ -181,24 +182,6 @@ def cmd_show(args, ctx, out: Out) -> int:
     for e in events:
         con.print(f"  [dim]#{e.seq} {local(e.at, ctx.config.general.timezone)} {e.kind} {e.hash[:12]}[/]")
     return 0
-
-
-def reveal_cards(ctx, order: Order, reveal: bool) -> list[dict]:
-    stored = ctx.ledger.cards(order.order_no)
-    if not stored:
-        return []
-    sealer = ctx.sealer()
-    out = []
-    for c in stored:
-        if sealer is None:
-            number, password = "(no data key)", "(no data key)"
-        else:
-            number = sealer.open(c.number_blob, f"{order.order_no}:card{c.index}.number")
-            password = sealer.open(c.password_blob, f"{order.order_no}:card{c.index}.password")
-            if not reveal:
-                number, password = mask(number), mask(password)
-        out.append({"number": number, "password": password, "expires": c.expires})
-    return out
 
 
 def cmd_history(args, ctx, out: Out) -> int:

@@ -15,7 +15,8 @@ from kameng_tui.domain.clock import Clock, clock_from_env
 from kameng_tui.domain.order_no import new_install_id
 from kameng_tui.ledger.store import LedgerStore
 from kameng_tui.services.send_lock import SendLock
-from kameng_tui.services.supplier_set import SupplierConfig, SupplierSet
+from kameng_tui.config import SupplierEntry
+from kameng_tui.services.supplier_set import SupplierSet
 
 if TYPE_CHECKING:  # pragma: no cover
     from kameng_tui.services.balances import BalanceService
@@ -117,16 +118,16 @@ class Context:
         self.ledger.close()
 
 
-def supplier_configs(config: Any, paths: Any) -> list[SupplierConfig]:
+def supplier_configs(config: Any, paths: Any) -> list[SupplierEntry]:
     """Configured suppliers; the embedded demo when none is configured."""
     out = []
     for s in getattr(config, "suppliers", ()) or ():
         options = dict(s.options)
         if s.kind == "demo":
             options.setdefault("state_path", str(paths.data_dir / f"{s.name}-supplier.db"))
-        out.append(SupplierConfig(name=s.name, kind=s.kind, enabled=s.enabled, options=options))
+        out.append(SupplierEntry(name=s.name, kind=s.kind, enabled=s.enabled, options=options))
     if not out:
-        out.append(SupplierConfig(name="demo", kind="demo",
+        out.append(SupplierEntry(name="demo", kind="demo",
                                   options={"state_path": str(paths.data_dir / "demo-supplier.db")}))
     return out
 

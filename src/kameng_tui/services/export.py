@@ -21,6 +21,7 @@ from kameng_tui.domain.errors import BadInput
 from kameng_tui.domain.history import HistoryFilter
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
+from kameng_tui.services.cards import reveal_cards
 from kameng_tui.services.context import Context
 
 COLUMNS = ("order_no", "created_at", "state", "sku", "product_name", "category", "quantity", "account", "customer",
@@ -70,8 +71,6 @@ def export(ctx: Context, flt: HistoryFilter, fmt_name: str, dest: Path, reveal: 
     for o in rows(ctx, flt):
         r = record(o, zone)
         if reveal:
-            from kameng_tui.cli.orders import reveal_cards  # one place decrypts cards
-
             r["cards"] = "; ".join(f"{c['number']} {c['password']}" for c in reveal_cards(ctx, o, True))
         items.append(r)
     old = os.umask(0o077)

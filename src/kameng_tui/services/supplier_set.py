@@ -6,27 +6,19 @@ built on first use, and its errors stay its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Callable, Mapping
 
+from kameng_tui.config import SupplierEntry
 from kameng_tui.domain.errors import BadInput, ConfigError, KamengError, NotFound
 from kameng_tui.domain.models import split_sku
 from kameng_tui.suppliers.base import Supplier
 from kameng_tui.suppliers.registry import build_supplier
 
 
-@dataclass(frozen=True)
-class SupplierConfig:
-    name: str
-    kind: str
-    enabled: bool = True
-    options: Mapping[str, Any] = field(default_factory=dict)
-
-
 class SupplierSet:
     def __init__(
         self,
-        configs: list[SupplierConfig],
+        configs: list[SupplierEntry],
         secret_for: Callable[[str], str | None],
         env: Mapping[str, str],
     ) -> None:
