@@ -21,7 +21,7 @@ EXTRA = [Product(sku="t:CQ", supplier="t", product_id="CQ", name="重庆小面 �
 @pytest.fixture(scope="module")
 def index():
     products = generate_catalog(2000) + EXTRA
-    return CatalogIndex(products, [keys_for(p.name, p.category_path) for p in products])
+    return CatalogIndex.from_products(products, [keys_for(p.name, p.category_path) for p in products])
 
 
 def names(index, text, **kw):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -38,6 +38,36 @@ class Query:
     price_max: Decimal | None = None
     sort: str = "default"
     descending: bool = False
+
+
+@dataclass
+class CatalogColumns:
+    """The catalog column by column: what the index needs, no Product objects."""
+
+    ids: list[int]
+    sku: list[str]
+    supplier: list[str]
+    category: list[str]              # path
+    delivery: list[str]              # zh label
+    cost: list[int]                  # ten-thousandths of a yuan
+    face: list[int | None]
+    stock: list[int | None]
+    alarm: list[int]
+    status: list[str]
+    rank: list[int | None]
+    attrs: list[tuple[tuple[str, str], ...]]
+    keys: list[str]
+
+    @classmethod
+    def from_products(cls, products: Sequence[Product], keys: Sequence[str]) -> "CatalogColumns":
+        return cls(
+            ids=list(range(len(products))), sku=[p.sku for p in products], supplier=[p.supplier for p in products],
+            category=[p.category_path for p in products], delivery=[p.delivery.zh for p in products],
+            cost=[int(p.unit_cost * 10_000) for p in products],
+            face=[None if p.face_value is None else int(p.face_value * 10_000) for p in products],
+            stock=[p.stock for p in products], alarm=[int(p.stock_alarm) for p in products],
+            status=[p.sale_status.value for p in products], rank=[p.sales_rank for p in products],
+            attrs=[p.attributes for p in products], keys=list(keys))
 
 
 @dataclass(frozen=True)
@@ -92,53 +122,80 @@ class _Codes:
 
 
 class CatalogIndex:
-    def __init__(self, products: Sequence[Product], keys: Sequence[str],
-                 tags: Mapping[str, Sequence[str]] | None = None) -> None:
-        n = len(products)
-        self.products = list(products)
+    """Build once per catalog load; `query` per keystroke. Products are materialized
+    only for the rows a result returns, through `loader(row)`."""
+
+    def __init__(self, cols: CatalogColumns, loader: Callable[[int], Product],
+                 tag_rows: Mapping[str, Iterable[int]] | None = None) -> None:
+        n = len(cols.sku)
         self.n = n
-        tags = tags or {}
-        # -- text: vocabulary word -> rows
-        postings: dict[str, list[int]] = {}
-        for i, key in enumerate(keys):
+        self.cols = cols
+        self.loader = loader
+        self.row_of = {sku: i for i, sku in enumerate(cols.sku)}
+        # -- text: vocabulary word -> rows (grouped with one argsort, not a dict of lists)
+        word_id: dict[str, int] = {}
+        ids: list[int] = []
+        rows: list[int] = []
+        for i, key in enumerate(cols.keys):
             for w in set(key.split()):
-                postings.setdefault(w, []).append(i)
-        self.words = list(postings)
-        self.postings = [np.asarray(postings[w], dtype=np.int32) for w in self.words]
+                wid = word_id.get(w)
+                if wid is None:
+                    wid = word_id[w] = len(word_id)
+                ids.append(wid)
+                rows.append(i)
+        id_arr = np.asarray(ids, dtype=np.int32)
+        order = np.argsort(id_arr, kind="stable")
+        row_arr = np.asarray(rows, dtype=np.int32)[order]
+        bounds = np.searchsorted(id_arr[order], np.arange(len(word_id) + 1))
+        self.words = list(word_id)
+        self.postings = [row_arr[bounds[k]:bounds[k + 1]] for k in range(len(word_id))]
         self.vocab_text = "\n".join(self.words)
         self._token_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         # -- facets
         columns: dict[str, list[str | None]] = {}
-        for i, p in enumerate(products):
-            for k, v in p.attributes:
+        for i, pairs in enumerate(cols.attrs):
+            for k, v in pairs:
                 col = columns.get(k)
                 if col is None:
                     col = columns[k] = [None] * n
                 col[i] = v
         self.attrs = {a: _Codes(columns[a]) for a in sorted(columns)}
-        self.delivery = _Codes([p.delivery.zh for p in products])
-        self.supplier = _Codes([p.supplier for p in products])
-        self.depth = max((len(p.category) for p in products), default=0)
-        self.category = [_Codes(["/".join(p.category[: d + 1]) if len(p.category) > d else None for p in products])
-                         for d in range(self.depth)]
-        tag_names = sorted({t for ts in tags.values() for t in ts})
-        self.tag_names = tag_names
-        self.tags = {t: np.zeros(n, dtype=bool) for t in tag_names}
-        for i, p in enumerate(products):
-            for t in tags.get(p.sku, ()):
-                self.tags[t][i] = True
+        self.delivery = _Codes(cols.delivery)
+        self.supplier = _Codes(cols.supplier)
+        split = [c.split("/") for c in cols.category]
+        self.depth = max((len(c) for c in split), default=0)
+        self.category = [_Codes(["/".join(c[: d + 1]) if len(c) > d else None for c in split]) for d in range(self.depth)]
+        self.tag_names = sorted(tag_rows or {})
+        self.tags = {}
+        for t in self.tag_names:
+            m = np.zeros(n, dtype=bool)
+            m[np.fromiter(tag_rows[t], dtype=np.int64)] = True   # type: ignore[index]
+            self.tags[t] = m
         # -- numbers and sort orders
-        self.price = np.fromiter((int(p.unit_cost * 10_000) for p in products), dtype=np.int64, count=n)
-        discount = np.fromiter(
-            (int(p.unit_cost * 10_000 / p.face_value) if p.face_value else 10_000 for p in products),
-            dtype=np.int64, count=n)
-        stock = np.fromiter((p.stock if p.stock is not None else 1 << 40 for p in products), dtype=np.int64, count=n)
-        sales = np.fromiter((p.sales_rank or 1 << 30 for p in products), dtype=np.int64, count=n)
+        self.price = np.asarray(cols.cost, dtype=np.int64)
+        face = np.asarray([f if f else 0 for f in cols.face], dtype=np.int64)
+        discount = np.where(face > 0, self.price * 10_000 // np.maximum(face, 1), 10_000)
+        stock = np.asarray([s if s is not None else 1 << 40 for s in cols.stock], dtype=np.int64)
+        sales = np.asarray([r if r is not None else 1 << 30 for r in cols.rank], dtype=np.int64)
         self.sort_keys = {"price": self.price, "discount": discount, "stock": stock, "sales": sales}
         self.perms = {"default": np.arange(n, dtype=np.int64)}
         for name, values in self.sort_keys.items():
             self.perms[name] = np.argsort(values, kind="stable")
         self.all = np.ones(n, dtype=bool)
+
+    @classmethod
+    def from_products(cls, products: Sequence[Product], keys: Sequence[str],
+                      tags: Mapping[str, Sequence[str]] | None = None) -> "CatalogIndex":
+        """An index over products already in memory (tests, small catalogs)."""
+        tag_rows: dict[str, list[int]] = {}
+        for i, p in enumerate(products):
+            for t in (tags or {}).get(p.sku, ()):
+                tag_rows.setdefault(t, []).append(i)
+        return cls(CatalogColumns.from_products(products, keys), list(products).__getitem__, tag_rows)
+
+    @property
+    def products(self) -> list[Product]:
+        return [self.loader(i) for i in range(self.n)]
 
     # --- text -------------------------------------------------------------------------------
     def token_mask(self, token: str) -> np.ndarray:
@@ -151,7 +208,7 @@ class CatalogIndex:
         if hits:
             mask[np.concatenate([self.postings[i] for i in hits])] = True
         self._token_cache[token] = mask
-        if len(self._token_cache) > 512:
+        if len(self._token_cache) > 64:
             self._token_cache.popitem(last=False)
         return mask
 
@@ -221,5 +278,5 @@ class CatalogIndex:
         if q.descending:
             perm = perm[::-1]
         picked = perm[np.flatnonzero(final[perm])[:limit]]
-        return Result(count=count, rows=tuple(self.products[i] for i in picked),
+        return Result(count=count, rows=tuple(self.loader(int(i)) for i in picked),
                       facets=facets, categories=categories)

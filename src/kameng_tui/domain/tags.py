@@ -116,3 +116,13 @@ def tags_for(product: Product, *, points: Sequence[PricePoint] = (), today: date
     found = (history_low(product.unit_cost, points, today), hot(product, own_rank, own_sales, leaf_size),
              low_stock(product, low_stock_at), fast(last_seconds))
     return tuple(t for t in found if t is not None)
+
+
+def column_masks(stock, alarm, rank, leaf_size, low_stock_at: int):
+    """库存紧张 and supplier-rank 热销TOP for a whole catalog at once (numpy arrays);
+    the same rules as `low_stock` and `hot`, which give the reasons for shown rows."""
+    import numpy as np
+
+    low = (stock <= low_stock_at) | (alarm != 0)
+    top = np.minimum(TOP_N, leaf_size // 3)
+    return low, rank <= top

@@ -14,6 +14,7 @@ from typing import Any, Iterable, Sequence
 from kameng_tui.domain.clock import from_utc_text, utc_text
 from kameng_tui.domain.models import AccountField, Delivery, Product, Rule, SaleStatus
 from kameng_tui.domain.money import from_units, to_units
+from kameng_tui.domain.catalog_index import CatalogColumns
 from kameng_tui.domain.tags import PricePoint
 
 
@@ -73,9 +74,17 @@ class CatalogCache:
                 if last is None or last[0] != cost:
                     changed += last is not None
                     c.execute("INSERT OR REPLACE INTO price_history (sku, at, cost) VALUES (?,?,?)", (p.sku, at_text, cost))
-                c.execute("INSERT INTO catalog (sku, supplier, data, search_key, synced_at) VALUES (?,?,?,?,?) "
-                          "ON CONFLICT(sku) DO UPDATE SET data = excluded.data, search_key = excluded.search_key, "
-                          "synced_at = excluded.synced_at", (p.sku, p.supplier, product_to_json(p), key, at_text))
+                c.execute(
+                    "INSERT INTO catalog (sku, supplier, name, category, delivery, cost, face, stock, alarm, status, rank, "
+                    "attrs, data, search_key, synced_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(sku) DO UPDATE SET "
+                    "supplier = excluded.supplier, name = excluded.name, category = excluded.category, "
+                    "delivery = excluded.delivery, cost = excluded.cost, face = excluded.face, stock = excluded.stock, "
+                    "alarm = excluded.alarm, status = excluded.status, rank = excluded.rank, attrs = excluded.attrs, "
+                    "data = excluded.data, search_key = excluded.search_key, synced_at = excluded.synced_at",
+                    (p.sku, p.supplier, p.name, p.category_path, p.delivery.value, cost,
+                     None if p.face_value is None else to_units(p.face_value), p.stock, int(p.stock_alarm),
+                     p.sale_status.value, p.sales_rank, "\x1e".join(f"{k}\x1f{v}" for k, v in p.attributes),
+                     product_to_json(p), key, at_text))
         return new, changed
 
     def remove_missing(self, supplier: str, seen_since: datetime) -> int:
@@ -84,9 +93,36 @@ class CatalogCache:
             return c.execute("DELETE FROM catalog WHERE supplier = ? AND synced_at < ?",
                              (supplier, utc_text(seen_since))).rowcount
 
-    def load(self) -> tuple[list[Product], list[str]]:
+    def columns(self) -> CatalogColumns:
+        """Everything the index needs, column by column, without parsing any JSON."""
         with self._ledger._lock:
-            rows = self._ledger._conn.execute("SELECT data, search_key FROM catalog ORDER BY rowid").fetchall()
+            rows = self._ledger._conn.execute(
+                "SELECT id, sku, supplier, category, delivery, cost, face, stock, alarm, status, rank, attrs, search_key "
+                "FROM catalog ORDER BY id").fetchall()
+        cols = list(zip(*rows)) if rows else [()] * 13
+        return CatalogColumns(
+            ids=list(cols[0]), sku=list(cols[1]), supplier=list(cols[2]), category=list(cols[3]),
+            delivery=[Delivery(d).zh for d in cols[4]], cost=list(cols[5]), face=list(cols[6]), stock=list(cols[7]),
+            alarm=list(cols[8]), status=list(cols[9]), rank=list(cols[10]),
+            attrs=[tuple(tuple(kv.split("\x1f", 1)) for kv in a.split("\x1e")) if a else () for a in cols[11]],
+            keys=list(cols[12]))
+
+    def product(self, row_id: int) -> Product:
+        with self._ledger._lock:
+            r = self._ledger._conn.execute("SELECT data FROM catalog WHERE id = ?", (row_id,)).fetchone()
+        if r is None:
+            raise KeyError(row_id)
+        return product_from_json(r[0])
+
+    def product_by_sku(self, sku: str) -> Product | None:
+        with self._ledger._lock:
+            r = self._ledger._conn.execute("SELECT data FROM catalog WHERE sku = ?", (sku,)).fetchone()
+        return None if r is None else product_from_json(r[0])
+
+    def load(self) -> tuple[list[Product], list[str]]:
+        """Every product, parsed (tests and small tools; the app uses `columns`)."""
+        with self._ledger._lock:
+            rows = self._ledger._conn.execute("SELECT data, search_key FROM catalog ORDER BY id").fetchall()
         return [product_from_json(d) for d, _ in rows], [k for _, k in rows]
 
     def count(self) -> int:

@@ -63,13 +63,24 @@ CREATE INDEX balances_supplier ON balances (supplier, id);
 
 V2 = """
 CREATE TABLE catalog (
-    sku TEXT PRIMARY KEY,
+    id INTEGER PRIMARY KEY,
+    sku TEXT NOT NULL UNIQUE,
     supplier TEXT NOT NULL,
-    data TEXT NOT NULL,            -- the product as JSON (ledger/catalog_cache.py)
+    name TEXT NOT NULL,
+    category TEXT NOT NULL,        -- path: 游戏/腾讯/王者荣耀
+    delivery TEXT NOT NULL,
+    cost INTEGER NOT NULL,         -- ten-thousandths of a yuan
+    face INTEGER,
+    stock INTEGER,
+    alarm INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    rank INTEGER,
+    attrs TEXT NOT NULL,           -- k<US>v<RS>k<US>v: read by the index without parsing JSON
+    data TEXT NOT NULL,            -- the whole product as JSON, parsed only for rows shown
     search_key TEXT NOT NULL,      -- cached pinyin/initials words: start-up never runs pypinyin
     synced_at TEXT NOT NULL
 ) STRICT;
-CREATE INDEX catalog_supplier ON catalog (supplier);
+CREATE INDEX catalog_supplier ON catalog (supplier, synced_at);
 CREATE TABLE price_history (
     sku TEXT NOT NULL,
     at TEXT NOT NULL,

@@ -9,6 +9,7 @@ reseller's own orders.
 from __future__ import annotations
 
 import asyncio
+from decimal import Decimal
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Callable
@@ -35,8 +36,6 @@ class CatalogService:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self._index: CatalogIndex | None = None
-        self._tags: dict[str, tuple[Tag, ...]] = {}
-        self._by_sku: dict[str, Product] = {}
 
     @property
     def cache(self):
@@ -74,50 +73,77 @@ class CatalogService:
 
     def index(self) -> CatalogIndex:
         if self._index is None:
-            products, keys = self.cache.load()
-            self._tags = self._compute_tags(products)
-            self._by_sku = {p.sku: p for p in products}
-            self._index = CatalogIndex(products, keys, {sku: [t.label for t in ts] for sku, ts in self._tags.items()})
+            cols = self.cache.columns()
+            self._row_ids = cols.ids
+            tag_rows = self._tag_rows(cols)
+            self._index = CatalogIndex(cols, lambda i: self.cache.product(self._row_ids[i]), tag_rows)
         return self._index
 
-    def _compute_tags(self, products: list[Product]) -> dict[str, tuple[Tag, ...]]:
+    def _tag_rows(self, cols) -> dict[str, list[int]]:
+        """Rows earning each tag. Column rules run vectorized; the rules that need
+        history (price points, own orders) run only for SKUs that have some."""
+        import numpy as np
+
+        from kameng_tui.domain.tags import MIN_DAYS, column_masks, fast, history_low
+
         now = self.ctx.clock.now()
-        today = now.astimezone(ZoneInfo(self.ctx.config.general.timezone)).date()
-        points = self.cache.price_points(now - timedelta(days=30))
-        own = self.cache.own_sales(now - timedelta(days=30))
-        # own rank within the leaf category, by succeeded orders in 30 days
+        self._today = now.astimezone(ZoneInfo(self.ctx.config.general.timezone)).date()
+        self._points = self.cache.price_points(now - timedelta(days=30))
+        self._own = self.cache.own_sales(now - timedelta(days=30))
+        leaf_count: dict[str, int] = {}
+        for c in cols.category:
+            leaf_count[c] = leaf_count.get(c, 0) + 1
+        self._leaf_size = leaf_count
+        stock = np.asarray([s if s is not None else 1 << 40 for s in cols.stock], dtype=np.int64)
+        rank = np.asarray([r if r is not None else 1 << 30 for r in cols.rank], dtype=np.int64)
+        leaf = np.asarray([leaf_count[c] for c in cols.category], dtype=np.int64)
+        low, hot_mask = column_masks(stock, np.asarray(cols.alarm), rank, leaf, self.ctx.config.tags.low_stock)
+        out = {"库存紧张": np.flatnonzero(low).tolist(), "热销TOP": set(np.flatnonzero(hot_mask).tolist()),
+               "历史低价": [], "秒到": []}
+        row_of = {sku: i for i, sku in enumerate(cols.sku)}
+        for sku, points in self._points.items():
+            i = row_of.get(sku)
+            if i is not None and len(points) >= MIN_DAYS and history_low(
+                    Decimal(cols.cost[i]) / 10_000, points, self._today):
+                out["历史低价"].append(i)
+        self._own_rank = self._own_ranks(cols, row_of)
+        for sku, (n, secs) in self._own.items():
+            i = row_of.get(sku)
+            if i is None:
+                continue
+            if fast(secs):
+                out["秒到"].append(i)
+            rank_i = self._own_rank.get(sku)
+            if rank_i is not None and n >= 3 and rank_i <= min(10, leaf_count[cols.category[i]] // 3):
+                out["热销TOP"].add(i)
+        out["热销TOP"] = sorted(out["热销TOP"])
+        return {k: v for k, v in out.items() if len(v)}
+
+    def _own_ranks(self, cols, row_of) -> dict[str, int]:
         by_leaf: dict[str, list[tuple[int, str]]] = {}
-        leaf_size: dict[str, int] = {}
-        for p in products:
-            leaf_size[p.category_path] = leaf_size.get(p.category_path, 0) + 1
-            n = own.get(p.sku, (0, []))[0]
-            if n:
-                by_leaf.setdefault(p.category_path, []).append((n, p.sku))
-        own_rank = {sku: i + 1 for leaf in by_leaf.values() for i, (_, sku) in enumerate(sorted(leaf, reverse=True))}
-        low = self.ctx.config.tags.low_stock
-        out = {}
-        for p in products:
-            n, secs = own.get(p.sku, (0, []))
-            t = tags_for(p, points=points.get(p.sku, ()), today=today, low_stock_at=low,
-                         own_rank=own_rank.get(p.sku), own_sales=n, last_seconds=secs,
-                         leaf_size=leaf_size[p.category_path])
-            if t:
-                out[p.sku] = t
-        return out
+        for sku, (n, _) in self._own.items():
+            i = row_of.get(sku)
+            if i is not None and n:
+                by_leaf.setdefault(cols.category[i], []).append((n, sku))
+        return {sku: r + 1 for leaf in by_leaf.values() for r, (_, sku) in enumerate(sorted(leaf, reverse=True))}
 
     def tags(self, sku: str) -> tuple[Tag, ...]:
-        self.index()
-        return self._tags.get(sku, ())
+        """The earned tags of one product, each with its reason."""
+        p = self.product(sku)
+        n, secs = self._own.get(p.sku, (0, []))
+        return tags_for(p, points=self._points.get(p.sku, ()), today=self._today,
+                        low_stock_at=self.ctx.config.tags.low_stock, own_rank=self._own_rank.get(p.sku),
+                        own_sales=n, last_seconds=secs, leaf_size=self._leaf_size.get(p.category_path))
 
     def product(self, sku: str) -> Product:
-        self.index()
-        p = self._by_sku.get(sku)
-        if p is None:
-            matches = [q for q in self._by_sku.values() if q.product_id == sku]
-            if len(matches) == 1:
-                return matches[0]
-            raise NotFound(f"目录里没有 {sku}", message_en=f"{sku} is not in the catalog", field="sku")
-        return p
+        index = self.index()
+        row = index.row_of.get(sku)
+        if row is None:
+            matches = [s for s in index.row_of if s.split(":", 1)[-1] == sku]
+            if len(matches) != 1:
+                raise NotFound(f"目录里没有 {sku}", message_en=f"{sku} is not in the catalog", field="sku")
+            row = index.row_of[matches[0]]
+        return index.loader(row)
 
     def search(self, query: Query, limit: int = 100) -> Result:
         return self.index().query(query, limit)
