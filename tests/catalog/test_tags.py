@@ -58,3 +58,23 @@ def test_fast_and_stats():
 def test_tags_for_collects_only_earned():
     codes = {t.code for t in tags_for(P, today=TODAY)}
     assert codes == {"hot"}
+
+
+def test_vectorized_rules_agree_with_the_scalar_ones():
+    import numpy as np
+
+    from kameng_tui.domain.tags import column_masks
+    from kameng_tui.suppliers.demo import generate_catalog
+
+    products = generate_catalog(3000)
+    leaf: dict[str, int] = {}
+    for p in products:
+        leaf[p.category_path] = leaf.get(p.category_path, 0) + 1
+    low, top = column_masks(np.array([p.stock if p.stock is not None else 1 << 40 for p in products]),
+                            np.array([int(p.stock_alarm) for p in products]),
+                            np.array([p.sales_rank or 1 << 30 for p in products]),
+                            np.array([leaf[p.category_path] for p in products]), 20)
+    for i, p in enumerate(products):
+        assert bool(low[i]) == (low_stock(p, 20) is not None), p.sku
+        assert bool(top[i]) == (hot(p, leaf_size=leaf[p.category_path]) is not None), p.sku
+    assert low.any() and top.any() and not low.all()

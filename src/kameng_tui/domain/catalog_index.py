@@ -73,9 +73,16 @@ class CatalogColumns:
 @dataclass(frozen=True)
 class Result:
     count: int
-    rows: tuple[Product, ...]
+    positions: tuple[int, ...]                           # the first rows in sort order
     facets: Mapping[str, Mapping[str, int]]              # attribute -> value -> count
     categories: Mapping[str, int]                        # category path prefix -> count
+    loader: Callable[[int], Product] = field(repr=False, compare=False, default=lambda i: None)  # type: ignore[assignment,return-value]
+    skus: tuple[str, ...] = ()
+
+    @property
+    def rows(self) -> tuple[Product, ...]:
+        """The products of `positions`, materialized now (a screen asks only for what it shows)."""
+        return tuple(self.loader(i) for i in self.positions)
 
 
 class _Codes:
@@ -278,5 +285,6 @@ class CatalogIndex:
         if q.descending:
             perm = perm[::-1]
         picked = perm[np.flatnonzero(final[perm])[:limit]]
-        return Result(count=count, rows=tuple(self.loader(int(i)) for i in picked),
-                      facets=facets, categories=categories)
+        positions = tuple(int(i) for i in picked)
+        return Result(count=count, positions=positions, facets=facets, categories=categories, loader=self.loader,
+                      skus=tuple(self.cols.sku[i] for i in positions))

@@ -36,6 +36,7 @@ class CatalogService:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self._index: CatalogIndex | None = None
+        self._loaded: dict[int, Product] = {}
 
     @property
     def cache(self):
@@ -69,6 +70,7 @@ class CatalogService:
             except (KamengError, TimeoutError, asyncio.TimeoutError) as exc:
                 report.errors[name] = getattr(exc, "message", None) or f"timeout ({type(exc).__name__})"
         self._index = None
+        self._loaded.clear()
         return report
 
     def index(self) -> CatalogIndex:
@@ -76,8 +78,17 @@ class CatalogService:
             cols = self.cache.columns()
             self._row_ids = cols.ids
             tag_rows = self._tag_rows(cols)
-            self._index = CatalogIndex(cols, lambda i: self.cache.product(self._row_ids[i]), tag_rows)
+            self._index = CatalogIndex(cols, self._load_row, tag_rows)
         return self._index
+
+    def _load_row(self, row: int) -> Product:
+        """Products parsed on demand and kept (bounded): scrolling back costs nothing."""
+        p = self._loaded.get(row)
+        if p is None:
+            if len(self._loaded) > 4096:
+                self._loaded.clear()
+            p = self._loaded[row] = self.cache.product(self._row_ids[row])
+        return p
 
     def _tag_rows(self, cols) -> dict[str, list[int]]:
         """Rows earning each tag. Column rules run vectorized; the rules that need
