@@ -97,3 +97,23 @@ def test_price_history_records_only_changes(cli, env, home):
     later = cli("catalog", "sync", extra_env={"KAMENG_TUI_NOW": "2030-01-02T10:00:00+08:00"})   # costs drift by day
     assert later.code == 0
     assert con.execute("SELECT COUNT(*) FROM price_history").fetchone()[0] > n
+
+
+async def test_snapshot_round_trip(ctx):
+    await ctx.catalog.sync()
+    built = ctx.catalog.index()
+    snapshots = list(ctx.paths.data_dir.glob("catalog-index-*.npz"))
+    assert len(snapshots) == 1
+    ctx.catalog._index = None
+    loaded = ctx.catalog.index()                    # from the snapshot this time
+    for q in (Query(text="wzry"), Query(text="huafei 100"), Query(category="视频会员", attrs={"周期": frozenset({"月"})}),
+              Query(text="", sort="price", descending=True), Query(tags=frozenset({"库存紧张"}))):
+        a, b = built.query(q), loaded.query(q)
+        assert (a.count, a.skus, a.facets, a.categories) == (b.count, b.skus, b.facets, b.categories)
+    snapshots[0].write_bytes(b"garbage")
+    ctx.catalog._index = None
+    again = ctx.catalog.index()                     # a damaged snapshot is rebuilt, never trusted
+    assert again.query(Query(text="wzry")).count == built.query(Query(text="wzry")).count
+    await ctx.catalog.sync()                        # a sync makes a new version: the old snapshot goes
+    ctx.catalog.index()
+    assert len(list(ctx.paths.data_dir.glob("catalog-index-*.npz"))) == 1

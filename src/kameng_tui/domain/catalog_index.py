@@ -88,20 +88,22 @@ class Result:
 class _Codes:
     """One categorical column as int codes (-1 = absent) plus its value names."""
 
-    def __init__(self, values: Sequence[str | None]) -> None:
-        self.names: list[str] = []
-        index: dict[str, int] = {}
-        codes = np.full(len(values), -1, dtype=np.int32)
-        for i, v in enumerate(values):
-            if v is None:
-                continue
-            code = index.get(v)
-            if code is None:
-                code = index[v] = len(self.names)
-                self.names.append(v)
-            codes[i] = code
+    def __init__(self, values: Sequence[str | None] | None = None, *, codes: np.ndarray | None = None,
+                 names: list[str] | None = None) -> None:
+        if codes is None:
+            names, index = [], {}
+            codes = np.full(len(values or ()), -1, dtype=np.int32)
+            for i, v in enumerate(values or ()):
+                if v is None:
+                    continue
+                code = index.get(v)
+                if code is None:
+                    code = index[v] = len(names)
+                    names.append(v)
+                codes[i] = code
+        self.names: list[str] = list(names or [])
+        self.index = {v: i for i, v in enumerate(self.names)}
         self.codes = codes
-        self.index = index
         self.shifted = codes + 1                     # bincount wants non-negative codes
         self.total = np.bincount(self.shifted, minlength=len(self.names) + 1)
         self._masks: dict[frozenset[str], np.ndarray] = {}
@@ -135,10 +137,6 @@ class CatalogIndex:
     def __init__(self, cols: CatalogColumns, loader: Callable[[int], Product],
                  tag_rows: Mapping[str, Iterable[int]] | None = None) -> None:
         n = len(cols.sku)
-        self.n = n
-        self.cols = cols
-        self.loader = loader
-        self.row_of = {sku: i for i, sku in enumerate(cols.sku)}
         # -- text: vocabulary word -> rows (grouped with one argsort, not a dict of lists)
         word_id: dict[str, int] = {}
         ids: list[int] = []
@@ -152,13 +150,6 @@ class CatalogIndex:
                 rows.append(i)
         id_arr = np.asarray(ids, dtype=np.int32)
         order = np.argsort(id_arr, kind="stable")
-        row_arr = np.asarray(rows, dtype=np.int32)[order]
-        bounds = np.searchsorted(id_arr[order], np.arange(len(word_id) + 1))
-        self.words = list(word_id)
-        self.postings = [row_arr[bounds[k]:bounds[k + 1]] for k in range(len(word_id))]
-        self.vocab_text = "\n".join(self.words)
-        self._token_cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        # -- facets
         columns: dict[str, list[str | None]] = {}
         for i, pairs in enumerate(cols.attrs):
             for k, v in pairs:
@@ -166,29 +157,91 @@ class CatalogIndex:
                 if col is None:
                     col = columns[k] = [None] * n
                 col[i] = v
-        self.attrs = {a: _Codes(columns[a]) for a in sorted(columns)}
-        self.delivery = _Codes(cols.delivery)
-        self.supplier = _Codes(cols.supplier)
         split = [c.split("/") for c in cols.category]
-        self.depth = max((len(c) for c in split), default=0)
-        self.category = [_Codes(["/".join(c[: d + 1]) if len(c) > d else None for c in split]) for d in range(self.depth)]
-        self.tag_names = sorted(tag_rows or {})
-        self.tags = {}
-        for t in self.tag_names:
-            m = np.zeros(n, dtype=bool)
-            m[np.fromiter(tag_rows[t], dtype=np.int64)] = True   # type: ignore[index]
-            self.tags[t] = m
-        # -- numbers and sort orders
-        self.price = np.asarray(cols.cost, dtype=np.int64)
-        face = np.asarray([f if f else 0 for f in cols.face], dtype=np.int64)
-        discount = np.where(face > 0, self.price * 10_000 // np.maximum(face, 1), 10_000)
-        stock = np.asarray([s if s is not None else 1 << 40 for s in cols.stock], dtype=np.int64)
-        sales = np.asarray([r if r is not None else 1 << 30 for r in cols.rank], dtype=np.int64)
-        self.sort_keys = {"price": self.price, "discount": discount, "stock": stock, "sales": sales}
+        depth = max((len(c) for c in split), default=0)
+        state = {
+            "skus": list(cols.sku), "ids": np.asarray(cols.ids, dtype=np.int64), "words": list(word_id),
+            "post_rows": np.asarray(rows, dtype=np.int32)[order],
+            "post_bounds": np.searchsorted(id_arr[order], np.arange(len(word_id) + 1)).astype(np.int64),
+            "attrs": {a: _Codes(columns[a]) for a in sorted(columns)},
+            "delivery": _Codes(cols.delivery), "supplier": _Codes(cols.supplier), "path": _Codes(cols.category),
+            "category": [_Codes(["/".join(c[: d + 1]) if len(c) > d else None for c in split]) for d in range(depth)],
+            "price": np.asarray(cols.cost, dtype=np.int64),
+            "face": np.asarray([f if f else 0 for f in cols.face], dtype=np.int64),
+            "stock": np.asarray([x if x is not None else 1 << 40 for x in cols.stock], dtype=np.int64),
+            "rank": np.asarray([r if r is not None else 1 << 30 for r in cols.rank], dtype=np.int64),
+            "alarm": np.asarray(cols.alarm, dtype=np.int8),
+        }
+        self._setup(state, loader, tag_rows)
+
+    def _setup(self, st: dict, loader: Callable[[int], Product], tag_rows: Mapping[str, Iterable[int]] | None) -> None:
+        self.skus: list[str] = st["skus"]
+        self.n = n = len(self.skus)
+        self.ids = st["ids"]
+        self.loader = loader
+        self.row_of = {sku: i for i, sku in enumerate(self.skus)}
+        self.words: list[str] = st["words"]
+        self.post_rows, self.post_bounds = st["post_rows"], st["post_bounds"]
+        self.vocab_text = "\n".join(self.words)
+        self._token_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self.attrs: dict[str, _Codes] = st["attrs"]
+        self.delivery, self.supplier, self.path = st["delivery"], st["supplier"], st["path"]
+        self.category: list[_Codes] = st["category"]
+        self.depth = len(self.category)
+        self.price, self.face, self.stock, self.rank, self.alarm = (st[k] for k in ("price", "face", "stock", "rank", "alarm"))
+        discount = np.where(self.face > 0, self.price * 10_000 // np.maximum(self.face, 1), 10_000)
+        self.sort_keys = {"price": self.price, "discount": discount, "stock": self.stock, "sales": self.rank}
         self.perms = {"default": np.arange(n, dtype=np.int64)}
         for name, values in self.sort_keys.items():
             self.perms[name] = np.argsort(values, kind="stable")
         self.all = np.ones(n, dtype=bool)
+        self.set_tags(tag_rows or {})
+
+    def set_tags(self, tag_rows: Mapping[str, Iterable[int]]) -> None:
+        self.tag_names = sorted(tag_rows)
+        self.tags = {}
+        for t in self.tag_names:
+            m = np.zeros(self.n, dtype=bool)
+            m[np.fromiter(tag_rows[t], dtype=np.int64)] = True
+            self.tags[t] = m
+
+    # --- a snapshot of the built arrays: loading it replaces rebuilding at start-up ----
+    def save(self, path) -> None:
+        def text(items: Sequence[str]) -> np.ndarray:
+            return np.frombuffer("\n".join(items).encode("utf-8"), dtype=np.uint8)
+
+        arrays = {"skus": text(self.skus), "ids": self.ids, "words": text(self.words), "post_rows": self.post_rows,
+                  "post_bounds": self.post_bounds, "price": self.price, "face": self.face, "stock": self.stock,
+                  "rank": self.rank, "alarm": self.alarm, "attr_names": text(list(self.attrs)),
+                  "depth": np.asarray([self.depth])}
+        named = {"delivery": self.delivery, "supplier": self.supplier, "path": self.path,
+                 **{f"attr{i}": c for i, c in enumerate(self.attrs.values())},
+                 **{f"cat{d}": c for d, c in enumerate(self.category)}}
+        for key, codes in named.items():
+            arrays[f"{key}.codes"], arrays[f"{key}.names"] = codes.codes, text(codes.names)
+        with open(path, "wb") as fh:
+            np.savez(fh, **arrays)
+
+    @classmethod
+    def load(cls, path, loader: Callable[[int], Product],
+             tag_rows: Mapping[str, Iterable[int]] | None = None) -> "CatalogIndex":
+        with np.load(path, allow_pickle=False) as z:
+            def text(key: str) -> list[str]:
+                raw = z[key].tobytes().decode("utf-8")
+                return raw.split("\n") if raw else []
+
+            def codes(key: str) -> _Codes:
+                return _Codes(codes=z[f"{key}.codes"], names=text(f"{key}.names"))
+
+            names = text("attr_names")
+            st = {"skus": text("skus"), "ids": z["ids"], "words": text("words"), "post_rows": z["post_rows"],
+                  "post_bounds": z["post_bounds"], "price": z["price"], "face": z["face"], "stock": z["stock"],
+                  "rank": z["rank"], "alarm": z["alarm"], "delivery": codes("delivery"), "supplier": codes("supplier"),
+                  "path": codes("path"), "attrs": {a: codes(f"attr{i}") for i, a in enumerate(names)},
+                  "category": [codes(f"cat{d}") for d in range(int(z["depth"][0]))]}
+        obj = cls.__new__(cls)
+        obj._setup(st, loader, tag_rows)
+        return obj
 
     @classmethod
     def from_products(cls, products: Sequence[Product], keys: Sequence[str],
@@ -213,7 +266,8 @@ class CatalogIndex:
         mask = np.zeros(self.n, dtype=bool)
         hits = [i for i, w in enumerate(self.words) if token in w] if token in self.vocab_text else []
         if hits:
-            mask[np.concatenate([self.postings[i] for i in hits])] = True
+            b = self.post_bounds
+            mask[np.concatenate([self.post_rows[b[i]:b[i + 1]] for i in hits])] = True
         self._token_cache[token] = mask
         if len(self._token_cache) > 64:
             self._token_cache.popitem(last=False)
@@ -287,4 +341,4 @@ class CatalogIndex:
         picked = perm[np.flatnonzero(final[perm])[:limit]]
         positions = tuple(int(i) for i in picked)
         return Result(count=count, positions=positions, facets=facets, categories=categories, loader=self.loader,
-                      skus=tuple(self.cols.sku[i] for i in positions))
+                      skus=tuple(self.skus[i] for i in positions))

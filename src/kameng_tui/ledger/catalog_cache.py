@@ -137,13 +137,21 @@ class CatalogCache:
             r = self._ledger._conn.execute(sql, args).fetchone()[0]
         return None if r is None else from_utc_text(r)
 
-    def price_points(self, since: datetime) -> dict[str, list[PricePoint]]:
-        """Daily cost points per SKU since a time: the cost in force at the end of each
-        day a change was seen (first sighting included)."""
+    def version(self) -> str:
+        """Changes whenever a sync touched the catalog."""
+        with self._ledger._lock:
+            r = self._ledger._conn.execute("SELECT COUNT(*), MAX(id), MAX(synced_at) FROM catalog").fetchone()
+        return f"{self._ledger.ledger_id}:{r[0]}:{r[1]}:{r[2]}"
+
+    def price_points(self, since: datetime, min_days: int = 1) -> dict[str, list[PricePoint]]:
+        """Daily cost points per SKU since a time (the cost in force at the end of each
+        day a change was seen, first sighting included), for SKUs with >= min_days days."""
         out: dict[str, list[PricePoint]] = {}
         with self._ledger._lock:
             rows = self._ledger._conn.execute(
-                "SELECT sku, at, cost FROM price_history WHERE at >= ? ORDER BY sku, at", (utc_text(since),)).fetchall()
+                "SELECT sku, at, cost FROM price_history WHERE at >= ?1 AND sku IN (SELECT sku FROM price_history "
+                "WHERE at >= ?1 GROUP BY sku HAVING COUNT(DISTINCT substr(at, 1, 10)) >= ?2) ORDER BY sku, at",
+                (utc_text(since), min_days)).fetchall()
         for sku, at, cost in rows:
             day = date.fromisoformat(at[:10])
             points = out.setdefault(sku, [])

@@ -74,11 +74,30 @@ class CatalogService:
         return report
 
     def index(self) -> CatalogIndex:
+        """The index: loaded from its snapshot when the catalog has not changed since,
+        else built from the cache's columns and snapshotted for the next start."""
         if self._index is None:
-            cols = self.cache.columns()
-            self._row_ids = cols.ids
-            tag_rows = self._tag_rows(cols)
-            self._index = CatalogIndex(cols, self._load_row, tag_rows)
+            import hashlib
+
+            digest = hashlib.sha256(self.cache.version().encode()).hexdigest()[:16]
+            path = self.ctx.paths.data_dir / f"catalog-index-{digest}.npz"
+            if path.exists():
+                try:
+                    index = CatalogIndex.load(path, self._load_row)
+                except (OSError, ValueError, KeyError):   # a damaged snapshot is rebuilt, never trusted
+                    index = None
+            else:
+                index = None
+            if index is None:
+                index = CatalogIndex(self.cache.columns(), self._load_row)
+                for old in self.ctx.paths.data_dir.glob("catalog-index-*.npz"):
+                    old.unlink(missing_ok=True)
+                tmp = path.with_suffix(".tmp")
+                index.save(tmp)
+                tmp.replace(path)
+            self._row_ids = index.ids
+            index.set_tags(self._tag_rows(index))
+            self._index = index
         return self._index
 
     def _load_row(self, row: int) -> Product:
@@ -87,10 +106,10 @@ class CatalogService:
         if p is None:
             if len(self._loaded) > 4096:
                 self._loaded.clear()
-            p = self._loaded[row] = self.cache.product(self._row_ids[row])
+            p = self._loaded[row] = self.cache.product(int(self._row_ids[row]))
         return p
 
-    def _tag_rows(self, cols) -> dict[str, list[int]]:
+    def _tag_rows(self, index: CatalogIndex) -> dict[str, list[int]]:
         """Rows earning each tag. Column rules run vectorized; the rules that need
         history (price points, own orders) run only for SKUs that have some."""
         import numpy as np
@@ -99,25 +118,21 @@ class CatalogService:
 
         now = self.ctx.clock.now()
         self._today = now.astimezone(ZoneInfo(self.ctx.config.general.timezone)).date()
-        self._points = self.cache.price_points(now - timedelta(days=30))
+        self._points = self.cache.price_points(now - timedelta(days=30), min_days=MIN_DAYS)
         self._own = self.cache.own_sales(now - timedelta(days=30))
-        leaf_count: dict[str, int] = {}
-        for c in cols.category:
-            leaf_count[c] = leaf_count.get(c, 0) + 1
-        self._leaf_size = leaf_count
-        stock = np.asarray([s if s is not None else 1 << 40 for s in cols.stock], dtype=np.int64)
-        rank = np.asarray([r if r is not None else 1 << 30 for r in cols.rank], dtype=np.int64)
-        leaf = np.asarray([leaf_count[c] for c in cols.category], dtype=np.int64)
-        low, hot_mask = column_masks(stock, np.asarray(cols.alarm), rank, leaf, self.ctx.config.tags.low_stock)
+        path_counts = np.bincount(index.path.codes[index.path.codes >= 0], minlength=len(index.path.names))
+        self._leaf_size = {name: int(c) for name, c in zip(index.path.names, path_counts)}
+        leaf = path_counts[np.maximum(index.path.codes, 0)]
+        low, hot_mask = column_masks(index.stock, index.alarm, index.rank, leaf, self.ctx.config.tags.low_stock)
         out = {"库存紧张": np.flatnonzero(low).tolist(), "热销TOP": set(np.flatnonzero(hot_mask).tolist()),
                "历史低价": [], "秒到": []}
-        row_of = {sku: i for i, sku in enumerate(cols.sku)}
+        row_of = index.row_of
         for sku, points in self._points.items():
             i = row_of.get(sku)
-            if i is not None and len(points) >= MIN_DAYS and history_low(
-                    Decimal(cols.cost[i]) / 10_000, points, self._today):
+            if i is not None and history_low(Decimal(int(index.price[i])) / 10_000, points, self._today):
                 out["历史低价"].append(i)
-        self._own_rank = self._own_ranks(cols, row_of)
+        category = [index.path.names[c] for c in index.path.codes]
+        self._own_rank = self._own_ranks(category, row_of)
         for sku, (n, secs) in self._own.items():
             i = row_of.get(sku)
             if i is None:
@@ -125,17 +140,17 @@ class CatalogService:
             if fast(secs):
                 out["秒到"].append(i)
             rank_i = self._own_rank.get(sku)
-            if rank_i is not None and n >= 3 and rank_i <= min(10, leaf_count[cols.category[i]] // 3):
+            if rank_i is not None and n >= 3 and rank_i <= min(10, self._leaf_size[category[i]] // 3):
                 out["热销TOP"].add(i)
         out["热销TOP"] = sorted(out["热销TOP"])
         return {k: v for k, v in out.items() if len(v)}
 
-    def _own_ranks(self, cols, row_of) -> dict[str, int]:
+    def _own_ranks(self, category: list[str], row_of) -> dict[str, int]:
         by_leaf: dict[str, list[tuple[int, str]]] = {}
         for sku, (n, _) in self._own.items():
             i = row_of.get(sku)
             if i is not None and n:
-                by_leaf.setdefault(cols.category[i], []).append((n, sku))
+                by_leaf.setdefault(category[i], []).append((n, sku))
         return {sku: r + 1 for leaf in by_leaf.values() for r, (_, sku) in enumerate(sorted(leaf, reverse=True))}
 
     def tags(self, sku: str) -> tuple[Tag, ...]:
