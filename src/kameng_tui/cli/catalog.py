@@ -63,7 +63,13 @@ def product_json(ctx, p: Product) -> dict:
         "stock": p.stock, "sale_status": p.sale_status.value,
         "tags": [{"code": t.code, "label": t.label, "reason": t.reason} for t in ctx.catalog.tags(p.sku)],
         "supplier": p.supplier, "max_qty": p.max_qty,
+        "delivery_stats": _stats(ctx.catalog.delivery_stats(p.sku)),
     }
+
+
+def _stats(s) -> dict:
+    return {"count": s.count, "median_s": s.median_s, "p95_s": s.p95_s,
+            "success_rate": None if s.success_rate is None else round(s.success_rate, 4)}
 
 
 async def cmd_catalog(args, ctx, out: Out) -> int:

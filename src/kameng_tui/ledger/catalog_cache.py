@@ -161,6 +161,16 @@ class CatalogCache:
                 points.append(PricePoint(day, from_units(cost)))
         return out
 
+    def delivery_samples(self, sku: str, last: int = 20) -> tuple[list[float], int, int]:
+        """Submit -> settle seconds of the latest settled orders of a SKU, with how many of
+        them succeeded and how many there were."""
+        with self._ledger._lock:
+            rows = self._ledger._conn.execute(
+                "SELECT state, submitted_at, settled_at FROM orders WHERE sku = ? AND state IN ('succeeded', 'failed') "
+                "AND submitted_at IS NOT NULL AND settled_at IS NOT NULL ORDER BY seq DESC LIMIT ?", (sku, last)).fetchall()
+        secs = [(from_utc_text(b) - from_utc_text(a)).total_seconds() for st, a, b in rows if st == "succeeded"]
+        return secs, sum(1 for r in rows if r[0] == "succeeded"), len(rows)
+
     def own_sales(self, since: datetime) -> dict[str, tuple[int, list[float]]]:
         """Per SKU: succeeded orders since `since`, and submit -> settle seconds of the
         latest 20 succeeded orders, newest first."""

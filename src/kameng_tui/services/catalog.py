@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from kameng_tui.domain.catalog_index import CatalogIndex, Query, Result
 from kameng_tui.domain.errors import KamengError, NotFound
 from kameng_tui.domain.models import Product
-from kameng_tui.domain.tags import Tag, tags_for
+from kameng_tui.domain.tags import DeliveryStats, Tag, delivery_stats, tags_for
 from kameng_tui.services.context import Context
 
 Progress = Callable[[str, int, int | None], None]
@@ -160,6 +160,11 @@ class CatalogService:
         return tags_for(p, points=self._points.get(p.sku, ()), today=self._today,
                         low_stock_at=self.ctx.config.tags.low_stock, own_rank=self._own_rank.get(p.sku),
                         own_sales=n, last_seconds=secs, leaf_size=self._leaf_size.get(p.category_path))
+
+    def delivery_stats(self, sku: str) -> DeliveryStats:
+        """Median and p95 submit -> settle, success rate and count over the last 20 own orders."""
+        secs, ok, total = self.cache.delivery_samples(sku)
+        return delivery_stats(secs, ok, total)
 
     def product(self, sku: str) -> Product:
         index = self.index()
