@@ -4,8 +4,8 @@ Pages follow the order in which orders were recorded (their `seq`), newest first
 DESIGN.md: order follows the event sequence, never wall time — and continue from the
 last row of the previous page (a cursor), so a deep page costs what the first does.
 Every index ends in `seq`, so an equality filter walks its index in page order.
-Text search drives the trigram FTS5 index in seq order for 3+ characters; shorter
-text falls back to a LIKE scan of the same table.
+Text search drives an FTS5 index in seq order: trigrams for 3+ characters, a table
+of 1- and 2-character grams for shorter text (话费, 加急).
 """
 
 from __future__ import annotations
@@ -59,8 +59,18 @@ def source(flt: HistoryFilter) -> tuple[str, list[Any]]:
     if len(text) >= 3:
         return ("orders_fts f JOIN orders o ON o.seq = f.rowid AND f.orders_fts MATCH ?",
                 ['"' + text.replace('"', '""') + '"'])
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return "orders_fts f JOIN orders o ON o.seq = f.rowid AND f.text LIKE ? ESCAPE '\\'", [f"%{escaped}%"]
+    return ("orders_grams f JOIN orders o ON o.seq = f.rowid AND f.orders_grams MATCH ?",
+            ['"' + text.casefold().replace('"', '""') + '"'])
+
+
+def grams(text: str) -> str:
+    """Every 1- and 2-character gram of each run of non-space characters, as tokens."""
+    out: set[str] = set()
+    for run in text.casefold().split():
+        run = "".join(ch for ch in run if ch.isalnum())
+        out.update(run)
+        out.update(run[i:i + 2] for i in range(len(run) - 1))
+    return " ".join(sorted(out))
 
 
 def encode_cursor(seq: int) -> str:

@@ -53,6 +53,8 @@ CREATE INDEX orders_ref ON orders (ref) WHERE ref IS NOT NULL;
 CREATE INDEX orders_batch ON orders (batch_id, line_id) WHERE batch_id IS NOT NULL;
 CREATE INDEX orders_sku_account ON orders (sku, account_main, created_at);
 CREATE VIRTUAL TABLE orders_fts USING fts5 (text, tokenize = 'trigram');
+-- 1- and 2-character grams for short queries (话费, 加急, TB), which trigrams cannot serve
+CREATE VIRTUAL TABLE orders_grams USING fts5 (grams, tokenize = 'unicode61 remove_diacritics 0', detail = 'none');
 CREATE TABLE order_secrets (order_no TEXT NOT NULL, key TEXT NOT NULL, blob BLOB NOT NULL,
                             PRIMARY KEY (order_no, key)) STRICT;
 CREATE TABLE cards (order_no TEXT NOT NULL, idx INTEGER NOT NULL, number_blob BLOB NOT NULL,

@@ -198,6 +198,7 @@ class SqliteLedger:
                 text = " ".join(x for x in (n.order_no, n.product_name, n.sku, " ".join(n.account.values()),
                                             n.ref or "", n.customer or "", n.note or "") if x)
                 c.execute("INSERT INTO orders_fts (rowid, text) VALUES (?, ?)", (rowid, text))
+                c.execute("INSERT INTO orders_grams (rowid, grams) VALUES (?, ?)", (rowid, queries.grams(text)))
                 for key, blob in n.sealed.items():
                     c.execute("INSERT INTO order_secrets (order_no, key, blob) VALUES (?,?,?)", (n.order_no, key, blob))
             return batch_id
