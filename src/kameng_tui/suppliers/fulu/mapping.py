@@ -1,0 +1,97 @@
+"""Fulu's products, replies and errors mapped onto the domain and the shared error set.
+
+The safety rule of an add call: code 0 -> processing; a short list of known refusals
+(balance, stock, off shelf) -> the matching final error; anything else — another code,
+non-JSON, a bad reply sign — is OutcomeUnknown, settled by query. An unrecognized code
+never becomes failed.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any, Mapping
+
+from kameng_tui.domain.errors import (
+    AuthFailed, InsufficientBalance, OffShelf, OutcomeUnknown, OutOfStock, SupplierError,
+)
+from kameng_tui.domain.models import AccountField, Delivery, Product, Rule, SaleStatus
+from kameng_tui.suppliers.base import OrderResult, RemoteState
+
+MOBILE_FACES = (10, 20, 30, 50, 100, 200, 300, 500)
+SALE = {"上架": SaleStatus.ON, "下架": SaleStatus.OFF, "维护中": SaleStatus.MAINTENANCE, "库存维护": SaleStatus.MAINTENANCE}
+STATES = {"untreated": RemoteState.PROCESSING, "processing": RemoteState.PROCESSING,
+          "success": RemoteState.SUCCEEDED, "failed": RemoteState.FAILED}
+# Codes a Go integration treats as "this product cannot be bought, nothing placed". The
+# split between off shelf and out of stock is NOT CONFIRMED; the message decides.
+UNAVAILABLE_CODES = frozenset({3001, 3002, 3003, 3004, 3005, 3008})
+BALANCE_WORDS = ("余额不足",)
+STOCK_WORDS = ("库存不足", "断货", "缺货")
+SHELF_WORDS = ("下架", "维护", "不存在", "暂停销售")
+AUTH_WORDS = ("签名", "sign", "app_key", "AppKey", "密钥", "授权")
+NOT_FOUND_WORDS = ("订单不存在", "未找到订单", "查无此订单")
+
+
+def money_of(value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value)).quantize(Decimal("0.0001"))
+    except InvalidOperation:
+        return None
+
+
+def product(name: str, raw: Mapping[str, Any]) -> Product:
+    pid = str(raw["product_id"])
+    card = raw.get("product_type") == "卡密"
+    stock_status = raw.get("stock_status", "")
+    account = () if card else (AccountField("account", "充值账号", Rule.TEXT),)
+    return Product(
+        sku=f"{name}:{pid}", supplier=name, product_id=pid, name=str(raw.get("product_name", pid)),
+        category=("福禄", str(raw.get("product_type", "直充"))), delivery=Delivery.CARD if card else Delivery.DIRECT,
+        unit_cost=money_of(raw.get("purchase_price")) or Decimal("0"), face_value=money_of(raw.get("face_value")),
+        stock=0 if stock_status == "断货" else None, stock_alarm=stock_status == "警报",
+        sale_status=SALE.get(str(raw.get("sales_status", "上架")), SaleStatus.MAINTENANCE),
+        account_fields=account, attributes=(("类型", str(raw.get("product_type", ""))),),
+        max_qty=50 if card else 1,
+    )
+
+
+def mobile_products(name: str) -> list[Product]:
+    """话费 at Fulu is ordered by phone + face value (no product id): one SKU per face."""
+    return [Product(sku=f"{name}:mobile-{f}", supplier=name, product_id=f"mobile-{f}", name=f"话费{f}元（福禄自动选通道）",
+                    category=("话费", "福禄"), delivery=Delivery.DIRECT, unit_cost=Decimal(f), face_value=Decimal(f),
+                    account_fields=(AccountField("account", "手机号", Rule.MOBILE),), attributes=(("面值", f"{f}元"),))
+            for f in MOBILE_FACES]
+
+
+def refusal(code: int, message: str, *, adding: bool) -> SupplierError:
+    """The shared error for a non-zero reply code."""
+    text = f"福禄 {code}: {message}"
+    if any(w in message for w in BALANCE_WORDS):
+        return InsufficientBalance(text, message_en=f"Fulu {code}: insufficient balance ({message})")
+    if any(w in message for w in STOCK_WORDS):
+        return OutOfStock(text, message_en=f"Fulu {code}: out of stock ({message})")
+    if code in UNAVAILABLE_CODES or any(w in message for w in SHELF_WORDS):
+        return OffShelf(text, message_en=f"Fulu {code}: product unavailable ({message})")
+    if not adding and any(w in message for w in AUTH_WORDS):
+        return AuthFailed(f"{text}；请检查 app_key 和密钥", message_en=f"Fulu {code}: authentication failed ({message}); "
+                          "check the app key and secret")
+    if adding:
+        return OutcomeUnknown(f"{text}（未识别的返回码，将查询订单）",
+                              message_en=f"Fulu {code}: unrecognized reply code ({message}); the order will be queried")
+    return SupplierError(text, message_en=f"Fulu {code}: {message}")
+
+
+def order_result(client_no: str, raw: Mapping[str, Any], cards: tuple = ()) -> OrderResult:
+    state = STATES.get(str(raw.get("order_state", "")))
+    if state is None:
+        raise OutcomeUnknown(f"福禄返回未知订单状态 {raw.get('order_state')!r}",
+                             message_en=f"Fulu returned an unknown order state {raw.get('order_state')!r}")
+    buy = int(raw.get("buy_num") or 0)
+    return OrderResult(
+        client_order_no=client_no, state=state, supplier_order_no=str(raw.get("order_id") or "") or None,
+        charged=money_of(raw.get("order_price")) if state is not RemoteState.FAILED else Decimal("0"),
+        delivered_qty=(len(cards) or buy) if state is RemoteState.SUCCEEDED else 0, cards=cards,
+        reason=str(raw.get("recharge_description") or "failed") if state is RemoteState.FAILED else None,
+        raw={k: v for k, v in raw.items() if k != "cards"},
+    )

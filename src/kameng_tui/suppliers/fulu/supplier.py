@@ -1,0 +1,199 @@
+"""The Fulu (福禄开放平台) supplier over its published JSON gateway.
+
+Safety: an add call is never retried once bytes may have left; a connect failure
+(nothing sent) is SupplierUnavailable; a timeout, dropped connection, non-JSON or
+badly signed reply is OutcomeUnknown, then the order is queried by customer_order_no.
+`idempotent_create = False` (Fulu's behaviour on a repeated number is not published),
+so reconcile never re-sends a not-found order: it waits, then becomes a claim.
+The app secret never reaches a log, an error or the config.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any, Mapping
+
+import httpx
+
+from kameng_tui.domain.errors import (
+    ConfigError, OffShelf, OutcomeUnknown, SecretsUnavailable, SupplierError, SupplierUnavailable,
+)
+from kameng_tui.domain.models import Card, Product
+from kameng_tui.suppliers.base import (
+    CatalogPage, Capabilities, ConfigField, OrderResult, PlaceRequest, Quote, RemoteState, SupplierInfo,
+)
+from kameng_tui.suppliers.fulu import mapping
+from kameng_tui.suppliers.fulu.cards import decrypt
+from kameng_tui.suppliers.fulu.sign import envelope, sign_text
+
+log = logging.getLogger(__name__)
+PRODUCTION = "https://openapi.fulu.com/api/getway"
+SANDBOX = "https://pre-openapi.fulu.com/api/getway"
+PAGE = 500
+
+
+class FuluSupplier:
+    kind = "fulu"
+
+    def __init__(self, name: str, app_key: str, secret: str, base_url: str = PRODUCTION,
+                 deadline_s: float = 20.0, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.name = name
+        self._app_key = app_key
+        self._secret = secret
+        self.base_url = base_url
+        self.deadline_s = deadline_s
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None
+        self._products: dict[str, Product] | None = None
+
+    def __repr__(self) -> str:
+        return f"FuluSupplier(name={self.name!r}, base_url={self.base_url!r})"
+
+    @classmethod
+    def from_config(cls, name: str, options: Mapping[str, Any], secret: str | None, env: Mapping[str, str]) -> "FuluSupplier":
+        app_key = options.get("app_key")
+        if not app_key:
+            raise ConfigError(f"供应商 {name} 缺少 app_key；kameng-tui supplier add {name} --kind fulu --app-key KEY",
+                              message_en=f"supplier {name} has no app_key; kameng-tui supplier add {name} --kind fulu --app-key KEY")
+        if not secret:
+            from kameng_tui.secrets import env_name  # only for the message
+
+            raise SecretsUnavailable(
+                f"供应商 {name} 没有密钥：kameng-tui supplier add {name} --kind fulu --app-key KEY（会提示输入），或设置 {env_name(name)}",
+                message_en=f"supplier {name} has no secret: run kameng-tui supplier add {name} --kind fulu --app-key KEY "
+                           f"(it asks for it), or set {env_name(name)}")
+        base = options.get("base_url") or (SANDBOX if str(options.get("sandbox", "")).lower() in ("1", "true") else PRODUCTION)
+        if not (base.startswith("https://") or base.startswith("http://127.0.0.1") or base.startswith("http://localhost")):
+            raise ConfigError(f"福禄地址必须是 https（本机测试除外）：{base}", message_en=f"the Fulu URL must be https (loopback excepted): {base}")
+        return cls(name, str(app_key), secret, base, float(options.get("deadline_s", 20.0)))
+
+    def describe(self) -> SupplierInfo:
+        return SupplierInfo(
+            name=self.name, kind="fulu", title="福禄开放平台",
+            capabilities=Capabilities(idempotent_create=False, query_by_client_no=True, async_fulfilment=True,
+                                      max_quantity=50, order_no_max_len=50, not_found_grace_s=1800,
+                                      max_concurrency=4, catalog_page_size=PAGE),
+            config_fields=(ConfigField("app_key", "App Key"), ConfigField("secret", "App Secret", secret=True),
+                           ConfigField("base_url", "网关地址", required=False, default=PRODUCTION)),
+        )
+
+    # --- transport ------------------------------------------------------------------------
+    def _http(self) -> httpx.AsyncClient:
+        if self._client is None:
+            self._client = httpx.AsyncClient(timeout=httpx.Timeout(connect=3.0, read=10.0, write=10.0, pool=5.0),
+                                             transport=self._transport)
+        return self._client
+
+    async def _call(self, method: str, biz: Mapping[str, Any], *, adding: bool = False) -> Any:
+        """One gateway call -> the decoded `result`. Raises the shared errors."""
+        body = json.dumps(envelope(self._app_key, method, biz, self._secret, datetime.now(timezone.utc)),
+                          separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        try:
+            async with asyncio.timeout(self.deadline_s):
+                resp = await self._http().post(self.base_url, content=body, headers={"Content-Type": "application/json"})
+                raw = resp.content
+        except (httpx.ConnectError, httpx.ConnectTimeout):
+            raise SupplierUnavailable("无法连接福禄（请求未发出）", message_en="cannot connect to Fulu (nothing was sent)") from None
+        except (httpx.HTTPError, TimeoutError, asyncio.TimeoutError) as exc:
+            raise OutcomeUnknown(f"福禄未回复（{type(exc).__name__}）", message_en=f"no reply from Fulu ({type(exc).__name__})") from None
+        try:
+            reply = json.loads(raw)
+            code = int(reply["code"])
+            message = str(reply.get("message", ""))
+        except (ValueError, KeyError, TypeError):
+            log.warning("%s %s: unreadable reply (HTTP %s, %d bytes)", self.name, method, resp.status_code, len(raw))
+            raise OutcomeUnknown("福禄回复无法解析", message_en="Fulu's reply could not be read") from None
+        if code != 0:
+            log.info("%s %s: code %s %s", self.name, method, code, message)
+            raise mapping.refusal(code, message, adding=adding)
+        result_text = reply.get("result") or "{}"
+        given = reply.get("sign") or ""
+        if given and sign_text(result_text, self._secret) != given:
+            raise OutcomeUnknown("福禄回复签名不符", message_en="Fulu's reply is badly signed")
+        try:
+            return json.loads(result_text) if isinstance(result_text, str) else result_text
+        except ValueError:
+            raise OutcomeUnknown("福禄回复的 result 无法解析", message_en="Fulu's result could not be read") from None
+
+    # --- catalog, quote, balance ----------------------------------------------------------------
+    async def _catalog(self) -> dict[str, Product]:
+        if self._products is None:
+            rows = await self._call("fulu.goods.list.get", {})
+            items = [mapping.product(self.name, r) for r in (rows or [])] + mapping.mobile_products(self.name)
+            self._products = {p.product_id: p for p in items}
+        return self._products
+
+    async def list_catalog(self, cursor: str | None = None) -> CatalogPage:
+        items = list((await self._catalog()).values())
+        start = int(cursor or 0)
+        nxt = start + PAGE
+        return CatalogPage(tuple(items[start:nxt]), str(nxt) if nxt < len(items) else None, len(items))
+
+    async def quote(self, product_id: str, quantity: int = 1) -> Quote:
+        if product_id.startswith("mobile-"):
+            p = (await self._catalog()).get(product_id)
+        else:
+            raw = await self._call("fulu.goods.info.get", {"product_id": product_id})
+            p = mapping.product(self.name, raw) if raw else None
+        if p is None:
+            raise OffShelf(f"福禄没有商品 {product_id}", message_en=f"Fulu has no product {product_id}", field="sku")
+        return Quote(product=p, unit_cost=p.unit_cost, quantity=quantity)
+
+    async def balance(self) -> Decimal:
+        info = await self._call("fulu.user.info.get", {})
+        value = mapping.money_of((info or {}).get("balance"))
+        if value is None:
+            raise SupplierError("福禄余额无法解析", message_en="Fulu's balance could not be read")
+        return value
+
+    # --- orders -------------------------------------------------------------------------------
+    def _add(self, req: PlaceRequest) -> tuple[str, dict[str, Any]]:
+        no, pid = req.client_order_no, req.product_id
+        if pid.startswith("mobile-"):
+            return "fulu.order.mobile.add", {"charge_phone": req.account.get("account", ""),
+                                             "charge_value": int(pid.split("-", 1)[1]), "customer_order_no": no}
+        product = (self._products or {}).get(pid)
+        if product is not None and product.delivery.value == "card":
+            return "fulu.order.card.add", {"product_id": int(pid), "buy_num": req.quantity, "customer_order_no": no}
+        biz: dict[str, Any] = {"product_id": int(pid), "customer_order_no": no,
+                               "charge_account": req.account.get("account", ""), "buy_num": req.quantity}
+        for ours, theirs in (("region", "charge_game_region"), ("server", "charge_game_srv"),
+                             ("charge_type", "charge_type"), ("role", "charge_game_role")):
+            if req.account.get(ours):
+                biz[theirs] = req.account[ours]
+        return "fulu.order.direct.add", biz
+
+    async def place_order(self, request: PlaceRequest) -> OrderResult:
+        if not request.product_id.startswith("mobile-") and request.product_id not in (self._products or {}):
+            try:
+                await self._catalog()  # card or direct: the product type picks the method (a read)
+            except SupplierError as exc:
+                # Nothing of this order has left yet: it may wait, unsent, for a resume.
+                raise SupplierUnavailable(f"下单前读取福禄商品失败：{exc.message}",
+                                          message_en=f"reading Fulu's products before ordering failed: {exc.message_en}") from None
+        method, biz = self._add(request)
+        result = await self._call(method, biz, adding=True)
+        return OrderResult(client_order_no=request.client_order_no, state=RemoteState.PROCESSING,
+                           supplier_order_no=str((result or {}).get("order_id") or "") or None,
+                           charged=mapping.money_of((result or {}).get("order_price")))
+
+    async def query_order(self, client_order_no: str) -> OrderResult:
+        try:
+            raw = await self._call("fulu.order.info.get", {"customer_order_no": client_order_no})
+        except SupplierError as exc:
+            if any(w in exc.message for w in mapping.NOT_FOUND_WORDS):
+                return OrderResult(client_order_no=client_order_no, state=RemoteState.NOT_FOUND)
+            raise
+        cards = tuple(Card(number=decrypt(c["card_number"], self._secret).reveal() if c.get("card_number") else "",
+                           password=decrypt(c["card_pwd"], self._secret), expires=c.get("card_deadline"))
+                      for c in (raw or {}).get("cards") or ())
+        return mapping.order_result(client_order_no, raw or {}, cards)
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None

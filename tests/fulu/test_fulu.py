@@ -1,0 +1,190 @@
+"""The Fulu adapter: signing to the byte, card decryption vectors, and end to end
+against a local fake gateway (real HTTP on 127.0.0.1) through the order services."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from datetime import datetime, timezone
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from fake_gateway import APP_KEY, SECRET, FakeFulu
+from kameng_tui.domain.errors import AuthFailed
+from kameng_tui.domain.states import OrderState
+from kameng_tui.services.checkout import OrderInput
+from kameng_tui.suppliers.fulu.cards import decrypt
+from kameng_tui.suppliers.fulu.sign import check_callback, compact, envelope, sign
+
+ENV = {"app_key": "ak", "method": "fulu.user.info.get", "timestamp": "2026-11-25 12:00:00", "version": "2.0",
+       "format": "json", "charset": "utf-8", "sign_type": "md5", "app_auth_token": "", "biz_content": "{}"}
+SORTED = (' """""""""""""""""""""""""""""""""""",,,,,,,,---....000000111222225568:::::::::::_____aaaaaaabccddeeeeeeeeee'
+          'ffffgghhhiiiiijkkklmmmmmnnnnnnnooooooopppppprrrrssssssttttttttttttuuuuuvyyz{{}}')
+
+
+def test_sign_is_md5_of_the_sorted_characters_plus_secret():
+    assert "".join(sorted(compact(ENV))) == SORTED
+    assert sign(ENV, SECRET) == hashlib.md5((SORTED + SECRET).encode("utf-8")).hexdigest()
+    # Python's default separators sign something else
+    import json
+
+    assert "".join(sorted(json.dumps(ENV))) != SORTED
+
+
+def test_published_callback_vector():
+    raw = ('{"order_id":"19102237851777002017","charge_finish_time":"2019-10-22 20:17:57","customer_order_no":"123456",'
+           '"order_status":"success","recharge_description":"充值成功","product_id":"10000489","price":"50.0000",'
+           '"buy_num":"1","operator_serial_number":"--","sign":"35d1c3403c42d2df58ed4e37991deee3"}')
+    assert check_callback(raw, SECRET)
+    assert not check_callback(raw.replace("50.0000", "60.0000"), SECRET)
+
+
+@pytest.mark.parametrize("cipher,plain", [
+    ("Gu8k2+8wDXH3zpNv5MIFjZDTK0m1kvm99iBAKIWwQTo=", "CD1000590202001040006363045"),
+    ("12nCp6X/nALmrvr1erxK+D4L8n/kqz/RItKWUfvZrCU=", "CD1000250201906121742434441"),
+    ("9HeOgdv+NpLihh2+5Gm0Mj4L8n/kqz/RItKWUfvZrCU=", "CP1000250201906121742434441"),
+])
+def test_published_card_vectors(cipher, plain):
+    assert decrypt(cipher, SECRET).reveal() == plain
+
+
+def test_timestamp_is_beijing_time_on_a_utc_machine(monkeypatch):
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        env = envelope("ak", "fulu.user.info.get", {}, SECRET, datetime(2026, 11, 25, 4, 5, 6, tzinfo=timezone.utc))
+        assert env["timestamp"] == "2026-11-25 12:05:06"
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+
+
+@pytest.fixture
+def gateway():
+    with FakeFulu() as g:
+        yield g
+
+
+@pytest.fixture
+async def fctx(home, env, gateway):
+    from kameng_tui.services.context import build_context
+
+    cfg = home / "config" / "config.toml"
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    cfg.write_text(f'[[suppliers]]\nname = "fulu"\nkind = "fulu"\napp_key = "{APP_KEY}"\nbase_url = "{gateway.url}"\n'
+                   f'deadline_s = 2\n', encoding="utf-8")
+    c = build_context({**env, "KAMENG_TUI_SECRET_FULU": SECRET, "TZ": "UTC"})
+    yield c
+    await c.aclose()
+    c.close()
+
+
+async def test_catalog_balance_and_sync(fctx):
+    sup = fctx.suppliers.get("fulu")
+    assert await sup.balance() == Decimal("100.0000")
+    report = await fctx.catalog.sync("fulu")
+    assert report.errors == {} and report.counts["fulu"] == 3 + 8
+    card = fctx.catalog.product("fulu:10000587")
+    assert card.delivery.value == "card" and card.unit_cost == Decimal("9.8000")
+    assert fctx.catalog.product("fulu:10000600").stock == 0
+
+
+async def test_card_direct_and_mobile_orders_settle_by_polling(fctx, gateway):
+    now_bj = datetime.now(ZoneInfo("Asia/Shanghai"))
+    card = await fctx.checkout.place(OrderInput(sku="fulu:10000587", fields={"account": "13800138000"}, quantity=2), wait_s=8)
+    assert card.order.state is OrderState.SUCCEEDED and card.order.charged == Decimal("19.6000")
+    from kameng_tui.services.cards import reveal_cards
+
+    cards = reveal_cards(fctx, card.order, True)
+    assert [c["password"][:4] for c in cards] == ["PWD-", "PWD-"]
+    direct = await fctx.checkout.place(OrderInput(sku="fulu:10000586", fields={"account": "demo"}), wait_s=8)
+    assert direct.order.state is OrderState.SUCCEEDED
+    mobile = await fctx.checkout.place(OrderInput(sku="fulu:mobile-10", fields={"account": "15972368779"}), wait_s=8)
+    assert mobile.order.state is OrderState.SUCCEEDED
+    failing = await fctx.checkout.place(OrderInput(sku="fulu:mobile-10", fields={"account": "13971553804"}), wait_s=8)
+    assert failing.order.state is OrderState.FAILED and failing.order.reason == "号码错误"
+    stamp = datetime.strptime(gateway.state.timestamps[-1], "%Y-%m-%d %H:%M:%S").replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert abs((stamp - now_bj).total_seconds()) < 30          # Beijing time although TZ=UTC
+    assert gateway.state.requests[-2][0] == "fulu.order.mobile.add" or any(
+        m == "fulu.order.mobile.add" for m, _ in gateway.state.requests)
+
+
+async def test_dropped_reply_after_accept_is_unknown_then_settled_by_query(fctx, gateway):
+    gateway.state.knobs.drop_after_accept = True
+    placed = await fctx.checkout.place(OrderInput(sku="fulu:10000586", fields={"account": "demo"}))
+    assert placed.order.state is OrderState.UNKNOWN
+    gateway.state.knobs.drop_after_accept = False
+    gateway.state.knobs.processing_queries = 0
+    report = await fctx.reconcile.run("fulu")
+    assert placed.order.order_no in report.settled
+    assert fctx.ledger.get(placed.order.order_no).state is OrderState.SUCCEEDED
+    assert gateway.adds(placed.order.order_no) == 1
+
+
+async def test_unrecognized_code_never_fails_and_not_found_is_never_resent(fctx, gateway):
+    gateway.state.knobs.unknown_code = True
+    placed = await fctx.checkout.place(OrderInput(sku="fulu:10000586", fields={"account": "demo"}))
+    assert placed.order.state is OrderState.UNKNOWN
+    gateway.state.knobs.unknown_code = False
+    gateway.state.orders.clear()            # the gateway now says "not found"
+    await fctx.reconcile.run("fulu")
+    after = fctx.ledger.get(placed.order.order_no)
+    assert after.state is OrderState.UNKNOWN and gateway.adds(placed.order.order_no) == 1
+
+
+async def test_out_of_stock_is_a_definitive_failure(fctx, gateway):
+    from kameng_tui.domain.errors import BadInput
+
+    with pytest.raises(BadInput) as err:          # the catalog says 断货: refused before any intent
+        await fctx.checkout.place(OrderInput(sku="fulu:10000600", fields={"account": "demo"}))
+    assert err.value.code == "out_of_stock"
+    gateway_said = await fctx.engine.send(await _intent(fctx, "fulu:10000586", {"account": "demo"}, stock_out=gateway))
+    assert gateway_said.state is OrderState.FAILED and "out_of_stock" in gateway_said.reason
+    assert gateway_said.charged == 0
+
+
+@pytest.mark.parametrize("knob", ["garbage", "bad_reply_sign"])
+async def test_garbage_and_badly_signed_replies_are_unknown(fctx, gateway, knob):
+    early = await _intent(fctx, "fulu:10000586", {"account": "demo"})
+    setattr(gateway.state.knobs, knob, True)
+    # the adapter's own read before the add fails: nothing was sent, the order waits unsent
+    assert (await fctx.engine.send(early)).state is OrderState.PENDING and gateway.adds(early) == 0
+    setattr(gateway.state.knobs, knob, False)
+    await fctx.suppliers.get("fulu").list_catalog()
+    order_no = await _intent(fctx, "fulu:10000587", {"account": "13800138000"})
+    setattr(gateway.state.knobs, knob, True)
+    after = await fctx.engine.send(order_no)
+    assert after.state is OrderState.UNKNOWN and gateway.adds(order_no) == 1
+
+
+async def _intent(fctx, sku, fields, stock_out=None):
+    """Record an intent as checkout does (validated, quoted), so the adapter's own
+    reply is what decides; `stock_out` makes the gateway run out after the quote."""
+    p = await fctx.checkout.prepare(OrderInput(sku=sku, fields=fields), check_balance=False)
+    if stock_out is not None:
+        next(x for x in stock_out.products if x["product_id"] == int(p.product.product_id))["stock_status"] = "断货"
+    intent = fctx.checkout.new_intent(p)
+    fctx.ledger.create_intents([intent], at=fctx.clock.now())
+    return intent.order_no
+
+
+async def test_wrong_secret_is_a_clear_auth_error(home, env, gateway):
+    from kameng_tui.suppliers.fulu import FuluSupplier
+
+    sup = FuluSupplier.from_config("fulu", {"app_key": APP_KEY, "base_url": gateway.url}, "f" * 32, env)
+    with pytest.raises(AuthFailed) as err:
+        await sup.balance()
+    assert "签名" in err.value.message and "f" * 32 not in err.value.message
+    await sup.aclose()
+
+
+def test_missing_secret_names_the_fix(env):
+    from kameng_tui.domain.errors import SecretsUnavailable
+    from kameng_tui.suppliers.fulu import FuluSupplier
+
+    with pytest.raises(SecretsUnavailable) as err:
+        FuluSupplier.from_config("fulu", {"app_key": "k"}, None, env)
+    assert "KAMENG_TUI_SECRET_FULU" in err.value.message
