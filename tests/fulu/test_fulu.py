@@ -188,3 +188,25 @@ def test_missing_secret_names_the_fix(env):
     with pytest.raises(SecretsUnavailable) as err:
         FuluSupplier.from_config("fulu", {"app_key": "k"}, None, env)
     assert "KAMENG_TUI_SECRET_FULU" in err.value.message
+
+
+def test_cli_add_order_and_the_secret_never_lands_anywhere(cli, home, gateway):
+    extra = {"KAMENG_TUI_LOGGING_LEVEL": "DEBUG"}
+    assert cli("secrets", "use-file", extra_env=extra).code == 0           # headless: the explicit opt-in
+    added = cli("supplier", "add", "fulu", "--kind", "fulu", "--app-key", APP_KEY, "--base-url", gateway.url,
+                "--secret-stdin", "--json", stdin=SECRET + "\n", extra_env=extra)
+    assert added.code == 0 and added.json["secret_stored"], added.stdout + added.stderr
+    tested = cli("supplier", "test", "fulu", "--json", extra_env=extra).json["items"][0]
+    assert tested["reachable"] and tested["balance"] == "100.00"
+    placed = cli("order", "fulu:mobile-10", "--account", "15972368779", "--yes", "--wait", "8", "--json", extra_env=extra)
+    assert placed.json["order"]["state"] == "succeeded", placed.stdout
+    card = cli("order", "fulu:10000587", "--account", "13800138000", "--yes", "--wait", "8", "--json", extra_env=extra)
+    assert card.json["order"]["state"] == "succeeded"
+    shown = cli("show", card.json["order"]["order_no"], "--reveal", "--json", extra_env=extra).json
+    assert shown["cards"][0]["password"].startswith("PWD-")
+    assert SECRET not in (home / "config" / "config.toml").read_text(encoding="utf-8")
+    for p in home.rglob("*"):
+        if p.is_file() and "secrets" not in p.parts:
+            assert SECRET.encode() not in p.read_bytes(), p
+    wrong = cli("supplier", "test", "fulu", "--json", extra_env={"KAMENG_TUI_SECRET_FULU": "f" * 32})
+    assert wrong.code == 3 and "签名" in wrong.json["items"][0]["error"]

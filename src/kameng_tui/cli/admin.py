@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import getpass
 import sys
 
 from kameng_tui.cli.output import Out, is_tty
-from kameng_tui.domain.errors import BadInput, LedgerTampered
+from kameng_tui.domain.errors import BadInput, KamengError, LedgerTampered
 from kameng_tui.domain.money import fmt
 
 
@@ -186,11 +187,13 @@ async def cmd_supplier_test(args, ctx, out: Out) -> int:
         try:
             sup = ctx.suppliers.get(name)
             info = sup.describe()
-            bal = await ctx.balances.fetch(name)
-            results.append({"name": name, "kind": info.kind, "reachable": bal is not None,
-                            "balance": None if bal is None else fmt(bal)})
+            async with asyncio.timeout(ctx.engine.call_deadline_s):
+                bal = await sup.balance()          # directly: the error itself is the answer here
+            ctx.ledger.record_balance(name, bal, at=ctx.clock.now())
+            results.append({"name": name, "kind": info.kind, "reachable": True, "balance": fmt(bal)})
         except Exception as exc:  # report, never crash: each supplier on its own
-            results.append({"name": name, "reachable": False, "error": getattr(exc, "message", type(exc).__name__)})
+            msg = exc.text(out.lang) if isinstance(exc, KamengError) else type(exc).__name__
+            results.append({"name": name, "reachable": False, "error": msg})
     if out.json_mode:
         out.items(results)
     else:
