@@ -29,6 +29,18 @@ PRODUCTS = [
      "purchase_price": 4.9, "sales_status": "上架", "stock_status": "断货", "template_id": ""},
 ]
 FAILING_PHONE = "13971553804"
+TEMPLATE_ID = "e1dac0ea-dc86-4c9d-a778-c9e19203ecb8"
+TEMPLATE = {
+    "AddressId": TEMPLATE_ID, "AddressName": "测试游戏", "IsServiceArea": True,
+    "ElementInfo": {"Inputs": [{"Type": 1, "Id": "ChargeAccount", "Name": "游戏账号", "SortId": 1},
+                               {"Type": 2, "Id": "ChargeRegion", "Name": "区", "SortId": 2},
+                               {"Type": 2, "Id": "ChargeServer", "Name": "服", "SortId": 3}],
+                    "ChargeNum": {"Id": "ChargeNum", "Name": "购买数量", "Value": "1", "Type": 1, "SortId": 4}},
+    "GameTempaltePreviewList": [{"ChargeGame": "测试游戏", "gameList": {"ChargeRegion": [
+        {"name": "电信区", "code": "1", "ChargeServer": [{"code": "11", "name": "一服", "ChargeType": []},
+                                                        {"code": "12", "name": "二服", "ChargeType": []}]},
+        {"name": "网通区", "code": "2", "ChargeServer": [{"code": "21", "name": "三服", "ChargeType": []}]}]}}],
+}
 
 
 def encrypt(text: str) -> str:
@@ -125,6 +137,15 @@ class FakeFulu:
                     return self.reply(9999, "系统繁忙", None)
                 self.reply(0, "接口调用成功", {"order_id": "F" + no[-10:], "customer_order_no": no,
                                                 "order_price": float(price), "buy_num": biz.get("buy_num", 1)})
+
+            def m_fulu_goods_stock_check(self, biz):
+                p = next(p for p in products if p["product_id"] == biz["product_id"])
+                self.reply(0, "接口调用成功", {"product_id": p["product_id"], "stock_status": p["stock_status"]})
+
+            def m_fulu_goods_template_get(self, biz):
+                if biz["template_id"] != TEMPLATE_ID:
+                    return self.reply(3010, "模板不存在", None)
+                self.reply(0, "接口调用成功", TEMPLATE)
 
             def m_fulu_order_card_add(self, biz):
                 p = next(p for p in products if p["product_id"] == biz["product_id"])

@@ -21,6 +21,7 @@ from kameng_tui.suppliers.fulu.sign import check_callback, compact, envelope, si
 
 ENV = {"app_key": "ak", "method": "fulu.user.info.get", "timestamp": "2026-11-25 12:00:00", "version": "2.0",
        "format": "json", "charset": "utf-8", "sign_type": "md5", "app_auth_token": "", "biz_content": "{}"}
+DIRECT = {"account": "demo", "region": "电信区", "server": "一服"}
 SORTED = (' """""""""""""""""""""""""""""""""""",,,,,,,,---....000000111222225568:::::::::::_____aaaaaaabccddeeeeeeeeee'
           'ffffgghhhiiiiijkkklmmmmmnnnnnnnooooooopppppprrrrssssssttttttttttttuuuuuvyyz{{}}')
 
@@ -100,8 +101,19 @@ async def test_card_direct_and_mobile_orders_settle_by_polling(fctx, gateway):
 
     cards = reveal_cards(fctx, card.order, True)
     assert [c["password"][:4] for c in cards] == ["PWD-", "PWD-"]
-    direct = await fctx.checkout.place(OrderInput(sku="fulu:10000586", fields={"account": "demo"}), wait_s=8)
+    from kameng_tui.domain.errors import BadInput
+
+    with pytest.raises(BadInput) as err:          # the template asks for 区 and 服
+        await fctx.checkout.place(OrderInput(sku="fulu:10000586", fields={"account": "demo"}), wait_s=8)
+    assert err.value.field in ("region", "server")
+    with pytest.raises(BadInput):                 # 三服 is not a server of 电信区
+        await fctx.checkout.place(OrderInput(sku="fulu:10000586", fields={"account": "demo", "region": "电信区",
+                                                                          "server": "三服"}), wait_s=8)
+    direct = await fctx.checkout.place(OrderInput(sku="fulu:10000586", fields={
+        "account": "demo", "region": "电信区", "server": "二服"}), wait_s=8)
     assert direct.order.state is OrderState.SUCCEEDED
+    sent = next(b for m, b in gateway.state.requests if m == "fulu.order.direct.add")
+    assert (sent["charge_game_name"], sent["charge_game_region"], sent["charge_game_srv"]) == ("测试游戏", "电信区", "二服")
     mobile = await fctx.checkout.place(OrderInput(sku="fulu:mobile-10", fields={"account": "15972368779"}), wait_s=8)
     assert mobile.order.state is OrderState.SUCCEEDED
     failing = await fctx.checkout.place(OrderInput(sku="fulu:mobile-10", fields={"account": "13971553804"}), wait_s=8)
@@ -114,7 +126,7 @@ async def test_card_direct_and_mobile_orders_settle_by_polling(fctx, gateway):
 
 async def test_dropped_reply_after_accept_is_unknown_then_settled_by_query(fctx, gateway):
     gateway.state.knobs.drop_after_accept = True
-    placed = await fctx.checkout.place(OrderInput(sku="fulu:10000586", fields={"account": "demo"}))
+    placed = await fctx.checkout.place(OrderInput(sku="fulu:10000586", fields=DIRECT))
     assert placed.order.state is OrderState.UNKNOWN
     gateway.state.knobs.drop_after_accept = False
     gateway.state.knobs.processing_queries = 0
@@ -126,7 +138,7 @@ async def test_dropped_reply_after_accept_is_unknown_then_settled_by_query(fctx,
 
 async def test_unrecognized_code_never_fails_and_not_found_is_never_resent(fctx, gateway):
     gateway.state.knobs.unknown_code = True
-    placed = await fctx.checkout.place(OrderInput(sku="fulu:10000586", fields={"account": "demo"}))
+    placed = await fctx.checkout.place(OrderInput(sku="fulu:10000586", fields=DIRECT))
     assert placed.order.state is OrderState.UNKNOWN
     gateway.state.knobs.unknown_code = False
     gateway.state.orders.clear()            # the gateway now says "not found"
@@ -141,14 +153,14 @@ async def test_out_of_stock_is_a_definitive_failure(fctx, gateway):
     with pytest.raises(BadInput) as err:          # the catalog says 断货: refused before any intent
         await fctx.checkout.place(OrderInput(sku="fulu:10000600", fields={"account": "demo"}))
     assert err.value.code == "out_of_stock"
-    gateway_said = await fctx.engine.send(await _intent(fctx, "fulu:10000586", {"account": "demo"}, stock_out=gateway))
+    gateway_said = await fctx.engine.send(await _intent(fctx, "fulu:10000586", DIRECT, stock_out=gateway))
     assert gateway_said.state is OrderState.FAILED and "out_of_stock" in gateway_said.reason
     assert gateway_said.charged == 0
 
 
 @pytest.mark.parametrize("knob", ["garbage", "bad_reply_sign"])
 async def test_garbage_and_badly_signed_replies_are_unknown(fctx, gateway, knob):
-    early = await _intent(fctx, "fulu:10000586", {"account": "demo"})
+    early = await _intent(fctx, "fulu:10000586", DIRECT)
     setattr(gateway.state.knobs, knob, True)
     # the adapter's own read before the add fails: nothing was sent, the order waits unsent
     assert (await fctx.engine.send(early)).state is OrderState.PENDING and gateway.adds(early) == 0

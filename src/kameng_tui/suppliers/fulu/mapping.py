@@ -95,3 +95,41 @@ def order_result(client_no: str, raw: Mapping[str, Any], cards: tuple = ()) -> O
         reason=str(raw.get("recharge_description") or "failed") if state is RemoteState.FAILED else None,
         raw={k: v for k, v in raw.items() if k != "cards"},
     )
+
+
+def template_fields(raw: Mapping[str, Any]) -> tuple[tuple[AccountField, ...], str | None]:
+    """A direct product's template -> its account fields, and the game name to send.
+
+    Inputs map by Id: ChargeAccount -> account (QQ / phone rule when the label says so),
+    ChargeRegion / ChargeServer -> region / server pickers filled from the game list,
+    ChargeType -> charge_type. Other inputs (password, contact) are not asked for.
+    """
+    inputs = {str(i.get("Id")): i for i in ((raw.get("ElementInfo") or {}).get("Inputs") or [])}
+    games = raw.get("GameTempaltePreviewList") or []          # (sic) upstream's spelling
+    game_name = None
+    tree: dict[str, tuple[str, ...]] = {}
+    types: list[str] = []
+    if games:
+        game = games[0]
+        game_name = game.get("ChargeGame")
+        for region in ((game.get("gameList") or {}).get("ChargeRegion") or []):
+            servers = region.get("ChargeServer") or []
+            tree[str(region.get("name"))] = tuple(str(s.get("name")) for s in servers)
+            for s in servers:
+                types += [str(t) for t in (s.get("ChargeType") or []) if str(t) not in types]
+    fields: list[AccountField] = []
+    account = inputs.get("ChargeAccount")
+    label = str((account or {}).get("Name") or "充值账号")
+    rule = Rule.QQ if "QQ" in label.upper() else Rule.MOBILE if "手机" in label else Rule.TEXT
+    fields.append(AccountField("account", label, rule))
+    if "ChargeRegion" in inputs or tree:
+        fields.append(AccountField("region", str((inputs.get("ChargeRegion") or {}).get("Name") or "区"),
+                                   Rule.CHOICE, options=tuple(tree)))
+    if "ChargeServer" in inputs and tree:
+        fields.append(AccountField("server", str(inputs["ChargeServer"].get("Name") or "服"), Rule.CHOICE,
+                                   options=tuple(s for v in tree.values() for s in v), depends_on="region",
+                                   option_tree=tree))
+    if "ChargeType" in inputs and types:
+        fields.append(AccountField("charge_type", str(inputs["ChargeType"].get("Name") or "充值类型"), Rule.CHOICE,
+                                   options=tuple(types)))
+    return tuple(fields), game_name

@@ -49,6 +49,8 @@ class FuluSupplier:
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
         self._products: dict[str, Product] | None = None
+        self._templates: dict[str, tuple[tuple, str | None]] = {}
+        self._game_names: dict[str, str] = {}
 
     def __repr__(self) -> str:
         return f"FuluSupplier(name={self.name!r}, base_url={self.base_url!r})"
@@ -139,9 +141,30 @@ class FuluSupplier:
         else:
             raw = await self._call("fulu.goods.info.get", {"product_id": product_id})
             p = mapping.product(self.name, raw) if raw else None
+            if p is not None:
+                p = await self._fresh(p, raw, quantity)
         if p is None:
             raise OffShelf(f"福禄没有商品 {product_id}", message_en=f"Fulu has no product {product_id}", field="sku")
         return Quote(product=p, unit_cost=p.unit_cost, quantity=quantity)
+
+    async def _fresh(self, p: Product, raw: Mapping[str, Any], quantity: int) -> Product:
+        """Stock now (fulu.goods.stock.check) and, for direct products, the template's
+        account fields ("直充商品必须调用商品模板")."""
+        from dataclasses import replace
+
+        stock = await self._call("fulu.goods.stock.check", {"product_id": int(p.product_id), "buy_num": quantity})
+        status = str((stock or {}).get("stock_status", ""))
+        p = replace(p, stock=0 if status == "断货" else None, stock_alarm=status == "警报")
+        template_id = str(raw.get("template_id") or "")
+        if p.delivery.value == "direct" and template_id:
+            if template_id not in self._templates:
+                tpl = await self._call("fulu.goods.template.get", {"template_id": template_id})
+                self._templates[template_id] = mapping.template_fields(tpl or {})
+            fields, game = self._templates[template_id]
+            if game:
+                self._game_names[p.product_id] = game
+            p = replace(p, account_fields=fields)
+        return p
 
     async def balance(self) -> Decimal:
         info = await self._call("fulu.user.info.get", {})
@@ -161,6 +184,8 @@ class FuluSupplier:
             return "fulu.order.card.add", {"product_id": int(pid), "buy_num": req.quantity, "customer_order_no": no}
         biz: dict[str, Any] = {"product_id": int(pid), "customer_order_no": no,
                                "charge_account": req.account.get("account", ""), "buy_num": req.quantity}
+        if pid in self._game_names:
+            biz["charge_game_name"] = self._game_names[pid]
         for ours, theirs in (("region", "charge_game_region"), ("server", "charge_game_srv"),
                              ("charge_type", "charge_type"), ("role", "charge_game_role")):
             if req.account.get(ours):
