@@ -23,8 +23,15 @@ GENESIS = "0" * 64
 def canonical_body(body: Mapping[str, Any]) -> str:
     """Sorted-key compact JSON, NFC-normalized (one pass over the text: JSON's own
     punctuation is ASCII, so normalizing the whole text normalizes every string)."""
+    return canonical(body)[0]
+
+
+def canonical(body: Mapping[str, Any]) -> tuple[str, bool]:
+    """(canonical text, whether normalization changed it)."""
     text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return text if text.isascii() else unicodedata.normalize("NFC", text)
+    if text.isascii() or unicodedata.is_normalized("NFC", text):
+        return text, False
+    return unicodedata.normalize("NFC", text), True
 
 
 def event_hash(prev_hash: str, seq: int, at: str, kind: str, order_no: str | None, body_text: str) -> str:

@@ -5,12 +5,14 @@ DESIGN.md: order follows the event sequence, never wall time — and continue fr
 last row of the previous page (a cursor), so a deep page costs what the first does.
 Every index ends in `seq`, so an equality filter walks its index in page order.
 Text search drives an FTS5 index in seq order: trigrams for 3+ characters, a table
-of 1- and 2-character grams for shorter text (话费, 加急).
+of 1- and 2-character Chinese grams for shorter Chinese text (话费, 加急); shorter
+Latin or digit text scans the trigram table's text.
 """
 
 from __future__ import annotations
 
 import base64
+import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -59,18 +61,23 @@ def source(flt: HistoryFilter) -> tuple[str, list[Any]]:
     if len(text) >= 3:
         return ("orders_fts f JOIN orders o ON o.seq = f.rowid AND f.orders_fts MATCH ?",
                 ['"' + text.replace('"', '""') + '"'])
-    return ("orders_grams f JOIN orders o ON o.seq = f.rowid AND f.orders_grams MATCH ?",
-            ['"' + text.casefold().replace('"', '""') + '"'])
+    if _CJK_RUN.fullmatch(text):
+        return ("orders_grams f JOIN orders o ON o.seq = f.rowid AND f.orders_grams MATCH ?", [f'"{text}"'])
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return "orders_fts f JOIN orders o ON o.seq = f.rowid AND f.text LIKE ? ESCAPE '\\'", [f"%{escaped}%"]
+
+
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 
 
 def grams(text: str) -> str:
-    """Every 1- and 2-character gram of each run of non-space characters, as tokens."""
+    """1- and 2-character grams of the Chinese runs, as tokens: short Chinese queries
+    (话费, 加急) are the common short ones; short Latin/digit text scans instead."""
     out: set[str] = set()
-    for run in text.casefold().split():
-        run = "".join(ch for ch in run if ch.isalnum())
+    for run in _CJK_RUN.findall(text):
         out.update(run)
         out.update(run[i:i + 2] for i in range(len(run) - 1))
-    return " ".join(sorted(out))
+    return " ".join(out)
 
 
 def encode_cursor(seq: int) -> str:

@@ -120,8 +120,8 @@ class SqliteLedger:
                 raise
 
     def _append(self, c: sqlite3.Connection, order_no: str | None, kind: str, at: datetime | str,
-                body: Mapping[str, Any], tail: list | None = None) -> tuple[int, str, str]:
-        """Append one event (returns seq, the canonical body text, the recorded time); `tail` carries (seq, hash, at) between appends of one transaction.
+                body: Mapping[str, Any], tail: list | None = None) -> tuple[int, Any, str]:
+        """Append one event (returns seq, the body as hashed, the recorded time); `tail` carries (seq, hash, at) between appends of one transaction.
 
         Event times never go backwards within a ledger: a clock stepped back records the
         previous event's time. So seq order is time order, and a date range is a seq range.
@@ -134,13 +134,15 @@ class SqliteLedger:
         at_text = at if isinstance(at, str) else utc_text(at)
         if last and last[2] > at_text:
             at_text = last[2]
-        body_text = chain.canonical_body(body)
+        body_text, changed = chain.canonical(body)
         h = chain.event_hash(prev, seq, at_text, kind, order_no, body_text)
         c.execute("INSERT INTO events (seq, order_no, kind, at, body, prev_hash, hash) VALUES (?,?,?,?,?,?,?)",
                   (seq, order_no, kind, at_text, body_text, prev, h))
         if tail is not None:
             tail[:] = [(seq, h, at_text)]
-        return seq, body_text, at_text
+        # The projection is computed from what was hashed: the body itself, unless
+        # NFC normalization changed its text, then the text read back.
+        return seq, (json.loads(body_text) if changed else body), at_text
 
     def _move_anchor(self) -> None:
         last = self._conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
@@ -187,9 +189,8 @@ class SqliteLedger:
                     "request_json": n.request_json,
                     "sealed": {k: chain_hash(v) for k, v in sorted(n.sealed.items())},
                 }
-                _, body_text, created_at = self._append(c, n.order_no, "created", at_text, body, tail)
-                # The row comes from the canonical text, exactly as verify will rebuild it.
-                row = chain.apply(None, "created", created_at, json.loads(body_text))
+                _, stored, created_at = self._append(c, n.order_no, "created", at_text, body, tail)
+                row = chain.apply(None, "created", created_at, stored)
                 assert row is not None
                 try:
                     rowid = self._put(c, row, insert=True)
@@ -222,8 +223,8 @@ class SqliteLedger:
             if change.cards:
                 body["cards"] = [{"index": k.index, "number": chain_hash(k.number_blob),
                                   "password": chain_hash(k.password_blob)} for k in change.cards]
-            _, body_text, at_text = self._append(c, order_no, new.value, at, body)
-            updated = chain.apply(row, new.value, at_text, json.loads(body_text))
+            _, stored, at_text = self._append(c, order_no, new.value, at, body)
+            updated = chain.apply(row, new.value, at_text, stored)
             assert updated is not None
             self._put(c, updated, insert=False)
             for k in change.cards:
@@ -248,8 +249,8 @@ class SqliteLedger:
                                message_en=f"the refund must be between 0.01 and {fmt(from_units(row['revenue']))}",
                                field="amount")
             body = {"amount": fmt(amount, 4), "reason": reason}
-            _, body_text, at_text = self._append(c, order_no, "customer_refund", at, body)
-            self._put(c, chain.apply(row, "customer_refund", at_text, json.loads(body_text)), insert=False)  # type: ignore[arg-type]
+            _, stored, at_text = self._append(c, order_no, "customer_refund", at, body)
+            self._put(c, chain.apply(row, "customer_refund", at_text, stored), insert=False)  # type: ignore[arg-type]
         order = self.get(order_no)
         assert order is not None
         return order
