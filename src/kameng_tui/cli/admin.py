@@ -84,11 +84,7 @@ def cmd_verify(args, ctx, out: Out) -> int:
 
 def cmd_backup(args, ctx, out: Out) -> int:
     path = ctx.ledger.backup()
-    if out.json_mode:
-        out.doc(path=str(path))
-    else:
-        out.console().print(out.t(f"已备份到 {path}", f"backed up to {path}"))
-    return 0
+    return out.done(f"已备份到 {path}", f"backed up to {path}", path=str(path))
 
 
 def cmd_secrets_status(args, ctx, out: Out) -> int:
@@ -105,12 +101,8 @@ def cmd_secrets_status(args, ctx, out: Out) -> int:
 
 def cmd_secrets_use_file(args, ctx, out: Out) -> int:
     path = ctx.secrets.use_file(args.path)
-    if out.json_mode:
-        out.doc(path=str(path))
-    else:
-        out.console().print(out.t(f"已启用密钥文件 {path}（权限 0600）；请像对待密码一样保管它",
-                                  f"key file enabled at {path} (mode 0600); guard it like a password"))
-    return 0
+    return out.done(f"已启用密钥文件 {path}（权限 0600）；请像对待密码一样保管它",
+                    f"key file enabled at {path} (mode 0600); guard it like a password", path=str(path))
 
 
 def cmd_supplier_list(args, ctx, out: Out) -> int:
@@ -160,11 +152,8 @@ def cmd_supplier_add(args, ctx, out: Out) -> int:
         # The demo is implicit while nothing is configured; keep it, now explicit and removable.
         add_supplier(ctx.paths.config_file, "demo", "demo", {})
     add_supplier(ctx.paths.config_file, args.name, args.kind, _options(args))
-    if out.json_mode:
-        out.doc(name=args.name, kind=args.kind, secret_stored=bool(secret))
-    else:
-        out.console().print(out.t(f"已添加供应商 {args.name}（{args.kind}）", f"added supplier {args.name} ({args.kind})"))
-    return 0
+    return out.done(f"已添加供应商 {args.name}（{args.kind}）", f"added supplier {args.name} ({args.kind})",
+                    name=args.name, kind=args.kind, secret_stored=bool(secret))
 
 
 def cmd_supplier_remove(args, ctx, out: Out) -> int:
@@ -173,11 +162,8 @@ def cmd_supplier_remove(args, ctx, out: Out) -> int:
     removed = remove_supplier(ctx.paths.config_file, args.name)
     if not removed:
         raise BadInput(f"配置里没有供应商 {args.name}", message_en=f"no supplier {args.name} in the config", field="name")
-    if out.json_mode:
-        out.doc(name=args.name, removed=True)
-    else:
-        out.console().print(out.t(f"已移除供应商 {args.name}（订单记录保留）", f"removed supplier {args.name} (orders are kept)"))
-    return 0
+    return out.done(f"已移除供应商 {args.name}（订单记录保留）", f"removed supplier {args.name} (orders are kept)",
+                    name=args.name, removed=True)
 
 
 async def cmd_supplier_test(args, ctx, out: Out) -> int:

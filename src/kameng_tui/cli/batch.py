@@ -142,11 +142,8 @@ async def cmd_resume(args, ctx, out: Out) -> int:
 
 def cmd_cancel(args, ctx, out: Out) -> int:
     n = ctx.batch.cancel(args.batch_id)
-    if out.json_mode:
-        out.doc(batch_id=args.batch_id, cancelled=n)
-    else:
-        out.console().print(out.t(f"批次 {args.batch_id}：已取消 {n} 个未发送的订单", f"batch {args.batch_id}: cancelled {n} unsent orders"))
-    return 0
+    return out.done(f"批次 {args.batch_id}：已取消 {n} 个未发送的订单", f"batch {args.batch_id}: cancelled {n} unsent orders",
+                    batch_id=args.batch_id, cancelled=n)
 
 
 def cmd_show(args, ctx, out: Out) -> int:

@@ -122,6 +122,14 @@ class Out:
             self.err_console().print(f"[bold red]错误[/] {where}{exc.text(self.lang)}" if self.lang != "en"
                                      else f"[bold red]error[/] {where}{exc.text(self.lang)}")
 
+    def done(self, zh: str, en: str, **doc: Any) -> int:
+        """A command's one-line result: the JSON document, or the sentence for people."""
+        if self.json_mode:
+            self.doc(**doc)
+        else:
+            self.console().print(self.t(zh, en))
+        return 0
+
     def t(self, zh: str, en: str) -> str:
         return en if self.lang == "en" else zh
 

@@ -114,12 +114,9 @@ def cmd_refund(args, ctx, out: Out) -> int:
     if not args.reason.strip():
         raise BadInput("退款需要原因", message_en="a refund needs a reason", field="reason")
     order = ctx.reports.refund(args.order_no, value, args.reason.strip())
-    if out.json_mode:
-        out.doc(order=order_json(order))
-    else:
-        out.console().print(out.t(f"已记录退款 {amount(value)} 元；该单营收 {amount(order.revenue)}，利润 {amount(order.profit)}",
-                                  f"refund of {amount(value)} recorded; revenue {amount(order.revenue)}, profit {amount(order.profit)}"))
-    return 0
+    return out.done(f"已记录退款 {amount(value)} 元；该单营收 {amount(order.revenue)}，利润 {amount(order.profit)}",
+                    f"refund of {amount(value)} recorded; revenue {amount(order.revenue)}, profit {amount(order.profit)}",
+                    order=order_json(order))
 
 
 def cmd_export(args, ctx, out: Out) -> int:
@@ -129,8 +126,4 @@ def cmd_export(args, ctx, out: Out) -> int:
     if not dest.parent.exists():
         raise BadInput(f"目录不存在：{dest.parent}", message_en=f"no such directory: {dest.parent}", field="output")
     n = export(ctx, history_filter(args, ctx), args.format, dest, reveal=args.reveal)
-    if out.json_mode:
-        out.doc(path=str(dest), rows=n, format=args.format)
-    else:
-        out.console().print(out.t(f"已导出 {n} 单到 {dest}", f"exported {n} orders to {dest}"))
-    return 0
+    return out.done(f"已导出 {n} 单到 {dest}", f"exported {n} orders to {dest}", path=str(dest), rows=n, format=args.format)
