@@ -38,11 +38,8 @@ async def main(n: int) -> None:
 
     ctx = build_context(env)
     demo = ctx.suppliers.get("demo")
-    page = await demo.list_catalog(None)
-    product = next(p for p in page.items if p.delivery.value == "card" and p.sale_status.value == "on"
-                   and (p.stock is None or p.stock > 2 * n) and p.unit_cost < 5)
-    field = product.account_fields[0] if product.account_fields else None
-    account = "13800138000" if field is None or field.rule.value == "mobile" else "123456789"
+    product = (await demo.quote("HF-CM-10")).product      # 话费 10 元: unlimited stock, cheap
+    account = "13800138000"
 
     base, full = [], []
     for i in range(n):
