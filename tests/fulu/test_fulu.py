@@ -77,7 +77,7 @@ async def fctx(home, env, gateway):
     cfg.parent.mkdir(parents=True, exist_ok=True)
     cfg.write_text(f'[[suppliers]]\nname = "fulu"\nkind = "fulu"\napp_key = "{APP_KEY}"\nbase_url = "{gateway.url}"\n'
                    f'deadline_s = 2\n', encoding="utf-8")
-    c = build_context({**env, "KAMENG_TUI_SECRET_FULU": SECRET, "TZ": "UTC"})
+    c = build_context({**env, "KAMENG_TUI_SECRET_FULU": SECRET})
     yield c
     await c.aclose()
     c.close()
@@ -203,7 +203,8 @@ def test_missing_secret_names_the_fix(env):
 
 
 def test_cli_add_order_and_the_secret_never_lands_anywhere(cli, home, gateway):
-    extra = {"KAMENG_TUI_LOGGING_LEVEL": "DEBUG"}
+    extra = {"KAMENG_TUI_LOGGING_LEVEL": "DEBUG", "TZ": "UTC"}          # a machine on UTC
+    before_bj = datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None)
     assert cli("secrets", "use-file", extra_env=extra).code == 0           # headless: the explicit opt-in
     added = cli("supplier", "add", "fulu", "--kind", "fulu", "--app-key", APP_KEY, "--base-url", gateway.url,
                 "--secret-stdin", "--json", stdin=SECRET + "\n", extra_env=extra)
@@ -220,5 +221,7 @@ def test_cli_add_order_and_the_secret_never_lands_anywhere(cli, home, gateway):
     for p in home.rglob("*"):
         if p.is_file() and "secrets" not in p.parts:
             assert SECRET.encode() not in p.read_bytes(), p
+    stamps = [datetime.strptime(t, "%Y-%m-%d %H:%M:%S") for t in gateway.state.timestamps]
+    assert stamps and all(abs((t - before_bj).total_seconds()) < 120 for t in stamps)   # Beijing, not UTC
     wrong = cli("supplier", "test", "fulu", "--json", extra_env={"KAMENG_TUI_SECRET_FULU": "f" * 32})
     assert wrong.code == 3 and "签名" in wrong.json["items"][0]["error"]
