@@ -173,3 +173,18 @@ def test_projection_rebuilt_from_events_equals_orders(tmp_path_factory, steps):
         assert o.profit == o.revenue - (o.charged - o.refunded)
     finally:
         led.close()
+
+
+def test_two_processes_creating_one_new_ledger_both_get_wal(tmp_path):
+    """A fresh file opened by two processes at once: neither fails, both are in WAL."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from pathlib import Path; from kameng_tui.ledger.sqlite import open_ledger; "
+            "l = open_ledger(Path(sys.argv[1])); print(l._conn.execute('PRAGMA journal_mode').fetchone()[0]); l.close()")
+    for i in range(12):
+        d = tmp_path / f"r{i}"
+        procs = [subprocess.Popen([sys.executable, "-c", code, str(d)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True) for _ in range(2)]
+        outs = [p.communicate(timeout=60) for p in procs]
+        assert [o.strip() for o, _ in outs] == ["wal", "wal"], outs

@@ -76,13 +76,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         out.error(UsageError("已中断", message_en="interrupted"))
         return 130
     except Exception as exc:  # never a traceback: log it, say where
-        log.exception("internal error")
+        _log_early(exc)
         from kameng_tui.domain.errors import KamengError as KE
 
         err = KE(f"内部错误：{type(exc).__name__}；详情见日志", message_en=f"internal error: {type(exc).__name__}; see the log")
         err.code = "internal"
         out.error(err)
         return 70
+
+
+def _log_early(exc: BaseException) -> None:
+    """Log an internal error, setting up the log file first if it failed before that."""
+    if not any(getattr(h, "_kameng", False) for h in log.handlers):
+        try:
+            from kameng_tui.logs import setup_logging
+            from kameng_tui.paths import app_paths
+
+            setup_logging(app_paths(), "INFO")
+        except Exception:  # nowhere to write: the one-line message still goes out
+            return
+    log.error("internal error", exc_info=exc)
 
 
 def _lang_hint(argv: list[str]) -> str:

@@ -58,7 +58,7 @@ class SqliteLedger:
             os.chmod(self.path, 0o600)
         c = self._conn
         c.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
-        c.execute("PRAGMA journal_mode = WAL")
+        enable_wal(c, busy_timeout_s)
         c.execute("PRAGMA synchronous = FULL")
         c.execute("PRAGMA foreign_keys = ON")
         c.execute("PRAGMA secure_delete = ON")
@@ -468,6 +468,28 @@ class SqliteLedger:
             except sqlite3.OperationalError:
                 pass  # another process holds it: its own close will checkpoint
             self._conn.close()
+
+
+def enable_wal(conn: sqlite3.Connection, timeout_s: float) -> None:
+    """Switch to WAL. Two processes creating the same new file at once get
+    "database is locked" right away (the busy handler does not cover this lock), so
+    retry within the busy timeout, then insist: without WAL readers and writers block."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            mode = None
+        if mode == "wal":
+            return
+        if time.monotonic() > deadline:
+            raise LedgerBusy("账本被另一个进程锁住，无法切换到 WAL 模式；请稍后再试",
+                             message_en="the ledger is locked by another process (cannot switch to WAL); try again")
+        time.sleep(0.02)
 
 
 def chain_hash(blob: bytes) -> str:

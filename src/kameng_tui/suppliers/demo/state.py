@@ -11,6 +11,7 @@ import json
 import os
 import signal
 import sqlite3
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -58,10 +59,18 @@ def connect(path: str) -> sqlite3.Connection:
     if path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     con = sqlite3.connect(path, isolation_level=None, timeout=30.0, check_same_thread=False)
-    con.execute("PRAGMA journal_mode=WAL")
-    con.execute("PRAGMA synchronous=FULL")
-    con.executescript(SCHEMA)
-    con.execute("INSERT OR IGNORE INTO account (id, balance) VALUES (1, ?)", (to_units(START_BALANCE),))
+    deadline = time.monotonic() + 30
+    while True:   # two processes creating the file at once: "locked" at once, not after the timeout
+        try:
+            con.execute("PRAGMA journal_mode=WAL")
+            con.execute("PRAGMA synchronous=FULL")
+            con.executescript(SCHEMA)
+            con.execute("INSERT OR IGNORE INTO account (id, balance) VALUES (1, ?)", (to_units(START_BALANCE),))
+            break
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
     if path != ":memory:":
         os.chmod(path, 0o600)
     return con
