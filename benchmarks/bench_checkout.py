@@ -16,7 +16,6 @@ import asyncio
 import base64
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path

@@ -3,7 +3,6 @@ exports, the raw database and its -wal bytes."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 SUPPLIER_KEY = "SUPPLIERKEY-ZQX7-9931-distinctive"

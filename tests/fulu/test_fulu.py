@@ -4,7 +4,6 @@ against a local fake gateway (real HTTP on 127.0.0.1) through the order services
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 from datetime import datetime, timezone
 from decimal import Decimal

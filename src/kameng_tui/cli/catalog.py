@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 
 from kameng_tui.cli.output import Out, amount
-from kameng_tui.domain.catalog_index import DELIVERY_FACET, SORTS, Query
+from kameng_tui.domain.catalog_index import SORTS, Query
 from kameng_tui.domain.errors import BadInput
-from kameng_tui.domain.models import Delivery, Product
+from kameng_tui.domain.models import Product
 
 DELIVERY_NAMES = {"direct": "直充", "card": "卡密", "physical": "实物", "直充": "直充", "卡密": "卡密", "实物": "实物"}
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 from kameng_tui.domain.clock import from_utc_text, utc_text
 from kameng_tui.domain.models import AccountField, Delivery, Product, Rule, SaleStatus

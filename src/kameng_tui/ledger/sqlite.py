@@ -24,11 +24,13 @@ from filelock import FileLock
 from kameng_tui.domain.clock import from_utc_text, utc_text
 from kameng_tui.domain.errors import BadInput, LedgerBusy, NotFound
 from kameng_tui.domain.history import Event, GroupTotals, HistoryFilter, Page, Totals
-from kameng_tui.domain.models import Delivery, Order
+from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt, from_units, money, to_units
 from kameng_tui.domain.states import OrderState, check_transition
 from kameng_tui.ledger import chain, queries
 from kameng_tui.ledger.anchor import Anchor, read_anchor, write_anchor
+from kameng_tui.ledger.connection import enable_wal, statements
+from kameng_tui.ledger.rows import chain_hash, to_event, to_order, to_totals
 from kameng_tui.ledger.schema import LATEST, MIGRATIONS
 from kameng_tui.ledger.store import Batch, NewBatch, NewOrder, SealedCard, Transition, VerifyReport
 
@@ -109,7 +111,7 @@ class SqliteLedger:
                 current = c.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
                 for version, sql in MIGRATIONS:
                     if version > current:
-                        for statement in _statements(sql):
+                        for statement in statements(sql):
                             c.execute(statement)
                         c.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
                 if c.execute("SELECT 1 FROM meta WHERE key='ledger_id'").fetchone() is None:
@@ -352,26 +354,26 @@ class SqliteLedger:
         sql, args = queries.count_sql(flt, queries.TOTALS, self._bounds(flt))
         with self._lock:
             r = self._conn.execute(sql, args).fetchone()
-        return _totals(r)
+        return to_totals(r)
 
     def grouped(self, flt: HistoryFilter, by: str, zone: str) -> list[GroupTotals]:
         expr = queries.group_expr(by, zone, flt)
         sql, args = queries.count_sql(flt, f"{expr} AS k, {queries.TOTALS}", self._bounds(flt))
         with self._lock:
             rows = self._conn.execute(f"{sql} GROUP BY k ORDER BY k", args).fetchall()
-        return [GroupTotals(key=r[0], totals=_totals(r[1:])) for r in rows]
+        return [GroupTotals(key=r[0], totals=to_totals(r[1:])) for r in rows]
 
     def events(self, order_no: str) -> list[Event]:
         with self._lock:
             rows = self._conn.execute("SELECT seq, order_no, kind, at, body, prev_hash, hash FROM events "
                                       "WHERE order_no = ? ORDER BY seq", (order_no,)).fetchall()
-        return [_event(r) for r in rows]
+        return [to_event(r) for r in rows]
 
     def last_event(self, order_no: str, kind: str) -> Event | None:
         with self._lock:
             r = self._conn.execute("SELECT seq, order_no, kind, at, body, prev_hash, hash FROM events "
                                    "WHERE order_no = ? AND kind = ? ORDER BY seq DESC LIMIT 1", (order_no, kind)).fetchone()
-        return None if r is None else _event(r)
+        return None if r is None else to_event(r)
 
     def cards(self, order_no: str) -> list[SealedCard]:
         with self._lock:
@@ -468,73 +470,3 @@ class SqliteLedger:
             except sqlite3.OperationalError:
                 pass  # another process holds it: its own close will checkpoint
             self._conn.close()
-
-
-def enable_wal(conn: sqlite3.Connection, timeout_s: float) -> None:
-    """Switch to WAL. Two processes creating the same new file at once get
-    "database is locked" right away (the busy handler does not cover this lock), so
-    retry within the busy timeout, then insist: without WAL readers and writers block."""
-    import time
-
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc):
-                raise
-            mode = None
-        if mode == "wal":
-            return
-        if time.monotonic() > deadline:
-            raise LedgerBusy("账本被另一个进程锁住，无法切换到 WAL 模式；请稍后再试",
-                             message_en="the ledger is locked by another process (cannot switch to WAL); try again")
-        time.sleep(0.02)
-
-
-def chain_hash(blob: bytes) -> str:
-    import hashlib
-
-    return hashlib.sha256(blob).hexdigest()
-
-
-def _statements(sql: str) -> list[str]:
-    """Split a migration into statements (triggers contain `;` inside BEGIN..END)."""
-    out, buf = [], []
-    for line in sql.strip().splitlines():
-        buf.append(line)
-        joined = "\n".join(buf).strip()
-        if joined.endswith(";") and sqlite3.complete_statement(joined):
-            out.append(joined)
-            buf = []
-    return out
-
-
-def _totals(r: Sequence[Any]) -> Totals:
-    return Totals(orders=r[0] or 0, succeeded=r[1] or 0, failed=r[2] or 0, in_flight=r[3] or 0,
-                  revenue=from_units(r[4]), cost=from_units(r[5]), charged=from_units(r[6]), refunded=from_units(r[7]),
-                  profit=from_units(r[8]))
-
-
-def _event(r: tuple) -> Event:
-    return Event(seq=r[0], order_no=r[1], kind=r[2], at=from_utc_text(r[3]), body=json.loads(r[4]), prev_hash=r[5], hash=r[6])
-
-
-def to_order(r: Mapping[str, Any]) -> Order:
-    def t(v: str | None) -> datetime | None:
-        return None if v is None else from_utc_text(v)
-
-    return Order(
-        order_no=r["order_no"], sku=r["sku"], supplier=r["supplier"], product_id=r["product_id"],
-        product_name=r["product_name"], category=r["category"], delivery=Delivery(r["delivery"]), quantity=r["quantity"],
-        account=json.loads(r["account"]), state=OrderState(r["state"]),
-        unit_cost=from_units(r["unit_cost"]), total_cost=from_units(r["total_cost"]),
-        unit_price=from_units(r["unit_price"]), total_price=from_units(r["total_price"]),
-        charged=from_units(r["charged"]), refunded=from_units(r["refunded"]),
-        customer_refunded=from_units(r["customer_refunded"]), revenue=from_units(r["revenue"]),
-        created_at=from_utc_text(r["created_at"]), updated_at=from_utc_text(r["updated_at"]),
-        ref=r["ref"], customer=r["customer"], note=r["note"], batch_id=r["batch_id"], line_id=r["line_id"],
-        attempt_of=r["attempt_of"], supplier_order_no=r["supplier_order_no"], reason=r["reason"],
-        submitted_at=t(r["submitted_at"]), settled_at=t(r["settled_at"]), delivered_qty=r["delivered_qty"],
-        request_json=r["request_json"],
-    )

@@ -6,14 +6,14 @@ the client order number is the idempotency key the supplier sees on every retry.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Callable, Mapping
 
 from kameng_tui.domain.accounts import validate_account, validate_quantity
-from kameng_tui.domain.errors import BadInput, KamengError, SecretsUnavailable, SupplierError
-from kameng_tui.domain.models import Delivery, Order, Product, Rule, make_sku
+from kameng_tui.domain.errors import BadInput, SecretsUnavailable, SupplierError
+from kameng_tui.domain.models import Delivery, Order, Product, Rule
 from kameng_tui.domain.money import fmt, money
 from kameng_tui.domain.models import SaleStatus
 from kameng_tui.domain.order_no import new_order_no

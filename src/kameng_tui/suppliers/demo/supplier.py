@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-import os
 import re
 import time
 from dataclasses import dataclass

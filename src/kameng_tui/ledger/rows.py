@@ -1,0 +1,48 @@
+"""SQL rows <-> domain values (orders, events, totals)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any, Mapping, Sequence
+
+from kameng_tui.domain.clock import from_utc_text
+from kameng_tui.domain.history import Event, Totals
+from kameng_tui.domain.models import Delivery, Order
+from kameng_tui.domain.money import from_units
+from kameng_tui.domain.states import OrderState
+
+
+def chain_hash(blob: bytes) -> str:
+    return hashlib.sha256(blob).hexdigest()
+
+
+def to_totals(r: Sequence[Any]) -> Totals:
+    return Totals(orders=r[0] or 0, succeeded=r[1] or 0, failed=r[2] or 0, in_flight=r[3] or 0,
+                  revenue=from_units(r[4]), cost=from_units(r[5]), charged=from_units(r[6]), refunded=from_units(r[7]),
+                  profit=from_units(r[8]))
+
+
+def to_event(r: tuple) -> Event:
+    return Event(seq=r[0], order_no=r[1], kind=r[2], at=from_utc_text(r[3]), body=json.loads(r[4]), prev_hash=r[5], hash=r[6])
+
+
+def to_order(r: Mapping[str, Any]) -> Order:
+    def t(v: str | None) -> datetime | None:
+        return None if v is None else from_utc_text(v)
+
+    return Order(
+        order_no=r["order_no"], sku=r["sku"], supplier=r["supplier"], product_id=r["product_id"],
+        product_name=r["product_name"], category=r["category"], delivery=Delivery(r["delivery"]), quantity=r["quantity"],
+        account=json.loads(r["account"]), state=OrderState(r["state"]),
+        unit_cost=from_units(r["unit_cost"]), total_cost=from_units(r["total_cost"]),
+        unit_price=from_units(r["unit_price"]), total_price=from_units(r["total_price"]),
+        charged=from_units(r["charged"]), refunded=from_units(r["refunded"]),
+        customer_refunded=from_units(r["customer_refunded"]), revenue=from_units(r["revenue"]),
+        created_at=from_utc_text(r["created_at"]), updated_at=from_utc_text(r["updated_at"]),
+        ref=r["ref"], customer=r["customer"], note=r["note"], batch_id=r["batch_id"], line_id=r["line_id"],
+        attempt_of=r["attempt_of"], supplier_order_no=r["supplier_order_no"], reason=r["reason"],
+        submitted_at=t(r["submitted_at"]), settled_at=t(r["settled_at"]), delivered_qty=r["delivered_qty"],
+        request_json=r["request_json"],
+    )
