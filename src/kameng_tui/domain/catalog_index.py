@@ -78,6 +78,7 @@ class Result:
     categories: Mapping[str, int]                        # category path prefix -> count
     loader: Callable[[int], Product] = field(repr=False, compare=False, default=lambda i: None)  # type: ignore[assignment,return-value]
     skus: tuple[str, ...] = ()
+    ordered: Sequence[int] = ()                          # every matching row in sort order (a numpy array)
 
     @property
     def rows(self) -> tuple[Product, ...]:
@@ -338,7 +339,7 @@ class CatalogIndex:
         perm = self.perms.get(q.sort, self.perms["default"])
         if q.descending:
             perm = perm[::-1]
-        picked = perm[np.flatnonzero(final[perm])[:limit]]
-        positions = tuple(int(i) for i in picked)
+        ordered = perm[final[perm]]
+        positions = tuple(int(i) for i in ordered[:limit])
         return Result(count=count, positions=positions, facets=facets, categories=categories, loader=self.loader,
-                      skus=tuple(self.skus[i] for i in positions))
+                      skus=tuple(self.skus[i] for i in positions), ordered=ordered)

@@ -161,6 +161,24 @@ class CatalogCache:
                 points.append(PricePoint(day, from_units(cost)))
         return out
 
+    def price_history(self, sku: str, since: datetime) -> list[tuple[datetime, Decimal]]:
+        """One SKU's recorded cost changes since a time, oldest first, with the cost in
+        force at `since` as the first point when it changed before."""
+        with self._ledger._lock:
+            conn = self._ledger._conn
+            before = conn.execute("SELECT at, cost FROM price_history WHERE sku = ? AND at < ? ORDER BY at DESC LIMIT 1",
+                                  (sku, utc_text(since))).fetchone()
+            rows = conn.execute("SELECT at, cost FROM price_history WHERE sku = ? AND at >= ? ORDER BY at",
+                                (sku, utc_text(since))).fetchall()
+        out = [(since, from_units(before[1]))] if before else []
+        return out + [(from_utc_text(at), from_units(cost)) for at, cost in rows]
+
+    def own_count(self, sku: str) -> int:
+        """How many times the reseller bought this SKU (succeeded orders)."""
+        with self._ledger._lock:
+            return int(self._ledger._conn.execute(
+                "SELECT COUNT(*) FROM orders WHERE sku = ? AND state IN ('succeeded', 'refunded')", (sku,)).fetchone()[0])
+
     def delivery_samples(self, sku: str, last: int = 20) -> tuple[list[float], int, int]:
         """Submit -> settle seconds of the latest settled orders of a SKU, with how many of
         them succeeded and how many there were."""

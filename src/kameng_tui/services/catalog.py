@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from decimal import Decimal
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Callable
 from zoneinfo import ZoneInfo
 
@@ -30,6 +30,18 @@ class SyncReport:
     new: dict[str, int] = field(default_factory=dict)
     price_changes: dict[str, int] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ProductDetail:
+    """What the detail pane shows about one product, all from local data."""
+
+    product: Product
+    sale_price: Decimal
+    tags: tuple[Tag, ...]
+    stats: DeliveryStats
+    history: tuple[tuple[datetime, Decimal], ...]    # cost changes over the last 30 days
+    bought: int
 
 
 class CatalogService:
@@ -165,6 +177,16 @@ class CatalogService:
         """Median and p95 submit -> settle, success rate and count over the last 20 own orders."""
         secs, ok, total = self.cache.delivery_samples(sku)
         return delivery_stats(secs, ok, total)
+
+    def detail(self, sku: str) -> ProductDetail:
+        from kameng_tui.services.pricing import sale_price
+
+        p = self.product(sku)
+        cfg = self.ctx.config.pricing
+        since = self.ctx.clock.now() - timedelta(days=30)
+        return ProductDetail(product=p, sale_price=sale_price(p, p.unit_cost, cfg.markup, cfg.use_face_value),
+                             tags=self.tags(p.sku), stats=self.delivery_stats(p.sku),
+                             history=tuple(self.cache.price_history(p.sku, since)), bought=self.cache.own_count(p.sku))
 
     def product(self, sku: str) -> Product:
         index = self.index()

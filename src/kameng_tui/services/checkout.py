@@ -171,6 +171,33 @@ class CheckoutService:
             return None
         return bal - self.ctx.ledger.unsettled_cost(supplier_name)
 
+    def recent_accounts(self, product: Product, limit: int = 8) -> list[Order]:
+        """Latest order per distinct account that fits this product's first account
+        field (a phone number for 话费, a QQ number for QQ goods), newest first."""
+        from kameng_tui.domain.accounts import check_value
+        from kameng_tui.domain.history import HistoryFilter
+
+        if not product.account_fields:
+            return []
+        first = product.account_fields[0]
+        seen: dict[str, Order] = {}
+        page = self.ctx.ledger.history(HistoryFilter(), limit=300)
+        for order in page.items:
+            account = order.account_text
+            if not account or account in seen or account.startswith("****"):
+                continue
+            if order.sku == product.sku or check_value(first, account, order.account)[1] is None:
+                seen[account] = order
+                if len(seen) >= limit:
+                    break
+        return list(seen.values())
+
+    def last_order(self, sku: str) -> Order | None:
+        from kameng_tui.domain.history import HistoryFilter
+
+        page = self.ctx.ledger.history(HistoryFilter(sku=sku), limit=1)
+        return page.items[0] if page.items else None
+
     # --- record the intent and send -----------------------------------------------------------
     def new_intent(self, p: Prepared, *, line_id: int | None = None) -> NewOrder:
         ctx = self.ctx
@@ -220,21 +247,30 @@ class CheckoutService:
             if existing:
                 order = existing[0]
                 if order.state is OrderState.PENDING:
-                    with ctx.send_lock.held():
-                        order = await ctx.engine.send(order.order_no)
-                    order = await self._wait(order, wait_s)
+                    order = await self.send(order.order_no, wait_s)
                 return Placed(order=order, existed=True)
         prepared = await self.prepare(inp)
         self.check_repeat(inp, prepared.product.sku, prepared.account.get("account", ""))
         if confirm is not None and not confirm(prepared):
             raise bad("已取消，未下单", "cancelled; nothing was ordered", code="cancelled")
-        intent = self.new_intent(prepared)
-        ctx.ledger.create_intents([intent], at=ctx.clock.now())
-        crash_point("after-intent")
-        with ctx.send_lock.held():
-            order = await ctx.engine.send(intent.order_no)
-        order = await self._wait(order, wait_s)
+        order_no = self.commit_intent(prepared)
+        order = await self.send(order_no, wait_s)
         return Placed(order=order, warnings=prepared.warnings)
+
+    def commit_intent(self, prepared: Prepared) -> str:
+        """Record the order as `pending` (never sent) and return its number. The TUI
+        commits in the modal and sends from an App-owned task, so closing the modal
+        never loses or cancels an order."""
+        intent = self.new_intent(prepared)
+        self.ctx.ledger.create_intents([intent], at=self.ctx.clock.now())
+        crash_point("after-intent")
+        return intent.order_no
+
+    async def send(self, order_no: str, wait_s: float = 0.0) -> Order:
+        """Send a pending order under its own number, then wait up to `wait_s` for it to settle."""
+        async with self.ctx.send_lock.held_async():
+            order = await self.ctx.engine.send(order_no)
+        return await self._wait(order, wait_s)
 
     async def resume(self, order_no: str, wait_s: float = 0.0) -> Order:
         """Send a pending order under its own number (an explicit act)."""
@@ -242,8 +278,7 @@ class CheckoutService:
         if order is None:
             raise bad(f"没有订单 {order_no}", f"no order {order_no}", "order_no", code="not_found")
         if order.state is OrderState.PENDING:
-            with self.ctx.send_lock.held():
-                order = await self.ctx.engine.send(order_no)
+            return await self.send(order_no, wait_s)
         return await self._wait(order, wait_s)
 
     async def _wait(self, order: Order, wait_s: float) -> Order:

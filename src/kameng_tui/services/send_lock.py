@@ -6,9 +6,10 @@ run never blocks the next one. Queries need no lock; only sends and re-sends do.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+import asyncio
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import AsyncIterator, Iterator
 
 from filelock import FileLock, Timeout
 
@@ -22,17 +23,33 @@ class SendLock:
 
     @contextmanager
     def held(self) -> Iterator[None]:
-        try:
-            self._lock.acquire(timeout=self.timeout_s)
-        except Timeout:
-            raise LedgerBusy(
-                f"另一个 kameng-tui 进程正在下单，{self.timeout_s:.0f} 秒内未释放发送锁；稍后再试",
-                message_en=f"another kameng-tui process is sending orders; the send lock was not released within {self.timeout_s:.0f} s",
-            ) from None
+        self._acquire()
         try:
             yield
         finally:
             self._lock.release()
+
+    @asynccontextmanager
+    async def held_async(self) -> AsyncIterator[None]:
+        """`held` for the event loop: waiting for another process's lock happens in a
+        thread, so the TUI keeps drawing while cron's reconcile finishes a send."""
+        await asyncio.to_thread(self._acquire)
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+    def _acquire(self) -> None:
+        try:
+            self._lock.acquire(timeout=self.timeout_s)
+        except Timeout:
+            raise self._busy() from None
+
+    def _busy(self) -> LedgerBusy:
+        return LedgerBusy(
+            f"另一个 kameng-tui 进程正在下单，{self.timeout_s:.0f} 秒内未释放发送锁；稍后再试",
+            message_en=f"another kameng-tui process is sending orders; the send lock was not released within {self.timeout_s:.0f} s",
+        )
 
     @contextmanager
     def try_held(self) -> Iterator[bool]:

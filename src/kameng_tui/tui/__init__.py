@@ -1,0 +1,1 @@
+"""The Textual face of kameng-tui: screens render what services return, nothing more."""

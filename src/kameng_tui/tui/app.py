@@ -1,0 +1,207 @@
+"""The Textual app: one service graph handed down, screens as modes, orders in
+App-owned tasks, start-up reconciliation in the background."""
+
+from __future__ import annotations
+
+import logging
+import time
+from decimal import Decimal
+from typing import Any
+
+from rich.text import Text
+from textual.app import App, SystemCommand
+from textual.binding import BindingsMap
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from kameng_tui.domain.errors import KamengError
+from kameng_tui.domain.models import Order
+from kameng_tui.domain.money import fmt
+from kameng_tui.domain.states import OrderState
+from kameng_tui.services.context import Context
+from kameng_tui.tui.keys import APP_KEYS, bindings
+from kameng_tui.tui.runner import OrderRunner
+from kameng_tui.tui.screens.catalog import CatalogScreen
+from kameng_tui.tui.screens.history import HistoryScreen
+from kameng_tui.tui.text import Texts
+
+log = logging.getLogger("kameng_tui.tui")
+STARTED = time.perf_counter()
+
+
+class KamengApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "kameng-tui"
+    ENABLE_COMMAND_PALETTE = True
+
+    status: reactive[Text] = reactive(Text(""), always_update=True)
+
+    MODES = {"catalog": CatalogScreen, "history": HistoryScreen}
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.lang = ctx.config.general.language
+        self.t = Texts(self.lang)
+        self._bindings = BindingsMap(bindings(APP_KEYS, self.lang))
+        self.runner = OrderRunner(ctx, self._order_done)
+        self.balances: dict[str, Decimal | None] = {}
+        self.unreachable: dict[str, str] = {}
+        self.ready_ms: float | None = None
+        if ctx.config.ui.ascii:
+            self.add_class("-ascii")
+
+    # --- start-up ---------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.theme = self.ctx.config.ui.theme if self.ctx.config.ui.theme in self.available_themes else "textual-dark"
+        if self.ctx.config.keymap:
+            self.set_keymap(dict(self.ctx.config.keymap))
+        self._render_status()
+        self.switch_mode("catalog")
+        self.run_worker(self._start_up(), group="startup", exit_on_error=False)
+
+    def on_ready(self) -> None:
+        self.ready_ms = (time.perf_counter() - STARTED) * 1000
+        log.info("TUI ready in %.0f ms", self.ready_ms)
+
+    async def _start_up(self) -> None:
+        """Balances, reconciliation of unsettled orders and suggestions, in the background:
+        an unreachable supplier blocks nothing but orders to it."""
+        await self.refresh_balances()
+        ctx, t = self.ctx, self.t
+        open_orders = ctx.ledger.in_state([OrderState.SUBMITTED, OrderState.PROCESSING, OrderState.UNKNOWN])
+        if open_orders:
+            self.notify(t("reconcile.start", n=len(open_orders)))
+            try:
+                report = await ctx.reconcile.run()
+            except KamengError as exc:
+                self.notify(exc.text(self.lang), severity="warning")
+            else:
+                still = len(ctx.ledger.in_state([OrderState.SUBMITTED, OrderState.PROCESSING, OrderState.UNKNOWN]))
+                self.notify(t("reconcile.done", settled=len(open_orders) - still, open=still))
+                for name, message in getattr(report, "errors", {}).items():
+                    self.notify(t("reconcile.error", supplier=name, message=message), severity="warning")
+        try:
+            suggestions = await ctx.reports.suggestions()
+        except KamengError:
+            return
+        due = [r for r in suggestions.renewals]
+        if due:
+            self.notify(t("suggest.renewal", n=len(due)), timeout=15)
+
+    async def refresh_balances(self) -> None:
+        for name in self.ctx.suppliers.names:
+            try:
+                self.balances[name] = await self.ctx.balances.fetch(name)
+                self.unreachable.pop(name, None)
+            except KamengError as exc:
+                self.balances.setdefault(name, None)
+                self.unreachable[name] = exc.text(self.lang)
+            except Exception as exc:  # a broken adapter: it is reported, the app goes on
+                log.exception("balance of %s", name)
+                self.unreachable[name] = type(exc).__name__
+        self._render_status()
+
+    def available(self, supplier: str) -> Decimal | None:
+        bal = self.balances.get(supplier)
+        return None if bal is None else bal - self.ctx.ledger.unsettled_cost(supplier)
+
+    def _render_status(self) -> None:
+        t = self.t
+        out = Text(" kameng-tui ", style="bold reverse")
+        low = self.ctx.config.balance.low_warning
+        for name in self.ctx.suppliers.names:
+            out.append(f"  {t('header.supplier')} {name}  ")
+            bal = self.balances.get(name)
+            if name in self.unreachable:
+                out.append(f"{t('header.balance')} {t('header.offline')}", style="yellow")
+            elif bal is not None:
+                out.append(f"{t('header.balance')} {fmt(bal)} 元" if self.lang != "en" else f"balance {fmt(bal)}",
+                           style="bold red" if bal < low else "bold green")
+                if bal < low:
+                    out.append("  " + t("header.low", amount=fmt(low)), style="red")
+        flying = self.runner.in_flight
+        if flying:
+            out.append(f"   [{flying}]", style="bold yellow")
+        self.status = out
+
+    # --- orders -------------------------------------------------------------------------------
+    def start_order(self, order_no: str) -> None:
+        self.runner.start(order_no)
+        self._render_status()
+
+    def _order_done(self, order: Order | None, order_no: str, error: KamengError | None) -> None:
+        t = self.t
+        if error is not None:
+            self.notify(f"{order_no}: {error.text(self.lang)}", severity="error", timeout=10)
+        elif order is not None:
+            state = t(f"state.{order.state.value}")
+            message = t("order.final", order_no=order_no, state=state)
+            severity = "information"
+            if order.state is OrderState.FAILED:
+                message += "\n" + t("order.failed_hint", reason=order.reason or "")
+                severity = "error"
+            elif order.state in (OrderState.UNKNOWN, OrderState.SUBMITTED, OrderState.PROCESSING):
+                message += "\n" + t("order.unknown_hint")
+                severity = "warning"
+            self.notify(message, severity=severity, timeout=8)
+        self.run_worker(self.refresh_balances(), group="balances", exit_on_error=False)
+        for screen in self._all_screens():
+            handler = getattr(screen, "order_changed", None)
+            if handler is not None:
+                handler(order_no)
+
+    def _all_screens(self) -> list[Screen[Any]]:
+        out = []
+        for stack in self._screen_stacks.values():
+            out.extend(stack)
+        return out
+
+    # --- actions ------------------------------------------------------------------------------
+    def action_help(self) -> None:
+        from kameng_tui.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    async def action_quit(self) -> None:
+        n = self.runner.in_flight
+        if not n:
+            self.exit()
+            return
+        from kameng_tui.tui.screens.confirm import ConfirmScreen
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(ConfirmScreen(self.t("quit.ask", n=n)), answer)
+
+    def get_system_commands(self, screen: Screen[Any]):
+        """Every action of the current screen and the app, by its key-table name."""
+        from kameng_tui.tui.keys import SCOPES
+
+        yield from super().get_system_commands(screen)
+        scope = getattr(screen, "SCOPE", None)
+        seen = set()
+        for where, keys in (("app", SCOPES["app"]), (scope, SCOPES.get(scope or "", ()))):
+            for k in keys:
+                if k.id in seen or k.action in ("command_palette",):
+                    continue
+                seen.add(k.id)
+                target = self if where == "app" else screen
+                label = k.en if self.lang == "en" else k.zh
+                yield SystemCommand(f"{label} ({k.id})", k.en, lambda a=k.action, tg=target: tg.run_action(a))
+
+
+def run_app() -> int:
+    from kameng_tui.logs import setup_logging
+    from kameng_tui.services.context import build_context
+
+    ctx = build_context()
+    setup_logging(ctx.paths, ctx.config.logging.level)
+    try:
+        KamengApp(ctx).run()
+    finally:
+        ctx.close()
+    return 0

@@ -1,0 +1,85 @@
+"""Every key binding, by id: the one list behind the footer, help, palette and keymap.
+
+Users remap by id in config.toml (`[keymap] "catalog.order" = "o,enter"`); docs/keys.md
+lists the ids. Printable keys are ordinary (non-priority) bindings, so a focused text
+field consumes them first: digits switch screens only when no field has focus.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class Key:
+    id: str
+    keys: str
+    action: str
+    zh: str
+    en: str
+    show: bool = True
+    priority: bool = False
+
+
+APP_KEYS = (
+    Key("app.catalog", "1,f2", "switch_mode('catalog')", "目录", "Catalog"),
+    Key("app.history", "3,f4", "switch_mode('history')", "订单", "History"),
+    Key("app.help", "question_mark,f1", "help", "帮助", "Help"),
+    Key("app.palette", "ctrl+p", "command_palette", "命令", "Commands", show=False),
+    Key("app.quit", "q,ctrl+q", "quit", "退出", "Quit"),
+)
+
+CATALOG_KEYS = (
+    Key("catalog.search", "slash", "focus_search", "搜索", "Search"),
+    Key("catalog.order", "o", "order", "下单", "Order"),
+    Key("catalog.reorder", "a", "reorder", "再来一单", "Again"),
+    Key("catalog.sort", "s", "cycle_sort", "排序", "Sort"),
+    Key("catalog.reverse", "S", "reverse_sort", "倒序", "Reverse", show=False),
+    Key("catalog.filters", "f", "focus_filters", "筛选", "Filters", show=False),
+    Key("catalog.table", "t", "focus_table", "列表", "List", show=False),
+    Key("catalog.escape", "escape", "escape", "取消/清除筛选", "Cancel / clear filters", show=False),
+)
+
+HISTORY_KEYS = (
+    Key("history.search", "slash", "focus_search", "搜索", "Search"),
+    Key("history.reorder", "a", "reorder", "再来一单", "Again"),
+    Key("history.today", "T", "preset('today')", "今天", "Today", show=False),
+    Key("history.preset", "p", "next_preset", "日期", "Dates"),
+    Key("history.status", "z", "next_status", "状态", "State"),
+    Key("history.claims", "c", "toggle_claims", "赔付", "Claims"),
+    Key("history.export", "e", "export", "导出", "Export"),
+    Key("history.reveal", "r", "reveal", "显示卡密", "Reveal", show=False),
+    Key("history.copy", "y", "copy", "复制卡密", "Copy", show=False),
+    Key("history.escape", "escape", "escape", "取消/清除筛选", "Cancel / clear filters", show=False),
+)
+
+CHECKOUT_KEYS = (
+    Key("checkout.place", "enter", "place", "下单", "Place order"),
+    Key("checkout.close", "escape", "close", "关闭", "Close"),
+    Key("card.reveal", "r,ctrl+r", "reveal", "显示卡密", "Reveal cards"),
+    Key("card.copy", "y,ctrl+y", "copy", "复制卡密", "Copy cards"),
+)
+
+LIST_KEYS = (
+    Key("list.down", "down,j", "cursor_down", "下一行", "Down", show=False),
+    Key("list.up", "up,k", "cursor_up", "上一行", "Up", show=False),
+    Key("list.page_down", "pagedown", "page_down", "下一页", "Page down", show=False),
+    Key("list.page_up", "pageup", "page_up", "上一页", "Page up", show=False),
+    Key("list.first", "home,g", "first", "第一行", "First", show=False),
+    Key("list.last", "end,G", "last", "最后一行", "Last", show=False),
+    Key("list.select", "enter,space", "select", "选择", "Select", show=False),
+)
+
+SCOPES = {"app": APP_KEYS, "catalog": CATALOG_KEYS, "history": HISTORY_KEYS, "checkout": CHECKOUT_KEYS,
+          "list": LIST_KEYS}
+
+
+def bindings(keys: tuple[Key, ...], lang: str = "zh") -> list[Binding]:
+    return [Binding(k.keys, k.action, k.en if lang == "en" else k.zh, show=k.show, priority=k.priority, id=k.id,
+                    tooltip=k.en) for k in keys]
+
+
+def all_keys() -> list[Key]:
+    return [k for keys in SCOPES.values() for k in keys]

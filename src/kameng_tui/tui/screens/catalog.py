@@ -1,0 +1,210 @@
+"""Catalog: filter pane, search-as-you-type table of every match, product detail."""
+
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal, InvalidOperation
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import BindingsMap
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from kameng_tui.domain.catalog_index import DELIVERY_FACET, SORTS, TAG_FACET, CatalogIndex, Query
+from kameng_tui.domain.errors import KamengError
+from kameng_tui.tui.keys import CATALOG_KEYS, bindings
+from kameng_tui.tui.text import Texts
+from kameng_tui.tui.widgets.detail_pane import DetailPane
+from kameng_tui.tui.widgets.filter_pane import Entry, FilterPane
+from kameng_tui.tui.widgets.product_table import ProductTable
+from kameng_tui.tui.widgets.status_bar import StatusBar
+
+
+class CatalogScreen(Screen[None]):
+    SCOPE = "catalog"
+    AUTO_FOCUS = "#products"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ctx = self.app.ctx
+        self.lang = self.app.lang
+        self.t = Texts(self.lang)
+        self._bindings = BindingsMap(bindings(CATALOG_KEYS, self.lang))
+        self.index: CatalogIndex | None = None
+        self.q = Query()
+
+    def compose(self) -> ComposeResult:
+        t = self.t
+        yield StatusBar(id="status")
+        with Horizontal(id="catalog-body"):
+            with Vertical(id="filters-column"):
+                yield FilterPane(lang=self.lang, id="filters")
+                yield Static(t("filter.price"), classes="label")
+                with Horizontal(id="price-range"):
+                    yield Input(placeholder=t("filter.price_min"), id="price-min", restrict=r"[0-9.]*")
+                    yield Input(placeholder=t("filter.price_max"), id="price-max", restrict=r"[0-9.]*")
+                yield Static("", id="price-error", classes="field-error")
+            with Vertical(id="centre"):
+                yield Input(placeholder=t("catalog.search"), id="search")
+                yield Static("", id="summary")
+                yield ProductTable(lang=self.lang, id="products")
+            with VerticalScroll(id="detail-column"):
+                yield DetailPane(lang=self.lang, zone=self.ctx.config.general.timezone, id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load_index()
+
+    @work(exclusive=True, group="catalog-index", exit_on_error=False)
+    async def load_index(self) -> None:
+        """The index from its snapshot (or the cache) in a thread: the first frame does
+        not wait on the disk. An empty cache (first run) is filled from the suppliers."""
+        import asyncio
+
+        ctx = self.ctx
+        try:
+            if ctx.catalog.cache.count() == 0:
+                self.app.notify(self.t("sync.start"))
+                report = await ctx.catalog.sync()
+                self.app.notify(self.t("sync.done", n=sum(report.counts.values())))
+            index = await asyncio.to_thread(ctx.catalog.index)
+        except KamengError as exc:
+            self.app.notify(exc.text(self.lang), severity="error")
+            return
+        self._index_ready(index)
+
+    def _index_ready(self, index: CatalogIndex) -> None:
+        self.index = index
+        self.refilter()
+
+    # --- the one per-keystroke path ------------------------------------------------------------
+    def refilter(self, keep_cursor: bool = False) -> None:
+        if self.index is None:
+            return
+        result = self.index.query(self.q, limit=0)
+        table = self.query_one(ProductTable)
+        table.show(self.index, result)
+        self.query_one(FilterPane).show(self.q, result)
+        sort = self.t(f"sort.{self.q.sort}") + (" desc" if self.q.descending else "")
+        self.query_one("#summary", Static).update(
+            f"{self.t('catalog.count', count=result.count)}   {self.t('catalog.sort', sort=sort)}")
+
+    @on(Input.Changed, "#search")
+    def _search(self, event: Input.Changed) -> None:
+        self.q = dataclasses.replace(self.q, text=event.value)
+        self.refilter()
+
+    @on(Input.Submitted, "#search")
+    def _search_done(self) -> None:
+        self.query_one(ProductTable).focus()
+
+    @on(Input.Changed, "#price-min")
+    @on(Input.Changed, "#price-max")
+    def _price(self) -> None:
+        lo, hi = self.query_one("#price-min", Input).value, self.query_one("#price-max", Input).value
+        try:
+            pmin = Decimal(lo) if lo else None
+            pmax = Decimal(hi) if hi else None
+        except InvalidOperation:
+            self.query_one("#price-error", Static).update(self.t("filter.bad_price"))
+            return
+        self.query_one("#price-error", Static).update("")
+        self.q = dataclasses.replace(self.q, price_min=pmin, price_max=pmax)
+        self.refilter()
+
+    @on(FilterPane.Toggled)
+    def _toggle(self, event: FilterPane.Toggled) -> None:
+        e: Entry = event.entry
+        q = self.q
+        if e.kind == "category":
+            path = e.value
+            if q.category == path and path:
+                path = path.rsplit("/", 1)[0] if "/" in path else ""
+            q = dataclasses.replace(q, category=path, attrs={})
+        elif e.facet == DELIVERY_FACET:
+            q = dataclasses.replace(q, delivery=q.delivery ^ {e.value})
+        elif e.facet == TAG_FACET:
+            q = dataclasses.replace(q, tags=q.tags ^ {e.value})
+        else:
+            attrs = dict(q.attrs)
+            chosen = frozenset(attrs.get(e.facet, frozenset())) ^ {e.value}
+            if chosen:
+                attrs[e.facet] = chosen
+            else:
+                attrs.pop(e.facet, None)
+            q = dataclasses.replace(q, attrs=attrs)
+        self.q = q
+        self.refilter()
+
+    @on(ProductTable.Highlighted, "#products")
+    def _highlighted(self, event: ProductTable.Highlighted) -> None:
+        self.call_after_refresh(self._show_detail)
+
+    @on(ProductTable.Selected, "#products")
+    def _selected(self) -> None:
+        self.action_order()
+
+    def _show_detail(self) -> None:
+        product = self.query_one(ProductTable).product()
+        pane = self.query_one(DetailPane)
+        if product is None:
+            pane.show_detail(None)
+            return
+        try:
+            pane.show_detail(self.ctx.catalog.detail(product.sku))
+        except KamengError as exc:
+            pane.update(exc.text(self.lang))
+
+    # --- actions ------------------------------------------------------------------------------
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_focus_filters(self) -> None:
+        self.query_one(FilterPane).focus()
+
+    def action_focus_table(self) -> None:
+        self.query_one(ProductTable).focus()
+
+    def action_cycle_sort(self) -> None:
+        self.q = dataclasses.replace(self.q, sort=SORTS[(SORTS.index(self.q.sort) + 1) % len(SORTS)])
+        self.refilter()
+
+    def action_reverse_sort(self) -> None:
+        self.q = dataclasses.replace(self.q, descending=not self.q.descending)
+        self.refilter()
+
+    def action_escape(self) -> None:
+        """Esc: leave a text field first; then clear the filters."""
+        focused = self.focused
+        if isinstance(focused, Input):
+            self.query_one(ProductTable).focus()
+            return
+        search = self.query_one("#search", Input)
+        for inp in (search, self.query_one("#price-min", Input), self.query_one("#price-max", Input)):
+            with inp.prevent(Input.Changed):
+                inp.value = ""
+        self.q = Query(sort=self.q.sort, descending=self.q.descending)
+        self.refilter()
+
+    def action_order(self) -> None:
+        product = self.query_one(ProductTable).product()
+        if product is None:
+            return
+        from kameng_tui.tui.screens.checkout import CheckoutScreen
+
+        self.app.push_screen(CheckoutScreen(product))
+
+    def action_reorder(self) -> None:
+        product = self.query_one(ProductTable).product()
+        if product is None:
+            return
+        from kameng_tui.tui.screens.checkout import CheckoutScreen
+
+        last = self.ctx.checkout.last_order(product.sku)
+        self.app.push_screen(CheckoutScreen(product, again=last))
+
+    def order_changed(self, order_no: str) -> None:
+        if self.is_current:
+            self.call_after_refresh(self._show_detail)

@@ -1,0 +1,322 @@
+"""One-key checkout: account fields validated as you type, recent accounts on up/down,
+the total on the button, then progress until final. The order itself runs in an
+App-owned task: Esc closes this modal at any time and the order carries on."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingsMap
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Select, Static
+
+from kameng_tui.domain.accounts import carrier_of, check_value, validate_quantity
+from kameng_tui.domain.errors import BadInput, KamengError
+from kameng_tui.domain.models import Delivery, Order, Product, Rule
+from kameng_tui.domain.money import fmt, money
+from kameng_tui.domain.states import SETTLED
+from kameng_tui.services.checkout import OrderInput
+from kameng_tui.services.pricing import sale_price
+from kameng_tui.tui.clipboard import copy_secret
+from kameng_tui.tui.keys import CHECKOUT_KEYS, bindings
+from kameng_tui.tui.text import Texts
+
+
+class AccountInput(Input):
+    """The account field: up/down walk the recent accounts for this product's rule."""
+
+    BINDINGS = [Binding("up", "recent(-1)", show=False), Binding("down", "recent(1)", show=False)]
+
+    def __init__(self, recent: list[Order], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.recent = recent
+        self._at = -1
+
+    def action_recent(self, step: int) -> None:
+        if not self.recent:
+            return
+        self._at = max(0, min(len(self.recent) - 1, self._at + step))
+        self.value = self.recent[self._at].account_text
+        self.cursor_position = len(self.value)
+
+
+def tail(account: str) -> str:
+    from kameng_tui.domain.models import mask
+
+    return mask(account) if len(account) >= 8 else account
+
+
+class CheckoutScreen(ModalScreen[None]):
+    SCOPE = "checkout"
+
+    def __init__(self, product: Product, again: Order | None = None) -> None:
+        super().__init__()
+        self.ctx = self.app.ctx
+        self.lang = self.app.lang
+        self.t = Texts(self.lang)
+        self._bindings = BindingsMap(bindings(CHECKOUT_KEYS, self.lang))
+        self.product = product
+        self.again = again
+        self.seen_cost = product.unit_cost
+        self.allow_repeat = again is not None
+        self.order_no: str | None = None
+        self.revealed = False
+        self.busy = False
+        cfg = self.ctx.config.pricing
+        self.unit_price = sale_price(product, product.unit_cost, cfg.markup, cfg.use_face_value)
+        self.recent = self.ctx.checkout.recent_accounts(product) if product.account_fields else []
+
+    # --- layout -------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        t, p = self.t, self.product
+        with VerticalScroll(id="checkout-box"):
+            yield Static(Text(t("checkout.title", name=p.name), style="bold"), id="checkout-title")
+            if self.again is not None:
+                yield Static(t("checkout.again", account=tail(self.again.account_text)), id="again")
+            for f in p.account_fields:
+                yield Static(f.label, classes="label")
+                yield self._field_widget(f)
+                yield Static("", id=f"msg-{f.key}", classes="field-msg")
+            with Horizontal(classes="row"):
+                yield Static(t("checkout.quantity"), classes="label")
+                yield Input(value=str(p.min_qty), id="quantity", restrict=r"[0-9]*", max_length=4)
+            yield Static("", id="msg-quantity", classes="field-msg")
+            yield Input(placeholder=t("checkout.customer"), id="customer",
+                        value=(self.again.customer or "") if self.again else "")
+            yield Input(placeholder=t("checkout.note"), id="note")
+            yield Static("", id="summary")
+            yield Button("", id="place", variant="success")
+            yield Static("", id="progress")
+            yield Static("", id="cards")
+
+    def _field_widget(self, f):
+        prefill = (self.again.account.get(f.key, "") if self.again else "") or ""
+        if f.rule is Rule.CHOICE:
+            options = f.options
+            if f.depends_on and f.option_tree:
+                parent = self.again.account.get(f.depends_on, "") if self.again else ""
+                options = f.option_tree.get(parent, ())
+            return Select([(o, o) for o in options], id=f"f-{f.key}", prompt=f.label,
+                          value=prefill if prefill in options else Select.BLANK)
+        if f.key == self.product.account_fields[0].key:
+            hint = self.t("checkout.recent") if self.recent else f.label
+            return AccountInput(self.recent, placeholder=hint, id=f"f-{f.key}", value=prefill)
+        return Input(placeholder=f.label, id=f"f-{f.key}", value=prefill)
+
+    def on_mount(self) -> None:
+        first = self.product.account_fields[0].key if self.product.account_fields else None
+        if first is not None and not self.again:
+            self.query_one(f"#f-{first}").focus()
+        else:
+            self.query_one("#place", Button).focus()
+        self.validate()
+
+    # --- validation as you type ---------------------------------------------------------------------
+    def values(self) -> dict[str, str]:
+        out = {}
+        for f in self.product.account_fields:
+            w = self.query_one(f"#f-{f.key}")
+            v = w.value if not isinstance(w, Select) else ("" if w.value is Select.BLANK else str(w.value))
+            out[f.key] = v
+        return out
+
+    def validate(self) -> list[str]:
+        """Show every field's message; return the keys still invalid."""
+        t, values, bad = self.t, self.values(), []
+        for f in self.product.account_fields:
+            raw = values[f.key]
+            msg = self.query_one(f"#msg-{f.key}", Static)
+            if not raw.strip():
+                msg.update("")
+                if f.required:
+                    bad.append(f.key)
+                continue
+            value, err = check_value(f, raw, values)
+            if err is not None:
+                msg.update(Text(err.message if self.lang != "en" else err.message_en, style="red"))
+                bad.append(f.key)
+            elif f.rule is Rule.MOBILE and carrier_of(value):
+                msg.update(Text(t("checkout.carrier", carrier=carrier_of(value)), style="green"))
+            else:
+                msg.update(Text("OK", style="green"))
+        qty = self.quantity()
+        qerr = validate_quantity(self.product, qty if qty is not None else self.query_one("#quantity", Input).value)
+        qmsg = self.query_one("#msg-quantity", Static)
+        if qerr is not None:
+            qmsg.update(Text(qerr.message if self.lang != "en" else qerr.message_en, style="red"))
+            bad.append("quantity")
+        else:
+            qmsg.update("")
+        self._summary(qty or 0, values)
+        return bad
+
+    def quantity(self) -> int | None:
+        raw = self.query_one("#quantity", Input).value
+        return int(raw) if raw.isdigit() else None
+
+    def _summary(self, qty: int, values: dict[str, str]) -> None:
+        t = self.t
+        total, cost = money(self.unit_price * qty), money(self.seen_cost * qty)
+        available = self.app.available(self.product.supplier)
+        after = "-" if available is None else fmt(available - cost)
+        self.query_one("#summary", Static).update(
+            t("checkout.summary", total=fmt(total), cost=fmt(cost), profit=fmt(total - cost), after=after))
+        account = values.get(self.product.account_fields[0].key, "") if self.product.account_fields else ""
+        label = t("checkout.place", total=fmt(total), tail=account[-4:]) if account else t("checkout.place_plain", total=fmt(total))
+        self.query_one("#place", Button).label = label
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _changed(self, event) -> None:
+        if self.order_no is not None:
+            return
+        widget_id = getattr(event.control, "id", "") or ""
+        if widget_id.startswith("f-"):
+            self._update_dependents(widget_id[2:])
+        self.validate()
+
+    def _update_dependents(self, key: str) -> None:
+        values = self.values()
+        for f in self.product.account_fields:
+            if f.depends_on == key and f.rule is Rule.CHOICE and f.option_tree:
+                sel = self.query_one(f"#f-{f.key}", Select)
+                sel.set_options([(o, o) for o in f.option_tree.get(values.get(key, ""), ())])
+
+    # --- placing ------------------------------------------------------------------------------
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#place")
+    def _submit(self) -> None:
+        self.action_place()
+
+    def action_place(self) -> None:
+        if self.order_no is not None or self.busy:
+            return
+        bad = self.validate()
+        if bad:
+            self.notify(self.t("checkout.invalid"), severity="warning")
+            target = f"#f-{bad[0]}" if bad[0] != "quantity" else "#quantity"
+            self.query_one(target).focus()
+            return
+        self.busy = True
+        self.run_worker(self._place(), group="checkout-prepare", exit_on_error=False)
+
+    async def _place(self) -> None:
+        ctx, t = self.ctx, self.t
+        values = self.values()
+        inp = OrderInput(sku=self.product.sku, fields=values, quantity=self.quantity() or 1,
+                         customer=self.query_one("#customer", Input).value.strip() or None,
+                         note=self.query_one("#note", Input).value.strip() or None,
+                         seen_unit_cost=self.seen_cost, again=self.allow_repeat)
+        try:
+            try:
+                prepared = await ctx.checkout.prepare(inp)
+            except BadInput as exc:
+                if getattr(exc, "code", "") != "price_changed":
+                    raise
+                fresh = await ctx.checkout.prepare(dataclasses.replace(inp, seen_unit_cost=None))
+                old, self.seen_cost = self.seen_cost, fresh.unit_cost
+                self.query_one("#progress", Static).update(Text(
+                    t("checkout.price_changed", old=fmt(old), new=fmt(fresh.unit_cost)), style="bold yellow"))
+                self.validate()
+                return
+            ctx.checkout.check_repeat(inp, prepared.product.sku, prepared.account.get("account", ""))
+            self.order_no = ctx.checkout.commit_intent(prepared)
+        except BadInput as exc:
+            self._show_error(exc)
+            if getattr(exc, "code", "") == "repeat_order":
+                self.allow_repeat = True          # the message says so: Enter again orders it
+            return
+        except KamengError as exc:
+            self.notify(exc.text(self.lang), severity="error", timeout=10)
+            return
+        finally:
+            self.busy = False
+        self.app.start_order(self.order_no)
+        for w in self.query("Input, Select"):
+            w.disabled = True
+        self.query_one("#place", Button).disabled = True
+        self.set_interval(0.1, self._progress)
+        self._progress()
+        self.focus()
+
+    def _show_error(self, exc: BadInput) -> None:
+        text = Text(exc.text(self.lang), style="red")
+        field = exc.field if exc.field in {f.key for f in self.product.account_fields} else None
+        if field:
+            self.query_one(f"#msg-{field}", Static).update(text)
+            self.query_one(f"#f-{field}").focus()
+        elif exc.field == "quantity":
+            self.query_one("#msg-quantity", Static).update(text)
+        else:
+            self.query_one("#progress", Static).update(text)
+
+    def _progress(self) -> None:
+        """The states this order went through, from its events (every step, even fast ones)."""
+        if self.order_no is None:
+            return
+        t = self.t
+        seen: list[str] = ["pending"]
+        for e in self.ctx.ledger.events(self.order_no):
+            state = e.body.get("state") if isinstance(e.body, dict) else None
+            if state and (not seen or seen[-1] != state):
+                seen.append(state)
+        order = self.ctx.ledger.get(self.order_no)
+        line = Text(t("checkout.placing", order_no=self.order_no) + "\n")
+        line.append(" -> ".join(t(f"state.{s}") for s in seen), style="bold")
+        if order is not None and order.state in SETTLED:
+            line.append("\n" + (order.reason or ""), style="red" if order.reason else "")
+            self._show_cards(order)
+        self.query_one("#progress", Static).update(line)
+
+    def _show_cards(self, order: Order) -> None:
+        if order.delivery is not Delivery.CARD:
+            return
+        from kameng_tui.services.cards import reveal_cards
+
+        cards = reveal_cards(self.ctx, order, self.revealed)
+        text = Text()
+        for c in cards:
+            text.append(f"{c['number']}  {c['password']}\n", style="bold")
+        if not cards:
+            text.append(self.t("checkout.card_missing"), style="dim")
+        self.query_one("#cards", Static).update(text)
+
+    # --- cards and closing ---------------------------------------------------------------------------
+    def action_reveal(self) -> None:
+        if self.order_no is None:
+            return
+        self.revealed = not self.revealed
+        order = self.ctx.ledger.get(self.order_no)
+        if order is not None:
+            self._show_cards(order)
+
+    def action_copy(self) -> None:
+        order = self.ctx.ledger.get(self.order_no) if self.order_no else None
+        if order is None:
+            return
+        copy_card(self.app, order)
+
+    def action_close(self) -> None:
+        if self.order_no is not None and self.app.runner.in_flight:
+            self.app.notify(self.t("checkout.closed", order_no=self.order_no))
+        self.dismiss()
+
+
+def copy_card(app, order: Order) -> None:
+    from kameng_tui.services.cards import reveal_cards
+
+    cards = reveal_cards(app.ctx, order, True)
+    if not cards:
+        app.notify(app.t("card.none"), severity="warning")
+        return
+    text = "\n".join(f"{c['number']} {c['password']}" for c in cards)
+    clear_s = app.ctx.config.ui.clipboard_clear_s
+    copy_secret(app, text, clear_s)
+    app.notify(app.t("card.copied", s=clear_s))
+
+
+

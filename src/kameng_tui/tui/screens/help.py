@@ -1,0 +1,38 @@
+"""F1 / ?: the keys of the screen underneath, with their ids (what [keymap] remaps)."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from kameng_tui.tui.keys import SCOPES, Key
+from kameng_tui.tui.text import Texts
+
+
+def effective_keys(key: Key, keymap: dict[str, str]) -> str:
+    return keymap.get(key.id, key.keys)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", show=False)]
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        t = Texts(app.lang)
+        under = app.screen_stack[-1] if app.screen_stack else None
+        scope = getattr(under, "SCOPE", "catalog")
+        keymap = dict(app.ctx.config.keymap)
+        table = Table(title=t("help.title", screen=t(f"screen.{scope}") if scope in ("catalog", "history") else scope),
+                      show_edge=False, box=None, padding=(0, 2))
+        table.add_column("key")
+        table.add_column("")
+        table.add_column("id", style="dim")
+        for name in (scope, "list", "app"):
+            for k in SCOPES.get(name, ()):
+                table.add_row(effective_keys(k, keymap), k.en if app.lang == "en" else k.zh, k.id)
+        with VerticalScroll(id="help-box"):
+            yield Static(table)

@@ -1,0 +1,280 @@
+"""History, offline: date presets and filters, keyset-paged rows, totals and a per-day
+chart of exactly the filtered set, an order's event timeline with hashes, claims,
+export of what is shown, reorder from any row. Nothing here talks to a supplier."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from rich.console import Group
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import BindingsMap
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from kameng_tui.domain.dates import parse_date_range
+from kameng_tui.domain.errors import BadInput, KamengError
+from kameng_tui.domain.history import HistoryFilter
+from kameng_tui.domain.models import Order
+from kameng_tui.domain.money import fmt
+from kameng_tui.domain.states import OrderState
+from kameng_tui.tui.keys import HISTORY_KEYS, bindings
+from kameng_tui.tui.text import Texts
+from kameng_tui.tui.widgets.bar_chart import bars
+from kameng_tui.tui.widgets.order_list import OrderList
+from kameng_tui.tui.widgets.status_bar import StatusBar
+
+PRESETS = ("today", "yesterday", "week", "month", "all", "custom")
+PRESET_RANGE = {"today": ("today", "today"), "yesterday": ("yesterday", "yesterday"),
+                "week": ("this-week", None), "month": ("this-month", None)}
+STATUS_CYCLE = (None, "succeeded", "failed", "unknown", "processing", "pending", "refunded")
+
+
+class HistoryScreen(Screen[None]):
+    SCOPE = "history"
+    AUTO_FOCUS = "#orders"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ctx = self.app.ctx
+        self.lang = self.app.lang
+        self.t = Texts(self.lang)
+        self.zone = self.ctx.config.general.timezone
+        self._bindings = BindingsMap(bindings(HISTORY_KEYS, self.lang))
+        self.preset = "month"
+        self.status: str | None = None
+        self.claims = False
+        self.revealed = False
+        self.flt = HistoryFilter()
+
+    def compose(self) -> ComposeResult:
+        t = self.t
+        yield StatusBar(id="status")
+        yield Static("", id="presets")
+        with Horizontal(id="history-filters"):
+            yield Input(placeholder=t("history.search"), id="h-search")
+            yield Input(placeholder=t("history.customer"), id="h-customer")
+            yield Input(placeholder=t("history.account"), id="h-account")
+            yield Input(placeholder=t("history.supplier"), id="h-supplier")
+            yield Input(placeholder=t("history.custom_hint"), id="h-dates", classes="hidden")
+        yield Static("", id="h-error", classes="field-error")
+        yield Static("", id="h-totals")
+        with Horizontal(id="history-body"):
+            yield OrderList(lang=self.lang, zone=self.zone, id="orders")
+            with VerticalScroll(id="h-side"):
+                yield Static("", id="h-chart")
+                yield Static("", id="h-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload(keep_cursor=True)
+
+    # --- the filter ---------------------------------------------------------------------------
+    def build_filter(self) -> HistoryFilter:
+        now = self.ctx.clock.now()
+        since = until = None
+        if self.preset in PRESET_RANGE:
+            a, b = PRESET_RANGE[self.preset]
+            since, until = parse_date_range(a, b, now, self.zone)
+        elif self.preset == "custom":
+            raw = self.query_one("#h-dates", Input).value.strip()
+            if raw:
+                a, _, b = raw.partition("..")
+                since, until = parse_date_range(a.strip() or None, b.strip() or None, now, self.zone)
+        text = lambda wid: self.query_one(wid, Input).value.strip() or None  # noqa: E731
+        return HistoryFilter(since=since, until=until,
+                             states=(OrderState(self.status),) if self.status else (),
+                             supplier=text("#h-supplier"), customer=text("#h-customer"), account=text("#h-account"),
+                             search=text("#h-search"))
+
+    def reload(self, keep_cursor: bool = False) -> None:
+        error = self.query_one("#h-error", Static)
+        try:
+            self.flt = self.build_filter()
+        except BadInput as exc:
+            error.update(Text(exc.text(self.lang) + "  " + self.t("history.bad_dates"), style="red"))
+            return
+        error.update("")
+        self._presets()
+        orders = self.query_one(OrderList)
+        cursor = orders.cursor
+        ledger, flt = self.ctx.ledger, self.flt
+        if self.claims:
+            orders.show_list([c.order for c in self.ctx.reports.claims()])
+        else:
+            orders.load(lambda cur: ledger.history(flt, limit=100, cursor=cur, with_total=cur is None))
+        if keep_cursor:
+            orders.move_cursor(cursor)
+        self._totals()
+
+    def _presets(self) -> None:
+        t = self.t
+        out = Text(" ")
+        for p in PRESETS:
+            label = t(f"preset.{p}")
+            out.append(f" {label} ", style="bold reverse" if p == self.preset else "")
+            out.append(" ")
+        out.append("   " + (t(f"state.{self.status}") if self.status else t("history.status_all")), style="bold")
+        if self.claims:
+            out.append("   " + t("history.claims"), style="bold red")
+        self.query_one("#presets", Static).update(out)
+        self.query_one("#h-dates", Input).set_class(self.preset != "custom", "hidden")
+
+    def _totals(self) -> None:
+        t = self.t
+        tot = self.ctx.reports.totals(self.flt)
+        orders = self.query_one(OrderList)
+        line = Text(t("history.totals", orders=tot.orders, revenue=fmt(tot.revenue), cost=fmt(tot.cost),
+                      charged=fmt(tot.charged), refunded=fmt(tot.refunded), profit=fmt(tot.profit)), style="bold")
+        shown, total = len(orders.orders), orders.total or 0
+        line.append("   " + (t("history.more", shown=shown, total=total) if shown < total
+                             else t("history.shown", shown=shown, total=total)), style="dim")
+        if not total:
+            line.append("   " + t("history.empty"), style="yellow")
+        self.query_one("#h-totals", Static).update(line)
+        days = self.ctx.reports.grouped(self.flt, "day")
+        points = [(g.key[5:], g.totals.revenue) for g in sorted(days, key=lambda g: g.key)][-10:]
+        self.query_one("#h-chart", Static).update(Group(*bars(points, width=12)) if points else Text(""))
+
+    @on(Input.Changed)
+    def _filter_changed(self) -> None:
+        self.reload()
+
+    @on(Input.Submitted)
+    def _filter_done(self) -> None:
+        self.query_one(OrderList).focus()
+
+    # --- the selected order ---------------------------------------------------------------------
+    @on(OrderList.Highlighted, "#orders")
+    def _highlighted(self) -> None:
+        self.call_after_refresh(self._show_order)
+
+    def _show_order(self) -> None:
+        order = self.query_one(OrderList).selected()
+        pane = self.query_one("#h-detail", Static)
+        if order is None:
+            pane.update("")
+            return
+        t, zone = self.t, ZoneInfo(self.zone)
+        parts = [Text(order.order_no, style="bold"), Text(f"{order.product_name}  x{order.quantity}"),
+                 Text(f"{order.account_text}  {order.customer or ''}"),
+                 Text(f"{t('hcol.total')} {fmt(order.total_price)}  {t('col.cost')} {fmt(order.total_cost)}  "
+                      f"{t('hcol.profit')} {fmt(order.profit)}")]
+        if order.reason:
+            parts.append(Text(order.reason, style="red"))
+        from kameng_tui.services.cards import reveal_cards
+
+        for c in reveal_cards(self.ctx, order, self.revealed):
+            parts.append(Text(f"{c['number']}  {c['password']}", style="bold"))
+        parts.append(Text(t("history.timeline"), style="bold underline"))
+        for e in self.ctx.ledger.events(order.order_no):
+            state = e.body.get("state", "") if isinstance(e.body, dict) else ""
+            label = t(f"state.{state}") if state in OrderState._value2member_map_ else e.kind
+            parts.append(Text(f"{e.at.astimezone(zone):%m-%d %H:%M:%S} #{e.seq} {label}"))
+            parts.append(Text(f"  {e.hash[:16]}", style="dim"))
+        pane.update(Group(*parts))
+
+    def order_changed(self, order_no: str) -> None:
+        order = self.ctx.ledger.get(order_no)
+        if order is not None and self.is_mounted:
+            self.query_one(OrderList).replace(order)
+            if self.is_current:
+                self._totals()
+
+    # --- actions ------------------------------------------------------------------------------
+    def action_focus_search(self) -> None:
+        self.query_one("#h-search", Input).focus()
+
+    def action_preset(self, name: str) -> None:
+        self.preset = name
+        self.reload()
+
+    def action_next_preset(self) -> None:
+        self.preset = PRESETS[(PRESETS.index(self.preset) + 1) % len(PRESETS)]
+        self.reload()
+        if self.preset == "custom":
+            self.query_one("#h-dates", Input).focus()
+
+    def action_next_status(self) -> None:
+        self.status = STATUS_CYCLE[(STATUS_CYCLE.index(self.status) + 1) % len(STATUS_CYCLE)]
+        self.reload()
+
+    def action_toggle_claims(self) -> None:
+        self.claims = not self.claims
+        self.reload()
+
+    def action_escape(self) -> None:
+        if isinstance(self.focused, Input):
+            self.query_one(OrderList).focus()
+            return
+        for inp in self.query(Input):
+            with inp.prevent(Input.Changed):
+                inp.value = ""
+        self.preset, self.status, self.claims = "month", None, False
+        self.reload()
+
+    def action_export(self) -> None:
+        from kameng_tui.services.export import export
+
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        folder = Path(self.ctx.paths.data_dir) / "exports"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        dest = folder / f"orders-{stamp}.csv"
+        try:
+            n = export(self.ctx, self.flt, "csv", dest)
+        except (KamengError, OSError) as exc:
+            self.notify(getattr(exc, "message", str(exc)), severity="error")
+            return
+        self.notify(self.t("history.exported", n=n, path=str(dest)), timeout=10)
+
+    def action_reveal(self) -> None:
+        self.revealed = not self.revealed
+        self._show_order()
+
+    def action_copy(self) -> None:
+        order = self.query_one(OrderList).selected()
+        if order is not None:
+            from kameng_tui.tui.screens.checkout import copy_card
+
+            copy_card(self.app, order)
+
+    def action_reorder(self) -> None:
+        order = self.query_one(OrderList).selected()
+        if order is None:
+            return
+        try:
+            product = self.ctx.catalog.product(order.sku)
+        except KamengError as exc:
+            self.notify(exc.text(self.lang), severity="error")
+            return
+        if not self.ctx.config.checkout.confirm and order.state is OrderState.SUCCEEDED:
+            self.run_worker(self._reorder_now(order, product), group="reorder", exit_on_error=False)
+            return
+        from kameng_tui.tui.screens.checkout import CheckoutScreen
+
+        self.app.push_screen(CheckoutScreen(product, again=order))
+
+    async def _reorder_now(self, order: Order, product) -> None:
+        """`[checkout] confirm = false`: `a` on a succeeded order places it at once."""
+        from kameng_tui.services.checkout import OrderInput
+
+        ctx = self.ctx
+        inp = OrderInput(sku=product.sku, fields=dict(order.account), quantity=order.quantity,
+                         customer=order.customer, note=order.note, again=True)
+        try:
+            prepared = await ctx.checkout.prepare(inp)
+            order_no = ctx.checkout.commit_intent(prepared)
+        except KamengError as exc:
+            self.notify(exc.text(self.lang), severity="error", timeout=10)
+            return
+        self.notify(self.t("checkout.again", account=order.account_text) + f"  {order_no}")
+        self.app.start_order(order_no)
+        self.reload()

@@ -1,0 +1,81 @@
+"""The product detail pane: price history as a chart, tiers, why each badge was
+earned, delivery stats, "you bought this N times", the account fields it needs."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from rich.console import Group
+from rich.text import Text
+from textual.widgets import Static
+
+from kameng_tui.domain.money import fmt
+from kameng_tui.services.catalog import ProductDetail
+from kameng_tui.tui.text import Texts
+from kameng_tui.tui.widgets.bar_chart import bars
+
+
+def seconds(s: float | None) -> str:
+    if s is None:
+        return "-"
+    return f"{s:.0f} 秒" if s < 120 else f"{s / 60:.0f} 分"
+
+
+class DetailPane(Static):
+    def __init__(self, *, lang: str = "zh", zone: str = "Asia/Shanghai", id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.t = Texts(lang)
+        self.lang = lang
+        self.zone = ZoneInfo(zone)
+
+    def show_detail(self, d: ProductDetail | None) -> None:
+        self.update(self.build(d))
+
+    def build(self, d: ProductDetail | None) -> Group | Text:
+        t = self.t
+        if d is None:
+            return Text(t("detail.empty"), style="dim")
+        p = d.product
+        parts: list[Text] = [Text(p.name, style="bold"), Text("/".join(p.category), style="dim"),
+                             Text(p.sku, style="dim"),
+                             Text(t("detail.cost", cost=fmt(p.unit_cost), price=fmt(d.sale_price)))]
+        if p.face_value:
+            disc = f"{p.unit_cost * 10 / p.face_value:.2f}"
+            parts.append(Text(t("detail.face", face=fmt(p.face_value), disc=disc)))
+        parts.append(Text(t("detail.stock", stock=p.stock) if p.stock is not None else t("detail.stock_unknown")))
+        parts.append(Text(t("detail.status", status=p.sale_status.zh if self.lang != "en" else p.sale_status.value)))
+        if p.attributes:
+            parts.append(Text("  ".join(f"{k}:{v}" for k, v in p.attributes), style="cyan"))
+        if p.tiers:
+            parts.append(Text(t("detail.tiers"), style="bold"))
+            parts += [Text(t("detail.tier", qty=q, cost=fmt(c))) for q, c in p.tiers]
+        parts.append(Text(t("detail.tags"), style="bold"))
+        if d.tags:
+            for tag in d.tags:
+                line = Text("  ")
+                line.append(tag.label if self.lang != "en" else tag.label_en, style="bold reverse")
+                line.append(" " + (tag.reason if self.lang != "en" else tag.reason_en))
+                parts.append(line)
+        else:
+            parts.append(Text(t("detail.no_tags"), style="dim"))
+        s = d.stats
+        if s.count:
+            rate = "-" if s.success_rate is None else f"{s.success_rate * 100:.0f}%"
+            parts.append(Text(t("detail.delivery", median=seconds(s.median_s), p95=seconds(s.p95_s), rate=rate, n=s.count)))
+        else:
+            parts.append(Text(t("detail.no_delivery"), style="dim"))
+        if d.bought:
+            parts.append(Text(t("detail.bought", n=d.bought), style="green"))
+        if p.account_fields:
+            parts.append(Text(t("detail.fields", fields="、".join(f.label for f in p.account_fields))))
+        parts.append(Text(t("detail.history"), style="bold"))
+        if len(d.history) >= 2:
+            points = [(at.astimezone(self.zone).strftime("%m-%d"), cost) for at, cost in d.history]
+            parts += bars(points[-8:], width=14)
+        else:
+            parts.append(Text(t("detail.no_history"), style="dim"))
+        parts.append(Text(t("detail.keys"), style="dim"))
+        return Group(*parts)
+
+
+

@@ -1,0 +1,118 @@
+"""The filter pane: category tree, then the facets of the current selection with live
+counts. A list of plain entries drawn by the Line API; the screen owns the query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Hashable, Mapping
+
+from rich.text import Text
+from textual.message import Message
+
+from kameng_tui.domain.catalog_index import DELIVERY_FACET, TAG_FACET, Query, Result
+from kameng_tui.tui.text import Texts
+from kameng_tui.tui.widgets.virtual_list import VirtualList, cell
+
+FACET_ORDER = ("周期", "等级", "运营商", "面值", "机型", "颜色", "材质", "口味", DELIVERY_FACET, TAG_FACET)
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str            # category | header | value
+    label: str
+    value: str = ""      # category path, or facet value
+    facet: str = ""
+    count: int = 0
+    depth: int = 0
+    on: bool = False
+
+
+class FilterPane(VirtualList):
+    class Toggled(Message):
+        def __init__(self, entry: Entry) -> None:
+            super().__init__()
+            self.entry = entry
+
+    def __init__(self, *, lang: str = "zh", id: str | None = None) -> None:
+        super().__init__(lang=lang, id=id)
+        self.t = Texts(lang)
+        self.entries: list[Entry] = []
+
+    def show(self, query: Query, result: Result) -> None:
+        self.entries = build_entries(query, result, self.t)
+        self.data_changed(keep_cursor=True)
+
+    def row_count(self) -> int:
+        return len(self.entries)
+
+    def row_key(self, row: int) -> Hashable:
+        return self.entries[row]
+
+    def render_row(self, row: int, width: int) -> Text:
+        e = self.entries[row]
+        count = f"{e.count}"
+        if e.kind == "header":
+            return Text(cell(e.label, width), style="bold underline")
+        mark = ("[x] " if e.on else "[ ] ") if e.kind == "value" else ("> " if e.on else "  ")
+        left = "  " * e.depth + mark + e.label
+        room = max(1, width - len(count) - 1)
+        out = Text(cell(left, room), style="bold" if e.on else "")
+        out.append(" " + count, style="dim")
+        return out
+
+    def action_select(self) -> None:
+        if self.entries and self.entries[self.cursor].kind != "header":
+            self.post_message(self.Toggled(self.entries[self.cursor]))
+
+
+def build_entries(query: Query, result: Result, t: Texts) -> list[Entry]:
+    out: list[Entry] = [Entry("header", t("filter.category"))]
+    out.append(Entry("category", t("filter.all"), "", count=sum(c for p, c in result.categories.items() if "/" not in p),
+                     on=not query.category))
+    selected = query.category.split("/") if query.category else []
+    # top level, and the children along the selected path (a drill-down tree)
+    def children(prefix: str) -> list[tuple[str, int]]:
+        depth = prefix.count("/") + 1 if prefix else 0
+        return sorted(((p, c) for p, c in result.categories.items()
+                       if p.count("/") == depth and (not prefix or p.startswith(prefix + "/"))),
+                      key=lambda pc: (-pc[1], pc[0]))
+
+    def walk(prefix: str, depth: int) -> None:
+        for path, count in children(prefix):
+            on = query.category == path
+            out.append(Entry("category", path.rsplit("/", 1)[-1], path, count=count, depth=depth, on=on))
+            if selected and "/".join(selected[: depth + 1]) == path:
+                walk(path, depth + 1)
+
+    walk("", 0)
+    if query.category and query.category not in result.categories:
+        out.append(Entry("category", query.category.rsplit("/", 1)[-1], query.category, count=0, on=True))
+    facets: Mapping[str, Mapping[str, int]] = result.facets
+    names = [n for n in FACET_ORDER if n in facets] + sorted(n for n in facets if n not in FACET_ORDER)
+    for name in names:
+        chosen = _chosen(query, name)
+        values = {v: c for v, c in facets[name].items() if c > 0 or v in chosen}
+        if len(values) < 2 and not chosen:
+            continue
+        out.append(Entry("header", name))
+        for value, count in sorted(values.items(), key=lambda vc: _value_order(vc[0])):
+            out.append(Entry("value", value, value, facet=name, count=count, on=value in chosen))
+    return out
+
+
+def _chosen(query: Query, facet: str) -> frozenset[str]:
+    if facet == DELIVERY_FACET:
+        return query.delivery
+    if facet == TAG_FACET:
+        return query.tags
+    return frozenset(query.attrs.get(facet, frozenset()))
+
+
+def _value_order(value: str) -> tuple[int, float, str]:
+    """Numbers by size (面值 10, 50, 100), then 月/季/年, then by text."""
+    period = {"月": 1, "季": 2, "年": 3}
+    digits = "".join(ch for ch in value if ch.isdigit() or ch == ".")
+    try:
+        return (0, float(digits), value) if digits and value.replace(digits, "").strip() in ("", "元") else (1, period.get(value, 9), value)
+    except ValueError:
+        return (1, 9, value)

@@ -1,0 +1,182 @@
+"""A keyboard list that renders only the lines on screen (Textual's Line API).
+
+The data never lives in the widget: a subclass answers `row_count` and renders one
+row on demand, so 100,000 rows cost what 40 cost. A rendered row is cached by
+(row key, width, selected) and the cache is dropped when the data changes.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Hashable
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import BindingsMap
+from textual.events import Click
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from kameng_tui.tui.keys import LIST_KEYS, bindings
+
+
+class VirtualList(ScrollView, can_focus=True):
+    COMPONENT_CLASSES = {"virtual-list--cursor", "virtual-list--header"}
+    DEFAULT_CSS = """
+    VirtualList { background: $surface; }
+    VirtualList > .virtual-list--cursor { background: $accent 40%; }
+    VirtualList:focus > .virtual-list--cursor { background: $accent; color: $text; }
+    VirtualList > .virtual-list--header { color: $text-muted; text-style: bold; }
+    """
+
+    class Highlighted(Message):
+        def __init__(self, widget: "VirtualList", row: int) -> None:
+            super().__init__()
+            self.widget = widget
+            self.row = row
+
+        @property
+        def control(self) -> "VirtualList":
+            return self.widget
+
+    class Selected(Highlighted):
+        pass
+
+    header_lines = 0
+
+    def __init__(self, *, lang: str = "zh", id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.lang = lang
+        self._bindings = BindingsMap(bindings(LIST_KEYS, lang))
+        self.cursor = 0
+        self._cache: OrderedDict[Hashable, Strip] = OrderedDict()
+
+    # --- what subclasses provide ----------------------------------------------------------
+    def row_count(self) -> int:
+        raise NotImplementedError
+
+    def row_key(self, row: int) -> Hashable:
+        return row
+
+    def render_row(self, row: int, width: int) -> Text:
+        raise NotImplementedError
+
+    def render_header(self, width: int) -> Text:
+        return Text()
+
+    # --- data changes -------------------------------------------------------------------------
+    def data_changed(self, keep_cursor: bool = False) -> None:
+        """The rows changed: recount, clamp the cursor, redraw what is visible."""
+        self._cache.clear()
+        n = self.row_count()
+        if not keep_cursor:
+            self.cursor = 0
+            self.scroll_to(y=0, animate=False, immediate=True)
+        self.cursor = max(0, min(self.cursor, n - 1))
+        self.virtual_size = Size(self.size.width, n + self.header_lines)
+        self.refresh()
+        self.post_message(self.Highlighted(self, self.cursor))
+
+    def on_resize(self) -> None:
+        self._cache.clear()
+        self.virtual_size = Size(self.size.width, self.row_count() + self.header_lines)
+
+    # --- rendering ------------------------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if y < self.header_lines:
+            return self._strip(self.render_header(width), width, self.get_component_rich_style("virtual-list--header"))
+        row = self.scroll_offset.y + y - self.header_lines
+        if row < 0 or row >= self.row_count():
+            return Strip.blank(width, self.rich_style)
+        selected = row == self.cursor
+        key = (self.row_key(row), width, selected, self.has_focus)
+        strip = self._cache.get(key)
+        if strip is None:
+            style = self.get_component_rich_style("virtual-list--cursor") if selected else None
+            strip = self._strip(self.render_row(row, width), width, style)
+            self._cache[key] = strip
+            if len(self._cache) > 512:
+                self._cache.popitem(last=False)
+        return strip
+
+    def _strip(self, text: Text, width: int, style: Style | None) -> Strip:
+        text.no_wrap = True
+        text.overflow = "crop"
+        segments = list(text.render(self.app.console, end=""))
+        strip = Strip(segments).crop_extend(0, width, self.rich_style)
+        if style is not None:
+            strip = strip.apply_style(style)
+        return strip
+
+    # --- the cursor ---------------------------------------------------------------------------
+    @property
+    def page_rows(self) -> int:
+        return max(1, self.size.height - self.header_lines)
+
+    def move_cursor(self, row: int) -> None:
+        n = self.row_count()
+        if n == 0:
+            return
+        row = max(0, min(row, n - 1))
+        old, self.cursor = self.cursor, row
+        top = self.scroll_offset.y
+        if row < top:
+            self.scroll_to(y=row, animate=False, immediate=True)
+        elif row >= top + self.page_rows:
+            self.scroll_to(y=row - self.page_rows + 1, animate=False, immediate=True)
+        if old != row:
+            self.refresh()
+            self.post_message(self.Highlighted(self, row))
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(self.cursor - 1)
+
+    def action_page_down(self) -> None:
+        self.move_cursor(self.cursor + self.page_rows)
+
+    def action_page_up(self) -> None:
+        self.move_cursor(self.cursor - self.page_rows)
+
+    def action_first(self) -> None:
+        self.move_cursor(0)
+
+    def action_last(self) -> None:
+        self.move_cursor(self.row_count() - 1)
+
+    def action_select(self) -> None:
+        if self.row_count():
+            self.post_message(self.Selected(self, self.cursor))
+
+    def on_click(self, event: Click) -> None:
+        row = self.scroll_offset.y + event.y - self.header_lines
+        if 0 <= row < self.row_count():
+            self.move_cursor(row)
+            if event.chain >= 2:
+                self.action_select()
+
+    def on_focus(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+
+def cell(text: str, width: int, align: str = "left") -> str:
+    """`text` cut or padded to exactly `width` terminal cells (CJK counts two)."""
+    from rich.cells import cell_len, set_cell_size
+
+    if cell_len(text) > width:
+        return set_cell_size(text, width)
+    pad = " " * (width - cell_len(text))
+    return pad + text if align == "right" else text + pad
+
+
+
