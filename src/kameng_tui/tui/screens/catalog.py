@@ -98,7 +98,7 @@ class CatalogScreen(Screen[None]):
 
     @on(Input.Submitted, "#search")
     def _search_done(self) -> None:
-        self.query_one(ProductTable).focus()
+        self.set_focus(self.query_one(ProductTable))
 
     @on(Input.Changed, "#price-min")
     @on(Input.Changed, "#price-max")
@@ -159,13 +159,13 @@ class CatalogScreen(Screen[None]):
 
     # --- actions ------------------------------------------------------------------------------
     def action_focus_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        self.set_focus(self.query_one("#search", Input))
 
     def action_focus_filters(self) -> None:
-        self.query_one(FilterPane).focus()
+        self.set_focus(self.query_one(FilterPane))
 
     def action_focus_table(self) -> None:
-        self.query_one(ProductTable).focus()
+        self.set_focus(self.query_one(ProductTable))
 
     def action_cycle_sort(self) -> None:
         self.q = dataclasses.replace(self.q, sort=SORTS[(SORTS.index(self.q.sort) + 1) % len(SORTS)])
@@ -179,7 +179,7 @@ class CatalogScreen(Screen[None]):
         """Esc: leave a text field first; then clear the filters."""
         focused = self.focused
         if isinstance(focused, Input):
-            self.query_one(ProductTable).focus()
+            self.set_focus(self.query_one(ProductTable))
             return
         search = self.query_one("#search", Input)
         for inp in (search, self.query_one("#price-min", Input), self.query_one("#price-max", Input)):

@@ -108,12 +108,23 @@ class CheckoutScreen(ModalScreen[None]):
         return Input(placeholder=f.label, id=f"f-{f.key}", value=prefill)
 
     def on_mount(self) -> None:
+        self.set_focus(self._first_widget())
+        self.validate()
+
+    def _first_widget(self):
         first = self.product.account_fields[0].key if self.product.account_fields else None
         if first is not None and not self.again:
-            self.query_one(f"#f-{first}").focus()
-        else:
-            self.query_one("#place", Button).focus()
-        self.validate()
+            return self.query_one(f"#f-{first}")
+        return self.query_one("#place", Button)
+
+    def on_key(self, event) -> None:
+        """Keys typed before focus landed (fast typists, pastes) go to the first field."""
+        if self.focused is None and self.order_no is None and event.is_printable and event.character:
+            widget = self._first_widget()
+            self.set_focus(widget)
+            if isinstance(widget, Input):
+                widget.insert_text_at_cursor(event.character)
+            event.stop()
 
     # --- validation as you type ---------------------------------------------------------------------
     def values(self) -> dict[str, str]:
@@ -199,7 +210,7 @@ class CheckoutScreen(ModalScreen[None]):
         if bad:
             self.notify(self.t("checkout.invalid"), severity="warning")
             target = f"#f-{bad[0]}" if bad[0] != "quantity" else "#quantity"
-            self.query_one(target).focus()
+            self.set_focus(self.query_one(target))
             return
         self.busy = True
         self.run_worker(self._place(), group="checkout-prepare", exit_on_error=False)
@@ -241,14 +252,14 @@ class CheckoutScreen(ModalScreen[None]):
         self.query_one("#place", Button).disabled = True
         self.set_interval(0.1, self._progress)
         self._progress()
-        self.focus()
+        self.set_focus(None)
 
     def _show_error(self, exc: BadInput) -> None:
         text = Text(exc.text(self.lang), style="red")
         field = exc.field if exc.field in {f.key for f in self.product.account_fields} else None
         if field:
             self.query_one(f"#msg-{field}", Static).update(text)
-            self.query_one(f"#f-{field}").focus()
+            self.set_focus(self.query_one(f"#f-{field}"))
         elif exc.field == "quantity":
             self.query_one("#msg-quantity", Static).update(text)
         else:

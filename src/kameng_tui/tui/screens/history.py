@@ -150,7 +150,7 @@ class HistoryScreen(Screen[None]):
 
     @on(Input.Submitted)
     def _filter_done(self) -> None:
-        self.query_one(OrderList).focus()
+        self.set_focus(self.query_one(OrderList))
 
     # --- the selected order ---------------------------------------------------------------------
     @on(OrderList.Highlighted, "#orders")
@@ -191,7 +191,7 @@ class HistoryScreen(Screen[None]):
 
     # --- actions ------------------------------------------------------------------------------
     def action_focus_search(self) -> None:
-        self.query_one("#h-search", Input).focus()
+        self.set_focus(self.query_one("#h-search", Input))
 
     def action_preset(self, name: str) -> None:
         self.preset = name
@@ -201,7 +201,7 @@ class HistoryScreen(Screen[None]):
         self.preset = PRESETS[(PRESETS.index(self.preset) + 1) % len(PRESETS)]
         self.reload()
         if self.preset == "custom":
-            self.query_one("#h-dates", Input).focus()
+            self.set_focus(self.query_one("#h-dates", Input))
 
     def action_next_status(self) -> None:
         self.status = STATUS_CYCLE[(STATUS_CYCLE.index(self.status) + 1) % len(STATUS_CYCLE)]
@@ -213,7 +213,7 @@ class HistoryScreen(Screen[None]):
 
     def action_escape(self) -> None:
         if isinstance(self.focused, Input):
-            self.query_one(OrderList).focus()
+            self.set_focus(self.query_one(OrderList))
             return
         for inp in self.query(Input):
             with inp.prevent(Input.Changed):

@@ -60,8 +60,8 @@ class ProductTable(VirtualList):
         return None if pos is None or self.loader is None else self.loader(pos)
 
     def _widths(self, width: int) -> tuple[int, ...]:
-        fixed = (7, 9, 5, 6, 14)                   # face, cost, discount, stock, tags
-        name = max(12, width - sum(fixed) - len(fixed) - 1)
+        fixed = (7, 8, 4, 5, 9)                    # face, cost, discount, stock, tags
+        name = max(10, width - sum(fixed) - len(fixed) - 1)
         return (name, *fixed)
 
     def render_header(self, width: int) -> Text:
@@ -91,7 +91,7 @@ class ProductTable(VirtualList):
             mask = index.tags.get(tag)
             if mask is not None and mask[pos]:
                 label = zh if self.lang != "en" else en
-                if used + len(label) * 2 + 1 > w[5]:
+                if used + 4 > w[5]:
                     break
                 out.append(label if self.lang != "en" else f"{label:<4}", style=style)
                 out.append(" ")

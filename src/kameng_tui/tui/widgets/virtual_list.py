@@ -85,7 +85,7 @@ class VirtualList(ScrollView, can_focus=True):
 
     # --- rendering ------------------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self.scrollable_content_region.width
         if y < self.header_lines:
             return self._strip(self.render_header(width), width, self.get_component_rich_style("virtual-list--header"))
         row = self.scroll_offset.y + y - self.header_lines
