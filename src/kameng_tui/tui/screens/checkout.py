@@ -45,8 +45,11 @@ class AccountInput(Input):
 
 
 def tail(account: str) -> str:
+    """An account as shown in labels: 138****1234 for a phone number."""
     from kameng_tui.domain.models import mask
 
+    if len(account) == 11 and account.isdigit():
+        return f"{account[:3]}****{account[-4:]}"
     return mask(account) if len(account) >= 8 else account
 
 

@@ -1,0 +1,152 @@
+"""One-key checkout: validation on the field, placing, progress, Esc before the reply,
+cards masked / revealed / copied, recent accounts, 再来一单, a changed price."""
+
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal
+
+from textual.widgets import Button, Input, Static
+
+from kameng_tui.domain.history import HistoryFilter
+from kameng_tui.domain.models import Delivery
+from kameng_tui.domain.states import OrderState
+from kameng_tui.tui.screens.catalog import CatalogScreen
+from kameng_tui.tui.screens.checkout import CheckoutScreen
+from kameng_tui.tui.widgets.product_table import ProductTable
+
+from conftest import SIZE, settle, type_text
+
+
+def orders(app):
+    return list(app.ctx.ledger.history(HistoryFilter(), limit=100).items)
+
+
+async def open_checkout(app, pilot, search: str, key: str = "o") -> CheckoutScreen:
+    await pilot.press("slash")
+    await type_text(pilot, search)
+    await pilot.press("enter", key)
+    await pilot.pause()
+    assert isinstance(app.screen, CheckoutScreen)
+    return app.screen
+
+
+def msg(screen, key: str) -> str:
+    return str(screen.query_one(f"#msg-{key}", Static).render())
+
+
+async def test_bad_phone_number_is_shown_on_the_field_and_nothing_is_recorded(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = await open_checkout(app, pilot, "yidong huafei 10")
+        await type_text(pilot, "1380013")
+        assert "11 位" in msg(screen, "account")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen is screen and screen.order_no is None
+        assert orders(app) == []
+        await type_text(pilot, "x")                     # letters: a different message, still nothing
+        assert "数字" in msg(screen, "account")
+        assert orders(app) == []
+
+
+async def test_valid_order_places_and_shows_progress_to_final(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = await open_checkout(app, pilot, "yidong huafei 10")
+        await type_text(pilot, "13800138000")
+        assert "移动" in msg(screen, "account")          # the carrier of the number
+        label = str(screen.query_one("#place", Button).label)
+        assert "10.00" in label and "8000" in label      # total and the account's last 4 digits
+        await pilot.press("enter")
+        await settle(app, pilot)
+        [order] = orders(app)
+        assert order.state is OrderState.SUCCEEDED and order.account_text == "13800138000"
+        progress = str(screen.query_one("#progress", Static).render())
+        assert "待发送 -> 已提交" in progress and "成功" in progress
+        await pilot.press("escape")
+        assert isinstance(app.screen, CatalogScreen)
+
+
+async def test_esc_before_the_reply_keeps_the_order_running(make_app):
+    app = make_app(KAMENG_TUI_DEMO_LATENCY_MS="500")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = await open_checkout(app, pilot, "yidong huafei 10")
+        await type_text(pilot, "13800138000")
+        await pilot.press("enter")
+        while screen.order_no is None:                 # the intent is committed ...
+            await pilot.pause()
+        await pilot.press("escape")                    # ... and the modal closed before any reply
+        assert isinstance(app.screen, CatalogScreen)
+        assert app.ctx.ledger.get(screen.order_no).state in (OrderState.PENDING, OrderState.SUBMITTED)
+        assert app.runner.in_flight == 1
+        await app.runner.wait_all()
+        assert app.ctx.ledger.get(screen.order_no).state is OrderState.SUCCEEDED
+        assert len(orders(app)) == 1
+
+
+async def test_card_secrets_are_masked_revealed_and_copied(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        screen = await open_checkout(app, pilot, "qqb kami 10")
+        assert screen.product.delivery is Delivery.CARD
+        await type_text(pilot, "13800138000")        # the demo's card goods ask for a phone number
+        await pilot.press("enter")
+        await settle(app, pilot)
+        order = app.ctx.ledger.get(screen.order_no)
+        assert order.state is OrderState.SUCCEEDED
+        masked = str(screen.query_one("#cards", Static).render())
+        assert "****" in masked
+        await pilot.press("r")
+        revealed = str(screen.query_one("#cards", Static).render())
+        assert "****" not in revealed and revealed.strip()
+        await pilot.press("y")
+        assert app.clipboard and app.clipboard.split()[0] in revealed
+
+
+async def test_up_picks_a_recent_account_and_again_prefills(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await open_checkout(app, pilot, "yidong huafei 10")
+        await type_text(pilot, "13800138000")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("escape", "escape", "escape")
+        # another 话费 product: up offers the number used before
+        screen = await open_checkout(app, pilot, "liantong huafei 20")
+        await pilot.press("up")
+        assert screen.query_one("#f-account", Input).value == "13800138000"
+        await pilot.press("escape", "escape", "escape")
+        # 再来一单 on the product ordered before: same account, shown masked
+        screen = await open_checkout(app, pilot, "yidong huafei 10", key="a")
+        assert "再来一单 -> 138****8000" in str(screen.query_one("#again", Static).render())
+        assert screen.query_one("#f-account", Input).value == "13800138000"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert len(orders(app)) == 2                    # again=True: no repeat-window refusal
+
+
+async def test_a_changed_price_is_shown_and_asked_again(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        product = app.ctx.catalog.product("demo:HF-CM-500")
+        stale = dataclasses.replace(product, unit_cost=product.unit_cost - Decimal("3"))
+        screen = CheckoutScreen(stale)
+        await app.push_screen(screen)
+        await pilot.pause()
+        await type_text(pilot, "13800138000")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        shown = str(screen.query_one("#progress", Static).render())
+        assert "进价变了" in shown and f"{product.unit_cost:.2f}"[:5] in shown
+        assert orders(app) == []                       # nothing recorded at the old price
+        await pilot.press("enter")
+        await settle(app, pilot)
+        [order] = orders(app)
+        assert order.unit_cost == product.unit_cost
