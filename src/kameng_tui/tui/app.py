@@ -18,6 +18,7 @@ from kameng_tui.domain.errors import KamengError
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
 from kameng_tui.domain.states import OrderState
+from kameng_tui.services.balances import BalanceView
 from kameng_tui.services.context import Context
 from kameng_tui.tui.keys import APP_KEYS, bindings
 from kameng_tui.tui.runner import OrderRunner
@@ -45,8 +46,7 @@ class KamengApp(App[None]):
         self.t = Texts(self.lang)
         self._bindings = BindingsMap(bindings(APP_KEYS, self.lang))
         self.runner = OrderRunner(ctx, self._order_done)
-        self.balances: dict[str, Decimal | None] = {}
-        self.unreachable: dict[str, str] = {}
+        self.balances: dict[str, BalanceView] = {}
         self.ready_ms: float | None = None
         if ctx.config.ui.ascii:
             self.add_class("-ascii")
@@ -90,21 +90,18 @@ class KamengApp(App[None]):
             self.notify(t("suggest.renewal", n=len(due)), timeout=15)
 
     async def refresh_balances(self) -> None:
-        for name in self.ctx.suppliers.names:
-            try:
-                self.balances[name] = await self.ctx.balances.fetch(name)
-                self.unreachable.pop(name, None)
-            except KamengError as exc:
-                self.balances.setdefault(name, None)
-                self.unreachable[name] = exc.text(self.lang)
-            except Exception as exc:  # a broken adapter: it is reported, the app goes on
-                log.exception("balance of %s", name)
-                self.unreachable[name] = type(exc).__name__
+        """Live balances where a supplier answers; the last snapshot, marked offline, where not."""
+        try:
+            views = await self.ctx.balances.all()
+        except Exception:  # a broken adapter is reported in the log; the app goes on
+            log.exception("balances")
+            return
+        self.balances = {v.supplier: v for v in views}
         self._render_status()
 
     def available(self, supplier: str) -> Decimal | None:
-        bal = self.balances.get(supplier)
-        return None if bal is None else bal - self.ctx.ledger.unsettled_cost(supplier)
+        view = self.balances.get(supplier)
+        return None if view is None or view.amount is None else view.amount - self.ctx.ledger.unsettled_cost(supplier)
 
     def _render_status(self) -> None:
         t = self.t
@@ -112,14 +109,16 @@ class KamengApp(App[None]):
         low = self.ctx.config.balance.low_warning
         for name in self.ctx.suppliers.names:
             out.append(f"  {t('header.supplier')} {name}  ")
-            bal = self.balances.get(name)
-            if name in self.unreachable:
-                out.append(f"{t('header.balance')} {t('header.offline')}", style="yellow")
-            elif bal is not None:
-                out.append(f"{t('header.balance')} {fmt(bal)} 元" if self.lang != "en" else f"balance {fmt(bal)}",
-                           style="bold red" if bal < low else "bold green")
-                if bal < low:
-                    out.append("  " + t("header.low", amount=fmt(low)), style="red")
+            view = self.balances.get(name)
+            if view is None:
+                continue
+            if view.amount is not None:
+                out.append(f"{t('header.balance')} {fmt(view.amount)}" + (" 元" if self.lang != "en" else ""),
+                           style="bold red" if view.low else "bold green")
+            if not view.live:
+                out.append(f" ({t('header.offline')})", style="yellow")
+            elif view.low:
+                out.append("  " + t("header.low", amount=fmt(low)), style="red")
         flying = self.runner.in_flight
         if flying:
             out.append(f"   [{flying}]", style="bold yellow")
