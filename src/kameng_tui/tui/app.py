@@ -55,7 +55,14 @@ class KamengApp(App[None]):
     def on_mount(self) -> None:
         self.theme = self.ctx.config.ui.theme if self.ctx.config.ui.theme in self.available_themes else "textual-dark"
         if self.ctx.config.keymap:
-            self.set_keymap(dict(self.ctx.config.keymap))
+            from kameng_tui.tui.keys import all_keys
+
+            known = {k.id for k in all_keys()}
+            unknown = sorted(set(self.ctx.config.keymap) - known)
+            if unknown:
+                self.notify(f"[keymap] {', '.join(unknown)}: " + ("没有这些按键 id，见 docs/keys.md" if self.lang != "en"
+                            else "no such key ids; see docs/keys.md"), severity="warning", timeout=15)
+            self.set_keymap({k: v for k, v in self.ctx.config.keymap.items() if k in known})
         self._render_status()
         self.switch_mode("catalog")
         self.run_worker(self._start_up(), group="startup", exit_on_error=False)
@@ -161,7 +168,7 @@ class KamengApp(App[None]):
         from kameng_tui.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(getattr(self.screen, "SCOPE", "catalog")))
 
     async def action_quit(self) -> None:
         n = self.runner.in_flight

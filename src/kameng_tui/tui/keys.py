@@ -58,6 +58,7 @@ HISTORY_KEYS = (
 CHECKOUT_KEYS = (
     Key("checkout.place", "enter", "place", "下单", "Place order"),
     Key("checkout.close", "escape", "close", "关闭", "Close"),
+    Key("checkout.help", "f1", "app.help", "帮助", "Help", show=False),
     Key("card.reveal", "r,ctrl+r", "reveal", "显示卡密", "Reveal cards"),
     Key("card.copy", "y,ctrl+y", "copy", "复制卡密", "Copy cards"),
 )

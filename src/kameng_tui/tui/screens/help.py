@@ -20,11 +20,14 @@ def effective_keys(key: Key, keymap: dict[str, str]) -> str:
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", show=False)]
 
+    def __init__(self, scope: str) -> None:
+        super().__init__()
+        self.scope = scope
+
     def compose(self) -> ComposeResult:
         app = self.app
         t = Texts(app.lang)
-        under = app.screen_stack[-1] if app.screen_stack else None
-        scope = getattr(under, "SCOPE", "catalog")
+        scope = self.scope
         keymap = dict(app.ctx.config.keymap)
         table = Table(title=t("help.title", screen=t(f"screen.{scope}") if scope in ("catalog", "history") else scope),
                       show_edge=False, box=None, padding=(0, 2))
