@@ -150,3 +150,26 @@ async def test_a_changed_price_is_shown_and_asked_again(make_app):
         await settle(app, pilot)
         [order] = orders(app)
         assert order.unit_cost == product.unit_cost
+
+
+async def test_game_order_with_a_region_picker(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = await open_checkout(app, pilot, "wzry 6")
+        await type_text(pilot, "123456789")
+        assert "OK" in msg(screen, "account")
+        await pilot.press("enter")                        # the region is still missing
+        await settle(app, pilot)
+        assert screen.order_no is None and orders(app) == []
+        assert screen.focused.id == "f-region"
+        await pilot.press("enter", "down", "down", "enter")  # open the picker, take the second entry
+        await pilot.pause()
+        region = screen.values()["region"]
+        assert region == screen.product.field("region").options[1]
+        assert screen.focused.id == "quantity"             # a pick moves on to the next field
+        await pilot.press("enter")
+        await settle(app, pilot)
+        [order] = orders(app)
+        assert order.state is OrderState.SUCCEEDED
+        assert order.account == {"account": "123456789", "region": region}

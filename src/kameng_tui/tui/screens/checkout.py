@@ -104,7 +104,7 @@ class CheckoutScreen(ModalScreen[None]):
                 parent = self.again.account.get(f.depends_on, "") if self.again else ""
                 options = f.option_tree.get(parent, ())
             return Select([(o, o) for o in options], id=f"f-{f.key}", prompt=f.label,
-                          value=prefill if prefill in options else Select.BLANK)
+                          value=prefill if prefill in options else Select.NULL)
         if f.key == self.product.account_fields[0].key:
             hint = self.t("checkout.recent") if self.recent else f.label
             return AccountInput(self.recent, placeholder=hint, id=f"f-{f.key}", value=prefill)
@@ -134,7 +134,7 @@ class CheckoutScreen(ModalScreen[None]):
         out = {}
         for f in self.product.account_fields:
             w = self.query_one(f"#f-{f.key}")
-            v = w.value if not isinstance(w, Select) else ("" if w.value is Select.BLANK else str(w.value))
+            v = w.value if not isinstance(w, Select) else ("" if w.value is Select.NULL else str(w.value))
             out[f.key] = v
         return out
 
@@ -192,6 +192,15 @@ class CheckoutScreen(ModalScreen[None]):
         if widget_id.startswith("f-"):
             self._update_dependents(widget_id[2:])
         self.validate()
+        if isinstance(event, Select.Changed) and not event.control.is_blank():
+            self._focus_after(widget_id)
+
+    def _focus_after(self, widget_id: str) -> None:
+        """A pick made: on to the next field, as in a form (Tab would enter the picker's list)."""
+        order = [f"f-{f.key}" for f in self.product.account_fields] + ["quantity", "customer", "note", "place"]
+        if widget_id in order:
+            nxt = order[order.index(widget_id) + 1]
+            self.set_focus(self.query_one(f"#{nxt}"))
 
     def _update_dependents(self, key: str) -> None:
         values = self.values()
