@@ -177,6 +177,8 @@ class HistoryScreen(Screen[None]):
         parts.append(Text(t("history.timeline"), style="bold underline"))
         for e in self.ctx.ledger.events(order.order_no):
             state = e.body.get("state", "") if isinstance(e.body, dict) else ""
+            if e.kind == "created":
+                state = "pending"
             label = t(f"state.{state}") if state in OrderState._value2member_map_ else e.kind
             parts.append(Text(f"{e.at.astimezone(zone):%m-%d %H:%M:%S} #{e.seq} {label}"))
             parts.append(Text(f"  {e.hash[:16]}", style="dim"))
