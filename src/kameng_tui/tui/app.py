@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import time
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -31,7 +32,7 @@ STARTED = time.perf_counter()
 
 
 class KamengApp(App[None]):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")     # absolute: subclasses elsewhere find it too
     TITLE = "kameng-tui"
     ENABLE_COMMAND_PALETTE = True
 

@@ -22,6 +22,17 @@ from kameng_tui.tui.widgets.product_table import ProductTable
 from kameng_tui.tui.widgets.status_bar import StatusBar
 
 
+class SearchInput(Input):
+    """The search field refilters inside the keystroke that changed it, so the typed
+    character and the new rows reach the terminal in one frame, not two."""
+
+    def _watch_value(self, value: str) -> None:
+        super()._watch_value(value)
+        screen = self.screen
+        if isinstance(screen, CatalogScreen):
+            screen.search_changed(value)
+
+
 class CatalogScreen(Screen[None]):
     SCOPE = "catalog"
     AUTO_FOCUS = "#products"
@@ -47,7 +58,7 @@ class CatalogScreen(Screen[None]):
                     yield Input(placeholder=t("filter.price_max"), id="price-max", restrict=r"[0-9.]*")
                 yield Static("", id="price-error", classes="field-error")
             with Vertical(id="centre"):
-                yield Input(placeholder=t("catalog.search"), id="search")
+                yield SearchInput(placeholder=t("catalog.search"), id="search")
                 yield Static("", id="summary")
                 yield ProductTable(lang=self.lang, id="products")
             with VerticalScroll(id="detail-column"):
@@ -91,10 +102,10 @@ class CatalogScreen(Screen[None]):
         self.query_one("#summary", Static).update(
             f"{self.t('catalog.count', count=result.count)}   {self.t('catalog.sort', sort=sort)}")
 
-    @on(Input.Changed, "#search")
-    def _search(self, event: Input.Changed) -> None:
-        self.q = dataclasses.replace(self.q, text=event.value)
-        self.refilter()
+    def search_changed(self, text: str) -> None:
+        if text != self.q.text:
+            self.q = dataclasses.replace(self.q, text=text)
+            self.refilter()
 
     @on(Input.Submitted, "#search")
     def _search_done(self) -> None:

@@ -6,13 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Hashable, Mapping
 
-from rich.text import Text
+from rich.segment import Segment
+from rich.style import Style
 from textual.message import Message
 
 from kameng_tui.domain.catalog_index import DELIVERY_FACET, TAG_FACET, Query, Result
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.widgets.virtual_list import VirtualList, cell
 
+HEADER = Style(bold=True, underline=True)
+BOLD = Style(bold=True)
+DIM = Style(dim=True)
 FACET_ORDER = ("周期", "等级", "运营商", "面值", "机型", "颜色", "材质", "口味", DELIVERY_FACET, TAG_FACET)
 
 
@@ -48,17 +52,15 @@ class FilterPane(VirtualList):
     def row_key(self, row: int) -> Hashable:
         return self.entries[row]
 
-    def render_row(self, row: int, width: int) -> Text:
+    def render_row(self, row: int, width: int) -> list[Segment]:
         e = self.entries[row]
         count = f"{e.count}"
         if e.kind == "header":
-            return Text(cell(e.label, width), style="bold underline")
+            return [Segment(cell(e.label, width), HEADER)]
         mark = ("[x] " if e.on else "[ ] ") if e.kind == "value" else ("> " if e.on else "  ")
         left = "  " * e.depth + mark + e.label
         room = max(1, width - len(count) - 1)
-        out = Text(cell(left, room), style="bold" if e.on else "")
-        out.append(" " + count, style="dim")
-        return out
+        return [Segment(cell(left, room), BOLD if e.on else None), Segment(" " + count, DIM)]
 
     def action_select(self) -> None:
         if self.entries and self.entries[self.cursor].kind != "header":

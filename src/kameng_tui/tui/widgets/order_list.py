@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Callable, Hashable
 from zoneinfo import ZoneInfo
 
-from rich.text import Text
+from rich.segment import Segment
+from rich.style import Style
 
 from kameng_tui.domain.history import Page
 from kameng_tui.domain.models import Order
@@ -14,8 +15,9 @@ from kameng_tui.domain.money import fmt
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.widgets.virtual_list import VirtualList, cell
 
-STATE_STYLE = {"succeeded": "green", "failed": "red", "unknown": "bold yellow", "processing": "cyan",
-               "submitted": "cyan", "pending": "magenta", "refunded": "blue", "cancelled": "dim"}
+STATE_STYLE = {k: Style.parse(v) for k, v in {
+    "succeeded": "green", "failed": "red", "unknown": "bold yellow", "processing": "cyan", "submitted": "cyan",
+    "pending": "magenta", "refunded": "blue", "cancelled": "dim"}.items()}
 
 
 class OrderList(VirtualList):
@@ -80,19 +82,18 @@ class OrderList(VirtualList):
         name = max(10, width - sum(fixed) - len(fixed) - 1)
         return (fixed[0], name, *fixed[1:])
 
-    def render_header(self, width: int) -> Text:
+    def render_header(self, width: int) -> list[Segment]:
         t, w = self.t, self._widths(width)
         cols = [cell(t("hcol.time"), w[0]), cell(t("hcol.product"), w[1]), cell(t("hcol.account"), w[2]),
                 cell(t("hcol.state"), w[3]), cell(t("hcol.total"), w[4], "right"), cell(t("hcol.profit"), w[5], "right")]
-        return Text(" " + " ".join(cols))
+        return [Segment(" " + " ".join(cols))]
 
-    def render_row(self, row: int, width: int) -> Text:
+    def render_row(self, row: int, width: int) -> list[Segment]:
         o, w = self.orders[row], self._widths(width)
-        out = Text(" " + cell(o.created_at.astimezone(self.zone).strftime("%m-%d %H:%M"), w[0]))
-        out.append(" " + cell(o.product_name, w[1]))
-        out.append(" " + cell(o.account_text, w[2]))
-        out.append(" " + cell(self.t(f"state.{o.state.value}"), w[3]), style=STATE_STYLE.get(o.state.value, ""))
-        out.append(" " + cell(fmt(o.total_price), w[4], "right"))
         settled = o.state.value in ("succeeded", "failed", "refunded")
-        out.append(" " + cell(fmt(o.profit) if settled else "", w[5], "right"))
-        return out
+        return [
+            Segment(" " + cell(o.created_at.astimezone(self.zone).strftime("%m-%d %H:%M"), w[0]) + " "
+                    + cell(o.product_name, w[1]) + " " + cell(o.account_text, w[2]) + " "),
+            Segment(cell(self.t(f"state.{o.state.value}"), w[3]), STATE_STYLE.get(o.state.value)),
+            Segment(" " + cell(fmt(o.total_price), w[4], "right") + " " + cell(fmt(o.profit) if settled else "", w[5], "right")),
+        ]

@@ -10,7 +10,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Callable, Hashable, Sequence
 
-from rich.text import Text
+from rich.segment import Segment
+from rich.style import Style
 
 from kameng_tui.domain.catalog_index import CatalogIndex, Result
 from kameng_tui.domain.models import Product
@@ -18,11 +19,13 @@ from kameng_tui.tui.text import Texts
 from kameng_tui.tui.widgets.virtual_list import VirtualList, cell
 
 CHIPS = (  # tag -> (short label zh, short label en, style)
-    ("历史低价", "低价", "low", "bold white on dark_green"),
-    ("热销TOP", "热销", "hot", "bold white on red3"),
-    ("库存紧张", "紧张", "few", "bold black on gold1"),
-    ("秒到", "秒到", "fast", "bold white on blue"),
+    ("历史低价", "低价", "low", Style.parse("bold white on dark_green")),
+    ("热销TOP", "热销", "hot", Style.parse("bold white on red3")),
+    ("库存紧张", "紧张", "few", Style.parse("bold black on gold1")),
+    ("秒到", "秒到", "fast", Style.parse("bold white on blue")),
 )
+BOLD = Style(bold=True)
+LOW_STOCK = Style(color="yellow")
 
 
 def money_text(units: int) -> str:
@@ -49,7 +52,7 @@ class ProductTable(VirtualList):
         return len(self.ordered)
 
     def row_key(self, row: int) -> Hashable:
-        return int(self.ordered[row])
+        return (id(self.index), int(self.ordered[row]))
 
     def position(self, row: int | None = None) -> int | None:
         row = self.cursor if row is None else row
@@ -64,14 +67,14 @@ class ProductTable(VirtualList):
         name = max(10, width - sum(fixed) - len(fixed) - 1)
         return (name, *fixed)
 
-    def render_header(self, width: int) -> Text:
+    def render_header(self, width: int) -> list[Segment]:
         t = self.t
         w = self._widths(width)
         cols = [cell(t("col.name"), w[0]), cell(t("col.face"), w[1], "right"), cell(t("col.cost"), w[2], "right"),
                 cell(t("col.discount"), w[3], "right"), cell(t("col.stock"), w[4], "right"), cell(t("col.tags"), w[5])]
-        return Text(" " + " ".join(cols))
+        return [Segment(" " + " ".join(cols))]
 
-    def render_row(self, row: int, width: int) -> Text:
+    def render_row(self, row: int, width: int) -> list[Segment]:
         index, pos = self.index, int(self.ordered[row])
         assert index is not None and self.loader is not None
         p = self.loader(pos)
@@ -79,21 +82,18 @@ class ProductTable(VirtualList):
         price, face, stock = int(index.price[pos]), int(index.face[pos]), int(index.stock[pos])
         disc = f"{price * 10 / face:.1f}" if face else ""
         stock_text = "" if stock >= 1 << 40 else str(stock)
-        out = Text(" ")
-        out.append(cell(p.name, w[0]))
-        out.append(" " + cell(money_text(face) if face else "", w[1], "right"))
-        out.append(" " + cell(money_text(price), w[2], "right"), style="bold")
-        out.append(" " + cell(disc, w[3], "right"))
-        out.append(" " + cell(stock_text, w[4], "right"), style="yellow" if stock_text and stock <= 20 else "")
-        out.append(" ")
+        out = [Segment(" " + cell(p.name, w[0]) + " " + cell(money_text(face) if face else "", w[1], "right") + " "),
+               Segment(cell(money_text(price), w[2], "right"), BOLD),
+               Segment(" " + cell(disc, w[3], "right") + " "),
+               Segment(cell(stock_text, w[4], "right"), LOW_STOCK if stock_text and stock <= 20 else None),
+               Segment(" ")]
         used = 0
         for tag, zh, en, style in CHIPS:
             mask = index.tags.get(tag)
             if mask is not None and mask[pos]:
-                label = zh if self.lang != "en" else en
                 if used + 4 > w[5]:
                     break
-                out.append(label if self.lang != "en" else f"{label:<4}", style=style)
-                out.append(" ")
+                out.append(Segment(zh if self.lang != "en" else f"{en:<4}", style))
+                out.append(Segment(" "))
                 used += 5
         return out

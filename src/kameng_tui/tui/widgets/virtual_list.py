@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Hashable
 
+from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual.binding import BindingsMap
 from textual.events import Click
 from textual.geometry import Size
@@ -58,18 +58,19 @@ class VirtualList(ScrollView, can_focus=True):
         raise NotImplementedError
 
     def row_key(self, row: int) -> Hashable:
+        """What a rendered row depends on: rows with equal keys share a cached strip,
+        across queries too (typing "w" then "wz" re-renders only rows not seen yet)."""
         return row
 
-    def render_row(self, row: int, width: int) -> Text:
+    def render_row(self, row: int, width: int) -> list[Segment]:
         raise NotImplementedError
 
-    def render_header(self, width: int) -> Text:
-        return Text()
+    def render_header(self, width: int) -> list[Segment]:
+        return []
 
     # --- data changes -------------------------------------------------------------------------
     def data_changed(self, keep_cursor: bool = False) -> None:
         """The rows changed: recount, clamp the cursor, redraw what is visible."""
-        self._cache.clear()
         n = self.row_count()
         if not keep_cursor:
             self.cursor = 0
@@ -102,14 +103,9 @@ class VirtualList(ScrollView, can_focus=True):
                 self._cache.popitem(last=False)
         return strip
 
-    def _strip(self, text: Text, width: int, style: Style | None) -> Strip:
-        text.no_wrap = True
-        text.overflow = "crop"
-        segments = list(text.render(self.app.console, end=""))
-        strip = Strip(segments).crop_extend(0, width, self.rich_style)
-        if style is not None:
-            strip = strip.apply_style(style)
-        return strip
+    def _strip(self, segments: list[Segment], width: int, style: Style | None) -> Strip:
+        base = self.rich_style if style is None else self.rich_style + style
+        return Strip(segments).crop_extend(0, width, None).apply_style(base)
 
     # --- the cursor ---------------------------------------------------------------------------
     @property
@@ -161,11 +157,9 @@ class VirtualList(ScrollView, can_focus=True):
                 self.action_select()
 
     def on_focus(self) -> None:
-        self._cache.clear()
         self.refresh()
 
     def on_blur(self) -> None:
-        self._cache.clear()
         self.refresh()
 
 

@@ -1,0 +1,244 @@
+"""The catalog keystroke script through the Textual app, at 1k, 10k and 100k SKUs.
+
+Per keystroke: from the key event reaching the app to the end of the first compositor
+render whose table shows the new rows.
+
+How both ends are hooked (in subclasses defined here, not in the product):
+- start: `App.on_event` stamps `perf_counter()` when a `Key` event reaches the app,
+  before Textual forwards it to the focused widget;
+- end: `App._display` (called with each compositor update) stamps the time once the
+  screen's `refilter` for that key has run and the update has been turned into terminal
+  bytes (`render_segments`, which headless mode skips, is called here so it counts).
+Pilot's own waits between keys are outside both stamps.
+
+Baseline in the same run: the same screen with a plain Textual `DataTable` (same
+columns), refilled with `clear()` + `add_rows()` of every match per keystroke.
+Also: start -> first interactive frame in a fresh process (2,000-SKU demo from cache and
+on first start; 100k from cache) and the RSS of that process at 100k.
+
+    .venv/bin/python benchmarks/bench_tui.py [--sizes 1000,10000,100000] [--naive-max 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from kit import base_env  # noqa: E402
+
+SCRIPT = [*"wzry", *["backspace"] * 4, "话", "费", "ctrl+u", *"huafei", "space", *"100", "ctrl+u", *"xyzq", "ctrl+u",
+          "FACET", "FACET"]
+
+
+def pct(values: list[float], q: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
+
+
+def prepare(size: int, root: Path) -> dict[str, str]:
+    """A home whose catalog cache and index snapshot hold `size` demo SKUs."""
+    from kameng_tui.services.context import build_context
+
+    home = root / f"home-{size}"
+    home.mkdir()
+    env = base_env(home, KAMENG_TUI_DEMO_SIZE=str(size))
+    ctx = build_context(env)
+    t = time.perf_counter()
+    asyncio.run(ctx.catalog.sync())
+    ctx.catalog.index()
+    print(f"  [{size}] catalog sync + index snapshot: {time.perf_counter() - t:.1f} s")
+    asyncio.run(ctx.aclose())
+    ctx.close()
+    return env
+
+
+def bench_app(env: dict[str, str], naive: bool) -> list[float]:
+    from textual.widgets import DataTable
+
+    from kameng_tui.services.context import build_context
+    from kameng_tui.tui.app import KamengApp
+    from kameng_tui.tui.screens.catalog import CatalogScreen
+    from kameng_tui.tui.screens.history import HistoryScreen
+    from kameng_tui.tui.widgets.filter_pane import FilterPane
+    from kameng_tui.tui.widgets.product_table import ProductTable, money_text
+
+    class NaiveCatalog(CatalogScreen):
+        """The same screen with a DataTable in place of the virtual table."""
+
+        def compose(self):
+            for widget in super().compose():
+                yield widget
+
+        def on_mount(self) -> None:
+            table = self.query_one(ProductTable)
+            naive_table = DataTable(id="naive")
+            naive_table.add_columns("商品", "面值", "进价", "折扣", "库存", "标签")
+            table.parent.mount(naive_table, after=table)
+            table.display = False
+            super().on_mount()
+
+        def refilter(self, keep_cursor: bool = False) -> None:
+            if self.index is None:
+                return
+            index = self.index
+            result = index.query(self.q, limit=0)
+            rows = []
+            for pos in result.ordered:
+                p = index.loader(int(pos))
+                price, face = int(index.price[pos]), int(index.face[pos])
+                tags = " ".join(t for t, m in index.tags.items() if m[pos])
+                rows.append((p.name, money_text(face) if face else "", money_text(price),
+                             f"{price * 10 / face:.1f}" if face else "", "" if p.stock is None else str(p.stock), tags))
+            table = self.query_one("#naive", DataTable)
+            table.clear()
+            table.add_rows(rows)
+            self.query_one(FilterPane).show(self.q, result)
+            self.app.refiltered = True
+
+    class Timed(KamengApp):
+        MODES = {"catalog": NaiveCatalog if naive else CatalogScreen, "history": HistoryScreen}
+
+        def __init__(self, ctx) -> None:
+            super().__init__(ctx)
+            self.t0: float | None = None
+            self.refiltered = False
+            self.samples: list[float] = []
+
+        async def on_event(self, event) -> None:
+            from textual import events
+
+            if isinstance(event, events.Key) and self.t0 is None:
+                self.t0 = time.perf_counter()
+                self.refiltered = False
+            await super().on_event(event)
+
+        def _display(self, screen, renderable) -> None:
+            super()._display(screen, renderable)
+            if self.t0 is not None and self.refiltered and renderable is not None:
+                from textual._compositor import CompositorUpdate
+
+                if isinstance(renderable, CompositorUpdate):
+                    renderable.render_segments(self.console)
+                self.samples.append((time.perf_counter() - self.t0) * 1000)
+                self.t0 = None
+
+    if not naive:
+        original = CatalogScreen.refilter
+
+        def refilter(self, keep_cursor: bool = False) -> None:
+            original(self, keep_cursor)
+            self.app.refiltered = True
+
+        CatalogScreen.refilter = refilter  # type: ignore[method-assign]
+
+    async def run() -> list[float]:
+        ctx = build_context(env)
+        app = Timed(ctx)
+        try:
+            async with app.run_test(size=(120, 40)) as pilot:
+                await pilot.pause()
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                await pilot.press("slash")
+                app.samples.clear()
+                for key in SCRIPT:
+                    if key == "FACET":
+                        pane = app.screen.query_one(FilterPane)
+                        app.screen.set_focus(pane)
+                        row = next(i for i, e in enumerate(pane.entries) if e.kind == "value")
+                        pane.move_cursor(row)
+                        await pilot.pause()
+                        app.t0 = None
+                        await pilot.press("enter")
+                    else:
+                        await pilot.press(key)
+                    await pilot.pause()
+                    app.t0 = None            # a key that changed nothing (ctrl+u on empty) leaves no sample
+                return list(app.samples)
+        finally:
+            if not naive:
+                CatalogScreen.refilter = original  # type: ignore[method-assign]
+            ctx.close()
+
+    return asyncio.run(run())
+
+
+START_CHILD = r"""
+import os, sys, time
+from kameng_tui.services.context import build_context
+from kameng_tui.tui.app import KamengApp
+from kameng_tui.tui.widgets.product_table import ProductTable
+
+class Once(KamengApp):
+    def _display(self, screen, renderable):
+        super()._display(screen, renderable)
+        try:
+            table = self.screen.query_one(ProductTable)
+        except Exception:
+            return
+        if table.row_count() and renderable is not None:
+            renderable.render_segments(self.console)
+            rss = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmRSS"))
+            print(f"READY {rss}", flush=True)
+            self.exit()
+
+ctx = build_context()
+Once(ctx).run(headless=True, size=(120, 40))
+"""
+
+
+def start_time(env: dict[str, str]) -> tuple[float, int]:
+    t = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", START_CHILD], env=env, capture_output=True, text=True, timeout=300)
+    took = time.perf_counter() - t
+    line = next((l for l in out.stdout.splitlines() if l.startswith("READY")), None)
+    if line is None:
+        raise SystemExit(f"the app never showed rows:\n{out.stdout}\n{out.stderr[-2000:]}")
+    return took, int(line.split()[1]) // 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="1000,10000,100000")
+    ap.add_argument("--naive-max", type=int, default=100000, help="largest size the DataTable baseline runs at")
+    args = ap.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    print(f"bench_tui: python {sys.version.split()[0]}, {os.cpu_count()} cpus, 120x40, "
+          f"{len(SCRIPT)} keystrokes per run (script: {' '.join(SCRIPT)})")
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        for size in sizes:
+            env = prepare(size, root)
+            ours = bench_app(env, naive=False)
+            line = f"  [{size}] this app: n={len(ours)} median {statistics.median(ours):.2f} ms, p95 {pct(ours, 0.95):.2f} ms"
+            if size <= args.naive_max:
+                base = bench_app(env, naive=True)
+                ratio_med = statistics.median(base) / statistics.median(ours)
+                ratio_p95 = pct(base, 0.95) / pct(ours, 0.95)
+                line += (f" | DataTable clear+add_rows: median {statistics.median(base):.1f} ms, p95 {pct(base, 0.95):.1f} ms"
+                         f" | ratio median {ratio_med:.0f}x, p95 {ratio_p95:.0f}x")
+            print(line)
+            if size in (sizes[-1],) or size == 100000:
+                took, rss = start_time(env)
+                print(f"  [{size}] start -> first frame with rows (from cache): {took:.2f} s, RSS {rss} MB "
+                      "(targets: <= 2.5 s at 100k, <= 200 MB)")
+        demo = root / "home-demo"
+        demo.mkdir()
+        env = base_env(demo)
+        took, _ = start_time(env)
+        print(f"  [2000 demo] first start (syncs the demo catalog): {took:.2f} s")
+        took, rss = start_time(env)
+        print(f"  [2000 demo] start -> first frame with rows (from cache): {took:.2f} s, RSS {rss} MB (target <= 1.0 s)")
+
+
+if __name__ == "__main__":
+    main()
