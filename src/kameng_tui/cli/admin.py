@@ -52,6 +52,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("name", nargs="?")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_supplier_test)
+    from kameng_tui.cli import supplier_http
+
+    supplier_http.register(sup)
 
     cfg = sub.add_parser("config", help="the config file").add_subparsers(dest="config_cmd")
     p = cfg.add_parser("path")
