@@ -228,11 +228,11 @@ class HttpSupplier:
             if left <= 0:
                 break
             try:
-                async with asyncio.timeout(left):
+                # one attempt may not eat the whole deadline: a dripping reply is cut and re-asked
+                async with asyncio.timeout(min(left, self.connect_s + 2 * self.read_s)):
                     reply = await self._once(method, path, query or {}, body, extra)
             except (TimeoutError, asyncio.TimeoutError):
-                last = "no reply within the deadline"
-                break
+                last = "no reply in time"
             except (httpx.HTTPError, _Unsure, OSError) as exc:
                 if isinstance(exc, _Unsure) and exc.status == 401:
                     raise AuthFailed(f"{self.name} 认证失败（检查 key id 和密钥）",
