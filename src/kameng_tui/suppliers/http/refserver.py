@@ -490,6 +490,7 @@ def _handler(server: RefServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "kameng-refserver/1"
+        disable_nagle_algorithm = True      # headers and body go out at once: no 40 ms delayed-ACK stalls
 
         def log_message(self, *a: Any) -> None:  # the request log replaces stderr chatter
             pass
@@ -610,6 +611,10 @@ def _handler(server: RefServer) -> type[BaseHTTPRequestHandler]:
                     self.send_header(k, v)
                 if self.close_connection:
                     self.send_header("Connection", "close")
+                if not drip:                      # one write: status line, headers and body together
+                    self._headers_buffer.append(b"\r\n" + payload)
+                    self.flush_headers()
+                    return
                 self.end_headers()
                 if drip:
                     self.wfile.flush()
