@@ -27,7 +27,7 @@ NAMED = {
     "timeout": "timeout=0.05",
     "malformed": "malformed=0.1",
     "drop_after_accept": "drop_after_accept=0.1",
-    "dup_webhook": "dup_webhook=0.5",
+    "dup_webhook": "dup_webhook=0.5",       # no --webhook-url here: webhooks are tested in test_webhooks_diff.py
     "drip": "drip=0.03",
     "badsig": "badsig=0.1",
     "all_at_once": "err500=0.05,err429=0.05,timeout=0.02,malformed=0.05,drop_after_accept=0.1,dup_webhook=0.5,"
