@@ -52,6 +52,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("name", nargs="?")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_supplier_test)
+    from kameng_tui.cli import supplier_http
+
+    supplier_http.register(sup)
 
     cfg = sub.add_parser("config", help="the config file").add_subparsers(dest="config_cmd")
     p = cfg.add_parser("path")
@@ -140,6 +143,16 @@ def cmd_supplier_add(args, ctx, out: Out) -> int:
                        message_en=f"unknown kind {args.kind!r}; one of {', '.join(available_kinds())}", field="kind")
     if args.name in ctx.suppliers.configs and args.name != "demo":
         raise BadInput(f"供应商 {args.name} 已存在", message_en=f"supplier {args.name} already exists", field="name")
+    if args.kind == "http":
+        from kameng_tui.suppliers.http.supplier import check_base_url
+
+        if not args.base_url or not args.key_id:
+            raise BadInput("http 供应商需要 --base-url 和 --key-id", message_en="an http supplier needs --base-url and --key-id",
+                           field="base_url" if not args.base_url else "key_id")
+        try:
+            check_base_url(args.base_url, args.name)
+        except KamengError as exc:
+            raise BadInput(exc.message, message_en=exc.message_en, field="base_url") from None
     secret = None
     if args.kind != "demo":
         if args.secret_stdin:

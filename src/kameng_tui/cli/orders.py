@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from decimal import Decimal
 
-from kameng_tui.cli.output import Out, exit_code_for, is_tty, local, order_json
+from kameng_tui.cli.output import Out, amount, exit_code_for, iso, is_tty, local, order_json
 from kameng_tui.domain.errors import BadInput, NotFound
 from kameng_tui.domain.history import HistoryFilter
 from kameng_tui.domain.models import Order
@@ -46,6 +46,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("reconcile", help="settle orders in doubt by querying suppliers / 对账")
     p.add_argument("--supplier")
+    p.add_argument("--diff", metavar="SUPPLIER", help="list orders the supplier has and the ledger lacks, and the reverse")
+    p.add_argument("--since", help="with --diff: YYYY-MM-DD, today, yesterday, 7d (default 7d)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_reconcile)
 
@@ -211,6 +213,10 @@ def cmd_history(args, ctx, out: Out) -> int:
 
 
 async def cmd_reconcile(args, ctx, out: Out) -> int:
+    if args.diff:
+        return await cmd_reconcile_diff(args, ctx, out)
+    if args.since:
+        raise BadInput("--since 只和 --diff 一起用", message_en="--since goes with --diff", field="since")
     report = await ctx.reconcile.run(args.supplier)
     if out.json_mode:
         out.doc(checked=report.checked, settled=report.settled, still_open=report.still_open, resent=report.resent,
@@ -246,3 +252,35 @@ async def cmd_balance(args, ctx, out: Out) -> int:
             con.print(out.t(f"[yellow]余额偏低（低于 {fmt(ctx.config.balance.low_warning)} 元）：请到 {v.supplier} 充值[/]",
                             f"[yellow]low balance (below {fmt(ctx.config.balance.low_warning)}): recharge at {v.supplier}[/]"))
     return 0
+
+
+async def cmd_reconcile_diff(args, ctx, out: Out) -> int:
+    from kameng_tui.domain.dates import parse_date_range
+    from kameng_tui.services.reconcile import diff
+
+    since, _ = parse_date_range(args.since or "7d", None, ctx.clock.now(), ctx.config.general.timezone)
+    report = await diff(ctx, args.diff, since)
+    theirs = [{"order_no": r.client_order_no, "state": r.state.value, "charged": amount(r.charged),
+               "refunded": amount(r.refunded), "supplier_order_no": r.supplier_order_no} for r in report.supplier_only]
+    ours = [{"order_no": o.order_no, "state": o.state.value, "charged": amount(o.charged)} for o in report.ledger_only]
+    differ = [{"order_no": o.order_no, "ledger_state": o.state.value, "supplier_state": r.state.value,
+               "ledger_charged": amount(o.charged - o.refunded),
+               "supplier_charged": amount(None if r.charged is None else r.charged - r.refunded)}
+              for o, r in report.mismatched]
+    if out.json_mode:
+        out.doc(supplier=args.diff, since=iso(since), supplier_only=theirs, ledger_only=ours, mismatched=differ,
+                matched=report.matched)
+    else:
+        con = out.console()
+        con.print(out.t(f"{args.diff} 自 {local(since, ctx.config.general.timezone)}：一致 {report.matched}，"
+                        f"供货商有而账本无 {len(theirs)}，账本有而供货商无 {len(ours)}，状态或金额不符 {len(differ)}",
+                        f"{args.diff} since {iso(since)}: {report.matched} agree, {len(theirs)} only at the supplier, "
+                        f"{len(ours)} only in the ledger, {len(differ)} differ"))
+        for t in theirs:
+            con.print(f"  [magenta]{out.t('仅供货商', 'supplier only')}[/] {t['order_no']} {t['state']} {t['charged']}")
+        for o in ours:
+            con.print(f"  [yellow]{out.t('仅账本', 'ledger only')}[/] {o['order_no']} {o['state']} {o['charged']}")
+        for d in differ:
+            con.print(f"  [red]{out.t('不符', 'differs')}[/] {d['order_no']} {d['ledger_state']}/{d['supplier_state']} "
+                      f"{d['ledger_charged']}/{d['supplier_charged']}")
+    return 3 if (theirs or ours or differ) else 0

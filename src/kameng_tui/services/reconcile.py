@@ -160,3 +160,48 @@ class ReconcileService:
                 pass
             order = self.ctx.ledger.get(order_no) or order
         return order
+
+
+@dataclass
+class DiffReport:
+    supplier_only: list = field(default_factory=list)    # OrderResult: the supplier has it, the ledger lacks it
+    ledger_only: list[Order] = field(default_factory=list)  # sent (as far as we know) but unknown to the supplier
+    mismatched: list = field(default_factory=list)       # (Order, OrderResult): final state or charged differ
+    matched: int = 0
+
+
+async def diff(ctx: Context, supplier_name: str, since) -> DiffReport:
+    """Orders the supplier has and the ledger lacks, and the reverse, since `since` (UTC datetime)."""
+    from kameng_tui.domain.errors import BadInput
+
+    supplier = ctx.suppliers.get(supplier_name)
+    lister = getattr(supplier, "list_orders", None)
+    if lister is None:
+        raise BadInput(f"供应商 {supplier_name} 不支持列出订单，无法对比",
+                       message_en=f"supplier {supplier_name} cannot list its orders; no diff possible", field="supplier")
+    theirs: dict[str, object] = {}
+    cursor = None
+    for _ in range(10_000):
+        page, cursor = await lister(created_from=since.timestamp(), after=cursor)
+        for r in page:
+            theirs[r.client_order_no] = r
+        if not cursor:
+            break
+    report = DiffReport()
+    sent_states = [s for s in OrderState if s not in (S.PENDING, S.CANCELLED)]
+    mine = {o.order_no: o for o in ctx.ledger.find(sent_states, since) if o.supplier == supplier_name}
+    for no, r in theirs.items():
+        o = mine.get(no) or ctx.ledger.get(no)
+        if o is None:
+            report.supplier_only.append(r)
+            continue
+        if o.state in SETTLED and r.state.value in ("succeeded", "failed") and (
+                o.state.value != r.state.value and o.state is not S.REFUNDED
+                or r.charged is not None and o.charged - o.refunded != r.charged - r.refunded):
+            report.mismatched.append((o, r))
+        else:
+            report.matched += 1
+    for no, o in mine.items():
+        if no not in theirs and not (o.state is S.FAILED and o.charged == 0):
+            report.ledger_only.append(o)
+    return report

@@ -1,0 +1,129 @@
+"""Webhooks from suppliers that can send them (`kameng-tui supplier listen`).
+
+Polling by client order number stays the primary path; a webhook only makes it
+faster. A webhook is applied only when its signature checks out (the adapter's
+`parse_callback`) and only to an order still in flight, through the same
+compare-and-set as every other transition: duplicates are no-ops, and an older update
+arriving after a final one is ignored (a settled order is never re-opened).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from kameng_tui.domain.errors import KamengError
+from kameng_tui.domain.states import IN_FLIGHT, OrderState
+from kameng_tui.services.context import Context
+from kameng_tui.suppliers.base import RemoteState
+
+log = logging.getLogger(__name__)
+MAX_BODY = 64 * 1024
+
+
+@dataclass(frozen=True)
+class HookOutcome:
+    status: int
+    text: str
+
+
+def apply_callback(ctx: Context, supplier_name: str, headers: dict[str, str], body: bytes) -> HookOutcome:
+    supplier = ctx.suppliers.get(supplier_name)
+    parse = getattr(supplier, "parse_callback", None)
+    if parse is None:
+        return HookOutcome(404, "this supplier sends no webhooks")
+    try:
+        result = parse(headers, body)
+    except KamengError as exc:
+        log.warning("webhook from %s refused: %s", supplier_name, exc.message_en)
+        return HookOutcome(401 if exc.code == "auth_failed" else 400, exc.message_en)
+    if result is None:
+        return HookOutcome(200, "pong")
+    order = ctx.ledger.get(result.client_order_no)
+    if order is None or order.supplier != supplier_name:
+        log.warning("webhook from %s for an order the ledger lacks: %s", supplier_name, result.client_order_no)
+        return HookOutcome(200, "unknown order (see reconcile --diff)")
+    if order.state not in IN_FLIGHT or result.state is RemoteState.NOT_FOUND:
+        return HookOutcome(200, "ignored")
+    if result.state is RemoteState.PROCESSING and order.state is OrderState.PROCESSING:
+        return HookOutcome(200, "no change")
+    after = ctx.engine.apply(order, order.state, result)
+    log.info("webhook %s: %s -> %s", order.order_no, order.state.value, after.state.value)
+    return HookOutcome(200, after.state.value)
+
+
+class WebhookListener:
+    """A small HTTP/1.1 receiver on 127.0.0.1 (asyncio streams, no framework)."""
+
+    def __init__(self, ctx: Context, supplier_name: str, port: int = 0) -> None:
+        ctx.suppliers.get(supplier_name)              # a clear error now, not at the first webhook
+        self.ctx, self.name, self.port = ctx, supplier_name, port
+        self.server: asyncio.base_events.Server | None = None
+        self.received = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/hook"
+
+    async def start(self) -> None:
+        self.server = await asyncio.start_server(self._client, "127.0.0.1", self.port)
+        self.port = self.server.sockets[0].getsockname()[1]
+
+    async def serve_until_stopped(self) -> None:
+        assert self.server is not None
+        async with self.server:
+            await self.server.serve_forever()
+
+    async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                try:
+                    line = await asyncio.wait_for(reader.readline(), 30)
+                except (asyncio.TimeoutError, ConnectionError):
+                    return
+                if not line:
+                    return
+                parts = line.decode("latin-1").split()
+                headers: dict[str, str] = {}
+                while True:
+                    h = await reader.readline()
+                    if h in (b"\r\n", b"\n", b""):
+                        break
+                    k, _, v = h.decode("latin-1").partition(":")
+                    headers[k.strip()] = v.strip()
+                length = int(headers.get("Content-Length") or headers.get("content-length") or 0)
+                if length > MAX_BODY or len(parts) < 2:
+                    await self._send(writer, 413 if length > MAX_BODY else 400, "bad request", close=True)
+                    return
+                body = await reader.readexactly(length) if length else b""
+                if parts[0] != "POST":
+                    out = HookOutcome(405, "POST only")
+                else:
+                    self.received += 1
+                    try:
+                        out = apply_callback(self.ctx, self.name, headers, body)
+                    except Exception as exc:  # a webhook must never take the listener down
+                        log.exception("webhook handling failed")
+                        out = HookOutcome(500, type(exc).__name__)
+                close = headers.get("Connection", headers.get("connection", "")).lower() == "close"
+                await self._send(writer, out.status, out.text, close=close)
+                if close:
+                    return
+        except (ConnectionError, asyncio.IncompleteReadError, ValueError):
+            return
+        finally:
+            writer.close()
+
+    @staticmethod
+    async def _send(writer: asyncio.StreamWriter, status: int, text: str, close: bool = False) -> None:
+        body = text.encode("utf-8")
+        head = (f"HTTP/1.1 {status} X\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {len(body)}\r\n"
+                + ("Connection: close\r\n" if close else "") + "\r\n").encode()
+        writer.write(head + body)
+        await writer.drain()
+
+    async def aclose(self) -> None:
+        if self.server is not None:
+            self.server.close()
+            await self.server.wait_closed()

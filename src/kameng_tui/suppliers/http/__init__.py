@@ -1,0 +1,5 @@
+"""Suppliers speaking the open kameng protocol over HTTP (entry point `http`)."""
+
+from kameng_tui.suppliers.http.supplier import HttpSupplier
+
+__all__ = ["HttpSupplier"]

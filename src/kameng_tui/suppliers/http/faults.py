@@ -1,0 +1,94 @@
+"""Fault knobs of the reference server, parsed from one SPEC string:
+
+    latency=20,jitter=5,err500=0.05,err429=0.05,timeout=0.02,malformed=0.05,
+    drop_after_accept=0.3,dup_webhook=0.5,drip=0.01,badsig=0.02,seed=7
+
+Rates are probabilities per request (0..1); latency/jitter in milliseconds.
+Extra settings: hang_s (how long a `timeout` holds the reply, default 3),
+drip_ms (gap between dripped bytes, default 20), retry_after (seconds sent with an
+injected 429, default 1), settle_ms (a 直充 order stays processing this long; 0 =
+settled in the create reply), fail (share of 直充 orders that fail, charged nothing).
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from dataclasses import dataclass, fields
+
+from kameng_tui.domain.errors import BadInput
+
+RATES = ("err500", "err429", "timeout", "malformed", "drop_after_accept", "dup_webhook", "drip", "badsig", "fail")
+
+
+@dataclass(frozen=True)
+class Faults:
+    latency: float = 0.0
+    jitter: float = 0.0
+    err500: float = 0.0
+    err429: float = 0.0
+    timeout: float = 0.0
+    malformed: float = 0.0
+    drop_after_accept: float = 0.0
+    dup_webhook: float = 0.0
+    drip: float = 0.0
+    badsig: float = 0.0
+    fail: float = 0.0
+    seed: int = 0
+    hang_s: float = 3.0
+    drip_ms: float = 20.0
+    retry_after: float = 1.0
+    settle_ms: float = 0.0
+
+    @classmethod
+    def parse(cls, spec: str | None) -> "Faults":
+        if not spec or not spec.strip():
+            return cls()
+        known = {f.name: f for f in fields(cls)}
+        values: dict[str, float | int] = {}
+        for part in spec.split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if "=" not in part:
+                raise BadInput(f"--faults 每一项应为 名=值，收到 {part!r}",
+                               message_en=f"--faults: each item must be name=value, got {part!r}", field="faults")
+            name, _, raw = part.partition("=")
+            name = name.strip()
+            if name not in known:
+                raise BadInput(f"--faults：未知的故障 {name!r}；可用：{', '.join(known)}",
+                               message_en=f"--faults: unknown knob {name!r}; known: {', '.join(known)}", field="faults")
+            try:
+                value: float | int = int(raw) if name == "seed" else float(raw)
+            except ValueError:
+                raise BadInput(f"--faults：{name} 的值不是数字：{raw!r}",
+                               message_en=f"--faults: {name} is not a number: {raw!r}", field="faults") from None
+            if value != value or value < 0 or (name in RATES and value > 1):
+                rng = "0..1" if name in RATES else ">= 0"
+                raise BadInput(f"--faults：{name} 应在 {rng}，收到 {raw}",
+                               message_en=f"--faults: {name} must be {rng}, got {raw}", field="faults")
+            values[name] = value
+        return cls(**values)  # type: ignore[arg-type]
+
+    def spec(self) -> str:
+        default = Faults()
+        return ",".join(f"{f.name}={getattr(self, f.name)}" for f in fields(self)
+                        if getattr(self, f.name) != getattr(default, f.name))
+
+
+class Dice:
+    """Seeded draws shared by the server's threads."""
+
+    def __init__(self, seed: int) -> None:
+        self._rng = random.Random(seed)
+        self._lock = threading.Lock()
+
+    def hit(self, rate: float) -> bool:
+        if rate <= 0:
+            return False
+        with self._lock:
+            return self._rng.random() < rate
+
+    def uniform(self, a: float, b: float) -> float:
+        with self._lock:
+            return self._rng.uniform(a, b)

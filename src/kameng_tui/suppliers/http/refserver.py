@@ -1,0 +1,630 @@
+"""The reference supplier server: protocol v1 (docs/supplier-protocol.md) on its own
+SQLite books, the demo catalog, a request log, webhooks, and fault injection.
+
+`kameng-tui supplier serve [--port P] [--faults SPEC]` runs it on 127.0.0.1. It is the
+example for wholesalers adopting the protocol and the far end of every HTTP test and
+benchmark. stdlib only: ThreadingHTTPServer (HTTP/1.1 keep-alive), sqlite3, urllib.
+
+Rules it keeps (and the checker tests): the signature, skew, nonce and rate checks run
+before the body is read as an order, so they never create one; an order and its charge
+commit in one transaction, before the reply is written; same number + same canonical
+body = the same order, nothing charged again; a different body = 409.
+
+Request log: one JSON line per request (`--log`): time, method, path, client order
+number, status, outcome (`created`, `replayed`, `conflict`, `refused:<code>`,
+`rejected:<code>` before the order was read), and the fault injected, if any.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import queue
+import re
+import socket
+import sqlite3
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from kameng_tui.domain.accounts import check_value
+from kameng_tui.domain.models import Delivery, Product, SaleStatus
+from kameng_tui.domain.money import from_units, to_units
+from kameng_tui.suppliers.demo.catalog import generate_catalog
+from kameng_tui.suppliers.http import protocol as P
+from kameng_tui.suppliers.http.faults import Dice, Faults
+
+ORDER_NO_RE = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
+BROKEN = ("skew", "replay", "idempotency", "conflict", "unsigned", "paging", "etag", "query", "hooksig")
+ALNUM = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+FAIL_REASONS = ("号码已停机", "运营商维护中，充值失败", "该号码为携号转网号码，暂不支持")
+MAX_BODY = 64 * 1024
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS account (id INTEGER PRIMARY KEY CHECK (id = 1), balance INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS stock (product_id TEXT PRIMARY KEY, sold INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS orders (
+    order_no TEXT PRIMARY KEY, body_hash TEXT NOT NULL, supplier_order_no TEXT NOT NULL,
+    product_id TEXT NOT NULL, quantity INTEGER NOT NULL, state TEXT NOT NULL,
+    charged INTEGER NOT NULL, refunded INTEGER NOT NULL DEFAULT 0, reason TEXT,
+    card_count INTEGER NOT NULL, created REAL NOT NULL, settle_at REAL NOT NULL, seq INTEGER NOT NULL,
+    fails INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS orders_seq ON orders (seq);
+"""
+
+
+@dataclass
+class ServerConfig:
+    key_id: str
+    secret: str
+    state_path: str
+    log_path: str | None = None
+    faults: Faults = field(default_factory=Faults)
+    webhook_url: str | None = None
+    catalog_size: int = 2000
+    balance: Decimal = Decimal("1000000")
+    rate: float = 0.0                        # requests/s per key; 0 = no limit
+    broken: frozenset[str] = frozenset()     # deliberately broken variants, for the checker's tests
+    name: str = "ref"
+
+
+class Reply(Exception):
+    """Raised inside a handler: answer with this status and error (signed)."""
+
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None, **extra: Any):
+        super().__init__(message)
+        self.status, self.code, self.message, self.headers, self.extra = status, code, message, headers or {}, extra
+
+
+class Books:
+    """The server's own SQLite state. One connection, one lock: simple and correct."""
+
+    def __init__(self, path: str, start_balance: Decimal) -> None:
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self.con = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+        self.con.execute("PRAGMA journal_mode=WAL")
+        self.con.execute("PRAGMA synchronous=FULL")
+        self.con.executescript(SCHEMA)
+        self.con.execute("INSERT OR IGNORE INTO account (id, balance) VALUES (1, ?)", (to_units(start_balance),))
+        self.con.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('seq', 0)")
+        if path != ":memory:":
+            os.chmod(path, 0o600)
+        self.lock = threading.Lock()
+
+    def next_seq(self) -> int:
+        self.con.execute("UPDATE meta SET value = value + 1 WHERE key = 'seq'")
+        return self.con.execute("SELECT value FROM meta WHERE key = 'seq'").fetchone()[0]
+
+    def balance(self) -> Decimal:
+        with self.lock:
+            return from_units(self.con.execute("SELECT balance FROM account WHERE id = 1").fetchone()[0])
+
+    def sold(self, pid: str) -> int:
+        r = self.con.execute("SELECT sold FROM stock WHERE product_id = ?", (pid,)).fetchone()
+        return 0 if r is None else r[0]
+
+    def total_sold(self) -> int:
+        return self.con.execute("SELECT COALESCE(SUM(sold), 0) FROM stock").fetchone()[0]
+
+
+COLS = "order_no, supplier_order_no, product_id, quantity, state, charged, refunded, reason, card_count, created, seq"
+
+
+class RefServer:
+    def __init__(self, cfg: ServerConfig, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.cfg = cfg
+        self.faults = cfg.faults
+        self.dice = Dice(cfg.faults.seed)
+        self.books = Books(cfg.state_path, cfg.balance)
+        self.catalog: list[Product] = generate_catalog(cfg.catalog_size, cfg.name)
+        self.by_id = {p.product_id: p for p in self.catalog}
+        self.nonces: dict[str, float] = {}
+        self.nonce_lock = threading.Lock()
+        self.bucket = (float(cfg.rate), time.monotonic())
+        self.bucket_lock = threading.Lock()
+        self.log_lock = threading.Lock()
+        self.log_fh = open(cfg.log_path, "a", encoding="utf-8", buffering=1) if cfg.log_path else None
+        self.hooks: "queue.Queue[tuple[bytes, bool] | None]" = queue.Queue()
+        self.last_doc: dict[str, dict] = {}
+        self.stopping = threading.Event()
+        self.httpd = ThreadingHTTPServer((host, port), _handler(self))
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        self.threads = [threading.Thread(target=self._settler, daemon=True),
+                        threading.Thread(target=self._hook_sender, daemon=True)]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def serve_forever(self) -> None:
+        for t in self.threads:
+            t.start()
+        try:
+            self.httpd.serve_forever(poll_interval=0.2)
+        finally:
+            self.stopping.set()
+            self.hooks.put(None)
+
+    def shutdown(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.stopping.set()
+        self.hooks.put(None)
+
+    # --- request log ---------------------------------------------------------------
+    def log(self, **entry: Any) -> None:
+        if self.log_fh is None:
+            return
+        entry["t"] = round(time.time(), 4)
+        line = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+        with self.log_lock:
+            self.log_fh.write(line + "\n")
+
+    # --- gate: signature, skew, nonce, rate (before the order is read) ----------------
+    def gate(self, headers, method: str, path: str, query: str, body: bytes) -> None:
+        cfg = self.cfg
+        if P.header(headers, P.H_KEY) != cfg.key_id:
+            raise Reply(401, "auth_failed", "unknown key id", unsigned=True)
+        if not P.check_request(cfg.secret, headers, method, path, query, body):
+            raise Reply(401, "auth_failed", "bad signature")
+        ts = P.header(headers, P.H_TS)
+        now = time.time()
+        if "skew" not in cfg.broken:
+            if not ts.lstrip("-").isdigit() or abs(now - int(ts)) > P.WINDOW_S:
+                raise Reply(401, "clock_skew", "timestamp outside the window", server_time=int(now))
+        nonce = P.header(headers, P.H_NONCE)
+        if not (16 <= len(nonce) <= 64):
+            raise Reply(401, "auth_failed", "nonce must be 16-64 characters")
+        if "replay" not in cfg.broken:
+            with self.nonce_lock:
+                if len(self.nonces) > 50_000:
+                    self.nonces = {k: v for k, v in self.nonces.items() if v > now}
+                if self.nonces.get(nonce, 0) > now:
+                    raise Reply(401, "nonce_reused", "nonce already used")
+                self.nonces[nonce] = now + 2 * P.WINDOW_S
+        if cfg.rate > 0:
+            with self.bucket_lock:
+                tokens, at = self.bucket
+                mono = time.monotonic()
+                tokens = min(cfg.rate, tokens + (mono - at) * cfg.rate)
+                if tokens < 1:
+                    self.bucket = (tokens, mono)
+                    raise Reply(429, "rate_limited", "too many requests",
+                                headers={"Retry-After": f"{max(0.0, (1 - tokens) / cfg.rate):.3f}"})
+                self.bucket = (tokens - 1, mono)
+
+    # --- endpoints ---------------------------------------------------------------------
+    def product_now(self, p: Product) -> Product:
+        from dataclasses import replace
+
+        if p.stock is None:
+            return p
+        left = max(0, p.stock - self.books.sold(p.product_id))
+        return replace(p, stock=left, stock_alarm=left < 10)
+
+    def ep_balance(self, q: dict) -> tuple[int, dict, dict]:
+        return 200, {"balance": P.money_out(self.books.balance()), "currency": "CNY"}, {}
+
+    def catalog_version(self) -> str:
+        with self.books.lock:
+            sold = self.books.total_sold()
+        return f'"{self.cfg.catalog_size}-{sold}"'
+
+    def ep_catalog(self, q: dict, headers) -> tuple[int, Any, dict]:
+        etag = self.catalog_version()
+        if P.header(headers, "If-None-Match") == etag and "etag" not in self.cfg.broken:
+            return 304, None, {"ETag": etag}
+        try:
+            start = int(q.get("cursor") or 0)
+            limit = int(q.get("limit") or 500)
+        except ValueError:
+            raise Reply(400, "bad_request", "cursor and limit must be integers") from None
+        if start < 0 or not (1 <= limit <= 1000):
+            raise Reply(400, "bad_request", "cursor >= 0 and 1 <= limit <= 1000")
+        with self.books.lock:
+            items = [P.product_out(self.product_now(p)) for p in self.catalog[start:start + limit]]
+        nxt = start + limit
+        if "paging" in self.cfg.broken:
+            nxt -= 1
+        return 200, {"items": items, "next_cursor": str(nxt) if nxt < len(self.catalog) else None,
+                     "total": len(self.catalog)}, {"ETag": etag}
+
+    def ep_quote(self, q: dict) -> tuple[int, dict, dict]:
+        p = self.by_id.get(q.get("product_id", ""))
+        if p is None:
+            raise Reply(404, "not_found", f"no product {q.get('product_id', '')[:64]}")
+        try:
+            qty = int(q.get("quantity") or 1)
+        except ValueError:
+            raise Reply(400, "bad_request", "quantity must be an integer") from None
+        with self.books.lock:
+            p = self.product_now(p)
+        return 200, {"product": P.product_out(p), "unit_cost": P.money_out(self.unit_cost(p, qty)), "quantity": qty}, {}
+
+    @staticmethod
+    def unit_cost(p: Product, qty: int) -> Decimal:
+        unit = p.unit_cost
+        for min_qty, tier in p.tiers:
+            if qty >= min_qty:
+                unit = min(unit, tier)
+        return unit
+
+    def parse_order(self, body: bytes) -> dict:
+        try:
+            doc = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            raise Reply(400, "bad_request", "body is not JSON") from None
+        if not isinstance(doc, dict):
+            raise Reply(400, "bad_request", "body must be an object")
+        no = doc.get("client_order_no")
+        if not isinstance(no, str) or not ORDER_NO_RE.match(no):
+            raise Reply(400, "bad_request", "client_order_no must be 1-64 of [0-9A-Za-z_-]", field="client_order_no")
+        if not isinstance(doc.get("product_id"), str):
+            raise Reply(400, "bad_request", "product_id must be a string", field="product_id")
+        qty = doc.get("quantity")
+        if isinstance(qty, bool) or not isinstance(qty, int) or qty < 1:
+            raise Reply(400, "bad_request", "quantity must be a positive integer", field="quantity")
+        acct = doc.get("account", {})
+        if not isinstance(acct, dict) or not all(isinstance(v, str) for v in acct.values()):
+            raise Reply(400, "bad_request", "account must be an object of strings", field="account")
+        muc = doc.get("max_unit_cost")
+        if muc is not None:
+            try:
+                P.money_in(muc, "max_unit_cost")
+            except P.WireError as exc:
+                raise Reply(400, "bad_request", str(exc), field="max_unit_cost") from None
+        return doc
+
+    def ep_create(self, body: bytes) -> tuple[int, dict, str]:
+        doc = self.parse_order(body)
+        no = doc["client_order_no"]
+        digest = P.body_hash(P.canonical(doc))
+        books = self.books
+        with books.lock:
+            con = books.con
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                row = con.execute("SELECT body_hash FROM orders WHERE order_no = ?", (no,)).fetchone()
+                if row is not None and "idempotency" not in self.cfg.broken:
+                    con.execute("COMMIT")
+                    if row[0] != digest and "conflict" not in self.cfg.broken:
+                        raise Reply(409, "duplicate_order_no", "this client_order_no was used with another body")
+                    return 200, {"order": self.order_doc(no)}, "replayed"
+                status, order_doc = self._create(con, doc, digest, replace=row is not None)
+                con.execute("COMMIT")
+            except BaseException:
+                if con.in_transaction:
+                    con.execute("ROLLBACK")
+                raise
+        self.emit(order_doc)
+        return status, {"order": order_doc}, "created"
+
+    def _create(self, con: sqlite3.Connection, doc: dict, digest: str, replace: bool) -> tuple[int, dict]:
+        no, pid, qty = doc["client_order_no"], doc["product_id"], doc["quantity"]
+        p = self.by_id.get(pid)
+        if p is None or p.sale_status is not SaleStatus.ON:
+            raise Reply(410, "off_shelf", f"product {pid[:64]} is not on sale", field="product_id")
+        if not (p.min_qty <= qty <= p.max_qty):
+            raise Reply(422, "bad_account", f"quantity must be {p.min_qty}-{p.max_qty}", field="quantity")
+        values = dict(doc.get("account") or {})
+        for f in p.account_fields:
+            if not f.required and not values.get(f.key):
+                continue
+            _, err = check_value(f, values.get(f.key, ""), values)
+            if err is not None:
+                raise Reply(422, "bad_account", err.message_en, field=f.key)
+        unit = self.unit_cost(p, qty)
+        muc = doc.get("max_unit_cost")
+        if muc is not None and unit > P.money_in(muc, "max_unit_cost"):
+            raise Reply(412, "price_changed", f"unit cost is now {P.money_out(unit)}", unit_cost=P.money_out(unit))
+        if p.stock is not None and self.books.sold(pid) + qty > p.stock:
+            raise Reply(410, "out_of_stock", "not enough stock")
+        charge = to_units(unit * qty)
+        if charge > con.execute("SELECT balance FROM account WHERE id = 1").fetchone()[0]:
+            raise Reply(402, "insufficient_balance", "balance too low")
+        now = time.time()
+        fails = p.delivery is not Delivery.CARD and self.dice.hit(self.faults.fail)
+        settle_ms = self.faults.settle_ms
+        if p.delivery is Delivery.CARD:
+            state = "succeeded"
+        elif settle_ms > 0:
+            state = "processing"
+        else:
+            state = "failed" if fails else "succeeded"
+        refunded = charge if state == "failed" else 0
+        con.execute("UPDATE account SET balance = balance - ? WHERE id = 1", (charge - refunded,))
+        if state != "failed":
+            con.execute("INSERT INTO stock (product_id, sold) VALUES (?, ?) ON CONFLICT(product_id) "
+                        "DO UPDATE SET sold = sold + excluded.sold", (pid, qty))
+        seq = self.books.next_seq()
+        if replace:  # only the deliberately broken `idempotency` variant gets here
+            con.execute("DELETE FROM orders WHERE order_no = ?", (no,))
+        con.execute(
+            "INSERT INTO orders (order_no, body_hash, supplier_order_no, product_id, quantity, state, charged, refunded,"
+            " reason, card_count, created, settle_at, seq, fails) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (no, digest, f"RS{seq:08d}", pid, qty, state, charge, refunded,
+             FAIL_REASONS[seq % len(FAIL_REASONS)] if state == "failed" else None,
+             qty if p.delivery is Delivery.CARD else 0, now, now + settle_ms / 1000, seq, int(fails)))
+        return 201, self._doc(con, no)
+
+    def order_doc(self, no: str) -> dict | None:
+        return self._doc(self.books.con, no)
+
+    def _doc(self, con: sqlite3.Connection, no: str) -> dict | None:
+        r = con.execute(f"SELECT {COLS} FROM orders WHERE order_no = ?", (no,)).fetchone()
+        return None if r is None else self._row_doc(r)
+
+    def _row_doc(self, r) -> dict:
+        no, sno, pid, qty, state, charged, refunded, reason, cards, created, seq = r
+        return {"client_order_no": no, "supplier_order_no": sno, "product_id": pid, "quantity": qty, "state": state,
+                "charged": P.money_out(from_units(charged)), "refunded": P.money_out(from_units(refunded)),
+                "delivered_qty": qty if state == "succeeded" else 0,
+                "cards": [self.card(no, i) for i in range(cards)] if state == "succeeded" else [],
+                "reason": reason, "created_at": int(created), "updated_seq": seq}
+
+    @staticmethod
+    def card(no: str, i: int) -> dict:
+        digest = hmac.new(b"kameng-refserver-cards", f"{no}:{i}".encode(), hashlib.sha256).digest()
+        return {"number": "".join(str(b % 10) for b in digest[16:32]),
+                "password": "".join(ALNUM[b % len(ALNUM)] for b in digest[:16]), "expires": "2027-12-31"}
+
+    def ep_query(self, no: str) -> tuple[int, dict, dict]:
+        with self.books.lock:
+            doc = self.order_doc(no)
+        if doc is None or ("query" in self.cfg.broken and time.time() - doc["created_at"] < 30):
+            raise Reply(404, "not_found", "no such order")
+        return 200, {"order": doc}, {}
+
+    def ep_list(self, q: dict) -> tuple[int, dict, dict]:
+        try:
+            after = int(q.get("after") or 0)
+            created_from = float(q.get("created_from") or 0)
+            limit = int(q.get("limit") or 500)
+        except ValueError:
+            raise Reply(400, "bad_request", "after, created_from and limit must be numbers") from None
+        if not (1 <= limit <= 1000):
+            raise Reply(400, "bad_request", "1 <= limit <= 1000")
+        with self.books.lock:
+            rows = self.books.con.execute(
+                f"SELECT {COLS} FROM orders WHERE seq > ? AND created >= ? ORDER BY seq LIMIT ?",
+                (after, created_from, limit)).fetchall()
+        items = [self._row_doc(r) for r in rows]
+        nxt = str(items[-1]["updated_seq"]) if len(items) == limit else None
+        return 200, {"items": items, "next_cursor": nxt}, {}
+
+    def ep_webhook_test(self, body: bytes) -> tuple[int, dict, dict]:
+        try:
+            url = json.loads(body).get("url")
+        except (ValueError, AttributeError):
+            url = None
+        host = urlsplit(url).hostname if isinstance(url, str) else None
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            raise Reply(400, "bad_request", "url must be a loopback http URL")
+        status = self._post_hook(url, P.canonical({"event": "ping", "at": int(time.time())}))
+        return 200, {"sent": status is not None, "status": status}, {}
+
+    # --- settling and webhooks -----------------------------------------------------------
+    def _settler(self) -> None:
+        while not self.stopping.wait(0.02):
+            if self.faults.settle_ms <= 0:
+                continue
+            now = time.time()
+            docs = []
+            with self.books.lock:
+                con = self.books.con
+                due = con.execute("SELECT order_no, fails, charged FROM orders WHERE state = 'processing' AND settle_at <= ?"
+                                  " LIMIT 200", (now,)).fetchall()
+                if not due:
+                    continue
+                con.execute("BEGIN IMMEDIATE")
+                try:
+                    for no, fails, charged in due:
+                        seq = self.books.next_seq()
+                        if fails:
+                            con.execute("UPDATE orders SET state = 'failed', refunded = charged, reason = ?, seq = ? "
+                                        "WHERE order_no = ?", (FAIL_REASONS[seq % 3], seq, no))
+                            con.execute("UPDATE account SET balance = balance + ? WHERE id = 1", (charged,))
+                        else:
+                            con.execute("UPDATE orders SET state = 'succeeded', seq = ? WHERE order_no = ?", (seq, no))
+                    con.execute("COMMIT")
+                except BaseException:
+                    if con.in_transaction:
+                        con.execute("ROLLBACK")
+                    raise
+                docs = [self._doc(con, no) for no, _, _ in due]
+            for d in docs:
+                if d is not None:
+                    self.emit(d)
+
+    def emit(self, order_doc: dict | None) -> None:
+        if not self.cfg.webhook_url or order_doc is None:
+            return
+        no = order_doc["client_order_no"]
+        body = P.canonical({"event": "order.updated", "order": order_doc})
+        previous = self.last_doc.get(no)
+        self.last_doc[no] = order_doc
+        self.hooks.put((body, False))
+        if self.dice.hit(self.faults.dup_webhook):
+            self.hooks.put((body, True))                  # the same update again
+            if previous is not None:                      # and an older one, out of order
+                self.hooks.put((P.canonical({"event": "order.updated", "order": previous}), True))
+
+    def _hook_sender(self) -> None:
+        while True:
+            item = self.hooks.get()
+            if item is None:
+                return
+            body, dup = item
+            status = self._post_hook(self.cfg.webhook_url or "", body)
+            self.log(method="HOOK", path=self.cfg.webhook_url, no=json.loads(body).get("order", {}).get("client_order_no"),
+                     status=status, outcome="webhook", fault="dup_webhook" if dup else None)
+
+    def _post_hook(self, url: str, body: bytes) -> int | None:
+        secret = self.cfg.secret if "hooksig" not in self.cfg.broken else self.cfg.secret + "x"
+        headers = {"Content-Type": "application/json", **P.sign_hook(self.cfg.key_id, secret, body)}
+        req = urllib.request.Request(url, data=body, headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(req, timeout=3) as resp:  # noqa: S310 - loopback/configured URL
+                return resp.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+        except (OSError, ValueError):
+            return None
+
+
+def _handler(server: RefServer) -> type[BaseHTTPRequestHandler]:
+    cfg, faults, dice = server.cfg, server.faults, server.dice
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "kameng-refserver/1"
+        disable_nagle_algorithm = True      # headers and body go out at once: no 40 ms delayed-ACK stalls
+
+        def log_message(self, *a: Any) -> None:  # the request log replaces stderr chatter
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802
+            self.handle_one("GET")
+
+        def do_POST(self) -> None:  # noqa: N802
+            self.handle_one("POST")
+
+        def handle_one(self, method: str) -> None:
+            split = urlsplit(self.path)
+            path, query = split.path, split.query
+            q = dict(parse_qsl(query, keep_blank_values=True))
+            length = int(self.headers.get("Content-Length") or 0)
+            if length > MAX_BODY:
+                self.close_connection = True
+                return self.send(413, P.error_body("bad_request", "body too large"), None, {})
+            body = self.rfile.read(length) if length else b""
+            req_nonce = P.header(self.headers, P.H_NONCE)
+            no = None
+            if path.startswith("/v1/orders/"):
+                no = unquote(path[len("/v1/orders/"):])
+            entry: dict[str, Any] = {"method": method, "path": path, "no": no}
+            if faults.latency or faults.jitter:
+                time.sleep(max(0.0, faults.latency + dice.uniform(-faults.jitter, faults.jitter)) / 1000)
+            creating = method == "POST" and path == "/v1/orders"
+            try:
+                if creating:
+                    try:
+                        entry["no"] = json.loads(body).get("client_order_no")
+                    except (ValueError, AttributeError):
+                        pass
+                self.gate_or_raise(method, path, query, body)
+                if dice.hit(faults.err429):
+                    entry["fault"] = "err429"
+                    raise Reply(429, "rate_limited", "slow down (injected)",
+                                headers={"Retry-After": f"{faults.retry_after:g}"})
+                if dice.hit(faults.err500):
+                    entry["fault"] = "err500"
+                    raise Reply(500, "internal", "internal error (injected)")
+                status, doc, extra = self.route(method, path, q, body, entry)
+                payload = b"" if doc is None else P.canonical(doc)
+            except Reply as r:
+                status, extra = r.status, dict(r.headers)
+                fields = {k: v for k, v in r.extra.items() if k != "unsigned"}
+                payload = P.error_body(r.code, r.message, **fields)
+                before = r.code in P.BEFORE_READ
+                entry["outcome"] = ("rejected:" if before or entry.get("fault") == "err500" else "refused:") + r.code
+                if r.extra.get("unsigned"):
+                    entry["status"] = status
+                    server.log(**entry)
+                    return self.send(status, payload, None, extra)
+            entry["status"] = status
+            entry.setdefault("outcome", "ok")
+            # faults after the work is done (an order may have been created)
+            if dice.hit(faults.drop_after_accept if creating else 0):
+                entry["fault"] = "drop_after_accept"
+                server.log(**entry)
+                self.close_connection = True
+                try:
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                return
+            if dice.hit(faults.timeout):
+                entry["fault"] = "timeout"
+                server.log(**entry)
+                time.sleep(faults.hang_s)
+                self.close_connection = True
+                return self.send(status, payload, req_nonce, extra)
+            if dice.hit(faults.malformed):
+                entry["fault"] = "malformed"
+                server.log(**entry)
+                return self.send(status, b'{"order": {"state": "succ' + os.urandom(4).hex().encode(), None, extra)
+            if dice.hit(faults.badsig):
+                entry["fault"] = "badsig"
+                server.log(**entry)
+                return self.send(status, payload, req_nonce + "x", extra)
+            if dice.hit(faults.drip):
+                entry["fault"] = "drip"
+                server.log(**entry)
+                return self.send(status, payload, req_nonce, extra, drip=True)
+            server.log(**entry)
+            self.send(status, payload, req_nonce, extra)
+
+        def gate_or_raise(self, method: str, path: str, query: str, body: bytes) -> None:
+            server.gate(self.headers, method, path, query, body)
+
+        def route(self, method: str, path: str, q: dict, body: bytes, entry: dict) -> tuple[int, Any, dict]:
+            if method == "GET" and path == "/v1/balance":
+                return server.ep_balance(q)
+            if method == "GET" and path == "/v1/catalog":
+                return server.ep_catalog(q, self.headers)
+            if method == "GET" and path == "/v1/quote":
+                return server.ep_quote(q)
+            if method == "POST" and path == "/v1/orders":
+                status, doc, outcome = server.ep_create(body)
+                entry["outcome"] = outcome
+                return status, doc, {}
+            if method == "GET" and path == "/v1/orders":
+                return server.ep_list(q)
+            if method == "GET" and entry.get("no"):
+                return server.ep_query(entry["no"])
+            if method == "POST" and path == "/v1/webhook-test":
+                return server.ep_webhook_test(body)
+            raise Reply(404, "not_found", f"no endpoint {method} {path[:80]}")
+
+        def send(self, status: int, payload: bytes, req_nonce: str | None, extra: dict, drip: bool = False) -> None:
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(payload)))
+                if req_nonce is not None and "unsigned" not in cfg.broken:
+                    for k, v in P.sign_reply(cfg.secret, status, req_nonce, payload).items():
+                        self.send_header(k, v)
+                for k, v in extra.items():
+                    self.send_header(k, v)
+                if self.close_connection:
+                    self.send_header("Connection", "close")
+                if not drip:                      # one write: status line, headers and body together
+                    self._headers_buffer.append(b"\r\n" + payload)
+                    self.flush_headers()
+                    return
+                self.end_headers()
+                if drip:
+                    self.wfile.flush()
+                    for i in range(len(payload)):
+                        self.wfile.write(payload[i:i + 1])
+                        self.wfile.flush()
+                        time.sleep(faults.drip_ms / 1000)
+                else:
+                    self.wfile.write(payload)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True
+
+    return Handler

@@ -1,0 +1,437 @@
+"""The HTTP supplier adapter: any wholesaler speaking protocol v1 (docs/supplier-protocol.md).
+
+Safety rules, in one place:
+- every reply must carry a valid signature bound to our request nonce; an unsigned,
+  badly signed, non-JSON or off-spec reply to a create is OutcomeUnknown (-> reconcile
+  by query), never a crash and never a resend under a new number;
+- a create is sent again (same number, same bytes) only after a connect error that
+  proves nothing left, or after a signed 429 (rejected before the order was read),
+  waiting its Retry-After; reads are retried with backoff;
+- every call runs under an overall deadline (a server dripping bytes cannot hold it),
+  a per-supplier concurrency bound and an optional request rate limit;
+- HTTPS is required except on loopback; the secret never reaches a log, an error or
+  the config.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Mapping
+from urllib.parse import quote, urlencode, urlsplit
+
+import httpx
+
+from kameng_tui.domain.errors import (
+    AuthFailed, ClockSkew, ConfigError, OffShelf, OutcomeUnknown, RateLimited, SecretsUnavailable, SupplierError,
+    SupplierUnavailable,
+)
+from kameng_tui.domain.models import Card, SecretText
+from kameng_tui.suppliers.base import (
+    CatalogPage, Capabilities, ConfigField, OrderResult, PlaceRequest, Quote, RemoteState, SupplierInfo,
+)
+from kameng_tui.suppliers.http import protocol as P
+
+log = logging.getLogger(__name__)
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+READ_BACKOFF_S = (0.05, 0.2, 0.5, 1.0)
+MAX_429_WAITS = 5
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    doc: Any
+    headers: Mapping[str, str]
+    sent_ts: int = 0            # our X-KM-Timestamp: the clock the server judged
+
+
+class _Unsure(Exception):
+    """Internal: the reply can't be trusted or read (for a create: outcome unknown)."""
+
+    def __init__(self, why: str, status: int | None = None) -> None:
+        super().__init__(why)
+        self.why = why
+        self.status = status
+
+
+def _num(options: Mapping[str, Any], key: str, default: float, name: str, *, integer: bool = False) -> Any:
+    raw = options.get(key, default)
+    try:
+        value = int(raw) if integer else float(raw)
+    except (TypeError, ValueError):
+        raise ConfigError(f"供应商 {name} 的 {key} 不是数字：{raw!r}", message_en=f"supplier {name}: {key} is not a number: {raw!r}",
+                          field=key) from None
+    if value < 0 or value != value:
+        raise ConfigError(f"供应商 {name} 的 {key} 不能为负", message_en=f"supplier {name}: {key} must not be negative", field=key)
+    return value
+
+
+class HttpSupplier:
+    kind = "http"
+
+    def __init__(self, name: str, base_url: str, key_id: str, secret: str, *, deadline_s: float = 20.0,
+                 connect_s: float = 3.0, read_s: float = 10.0, max_concurrency: int = 8, rate: float = 0.0,
+                 page_size: int = 500, grace_s: int = 600, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.name = name
+        self.base_url = base_url.rstrip("/")
+        self._prefix = urlsplit(self.base_url).path.rstrip("/")
+        self.key_id = key_id
+        self._secret = secret
+        self.deadline_s = deadline_s
+        self.connect_s = connect_s
+        self.read_s = read_s
+        self.max_concurrency = max(1, max_concurrency)
+        self.rate = rate
+        self.page_size = page_size
+        self.grace_s = grace_s
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None
+        self._sem: asyncio.Semaphore | None = None
+        self._rate_lock: asyncio.Lock | None = None
+        self._next_slot = 0.0
+        self._pages: dict[str, tuple[str, CatalogPage]] = {}
+        self.skew_s: float | None = None
+
+    def __repr__(self) -> str:
+        return f"HttpSupplier(name={self.name!r}, base_url={self.base_url!r}, key_id={self.key_id!r})"
+
+    @classmethod
+    def from_config(cls, name: str, options: Mapping[str, Any], secret: str | None, env: Mapping[str, str]) -> "HttpSupplier":
+        base = str(options.get("base_url") or "")
+        key_id = str(options.get("key_id") or "")
+        fix = f"kameng-tui supplier add {name} --kind http --base-url URL --key-id K"
+        if not base:
+            raise ConfigError(f"供应商 {name} 缺少 base_url；{fix}", message_en=f"supplier {name} has no base_url; {fix}",
+                              field="base_url")
+        check_base_url(base, name)
+        if not key_id:
+            raise ConfigError(f"供应商 {name} 缺少 key_id；{fix}", message_en=f"supplier {name} has no key_id; {fix}",
+                              field="key_id")
+        if not secret:
+            from kameng_tui.secrets import env_name  # only for the message
+
+            raise SecretsUnavailable(
+                f"供应商 {name} 没有密钥：{fix}（会提示输入，或 --secret-stdin），或设置 {env_name(name)}",
+                message_en=f"supplier {name} has no secret: run {fix} (it asks, or --secret-stdin), or set {env_name(name)}")
+        return cls(name, base, key_id, secret,
+                   deadline_s=_num(options, "deadline_s", 20.0, name), connect_s=_num(options, "connect_s", 3.0, name),
+                   read_s=_num(options, "read_s", 10.0, name),
+                   max_concurrency=_num(options, "max_concurrency", 8, name, integer=True) or 1,
+                   rate=_num(options, "rate", 0.0, name), page_size=_num(options, "page_size", 500, name, integer=True) or 500,
+                   grace_s=_num(options, "grace_s", 600, name, integer=True))
+
+    def describe(self) -> SupplierInfo:
+        return SupplierInfo(
+            name=self.name, kind="http", title=f"HTTP 供货商 ({urlsplit(self.base_url).hostname})",
+            capabilities=Capabilities(idempotent_create=True, query_by_client_no=True, async_fulfilment=True,
+                                      max_quantity=50, order_no_max_len=64, not_found_grace_s=self.grace_s,
+                                      max_concurrency=self.max_concurrency, catalog_page_size=self.page_size),
+            config_fields=(ConfigField("base_url", "接口地址"), ConfigField("key_id", "Key Id"),
+                           ConfigField("secret", "密钥", secret=True)),
+        )
+
+    # --- transport ---------------------------------------------------------------------------
+    def _http(self) -> httpx.AsyncClient:
+        if self._client is None:
+            n = self.max_concurrency
+            self._client = httpx.AsyncClient(
+                timeout=httpx.Timeout(connect=self.connect_s, read=self.read_s, write=self.read_s, pool=self.deadline_s),
+                limits=httpx.Limits(max_connections=n, max_keepalive_connections=n), transport=self._transport)
+            self._sem = asyncio.Semaphore(n)
+            self._rate_lock = asyncio.Lock()
+        return self._client
+
+    async def _pace(self) -> None:
+        if self.rate <= 0:
+            return
+        assert self._rate_lock is not None
+        async with self._rate_lock:
+            now = time.monotonic()
+            wait = self._next_slot - now
+            self._next_slot = max(now, self._next_slot) + 1.0 / self.rate
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+    async def _once(self, method: str, path: str, query: Mapping[str, str], body: bytes,
+                    extra: Mapping[str, str] | None = None) -> Reply:
+        """One signed request; raises httpx errors as they come, _Unsure on a bad reply."""
+        client = self._http()
+        full_path = self._prefix + path
+        qs = urlencode(sorted(query.items())) if query else ""
+        headers = P.sign_request(self.key_id, self._secret, method, full_path, qs, body)
+        headers.update(extra or {})
+        if body:
+            headers["Content-Type"] = "application/json"
+        url = self.base_url + path + (f"?{qs}" if qs else "")
+        assert self._sem is not None
+        async with self._sem:
+            await self._pace()
+            resp = await client.request(method, url, content=body or None, headers=headers)
+            raw = resp.content
+        if resp.status_code == 401 and not resp.headers.get(P.H_SIG):
+            raise _Unsure("unsigned 401 (unknown key id?)", 401)
+        if not P.check_reply(self._secret, resp.headers, resp.status_code, headers[P.H_NONCE], raw):
+            raise _Unsure(f"reply to {method} {path} is not signed correctly (HTTP {resp.status_code})", resp.status_code)
+        if resp.status_code == 304:
+            return Reply(304, None, resp.headers, int(headers[P.H_TS]))
+        try:
+            doc = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            raise _Unsure(f"reply to {method} {path} is not JSON (HTTP {resp.status_code}, {len(raw)} bytes)") from None
+        if not isinstance(doc, dict):
+            raise _Unsure(f"reply to {method} {path} is not an object")
+        return Reply(resp.status_code, doc, resp.headers, int(headers[P.H_TS]))
+
+    def _error(self, reply: Reply) -> tuple[str, str, Any]:
+        err = reply.doc.get("error") if isinstance(reply.doc, dict) else None
+        if not isinstance(err, dict):
+            return "", "", None
+        return str(err.get("code", ""))[:40], str(err.get("message", ""))[:300], err
+
+    def _refusal(self, reply: Reply) -> SupplierError:
+        code, message, err = self._error(reply)
+        where = f"{self.name}: {message or code or reply.status}"
+        if code == "clock_skew":
+            try:
+                skew = reply.sent_ts - float(err.get("server_time"))
+            except (TypeError, ValueError):
+                skew = None
+            self.skew_s = skew
+            text = f"{skew:+.0f}" if skew is not None else "?"
+            return ClockSkew(f"{self.name} 拒绝：本机时钟偏差 {text} 秒，订单未发出，校准时钟后再发",
+                             message_en=f"{self.name} refused: clock off by {text} s; nothing was created, fix the clock and resume",
+                             skew_s=skew)
+        if code == "rate_limited":
+            return RateLimited(f"{self.name} 限流，请稍后再发", message_en=f"{self.name} is rate limiting; try again later",
+                               retry_after=_retry_after(reply.headers))
+        cls = P.ERRORS.get(code, (0, OutcomeUnknown))[1]
+        field = err.get("field") if isinstance(err, dict) and isinstance(err.get("field"), str) else None
+        if code == "not_found" or cls is OutcomeUnknown:
+            return OutcomeUnknown(f"{where}（HTTP {reply.status}）", message_en=f"{where} (HTTP {reply.status})")
+        return cls(where, message_en=where, field=field)
+
+    async def _read(self, method: str, path: str, query: Mapping[str, str] | None = None, body: bytes = b"",
+                    extra: Mapping[str, str] | None = None, ok: tuple[int, ...] = (200,)) -> Reply:
+        """A read (or a signed re-ask): retried on anything that proves nothing, within the deadline."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.deadline_s
+        last = ""
+        attempt = 0
+        waits_429 = 0
+        while True:
+            left = deadline - loop.time()
+            if left <= 0:
+                break
+            try:
+                # one attempt may not eat the whole deadline: a dripping reply is cut and re-asked
+                async with asyncio.timeout(min(left, self.connect_s + 2 * self.read_s)):
+                    reply = await self._once(method, path, query or {}, body, extra)
+            except (TimeoutError, asyncio.TimeoutError):
+                last = "no reply in time"
+            except (httpx.HTTPError, _Unsure, OSError) as exc:
+                if isinstance(exc, _Unsure) and exc.status == 401:
+                    raise AuthFailed(f"{self.name} 认证失败（检查 key id 和密钥）",
+                                     message_en=f"{self.name} authentication failed (check the key id and secret)") from None
+                last = exc.why if isinstance(exc, _Unsure) else type(exc).__name__
+                log.info("%s %s %s: %s (attempt %d)", self.name, method, path, last, attempt + 1)
+            else:
+                if reply.status in ok or reply.status == 304:
+                    return reply
+                if reply.status == 429 and waits_429 < MAX_429_WAITS:
+                    waits_429 += 1
+                    await asyncio.sleep(min(_retry_after(reply.headers) or 0.5, max(0.0, deadline - loop.time())))
+                    continue
+                if reply.status < 500:
+                    raise self._as_read_error(reply)
+                last = f"HTTP {reply.status}"
+            if attempt >= len(READ_BACKOFF_S):
+                break
+            await asyncio.sleep(min(READ_BACKOFF_S[attempt], max(0.0, deadline - loop.time())))
+            attempt += 1
+        raise SupplierUnavailable(f"{self.name} 暂时无法读取（{last}）", message_en=f"{self.name} could not be read ({last})")
+
+    def _as_read_error(self, reply: Reply) -> SupplierError:
+        code, message, _ = self._error(reply)
+        if code in ("auth_failed", "nonce_reused"):
+            return AuthFailed(f"{self.name} 认证失败：{message}（检查 key id 和密钥）",
+                              message_en=f"{self.name} authentication failed: {message} (check the key id and secret)")
+        err = self._refusal(reply)
+        if isinstance(err, OutcomeUnknown):
+            return SupplierError(err.message, message_en=err.message_en)
+        return err
+
+    # --- catalog, quote, balance -----------------------------------------------------------------
+    async def list_catalog(self, cursor: str | None = None) -> CatalogPage:
+        key = cursor or ""
+        query = {"limit": str(self.page_size)}
+        if cursor:
+            query["cursor"] = cursor
+        cached = self._pages.get(key)
+        extra = {"If-None-Match": cached[0]} if cached else None
+        reply = await self._read("GET", "/v1/catalog", query, extra=extra)
+        if reply.status == 304 and cached:
+            return cached[1]
+        try:
+            doc = reply.doc
+            items = tuple(P.product_in(self.name, d) for d in doc["items"])
+            nxt = doc.get("next_cursor")
+            if nxt is not None and not isinstance(nxt, str):
+                raise P.WireError("next_cursor must be a string or null")
+            total = doc.get("total")
+            page = CatalogPage(items, nxt, total if isinstance(total, int) else None)
+        except (P.WireError, KeyError, TypeError) as exc:
+            raise SupplierError(f"{self.name} 的商品目录格式不对：{exc}", message_en=f"{self.name}'s catalog is off-spec: {exc}") from None
+        etag = reply.headers.get("ETag")
+        if etag:
+            self._pages[key] = (etag, page)
+        return page
+
+    async def quote(self, product_id: str, quantity: int = 1) -> Quote:
+        reply = await self._read("GET", "/v1/quote", {"product_id": product_id, "quantity": str(quantity)}, ok=(200, 404))
+        if reply.status == 404:
+            raise OffShelf(f"{self.name} 没有商品 {product_id}", message_en=f"{self.name} has no product {product_id}",
+                           field="sku")
+        try:
+            product = P.product_in(self.name, reply.doc["product"])
+            return Quote(product=product, unit_cost=P.money_in(reply.doc.get("unit_cost"), "unit_cost"), quantity=quantity)
+        except (P.WireError, KeyError, TypeError) as exc:
+            raise SupplierError(f"{self.name} 的报价格式不对：{exc}", message_en=f"{self.name}'s quote is off-spec: {exc}") from None
+
+    async def balance(self) -> Decimal:
+        reply = await self._read("GET", "/v1/balance")
+        try:
+            return P.money_in(reply.doc.get("balance"), "balance")
+        except P.WireError as exc:
+            raise SupplierError(f"{self.name} 余额无法解析：{exc}", message_en=f"{self.name}'s balance is off-spec: {exc}") from None
+
+    # --- orders ---------------------------------------------------------------------------------
+    async def place_order(self, request: PlaceRequest) -> OrderResult:
+        body = request.to_json().encode("utf-8")   # canonical; stored with the intent, byte for byte
+        no = request.client_order_no
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.deadline_s
+        connect_tries = 0
+        waits_429 = 0
+        while True:
+            left = deadline - loop.time()
+            if left <= 0:
+                raise OutcomeUnknown(f"{self.name} 未在时限内回复", message_en=f"{self.name}: no reply within the deadline")
+            try:
+                async with asyncio.timeout(left):
+                    reply = await self._once("POST", "/v1/orders", {}, body)
+            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+                # Nothing left this machine: the same bytes may go again.
+                connect_tries += 1
+                log.info("%s create %s: %s before sending (try %d)", self.name, no, type(exc).__name__, connect_tries)
+                if connect_tries >= 3:
+                    raise SupplierUnavailable(f"无法连接 {self.name}（订单未发出）",
+                                              message_en=f"cannot connect to {self.name} (the order was not sent)") from None
+                await asyncio.sleep(min(0.2 * connect_tries, max(0.0, deadline - loop.time())))
+                continue
+            except (TimeoutError, asyncio.TimeoutError):
+                raise OutcomeUnknown(f"{self.name} 未在时限内回复", message_en=f"{self.name}: no reply within the deadline") from None
+            except _Unsure as exc:
+                log.warning("%s create %s: %s", self.name, no, exc.why)
+                raise OutcomeUnknown(f"{self.name} 的回复不可信：{exc.why}",
+                                     message_en=f"{self.name}'s reply cannot be trusted: {exc.why}") from None
+            except (httpx.HTTPError, OSError) as exc:
+                log.info("%s create %s: %s after sending", self.name, no, type(exc).__name__)
+                raise OutcomeUnknown(f"{self.name} 连接中断（{type(exc).__name__}）",
+                                     message_en=f"{self.name}: connection lost ({type(exc).__name__})") from None
+            if reply.status == 429 and waits_429 < MAX_429_WAITS:
+                # Signed: rejected before the order was read. The same bytes may go again.
+                waits_429 += 1
+                wait = _retry_after(reply.headers)
+                if wait is not None and wait <= deadline - loop.time():
+                    await asyncio.sleep(wait)
+                    continue
+            if reply.status in (200, 201):
+                return self._result(reply.doc.get("order"), expect=no)
+            raise self._refusal(reply)
+
+    def _result(self, doc: Any, *, expect: str | None = None, unknown_is_error: bool = True) -> OrderResult:
+        try:
+            o = P.order_in(doc)
+        except P.WireError as exc:
+            raise OutcomeUnknown(f"{self.name} 的订单格式不对：{exc}", message_en=f"{self.name}'s order is off-spec: {exc}") from None
+        if expect is not None and o.client_order_no != expect:
+            raise OutcomeUnknown(f"{self.name} 回复的是另一个订单号", message_en=f"{self.name} answered for another order number")
+        return to_result(o)
+
+    async def query_order(self, client_order_no: str) -> OrderResult:
+        reply = await self._read("GET", "/v1/orders/" + quote(client_order_no, safe=""), ok=(200, 404))
+        if reply.status == 404:
+            code, _, _ = self._error(reply)
+            if code != "not_found":
+                raise SupplierError(f"{self.name} 查询接口返回 404 却不是 not_found",
+                                    message_en=f"{self.name}: the query answered 404 without not_found")
+            return OrderResult(client_order_no=client_order_no, state=RemoteState.NOT_FOUND)
+        return self._result(reply.doc.get("order"), expect=client_order_no)
+
+    async def list_orders(self, *, created_from: float = 0, after: str | None = None) -> tuple[list[OrderResult], str | None]:
+        """One page of the orders the supplier holds (for `reconcile --diff`)."""
+        query = {"limit": "500", "created_from": str(int(created_from))}
+        if after:
+            query["after"] = after
+        reply = await self._read("GET", "/v1/orders", query)
+        items = reply.doc.get("items")
+        if not isinstance(items, list):
+            raise SupplierError(f"{self.name} 的订单列表格式不对", message_en=f"{self.name}'s order list is off-spec")
+        nxt = reply.doc.get("next_cursor")
+        return [self._result(d) for d in items], nxt if isinstance(nxt, str) else None
+
+    def parse_callback(self, headers: Mapping[str, str], raw_body: bytes) -> OrderResult | None:
+        """A webhook -> the order it reports, or None for a ping. AuthFailed when the
+        signature, key id or time window is wrong; SupplierError when off-spec."""
+        if P.header(headers, P.H_KEY) != self.key_id or not P.check_hook(self._secret, headers, raw_body):
+            raise AuthFailed(f"{self.name} 回调签名无效", message_en=f"{self.name}: webhook signature invalid")
+        try:
+            doc = json.loads(raw_body)
+        except (ValueError, UnicodeDecodeError):
+            raise SupplierError(f"{self.name} 回调不是 JSON", message_en=f"{self.name}: webhook is not JSON") from None
+        if not isinstance(doc, dict):
+            raise SupplierError(f"{self.name} 回调格式不对", message_en=f"{self.name}: webhook is off-spec")
+        if doc.get("event") == "ping":
+            return None
+        if doc.get("event") != "order.updated":
+            raise SupplierError(f"{self.name} 未知回调事件", message_en=f"{self.name}: unknown webhook event")
+        return self._result(doc.get("order"))
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+
+def to_result(o: P.WireOrder) -> OrderResult:
+    return OrderResult(
+        client_order_no=o.client_order_no, state=RemoteState(o.state), supplier_order_no=o.supplier_order_no,
+        charged=o.charged, refunded=o.refunded, delivered_qty=o.delivered_qty,
+        cards=tuple(Card(number=n, password=SecretText(pw), expires=exp) for n, pw, exp in o.cards),
+        reason=o.reason, raw={"updated_seq": o.updated_seq, "created_at": o.created_at, "product_id": o.product_id,
+                              "quantity": o.quantity},
+    )
+
+
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    raw = headers.get("Retry-After") if hasattr(headers, "get") else None
+    try:
+        value = float(raw) if raw is not None else None
+    except ValueError:
+        return None
+    return None if value is None or value < 0 or value != value else min(value, 60.0)
+
+
+def check_base_url(base: str, name: str) -> None:
+    parts = urlsplit(base)
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme == "http" and parts.hostname in LOOPBACK:
+        return
+    raise ConfigError(f"供应商 {name} 的地址必须是 https://（本机 127.0.0.1 除外）：{base}",
+                      message_en=f"supplier {name}: the URL must be https:// (loopback excepted): {base}", field="base_url")

@@ -1,0 +1,103 @@
+"""The reference supplier server as a real subprocess on a free 127.0.0.1 port, and
+helpers to read its books and request log from the outside."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from kit import base_env
+
+KEY_ID = "shop-1"
+SECRET = "ref-secret-Zq9#only-for-tests"
+START_BALANCE = Decimal("1000000")
+
+
+@dataclass
+class RefProc:
+    proc: subprocess.Popen
+    url: str
+    port: int
+    state: Path
+    log: Path
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+
+    def requests(self) -> list[dict]:
+        if not self.log.exists():
+            return []
+        return [json.loads(line) for line in self.log.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+    def creates(self) -> dict[str, int]:
+        """Create requests that got past the gate (the body was read as an order), per number."""
+        out: dict[str, int] = {}
+        for r in self.requests():
+            if r["method"] == "POST" and r["path"] == "/v1/orders" and not str(r.get("outcome", "")).startswith("rejected:"):
+                out[r["no"]] = out.get(r["no"], 0) + 1
+        return out
+
+    def orders(self) -> dict[str, dict]:
+        con = sqlite3.connect(self.state)
+        try:
+            rows = con.execute("SELECT order_no, state, charged, refunded FROM orders").fetchall()
+            return {no: {"state": st, "net": (Decimal(ch) - Decimal(rf)) / 10000} for no, st, ch, rf in rows}
+        finally:
+            con.close()
+
+    def balance(self) -> Decimal:
+        con = sqlite3.connect(self.state)
+        try:
+            return Decimal(con.execute("SELECT balance FROM account").fetchone()[0]) / 10000
+        finally:
+            con.close()
+
+
+def start_server(root: Path, *args: str, faults: str = "", env_extra: dict | None = None) -> RefProc:
+    home = root / "server-home"
+    home.mkdir(parents=True, exist_ok=True)
+    env = base_env(home, KAMENG_TUI_SERVE_SECRET=SECRET, **(env_extra or {}))
+    state, log = root / "ref.db", root / "ref-requests.jsonl"
+    cmd = [sys.executable, "-m", "kameng_tui", "supplier", "serve", "--json", "--port", "0", "--key-id", KEY_ID,
+           "--state", str(state), "--log", str(log), "--faults", faults, *args]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()
+    if not line:
+        err = proc.stderr.read()
+        raise RuntimeError(f"reference server did not start: {err[-2000:]}")
+    ready = json.loads(line)
+    return RefProc(proc, ready["url"], ready["port"], state, log)
+
+
+def client_env(home: Path, url: str, name: str = "ref", **options: str) -> dict[str, str]:
+    """A client home configured with one http supplier (config written directly)."""
+    cfg = home / "config" / "config.toml"
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    lines = ["[[suppliers]]", f'name = "{name}"', 'kind = "http"', f'base_url = "{url}"', f'key_id = "{KEY_ID}"']
+    lines += [f'{k} = "{v}"' for k, v in options.items()]
+    cfg.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return base_env(home, **{f"KAMENG_TUI_SECRET_{name.upper()}": SECRET})
+
+
+def wait_for(pred, timeout: float = 10.0, step: float = 0.05):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = pred()
+        if value:
+            return value
+        time.sleep(step)
+    return pred()
