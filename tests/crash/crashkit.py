@@ -46,6 +46,7 @@ def reconcile_until_quiet(env: dict[str, str], rounds: int = 20) -> dict:
     for _ in range(rounds):
         r = run_cli(env, "reconcile", "--json")
         doc = json.loads(r.stdout)
+        assert "still_open" in doc, (r.stdout, r.stderr[-2000:])
         if not doc["still_open"]:
             return doc
         time.sleep(0.5)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import random
 import signal
+import sqlite3
 import time
 
 import pytest
@@ -22,6 +23,20 @@ pytestmark = pytest.mark.slow
 SEEDS = list(range(1001, 1021))   # 20 trials; each prints its seed
 LINES = 300
 KILLED_AT: list[dict[str, int]] = []
+
+
+def wait_for_first_send(db, proc, timeout: float = 60) -> None:
+    """The kill is timed from the first order leaving, not from process start, so it
+    lands in the sending phase on a fast machine and a slow one alike (read-only peek)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end and proc.poll() is None:
+        try:
+            with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as con:
+                if con.execute("SELECT COUNT(*) FROM orders WHERE state != 'pending'").fetchone()[0]:
+                    return
+        except sqlite3.Error:
+            pass
+        time.sleep(0.01)
 
 
 def _recover(env) -> None:
@@ -46,9 +61,10 @@ def test_sigkill_mid_batch(seed, tmp_path, batch_300):
     home = tmp_path / "home"
     home.mkdir()
     env = base_env(home, KAMENG_TUI_DEMO_LATENCY_MS="20", KAMENG_TUI_DEMO_SEED=str(seed))
-    kill_after = rng.uniform(0.4, 2.5)
-    print(f"seed={seed} kill_after={kill_after:.3f}s")
+    kill_after = rng.uniform(0.0, 0.6)
+    print(f"seed={seed} kill {kill_after:.3f}s after the first send")
     proc = start_batch(env, batch_300, "--concurrency", "8")
+    wait_for_first_send(home / "data" / "ledger.db", proc)
     time.sleep(kill_after)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)

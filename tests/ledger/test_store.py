@@ -188,3 +188,22 @@ def test_two_processes_creating_one_new_ledger_both_get_wal(tmp_path):
                                   text=True) for _ in range(2)]
         outs = [p.communicate(timeout=60) for p in procs]
         assert [o.strip() for o, _ in outs] == ["wal", "wal"], outs
+
+
+def test_anchor_deferred_lags_then_catches_up_and_verifies(led):
+    """A sending batch moves the anchor at most every ANCHOR_LAG_S: a lagging anchor
+    still verifies, and the anchor reaches the head when the batch block ends."""
+    from kameng_tui.ledger.anchor import read_anchor
+
+    led.create_intents([intent(i) for i in range(20)], at=T0)
+    head = read_anchor(led.anchor_path).seq
+    with led.anchor_deferred():
+        for i in range(20):
+            led.transition(f"KM261101120000TEST{i:06d}", S.PENDING, S.SUBMITTED, at=T0)
+        lagging = read_anchor(led.anchor_path).seq
+        assert head <= lagging < head + 20          # moved at most once in 20 fast commits
+        assert led.verify().ok                     # a lagging anchor is not tampering
+    assert read_anchor(led.anchor_path).seq == head + 20
+    assert led.verify().ok
+    led.transition("KM261101120000TEST000000", S.SUBMITTED, S.SUCCEEDED, Transition(charged=Decimal("98.5")), at=T0)
+    assert read_anchor(led.anchor_path).seq == head + 21     # outside the block: after every commit

@@ -13,6 +13,7 @@ import os
 import secrets
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
@@ -34,6 +35,8 @@ from kameng_tui.ledger.rows import chain_hash, to_event, to_order, to_totals
 from kameng_tui.ledger.schema import LATEST, MIGRATIONS
 from kameng_tui.ledger.store import Batch, NewBatch, NewOrder, SealedCard, Transition, VerifyReport
 
+ANCHOR_LAG_S = 0.25
+"""How far the anchor may lag the chain inside `anchor_deferred` (a sending batch)."""
 COLUMNS = ", ".join(f"o.{c}" for c in chain.ROW_COLUMNS)
 
 
@@ -47,6 +50,7 @@ class SqliteLedger:
     def __init__(self, path: Path, *, busy_timeout_s: float = 5.0) -> None:
         self.path = Path(path)
         self.anchor_path = self.path.with_name("ledger.head")
+        self._anchor_hold, self._anchor_dirty, self._anchor_moved = 0, False, 0.0
         self._lock = threading.RLock()
         self._anchor_lock = FileLock(str(self.path.with_name("ledger.head.lock")))
         new_file = not self.path.exists()
@@ -82,7 +86,24 @@ class SqliteLedger:
                 if self._conn.in_transaction:
                     self._conn.execute("ROLLBACK")
                 raise
-        self._move_anchor()
+        if self._anchor_hold and time.monotonic() - self._anchor_moved < ANCHOR_LAG_S:
+            self._anchor_dirty = True
+        else:
+            self._move_anchor()
+
+    @contextmanager
+    def anchor_deferred(self) -> Iterator[None]:
+        """Within this block (a batch sending hundreds of orders) the anchor moves at most
+        every ANCHOR_LAG_S instead of after every commit, and once at the end. An anchor
+        that lags the chain is still a valid anchor: verify flags only a chain shorter
+        than it or another hash at its seq. A kill inside the block leaves it lagging."""
+        self._anchor_hold += 1
+        try:
+            yield
+        finally:
+            self._anchor_hold -= 1
+            if not self._anchor_hold and self._anchor_dirty:
+                self._move_anchor()
 
     @staticmethod
     def _busy(exc: sqlite3.OperationalError) -> Exception:
@@ -147,7 +168,10 @@ class SqliteLedger:
         return seq, (json.loads(body_text) if changed else body), at_text
 
     def _move_anchor(self) -> None:
-        last = self._conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+        self._anchor_dirty = False
+        self._anchor_moved = time.monotonic()
+        with self._lock:
+            last = self._conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
         if not last:
             return
         with self._anchor_lock:
