@@ -35,6 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from kit import base_env  # noqa: E402
 
+VERBOSE = "--verbose" in sys.argv
+REPEAT = 3
 SCRIPT = [*"wzry", *["backspace"] * 4, "话", "费", "ctrl+u", *"huafei", "space", *"100", "ctrl+u", *"xyzq", "ctrl+u",
           "FACET", "FACET"]
 
@@ -62,10 +64,10 @@ def prepare(size: int, root: Path) -> dict[str, str]:
 
 
 def bench_app(env: dict[str, str], naive: bool) -> list[float]:
+    from kameng_tui.tui.app import KamengApp          # first: kameng_tui.tui sets TEXTUAL_FPS
     from textual.widgets import DataTable
 
     from kameng_tui.services.context import build_context
-    from kameng_tui.tui.app import KamengApp
     from kameng_tui.tui.screens.catalog import CatalogScreen
     from kameng_tui.tui.screens.history import HistoryScreen
     from kameng_tui.tui.widgets.filter_pane import FilterPane
@@ -112,6 +114,8 @@ def bench_app(env: dict[str, str], naive: bool) -> list[float]:
             self.t0: float | None = None
             self.refiltered = False
             self.samples: list[float] = []
+            self.keys: list[str] = []
+            self.key = ""
 
         async def on_event(self, event) -> None:
             from textual import events
@@ -119,6 +123,7 @@ def bench_app(env: dict[str, str], naive: bool) -> list[float]:
             if isinstance(event, events.Key) and self.t0 is None:
                 self.t0 = time.perf_counter()
                 self.refiltered = False
+                self.key = event.key
             await super().on_event(event)
 
         def _display(self, screen, renderable) -> None:
@@ -129,6 +134,7 @@ def bench_app(env: dict[str, str], naive: bool) -> list[float]:
                 if isinstance(renderable, CompositorUpdate):
                     renderable.render_segments(self.console)
                 self.samples.append((time.perf_counter() - self.t0) * 1000)
+                self.keys.append(self.key)
                 self.t0 = None
 
     if not naive:
@@ -149,8 +155,15 @@ def bench_app(env: dict[str, str], naive: bool) -> list[float]:
                 await app.workers.wait_for_complete()
                 await pilot.pause()
                 await pilot.press("slash")
+                await pilot.pause()
+                app.t0 = None
                 app.samples.clear()
-                for key in SCRIPT:
+                app.keys.clear()
+                for key in ["FOCUS", *SCRIPT] * (1 if naive else REPEAT):     # the baseline is slow: once
+                    if key == "FOCUS":              # back to the search field for the next round
+                        app.screen.set_focus(app.screen.query_one("#search"))
+                        await pilot.pause()
+                        continue
                     if key == "FACET":
                         pane = app.screen.query_one(FilterPane)
                         app.screen.set_focus(pane)
@@ -163,6 +176,8 @@ def bench_app(env: dict[str, str], naive: bool) -> list[float]:
                         await pilot.press(key)
                     await pilot.pause()
                     app.t0 = None            # a key that changed nothing (ctrl+u on empty) leaves no sample
+                if VERBOSE:
+                    print("    " + " ".join(f"{k}:{v:.0f}" for k, v in zip(app.keys, app.samples)))
                 return list(app.samples)
         finally:
             if not naive:
@@ -210,10 +225,14 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="1000,10000,100000")
     ap.add_argument("--naive-max", type=int, default=100000, help="largest size the DataTable baseline runs at")
+    ap.add_argument("--verbose", action="store_true", help="print each keystroke's figure")
+    ap.add_argument("--repeat", type=int, default=3, help="times the script runs in each app")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    global REPEAT
+    REPEAT = args.repeat
     print(f"bench_tui: python {sys.version.split()[0]}, {os.cpu_count()} cpus, 120x40, "
-          f"{len(SCRIPT)} keystrokes per run (script: {' '.join(SCRIPT)})")
+          f"{len(SCRIPT)} keystrokes x {REPEAT} per run (script: {' '.join(SCRIPT)})")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         for size in sizes:

@@ -139,3 +139,15 @@ async def test_quit_asks_while_orders_are_in_flight(make_app):
         await pilot.press("q")
         await pilot.pause()
         assert app._exit                                   # nothing in flight: q quits at once
+
+
+def test_the_app_paints_at_240_fps_unless_told_otherwise():
+    """Frame pacing is part of keystroke latency (docs/keys.md: TEXTUAL_FPS)."""
+    import subprocess
+    import sys
+
+    code = "import kameng_tui.tui.app, textual.constants as c; print(c.MAX_FPS)"
+    env = {k: v for k, v in __import__("os").environ.items() if k != "TEXTUAL_FPS"}
+    assert subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True).stdout.strip() == "240"
+    env["TEXTUAL_FPS"] = "30"
+    assert subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True).stdout.strip() == "30"

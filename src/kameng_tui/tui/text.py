@@ -34,6 +34,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "catalog.search": ("搜索（拼音/首字母，空格分词）", "Search (pinyin, initials; tokens)"),
     "catalog.count": ("{count} 个商品", "{count} products"),
     "catalog.sort": ("排序：{sort}", "sort: {sort}"),
+    "catalog.row": ("第 {row} 行", "row {row}"),
     "sort.default": ("默认", "default"),
     "sort.price": ("价格", "price"),
     "sort.discount": ("折扣", "discount"),

@@ -29,7 +29,7 @@ class DetailPane(Static):
         self.zone = ZoneInfo(zone)
 
     def show_detail(self, d: ProductDetail | None) -> None:
-        self.update(self.build(d))
+        self.update(self.build(d), layout=False)       # a fixed pane: no layout pass per keystroke
 
     def build(self, d: ProductDetail | None) -> Group | Text:
         t = self.t

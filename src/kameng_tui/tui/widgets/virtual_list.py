@@ -76,9 +76,21 @@ class VirtualList(ScrollView, can_focus=True):
             self.cursor = 0
             self.scroll_to(y=0, animate=False, immediate=True)
         self.cursor = max(0, min(self.cursor, n - 1))
-        self.virtual_size = Size(self.size.width, n + self.header_lines)
+        self._set_rows(n)
         self.refresh()
         self.post_message(self.Highlighted(self, self.cursor))
+
+    def _set_rows(self, n: int) -> None:
+        """A new row count without a layout pass of the whole screen (which setting
+        `virtual_size` asks for): only a scrollbar that appears or goes needs one."""
+        size = Size(self.size.width, n + self.header_lines)
+        if size == self.virtual_size:
+            return
+        had_bar = self.show_vertical_scrollbar
+        self.set_reactive(ScrollView.virtual_size, size)
+        self._scroll_update(size)
+        if self.show_vertical_scrollbar != had_bar:
+            self.refresh(layout=True)
 
     def on_resize(self) -> None:
         self._cache.clear()
