@@ -69,3 +69,23 @@ async def test_main_screens_have_no_ambiguous_width_characters(make_app):
         for name, lines in seen.items():
             assert sum(len(line.strip()) for line in lines) > 20, name      # the scan saw text
             assert not ambiguous(lines), (name, ambiguous(lines)[:5])
+
+
+async def test_ascii_mode_draws_the_whole_screen_without_ambiguous_characters(make_app):
+    """`[ui] ascii = true`: not only our text, Textual's frames too (borders, inputs,
+    buttons, the footer) fall back to ASCII."""
+    app = make_app("[ui]\nascii = true\n")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screens = {"catalog": [s.text for s in app.screen._compositor.render_strips()]}
+        await pilot.press("o")
+        await pilot.pause()
+        await type_text(pilot, "13800138000")
+        screens["checkout"] = [s.text for s in app.screen._compositor.render_strips()]
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("3")
+        await settle(app, pilot)
+        screens["history"] = [s.text for s in app.screen._compositor.render_strips()]
+        for name, lines in screens.items():
+            assert not ambiguous(lines), (name, sorted({ch for ch, _ in ambiguous(lines)}))

@@ -173,3 +173,18 @@ async def test_game_order_with_a_region_picker(make_app):
         [order] = orders(app)
         assert order.state is OrderState.SUCCEEDED
         assert order.account == {"account": "123456789", "region": region}
+
+
+async def test_a_copied_card_secret_is_cleared_after_the_timeout(make_app):
+    app = make_app("[ui]\nclipboard_clear_s = 1\n")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        screen = await open_checkout(app, pilot, "qqb kami 10")
+        await type_text(pilot, "13800138000")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("y")
+        assert app.clipboard
+        await pilot.pause(1.3)
+        assert app.clipboard == ""
+        assert any("已清除" in str(n.message) for n in app._notifications)

@@ -190,3 +190,21 @@ async def test_claims_view_lists_orders_needing_a_check(make_app):
         assert "优先赔付" in str(screen.query_one("#presets", Static).render())
 
 
+
+
+async def test_start_up_reconciles_in_the_background_with_a_notice(make_app):
+    lost = make_app(KAMENG_TUI_DEMO_UNKNOWN_RATE="1")     # the reply to the order is lost: unknown
+    async with lost.run_test(size=SIZE) as pilot:
+        await settle(lost, pilot)
+        prepared = await lost.ctx.checkout.prepare(OrderInput(sku="demo:HF-CM-10", fields={"account": "13800138000"}))
+        order_no = lost.ctx.checkout.commit_intent(prepared)
+        await lost.ctx.checkout.send(order_no)
+        assert lost.ctx.ledger.get(order_no).state is OrderState.UNKNOWN
+    app = make_app()                                       # next start: the supplier answers queries
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        assert app.screen.query("ProductTable")            # the screen is up at once, not after reconcile
+        await settle(app, pilot)
+        messages = [str(n.message) for n in app._notifications]
+        assert any("正在后台对账 1 个" in m for m in messages)
+        assert any("对账完成" in m for m in messages)
+        assert app.ctx.ledger.get(order_no).state is OrderState.SUCCEEDED

@@ -151,3 +151,20 @@ def test_the_app_paints_at_240_fps_unless_told_otherwise():
     assert subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True).stdout.strip() == "240"
     env["TEXTUAL_FPS"] = "30"
     assert subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True).stdout.strip() == "30"
+
+
+async def test_j_and_k_move_in_lists_like_the_arrows(make_app):
+    from kameng_tui.tui.widgets.product_table import ProductTable
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one(ProductTable)
+        await pilot.press("j", "j", "down")
+        assert table.cursor == 3
+        await pilot.press("k", "up")
+        assert table.cursor == 1
+        await pilot.press("G")
+        assert table.cursor == table.row_count() - 1
+        await pilot.press("g")
+        assert table.cursor == 0
