@@ -57,6 +57,7 @@ async def one_run(root: Path, url: str, n: int, concurrency: int) -> dict:
                          for i in range(n)) + "\n"
         plan = await ctx.batch.plan(text, source=f"bench-c{concurrency}")
         batch_id = ctx.batch.record(plan)               # every intent committed as pending first
+        await ctx.balances.fetch("ref")                  # warm: the HTTP client built and connected, as at app start
         t0 = time.perf_counter()
         outcome = await ctx.batch.send_pending(batch_id, concurrency=concurrency)
         open_ = [o.order_no for o in outcome.orders if o.state not in SETTLED]

@@ -1,0 +1,59 @@
+"""The shell around the screens: header alerts, start-up notices, supplier errors,
+physical goods with an address."""
+
+from __future__ import annotations
+
+from kameng_tui.domain.states import OrderState
+from kameng_tui.services.checkout import OrderInput
+
+from conftest import SIZE, screen_lines, settle, type_text
+from test_checkout_screen import open_checkout, orders
+
+
+async def test_low_balance_shows_the_recharge_hint_in_the_header(make_app):
+    app = make_app("[balance]\nlow_warning = 100000\n")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        header = screen_lines(app)[0]
+        assert "余额 5000.00 元" in header and "充值" in header
+
+
+async def test_renewals_due_appear_as_a_notice_at_start(make_app):
+    month_ago = make_app(KAMENG_TUI_NOW="2026-10-27T10:00:00+08:00")
+    async with month_ago.run_test(size=SIZE) as pilot:
+        await settle(month_ago, pilot)
+        await month_ago.ctx.checkout.place(OrderInput(sku="demo:VM-TX-M-0-D", fields={"account": "13800138000"}), wait_s=5)
+    app = make_app()                                        # 2026-11-25: the month is nearly over
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        assert any("即将到期续费" in str(n.message) for n in app._notifications)
+
+
+async def test_a_failed_order_says_what_to_do(make_app):
+    app = make_app(KAMENG_TUI_DEMO_FAIL_RATE="1")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await open_checkout(app, pilot, "yidong huafei 10")
+        await type_text(pilot, "13800138000")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        [order] = orders(app)
+        assert order.state is OrderState.FAILED
+        assert any("可重新下单" in str(n.message) for n in app._notifications)
+
+
+async def test_physical_goods_take_an_address_kept_encrypted(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = await open_checkout(app, pilot, "shoujike")
+        await type_text(pilot, "zhang")
+        assert "地址格式：收件人,电话,地址" in str(screen.query_one("#msg-address").render())
+        screen.query_one("#f-address").value = "张三,13800138000,北京市朝阳区建国路1号"
+        await pilot.pause()
+        assert "OK" in str(screen.query_one("#msg-address").render())
+        await pilot.press("enter")
+        await settle(app, pilot)
+        [order] = orders(app)
+        assert order.state is OrderState.SUCCEEDED
+        assert "建国路" not in str(order.account)               # masked in the ledger's plain columns
