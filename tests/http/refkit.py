@@ -4,7 +4,6 @@ helpers to read its books and request log from the outside."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sqlite3
 import subprocess

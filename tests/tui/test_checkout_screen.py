@@ -13,7 +13,6 @@ from kameng_tui.domain.models import Delivery
 from kameng_tui.domain.states import OrderState
 from kameng_tui.tui.screens.catalog import CatalogScreen
 from kameng_tui.tui.screens.checkout import CheckoutScreen
-from kameng_tui.tui.widgets.product_table import ProductTable
 
 from conftest import SIZE, settle, type_text
 
@@ -29,6 +28,16 @@ async def open_checkout(app, pilot, search: str, key: str = "o") -> CheckoutScre
     await pilot.pause()
     assert isinstance(app.screen, CheckoutScreen)
     return app.screen
+
+
+async def order_in_flight(app, pilot) -> CheckoutScreen:
+    """A 话费 order placed from the checkout, its intent committed, its reply not back yet."""
+    screen = await open_checkout(app, pilot, "yidong huafei 10")
+    await type_text(pilot, "13800138000")
+    await pilot.press("enter")
+    while screen.order_no is None:
+        await pilot.pause()
+    return screen
 
 
 def msg(screen, key: str) -> str:
@@ -74,12 +83,8 @@ async def test_esc_before_the_reply_keeps_the_order_running(make_app):
     app = make_app(KAMENG_TUI_DEMO_LATENCY_MS="500")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        screen = await open_checkout(app, pilot, "yidong huafei 10")
-        await type_text(pilot, "13800138000")
-        await pilot.press("enter")
-        while screen.order_no is None:                 # the intent is committed ...
-            await pilot.pause()
-        await pilot.press("escape")                    # ... and the modal closed before any reply
+        screen = await order_in_flight(app, pilot)
+        await pilot.press("escape")                    # the modal closed before any reply
         assert isinstance(app.screen, CatalogScreen)
         assert app.ctx.ledger.get(screen.order_no).state in (OrderState.PENDING, OrderState.SUBMITTED)
         assert app.runner.in_flight == 1
@@ -179,7 +184,7 @@ async def test_a_copied_card_secret_is_cleared_after_the_timeout(make_app):
     app = make_app("[ui]\nclipboard_clear_s = 1\n")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
-        screen = await open_checkout(app, pilot, "qqb kami 10")
+        await open_checkout(app, pilot, "qqb kami 10")
         await type_text(pilot, "13800138000")
         await pilot.press("enter")
         await settle(app, pilot)

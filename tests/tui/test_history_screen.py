@@ -128,7 +128,7 @@ async def test_timeline_with_hashes_and_reorder(make_app):
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         numbers = await seed(app)
-        screen = await open_history(app, pilot)
+        await open_history(app, pilot)
         text = "\n".join(screen_lines(app))
         newest = app.ctx.ledger.get(numbers[-1])
         assert newest.order_no in text

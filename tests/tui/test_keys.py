@@ -18,6 +18,7 @@ from kameng_tui.tui.screens.help import HelpScreen
 from kameng_tui.tui.screens.history import HistoryScreen
 
 from conftest import SIZE, screen_lines, settle, type_text
+from test_checkout_screen import order_in_flight
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "keys.md"
 
@@ -122,12 +123,7 @@ async def test_quit_asks_while_orders_are_in_flight(make_app):
     app = make_app(KAMENG_TUI_DEMO_LATENCY_MS="500")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await pilot.press("slash", *"yidong", "space", *"huafei", "space", "1", "0", "enter", "o")
-        await pilot.pause()
-        await type_text(pilot, "13800138000")
-        await pilot.press("enter")
-        while app.screen.order_no is None:
-            await pilot.pause()
+        await order_in_flight(app, pilot)
         await pilot.press("escape", "q")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)

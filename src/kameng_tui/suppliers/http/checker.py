@@ -158,7 +158,7 @@ def c_clock_skew(s: Session) -> str:
     expect(isinstance(st, int) and abs(st - time.time()) < 120, f"clock_skew carries no usable server_time ({st!r})")
     q, _, _ = s.query(no)
     expect(q.status_code == 404, "a create rejected for skew still made an order")
-    return f"401 clock_skew with server_time; nothing created"
+    return "401 clock_skew with server_time; nothing created"
 
 
 def c_nonce_replay(s: Session) -> str:
