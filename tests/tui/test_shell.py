@@ -57,3 +57,23 @@ async def test_physical_goods_take_an_address_kept_encrypted(make_app):
         [order] = orders(app)
         assert order.state is OrderState.SUCCEEDED
         assert "建国路" not in str(order.account)               # masked in the ledger's plain columns
+
+
+def test_a_bug_ends_the_app_with_one_line_and_a_logged_traceback(tui_home):
+    """The real command in a subprocess: no traceback on the terminal, the log has it."""
+    import subprocess
+    import sys
+
+    from kit import base_env
+
+    env = base_env(tui_home, KAMENG_TUI_NOW="2026-11-25T10:00:00+08:00")
+    code = ("import kameng_tui.tui.app as a, kameng_tui.tui.screens.catalog as c\n"
+            "def boom(self): raise ZeroDivisionError('x')\n"
+            "c.CatalogScreen.on_mount = boom\n"
+            "raise SystemExit(a.run_app(headless=True))\n")
+    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 1
+    out = (r.stdout + r.stderr).replace("\n", "")          # the terminal may wrap the long path
+    assert "Traceback" not in out and "ZeroDivisionError" in out and "kameng-tui.log" in out
+    log = next(tui_home.rglob("kameng-tui.log")).read_text(encoding="utf-8")
+    assert "Traceback" in log and "ZeroDivisionError" in log

@@ -169,6 +169,23 @@ class KamengApp(App[None]):
             out.extend(stack)
         return out
 
+    # --- errors that escaped a handler ----------------------------------------------------------
+    def _handle_exception(self, error: Exception) -> None:
+        """An exception no handler caught is a bug (handlers turn KamengError into a
+        message themselves): logged with its traceback, and the app ends with one line
+        instead of a traceback. Orders are in the ledger either way."""
+        log.error("internal error in the TUI", exc_info=error)
+        self._return_code = 1
+        if self._exception is None:             # run_test re-raises it for the test suite
+            self._exception = error
+            self._exception_event.set()
+        where = self.ctx.paths.log_dir / "kameng-tui.log"
+        self.exit(return_code=1, message=(
+            f"内部错误（{type(error).__name__}），已写入日志 {where}；订单都在账本里，kameng-tui reconcile 可继续处理"
+            if self.lang != "en" else
+            f"internal error ({type(error).__name__}), logged to {where}; every order is in the ledger, "
+            "`kameng-tui reconcile` carries on"))
+
     # --- actions ------------------------------------------------------------------------------
     def action_help(self) -> None:
         from kameng_tui.tui.screens.help import HelpScreen
@@ -206,14 +223,15 @@ class KamengApp(App[None]):
                 yield SystemCommand(f"{label} ({k.id})", k.en, lambda a=k.action, tg=target: tg.run_action(a))
 
 
-def run_app() -> int:
+def run_app(headless: bool = False) -> int:
     from kameng_tui.logs import setup_logging
     from kameng_tui.services.context import build_context
 
     ctx = build_context()
     setup_logging(ctx.paths, ctx.config.logging.level)
+    app = KamengApp(ctx)
     try:
-        KamengApp(ctx).run()
+        app.run(headless=headless)
     finally:
         ctx.close()
-    return 0
+    return app.return_code or 0
