@@ -33,6 +33,7 @@ class LineProblem:
     message: str
     message_en: str
     code: str = "bad_input"
+    other: int | None = None          # the earlier line a duplicate or a reused ref points to
 
 
 class BatchInvalid(BadInput):
@@ -114,7 +115,7 @@ class BatchService:
             for a, b in duplicate_keys(parsed.lines):
                 problems.append(LineProblem(b, "account", f"与第 {a} 行重复（同一 SKU 和账号）；确需重复请加 --allow-duplicates",
                                             f"duplicates line {a} (same SKU and account); use --allow-duplicates",
-                                            "duplicate_line"))
+                                            "duplicate_line", other=a))
         checkout = self.ctx.checkout
         quotes = {} if quotes is None else quotes
         prepared: dict[int, Prepared] = {}
@@ -131,7 +132,7 @@ class BatchService:
             if line.ref and (line.ref in refs or self.ctx.ledger.by_ref(line.ref)):
                 where = f"第 {refs[line.ref]} 行" if line.ref in refs else "以前的订单"
                 problems.append(LineProblem(line.line_no, "ref", f"单号 {line.ref} 已用过（{where}）",
-                                            f"ref {line.ref} already used", "ref_used"))
+                                            f"ref {line.ref} already used", "ref_used", other=refs.get(line.ref)))
                 continue
             if line.ref:
                 refs[line.ref] = line.line_no
