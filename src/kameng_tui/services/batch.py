@@ -152,6 +152,7 @@ class BatchService:
                 err = BadInput(f"同样的批量已在批次 {prior.batch_id} 下过；确需再下一次请加 --again",
                                message_en=f"the same batch was already run as batch {prior.batch_id}; use --again to run it again")
                 err.code = "repeat_batch"  # type: ignore[misc]
+                err.batch_id = prior.batch_id  # type: ignore[attr-defined]
                 raise err
         plan = BatchPlan(identity=identity, source=source, lines=tuple(prepared))
         await self._check_balance(plan.lines)

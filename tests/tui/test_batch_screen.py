@@ -1,0 +1,157 @@
+"""Batch entry: paste with a bad line shown on the line, fix it, undo; run with
+progress to all succeeded; quit mid-batch and resume after a restart; drafts."""
+
+from __future__ import annotations
+
+from kameng_tui.domain.history import HistoryFilter
+from kameng_tui.domain.states import OrderState
+from kameng_tui.tui.screens.batch import BatchScreen
+from kameng_tui.tui.screens.batch_dialogs import ChoiceScreen
+from kameng_tui.tui.screens.confirm import ConfirmScreen
+
+from conftest import SIZE, screen_lines, settle, type_text
+
+PASTE = ("demo:HF-CM-10\t13800138000\t1\t张三\n"
+         "demo:HF-LT-20\t1310013100x\t1\n"
+         "demo:HF-DX-30\t13300133000\t1\t李四\tR-1\n")
+
+
+def orders(app):
+    return list(app.ctx.ledger.history(HistoryFilter(), limit=200).items)
+
+
+async def open_batch(app, pilot) -> BatchScreen:
+    await settle(app, pilot)
+    await pilot.press("f3")
+    await settle(app, pilot)
+    assert isinstance(app.screen, BatchScreen)
+    return app.screen
+
+
+async def paste(app, pilot, text: str) -> None:
+    from textual import events
+
+    app.screen.grid.post_message(events.Paste(text))
+    await settle(app, pilot)
+
+
+def text_of(app) -> str:
+    return "\n".join(screen_lines(app))
+
+
+async def test_paste_shows_the_bad_line_inline_fix_it_and_undo(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_batch(app, pilot)
+        await paste(app, pilot, PASTE)
+        grid = screen.grid
+        assert [r.get("sku") for r in grid.rows[:3]] == ["demo:HF-CM-10", "demo:HF-LT-20", "demo:HF-DX-30"]
+        assert screen.checked.bad == [1]
+        shown = text_of(app)
+        assert "手机号只能是数字" in shown and "1 行有误" in shown
+        assert "移动话费10元" in shown
+        # fix it: on the bad row's account cell, typing replaces the cell
+        grid.move(1, 1)
+        await type_text(pilot, "13100131000")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert grid.rows[1].get("account") == "13100131000"
+        assert screen.checked.bad == [] and "0 行有误" in text_of(app)
+        assert grid.row == 2                                  # Enter moved down
+        # undo brings the bad value back, and its reason
+        await pilot.press("ctrl+z")
+        await settle(app, pilot)
+        assert grid.rows[1].get("account") == "1310013100x" and screen.checked.bad == [1]
+        # duplicate makes a (sku, account) twin: flagged on the copy; delete removes it
+        grid.move(0, 0)
+        await pilot.press("ctrl+d")
+        await settle(app, pilot)
+        assert "与第 1 行重复" in text_of(app) and 1 in screen.checked.bad
+        await pilot.press("ctrl+k")
+        await settle(app, pilot)
+        assert len([r for r in grid.rows if not r.blank]) == 3
+        assert orders(app) == []                               # a draft never creates an intent
+
+
+async def test_typing_with_pinyin_then_run_to_all_succeeded(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_batch(app, pilot)
+        await paste(app, pilot, PASTE.replace("1310013100x", "13100131000"))
+        # a fourth line typed: a product found by pinyin, an account, quantity by Tab
+        screen.grid.move(3, 0)
+        await type_text(pilot, "dianxin huafei 50")
+        await pilot.pause()
+        assert screen.grid.suggestions and "电信话费50元" in screen.grid.suggestions[0][1]
+        await pilot.press("tab")
+        await type_text(pilot, "13300133001")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert screen.grid.rows[3].get("sku") == "demo:HF-DX-50"
+        assert screen.checked.bad == [] and len(screen.checked.good) == 4
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        question = text_of(app)
+        assert "4 行" in question and "下单后余额" in question
+        await pilot.press("y")
+        await settle(app, pilot)
+        await app.batch_runner.wait()
+        await settle(app, pilot)
+        done = orders(app)
+        assert len(done) == 4 and all(o.state is OrderState.SUCCEEDED for o in done)
+        shown = text_of(app)
+        assert "已发送 4/4" in shown and "成功 4" in shown and "####" in shown
+        assert all(r.order_no for r in screen.grid.rows if not r.blank)
+
+
+async def test_quit_mid_batch_keeps_the_rest_then_resume_after_restart(make_app):
+    lines = "".join(f"demo:HF-CM-{f} 1380013800{i}\n" for i, f in enumerate((10, 20, 30, 50, 100, 200)))
+    app = make_app(KAMENG_TUI_DEMO_LATENCY_MS="150", config_toml="[checkout]\ndefault_concurrency = 1\n")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_batch(app, pilot)
+        await paste(app, pilot, lines)
+        await pilot.press("f5")
+        await pilot.pause()
+        await pilot.press("y")
+        while not any(o.state is not OrderState.PENDING for o in orders(app)):
+            await pilot.pause(0.05)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("k")                                 # finish in-flight, keep the rest
+        await app.batch_runner.wait()
+        await pilot.pause()
+    states = [o.state for o in orders(app)]
+    assert OrderState.PENDING in states and len(states) == 6
+    assert states.count(OrderState.PENDING) < 6
+    # restart on the same home: the batch is offered
+    app2 = make_app()
+    async with app2.run_test(size=SIZE) as pilot:
+        while not isinstance(app2.screen, ChoiceScreen):
+            await pilot.pause(0.05)
+        offer = text_of(app2)
+        assert "未发" in offer and "批次 1" in offer
+        await pilot.press("r")
+        await settle(app2, pilot)
+        await app2.batch_runner.wait()
+        await settle(app2, pilot)
+        assert isinstance(app2.screen, BatchScreen)
+        assert all(o.state is OrderState.SUCCEEDED for o in orders(app2)) and len(orders(app2)) == 6
+        assert "已发送 6/6" in text_of(app2)
+
+
+async def test_the_draft_comes_back_after_a_restart(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_batch(app, pilot)
+        await type_text(pilot, "demo:HF-CM-10")
+        await pilot.press("tab")
+        await type_text(pilot, "1380013")                   # still being typed
+        await pilot.pause(0.5)
+        await settle(app, pilot)
+    app2 = make_app()
+    async with app2.run_test(size=SIZE) as pilot:
+        screen = await open_batch(app2, pilot)
+        assert screen.grid.rows[0].cells[:2] == ("demo:HF-CM-10", "1380013")
+        assert "11 位" in text_of(app2)
