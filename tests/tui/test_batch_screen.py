@@ -155,3 +155,51 @@ async def test_the_draft_comes_back_after_a_restart(make_app):
         screen = await open_batch(app2, pilot)
         assert screen.grid.rows[0].cells[:2] == ("demo:HF-CM-10", "1380013")
         assert "11 位" in text_of(app2)
+
+
+async def test_failed_lines_are_rerun_as_new_orders(make_app):
+    app = make_app(KAMENG_TUI_DEMO_FAIL_RATE="1")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_batch(app, pilot)
+        await paste(app, pilot, "demo:HF-CM-10 13800138000\ndemo:HF-CM-20 13800138001\n")
+        await pilot.press("f5")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+        await app.batch_runner.wait()
+        await settle(app, pilot)
+        first = orders(app)
+        assert len(first) == 2 and all(o.state is OrderState.FAILED for o in first)
+        assert "失败：" in text_of(app)
+        # a succeeded or unknown line could not be edited; a failed one can
+        screen.grid.move(0, 1)
+        await type_text(pilot, "13800138009")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert screen.grid.rows[0].order_no is None and screen.grid.rows[0].attempt_of == first[-1].order_no \
+            or screen.grid.rows[0].attempt_of in {o.order_no for o in first}
+        await pilot.press("ctrl+t")                            # the other failed line too
+        await settle(app, pilot)
+        await pilot.press("f5")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+        await app.batch_runner.wait()
+        await settle(app, pilot)
+        again = [o for o in orders(app) if o.order_no not in {f.order_no for f in first}]
+        assert len(again) == 2 and {o.attempt_of for o in again} == {o.order_no for o in first}
+        assert all(o.batch_id == 2 for o in again)
+
+
+async def test_batch_screen_has_no_ambiguous_width_characters(make_app):
+    from test_ambiguous_width import ambiguous, our_text
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_batch(app, pilot)
+        await paste(app, pilot, PASTE)
+        await pilot.press("f5")
+        await settle(app, pilot)
+        lines = our_text(app)
+        assert sum(len(l.strip()) for l in lines) > 100
+        assert not ambiguous(lines), ambiguous(lines)[:5]

@@ -63,6 +63,7 @@ class BatchRunner:
             error = exc
         except Exception as exc:  # an adapter bug must not kill the app; the ledger keeps the truth
             error = KamengError(f"内部错误：{type(exc).__name__}", message_en=f"internal error: {type(exc).__name__}")
+        self._tasks.pop(batch_id, None)          # not running any more when the last change is told
         self._on_change(batch_id, error)
 
     async def _settle(self, batch_id: int, concurrency: int) -> None:

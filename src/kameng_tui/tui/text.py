@@ -129,6 +129,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "batch.done": ("批次 {id} 发送完毕", "batch {id}: all lines sent"),
     "batch.locked": ("这一行已下单（{state}），不能再改；失败的行才能改了重下，未知的行只对账不重发",
                      "this line is already an order ({state}); only failed lines can be edited and re-run, unknown ones are reconciled, never resent"),
+    "batch.failed_hint": ("   失败的行可直接改，或按 ctrl+t 全部改为新订单重下", "   edit failed lines, or ctrl+t turns them all into new orders"),
     "batch.retried": ("{n} 个失败行改为新订单，F5 下单", "{n} failed lines will be new orders; F5 runs them"),
     "batch.no_failed": ("没有失败的行", "no failed lines"),
     "batch.busy": ("这个批次还在发送中", "this batch is still sending"),

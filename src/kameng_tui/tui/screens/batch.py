@@ -242,6 +242,9 @@ class BatchScreen(Screen[None]):
         running = any(self.app.batch_runner.is_running(b) for b in self.draft.batch_ids)
         if counts.get("pending") and not running:
             out.append(t("batch.unsent_hint", n=counts["pending"]), style="yellow")
+        if any(o.state is OrderState.FAILED for o in self.orders.values()
+               if any(r.order_no == o.order_no for r in self.grid.rows)) and not running:
+            out.append(t("batch.failed_hint"), style="yellow")
         return out
 
     # --- row locks and retries -------------------------------------------------------------------------
@@ -374,6 +377,7 @@ class BatchScreen(Screen[None]):
         self.notify(t("batch.started", id=batch_id, n=len(plan.lines)))
         self.app.start_batch(batch_id)
         self.refresh_orders()
+        self.check_rows()
 
     async def resume(self, batch_id: int) -> None:
         """Re-quote the unsent lines, show what changed, then send them."""

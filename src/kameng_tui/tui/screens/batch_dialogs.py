@@ -26,9 +26,8 @@ class ChoiceScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="choice-box"):
             yield Static(self.question, id="choice-question")
-            with Horizontal():
-                for answer, label, _ in self.choices:
-                    yield Button(label, id=f"choice-{answer}")
+            for answer, label, _ in self.choices:
+                yield Button(label, id=f"choice-{answer}")
 
     def on_mount(self) -> None:
         self.query(Button).first().focus()
