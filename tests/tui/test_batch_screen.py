@@ -203,3 +203,25 @@ async def test_batch_screen_has_no_ambiguous_width_characters(make_app):
         lines = our_text(app)
         assert sum(len(l.strip()) for l in lines) > 100
         assert not ambiguous(lines), ambiguous(lines)[:5]
+
+
+MIXED = ("sku,account,qty,customer,ref,note\n"
+         "demo:HF-CM-10,13800138000,1,张三,A-1,\n"
+         "demo:HF-LT-20,1310013100x,1,,,\n"
+         "demo:NOPE,13800138000,1,,,\n"
+         "demo:SW-011,13800138000,1,,,\n"
+         "demo:HF-CM-10,13800138000,1,,,重复\n"
+         "demo:HF-DX-30,13300133000,x,,,\n"
+         "demo:HF-DX-50,13300133000,1,李四,A-2,加急\n")
+
+
+def test_snapshot_batch_with_valid_and_invalid_lines(make_app, snap_compare):
+    app = make_app()
+
+    async def before(pilot) -> None:
+        await open_batch(pilot.app, pilot)
+        await paste(pilot.app, pilot, MIXED)
+        pilot.app.screen.grid.move(1, 1)
+        await settle(pilot.app, pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=before)
