@@ -71,6 +71,14 @@ async def test_paste_shows_the_bad_line_inline_fix_it_and_undo(make_app):
         await settle(app, pilot)
         assert len([r for r in grid.rows if not r.blank]) == 3
         assert orders(app) == []                               # a draft never creates an intent
+        # F1 lists the batch and grid keys; Esc leaves the grid, then digits switch screens
+        await pilot.press("f1")
+        await pilot.pause()
+        help_text = text_of(app)
+        assert "batch.duplicate" in help_text and "grid.next" in help_text
+        await pilot.press("escape", "escape", "1")
+        await pilot.pause()
+        assert not isinstance(app.screen, BatchScreen)
 
 
 async def test_typing_with_pinyin_then_run_to_all_succeeded(make_app):
@@ -88,6 +96,7 @@ async def test_typing_with_pinyin_then_run_to_all_succeeded(make_app):
         await pilot.press("enter")
         await settle(app, pilot)
         assert screen.grid.rows[3].get("sku") == "demo:HF-DX-50"
+        assert isinstance(app.screen, BatchScreen)            # the digits typed into cells, no screen switch
         assert screen.checked.bad == [] and len(screen.checked.good) == 4
         await pilot.press("f5")
         await pilot.pause()
@@ -127,12 +136,27 @@ async def test_quit_mid_batch_keeps_the_rest_then_resume_after_restart(make_app)
     assert states.count(OrderState.PENDING) < 6
     # restart on the same home: the batch is offered
     app2 = make_app()
+    real_requote = app2.ctx.batch.requote
+
+    async def requote(batch_id):                 # one unsent line got dearer upstream since it was recorded
+        from kameng_tui.services.batch import PriceChange
+
+        changes = await real_requote(batch_id)
+        unsent = [o for o in app2.ctx.ledger.batch_orders(batch_id) if o.state is OrderState.PENDING][-1]
+        return changes + [PriceChange(unsent.order_no, unsent.line_id, unsent.unit_cost, unsent.unit_cost + 1)]
+
+    app2.ctx.batch.requote = requote
     async with app2.run_test(size=SIZE) as pilot:
         while not isinstance(app2.screen, ChoiceScreen):
             await pilot.pause(0.05)
         offer = text_of(app2)
-        assert "未发" in offer and "批次 1" in offer
+        assert "批次 1：已发" in offer and "未发" in offer and "未知 0" in offer
         await pilot.press("r")
+        while not isinstance(app2.screen, ConfirmScreen):    # resume re-quotes and shows the change first
+            await pilot.pause(0.05)
+        assert "重新报价后有变化" in text_of(app2) and "第 6 行" in text_of(app2)
+        assert all(o.state is not OrderState.SUCCEEDED or o.line_id < 6 for o in orders(app2))
+        await pilot.press("y")
         await settle(app2, pilot)
         await app2.batch_runner.wait()
         await settle(app2, pilot)
@@ -176,8 +200,7 @@ async def test_failed_lines_are_rerun_as_new_orders(make_app):
         await type_text(pilot, "13800138009")
         await pilot.press("enter")
         await settle(app, pilot)
-        assert screen.grid.rows[0].order_no is None and screen.grid.rows[0].attempt_of == first[-1].order_no \
-            or screen.grid.rows[0].attempt_of in {o.order_no for o in first}
+        assert screen.grid.rows[0].order_no is None and screen.grid.rows[0].attempt_of in {o.order_no for o in first}
         await pilot.press("ctrl+t")                            # the other failed line too
         await settle(app, pilot)
         await pilot.press("f5")
