@@ -6,6 +6,7 @@ as new orders; unknown lines are reconciled, never resent under a new number."""
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import replace
 from decimal import Decimal
 
@@ -32,6 +33,7 @@ STATE_STYLE = {"succeeded": "green", "failed": "red", "unknown": "bold yellow", 
                "cancelled": "dim", "submitted": "yellow", "processing": "yellow", "refunded": "magenta"}
 CHECK_DELAY_S = 0.15
 SAVE_DELAY_S = 0.3
+QUOTE_TTL_S = 60.0
 
 
 class BatchScreen(Screen[None]):
@@ -49,6 +51,7 @@ class BatchScreen(Screen[None]):
         self.checked = EntryCheck()
         self.orders: dict[str, Order] = {}
         self.quotes: dict = {}
+        self.quoted_at = 0.0
         self.checking = False
 
     def compose(self) -> ComposeResult:
@@ -106,7 +109,7 @@ class BatchScreen(Screen[None]):
     @on(BatchGrid.Editing)
     def _editing(self, event: BatchGrid.Editing) -> None:
         grid = self.grid
-        if event.column == "sku" and grid.editing and event.text.strip() and not self.entry.is_sku(event.text):
+        if event.column == "sku" and grid.editing and event.text.strip():
             found = self.entry.suggest(event.text)
             grid.suggestions = [(p.sku, p.name) for p in found]
         else:
@@ -144,6 +147,9 @@ class BatchScreen(Screen[None]):
     async def check_rows(self) -> None:
         self.checking = True
         await asyncio.sleep(CHECK_DELAY_S)
+        now = time.monotonic()
+        if now - self.quoted_at > QUOTE_TTL_S:          # checks reuse quotes for a while; Run always re-quotes
+            self.quotes, self.quoted_at = {}, now
         try:
             self.checked = await self.entry.check(self.grid.rows, quotes=self.quotes)
         except KamengError as exc:
@@ -291,10 +297,7 @@ class BatchScreen(Screen[None]):
         if not failed:
             self.notify(self.t("batch.no_failed"))
             return
-        grid._push()
-        for i in failed:
-            grid.rows[i] = self._retry_row(i) or grid.rows[i]
-        grid._changed()
+        grid.replace_rows({i: self._retry_row(i) or grid.rows[i] for i in failed})
         self.notify(self.t("batch.retried", n=len(failed)))
 
     def action_new(self) -> None:
@@ -394,3 +397,10 @@ class BatchScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.refresh_orders()
+
+    def on_unmount(self) -> None:
+        """Quitting within the save delay keeps the last keystrokes too."""
+        try:
+            self.save_now()
+        except Exception:  # the ledger may be closing; the last debounced save stands
+            pass

@@ -208,6 +208,13 @@ class BatchGrid(ScrollView, can_focus=True):
         self.row = min(self.row, max(0, len(self.rows) - 1))
         self._changed()
 
+    def replace_rows(self, new: dict[int, Row]) -> None:
+        """Several rows changed at once (one undo step)."""
+        self._push()
+        for i, row in new.items():
+            self.rows[i] = row
+        self._changed()
+
     def undo(self) -> bool:
         if self.editing:
             self.cancel_edit()
