@@ -66,7 +66,7 @@ CHECKOUT_KEYS = (
 
 BATCH_KEYS = (
     Key("batch.run", "f5,ctrl+r", "run", "下单", "Run"),
-    Key("batch.paste", "ctrl+v", "paste", "粘贴", "Paste"),
+    Key("batch.paste", "ctrl+v", "paste", "粘贴", "Paste", show=False),
     Key("batch.duplicate", "ctrl+d", "duplicate", "复制行", "Duplicate line"),
     Key("batch.delete", "ctrl+k", "delete", "删除行", "Delete line"),
     Key("batch.undo", "ctrl+z", "undo", "撤销", "Undo"),

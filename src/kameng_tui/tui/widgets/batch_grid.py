@@ -163,14 +163,15 @@ class BatchGrid(ScrollView, can_focus=True):
     def on_paste(self, event: events.Paste) -> None:
         event.stop()
         event.prevent_default()
-        if "\n" not in event.text.strip() and "\t" not in event.text:
+        text = event.text.replace("\r\n", "\n").replace("\r", "\n")     # terminals and tmux paste CR line ends
+        if "\n" not in text.strip() and "\t" not in text:
             if self.editing:
-                self.buf += event.text.strip()
+                self.buf += text.strip()
                 self._edited()
             else:
-                self.start_edit(event.text.strip())
+                self.start_edit(text.strip())
             return
-        self.paste_rows(event.text)
+        self.paste_rows(text)
 
     def paste_rows(self, text: str) -> int:
         new = split_rows(text)
