@@ -43,7 +43,7 @@ async def test_paste_shows_the_bad_line_inline_fix_it_and_undo(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_batch(app, pilot)
-        await paste(app, pilot, PASTE)
+        await paste(app, pilot, PASTE.replace("\n", "\r"))        # tmux and some terminals paste CR line ends
         grid = screen.grid
         assert [r.get("sku") for r in grid.rows[:3]] == ["demo:HF-CM-10", "demo:HF-LT-20", "demo:HF-DX-30"]
         assert screen.checked.bad == [1]
