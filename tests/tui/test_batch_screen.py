@@ -3,6 +3,7 @@ progress to all succeeded; quit mid-batch and resume after a restart; drafts."""
 
 from __future__ import annotations
 
+from kameng_tui.domain.batch_rows import Row
 from kameng_tui.domain.history import HistoryFilter
 from kameng_tui.domain.states import OrderState
 from kameng_tui.tui.screens.batch import BatchScreen
@@ -85,9 +86,12 @@ async def test_typing_with_pinyin_then_run_to_all_succeeded(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_batch(app, pilot)
-        await paste(app, pilot, PASTE.replace("1310013100x", "13100131000"))
+        await paste(app, pilot, "demo:HF-CM-20 13800138001\n" + PASTE.replace("1310013100x", "13100131000"))
+        screen.grid.move(0, 0)
+        screen.grid.replace_rows({0: Row()})                   # a line emptied in the middle of the grid
+        await settle(app, pilot)
         # a fourth line typed: a product found by pinyin, an account, quantity by Tab
-        screen.grid.move(3, 0)
+        screen.grid.move(4, 0)
         await type_text(pilot, "dianxin huafei 50")
         await pilot.pause()
         assert screen.grid.suggestions and "电信话费50元" in screen.grid.suggestions[0][1]
@@ -95,7 +99,7 @@ async def test_typing_with_pinyin_then_run_to_all_succeeded(make_app):
         await type_text(pilot, "13300133001")
         await pilot.press("enter")
         await settle(app, pilot)
-        assert screen.grid.rows[3].get("sku") == "demo:HF-DX-50"
+        assert screen.grid.rows[4].get("sku") == "demo:HF-DX-50"
         assert isinstance(app.screen, BatchScreen)            # the digits typed into cells, no screen switch
         assert screen.checked.bad == [] and len(screen.checked.good) == 4
         await pilot.press("f5")
@@ -112,6 +116,8 @@ async def test_typing_with_pinyin_then_run_to_all_succeeded(make_app):
         shown = text_of(app)
         assert "已发送 4/4" in shown and "成功 4" in shown and "####" in shown
         assert all(r.order_no for r in screen.grid.rows if not r.blank)
+        by_no = {o.order_no: o for o in done}                  # each row got its own line's order
+        assert all(by_no[r.order_no].account_text == r.get("account") for r in screen.grid.rows if r.order_no)
 
 
 async def test_quit_mid_batch_keeps_the_rest_then_resume_after_restart(make_app):
@@ -248,3 +254,27 @@ def test_snapshot_batch_with_valid_and_invalid_lines(make_app, snap_compare):
         await settle(pilot.app, pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=before)
+
+
+async def test_quit_mid_batch_can_cancel_the_rest(make_app):
+    lines = "".join(f"demo:HF-LT-{f} 1310013100{i}\n" for i, f in enumerate((10, 20, 30, 50, 100)))
+    app = make_app(KAMENG_TUI_DEMO_LATENCY_MS="150", config_toml="[checkout]\ndefault_concurrency = 1\n")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_batch(app, pilot)
+        await paste(app, pilot, lines)
+        await pilot.press("f5")
+        await pilot.pause()
+        await pilot.press("y")
+        while not any(o.state is not OrderState.PENDING for o in orders(app)):
+            await pilot.pause(0.05)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("c")                                 # finish in-flight, cancel the rest
+        await app.batch_runner.wait()
+        await pilot.pause()
+    states = [o.state for o in orders(app)]
+    assert OrderState.PENDING not in states and OrderState.CANCELLED in states
+    app2 = make_app()
+    async with app2.run_test(size=SIZE) as pilot:
+        await settle(app2, pilot)
+        assert not isinstance(app2.screen, ChoiceScreen)      # nothing unsent: nothing offered

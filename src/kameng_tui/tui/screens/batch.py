@@ -360,8 +360,10 @@ class BatchScreen(Screen[None]):
     async def _plan_and_send(self, again: bool) -> None:
         t = self.t
         self.quotes = {}
+        self.save_now()
+        draft = self.draft                   # rows without blanks: the plan's row numbers index these
         try:
-            plan, plan_rows = await self.entry.plan(self.grid.rows, again=again)
+            plan, plan_rows = await self.entry.plan(draft.rows, again=again)
         except BatchInvalid:
             self.check_rows()
             self.notify(t("batch.fix_first", n=len(self.checked.bad) or 1, row=(self.checked.bad or [0])[0] + 1),
@@ -374,8 +376,7 @@ class BatchScreen(Screen[None]):
                 return
             self.notify(exc.text(self.lang), severity="error", timeout=10)
             return
-        self.save_now()
-        self.draft, batch_id = self.entry.record(self.draft, plan, plan_rows)
+        self.draft, batch_id = self.entry.record(draft, plan, plan_rows)
         self.grid.load(list(self.draft.rows))
         self.notify(t("batch.started", id=batch_id, n=len(plan.lines)))
         self.app.start_batch(batch_id)
