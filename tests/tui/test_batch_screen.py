@@ -241,7 +241,8 @@ MIXED = ("sku,account,qty,customer,ref,note\n"
          "demo:SW-011,13800138000,1,,,\n"
          "demo:HF-CM-10,13800138000,1,,,重复\n"
          "demo:HF-DX-30,13300133000,x,,,\n"
-         "demo:HF-DX-50,13300133000,1,李四,A-2,加急\n")
+         "demo:HF-DX-50,13300133000,1,李四,A-2,加急\n"
+         "demo:GM-WZRY-30-D,123456,1,,,\n")
 
 
 def test_snapshot_batch_with_valid_and_invalid_lines(make_app, snap_compare):
@@ -278,3 +279,19 @@ async def test_quit_mid_batch_can_cancel_the_rest(make_app):
     async with app2.run_test(size=SIZE) as pilot:
         await settle(app2, pilot)
         assert not isinstance(app2.screen, ChoiceScreen)      # nothing unsent: nothing offered
+
+
+async def test_other_account_fields_are_typed_as_key_value_with_their_choices_shown(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_batch(app, pilot)
+        await paste(app, pilot, "demo:GM-WZRY-30-D 123456\n")
+        assert "缺少大区" in text_of(app)
+        screen.grid.move(0, 1)
+        await pilot.pause()
+        assert "1: 缺少大区（其他字段写 region=，可选 安卓QQ/苹果QQ/安卓微信/苹果微信）" in text_of(app)   # whole, under the grid
+        screen.grid.move(0, 6)
+        await type_text(pilot, "region=苹果QQ")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert screen.checked.bad == [] and "王者荣耀" in text_of(app)

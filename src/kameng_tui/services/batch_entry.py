@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Mapping, Sequence
 
-from kameng_tui.domain.batch_rows import GRID_COLUMNS, Row, parse_extra, to_batch_text
+from kameng_tui.domain.batch_rows import EXTRA_KEYS, GRID_COLUMNS, Row, parse_extra, to_batch_text
 from kameng_tui.domain.errors import KamengError
 from kameng_tui.domain.models import Order, Product
 from kameng_tui.domain.money import money
@@ -130,11 +130,30 @@ class BatchEntryService:
             for line_no, i in line_row.items():
                 found = problems.get(i)
                 if found:
-                    out[i] = RowCheck(False, "；".join(p.message for p in found), "; ".join(p.message_en for p in found),
-                                      found[0].field)
+                    zh, en = self._field_hint(rows[i], found[0].field, found[0].message)
+                    out[i] = RowCheck(False, "；".join(p.message for p in found) + zh,
+                                      "; ".join(p.message_en for p in found) + en, found[0].field)
                 else:
                     out[i] = RowCheck(True, prepared=checked.prepared.get(line_no))
         return EntryCheck(rows=dict(sorted(out.items())))
+
+    def _field_hint(self, row: Row, key: str | None, said: str) -> tuple[str, str]:
+        """For a field typed in "other fields" (大区, 服务器): how to write it and its choices."""
+        if key not in EXTRA_KEYS or key == "price":
+            return "", ""
+        try:
+            product = self.ctx.catalog.product(row.get("sku"))
+        except KamengError:
+            return "", ""
+        f = product.field(key)
+        if f is None:
+            return "", ""
+        values, _ = parse_extra(row.get("extra"))
+        options = f.option_tree.get(values.get(f.depends_on or "", ""), ()) if f.depends_on else f.options
+        shown = "/".join(options[:6]) + ("/..." if len(options) > 6 else "")
+        if not shown or options[0] in said:          # the reason lists the choices already
+            return f"（其他字段写 {key}=...）", f" (other fields: {key}=...)"
+        return f"（其他字段写 {key}=，可选 {shown}）", f" (other fields: {key}=, one of {shown})"
 
     async def plan(self, rows: Sequence[Row], *, again: bool = False) -> tuple[BatchPlan, dict[int, int]]:
         """The batch of every unsent row (BatchInvalid, repeat_batch or balance errors as

@@ -123,12 +123,18 @@ class BatchScreen(Screen[None]):
         state = self.t(f"state.{order.state.value}") if order else ""
         self.notify(self.t("batch.locked", state=state), severity="warning")
 
+    @on(BatchGrid.Moved)
     def _show_suggestions(self) -> None:
+        """SKU suggestions while one is typed; else the whole note of the row under the
+        cursor (the status column may cut a long reason)."""
         grid, out = self.grid, Text()
         if grid.suggestions:
             out.append(self.t("batch.suggest"), style="dim")
             for i, (sku, name) in enumerate(grid.suggestions):
                 out.append(f"  {name} ({sku})", style="reverse" if i == grid.pick else "")
+        elif grid.row in grid.notes:
+            out.append(f"{grid.row + 1}: ", style="dim")
+            out.append_text(grid.notes[grid.row])
         self.query_one("#batch-suggest", Static).update(out)
 
     @work(exclusive=True, group="batch-save", exit_on_error=False)
@@ -186,6 +192,7 @@ class BatchScreen(Screen[None]):
                 bad[i] = check.field
         grid.notes, grid.bad_field = notes, bad
         grid.refresh()
+        self._show_suggestions()
         self.query_one("#batch-head", Static).update(self._head())
         self.query_one("#batch-totals", Static).update(self._totals())
         self.query_one("#batch-progress", Static).update(self._progress())

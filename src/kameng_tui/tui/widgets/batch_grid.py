@@ -54,6 +54,9 @@ class BatchGrid(ScrollView, can_focus=True):
             self.column = column
             self.text = text
 
+    class Moved(Message):
+        """The cursor moved to another row or column."""
+
     class Refused(Message):
         def __init__(self, row: int) -> None:
             super().__init__()
@@ -164,7 +167,9 @@ class BatchGrid(ScrollView, can_focus=True):
         event.stop()
         event.prevent_default()
         text = event.text.replace("\r\n", "\n").replace("\r", "\n")     # terminals and tmux paste CR line ends
-        if "\n" not in text.strip() and "\t" not in text:
+        whole_lines = "\n" in text.strip() or "\t" in text or text.endswith("\n") or (
+            self.column == "sku" and not self.editing and len(text.split()) >= 2)   # a copied line: rows
+        if not whole_lines:
             if self.editing:
                 self.buf += text.strip()
                 self._edited()
@@ -229,8 +234,11 @@ class BatchGrid(ScrollView, can_focus=True):
 
     # --- moving ------------------------------------------------------------------------------------------
     def move(self, row: int, col: int) -> None:
+        old = (self.row, self.col)
         self.row = max(0, min(row, len(self.rows) - 1))
         self.col = max(0, min(col, len(GRID_COLUMNS) - 1))
+        if (self.row, self.col) != old:
+            self.post_message(self.Moved())
         top, height = self.scroll_offset.y, max(1, self.size.height - 1)
         if self.row < top:
             self.scroll_to(y=self.row, animate=False, immediate=True)
