@@ -80,3 +80,30 @@ async def test_batch_over_balance_is_refused_before_any_intent(ctx):
         await ctx.batch.plan(lines)
     assert "余额" in err.value.message
     assert n_orders(ctx) == 0
+
+
+async def test_check_lists_every_problem_and_quotes_the_good_lines_without_raising(ctx):
+    text = ("demo:HF-CM-10 13800000001\n"
+            "demo:HF-CM-10 1380000\n"
+            "demo:HF-CM-10 13800000001\n"
+            "demo:HF-LT-20 13100000002 1 ref=R1\n"
+            "demo:HF-DX-30 13300000003 1 ref=R1\n")
+    checked = await ctx.batch.check(text, attempt_of={5: "KM-OLD"})
+    assert sorted(checked.bad_lines()) == [2, 3, 5]
+    dup = next(p for p in checked.problems if p.code == "duplicate_line")
+    assert (dup.line, dup.other) == (3, 1)
+    ref = next(p for p in checked.problems if p.code == "ref_used")
+    assert (ref.line, ref.other) == (5, 4)
+    assert set(checked.prepared) == {1, 3, 4}                # a duplicate is still quoted, but reported
+    assert checked.prepared[1].total_cost > 0
+    assert n_orders(ctx) == 0
+
+
+async def test_stop_keeps_unstarted_lines_pending(ctx):
+    plan = await ctx.batch.plan(GOOD)
+    batch_id = ctx.batch.record(plan)
+    sent = []
+    outcome = await ctx.batch.send_pending(batch_id, concurrency=1, progress=lambda d, n, o: sent.append(o.order_no),
+                                           stop=lambda: len(sent) >= 1)
+    assert len(sent) == 1
+    assert outcome.count(OrderState.PENDING) == 2

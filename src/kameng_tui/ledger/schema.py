@@ -91,5 +91,14 @@ CREATE TABLE price_history (
 ) STRICT;
 """
 
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, V1), (2, V2))
+V3 = """
+-- Batch drafts typed in the terminal app: plain rows, never an intent, never hashed.
+CREATE TABLE drafts (
+    draft_id INTEGER PRIMARY KEY,
+    body TEXT NOT NULL,            -- JSON: {"rows": [...], "batch_id": n | null}
+    updated_at TEXT NOT NULL
+) STRICT;
+"""
+
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, V1), (2, V2), (3, V3))
 LATEST = MIGRATIONS[-1][0]

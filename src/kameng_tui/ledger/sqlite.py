@@ -438,6 +438,32 @@ class SqliteLedger:
     def batch_orders(self, batch_id: int) -> list[Order]:
         return self._orders(f"SELECT {COLUMNS} FROM orders o WHERE o.batch_id = ? ORDER BY o.line_id", (batch_id,))
 
+    # --- drafts (batch entry; outside the chain, never an order) --------------------------------
+    def save_draft(self, draft_id: int | None, body: str, *, at: datetime) -> int:
+        with self._lock:
+            if draft_id is not None:
+                cur = self._conn.execute("UPDATE drafts SET body = ?, updated_at = ? WHERE draft_id = ?",
+                                         (body, utc_text(at), draft_id))
+                if cur.rowcount:
+                    return draft_id
+            cur = self._conn.execute("INSERT INTO drafts (body, updated_at) VALUES (?, ?)", (body, utc_text(at)))
+            assert cur.lastrowid is not None
+            return cur.lastrowid
+
+    def load_draft(self, draft_id: int | None = None) -> tuple[int, str] | None:
+        """One draft by id, or the most recently saved one."""
+        with self._lock:
+            if draft_id is None:
+                r = self._conn.execute("SELECT draft_id, body FROM drafts ORDER BY updated_at DESC, draft_id DESC "
+                                       "LIMIT 1").fetchone()
+            else:
+                r = self._conn.execute("SELECT draft_id, body FROM drafts WHERE draft_id = ?", (draft_id,)).fetchone()
+        return None if r is None else (r[0], r[1])
+
+    def delete_draft(self, draft_id: int) -> None:
+        with self._lock:
+            self._conn.execute("DELETE FROM drafts WHERE draft_id = ?", (draft_id,))
+
     # --- balances, meta, maintenance -----------------------------------------------------------------
     def record_balance(self, supplier: str, amount: Decimal, *, at: datetime) -> None:
         with self._lock:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
-from kameng_tui.domain.batch_input import batch_identity, duplicate_keys, parse_batch
+from kameng_tui.domain.batch_input import BatchLine, batch_identity, duplicate_keys, parse_batch
 from kameng_tui.domain.errors import BadInput, KamengError
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt, money
@@ -33,6 +33,7 @@ class LineProblem:
     message: str
     message_en: str
     code: str = "bad_input"
+    other: int | None = None          # the earlier line a duplicate or a reused ref points to
 
 
 class BatchInvalid(BadInput):
@@ -48,6 +49,18 @@ class BatchInvalid(BadInput):
             message_en=f"{len(self.problems)} bad line(s), nothing ordered; first: line {first.line}: {first.message_en}",
             field=first.field, line=first.line,
         )
+
+
+@dataclass(frozen=True)
+class BatchCheck:
+    """A batch as validated, line by line: what would be ordered, and every problem."""
+
+    lines: tuple[BatchLine, ...]
+    prepared: Mapping[int, Prepared]          # line number -> validated, quoted line
+    problems: tuple[LineProblem, ...]
+
+    def bad_lines(self) -> set[int]:
+        return {p.line for p in self.problems}
 
 
 @dataclass(frozen=True)
@@ -90,7 +103,10 @@ class BatchService:
         self.ctx = ctx
 
     # --- plan --------------------------------------------------------------------------
-    async def plan(self, text: str, *, source: str = "-", allow_duplicates: bool = False, again: bool = False) -> BatchPlan:
+    async def check(self, text: str, *, allow_duplicates: bool = False, quotes: dict | None = None,
+                    attempt_of: Mapping[int, str] | None = None) -> BatchCheck:
+        """Every line validated and quoted; never raises for bad lines (the TUI shows each
+        reason on its line). `attempt_of` maps a line number to the failed order it retries."""
         parsed = parse_batch(text)
         problems = [LineProblem(e.line, e.field, e.message, e.message_en, e.code) for e in parsed.errors]
         if not parsed.lines and not problems:
@@ -99,14 +115,15 @@ class BatchService:
             for a, b in duplicate_keys(parsed.lines):
                 problems.append(LineProblem(b, "account", f"与第 {a} 行重复（同一 SKU 和账号）；确需重复请加 --allow-duplicates",
                                             f"duplicates line {a} (same SKU and account); use --allow-duplicates",
-                                            "duplicate_line"))
+                                            "duplicate_line", other=a))
         checkout = self.ctx.checkout
-        quotes: dict = {}
-        prepared: list[Prepared] = []
+        quotes = {} if quotes is None else quotes
+        prepared: dict[int, Prepared] = {}
         refs: dict[str, int] = {}
         for line in parsed.lines:
             inp = OrderInput(sku=line.sku, fields=dict(line.fields), quantity=line.quantity, ref=line.ref,
-                             customer=line.customer, note=line.note, price=line.price, line_no=line.line_no)
+                             customer=line.customer, note=line.note, price=line.price, line_no=line.line_no,
+                             attempt_of=(attempt_of or {}).get(line.line_no))
             try:
                 p = await checkout.prepare(inp, check_balance=False, quotes=quotes)
             except KamengError as exc:
@@ -115,20 +132,27 @@ class BatchService:
             if line.ref and (line.ref in refs or self.ctx.ledger.by_ref(line.ref)):
                 where = f"第 {refs[line.ref]} 行" if line.ref in refs else "以前的订单"
                 problems.append(LineProblem(line.line_no, "ref", f"单号 {line.ref} 已用过（{where}）",
-                                            f"ref {line.ref} already used", "ref_used"))
+                                            f"ref {line.ref} already used", "ref_used", other=refs.get(line.ref)))
                 continue
             if line.ref:
                 refs[line.ref] = line.line_no
-            prepared.append(p)
-        if problems:
-            raise BatchInvalid(sorted(problems, key=lambda p: p.line))
-        identity = batch_identity(parsed.lines)
+            prepared[line.line_no] = p
+        return BatchCheck(lines=parsed.lines, prepared=prepared, problems=tuple(sorted(problems, key=lambda p: p.line)))
+
+    async def plan(self, text: str, *, source: str = "-", allow_duplicates: bool = False, again: bool = False,
+                   attempt_of: Mapping[int, str] | None = None) -> BatchPlan:
+        checked = await self.check(text, allow_duplicates=allow_duplicates, attempt_of=attempt_of)
+        if checked.problems:
+            raise BatchInvalid(checked.problems)
+        prepared = list(checked.prepared.values())
+        identity = batch_identity(checked.lines)
         if not again:
             prior = self.ctx.ledger.batch_by_identity(identity)
             if prior is not None:
                 err = BadInput(f"同样的批量已在批次 {prior.batch_id} 下过；确需再下一次请加 --again",
                                message_en=f"the same batch was already run as batch {prior.batch_id}; use --again to run it again")
                 err.code = "repeat_batch"  # type: ignore[misc]
+                err.batch_id = prior.batch_id  # type: ignore[attr-defined]
                 raise err
         plan = BatchPlan(identity=identity, source=source, lines=tuple(prepared))
         await self._check_balance(plan.lines)
@@ -161,7 +185,10 @@ class BatchService:
         batch_id = self.record(plan)
         return await self.send_pending(batch_id, concurrency=concurrency, progress=progress)
 
-    async def send_pending(self, batch_id: int, *, concurrency: int = 4, progress: Progress | None = None) -> BatchOutcome:
+    async def send_pending(self, batch_id: int, *, concurrency: int = 4, progress: Progress | None = None,
+                           stop: Callable[[], bool] | None = None) -> BatchOutcome:
+        """Send the pending lines. Once `stop()` is true, lines not yet started stay
+        pending (kept for a later resume or cancel); lines in flight finish."""
         ctx = self.ctx
         pending = [o for o in ctx.ledger.batch_orders(batch_id) if o.state is OrderState.PENDING]
         limit = asyncio.Semaphore(max(1, concurrency))
@@ -170,6 +197,8 @@ class BatchService:
         async def one(order: Order) -> None:
             nonlocal done
             async with limit:
+                if stop is not None and stop():
+                    return
                 after = await ctx.engine.send(order.order_no)
             done += 1
             if progress is not None:
@@ -198,12 +227,13 @@ class BatchService:
         return changes
 
     async def resume(self, batch_id: int, *, confirm: Callable[[list[PriceChange]], bool] | None = None,
-                     concurrency: int = 4, progress: Progress | None = None) -> BatchOutcome:
+                     concurrency: int = 4, progress: Progress | None = None,
+                     stop: Callable[[], bool] | None = None) -> BatchOutcome:
         self._batch(batch_id)
         changes = await self.requote(batch_id)
         if changes and confirm is not None and not confirm(changes):
             return BatchOutcome(batch_id=batch_id, orders=self.ctx.ledger.batch_orders(batch_id), changes=changes)
-        outcome = await self.send_pending(batch_id, concurrency=concurrency, progress=progress)
+        outcome = await self.send_pending(batch_id, concurrency=concurrency, progress=progress, stop=stop)
         outcome.changes = changes
         return outcome
 

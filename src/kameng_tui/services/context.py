@@ -21,6 +21,7 @@ from kameng_tui.services.supplier_set import SupplierSet
 if TYPE_CHECKING:  # pragma: no cover
     from kameng_tui.services.balances import BalanceService
     from kameng_tui.services.batch import BatchService
+    from kameng_tui.services.batch_entry import BatchEntryService
     from kameng_tui.services.catalog import CatalogService
     from kameng_tui.services.checkout import CheckoutService
     from kameng_tui.services.engine import OrderEngine
@@ -110,6 +111,12 @@ class Context:
         from kameng_tui.services.batch import BatchService
 
         return BatchService(self)
+
+    @cached_property
+    def batch_entry(self) -> "BatchEntryService":
+        from kameng_tui.services.batch_entry import BatchEntryService
+
+        return BatchEntryService(self)
 
     async def aclose(self) -> None:
         await self.suppliers.aclose()

@@ -22,8 +22,10 @@ from kameng_tui.domain.money import fmt
 from kameng_tui.domain.states import OrderState
 from kameng_tui.services.balances import BalanceView
 from kameng_tui.services.context import Context
+from kameng_tui.tui.batch_runner import BatchRunner
 from kameng_tui.tui.keys import APP_KEYS, bindings
 from kameng_tui.tui.runner import OrderRunner
+from kameng_tui.tui.screens.batch import BatchScreen
 from kameng_tui.tui.screens.catalog import CatalogScreen
 from kameng_tui.tui.screens.history import HistoryScreen
 from kameng_tui.tui.text import Texts
@@ -39,7 +41,7 @@ class KamengApp(App[None]):
 
     status: reactive[Text] = reactive(Text(""), always_update=True)
 
-    MODES = {"catalog": CatalogScreen, "history": HistoryScreen}
+    MODES = {"catalog": CatalogScreen, "batch": BatchScreen, "history": HistoryScreen}
 
     def __init__(self, ctx: Context) -> None:
         super().__init__()
@@ -48,6 +50,7 @@ class KamengApp(App[None]):
         self.t = Texts(self.lang)
         self._bindings = BindingsMap(bindings(APP_KEYS, self.lang))
         self.runner = OrderRunner(ctx, self._order_done)
+        self.batch_runner = BatchRunner(ctx, self._batch_changed)
         self.balances: dict[str, BalanceView] = {}
         self.ready_ms: float | None = None
         if ctx.config.ui.ascii:
@@ -81,6 +84,9 @@ class KamengApp(App[None]):
         """Balances, reconciliation of unsettled orders and suggestions, in the background:
         an unreachable supplier blocks nothing but orders to it."""
         await self.refresh_balances()
+        from kameng_tui.tui.batch_flow import offer_unsent
+
+        await offer_unsent(self)
         ctx, t = self.ctx, self.t
         open_orders = ctx.ledger.in_state([OrderState.SUBMITTED, OrderState.PROCESSING, OrderState.UNKNOWN])
         if open_orders:
@@ -132,7 +138,7 @@ class KamengApp(App[None]):
                 out.append(f" ({t('header.offline')})", style="yellow")
             elif view.low:
                 out.append("  " + t("header.low", amount=fmt(low)), style="red")
-        flying = self.runner.in_flight
+        flying = self.runner.in_flight + len(self.batch_runner.running)
         if flying:
             out.append(f"   [{flying}]", style="bold yellow")
         self.status = out
@@ -162,6 +168,21 @@ class KamengApp(App[None]):
             handler = getattr(screen, "order_changed", None)
             if handler is not None:
                 handler(order_no)
+
+    def start_batch(self, batch_id: int) -> None:
+        self.batch_runner.start(batch_id)
+        self._render_status()
+
+    def _batch_changed(self, batch_id: int, error: KamengError | None) -> None:
+        if error is not None:
+            self.notify(f"batch {batch_id}: {error.text(self.lang)}", severity="error", timeout=10)
+        if not self.batch_runner.is_running(batch_id):
+            self.run_worker(self.refresh_balances(), group="balances", exit_on_error=False)
+            self._render_status()
+        for screen in self._all_screens():
+            handler = getattr(screen, "batch_changed", None)
+            if handler is not None:
+                handler(batch_id)
 
     def _all_screens(self) -> list[Screen[Any]]:
         out = []
@@ -194,6 +215,11 @@ class KamengApp(App[None]):
             self.push_screen(HelpScreen(getattr(self.screen, "SCOPE", "catalog")))
 
     async def action_quit(self) -> None:
+        if self.batch_runner.running:
+            from kameng_tui.tui.batch_flow import quit_mid_batch
+
+            self.run_worker(quit_mid_batch(self), group="quit", exit_on_error=False)
+            return
         n = self.runner.in_flight
         if not n:
             self.exit()

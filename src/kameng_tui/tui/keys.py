@@ -25,6 +25,7 @@ class Key:
 
 APP_KEYS = (
     Key("app.catalog", "1,f2", "switch_mode('catalog')", "目录", "Catalog"),
+    Key("app.batch", "2,f3", "switch_mode('batch')", "批量", "Batch"),
     Key("app.history", "3,f4", "switch_mode('history')", "订单", "History"),
     Key("app.help", "question_mark,f1", "help", "帮助", "Help"),
     Key("app.palette", "ctrl+p", "command_palette", "命令", "Commands", show=False),
@@ -63,6 +64,31 @@ CHECKOUT_KEYS = (
     Key("card.copy", "y,ctrl+y", "copy", "复制卡密", "Copy cards"),
 )
 
+BATCH_KEYS = (
+    Key("batch.run", "f5,ctrl+r", "run", "下单", "Run"),
+    Key("batch.paste", "ctrl+v", "paste", "粘贴", "Paste", show=False),
+    Key("batch.duplicate", "ctrl+d", "duplicate", "复制行", "Duplicate line"),
+    Key("batch.delete", "ctrl+k", "delete", "删除行", "Delete line"),
+    Key("batch.undo", "ctrl+z", "undo", "撤销", "Undo"),
+    Key("batch.retry", "ctrl+t", "retry", "重下失败行", "Retry failed", show=False),
+    Key("batch.new", "ctrl+n", "new", "新批次", "New batch", show=False),
+    Key("batch.grid", "enter", "focus_grid", "回到表格", "Back to the grid", show=False),
+)
+
+GRID_KEYS = (
+    Key("grid.down", "down", "down", "下一行", "Down", show=False),
+    Key("grid.up", "up", "up", "上一行", "Up", show=False),
+    Key("grid.left", "left", "left", "左", "Left", show=False),
+    Key("grid.right", "right", "right", "右", "Right", show=False),
+    Key("grid.next", "tab", "next", "下一格", "Next cell", show=False),
+    Key("grid.prev", "shift+tab", "prev", "上一格", "Previous cell", show=False),
+    Key("grid.enter", "enter", "enter", "确定并下移", "Commit and move down", show=False),
+    Key("grid.edit", "f2", "edit", "编辑单元格", "Edit cell", show=False),
+    Key("grid.cancel", "escape", "cancel", "取消编辑/离开表格", "Cancel edit / leave grid", show=False),
+    Key("grid.clear", "delete", "clear", "清空单元格", "Clear cell", show=False),
+    Key("grid.backspace", "backspace", "backspace", "退格", "Backspace", show=False),
+)
+
 LIST_KEYS = (
     Key("list.down", "down,j", "cursor_down", "下一行", "Down", show=False),
     Key("list.up", "up,k", "cursor_up", "上一行", "Up", show=False),
@@ -74,7 +100,7 @@ LIST_KEYS = (
 )
 
 SCOPES = {"app": APP_KEYS, "catalog": CATALOG_KEYS, "history": HISTORY_KEYS, "checkout": CHECKOUT_KEYS,
-          "list": LIST_KEYS}
+          "batch": BATCH_KEYS, "grid": GRID_KEYS, "list": LIST_KEYS}
 
 
 def bindings(keys: tuple[Key, ...], lang: str = "zh") -> list[Binding]:

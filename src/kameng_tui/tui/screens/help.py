@@ -29,12 +29,12 @@ class HelpScreen(ModalScreen[None]):
         t = Texts(app.lang)
         scope = self.scope
         keymap = dict(app.ctx.config.keymap)
-        table = Table(title=t("help.title", screen=t(f"screen.{scope}") if scope in ("catalog", "history") else scope),
+        table = Table(title=t("help.title", screen=t(f"screen.{scope}") if scope in ("catalog", "batch", "history") else scope),
                       show_edge=False, box=None, padding=(0, 2))
         table.add_column("key")
         table.add_column("")
         table.add_column("id", style="dim")
-        for name in (scope, "list", "app"):
+        for name in (scope, "grid" if scope == "batch" else "list", "app"):
             for k in SCOPES.get(name, ()):
                 table.add_row(effective_keys(k, keymap), k.en if app.lang == "en" else k.zh, k.id)
         with VerticalScroll(id="help-box"):

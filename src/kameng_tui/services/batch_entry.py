@@ -1,0 +1,216 @@
+"""Batch entry for the terminal app: drafts saved as they are typed (their own table,
+never an intent), every row checked through BatchService.check with its reason, the
+plan and intents through BatchService, unsent batches for the start-up offer.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Mapping, Sequence
+
+from kameng_tui.domain.batch_rows import EXTRA_KEYS, GRID_COLUMNS, Row, parse_extra, to_batch_text
+from kameng_tui.domain.errors import KamengError
+from kameng_tui.domain.models import Order, Product
+from kameng_tui.domain.money import money
+from kameng_tui.domain.states import OrderState
+from kameng_tui.ledger.store import Batch
+from kameng_tui.services.batch import BatchPlan, LineProblem
+from kameng_tui.services.checkout import Prepared
+from kameng_tui.services.context import Context
+
+
+@dataclass(frozen=True)
+class Draft:
+    draft_id: int | None = None
+    rows: tuple[Row, ...] = ()
+    batch_ids: tuple[int, ...] = ()        # batches run from this draft (first run, retries)
+
+    def to_json(self) -> str:
+        return json.dumps({"rows": [r.as_json() for r in self.rows], "batch_ids": list(self.batch_ids)},
+                          ensure_ascii=False, sort_keys=True)
+
+
+@dataclass(frozen=True)
+class RowCheck:
+    ok: bool
+    message: str = ""
+    message_en: str = ""
+    field: str | None = None
+    prepared: Prepared | None = None
+
+
+@dataclass(frozen=True)
+class EntryCheck:
+    rows: Mapping[int, RowCheck] = field(default_factory=dict)    # row index -> result (rows to send only)
+
+    @property
+    def good(self) -> list[Prepared]:
+        return [c.prepared for c in self.rows.values() if c.ok and c.prepared is not None]
+
+    @property
+    def bad(self) -> list[int]:
+        return sorted(i for i, c in self.rows.items() if not c.ok)
+
+    @property
+    def total_price(self) -> Decimal:
+        return money(sum((p.total_price for p in self.good), Decimal(0)))
+
+    @property
+    def total_cost(self) -> Decimal:
+        return money(sum((p.total_cost for p in self.good), Decimal(0)))
+
+    def cost_by_supplier(self) -> dict[str, Decimal]:
+        out: dict[str, Decimal] = {}
+        for p in self.good:
+            out[p.product.supplier] = out.get(p.product.supplier, Decimal(0)) + p.total_cost
+        return out
+
+
+def _on_grid(p: LineProblem, line_row: Mapping[int, int]) -> LineProblem:
+    """A problem worded for the grid: other lines by their row number, no CLI flags."""
+    if p.code == "duplicate_line" and p.other in line_row:
+        n = line_row[p.other] + 1
+        return replace(p, message=f"与第 {n} 行重复（同一 SKU 和账号）", message_en=f"duplicates row {n} (same SKU and account)")
+    if p.code == "ref_used":
+        where = f"第 {line_row[p.other] + 1} 行" if p.other in line_row else "以前的订单"
+        where_en = f"row {line_row[p.other] + 1}" if p.other in line_row else "an earlier order"
+        return replace(p, message=f"单号已用过（{where}）", message_en=f"ref already used ({where_en})")
+    return p
+
+
+def to_send(rows: Sequence[Row]) -> list[int]:
+    """Rows that would become orders: typed, and not already an order."""
+    return [i for i, r in enumerate(rows) if not r.blank and r.order_no is None]
+
+
+class BatchEntryService:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    # --- drafts ------------------------------------------------------------------------------
+    def save(self, draft: Draft) -> Draft:
+        draft_id = self.ctx.ledger.save_draft(draft.draft_id, draft.to_json(), at=self.ctx.clock.now())
+        return replace(draft, draft_id=draft_id)
+
+    def latest(self) -> Draft | None:
+        found = self.ctx.ledger.load_draft()
+        if found is None:
+            return None
+        draft_id, body = found
+        data = json.loads(body)
+        return Draft(draft_id=draft_id, rows=tuple(Row.from_json(r) for r in data.get("rows", ())),
+                     batch_ids=tuple(data.get("batch_ids", ())))
+
+    def discard(self, draft_id: int | None) -> None:
+        if draft_id is not None:
+            self.ctx.ledger.delete_draft(draft_id)
+
+    # --- checking ------------------------------------------------------------------------------
+    async def check(self, rows: Sequence[Row], quotes: dict | None = None) -> EntryCheck:
+        """Every row to send, checked as `batch run` would; the reason on each bad row."""
+        out: dict[int, RowCheck] = {}
+        include = []
+        for i in to_send(rows):
+            _, bad_token = parse_extra(rows[i].get("extra"))
+            if bad_token is not None:
+                out[i] = RowCheck(False, f"其他字段写成 key=value（region=安卓QQ）：{bad_token}",
+                                  f"other fields are key=value (region=...): {bad_token}", "extra")
+            else:
+                include.append(i)
+        if include:
+            text, line_row = to_batch_text(rows, include)
+            attempts = {n: rows[i].attempt_of for n, i in line_row.items() if rows[i].attempt_of}
+            checked = await self.ctx.batch.check(text, quotes=quotes, attempt_of=attempts)
+            problems: dict[int, list] = {}
+            for p in checked.problems:
+                if p.line in line_row:
+                    problems.setdefault(line_row[p.line], []).append(_on_grid(p, line_row))
+            for line_no, i in line_row.items():
+                found = problems.get(i)
+                if found:
+                    zh, en = self._field_hint(rows[i], found[0].field, found[0].message)
+                    out[i] = RowCheck(False, "；".join(p.message for p in found) + zh,
+                                      "; ".join(p.message_en for p in found) + en, found[0].field)
+                else:
+                    out[i] = RowCheck(True, prepared=checked.prepared.get(line_no))
+        return EntryCheck(rows=dict(sorted(out.items())))
+
+    def _field_hint(self, row: Row, key: str | None, said: str) -> tuple[str, str]:
+        """For a field typed in "other fields" (大区, 服务器): how to write it and its choices."""
+        if key not in EXTRA_KEYS or key == "price":
+            return "", ""
+        try:
+            product = self.ctx.catalog.product(row.get("sku"))
+        except KamengError:
+            return "", ""
+        f = product.field(key)
+        if f is None:
+            return "", ""
+        values, _ = parse_extra(row.get("extra"))
+        options = f.option_tree.get(values.get(f.depends_on or "", ""), ()) if f.depends_on else f.options
+        shown = "/".join(options[:6]) + ("/..." if len(options) > 6 else "")
+        if not shown or options[0] in said:          # the reason lists the choices already
+            return f"（其他字段写 {key}=...）", f" (other fields: {key}=...)"
+        return f"（其他字段写 {key}=，可选 {shown}）", f" (other fields: {key}=, one of {shown})"
+
+    async def plan(self, rows: Sequence[Row], *, again: bool = False) -> tuple[BatchPlan, dict[int, int]]:
+        """The batch of every unsent row (BatchInvalid, repeat_batch or balance errors as
+        BatchService.plan raises them) and {plan line index: row index}."""
+        include = to_send(rows)
+        text, line_row = to_batch_text(rows, include)
+        attempts = {n: rows[i].attempt_of for n, i in line_row.items() if rows[i].attempt_of}
+        plan = await self.ctx.batch.plan(text, source="tui", again=again, attempt_of=attempts)
+        order = [line_row[p.input.line_no] for p in plan.lines if p.input.line_no is not None]
+        return plan, dict(enumerate(order))
+
+    def record(self, draft: Draft, plan: BatchPlan, plan_rows: Mapping[int, int]) -> tuple[Draft, int]:
+        """All intents in one transaction; each row learns its order number; the draft is saved."""
+        batch_id = self.ctx.batch.record(plan)
+        rows = list(draft.rows)
+        for order in self.ctx.ledger.batch_orders(batch_id):
+            if order.line_id is not None and order.line_id - 1 in plan_rows:
+                i = plan_rows[order.line_id - 1]
+                rows[i] = replace(rows[i], order_no=order.order_no)
+        saved = self.save(replace(draft, rows=tuple(rows), batch_ids=draft.batch_ids + (batch_id,)))
+        return saved, batch_id
+
+    # --- reading orders and batches -----------------------------------------------------------------
+    def orders(self, batch_ids: Sequence[int]) -> dict[str, Order]:
+        out = {}
+        for b in batch_ids:
+            out.update({o.order_no: o for o in self.ctx.ledger.batch_orders(b)})
+        return out
+
+    def unsent_batches(self) -> list[Batch]:
+        return [b for b in self.ctx.batch.list(200) if b.counts.get(OrderState.PENDING.value, 0)]
+
+    def suggest(self, text: str, limit: int = 5) -> list[Product]:
+        """Products for what is typed in a SKU cell: a SKU as is, else pinyin search."""
+        from kameng_tui.domain.catalog_index import Query
+
+        if not text.strip():
+            return []
+        try:
+            return list(self.ctx.catalog.search(Query(text=text), limit=limit).rows)
+        except KamengError:
+            return []
+
+    def is_sku(self, text: str) -> bool:
+        try:
+            self.ctx.catalog.product(text.strip())
+        except KamengError:
+            return False
+        return True
+
+
+def draft_from_batch(ctx: Context, batch_id: int) -> Draft:
+    """A batch made by the CLI or an earlier session, as rows to review."""
+    rows = []
+    for o in ctx.ledger.batch_orders(batch_id):
+        extra = " ".join(f"{k}={v}" for k, v in o.account.items() if k != "account")
+        cells = {"sku": o.sku, "account": o.account.get("account", ""), "quantity": str(o.quantity),
+                 "customer": o.customer or "", "ref": o.ref or "", "note": o.note or "", "extra": extra}
+        rows.append(Row(cells=tuple(cells[c] for c in GRID_COLUMNS), order_no=o.order_no))
+    return Draft(rows=tuple(rows), batch_ids=(batch_id,))

@@ -1,0 +1,83 @@
+"""App-level batch questions: quitting while a batch sends, and the start-up offer of
+a batch with unsent lines (Resume / Cancel unsent / Review). Nothing pending is sent
+without the reseller's explicit answer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kameng_tui.domain.errors import KamengError
+from kameng_tui.domain.states import OrderState
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kameng_tui.tui.app import KamengApp
+
+
+async def quit_mid_batch(app: "KamengApp") -> None:
+    from kameng_tui.tui.screens.batch_dialogs import ChoiceScreen
+
+    t = app.t
+    running = app.batch_runner.running
+    unsent = sum(1 for b in running for o in app.ctx.ledger.batch_orders(b) if o.state is OrderState.PENDING)
+    question = t("batch.quit_ask", ids=",".join(map(str, running)), n=unsent)
+
+    async def finish(answer: str | None) -> None:
+        if answer not in ("keep", "cancel"):
+            return
+        app.notify(t("batch.quitting"))
+        app.batch_runner.stop()
+        await app.batch_runner.wait()
+        if answer == "cancel":
+            for b in running:
+                n = app.ctx.batch.cancel(b)
+                app.notify(t("batch.cancelled", id=b, n=n))
+        app.exit()
+
+    def answered(answer: str | None) -> None:
+        app.run_worker(finish(answer), group="quit", exit_on_error=False)
+
+    app.push_screen(ChoiceScreen(question, [("keep", t("batch.quit_keep"), "k"),
+                                            ("cancel", t("batch.quit_cancel"), "c"),
+                                            ("stay", t("batch.quit_stay"), "")]), answered)
+
+
+async def offer_unsent(app: "KamengApp") -> None:
+    """On start: the newest batch with unsent lines, and what to do with it."""
+    from kameng_tui.tui.screens.batch_dialogs import ChoiceScreen
+
+    try:
+        batches = [b for b in app.ctx.batch_entry.unsent_batches() if not app.batch_runner.is_running(b.batch_id)]
+    except KamengError:
+        return
+    if not batches:
+        return
+    t, b = app.t, batches[0]
+    counts = b.counts
+    unsent = counts.get("pending", 0)
+    sent = sum(v for k, v in counts.items() if k not in ("pending", "cancelled"))
+    question = t("batch.offer", id=b.batch_id, sent=sent, unsent=unsent, unknown=counts.get("unknown", 0))
+    if len(batches) > 1:
+        question += t("batch.offer_more", n=len(batches) - 1)
+
+    async def go(answer: str | None) -> None:
+        if answer == "cancel":
+            n = app.ctx.batch.cancel(b.batch_id)
+            app.notify(t("batch.cancelled", id=b.batch_id, n=n))
+            return
+        if answer not in ("resume", "review"):
+            return
+        await app.switch_mode("batch")
+        screen = app.screen
+        review = getattr(screen, "review", None)
+        if review is None:
+            return
+        review(b.batch_id)
+        if answer == "resume":
+            await screen.resume(b.batch_id)
+
+    def answered(answer: str | None) -> None:
+        app.run_worker(go(answer), group="batch-offer", exit_on_error=False)
+
+    app.push_screen(ChoiceScreen(question, [("resume", t("batch.resume"), "r"),
+                                            ("cancel", t("batch.cancel_unsent"), "c"),
+                                            ("review", t("batch.review"), "v")]), answered)

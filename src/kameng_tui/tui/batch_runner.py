@@ -1,0 +1,91 @@
+"""Batches run in tasks owned by the App, never by the batch screen.
+
+A task sends a batch's pending lines through BatchService (bounded concurrency, under
+the send lock), then follows the lines the supplier still holds until they settle or
+the wait passes; what stays open is left to reconcile, never re-sent under a new
+number. `stop` lets lines in flight finish and keeps the unsent ones pending.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Callable
+
+from kameng_tui.domain.errors import KamengError
+from kameng_tui.domain.states import OrderState
+from kameng_tui.services.context import Context
+
+SETTLE_WAIT_S = 120.0
+OPEN = (OrderState.SUBMITTED, OrderState.PROCESSING, OrderState.UNKNOWN)
+
+
+class BatchRunner:
+    def __init__(self, ctx: Context, on_change: Callable[[int, KamengError | None], None]) -> None:
+        self.ctx = ctx
+        self._on_change = on_change
+        self._tasks: dict[int, asyncio.Task[None]] = {}
+        self._stopping: set[int] = set()
+        self.progress: dict[int, tuple[int, int]] = {}      # batch -> (sent, to send)
+
+    @property
+    def running(self) -> list[int]:
+        return [b for b, t in self._tasks.items() if not t.done()]
+
+    def is_running(self, batch_id: int) -> bool:
+        task = self._tasks.get(batch_id)
+        return task is not None and not task.done()
+
+    def start(self, batch_id: int, concurrency: int | None = None) -> None:
+        if self.is_running(batch_id):
+            return
+        self._stopping.discard(batch_id)
+        n = concurrency or self.ctx.config.checkout.default_concurrency
+        self._tasks[batch_id] = asyncio.get_running_loop().create_task(self._run(batch_id, n), name=f"batch:{batch_id}")
+
+    async def _run(self, batch_id: int, concurrency: int) -> None:
+        ctx = self.ctx
+        error: KamengError | None = None
+        pending = sum(1 for o in ctx.ledger.batch_orders(batch_id) if o.state is OrderState.PENDING)
+        self.progress[batch_id] = (0, pending)
+
+        def progress(done: int, total: int, _order) -> None:
+            self.progress[batch_id] = (done, total)
+            self._on_change(batch_id, None)
+
+        try:
+            async with ctx.send_lock.held_async():
+                await ctx.batch.send_pending(batch_id, concurrency=concurrency, progress=progress,
+                                             stop=lambda: batch_id in self._stopping)
+            self._on_change(batch_id, None)
+            if batch_id not in self._stopping:
+                await self._settle(batch_id, concurrency)
+        except KamengError as exc:
+            error = exc
+        except Exception as exc:  # an adapter bug must not kill the app; the ledger keeps the truth
+            error = KamengError(f"内部错误：{type(exc).__name__}", message_en=f"internal error: {type(exc).__name__}")
+        self._tasks.pop(batch_id, None)          # not running any more when the last change is told
+        self._on_change(batch_id, error)
+
+    async def _settle(self, batch_id: int, concurrency: int) -> None:
+        """Follow open lines until settled (queries only: nothing is re-sent here)."""
+        limit = asyncio.Semaphore(max(1, concurrency))
+
+        async def one(order_no: str) -> None:
+            async with limit:
+                if batch_id in self._stopping:
+                    return
+                await self.ctx.reconcile.settle(order_no, SETTLE_WAIT_S)
+                self._on_change(batch_id, None)
+
+        open_orders = [o.order_no for o in self.ctx.ledger.batch_orders(batch_id) if o.state in OPEN]
+        await asyncio.gather(*(one(n) for n in open_orders), return_exceptions=True)
+
+    def stop(self, batch_id: int | None = None) -> None:
+        """Lines in flight finish; lines not yet sent stay pending."""
+        for b in ([batch_id] if batch_id is not None else list(self._tasks)):
+            self._stopping.add(b)
+
+    async def wait(self, batch_id: int | None = None) -> None:
+        tasks = [t for b, t in self._tasks.items() if (batch_id is None or b == batch_id) and not t.done()]
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)

@@ -1,0 +1,414 @@
+"""Batch entry: a grid typed or pasted into, every line checked with its reason on the
+line, totals against the balance, drafts saved as you type; Run asks, then sends in an
+App-owned task while each line shows its state. Failed lines can be edited and re-run
+as new orders; unknown lines are reconciled, never resent under a new number."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import replace
+from decimal import Decimal
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import BindingsMap
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from kameng_tui.domain.batch_rows import GRID_COLUMNS, Row
+from kameng_tui.domain.errors import BadInput, KamengError
+from kameng_tui.domain.models import Order
+from kameng_tui.domain.money import fmt
+from kameng_tui.domain.states import OrderState
+from kameng_tui.services.batch import BatchInvalid
+from kameng_tui.services.batch_entry import Draft, EntryCheck, draft_from_batch, to_send
+from kameng_tui.tui.keys import BATCH_KEYS, bindings
+from kameng_tui.tui.text import Texts
+from kameng_tui.tui.widgets.batch_grid import BatchGrid
+from kameng_tui.tui.widgets.status_bar import StatusBar
+
+STATE_STYLE = {"succeeded": "green", "failed": "red", "unknown": "bold yellow", "pending": "dim",
+               "cancelled": "dim", "submitted": "yellow", "processing": "yellow", "refunded": "magenta"}
+CHECK_DELAY_S = 0.15
+SAVE_DELAY_S = 0.3
+QUOTE_TTL_S = 60.0
+
+
+class BatchScreen(Screen[None]):
+    SCOPE = "batch"
+    AUTO_FOCUS = "#grid"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ctx = self.app.ctx
+        self.entry = self.ctx.batch_entry
+        self.lang = self.app.lang
+        self.t = Texts(self.lang)
+        self._bindings = BindingsMap(bindings(BATCH_KEYS, self.lang))
+        self.draft = Draft()
+        self.checked = EntryCheck()
+        self.orders: dict[str, Order] = {}
+        self.quotes: dict = {}
+        self.quoted_at = 0.0
+        self.checking = False
+
+    def compose(self) -> ComposeResult:
+        t = self.t
+        yield StatusBar(id="status")
+        yield Static(t("batch.title"), id="batch-head")
+        labels = {c: t(f"bcol.{c}") for c in GRID_COLUMNS} | {"status": t("bcol.status")}
+        yield BatchGrid(labels, lang=self.lang, id="grid")
+        yield Static("", id="batch-suggest")
+        yield Static("", id="batch-progress")
+        yield Static("", id="batch-totals")
+        yield Footer()
+
+    @property
+    def grid(self) -> BatchGrid:
+        return self.query_one(BatchGrid)
+
+    def on_mount(self) -> None:
+        grid = self.grid
+        grid.locked = self._locked
+        grid.retry = self._retry_row
+        grid.is_sku = self.entry.is_sku
+        draft = self.entry.latest()
+        if draft is not None:
+            self.load(draft)
+        else:
+            self._show()
+
+    def load(self, draft: Draft) -> None:
+        self.draft = draft
+        self.grid.load(list(draft.rows))
+        self.refresh_orders()
+        self.check_rows()
+
+    def review(self, batch_id: int) -> None:
+        """Show a batch (from the start-up offer): its draft when this app made it."""
+        if batch_id not in self.draft.batch_ids:
+            self.save_now()
+            self.load(self.entry.save(draft_from_batch(self.ctx, batch_id)))
+
+    # --- rows, checks, drafts ---------------------------------------------------------------------
+    def rows(self) -> list[Row]:
+        """The grid's rows, with the cell being edited as typed so far."""
+        rows = list(self.grid.rows)
+        g = self.grid
+        if g.editing and g.row < len(rows):
+            rows[g.row] = rows[g.row].with_cell(g.col, g.buf)
+        return rows
+
+    @on(BatchGrid.Changed)
+    def _changed(self) -> None:
+        self.save_draft()
+        self.check_rows()
+
+    @on(BatchGrid.Editing)
+    def _editing(self, event: BatchGrid.Editing) -> None:
+        grid = self.grid
+        if event.column == "sku" and grid.editing and event.text.strip():
+            found = self.entry.suggest(event.text)
+            grid.suggestions = [(p.sku, p.name) for p in found]
+        else:
+            grid.suggestions = []
+        self._show_suggestions()
+        self.save_draft()
+
+    @on(BatchGrid.Refused)
+    def _refused(self, event: BatchGrid.Refused) -> None:
+        order = self.orders.get(self.grid.rows[event.row].order_no or "")
+        state = self.t(f"state.{order.state.value}") if order else ""
+        self.notify(self.t("batch.locked", state=state), severity="warning")
+
+    @on(BatchGrid.Moved)
+    def _show_suggestions(self) -> None:
+        """SKU suggestions while one is typed; else the whole note of the row under the
+        cursor (the status column may cut a long reason)."""
+        grid, out = self.grid, Text()
+        if grid.suggestions:
+            out.append(self.t("batch.suggest"), style="dim")
+            for i, (sku, name) in enumerate(grid.suggestions):
+                out.append(f"  {name} ({sku})", style="reverse" if i == grid.pick else "")
+        elif grid.row in grid.notes:
+            out.append(f"{grid.row + 1}: ", style="dim")
+            out.append_text(grid.notes[grid.row])
+        self.query_one("#batch-suggest", Static).update(out)
+
+    @work(exclusive=True, group="batch-save", exit_on_error=False)
+    async def save_draft(self) -> None:
+        await asyncio.sleep(SAVE_DELAY_S)
+        self.save_now()
+
+    def save_now(self) -> None:
+        rows = tuple(r for r in self.rows() if not r.blank or r.order_no)
+        if not rows and self.draft.draft_id is None:
+            return
+        self.draft = self.entry.save(replace(self.draft, rows=rows))
+        self.query_one("#batch-head", Static).update(self._head())
+
+    @work(exclusive=True, group="batch-check", exit_on_error=False)
+    async def check_rows(self) -> None:
+        self.checking = True
+        await asyncio.sleep(CHECK_DELAY_S)
+        now = time.monotonic()
+        if now - self.quoted_at > QUOTE_TTL_S:          # checks reuse quotes for a while; Run always re-quotes
+            self.quotes, self.quoted_at = {}, now
+        try:
+            self.checked = await self.entry.check(self.grid.rows, quotes=self.quotes)
+        except KamengError as exc:
+            self.notify(exc.text(self.lang), severity="error")
+        finally:
+            self.checking = False
+        self._show()
+
+    # --- what each line shows -----------------------------------------------------------------------
+    def refresh_orders(self) -> None:
+        self.orders = self.entry.orders(self.draft.batch_ids)
+        self._show()
+
+    def batch_changed(self, batch_id: int) -> None:
+        if batch_id in self.draft.batch_ids:
+            self.refresh_orders()
+
+    def _show(self) -> None:
+        t, grid = self.t, self.grid
+        notes: dict[int, Text] = {}
+        bad: dict[int, str | None] = {}
+        for i, row in enumerate(grid.rows):
+            if row.order_no:
+                notes[i] = self._order_note(self.orders.get(row.order_no))
+                continue
+            check = self.checked.rows.get(i)
+            if check is None:
+                continue
+            if check.ok and check.prepared is not None:
+                p = check.prepared
+                notes[i] = Text(t("batch.ok", name=p.product.name, total=fmt(p.total_price)), style="green")
+            elif not check.ok:
+                notes[i] = Text(check.message_en if self.lang == "en" else check.message, style="red")
+                bad[i] = check.field
+        grid.notes, grid.bad_field = notes, bad
+        grid.refresh()
+        self._show_suggestions()
+        self.query_one("#batch-head", Static).update(self._head())
+        self.query_one("#batch-totals", Static).update(self._totals())
+        self.query_one("#batch-progress", Static).update(self._progress())
+
+    def _order_note(self, order: Order | None) -> Text:
+        t = self.t
+        if order is None:
+            return Text("")
+        state = t(f"state.{order.state.value}")
+        style = STATE_STYLE.get(order.state.value, "")
+        if order.state is OrderState.FAILED:
+            return Text(t("batch.state_reason", state=state, reason=order.reason or ""), style=style)
+        if order.state is OrderState.UNKNOWN:
+            return Text(t("batch.unknown_note", state=state), style=style)
+        return Text(f"{state}  {order.order_no}", style=style)
+
+    def _head(self) -> Text:
+        t, d = self.t, self.draft
+        out = Text(t("batch.title"), style="bold")
+        out.append("   " + (t("batch.draft", id=d.draft_id) if d.draft_id else t("batch.draft_none")), style="dim")
+        if d.batch_ids:
+            out.append("   " + t("batch.of_batch", ids=",".join(map(str, d.batch_ids))), style="dim")
+        return out
+
+    def _totals(self) -> Text:
+        t, c = self.t, self.checked
+        n_ok = sum(1 for r in c.rows.values() if r.ok)
+        out = Text(t("batch.totals", ok=n_ok, bad=len(c.bad), total=fmt(c.total_price), cost=fmt(c.total_cost),
+                     profit=fmt(c.total_price - c.total_cost)))
+        for supplier, cost in sorted(c.cost_by_supplier().items()):
+            available = self.app.available(supplier)
+            if available is None:
+                continue
+            after = available - cost
+            out.append(t("batch.balance", supplier=supplier, available=fmt(available), after=fmt(after)),
+                       style="bold red" if after < 0 else "")
+            if after < 0:
+                out.append(t("batch.short"), style="bold red")
+        if self.checking:
+            out.append("   " + t("batch.checking"), style="dim")
+        return out
+
+    def _progress(self) -> Text:
+        t = self.t
+        mine = [o for o in self.orders.values()]
+        if not mine:
+            return Text("")
+        counts: dict[str, int] = {}
+        for o in mine:
+            counts[o.state.value] = counts.get(o.state.value, 0) + 1
+        sent = len(mine) - counts.get("pending", 0) - counts.get("cancelled", 0)
+        total = len(mine) - counts.get("cancelled", 0)
+        width = 30
+        filled = 0 if not total else round(width * sent / total)
+        out = Text(f"[{'#' * filled}{'.' * (width - filled)}] ", style="bold")
+        out.append(t("batch.progress", done=sent, total=total))
+        out.append(t("batch.counts", succeeded=counts.get("succeeded", 0), failed=counts.get("failed", 0),
+                     open=counts.get("submitted", 0) + counts.get("processing", 0), unknown=counts.get("unknown", 0),
+                     pending=counts.get("pending", 0)))
+        running = any(self.app.batch_runner.is_running(b) for b in self.draft.batch_ids)
+        if counts.get("pending") and not running:
+            out.append(t("batch.unsent_hint", n=counts["pending"]), style="yellow")
+        if any(o.state is OrderState.FAILED for o in self.orders.values()
+               if any(r.order_no == o.order_no for r in self.grid.rows)) and not running:
+            out.append(t("batch.failed_hint"), style="yellow")
+        return out
+
+    # --- row locks and retries -------------------------------------------------------------------------
+    def _locked(self, i: int) -> bool:
+        row = self.grid.rows[i]
+        if not row.order_no:
+            return False
+        order = self.orders.get(row.order_no)
+        return order is None or order.state is not OrderState.FAILED
+
+    def _retry_row(self, i: int) -> Row | None:
+        row = self.grid.rows[i]
+        if row.order_no and not self._locked(i):
+            return Row(cells=row.cells, attempt_of=row.order_no)
+        return None
+
+    # --- actions ------------------------------------------------------------------------------------------
+    def action_focus_grid(self) -> None:
+        self.set_focus(self.grid)
+
+    def action_duplicate(self) -> None:
+        self.grid.duplicate()
+
+    def action_delete(self) -> None:
+        self.grid.delete()
+
+    def action_undo(self) -> None:
+        self.grid.undo()
+
+    def action_paste(self) -> None:
+        from kameng_tui.tui.screens.batch_dialogs import PasteScreen
+
+        def pasted(text: str | None) -> None:
+            if text:
+                n = self.grid.paste_rows(text)
+                self.notify(self.t("batch.pasted", n=n))
+            self.set_focus(self.grid)
+
+        self.app.push_screen(PasteScreen(), pasted)
+
+    def action_retry(self) -> None:
+        grid = self.grid
+        failed = [i for i, r in enumerate(grid.rows) if r.order_no and not self._locked(i)]
+        if not failed:
+            self.notify(self.t("batch.no_failed"))
+            return
+        grid.replace_rows({i: self._retry_row(i) or grid.rows[i] for i in failed})
+        self.notify(self.t("batch.retried", n=len(failed)))
+
+    def action_new(self) -> None:
+        if any(self.app.batch_runner.is_running(b) for b in self.draft.batch_ids):
+            self.notify(self.t("batch.busy"), severity="warning")
+            return
+        self.save_now()
+        if self.draft.rows and not to_send(self.draft.rows) and not self._unsent():
+            self.entry.discard(self.draft.draft_id)
+        self.draft, self.checked, self.orders = Draft(), EntryCheck(), {}
+        self.grid.load([])
+        self._show()
+        self.notify(self.t("batch.new_draft"))
+
+    def _unsent(self) -> list[Order]:
+        return [o for o in self.orders.values() if o.state is OrderState.PENDING]
+
+    def action_run(self) -> None:
+        self.grid.commit()
+        self.run_worker(self._run(), group="batch-run", exclusive=True, exit_on_error=False)
+
+    async def _run(self) -> None:
+        t, grid = self.t, self.grid
+        self.save_now()
+        if any(self.app.batch_runner.is_running(b) for b in self.draft.batch_ids):
+            self.notify(t("batch.busy"), severity="warning")
+            return
+        if not to_send(grid.rows):
+            if self._unsent():
+                await self.resume(max(o.batch_id or 0 for o in self._unsent()))
+            else:
+                self.notify(t("batch.nothing"))
+            return
+        self.checked = await self.entry.check(grid.rows, quotes=self.quotes)
+        self._show()
+        if self.checked.bad:
+            first = self.checked.bad[0]
+            grid.move(first, GRID_COLUMNS.index(self._column_of(first)))
+            self.notify(t("batch.fix_first", n=len(self.checked.bad), row=first + 1), severity="warning")
+            return
+        c = self.checked
+        balance = "".join(t("batch.confirm_balance", supplier=s, after=fmt(a - cost))
+                          for s, cost in sorted(c.cost_by_supplier().items())
+                          if (a := self.app.available(s)) is not None)
+        question = t("batch.confirm", n=len(c.good), total=fmt(c.total_price), cost=fmt(c.total_cost), balance=balance)
+        if not await self.app.push_screen_wait(self._confirm(question)):
+            return
+        await self._plan_and_send(again=False)
+
+    def _column_of(self, i: int) -> str:
+        from kameng_tui.tui.widgets.batch_grid import FIELD_COLUMN
+
+        return FIELD_COLUMN.get(self.grid.bad_field.get(i) or "", "sku")
+
+    def _confirm(self, question: str):
+        from kameng_tui.tui.screens.confirm import ConfirmScreen
+
+        return ConfirmScreen(question)
+
+    async def _plan_and_send(self, again: bool) -> None:
+        t = self.t
+        self.quotes = {}
+        self.save_now()
+        draft = self.draft                   # rows without blanks: the plan's row numbers index these
+        try:
+            plan, plan_rows = await self.entry.plan(draft.rows, again=again)
+        except BatchInvalid:
+            self.check_rows()
+            self.notify(t("batch.fix_first", n=len(self.checked.bad) or 1, row=(self.checked.bad or [0])[0] + 1),
+                        severity="warning")
+            return
+        except BadInput as exc:
+            if getattr(exc, "code", "") == "repeat_batch" and not again:
+                if await self.app.push_screen_wait(self._confirm(t("batch.repeat", id=getattr(exc, "batch_id", "?")))):
+                    await self._plan_and_send(again=True)
+                return
+            self.notify(exc.text(self.lang), severity="error", timeout=10)
+            return
+        self.draft, batch_id = self.entry.record(draft, plan, plan_rows)
+        self.grid.load(list(self.draft.rows))
+        self.notify(t("batch.started", id=batch_id, n=len(plan.lines)))
+        self.app.start_batch(batch_id)
+        self.refresh_orders()
+        self.check_rows()
+
+    async def resume(self, batch_id: int) -> None:
+        """Re-quote the unsent lines, show what changed, then send them."""
+        t = self.t
+        changes = await self.ctx.batch.requote(batch_id)
+        if changes:
+            lines = "\n".join(t("batch.change_line", line=c.line_id, old=fmt(c.old_cost),
+                                new=t("batch.unavailable") if c.new_cost is None else fmt(c.new_cost), reason=c.reason)
+                              for c in changes[:10])
+            if not await self.app.push_screen_wait(self._confirm(t("batch.changes", lines=lines))):
+                return
+        self.app.start_batch(batch_id)
+        self.refresh_orders()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_orders()
+
+    def on_unmount(self) -> None:
+        """Quitting within the save delay keeps the last keystrokes too."""
+        try:
+            self.save_now()
+        except Exception:  # the ledger may be closing; the last debounced save stands
+            pass

@@ -1,0 +1,297 @@
+"""Batch entry: paste with a bad line shown on the line, fix it, undo; run with
+progress to all succeeded; quit mid-batch and resume after a restart; drafts."""
+
+from __future__ import annotations
+
+from kameng_tui.domain.batch_rows import Row
+from kameng_tui.domain.history import HistoryFilter
+from kameng_tui.domain.states import OrderState
+from kameng_tui.tui.screens.batch import BatchScreen
+from kameng_tui.tui.screens.batch_dialogs import ChoiceScreen
+from kameng_tui.tui.screens.confirm import ConfirmScreen
+
+from conftest import SIZE, screen_lines, settle, type_text
+
+PASTE = ("demo:HF-CM-10\t13800138000\t1\t张三\n"
+         "demo:HF-LT-20\t1310013100x\t1\n"
+         "demo:HF-DX-30\t13300133000\t1\t李四\tR-1\n")
+
+
+def orders(app):
+    return list(app.ctx.ledger.history(HistoryFilter(), limit=200).items)
+
+
+async def open_batch(app, pilot) -> BatchScreen:
+    await settle(app, pilot)
+    await pilot.press("f3")
+    await settle(app, pilot)
+    assert isinstance(app.screen, BatchScreen)
+    return app.screen
+
+
+async def paste(app, pilot, text: str) -> None:
+    from textual import events
+
+    app.screen.grid.post_message(events.Paste(text))
+    await settle(app, pilot)
+
+
+def text_of(app) -> str:
+    return "\n".join(screen_lines(app))
+
+
+async def test_paste_shows_the_bad_line_inline_fix_it_and_undo(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_batch(app, pilot)
+        await paste(app, pilot, PASTE.replace("\n", "\r"))        # tmux and some terminals paste CR line ends
+        grid = screen.grid
+        assert [r.get("sku") for r in grid.rows[:3]] == ["demo:HF-CM-10", "demo:HF-LT-20", "demo:HF-DX-30"]
+        assert screen.checked.bad == [1]
+        shown = text_of(app)
+        assert "手机号只能是数字" in shown and "1 行有误" in shown
+        assert "移动话费10元" in shown
+        # fix it: on the bad row's account cell, typing replaces the cell
+        grid.move(1, 1)
+        await type_text(pilot, "13100131000")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert grid.rows[1].get("account") == "13100131000"
+        assert screen.checked.bad == [] and "0 行有误" in text_of(app)
+        assert grid.row == 2                                  # Enter moved down
+        # undo brings the bad value back, and its reason
+        await pilot.press("ctrl+z")
+        await settle(app, pilot)
+        assert grid.rows[1].get("account") == "1310013100x" and screen.checked.bad == [1]
+        # duplicate makes a (sku, account) twin: flagged on the copy; delete removes it
+        grid.move(0, 0)
+        await pilot.press("ctrl+d")
+        await settle(app, pilot)
+        assert "与第 1 行重复" in text_of(app) and 1 in screen.checked.bad
+        await pilot.press("ctrl+k")
+        await settle(app, pilot)
+        assert len([r for r in grid.rows if not r.blank]) == 3
+        assert orders(app) == []                               # a draft never creates an intent
+        # F1 lists the batch and grid keys; Esc leaves the grid, then digits switch screens
+        await pilot.press("f1")
+        await pilot.pause()
+        help_text = text_of(app)
+        assert "batch.duplicate" in help_text and "grid.next" in help_text
+        await pilot.press("escape", "escape", "1")
+        await pilot.pause()
+        assert not isinstance(app.screen, BatchScreen)
+
+
+async def test_typing_with_pinyin_then_run_to_all_succeeded(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_batch(app, pilot)
+        await paste(app, pilot, "demo:HF-CM-20 13800138001\n" + PASTE.replace("1310013100x", "13100131000"))
+        screen.grid.move(0, 0)
+        screen.grid.replace_rows({0: Row()})                   # a line emptied in the middle of the grid
+        await settle(app, pilot)
+        # a fourth line typed: a product found by pinyin, an account, quantity by Tab
+        screen.grid.move(4, 0)
+        await type_text(pilot, "dianxin huafei 50")
+        await pilot.pause()
+        assert screen.grid.suggestions and "电信话费50元" in screen.grid.suggestions[0][1]
+        await pilot.press("tab")
+        await type_text(pilot, "13300133001")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert screen.grid.rows[4].get("sku") == "demo:HF-DX-50"
+        assert isinstance(app.screen, BatchScreen)            # the digits typed into cells, no screen switch
+        assert screen.checked.bad == [] and len(screen.checked.good) == 4
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        question = text_of(app)
+        assert "4 行" in question and "下单后余额" in question
+        await pilot.press("y")
+        await settle(app, pilot)
+        await app.batch_runner.wait()
+        await settle(app, pilot)
+        done = orders(app)
+        assert len(done) == 4 and all(o.state is OrderState.SUCCEEDED for o in done)
+        shown = text_of(app)
+        assert "已发送 4/4" in shown and "成功 4" in shown and "####" in shown
+        assert all(r.order_no for r in screen.grid.rows if not r.blank)
+        by_no = {o.order_no: o for o in done}                  # each row got its own line's order
+        assert all(by_no[r.order_no].account_text == r.get("account") for r in screen.grid.rows if r.order_no)
+
+
+async def test_quit_mid_batch_keeps_the_rest_then_resume_after_restart(make_app):
+    lines = "".join(f"demo:HF-CM-{f} 1380013800{i}\n" for i, f in enumerate((10, 20, 30, 50, 100, 200)))
+    app = make_app(KAMENG_TUI_DEMO_LATENCY_MS="150", config_toml="[checkout]\ndefault_concurrency = 1\n")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_batch(app, pilot)
+        await paste(app, pilot, lines)
+        await pilot.press("f5")
+        await pilot.pause()
+        await pilot.press("y")
+        while not any(o.state is not OrderState.PENDING for o in orders(app)):
+            await pilot.pause(0.05)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("k")                                 # finish in-flight, keep the rest
+        await app.batch_runner.wait()
+        await pilot.pause()
+    states = [o.state for o in orders(app)]
+    assert OrderState.PENDING in states and len(states) == 6
+    assert states.count(OrderState.PENDING) < 6
+    # restart on the same home: the batch is offered
+    app2 = make_app()
+    real_requote = app2.ctx.batch.requote
+
+    async def requote(batch_id):                 # one unsent line got dearer upstream since it was recorded
+        from kameng_tui.services.batch import PriceChange
+
+        changes = await real_requote(batch_id)
+        unsent = [o for o in app2.ctx.ledger.batch_orders(batch_id) if o.state is OrderState.PENDING][-1]
+        return changes + [PriceChange(unsent.order_no, unsent.line_id, unsent.unit_cost, unsent.unit_cost + 1)]
+
+    app2.ctx.batch.requote = requote
+    async with app2.run_test(size=SIZE) as pilot:
+        while not isinstance(app2.screen, ChoiceScreen):
+            await pilot.pause(0.05)
+        offer = text_of(app2)
+        assert "批次 1：已发" in offer and "未发" in offer and "未知 0" in offer
+        await pilot.press("r")
+        while not isinstance(app2.screen, ConfirmScreen):    # resume re-quotes and shows the change first
+            await pilot.pause(0.05)
+        assert "重新报价后有变化" in text_of(app2) and "第 6 行" in text_of(app2)
+        assert all(o.state is not OrderState.SUCCEEDED or o.line_id < 6 for o in orders(app2))
+        await pilot.press("y")
+        await settle(app2, pilot)
+        await app2.batch_runner.wait()
+        await settle(app2, pilot)
+        assert isinstance(app2.screen, BatchScreen)
+        assert all(o.state is OrderState.SUCCEEDED for o in orders(app2)) and len(orders(app2)) == 6
+        assert "已发送 6/6" in text_of(app2)
+
+
+async def test_the_draft_comes_back_after_a_restart(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_batch(app, pilot)
+        await type_text(pilot, "demo:HF-CM-10")
+        await pilot.press("tab")
+        await type_text(pilot, "1380013")                   # still being typed
+        await pilot.pause(0.5)
+        await settle(app, pilot)
+    app2 = make_app()
+    async with app2.run_test(size=SIZE) as pilot:
+        screen = await open_batch(app2, pilot)
+        assert screen.grid.rows[0].cells[:2] == ("demo:HF-CM-10", "1380013")
+        assert "11 位" in text_of(app2)
+
+
+async def test_failed_lines_are_rerun_as_new_orders(make_app):
+    app = make_app(KAMENG_TUI_DEMO_FAIL_RATE="1")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_batch(app, pilot)
+        await paste(app, pilot, "demo:HF-CM-10 13800138000\ndemo:HF-CM-20 13800138001\n")
+        await pilot.press("f5")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+        await app.batch_runner.wait()
+        await settle(app, pilot)
+        first = orders(app)
+        assert len(first) == 2 and all(o.state is OrderState.FAILED for o in first)
+        assert "失败：" in text_of(app)
+        # a succeeded or unknown line could not be edited; a failed one can
+        screen.grid.move(0, 1)
+        await type_text(pilot, "13800138009")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert screen.grid.rows[0].order_no is None and screen.grid.rows[0].attempt_of in {o.order_no for o in first}
+        await pilot.press("ctrl+t")                            # the other failed line too
+        await settle(app, pilot)
+        await pilot.press("f5")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+        await app.batch_runner.wait()
+        await settle(app, pilot)
+        again = [o for o in orders(app) if o.order_no not in {f.order_no for f in first}]
+        assert len(again) == 2 and {o.attempt_of for o in again} == {o.order_no for o in first}
+        assert all(o.batch_id == 2 for o in again)
+
+
+async def test_batch_screen_has_no_ambiguous_width_characters(make_app):
+    from test_ambiguous_width import ambiguous, our_text
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_batch(app, pilot)
+        await paste(app, pilot, PASTE)
+        await pilot.press("f5")
+        await settle(app, pilot)
+        lines = our_text(app)
+        assert sum(len(l.strip()) for l in lines) > 100
+        assert not ambiguous(lines), ambiguous(lines)[:5]
+
+
+MIXED = ("sku,account,qty,customer,ref,note\n"
+         "demo:HF-CM-10,13800138000,1,张三,A-1,\n"
+         "demo:HF-LT-20,1310013100x,1,,,\n"
+         "demo:NOPE,13800138000,1,,,\n"
+         "demo:SW-011,13800138000,1,,,\n"
+         "demo:HF-CM-10,13800138000,1,,,重复\n"
+         "demo:HF-DX-30,13300133000,x,,,\n"
+         "demo:HF-DX-50,13300133000,1,李四,A-2,加急\n"
+         "demo:GM-WZRY-30-D,123456,1,,,\n")
+
+
+def test_snapshot_batch_with_valid_and_invalid_lines(make_app, snap_compare):
+    app = make_app()
+
+    async def before(pilot) -> None:
+        await open_batch(pilot.app, pilot)
+        await paste(pilot.app, pilot, MIXED)
+        pilot.app.screen.grid.move(1, 1)
+        await settle(pilot.app, pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=before)
+
+
+async def test_quit_mid_batch_can_cancel_the_rest(make_app):
+    lines = "".join(f"demo:HF-LT-{f} 1310013100{i}\n" for i, f in enumerate((10, 20, 30, 50, 100)))
+    app = make_app(KAMENG_TUI_DEMO_LATENCY_MS="150", config_toml="[checkout]\ndefault_concurrency = 1\n")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_batch(app, pilot)
+        await paste(app, pilot, lines)
+        await pilot.press("f5")
+        await pilot.pause()
+        await pilot.press("y")
+        while not any(o.state is not OrderState.PENDING for o in orders(app)):
+            await pilot.pause(0.05)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("c")                                 # finish in-flight, cancel the rest
+        await app.batch_runner.wait()
+        await pilot.pause()
+    states = [o.state for o in orders(app)]
+    assert OrderState.PENDING not in states and OrderState.CANCELLED in states
+    app2 = make_app()
+    async with app2.run_test(size=SIZE) as pilot:
+        await settle(app2, pilot)
+        assert not isinstance(app2.screen, ChoiceScreen)      # nothing unsent: nothing offered
+
+
+async def test_other_account_fields_are_typed_as_key_value_with_their_choices_shown(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_batch(app, pilot)
+        await paste(app, pilot, "demo:GM-WZRY-30-D 123456\n")
+        assert "缺少大区" in text_of(app)
+        screen.grid.move(0, 1)
+        await pilot.pause()
+        assert "1: 缺少大区（其他字段写 region=，可选 安卓QQ/苹果QQ/安卓微信/苹果微信）" in text_of(app)   # whole, under the grid
+        screen.grid.move(0, 6)
+        await type_text(pilot, "region=苹果QQ")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert screen.checked.bad == [] and "王者荣耀" in text_of(app)
