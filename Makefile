@@ -17,7 +17,7 @@ run: venv
 	$(BIN)/kameng-tui
 
 test: venv
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2
 
 bench: venv
 	$(BIN)/python benchmarks/run_all.py
