@@ -36,6 +36,20 @@ async def paste(app, pilot, text: str) -> None:
     await settle(app, pilot)
 
 
+async def quit_while_sending(app, pilot, lines: str) -> BatchScreen:
+    """Paste, run, and press ctrl+q as soon as the first line has left."""
+    screen = await open_batch(app, pilot)
+    await paste(app, pilot, lines)
+    await pilot.press("f5")
+    await pilot.pause()
+    await pilot.press("y")
+    while not any(o.state is not OrderState.PENDING for o in orders(app)):
+        await pilot.pause(0.05)
+    await pilot.press("ctrl+q")
+    await pilot.pause()
+    return screen
+
+
 def text_of(app) -> str:
     return "\n".join(screen_lines(app))
 
@@ -124,15 +138,7 @@ async def test_quit_mid_batch_keeps_the_rest_then_resume_after_restart(make_app)
     lines = "".join(f"demo:HF-CM-{f} 1380013800{i}\n" for i, f in enumerate((10, 20, 30, 50, 100, 200)))
     app = make_app(KAMENG_TUI_DEMO_LATENCY_MS="150", config_toml="[checkout]\ndefault_concurrency = 1\n")
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_batch(app, pilot)
-        await paste(app, pilot, lines)
-        await pilot.press("f5")
-        await pilot.pause()
-        await pilot.press("y")
-        while not any(o.state is not OrderState.PENDING for o in orders(app)):
-            await pilot.pause(0.05)
-        await pilot.press("ctrl+q")
-        await pilot.pause()
+        await quit_while_sending(app, pilot, lines)
         assert isinstance(app.screen, ChoiceScreen)
         await pilot.press("k")                                 # finish in-flight, keep the rest
         await app.batch_runner.wait()
@@ -261,15 +267,7 @@ async def test_quit_mid_batch_can_cancel_the_rest(make_app):
     lines = "".join(f"demo:HF-LT-{f} 1310013100{i}\n" for i, f in enumerate((10, 20, 30, 50, 100)))
     app = make_app(KAMENG_TUI_DEMO_LATENCY_MS="150", config_toml="[checkout]\ndefault_concurrency = 1\n")
     async with app.run_test(size=SIZE) as pilot:
-        await open_batch(app, pilot)
-        await paste(app, pilot, lines)
-        await pilot.press("f5")
-        await pilot.pause()
-        await pilot.press("y")
-        while not any(o.state is not OrderState.PENDING for o in orders(app)):
-            await pilot.pause(0.05)
-        await pilot.press("ctrl+q")
-        await pilot.pause()
+        await quit_while_sending(app, pilot, lines)
         await pilot.press("c")                                 # finish in-flight, cancel the rest
         await app.batch_runner.wait()
         await pilot.pause()

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import replace
-from decimal import Decimal
 
 from rich.text import Text
 from textual import on, work
