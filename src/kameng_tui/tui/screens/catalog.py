@@ -10,6 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingsMap
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
@@ -28,6 +29,9 @@ class SearchInput(Input):
     character and the new rows reach the terminal in one frame, not two."""
 
     def _watch_value(self, value: str) -> None:
+        # Input re-sets its virtual size on every change, which asks the whole screen for
+        # a layout pass; the size of a one-line field does not change, so set it quietly.
+        self.set_reactive(Input.virtual_size, Size(self.content_width, 1))
         super()._watch_value(value)
         screen = self.screen
         if isinstance(screen, CatalogScreen):
