@@ -11,7 +11,8 @@ How both ends are hooked (in subclasses defined here, not in the product):
   bytes (`render_segments`, which headless mode skips, is called here so it counts).
 Pilot's own waits between keys are outside both stamps.
 
-Baseline in the same run: the same screen with a plain Textual `DataTable` (same
+Each size runs in its own process (one app per process, as in use). Baseline in the
+same run: the same screen with a plain Textual `DataTable` (same
 columns), refilled with `clear()` + `add_rows()` of every match per keystroke.
 Also: start -> first interactive frame in a fresh process (2,000-SKU demo from cache and
 on first start; 100k from cache) and the RSS of that process at 100k.
@@ -227,30 +228,45 @@ def main() -> None:
     ap.add_argument("--naive-max", type=int, default=100000, help="largest size the DataTable baseline runs at")
     ap.add_argument("--verbose", action="store_true", help="print each keystroke's figure")
     ap.add_argument("--repeat", type=int, default=3, help="times the script runs in each app")
+    ap.add_argument("--no-header", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     global REPEAT
     REPEAT = args.repeat
-    print(f"bench_tui: python {sys.version.split()[0]}, {os.cpu_count()} cpus, 120x40, "
-          f"{len(SCRIPT)} keystrokes x {REPEAT} per run (script: {' '.join(SCRIPT)})")
+    if not args.no_header:
+        print(f"bench_tui: python {sys.version.split()[0]}, {os.cpu_count()} cpus, 120x40, "
+              f"{len(SCRIPT)} keystrokes x {REPEAT} per run (script: {' '.join(SCRIPT)})", flush=True)
+    if len(sizes) > 1:
+        # Each size in its own process, as a reseller runs one app: objects frozen out of
+        # the GC by one run must not weigh on the next.
+        for size in sizes:
+            cmd = [sys.executable, __file__, "--sizes", str(size), "--naive-max", str(args.naive_max),
+                   "--repeat", str(REPEAT), "--no-header"] + (["--verbose"] if args.verbose else [])
+            subprocess.run(cmd, check=True)
+        run_starts()
+        return
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        for size in sizes:
-            env = prepare(size, root)
-            ours = bench_app(env, naive=False)
-            line = f"  [{size}] this app: n={len(ours)} median {statistics.median(ours):.2f} ms, p95 {pct(ours, 0.95):.2f} ms"
-            if size <= args.naive_max:
-                base = bench_app(env, naive=True)
-                ratio_med = statistics.median(base) / statistics.median(ours)
-                ratio_p95 = pct(base, 0.95) / pct(ours, 0.95)
-                line += (f" | DataTable clear+add_rows: median {statistics.median(base):.1f} ms, p95 {pct(base, 0.95):.1f} ms"
-                         f" | ratio median {ratio_med:.0f}x, p95 {ratio_p95:.0f}x")
-            print(line)
-            if size in (sizes[-1],) or size == 100000:
-                took, rss = start_time(env)
-                print(f"  [{size}] start -> first frame with rows (from cache): {took:.2f} s, RSS {rss} MB "
-                      "(targets: <= 2.5 s at 100k, <= 200 MB)")
-        demo = root / "home-demo"
+        size = sizes[0]
+        env = prepare(size, root)
+        ours = bench_app(env, naive=False)
+        line = f"  [{size}] this app: n={len(ours)} median {statistics.median(ours):.2f} ms, p95 {pct(ours, 0.95):.2f} ms"
+        if size <= args.naive_max:
+            base = bench_app(env, naive=True)
+            ratio_med = statistics.median(base) / statistics.median(ours)
+            ratio_p95 = pct(base, 0.95) / pct(ours, 0.95)
+            line += (f" | DataTable clear+add_rows: median {statistics.median(base):.1f} ms, p95 {pct(base, 0.95):.1f} ms"
+                     f" | ratio median {ratio_med:.0f}x, p95 {ratio_p95:.0f}x")
+        print(line, flush=True)
+        if size == 100000:
+            took, rss = start_time(env)
+            print(f"  [{size}] start -> first frame with rows (from cache): {took:.2f} s, RSS {rss} MB "
+                  "(targets: <= 2.5 s at 100k, <= 200 MB)", flush=True)
+
+
+def run_starts() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        demo = Path(tmp) / "home-demo"
         demo.mkdir()
         env = base_env(demo)
         took, _ = start_time(env)
