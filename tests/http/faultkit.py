@@ -34,7 +34,7 @@ async def recover(ctx, batch_id: int | None = None, rounds: int = 80) -> dict:
         pending = ctx.ledger.in_state([S.PENDING], "ref")
         if pending:
             stats["resumed"] += len(pending)
-            with ctx.send_lock.held():
+            async with ctx.send_lock.held():
                 await asyncio.gather(*(ctx.engine.send(o.order_no) for o in pending))
         left = ctx.ledger.in_state(sorted(IN_FLIGHT | {S.PENDING}, key=str), "ref")
         if not left:

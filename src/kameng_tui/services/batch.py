@@ -204,8 +204,9 @@ class BatchService:
             if progress is not None:
                 progress(done, len(pending), after)
 
-        with ctx.send_lock.held(), ctx.ledger.anchor_deferred():
-            await asyncio.gather(*(one(o) for o in pending))
+        async with ctx.send_lock.held():
+            with ctx.ledger.anchor_deferred():
+                await asyncio.gather(*(one(o) for o in pending))
         return BatchOutcome(batch_id=batch_id, orders=ctx.ledger.batch_orders(batch_id))
 
     # --- resume, cancel, read ----------------------------------------------------------

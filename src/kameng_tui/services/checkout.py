@@ -268,7 +268,7 @@ class CheckoutService:
 
     async def send(self, order_no: str, wait_s: float = 0.0) -> Order:
         """Send a pending order under its own number, then wait up to `wait_s` for it to settle."""
-        async with self.ctx.send_lock.held_async():
+        async with self.ctx.send_lock.held():
             order = await self.ctx.engine.send(order_no)
         return await self._wait(order, wait_s)
 

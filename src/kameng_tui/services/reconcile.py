@@ -120,7 +120,7 @@ class ReconcileService:
                               at=ctx.clock.now())
             return order
         if resend:
-            with ctx.send_lock.held():
+            async with ctx.send_lock.held():
                 after = await ctx.engine.send(order.order_no, resend_from=order.state)
             if report is not None:
                 report.resent.append(order.order_no)

@@ -21,18 +21,11 @@ class SendLock:
         self._lock = FileLock(str(data_dir / "send.lock"), thread_local=False)
         self.timeout_s = timeout_s
 
-    @contextmanager
-    def held(self) -> Iterator[None]:
-        self._acquire()
-        try:
-            yield
-        finally:
-            self._lock.release()
-
     @asynccontextmanager
-    async def held_async(self) -> AsyncIterator[None]:
-        """`held` for the event loop: waiting for another process's lock happens in a
-        thread, so the TUI keeps drawing while cron's reconcile finishes a send."""
+    async def held(self) -> AsyncIterator[None]:
+        """Hold the lock while sending. Every sender runs on an event loop, so waiting for
+        another process's lock happens in a thread: the TUI keeps drawing while cron's
+        reconcile finishes a send."""
         await asyncio.to_thread(self._acquire)
         try:
             yield

@@ -53,7 +53,7 @@ class BatchRunner:
             self._on_change(batch_id, None)
 
         try:
-            async with ctx.send_lock.held_async():
+            async with ctx.send_lock.held():
                 await ctx.batch.send_pending(batch_id, concurrency=concurrency, progress=progress,
                                              stop=lambda: batch_id in self._stopping)
             self._on_change(batch_id, None)
