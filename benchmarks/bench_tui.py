@@ -77,10 +77,6 @@ def bench_app(env: dict[str, str], naive: bool) -> list[float]:
     class NaiveCatalog(CatalogScreen):
         """The same screen with a DataTable in place of the virtual table."""
 
-        def compose(self):
-            for widget in super().compose():
-                yield widget
-
         def on_mount(self) -> None:
             table = self.query_one(ProductTable)
             naive_table = DataTable(id="naive")

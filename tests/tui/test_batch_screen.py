@@ -36,6 +36,14 @@ async def paste(app, pilot, text: str) -> None:
     await settle(app, pilot)
 
 
+async def confirm_and_finish(app, pilot) -> None:
+    """Answer yes to the run question and wait until every line is settled or queried."""
+    await pilot.press("y")
+    await settle(app, pilot)
+    await app.batch_runner.wait()
+    await settle(app, pilot)
+
+
 async def quit_while_sending(app, pilot, lines: str) -> BatchScreen:
     """Paste, run, and press ctrl+q as soon as the first line has left."""
     screen = await open_batch(app, pilot)
@@ -121,10 +129,7 @@ async def test_typing_with_pinyin_then_run_to_all_succeeded(make_app):
         assert isinstance(app.screen, ConfirmScreen)
         question = text_of(app)
         assert "4 行" in question and "下单后余额" in question
-        await pilot.press("y")
-        await settle(app, pilot)
-        await app.batch_runner.wait()
-        await settle(app, pilot)
+        await confirm_and_finish(app, pilot)
         done = orders(app)
         assert len(done) == 4 and all(o.state is OrderState.SUCCEEDED for o in done)
         shown = text_of(app)
@@ -168,10 +173,7 @@ async def test_quit_mid_batch_keeps_the_rest_then_resume_after_restart(make_app)
             await pilot.pause(0.05)
         assert "重新报价后有变化" in text_of(app2) and "第 6 行" in text_of(app2)
         assert all(o.state is not OrderState.SUCCEEDED or o.line_id < 6 for o in orders(app2))
-        await pilot.press("y")
-        await settle(app2, pilot)
-        await app2.batch_runner.wait()
-        await settle(app2, pilot)
+        await confirm_and_finish(app2, pilot)
         assert isinstance(app2.screen, BatchScreen)
         assert all(o.state is OrderState.SUCCEEDED for o in orders(app2)) and len(orders(app2)) == 6
         assert "已发送 6/6" in text_of(app2)
@@ -200,10 +202,7 @@ async def test_failed_lines_are_rerun_as_new_orders(make_app):
         await paste(app, pilot, "demo:HF-CM-10 13800138000\ndemo:HF-CM-20 13800138001\n")
         await pilot.press("f5")
         await pilot.pause()
-        await pilot.press("y")
-        await settle(app, pilot)
-        await app.batch_runner.wait()
-        await settle(app, pilot)
+        await confirm_and_finish(app, pilot)
         first = orders(app)
         assert len(first) == 2 and all(o.state is OrderState.FAILED for o in first)
         assert "失败：" in text_of(app)
@@ -217,10 +216,7 @@ async def test_failed_lines_are_rerun_as_new_orders(make_app):
         await settle(app, pilot)
         await pilot.press("f5")
         await pilot.pause()
-        await pilot.press("y")
-        await settle(app, pilot)
-        await app.batch_runner.wait()
-        await settle(app, pilot)
+        await confirm_and_finish(app, pilot)
         again = [o for o in orders(app) if o.order_no not in {f.order_no for f in first}]
         assert len(again) == 2 and {o.attempt_of for o in again} == {o.order_no for o in first}
         assert all(o.batch_id == 2 for o in again)

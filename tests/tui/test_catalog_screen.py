@@ -16,6 +16,16 @@ def table_names(table: ProductTable, n: int = 5) -> list[str]:
     return [table.product(i).name for i in range(min(n, table.row_count()))]
 
 
+async def choose(pilot, pane: FilterPane, kind: str, value: str) -> int:
+    """Pick a filter-pane entry from the keyboard; returns the count it showed."""
+    row = next(i for i, e in enumerate(pane.entries) if e.kind == kind and e.value == value)
+    count = pane.entries[row].count
+    await pilot.press("f")
+    pane.move_cursor(row)
+    await pilot.press("enter")
+    return count
+
+
 def screen_text(widget) -> str:
     return "\n".join(widget.render_line(y).text for y in range(widget.size.height))
 
@@ -58,11 +68,7 @@ async def test_facet_toggle_filters_and_counts(make_app):
         await pilot.press("slash", *"huafei", "enter")
         pane = app.screen.query_one(FilterPane)
         table = app.screen.query_one(ProductTable)
-        mobile = next(i for i, e in enumerate(pane.entries) if e.kind == "value" and e.value == "移动")
-        count = pane.entries[mobile].count
-        await pilot.press("f")
-        pane.move_cursor(mobile)
-        await pilot.press("enter")
+        count = await choose(pilot, pane, "value", "移动")
         assert table.row_count() == count
         assert all("移动" in n for n in table_names(table, count))
         entry = next(e for e in pane.entries if e.value == "移动")
@@ -79,11 +85,7 @@ async def test_category_drill_down(make_app):
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         pane = app.screen.query_one(FilterPane)
-        games = next(i for i, e in enumerate(pane.entries) if e.kind == "category" and e.value == "游戏")
-        count = pane.entries[games].count
-        await pilot.press("f")
-        pane.move_cursor(games)
-        await pilot.press("enter")
+        count = await choose(pilot, pane, "category", "游戏")
         table = app.screen.query_one(ProductTable)
         assert table.row_count() == count
         assert all(table.product(i).category[0] == "游戏" for i in range(table.row_count()))

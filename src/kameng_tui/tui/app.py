@@ -52,7 +52,6 @@ class KamengApp(App[None]):
         self.runner = OrderRunner(ctx, self._order_done)
         self.batch_runner = BatchRunner(ctx, self._batch_changed)
         self.balances: dict[str, BalanceView] = {}
-        self.ready_ms: float | None = None
         if ctx.config.ui.ascii:
             self.add_class("-ascii")
 
@@ -77,8 +76,7 @@ class KamengApp(App[None]):
         self.run_worker(self._start_up(), group="startup", exit_on_error=False)
 
     def on_ready(self) -> None:
-        self.ready_ms = (time.perf_counter() - STARTED) * 1000
-        log.info("TUI ready in %.0f ms", self.ready_ms)
+        log.info("TUI ready in %.0f ms", (time.perf_counter() - STARTED) * 1000)
 
     async def _start_up(self) -> None:
         """Balances, reconciliation of unsettled orders and suggestions, in the background:

@@ -13,7 +13,6 @@ from typing import Callable
 
 from kameng_tui.domain.errors import KamengError
 from kameng_tui.domain.models import Order
-from kameng_tui.domain.states import SETTLED, OrderState
 from kameng_tui.services.context import Context
 
 SETTLE_WAIT_S = 120.0
@@ -51,6 +50,3 @@ class OrderRunner:
         while any(not t.done() for t in self._tasks.values()):
             await asyncio.gather(*[t for t in self._tasks.values() if not t.done()], return_exceptions=True)
 
-
-def is_final(order: Order) -> bool:
-    return order.state in SETTLED or order.state is OrderState.UNKNOWN

@@ -104,7 +104,8 @@ def sign_hook(key_id: str, secret: str, body: bytes, *, now: float | None = None
     return {H_KEY: key_id, H_TS: ts, H_NONCE: nonce, H_SIG: _mac(secret, hook_text(ts, nonce, body))}
 
 
-def _header(headers: Mapping[str, str], name: str) -> str:
+def header(headers: Mapping[str, str], name: str) -> str:
+    """A header by name, whatever its case (http.server and httpx differ)."""
     for k, v in headers.items():
         if k.lower() == name.lower():
             return v
@@ -112,29 +113,25 @@ def _header(headers: Mapping[str, str], name: str) -> str:
 
 
 def check_request(secret: str, headers: Mapping[str, str], method: str, path: str, query: str, body: bytes) -> bool:
-    sig = _header(headers, H_SIG)
-    text = request_text(method, path, query, _header(headers, H_TS), _header(headers, H_NONCE), body)
+    sig = header(headers, H_SIG)
+    text = request_text(method, path, query, header(headers, H_TS), header(headers, H_NONCE), body)
     return bool(sig) and hmac.compare_digest(sig, _mac(secret, text))
 
 
 def check_reply(secret: str, headers: Mapping[str, str], status: int, request_nonce: str, body: bytes) -> bool:
-    sig = _header(headers, H_SIG)
-    text = reply_text(status, request_nonce, _header(headers, H_TS), _header(headers, H_NONCE), body)
+    sig = header(headers, H_SIG)
+    text = reply_text(status, request_nonce, header(headers, H_TS), header(headers, H_NONCE), body)
     return bool(sig) and hmac.compare_digest(sig, _mac(secret, text))
 
 
 def check_hook(secret: str, headers: Mapping[str, str], body: bytes, *, now: float | None = None) -> bool:
-    sig = _header(headers, H_SIG)
-    ts = _header(headers, H_TS)
+    sig = header(headers, H_SIG)
+    ts = header(headers, H_TS)
     if not sig or not ts.isdigit():
         return False
     if abs((time.time() if now is None else now) - int(ts)) > WINDOW_S:
         return False
-    return hmac.compare_digest(sig, _mac(secret, hook_text(ts, _header(headers, H_NONCE), body)))
-
-
-def header(headers: Mapping[str, str], name: str) -> str:
-    return _header(headers, name)
+    return hmac.compare_digest(sig, _mac(secret, hook_text(ts, header(headers, H_NONCE), body)))
 
 
 # --- money and wire values ---------------------------------------------------------------------

@@ -210,11 +210,11 @@ class CatalogScreen(Screen[None]):
         if isinstance(focused, Input):
             self.set_focus(self.query_one(ProductTable))
             return
-        search = self.query_one("#search", Input)
-        for inp in (search, self.query_one("#price-min", Input), self.query_one("#price-max", Input)):
+        # The query first: the search field's own watcher then sees no change to refilter for.
+        self.q = Query(sort=self.q.sort, descending=self.q.descending)
+        for inp in self.query("#search, #price-min, #price-max").results(Input):
             with inp.prevent(Input.Changed):
                 inp.value = ""
-        self.q = Query(sort=self.q.sort, descending=self.q.descending)
         self.refilter()
 
     def action_order(self) -> None:
