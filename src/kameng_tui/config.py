@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from kameng_tui.domain.errors import ConfigError
+from kameng_tui.messages import Msg
 
 
 @dataclass(frozen=True)
@@ -103,11 +104,10 @@ def _line_of(text: str, section: str | None, key: str) -> int | None:
     return None
 
 
-def _fail(path: Path, text: str, section: str | None, key: str | None, zh: str, en: str) -> ConfigError:
+def _fail(path: Path, text: str, section: str | None, key: str | None, reason: Msg) -> ConfigError:
     line = _line_of(text, section, key) if key else None
-    where = f"{path}" + (f" 第 {line} 行" if line else "")
-    where_en = f"{path}" + (f" line {line}" if line else "")
-    return ConfigError(f"配置文件 {where}：{zh}", message_en=f"config {where_en}: {en}", field=key, line=line)
+    where = Msg("config.where_line", path=str(path), line=line) if line else Msg("config.where", path=str(path))
+    return ConfigError(Msg("err.config.bad", where=where, reason=reason), field=key, line=line)
 
 
 def _coerce(kind: Any, value: Any) -> Any:
@@ -151,8 +151,7 @@ def _section(path: Path, text: str, name: str, cls: type, raw: Mapping[str, Any]
     known = {f.name: f for f in fields(cls)}
     for key in raw:
         if key not in known:
-            raise _fail(path, text, name, key, f"[{name}] 没有 {key} 这个键（可用：{', '.join(known)}）",
-                        f"[{name}] has no key {key} (known: {', '.join(known)})")
+            raise _fail(path, text, name, key, Msg("err.config.unknown_key", section=name, key=key, known=", ".join(known)))
     for key, f in known.items():
         env_key = f"KAMENG_TUI_{name}_{key}".upper()
         if env_key in env:
@@ -165,8 +164,8 @@ def _section(path: Path, text: str, name: str, cls: type, raw: Mapping[str, Any]
             values[key] = _coerce(f.type, value)
         except (ValueError, TypeError) as exc:
             if source:
-                raise ConfigError(f"环境变量 {source}：{exc}", message_en=f"environment {source}: {exc}", field=key) from None
-            raise _fail(path, text, name, key, f"[{name}] {key}：{exc}", f"[{name}] {key}: {exc}") from None
+                raise ConfigError(Msg("err.config.env", source=source, error=str(exc)), field=key) from None
+            raise _fail(path, text, name, key, Msg("err.config.value", section=name, key=key, error=str(exc))) from None
     section = cls(**values)
     if name == "general":
         from zoneinfo import ZoneInfo
@@ -174,11 +173,11 @@ def _section(path: Path, text: str, name: str, cls: type, raw: Mapping[str, Any]
         try:
             ZoneInfo(section.timezone)
         except Exception:
-            raise _fail(path, text, name, "timezone", f"未知时区 {section.timezone!r}", f"unknown time zone {section.timezone!r}") from None
+            raise _fail(path, text, name, "timezone", Msg("err.config.timezone", zone=repr(section.timezone))) from None
         if section.language not in ("zh", "en"):
-            raise _fail(path, text, name, "language", "language 只能是 zh 或 en", "language must be zh or en")
+            raise _fail(path, text, name, "language", Msg("err.config.language"))
     if name == "logging" and section.level.upper() not in LEVELS:
-        raise _fail(path, text, name, "level", f"level 应为 {'/'.join(LEVELS)}", f"level must be one of {'/'.join(LEVELS)}")
+        raise _fail(path, text, name, "level", Msg("err.config.level", levels="/".join(LEVELS)))
     return section
 
 
@@ -188,37 +187,32 @@ def load_config(path: Path, env: Mapping[str, str] | None = None) -> Config:
     try:
         text = path.read_text(encoding="utf-8") if path.exists() else ""
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"无法读取配置文件 {path}：{exc}", message_en=f"cannot read config {path}: {exc}") from None
+        raise ConfigError(Msg("err.config.unreadable", path=str(path), error=str(exc))) from None
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         line = int(m.group(1)) if m else None
-        raise ConfigError(f"配置文件 {path} 第 {line} 行语法错误：{exc}", message_en=f"config {path} line {line}: {exc}",
-                          line=line) from None
+        raise ConfigError(Msg("err.config.syntax", path=str(path), line=line, error=str(exc)), line=line) from None
     for top in doc:
         if top not in SECTIONS and top not in ("keymap", "suppliers"):
-            raise _fail(path, text, None, None, f"未知的段 [{top}]", f"unknown section [{top}]")
+            raise _fail(path, text, None, None, Msg("err.config.unknown_section", section=top))
     parts: dict[str, Any] = {}
     for name, cls in SECTIONS.items():
         raw = doc.get(name, {})
         if not isinstance(raw, dict):
-            raise _fail(path, text, None, name, f"{name} 应是一个段 [{name}]", f"{name} must be a table [{name}]")
+            raise _fail(path, text, None, name, Msg("err.config.not_a_table", name=name))
         parts[name] = _section(path, text, name, cls, raw, env)
     keymap = doc.get("keymap", {})
     if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
-        raise _fail(path, text, "keymap", None, "[keymap] 的值应是按键字符串", "[keymap] values must be key strings")
+        raise _fail(path, text, "keymap", None, Msg("err.config.keymap"))
     suppliers = []
     for i, entry in enumerate(doc.get("suppliers", []) or []):
         if not isinstance(entry, dict) or not entry.get("name") or not entry.get("kind"):
-            raise _fail(path, text, "suppliers", "name", f"第 {i + 1} 个 [[suppliers]] 需要 name 和 kind",
-                        f"[[suppliers]] #{i + 1} needs name and kind")
+            raise _fail(path, text, "suppliers", "name", Msg("err.config.supplier_entry", n=i + 1))
         for key in entry:
             if SECRET_KEY.search(key):
-                raise _fail(path, text, "suppliers", key,
-                            f"密钥不能写在配置文件里（{key}）；请用 kameng-tui supplier add 存入钥匙串，或设置 KAMENG_TUI_SECRET_<NAME>",
-                            f"secrets never go in the config file ({key}); use `kameng-tui supplier add` (keyring) "
-                            "or KAMENG_TUI_SECRET_<NAME>")
+                raise _fail(path, text, "suppliers", key, Msg("err.config.secret_in_file", key=key))
         options = {k: v for k, v in entry.items() if k not in ("name", "kind", "enabled")}
         suppliers.append(SupplierEntry(name=str(entry["name"]), kind=str(entry["kind"]),
                                        enabled=bool(entry.get("enabled", True)), options=options))

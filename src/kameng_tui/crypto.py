@@ -13,12 +13,13 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from kameng_tui.domain.errors import SecretsUnavailable
+from kameng_tui.messages import Msg
 
 
 class Sealer:
     def __init__(self, key: bytes) -> None:
         if len(key) != 32:
-            raise SecretsUnavailable("数据密钥必须是 32 字节", message_en="the data key must be 32 bytes")
+            raise SecretsUnavailable(Msg("err.crypto.key_length"))
         self._aead = AESGCM(key)
 
     def seal(self, plain: str, aad: str) -> bytes:
@@ -29,10 +30,7 @@ class Sealer:
         try:
             return self._aead.decrypt(blob[:12], blob[12:], aad.encode("utf-8")).decode("utf-8")
         except (InvalidTag, ValueError):
-            raise SecretsUnavailable(
-                "无法解密：数据密钥不对，或密文不属于这个订单",
-                message_en="cannot decrypt: wrong data key, or the ciphertext does not belong to this order/field",
-            ) from None
+            raise SecretsUnavailable(Msg("err.crypto.cannot_open")) from None
 
     def __repr__(self) -> str:
         return "Sealer(<key hidden>)"

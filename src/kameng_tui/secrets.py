@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from kameng_tui.domain.errors import SecretsUnavailable
+from kameng_tui.messages import Msg
 from kameng_tui.paths import AppPaths
 
 SERVICE = "kameng-tui"
@@ -65,14 +66,13 @@ def _with_timeout(fn: Callable[[], Any]) -> Any:
     t.start()
     t.join(TIMEOUT_S)
     if t.is_alive():
-        raise SecretsUnavailable("系统钥匙串无响应（可能被锁定）", message_en="the system keyring did not answer (locked?)")
+        raise SecretsUnavailable(Msg("err.secrets.keyring_timeout"))
     if "error" in box:
         raise box["error"]
     return box.get("value")
 
 
-FIX_ZH = "修复：kameng-tui secrets use-file（0600 密钥文件），或设置环境变量 KAMENG_TUI_DATA_KEY / KAMENG_TUI_SECRET_<NAME>"
-FIX_EN = "fix: `kameng-tui secrets use-file` (a 0600 key file) or set KAMENG_TUI_DATA_KEY / KAMENG_TUI_SECRET_<NAME>"
+FIX = Msg("secrets.fix")
 
 
 class SecretStore:
@@ -113,14 +113,12 @@ class SecretStore:
     def _keyring_set(self, user: str, value: str) -> None:
         st = self.backend_status()
         if not st.usable:
-            raise SecretsUnavailable(f"系统钥匙串不可用（{st.kind}: {st.name}），不会把密钥存进去。{FIX_ZH}",
-                                     message_en=f"the system keyring is not usable ({st.kind}: {st.name}); not storing secrets there. {FIX_EN}")
+            raise SecretsUnavailable(Msg("err.secrets.keyring_unusable", kind=st.kind, name=st.name, fix=FIX))
         import keyring
 
         _with_timeout(lambda: keyring.set_password(SERVICE, user, value))
         if _with_timeout(lambda: keyring.get_password(SERVICE, user)) != value:
-            raise SecretsUnavailable(f"钥匙串写入后读不回（{st.name}）。{FIX_ZH}",
-                                     message_en=f"the keyring did not keep the secret ({st.name}). {FIX_EN}")
+            raise SecretsUnavailable(Msg("err.secrets.keyring_lost", name=st.name, fix=FIX))
 
     # --- key file ---------------------------------------------------------------------------
     def _file(self) -> dict[str, str] | None:
@@ -130,7 +128,7 @@ class SecretStore:
         try:
             return json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            raise SecretsUnavailable(f"密钥文件 {path} 无法读取", message_en=f"cannot read key file {path}") from None
+            raise SecretsUnavailable(Msg("err.secrets.key_file_unreadable", path=str(path))) from None
 
     def _file_set(self, key: str, value: str) -> None:
         doc = self._file() or {}
@@ -155,8 +153,7 @@ class SecretStore:
         target = (Path(path).expanduser() if path else self.key_file).resolve()
         data = self.paths.data_dir.resolve()
         if target == data or data in target.parents:
-            raise SecretsUnavailable("密钥文件不能放在数据目录里（备份会把它和账本放在一起）",
-                                     message_en="the key file must not be inside the data dir (backups would carry it with the ledger)")
+            raise SecretsUnavailable(Msg("err.secrets.key_file_in_data_dir"))
         self.key_file = target
         doc = self._file() or {}
         if "data-key" not in doc:
@@ -172,9 +169,9 @@ class SecretStore:
             try:
                 key = base64.b64decode(raw, validate=True)
             except (binascii.Error, ValueError):
-                raise SecretsUnavailable("KAMENG_TUI_DATA_KEY 不是 base64", message_en="KAMENG_TUI_DATA_KEY is not base64") from None
+                raise SecretsUnavailable(Msg("err.secrets.data_key_base64")) from None
             if len(key) != 32:
-                raise SecretsUnavailable("KAMENG_TUI_DATA_KEY 应为 32 字节", message_en="KAMENG_TUI_DATA_KEY must decode to 32 bytes")
+                raise SecretsUnavailable(Msg("err.secrets.data_key_length"))
             return key
         doc = self._file()
         if doc and doc.get("data-key"):
@@ -215,7 +212,7 @@ class SecretStore:
 
     def set_supplier_secret(self, name: str, value: str) -> str:
         if not value:
-            raise SecretsUnavailable("密钥为空", message_en="the secret is empty")
+            raise SecretsUnavailable(Msg("err.secrets.empty"))
         if self.key_file.exists():
             self._file_set(f"supplier:{name}", value)
             return "file"

@@ -7,30 +7,32 @@ import asyncio
 import getpass
 import sys
 
-from kameng_tui.cli.output import Out, is_tty
+from kameng_tui.cli.output import Out, helps, is_tty
 from kameng_tui.domain.errors import BadInput, KamengError, LedgerTampered
 from kameng_tui.domain.money import fmt
+from kameng_tui.messages import Msg
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    led = sub.add_parser("ledger", help="verify or back up the ledger").add_subparsers(dest="ledger_cmd")
-    p = led.add_parser("verify", help="recompute the hash chain, the projection and the anchor")
+def register(sub: argparse._SubParsersAction, lang: str = "zh") -> None:
+    h = helps(lang)
+    led = sub.add_parser("ledger", help=h("help.ledger")).add_subparsers(dest="ledger_cmd")
+    p = led.add_parser("verify", help=h("help.ledger.verify"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_verify)
-    p = led.add_parser("backup", help="a consistent copy (VACUUM INTO)")
+    p = led.add_parser("backup", help=h("help.ledger.backup"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_backup)
 
-    sec = sub.add_parser("secrets", help="where secrets are kept").add_subparsers(dest="secrets_cmd")
-    p = sec.add_parser("status", help="keyring backend, data key, supplier secrets (never their values)")
+    sec = sub.add_parser("secrets", help=h("help.secrets")).add_subparsers(dest="secrets_cmd")
+    p = sec.add_parser("status", help=h("help.secrets.status"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_secrets_status)
-    p = sec.add_parser("use-file", help="opt in to a 0600 key file outside the data dir")
+    p = sec.add_parser("use-file", help=h("help.secrets.use_file"))
     p.add_argument("--path")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_secrets_use_file)
 
-    sup = sub.add_parser("supplier", help="configured suppliers").add_subparsers(dest="supplier_cmd")
+    sup = sub.add_parser("supplier", help=h("help.supplier")).add_subparsers(dest="supplier_cmd")
     p = sup.add_parser("list")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_supplier_list)
@@ -41,22 +43,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--key-id")
     p.add_argument("--app-key")
     p.add_argument("--option", action="append", default=[], metavar="K=V")
-    p.add_argument("--secret-stdin", action="store_true", help="read the API secret from stdin")
+    p.add_argument("--secret-stdin", action="store_true", help=h("help.supplier.add.secret_stdin"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_supplier_add)
     p = sup.add_parser("remove")
     p.add_argument("name")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_supplier_remove)
-    p = sup.add_parser("test", help="reach the supplier: describe + balance")
+    p = sup.add_parser("test", help=h("help.supplier.test"))
     p.add_argument("name", nargs="?")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_supplier_test)
     from kameng_tui.cli import supplier_http
 
-    supplier_http.register(sup)
+    supplier_http.register(sup, lang)
 
-    cfg = sub.add_parser("config", help="the config file").add_subparsers(dest="config_cmd")
+    cfg = sub.add_parser("config", help=h("help.config")).add_subparsers(dest="config_cmd")
     p = cfg.add_parser("path")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_config_path)
@@ -73,11 +75,9 @@ def cmd_verify(args, ctx, out: Out) -> int:
     else:
         con = out.console()
         if report.ok:
-            con.print(out.t(f"[green]账本完好[/]：{report.events} 个事件，哈希链、投影、锚点一致，quick_check {report.quick_check}",
-                            f"[green]ledger ok[/]: {report.events} events; chain, projection and anchor agree; "
-                            f"quick_check {report.quick_check}"))
+            con.print(out.t("cli.verify.ok", events=report.events, quick_check=report.quick_check))
         else:
-            con.print(out.t("[bold red]账本被改动或损坏：[/]", "[bold red]ledger tampered or damaged:[/]"))
+            con.print(out.t("cli.verify.bad"))
             for p in report.problems:
                 con.print(f"  {p}")
     if not report.ok:
@@ -87,7 +87,7 @@ def cmd_verify(args, ctx, out: Out) -> int:
 
 def cmd_backup(args, ctx, out: Out) -> int:
     path = ctx.ledger.backup()
-    return out.done(f"已备份到 {path}", f"backed up to {path}", path=str(path))
+    return out.done(Msg("cli.backup.done", path=str(path)), path=str(path))
 
 
 def cmd_secrets_status(args, ctx, out: Out) -> int:
@@ -104,8 +104,7 @@ def cmd_secrets_status(args, ctx, out: Out) -> int:
 
 def cmd_secrets_use_file(args, ctx, out: Out) -> int:
     path = ctx.secrets.use_file(args.path)
-    return out.done(f"已启用密钥文件 {path}（权限 0600）；请像对待密码一样保管它",
-                    f"key file enabled at {path} (mode 0600); guard it like a password", path=str(path))
+    return out.done(Msg("cli.secrets.use_file", path=str(path)), path=str(path))
 
 
 def cmd_supplier_list(args, ctx, out: Out) -> int:
@@ -128,7 +127,7 @@ def _options(args) -> dict[str, str]:
             opts[key] = value
     for item in args.option:
         if "=" not in item:
-            raise BadInput(f"--option 需要 键=值：{item!r}", message_en=f"--option needs key=value: {item!r}", field="option")
+            raise BadInput(Msg("err.cli.key_value_colon", option="--option", item=repr(item)), field="option")
         k, v = item.split("=", 1)
         opts[k.strip()] = v.strip()
     return opts
@@ -139,33 +138,31 @@ def cmd_supplier_add(args, ctx, out: Out) -> int:
     from kameng_tui.suppliers.registry import available_kinds
 
     if args.kind not in available_kinds():
-        raise BadInput(f"未知类型 {args.kind!r}；可选：{', '.join(available_kinds())}",
-                       message_en=f"unknown kind {args.kind!r}; one of {', '.join(available_kinds())}", field="kind")
+        raise BadInput(Msg("err.cli.unknown_kind", kind=repr(args.kind), known=", ".join(available_kinds())), field="kind")
     if args.name in ctx.suppliers.configs and args.name != "demo":
-        raise BadInput(f"供应商 {args.name} 已存在", message_en=f"supplier {args.name} already exists", field="name")
+        raise BadInput(Msg("err.cli.supplier_exists", name=args.name), field="name")
     if args.kind == "http":
         from kameng_tui.suppliers.http.supplier import check_base_url
 
         if not args.base_url or not args.key_id:
-            raise BadInput("http 供应商需要 --base-url 和 --key-id", message_en="an http supplier needs --base-url and --key-id",
-                           field="base_url" if not args.base_url else "key_id")
+            raise BadInput(Msg("err.cli.http_needs"), field="base_url" if not args.base_url else "key_id")
         try:
             check_base_url(args.base_url, args.name)
         except KamengError as exc:
-            raise BadInput(exc.message, message_en=exc.message_en, field="base_url") from None
+            raise BadInput(exc.msg, field="base_url") from None
     secret = None
     if args.kind != "demo":
         if args.secret_stdin:
             secret = sys.stdin.readline().strip()
         elif is_tty():
-            secret = getpass.getpass(out.t("API 密钥（不会显示）：", "API secret (hidden): ")).strip()
+            secret = getpass.getpass(out.t("cli.supplier.secret_prompt")).strip()
         if secret:
             ctx.secrets.set_supplier_secret(args.name, secret)
     if not ctx.config.suppliers and args.name != "demo":
         # The demo is implicit while nothing is configured; keep it, now explicit and removable.
         add_supplier(ctx.paths.config_file, "demo", "demo", {})
     add_supplier(ctx.paths.config_file, args.name, args.kind, _options(args))
-    return out.done(f"已添加供应商 {args.name}（{args.kind}）", f"added supplier {args.name} ({args.kind})",
+    return out.done(Msg("cli.supplier.added", name=args.name, kind=args.kind),
                     name=args.name, kind=args.kind, secret_stored=bool(secret))
 
 
@@ -174,9 +171,8 @@ def cmd_supplier_remove(args, ctx, out: Out) -> int:
 
     removed = remove_supplier(ctx.paths.config_file, args.name)
     if not removed:
-        raise BadInput(f"配置里没有供应商 {args.name}", message_en=f"no supplier {args.name} in the config", field="name")
-    return out.done(f"已移除供应商 {args.name}（订单记录保留）", f"removed supplier {args.name} (orders are kept)",
-                    name=args.name, removed=True)
+        raise BadInput(Msg("err.cli.no_supplier", name=args.name), field="name")
+    return out.done(Msg("cli.supplier.removed", name=args.name), name=args.name, removed=True)
 
 
 async def cmd_supplier_test(args, ctx, out: Out) -> int:
@@ -198,7 +194,7 @@ async def cmd_supplier_test(args, ctx, out: Out) -> int:
     else:
         con = out.console()
         for r in results:
-            state = out.t("可连接", "reachable") if r["reachable"] else out.t("无法连接", "unreachable")
+            state = out.t("cli.supplier.reachable") if r["reachable"] else out.t("cli.supplier.unreachable")
             con.print(f"{r['name']}: {state} {r.get('balance') or ''} {r.get('error') or ''}")
     return 0 if all(r["reachable"] for r in results) else 3
 

@@ -14,8 +14,9 @@ import logging
 import sys
 from typing import Callable, Sequence
 
-from kameng_tui.cli.output import Out
+from kameng_tui.cli.output import Out, helps
 from kameng_tui.domain.errors import KamengError
+from kameng_tui.messages import Msg
 
 log = logging.getLogger("kameng_tui")
 log.addHandler(logging.NullHandler())   # before the log file is set up, nothing reaches stderr
@@ -30,20 +31,22 @@ class Parser(argparse.ArgumentParser):
     """argparse that raises (exit 2 with our envelope) instead of printing and exiting."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"用法错误：{message}", message_en=f"usage: {message}")
+        raise UsageError(Msg("err.cli.usage", message=message))
 
 
-def build_parser() -> Parser:
+def build_parser(lang: str = "zh") -> Parser:
+    """The whole command tree; help texts in `lang` (they are rendered now, not at --help)."""
     from kameng_tui.cli import admin, batch, catalog, orders, reports
 
-    parser = Parser(prog="kameng-tui", description="卡盟 reseller terminal: catalog, orders, batches, ledger")
-    parser.add_argument("--lang", choices=["zh", "en"], help="message language (default from config)")
+    h = helps(lang)
+    parser = Parser(prog="kameng-tui", description=h("help.description"))
+    parser.add_argument("--lang", choices=["zh", "en"], help=h("help.lang"))
     sub = parser.add_subparsers(dest="command", parser_class=Parser)
-    orders.register(sub)
-    batch.register(sub)
-    catalog.register(sub)
-    reports.register(sub)
-    admin.register(sub)
+    orders.register(sub, lang)
+    batch.register(sub, lang)
+    catalog.register(sub, lang)
+    reports.register(sub, lang)
+    admin.register(sub, lang)
     return parser
 
 
@@ -52,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     json_mode = "--json" in argv
     out = Out(json_mode=json_mode, lang=_lang_hint(argv))
     try:
-        parser = build_parser()
+        parser = build_parser(out.lang)
         if not argv:
             return _run_tui(out)
         args = parser.parse_args(argv)
@@ -73,13 +76,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
     except KeyboardInterrupt:
-        out.error(UsageError("已中断", message_en="interrupted"))
+        out.error(UsageError(Msg("err.cli.interrupted")))
         return 130
     except Exception as exc:  # never a traceback: log it, say where
         _log_early(exc)
         from kameng_tui.domain.errors import KamengError as KE
 
-        err = KE(f"内部错误：{type(exc).__name__}；详情见日志", message_en=f"internal error: {type(exc).__name__}; see the log")
+        err = KE(Msg("err.internal.cli", kind=type(exc).__name__))
         err.code = "internal"
         out.error(err)
         return 70
@@ -99,11 +102,20 @@ def _log_early(exc: BaseException) -> None:
 
 
 def _lang_hint(argv: list[str]) -> str:
+    """The language before anything is parsed (for --help and usage errors): `--lang`,
+    else `[general] language` from the config file, else zh. A config that cannot be
+    read is reported later, by the command itself."""
     if "--lang" in argv:
         i = argv.index("--lang")
         if i + 1 < len(argv) and argv[i + 1] in ("zh", "en"):
             return argv[i + 1]
-    return "zh"
+    try:
+        from kameng_tui.config import load_config
+        from kameng_tui.paths import app_paths
+
+        return load_config(app_paths().config_file).general.language
+    except Exception:  # noqa: BLE001 - only a hint
+        return "zh"
 
 
 def _with_context(handler: Callable, args: argparse.Namespace, out: Out) -> int:
@@ -134,9 +146,8 @@ def _run_tui(out: Out) -> int:
     try:
         from kameng_tui.tui.app import run_app  # type: ignore[import-not-found]
     except ImportError:
-        out.console().print(
-            out.t("终端界面尚未完成；命令一览：kameng-tui --help", "The TUI is not built yet; commands: kameng-tui --help"))
-        build_parser().print_help()
+        out.console().print(out.t("cli.no_tui"))
+        build_parser(out.lang).print_help()
         return 0
     return run_app()
 

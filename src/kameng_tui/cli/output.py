@@ -12,15 +12,17 @@ import sys
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 from zoneinfo import ZoneInfo
 
 from kameng_tui.domain.errors import KamengError
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
 from kameng_tui.domain.states import OrderState
+from kameng_tui.messages import Localized, render, text
 
 VERSION = 1
+YES = ("y", "yes", "是")   # answers to a [y/N] prompt: what people type, not words we show
 
 
 def iso(dt: datetime | None) -> str | None:
@@ -118,20 +120,30 @@ class Out:
                 body.update(extra)
             self.doc(error=body)
         else:
-            where = f"第 {exc.line} 行：" if exc.line and self.lang != "en" else (f"line {exc.line}: " if exc.line else "")
-            self.err_console().print(f"[bold red]错误[/] {where}{exc.text(self.lang)}" if self.lang != "en"
-                                     else f"[bold red]error[/] {where}{exc.text(self.lang)}")
+            where = self.t("cli.error.line", line=exc.line) if exc.line else ""
+            self.err_console().print(self.t("cli.error", where=where, message=exc.msg))
 
-    def done(self, zh: str, en: str, **doc: Any) -> int:
+    def done(self, message: Localized, **doc: Any) -> int:
         """A command's one-line result: the JSON document, or the sentence for people."""
         if self.json_mode:
             self.doc(**doc)
         else:
-            self.console().print(self.t(zh, en))
+            self.console().print(self.show(message))
         return 0
 
-    def t(self, zh: str, en: str) -> str:
-        return en if self.lang == "en" else zh
+    def t(self, key: str, /, **params: Any) -> str:
+        """The catalog's `key` in this command's language (kameng_tui.messages)."""
+        return text(key, self.lang, **params)
+
+    def show(self, message: Localized | str) -> str:
+        """A message made elsewhere (an error, a warning, a reason) in this command's language."""
+        return render(message, self.lang)
+
+
+def helps(lang: str) -> Callable[..., str]:
+    """`h("help.order")` for argparse: help texts are rendered when the parser is built,
+    in the language `--lang` or the config asks for."""
+    return lambda key, /, **params: text(key, lang, **params)
 
 
 def _default(value: Any) -> Any:

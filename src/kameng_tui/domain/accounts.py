@@ -13,13 +13,21 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from kameng_tui.domain.models import AccountField, Product, Rule
+from kameng_tui.messages import Joined, Msg, Plain, text
 
 
 @dataclass(frozen=True)
 class FieldError:
     field: str
-    message: str            # zh
-    message_en: str
+    msg: Msg
+
+    @property
+    def message(self) -> str:
+        return self.msg.text("zh")
+
+    @property
+    def message_en(self) -> str:
+        return self.msg.text("en")
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,11 @@ CARRIER_PREFIXES = {
     "广电": ("192",),
     "虚拟运营商": ("162", "165", "167", "170"),
 }
+# Carriers are named as the catalogs' 运营商 attribute writes them (matched against it);
+# people read them through the catalog's carrier.* labels.
+CARRIER_KEYS = {"移动": "carrier.mobile", "联通": "carrier.unicom", "电信": "carrier.telecom",
+                "广电": "carrier.broadnet", "虚拟运营商": "carrier.mvno"}
+MAJOR_CARRIERS = ("移动", "联通", "电信")
 _PREFIX = {p: c for c, ps in CARRIER_PREFIXES.items() for p in ps}
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 QQ_RE = re.compile(r"^[1-9]\d{4,10}$")
@@ -71,49 +84,60 @@ def carrier_of(number: str) -> str | None:
     return _PREFIX.get(n[:3]) if MOBILE_RE.match(n) else None
 
 
-def _err(key: str, zh: str, en: str) -> FieldError:
-    return FieldError(key, zh, en)
+def carrier_label(carrier: str) -> Msg:
+    """A carrier (as `carrier_of` names it) for people, in their language."""
+    return Msg(CARRIER_KEYS.get(carrier, "carrier.other"), name=carrier)
+
+
+def _label(f: AccountField) -> Plain:
+    """A field in a message: its own label (data, often Chinese) for zh readers, its key for en."""
+    return Plain(f.label, f.key)
+
+
+def _err(msg_key: str, field: str, /, **params: object) -> FieldError:
+    return FieldError(field, Msg(msg_key, **params))
 
 
 def check_value(f: AccountField, raw: str, values: Mapping[str, str]) -> tuple[str, FieldError | None]:
     """(normalized value, error or None) for one field."""
-    label = f.label
+    label = _label(f)
     value = norm(raw)
     if has_control(value):
-        return value, _err(f.key, f"{label}含有不可见字符", f"{f.key} contains control characters")
+        return value, _err("err.account.control_chars", f.key, label=label)
     if f.rule is Rule.MOBILE:
         value = normalize_mobile(value)
         if not value.isdigit():
-            return value, _err(f.key, f"{label}只能是数字：{raw}", f"{f.key} must be digits: {raw}")
+            return value, _err("err.account.mobile_digits", f.key, label=label, raw=raw)
         if len(value) != 11:
-            return value, _err(f.key, f"{label}应为 11 位，收到 {len(value)} 位", f"{f.key} must have 11 digits, got {len(value)}")
+            return value, _err("err.account.mobile_length", f.key, label=label, n=len(value))
         if not MOBILE_RE.match(value):
-            return value, _err(f.key, f"{label}号段无效：{value}", f"{f.key} is not a mainland mobile number: {value}")
+            return value, _err("err.account.mobile_prefix", f.key, label=label, value=value)
     elif f.rule is Rule.QQ:
         if not value.isdigit():
-            return value, _err(f.key, f"QQ号只能是数字：{raw}", f"QQ number must be digits: {raw}")
+            return value, _err("err.account.qq_digits", f.key, raw=raw)
         if value.startswith("0"):
-            return value, _err(f.key, "QQ号不能以 0 开头", "QQ number cannot start with 0")
+            return value, _err("err.account.qq_zero", f.key)
         if not QQ_RE.match(value):
-            return value, _err(f.key, f"QQ号应为 5-11 位，收到 {len(value)} 位", f"QQ number must have 5-11 digits, got {len(value)}")
+            return value, _err("err.account.qq_length", f.key, n=len(value))
     elif f.rule is Rule.GAME:
         if not GAME_RE.match(value):
-            return value, _err(f.key, f"{label}应为 4-32 个字符且不含空格", f"{f.key} must be 4-32 characters without spaces")
+            return value, _err("err.account.game_id", f.key, label=label)
     elif f.rule is Rule.EMAIL:
         if not EMAIL_RE.match(value):
-            return value, _err(f.key, f"邮箱格式错误：{raw}", f"not an e-mail address: {raw}")
+            return value, _err("err.account.email", f.key, raw=raw)
     elif f.rule is Rule.CHOICE:
         options = f.options
         if f.depends_on and f.option_tree:
             parent = values.get(f.depends_on, "")
             options = f.option_tree.get(parent, f.options)
         if value not in options:
-            return value, _err(f.key, f"{label}应为其中之一：{'、'.join(options)}", f"{f.key} must be one of: {', '.join(options)}")
+            return value, _err("err.account.choice", f.key, label=label,
+                               options=Joined(options, "sep.enum"))
     elif f.rule is Rule.ADDRESS:
         return parse_address(f, value)
     else:
         if not 1 <= len(value) <= 64:
-            return value, _err(f.key, f"{label}应为 1-64 个字符", f"{f.key} must be 1-64 characters")
+            return value, _err("err.account.text_length", f.key, label=label)
     return value, None
 
 
@@ -121,32 +145,31 @@ def parse_address(f: AccountField, value: str) -> tuple[str, FieldError | None]:
     """`收件人,电话,地址` (also ，；; | as separators) -> one canonical string."""
     parts = [p.strip() for p in re.split(r"[,，;；|]", value, maxsplit=2)]
     if len(parts) != 3 or not all(parts):
-        return value, _err(f.key, "地址格式：收件人,电话,地址", "address format: name,phone,address")
+        return value, _err("err.account.address_format", f.key)
     name, phone, addr = parts
     phone = normalize_mobile(phone)
     if not MOBILE_RE.match(phone):
-        return value, _err(f.key, f"收件人电话无效：{parts[1]}", f"bad recipient phone: {parts[1]}")
+        return value, _err("err.account.address_phone", f.key, phone=parts[1])
     if len(addr) < 5:
-        return value, _err(f.key, "地址太短（至少 5 个字）", "address too short (at least 5 characters)")
+        return value, _err("err.account.address_short", f.key)
     return f"{name},{phone},{addr}", None
 
 
 def validate_account(product: Product, fields: Mapping[str, str]) -> AccountCheck:
     known = {f.key for f in product.account_fields} or {"account"}
-    schema = product.account_fields or (AccountField("account", "账号", Rule.TEXT),)
+    schema = product.account_fields or (AccountField("account", text("account.default_label"), Rule.TEXT),)
     errors: list[FieldError] = []
     warnings: list[FieldError] = []
     hints: list[str] = []
     values: dict[str, str] = {}
     unknown = sorted(k for k, v in fields.items() if k not in known and str(v).strip())
     for k in unknown:
-        errors.append(_err(k, f"此商品不需要字段 {k}（需要：{'、'.join(sorted(known))}）",
-                           f"this product takes no field {k} (it takes: {', '.join(sorted(known))})"))
+        errors.append(_err("err.account.unknown_field", k, key=k, known=Joined(sorted(known), "sep.enum")))
     for f in schema:
         raw = fields.get(f.key)
         if raw is None or not str(raw).strip():
             if f.required:
-                errors.append(_err(f.key, f"缺少{f.label}", f"missing {f.key} ({f.label})"))
+                errors.append(_err("err.account.missing", f.key, label=Plain(f.label, f"{f.key} ({f.label})")))
             continue
         value, err = check_value(f, str(raw), values)
         if err:
@@ -158,17 +181,17 @@ def validate_account(product: Product, fields: Mapping[str, str]) -> AccountChec
             if carrier:
                 hints.append(carrier)
                 wanted = product.attrs.get("运营商")
-                if wanted and wanted != carrier and carrier in ("移动", "联通", "电信"):
-                    warnings.append(_err(f.key, f"{value} 号段属于{carrier}，商品是{wanted}：可能已携号转网，请确认",
-                                         f"{value} looks like {carrier}, the product is {wanted}: may be ported (携号转网)"))
+                if wanted and wanted != carrier and carrier in MAJOR_CARRIERS:
+                    warnings.append(_err("warn.account.ported", f.key, value=value, carrier=carrier_label(carrier),
+                                         wanted=wanted))
     return AccountCheck(values=values, errors=tuple(errors), warnings=tuple(warnings), hints=tuple(hints))
 
 
 def validate_quantity(product: Product, qty: object) -> FieldError | None:
     if isinstance(qty, bool) or not isinstance(qty, int):
-        return _err("quantity", f"数量必须是整数：{qty!r}", f"quantity must be an integer: {qty!r}")
+        return _err("err.quantity.not_int", "quantity", qty=repr(qty))
     if qty <= 0:
-        return _err("quantity", "数量必须大于 0", "quantity must be positive")
+        return _err("err.quantity.not_positive", "quantity")
     if not product.min_qty <= qty <= product.max_qty:
-        return _err("quantity", f"数量须在 {product.min_qty}-{product.max_qty} 之间", f"quantity must be {product.min_qty}-{product.max_qty}")
+        return _err("err.quantity.range", "quantity", lo=product.min_qty, hi=product.max_qty)
     return None

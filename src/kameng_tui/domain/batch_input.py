@@ -16,9 +16,11 @@ from decimal import Decimal
 from typing import Mapping
 
 from kameng_tui.domain.money import MoneyError, price
+from kameng_tui.messages import Msg
 
 ACCOUNT_KEYS = ("account", "region", "server", "role", "charge_type", "address")
 COLUMNS = ("sku", "quantity", "ref", "customer", "note", "price") + ACCOUNT_KEYS
+# Column names resellers write in Chinese headers: input words, not words we show.
 ALIASES = {"qty": "quantity", "数量": "quantity", "账号": "account", "商品": "sku"}
 MAX_QTY = 10_000
 
@@ -27,9 +29,16 @@ MAX_QTY = 10_000
 class LineError:
     line: int
     field: str | None
-    message: str
-    message_en: str
+    msg: Msg
     code: str = "bad_line"
+
+    @property
+    def message(self) -> str:
+        return self.msg.text("zh")
+
+    @property
+    def message_en(self) -> str:
+        return self.msg.text("en")
 
 
 @dataclass(frozen=True)
@@ -66,19 +75,19 @@ def _bad_chars(text: str) -> bool:
 def _build(line_no: int, cells: dict[str, str], errors: list[LineError]) -> BatchLine | None:
     before = len(errors)
 
-    def err(fld: str | None, zh: str, en: str, code: str = "bad_line") -> None:
-        errors.append(LineError(line_no, fld, zh, en, code))
+    def err(key: str, fld: str | None, code: str = "bad_line", /, **params: object) -> None:
+        errors.append(LineError(line_no, fld, Msg(key, **params), code))
 
     sku = cells.get("sku", "")
     if not sku:
-        err("sku", "缺少 SKU", "missing SKU", "missing_sku")
+        err("err.batch.missing_sku", "sku", "missing_sku")
     if not cells.get("account"):
-        err("account", "缺少账号", "missing account", "missing_account")
+        err("err.batch.missing_account", "account", "missing_account")
     qty = 1
     if cells.get("quantity"):
         q = cells["quantity"]
         if not q.isdigit() or int(q) <= 0 or int(q) > MAX_QTY:
-            err("quantity", f"数量应为正整数：{q!r}", f"quantity must be a positive integer: {q!r}", "bad_quantity")
+            err("err.batch.bad_quantity", "quantity", "bad_quantity", value=repr(q))
         else:
             qty = int(q)
     p = None
@@ -88,7 +97,7 @@ def _build(line_no: int, cells: dict[str, str], errors: list[LineError]) -> Batc
             if p < 0:
                 raise MoneyError("negative")
         except MoneyError:
-            err("price", f"价格不是有效金额：{cells['price']!r}", f"price is not a valid amount: {cells['price']!r}", "bad_price")
+            err("err.batch.bad_price", "price", "bad_price", value=repr(cells["price"]))
     if len(errors) > before:
         return None
     return BatchLine(line_no=line_no, sku=sku, quantity=qty, price=p,
@@ -101,13 +110,13 @@ def parse_batch_bytes(data: bytes) -> ParsedBatch:
         return parse_batch(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return ParsedBatch(errors=(LineError(line, None, f"第 {line} 行不是 UTF-8 编码", f"line {line} is not UTF-8", "encoding"),))
+        return ParsedBatch(errors=(LineError(line, None, Msg("err.batch.not_utf8", line=line), "encoding"),))
 
 
 def parse_batch(text: str) -> ParsedBatch:
     text = text.lstrip("\ufeff")
     if not text.strip():
-        return ParsedBatch(errors=(LineError(1, None, "批量内容为空", "the batch is empty", "empty"),))
+        return ParsedBatch(errors=(LineError(1, None, Msg("err.batch.empty"), "empty"),))
     first = text.lstrip().splitlines()[0]
     first_cell = _clean(first.replace("\t", ",").split(",")[0]).lower()
     if first_cell == "sku":
@@ -124,17 +133,17 @@ def _parse_csv(text: str) -> ParsedBatch:
     try:
         parsed = list(csv.reader(io.StringIO("\n".join(rows)), delimiter=delimiter))
     except csv.Error as exc:
-        return ParsedBatch(errors=(LineError(0, None, f"CSV 格式错误：{exc}", f"CSV error: {exc}", "csv"),))
+        return ParsedBatch(errors=(LineError(0, None, Msg("err.batch.csv", error=str(exc)), "csv"),))
     header = [ALIASES.get(_clean(h).lower(), _clean(h).lower()) for h in parsed[header_idx]]
     for h in header:
         if h not in COLUMNS:
-            errors.append(LineError(header_idx + 1, h, f"未知的列 {h!r}；可用：{','.join(COLUMNS)}",
-                                    f"unknown column {h!r}; allowed: {','.join(COLUMNS)}", "unknown_column"))
+            errors.append(LineError(header_idx + 1, h, Msg("err.batch.unknown_column", column=repr(h),
+                                                           allowed=",".join(COLUMNS)), "unknown_column"))
     if len(set(header)) != len(header):
-        errors.append(LineError(header_idx + 1, None, "表头有重复的列", "the header repeats a column", "duplicate_column"))
+        errors.append(LineError(header_idx + 1, None, Msg("err.batch.duplicate_column"), "duplicate_column"))
     for need in ("sku", "account"):
         if need not in header:
-            errors.append(LineError(header_idx + 1, need, f"表头缺少 {need} 列", f"the header lacks a {need} column", "missing_column"))
+            errors.append(LineError(header_idx + 1, need, Msg("err.batch.missing_column", column=need), "missing_column"))
     if errors:
         return ParsedBatch(errors=tuple(errors))
     # csv.reader rows map 1:1 to physical lines unless a quoted cell holds a newline;
@@ -147,10 +156,10 @@ def _parse_csv(text: str) -> ParsedBatch:
             line_no += extra
             continue
         if any(_bad_chars(c) for c in row):
-            errors.append(LineError(line_no, None, "含有不可见控制字符", "contains control characters", "control_chars"))
+            errors.append(LineError(line_no, None, Msg("err.batch.control_chars"), "control_chars"))
         elif len(row) != len(header):
-            errors.append(LineError(line_no, None, f"应有 {len(header)} 列，实际 {len(row)} 列",
-                                    f"expected {len(header)} cells, got {len(row)}", "cell_count"))
+            errors.append(LineError(line_no, None, Msg("err.batch.cell_count", expected=len(header), got=len(row)),
+                                    "cell_count"))
         else:
             built = _build(line_no, {h: _clean(c) for h, c in zip(header, row)}, errors)
             if built:
@@ -167,7 +176,7 @@ def _parse_lines(text: str) -> ParsedBatch:
         if not stripped or stripped.startswith("#"):
             continue
         if _bad_chars(raw):
-            errors.append(LineError(line_no, None, "含有不可见控制字符", "contains control characters", "control_chars"))
+            errors.append(LineError(line_no, None, Msg("err.batch.control_chars"), "control_chars"))
             continue
         parts = [p for p in (raw.split("\t") if "\t" in raw else raw.split())]
         parts = [_clean(p) for p in parts if p.strip()]
@@ -179,10 +188,10 @@ def _parse_lines(text: str) -> ParsedBatch:
                 k, v = part.split("=", 1)
                 k = ALIASES.get(_clean(k).lower(), _clean(k).lower())
                 if k not in COLUMNS or k in ("sku",):
-                    errors.append(LineError(line_no, k, f"未知的键 {k!r}", f"unknown key {k!r}", "unknown_key"))
+                    errors.append(LineError(line_no, k, Msg("err.batch.unknown_key", key=repr(k)), "unknown_key"))
                     bad = True
                 elif k in cells:
-                    errors.append(LineError(line_no, k, f"键 {k} 重复", f"key {k} given twice", "duplicate_key"))
+                    errors.append(LineError(line_no, k, Msg("err.batch.duplicate_key", key=k), "duplicate_key"))
                     bad = True
                 else:
                     cells[k] = _clean(v)
@@ -191,17 +200,16 @@ def _parse_lines(text: str) -> ParsedBatch:
         if bad:
             continue
         if len(positional) < 2:
-            errors.append(LineError(line_no, "account", "每行至少要有 SKU 和账号", "each line needs a SKU and an account",
-                                    "cell_count"))
+            errors.append(LineError(line_no, "account", Msg("err.batch.too_few_cells"), "cell_count"))
             continue
         if len(positional) > 3:
-            errors.append(LineError(line_no, None, f"多余的内容：{' '.join(positional[3:])}",
-                                    f"unexpected text: {' '.join(positional[3:])}", "cell_count"))
+            errors.append(LineError(line_no, None, Msg("err.batch.extra_text", text=" ".join(positional[3:])),
+                                    "cell_count"))
             continue
         cells["sku"], cells["account"] = positional[0], positional[1]
         if len(positional) == 3:
             if "quantity" in cells:
-                errors.append(LineError(line_no, "quantity", "数量写了两次", "quantity given twice", "duplicate_key"))
+                errors.append(LineError(line_no, "quantity", Msg("err.batch.quantity_twice"), "duplicate_key"))
                 continue
             cells["quantity"] = positional[2]
         built = _build(line_no, cells, errors)

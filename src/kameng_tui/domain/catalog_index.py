@@ -18,12 +18,39 @@ from typing import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from kameng_tui.domain.models import Product
+from kameng_tui.domain.models import Delivery, Product
+from kameng_tui.domain.tags import tag_code
+from kameng_tui.messages import Localized, Msg, Plain
 from kameng_tui.domain.search_keys import normalize
 
 SORTS = ("default", "price", "discount", "stock", "sales")
+# Our own facets' names, beside the attribute names the catalog brings (周期, 运营商 ...):
+# keys of Result.facets and of `catalog facets --json`, kept as they always were.
+# People read facet_label() / facet_value_label() instead.
 DELIVERY_FACET = "发货方式"
 TAG_FACET = "标签"
+
+
+def facet_label(name: str) -> Localized:
+    """A facet's name for people: ours from the catalog, an attribute's name (data) as it is."""
+    if name == DELIVERY_FACET:
+        return Msg("facet.delivery")
+    if name == TAG_FACET:
+        return Msg("facet.tags")
+    return Plain(name)
+
+
+def facet_value_label(facet: str, value: str) -> Localized:
+    """A facet value for people: delivery kinds and tags from the catalog, attribute values as they are."""
+    if facet == DELIVERY_FACET:
+        found = Delivery.from_facet(value)
+        if found is not None:
+            return found.label
+    elif facet == TAG_FACET:
+        code = tag_code(value)
+        if code is not None:
+            return Msg(f"tag.{code}")
+    return Plain(value)
 
 
 @dataclass(frozen=True)
@@ -48,7 +75,7 @@ class CatalogColumns:
     sku: list[str]
     supplier: list[str]
     category: list[str]              # path
-    delivery: list[str]              # zh label
+    delivery: list[str]              # facet value (Delivery.facet)
     cost: list[int]                  # ten-thousandths of a yuan
     face: list[int | None]
     stock: list[int | None]
@@ -62,7 +89,7 @@ class CatalogColumns:
     def from_products(cls, products: Sequence[Product], keys: Sequence[str]) -> "CatalogColumns":
         return cls(
             ids=list(range(len(products))), sku=[p.sku for p in products], supplier=[p.supplier for p in products],
-            category=[p.category_path for p in products], delivery=[p.delivery.zh for p in products],
+            category=[p.category_path for p in products], delivery=[p.delivery.facet for p in products],
             cost=[int(p.unit_cost * 10_000) for p in products],
             face=[None if p.face_value is None else int(p.face_value * 10_000) for p in products],
             stock=[p.stock for p in products], alarm=[int(p.stock_alarm) for p in products],

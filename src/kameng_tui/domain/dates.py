@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from kameng_tui.domain.errors import BadInput
+from kameng_tui.messages import Msg
 
 
 def _day_start(d: date, zone: ZoneInfo) -> datetime:
@@ -34,9 +35,7 @@ def _start_of(text: str, today: date, field: str) -> date:
     try:
         return date.fromisoformat(t)
     except ValueError:
-        raise BadInput(f"--{field} 无法识别：{text!r}（可用 YYYY-MM-DD、today、yesterday、7d）",
-                       message_en=f"--{field}: cannot read {text!r} (use YYYY-MM-DD, today, yesterday, 7d)",
-                       field=field) from None
+        raise BadInput(Msg("err.dates.unreadable", field=field, text=repr(text)), field=field) from None
 
 
 def parse_date_range(since: str | None, until: str | None, now: datetime, zone: str) -> tuple[datetime | None, datetime | None]:
@@ -51,5 +50,5 @@ def parse_date_range(since: str | None, until: str | None, now: datetime, zone: 
         else:
             hi = _day_start(_start_of(until, today, "until") + timedelta(days=1), tz)
     if lo and hi and lo >= hi:
-        raise BadInput("--since 晚于 --until", message_en="--since is after --until", field="since")
+        raise BadInput(Msg("err.dates.since_after_until"), field="since")
     return lo, hi

@@ -1,4 +1,10 @@
-"""Errors that reach people: a stable English code plus a message (zh default, en).
+"""Errors that reach people: a stable English code plus a message from the catalog.
+
+    raise BadInput(Msg("err.cli.limit_range", lo=1, hi=1000), field="limit")
+
+The message is a `Msg` (key + parameters, kameng_tui.messages) rendered in the
+reader's language by `.text(lang)`; `.message` (zh) and `.message_en` stay for code
+that reads them, and `.message` is what goes into the ledger as an order's reason.
 
 Supplier adapters map their upstream's errors onto the shared set below; services
 decide what each means for an order (see `SupplierError.final` and
@@ -7,29 +13,42 @@ decide what each means for an order (see `SupplierError.final` and
 
 from __future__ import annotations
 
+from kameng_tui.messages import Localized, Plain
+
 
 class KamengError(Exception):
-    """Base for every error a user may see. Never carries a secret."""
+    """Base for every error a user may see. Never carries a secret: no secret goes
+    into a message's parameters."""
 
     code = "error"
     exit_code = 2
 
     def __init__(
         self,
-        message: str,
+        message: Localized | str,
         *,
         message_en: str | None = None,
         field: str | None = None,
         line: int | None = None,
     ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.message_en = message_en or message
+        # A str (with `message_en=`) is the old inline zh/en pair, kept working for code
+        # in flight; tests/test_messages.py fails on any inline CJK left in src.
+        self.msg: Localized = message if isinstance(message, Localized) else Plain(message, message_en)
+        super().__init__(self.msg.text("zh"))
         self.field = field
         self.line = line
 
+    @property
+    def message(self) -> str:
+        """The zh text (the default language; an order's stored reason)."""
+        return self.msg.text("zh")
+
+    @property
+    def message_en(self) -> str:
+        return self.msg.text("en")
+
     def text(self, lang: str = "zh") -> str:
-        return self.message_en if lang == "en" else self.message
+        return self.msg.text(lang)
 
 
 class BadInput(KamengError):
@@ -77,7 +96,7 @@ class SupplierError(KamengError):
     final = False
     nothing_created = False
 
-    def __init__(self, message: str, *, raw: str | None = None, **kw: object) -> None:
+    def __init__(self, message: Localized | str, *, raw: str | None = None, **kw: object) -> None:
         super().__init__(message, **kw)  # type: ignore[arg-type]
         self.raw = raw
 
@@ -117,7 +136,7 @@ class RateLimited(SupplierError):
     code = "rate_limited"
     nothing_created = True
 
-    def __init__(self, message: str, *, retry_after: float | None = None, **kw: object) -> None:
+    def __init__(self, message: Localized | str, *, retry_after: float | None = None, **kw: object) -> None:
         super().__init__(message, **kw)  # type: ignore[arg-type]
         self.retry_after = retry_after
 
@@ -131,7 +150,7 @@ class ClockSkew(SupplierError):
     code = "clock_skew"
     nothing_created = True
 
-    def __init__(self, message: str, *, skew_s: float | None = None, **kw: object) -> None:
+    def __init__(self, message: Localized | str, *, skew_s: float | None = None, **kw: object) -> None:
         super().__init__(message, **kw)  # type: ignore[arg-type]
         self.skew_s = skew_s
 

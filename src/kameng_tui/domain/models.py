@@ -13,6 +13,13 @@ from enum import Enum
 from typing import Mapping
 
 from kameng_tui.domain.states import OrderState
+from kameng_tui.messages import Msg
+
+
+# The delivery facet's values in the catalog index: identifiers that `catalog facets
+# --json` prints and `catalog --delivery` accepts, kept as they always were. People read
+# `Delivery.label` (delivery.* in the catalog) instead.
+DELIVERY_FACET_VALUES = {"direct": "直充", "card": "卡密", "physical": "实物"}
 
 
 class Delivery(str, Enum):
@@ -21,8 +28,17 @@ class Delivery(str, Enum):
     PHYSICAL = "physical"  # 实物: shipped to an address
 
     @property
-    def zh(self) -> str:
-        return {"direct": "直充", "card": "卡密", "physical": "实物"}[self.value]
+    def facet(self) -> str:
+        """The value of the delivery facet (an identifier, see DELIVERY_FACET_VALUES)."""
+        return DELIVERY_FACET_VALUES[self.value]
+
+    @classmethod
+    def from_facet(cls, value: str) -> "Delivery | None":
+        return next((d for d in cls if d.facet == value), None)
+
+    @property
+    def label(self) -> Msg:
+        return Msg(f"delivery.{self.value}")
 
 
 class SaleStatus(str, Enum):
@@ -31,8 +47,8 @@ class SaleStatus(str, Enum):
     MAINTENANCE = "maintenance"  # 维护中
 
     @property
-    def zh(self) -> str:
-        return {"on": "上架", "off": "下架", "maintenance": "维护中"}[self.value]
+    def label(self) -> Msg:
+        return Msg(f"sale.{self.value}")
 
 
 class Rule(str, Enum):

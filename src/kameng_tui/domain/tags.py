@@ -20,15 +20,53 @@ from typing import Sequence
 
 from kameng_tui.domain.models import Product
 from kameng_tui.domain.money import fmt
+from kameng_tui.messages import Msg
+
+# Each tag's name in the catalog index: the tag facet's values, what `catalog --tag`
+# takes and `catalog facets --json` prints. Identifiers, kept as they always were;
+# people read a tag through its catalog label `tag.<code>` (Tag.label_msg).
+TAG_NAMES = {"history_low": "历史低价", "hot": "热销TOP", "low_stock": "库存紧张", "fast": "秒到"}
+
+
+def tag_code(name: str) -> str | None:
+    """The code of a tag given by its index name, its code, or its label in any language."""
+    from kameng_tui.messages import LANGS, text
+
+    for code, ident in TAG_NAMES.items():
+        if name in (code, ident) or any(name == text(f"tag.{code}", lang) for lang in LANGS):
+            return code
+    return None
 
 
 @dataclass(frozen=True)
 class Tag:
     code: str            # history_low | hot | low_stock | fast
-    label: str           # zh label shown on the chip
-    label_en: str
-    reason: str
-    reason_en: str
+    why: Msg             # the one-line reason it was earned
+
+    @property
+    def name(self) -> str:
+        """The index identifier (TAG_NAMES)."""
+        return TAG_NAMES[self.code]
+
+    @property
+    def label_msg(self) -> Msg:
+        return Msg(f"tag.{self.code}")
+
+    @property
+    def label(self) -> str:
+        return self.label_msg.text("zh")
+
+    @property
+    def label_en(self) -> str:
+        return self.label_msg.text("en")
+
+    @property
+    def reason(self) -> str:
+        return self.why.text("zh")
+
+    @property
+    def reason_en(self) -> str:
+        return self.why.text("en")
 
 
 @dataclass(frozen=True)
@@ -61,9 +99,7 @@ def history_low(cost: Decimal, points: Sequence[PricePoint], today: date) -> Tag
     high = max(recent, key=lambda p: (p.cost, p.day))
     low = min(p.cost for p in recent)
     if cost < high.cost and cost <= low:
-        return Tag("history_low", "历史低价", "30-day low",
-                   f"30 天最低 (曾 {fmt(high.cost)} 元, {high.day:%m-%d})",
-                   f"lowest in 30 days (was {fmt(high.cost)}, {high.day:%m-%d})")
+        return Tag("history_low", Msg("tag.why.history_low", was=fmt(high.cost), day=f"{high.day:%m-%d}"))
     return None
 
 
@@ -71,21 +107,19 @@ def hot(product: Product, own_rank: int | None = None, own_sales: int = 0, leaf_
     """Supplier rank within its leaf category, or the reseller's own rank (>= 3 sales)."""
     top = TOP_N if leaf_size is None else min(TOP_N, leaf_size // 3)
     if product.sales_rank is not None and product.sales_rank <= top:
-        return Tag("hot", "热销TOP", "top seller", f"{product.category[-1]} 销量第 {product.sales_rank} 名（供应商排名）",
-                   f"#{product.sales_rank} in {product.category[-1]} (supplier rank)")
+        return Tag("hot", Msg("tag.why.hot_supplier", leaf=product.category[-1], rank=product.sales_rank))
     if own_rank is not None and own_rank <= top and own_sales >= MIN_OWN_SALES:
-        return Tag("hot", "热销TOP", "top seller", f"你 30 天卖出 {own_sales} 单，本类第 {own_rank} 名",
-                   f"you sold {own_sales} in 30 days, #{own_rank} in its category")
+        return Tag("hot", Msg("tag.why.hot_own", sold=own_sales, rank=own_rank))
     return None
 
 
 def low_stock(product: Product, threshold: int) -> Tag | None:
     if product.stock == 0:
-        return Tag("low_stock", "库存紧张", "low stock", "已无库存", "out of stock")
+        return Tag("low_stock", Msg("tag.why.sold_out"))
     if product.stock is not None and product.stock <= threshold:
-        return Tag("low_stock", "库存紧张", "low stock", f"库存仅剩 {product.stock}", f"only {product.stock} left")
+        return Tag("low_stock", Msg("tag.why.few_left", stock=product.stock))
     if product.stock_alarm:
-        return Tag("low_stock", "库存紧张", "low stock", "供应商标记库存告警", "the supplier flags low stock")
+        return Tag("low_stock", Msg("tag.why.alarm"))
     return None
 
 
@@ -105,8 +139,7 @@ def fast(last_seconds: Sequence[float]) -> Tag | None:
         return None
     med = statistics.median(sample)
     if med <= FAST_S:
-        return Tag("fast", "秒到", "instant", f"最近 {len(sample)} 单中位到账 {med:.0f} 秒",
-                   f"median {med:.0f} s over the last {len(sample)} orders")
+        return Tag("fast", Msg("tag.why.fast", n=len(sample), median=f"{med:.0f}"))
     return None
 
 

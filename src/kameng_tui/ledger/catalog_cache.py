@@ -102,7 +102,7 @@ class CatalogCache:
         cols = list(zip(*rows)) if rows else [()] * 13
         return CatalogColumns(
             ids=list(cols[0]), sku=list(cols[1]), supplier=list(cols[2]), category=list(cols[3]),
-            delivery=[Delivery(d).zh for d in cols[4]], cost=list(cols[5]), face=list(cols[6]), stock=list(cols[7]),
+            delivery=[Delivery(d).facet for d in cols[4]], cost=list(cols[5]), face=list(cols[6]), stock=list(cols[7]),
             alarm=list(cols[8]), status=list(cols[9]), rank=list(cols[10]),
             attrs=[tuple(tuple(kv.split("\x1f", 1)) for kv in a.split("\x1e")) if a else () for a in cols[11]],
             keys=list(cols[12]))

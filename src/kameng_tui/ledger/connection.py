@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from kameng_tui.domain.errors import LedgerBusy
+from kameng_tui.messages import Msg
 
 
 def enable_wal(conn: sqlite3.Connection, timeout_s: float) -> None:
@@ -24,8 +25,7 @@ def enable_wal(conn: sqlite3.Connection, timeout_s: float) -> None:
         if mode == "wal":
             return
         if time.monotonic() > deadline:
-            raise LedgerBusy("账本被另一个进程锁住，无法切换到 WAL 模式；请稍后再试",
-                             message_en="the ledger is locked by another process (cannot switch to WAL); try again")
+            raise LedgerBusy(Msg("err.ledger.wal_locked"))
         time.sleep(0.02)
 
 

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from kameng_tui.domain.clock import utc_text
 from kameng_tui.domain.errors import BadInput
 from kameng_tui.domain.history import HistoryFilter
+from kameng_tui.messages import Msg
 
 
 Bounds = tuple[int | None, int | None]
@@ -91,7 +92,7 @@ def decode_cursor(cursor: str) -> int:
             raise ValueError(raw)
         return int(raw[1:])
     except (ValueError, UnicodeDecodeError):
-        raise BadInput(f"无效的翻页游标 {cursor!r}", message_en=f"invalid cursor {cursor!r}", field="cursor") from None
+        raise BadInput(Msg("err.ledger.cursor", cursor=repr(cursor)), field="cursor") from None
 
 
 def page_sql(flt: HistoryFilter, limit: int, cursor: str | None, columns: str,
@@ -130,5 +131,4 @@ def group_expr(by: str, zone: str, flt: HistoryFilter) -> str:
         return "o.supplier"
     if by == "customer":
         return "COALESCE(o.customer, '')"
-    raise BadInput(f"--by 只能是 day/category/supplier/customer，收到 {by!r}",
-                   message_en=f"--by must be day, category, supplier or customer, got {by!r}", field="by")
+    raise BadInput(Msg("err.ledger.group_by", by=repr(by)), field="by")

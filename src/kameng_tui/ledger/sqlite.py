@@ -34,6 +34,7 @@ from kameng_tui.ledger.connection import enable_wal, statements
 from kameng_tui.ledger.rows import chain_hash, to_event, to_order, to_totals
 from kameng_tui.ledger.schema import LATEST, MIGRATIONS
 from kameng_tui.ledger.store import Batch, NewBatch, NewOrder, SealedCard, Transition, VerifyReport
+from kameng_tui.messages import Msg
 
 ANCHOR_LAG_S = 0.25
 """How far the anchor may lag the chain inside `anchor_deferred` (a sending batch)."""
@@ -108,7 +109,7 @@ class SqliteLedger:
     @staticmethod
     def _busy(exc: sqlite3.OperationalError) -> Exception:
         if "locked" in str(exc) or "busy" in str(exc):
-            return LedgerBusy("账本正被另一个进程占用，请稍后再试", message_en="the ledger is busy (another process is writing); try again")
+            return LedgerBusy(Msg("err.ledger.busy"))
         return exc
 
     def _migrate(self) -> None:
@@ -221,7 +222,7 @@ class SqliteLedger:
                 try:
                     rowid = self._put(c, row, insert=True)
                 except sqlite3.IntegrityError:
-                    raise BadInput(f"订单号重复 {n.order_no}", message_en=f"duplicate order number {n.order_no}") from None
+                    raise BadInput(Msg("err.ledger.duplicate_order_no", order_no=n.order_no)) from None
                 text = " ".join(x for x in (n.order_no, n.product_name, n.sku, " ".join(n.account.values()),
                                             n.ref or "", n.customer or "", n.note or "") if x)
                 c.execute("INSERT INTO orders_fts (rowid, text) VALUES (?, ?)", (rowid, text))
@@ -269,11 +270,9 @@ class SqliteLedger:
         with self._write() as c:
             row = self._row(c, order_no)
             if row is None:
-                raise NotFound(f"没有订单 {order_no}", message_en=f"no order {order_no}", field="order_no")
+                raise NotFound(Msg("err.order.none", order_no=order_no), field="order_no")
             if amount <= 0 or to_units(amount) > row["revenue"]:
-                raise BadInput(f"退款金额须在 0.01 到 {fmt(from_units(row['revenue']))} 之间",
-                               message_en=f"the refund must be between 0.01 and {fmt(from_units(row['revenue']))}",
-                               field="amount")
+                raise BadInput(Msg("err.ledger.refund_range", most=fmt(from_units(row["revenue"]))), field="amount")
             body = {"amount": fmt(amount, 4), "reason": reason}
             _, stored, at_text = self._append(c, order_no, "customer_refund", at, body)
             self._put(c, chain.apply(row, "customer_refund", at_text, stored), insert=False)  # type: ignore[arg-type]

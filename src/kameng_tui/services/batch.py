@@ -19,6 +19,7 @@ from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt, money
 from kameng_tui.domain.states import OrderState
 from kameng_tui.ledger.store import Batch, NewBatch
+from kameng_tui.messages import Localized, Msg
 from kameng_tui.services.checkout import OrderInput, Prepared
 from kameng_tui.services.context import Context
 from kameng_tui.services.crash import crash_point
@@ -30,10 +31,17 @@ Progress = Callable[[int, int, Order], None]
 class LineProblem:
     line: int
     field: str | None
-    message: str
-    message_en: str
+    msg: Localized
     code: str = "bad_input"
     other: int | None = None          # the earlier line a duplicate or a reused ref points to
+
+    @property
+    def message(self) -> str:
+        return self.msg.text("zh")
+
+    @property
+    def message_en(self) -> str:
+        return self.msg.text("en")
 
 
 class BatchInvalid(BadInput):
@@ -44,11 +52,8 @@ class BatchInvalid(BadInput):
     def __init__(self, problems: Sequence[LineProblem]) -> None:
         self.problems = tuple(problems)
         first = self.problems[0]
-        super().__init__(
-            f"{len(self.problems)} 行有误，未下任何单；第一处：第 {first.line} 行 {first.message}",
-            message_en=f"{len(self.problems)} bad line(s), nothing ordered; first: line {first.line}: {first.message_en}",
-            field=first.field, line=first.line,
-        )
+        super().__init__(Msg("err.batch.invalid", n=len(self.problems), line=first.line, first=first.msg),
+                         field=first.field, line=first.line)
 
 
 @dataclass(frozen=True)
@@ -85,7 +90,7 @@ class PriceChange:
     line_id: int | None
     old_cost: Decimal
     new_cost: Decimal | None          # None = no longer orderable
-    reason: str = ""
+    reason: Localized | str = ""
 
 
 @dataclass
@@ -108,14 +113,13 @@ class BatchService:
         """Every line validated and quoted; never raises for bad lines (the TUI shows each
         reason on its line). `attempt_of` maps a line number to the failed order it retries."""
         parsed = parse_batch(text)
-        problems = [LineProblem(e.line, e.field, e.message, e.message_en, e.code) for e in parsed.errors]
+        problems = [LineProblem(e.line, e.field, e.msg, e.code) for e in parsed.errors]
         if not parsed.lines and not problems:
-            problems.append(LineProblem(0, None, "批量内容为空", "the batch is empty", "empty"))
+            problems.append(LineProblem(0, None, Msg("err.batch.empty"), "empty"))
         if not allow_duplicates:
             for a, b in duplicate_keys(parsed.lines):
-                problems.append(LineProblem(b, "account", f"与第 {a} 行重复（同一 SKU 和账号）；确需重复请加 --allow-duplicates",
-                                            f"duplicates line {a} (same SKU and account); use --allow-duplicates",
-                                            "duplicate_line", other=a))
+                problems.append(LineProblem(b, "account", Msg("err.batch.duplicate_line", line=a), "duplicate_line",
+                                            other=a))
         checkout = self.ctx.checkout
         quotes = {} if quotes is None else quotes
         prepared: dict[int, Prepared] = {}
@@ -127,12 +131,12 @@ class BatchService:
             try:
                 p = await checkout.prepare(inp, check_balance=False, quotes=quotes)
             except KamengError as exc:
-                problems.append(LineProblem(line.line_no, exc.field, exc.message, exc.message_en, exc.code))
+                problems.append(LineProblem(line.line_no, exc.field, exc.msg, exc.code))
                 continue
             if line.ref and (line.ref in refs or self.ctx.ledger.by_ref(line.ref)):
-                where = f"第 {refs[line.ref]} 行" if line.ref in refs else "以前的订单"
-                problems.append(LineProblem(line.line_no, "ref", f"单号 {line.ref} 已用过（{where}）",
-                                            f"ref {line.ref} already used", "ref_used", other=refs.get(line.ref)))
+                where = Msg("batch.where.line", line=refs[line.ref]) if line.ref in refs else Msg("batch.where.earlier")
+                problems.append(LineProblem(line.line_no, "ref", Msg("err.batch.ref_used", ref=line.ref, where=where),
+                                            "ref_used", other=refs.get(line.ref)))
                 continue
             if line.ref:
                 refs[line.ref] = line.line_no
@@ -149,8 +153,7 @@ class BatchService:
         if not again:
             prior = self.ctx.ledger.batch_by_identity(identity)
             if prior is not None:
-                err = BadInput(f"同样的批量已在批次 {prior.batch_id} 下过；确需再下一次请加 --again",
-                               message_en=f"the same batch was already run as batch {prior.batch_id}; use --again to run it again")
+                err = BadInput(Msg("err.batch.repeat", batch_id=prior.batch_id))
                 err.code = "repeat_batch"  # type: ignore[misc]
                 err.batch_id = prior.batch_id  # type: ignore[attr-defined]
                 raise err
@@ -165,10 +168,7 @@ class BatchService:
         for supplier, total in need.items():
             available = await self.ctx.checkout.available(supplier)
             if available is not None and total > available:
-                raise BadInput(
-                    f"余额不足：{supplier} 这批需要 {fmt(total)} 元，可用 {fmt(available)} 元（已扣除未结算订单）",
-                    message_en=f"insufficient balance at {supplier}: the batch needs {fmt(total)}, "
-                               f"{fmt(available)} available (after unsettled orders)")
+                raise BadInput(Msg("err.batch.balance", supplier=supplier, needed=fmt(total), available=fmt(available)))
 
     # --- run ---------------------------------------------------------------------------
     def record(self, plan: BatchPlan) -> int:
@@ -218,12 +218,12 @@ class BatchService:
             try:
                 quote = await supplier.quote(order.product_id, order.quantity)
             except KamengError as exc:
-                changes.append(PriceChange(order.order_no, order.line_id, order.unit_cost, None, exc.message))
+                changes.append(PriceChange(order.order_no, order.line_id, order.unit_cost, None, exc.msg))
                 continue
             new_cost = money(quote.unit_cost)
             stock = quote.product.stock
             if new_cost != order.unit_cost or (stock is not None and stock < order.quantity):
-                reason = "" if stock is None or stock >= order.quantity else f"stock {stock}"
+                reason: Localized | str = "" if stock is None or stock >= order.quantity else Msg("batch.change.stock", stock=stock)
                 changes.append(PriceChange(order.order_no, order.line_id, order.unit_cost, new_cost, reason))
         return changes
 
@@ -252,7 +252,7 @@ class BatchService:
     def _batch(self, batch_id: int) -> Batch:
         batch = self.ctx.ledger.get_batch(batch_id)
         if batch is None:
-            err = BadInput(f"没有批次 {batch_id}", message_en=f"no batch {batch_id}", field="batch")
+            err = BadInput(Msg("err.batch.none", batch_id=batch_id), field="batch")
             err.code = "not_found"  # type: ignore[misc]
             raise err
         return batch

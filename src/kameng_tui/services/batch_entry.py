@@ -16,6 +16,7 @@ from kameng_tui.domain.models import Order, Product
 from kameng_tui.domain.money import money
 from kameng_tui.domain.states import OrderState
 from kameng_tui.ledger.store import Batch
+from kameng_tui.messages import Joined, Localized, Msg
 from kameng_tui.services.batch import BatchPlan, LineProblem
 from kameng_tui.services.checkout import Prepared
 from kameng_tui.services.context import Context
@@ -35,10 +36,17 @@ class Draft:
 @dataclass(frozen=True)
 class RowCheck:
     ok: bool
-    message: str = ""
-    message_en: str = ""
+    msg: Localized | None = None          # why the row cannot be ordered
     field: str | None = None
     prepared: Prepared | None = None
+
+    @property
+    def message(self) -> str:
+        return "" if self.msg is None else self.msg.text("zh")
+
+    @property
+    def message_en(self) -> str:
+        return "" if self.msg is None else self.msg.text("en")
 
 
 @dataclass(frozen=True)
@@ -72,11 +80,10 @@ def _on_grid(p: LineProblem, line_row: Mapping[int, int]) -> LineProblem:
     """A problem worded for the grid: other lines by their row number, no CLI flags."""
     if p.code == "duplicate_line" and p.other in line_row:
         n = line_row[p.other] + 1
-        return replace(p, message=f"与第 {n} 行重复（同一 SKU 和账号）", message_en=f"duplicates row {n} (same SKU and account)")
+        return replace(p, msg=Msg("err.grid.duplicate_row", row=n))
     if p.code == "ref_used":
-        where = f"第 {line_row[p.other] + 1} 行" if p.other in line_row else "以前的订单"
-        where_en = f"row {line_row[p.other] + 1}" if p.other in line_row else "an earlier order"
-        return replace(p, message=f"单号已用过（{where}）", message_en=f"ref already used ({where_en})")
+        where = Msg("batch.where.row", row=line_row[p.other] + 1) if p.other in line_row else Msg("batch.where.earlier")
+        return replace(p, msg=Msg("err.grid.ref_used", where=where))
     return p
 
 
@@ -115,8 +122,7 @@ class BatchEntryService:
         for i in to_send(rows):
             _, bad_token = parse_extra(rows[i].get("extra"))
             if bad_token is not None:
-                out[i] = RowCheck(False, f"其他字段写成 key=value（region=安卓QQ）：{bad_token}",
-                                  f"other fields are key=value (region=...): {bad_token}", "extra")
+                out[i] = RowCheck(False, Msg("err.grid.extra", token=bad_token), "extra")
             else:
                 include.append(i)
         if include:
@@ -130,30 +136,31 @@ class BatchEntryService:
             for line_no, i in line_row.items():
                 found = problems.get(i)
                 if found:
-                    zh, en = self._field_hint(rows[i], found[0].field, found[0].message)
-                    out[i] = RowCheck(False, "；".join(p.message for p in found) + zh,
-                                      "; ".join(p.message_en for p in found) + en, found[0].field)
+                    hint = self._field_hint(rows[i], found[0].field, found[0].message)
+                    reasons = Joined([p.msg for p in found])
+                    out[i] = RowCheck(False, reasons if hint is None else Joined([reasons, hint], sep=None),
+                                      found[0].field)
                 else:
                     out[i] = RowCheck(True, prepared=checked.prepared.get(line_no))
         return EntryCheck(rows=dict(sorted(out.items())))
 
-    def _field_hint(self, row: Row, key: str | None, said: str) -> tuple[str, str]:
+    def _field_hint(self, row: Row, key: str | None, said: str) -> Msg | None:
         """For a field typed in "other fields" (大区, 服务器): how to write it and its choices."""
         if key not in EXTRA_KEYS or key == "price":
-            return "", ""
+            return None
         try:
             product = self.ctx.catalog.product(row.get("sku"))
         except KamengError:
-            return "", ""
+            return None
         f = product.field(key)
         if f is None:
-            return "", ""
+            return None
         values, _ = parse_extra(row.get("extra"))
         options = f.option_tree.get(values.get(f.depends_on or "", ""), ()) if f.depends_on else f.options
         shown = "/".join(options[:6]) + ("/..." if len(options) > 6 else "")
         if not shown or options[0] in said:          # the reason lists the choices already
-            return f"（其他字段写 {key}=...）", f" (other fields: {key}=...)"
-        return f"（其他字段写 {key}=，可选 {shown}）", f" (other fields: {key}=, one of {shown})"
+            return Msg("grid.hint.extra", key=key)
+        return Msg("grid.hint.extra_choices", key=key, shown=shown)
 
     async def plan(self, rows: Sequence[Row], *, again: bool = False) -> tuple[BatchPlan, dict[int, int]]:
         """The batch of every unsent row (BatchInvalid, repeat_batch or balance errors as

@@ -19,6 +19,7 @@ from kameng_tui.domain.catalog_index import CatalogIndex, Query, Result
 from kameng_tui.domain.errors import KamengError, NotFound
 from kameng_tui.domain.models import Product
 from kameng_tui.domain.tags import DeliveryStats, Tag, delivery_stats, tags_for
+from kameng_tui.messages import Localized, Msg
 from kameng_tui.services.context import Context
 
 Progress = Callable[[str, int, int | None], None]
@@ -29,7 +30,7 @@ class SyncReport:
     counts: dict[str, int] = field(default_factory=dict)        # supplier -> products seen
     new: dict[str, int] = field(default_factory=dict)
     price_changes: dict[str, int] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, Localized] = field(default_factory=dict)   # supplier -> why its sync stopped
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,8 @@ class CatalogService:
                 self.cache.remove_missing(name, started)
                 report.counts[name] = seen
             except (KamengError, TimeoutError, asyncio.TimeoutError) as exc:
-                report.errors[name] = getattr(exc, "message", None) or f"timeout ({type(exc).__name__})"
+                report.errors[name] = exc.msg if isinstance(exc, KamengError) else \
+                    Msg("err.catalog.sync_timeout", kind=type(exc).__name__)
         self._index = None
         self._loaded.clear()
         return report
@@ -126,7 +128,7 @@ class CatalogService:
         history (price points, own orders) run only for SKUs that have some."""
         import numpy as np
 
-        from kameng_tui.domain.tags import MIN_DAYS, column_masks, fast, history_low
+        from kameng_tui.domain.tags import MIN_DAYS, TAG_NAMES, column_masks, fast, history_low
 
         now = self.ctx.clock.now()
         self._today = now.astimezone(ZoneInfo(self.ctx.config.general.timezone)).date()
@@ -136,13 +138,13 @@ class CatalogService:
         self._leaf_size = {name: int(c) for name, c in zip(index.path.names, path_counts)}
         leaf = path_counts[np.maximum(index.path.codes, 0)]
         low, hot_mask = column_masks(index.stock, index.alarm, index.rank, leaf, self.ctx.config.tags.low_stock)
-        out = {"库存紧张": np.flatnonzero(low).tolist(), "热销TOP": set(np.flatnonzero(hot_mask).tolist()),
-               "历史低价": [], "秒到": []}
+        out = {"low_stock": np.flatnonzero(low).tolist(), "hot": set(np.flatnonzero(hot_mask).tolist()),
+               "history_low": [], "fast": []}
         row_of = index.row_of
         for sku, points in self._points.items():
             i = row_of.get(sku)
             if i is not None and history_low(Decimal(int(index.price[i])) / 10_000, points, self._today):
-                out["历史低价"].append(i)
+                out["history_low"].append(i)
         category = [index.path.names[c] for c in index.path.codes]
         self._own_rank = self._own_ranks(category, row_of)
         for sku, (n, secs) in self._own.items():
@@ -150,12 +152,12 @@ class CatalogService:
             if i is None:
                 continue
             if fast(secs):
-                out["秒到"].append(i)
+                out["fast"].append(i)
             rank_i = self._own_rank.get(sku)
             if rank_i is not None and n >= 3 and rank_i <= min(10, self._leaf_size[category[i]] // 3):
-                out["热销TOP"].add(i)
-        out["热销TOP"] = sorted(out["热销TOP"])
-        return {k: v for k, v in out.items() if len(v)}
+                out["hot"].add(i)
+        out["hot"] = sorted(out["hot"])
+        return {TAG_NAMES[k]: v for k, v in out.items() if len(v)}      # the index knows tags by name
 
     def _own_ranks(self, category: list[str], row_of) -> dict[str, int]:
         by_leaf: dict[str, list[tuple[int, str]]] = {}
@@ -194,7 +196,7 @@ class CatalogService:
         if row is None:
             matches = [s for s in index.row_of if s.split(":", 1)[-1] == sku]
             if len(matches) != 1:
-                raise NotFound(f"目录里没有 {sku}", message_en=f"{sku} is not in the catalog", field="sku")
+                raise NotFound(Msg("err.catalog.no_sku", sku=sku), field="sku")
             row = index.row_of[matches[0]]
         return index.loader(row)
 

@@ -19,6 +19,7 @@ from kameng_tui.domain.models import SaleStatus
 from kameng_tui.domain.order_no import new_order_no
 from kameng_tui.domain.states import OrderState
 from kameng_tui.ledger.store import NewOrder
+from kameng_tui.messages import Joined, Localized, Msg
 from kameng_tui.services.context import Context
 from kameng_tui.services.crash import crash_point
 from kameng_tui.services.pricing import sale_price
@@ -53,7 +54,7 @@ class Prepared:
     unit_price: Decimal
     account: Mapping[str, str]                # plain fields
     sealed: Mapping[str, str]                 # fields to encrypt (address)
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Localized, ...] = ()
     hints: tuple[str, ...] = ()
 
     @property
@@ -77,11 +78,11 @@ class Prepared:
 class Placed:
     order: Order
     existed: bool = False                     # found by --ref; nothing was sent now
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Localized, ...] = ()
 
 
-def bad(msg: str, en: str, field: str | None = None, line: int | None = None, code: str | None = None) -> BadInput:
-    err = BadInput(msg, message_en=en, field=field, line=line)
+def bad(msg: Localized, field: str | None = None, line: int | None = None, code: str | None = None) -> BadInput:
+    err = BadInput(msg, field=field, line=line)
     if code:
         err.code = code  # type: ignore[misc]
     return err
@@ -113,36 +114,27 @@ class CheckoutService:
                 if quotes is not None:
                     quotes[key] = quote
         except SupplierError as exc:
-            raise bad(f"{inp.sku}：{exc.message}", f"{inp.sku}: {exc.message_en}", "sku", line, exc.code) from None
+            raise bad(Msg("err.checkout.quote", sku=inp.sku, reason=exc.msg), "sku", line, exc.code) from None
         product = quote.product
         if product.sale_status is not SaleStatus.ON:
-            raise bad(f"{product.name} 已{product.sale_status.zh}，不能下单",
-                      f"{product.name} is {product.sale_status.value}; it cannot be ordered", "sku", line, "off_shelf")
+            raise bad(Msg("err.checkout.not_on_sale", name=product.name, status=product.sale_status.label),
+                      "sku", line, "off_shelf")
         qerr = validate_quantity(product, inp.quantity)
         if qerr is not None:
-            raise bad(qerr.message, qerr.message_en, "quantity", line)
+            raise bad(qerr.msg, "quantity", line)
         if product.stock is not None and product.stock < inp.quantity:
-            raise bad(f"{product.name} 库存只剩 {product.stock}", f"{product.name}: only {product.stock} in stock",
-                      "quantity", line, "out_of_stock")
+            raise bad(Msg("err.checkout.stock", name=product.name, stock=product.stock), "quantity", line, "out_of_stock")
         check = validate_account(product, inp.fields)
         if check.errors:
             first = check.errors[0]
-            raise bad("；".join(e.message for e in check.errors), "; ".join(e.message_en for e in check.errors),
-                      first.field, line, "bad_account")
+            raise bad(Joined([e.msg for e in check.errors]), first.field, line, "bad_account")
         if product.delivery is Delivery.CARD or any(f.rule in SEALED_RULES for f in product.account_fields):
             if ctx.sealer() is None:
-                raise SecretsUnavailable(
-                    "没有可用的数据密钥，卡密和收货地址无法加密保存，因此拒绝下单。"
-                    "修复：kameng-tui secrets use-file，或设置 KAMENG_TUI_DATA_KEY（base64）",
-                    message_en="no data key is available, so card secrets and addresses cannot be stored "
-                               "encrypted; refusing the order. Fix: `kameng-tui secrets use-file` or set "
-                               "KAMENG_TUI_DATA_KEY (base64)",
-                )
+                raise SecretsUnavailable(Msg("err.checkout.no_data_key"))
         unit_cost = money(quote.unit_cost)
         rise = ctx.config.checkout.max_price_rise
         if inp.seen_unit_cost is not None and unit_cost - money(inp.seen_unit_cost) > rise:
-            raise bad(f"{product.name} 进价已从 {fmt(inp.seen_unit_cost)} 涨到 {fmt(unit_cost)} 元，请确认后再下单",
-                      f"{product.name}: cost rose from {fmt(inp.seen_unit_cost)} to {fmt(unit_cost)}; confirm and order again",
+            raise bad(Msg("err.checkout.price_rose", name=product.name, old=fmt(inp.seen_unit_cost), new=fmt(unit_cost)),
                       "price", line, "price_changed")
         unit_price = money(inp.price) if inp.price is not None else sale_price(
             product, unit_cost, ctx.config.pricing.markup, ctx.config.pricing.use_face_value)
@@ -152,16 +144,14 @@ class CheckoutService:
             input=inp, product=product, unit_cost=unit_cost, unit_price=unit_price,
             account={k: v for k, v in values.items() if k not in sealed_keys},
             sealed={k: v for k, v in values.items() if k in sealed_keys},
-            warnings=tuple(w.message for w in check.warnings),
+            warnings=tuple(w.msg for w in check.warnings),
             hints=tuple(getattr(check, "hints", ()) or ()),
         )
         if check_balance:
             available = await self.available(supplier_name)
             if available is not None and prepared.total_cost + reserved > available:
-                raise bad(
-                    f"余额不足：需要 {fmt(prepared.total_cost + reserved)} 元，可用 {fmt(available)} 元（已扣除未结算订单）",
-                    f"insufficient balance: {fmt(prepared.total_cost + reserved)} needed, {fmt(available)} available "
-                    "(after unsettled orders)", "quantity", line, "insufficient_balance")
+                raise bad(Msg("err.checkout.balance", needed=fmt(prepared.total_cost + reserved), available=fmt(available)),
+                          "quantity", line, "insufficient_balance")
         return prepared
 
     async def available(self, supplier_name: str) -> Decimal | None:
@@ -229,10 +219,8 @@ class CheckoutService:
         since = self.ctx.clock.now() - timedelta(seconds=window)
         prev = self.ctx.ledger.last_for(sku, account, since)
         if prev is not None:
-            raise bad(
-                f"{window} 秒内已给 {account} 下过 {sku}（订单 {prev.order_no}，{prev.state.value}）；确需再下一单请加 --again",
-                f"{sku} was ordered for {account} within {window} s (order {prev.order_no}, {prev.state.value}); "
-                "add --again to order it again", "account", inp.line_no, "repeat_order")
+            raise bad(Msg("err.checkout.repeat", window=window, account=account, sku=sku, order_no=prev.order_no,
+                          state=prev.state.value), "account", inp.line_no, "repeat_order")
 
     async def place(
         self,
@@ -252,7 +240,7 @@ class CheckoutService:
         prepared = await self.prepare(inp)
         self.check_repeat(inp, prepared.product.sku, prepared.account.get("account", ""))
         if confirm is not None and not confirm(prepared):
-            raise bad("已取消，未下单", "cancelled; nothing was ordered", code="cancelled")
+            raise bad(Msg("err.checkout.cancelled"), code="cancelled")
         order_no = self.commit_intent(prepared)
         order = await self.send(order_no, wait_s)
         return Placed(order=order, warnings=prepared.warnings)
@@ -276,7 +264,7 @@ class CheckoutService:
         """Send a pending order under its own number (an explicit act)."""
         order = self.ctx.ledger.get(order_no)
         if order is None:
-            raise bad(f"没有订单 {order_no}", f"no order {order_no}", "order_no", code="not_found")
+            raise bad(Msg("err.order.none", order_no=order_no), "order_no", code="not_found")
         if order.state is OrderState.PENDING:
             return await self.send(order_no, wait_s)
         return await self._wait(order, wait_s)

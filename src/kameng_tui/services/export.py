@@ -21,6 +21,7 @@ from kameng_tui.domain.errors import BadInput
 from kameng_tui.domain.history import HistoryFilter
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
+from kameng_tui.messages import Msg
 from kameng_tui.services.cards import reveal_cards
 from kameng_tui.services.context import Context
 
@@ -62,8 +63,7 @@ def record(o: Order, zone: str) -> dict[str, Any]:
 
 def export(ctx: Context, flt: HistoryFilter, fmt_name: str, dest: Path, reveal: bool = False) -> int:
     if fmt_name not in ("csv", "xlsx", "json"):
-        raise BadInput(f"--format 只能是 csv/xlsx/json：{fmt_name!r}", message_en=f"--format must be csv, xlsx or json: {fmt_name!r}",
-                       field="format")
+        raise BadInput(Msg("err.export.format", format=repr(fmt_name)), field="format")
     zone = ctx.config.general.timezone
     anchor = ctx.ledger.anchor() if hasattr(ctx.ledger, "anchor") else {}
     columns = COLUMNS + (("cards",) if reveal else ())

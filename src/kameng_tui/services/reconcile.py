@@ -18,6 +18,7 @@ from kameng_tui.domain.errors import KamengError
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.states import IN_FLIGHT, SETTLED, OrderState
 from kameng_tui.ledger.store import Transition
+from kameng_tui.messages import Localized, Msg
 from kameng_tui.services.context import Context
 from kameng_tui.suppliers.base import RemoteState
 
@@ -35,7 +36,7 @@ class ReconcileReport:
     resent: list[str] = field(default_factory=list)
     claims: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)      # being sent by a live process
-    errors: dict[str, str] = field(default_factory=dict)  # supplier -> message
+    errors: dict[str, Localized] = field(default_factory=dict)  # supplier -> message
 
 
 class ReconcileService:
@@ -61,7 +62,7 @@ class ReconcileService:
         try:
             self.ctx.suppliers.get(name)
         except KamengError as exc:
-            report.errors[name] = exc.message
+            report.errors[name] = exc.msg
             report.still_open.extend(o.order_no for o in orders)
             return
         limit = asyncio.Semaphore(max(1, self.ctx.suppliers.get(name).describe().capabilities.max_concurrency))
@@ -75,7 +76,7 @@ class ReconcileService:
                 try:
                     after = await self.check(order, may_resend=nobody_sending, report=report)
                 except KamengError as exc:
-                    report.errors[name] = exc.message
+                    report.errors[name] = exc.msg
                     report.still_open.append(order.order_no)
                     return
                 if after.state in SETTLED:
@@ -177,8 +178,7 @@ async def diff(ctx: Context, supplier_name: str, since) -> DiffReport:
     supplier = ctx.suppliers.get(supplier_name)
     lister = getattr(supplier, "list_orders", None)
     if lister is None:
-        raise BadInput(f"供应商 {supplier_name} 不支持列出订单，无法对比",
-                       message_en=f"supplier {supplier_name} cannot list its orders; no diff possible", field="supplier")
+        raise BadInput(Msg("err.reconcile.no_list", supplier=supplier_name), field="supplier")
     theirs: dict[str, object] = {}
     cursor = None
     for _ in range(10_000):

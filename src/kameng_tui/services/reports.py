@@ -11,9 +11,12 @@ from kameng_tui.domain.history import Event, GroupTotals, HistoryFilter, Totals
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
 from kameng_tui.domain.states import OrderState
+from kameng_tui.messages import Localized, Msg
 from kameng_tui.services.context import Context
 
+# The 周期 attribute's values and the 月卡/季卡/年卡 in product names (catalog data).
 PERIOD_DAYS = {"月": 30, "季": 90, "年": 365}
+MEMBERSHIP_CATEGORY = "视频会员"          # the demo and Fulu catalogs' top category of memberships
 DUE_WITHIN = timedelta(days=7)
 
 
@@ -21,7 +24,7 @@ DUE_WITHIN = timedelta(days=7)
 class Claim:
     order: Order
     kind: str                    # charged_but_failed | unknown_past_grace | short_delivered | unknown
-    reason: str
+    reason: Localized
     events: tuple[Event, ...]
 
 
@@ -66,11 +69,11 @@ class ReportService:
         out = []
         for o in self.ctx.ledger.needs_attention():
             if o.state is OrderState.FAILED:
-                kind, reason = "charged_but_failed", f"失败但已扣款 {fmt(o.charged - o.refunded)} 元未退"
+                kind, reason = "charged_but_failed", Msg("claim.charged_but_failed", amount=fmt(o.charged - o.refunded))
             elif o.state is OrderState.SUCCEEDED:
-                kind, reason = "short_delivered", f"只到账 {o.delivered_qty}/{o.quantity}"
+                kind, reason = "short_delivered", Msg("claim.short_delivered", delivered=o.delivered_qty, quantity=o.quantity)
             elif self.ctx.reconcile.is_claim(o):
-                kind, reason = "unknown_past_grace", "结果未知且已超过供应商的查询宽限期"
+                kind, reason = "unknown_past_grace", Msg("claim.unknown_past_grace")
             else:
                 continue     # unknown but still within grace: reconcile will settle it
             out.append(Claim(o, kind, reason, tuple(self.ctx.ledger.events(o.order_no))))
@@ -81,7 +84,7 @@ class ReportService:
         now = ctx.clock.now()
         s = Suggestions()
         latest: dict[tuple[str, str], Order] = {}
-        for o in ctx.ledger.find([OrderState.SUCCEEDED], since=now - timedelta(days=400), category_prefix="视频会员"):
+        for o in ctx.ledger.find([OrderState.SUCCEEDED], since=now - timedelta(days=400), category_prefix=MEMBERSHIP_CATEGORY):
             latest[(o.sku, o.account_text)] = o      # seq order: the last one wins
         for (sku, account), o in latest.items():
             try:

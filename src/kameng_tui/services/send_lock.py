@@ -14,6 +14,7 @@ from typing import AsyncIterator, Iterator
 from filelock import FileLock, Timeout
 
 from kameng_tui.domain.errors import LedgerBusy
+from kameng_tui.messages import Msg
 
 
 class SendLock:
@@ -39,10 +40,7 @@ class SendLock:
             raise self._busy() from None
 
     def _busy(self) -> LedgerBusy:
-        return LedgerBusy(
-            f"另一个 kameng-tui 进程正在下单，{self.timeout_s:.0f} 秒内未释放发送锁；稍后再试",
-            message_en=f"another kameng-tui process is sending orders; the send lock was not released within {self.timeout_s:.0f} s",
-        )
+        return LedgerBusy(Msg("err.send_lock.busy", seconds=f"{self.timeout_s:.0f}"))
 
     @contextmanager
     def try_held(self) -> Iterator[bool]:

@@ -11,6 +11,7 @@ from typing import Callable, Mapping
 from kameng_tui.config import SupplierEntry
 from kameng_tui.domain.errors import BadInput, ConfigError, KamengError, NotFound
 from kameng_tui.domain.models import split_sku
+from kameng_tui.messages import Msg
 from kameng_tui.suppliers.base import Supplier
 from kameng_tui.suppliers.registry import build_supplier
 
@@ -36,21 +37,16 @@ class SupplierSet:
             return self._built[name]
         cfg = self.configs.get(name)
         if cfg is None:
-            raise NotFound(
-                f"没有名为 {name!r} 的供应商；已配置：{', '.join(self.configs) or '无'}",
-                message_en=f"no supplier named {name!r}; configured: {', '.join(self.configs) or 'none'}",
-                field="supplier",
-            )
+            raise NotFound(Msg("err.suppliers.none", name=repr(name), configured=", ".join(self.configs) or Msg("word.none")),
+                           field="supplier")
         secret = None if cfg.kind == "demo" else self._secret_for(name)
         try:
             supplier = build_supplier(name, cfg.kind, cfg.options, secret, self._env)
         except KamengError:
             raise
         except Exception as exc:  # a plugin's own bug: name it, never a traceback
-            raise ConfigError(
-                f"供应商 {name} ({cfg.kind}) 无法启动：{type(exc).__name__}: {exc}",
-                message_en=f"supplier {name} ({cfg.kind}) failed to start: {type(exc).__name__}: {exc}",
-            ) from exc
+            raise ConfigError(Msg("err.suppliers.start", name=name, kind=cfg.kind, error=f"{type(exc).__name__}: {exc}")) \
+                from exc
         self._built[name] = supplier
         return supplier
 
@@ -58,23 +54,15 @@ class SupplierSet:
         """(supplier, product_id) for `demo:HF-CM-100`; a bare id needs one supplier."""
         text = sku.strip()
         if not text:
-            raise BadInput("SKU 不能为空", message_en="SKU is empty", field="sku")
+            raise BadInput(Msg("err.sku.empty"), field="sku")
         supplier, pid = split_sku(text)
         if supplier is not None:
             if supplier not in self.configs:
-                raise NotFound(
-                    f"SKU {text} 的供应商 {supplier!r} 未配置",
-                    message_en=f"SKU {text}: supplier {supplier!r} is not configured",
-                    field="sku",
-                )
+                raise NotFound(Msg("err.sku.supplier_unknown", sku=text, supplier=repr(supplier)), field="sku")
             return supplier, pid
         if len(self.configs) == 1:
             return next(iter(self.configs)), pid
-        raise BadInput(
-            f"SKU {text} 有多个可能的供应商，请写成 供应商:商品号（如 demo:{text}）",
-            message_en=f"SKU {text} is ambiguous with several suppliers; write supplier:id (e.g. demo:{text})",
-            field="sku",
-        )
+        raise BadInput(Msg("err.sku.ambiguous", sku=text), field="sku")
 
     async def aclose(self) -> None:
         for supplier in self._built.values():

@@ -16,12 +16,13 @@ from enum import Enum
 from typing import Any, Mapping, Protocol, runtime_checkable
 
 from kameng_tui.domain.models import Card, Product
+from kameng_tui.messages import Localized
 
 
 @dataclass(frozen=True)
 class ConfigField:
     key: str
-    label: str
+    label: Localized | str               # shown to people: a catalog Msg for built-ins
     secret: bool = False
     required: bool = True
     default: str | None = None
@@ -43,7 +44,7 @@ class Capabilities:
 class SupplierInfo:
     name: str
     kind: str                            # demo | http | fulu | ...
-    title: str                           # shown to people
+    title: Localized | str               # shown to people: a catalog Msg for built-ins
     capabilities: Capabilities
     config_fields: tuple[ConfigField, ...] = ()
 

@@ -10,6 +10,7 @@ from importlib.metadata import entry_points
 from typing import Any, Callable, Mapping
 
 from kameng_tui.domain.errors import ConfigError
+from kameng_tui.messages import Msg
 
 GROUP = "kameng_tui.suppliers"
 
@@ -22,10 +23,7 @@ def load_factory(kind: str) -> Callable[..., Any]:
     for ep in entry_points(group=GROUP):
         if ep.name == kind:
             return ep.load()
-    raise ConfigError(
-        f"未知的供应商类型 {kind!r}；已安装：{', '.join(available_kinds()) or '无'}",
-        message_en=f"unknown supplier kind {kind!r}; installed: {', '.join(available_kinds()) or 'none'}",
-    )
+    raise ConfigError(Msg("err.supplier.unknown_kind", kind=repr(kind), installed=", ".join(available_kinds()) or Msg("word.none")))
 
 
 def build_supplier(name: str, kind: str, options: Mapping[str, Any], secret: str | None, env: Mapping[str, str]) -> Any:

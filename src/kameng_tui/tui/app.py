@@ -68,8 +68,7 @@ class KamengApp(App[None]):
             known = {k.id for k in all_keys()}
             unknown = sorted(set(self.ctx.config.keymap) - known)
             if unknown:
-                self.notify(f"[keymap] {', '.join(unknown)}: " + ("没有这些按键 id，见 docs/keys.md" if self.lang != "en"
-                            else "no such key ids; see docs/keys.md"), severity="warning", timeout=15)
+                self.notify(self.t("keymap.unknown", ids=", ".join(unknown)), severity="warning", timeout=15)
             self.set_keymap({k: v for k, v in self.ctx.config.keymap.items() if k in known})
         self._render_status()
         self.switch_mode("catalog")
@@ -130,8 +129,7 @@ class KamengApp(App[None]):
             if view is None:
                 continue
             if view.amount is not None:
-                out.append(f"{t('header.balance')} {fmt(view.amount)}" + (" 元" if self.lang != "en" else ""),
-                           style="bold red" if view.low else "bold green")
+                out.append(t("header.amount", amount=fmt(view.amount)), style="bold red" if view.low else "bold green")
             if not view.live:
                 out.append(f" ({t('header.offline')})", style="yellow")
             elif view.low:
@@ -172,8 +170,9 @@ class KamengApp(App[None]):
         self._render_status()
 
     def _batch_changed(self, batch_id: int, error: KamengError | None) -> None:
+        t = self.t
         if error is not None:
-            self.notify(f"batch {batch_id}: {error.text(self.lang)}", severity="error", timeout=10)
+            self.notify(t("batch.error", id=batch_id, message=error.msg), severity="error", timeout=10)
         if not self.batch_runner.is_running(batch_id):
             self.run_worker(self.refresh_balances(), group="balances", exit_on_error=False)
             self._render_status()
@@ -199,11 +198,7 @@ class KamengApp(App[None]):
             self._exception = error
             self._exception_event.set()
         where = self.ctx.paths.log_dir / "kameng-tui.log"
-        self.exit(return_code=1, message=(
-            f"内部错误（{type(error).__name__}），已写入日志 {where}；订单都在账本里，kameng-tui reconcile 可继续处理"
-            if self.lang != "en" else
-            f"internal error ({type(error).__name__}), logged to {where}; every order is in the ledger, "
-            "`kameng-tui reconcile` carries on"))
+        self.exit(return_code=1, message=self.t("internal.exit", kind=type(error).__name__, where=where))
 
     # --- actions ------------------------------------------------------------------------------
     def action_help(self) -> None:
@@ -243,8 +238,7 @@ class KamengApp(App[None]):
                     continue
                 seen.add(k.id)
                 target = self if where == "app" else screen
-                label = k.en if self.lang == "en" else k.zh
-                yield SystemCommand(f"{label} ({k.id})", k.en, lambda a=k.action, tg=target: tg.run_action(a))
+                yield SystemCommand(f"{k.label(self.lang)} ({k.id})", k.en, lambda a=k.action, tg=target: tg.run_action(a))
 
 
 def run_app(headless: bool = False) -> int:

@@ -12,6 +12,7 @@ import asyncio
 from typing import Callable
 
 from kameng_tui.domain.errors import KamengError
+from kameng_tui.messages import Msg
 from kameng_tui.domain.states import OrderState
 from kameng_tui.services.context import Context
 
@@ -62,7 +63,7 @@ class BatchRunner:
         except KamengError as exc:
             error = exc
         except Exception as exc:  # an adapter bug must not kill the app; the ledger keeps the truth
-            error = KamengError(f"内部错误：{type(exc).__name__}", message_en=f"internal error: {type(exc).__name__}")
+            error = KamengError(Msg("err.internal.tui", kind=type(exc).__name__))
         self._tasks.pop(batch_id, None)          # not running any more when the last change is told
         self._on_change(batch_id, error)
 

@@ -12,6 +12,7 @@ import asyncio
 from typing import Callable
 
 from kameng_tui.domain.errors import KamengError
+from kameng_tui.messages import Msg
 from kameng_tui.domain.models import Order
 from kameng_tui.services.context import Context
 
@@ -41,7 +42,7 @@ class OrderRunner:
         except KamengError as exc:
             error = exc
         except Exception as exc:  # an adapter bug must not kill the app; the ledger keeps the truth
-            error = KamengError(f"内部错误：{type(exc).__name__}", message_en=f"internal error: {type(exc).__name__}")
+            error = KamengError(Msg("err.internal.tui", kind=type(exc).__name__))
         order = self.ctx.ledger.get(order_no) or order
         self._on_done(order, order_no, error)
 

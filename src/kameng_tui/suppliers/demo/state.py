@@ -100,9 +100,9 @@ def sold(con: sqlite3.Connection, product_id: str) -> int:
 class Refused(Exception):
     """Raised inside the create transaction: rolled back, nothing charged."""
 
-    def __init__(self, kind: str, message: str) -> None:
-        super().__init__(message)
-        self.kind = kind
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind                 # out_of_stock | insufficient_balance
 
 
 def create(
@@ -129,10 +129,10 @@ def create(
             con.execute("COMMIT")
             return existing, False
         if stock is not None and sold(con, product_id) + quantity > stock:
-            raise Refused("out_of_stock", "库存不足")
+            raise Refused("out_of_stock")
         units = to_units(charge) if state != "failed" else 0
         if units > con.execute("SELECT balance FROM account WHERE id = 1").fetchone()[0]:
-            raise Refused("insufficient_balance", "余额不足")
+            raise Refused("insufficient_balance")
         con.execute("UPDATE account SET balance = balance - ? WHERE id = 1", (units,))
         if state != "failed":
             con.execute("INSERT INTO stock (product_id, sold) VALUES (?, ?) ON CONFLICT(product_id) "

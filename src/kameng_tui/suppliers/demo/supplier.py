@@ -26,6 +26,7 @@ from kameng_tui.domain.errors import (
     BadAccount, InsufficientBalance, OffShelf, OutcomeUnknown, OutOfStock, PriceChanged,
 )
 from kameng_tui.domain.models import Card, Delivery, Product, Rule, SaleStatus, SecretText, replace_product
+from kameng_tui.messages import Msg, Plain
 from kameng_tui.suppliers.base import (
     CatalogPage, Capabilities, OrderResult, PlaceRequest, Quote, RemoteState, SupplierInfo,
 )
@@ -36,6 +37,8 @@ PAGE = 500
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 QQ_RE = re.compile(r"^[1-9]\d{4,10}$")
 ALNUM = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+# What the simulated upstream says when a top-up fails: its own words, stored verbatim
+# as the order's reason (as a real supplier's are), not ours to translate.
 FAIL_REASONS = ("号码已停机", "运营商维护中，充值失败", "该号码为携号转网号码，暂不支持")
 
 
@@ -95,7 +98,7 @@ class DemoSupplier:
 
     def describe(self) -> SupplierInfo:
         return SupplierInfo(
-            name=self.name, kind="demo", title="演示供应商 (demo)",
+            name=self.name, kind="demo", title=Msg("supplier.demo.title"),
             capabilities=Capabilities(idempotent_create=True, query_by_client_no=True, async_fulfilment=True,
                                       max_quantity=50, order_no_max_len=32, not_found_grace_s=60,
                                       max_concurrency=16, catalog_page_size=PAGE),
@@ -125,7 +128,7 @@ class DemoSupplier:
     def _product(self, product_id: str) -> Product:
         p = self._by_id.get(product_id)
         if p is None:
-            raise OffShelf(f"商品 {product_id} 不存在", message_en=f"no product {product_id}", field="sku")
+            raise OffShelf(Msg("err.demo.no_product", product_id=product_id), field="sku")
         return self._today(p)
 
     async def quote(self, product_id: str, quantity: int = 1) -> Quote:
@@ -149,18 +152,17 @@ class DemoSupplier:
 
     def _check(self, p: Product, req: PlaceRequest) -> None:
         if p.sale_status is not SaleStatus.ON:
-            raise OffShelf(f"{p.name} 已{p.sale_status.zh}", message_en=f"{p.name} is {p.sale_status.value}")
+            raise OffShelf(Msg("err.demo.not_on_sale", name=p.name, status=p.sale_status.label))
         if not (p.min_qty <= req.quantity <= p.max_qty):
-            raise BadAccount(f"数量须在 {p.min_qty}-{p.max_qty}", message_en=f"quantity must be {p.min_qty}-{p.max_qty}",
-                             field="quantity")
+            raise BadAccount(Msg("err.demo.quantity", lo=p.min_qty, hi=p.max_qty), field="quantity")
         for f in p.account_fields:
             value = str(req.account.get(f.key, "")).strip()
             if f.required and not value:
-                raise BadAccount(f"缺少{f.label}", message_en=f"missing {f.key}", field=f.key)
+                raise BadAccount(Msg("err.demo.missing", label=Plain(f.label, f.key)), field=f.key)
             if f.rule is Rule.MOBILE and not MOBILE_RE.match(value):
-                raise BadAccount("手机号格式错误", message_en="bad phone number", field=f.key)
+                raise BadAccount(Msg("err.demo.phone"), field=f.key)
             if f.rule is Rule.QQ and not QQ_RE.match(value):
-                raise BadAccount("QQ号格式错误", message_en="bad QQ number", field=f.key)
+                raise BadAccount(Msg("err.demo.qq"), field=f.key)
 
     async def place_order(self, request: PlaceRequest) -> OrderResult:
         await self._latency()
@@ -173,7 +175,7 @@ class DemoSupplier:
             if self.knobs.price_drift:
                 unit = (unit * (1 + Decimal(str(self.knobs.price_drift)) * Decimal(str(self._rand(request.client_order_no, "drift"))))).quantize(Q4)
             if request.max_unit_cost is not None and unit > request.max_unit_cost:
-                raise PriceChanged(f"价格已变为 {unit}", message_en=f"price is now {unit}")
+                raise PriceChanged(Msg("err.demo.price", unit=unit))
             fails = p.delivery is Delivery.DIRECT and self._rand(request.client_order_no, "fail") < self.knobs.fail_rate
             now = time.time()
             delay = 0.0 if self.knobs.latency_ms <= 0 else min(2.0, self.knobs.latency_ms * 5 / 1000)
@@ -188,12 +190,12 @@ class DemoSupplier:
                 )
             except st.Refused as exc:
                 err = {"out_of_stock": OutOfStock, "insufficient_balance": InsufficientBalance}[exc.kind]
-                raise err(str(exc), message_en=exc.kind.replace("_", " ")) from None
+                raise err(Msg(f"err.demo.{exc.kind}")) from None
         else:
             row = existing
         await self._latency()
         if self._rand(request.client_order_no, "lost") < self.knobs.unknown_rate:
-            raise OutcomeUnknown("回复丢失（演示）", message_en="reply lost (demo knob)")
+            raise OutcomeUnknown(Msg("err.demo.reply_lost"))
         return self._result(row)
 
     async def query_order(self, client_order_no: str) -> OrderResult:

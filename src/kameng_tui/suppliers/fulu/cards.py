@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from kameng_tui.domain.errors import OutcomeUnknown
 from kameng_tui.domain.models import SecretText
+from kameng_tui.messages import Msg
 
 
 def decrypt(value: str, secret: str) -> SecretText:
@@ -23,4 +24,4 @@ def decrypt(value: str, secret: str) -> SecretText:
         return SecretText(plain.decode("utf-8").strip())
     except (binascii.Error, ValueError, UnicodeDecodeError):
         # A card we cannot read is a delivery in doubt, never a silent empty card.
-        raise OutcomeUnknown("福禄返回的卡密无法解密", message_en="Fulu returned a card secret that cannot be decrypted") from None
+        raise OutcomeUnknown(Msg("err.fulu.card_decrypt")) from None

@@ -16,6 +16,7 @@ from kameng_tui.domain.errors import (
 )
 from kameng_tui.domain.models import AccountField, Delivery, Product, Rule, SaleStatus
 from kameng_tui.suppliers.base import OrderResult, RemoteState
+from kameng_tui.messages import Msg
 
 MOBILE_FACES = (10, 20, 30, 50, 100, 200, 300, 500)
 SALE = {"上架": SaleStatus.ON, "下架": SaleStatus.OFF, "维护中": SaleStatus.MAINTENANCE, "库存维护": SaleStatus.MAINTENANCE}
@@ -66,27 +67,23 @@ def mobile_products(name: str) -> list[Product]:
 
 def refusal(code: int, message: str, *, adding: bool) -> SupplierError:
     """The shared error for a non-zero reply code."""
-    text = f"福禄 {code}: {message}"
     if any(w in message for w in BALANCE_WORDS):
-        return InsufficientBalance(text, message_en=f"Fulu {code}: insufficient balance ({message})")
+        return InsufficientBalance(Msg("err.fulu.refused.balance", code=code, said=message))
     if any(w in message for w in STOCK_WORDS):
-        return OutOfStock(text, message_en=f"Fulu {code}: out of stock ({message})")
+        return OutOfStock(Msg("err.fulu.refused.stock", code=code, said=message))
     if code in UNAVAILABLE_CODES or any(w in message for w in SHELF_WORDS):
-        return OffShelf(text, message_en=f"Fulu {code}: product unavailable ({message})")
+        return OffShelf(Msg("err.fulu.refused.shelf", code=code, said=message))
     if not adding and any(w in message for w in AUTH_WORDS):
-        return AuthFailed(f"{text}；请检查 app_key 和密钥", message_en=f"Fulu {code}: authentication failed ({message}); "
-                          "check the app key and secret")
+        return AuthFailed(Msg("err.fulu.refused.auth", code=code, said=message))
     if adding:
-        return OutcomeUnknown(f"{text}（未识别的返回码，将查询订单）",
-                              message_en=f"Fulu {code}: unrecognized reply code ({message}); the order will be queried")
-    return SupplierError(text, message_en=f"Fulu {code}: {message}")
+        return OutcomeUnknown(Msg("err.fulu.refused.unknown_code", code=code, said=message))
+    return SupplierError(Msg("err.fulu.refused", code=code, said=message))
 
 
 def order_result(client_no: str, raw: Mapping[str, Any], cards: tuple = ()) -> OrderResult:
     state = STATES.get(str(raw.get("order_state", "")))
     if state is None:
-        raise OutcomeUnknown(f"福禄返回未知订单状态 {raw.get('order_state')!r}",
-                             message_en=f"Fulu returned an unknown order state {raw.get('order_state')!r}")
+        raise OutcomeUnknown(Msg("err.fulu.order_state", state=repr(raw.get("order_state"))))
     buy = int(raw.get("buy_num") or 0)
     return OrderResult(
         client_order_no=client_no, state=state, supplier_order_no=str(raw.get("order_id") or "") or None,

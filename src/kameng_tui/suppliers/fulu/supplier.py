@@ -23,6 +23,7 @@ from kameng_tui.domain.errors import (
     ConfigError, OffShelf, OutcomeUnknown, SecretsUnavailable, SupplierError, SupplierUnavailable,
 )
 from kameng_tui.domain.models import Card, Product
+from kameng_tui.messages import Msg
 from kameng_tui.suppliers.base import (
     CatalogPage, Capabilities, ConfigField, OrderResult, PlaceRequest, Quote, RemoteState, SupplierInfo,
 )
@@ -59,28 +60,26 @@ class FuluSupplier:
     def from_config(cls, name: str, options: Mapping[str, Any], secret: str | None, env: Mapping[str, str]) -> "FuluSupplier":
         app_key = options.get("app_key")
         if not app_key:
-            raise ConfigError(f"供应商 {name} 缺少 app_key；kameng-tui supplier add {name} --kind fulu --app-key KEY",
-                              message_en=f"supplier {name} has no app_key; kameng-tui supplier add {name} --kind fulu --app-key KEY")
+            raise ConfigError(Msg("err.supplier.missing_option", name=name, key="app_key",
+                                  fix=f"kameng-tui supplier add {name} --kind fulu --app-key KEY"))
         if not secret:
             from kameng_tui.secrets import env_name  # only for the message
 
-            raise SecretsUnavailable(
-                f"供应商 {name} 没有密钥：kameng-tui supplier add {name} --kind fulu --app-key KEY（会提示输入），或设置 {env_name(name)}",
-                message_en=f"supplier {name} has no secret: run kameng-tui supplier add {name} --kind fulu --app-key KEY "
-                           f"(it asks for it), or set {env_name(name)}")
+            raise SecretsUnavailable(Msg("err.fulu.no_secret", name=name, env=env_name(name)))
         base = options.get("base_url") or (SANDBOX if str(options.get("sandbox", "")).lower() in ("1", "true") else PRODUCTION)
         if not (base.startswith("https://") or base.startswith("http://127.0.0.1") or base.startswith("http://localhost")):
-            raise ConfigError(f"福禄地址必须是 https（本机测试除外）：{base}", message_en=f"the Fulu URL must be https (loopback excepted): {base}")
+            raise ConfigError(Msg("err.fulu.not_https", base=base))
         return cls(name, str(app_key), secret, base, float(options.get("deadline_s", 20.0)))
 
     def describe(self) -> SupplierInfo:
         return SupplierInfo(
-            name=self.name, kind="fulu", title="福禄开放平台",
+            name=self.name, kind="fulu", title=Msg("supplier.fulu.title"),
             capabilities=Capabilities(idempotent_create=False, query_by_client_no=True, async_fulfilment=True,
                                       max_quantity=50, order_no_max_len=50, not_found_grace_s=1800,
                                       max_concurrency=4, catalog_page_size=PAGE),
-            config_fields=(ConfigField("app_key", "App Key"), ConfigField("secret", "App Secret", secret=True),
-                           ConfigField("base_url", "网关地址", required=False, default=PRODUCTION)),
+            config_fields=(ConfigField("app_key", Msg("supplier.field.app_key")),
+                           ConfigField("secret", Msg("supplier.field.app_secret"), secret=True),
+                           ConfigField("base_url", Msg("supplier.field.gateway_url"), required=False, default=PRODUCTION)),
         )
 
     # --- transport ------------------------------------------------------------------------
@@ -99,27 +98,27 @@ class FuluSupplier:
                 resp = await self._http().post(self.base_url, content=body, headers={"Content-Type": "application/json"})
                 raw = resp.content
         except (httpx.ConnectError, httpx.ConnectTimeout):
-            raise SupplierUnavailable("无法连接福禄（请求未发出）", message_en="cannot connect to Fulu (nothing was sent)") from None
+            raise SupplierUnavailable(Msg("err.fulu.connect")) from None
         except (httpx.HTTPError, TimeoutError, asyncio.TimeoutError) as exc:
-            raise OutcomeUnknown(f"福禄未回复（{type(exc).__name__}）", message_en=f"no reply from Fulu ({type(exc).__name__})") from None
+            raise OutcomeUnknown(Msg("err.fulu.no_reply", kind=type(exc).__name__)) from None
         try:
             reply = json.loads(raw)
             code = int(reply["code"])
             message = str(reply.get("message", ""))
         except (ValueError, KeyError, TypeError):
             log.warning("%s %s: unreadable reply (HTTP %s, %d bytes)", self.name, method, resp.status_code, len(raw))
-            raise OutcomeUnknown("福禄回复无法解析", message_en="Fulu's reply could not be read") from None
+            raise OutcomeUnknown(Msg("err.fulu.unreadable")) from None
         if code != 0:
             log.info("%s %s: code %s %s", self.name, method, code, message)
             raise mapping.refusal(code, message, adding=adding)
         result_text = reply.get("result") or "{}"
         given = reply.get("sign") or ""
         if given and sign_text(result_text, self._secret) != given:
-            raise OutcomeUnknown("福禄回复签名不符", message_en="Fulu's reply is badly signed")
+            raise OutcomeUnknown(Msg("err.fulu.bad_sign"))
         try:
             return json.loads(result_text) if isinstance(result_text, str) else result_text
         except ValueError:
-            raise OutcomeUnknown("福禄回复的 result 无法解析", message_en="Fulu's result could not be read") from None
+            raise OutcomeUnknown(Msg("err.fulu.bad_result")) from None
 
     # --- catalog, quote, balance ----------------------------------------------------------------
     async def _catalog(self) -> dict[str, Product]:
@@ -144,7 +143,7 @@ class FuluSupplier:
             if p is not None:
                 p = await self._fresh(p, raw, quantity)
         if p is None:
-            raise OffShelf(f"福禄没有商品 {product_id}", message_en=f"Fulu has no product {product_id}", field="sku")
+            raise OffShelf(Msg("err.fulu.no_product", product_id=product_id), field="sku")
         return Quote(product=p, unit_cost=p.unit_cost, quantity=quantity)
 
     async def _fresh(self, p: Product, raw: Mapping[str, Any], quantity: int) -> Product:
@@ -170,7 +169,7 @@ class FuluSupplier:
         info = await self._call("fulu.user.info.get", {})
         value = mapping.money_of((info or {}).get("balance"))
         if value is None:
-            raise SupplierError("福禄余额无法解析", message_en="Fulu's balance could not be read")
+            raise SupplierError(Msg("err.fulu.balance"))
         return value
 
     # --- orders -------------------------------------------------------------------------------
@@ -198,8 +197,7 @@ class FuluSupplier:
                 await self._catalog()  # card or direct: the product type picks the method (a read)
             except SupplierError as exc:
                 # Nothing of this order has left yet: it may wait, unsent, for a resume.
-                raise SupplierUnavailable(f"下单前读取福禄商品失败：{exc.message}",
-                                          message_en=f"reading Fulu's products before ordering failed: {exc.message_en}") from None
+                raise SupplierUnavailable(Msg("err.fulu.catalog_before_order", reason=exc.msg)) from None
         method, biz = self._add(request)
         result = await self._call(method, biz, adding=True)
         return OrderResult(client_order_no=request.client_order_no, state=RemoteState.PROCESSING,

@@ -17,6 +17,7 @@ import threading
 from dataclasses import dataclass, fields
 
 from kameng_tui.domain.errors import BadInput
+from kameng_tui.messages import Msg
 
 RATES = ("err500", "err429", "timeout", "malformed", "drop_after_accept", "dup_webhook", "drip", "badsig", "fail")
 
@@ -51,22 +52,18 @@ class Faults:
             if not part:
                 continue
             if "=" not in part:
-                raise BadInput(f"--faults 每一项应为 名=值，收到 {part!r}",
-                               message_en=f"--faults: each item must be name=value, got {part!r}", field="faults")
+                raise BadInput(Msg("err.faults.item", part=repr(part)), field="faults")
             name, _, raw = part.partition("=")
             name = name.strip()
             if name not in known:
-                raise BadInput(f"--faults：未知的故障 {name!r}；可用：{', '.join(known)}",
-                               message_en=f"--faults: unknown knob {name!r}; known: {', '.join(known)}", field="faults")
+                raise BadInput(Msg("err.faults.unknown", name=repr(name), known=", ".join(known)), field="faults")
             try:
                 value: float | int = int(raw) if name == "seed" else float(raw)
             except ValueError:
-                raise BadInput(f"--faults：{name} 的值不是数字：{raw!r}",
-                               message_en=f"--faults: {name} is not a number: {raw!r}", field="faults") from None
+                raise BadInput(Msg("err.faults.not_number", name=name, raw=repr(raw)), field="faults") from None
             if value != value or value < 0 or (name in RATES and value > 1):
                 rng = "0..1" if name in RATES else ">= 0"
-                raise BadInput(f"--faults：{name} 应在 {rng}，收到 {raw}",
-                               message_en=f"--faults: {name} must be {rng}, got {raw}", field="faults")
+                raise BadInput(Msg("err.faults.range", name=name, range=rng, raw=raw), field="faults")
             values[name] = value
         return cls(**values)  # type: ignore[arg-type]
 

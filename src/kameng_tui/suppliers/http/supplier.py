@@ -31,6 +31,7 @@ from kameng_tui.domain.errors import (
     SupplierUnavailable,
 )
 from kameng_tui.domain.models import Card, SecretText
+from kameng_tui.messages import Msg
 from kameng_tui.suppliers.base import (
     CatalogPage, Capabilities, ConfigField, OrderResult, PlaceRequest, Quote, RemoteState, SupplierInfo,
 )
@@ -64,10 +65,9 @@ def _num(options: Mapping[str, Any], key: str, default: float, name: str, *, int
     try:
         value = int(raw) if integer else float(raw)
     except (TypeError, ValueError):
-        raise ConfigError(f"供应商 {name} 的 {key} 不是数字：{raw!r}", message_en=f"supplier {name}: {key} is not a number: {raw!r}",
-                          field=key) from None
+        raise ConfigError(Msg("err.supplier.option_not_number", name=name, key=key, raw=repr(raw)), field=key) from None
     if value < 0 or value != value:
-        raise ConfigError(f"供应商 {name} 的 {key} 不能为负", message_en=f"supplier {name}: {key} must not be negative", field=key)
+        raise ConfigError(Msg("err.supplier.option_negative", name=name, key=key), field=key)
     return value
 
 
@@ -106,18 +106,14 @@ class HttpSupplier:
         key_id = str(options.get("key_id") or "")
         fix = f"kameng-tui supplier add {name} --kind http --base-url URL --key-id K"
         if not base:
-            raise ConfigError(f"供应商 {name} 缺少 base_url；{fix}", message_en=f"supplier {name} has no base_url; {fix}",
-                              field="base_url")
+            raise ConfigError(Msg("err.supplier.missing_option", name=name, key="base_url", fix=fix), field="base_url")
         check_base_url(base, name)
         if not key_id:
-            raise ConfigError(f"供应商 {name} 缺少 key_id；{fix}", message_en=f"supplier {name} has no key_id; {fix}",
-                              field="key_id")
+            raise ConfigError(Msg("err.supplier.missing_option", name=name, key="key_id", fix=fix), field="key_id")
         if not secret:
             from kameng_tui.secrets import env_name  # only for the message
 
-            raise SecretsUnavailable(
-                f"供应商 {name} 没有密钥：{fix}（会提示输入，或 --secret-stdin），或设置 {env_name(name)}",
-                message_en=f"supplier {name} has no secret: run {fix} (it asks, or --secret-stdin), or set {env_name(name)}")
+            raise SecretsUnavailable(Msg("err.supplier.no_secret_http", name=name, fix=fix, env=env_name(name)))
         return cls(name, base, key_id, secret,
                    deadline_s=_num(options, "deadline_s", 20.0, name), connect_s=_num(options, "connect_s", 3.0, name),
                    read_s=_num(options, "read_s", 10.0, name),
@@ -127,12 +123,13 @@ class HttpSupplier:
 
     def describe(self) -> SupplierInfo:
         return SupplierInfo(
-            name=self.name, kind="http", title=f"HTTP 供货商 ({urlsplit(self.base_url).hostname})",
+            name=self.name, kind="http", title=Msg("supplier.http.title", host=urlsplit(self.base_url).hostname),
             capabilities=Capabilities(idempotent_create=True, query_by_client_no=True, async_fulfilment=True,
                                       max_quantity=50, order_no_max_len=64, not_found_grace_s=self.grace_s,
                                       max_concurrency=self.max_concurrency, catalog_page_size=self.page_size),
-            config_fields=(ConfigField("base_url", "接口地址"), ConfigField("key_id", "Key Id"),
-                           ConfigField("secret", "密钥", secret=True)),
+            config_fields=(ConfigField("base_url", Msg("supplier.field.api_url")),
+                           ConfigField("key_id", Msg("supplier.field.key_id")),
+                           ConfigField("secret", Msg("supplier.field.secret"), secret=True)),
         )
 
     # --- transport ---------------------------------------------------------------------------
@@ -195,7 +192,7 @@ class HttpSupplier:
 
     def _refusal(self, reply: Reply) -> SupplierError:
         code, message, err = self._error(reply)
-        where = f"{self.name}: {message or code or reply.status}"
+        said = message or code or reply.status
         if code == "clock_skew":
             try:
                 skew = reply.sent_ts - float(err.get("server_time"))
@@ -203,17 +200,14 @@ class HttpSupplier:
                 skew = None
             self.skew_s = skew
             text = f"{skew:+.0f}" if skew is not None else "?"
-            return ClockSkew(f"{self.name} 拒绝：本机时钟偏差 {text} 秒，订单未发出，校准时钟后再发",
-                             message_en=f"{self.name} refused: clock off by {text} s; nothing was created, fix the clock and resume",
-                             skew_s=skew)
+            return ClockSkew(Msg("err.http.clock_skew", name=self.name, skew=text), skew_s=skew)
         if code == "rate_limited":
-            return RateLimited(f"{self.name} 限流，请稍后再发", message_en=f"{self.name} is rate limiting; try again later",
-                               retry_after=_retry_after(reply.headers))
+            return RateLimited(Msg("err.http.rate_limited", name=self.name), retry_after=_retry_after(reply.headers))
         cls = P.ERRORS.get(code, (0, OutcomeUnknown))[1]
         field = err.get("field") if isinstance(err, dict) and isinstance(err.get("field"), str) else None
         if code == "not_found" or cls is OutcomeUnknown:
-            return OutcomeUnknown(f"{where}（HTTP {reply.status}）", message_en=f"{where} (HTTP {reply.status})")
-        return cls(where, message_en=where, field=field)
+            return OutcomeUnknown(Msg("err.supplier.says_http", name=self.name, said=said, status=reply.status))
+        return cls(Msg("err.supplier.says", name=self.name, said=said), field=field)
 
     async def _read(self, method: str, path: str, query: Mapping[str, str] | None = None, body: bytes = b"",
                     extra: Mapping[str, str] | None = None, ok: tuple[int, ...] = (200,)) -> Reply:
@@ -235,8 +229,7 @@ class HttpSupplier:
                 last = "no reply in time"
             except (httpx.HTTPError, _Unsure, OSError) as exc:
                 if isinstance(exc, _Unsure) and exc.status == 401:
-                    raise AuthFailed(f"{self.name} 认证失败（检查 key id 和密钥）",
-                                     message_en=f"{self.name} authentication failed (check the key id and secret)") from None
+                    raise AuthFailed(Msg("err.http.auth", name=self.name)) from None
                 last = exc.why if isinstance(exc, _Unsure) else type(exc).__name__
                 log.info("%s %s %s: %s (attempt %d)", self.name, method, path, last, attempt + 1)
             else:
@@ -253,16 +246,15 @@ class HttpSupplier:
                 break
             await asyncio.sleep(min(READ_BACKOFF_S[attempt], max(0.0, deadline - loop.time())))
             attempt += 1
-        raise SupplierUnavailable(f"{self.name} 暂时无法读取（{last}）", message_en=f"{self.name} could not be read ({last})")
+        raise SupplierUnavailable(Msg("err.http.unreadable", name=self.name, last=last))
 
     def _as_read_error(self, reply: Reply) -> SupplierError:
         code, message, _ = self._error(reply)
         if code in ("auth_failed", "nonce_reused"):
-            return AuthFailed(f"{self.name} 认证失败：{message}（检查 key id 和密钥）",
-                              message_en=f"{self.name} authentication failed: {message} (check the key id and secret)")
+            return AuthFailed(Msg("err.http.auth_said", name=self.name, said=message))
         err = self._refusal(reply)
         if isinstance(err, OutcomeUnknown):
-            return SupplierError(err.message, message_en=err.message_en)
+            return SupplierError(err.msg)
         return err
 
     # --- catalog, quote, balance -----------------------------------------------------------------
@@ -285,7 +277,7 @@ class HttpSupplier:
             total = doc.get("total")
             page = CatalogPage(items, nxt, total if isinstance(total, int) else None)
         except (P.WireError, KeyError, TypeError) as exc:
-            raise SupplierError(f"{self.name} 的商品目录格式不对：{exc}", message_en=f"{self.name}'s catalog is off-spec: {exc}") from None
+            raise SupplierError(Msg("err.http.catalog_off_spec", name=self.name, error=str(exc))) from None
         etag = reply.headers.get("ETag")
         if etag:
             self._pages[key] = (etag, page)
@@ -294,20 +286,19 @@ class HttpSupplier:
     async def quote(self, product_id: str, quantity: int = 1) -> Quote:
         reply = await self._read("GET", "/v1/quote", {"product_id": product_id, "quantity": str(quantity)}, ok=(200, 404))
         if reply.status == 404:
-            raise OffShelf(f"{self.name} 没有商品 {product_id}", message_en=f"{self.name} has no product {product_id}",
-                           field="sku")
+            raise OffShelf(Msg("err.supplier.no_product", name=self.name, product_id=product_id), field="sku")
         try:
             product = P.product_in(self.name, reply.doc["product"])
             return Quote(product=product, unit_cost=P.money_in(reply.doc.get("unit_cost"), "unit_cost"), quantity=quantity)
         except (P.WireError, KeyError, TypeError) as exc:
-            raise SupplierError(f"{self.name} 的报价格式不对：{exc}", message_en=f"{self.name}'s quote is off-spec: {exc}") from None
+            raise SupplierError(Msg("err.http.quote_off_spec", name=self.name, error=str(exc))) from None
 
     async def balance(self) -> Decimal:
         reply = await self._read("GET", "/v1/balance")
         try:
             return P.money_in(reply.doc.get("balance"), "balance")
         except P.WireError as exc:
-            raise SupplierError(f"{self.name} 余额无法解析：{exc}", message_en=f"{self.name}'s balance is off-spec: {exc}") from None
+            raise SupplierError(Msg("err.http.balance_off_spec", name=self.name, error=str(exc))) from None
 
     # --- orders ---------------------------------------------------------------------------------
     async def place_order(self, request: PlaceRequest) -> OrderResult:
@@ -320,7 +311,7 @@ class HttpSupplier:
         while True:
             left = deadline - loop.time()
             if left <= 0:
-                raise OutcomeUnknown(f"{self.name} 未在时限内回复", message_en=f"{self.name}: no reply within the deadline")
+                raise OutcomeUnknown(Msg("err.http.deadline", name=self.name))
             try:
                 async with asyncio.timeout(left):
                     reply = await self._once("POST", "/v1/orders", {}, body)
@@ -329,20 +320,17 @@ class HttpSupplier:
                 connect_tries += 1
                 log.info("%s create %s: %s before sending (try %d)", self.name, no, type(exc).__name__, connect_tries)
                 if connect_tries >= 3:
-                    raise SupplierUnavailable(f"无法连接 {self.name}（订单未发出）",
-                                              message_en=f"cannot connect to {self.name} (the order was not sent)") from None
+                    raise SupplierUnavailable(Msg("err.http.connect", name=self.name)) from None
                 await asyncio.sleep(min(0.2 * connect_tries, max(0.0, deadline - loop.time())))
                 continue
             except (TimeoutError, asyncio.TimeoutError):
-                raise OutcomeUnknown(f"{self.name} 未在时限内回复", message_en=f"{self.name}: no reply within the deadline") from None
+                raise OutcomeUnknown(Msg("err.http.deadline", name=self.name)) from None
             except _Unsure as exc:
                 log.warning("%s create %s: %s", self.name, no, exc.why)
-                raise OutcomeUnknown(f"{self.name} 的回复不可信：{exc.why}",
-                                     message_en=f"{self.name}'s reply cannot be trusted: {exc.why}") from None
+                raise OutcomeUnknown(Msg("err.http.untrusted", name=self.name, why=exc.why)) from None
             except (httpx.HTTPError, OSError) as exc:
                 log.info("%s create %s: %s after sending", self.name, no, type(exc).__name__)
-                raise OutcomeUnknown(f"{self.name} 连接中断（{type(exc).__name__}）",
-                                     message_en=f"{self.name}: connection lost ({type(exc).__name__})") from None
+                raise OutcomeUnknown(Msg("err.http.connection_lost", name=self.name, kind=type(exc).__name__)) from None
             if reply.status == 429 and waits_429 < MAX_429_WAITS:
                 # Signed: rejected before the order was read. The same bytes may go again.
                 waits_429 += 1
@@ -358,9 +346,9 @@ class HttpSupplier:
         try:
             o = P.order_in(doc)
         except P.WireError as exc:
-            raise OutcomeUnknown(f"{self.name} 的订单格式不对：{exc}", message_en=f"{self.name}'s order is off-spec: {exc}") from None
+            raise OutcomeUnknown(Msg("err.http.order_off_spec", name=self.name, error=str(exc))) from None
         if expect is not None and o.client_order_no != expect:
-            raise OutcomeUnknown(f"{self.name} 回复的是另一个订单号", message_en=f"{self.name} answered for another order number")
+            raise OutcomeUnknown(Msg("err.http.other_order", name=self.name))
         return to_result(o)
 
     async def query_order(self, client_order_no: str) -> OrderResult:
@@ -368,8 +356,7 @@ class HttpSupplier:
         if reply.status == 404:
             code, _, _ = self._error(reply)
             if code != "not_found":
-                raise SupplierError(f"{self.name} 查询接口返回 404 却不是 not_found",
-                                    message_en=f"{self.name}: the query answered 404 without not_found")
+                raise SupplierError(Msg("err.http.query_404", name=self.name))
             return OrderResult(client_order_no=client_order_no, state=RemoteState.NOT_FOUND)
         return self._result(reply.doc.get("order"), expect=client_order_no)
 
@@ -381,7 +368,7 @@ class HttpSupplier:
         reply = await self._read("GET", "/v1/orders", query)
         items = reply.doc.get("items")
         if not isinstance(items, list):
-            raise SupplierError(f"{self.name} 的订单列表格式不对", message_en=f"{self.name}'s order list is off-spec")
+            raise SupplierError(Msg("err.http.list_off_spec", name=self.name))
         nxt = reply.doc.get("next_cursor")
         return [self._result(d) for d in items], nxt if isinstance(nxt, str) else None
 
@@ -389,17 +376,17 @@ class HttpSupplier:
         """A webhook -> the order it reports, or None for a ping. AuthFailed when the
         signature, key id or time window is wrong; SupplierError when off-spec."""
         if P.header(headers, P.H_KEY) != self.key_id or not P.check_hook(self._secret, headers, raw_body):
-            raise AuthFailed(f"{self.name} 回调签名无效", message_en=f"{self.name}: webhook signature invalid")
+            raise AuthFailed(Msg("err.http.hook_signature", name=self.name))
         try:
             doc = json.loads(raw_body)
         except (ValueError, UnicodeDecodeError):
-            raise SupplierError(f"{self.name} 回调不是 JSON", message_en=f"{self.name}: webhook is not JSON") from None
+            raise SupplierError(Msg("err.http.hook_not_json", name=self.name)) from None
         if not isinstance(doc, dict):
-            raise SupplierError(f"{self.name} 回调格式不对", message_en=f"{self.name}: webhook is off-spec")
+            raise SupplierError(Msg("err.http.hook_off_spec", name=self.name))
         if doc.get("event") == "ping":
             return None
         if doc.get("event") != "order.updated":
-            raise SupplierError(f"{self.name} 未知回调事件", message_en=f"{self.name}: unknown webhook event")
+            raise SupplierError(Msg("err.http.hook_event", name=self.name))
         return self._result(doc.get("order"))
 
     async def aclose(self) -> None:
@@ -433,5 +420,4 @@ def check_base_url(base: str, name: str) -> None:
         return
     if parts.scheme == "http" and parts.hostname in LOOPBACK:
         return
-    raise ConfigError(f"供应商 {name} 的地址必须是 https://（本机 127.0.0.1 除外）：{base}",
-                      message_en=f"supplier {name}: the URL must be https:// (loopback excepted): {base}", field="base_url")
+    raise ConfigError(Msg("err.http.not_https", name=name, base=base), field="base_url")

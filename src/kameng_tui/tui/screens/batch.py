@@ -187,7 +187,7 @@ class BatchScreen(Screen[None]):
                 p = check.prepared
                 notes[i] = Text(t("batch.ok", name=p.product.name, total=fmt(p.total_price)), style="green")
             elif not check.ok:
-                notes[i] = Text(check.message_en if self.lang == "en" else check.message, style="red")
+                notes[i] = Text(t.show(check.msg) if check.msg is not None else "", style="red")
                 bad[i] = check.field
         grid.notes, grid.bad_field = notes, bad
         grid.refresh()

@@ -113,7 +113,7 @@ class CatalogScreen(Screen[None]):
 
     def _summary(self) -> None:
         """Count, position and sort on one line: the table has no scrollbar to redraw."""
-        sort = self.t(f"sort.{self.q.sort}") + (" desc" if self.q.descending else "")
+        sort = self.t(f"sort.{self.q.sort}") + (self.t("sort.descending") if self.q.descending else "")
         row = self.query_one(ProductTable).cursor + 1 if self.count else 0
         self.query_one("#summary", Static).update(
             f"{self.t('catalog.count', count=self.count)}   {self.t('catalog.row', row=row)}   "

@@ -14,7 +14,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
-from kameng_tui.domain.accounts import carrier_of, check_value, validate_quantity
+from kameng_tui.domain.accounts import carrier_label, carrier_of, check_value, validate_quantity
 from kameng_tui.domain.errors import BadInput, KamengError
 from kameng_tui.domain.models import Delivery, Order, Product, Rule
 from kameng_tui.domain.money import fmt, money
@@ -151,17 +151,17 @@ class CheckoutScreen(ModalScreen[None]):
                 continue
             value, err = check_value(f, raw, values)
             if err is not None:
-                msg.update(Text(err.message if self.lang != "en" else err.message_en, style="red"))
+                msg.update(Text(t.show(err.msg), style="red"))
                 bad.append(f.key)
             elif f.rule is Rule.MOBILE and carrier_of(value):
-                msg.update(Text(t("checkout.carrier", carrier=carrier_of(value)), style="green"))
+                msg.update(Text(t("checkout.carrier", carrier=carrier_label(carrier_of(value) or "")), style="green"))
             else:
                 msg.update(Text("OK", style="green"))
         qty = self.quantity()
         qerr = validate_quantity(self.product, qty if qty is not None else self.query_one("#quantity", Input).value)
         qmsg = self.query_one("#msg-quantity", Static)
         if qerr is not None:
-            qmsg.update(Text(qerr.message if self.lang != "en" else qerr.message_en, style="red"))
+            qmsg.update(Text(t.show(qerr.msg), style="red"))
             bad.append("quantity")
         else:
             qmsg.update("")

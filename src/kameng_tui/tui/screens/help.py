@@ -36,6 +36,6 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("id", style="dim")
         for name in (scope, "grid" if scope == "batch" else "list", "app"):
             for k in SCOPES.get(name, ()):
-                table.add_row(effective_keys(k, keymap), k.en if app.lang == "en" else k.zh, k.id)
+                table.add_row(effective_keys(k, keymap), k.label(app.lang), k.id)
         with VerticalScroll(id="help-box"):
             yield Static(table)

@@ -10,15 +10,16 @@ from rich.text import Text
 from textual.widgets import Static
 
 from kameng_tui.domain.money import fmt
+from kameng_tui.messages import Joined
 from kameng_tui.services.catalog import ProductDetail
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.widgets.bar_chart import bars
 
 
-def seconds(s: float | None) -> str:
+def seconds(s: float | None, t: Texts) -> str:
     if s is None:
         return "-"
-    return f"{s:.0f} 秒" if s < 120 else f"{s / 60:.0f} 分"
+    return t("unit.seconds", n=f"{s:.0f}") if s < 120 else t("unit.minutes", n=f"{s / 60:.0f}")
 
 
 class DetailPane(Static):
@@ -43,7 +44,7 @@ class DetailPane(Static):
             disc = f"{p.unit_cost * 10 / p.face_value:.2f}"
             parts.append(Text(t("detail.face", face=fmt(p.face_value), disc=disc)))
         parts.append(Text(t("detail.stock", stock=p.stock) if p.stock is not None else t("detail.stock_unknown")))
-        parts.append(Text(t("detail.status", status=p.sale_status.zh if self.lang != "en" else p.sale_status.value)))
+        parts.append(Text(t("detail.status", status=p.sale_status.label)))
         if p.attributes:
             parts.append(Text("  ".join(f"{k}:{v}" for k, v in p.attributes), style="cyan"))
         if p.tiers:
@@ -53,21 +54,21 @@ class DetailPane(Static):
         if d.tags:
             for tag in d.tags:
                 line = Text("  ")
-                line.append(tag.label if self.lang != "en" else tag.label_en, style="bold reverse")
-                line.append(" " + (tag.reason if self.lang != "en" else tag.reason_en))
+                line.append(t.show(tag.label_msg), style="bold reverse")
+                line.append(" " + t.show(tag.why))
                 parts.append(line)
         else:
             parts.append(Text(t("detail.no_tags"), style="dim"))
         s = d.stats
         if s.count:
             rate = "-" if s.success_rate is None else f"{s.success_rate * 100:.0f}%"
-            parts.append(Text(t("detail.delivery", median=seconds(s.median_s), p95=seconds(s.p95_s), rate=rate, n=s.count)))
+            parts.append(Text(t("detail.delivery", median=seconds(s.median_s, t), p95=seconds(s.p95_s, t), rate=rate, n=s.count)))
         else:
             parts.append(Text(t("detail.no_delivery"), style="dim"))
         if d.bought:
             parts.append(Text(t("detail.bought", n=d.bought), style="green"))
         if p.account_fields:
-            parts.append(Text(t("detail.fields", fields="、".join(f.label for f in p.account_fields))))
+            parts.append(Text(t("detail.fields", fields=Joined([f.label for f in p.account_fields], "sep.enum"))))
         parts.append(Text(t("detail.history"), style="bold"))
         if len(d.history) >= 2:
             points = [(at.astimezone(self.zone).strftime("%m-%d"), cost) for at, cost in d.history]

@@ -10,14 +10,17 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.message import Message
 
-from kameng_tui.domain.catalog_index import DELIVERY_FACET, TAG_FACET, Query, Result
+from kameng_tui.domain.catalog_index import DELIVERY_FACET, TAG_FACET, Query, Result, facet_label, facet_value_label
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.widgets.virtual_list import VirtualList, cell
 
 HEADER = Style(bold=True, underline=True)
 BOLD = Style(bold=True)
 DIM = Style(dim=True)
+# Attribute names as the demo and Fulu catalogs write them (data), in the order shown.
 FACET_ORDER = ("周期", "等级", "运营商", "面值", "机型", "颜色", "材质", "口味", DELIVERY_FACET, TAG_FACET)
+PERIOD_ORDER = {"月": 1, "季": 2, "年": 3}       # values of the 周期 attribute
+YUAN = "元"                                        # the unit in face values such as 100元
 
 
 @dataclass(frozen=True)
@@ -96,9 +99,10 @@ def build_entries(query: Query, result: Result, t: Texts) -> list[Entry]:
         values = {v: c for v, c in facets[name].items() if c > 0 or v in chosen}
         if len(values) < 2 and not chosen:
             continue
-        out.append(Entry("header", name))
+        out.append(Entry("header", t.show(facet_label(name))))
         for value, count in sorted(values.items(), key=lambda vc: _value_order(vc[0])):
-            out.append(Entry("value", value, value, facet=name, count=count, on=value in chosen))
+            out.append(Entry("value", t.show(facet_value_label(name, value)), value, facet=name, count=count,
+                             on=value in chosen))
     return out
 
 
@@ -112,9 +116,9 @@ def _chosen(query: Query, facet: str) -> frozenset[str]:
 
 def _value_order(value: str) -> tuple[int, float, str]:
     """Numbers by size (面值 10, 50, 100), then 月/季/年, then by text."""
-    period = {"月": 1, "季": 2, "年": 3}
     digits = "".join(ch for ch in value if ch.isdigit() or ch == ".")
     try:
-        return (0, float(digits), value) if digits and value.replace(digits, "").strip() in ("", "元") else (1, period.get(value, 9), value)
+        return (0, float(digits), value) if digits and value.replace(digits, "").strip() in ("", YUAN) \
+            else (1, PERIOD_ORDER.get(value, 9), value)
     except ValueError:
         return (1, 9, value)

@@ -15,14 +15,15 @@ from rich.style import Style
 
 from kameng_tui.domain.catalog_index import CatalogIndex, Result
 from kameng_tui.domain.models import Product
+from kameng_tui.domain.tags import TAG_NAMES
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.widgets.virtual_list import VirtualList, cell
 
-CHIPS = (  # tag -> (short label zh, short label en, style)
-    ("历史低价", "低价", "low", Style.parse("bold white on dark_green")),
-    ("热销TOP", "热销", "hot", Style.parse("bold white on red3")),
-    ("库存紧张", "紧张", "few", Style.parse("bold black on gold1")),
-    ("秒到", "秒到", "fast", Style.parse("bold white on blue")),
+CHIPS = (  # tag code -> style; the chip's short label is the catalog's chip.<code> (4 cells)
+    ("history_low", Style.parse("bold white on dark_green")),
+    ("hot", Style.parse("bold white on red3")),
+    ("low_stock", Style.parse("bold black on gold1")),
+    ("fast", Style.parse("bold white on blue")),
 )
 BOLD = Style(bold=True)
 LOW_STOCK = Style(color="yellow")
@@ -38,6 +39,7 @@ class ProductTable(VirtualList):
     def __init__(self, *, lang: str = "zh", id: str | None = None) -> None:
         super().__init__(lang=lang, id=id)
         self.t = Texts(lang)
+        self.chips = [(TAG_NAMES[code], cell(self.t(f"chip.{code}"), 4), style) for code, style in CHIPS]
         self.index: CatalogIndex | None = None
         self.ordered: Sequence[int] = ()
         self.loader: Callable[[int], Product] | None = None
@@ -88,12 +90,12 @@ class ProductTable(VirtualList):
                Segment(cell(stock_text, w[4], "right"), LOW_STOCK if stock_text and stock <= 20 else None),
                Segment(" ")]
         used = 0
-        for tag, zh, en, style in CHIPS:
+        for tag, chip, style in self.chips:
             mask = index.tags.get(tag)
             if mask is not None and mask[pos]:
                 if used + 4 > w[5]:
                     break
-                out.append(Segment(zh if self.lang != "en" else f"{en:<4}", style))
+                out.append(Segment(chip, style))
                 out.append(Segment(" "))
                 used += 5
         return out

@@ -1,0 +1,52 @@
+"""Words of the adapters below the services: config file, secrets and keyring, card
+encryption, the ledger."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # config.py ({error} is Python's or TOML's own English text)
+    "config.where": ("{path}", "{path}"),
+    "config.where_line": ("{path} 第 {line} 行", "{path} line {line}"),
+    "err.config.bad": ("配置文件 {where}：{reason}", "config {where}: {reason}"),
+    "err.config.unknown_key": ("[{section}] 没有 {key} 这个键（可用：{known}）", "[{section}] has no key {key} (known: {known})"),
+    "err.config.env": ("环境变量 {source}：{error}", "environment {source}: {error}"),
+    "err.config.value": ("[{section}] {key}：{error}", "[{section}] {key}: {error}"),
+    "err.config.timezone": ("未知时区 {zone}", "unknown time zone {zone}"),
+    "err.config.language": ("language 只能是 zh 或 en", "language must be zh or en"),
+    "err.config.level": ("level 应为 {levels}", "level must be one of {levels}"),
+    "err.config.unreadable": ("无法读取配置文件 {path}：{error}", "cannot read config {path}: {error}"),
+    "err.config.syntax": ("配置文件 {path} 第 {line} 行语法错误：{error}", "config {path} line {line}: {error}"),
+    "err.config.unknown_section": ("未知的段 [{section}]", "unknown section [{section}]"),
+    "err.config.not_a_table": ("{name} 应是一个段 [{name}]", "{name} must be a table [{name}]"),
+    "err.config.keymap": ("[keymap] 的值应是按键字符串", "[keymap] values must be key strings"),
+    "err.config.supplier_entry": ("第 {n} 个 [[suppliers]] 需要 name 和 kind", "[[suppliers]] #{n} needs name and kind"),
+    "err.config.secret_in_file": ("密钥不能写在配置文件里（{key}）；请用 kameng-tui supplier add 存入钥匙串，或设置 KAMENG_TUI_SECRET_<NAME>",
+                                  "secrets never go in the config file ({key}); use `kameng-tui supplier add` (keyring) "
+                                  "or KAMENG_TUI_SECRET_<NAME>"),
+    # secrets.py
+    "secrets.fix": ("修复：kameng-tui secrets use-file（0600 密钥文件），或设置环境变量 KAMENG_TUI_DATA_KEY / KAMENG_TUI_SECRET_<NAME>",
+                    "fix: `kameng-tui secrets use-file` (a 0600 key file) or set KAMENG_TUI_DATA_KEY / KAMENG_TUI_SECRET_<NAME>"),
+    "err.secrets.keyring_timeout": ("系统钥匙串无响应（可能被锁定）", "the system keyring did not answer (locked?)"),
+    "err.secrets.keyring_unusable": ("系统钥匙串不可用（{kind}: {name}），不会把密钥存进去。{fix}",
+                                     "the system keyring is not usable ({kind}: {name}); not storing secrets there. {fix}"),
+    "err.secrets.keyring_lost": ("钥匙串写入后读不回（{name}）。{fix}", "the keyring did not keep the secret ({name}). {fix}"),
+    "err.secrets.key_file_unreadable": ("密钥文件 {path} 无法读取", "cannot read key file {path}"),
+    "err.secrets.key_file_in_data_dir": ("密钥文件不能放在数据目录里（备份会把它和账本放在一起）",
+                                         "the key file must not be inside the data dir (backups would carry it with the ledger)"),
+    "err.secrets.data_key_base64": ("KAMENG_TUI_DATA_KEY 不是 base64", "KAMENG_TUI_DATA_KEY is not base64"),
+    "err.secrets.data_key_length": ("KAMENG_TUI_DATA_KEY 应为 32 字节", "KAMENG_TUI_DATA_KEY must decode to 32 bytes"),
+    "err.secrets.empty": ("密钥为空", "the secret is empty"),
+    # crypto.py
+    "err.crypto.key_length": ("数据密钥必须是 32 字节", "the data key must be 32 bytes"),
+    "err.crypto.cannot_open": ("无法解密：数据密钥不对，或密文不属于这个订单",
+                               "cannot decrypt: wrong data key, or the ciphertext does not belong to this order/field"),
+    # ledger/
+    "err.ledger.wal_locked": ("账本被另一个进程锁住，无法切换到 WAL 模式；请稍后再试",
+                              "the ledger is locked by another process (cannot switch to WAL); try again"),
+    "err.ledger.cursor": ("无效的翻页游标 {cursor}", "invalid cursor {cursor}"),
+    "err.ledger.group_by": ("--by 只能是 day/category/supplier/customer，收到 {by}",
+                            "--by must be day, category, supplier or customer, got {by}"),
+    "err.ledger.busy": ("账本正被另一个进程占用，请稍后再试", "the ledger is busy (another process is writing); try again"),
+    "err.ledger.duplicate_order_no": ("订单号重复 {order_no}", "duplicate order number {order_no}"),
+    "err.ledger.refund_range": ("退款金额须在 0.01 到 {most} 之间", "the refund must be between 0.01 and {most}"),
+}

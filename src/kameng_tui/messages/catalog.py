@@ -1,0 +1,37 @@
+"""The catalog: every table of messages merged into one dict, key -> (zh, en).
+
+Tables are split by area so that no file grows past a screenful of scrolling; a key
+defined in two tables is a bug, kept in DUPLICATES for tests/test_messages.py to
+report (the later table wins meanwhile).
+"""
+
+from __future__ import annotations
+
+from kameng_tui.messages import (adapters, batch_screen, cli, cli_help, domain, keys, services, suppliers,
+                                 tui)
+
+TABLES: dict[str, dict[str, tuple[str, str]]] = {
+    "tui": tui.MESSAGES,
+    "batch_screen": batch_screen.MESSAGES,
+    "keys": keys.MESSAGES,
+    "cli": cli.MESSAGES,
+    "cli_help": cli_help.MESSAGES,
+    "domain": domain.MESSAGES,
+    "services": services.MESSAGES,
+    "adapters": adapters.MESSAGES,
+    "suppliers": suppliers.MESSAGES,
+}
+
+
+def _merge() -> tuple[dict[str, tuple[str, str]], list[str]]:
+    merged: dict[str, tuple[str, str]] = {}
+    duplicates: list[str] = []
+    for table in TABLES.values():
+        for key, pair in table.items():
+            if key in merged:
+                duplicates.append(key)
+            merged[key] = pair
+    return merged, duplicates
+
+
+CATALOG, DUPLICATES = _merge()

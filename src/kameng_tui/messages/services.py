@@ -1,0 +1,66 @@
+"""The services' words: checkout, batches, catalog sync, reconcile, reports, the
+supplier set and the send lock (mostly errors a reseller reads)."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # services/catalog.py
+    "err.catalog.sync_timeout": ("超时（{kind}）", "timeout ({kind})"),
+    "err.catalog.no_sku": ("目录里没有 {sku}", "{sku} is not in the catalog"),
+    # services/checkout.py
+    "err.checkout.quote": ("{sku}：{reason}", "{sku}: {reason}"),
+    "err.checkout.not_on_sale": ("{name} 已{status}，不能下单", "{name} is {status}; it cannot be ordered"),
+    "err.checkout.stock": ("{name} 库存只剩 {stock}", "{name}: only {stock} in stock"),
+    "err.checkout.no_data_key": ("没有可用的数据密钥，卡密和收货地址无法加密保存，因此拒绝下单。"
+                                 "修复：kameng-tui secrets use-file，或设置 KAMENG_TUI_DATA_KEY（base64）",
+                                 "no data key is available, so card secrets and addresses cannot be stored "
+                                 "encrypted; refusing the order. Fix: `kameng-tui secrets use-file` or set "
+                                 "KAMENG_TUI_DATA_KEY (base64)"),
+    "err.checkout.price_rose": ("{name} 进价已从 {old} 涨到 {new} 元，请确认后再下单",
+                                "{name}: cost rose from {old} to {new}; confirm and order again"),
+    "err.checkout.balance": ("余额不足：需要 {needed} 元，可用 {available} 元（已扣除未结算订单）",
+                             "insufficient balance: {needed} needed, {available} available (after unsettled orders)"),
+    "err.checkout.repeat": ("{window} 秒内已给 {account} 下过 {sku}（订单 {order_no}，{state}）；确需再下一单请加 --again",
+                            "{sku} was ordered for {account} within {window} s (order {order_no}, {state}); "
+                            "add --again to order it again"),
+    "err.checkout.cancelled": ("已取消，未下单", "cancelled; nothing was ordered"),
+    "err.order.none": ("没有订单 {order_no}", "no order {order_no}"),
+    # services/batch.py
+    "err.batch.invalid": ("{n} 行有误，未下任何单；第一处：第 {line} 行 {first}",
+                          "{n} bad line(s), nothing ordered; first: line {line}: {first}"),
+    "err.batch.duplicate_line": ("与第 {line} 行重复（同一 SKU 和账号）；确需重复请加 --allow-duplicates",
+                                 "duplicates line {line} (same SKU and account); use --allow-duplicates"),
+    "err.batch.ref_used": ("单号 {ref} 已用过（{where}）", "ref {ref} already used ({where})"),
+    "batch.where.line": ("第 {line} 行", "line {line}"),
+    "batch.where.row": ("第 {row} 行", "row {row}"),
+    "batch.where.earlier": ("以前的订单", "an earlier order"),
+    "err.batch.repeat": ("同样的批量已在批次 {batch_id} 下过；确需再下一次请加 --again",
+                         "the same batch was already run as batch {batch_id}; use --again to run it again"),
+    "err.batch.balance": ("余额不足：{supplier} 这批需要 {needed} 元，可用 {available} 元（已扣除未结算订单）",
+                          "insufficient balance at {supplier}: the batch needs {needed}, {available} available "
+                          "(after unsettled orders)"),
+    "batch.change.stock": ("stock {stock}", "stock {stock}"),
+    "err.batch.none": ("没有批次 {batch_id}", "no batch {batch_id}"),
+    # services/batch_entry.py: the same problems worded for the grid (rows, no CLI flags)
+    "err.grid.duplicate_row": ("与第 {row} 行重复（同一 SKU 和账号）", "duplicates row {row} (same SKU and account)"),
+    "err.grid.ref_used": ("单号已用过（{where}）", "ref already used ({where})"),
+    "err.grid.extra": ("其他字段写成 key=value（region=安卓QQ）：{token}", "other fields are key=value (region=...): {token}"),
+    "grid.hint.extra": ("（其他字段写 {key}=...）", " (other fields: {key}=...)"),
+    "grid.hint.extra_choices": ("（其他字段写 {key}=，可选 {shown}）", " (other fields: {key}=, one of {shown})"),
+    # services/reports.py: why an order is a claim
+    "claim.charged_but_failed": ("失败但已扣款 {amount} 元未退", "failed, but {amount} charged and not refunded"),
+    "claim.short_delivered": ("只到账 {delivered}/{quantity}", "only {delivered}/{quantity} delivered"),
+    "claim.unknown_past_grace": ("结果未知且已超过供应商的查询宽限期", "outcome unknown past the supplier's query grace time"),
+    # services/reconcile.py, supplier_set.py, send_lock.py, export.py
+    "err.reconcile.no_list": ("供应商 {supplier} 不支持列出订单，无法对比", "supplier {supplier} cannot list its orders; no diff possible"),
+    "word.none": ("无", "none"),
+    "err.suppliers.none": ("没有名为 {name} 的供应商；已配置：{configured}", "no supplier named {name}; configured: {configured}"),
+    "err.suppliers.start": ("供应商 {name} ({kind}) 无法启动：{error}", "supplier {name} ({kind}) failed to start: {error}"),
+    "err.sku.empty": ("SKU 不能为空", "SKU is empty"),
+    "err.sku.supplier_unknown": ("SKU {sku} 的供应商 {supplier} 未配置", "SKU {sku}: supplier {supplier} is not configured"),
+    "err.sku.ambiguous": ("SKU {sku} 有多个可能的供应商，请写成 供应商:商品号（如 demo:{sku}）",
+                          "SKU {sku} is ambiguous with several suppliers; write supplier:id (e.g. demo:{sku})"),
+    "err.send_lock.busy": ("另一个 kameng-tui 进程正在下单，{seconds} 秒内未释放发送锁；稍后再试",
+                           "another kameng-tui process is sending orders; the send lock was not released within {seconds} s"),
+    "err.export.format": ("--format 只能是 csv/xlsx/json：{format}", "--format must be csv, xlsx or json: {format}"),
+}
