@@ -3,6 +3,8 @@ progress to all succeeded; quit mid-batch and resume after a restart; drafts."""
 
 from __future__ import annotations
 
+import pytest
+
 from kameng_tui.domain.batch_rows import Row
 from kameng_tui.domain.history import HistoryFilter
 from kameng_tui.domain.states import OrderState
@@ -60,6 +62,14 @@ async def quit_while_sending(app, pilot, lines: str) -> BatchScreen:
 
 def text_of(app) -> str:
     return "\n".join(screen_lines(app))
+
+
+def line_with(app, text: str) -> str:
+    return next((line for line in screen_lines(app) if text in line), "")
+
+
+def messages(app) -> list[str]:
+    return [str(n.message) for n in app._notifications]
 
 
 async def test_paste_shows_the_bad_line_inline_fix_it_and_undo(make_app):
@@ -289,3 +299,91 @@ async def test_other_account_fields_are_typed_as_key_value_with_their_choices_sh
         await pilot.press("enter")
         await settle(app, pilot)
         assert screen.checked.bad == [] and "王者荣耀" in text_of(app)
+
+
+UNKNOWN_CASES = {
+    # the supplier took and charged the orders, the replies were lost: a query by number finds them
+    "reply-lost": (dict(KAMENG_TUI_DEMO_UNKNOWN_RATE="1"), "",
+                   "demo:HF-CM-10 13800138000\ndemo:HF-LT-20 13100131000\n", False),
+    # no reply within the call deadline, the supplier never got them: "not found", so
+    # reconcile re-sends the stored request byte for byte under the same number
+    "timed-out": (dict(KAMENG_TUI_DEMO_LATENCY_MS="4000"), "[checkout]\ncall_deadline_s = 1\n",
+                  "demo:GM-QQB-10-K 13800138000\ndemo:GM-QQB-5-K 13800138001\n", True),
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNKNOWN_CASES))
+async def test_unknown_lines_are_reconciled_under_their_own_number_never_rerun(make_app, tui_home, monkeypatch, case):
+    from kameng_tui.suppliers.demo import inspect_state
+
+    env, config, lines, resent = UNKNOWN_CASES[case]
+    # the app follows open lines for a while after sending; here that window has passed
+    monkeypatch.setattr("kameng_tui.tui.batch_runner.SETTLE_WAIT_S", 0)
+    app = make_app(config_toml=config, **env)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_batch(app, pilot)
+        await paste(app, pilot, lines)
+        await pilot.press("f5")
+        await pilot.pause()
+        await confirm_and_finish(app, pilot)
+        sent = orders(app)
+        assert len(sent) == 2 and all(o.state is OrderState.UNKNOWN for o in sent), [o.state for o in sent]
+        numbers = [r.order_no for r in screen.grid.rows if not r.blank]
+        assert sorted(numbers) == sorted(o.order_no for o in sent)
+        app.clear_notifications()                               # the toasts gone, as after a few seconds
+        await pilot.pause()
+        shown = text_of(app)
+        assert all("结果未知：后台对账，不会重发" in line_with(app, o.account_text) for o in sent)
+        assert "未知 2" in shown, shown
+        assert "ctrl+t" not in shown                            # no "re-run failed lines" hint
+        # never offered as a new order: ctrl+t finds no failed line, the line cannot be
+        # edited (which would make it a new order), and F5 has nothing to send
+        rows = list(screen.grid.rows)
+        await pilot.press("ctrl+t")
+        screen.grid.move(0, 1)
+        await type_text(pilot, "9")
+        await settle(app, pilot)
+        assert not screen.grid.editing and screen.grid.rows == rows
+        assert "没有失败的行" in messages(app)
+        assert any("未知的行只对账不重发" in m for m in messages(app))
+        await pilot.press("f5")
+        await settle(app, pilot)
+        assert "没有要下的行" in messages(app)
+        assert sorted(o.order_no for o in orders(app)) == sorted(numbers)
+    # the next start reconciles them in the background: settled under the same numbers
+    app2 = make_app()
+    async with app2.run_test(size=SIZE) as pilot:
+        screen = await open_batch(app2, pilot)
+        after = {o.order_no: o for o in orders(app2)}
+        assert sorted(after) == sorted(numbers)                # no second order number for any line
+        assert all(o.state is OrderState.SUCCEEDED and o.attempt_of is None for o in after.values())
+        assert [r.order_no for r in screen.grid.rows if not r.blank] == numbers
+        assert all(f"成功  {o.order_no}" in line_with(app2, o.account_text) for o in after.values())
+        assert "未知 0" in text_of(app2)
+        resends = [e for n in numbers for e in app2.ctx.ledger.events(n) if e.kind == "resend"]
+        assert len(resends) == (2 if resent else 0)
+    _, creates, _ = inspect_state(tui_home / "data" / "demo-supplier.db")
+    assert creates == {n: 1 for n in numbers}                  # the supplier has each number once, charged once
+
+
+async def test_quit_while_unknown_lines_are_followed_does_not_wait_for_them(make_app):
+    import asyncio
+
+    env, config, lines, _ = UNKNOWN_CASES["timed-out"]
+    app = make_app(config_toml=config, **env)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_batch(app, pilot)
+        await paste(app, pilot, lines)
+        await pilot.press("f5")
+        await pilot.pause()
+        await pilot.press("y")
+        while not (orders(app) and all(o.state is OrderState.UNKNOWN for o in orders(app))):
+            await pilot.pause(0.05)
+        assert app.batch_runner.running                     # still asking the supplier about them
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("k")
+        await asyncio.wait_for(app.batch_runner.wait(), 5)  # nothing in flight: no wait for the follow-up
+        await pilot.pause()
+    assert all(o.state is OrderState.UNKNOWN for o in orders(app))   # left to reconcile at the next start
