@@ -7,6 +7,7 @@ import pytest
 
 from kameng_tui.domain.batch_rows import Row
 from kameng_tui.domain.history import HistoryFilter
+from kameng_tui.domain.money import fmt
 from kameng_tui.domain.states import OrderState
 from kameng_tui.tui.screens.batch import BatchScreen
 from kameng_tui.tui.screens.batch_dialogs import ChoiceScreen
@@ -149,8 +150,15 @@ async def test_typing_with_pinyin_then_run_to_all_succeeded(make_app):
         assert all(by_no[r.order_no].account_text == r.get("account") for r in screen.grid.rows if r.order_no)
 
 
+NEXT_DAY = "2026-11-26T10:00:00+08:00"        # the demo's costs move from one day to the next
+LOW_STOCK = "VM-MG-Y-0-K"                     # a card with 3 left at the supplier
+
+
 async def test_quit_mid_batch_keeps_the_rest_then_resume_after_restart(make_app):
-    lines = "".join(f"demo:HF-CM-{f} 1380013800{i}\n" for i, f in enumerate((10, 20, 30, 50, 100, 200)))
+    from kameng_tui.suppliers.base import PlaceRequest
+
+    lines = "".join(f"demo:HF-CM-{f} 1380013800{i}\n" for i, f in enumerate((10, 20, 30, 50)))
+    lines += f"demo:{LOW_STOCK} 13800138004 2\ndemo:HF-CM-100 13800138005\n"
     app = make_app(KAMENG_TUI_DEMO_LATENCY_MS="150", config_toml="[checkout]\ndefault_concurrency = 1\n")
     async with app.run_test(size=SIZE) as pilot:
         await quit_while_sending(app, pilot, lines)
@@ -158,35 +166,41 @@ async def test_quit_mid_batch_keeps_the_rest_then_resume_after_restart(make_app)
         await pilot.press("k")                                 # finish in-flight, keep the rest
         await app.batch_runner.wait()
         await pilot.pause()
-    states = [o.state for o in orders(app)]
+    recorded = {o.line_id: o for o in orders(app)}
+    states = [o.state for o in recorded.values()]
     assert OrderState.PENDING in states and len(states) == 6
     assert states.count(OrderState.PENDING) < 6
-    # restart on the same home: the batch is offered
-    app2 = make_app()
-    real_requote = app2.ctx.batch.requote
-
-    async def requote(batch_id):                 # one unsent line got dearer upstream since it was recorded
-        from kameng_tui.services.batch import PriceChange
-
-        changes = await real_requote(batch_id)
-        unsent = [o for o in app2.ctx.ledger.batch_orders(batch_id) if o.state is OrderState.PENDING][-1]
-        return changes + [PriceChange(unsent.order_no, unsent.line_id, unsent.unit_cost, unsent.unit_cost + 1)]
-
-    app2.ctx.batch.requote = requote
+    assert recorded[5].state is OrderState.PENDING and recorded[6].state is OrderState.PENDING
+    # the next day: the supplier's costs moved, and another buyer took 2 of the 3 cards
+    app2 = make_app(KAMENG_TUI_NOW=NEXT_DAY)
+    demo = app2.ctx.suppliers.get("demo")
+    await demo.place_order(PlaceRequest("ANOTHER-BUYER-1", LOW_STOCK, 2, {"account": "13900139000"}))
+    dearer = (await demo.quote("HF-CM-100")).unit_cost
+    assert dearer > recorded[6].unit_cost                      # a rise, within [checkout] max_price_rise
     async with app2.run_test(size=SIZE) as pilot:
         while not isinstance(app2.screen, ChoiceScreen):
             await pilot.pause(0.05)
         offer = text_of(app2)
         assert "批次 1：已发" in offer and "未发" in offer and "未知 0" in offer
         await pilot.press("r")
-        while not isinstance(app2.screen, ConfirmScreen):    # resume re-quotes and shows the change first
+        while not isinstance(app2.screen, ConfirmScreen):    # resume re-quotes and shows the changes first
             await pilot.pause(0.05)
-        assert "重新报价后有变化" in text_of(app2) and "第 6 行" in text_of(app2)
-        assert all(o.state is not OrderState.SUCCEEDED or o.line_id < 6 for o in orders(app2))
+        question = text_of(app2)
+        assert "重新报价后有变化" in question
+        assert f"第 6 行：{fmt(recorded[6].unit_cost)} -> {fmt(dearer)} 元" in question
+        assert "库存只剩 1，这行要 2" in line_with(app2, "第 5 行")
+        assert all(o.state is not OrderState.SUCCEEDED or o.line_id < 5 for o in orders(app2))
         await confirm_and_finish(app2, pilot)
         assert isinstance(app2.screen, BatchScreen)
-        assert all(o.state is OrderState.SUCCEEDED for o in orders(app2)) and len(orders(app2)) == 6
-        assert "已发送 6/6" in text_of(app2)
+        done = {o.line_id: o for o in orders(app2)}
+        assert len(done) == 6 and {n: o.order_no for n, o in done.items()} == {n: o.order_no for n, o in recorded.items()}
+        assert done[6].state is OrderState.SUCCEEDED and done[6].charged == dearer     # charged the new cost
+        # the supplier said it: out of stock, nothing charged; the line may be re-run as a new order
+        assert done[5].state is OrderState.FAILED and done[5].charged == 0 and "库存不足" in (done[5].reason or "")
+        assert all(o.state is OrderState.SUCCEEDED for n, o in done.items() if n != 5)
+        app2.clear_notifications()
+        await pilot.pause()
+        assert "已发送 6/6" in text_of(app2) and "失败 1" in text_of(app2)
 
 
 async def test_the_draft_comes_back_after_a_restart(make_app):

@@ -394,13 +394,22 @@ class BatchScreen(Screen[None]):
         t = self.t
         changes = await self.ctx.batch.requote(batch_id)
         if changes:
-            lines = "\n".join(t("batch.change_line", line=c.line_id, old=fmt(c.old_cost),
-                                new=t("batch.unavailable") if c.new_cost is None else fmt(c.new_cost), reason=c.reason)
-                              for c in changes[:10])
+            lines = "\n".join(self._change_line(c) for c in changes[:10])
+            if len(changes) > 10:
+                lines += "\n" + t("batch.changes_more", n=len(changes) - 10)
             if not await self.app.push_screen_wait(self._confirm(t("batch.changes", lines=lines))):
                 return
         self.app.start_batch(batch_id)
         self.refresh_orders()
+
+    def _change_line(self, c) -> str:
+        """One re-quoted line: old -> new cost, and why it may not go through."""
+        t = self.t
+        if c.new_cost is None:
+            reason = c.reason_en if self.lang == "en" and c.reason_en else c.reason
+            return t("batch.change_gone", line=c.line_id, old=fmt(c.old_cost), reason=reason)
+        reason = t("batch.change_stock", stock=c.stock, qty=c.quantity) if c.stock is not None else ""
+        return t("batch.change_line", line=c.line_id, old=fmt(c.old_cost), new=fmt(c.new_cost), reason=reason).rstrip()
 
     def on_screen_resume(self) -> None:
         self.refresh_orders()
