@@ -307,7 +307,8 @@ async def test_other_account_fields_are_typed_as_key_value_with_their_choices_sh
         assert "缺少大区" in text_of(app)
         screen.grid.move(0, 1)
         await pilot.pause()
-        assert "1: 缺少大区（其他字段写 region=，可选 安卓QQ/苹果QQ/安卓微信/苹果微信）" in text_of(app)   # whole, under the grid
+        assert ("1: ctrl+o 选择大区   缺少大区（其他字段写 region=，可选 安卓QQ/苹果QQ/安卓微信/苹果微信）"
+                in text_of(app))                                # whole, under the grid, with the picker key
         screen.grid.move(0, 6)
         await type_text(pilot, "region=苹果QQ")
         await pilot.press("enter")
@@ -401,3 +402,89 @@ async def test_quit_while_unknown_lines_are_followed_does_not_wait_for_them(make
         await asyncio.wait_for(app.batch_runner.wait(), 5)  # nothing in flight: no wait for the follow-up
         await pilot.pause()
     assert all(o.state is OrderState.UNKNOWN for o in orders(app))   # left to reconcile at the next start
+
+
+def listed(app) -> list[str]:
+    """The choices a picker lists now."""
+    from textual.widgets import OptionList
+
+    options = app.screen.query_one(OptionList)
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+async def test_a_products_choices_are_picked_from_a_list_filtered_as_typed(make_app):
+    from kameng_tui.tui.screens.batch_dialogs import PickScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_batch(app, pilot)
+        await paste(app, pilot, "demo:GM-WZRY-30-D 123456\ndemo:GM-LOL-10-D 234567 note=x\ndemo:HF-CM-10 13800138000\n")
+        grid = screen.grid
+        grid.move(0, 1)                                        # any cell of the line
+        await pilot.pause()
+        assert "1: ctrl+o 选择大区   缺少大区" in text_of(app)
+        await pilot.press("ctrl+o")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PickScreen)
+        shown = text_of(app)
+        assert "第 1 行 王者荣耀点券30元：选择大区" in shown
+        assert all(o in shown for o in ("安卓QQ", "苹果QQ", "安卓微信", "苹果微信"))
+        await type_text(pilot, "pgwx")                         # pinyin initials of 苹果微信
+        await settle(app, pilot)
+        assert listed(app) == ["苹果微信"]
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, BatchScreen) and app.focused is grid
+        assert grid.rows[0].get("extra") == "region=苹果微信" and 0 not in screen.checked.bad
+        # 服务器 depends on 大区: picked one after the other, the servers of the region chosen
+        grid.move(1, 0)
+        await pilot.press("ctrl+o")
+        await settle(app, pilot)
+        await type_text(pilot, "dianxin")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PickScreen) and "选择服务器（大区：电信）" in text_of(app)
+        assert listed(app) == ["艾欧尼亚", "祖安", "诺克萨斯", "班德尔城"]
+        await pilot.press("down", "enter")
+        await settle(app, pilot)
+        assert grid.rows[1].get("extra") == "region=电信 server=祖安" and grid.rows[1].get("note") == "x"
+        assert screen.checked.bad == [] and len(screen.checked.good) == 3
+        # one undo step per pick
+        await pilot.press("ctrl+z")
+        await settle(app, pilot)
+        assert grid.rows[1].get("extra") == "region=电信" and screen.checked.bad == [1]
+        # nothing matches; Esc picks nothing
+        await pilot.press("ctrl+o")
+        await settle(app, pilot)
+        assert "选择服务器" in text_of(app)                     # the one still missing
+        await type_text(pilot, "zzz")
+        await settle(app, pilot)
+        assert "没有匹配的选项" in text_of(app) and listed(app) == []
+        await pilot.press("enter", "escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, BatchScreen) and grid.rows[1].get("extra") == "region=电信"
+        # a product with nothing to pick says so
+        grid.move(2, 0)
+        await pilot.press("ctrl+o")
+        await settle(app, pilot)
+        assert isinstance(app.screen, BatchScreen)
+        assert any("没有可选的字段" in m for m in messages(app))
+
+
+@pytest.mark.parametrize("ascii_mode", [False, True])
+async def test_the_picker_has_no_ambiguous_width_characters(make_app, ascii_mode):
+    """Our text in the picker; with `[ui] ascii = true` its whole frame too."""
+    from test_ambiguous_width import ambiguous, our_text
+
+    app = make_app("[ui]\nascii = true\n" if ascii_mode else "")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_batch(app, pilot)
+        await paste(app, pilot, "demo:GM-LOL-10-D 234567 region=网通\n")
+        screen.grid.move(0, 6)
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await settle(app, pilot)
+        lines = [s.text for s in app.screen._compositor.render_strips()] if ascii_mode else our_text(app)
+        assert "选择服务器（大区：网通）" in "\n".join(lines)
+        assert not ambiguous(lines), sorted({ch for ch, _ in ambiguous(lines)})
