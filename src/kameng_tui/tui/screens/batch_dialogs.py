@@ -98,7 +98,7 @@ class PickScreen(ModalScreen[str | None]):
             yield Static(self.title_text, id="pick-title")
             yield Input(placeholder=t("batch.pick_filter"), id="pick-filter")
             yield OptionList(*[Option(o, id=o) for o in self.options], id="pick-list")
-            yield Static("", id="pick-empty")
+            yield Static("", id="pick-empty", classes="hidden")
             yield Static(t("batch.pick_keys"), id="pick-keys")
 
     def on_mount(self) -> None:
@@ -133,7 +133,9 @@ class PickScreen(ModalScreen[str | None]):
         listed.add_options([Option(o, id=o) for o in shown])
         if shown:
             listed.highlighted = 0
-        self.query_one("#pick-empty", Static).update("" if shown else Texts(self.app.lang)("batch.pick_nothing"))
+        empty = self.query_one("#pick-empty", Static)
+        empty.update("" if shown else Texts(self.app.lang)("batch.pick_nothing"))
+        empty.set_class(bool(shown), "hidden")
 
     def action_move(self, step: int) -> None:
         listed = self.query_one(OptionList)
