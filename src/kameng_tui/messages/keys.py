@@ -38,6 +38,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "key.batch.duplicate": ("复制行", "Duplicate line"),
     "key.batch.delete": ("删除行", "Delete line"),
     "key.batch.undo": ("撤销", "Undo"),
+    "key.batch.pick": ("选择区服等", "Pick region/server"),
     "key.batch.retry": ("重下失败行", "Retry failed"),
     "key.batch.new": ("新批次", "New batch"),
     "key.batch.grid": ("回到表格", "Back to the grid"),

@@ -90,7 +90,9 @@ class PriceChange:
     line_id: int | None
     old_cost: Decimal
     new_cost: Decimal | None          # None = no longer orderable
-    reason: Localized | str = ""
+    reason: Localized | str = ""     # why it is no longer orderable, or ""
+    stock: int | None = None          # set when the supplier has fewer than the line wants
+    quantity: int = 1
 
 
 @dataclass
@@ -199,7 +201,7 @@ class BatchService:
             async with limit:
                 if stop is not None and stop():
                     return
-                after = await ctx.engine.send(order.order_no)
+                after = await ctx.engine.send(order.order_no, known=order)
             done += 1
             if progress is not None:
                 progress(done, len(pending), after)
@@ -218,13 +220,16 @@ class BatchService:
             try:
                 quote = await supplier.quote(order.product_id, order.quantity)
             except KamengError as exc:
-                changes.append(PriceChange(order.order_no, order.line_id, order.unit_cost, None, exc.msg))
+                changes.append(PriceChange(order.order_no, order.line_id, order.unit_cost, None, exc.msg,
+                                           quantity=order.quantity))
                 continue
             new_cost = money(quote.unit_cost)
             stock = quote.product.stock
-            if new_cost != order.unit_cost or (stock is not None and stock < order.quantity):
-                reason: Localized | str = "" if stock is None or stock >= order.quantity else Msg("batch.change.stock", stock=stock)
-                changes.append(PriceChange(order.order_no, order.line_id, order.unit_cost, new_cost, reason))
+            short = stock is not None and stock < order.quantity
+            if new_cost != order.unit_cost or short:
+                reason: Localized | str = Msg("batch.change.stock", stock=stock) if short else ""
+                changes.append(PriceChange(order.order_no, order.line_id, order.unit_cost, new_cost, reason,
+                                           stock=stock if short else None, quantity=order.quantity))
         return changes
 
     async def resume(self, batch_id: int, *, confirm: Callable[[list[PriceChange]], bool] | None = None,

@@ -83,6 +83,7 @@ BATCH_KEYS = (
     Key("batch.duplicate", "ctrl+d", "duplicate"),
     Key("batch.delete", "ctrl+k", "delete"),
     Key("batch.undo", "ctrl+z", "undo"),
+    Key("batch.pick", "ctrl+o", "pick", show=False),
     Key("batch.retry", "ctrl+t", "retry", show=False),
     Key("batch.new", "ctrl+n", "new", show=False),
     Key("batch.grid", "enter", "focus_grid", show=False),
