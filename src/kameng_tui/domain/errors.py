@@ -1,6 +1,6 @@
 """Errors that reach people: a stable English code plus a message from the catalog.
 
-    raise BadInput(Msg("err.cli.limit_range", lo=1, hi=1000), field="limit")
+    raise BadInput(Msg("err.cli.port", value=port), field="port")
 
 The message is a `Msg` (key + parameters, kameng_tui.messages) rendered in the
 reader's language by `.text(lang)`; `.message` (zh) and `.message_en` stay for code

@@ -20,7 +20,7 @@ from typing import Sequence
 
 from kameng_tui.domain.models import Product
 from kameng_tui.domain.money import fmt
-from kameng_tui.messages import Msg
+from kameng_tui.messages import LANGS, Msg, text
 
 # Each tag's name in the catalog index: the tag facet's values, what `catalog --tag`
 # takes and `catalog facets --json` prints. Identifiers, kept as they always were;
@@ -30,8 +30,6 @@ TAG_NAMES = {"history_low": "历史低价", "hot": "热销TOP", "low_stock": "�
 
 def tag_code(name: str) -> str | None:
     """The code of a tag given by its index name, its code, or its label in any language."""
-    from kameng_tui.messages import LANGS, text
-
     for code, ident in TAG_NAMES.items():
         if name in (code, ident) or any(name == text(f"tag.{code}", lang) for lang in LANGS):
             return code

@@ -3,7 +3,7 @@ TUI, the CLI and every error message.
 
     from kameng_tui.messages import Msg, text
     text("catalog.count", "en", count=3)            # "3 products"
-    raise BadInput(Msg("err.cli.limit_range", lo=1, hi=1000), field="limit")
+    raise BadInput(Msg("err.cli.port", value=port), field="port")
 
 This package imports nothing from kameng_tui, so every layer (the domain included)
 may use it. How to add a string: docs/messages.md.
