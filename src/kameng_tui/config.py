@@ -16,7 +16,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Mapping
 
-from kameng_tui.domain.errors import ConfigError
+from kameng_tui.domain.errors import BadInput, ConfigError
+from kameng_tui.domain.markup import MarkupRule, parse_markup
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class Checkout:
 class Pricing:
     markup: Decimal = Decimal("0.03")
     use_face_value: bool = True
+    rules: tuple[MarkupRule, ...] = ()        # [[pricing.rules]], read by _rules (no env override)
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ class Config:
     ui: Ui = Ui()
     logging: Logging = Logging()
     keymap: Mapping[str, str] = field(default_factory=dict)
+    customers: Mapping[str, str] = field(default_factory=dict)   # customer name -> level
     suppliers: tuple[SupplierEntry, ...] = ()
 
 
@@ -147,8 +150,12 @@ def _coerce(kind: Any, value: Any) -> Any:
 
 
 def _section(path: Path, text: str, name: str, cls: type, raw: Mapping[str, Any], env: Mapping[str, str]) -> Any:
-    values = {}
+    values: dict[str, Any] = {}
     known = {f.name: f for f in fields(cls)}
+    if cls is Pricing:
+        values["rules"] = _rules(path, text, raw.get("rules", []))
+        known.pop("rules")
+        raw = {k: v for k, v in raw.items() if k != "rules"}
     for key in raw:
         if key not in known:
             raise _fail(path, text, name, key, f"[{name}] 没有 {key} 这个键（可用：{', '.join(known)}）",
@@ -182,22 +189,80 @@ def _section(path: Path, text: str, name: str, cls: type, raw: Mapping[str, Any]
     return section
 
 
+RULE_KEYS = ("category", "level", "markup", "use_face_value")
+
+
+def _rules(path: Path, text: str, raw: Any) -> tuple[MarkupRule, ...]:
+    if not isinstance(raw, list):
+        raise _fail(path, text, "pricing", "rules", "rules 应写成 [[pricing.rules]] 表", "rules must be [[pricing.rules]] tables")
+    out: list[MarkupRule] = []
+    for i, entry in enumerate(raw, start=1):
+        where = f"[[pricing.rules]] #{i}"
+        if not isinstance(entry, dict):
+            raise _fail(path, text, "pricing", "rules", f"{where} 应是一个表", f"{where} must be a table")
+        for key in entry:
+            if key not in RULE_KEYS:
+                raise _fail(path, text, "pricing.rules", key, f"{where} 没有 {key} 这个键（可用：{', '.join(RULE_KEYS)}）",
+                            f"{where} has no key {key} (known: {', '.join(RULE_KEYS)})")
+        category, level = entry.get("category", ""), entry.get("level", "")
+        if not isinstance(category, str) or not isinstance(level, str):
+            raise _fail(path, text, "pricing.rules", "category", f"{where} 的 category 和 level 应是字符串",
+                        f"{where}: category and level must be strings")
+        category = "/".join(part.strip() for part in category.strip().strip("/").split("/")) if category.strip() else ""
+        if "markup" not in entry:
+            raise _fail(path, text, "pricing.rules", None, f"{where} 需要 markup，例如 markup = \"0.02\"",
+                        f"{where} needs a markup, e.g. markup = \"0.02\"")
+        try:
+            if isinstance(entry["markup"], (float, bool)) or not isinstance(entry["markup"], (str, int)):
+                raise ValueError("write amounts as strings, e.g. \"0.02\"")
+            markup = parse_markup(str(entry["markup"]))
+            face = _coerce(bool, entry.get("use_face_value", False))
+        except BadInput as exc:
+            raise _fail(path, text, "pricing.rules", "markup", f"{where}：{exc.message}", f"{where}: {exc.message_en}") from None
+        except ValueError as exc:
+            raise _fail(path, text, "pricing.rules", "markup", f"{where}：{exc}", f"{where}: {exc}") from None
+        rule = MarkupRule(markup=markup, category=category, level=level.strip(), use_face_value=face)
+        if any(r.key == rule.key for r in out):
+            raise _fail(path, text, "pricing.rules", "category",
+                        f"{where} 与前面的规则重复（分类 {category or '全部'}，等级 {level or '全部'}）",
+                        f"{where} repeats an earlier rule (category {category or 'all'}, level {level or 'all'})")
+        out.append(rule)
+    return tuple(out)
+
+
+def _customers(path: Path, text: str, raw: Any) -> dict[str, str]:
+    if not isinstance(raw, dict) or not all(isinstance(v, str) and v.strip() for v in raw.values()):
+        raise _fail(path, text, "customers", None, "[customers] 应写成 客户名 = \"等级\"，例如 张三 = \"vip\"",
+                    "[customers] maps a customer name to a level, e.g. 张三 = \"vip\"")
+    return {str(k).strip(): v.strip() for k, v in raw.items()}
+
+
 def load_config(path: Path, env: Mapping[str, str] | None = None) -> Config:
-    env = os.environ if env is None else env
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8") if path.exists() else ""
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"无法读取配置文件 {path}：{exc}", message_en=f"cannot read config {path}: {exc}") from None
+    return parse_config(text, path, env)
+
+
+def parse_config(text: str, path: Path, env: Mapping[str, str] | None = None) -> Config:
+    """The Config held in `text` (the file at `path`, named in messages)."""
+    env = os.environ if env is None else env
+    path = Path(path)
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         line = int(m.group(1)) if m else None
-        raise ConfigError(f"配置文件 {path} 第 {line} 行语法错误：{exc}", message_en=f"config {path} line {line}: {exc}",
-                          line=line) from None
+        lines = text.splitlines()
+        hint_zh = hint_en = ""
+        if line and line <= len(lines) and re.match(r"^\s*[^\x00-\x7f\"'\[#][^=]*=", lines[line - 1]):
+            hint_zh, hint_en = "（中文键名要加引号，例如 \"张三\" = \"vip\"）", ' (quote a non-ASCII key: "张三" = "vip")'
+        raise ConfigError(f"配置文件 {path} 第 {line} 行语法错误：{exc}{hint_zh}",
+                          message_en=f"config {path} line {line}: {exc}{hint_en}", line=line) from None
     for top in doc:
-        if top not in SECTIONS and top not in ("keymap", "suppliers"):
+        if top not in SECTIONS and top not in ("keymap", "customers", "suppliers"):
             raise _fail(path, text, None, None, f"未知的段 [{top}]", f"unknown section [{top}]")
     parts: dict[str, Any] = {}
     for name, cls in SECTIONS.items():
@@ -222,17 +287,28 @@ def load_config(path: Path, env: Mapping[str, str] | None = None) -> Config:
         options = {k: v for k, v in entry.items() if k not in ("name", "kind", "enabled")}
         suppliers.append(SupplierEntry(name=str(entry["name"]), kind=str(entry["kind"]),
                                        enabled=bool(entry.get("enabled", True)), options=options))
-    return Config(keymap=dict(keymap), suppliers=tuple(suppliers), **parts)
+    customers = _customers(path, text, doc.get("customers", {}))
+    return Config(keymap=dict(keymap), customers=customers, suppliers=tuple(suppliers), **parts)
 
 
 def config_as_dict(config: Config) -> dict[str, Any]:
     """TOML-serializable (Decimals as strings), for `config show`."""
     out: dict[str, Any] = {}
     for name in SECTIONS:
-        out[name] = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in asdict(getattr(config, name)).items()}
+        section = getattr(config, name)
+        out[name] = {f.name: _plain(getattr(section, f.name)) for f in fields(section)}
     out["keymap"] = dict(config.keymap)
+    out["customers"] = dict(config.customers)
     out["suppliers"] = [{"name": s.name, "kind": s.kind, "enabled": s.enabled, **dict(s.options)} for s in config.suppliers]
     return out
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, tuple):                  # pricing rules
+        return [{k: _plain(v) for k, v in asdict(r).items() if k == "markup" or v} for r in value]
+    return value
 
 
 # --- editing the file without losing comments ---------------------------------------------

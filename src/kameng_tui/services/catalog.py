@@ -179,12 +179,11 @@ class CatalogService:
         return delivery_stats(secs, ok, total)
 
     def detail(self, sku: str) -> ProductDetail:
-        from kameng_tui.services.pricing import sale_price
+        from kameng_tui.services.pricing import price_for
 
         p = self.product(sku)
-        cfg = self.ctx.config.pricing
         since = self.ctx.clock.now() - timedelta(days=30)
-        return ProductDetail(product=p, sale_price=sale_price(p, p.unit_cost, cfg.markup, cfg.use_face_value),
+        return ProductDetail(product=p, sale_price=price_for(self.ctx.config, p, p.unit_cost),
                              tags=self.tags(p.sku), stats=self.delivery_stats(p.sku),
                              history=tuple(self.cache.price_history(p.sku, since)), bought=self.cache.own_count(p.sku))
 

@@ -21,7 +21,7 @@ from kameng_tui.domain.states import OrderState
 from kameng_tui.ledger.store import NewOrder
 from kameng_tui.services.context import Context
 from kameng_tui.services.crash import crash_point
-from kameng_tui.services.pricing import sale_price
+from kameng_tui.services.pricing import price_for
 from kameng_tui.suppliers.base import PlaceRequest
 
 SEALED_RULES = (Rule.ADDRESS,)
@@ -144,8 +144,7 @@ class CheckoutService:
             raise bad(f"{product.name} 进价已从 {fmt(inp.seen_unit_cost)} 涨到 {fmt(unit_cost)} 元，请确认后再下单",
                       f"{product.name}: cost rose from {fmt(inp.seen_unit_cost)} to {fmt(unit_cost)}; confirm and order again",
                       "price", line, "price_changed")
-        unit_price = money(inp.price) if inp.price is not None else sale_price(
-            product, unit_cost, ctx.config.pricing.markup, ctx.config.pricing.use_face_value)
+        unit_price = money(inp.price) if inp.price is not None else price_for(ctx.config, product, unit_cost, inp.customer)
         sealed_keys = {f.key for f in product.account_fields if f.rule in SEALED_RULES}
         values = dict(check.values)
         prepared = Prepared(
