@@ -3,7 +3,7 @@
 Every key is documented in docs/config.md (a test loads docs/config.sample.toml and
 checks it equals the defaults). `KAMENG_TUI_<SECTION>_<KEY>` overrides a key.
 Secrets never live here: a key that looks like one is refused with the fix.
-Writing (suppliers) edits lines in place so the user's comments survive.
+Writing goes through config_edit.py (tomlkit), so the user's comments survive.
 """
 
 from __future__ import annotations
@@ -311,55 +311,17 @@ def _plain(value: Any) -> Any:
     return value
 
 
-# --- editing the file without losing comments ---------------------------------------------
-
-
-def _toml_value(v: Any) -> str:
-    import tomli_w
-
-    return tomli_w.dumps({"v": v}).split("=", 1)[1].strip()
+# --- editing the file without losing comments: config_edit.py (tomlkit) -----------------------
 
 
 def add_supplier(path: Path, name: str, kind: str, options: Mapping[str, Any]) -> None:
-    path = Path(path)
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    load_config(path, {})  # refuse to edit a broken file
-    block = ["", "[[suppliers]]", f"name = {_toml_value(name)}", f"kind = {_toml_value(kind)}"]
-    block += [f"{k} = {_toml_value(v)}" for k, v in options.items()]
-    new = text.rstrip("\n") + "\n" + "\n".join(block) + "\n"
-    _write(path, new)
+    from kameng_tui.config_edit import add_supplier as add
+
+    add(path, name, kind, options)
 
 
 def remove_supplier(path: Path, name: str) -> bool:
     """Drop the [[suppliers]] table named `name`; other lines stay as they are."""
-    path = Path(path)
-    if not path.exists():
-        return False
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    out, i, removed = [], 0, False
-    while i < len(lines):
-        if lines[i].strip() == "[[suppliers]]":
-            j = i + 1
-            while j < len(lines) and not lines[j].lstrip().startswith("["):
-                j += 1
-            body = "".join(lines[i + 1:j])
-            if re.search(rf'^\s*name\s*=\s*["\']{re.escape(name)}["\']\s*$', body, re.M):
-                removed = True
-                i = j
-                continue
-            out.extend(lines[i:j])
-            i = j
-            continue
-        out.append(lines[i])
-        i += 1
-    if removed:
-        _write(path, "".join(out))
-    return removed
+    from kameng_tui.config_edit import remove_supplier as remove
 
-
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
+    return remove(path, name)
