@@ -158,6 +158,7 @@ def save_rule(path: Path, rule: MarkupRule, replaces: tuple[str, str] | None = N
         target = replaces if replaces is not None else rule.key
         if target == ("", "") and rule.key == ("", ""):
             _set_key(pricing, "markup", str(rule.markup))
+            _set_key(pricing, "use_face_value", rule.use_face_value)
             return
         rules = _rule_tables(doc)
         table = next((t for t in rules if _matches(t, target)), None) if rules is not None else None

@@ -81,9 +81,19 @@ class CatalogService:
                 report.counts[name] = seen
             except (KamengError, TimeoutError, asyncio.TimeoutError) as exc:
                 report.errors[name] = getattr(exc, "message", None) or f"timeout ({type(exc).__name__})"
+        self.invalidate()
+        return report
+
+    def forget(self, supplier: str) -> int:
+        """Drop a removed supplier's products from the cache (its orders stay in the ledger)."""
+        gone = self.cache.remove_missing(supplier, self.ctx.clock.now() + timedelta(days=365 * 100))
+        self.invalidate()
+        return gone
+
+    def invalidate(self) -> None:
+        """The next `index()` is rebuilt from the cache."""
         self._index = None
         self._loaded.clear()
-        return report
 
     def index(self) -> CatalogIndex:
         """The index: loaded from its snapshot when the catalog has not changed since,
