@@ -27,6 +27,7 @@ APP_KEYS = (
     Key("app.catalog", "1,f2", "switch_mode('catalog')", "目录", "Catalog"),
     Key("app.batch", "2,f3", "switch_mode('batch')", "批量", "Batch"),
     Key("app.history", "3,f4", "switch_mode('history')", "订单", "History"),
+    Key("app.settings", "4,f5", "switch_mode('settings')", "设置", "Settings"),
     Key("app.help", "question_mark,f1", "help", "帮助", "Help"),
     Key("app.palette", "ctrl+p", "command_palette", "命令", "Commands", show=False),
     Key("app.quit", "q,ctrl+q", "quit", "退出", "Quit"),
@@ -89,6 +90,14 @@ GRID_KEYS = (
     Key("grid.backspace", "backspace", "backspace", "退格", "Backspace", show=False),
 )
 
+SETTINGS_KEYS = (
+    Key("settings.new", "a", "new", "添加", "Add"),
+    Key("settings.delete", "d", "delete", "删除", "Delete"),
+    Key("settings.test", "t", "test", "测试连接", "Test"),
+    Key("settings.sync", "s", "sync", "同步目录", "Sync"),
+    Key("settings.menu", "escape", "menu", "回到菜单", "Back to the menu", show=False),
+)
+
 LIST_KEYS = (
     Key("list.down", "down,j", "cursor_down", "下一行", "Down", show=False),
     Key("list.up", "up,k", "cursor_up", "上一行", "Up", show=False),
@@ -100,7 +109,7 @@ LIST_KEYS = (
 )
 
 SCOPES = {"app": APP_KEYS, "catalog": CATALOG_KEYS, "history": HISTORY_KEYS, "checkout": CHECKOUT_KEYS,
-          "batch": BATCH_KEYS, "grid": GRID_KEYS, "list": LIST_KEYS}
+          "batch": BATCH_KEYS, "grid": GRID_KEYS, "settings": SETTINGS_KEYS, "list": LIST_KEYS}
 
 
 def bindings(keys: tuple[Key, ...], lang: str = "zh") -> list[Binding]:
