@@ -41,7 +41,8 @@ class SettingsScreen(Screen[None]):
     def _set_lang(self, lang: str) -> None:
         self.lang = lang
         self.t = Texts(lang)
-        self._bindings = BindingsMap(bindings(SETTINGS_KEYS, lang))
+        # Screen's own Tab / shift+Tab / copy stay: the forms here are filled field by field.
+        self._bindings = BindingsMap([*Screen.BINDINGS, *bindings(SETTINGS_KEYS, lang)])
 
     def compose(self) -> ComposeResult:
         t, lang = self.t, self.lang

@@ -83,10 +83,11 @@ class SupplierPanel(Vertical):
         self._kind_changed()
 
     # --- the list ------------------------------------------------------------------------------------
-    def show(self, statuses: list[SupplierStatus]) -> None:
+    def show(self, statuses: list[SupplierStatus], select: str | None = None) -> None:
         t = self.t
         table = self.query_one("#sup-table", DataTable)
-        keep = table.cursor_row
+        names = [s.name for s in statuses]
+        keep = names.index(select) if select in names else table.cursor_row
         table.clear()
         for s in statuses:
             view = self.app.balances.get(s.name)             # start-up balances count as a test
@@ -237,7 +238,8 @@ class SupplierPanel(Vertical):
             self.busy = False
         for key in ("name", "base_url", "key_id", "secret"):
             self.query_one(f"#f-{key}", Input).value = ""
-        self.show(admin.statuses())
+        self.show(admin.statuses(), select=new.name)
+        self.query_one("#sup-table", DataTable).focus()
         self.message(self.t("sup.added", name=new.name, balance=fmt(balance) if balance is not None else "-"), "green")
         self.app.suppliers_changed()
 
