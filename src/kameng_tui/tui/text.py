@@ -257,6 +257,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "rule.preview": ("预览（保存前）：{category}，{who}", "Preview (before saving): {category}, {who}"),
     "rule.preview_level": ("等级 {level} 的客户", "a customer of level {level}"),
     "rule.preview_any": ("没有等级的客户", "a customer without a level"),
+    "rule.preview_wait": ("填好分类和加价后在这里预览价格", "prices show here once the category and markup are filled in"),
     "rule.preview_empty": ("这个分类下没有商品", "no products in this category"),
     "rule.pcol.name": ("商品", "Product"),
     "rule.pcol.cost": ("进价", "Cost"),

@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, DataTable, Input, Select, Static
@@ -22,6 +23,20 @@ from kameng_tui.tui.text import Texts
 from kameng_tui.tui.widgets.supplier_panel import field_cell, label_selects
 
 RULE_FIELDS = ("category", "level", "markup", "face")
+
+
+class CompletingInput(Input):
+    """Tab takes the grey suggestion (a category path, a level) when there is one,
+    as a shell does; otherwise it moves on to the next field."""
+
+    BINDINGS = [Binding("tab", "complete", show=False)]
+
+    def action_complete(self) -> None:
+        if self._suggestion and self._suggestion != self.value:
+            self.value = self._suggestion
+            self.cursor_position = len(self.value)
+        else:
+            self.screen.focus_next()
 CUSTOMER_FIELDS = ("customer", "clevel")
 
 
@@ -41,8 +56,8 @@ class PricingPanel(Vertical):
             table.add_column(t(f"rule.col.{key}"), key=key)
         yield table
         with Horizontal(classes="form-row"):
-            yield field_cell(Input(placeholder=t("rule.category_hint"), id="f-category"), "category", t("rule.col.category"))
-            yield field_cell(Input(placeholder=t("rule.level_hint"), id="f-level", max_length=16), "level", t("rule.col.level"))
+            yield field_cell(CompletingInput(placeholder=t("rule.category_hint"), id="f-category"), "category", t("rule.col.category"))
+            yield field_cell(CompletingInput(placeholder=t("rule.level_hint"), id="f-level", max_length=16), "level", t("rule.col.level"))
             yield field_cell(Input(placeholder=t("rule.markup_hint"), id="f-markup", max_length=12), "markup",
                              t("rule.col.markup"))
             yield field_cell(Select([(t("rule.face_no"), False), (t("rule.face_yes"), True)], id="f-face",
@@ -53,7 +68,7 @@ class PricingPanel(Vertical):
         yield Static("", id="cust-list")
         with Horizontal(classes="form-row"):
             yield field_cell(Input(placeholder=t("cust.name_hint"), id="f-customer"), "customer", t("cust.name"))
-            yield field_cell(Input(placeholder=t("cust.level_hint"), id="f-clevel", max_length=16), "clevel", t("cust.level"))
+            yield field_cell(CompletingInput(placeholder=t("cust.level_hint"), id="f-clevel", max_length=16), "clevel", t("cust.level"))
             yield Button(t("cust.save"), id="cust-save", variant="primary")
 
     def on_mount(self) -> None:
@@ -133,8 +148,9 @@ class PricingPanel(Vertical):
         try:
             rule = self.draft()
         except KamengError as exc:
-            self.field_error(exc, RULE_FIELDS, focus=False)
-            out.update("")
+            if not self._typing(exc):
+                self.field_error(exc, RULE_FIELDS, focus=False)
+            out.update(Text(t("rule.preview_wait"), style="dim"))
             return
         rows = self.app.ctx.settings.preview(rule, self.replaces)
         who = t("rule.preview_level", level=rule.level) if rule.level else t("rule.preview_any")
@@ -154,6 +170,16 @@ class PricingPanel(Vertical):
                           Text(fmt(r.after.price), style="bold yellow" if changed else ""),
                           fmt(r.after.price - r.product.unit_cost, 4), by)
         out.update(Group(head, table if rows else Text(t("rule.preview_empty"), style="dim")))
+
+    def _typing(self, exc: KamengError) -> bool:
+        """Still being typed, not wrong yet: an empty markup, a category that some
+        category starts with. Saving names them all the same."""
+        if exc.field == "markup":
+            return not self.query_one("#f-markup", Input).value.strip()
+        if exc.field == "category":
+            typed = self.query_one("#f-category", Input).value.strip()
+            return any(c.startswith(typed) for c in self.categories or ())
+        return False
 
     @on(Button.Pressed, "#rule-save")
     @on(Input.Submitted, "#f-category, #f-level, #f-markup")

@@ -137,6 +137,7 @@ class SupplierPanel(Vertical):
         if name is None or self.busy:
             return
         self.busy = True
+        self.message("")
         self.query_one("#sup-progress", Static).update(self.t("sup.sync_start", name=name))
         self.run_worker(self._sync(name), group="sup-sync", exit_on_error=False)
 
@@ -236,6 +237,7 @@ class SupplierPanel(Vertical):
             return
         finally:
             self.busy = False
+        self.clear_messages()
         for key in ("name", "base_url", "key_id", "secret"):
             self.query_one(f"#f-{key}", Input).value = ""
         self.show(admin.statuses(), select=new.name)
