@@ -30,7 +30,8 @@ from kameng_tui.domain.states import OrderState
 from kameng_tui.ledger import chain
 from kameng_tui.ledger.queries import grams
 from kameng_tui.ledger.sqlite import open_ledger
-from kameng_tui.ledger.store import NewBatch, NewOrder
+from kameng_tui.ledger.store import NewBatch, NewOrder, Transition
+from kameng_tui.ledger.verify import verify as run_verify
 
 END = datetime(2026, 11, 25, tzinfo=timezone.utc)
 PRODUCTS = [("demo:HF-CM-100", "移动话费100元 直充", "话费/中国移动", 985000, 1000000),
@@ -107,8 +108,15 @@ def main() -> None:
     ap.add_argument("--orders", type=int, default=1_000_000)
     ap.add_argument("--runs", type=int, default=50)
     ap.add_argument("--verify-events", type=int, default=100_000)
+    ap.add_argument("--verify-only", action="store_true", help="only the `ledger verify` figures")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="km-ledger-bench-"))
+    if not args.verify_only:
+        bench_history_and_intents(tmp, args)
+    bench_verify(tmp, args)
+
+
+def bench_history_and_intents(tmp: Path, args: argparse.Namespace) -> None:
     t = time.perf_counter()
     fill(tmp / "big", args.orders)
     print(f"set-up: {args.orders:,} orders in {time.perf_counter() - t:.1f} s  ({tmp / 'big'})")
@@ -164,6 +172,9 @@ def main() -> None:
     print("a 1,000-line batch's intents in one transaction (chain + anchor + FTS), 10 runs:")
     line("create_intents(1000)", ms, 200)
 
+
+
+def bench_verify(tmp: Path, args: argparse.Namespace) -> None:
     v = open_ledger(tmp / "verify")
     for b in range(args.verify_events // 1000):
         v.create_intents([NewOrder(order_no=f"KM261125120000V{b:04d}{i:05d}", sku="demo:HF-CM-10", supplier="demo",
@@ -174,8 +185,52 @@ def main() -> None:
     report = v.verify()
     assert report.ok, report.problems
     print(f"ledger verify at {report.events:,} events (chain, projection rebuild and diff, anchor, quick_check):")
+    print("  all events create an order:")
     line("verify()", timed(v.verify, 5), 500)
+    line("baseline: the same checks in turn, one connection",
+         timed(lambda: run_verify(v._conn, v.anchor_path, v.ledger_id, threads=False), 5), None)
     v.close()
+    m = open_ledger(tmp / "verify-mixed")
+    fill_lifecycles(m, args.verify_events)
+    report = m.verify()
+    assert report.ok, report.problems
+    print(f"  {report.events:,} events, each order created, submitted and settled (+ some refunds):")
+    line("verify()", timed(m.verify, 5), 500)
+    line("baseline: the same checks in turn, one connection",
+         timed(lambda: run_verify(m._conn, m.anchor_path, m.ledger_id, threads=False), 5), None)
+    m.close()
+
+
+def fill_lifecycles(led, events: int) -> None:
+    """Orders as they live: created, submitted, then succeeded (charged, supplier number)
+    or failed (reason); one in ten succeeded gets a customer refund. Set-up only, so
+    without fsync per commit."""
+    led._conn.execute("PRAGMA synchronous = OFF")
+    n = 0
+    with led.anchor_deferred():
+        for b in range(events // 3000 + 1):
+            nos = [f"KM261125120000L{b:04d}{i:05d}" for i in range(1000)]
+            led.create_intents([NewOrder(order_no=no, sku="demo:HF-CM-10", supplier="demo", product_id="HF-CM-10",
+                                         product_name="移动话费10元 直充", category="话费/中国移动",
+                                         delivery=Delivery.DIRECT, quantity=1, account={"account": f"138{i:08d}"},
+                                         unit_cost=Decimal("9.9"), unit_price=Decimal("10"),
+                                         request_json=json.dumps({"sku": "HF-CM-10", "client_order_no": no}))
+                                for i, no in enumerate(nos)], at=END)
+            n += 1000
+            for i, no in enumerate(nos):
+                if n + 2 > events:
+                    return
+                led.transition(no, OrderState.PENDING, OrderState.SUBMITTED, at=END)
+                if i % 20 == 0:
+                    led.transition(no, OrderState.SUBMITTED, OrderState.FAILED, Transition(reason="号码错误"), at=END)
+                else:
+                    led.transition(no, OrderState.SUBMITTED, OrderState.SUCCEEDED,
+                                   Transition(charged=Decimal("9.9"), supplier_order_no=f"SO{no[-9:]}",
+                                              delivered_qty=1), at=END)
+                n += 2
+                if i % 10 == 1 and n < events:
+                    led.customer_refund(no, Decimal("1"), "补差价", at=END)
+                    n += 1
 
 
 if __name__ == "__main__":

@@ -4,6 +4,11 @@ The same rules as `chain.apply`, as one aggregation over the events in C: Python
 replaying 100,000 events costs seconds, this costs a fraction. "Last non-null value"
 is `max(zero-padded seq || value)`, so one GROUP BY pass computes every column.
 A test checks it against `chain.project` on random histories.
+
+Two passes: `fast_diff` reads each creating event's fields with one multi-path
+`json_extract` and compares them, as one JSON array, with the same array built from
+the orders row; it only says which orders *may* differ (equal arrays imply equal
+columns, not the reverse). `diff_sql(only=...)` then names the column for those.
 """
 
 from __future__ import annotations
@@ -19,18 +24,19 @@ def _units(expr: str) -> str:
 
 
 def _last(field: str) -> str:
-    """The last non-null `$.field` among state events, as text."""
-    return (f"substr(max(CASE WHEN kind IN ({_STATES}) AND json_extract(body, '$.{field}') IS NOT NULL "
-            f"THEN printf('%012d', seq) || json_extract(body, '$.{field}') END), 13)")
+    """The last non-null `$.field` among state events, as text (`x || NULL` is NULL,
+    which max() skips; seq + 10^11 is a fixed-width 12-digit prefix)."""
+    return f"substr(max(CASE WHEN kind IN ({_STATES}) THEN (seq + 100000000000) || json_extract(body, '$.{field}') END), 13)"
 
 
-REBUILT = f"""
-WITH agg AS (
-    SELECT order_no,
-        max(CASE WHEN kind = 'created' THEN body END) AS cbody,
+def _last_of(expr: str) -> str:
+    return f"substr(max(CASE WHEN kind IN ({_STATES}) THEN (seq + 100000000000) || {expr} END), 13)"
+
+
+_STATE_AGG = f"""
         max(CASE WHEN kind = 'created' THEN at END) AS cat,
-        substr(max(CASE WHEN kind IN ({_STATES}) THEN printf('%012d', seq) || kind END), 13) AS state,
-        substr(max(CASE WHEN kind IN ({_STATES}) THEN printf('%012d', seq) || at END), 13) AS state_at,
+        {_last_of('kind')} AS state,
+        {_last_of('at')} AS state_at,
         {_last('charged')} AS charged,
         {_last('refunded')} AS refunded,
         {_last('supplier_order_no')} AS supplier_order_no,
@@ -39,8 +45,15 @@ WITH agg AS (
         min(CASE WHEN kind = 'submitted' THEN at END) AS submitted_at,
         max(CASE WHEN kind IN ({_STATES}) OR kind = 'customer_refund' THEN at END) AS touched_at,
         sum(CASE WHEN kind = 'customer_refund' THEN {_units("json_extract(body, '$.amount')")} ELSE 0 END) AS cref,
-        max(kind = 'succeeded') AS succeeded
-    FROM events WHERE order_no IS NOT NULL GROUP BY order_no
+        max(kind = 'succeeded') AS succeeded"""
+
+
+def rebuilt(where: str = "") -> str:
+    return f"""
+WITH agg AS (
+    SELECT order_no,
+        max(CASE WHEN kind = 'created' THEN body END) AS cbody,{_STATE_AGG}
+    FROM events WHERE order_no IS NOT NULL {where} GROUP BY order_no
 ), rows AS (
     SELECT order_no,
         json_extract(cbody, '$.sku') AS sku, json_extract(cbody, '$.supplier') AS supplier,
@@ -69,36 +82,107 @@ WITH agg AS (
 SELECT r.*, r.revenue - (r.charged - r.refunded) AS profit FROM rows r
 """
 
-def diff_sql() -> str:
+
+REBUILT = rebuilt()
+
+def diff_sql(only: bool = False) -> str:
     """Orders whose row differs from the rebuilt one (first differing column and both
-    values), rows without a creating event, and created orders missing from `orders`."""
+    values), rows without a creating event, and created orders missing from `orders`.
+    only=True: just the orders named in the JSON array parameter `:only`, and no
+    orders-only pass (COUNTS says whether one is needed)."""
+    where = "AND order_no IN (SELECT value FROM json_each(:only))" if only else ""
     cols = [c for c in ROW_COLUMNS if c != "order_no"]
     which = " ".join(f"WHEN o.{c} IS NOT r.{c} THEN '{c}'" for c in cols)
     values = " ".join(f"WHEN o.{c} IS NOT r.{c} THEN quote(o.{c}) || ' / ' || quote(r.{c})" for c in cols)
     differs = " OR ".join(f"o.{c} IS NOT r.{c}" for c in cols)
     return f"""
-    WITH r AS MATERIALIZED ({REBUILT})
+    WITH r AS MATERIALIZED ({rebuilt(where)})
     SELECT r.order_no, CASE WHEN o.order_no IS NULL THEN 'events_only' ELSE 'differs' END,
            CASE {which} END, CASE {values} END
     FROM r LEFT JOIN orders o ON o.order_no = r.order_no
     WHERE o.order_no IS NULL OR {differs}
-    UNION ALL
-    SELECT order_no, 'orders_only', NULL, NULL FROM orders
-    WHERE order_no NOT IN (SELECT order_no FROM events WHERE kind = 'created')
+    {"" if only else ORDERS_ONLY}
     LIMIT 60
     """
 
 
-CHAIN_SQL = """
-SELECT e.seq, e.kind, e.order_no,
-    e.seq - COALESCE((SELECT max(p.seq) FROM events p WHERE p.seq < e.seq), 0) AS gap,
-    e.prev_hash IS NOT COALESCE((SELECT p.hash FROM events p WHERE p.seq < e.seq ORDER BY p.seq DESC LIMIT 1),
-                                :genesis) AS badlink,
-    e.hash IS NOT km_event_hash(e.prev_hash || char(31) || e.seq || char(31) || e.at || char(31) || e.kind
-                                || char(31) || COALESCE(e.order_no, '') || char(31) || e.body) AS badhash
-FROM events e
-WHERE gap != 1 OR badlink OR badhash
-LIMIT 60
+ORDERS_ONLY = """
+    UNION ALL
+    SELECT order_no, 'orders_only', NULL, NULL FROM orders
+    WHERE order_no NOT IN (SELECT order_no FROM events WHERE kind = 'created')"""
+
+_CREATED = ("sku", "supplier", "product_id", "product_name", "category", "delivery", "quantity", "account", "ref",
+            "customer", "note", "batch_id", "line_id", "attempt_of", "request_json", "unit_cost", "unit_price")
+"""The creating event's fields that are orders columns (the derived ones are checked
+from these: total_cost = unit_cost x quantity, and so on)."""
+
+
+def _orders_side(column: str) -> str:
+    if column == "account":
+        return "json(o.account)"
+    if column in ("unit_cost", "unit_price"):
+        return f"printf('%d.%04d', o.{column} / 10000, o.{column} % 10000)"
+    return f"o.{column}"
+
+
+_LATER = f"""
+        {_last_of('kind')} AS state,
+        {_last_of('at')} AS state_at,
+        {_last('charged')} AS charged,
+        {_last('refunded')} AS refunded,
+        {_last('supplier_order_no')} AS supplier_order_no,
+        {_last('reason')} AS reason,
+        {_last('delivered_qty')} AS delivered_qty,
+        min(CASE WHEN kind = 'submitted' THEN at END) AS submitted_at,
+        max(at) AS touched_at,
+        sum(CASE WHEN kind = 'customer_refund' THEN {_units("json_extract(body, '$.amount')")} ELSE 0 END) AS cref,
+        max(kind = 'succeeded') AS succeeded"""
+
+def fast_diff(part: str = "") -> str:
+    """Orders that may differ from their events: (order_no, has an orders row). The
+    creating events are scanned without grouping (one per order; COUNTS checks that)
+    and only later events are aggregated. `part` is "<" or ">=": the orders numbered
+    below or from `:mid`, so two connections can share the work."""
+    e_part = s_part = ""
+    if part:
+        e_part, s_part = f"AND e.order_no {part} :mid", f"AND order_no {part} :mid"
+    return f"""
+WITH s AS MATERIALIZED (
+    SELECT order_no, {_LATER}
+    FROM events WHERE order_no IS NOT NULL {s_part} AND (kind IN ({_STATES}) OR kind = 'customer_refund')
+    GROUP BY order_no
+)
+SELECT e.order_no, o.order_no IS NOT NULL
+FROM events e LEFT JOIN orders o ON o.order_no = e.order_no LEFT JOIN s ON s.order_no = e.order_no
+WHERE e.kind = 'created' {e_part} AND (o.order_no IS NULL OR NOT CASE WHEN NOT json_valid(o.account) THEN 0 ELSE (
+    json_extract(e.body, {", ".join(f"'$.{k}'" for k in _CREATED)})
+        = json_array({", ".join(_orders_side(k) for k in _CREATED)})
+    AND typeof(o.unit_cost) = 'integer' AND typeof(o.unit_price) = 'integer'
+    AND o.unit_cost >= 0 AND o.unit_price >= 0 AND typeof(o.quantity) = 'integer'
+    AND o.account = json(o.account)
+    AND o.account_main IS COALESCE(json_extract(o.account, '$.account'), '')
+    AND o.total_cost IS o.unit_cost * o.quantity AND o.total_price IS o.unit_price * o.quantity
+    AND o.state IS COALESCE(s.state, 'pending')
+    AND o.charged IS COALESCE({_units('s.charged')}, 0) AND o.refunded IS COALESCE({_units('s.refunded')}, 0)
+    AND o.customer_refunded IS COALESCE(s.cref, 0)
+    AND o.revenue IS CASE WHEN s.succeeded THEN o.total_price ELSE 0 END - COALESCE(s.cref, 0)
+    AND o.profit IS o.revenue - (o.charged - o.refunded)
+    AND o.supplier_order_no IS s.supplier_order_no AND o.reason IS s.reason
+    AND o.created_at IS e.at AND o.updated_at IS COALESCE(s.touched_at, e.at)
+    AND o.submitted_at IS s.submitted_at
+    AND o.settled_at IS CASE WHEN s.state IN ({_SETTLED}) THEN s.state_at END
+    AND o.delivered_qty IS COALESCE(CAST(s.delivered_qty AS INTEGER), 0)) END)
 """
-"""Chain breaks found inside SQLite; the hash itself is `chain.event_hash`'s, by a
-registered function (sqlite has no sha256), so Python touches only the hashing."""
+
+MIDDLE = "SELECT order_no FROM orders ORDER BY order_no LIMIT 1 OFFSET (SELECT count(*) / 2 FROM orders)"
+
+COUNTS = "SELECT (SELECT count(*) FROM orders), (SELECT count(*) FROM events WHERE kind = 'created')"
+"""When orders + created-but-missing equals the creating events, no orders row lacks
+one and no order was created twice; otherwise the two queries below say which."""
+
+ORDERS_ONLY_SQL = "SELECT order_no, 'orders_only', NULL, NULL FROM orders " \
+                  "WHERE order_no NOT IN (SELECT order_no FROM events WHERE kind = 'created') LIMIT 60"
+TWICE_SQL = "SELECT order_no, 'twice', NULL, NULL FROM events WHERE kind = 'created' " \
+            "GROUP BY order_no HAVING count(*) > 1 LIMIT 60"
+
+

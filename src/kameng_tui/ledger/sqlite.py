@@ -33,7 +33,7 @@ from kameng_tui.ledger.anchor import Anchor, read_anchor, write_anchor
 from kameng_tui.ledger.connection import enable_wal, statements
 from kameng_tui.ledger.rows import chain_hash, to_event, to_order, to_totals
 from kameng_tui.ledger.schema import LATEST, MIGRATIONS
-from kameng_tui.ledger.store import Batch, NewBatch, NewOrder, SealedCard, Transition, VerifyReport
+from kameng_tui.ledger.store import Batch, Move, NewBatch, NewOrder, SealedCard, Transition, VerifyReport
 
 ANCHOR_LAG_S = 0.25
 """How far the anchor may lag the chain inside `anchor_deferred` (a sending batch)."""
@@ -234,29 +234,43 @@ class SqliteLedger:
                    at: datetime) -> bool:
         check_transition(expected, new)
         with self._write() as c:
-            row = self._row(c, order_no)
-            if row is None or row["state"] != expected.value:
-                return False
-            body: dict[str, Any] = {"from": expected.value, "state": new.value}
-            for key in ("charged", "refunded"):
-                value = getattr(change, key)
-                if value is not None:
-                    body[key] = fmt(money(value), 4)
-            for key in ("supplier_order_no", "reason", "delivered_qty"):
-                value = getattr(change, key)
-                if value is not None:
-                    body[key] = value
-            if change.cards:
-                body["cards"] = [{"index": k.index, "number": chain_hash(k.number_blob),
-                                  "password": chain_hash(k.password_blob)} for k in change.cards]
-            _, stored, at_text = self._append(c, order_no, new.value, at, body)
-            updated = chain.apply(row, new.value, at_text, stored)
-            assert updated is not None
-            self._put(c, updated, insert=False)
-            for k in change.cards:
-                c.execute("INSERT OR REPLACE INTO cards (order_no, idx, number_blob, password_blob, expires) VALUES (?,?,?,?,?)",
-                          (order_no, k.index, k.number_blob, k.password_blob, k.expires))
-            return True
+            return self._transition(c, order_no, expected, new, change, at) is not None
+
+    def transition_many(self, moves: Sequence[Move], *, at: datetime) -> list[Order | None]:
+        """Several compare-and-sets in one transaction, so one fsync covers them (a
+        sending batch's group commit). Each is decided on its own: a lost CAS is None
+        in its place and does not undo the others."""
+        for m in moves:
+            check_transition(m.expected, m.new)
+        with self._write() as c:
+            rows = [self._transition(c, m.order_no, m.expected, m.new, m.change, at) for m in moves]
+        return [None if r is None else to_order(r) for r in rows]
+
+    def _transition(self, c: sqlite3.Connection, order_no: str, expected: OrderState, new: OrderState,
+                    change: Transition, at: datetime) -> dict[str, Any] | None:
+        row = self._row(c, order_no)
+        if row is None or row["state"] != expected.value:
+            return None
+        body: dict[str, Any] = {"from": expected.value, "state": new.value}
+        for key in ("charged", "refunded"):
+            value = getattr(change, key)
+            if value is not None:
+                body[key] = fmt(money(value), 4)
+        for key in ("supplier_order_no", "reason", "delivered_qty"):
+            value = getattr(change, key)
+            if value is not None:
+                body[key] = value
+        if change.cards:
+            body["cards"] = [{"index": k.index, "number": chain_hash(k.number_blob),
+                              "password": chain_hash(k.password_blob)} for k in change.cards]
+        _, stored, at_text = self._append(c, order_no, new.value, at, body)
+        updated = chain.apply(row, new.value, at_text, stored)
+        assert updated is not None
+        self._put(c, updated, insert=False)
+        for k in change.cards:
+            c.execute("INSERT OR REPLACE INTO cards (order_no, idx, number_blob, password_blob, expires) VALUES (?,?,?,?,?)",
+                      (order_no, k.index, k.number_blob, k.password_blob, k.expires))
+        return updated
 
     def record(self, order_no: str | None, kind: str, body: Mapping[str, object], *, at: datetime) -> None:
         if kind in chain.STATE_KINDS or kind in ("created", "customer_refund"):

@@ -82,6 +82,16 @@ class Transition:
 
 
 @dataclass(frozen=True)
+class Move:
+    """One compare-and-set of `transition_many`."""
+
+    order_no: str
+    expected: OrderState
+    new: OrderState
+    change: Transition = Transition()
+
+
+@dataclass(frozen=True)
 class VerifyReport:
     ok: bool
     events: int
@@ -101,6 +111,11 @@ class LedgerStore(Protocol):
 
     def transition(self, order_no: str, expected: OrderState, new: OrderState, change: Transition = Transition(), *, at: datetime) -> bool:
         """Compare-and-set. IllegalTransition if expected -> new is not allowed."""
+        ...
+
+    def transition_many(self, moves: Sequence[Move], *, at: datetime) -> list[Order | None]:
+        """Compare-and-sets in one transaction (one fsync); each returns the order as
+        changed, or None where its CAS was lost."""
         ...
 
     def record(self, order_no: str | None, kind: str, body: Mapping[str, object], *, at: datetime) -> None:

@@ -199,7 +199,7 @@ class BatchService:
             async with limit:
                 if stop is not None and stop():
                     return
-                after = await ctx.engine.send(order.order_no)
+                after = await ctx.engine.send(order.order_no, known=order)
             done += 1
             if progress is not None:
                 progress(done, len(pending), after)

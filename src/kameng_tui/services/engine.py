@@ -22,8 +22,9 @@ from kameng_tui.domain.errors import SupplierError
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import money
 from kameng_tui.domain.states import OrderState
-from kameng_tui.ledger.store import LedgerStore, SealedCard, Transition
+from kameng_tui.ledger.store import LedgerStore, Move, SealedCard, Transition
 from kameng_tui.services.crash import crash_point
+from kameng_tui.services.group_commit import GroupCommit
 from kameng_tui.suppliers.base import OrderResult, PlaceRequest, RemoteState, Supplier
 
 log = logging.getLogger(__name__)
@@ -54,20 +55,30 @@ class OrderEngine:
         self.call_deadline_s = call_deadline_s
         self.sending: set[str] = set()
         """Orders this process is sending right now; reconcile leaves them alone."""
+        self.commits = GroupCommit(ledger, clock)
 
     # --- sending -------------------------------------------------------------------
-    async def send(self, order_no: str, *, resend_from: OrderState | None = None) -> Order:
+    async def send(self, order_no: str, *, resend_from: OrderState | None = None, known: Order | None = None) -> Order:
         """Send a pending order (or, with resend_from, re-send an in-flight one).
 
         The caller holds the send lock. Returns the order as recorded afterwards.
+        `known`: the order as the caller read it, saving a read (the CAS decides anyway).
         """
-        order = self._get(order_no)
+        order = known if known is not None and known.order_no == order_no else self._get(order_no)
         if resend_from is None:
             if order.state is not S.PENDING:
                 return order  # someone else sent it (CAS lost): nothing to do
-            if not self.ledger.transition(order_no, S.PENDING, S.SUBMITTED, at=self.clock.now()):
+            committing = self.commits.move(Move(order_no, S.PENDING, S.SUBMITTED))
+            try:
+                submitted = await asyncio.shield(committing)
+            except asyncio.CancelledError:
+                # Stopped before the request left: once `submitted` is written, put it
+                # back to pending (never sent), so no one has to wonder about it.
+                committing.add_done_callback(self._unsend)
+                raise
+            if submitted is None:
                 return self._get(order_no)
-            expected = S.SUBMITTED
+            order, expected = submitted, S.SUBMITTED
             crash_point("after-submitted")
         else:
             expected = resend_from
@@ -77,6 +88,12 @@ class OrderEngine:
             return await self._place(order, expected)
         finally:
             self.sending.discard(order_no)
+
+    def _unsend(self, committing: asyncio.Future) -> None:
+        if committing.cancelled() or committing.exception() is not None or committing.result() is None:
+            return
+        self.ledger.transition(committing.result().order_no, S.SUBMITTED, S.PENDING,
+                               Transition(reason="cancelled before sending"), at=self.clock.now())
 
     async def _place(self, order: Order, expected: OrderState) -> Order:
         request = PlaceRequest.from_json(order.request_json)
@@ -94,47 +111,61 @@ class OrderEngine:
                 result = await supplier.place_order(request)
         except SupplierError as exc:
             crash_point("after-reply")
-            return self._refused(order, expected, exc)
+            return await self._refused(order, expected, exc)
         except (TimeoutError, asyncio.TimeoutError):
             crash_point("after-reply")
-            return self._to_unknown(order, expected, f"no reply within {self.call_deadline_s:.0f} s")
+            return await self._to_unknown(order, expected, f"no reply within {self.call_deadline_s:.0f} s")
         except asyncio.CancelledError:
             # The task was cancelled after the request may have left: the order is in
-            # doubt, never lost. Record it before letting the cancellation through.
-            self._to_unknown(order, expected, "cancelled while waiting for the reply")
+            # doubt, never lost. Record it now, not in a group that may never be
+            # written if the loop is closing, before letting the cancellation through.
+            if expected is S.SUBMITTED:
+                self.ledger.transition(order.order_no, S.SUBMITTED, S.UNKNOWN,
+                                       Transition(reason="cancelled while waiting for the reply"), at=self.clock.now())
             raise
         except Exception as exc:  # an adapter bug must not lose the order
             log.exception("supplier %s crashed on place_order", order.supplier)
             crash_point("after-reply")
-            return self._to_unknown(order, expected, f"adapter error: {type(exc).__name__}")
+            return await self._to_unknown(order, expected, f"adapter error: {type(exc).__name__}")
         crash_point("after-reply")
         log.debug("order %s -> %s: %r", order.order_no, order.supplier, result)
-        return self.apply(order, expected, result)
+        step = self.outcome(order, expected, result)
+        if step is None:
+            return order
+        return await self._commit(order, expected, *step)
 
-    def _refused(self, order: Order, expected: OrderState, exc: SupplierError) -> Order:
-        now = self.clock.now()
+    async def _refused(self, order: Order, expected: OrderState, exc: SupplierError) -> Order:
         if exc.final:
-            self.ledger.transition(
-                order.order_no, expected, S.FAILED,
-                Transition(charged=Decimal("0"), reason=f"{exc.code}: {exc.message}"), at=now,
-            )
-        elif exc.nothing_created and expected is S.SUBMITTED:
-            self.ledger.transition(
-                order.order_no, S.SUBMITTED, S.PENDING, Transition(reason=f"{exc.code}: {exc.message}"), at=now,
-            )
-        else:
-            return self._to_unknown(order, expected, f"{exc.code}: {exc.message}")
-        return self._get(order.order_no)
+            return await self._commit(order, expected, S.FAILED,
+                                      Transition(charged=Decimal("0"), reason=f"{exc.code}: {exc.message}"))
+        if exc.nothing_created and expected is S.SUBMITTED:
+            return await self._commit(order, S.SUBMITTED, S.PENDING, Transition(reason=f"{exc.code}: {exc.message}"))
+        return await self._to_unknown(order, expected, f"{exc.code}: {exc.message}")
 
-    def _to_unknown(self, order: Order, expected: OrderState, reason: str) -> Order:
-        if expected is S.SUBMITTED:
-            self.ledger.transition(order.order_no, S.SUBMITTED, S.UNKNOWN, Transition(reason=reason), at=self.clock.now())
-        return self._get(order.order_no)
+    async def _to_unknown(self, order: Order, expected: OrderState, reason: str) -> Order:
+        if expected is not S.SUBMITTED:
+            return self._get(order.order_no)
+        return await self._commit(order, S.SUBMITTED, S.UNKNOWN, Transition(reason=reason))
+
+    async def _commit(self, order: Order, expected: OrderState, new: OrderState, change: Transition) -> Order:
+        moved = await self.commits.move(Move(order.order_no, expected, new, change))
+        if moved is None:
+            self._lost(order, new)
+            return self._get(order.order_no)
+        return moved
 
     # --- recording results ------------------------------------------------------------
     def apply(self, order: Order, expected: OrderState, result: OrderResult) -> Order:
         """Record the supplier's view of an order (from a create reply or a query)."""
-        now = self.clock.now()
+        step = self.outcome(order, expected, result)
+        if step is not None:
+            new, change = step
+            if not self.ledger.transition(order.order_no, expected, new, change, at=self.clock.now()):
+                self._lost(order, new)
+        return self._get(order.order_no)
+
+    def outcome(self, order: Order, expected: OrderState, result: OrderResult) -> tuple[OrderState, Transition] | None:
+        """The state change the supplier's view calls for (None: nothing to record)."""
         charged = None if result.charged is None else money(result.charged)
         if result.state is RemoteState.SUCCEEDED:
             cards = self._seal_cards(order, result)
@@ -146,29 +177,27 @@ class OrderEngine:
                 cards=cards,
                 reason=None if charged is not None else "charged not stated by supplier; quoted cost recorded",
             )
-            self._move(order, expected, S.SUCCEEDED, change, now)
-        elif result.state is RemoteState.FAILED:
+            return S.SUCCEEDED, change
+        if result.state is RemoteState.FAILED:
             change = Transition(
                 charged=charged if charged is not None else Decimal("0"),
                 refunded=money(result.refunded) if result.refunded else None,
                 supplier_order_no=result.supplier_order_no,
                 reason=result.reason or "failed",
             )
-            self._move(order, expected, S.FAILED, change, now)
-        elif result.state is RemoteState.PROCESSING:
-            if expected is not S.PROCESSING:
-                change = Transition(charged=charged, supplier_order_no=result.supplier_order_no)
-                self._move(order, expected, S.PROCESSING, change, now)
-        return self._get(order.order_no)
+            return S.FAILED, change
+        if result.state is RemoteState.PROCESSING and expected is not S.PROCESSING:
+            return S.PROCESSING, Transition(charged=charged, supplier_order_no=result.supplier_order_no)
+        return None
 
-    def _move(self, order: Order, expected: OrderState, new: OrderState, change: Transition, now) -> None:
-        if not self.ledger.transition(order.order_no, expected, new, change, at=now):
-            current = self._get(order.order_no)
-            if current.state is not new and current.state in (S.SUCCEEDED, S.FAILED):
-                # A different final state after a final one: evidence, never an overwrite.
-                self.ledger.record(order.order_no, "anomaly", {
-                    "recorded": current.state.value, "supplier_says": new.value,
-                }, at=now)
+    def _lost(self, order: Order, new: OrderState) -> None:
+        """A lost CAS: someone else moved the order first."""
+        current = self._get(order.order_no)
+        if current.state is not new and current.state in (S.SUCCEEDED, S.FAILED):
+            # A different final state after a final one: evidence, never an overwrite.
+            self.ledger.record(order.order_no, "anomaly", {
+                "recorded": current.state.value, "supplier_says": new.value,
+            }, at=self.clock.now())
 
     def _seal_cards(self, order: Order, result: OrderResult) -> tuple[SealedCard, ...]:
         if not result.cards:
