@@ -63,17 +63,21 @@ class SupplierAdmin:
 
     # --- the list -------------------------------------------------------------------------------
     def statuses(self) -> list[SupplierStatus]:
-        ctx, out = self.ctx, []
-        for name, cfg in ctx.suppliers.configs.items():
-            last = ctx.ledger.last_balance(name)
-            reachable, error = self._tested.get(name, (None, None))
-            secret = None if cfg.kind == "demo" else ctx.secrets.supplier_secret_source(name)
-            out.append(SupplierStatus(
-                name=name, kind=cfg.kind, url=str(cfg.options.get("base_url", "")), reachable=reachable,
-                balance=last[0] if last else None, balance_at=last[1] if last else None,
-                last_sync=ctx.catalog_cache.last_sync(name), products=ctx.catalog_cache.count(name),
-                secret_source=secret, error=error))
-        return out
+        """Every configured supplier. Reads the ledger and asks the keyring where each
+        secret lives (may take seconds when it is locked): call it off the UI thread."""
+        return [self.status(name) for name in self.ctx.suppliers.configs]
+
+    def status(self, name: str) -> SupplierStatus:
+        ctx = self.ctx
+        cfg = ctx.suppliers.configs[name]
+        last = ctx.ledger.last_balance(name)
+        reachable, error = self._tested.get(name, (None, None))
+        secret = None if cfg.kind == "demo" else ctx.secrets.supplier_secret_source(name)
+        return SupplierStatus(
+            name=name, kind=cfg.kind, url=str(cfg.options.get("base_url", "")), reachable=reachable,
+            balance=last[0] if last else None, balance_at=last[1] if last else None,
+            last_sync=ctx.catalog_cache.last_sync(name), products=ctx.catalog_cache.count(name),
+            secret_source=secret, error=error)
 
     async def test(self, name: str) -> SupplierStatus:
         """Reach the supplier: its balance within the call deadline; the error is the answer."""
@@ -89,7 +93,7 @@ class SupplierAdmin:
         except Exception as exc:  # report, never crash: a timeout, a socket error, a plugin's own bug
             self._tested[name] = (False, KamengError(f"连接超时或失败：{type(exc).__name__}",
                                                      message_en=f"timed out or failed: {type(exc).__name__}"))
-        return next(s for s in self.statuses() if s.name == name)
+        return await asyncio.to_thread(self.status, name)
 
     # --- add ------------------------------------------------------------------------------------
     def options_of(self, new: NewSupplier) -> dict[str, Any]:

@@ -79,8 +79,15 @@ class SupplierPanel(Vertical):
 
     def on_mount(self) -> None:
         label_selects(self)
-        self.show(self.app.ctx.supplier_admin.statuses())
         self._kind_changed()
+        self.run_worker(self.reload(), group="sup-list", exit_on_error=False)
+
+    async def reload(self, select: str | None = None) -> None:
+        """The list from the ledger and the secret store, off the UI thread: a locked
+        keyring may take seconds to answer where each secret lives."""
+        import asyncio
+
+        self.show(await asyncio.to_thread(self.app.ctx.supplier_admin.statuses), select)
 
     # --- the list ------------------------------------------------------------------------------------
     def show(self, statuses: list[SupplierStatus], select: str | None = None) -> None:
@@ -125,7 +132,7 @@ class SupplierPanel(Vertical):
     async def _test(self, name: str) -> None:
         admin = self.app.ctx.supplier_admin
         st = await admin.test(name)
-        self.show(admin.statuses())
+        await self.reload()
         if st.reachable:
             self.message(self.t("sup.test_ok", name=name, balance=fmt(st.balance) if st.balance is not None else "-"), "green")
         else:
@@ -159,7 +166,7 @@ class SupplierPanel(Vertical):
             n = report.counts.get(name, 0)
             bar.update(Text(f"{progress_bar(n, n)} {n}/{n}  " + t("sup.sync_done", name=name, n=n,
                             new=report.new.get(name, 0), changed=report.price_changes.get(name, 0)), style="green"))
-        self.show(admin.statuses())
+        await self.reload()
         self.app.catalog_changed()
 
     def remove(self) -> None:
@@ -181,7 +188,7 @@ class SupplierPanel(Vertical):
         except KamengError as exc:
             self.message(exc.text(self.lang), "bold red")
             return
-        self.show(admin.statuses())
+        await self.reload()
         self.message(self.t("sup.removed", name=name), "green")
         self.app.suppliers_changed()
         self.app.catalog_changed()
@@ -240,7 +247,7 @@ class SupplierPanel(Vertical):
         self.clear_messages()
         for key in ("name", "base_url", "key_id", "secret"):
             self.query_one(f"#f-{key}", Input).value = ""
-        self.show(admin.statuses(), select=new.name)
+        await self.reload(select=new.name)
         self.query_one("#sup-table", DataTable).focus()
         self.message(self.t("sup.added", name=new.name, balance=fmt(balance) if balance is not None else "-"), "green")
         self.app.suppliers_changed()
