@@ -59,6 +59,20 @@ def test_order_numbers():
     assert n.startswith("KM261125120506AB12")      # business zone: 04:05 UTC is 12:05 in Shanghai
 
 
+def test_a_random_part_drawn_twice_in_one_second_is_drawn_again(monkeypatch):
+    """30 random bits a second collide now and then in a big batch; the process
+    redraws instead of handing the ledger a number it would refuse."""
+    from kameng_tui.domain import order_no
+
+    draws = iter(["AAAAAA", "AAAAAA", "AAAAAA", "BBBBBB", "CCCCCC"])
+    monkeypatch.setattr(order_no, "random_base32", lambda n: next(draws))
+    now = datetime(2026, 11, 25, 4, 5, 7, tzinfo=timezone.utc)
+    first, second = new_order_no(now, "AB12"), new_order_no(now, "AB12")
+    assert (first[-6:], second[-6:]) == ("AAAAAA", "BBBBBB")
+    later = new_order_no(now.replace(second=8), "AB12")   # a new second: the old draws are forgotten
+    assert later[-6:] == "CCCCCC"
+
+
 PHONE = Product(sku="demo:HF-CM-100", supplier="demo", product_id="HF-CM-100", name="移动话费100元", category=("话费",),
                 delivery=Delivery.DIRECT, unit_cost=Decimal("98"), account_fields=(AccountField("account", "手机号", Rule.MOBILE),),
                 attributes=(("运营商", "移动"),), max_qty=1)

@@ -1,5 +1,7 @@
 """End to end: build and install the package, run `kameng-tui` in a real terminal
-(tmux), search `wzry`, order a 话费 for a valid number, see it in history.
+(tmux), search `wzry`, order a 话费 for a valid number, see it in history; then paste
+a 5-line batch with one bad line (a bracketed paste, as a terminal delivers Ctrl+V or
+a middle click), fix that line by typing, run the batch and see its 5 orders in history.
 
 The wheel is installed into a fresh venv that borrows the dependencies of the test
 venv (a .pth line: the editable install of the source tree is not visible there), so
@@ -60,21 +62,39 @@ class Term:
             # a lone ESC byte is told from an escape sequence by a pause after it
             time.sleep(0.4 if k == "Escape" else 0.08)
 
+    def paste(self, text: str) -> None:
+        """A bracketed paste (what the terminal sends for a paste, `-p`), LF as CR as tmux does."""
+        buffer = f"{self.session}-paste"
+        subprocess.run([self.tmux, "set-buffer", "-b", buffer, "--", text], check=True)
+        subprocess.run([self.tmux, "paste-buffer", "-p", "-d", "-b", buffer, "-t", self.session], check=True)
+
     def screen(self) -> str:
         return subprocess.run([self.tmux, "capture-pane", "-p", "-t", self.session], check=True,
                               capture_output=True, text=True).stdout
 
-    def wait_for(self, text: str, timeout: float = 20) -> str:
+    def wait_for(self, *texts: str, timeout: float = 20) -> str:
+        """The screen once every one of `texts` is on it (polled; fails at the deadline)."""
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             screen = self.screen()
-            if text in screen:
+            if all(text in screen for text in texts):
                 return screen
             time.sleep(0.1)
-        raise AssertionError(f"{text!r} never appeared; the screen:\n{self.screen()}")
+        raise AssertionError(f"{texts!r} never all appeared; the screen:\n{self.screen()}")
+
+    def line_with(self, text: str) -> str:
+        return next((line for line in self.screen().splitlines() if text in line), "")
 
 
-def test_search_order_and_history_in_a_real_terminal(installed, tmp_path):
+BATCH = ("demo:HF-CM-20 13800138001\n"
+         "demo:HF-LT-30\t13100131002\t1\t王五\n"          # an Excel copy: tab-separated, with a customer
+         "demo:HF-DX-50 1330013300\n"                       # 10 digits: the bad line
+         "demo:HF-CM-30 13800138003 1 note=加急\n"
+         "demo:HF-LT-50 13100131004\n")
+BATCH_ACCOUNTS = ("13800138001", "13100131002", "13300133005", "13800138003", "13100131004")
+
+
+def test_search_order_batch_and_history_in_a_real_terminal(installed, tmp_path):
     tmux = need_tmux()
     home = tmp_path / "home"
     home.mkdir()
@@ -103,6 +123,26 @@ def test_search_order_and_history_in_a_real_terminal(installed, tmp_path):
         term.keys("Escape", "3")
         screen = term.wait_for("13800138000")
         assert "移动话费10元" in screen and "成功" in screen and "1 单" in screen
+
+        # --- a batch: paste 5 lines, one bad; fix it by typing; run; 5 more orders in history
+        term.keys("F3")
+        term.wait_for("批量下单", "草稿未保存")
+        term.paste(BATCH)
+        screen = term.wait_for("手机号应为 11 位，收到 10 位", "4 行可下单，1 行有误")
+        assert "OK 移动话费20元" in screen and "OK 电信话费50元" not in screen
+        assert "手机号应为 11 位" in term.line_with("1330013300")        # the reason on its own line
+        term.keys("Down", "Down", "Right")                             # the bad line's account cell
+        term.keys(*"13300133005", "Enter")                             # typing replaces the cell
+        screen = term.wait_for("5 行可下单，0 行有误")
+        assert "OK 电信话费50元" in term.line_with("13300133005")
+        term.keys("F5")
+        screen = term.wait_for("批量下单 5 行", "确定下单？")
+        term.keys("y")
+        screen = term.wait_for("已发送 5/5", "成功 5 ", timeout=60)
+        assert all("成功  KM" in term.line_with(a) for a in BATCH_ACCOUNTS), screen   # each line's own state
+        term.keys("F4")
+        screen = term.wait_for("6 单", *BATCH_ACCOUNTS)
+        assert all("成功" in term.line_with(a) for a in BATCH_ACCOUNTS), screen
         term.keys("q")
         end = time.monotonic() + 10
         while time.monotonic() < end and subprocess.run([tmux, "has-session", "-t", session],

@@ -3,8 +3,11 @@ progress to all succeeded; quit mid-batch and resume after a restart; drafts."""
 
 from __future__ import annotations
 
+import pytest
+
 from kameng_tui.domain.batch_rows import Row
 from kameng_tui.domain.history import HistoryFilter
+from kameng_tui.domain.money import fmt
 from kameng_tui.domain.states import OrderState
 from kameng_tui.tui.screens.batch import BatchScreen
 from kameng_tui.tui.screens.batch_dialogs import ChoiceScreen
@@ -60,6 +63,14 @@ async def quit_while_sending(app, pilot, lines: str) -> BatchScreen:
 
 def text_of(app) -> str:
     return "\n".join(screen_lines(app))
+
+
+def line_with(app, text: str) -> str:
+    return next((line for line in screen_lines(app) if text in line), "")
+
+
+def messages(app) -> list[str]:
+    return [str(n.message) for n in app._notifications]
 
 
 async def test_paste_shows_the_bad_line_inline_fix_it_and_undo(make_app):
@@ -139,8 +150,15 @@ async def test_typing_with_pinyin_then_run_to_all_succeeded(make_app):
         assert all(by_no[r.order_no].account_text == r.get("account") for r in screen.grid.rows if r.order_no)
 
 
+NEXT_DAY = "2026-11-26T10:00:00+08:00"        # the demo's costs move from one day to the next
+LOW_STOCK = "VM-MG-Y-0-K"                     # a card with 3 left at the supplier
+
+
 async def test_quit_mid_batch_keeps_the_rest_then_resume_after_restart(make_app):
-    lines = "".join(f"demo:HF-CM-{f} 1380013800{i}\n" for i, f in enumerate((10, 20, 30, 50, 100, 200)))
+    from kameng_tui.suppliers.base import PlaceRequest
+
+    lines = "".join(f"demo:HF-CM-{f} 1380013800{i}\n" for i, f in enumerate((10, 20, 30, 50)))
+    lines += f"demo:{LOW_STOCK} 13800138004 2\ndemo:HF-CM-100 13800138005\n"
     app = make_app(KAMENG_TUI_DEMO_LATENCY_MS="150", config_toml="[checkout]\ndefault_concurrency = 1\n")
     async with app.run_test(size=SIZE) as pilot:
         await quit_while_sending(app, pilot, lines)
@@ -148,35 +166,41 @@ async def test_quit_mid_batch_keeps_the_rest_then_resume_after_restart(make_app)
         await pilot.press("k")                                 # finish in-flight, keep the rest
         await app.batch_runner.wait()
         await pilot.pause()
-    states = [o.state for o in orders(app)]
+    recorded = {o.line_id: o for o in orders(app)}
+    states = [o.state for o in recorded.values()]
     assert OrderState.PENDING in states and len(states) == 6
     assert states.count(OrderState.PENDING) < 6
-    # restart on the same home: the batch is offered
-    app2 = make_app()
-    real_requote = app2.ctx.batch.requote
-
-    async def requote(batch_id):                 # one unsent line got dearer upstream since it was recorded
-        from kameng_tui.services.batch import PriceChange
-
-        changes = await real_requote(batch_id)
-        unsent = [o for o in app2.ctx.ledger.batch_orders(batch_id) if o.state is OrderState.PENDING][-1]
-        return changes + [PriceChange(unsent.order_no, unsent.line_id, unsent.unit_cost, unsent.unit_cost + 1)]
-
-    app2.ctx.batch.requote = requote
+    assert recorded[5].state is OrderState.PENDING and recorded[6].state is OrderState.PENDING
+    # the next day: the supplier's costs moved, and another buyer took 2 of the 3 cards
+    app2 = make_app(KAMENG_TUI_NOW=NEXT_DAY)
+    demo = app2.ctx.suppliers.get("demo")
+    await demo.place_order(PlaceRequest("ANOTHER-BUYER-1", LOW_STOCK, 2, {"account": "13900139000"}))
+    dearer = (await demo.quote("HF-CM-100")).unit_cost
+    assert dearer > recorded[6].unit_cost                      # a rise, within [checkout] max_price_rise
     async with app2.run_test(size=SIZE) as pilot:
         while not isinstance(app2.screen, ChoiceScreen):
             await pilot.pause(0.05)
         offer = text_of(app2)
         assert "批次 1：已发" in offer and "未发" in offer and "未知 0" in offer
         await pilot.press("r")
-        while not isinstance(app2.screen, ConfirmScreen):    # resume re-quotes and shows the change first
+        while not isinstance(app2.screen, ConfirmScreen):    # resume re-quotes and shows the changes first
             await pilot.pause(0.05)
-        assert "重新报价后有变化" in text_of(app2) and "第 6 行" in text_of(app2)
-        assert all(o.state is not OrderState.SUCCEEDED or o.line_id < 6 for o in orders(app2))
+        question = text_of(app2)
+        assert "重新报价后有变化" in question
+        assert f"第 6 行：{fmt(recorded[6].unit_cost)} -> {fmt(dearer)} 元" in question
+        assert "库存只剩 1，这行要 2" in line_with(app2, "第 5 行")
+        assert all(o.state is not OrderState.SUCCEEDED or o.line_id < 5 for o in orders(app2))
         await confirm_and_finish(app2, pilot)
         assert isinstance(app2.screen, BatchScreen)
-        assert all(o.state is OrderState.SUCCEEDED for o in orders(app2)) and len(orders(app2)) == 6
-        assert "已发送 6/6" in text_of(app2)
+        done = {o.line_id: o for o in orders(app2)}
+        assert len(done) == 6 and {n: o.order_no for n, o in done.items()} == {n: o.order_no for n, o in recorded.items()}
+        assert done[6].state is OrderState.SUCCEEDED and done[6].charged == dearer     # charged the new cost
+        # the supplier said it: out of stock, nothing charged; the line may be re-run as a new order
+        assert done[5].state is OrderState.FAILED and done[5].charged == 0 and "库存不足" in (done[5].reason or "")
+        assert all(o.state is OrderState.SUCCEEDED for n, o in done.items() if n != 5)
+        app2.clear_notifications()
+        await pilot.pause()
+        assert "已发送 6/6" in text_of(app2) and "失败 1" in text_of(app2)
 
 
 async def test_the_draft_comes_back_after_a_restart(make_app):
@@ -283,9 +307,184 @@ async def test_other_account_fields_are_typed_as_key_value_with_their_choices_sh
         assert "缺少大区" in text_of(app)
         screen.grid.move(0, 1)
         await pilot.pause()
-        assert "1: 缺少大区（其他字段写 region=，可选 安卓QQ/苹果QQ/安卓微信/苹果微信）" in text_of(app)   # whole, under the grid
+        assert ("1: ctrl+o 选择大区   缺少大区（其他字段写 region=，可选 安卓QQ/苹果QQ/安卓微信/苹果微信）"
+                in text_of(app))                                # whole, under the grid, with the picker key
         screen.grid.move(0, 6)
         await type_text(pilot, "region=苹果QQ")
         await pilot.press("enter")
         await settle(app, pilot)
         assert screen.checked.bad == [] and "王者荣耀" in text_of(app)
+
+
+UNKNOWN_CASES = {
+    # the supplier took and charged the orders, the replies were lost: a query by number finds them
+    "reply-lost": (dict(KAMENG_TUI_DEMO_UNKNOWN_RATE="1"), "",
+                   "demo:HF-CM-10 13800138000\ndemo:HF-LT-20 13100131000\n", False),
+    # no reply within the call deadline, the supplier never got them: "not found", so
+    # reconcile re-sends the stored request byte for byte under the same number
+    "timed-out": (dict(KAMENG_TUI_DEMO_LATENCY_MS="4000"), "[checkout]\ncall_deadline_s = 1\n",
+                  "demo:GM-QQB-10-K 13800138000\ndemo:GM-QQB-5-K 13800138001\n", True),
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNKNOWN_CASES))
+async def test_unknown_lines_are_reconciled_under_their_own_number_never_rerun(make_app, tui_home, monkeypatch, case):
+    from kameng_tui.suppliers.demo import inspect_state
+
+    env, config, lines, resent = UNKNOWN_CASES[case]
+    # the app follows open lines for a while after sending; here that window has passed
+    monkeypatch.setattr("kameng_tui.tui.batch_runner.SETTLE_WAIT_S", 0)
+    app = make_app(config_toml=config, **env)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_batch(app, pilot)
+        await paste(app, pilot, lines)
+        await pilot.press("f5")
+        await pilot.pause()
+        await confirm_and_finish(app, pilot)
+        sent = orders(app)
+        assert len(sent) == 2 and all(o.state is OrderState.UNKNOWN for o in sent), [o.state for o in sent]
+        numbers = [r.order_no for r in screen.grid.rows if not r.blank]
+        assert sorted(numbers) == sorted(o.order_no for o in sent)
+        app.clear_notifications()                               # the toasts gone, as after a few seconds
+        await pilot.pause()
+        shown = text_of(app)
+        assert all("结果未知：后台对账，不会重发" in line_with(app, o.account_text) for o in sent)
+        assert "未知 2" in shown, shown
+        assert "ctrl+t" not in shown                            # no "re-run failed lines" hint
+        # never offered as a new order: ctrl+t finds no failed line, the line cannot be
+        # edited (which would make it a new order), and F5 has nothing to send
+        rows = list(screen.grid.rows)
+        await pilot.press("ctrl+t")
+        screen.grid.move(0, 1)
+        await type_text(pilot, "9")
+        await settle(app, pilot)
+        assert not screen.grid.editing and screen.grid.rows == rows
+        assert "没有失败的行" in messages(app)
+        assert any("未知的行只对账不重发" in m for m in messages(app))
+        await pilot.press("f5")
+        await settle(app, pilot)
+        assert "没有要下的行" in messages(app)
+        assert sorted(o.order_no for o in orders(app)) == sorted(numbers)
+    # the next start reconciles them in the background: settled under the same numbers
+    app2 = make_app()
+    async with app2.run_test(size=SIZE) as pilot:
+        screen = await open_batch(app2, pilot)
+        after = {o.order_no: o for o in orders(app2)}
+        assert sorted(after) == sorted(numbers)                # no second order number for any line
+        assert all(o.state is OrderState.SUCCEEDED and o.attempt_of is None for o in after.values())
+        assert [r.order_no for r in screen.grid.rows if not r.blank] == numbers
+        assert all(f"成功  {o.order_no}" in line_with(app2, o.account_text) for o in after.values())
+        assert "未知 0" in text_of(app2)
+        resends = [e for n in numbers for e in app2.ctx.ledger.events(n) if e.kind == "resend"]
+        assert len(resends) == (2 if resent else 0)
+    _, creates, _ = inspect_state(tui_home / "data" / "demo-supplier.db")
+    assert creates == {n: 1 for n in numbers}                  # the supplier has each number once, charged once
+
+
+async def test_quit_while_unknown_lines_are_followed_does_not_wait_for_them(make_app):
+    import asyncio
+
+    env, config, lines, _ = UNKNOWN_CASES["timed-out"]
+    app = make_app(config_toml=config, **env)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_batch(app, pilot)
+        await paste(app, pilot, lines)
+        await pilot.press("f5")
+        await pilot.pause()
+        await pilot.press("y")
+        while not (orders(app) and all(o.state is OrderState.UNKNOWN for o in orders(app))):
+            await pilot.pause(0.05)
+        assert app.batch_runner.running                     # still asking the supplier about them
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("k")
+        await asyncio.wait_for(app.batch_runner.wait(), 5)  # nothing in flight: no wait for the follow-up
+        await pilot.pause()
+    assert all(o.state is OrderState.UNKNOWN for o in orders(app))   # left to reconcile at the next start
+
+
+def listed(app) -> list[str]:
+    """The choices a picker lists now."""
+    from textual.widgets import OptionList
+
+    options = app.screen.query_one(OptionList)
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+async def test_a_products_choices_are_picked_from_a_list_filtered_as_typed(make_app):
+    from kameng_tui.tui.screens.batch_dialogs import PickScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_batch(app, pilot)
+        await paste(app, pilot, "demo:GM-WZRY-30-D 123456\ndemo:GM-LOL-10-D 234567 note=x\ndemo:HF-CM-10 13800138000\n")
+        grid = screen.grid
+        grid.move(0, 1)                                        # any cell of the line
+        await pilot.pause()
+        assert "1: ctrl+o 选择大区   缺少大区" in text_of(app)
+        await pilot.press("ctrl+o")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PickScreen)
+        shown = text_of(app)
+        assert "第 1 行 王者荣耀点券30元：选择大区" in shown
+        assert all(o in shown for o in ("安卓QQ", "苹果QQ", "安卓微信", "苹果微信"))
+        await type_text(pilot, "pgwx")                         # pinyin initials of 苹果微信
+        await settle(app, pilot)
+        assert listed(app) == ["苹果微信"]
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, BatchScreen) and app.focused is grid
+        assert grid.rows[0].get("extra") == "region=苹果微信" and 0 not in screen.checked.bad
+        # 服务器 depends on 大区: picked one after the other, the servers of the region chosen
+        grid.move(1, 0)
+        await pilot.press("ctrl+o")
+        await settle(app, pilot)
+        await type_text(pilot, "dianxin")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PickScreen) and "选择服务器（大区：电信）" in text_of(app)
+        assert listed(app) == ["艾欧尼亚", "祖安", "诺克萨斯", "班德尔城"]
+        await pilot.press("down", "enter")
+        await settle(app, pilot)
+        assert grid.rows[1].get("extra") == "region=电信 server=祖安" and grid.rows[1].get("note") == "x"
+        assert screen.checked.bad == [] and len(screen.checked.good) == 3
+        # one undo step per pick
+        await pilot.press("ctrl+z")
+        await settle(app, pilot)
+        assert grid.rows[1].get("extra") == "region=电信" and screen.checked.bad == [1]
+        # nothing matches; Esc picks nothing
+        await pilot.press("ctrl+o")
+        await settle(app, pilot)
+        assert "选择服务器" in text_of(app)                     # the one still missing
+        await type_text(pilot, "zzz")
+        await settle(app, pilot)
+        assert "没有匹配的选项" in text_of(app) and listed(app) == []
+        await pilot.press("enter", "escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, BatchScreen) and grid.rows[1].get("extra") == "region=电信"
+        # a product with nothing to pick says so
+        grid.move(2, 0)
+        await pilot.press("ctrl+o")
+        await settle(app, pilot)
+        assert isinstance(app.screen, BatchScreen)
+        assert any("没有可选的字段" in m for m in messages(app))
+
+
+@pytest.mark.parametrize("ascii_mode", [False, True])
+async def test_the_picker_has_no_ambiguous_width_characters(make_app, ascii_mode):
+    """Our text in the picker; with `[ui] ascii = true` its whole frame too."""
+    from test_ambiguous_width import ambiguous, our_text
+
+    app = make_app("[ui]\nascii = true\n" if ascii_mode else "")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_batch(app, pilot)
+        await paste(app, pilot, "demo:GM-LOL-10-D 234567 region=网通\n")
+        screen.grid.move(0, 6)
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await settle(app, pilot)
+        lines = [s.text for s in app.screen._compositor.render_strips()] if ascii_mode else our_text(app)
+        assert "选择服务器（大区：网通）" in "\n".join(lines)
+        assert not ambiguous(lines), sorted({ch for ch, _ in ambiguous(lines)})

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from kameng_tui.domain.models import AccountField, Product, Rule
 
@@ -103,10 +103,7 @@ def check_value(f: AccountField, raw: str, values: Mapping[str, str]) -> tuple[s
         if not EMAIL_RE.match(value):
             return value, _err(f.key, f"邮箱格式错误：{raw}", f"not an e-mail address: {raw}")
     elif f.rule is Rule.CHOICE:
-        options = f.options
-        if f.depends_on and f.option_tree:
-            parent = values.get(f.depends_on, "")
-            options = f.option_tree.get(parent, f.options)
+        options = choice_options(f, values)
         if value not in options:
             return value, _err(f.key, f"{label}应为其中之一：{'、'.join(options)}", f"{f.key} must be one of: {', '.join(options)}")
     elif f.rule is Rule.ADDRESS:
@@ -115,6 +112,21 @@ def check_value(f: AccountField, raw: str, values: Mapping[str, str]) -> tuple[s
         if not 1 <= len(value) <= 64:
             return value, _err(f.key, f"{label}应为 1-64 个字符", f"{f.key} must be 1-64 characters")
     return value, None
+
+
+def choice_options(f: AccountField, values: Mapping[str, str]) -> tuple[str, ...]:
+    """A choice field's options, given the fields chosen so far (服务器 depends on 大区)."""
+    if f.depends_on and f.option_tree:
+        return tuple(f.option_tree.get(values.get(f.depends_on, ""), f.options))
+    return tuple(f.options)
+
+
+def first_unchosen(fields: Sequence[AccountField], values: Mapping[str, str]) -> AccountField | None:
+    """The first choice field without a valid choice in `values`, in schema order."""
+    for f in fields:
+        if f.rule is Rule.CHOICE and norm(values.get(f.key, "")) not in choice_options(f, values):
+            return f
+    return None
 
 
 def parse_address(f: AccountField, value: str) -> tuple[str, FieldError | None]:

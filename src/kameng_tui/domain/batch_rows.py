@@ -139,6 +139,23 @@ def parse_extra(text: str) -> tuple[dict[str, str], str | None]:
     return out, None
 
 
+def set_extra(text: str, key: str, value: str) -> str:
+    """The other-fields cell with `key=value`: its token replaced where it stands (a
+    second one for the same key dropped), else added at the end; the rest as typed."""
+    out: list[str] = []
+    done = False
+    for token in text.split():
+        if "=" in token and _key(token.split("=", 1)[0]) == key:
+            if not done:
+                out.append(f"{key}={value}")
+                done = True
+            continue
+        out.append(token)
+    if not done:
+        out.append(f"{key}={value}")
+    return " ".join(out)
+
+
 def to_batch_text(rows: Sequence[Row], include: Sequence[int]) -> tuple[str, dict[int, int]]:
     """The chosen rows as one CSV document with a header (what `batch run` reads);
     returns it with {physical line number: row index}."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Mapping, Sequence
 
 _SPLIT = re.compile(r"[\s/·,，、()（）\[\]【】:：\-_|+]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -54,3 +55,15 @@ def keys_for(name: str, category: str = "") -> str:
                 seen.add(v)
                 out.append(v)
     return " ".join(out)
+
+
+def filter_choices(options: Sequence[str], text: str, keys: Mapping[str, str] | None = None) -> list[str]:
+    """The options holding every typed token (as the catalog search: NFKC, case-folded),
+    in the option itself or, where `keys` has its `keys_for` text, in its pinyin or initials."""
+    tokens = normalize(text).split()
+    out = []
+    for option in options:
+        found = [normalize(option)] + (keys or {}).get(option, "").split()
+        if all(any(t in w for w in found) for t in tokens):
+            out.append(option)
+    return out

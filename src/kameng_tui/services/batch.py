@@ -86,6 +86,9 @@ class PriceChange:
     old_cost: Decimal
     new_cost: Decimal | None          # None = no longer orderable
     reason: str = ""
+    reason_en: str = ""
+    stock: int | None = None          # set when the supplier has fewer than the line wants
+    quantity: int = 1
 
 
 @dataclass
@@ -218,13 +221,16 @@ class BatchService:
             try:
                 quote = await supplier.quote(order.product_id, order.quantity)
             except KamengError as exc:
-                changes.append(PriceChange(order.order_no, order.line_id, order.unit_cost, None, exc.message))
+                changes.append(PriceChange(order.order_no, order.line_id, order.unit_cost, None, exc.message,
+                                           exc.message_en, quantity=order.quantity))
                 continue
             new_cost = money(quote.unit_cost)
             stock = quote.product.stock
-            if new_cost != order.unit_cost or (stock is not None and stock < order.quantity):
-                reason = "" if stock is None or stock >= order.quantity else f"stock {stock}"
-                changes.append(PriceChange(order.order_no, order.line_id, order.unit_cost, new_cost, reason))
+            short = stock is not None and stock < order.quantity
+            if new_cost != order.unit_cost or short:
+                reason = f"stock {stock}" if short else ""
+                changes.append(PriceChange(order.order_no, order.line_id, order.unit_cost, new_cost, reason, reason,
+                                           stock=stock if short else None, quantity=order.quantity))
         return changes
 
     async def resume(self, batch_id: int, *, confirm: Callable[[list[PriceChange]], bool] | None = None,

@@ -12,7 +12,7 @@ from typing import Mapping, Sequence
 
 from kameng_tui.domain.batch_rows import EXTRA_KEYS, GRID_COLUMNS, Row, parse_extra, to_batch_text
 from kameng_tui.domain.errors import KamengError
-from kameng_tui.domain.models import Order, Product
+from kameng_tui.domain.models import AccountField, Order, Product, Rule
 from kameng_tui.domain.money import money
 from kameng_tui.domain.states import OrderState
 from kameng_tui.ledger.store import Batch
@@ -196,6 +196,19 @@ class BatchEntryService:
             return list(self.ctx.catalog.search(Query(text=text), limit=limit).rows)
         except KamengError:
             return []
+
+    def choice_fields(self, sku: str) -> tuple[Product, tuple[AccountField, ...]] | None:
+        """The product of a SKU cell and its fields chosen from a list (大区, 服务器),
+        which the grid keeps in "other fields"; None when there are none."""
+        if not sku.strip():
+            return None
+        try:
+            product = self.ctx.catalog.product(sku.strip())
+        except KamengError:
+            return None
+        fields = tuple(f for f in product.account_fields
+                       if f.key in EXTRA_KEYS and f.rule is Rule.CHOICE and (f.options or f.option_tree))
+        return (product, fields) if fields else None
 
     def is_sku(self, text: str) -> bool:
         try:

@@ -3,7 +3,8 @@
 A task sends a batch's pending lines through BatchService (bounded concurrency, under
 the send lock), then follows the lines the supplier still holds until they settle or
 the wait passes; what stays open is left to reconcile, never re-sent under a new
-number. `stop` lets lines in flight finish and keeps the unsent ones pending.
+number. `stop` lets lines in flight finish and keeps the unsent ones pending; following
+open lines is only asking, so `stop` ends it at once (reconcile carries on later).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class BatchRunner:
         self._on_change = on_change
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._stopping: set[int] = set()
+        self._following: dict[int, asyncio.Task[None]] = {}
         self.progress: dict[int, tuple[int, int]] = {}      # batch -> (sent, to send)
 
     @property
@@ -58,13 +60,26 @@ class BatchRunner:
                                              stop=lambda: batch_id in self._stopping)
             self._on_change(batch_id, None)
             if batch_id not in self._stopping:
-                await self._settle(batch_id, concurrency)
+                await self._follow(batch_id, concurrency)
         except KamengError as exc:
             error = exc
         except Exception as exc:  # an adapter bug must not kill the app; the ledger keeps the truth
             error = KamengError(f"内部错误：{type(exc).__name__}", message_en=f"internal error: {type(exc).__name__}")
         self._tasks.pop(batch_id, None)          # not running any more when the last change is told
         self._on_change(batch_id, error)
+
+    async def _follow(self, batch_id: int, concurrency: int) -> None:
+        """Follow the open lines in a task of its own, which `stop` cancels."""
+        task = asyncio.get_running_loop().create_task(self._settle(batch_id, concurrency), name=f"follow:{batch_id}")
+        self._following[batch_id] = task
+        try:
+            await task
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if current is not None and current.cancelling():
+                raise                               # the batch's own task was cancelled
+        finally:
+            self._following.pop(batch_id, None)
 
     async def _settle(self, batch_id: int, concurrency: int) -> None:
         """Follow open lines until settled (queries only: nothing is re-sent here)."""
@@ -81,9 +96,13 @@ class BatchRunner:
         await asyncio.gather(*(one(n) for n in open_orders), return_exceptions=True)
 
     def stop(self, batch_id: int | None = None) -> None:
-        """Lines in flight finish; lines not yet sent stay pending."""
+        """Lines in flight finish; lines not yet sent stay pending; following the open
+        lines (queries only) stops now: reconcile settles them later, by number."""
         for b in ([batch_id] if batch_id is not None else list(self._tasks)):
             self._stopping.add(b)
+            follow = self._following.get(b)
+            if follow is not None:
+                follow.cancel()
 
     async def wait(self, batch_id: int | None = None) -> None:
         tasks = [t for b, t in self._tasks.items() if (batch_id is None or b == batch_id) and not t.done()]

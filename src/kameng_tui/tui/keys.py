@@ -71,6 +71,7 @@ BATCH_KEYS = (
     Key("batch.duplicate", "ctrl+d", "duplicate", "复制行", "Duplicate line"),
     Key("batch.delete", "ctrl+k", "delete", "删除行", "Delete line"),
     Key("batch.undo", "ctrl+z", "undo", "撤销", "Undo"),
+    Key("batch.pick", "ctrl+o", "pick", "选择区服等", "Pick region/server", show=False),
     Key("batch.retry", "ctrl+t", "retry", "重下失败行", "Retry failed", show=False),
     Key("batch.new", "ctrl+n", "new", "新批次", "New batch", show=False),
     Key("batch.grid", "enter", "focus_grid", "回到表格", "Back to the grid", show=False),

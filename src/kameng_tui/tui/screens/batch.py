@@ -16,7 +16,8 @@ from textual.binding import BindingsMap
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from kameng_tui.domain.batch_rows import GRID_COLUMNS, Row
+from kameng_tui.domain.accounts import choice_options, first_unchosen
+from kameng_tui.domain.batch_rows import GRID_COLUMNS, Row, parse_extra, set_extra
 from kameng_tui.domain.errors import BadInput, KamengError
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
@@ -52,6 +53,7 @@ class BatchScreen(Screen[None]):
         self.quotes: dict = {}
         self.quoted_at = 0.0
         self.checking = False
+        self._choice_cache: dict[str, tuple | None] = {}
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -131,10 +133,34 @@ class BatchScreen(Screen[None]):
             out.append(self.t("batch.suggest"), style="dim")
             for i, (sku, name) in enumerate(grid.suggestions):
                 out.append(f"  {name} ({sku})", style="reverse" if i == grid.pick else "")
-        elif grid.row in grid.notes:
-            out.append(f"{grid.row + 1}: ", style="dim")
-            out.append_text(grid.notes[grid.row])
+        else:
+            hint = self._pick_hint(grid.row)
+            if grid.row in grid.notes or hint:
+                out.append(f"{grid.row + 1}: ", style="dim")
+            if hint:                                        # first: the note may take both lines
+                out.append(hint, style="bold")
+                out.append("   ")
+            if grid.row in grid.notes:
+                out.append_text(grid.notes[grid.row])
         self.query_one("#batch-suggest", Static).update(out)
+
+    def _choices(self, i: int):
+        """(product, choice fields) of row i's SKU, looked up once per SKU text."""
+        sku = self.grid.rows[i].get("sku") if i < len(self.grid.rows) else ""
+        if sku not in self._choice_cache:
+            if len(self._choice_cache) > 500:
+                self._choice_cache.clear()
+            self._choice_cache[sku] = self.entry.choice_fields(sku)
+        return self._choice_cache[sku]
+
+    def _pick_hint(self, i: int) -> str:
+        found = self._choices(i)
+        if found is None or self._locked(i):
+            return ""
+        _, fields = found
+        names = "/".join(f.key if self.lang == "en" else f.label for f in fields)
+        key = (self.ctx.config.keymap.get("batch.pick") or "ctrl+o").split(",")[0]
+        return self.t("batch.pick_hint", keys=key, fields=names)
 
     @work(exclusive=True, group="batch-save", exit_on_error=False)
     async def save_draft(self) -> None:
@@ -286,6 +312,43 @@ class BatchScreen(Screen[None]):
     def action_undo(self) -> None:
         self.grid.undo()
 
+    def action_pick(self) -> None:
+        """The line's product's choices (大区, then 服务器 ...) from a list into "other fields"."""
+        grid = self.grid
+        grid.commit()
+        i = grid.row
+        found = self._choices(i)
+        if found is None:
+            self.notify(self.t("batch.pick_none"), severity="warning")
+            return
+        if not grid.may_edit():
+            return
+        product, fields = found
+        values, _ = parse_extra(grid.rows[i].get("extra"))
+        self._pick(i, product, first_unchosen(fields, values) or fields[0], fields)
+
+    def _pick(self, i: int, product, field, fields) -> None:
+        from kameng_tui.tui.screens.batch_dialogs import PickScreen
+
+        row = self.grid.rows[i]
+        values, _ = parse_extra(row.get("extra"))
+        title = self.t("batch.pick_title", row=i + 1, name=product.name, field=field.label, field_en=field.key)
+        parent = product.field(field.depends_on) if field.depends_on and field.option_tree else None
+        if parent is not None and values.get(parent.key) in field.option_tree:
+            title += self.t("batch.pick_parent", label=parent.label, name=parent.key, value=values[parent.key])
+
+        def picked(value: str | None) -> None:
+            self.set_focus(self.grid)
+            if value is None or i >= len(self.grid.rows) or self.grid.rows[i].get("sku") != row.get("sku"):
+                return
+            self.grid.set_cell(i, "extra", set_extra(self.grid.rows[i].get("extra"), field.key, value))
+            now, _ = parse_extra(self.grid.rows[i].get("extra"))
+            nxt = first_unchosen(fields, now)
+            if nxt is not None and nxt is not field:         # 大区 chosen: on to 服务器
+                self._pick(i, product, nxt, fields)
+
+        self.app.push_screen(PickScreen(title, choice_options(field, values), values.get(field.key)), picked)
+
     def action_paste(self) -> None:
         from kameng_tui.tui.screens.batch_dialogs import PasteScreen
 
@@ -394,13 +457,22 @@ class BatchScreen(Screen[None]):
         t = self.t
         changes = await self.ctx.batch.requote(batch_id)
         if changes:
-            lines = "\n".join(t("batch.change_line", line=c.line_id, old=fmt(c.old_cost),
-                                new=t("batch.unavailable") if c.new_cost is None else fmt(c.new_cost), reason=c.reason)
-                              for c in changes[:10])
+            lines = "\n".join(self._change_line(c) for c in changes[:10])
+            if len(changes) > 10:
+                lines += "\n" + t("batch.changes_more", n=len(changes) - 10)
             if not await self.app.push_screen_wait(self._confirm(t("batch.changes", lines=lines))):
                 return
         self.app.start_batch(batch_id)
         self.refresh_orders()
+
+    def _change_line(self, c) -> str:
+        """One re-quoted line: old -> new cost, and why it may not go through."""
+        t = self.t
+        if c.new_cost is None:
+            reason = c.reason_en if self.lang == "en" and c.reason_en else c.reason
+            return t("batch.change_gone", line=c.line_id, old=fmt(c.old_cost), reason=reason)
+        reason = t("batch.change_stock", stock=c.stock, qty=c.quantity) if c.stock is not None else ""
+        return t("batch.change_line", line=c.line_id, old=fmt(c.old_cost), new=fmt(c.new_cost), reason=reason).rstrip()
 
     def on_screen_resume(self) -> None:
         self.refresh_orders()

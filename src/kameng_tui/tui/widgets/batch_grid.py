@@ -112,14 +112,25 @@ class BatchGrid(ScrollView, can_focus=True):
         return GRID_COLUMNS[self.col]
 
     # --- editing -------------------------------------------------------------------------------------
-    def _may_edit(self) -> bool:
+    def may_edit(self) -> bool:
+        """False (and the screen told why) on a line that is already an order."""
         if self.locked(self.row):
             self.post_message(self.Refused(self.row))
             return False
         return True
 
+    def set_cell(self, i: int, column: str, value: str) -> None:
+        """A cell filled by a picker: one undo step; a failed line becomes a new order, as when typed."""
+        col = GRID_COLUMNS.index(column)
+        row = self.rows[i]
+        replacement = self.retry(i) or row
+        if replacement.cells[col] != value or replacement is not row:
+            self._push()
+            self.rows[i] = replacement.with_cell(col, value)
+            self._changed()
+
     def start_edit(self, text: str | None = None) -> None:
-        if not self._may_edit():
+        if not self.may_edit():
             return
         self.editing = True
         self.buf = self.rows[self.row].cells[self.col] if text is None else text
@@ -206,7 +217,7 @@ class BatchGrid(ScrollView, can_focus=True):
     def delete(self) -> None:
         if self.rows[self.row].blank and self.row == len(self.rows) - 1:
             return
-        if not self._may_edit():
+        if not self.may_edit():
             return
         self.editing = False
         self._push()
@@ -307,7 +318,7 @@ class BatchGrid(ScrollView, can_focus=True):
         if self.editing:
             self.buf = ""
             self._edited()
-        elif self.rows[self.row].cells[self.col] and self._may_edit():
+        elif self.rows[self.row].cells[self.col] and self.may_edit():
             self.start_edit("")
             self.commit()
 
