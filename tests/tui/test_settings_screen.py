@@ -313,3 +313,27 @@ async def test_a_key_remapped_on_the_screen_works_at_once(make_app):
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, CheckoutScreen)
+
+
+async def test_no_usable_keyring_offers_the_key_file_and_never_falls_back_silently(make_app, tui_home, ref):
+    from keyring.backends import fail
+
+    old = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await open_settings(app, pilot)
+            await fill_supplier(pilot, "ref", ref.url, KEY_ID, SECRET)
+            assert isinstance(app.screen, ConfirmScreen)             # asked, not done behind the user's back
+            assert "fail" in text_of(app) and "0600" in text_of(app)
+            assert not config_file(app).exists() and not app.ctx.secrets.key_file.exists()
+            await pilot.press("y")
+            await settle(app, pilot)
+            assert "已添加 ref" in text_of(app)
+            key_file = app.ctx.secrets.key_file
+            assert SECRET in key_file.read_text(encoding="utf-8") and oct(key_file.stat().st_mode & 0o777) == "0o600"
+            assert "密钥文件" in next(line for line in screen_lines(app) if " ref " in line and "http" in line)
+        assert [f for f in files_holding(tui_home, SECRET) if Path(f) != key_file] == []
+    finally:
+        keyring.set_keyring(old)
