@@ -67,6 +67,9 @@ ALLOWED: dict[str, tuple[frozenset[str] | str, str]] = {
     "tui/widgets/filter_pane.py": (frozenset({"周期", "等级", "运营商", "面值", "机型", "颜色", "材质", "口味", "月", "季",
                                               "年", "元"}), "attribute names and values of the catalogs (ordering only)"),
     "cli/output.py": (frozenset({"是"}), "an answer people type at a [y/N] prompt (input)"),
+    "domain/markup.py": (frozenset({"％"}), "the fullwidth percent sign a Chinese IME types in a markup (input)"),
+    "tui/widgets/interface_panel.py": (frozenset({"中文"}), "the language's own name in the language picker, the same "
+                                                         "in every language"),
 }
 
 
@@ -179,7 +182,7 @@ def _scan() -> tuple[dict[str, list[str]], set[str], set[str], list[str]]:
                     cjk.append(f"{rel}:{node.lineno}: {node.value!r}")
             elif isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
                 head = str(node.values[0].value)
-                if re.fullmatch(r"[a-z_]+(\.[a-z_]+)*\.", head):          # f"state.{...}": a family of keys
+                if re.fullmatch(r"[a-z_]+(\.[a-z_]+)*[._]", head):      # f"state.{...}": a family of keys
                     prefixes.add(head)
             elif isinstance(node, ast.Call) and _call_name(node) in KEY_CALLS and node.args:
                 first = node.args[0]

@@ -3,7 +3,7 @@
 Every key is documented in docs/config.md (a test loads docs/config.sample.toml and
 checks it equals the defaults). `KAMENG_TUI_<SECTION>_<KEY>` overrides a key.
 Secrets never live here: a key that looks like one is refused with the fix.
-Writing (suppliers) edits lines in place so the user's comments survive.
+Writing goes through config_edit.py (tomlkit), so the user's comments survive.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Mapping
 
-from kameng_tui.domain.errors import ConfigError
+from kameng_tui.domain.errors import BadInput, ConfigError
+from kameng_tui.domain.markup import MarkupRule, parse_markup
 from kameng_tui.messages import Msg
 
 
@@ -40,6 +41,7 @@ class Checkout:
 class Pricing:
     markup: Decimal = Decimal("0.03")
     use_face_value: bool = True
+    rules: tuple[MarkupRule, ...] = ()        # [[pricing.rules]], read by _rules (no env override)
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ class Config:
     ui: Ui = Ui()
     logging: Logging = Logging()
     keymap: Mapping[str, str] = field(default_factory=dict)
+    customers: Mapping[str, str] = field(default_factory=dict)   # customer name -> level
     suppliers: tuple[SupplierEntry, ...] = ()
 
 
@@ -147,8 +150,12 @@ def _coerce(kind: Any, value: Any) -> Any:
 
 
 def _section(path: Path, text: str, name: str, cls: type, raw: Mapping[str, Any], env: Mapping[str, str]) -> Any:
-    values = {}
+    values: dict[str, Any] = {}
     known = {f.name: f for f in fields(cls)}
+    if cls is Pricing:
+        values["rules"] = _rules(path, text, raw.get("rules", []))
+        known.pop("rules")
+        raw = {k: v for k, v in raw.items() if k != "rules"}
     for key in raw:
         if key not in known:
             raise _fail(path, text, name, key, Msg("err.config.unknown_key", section=name, key=key, known=", ".join(known)))
@@ -181,21 +188,78 @@ def _section(path: Path, text: str, name: str, cls: type, raw: Mapping[str, Any]
     return section
 
 
+RULE_KEYS = ("category", "level", "markup", "use_face_value")
+
+
+def _rules(path: Path, text: str, raw: Any) -> tuple[MarkupRule, ...]:
+    if not isinstance(raw, list):
+        raise _fail(path, text, "pricing", "rules", Msg("err.config.rules_tables"))
+    out: list[MarkupRule] = []
+    for i, entry in enumerate(raw, start=1):
+        where = f"[[pricing.rules]] #{i}"
+        if not isinstance(entry, dict):
+            raise _fail(path, text, "pricing", "rules", Msg("err.config.rule_not_table", where=where))
+        for key in entry:
+            if key not in RULE_KEYS:
+                raise _fail(path, text, "pricing.rules", key,
+                            Msg("err.config.unknown_key", section=where, key=key, known=", ".join(RULE_KEYS)))
+        category, level = entry.get("category", ""), entry.get("level", "")
+        if not isinstance(category, str) or not isinstance(level, str):
+            raise _fail(path, text, "pricing.rules", "category", Msg("err.config.rule_strings", where=where))
+        category = "/".join(part.strip() for part in category.strip().strip("/").split("/")) if category.strip() else ""
+        if "markup" not in entry:
+            raise _fail(path, text, "pricing.rules", None, Msg("err.config.rule_markup", where=where))
+        try:
+            if isinstance(entry["markup"], (float, bool)) or not isinstance(entry["markup"], (str, int)):
+                raise ValueError("write amounts as strings, e.g. \"0.02\"")
+            markup = parse_markup(str(entry["markup"]))
+            face = _coerce(bool, entry.get("use_face_value", False))
+        except BadInput as exc:
+            raise _fail(path, text, "pricing.rules", "markup", Msg("err.config.rule_value", where=where, error=exc.msg)) \
+                from None
+        except ValueError as exc:
+            raise _fail(path, text, "pricing.rules", "markup", Msg("err.config.rule_value", where=where, error=str(exc))) \
+                from None
+        rule = MarkupRule(markup=markup, category=category, level=level.strip(), use_face_value=face)
+        if any(r.key == rule.key for r in out):
+            raise _fail(path, text, "pricing.rules", "category",
+                        Msg("err.config.rule_repeat", where=where, category=category or Msg("word.all"),
+                            level=level or Msg("word.all")))
+        out.append(rule)
+    return tuple(out)
+
+
+def _customers(path: Path, text: str, raw: Any) -> dict[str, str]:
+    if not isinstance(raw, dict) or not all(isinstance(v, str) and v.strip() for v in raw.values()):
+        raise _fail(path, text, "customers", None, Msg("err.config.customers"))
+    return {str(k).strip(): v.strip() for k, v in raw.items()}
+
+
 def load_config(path: Path, env: Mapping[str, str] | None = None) -> Config:
-    env = os.environ if env is None else env
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8") if path.exists() else ""
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(Msg("err.config.unreadable", path=str(path), error=str(exc))) from None
+    return parse_config(text, path, env)
+
+
+def parse_config(text: str, path: Path, env: Mapping[str, str] | None = None) -> Config:
+    """The Config held in `text` (the file at `path`, named in messages)."""
+    env = os.environ if env is None else env
+    path = Path(path)
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         line = int(m.group(1)) if m else None
-        raise ConfigError(Msg("err.config.syntax", path=str(path), line=line, error=str(exc)), line=line) from None
+        lines = text.splitlines()
+        hint: Msg | str = ""
+        if line and line <= len(lines) and re.match(r"^\s*[^\x00-\x7f\"'\[#][^=]*=", lines[line - 1]):
+            hint = Msg("config.hint.quote_key")
+        raise ConfigError(Msg("err.config.syntax", path=str(path), line=line, error=str(exc), hint=hint), line=line) from None
     for top in doc:
-        if top not in SECTIONS and top not in ("keymap", "suppliers"):
+        if top not in SECTIONS and top not in ("keymap", "customers", "suppliers"):
             raise _fail(path, text, None, None, Msg("err.config.unknown_section", section=top))
     parts: dict[str, Any] = {}
     for name, cls in SECTIONS.items():
@@ -216,68 +280,41 @@ def load_config(path: Path, env: Mapping[str, str] | None = None) -> Config:
         options = {k: v for k, v in entry.items() if k not in ("name", "kind", "enabled")}
         suppliers.append(SupplierEntry(name=str(entry["name"]), kind=str(entry["kind"]),
                                        enabled=bool(entry.get("enabled", True)), options=options))
-    return Config(keymap=dict(keymap), suppliers=tuple(suppliers), **parts)
+    customers = _customers(path, text, doc.get("customers", {}))
+    return Config(keymap=dict(keymap), customers=customers, suppliers=tuple(suppliers), **parts)
 
 
 def config_as_dict(config: Config) -> dict[str, Any]:
     """TOML-serializable (Decimals as strings), for `config show`."""
     out: dict[str, Any] = {}
     for name in SECTIONS:
-        out[name] = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in asdict(getattr(config, name)).items()}
+        section = getattr(config, name)
+        out[name] = {f.name: _plain(getattr(section, f.name)) for f in fields(section)}
     out["keymap"] = dict(config.keymap)
+    out["customers"] = dict(config.customers)
     out["suppliers"] = [{"name": s.name, "kind": s.kind, "enabled": s.enabled, **dict(s.options)} for s in config.suppliers]
     return out
 
 
-# --- editing the file without losing comments ---------------------------------------------
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, tuple):                  # pricing rules
+        return [{k: _plain(v) for k, v in asdict(r).items() if k == "markup" or v} for r in value]
+    return value
 
 
-def _toml_value(v: Any) -> str:
-    import tomli_w
-
-    return tomli_w.dumps({"v": v}).split("=", 1)[1].strip()
+# --- editing the file without losing comments: config_edit.py (tomlkit) -----------------------
 
 
 def add_supplier(path: Path, name: str, kind: str, options: Mapping[str, Any]) -> None:
-    path = Path(path)
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    load_config(path, {})  # refuse to edit a broken file
-    block = ["", "[[suppliers]]", f"name = {_toml_value(name)}", f"kind = {_toml_value(kind)}"]
-    block += [f"{k} = {_toml_value(v)}" for k, v in options.items()]
-    new = text.rstrip("\n") + "\n" + "\n".join(block) + "\n"
-    _write(path, new)
+    from kameng_tui.config_edit import add_supplier as add
+
+    add(path, name, kind, options)
 
 
 def remove_supplier(path: Path, name: str) -> bool:
     """Drop the [[suppliers]] table named `name`; other lines stay as they are."""
-    path = Path(path)
-    if not path.exists():
-        return False
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    out, i, removed = [], 0, False
-    while i < len(lines):
-        if lines[i].strip() == "[[suppliers]]":
-            j = i + 1
-            while j < len(lines) and not lines[j].lstrip().startswith("["):
-                j += 1
-            body = "".join(lines[i + 1:j])
-            if re.search(rf'^\s*name\s*=\s*["\']{re.escape(name)}["\']\s*$', body, re.M):
-                removed = True
-                i = j
-                continue
-            out.extend(lines[i:j])
-            i = j
-            continue
-        out.append(lines[i])
-        i += 1
-    if removed:
-        _write(path, "".join(out))
-    return removed
+    from kameng_tui.config_edit import remove_supplier as remove
 
-
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
+    return remove(path, name)

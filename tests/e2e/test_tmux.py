@@ -115,7 +115,7 @@ def test_search_order_batch_and_history_in_a_real_terminal(installed, tmp_path):
         term.keys("/", *"yidong huafei", "Enter")
         term.wait_for("移动话费10元")
         term.keys("o")
-        term.wait_for("手机号")
+        term.wait_for("下单：移动话费10元", "客户（可选）")   # the popup itself: keys typed before it shows go to the catalog
         term.keys(*"13800138000")
         term.wait_for("运营商：移动")
         term.keys("Enter")

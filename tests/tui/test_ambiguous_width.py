@@ -12,6 +12,7 @@ from textual.geometry import Region
 from kameng_tui.tui.screens.checkout import CheckoutScreen
 from kameng_tui.tui.screens.help import HelpScreen
 from kameng_tui.tui.screens.history import HistoryScreen
+from kameng_tui.tui.screens.settings import SettingsScreen
 
 from conftest import SIZE, settle, type_text
 
@@ -66,6 +67,13 @@ async def test_main_screens_have_no_ambiguous_width_characters(make_app):
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         seen["help"] = our_text(app)
+        await pilot.press("escape", "4")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SettingsScreen)
+        for section in ("suppliers", "pricing", "ui", "keys"):
+            seen[f"settings {section}"] = our_text(app)
+            await pilot.press("down")
+            await settle(app, pilot)
         for name, lines in seen.items():
             assert sum(len(line.strip()) for line in lines) > 20, name      # the scan saw text
             assert not ambiguous(lines), (name, ambiguous(lines)[:5])
@@ -87,5 +95,11 @@ async def test_ascii_mode_draws_the_whole_screen_without_ambiguous_characters(ma
         await pilot.press("3")
         await settle(app, pilot)
         screens["history"] = [s.text for s in app.screen._compositor.render_strips()]
+        await pilot.press("4")
+        await settle(app, pilot)
+        for section in ("suppliers", "pricing", "ui", "keys"):
+            screens[f"settings {section}"] = [s.text for s in app.screen._compositor.render_strips()]
+            await pilot.press("down")
+            await settle(app, pilot)
         for name, lines in screens.items():
             assert not ambiguous(lines), (name, sorted({ch for ch, _ in ambiguous(lines)}))

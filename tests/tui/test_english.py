@@ -16,6 +16,7 @@ from kameng_tui.tui.screens.batch import BatchScreen
 from kameng_tui.tui.screens.checkout import CheckoutScreen
 from kameng_tui.tui.screens.help import HelpScreen
 from kameng_tui.tui.screens.history import HistoryScreen
+from kameng_tui.tui.screens.settings import SECTIONS, SettingsScreen
 
 from conftest import SIZE, screen_lines, settle, type_text
 
@@ -96,6 +97,14 @@ async def test_every_screen_reads_in_english(make_app):
         text = "\n".join(screen_lines(app))
         assert "must be digits" in text and "with errors" in text
         assert_english(app)
+        await app.switch_mode("settings")                   # (F5 runs the batch on the batch screen)
+        await settle(app, pilot)
+        assert isinstance(app.screen, SettingsScreen)
+        for section in SECTIONS:                             # suppliers, markup rules, interface, keys
+            app.screen.show_section(section)
+            await settle(app, pilot)
+            assert_english(app)
+        assert "Keys" in "\n".join(screen_lines(app))
 
 
 def test_our_facets_read_in_the_language_and_keep_their_identifiers():

@@ -16,6 +16,7 @@ from kameng_tui.tui.screens.checkout import CheckoutScreen
 from kameng_tui.tui.screens.confirm import ConfirmScreen
 from kameng_tui.tui.screens.help import HelpScreen
 from kameng_tui.tui.screens.history import HistoryScreen
+from kameng_tui.tui.screens.settings import SettingsScreen
 
 from conftest import SIZE, screen_lines, settle, type_text
 from test_checkout_screen import order_in_flight
@@ -64,6 +65,12 @@ async def test_help_lists_every_key_of_each_screen(make_app):
         assert isinstance(app.screen, HistoryScreen)
         text = await help_text(app, pilot)
         for k in SCOPES["history"]:
+            assert k.id in text
+        await pilot.press("f5")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SettingsScreen)
+        text = await help_text(app, pilot)
+        for k in SCOPES["settings"]:
             assert k.id in text
         await pilot.press("f2", "o")
         await pilot.pause()

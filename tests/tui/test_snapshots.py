@@ -1,4 +1,4 @@
-"""SVG snapshots at 120x40 of catalog, checkout and history in zh and the catalog in en.
+"""SVG snapshots at 120x40 of catalog, checkout, history and settings in zh and the catalog in en.
 
 Deterministic by construction: the clock is frozen (KAMENG_TUI_NOW), order numbers and
 the install id come from a fixed sequence, the cursor does not blink. Update with
@@ -69,3 +69,26 @@ def test_history_zh(make_app, snap_compare):
         await ready(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=before)
+
+
+def test_settings_suppliers_zh(make_app, snap_compare):
+    app = make_app('# mine\n[[suppliers]]\nname = "demo"\nkind = "demo"\n\n[[suppliers]]\nname = "shop"\nkind = "demo"\n')
+
+    async def before(pilot) -> None:
+        await ready(pilot)
+        await pilot.press("4")
+        await ready(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=before)
+
+
+def test_settings_markup_preview_zh(make_app, snap_compare):
+    app = make_app('[[pricing.rules]]\ncategory = "实物"\nmarkup = "0.10"\n\n[customers]\n"张三" = "vip"\n')
+
+    async def before(pilot) -> None:
+        await ready(pilot)
+        await pilot.press("4", "down", "enter", "a")
+        await ready(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=before,
+                        press=[*"话费", "slash", *"中国移动", "tab", *"vip", "tab", "0", "full_stop", "5", "percent_sign"])

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
+import dataclasses
 import getpass
 import sys
 
 from kameng_tui.cli.output import Out, helps, is_tty
-from kameng_tui.domain.errors import BadInput, KamengError, LedgerTampered
+from kameng_tui.domain.errors import BadInput, LedgerTampered
 from kameng_tui.domain.money import fmt
 from kameng_tui.messages import Msg
 
@@ -121,10 +121,6 @@ def cmd_supplier_list(args, ctx, out: Out) -> int:
 
 def _options(args) -> dict[str, str]:
     opts: dict[str, str] = {}
-    for key in ("base_url", "key_id", "app_key"):
-        value = getattr(args, key)
-        if value:
-            opts[key] = value
     for item in args.option:
         if "=" not in item:
             raise BadInput(Msg("err.cli.key_value_colon", option="--option", item=repr(item)), field="option")
@@ -133,45 +129,31 @@ def _options(args) -> dict[str, str]:
     return opts
 
 
-def cmd_supplier_add(args, ctx, out: Out) -> int:
-    from kameng_tui.config import add_supplier
-    from kameng_tui.suppliers.registry import available_kinds
+async def cmd_supplier_add(args, ctx, out: Out) -> int:
+    from kameng_tui.services.supplier_admin import KEY_OPTION, NewSupplier
 
-    if args.kind not in available_kinds():
-        raise BadInput(Msg("err.cli.unknown_kind", kind=repr(args.kind), known=", ".join(available_kinds())), field="kind")
-    if args.name in ctx.suppliers.configs and args.name != "demo":
-        raise BadInput(Msg("err.cli.supplier_exists", name=args.name), field="name")
-    if args.kind == "http":
-        from kameng_tui.suppliers.http.supplier import check_base_url
-
-        if not args.base_url or not args.key_id:
-            raise BadInput(Msg("err.cli.http_needs"), field="base_url" if not args.base_url else "key_id")
-        try:
-            check_base_url(args.base_url, args.name)
-        except KamengError as exc:
-            raise BadInput(exc.msg, field="base_url") from None
-    secret = None
+    if args.kind == "http" and (not args.base_url or not args.key_id):
+        raise BadInput(Msg("err.cli.http_needs"), field="base_url" if not args.base_url else "key_id")
+    options = _options(args)
+    key_id = {"key_id": args.key_id, "app_key": args.app_key}.get(KEY_OPTION.get(args.kind, ""), None) or ""
+    for extra in ("key_id", "app_key"):              # a key the kind does not name itself is kept as an option
+        if getattr(args, extra) and extra != KEY_OPTION.get(args.kind):
+            options[extra] = getattr(args, extra)
+    new = NewSupplier(kind=args.kind, name=args.name, base_url=args.base_url or "", key_id=key_id, options=options)
+    ctx.supplier_admin.check(new, need_secret=False)
+    secret = ""
     if args.kind != "demo":
         if args.secret_stdin:
             secret = sys.stdin.readline().strip()
         elif is_tty():
             secret = getpass.getpass(out.t("cli.supplier.secret_prompt")).strip()
-        if secret:
-            ctx.secrets.set_supplier_secret(args.name, secret)
-    if not ctx.config.suppliers and args.name != "demo":
-        # The demo is implicit while nothing is configured; keep it, now explicit and removable.
-        add_supplier(ctx.paths.config_file, "demo", "demo", {})
-    add_supplier(ctx.paths.config_file, args.name, args.kind, _options(args))
+    await ctx.supplier_admin.add(dataclasses.replace(new, secret=secret), reach=False, need_secret=False)
     return out.done(Msg("cli.supplier.added", name=args.name, kind=args.kind),
                     name=args.name, kind=args.kind, secret_stored=bool(secret))
 
 
-def cmd_supplier_remove(args, ctx, out: Out) -> int:
-    from kameng_tui.config import remove_supplier
-
-    removed = remove_supplier(ctx.paths.config_file, args.name)
-    if not removed:
-        raise BadInput(Msg("err.cli.no_supplier", name=args.name), field="name")
+async def cmd_supplier_remove(args, ctx, out: Out) -> int:
+    await ctx.supplier_admin.remove(args.name)
     return out.done(Msg("cli.supplier.removed", name=args.name), name=args.name, removed=True)
 
 
@@ -179,15 +161,14 @@ async def cmd_supplier_test(args, ctx, out: Out) -> int:
     names = [args.name] if args.name else ctx.suppliers.names
     results = []
     for name in names:
-        try:
-            sup = ctx.suppliers.get(name)
-            info = sup.describe()
-            async with asyncio.timeout(ctx.engine.call_deadline_s):
-                bal = await sup.balance()          # directly: the error itself is the answer here
-            ctx.ledger.record_balance(name, bal, at=ctx.clock.now())
-            results.append({"name": name, "kind": info.kind, "reachable": True, "balance": fmt(bal)})
-        except Exception as exc:  # report, never crash: each supplier on its own
-            msg = exc.text(out.lang) if isinstance(exc, KamengError) else type(exc).__name__
+        if name not in ctx.suppliers.configs:
+            results.append({"name": name, "reachable": False, "error": out.t("cli.supplier.none", name=name)})
+            continue
+        st = await ctx.supplier_admin.test(name)   # the error itself is the answer here
+        if st.reachable:
+            results.append({"name": name, "kind": st.kind, "reachable": True, "balance": fmt(st.balance)})
+        else:
+            msg = st.error.text(out.lang) if st.error is not None else ""
             results.append({"name": name, "reachable": False, "error": msg})
     if out.json_mode:
         out.items(results)

@@ -125,9 +125,12 @@ class CatalogCache:
             rows = self._ledger._conn.execute("SELECT data, search_key FROM catalog ORDER BY id").fetchall()
         return [product_from_json(d) for d, _ in rows], [k for _, k in rows]
 
-    def count(self) -> int:
+    def count(self, supplier: str | None = None) -> int:
+        sql, args = "SELECT COUNT(*) FROM catalog", ()
+        if supplier:
+            sql, args = sql + " WHERE supplier = ?", (supplier,)
         with self._ledger._lock:
-            return self._ledger._conn.execute("SELECT COUNT(*) FROM catalog").fetchone()[0]
+            return self._ledger._conn.execute(sql, args).fetchone()[0]
 
     def last_sync(self, supplier: str | None = None) -> datetime | None:
         sql, args = "SELECT MAX(synced_at) FROM catalog", ()

@@ -7,12 +7,13 @@ report (the later table wins meanwhile).
 
 from __future__ import annotations
 
-from kameng_tui.messages import (adapters, batch_screen, cli, cli_help, domain, keys, services, suppliers,
-                                 tui)
+from kameng_tui.messages import (adapters, batch_screen, cli, cli_help, domain, keys, services, settings,
+                                 suppliers, tui)
 
 TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "tui": tui.MESSAGES,
     "batch_screen": batch_screen.MESSAGES,
+    "settings": settings.MESSAGES,
     "keys": keys.MESSAGES,
     "cli": cli.MESSAGES,
     "cli_help": cli_help.MESSAGES,

@@ -80,4 +80,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # domain/catalog_index.py: our facets' names
     "facet.delivery": ("发货方式", "delivery"),
     "facet.tags": ("标签", "tags"),
+    # domain/markup.py
+    "err.markup.empty": ("加价不能为空，例如 3% 或 0.03", "the markup is empty; e.g. 3% or 0.03"),
+    "err.markup.unreadable": ("加价要写成 3% 或 0.03：{raw}", "write a markup as 3% or 0.03: {raw}"),
+    "err.markup.negative": ("加价不能为负：{raw}", "a markup cannot be negative: {raw}"),
+    "err.markup.too_big": ("加价 {raw} 超过 1000%，是不是多写了一位？", "a markup of {raw} is over 1000%; a typo?"),
 }

@@ -15,6 +15,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "screen.catalog": ("目录", "Catalog"),
     "screen.history": ("订单", "History"),
     "screen.batch": ("批量", "Batch"),
+    "screen.settings": ("设置", "Settings"),
     "header.supplier": ("供应商", "Supplier"),
     "header.offline": ("离线", "offline"),
     "header.amount": ("余额 {amount} 元", "Balance {amount}"),

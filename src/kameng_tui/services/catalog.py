@@ -83,9 +83,19 @@ class CatalogService:
             except (KamengError, TimeoutError, asyncio.TimeoutError) as exc:
                 report.errors[name] = exc.msg if isinstance(exc, KamengError) else \
                     Msg("err.catalog.sync_timeout", kind=type(exc).__name__)
+        self.invalidate()
+        return report
+
+    def forget(self, supplier: str) -> int:
+        """Drop a removed supplier's products from the cache (its orders stay in the ledger)."""
+        gone = self.cache.remove_missing(supplier, self.ctx.clock.now() + timedelta(days=365 * 100))
+        self.invalidate()
+        return gone
+
+    def invalidate(self) -> None:
+        """The next `index()` is rebuilt from the cache."""
         self._index = None
         self._loaded.clear()
-        return report
 
     def index(self) -> CatalogIndex:
         """The index: loaded from its snapshot when the catalog has not changed since,
@@ -181,12 +191,11 @@ class CatalogService:
         return delivery_stats(secs, ok, total)
 
     def detail(self, sku: str) -> ProductDetail:
-        from kameng_tui.services.pricing import sale_price
+        from kameng_tui.services.pricing import price_for
 
         p = self.product(sku)
-        cfg = self.ctx.config.pricing
         since = self.ctx.clock.now() - timedelta(days=30)
-        return ProductDetail(product=p, sale_price=sale_price(p, p.unit_cost, cfg.markup, cfg.use_face_value),
+        return ProductDetail(product=p, sale_price=price_for(self.ctx.config, p, p.unit_cost),
                              tags=self.tags(p.sku), stats=self.delivery_stats(p.sku),
                              history=tuple(self.cache.price_history(p.sku, since)), bought=self.cache.own_count(p.sku))
 

@@ -22,7 +22,7 @@ from kameng_tui.ledger.store import NewOrder
 from kameng_tui.messages import Joined, Localized, Msg
 from kameng_tui.services.context import Context
 from kameng_tui.services.crash import crash_point
-from kameng_tui.services.pricing import sale_price
+from kameng_tui.services.pricing import price_for
 from kameng_tui.suppliers.base import PlaceRequest
 
 SEALED_RULES = (Rule.ADDRESS,)
@@ -136,8 +136,7 @@ class CheckoutService:
         if inp.seen_unit_cost is not None and unit_cost - money(inp.seen_unit_cost) > rise:
             raise bad(Msg("err.checkout.price_rose", name=product.name, old=fmt(inp.seen_unit_cost), new=fmt(unit_cost)),
                       "price", line, "price_changed")
-        unit_price = money(inp.price) if inp.price is not None else sale_price(
-            product, unit_cost, ctx.config.pricing.markup, ctx.config.pricing.use_face_value)
+        unit_price = money(inp.price) if inp.price is not None else price_for(ctx.config, product, unit_cost, inp.customer)
         sealed_keys = {f.key for f in product.account_fields if f.rule in SEALED_RULES}
         values = dict(check.values)
         prepared = Prepared(

@@ -27,6 +27,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from kameng_tui.services.engine import OrderEngine
     from kameng_tui.services.reconcile import ReconcileService
     from kameng_tui.services.reports import ReportService
+    from kameng_tui.services.settings import SettingsService
+    from kameng_tui.services.supplier_admin import SupplierAdmin
 
 _UNSET: Any = object()
 
@@ -117,6 +119,18 @@ class Context:
         from kameng_tui.services.batch_entry import BatchEntryService
 
         return BatchEntryService(self)
+
+    @cached_property
+    def supplier_admin(self) -> "SupplierAdmin":
+        from kameng_tui.services.supplier_admin import SupplierAdmin
+
+        return SupplierAdmin(self)
+
+    @cached_property
+    def settings(self) -> "SettingsService":
+        from kameng_tui.services.settings import SettingsService
+
+        return SettingsService(self)
 
     async def aclose(self) -> None:
         await self.suppliers.aclose()

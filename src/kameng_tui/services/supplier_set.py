@@ -64,6 +64,16 @@ class SupplierSet:
             return next(iter(self.configs)), pid
         raise BadInput(Msg("err.sku.ambiguous", sku=text), field="sku")
 
+    def reconfigure(self, configs: list[SupplierEntry]) -> list[Supplier]:
+        """New configs (a supplier added or removed from the settings screen). Built
+        suppliers whose config is unchanged stay; the others are returned for the
+        caller to close."""
+        new = {c.name: c for c in configs if c.enabled}
+        dropped = [s for name, s in self._built.items() if new.get(name) != self.configs.get(name)]
+        self._built = {name: s for name, s in self._built.items() if new.get(name) == self.configs.get(name)}
+        self.configs = new
+        return dropped
+
     async def aclose(self) -> None:
         for supplier in self._built.values():
             try:

@@ -28,6 +28,7 @@ from kameng_tui.tui.runner import OrderRunner
 from kameng_tui.tui.screens.batch import BatchScreen
 from kameng_tui.tui.screens.catalog import CatalogScreen
 from kameng_tui.tui.screens.history import HistoryScreen
+from kameng_tui.tui.screens.settings import SettingsScreen
 from kameng_tui.tui.text import Texts
 
 log = logging.getLogger("kameng_tui.tui")
@@ -41,7 +42,7 @@ class KamengApp(App[None]):
 
     status: reactive[Text] = reactive(Text(""), always_update=True)
 
-    MODES = {"catalog": CatalogScreen, "batch": BatchScreen, "history": HistoryScreen}
+    MODES = {"catalog": CatalogScreen, "batch": BatchScreen, "history": HistoryScreen, "settings": SettingsScreen}
 
     def __init__(self, ctx: Context) -> None:
         super().__init__()
@@ -180,6 +181,35 @@ class KamengApp(App[None]):
             handler = getattr(screen, "batch_changed", None)
             if handler is not None:
                 handler(batch_id)
+
+    # --- settings applied live ----------------------------------------------------------------------
+    async def set_language(self, lang: str) -> None:
+        """Switch the words everywhere: the app's keys and status line now; the other
+        screens are built anew (in the new language) the next time they are shown."""
+        self.lang = lang
+        self.t = Texts(lang)
+        self._bindings = BindingsMap(bindings(APP_KEYS, lang))
+        for mode, screen in self.MODES.items():
+            if mode != self.current_mode:
+                await self.remove_mode(mode)
+                self.add_mode(mode, screen)
+        self._render_status()
+        self.refresh_bindings()
+
+    def set_ascii(self, on: bool) -> None:
+        self.set_class(on, "-ascii")
+        self.refresh_css()
+
+    def catalog_changed(self) -> None:
+        """A sync or a removed supplier changed the catalog: screens showing it reload."""
+        for screen in self._all_screens():
+            handler = getattr(screen, "catalog_changed", None)
+            if handler is not None:
+                handler()
+
+    def suppliers_changed(self) -> None:
+        self._render_status()
+        self.run_worker(self.refresh_balances(), group="balances", exit_on_error=False)
 
     def _all_screens(self) -> list[Screen[Any]]:
         out = []

@@ -40,6 +40,7 @@ APP_KEYS = (
     Key("app.catalog", "1,f2", "switch_mode('catalog')"),
     Key("app.batch", "2,f3", "switch_mode('batch')"),
     Key("app.history", "3,f4", "switch_mode('history')"),
+    Key("app.settings", "4,f5", "switch_mode('settings')"),
     Key("app.help", "question_mark,f1", "help"),
     Key("app.palette", "ctrl+p", "command_palette", show=False),
     Key("app.quit", "q,ctrl+q", "quit"),
@@ -103,6 +104,14 @@ GRID_KEYS = (
     Key("grid.backspace", "backspace", "backspace", show=False),
 )
 
+SETTINGS_KEYS = (
+    Key("settings.new", "a", "new"),
+    Key("settings.delete", "d", "delete"),
+    Key("settings.test", "t", "test"),
+    Key("settings.sync", "s", "sync"),
+    Key("settings.menu", "escape", "menu", show=False),
+)
+
 LIST_KEYS = (
     Key("list.down", "down,j", "cursor_down", show=False),
     Key("list.up", "up,k", "cursor_up", show=False),
@@ -114,7 +123,7 @@ LIST_KEYS = (
 )
 
 SCOPES = {"app": APP_KEYS, "catalog": CATALOG_KEYS, "history": HISTORY_KEYS, "checkout": CHECKOUT_KEYS,
-          "batch": BATCH_KEYS, "grid": GRID_KEYS, "list": LIST_KEYS}
+          "batch": BATCH_KEYS, "grid": GRID_KEYS, "settings": SETTINGS_KEYS, "list": LIST_KEYS}
 
 
 def bindings(keys: tuple[Key, ...], lang: str = "zh") -> list[Binding]:

@@ -234,6 +234,10 @@ class CatalogScreen(Screen[None]):
         last = self.ctx.checkout.last_order(product.sku)
         self.app.push_screen(CheckoutScreen(product, again=last))
 
+    def catalog_changed(self) -> None:
+        """Synced or a supplier removed on the settings screen: the index anew."""
+        self.load_index()
+
     def order_changed(self, order_no: str) -> None:
         if self.is_current:
             self.call_after_refresh(self._show_detail)

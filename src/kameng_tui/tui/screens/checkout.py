@@ -20,7 +20,7 @@ from kameng_tui.domain.models import Delivery, Order, Product, Rule
 from kameng_tui.domain.money import fmt, money
 from kameng_tui.domain.states import SETTLED
 from kameng_tui.services.checkout import OrderInput
-from kameng_tui.services.pricing import sale_price
+from kameng_tui.services.pricing import price_for
 from kameng_tui.tui.clipboard import copy_secret
 from kameng_tui.tui.keys import CHECKOUT_KEYS, bindings
 from kameng_tui.tui.text import Texts
@@ -69,8 +69,7 @@ class CheckoutScreen(ModalScreen[None]):
         self.order_no: str | None = None
         self.revealed = False
         self.busy = False
-        cfg = self.ctx.config.pricing
-        self.unit_price = sale_price(product, product.unit_cost, cfg.markup, cfg.use_face_value)
+        self.unit_price = price_for(self.ctx.config, product, product.unit_cost, again.customer if again else None)
         self.recent = self.ctx.checkout.recent_accounts(product) if product.account_fields else []
 
     # --- layout -------------------------------------------------------------------------------
@@ -174,6 +173,9 @@ class CheckoutScreen(ModalScreen[None]):
 
     def _summary(self, qty: int, values: dict[str, str]) -> None:
         t = self.t
+        # The customer's level may pick another markup rule (domain/markup.py).
+        customer = self.query_one("#customer", Input).value.strip() or None
+        self.unit_price = price_for(self.ctx.config, self.product, self.seen_cost, customer)
         total, cost = money(self.unit_price * qty), money(self.seen_cost * qty)
         available = self.app.available(self.product.supplier)
         after = "-" if available is None else fmt(available - cost)

@@ -29,7 +29,7 @@ class HelpScreen(ModalScreen[None]):
         t = Texts(app.lang)
         scope = self.scope
         keymap = dict(app.ctx.config.keymap)
-        table = Table(title=t("help.title", screen=t(f"screen.{scope}") if scope in ("catalog", "batch", "history") else scope),
+        table = Table(title=t("help.title", screen=t(f"screen.{scope}") if scope in ("catalog", "batch", "history", "settings") else scope),
                       show_edge=False, box=None, padding=(0, 2))
         table.add_column("key")
         table.add_column("")

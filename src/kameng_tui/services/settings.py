@@ -1,0 +1,134 @@
+"""Settings edited from the TUI: interface values, keymap entries, markup rules,
+customer levels; and the price preview of a rule before it is saved.
+
+Each change goes through config_edit (comments kept, a broken file left alone) and
+the running app gets the new Config at once (`ctx.config`), so the next checkout
+or batch line prices with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from kameng_tui.domain.catalog_index import Query
+from kameng_tui.domain.errors import BadInput
+from kameng_tui.domain.markup import MarkupRule, parse_markup
+from kameng_tui.domain.models import Product
+from kameng_tui.messages import Joined, Msg
+from kameng_tui.services.context import Context
+from kameng_tui.services.pricing import Priced, price_with
+
+DEFAULT_KEY = ("", "")
+MAX_LEVEL = 16
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    product: Product
+    before: Priced                    # under the saved rules
+    after: Priced                     # under the rule being edited
+
+
+def _bad(field: str, key: str, /, **params: object) -> BadInput:
+    return BadInput(Msg(key, **params), field=field)
+
+
+class SettingsService:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    @property
+    def path(self):
+        return self.ctx.paths.config_file
+
+    def _saved(self, config: Any) -> Any:
+        self.ctx.config = config
+        return config
+
+    # --- interface and keys ------------------------------------------------------------------------
+    def set_values(self, section: str, **values: Any) -> Any:
+        from kameng_tui.config_edit import set_values
+
+        return self._saved(set_values(self.path, section, values, env=self.ctx.env))
+
+    def set_keys(self, binding_id: str, keys: str | None) -> Any:
+        """Keys already checked by the face that knows the bindings (tui/keymap_check.py)."""
+        from kameng_tui.config_edit import set_keymap
+
+        return self._saved(set_keymap(self.path, binding_id, keys, env=self.ctx.env))
+
+    # --- customers and their levels ----------------------------------------------------------------
+    def levels(self) -> list[str]:
+        cfg = self.ctx.config
+        return sorted({*cfg.customers.values(), *(r.level for r in cfg.pricing.rules if r.level)})
+
+    def set_level(self, customer: str, level: str) -> Any:
+        from kameng_tui.config_edit import set_customer
+
+        name, level = customer.strip(), level.strip()
+        if not name:
+            raise _bad("customer", "err.settings.customer_name")
+        if len(level) > MAX_LEVEL:
+            raise _bad("level", "err.settings.level_length", most=MAX_LEVEL)
+        if not level and name not in self.ctx.config.customers:
+            raise _bad("level", "err.settings.no_level", name=name)
+        return self._saved(set_customer(self.path, name, level or None, env=self.ctx.env))
+
+    # --- markup rules ------------------------------------------------------------------------------
+    def rules(self) -> list[MarkupRule]:
+        """The default first (empty category and level), then the rules as written."""
+        p = self.ctx.config.pricing
+        return [MarkupRule(p.markup, use_face_value=p.use_face_value), *p.rules]
+
+    def categories(self) -> list[str]:
+        """Every category path and prefix in the catalog (reads the index: call off the UI thread)."""
+        return sorted(self.ctx.catalog.index().query(Query(), limit=0).categories)
+
+    def rule_from(self, category: str, level: str, markup: str, use_face_value: bool,
+                  replaces: tuple[str, str] | None, categories: list[str] | None = None) -> MarkupRule:
+        """A rule typed in the form, checked; raises BadInput on the field at fault."""
+        value = parse_markup(markup)
+        cat = "/".join(p.strip() for p in category.strip().strip("/").split("/")) if category.strip() else ""
+        if cat and categories is not None and cat not in categories:
+            close = [c for c in categories if cat in c][:3]
+            hint = Msg("settings.did_you_mean", close=Joined(close, "sep.enum")) if close else ""
+            raise _bad("category", "err.settings.no_category", category=cat, hint=hint)
+        level = level.strip()
+        if len(level) > MAX_LEVEL:
+            raise _bad("level", "err.settings.level_length", most=MAX_LEVEL)
+        rule = MarkupRule(value, category=cat, level=level, use_face_value=use_face_value)
+        if rule.key == DEFAULT_KEY and replaces not in (None, DEFAULT_KEY):
+            raise _bad("category", "err.settings.rule_empty")
+        if rule.key != replaces and rule.key in {r.key for r in self.rules()}:
+            raise _bad("category", "err.settings.rule_exists", category=cat or Msg("word.all"), level=level or Msg("word.all"))
+        return rule
+
+    def save_rule(self, rule: MarkupRule, replaces: tuple[str, str] | None) -> Any:
+        from kameng_tui.config_edit import save_rule
+
+        return self._saved(save_rule(self.path, rule, replaces, env=self.ctx.env))
+
+    def delete_rule(self, key: tuple[str, str]) -> Any:
+        from kameng_tui.config_edit import delete_rule
+
+        if key == DEFAULT_KEY:
+            raise _bad("category", "err.settings.default_rule")
+        return self._saved(delete_rule(self.path, key, env=self.ctx.env))
+
+    def preview(self, rule: MarkupRule, replaces: tuple[str, str] | None, limit: int = 6) -> list[PreviewRow]:
+        """A few products of the rule's category priced under the saved rules and under
+        the rules with this one saved, for a customer of the rule's level."""
+        p = self.ctx.config.pricing
+        saved = (p.rules, p.markup, p.use_face_value)
+        if rule.key == DEFAULT_KEY:
+            draft = (p.rules, rule.markup, rule.use_face_value)
+        else:
+            draft = (tuple(r for r in p.rules if r.key not in (replaces, rule.key)) + (rule,), p.markup, p.use_face_value)
+        rows = []
+        for product in self.ctx.catalog.search(Query(category=rule.category), limit=limit).rows:
+            cost = product.unit_cost
+            rows.append(PreviewRow(product, price_with(*saved, product, cost, rule.level),
+                                   price_with(*draft, product, cost, rule.level)))
+        return rows
+

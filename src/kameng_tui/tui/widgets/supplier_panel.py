@@ -1,0 +1,274 @@
+"""Suppliers on the settings screen: the list with reachability, balance and last
+sync; add (checked and reached before anything is saved), test, remove, sync with
+progress. All IO runs in workers through SupplierAdmin; this widget only renders."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, DataTable, Input, Select, Static
+
+from kameng_tui.domain.errors import KamengError, SecretsUnavailable
+from kameng_tui.domain.money import fmt
+from kameng_tui.services.supplier_admin import NewSupplier, SupplierStatus
+from kameng_tui.tui.text import Texts
+
+FIELDS = ("kind", "name", "base_url", "key_id", "secret")
+BAR = 30
+
+
+def progress_bar(done: int, total: int | None) -> str:
+    """[#######.......] in ASCII: Textual's ProgressBar draws ambiguous-width bars."""
+    if not total:
+        return f"[{'#' * (done % (BAR + 1)):<{BAR}}]"
+    filled = min(BAR, done * BAR // max(total, 1))
+    return f"[{'#' * filled}{'.' * (BAR - filled)}]"
+
+
+def field_cell(widget, key: str, label: str | None = None) -> Vertical:
+    """A form field with its label in its top border and its message under it."""
+    if label:
+        widget.border_title = label
+    return Vertical(widget, Static("", id=f"msg-{key}", classes="field-msg"), classes="cell", id=f"cell-{key}")
+
+
+def label_selects(container) -> None:
+    """A Select draws its border on its SelectCurrent child: the label goes there."""
+    from textual.widgets._select import SelectCurrent
+
+    for select in container.query(Select):
+        if select.border_title:
+            select.query_one(SelectCurrent).border_title = select.border_title
+
+
+class SupplierPanel(Vertical):
+    def __init__(self, lang: str, zone: str, **kw) -> None:
+        super().__init__(**kw)
+        self.t = Texts(lang)
+        self.lang = lang
+        self.zone = ZoneInfo(zone)
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        t = self.t
+        yield Static(Text(t("sup.title"), style="bold"), classes="section-title")
+        table = DataTable(id="sup-table", cursor_type="row", zebra_stripes=False)
+        for key in ("name", "kind", "url", "state", "balance", "synced", "products", "secret"):
+            table.add_column(t(f"sup.col.{key}"), key=key)
+        yield table
+        yield Static("", id="sup-progress")
+        yield Static("", id="sup-msg")
+        yield Static(Text(t("sup.add_title"), style="bold"), classes="section-title")
+        from kameng_tui.suppliers.registry import available_kinds
+
+        kinds = [(k, k) for k in available_kinds()]
+        with Horizontal(classes="form-row"):
+            yield field_cell(Select(kinds, id="f-kind", value="http" if ("http", "http") in kinds else kinds[0][0],
+                                    allow_blank=False), "kind", t("sup.kind"))
+            yield field_cell(Input(placeholder=t("sup.name_hint"), id="f-name", max_length=32), "name", t("sup.name"))
+            yield field_cell(Input(placeholder="https://...", id="f-base_url"), "base_url", t("sup.url"))
+        with Horizontal(classes="form-row"):
+            yield field_cell(Input(id="f-key_id"), "key_id", t("sup.key_id"))
+            yield field_cell(Input(placeholder=t("sup.secret_hint"), id="f-secret", password=True), "secret", t("sup.secret"))
+            yield Button(t("sup.add"), id="sup-add", variant="primary")
+        yield Static(t("sup.hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        label_selects(self)
+        self._kind_changed()
+        self.run_worker(self.reload(), group="sup-list", exit_on_error=False)
+
+    async def reload(self, select: str | None = None) -> None:
+        """The list from the ledger and the secret store, off the UI thread: a locked
+        keyring may take seconds to answer where each secret lives."""
+        import asyncio
+
+        self.show(await asyncio.to_thread(self.app.ctx.supplier_admin.statuses), select)
+
+    # --- the list ------------------------------------------------------------------------------------
+    def show(self, statuses: list[SupplierStatus], select: str | None = None) -> None:
+        t = self.t
+        table = self.query_one("#sup-table", DataTable)
+        names = [s.name for s in statuses]
+        keep = names.index(select) if select in names else table.cursor_row
+        table.clear()
+        for s in statuses:
+            view = self.app.balances.get(s.name)             # start-up balances count as a test
+            reachable = s.reachable if s.reachable is not None else (view.live if view is not None else None)
+            if reachable is None:
+                state = Text(t("sup.untested"), style="dim")
+            elif reachable:
+                state = Text(t("sup.reachable"), style="green")
+            else:
+                state = Text(t("sup.unreachable"), style="bold red")
+            balance = "-" if s.balance is None else fmt(s.balance)
+            synced = "-" if s.last_sync is None else f"{s.last_sync.astimezone(self.zone):%m-%d %H:%M}"
+            secret = "-" if s.kind == "demo" else t(f"sup.secret_{s.secret_source or 'none'}")
+            table.add_row(s.name, s.kind, s.url or "-", state, balance, synced, str(s.products), secret, key=s.name)
+        if statuses:
+            table.move_cursor(row=min(max(keep, 0), len(statuses) - 1))
+
+    def selected(self) -> str | None:
+        table = self.query_one("#sup-table", DataTable)
+        if not table.row_count:
+            return None
+        return str(table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value)
+
+    def message(self, text: str, style: str = "") -> None:
+        self.query_one("#sup-msg", Static).update(Text(text, style=style))
+
+    # --- test, sync, remove ------------------------------------------------------------------------
+    def test(self) -> None:
+        name = self.selected()
+        if name is None:
+            return
+        self.message(self.t("sup.testing", name=name), "yellow")
+        self.run_worker(self._test(name), group="sup-test", exclusive=True, exit_on_error=False)
+
+    async def _test(self, name: str) -> None:
+        admin = self.app.ctx.supplier_admin
+        st = await admin.test(name)
+        await self.reload()
+        if st.reachable:
+            self.message(self.t("sup.test_ok", name=name, balance=fmt(st.balance) if st.balance is not None else "-"), "green")
+        else:
+            self.message(self.t("sup.test_failed", name=name, error=st.error.text(self.lang) if st.error else ""), "bold red")
+        self.app.suppliers_changed()
+
+    def sync(self) -> None:
+        name = self.selected()
+        if name is None or self.busy:
+            return
+        self.busy = True
+        self.message("")
+        self.query_one("#sup-progress", Static).update(self.t("sup.sync_start", name=name))
+        self.run_worker(self._sync(name), group="sup-sync", exit_on_error=False)
+
+    async def _sync(self, name: str) -> None:
+        t, admin = self.t, self.app.ctx.supplier_admin
+        bar = self.query_one("#sup-progress", Static)
+
+        def progress(supplier: str, seen: int, total: int | None) -> None:
+            of = f"{seen}/{total}" if total else str(seen)
+            bar.update(Text(f"{progress_bar(seen, total)} {of}  {t('sup.syncing', name=supplier)}", style="yellow"))
+
+        try:
+            report = await admin.sync(name, progress)
+        finally:
+            self.busy = False
+        if name in report.errors:
+            bar.update(Text(t("sup.sync_failed", name=name, error=report.errors[name]), style="bold red"))
+        else:
+            n = report.counts.get(name, 0)
+            bar.update(Text(f"{progress_bar(n, n)} {n}/{n}  " + t("sup.sync_done", name=name, n=n,
+                            new=report.new.get(name, 0), changed=report.price_changes.get(name, 0)), style="green"))
+        await self.reload()
+        self.app.catalog_changed()
+
+    def remove(self) -> None:
+        name = self.selected()
+        if name is None:
+            return
+        from kameng_tui.tui.screens.confirm import ConfirmScreen
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.run_worker(self._remove(name), group="sup-remove", exit_on_error=False)
+
+        self.app.push_screen(ConfirmScreen(self.t("sup.remove_ask", name=name)), answer)
+
+    async def _remove(self, name: str) -> None:
+        admin = self.app.ctx.supplier_admin
+        try:
+            await admin.remove(name)
+        except KamengError as exc:
+            self.message(exc.text(self.lang), "bold red")
+            return
+        await self.reload()
+        self.message(self.t("sup.removed", name=name), "green")
+        self.app.suppliers_changed()
+        self.app.catalog_changed()
+
+    # --- add ----------------------------------------------------------------------------------------
+    @on(Select.Changed, "#f-kind")
+    def _kind_changed(self) -> None:
+        kind = str(self.query_one("#f-kind", Select).value)
+        for key in ("base_url", "key_id", "secret"):
+            self.query_one(f"#cell-{key}").display = kind != "demo"
+        self.query_one("#f-key_id", Input).border_title = self.t("sup.app_key" if kind == "fulu" else "sup.key_id")
+        self.query_one("#f-base_url", Input).border_title = self.t("sup.url_optional" if kind == "fulu" else "sup.url")
+
+    def form(self) -> NewSupplier:
+        value = lambda key: self.query_one(f"#f-{key}", Input).value  # noqa: E731
+        return NewSupplier(kind=str(self.query_one("#f-kind", Select).value), name=value("name").strip(),
+                           base_url=value("base_url").strip(), key_id=value("key_id").strip(), secret=value("secret"))
+
+    def clear_messages(self) -> None:
+        for key in FIELDS:
+            self.query_one(f"#msg-{key}", Static).update("")
+            self.query_one(f"#f-{key}").remove_class("-invalid")
+
+    def field_error(self, exc: KamengError) -> None:
+        key = exc.field if exc.field in FIELDS else "name"
+        self.query_one(f"#msg-{key}", Static).update(Text(exc.text(self.lang), style="red"))
+        widget = self.query_one(f"#f-{key}")
+        widget.add_class("-invalid")
+        widget.focus()
+
+    @on(Button.Pressed, "#sup-add")
+    @on(Input.Submitted, "#f-name, #f-base_url, #f-key_id, #f-secret")
+    def add(self) -> None:
+        if self.busy:
+            return
+        self.busy = True
+        self.clear_messages()
+        self.message(self.t("sup.adding"), "yellow")
+        self.run_worker(self._add(self.form()), group="sup-add", exit_on_error=False)
+
+    async def _add(self, new: NewSupplier) -> None:
+        admin = self.app.ctx.supplier_admin
+        try:
+            balance = await admin.add(new)
+        except SecretsUnavailable as exc:
+            self.field_error(exc)
+            self.message("")
+            self._offer_key_file(new)
+            return
+        except KamengError as exc:
+            self.field_error(exc)
+            self.message("")
+            return
+        finally:
+            self.busy = False
+        self.clear_messages()
+        for key in ("name", "base_url", "key_id", "secret"):
+            self.query_one(f"#f-{key}", Input).value = ""
+        await self.reload(select=new.name)
+        self.query_one("#sup-table", DataTable).focus()
+        self.message(self.t("sup.added", name=new.name, balance=fmt(balance) if balance is not None else "-"), "green")
+        self.app.suppliers_changed()
+
+    def _offer_key_file(self, new: NewSupplier) -> None:
+        """No usable keyring: the explicit opt-in (a 0600 key file), never a silent fallback."""
+        from kameng_tui.tui.screens.confirm import ConfirmScreen
+
+        secrets = self.app.ctx.secrets
+        st = secrets.backend_status()
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                try:
+                    path = secrets.use_file()
+                except KamengError as exc:
+                    self.message(exc.text(self.lang), "bold red")
+                    return
+                self.message(self.t("sup.key_file_on", path=str(path)), "yellow")
+                self.busy = True
+                self.run_worker(self._add(new), group="sup-add", exit_on_error=False)
+
+        self.app.push_screen(ConfirmScreen(self.t("sup.key_file_ask", backend=f"{st.kind}: {st.name}",
+                                                  path=str(secrets.key_file))), answer)
