@@ -302,19 +302,3 @@ def _plain(value: Any) -> Any:
     if isinstance(value, tuple):                  # pricing rules
         return [{k: _plain(v) for k, v in asdict(r).items() if k == "markup" or v} for r in value]
     return value
-
-
-# --- editing the file without losing comments: config_edit.py (tomlkit) -----------------------
-
-
-def add_supplier(path: Path, name: str, kind: str, options: Mapping[str, Any]) -> None:
-    from kameng_tui.config_edit import add_supplier as add
-
-    add(path, name, kind, options)
-
-
-def remove_supplier(path: Path, name: str) -> bool:
-    """Drop the [[suppliers]] table named `name`; other lines stay as they are."""
-    from kameng_tui.config_edit import remove_supplier as remove
-
-    return remove(path, name)

@@ -12,7 +12,8 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
-from kameng_tui.config import Config, add_supplier, load_config, remove_supplier
+from kameng_tui.config import Config, load_config
+from kameng_tui.config_edit import add_supplier, remove_supplier
 from kameng_tui.crypto import Sealer
 from kameng_tui.domain.errors import ConfigError, SecretsUnavailable
 from kameng_tui.paths import app_paths, ensure

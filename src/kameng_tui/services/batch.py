@@ -198,10 +198,20 @@ class BatchService:
 
         async def one(order: Order) -> None:
             nonlocal done
-            async with limit:
+            await limit.acquire()
+            slot = [True]
+
+            def free() -> None:            # once: when the supplier answered, or at the latest here
+                if slot:
+                    slot.clear()
+                    limit.release()
+
+            try:
                 if stop is not None and stop():
                     return
-                after = await ctx.engine.send(order.order_no, known=order)
+                after = await ctx.engine.send(order.order_no, known=order, answered=free)
+            finally:
+                free()
             done += 1
             if progress is not None:
                 progress(done, len(pending), after)

@@ -58,11 +58,15 @@ class OrderEngine:
         self.commits = GroupCommit(ledger, clock)
 
     # --- sending -------------------------------------------------------------------
-    async def send(self, order_no: str, *, resend_from: OrderState | None = None, known: Order | None = None) -> Order:
+    async def send(self, order_no: str, *, resend_from: OrderState | None = None, known: Order | None = None,
+                   answered: Callable[[], None] | None = None) -> Order:
         """Send a pending order (or, with resend_from, re-send an in-flight one).
 
         The caller holds the send lock. Returns the order as recorded afterwards.
         `known`: the order as the caller read it, saving a read (the CAS decides anyway).
+        `answered`: called once the supplier has answered (or the call ended), before
+        the answer is recorded: a batch frees the line's concurrency slot there, so
+        the next line's `submitted` can share that commit.
         """
         order = known if known is not None and known.order_no == order_no else self._get(order_no)
         if resend_from is None:
@@ -85,7 +89,7 @@ class OrderEngine:
             self.ledger.record(order_no, "resend", {"state": expected.value}, at=self.clock.now())
         self.sending.add(order_no)
         try:
-            return await self._place(order, expected)
+            return await self._place(order, expected, answered)
         finally:
             self.sending.discard(order_no)
 
@@ -95,7 +99,7 @@ class OrderEngine:
         self.ledger.transition(committing.result().order_no, S.SUBMITTED, S.PENDING,
                                Transition(reason="cancelled before sending"), at=self.clock.now())
 
-    async def _place(self, order: Order, expected: OrderState) -> Order:
+    async def _place(self, order: Order, expected: OrderState, answered: Callable[[], None] | None = None) -> Order:
         request = PlaceRequest.from_json(order.request_json)
         log.debug("sending %s (%s x%d) to %s", order.order_no, order.sku, order.quantity, order.supplier)
         try:
@@ -108,7 +112,11 @@ class OrderEngine:
             return self._get(order.order_no)
         try:
             async with asyncio.timeout(self.call_deadline_s):
-                result = await supplier.place_order(request)
+                try:
+                    result = await supplier.place_order(request)
+                finally:
+                    if answered is not None:
+                        answered()
         except SupplierError as exc:
             crash_point("after-reply")
             return await self._refused(order, expected, exc)
