@@ -164,8 +164,12 @@ def _call_name(node: ast.Call) -> str | None:
     return f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
 
 
+CALL_PARAMS: list[tuple[str, str, set[str]]] = []      # (key, where, keyword names) of calls without **kw
+
+
 def _scan() -> tuple[dict[str, list[str]], set[str], set[str], list[str]]:
     """(literal keys at call sites -> where, every str constant, f-string prefixes, CJK literals)."""
+    CALL_PARAMS.clear()
     at_calls: dict[str, list[str]] = {}
     constants: set[str] = set()
     prefixes: set[str] = set()
@@ -189,6 +193,8 @@ def _scan() -> tuple[dict[str, list[str]], set[str], set[str], list[str]]:
                 if isinstance(first, ast.Constant) and isinstance(first.value, str) and "." in first.value \
                         and " " not in first.value:
                     at_calls.setdefault(first.value, []).append(f"{rel}:{node.lineno}")
+                    if all(k.arg is not None for k in node.keywords):
+                        CALL_PARAMS.append((first.value, f"{rel}:{node.lineno}", {k.arg for k in node.keywords}))
     return at_calls, constants, prefixes, cjk
 
 
@@ -196,6 +202,23 @@ def test_every_key_written_in_src_exists():
     at_calls, _, prefixes, _ = _scan()
     missing = {k: where for k, where in at_calls.items() if k not in CATALOG}
     assert not missing, missing
+
+
+def test_every_call_passes_the_parameters_its_message_needs():
+    """A call with a literal key passes exactly the template's {placeholders} (a missing one
+    would show the raw template; an extra one is a typo). Keywords that are not
+    parameters (`field` of the domain helpers) are named in NOT_PARAMS."""
+    _scan()
+    not_params = {"field", "line", "code"}
+    wrong = []
+    for key, where, names in CALL_PARAMS:
+        if key not in CATALOG:
+            continue
+        need = placeholders(CATALOG[key][0])
+        given = names - not_params if not need & not_params else names
+        if given != need:
+            wrong.append(f"{where}: {key} needs {sorted(need)}, gets {sorted(given)}")
+    assert not wrong, "\n".join(wrong)
 
 
 def test_every_key_in_the_catalog_is_used():
