@@ -105,9 +105,14 @@ def sign_hook(key_id: str, secret: str, body: bytes, *, now: float | None = None
 
 
 def header(headers: Mapping[str, str], name: str) -> str:
-    """A header by name, whatever its case (http.server and httpx differ)."""
+    """A header by name, whatever its case (http.server and httpx differ). Their
+    header types look up case-insensitively, so the scan is for plain dicts only."""
+    value = headers.get(name)
+    if value is not None:
+        return value
+    lower = name.lower()
     for k, v in headers.items():
-        if k.lower() == name.lower():
+        if k.lower() == lower:
             return v
     return ""
 
