@@ -103,3 +103,14 @@ def test_help_follows_the_configured_language(cli):
     assert not CJK.search(r.stdout), r.stdout
     zh = cli("--help")
     assert "place one order / 下单" in zh.stdout                   # zh keeps what it always showed
+
+
+def test_lang_alone_opens_the_app_in_that_language(monkeypatch):
+    """`kameng-tui --lang en` is the app in English, not the usage text."""
+    import kameng_tui.tui.app as app_module
+    from kameng_tui.cli.main import main
+
+    opened = []
+    monkeypatch.setattr(app_module, "run_app", lambda headless=False, lang=None: opened.append(lang) or 0)
+    assert main(["--lang", "en"]) == 0
+    assert opened == ["en"]

@@ -81,7 +81,7 @@ async def test_a_lost_compare_and_set_does_not_undo_the_others(led):
 async def test_a_failed_commit_reaches_every_waiter_and_writes_nothing(led):
     class Busy:
         def transition_many(self, moves, *, at):
-            raise LedgerBusy("busy", message_en="busy")
+            raise LedgerBusy("busy")
 
     commits = GroupCommit(Busy(), FrozenClock(T0))
     nos = [intent(i).order_no for i in range(3)]

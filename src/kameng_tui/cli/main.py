@@ -62,6 +62,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.lang:
             out.lang = args.lang
         handler: Callable | None = getattr(args, "handler", None)
+        if handler is None and args.lang and getattr(args, "command", None) is None:
+            return _run_tui(out, lang=args.lang)        # `kameng-tui --lang en`: the app, in English
         if handler is None:
             parser.print_help()
             return 2
@@ -142,14 +144,14 @@ async def _close_after(coro, ctx):
         await ctx.aclose()
 
 
-def _run_tui(out: Out) -> int:
+def _run_tui(out: Out, lang: str | None = None) -> int:
     try:
         from kameng_tui.tui.app import run_app  # type: ignore[import-not-found]
     except ImportError:
         out.console().print(out.t("cli.no_tui"))
         build_parser(out.lang).print_help()
         return 0
-    return run_app()
+    return run_app(lang=lang)
 
 
 if __name__ == "__main__":  # pragma: no cover

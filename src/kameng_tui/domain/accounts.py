@@ -13,21 +13,14 @@ from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
 from kameng_tui.domain.models import AccountField, Product, Rule
-from kameng_tui.messages import Joined, Msg, Plain, text
+from kameng_tui.messages import HasMsg, Joined, Msg, Plain, text
 
 
 @dataclass(frozen=True)
-class FieldError:
+class FieldError(HasMsg):
     field: str
     msg: Msg
 
-    @property
-    def message(self) -> str:
-        return self.msg.text("zh")
-
-    @property
-    def message_en(self) -> str:
-        return self.msg.text("en")
 
 
 @dataclass(frozen=True)

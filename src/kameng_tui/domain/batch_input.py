@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Mapping
 
 from kameng_tui.domain.money import MoneyError, price
-from kameng_tui.messages import Msg
+from kameng_tui.messages import HasMsg, Msg
 
 ACCOUNT_KEYS = ("account", "region", "server", "role", "charge_type", "address")
 COLUMNS = ("sku", "quantity", "ref", "customer", "note", "price") + ACCOUNT_KEYS
@@ -26,19 +26,12 @@ MAX_QTY = 10_000
 
 
 @dataclass(frozen=True)
-class LineError:
+class LineError(HasMsg):
     line: int
     field: str | None
     msg: Msg
     code: str = "bad_line"
 
-    @property
-    def message(self) -> str:
-        return self.msg.text("zh")
-
-    @property
-    def message_en(self) -> str:
-        return self.msg.text("en")
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ decide what each means for an order (see `SupplierError.final` and
 
 from __future__ import annotations
 
-from kameng_tui.messages import Localized, Plain
+from kameng_tui.messages import HasMsg, Localized, Plain
 
 
-class KamengError(Exception):
+class KamengError(HasMsg, Exception):
     """Base for every error a user may see. Never carries a secret: no secret goes
     into a message's parameters."""
 
@@ -31,21 +31,12 @@ class KamengError(Exception):
         field: str | None = None,
         line: int | None = None,
     ) -> None:
-        # A str (with `message_en=`) is the old inline zh/en pair, kept working for code
-        # in flight; tests/test_messages.py fails on any inline CJK left in src.
+        # A str (with `message_en=`) is for third-party adapters without catalog keys;
+        # ours pass a Msg (tests/test_messages.py fails on any inline CJK in src).
         self.msg: Localized = message if isinstance(message, Localized) else Plain(message, message_en)
         super().__init__(self.msg.text("zh"))
         self.field = field
         self.line = line
-
-    @property
-    def message(self) -> str:
-        """The zh text (the default language; an order's stored reason)."""
-        return self.msg.text("zh")
-
-    @property
-    def message_en(self) -> str:
-        return self.msg.text("en")
 
     def text(self, lang: str = "zh") -> str:
         return self.msg.text(lang)

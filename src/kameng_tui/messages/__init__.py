@@ -10,8 +10,8 @@ may use it. How to add a string: docs/messages.md.
 """
 
 from kameng_tui.messages.catalog import CATALOG
-from kameng_tui.messages.lookup import (DEFAULT_LANG, LANGS, Joined, Localized, Msg, Plain, lang_of, render,
+from kameng_tui.messages.lookup import (DEFAULT_LANG, LANGS, HasMsg, Joined, Localized, Msg, Plain, lang_of, render,
                                         template, text)
 
-__all__ = ["CATALOG", "DEFAULT_LANG", "LANGS", "Joined", "Localized", "Msg", "Plain", "lang_of", "render",
+__all__ = ["CATALOG", "DEFAULT_LANG", "LANGS", "HasMsg", "Joined", "Localized", "Msg", "Plain", "lang_of", "render",
            "template", "text"]

@@ -34,6 +34,22 @@ class Localized:
         return self.text(DEFAULT_LANG)
 
 
+class HasMsg:
+    """For values that hold their message in `msg`: `.message` is the zh text (what
+    a ledger reason stores), `.message_en` the English one."""
+
+    __slots__ = ()
+    msg: Localized
+
+    @property
+    def message(self) -> str:
+        return self.msg.text(DEFAULT_LANG)
+
+    @property
+    def message_en(self) -> str:
+        return self.msg.text("en")
+
+
 def lang_of(lang: str | None) -> str:
     """"en" is English; anything else (None, "zh", a typo) is the default, Chinese."""
     return "en" if lang == "en" else DEFAULT_LANG

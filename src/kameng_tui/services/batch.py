@@ -19,7 +19,7 @@ from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt, money
 from kameng_tui.domain.states import OrderState
 from kameng_tui.ledger.store import Batch, NewBatch
-from kameng_tui.messages import Localized, Msg
+from kameng_tui.messages import HasMsg, Localized, Msg
 from kameng_tui.services.checkout import OrderInput, Prepared
 from kameng_tui.services.context import Context
 from kameng_tui.services.crash import crash_point
@@ -28,20 +28,13 @@ Progress = Callable[[int, int, Order], None]
 
 
 @dataclass(frozen=True)
-class LineProblem:
+class LineProblem(HasMsg):
     line: int
     field: str | None
     msg: Localized
     code: str = "bad_input"
     other: int | None = None          # the earlier line a duplicate or a reused ref points to
 
-    @property
-    def message(self) -> str:
-        return self.msg.text("zh")
-
-    @property
-    def message_en(self) -> str:
-        return self.msg.text("en")
 
 
 class BatchInvalid(BadInput):

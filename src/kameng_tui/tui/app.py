@@ -44,10 +44,11 @@ class KamengApp(App[None]):
 
     MODES = {"catalog": CatalogScreen, "batch": BatchScreen, "history": HistoryScreen, "settings": SettingsScreen}
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, lang: str | None = None) -> None:
+        """`lang` (from `--lang`) overrides `[general] language` for this run."""
         super().__init__()
         self.ctx = ctx
-        self.lang = ctx.config.general.language
+        self.lang = lang or ctx.config.general.language
         self.t = Texts(self.lang)
         self._bindings = BindingsMap(bindings(APP_KEYS, self.lang))
         self.runner = OrderRunner(ctx, self._order_done)
@@ -271,13 +272,13 @@ class KamengApp(App[None]):
                 yield SystemCommand(f"{k.label(self.lang)} ({k.id})", k.en, lambda a=k.action, tg=target: tg.run_action(a))
 
 
-def run_app(headless: bool = False) -> int:
+def run_app(headless: bool = False, lang: str | None = None) -> int:
     from kameng_tui.logs import setup_logging
     from kameng_tui.services.context import build_context
 
     ctx = build_context()
     setup_logging(ctx.paths, ctx.config.logging.level)
-    app = KamengApp(ctx)
+    app = KamengApp(ctx, lang)
     try:
         app.run(headless=headless)
     finally:
