@@ -33,8 +33,7 @@ def _last_of(expr: str) -> str:
     return f"substr(max(CASE WHEN kind IN ({_STATES}) THEN (seq + 100000000000) || {expr} END), 13)"
 
 
-_STATE_AGG = f"""
-        max(CASE WHEN kind = 'created' THEN at END) AS cat,
+_LATER = f"""
         {_last_of('kind')} AS state,
         {_last_of('at')} AS state_at,
         {_last('charged')} AS charged,
@@ -46,13 +45,15 @@ _STATE_AGG = f"""
         max(CASE WHEN kind IN ({_STATES}) OR kind = 'customer_refund' THEN at END) AS touched_at,
         sum(CASE WHEN kind = 'customer_refund' THEN {_units("json_extract(body, '$.amount')")} ELSE 0 END) AS cref,
         max(kind = 'succeeded') AS succeeded"""
+"""What the events after the creating one make of an order: its columns as aggregates."""
 
 
 def rebuilt(where: str = "") -> str:
     return f"""
 WITH agg AS (
     SELECT order_no,
-        max(CASE WHEN kind = 'created' THEN body END) AS cbody,{_STATE_AGG}
+        max(CASE WHEN kind = 'created' THEN body END) AS cbody,
+        max(CASE WHEN kind = 'created' THEN at END) AS cat,{_LATER}
     FROM events WHERE order_no IS NOT NULL {where} GROUP BY order_no
 ), rows AS (
     SELECT order_no,
@@ -124,19 +125,6 @@ def _orders_side(column: str) -> str:
         return f"printf('%d.%04d', o.{column} / 10000, o.{column} % 10000)"
     return f"o.{column}"
 
-
-_LATER = f"""
-        {_last_of('kind')} AS state,
-        {_last_of('at')} AS state_at,
-        {_last('charged')} AS charged,
-        {_last('refunded')} AS refunded,
-        {_last('supplier_order_no')} AS supplier_order_no,
-        {_last('reason')} AS reason,
-        {_last('delivered_qty')} AS delivered_qty,
-        min(CASE WHEN kind = 'submitted' THEN at END) AS submitted_at,
-        max(at) AS touched_at,
-        sum(CASE WHEN kind = 'customer_refund' THEN {_units("json_extract(body, '$.amount')")} ELSE 0 END) AS cref,
-        max(kind = 'succeeded') AS succeeded"""
 
 def fast_diff(part: str = "") -> str:
     """Orders that may differ from their events: (order_no, has an orders row). The
