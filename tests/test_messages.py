@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from kit import CJK
 
 from kameng_tui.messages import CATALOG, Joined, Msg, Plain, text
 from kameng_tui.messages.catalog import DUPLICATES, TABLES
@@ -23,9 +24,6 @@ from kameng_tui.messages.catalog import DUPLICATES, TABLES
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "kameng_tui"
 MESSAGES_DIR = SRC / "messages"
-
-# CJK ideographs, CJK punctuation (，。：；（）「」) and fullwidth forms.
-CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 
 # Calls whose first positional argument is a catalog key.
 # t: TUI Texts and CLI Out; h: --help texts; _err/err: domain helpers that build a Msg.

@@ -5,27 +5,14 @@ names and values, account field labels); JSON codes stay English.
 
 from __future__ import annotations
 
-import re
 
 import pytest
 
-from kameng_tui.suppliers.demo import generate_catalog
-
-CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+from kit import CJK, demo_data_words
 
 
-def _data_words() -> list[str]:
-    """Every Chinese string the demo catalog holds, longest first (so 移动话费10元 goes before 移动)."""
-    words: set[str] = set()
-    for p in generate_catalog():
-        words.update((p.name, p.category_path, *p.category, *(x for kv in p.attributes for x in kv)))
-        for f in p.account_fields:
-            words.update((f.label, *f.options, *(x for k, vs in f.option_tree.items() for x in (k, *vs))))
-    words.update(part for w in list(words) for part in w.split())     # a table may wrap a name at its spaces
-    return sorted((w for w in words if CJK.search(w)), key=len, reverse=True)
 
-
-DATA = _data_words()
+DATA = demo_data_words()
 
 
 def chinese_left(text: str) -> list[str]:

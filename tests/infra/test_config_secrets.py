@@ -10,7 +10,7 @@ from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
+from kit import in_memory_keyring
 
 from kameng_tui.config import Config, load_config
 from kameng_tui.config_edit import add_supplier, remove_supplier
@@ -71,23 +71,6 @@ def test_supplier_edits_keep_comments(tmp_path):
     assert load_config(path, {}).checkout.repeat_window_s == 60
 
 
-class MemoryKeyring(KeyringBackend):
-    priority = -1  # never auto-selected
-
-    def __init__(self):
-        super().__init__()
-        self.store = {}
-
-    def get_password(self, service, username):
-        return self.store.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.store[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.store.pop((service, username), None)
-
-
 @pytest.fixture(autouse=True)
 def restore_keyring():
     old = keyring.get_keyring()
@@ -97,7 +80,7 @@ def restore_keyring():
 
 @pytest.fixture
 def memory_keyring():
-    kr = MemoryKeyring()
+    kr = in_memory_keyring()
     keyring.set_keyring(kr)
     return kr
 

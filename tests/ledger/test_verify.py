@@ -51,6 +51,24 @@ def shaped(tmp_path_factory):
     return data, nos
 
 
+def _copy(data, dest):
+    """A copy of the ledger (database and anchor) to edit raw, as someone with file access would."""
+    dest.mkdir(parents=True)
+    src, dst = sqlite3.connect(data / "ledger.db"), sqlite3.connect(dest / "ledger.db")
+    src.backup(dst)
+    src.close()
+    (dest / "ledger.head").write_bytes((data / "ledger.head").read_bytes())
+    return dst
+
+
+def _verify(data):
+    led = open_ledger(data)
+    try:
+        return led.verify()
+    finally:
+        led.close()
+
+
 def _changed(value, declared: str):
     if value is None:
         return 1 if declared == "INTEGER" else "x"
@@ -64,22 +82,13 @@ def test_an_edited_orders_column_is_named(shaped, tmp_path, column):
     data, nos = shaped
     for no in nos:
         copy = tmp_path / no / "data"
-        copy.mkdir(parents=True)
-        src = sqlite3.connect(data / "ledger.db")
-        dst = sqlite3.connect(copy / "ledger.db")
-        src.backup(dst)
-        src.close()
-        (copy / "ledger.head").write_bytes((data / "ledger.head").read_bytes())
+        dst = _copy(data, copy)
         value = dst.execute(f"SELECT {column} FROM orders WHERE order_no = ?", (no,)).fetchone()[0]
         declared = {r[1]: r[2] for r in dst.execute("PRAGMA table_info(orders)")}[column]
         dst.execute(f"UPDATE orders SET {column} = ? WHERE order_no = ?", (_changed(value, declared), no))
         dst.commit()
         dst.close()
-        led = open_ledger(copy)
-        try:
-            report = led.verify()
-        finally:
-            led.close()
+        report = _verify(copy)
         assert not report.ok
         assert any(p.startswith(f"order {no}: column {column} differs") for p in report.problems), report.problems
 
@@ -87,20 +96,12 @@ def test_an_edited_orders_column_is_named(shaped, tmp_path, column):
 def test_an_event_body_that_is_not_json_is_reported_not_raised(shaped, tmp_path):
     data, _ = shaped
     copy = tmp_path / "data"
-    copy.mkdir()
-    src, dst = sqlite3.connect(data / "ledger.db"), sqlite3.connect(copy / "ledger.db")
-    src.backup(dst)
-    src.close()
-    (copy / "ledger.head").write_bytes((data / "ledger.head").read_bytes())
+    dst = _copy(data, copy)
     dst.execute("DROP TRIGGER events_no_update")
     dst.execute("UPDATE events SET body = '{\"sku\":' WHERE seq = (SELECT min(seq) FROM events WHERE kind = 'created')")
     dst.commit()
     dst.close()
-    led = open_ledger(copy)
-    try:
-        report = led.verify()
-    finally:
-        led.close()
+    report = _verify(copy)
     assert not report.ok and report.first_bad_seq is not None
     assert any("content does not match its hash" in p for p in report.problems)
     assert any(p.startswith("projection: cannot be rebuilt") for p in report.problems)
@@ -109,19 +110,11 @@ def test_an_event_body_that_is_not_json_is_reported_not_raised(shaped, tmp_path)
 def test_an_order_created_twice_is_reported(shaped, tmp_path):
     data, nos = shaped
     copy = tmp_path / "data"
-    copy.mkdir()
-    src, dst = sqlite3.connect(data / "ledger.db"), sqlite3.connect(copy / "ledger.db")
-    src.backup(dst)
-    src.close()
+    dst = _copy(data, copy)
     dst.execute("INSERT INTO events (order_no, kind, at, body, prev_hash, hash) "
                 "SELECT order_no, kind, at, body, prev_hash, hash FROM events WHERE order_no = ? AND kind = 'created'",
                 (nos[0],))
     dst.commit()
     dst.close()
-    (copy / "ledger.head").write_bytes((data / "ledger.head").read_bytes())
-    led = open_ledger(copy)
-    try:
-        report = led.verify()
-    finally:
-        led.close()
+    report = _verify(copy)
     assert f"order {nos[0]}: created by more than one event" in report.problems

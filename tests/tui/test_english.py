@@ -9,7 +9,6 @@ import re
 from textual import events
 
 from kameng_tui.domain.catalog_index import DELIVERY_FACET, TAG_FACET, Query, Result
-from kameng_tui.suppliers.demo import generate_catalog
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.widgets.filter_pane import build_entries
 from kameng_tui.tui.screens.batch import BatchScreen
@@ -19,22 +18,12 @@ from kameng_tui.tui.screens.history import HistoryScreen
 from kameng_tui.tui.screens.settings import SECTIONS, SettingsScreen
 
 from conftest import SIZE, screen_lines, settle, type_text
+from kit import demo_data_words
 
-CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 EN = '[general]\nlanguage = "en"\n'
 
 
-def _data_words() -> list[str]:
-    words: set[str] = set()
-    for p in generate_catalog():
-        words.update((p.name, p.category_path, *p.category, *(x for kv in p.attributes for x in kv)))
-        for f in p.account_fields:
-            words.update((f.label, *f.options, *(x for k, vs in f.option_tree.items() for x in (k, *vs))))
-    words.update(part for w in list(words) for part in w.split())
-    return sorted((w for w in words if CJK.search(w)), key=len, reverse=True)
-
-
-DATA = _data_words()
+DATA = demo_data_words()
 
 
 def chinese_left(lines: list[str]) -> list[str]:

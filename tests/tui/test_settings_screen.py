@@ -11,7 +11,7 @@ from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
+from kit import in_memory_keyring
 from textual.keys import _character_to_key
 from textual.widgets import DataTable, Input
 
@@ -26,27 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "http"))
 from refkit import KEY_ID, SECRET, start_server  # noqa: E402
 
 
-class MemoryKeyring(KeyringBackend):
-    priority = -1  # never auto-selected
-
-    def __init__(self):
-        super().__init__()
-        self.store = {}
-
-    def get_password(self, service, username):
-        return self.store.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.store[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.store.pop((service, username), None)
-
-
 @pytest.fixture
 def memory_keyring():
     old = keyring.get_keyring()
-    kr = MemoryKeyring()
+    kr = in_memory_keyring()
     keyring.set_keyring(kr)
     yield kr
     keyring.set_keyring(old)
