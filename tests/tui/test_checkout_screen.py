@@ -193,3 +193,19 @@ async def test_a_copied_card_secret_is_cleared_after_the_timeout(make_app):
         await pilot.pause(1.3)
         assert app.clipboard == ""
         assert any("已清除" in str(n.message) for n in app._notifications)
+
+
+async def test_tab_moves_between_the_fields_and_back(make_app):
+    """Filling an order from the keyboard: Tab to the next field, shift+Tab back."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = await open_checkout(app, pilot, "yidong huafei 10")
+        first = screen.focused
+        assert isinstance(first, Input)
+        await pilot.press("tab")
+        await pilot.pause()
+        assert screen.focused is not first and screen.focused is not None
+        await pilot.press("shift+tab")
+        await pilot.pause()
+        assert screen.focused is first

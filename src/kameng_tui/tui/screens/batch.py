@@ -47,7 +47,8 @@ class BatchScreen(Screen[None]):
         self.entry = self.ctx.batch_entry
         self.lang = self.app.lang
         self.t = Texts(self.lang)
-        self._bindings = BindingsMap(bindings(BATCH_KEYS, self.lang))
+        # Textual's own tab / shift+tab (focus next / previous) stay beside our bindings.
+        self._bindings = BindingsMap([*Screen.BINDINGS, *bindings(BATCH_KEYS, self.lang)])
         self.draft = Draft()
         self.checked = EntryCheck()
         self.orders: dict[str, Order] = {}

@@ -47,7 +47,8 @@ class CatalogScreen(Screen[None]):
         self.ctx = self.app.ctx
         self.lang = self.app.lang
         self.t = Texts(self.lang)
-        self._bindings = BindingsMap(bindings(CATALOG_KEYS, self.lang))
+        # Textual's own tab / shift+tab (focus next / previous) stay beside our bindings.
+        self._bindings = BindingsMap([*Screen.BINDINGS, *bindings(CATALOG_KEYS, self.lang)])
         self.index: CatalogIndex | None = None
         self.q = Query()
         self.count = 0

@@ -61,7 +61,8 @@ class CheckoutScreen(ModalScreen[None]):
         self.ctx = self.app.ctx
         self.lang = self.app.lang
         self.t = Texts(self.lang)
-        self._bindings = BindingsMap(bindings(CHECKOUT_KEYS, self.lang))
+        # Textual's own tab / shift+tab (focus next / previous) stay beside our bindings.
+        self._bindings = BindingsMap([*ModalScreen.BINDINGS, *bindings(CHECKOUT_KEYS, self.lang)])
         self.product = product
         self.again = again
         self.seen_cost = product.unit_cost

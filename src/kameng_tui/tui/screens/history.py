@@ -45,7 +45,8 @@ class HistoryScreen(Screen[None]):
         self.lang = self.app.lang
         self.t = Texts(self.lang)
         self.zone = self.ctx.config.general.timezone
-        self._bindings = BindingsMap(bindings(HISTORY_KEYS, self.lang))
+        # Textual's own tab / shift+tab (focus next / previous) stay beside our bindings.
+        self._bindings = BindingsMap([*Screen.BINDINGS, *bindings(HISTORY_KEYS, self.lang)])
         self.preset = "month"
         self.status: str | None = None
         self.claims = False
