@@ -8,7 +8,7 @@ A test checks it against `chain.project` on random histories.
 Two passes: `fast_diff` reads each creating event's fields with one multi-path
 `json_extract` and compares them, as one JSON array, with the same array built from
 the orders row; it only says which orders *may* differ (equal arrays imply equal
-columns, not the reverse). `diff_sql(only=...)` then names the column for those.
+columns, not the reverse). `diff_sql()` then names the column for those.
 """
 
 from __future__ import annotations
@@ -84,14 +84,11 @@ SELECT r.*, r.revenue - (r.charged - r.refunded) AS profit FROM rows r
 """
 
 
-REBUILT = rebuilt()
-
-def diff_sql(only: bool = False) -> str:
-    """Orders whose row differs from the rebuilt one (first differing column and both
-    values), rows without a creating event, and created orders missing from `orders`.
-    only=True: just the orders named in the JSON array parameter `:only`, and no
-    orders-only pass (COUNTS says whether one is needed)."""
-    where = "AND order_no IN (SELECT value FROM json_each(:only))" if only else ""
+def diff_sql() -> str:
+    """Of the orders named in the JSON array parameter `:only`: those whose row differs
+    from the rebuilt one (first differing column and both values), and those created
+    but missing from `orders`. Orders rows without a creating event: ORDERS_ONLY_SQL."""
+    where = "AND order_no IN (SELECT value FROM json_each(:only))"
     cols = [c for c in ROW_COLUMNS if c != "order_no"]
     which = " ".join(f"WHEN o.{c} IS NOT r.{c} THEN '{c}'" for c in cols)
     values = " ".join(f"WHEN o.{c} IS NOT r.{c} THEN quote(o.{c}) || ' / ' || quote(r.{c})" for c in cols)
@@ -102,15 +99,8 @@ def diff_sql(only: bool = False) -> str:
            CASE {which} END, CASE {values} END
     FROM r LEFT JOIN orders o ON o.order_no = r.order_no
     WHERE o.order_no IS NULL OR {differs}
-    {"" if only else ORDERS_ONLY}
     LIMIT 60
     """
-
-
-ORDERS_ONLY = """
-    UNION ALL
-    SELECT order_no, 'orders_only', NULL, NULL FROM orders
-    WHERE order_no NOT IN (SELECT order_no FROM events WHERE kind = 'created')"""
 
 _CREATED = ("sku", "supplier", "product_id", "product_name", "category", "delivery", "quantity", "account", "ref",
             "customer", "note", "batch_id", "line_id", "attempt_of", "request_json", "unit_cost", "unit_price")

@@ -56,7 +56,7 @@ def verify(conn: sqlite3.Connection, anchor_path: Path, ledger_id: str, *, threa
     parts = [("<", mid_row[0]), (">=", mid_row[0])] if mid_row else [("", None)]
     if path is None:                      # an in-memory or temporary database: one connection, in turn
         chain_r = _chain(conn, anchor_seq)
-        maybe = [row for part, mid in parts for row in _maybe_differ(conn, part, mid)]
+        halves = [_maybe_differ(conn, part, mid) for part, mid in parts]
         quick = _quick_check(conn)
     else:
         with ThreadPoolExecutor(max_workers=2 + len(parts), thread_name_prefix="verify") as pool:
@@ -65,8 +65,8 @@ def verify(conn: sqlite3.Connection, anchor_path: Path, ledger_id: str, *, threa
                        for part, mid in parts]
             quick_f = pool.submit(_read_only, path, _quick_check)
             chain_r, quick = chain_f.result(), quick_f.result()
-            maybe = [row for f in part_fs for row in f.result()]
-    diff_r = _projection(conn, maybe)
+            halves = [f.result() for f in part_fs]
+    diff_r = _projection(conn, halves)
 
     problems = [text for _, text in chain_r.problems] + diff_r
     problems += _anchor_problems(anchor, ledger_id, chain_r)
@@ -101,23 +101,26 @@ def _chain(conn: sqlite3.Connection, anchor_seq: int) -> ChainResult:
     return ChainResult(problems, last_seq, anchored)
 
 
-def _maybe_differ(conn: sqlite3.Connection, part: str, mid: str | None) -> list[tuple[str, int]] | str:
+def _maybe_differ(conn: sqlite3.Connection, part: str, mid: str | None) -> list[tuple[str, int]] | Exception:
+    """(order_no, has an orders row) of the orders that may differ, or the error that
+    stopped the query (e.g. an event body edited into invalid JSON), to report."""
     try:
         return conn.execute(fast_diff(part), {"mid": mid}).fetchall()
-    except sqlite3.OperationalError as exc:         # e.g. an event body edited into invalid JSON
-        return str(exc)
+    except sqlite3.OperationalError as exc:
+        return exc
 
 
-def _projection(conn: sqlite3.Connection, maybe: list) -> list[str]:
+def _projection(conn: sqlite3.Connection, halves: list[list[tuple[str, int]] | Exception]) -> list[str]:
     """Orders whose row is not what their events make of it, each naming the column."""
-    broken = [m for m in maybe if isinstance(m, str)]
     try:
-        if broken:
-            raise sqlite3.OperationalError(broken[0])
+        for half in halves:
+            if isinstance(half, Exception):
+                raise half
+        maybe = [row for half in halves for row in half]
         n_orders, n_created = conn.execute(COUNTS).fetchone()
         rows = []
         if maybe:
-            rows = conn.execute(diff_sql(only=True), {"only": json.dumps([no for no, _ in maybe])}).fetchall()
+            rows = conn.execute(diff_sql(), {"only": json.dumps([no for no, _ in maybe])}).fetchall()
         if n_orders + sum(1 for _, has_row in maybe if not has_row) != n_created:
             rows += conn.execute(ORDERS_ONLY_SQL).fetchall() + conn.execute(TWICE_SQL).fetchall()
     except sqlite3.OperationalError as exc:
