@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from kameng_tui.domain.errors import BadInput, ConfigError
-from kameng_tui.domain.markup import MarkupRule, parse_markup
+from kameng_tui.domain.markup import MarkupRule, category_path, parse_markup
 from kameng_tui.messages import Msg
 
 
@@ -206,7 +206,7 @@ def _rules(path: Path, text: str, raw: Any) -> tuple[MarkupRule, ...]:
         category, level = entry.get("category", ""), entry.get("level", "")
         if not isinstance(category, str) or not isinstance(level, str):
             raise _fail(path, text, "pricing.rules", "category", Msg("err.config.rule_strings", where=where))
-        category = "/".join(part.strip() for part in category.strip().strip("/").split("/")) if category.strip() else ""
+        category = category_path(category)
         if "markup" not in entry:
             raise _fail(path, text, "pricing.rules", None, Msg("err.config.rule_markup", where=where))
         try:

@@ -16,7 +16,7 @@ from typing import Any, Callable, Mapping
 
 from kameng_tui.config import Config, parse_config
 from kameng_tui.domain.errors import ConfigError
-from kameng_tui.domain.markup import MarkupRule
+from kameng_tui.domain.markup import MarkupRule, category_path
 from kameng_tui.messages import Msg
 
 
@@ -144,8 +144,7 @@ def _rule_tables(doc: Any) -> Any:
 
 
 def _matches(table: Any, key: tuple[str, str]) -> bool:
-    category = "/".join(p.strip() for p in str(table.get("category", "")).strip().strip("/").split("/"))
-    return (category if str(table.get("category", "")).strip() else "", str(table.get("level", "")).strip()) == key
+    return (category_path(str(table.get("category", ""))), str(table.get("level", "")).strip()) == key
 
 
 def save_rule(path: Path, rule: MarkupRule, replaces: tuple[str, str] | None = None,

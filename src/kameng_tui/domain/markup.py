@@ -43,6 +43,11 @@ class MarkupRule:
         return (kind, self.category.count("/") + 1 if self.category else 0)
 
 
+def category_path(text: str) -> str:
+    """A category as typed (" 话费 / 中国移动/ ") in the form rules use ("话费/中国移动")."""
+    return "/".join(part.strip() for part in text.strip().strip("/").split("/")) if text.strip() else ""
+
+
 def pick_rule(rules: Iterable[MarkupRule], category_path: str, level: str) -> MarkupRule | None:
     """The most specific matching rule, or None (the default applies)."""
     best: MarkupRule | None = None

@@ -37,9 +37,10 @@ def new_order_no(now: datetime, install_id: str, zone: str = "Asia/Shanghai") ->
     stamp = now.astimezone(ZoneInfo(zone)).strftime("%y%m%d%H%M%S")
     prefix = f"KM{stamp}{install_id}"
     with _drawn_lock:
-        if _drawn[0] != prefix:
-            _drawn[:] = [prefix, set()]
-        used: set[str] = _drawn[1]
+        used = _drawn.get(prefix)
+        if used is None:                 # a new second: the old draws are forgotten
+            _drawn.clear()
+            used = _drawn[prefix] = set()
         tail = random_base32(6)
         while tail in used:
             tail = random_base32(6)
@@ -48,8 +49,8 @@ def new_order_no(now: datetime, install_id: str, zone: str = "Asia/Shanghai") ->
 
 
 _drawn_lock = threading.Lock()
-_drawn: list = ["", set()]
-"""[prefix, random parts drawn under it]: only the current second is kept."""
+_drawn: dict[str, set[str]] = {}
+"""{prefix: random parts drawn under it}, for the current second only."""
 
 
 def is_order_no(text: str) -> bool:

@@ -13,7 +13,7 @@ from typing import Any
 
 from kameng_tui.domain.catalog_index import Query
 from kameng_tui.domain.errors import BadInput
-from kameng_tui.domain.markup import MarkupRule, parse_markup
+from kameng_tui.domain.markup import MarkupRule, category_path, parse_markup
 from kameng_tui.domain.models import Product
 from kameng_tui.messages import Joined, Msg
 from kameng_tui.services.context import Context
@@ -89,7 +89,7 @@ class SettingsService:
                   replaces: tuple[str, str] | None, categories: list[str] | None = None) -> MarkupRule:
         """A rule typed in the form, checked; raises BadInput on the field at fault."""
         value = parse_markup(markup)
-        cat = "/".join(p.strip() for p in category.strip().strip("/").split("/")) if category.strip() else ""
+        cat = category_path(category)
         if cat and categories is not None and cat not in categories:
             close = [c for c in categories if cat in c][:3]
             hint = Msg("settings.did_you_mean", close=Joined(close, "sep.enum")) if close else ""
