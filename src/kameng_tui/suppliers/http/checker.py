@@ -19,6 +19,7 @@ from urllib.parse import urlencode, urlsplit
 
 import httpx
 
+from kameng_tui.domain.accounts import choice_options
 from kameng_tui.domain.models import Product, Rule
 from kameng_tui.suppliers.http import protocol as P
 
@@ -118,7 +119,7 @@ def sample_account(p: Product) -> dict[str, str]:
         elif f.rule is Rule.EMAIL:
             values[f.key] = "check@example.com"
         elif f.rule is Rule.CHOICE:
-            options = f.option_tree.get(values.get(f.depends_on or "", ""), f.options) if f.depends_on else f.options
+            options = choice_options(f, values)
             values[f.key] = options[0] if options else ""
         else:
             values[f.key] = "checker01"
