@@ -162,10 +162,7 @@ class KamengApp(App[None]):
                 severity = "warning"
             self.notify(message, severity=severity, timeout=8)
         self.run_worker(self.refresh_balances(), group="balances", exit_on_error=False)
-        for screen in self._all_screens():
-            handler = getattr(screen, "order_changed", None)
-            if handler is not None:
-                handler(order_no)
+        self._tell_screens("order_changed", order_no)
 
     def start_batch(self, batch_id: int) -> None:
         self.batch_runner.start(batch_id)
@@ -178,10 +175,7 @@ class KamengApp(App[None]):
         if not self.batch_runner.is_running(batch_id):
             self.run_worker(self.refresh_balances(), group="balances", exit_on_error=False)
             self._render_status()
-        for screen in self._all_screens():
-            handler = getattr(screen, "batch_changed", None)
-            if handler is not None:
-                handler(batch_id)
+        self._tell_screens("batch_changed", batch_id)
 
     # --- settings applied live ----------------------------------------------------------------------
     async def set_language(self, lang: str) -> None:
@@ -203,20 +197,19 @@ class KamengApp(App[None]):
 
     def catalog_changed(self) -> None:
         """A sync or a removed supplier changed the catalog: screens showing it reload."""
-        for screen in self._all_screens():
-            handler = getattr(screen, "catalog_changed", None)
-            if handler is not None:
-                handler()
+        self._tell_screens("catalog_changed")
 
     def suppliers_changed(self) -> None:
         self._render_status()
         self.run_worker(self.refresh_balances(), group="balances", exit_on_error=False)
 
-    def _all_screens(self) -> list[Screen[Any]]:
-        out = []
+    def _tell_screens(self, event: str, *args: Any) -> None:
+        """Call `event(*args)` on every screen, in any mode's stack, that has it."""
         for stack in self._screen_stacks.values():
-            out.extend(stack)
-        return out
+            for screen in stack:
+                handler = getattr(screen, event, None)
+                if handler is not None:
+                    handler(*args)
 
     # --- errors that escaped a handler ----------------------------------------------------------
     def _handle_exception(self, error: Exception) -> None:
