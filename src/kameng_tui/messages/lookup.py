@@ -158,7 +158,7 @@ class Joined(Localized):
 
     def text(self, lang: str = DEFAULT_LANG) -> str:
         between = "" if self.sep is None else text(self.sep, lang)
-        return between.join(p.text(lang) if isinstance(p, Localized) else str(p) for p in self.parts)
+        return between.join(render(p, lang) for p in self.parts)
 
     def __repr__(self) -> str:
         return f"Joined({self.parts!r}, sep={self.sep!r})"
