@@ -1,7 +1,7 @@
 """Batches run in tasks owned by the App, never by the batch screen.
 
-A task sends a batch's pending lines through BatchService (bounded concurrency, under
-the send lock), then follows the lines the supplier still holds until they settle or
+A task sends a batch's pending lines through BatchService (bounded concurrency; it
+takes the send lock), then follows the lines the supplier still holds until they settle or
 the wait passes; what stays open is left to reconcile, never re-sent under a new
 number. `stop` lets lines in flight finish and keeps the unsent ones pending; following
 open lines is only asking, so `stop` ends it at once (reconcile carries on later).
@@ -56,9 +56,8 @@ class BatchRunner:
             self._on_change(batch_id, None)
 
         try:
-            async with ctx.send_lock.held():
-                await ctx.batch.send_pending(batch_id, concurrency=concurrency, progress=progress,
-                                             stop=lambda: batch_id in self._stopping)
+            await ctx.batch.send_pending(batch_id, concurrency=concurrency, progress=progress,
+                                         stop=lambda: batch_id in self._stopping)
             self._on_change(batch_id, None)
             if batch_id not in self._stopping:
                 await self._follow(batch_id, concurrency)
