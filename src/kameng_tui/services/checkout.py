@@ -17,7 +17,7 @@ from kameng_tui.domain.models import Delivery, Order, Product, Rule
 from kameng_tui.domain.money import fmt, money
 from kameng_tui.domain.models import SaleStatus
 from kameng_tui.domain.order_no import new_order_no
-from kameng_tui.domain.states import OrderState
+from kameng_tui.domain.states import IN_FLIGHT, OrderState
 from kameng_tui.ledger.store import NewOrder
 from kameng_tui.messages import Joined, Localized, Msg
 from kameng_tui.services.context import Context
@@ -269,6 +269,6 @@ class CheckoutService:
         return await self._wait(order, wait_s)
 
     async def _wait(self, order: Order, wait_s: float) -> Order:
-        if wait_s <= 0 or order.state not in (OrderState.SUBMITTED, OrderState.PROCESSING, OrderState.UNKNOWN):
+        if wait_s <= 0 or order.state not in IN_FLIGHT:
             return order
         return await self.ctx.reconcile.settle(order.order_no, wait_s)

@@ -19,7 +19,7 @@ from textual.screen import Screen
 from kameng_tui.domain.errors import KamengError
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
-from kameng_tui.domain.states import OrderState
+from kameng_tui.domain.states import IN_FLIGHT, OrderState
 from kameng_tui.services.balances import BalanceView
 from kameng_tui.services.context import Context
 from kameng_tui.tui.batch_runner import BatchRunner
@@ -87,7 +87,7 @@ class KamengApp(App[None]):
 
         await offer_unsent(self)
         ctx, t = self.ctx, self.t
-        open_orders = ctx.ledger.in_state([OrderState.SUBMITTED, OrderState.PROCESSING, OrderState.UNKNOWN])
+        open_orders = ctx.ledger.in_state(tuple(IN_FLIGHT))
         if open_orders:
             self.notify(t("reconcile.start", n=len(open_orders)))
             try:
@@ -95,7 +95,7 @@ class KamengApp(App[None]):
             except KamengError as exc:
                 self.notify(exc.text(self.lang), severity="warning")
             else:
-                still = len(ctx.ledger.in_state([OrderState.SUBMITTED, OrderState.PROCESSING, OrderState.UNKNOWN]))
+                still = len(ctx.ledger.in_state(tuple(IN_FLIGHT)))
                 self.notify(t("reconcile.done", settled=len(open_orders) - still, open=still))
                 for name, message in getattr(report, "errors", {}).items():
                     self.notify(t("reconcile.error", supplier=name, message=message), severity="warning")

@@ -14,11 +14,10 @@ from typing import Callable
 
 from kameng_tui.domain.errors import KamengError
 from kameng_tui.messages import Msg
-from kameng_tui.domain.states import OrderState
+from kameng_tui.domain.states import IN_FLIGHT, OrderState
 from kameng_tui.services.context import Context
 
 SETTLE_WAIT_S = 120.0
-OPEN = (OrderState.SUBMITTED, OrderState.PROCESSING, OrderState.UNKNOWN)
 
 
 class BatchRunner:
@@ -92,7 +91,7 @@ class BatchRunner:
                 await self.ctx.reconcile.settle(order_no, SETTLE_WAIT_S)
                 self._on_change(batch_id, None)
 
-        open_orders = [o.order_no for o in self.ctx.ledger.batch_orders(batch_id) if o.state in OPEN]
+        open_orders = [o.order_no for o in self.ctx.ledger.batch_orders(batch_id) if o.state in IN_FLIGHT]
         await asyncio.gather(*(one(n) for n in open_orders), return_exceptions=True)
 
     def stop(self, batch_id: int | None = None) -> None:
