@@ -22,7 +22,6 @@ class FieldError(HasMsg):
     msg: Msg
 
 
-
 @dataclass(frozen=True)
 class AccountCheck:
     values: Mapping[str, str] = field(default_factory=dict)

@@ -33,7 +33,6 @@ class LineError(HasMsg):
     code: str = "bad_line"
 
 
-
 @dataclass(frozen=True)
 class BatchLine:
     line_no: int

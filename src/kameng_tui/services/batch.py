@@ -36,7 +36,6 @@ class LineProblem(HasMsg):
     other: int | None = None          # the earlier line a duplicate or a reused ref points to
 
 
-
 class BatchInvalid(BadInput):
     """Some lines are bad: all of them are listed, nothing is recorded."""
 
