@@ -27,6 +27,28 @@ class RefProc:
     port: int
     state: Path
     log: Path
+    root: Path
+    args: tuple[str, ...] = ()
+    faults: str = ""
+    key_id: str = KEY_ID
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no flush; what a crash or a power cut leaves behind."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=10)
+
+    def restart(self, *, key_id: str | None = None) -> "RefProc":
+        """The server again, on the same port, state and request log (after stop or kill)."""
+        for attempt in range(20):
+            try:
+                return start_server(self.root, *self.args, faults=self.faults, port=self.port,
+                                    key_id=self.key_id if key_id is None else key_id)
+            except RuntimeError:             # the port not free again yet
+                if attempt == 19:
+                    raise
+                time.sleep(0.1)
+        raise AssertionError("unreachable")
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -66,12 +88,13 @@ class RefProc:
             con.close()
 
 
-def start_server(root: Path, *args: str, faults: str = "", env_extra: dict | None = None) -> RefProc:
+def start_server(root: Path, *args: str, faults: str = "", env_extra: dict | None = None, port: int = 0,
+                 key_id: str = KEY_ID) -> RefProc:
     home = root / "server-home"
     home.mkdir(parents=True, exist_ok=True)
     env = base_env(home, KAMENG_TUI_SERVE_SECRET=SECRET, **(env_extra or {}))
     state, log = root / "ref.db", root / "ref-requests.jsonl"
-    cmd = [sys.executable, "-m", "kameng_tui", "supplier", "serve", "--json", "--port", "0", "--key-id", KEY_ID,
+    cmd = [sys.executable, "-m", "kameng_tui", "supplier", "serve", "--json", "--port", str(port), "--key-id", key_id,
            "--state", str(state), "--log", str(log), "--faults", faults, *args]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     line = proc.stdout.readline()
@@ -79,7 +102,7 @@ def start_server(root: Path, *args: str, faults: str = "", env_extra: dict | Non
         err = proc.stderr.read()
         raise RuntimeError(f"reference server did not start: {err[-2000:]}")
     ready = json.loads(line)
-    return RefProc(proc, ready["url"], ready["port"], state, log)
+    return RefProc(proc, ready["url"], ready["port"], state, log, root, args, faults, key_id)
 
 
 def client_env(home: Path, url: str, name: str = "ref", **options: str) -> dict[str, str]:

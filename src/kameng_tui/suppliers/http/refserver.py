@@ -9,6 +9,8 @@ Rules it keeps (and the checker tests): the signature, skew, nonce and rate chec
 before the body is read as an order, so they never create one; an order and its charge
 commit in one transaction, before the reply is written; same number + same canonical
 body = the same order, nothing charged again; a different body = 409.
+Nonces are remembered in the same SQLite file until their window is over, so a
+restart does not make a replayed request acceptable again.
 
 Request log: one JSON line per request (`--log`): time, method, path, client order
 number, status, outcome (`created`, `replayed`, `conflict`, `refused:<code>`,
@@ -60,7 +62,10 @@ CREATE TABLE IF NOT EXISTS orders (
     fails INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS orders_seq ON orders (seq);
+CREATE TABLE IF NOT EXISTS nonces (nonce TEXT PRIMARY KEY, expires REAL NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS nonces_expires ON nonces (expires);
 """
+PRUNE_EVERY = 1000                 # nonce inserts between two prunings of expired ones
 
 
 @dataclass
@@ -101,6 +106,40 @@ class Books:
         if path != ":memory:":
             os.chmod(path, 0o600)
         self.lock = threading.Lock()
+        # Nonces get their own connection: without an fsync per request (synchronous is
+        # per connection). A WAL commit survives the process being killed, which is the
+        # restart this guards against; a power cut may lose the last few (see the docs).
+        self.nonce_con = self.con if path == ":memory:" else sqlite3.connect(
+            path, isolation_level=None, check_same_thread=False, timeout=30)
+        if self.nonce_con is not self.con:
+            self.nonce_con.execute("PRAGMA synchronous=NORMAL")
+        self.nonce_lock = threading.Lock() if self.nonce_con is not self.con else self.lock
+        self.nonces_added = 0
+        self.prune_nonces(time.time())
+
+    def remember_nonce(self, nonce: str, *, now: float, ts: int) -> bool:
+        """Remember a request nonce until its timestamp leaves the window; False when it
+        was already seen inside the window (a replay). Kept on disk, so a restart of the
+        server does not forget it."""
+        expires = max(ts, int(now)) + P.WINDOW_S + 1
+        with self.nonce_lock:
+            cur = self.nonce_con.execute(
+                "INSERT INTO nonces (nonce, expires) VALUES (?, ?) "
+                "ON CONFLICT (nonce) DO UPDATE SET expires = excluded.expires WHERE nonces.expires <= ?",
+                (nonce, expires, now))
+            fresh = cur.rowcount == 1
+            self.nonces_added += 1
+            if self.nonces_added % PRUNE_EVERY == 0:
+                self._prune(now)
+        return fresh
+
+    def prune_nonces(self, now: float) -> int:
+        """Forget nonces whose request timestamps are out of the window: they can't come back."""
+        with self.nonce_lock:
+            return self._prune(now)
+
+    def _prune(self, now: float) -> int:
+        return self.nonce_con.execute("DELETE FROM nonces WHERE expires <= ?", (now,)).rowcount
 
     def next_seq(self) -> int:
         self.con.execute("UPDATE meta SET value = value + 1 WHERE key = 'seq'")
@@ -129,8 +168,6 @@ class RefServer:
         self.books = Books(cfg.state_path, cfg.balance)
         self.catalog: list[Product] = generate_catalog(cfg.catalog_size, cfg.name)
         self.by_id = {p.product_id: p for p in self.catalog}
-        self.nonces: dict[str, float] = {}
-        self.nonce_lock = threading.Lock()
         self.bucket = (float(cfg.rate), time.monotonic())
         self.bucket_lock = threading.Lock()
         self.log_lock = threading.Lock()
@@ -187,13 +224,9 @@ class RefServer:
         nonce = P.header(headers, P.H_NONCE)
         if not (16 <= len(nonce) <= 64):
             raise Reply(401, "auth_failed", "nonce must be 16-64 characters")
-        if "replay" not in cfg.broken:
-            with self.nonce_lock:
-                if len(self.nonces) > 50_000:
-                    self.nonces = {k: v for k, v in self.nonces.items() if v > now}
-                if self.nonces.get(nonce, 0) > now:
-                    raise Reply(401, "nonce_reused", "nonce already used")
-                self.nonces[nonce] = now + 2 * P.WINDOW_S
+        sent_at = int(ts) if ts.lstrip("-").isdigit() else int(now)
+        if "replay" not in cfg.broken and not self.books.remember_nonce(nonce, now=now, ts=sent_at):
+            raise Reply(401, "nonce_reused", "nonce already used")
         if cfg.rate > 0:
             with self.bucket_lock:
                 tokens, at = self.bucket
