@@ -38,11 +38,13 @@ class RefProc:
             self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(timeout=10)
 
-    def restart(self, *, key_id: str | None = None) -> "RefProc":
-        """The server again, on the same port, state and request log (after stop or kill)."""
+    def restart(self, *, key_id: str | None = None, secret: str | None = None) -> "RefProc":
+        """The server again, on the same port, state and request log (after stop or kill),
+        optionally with another key id or secret (the wholesaler rotated them)."""
+        extra = None if secret is None else {"KAMENG_TUI_SERVE_SECRET": secret}
         for attempt in range(20):
             try:
-                return start_server(self.root, *self.args, faults=self.faults, port=self.port,
+                return start_server(self.root, *self.args, faults=self.faults, port=self.port, env_extra=extra,
                                     key_id=self.key_id if key_id is None else key_id)
             except RuntimeError:             # the port not free again yet
                 if attempt == 19:
@@ -92,7 +94,7 @@ def start_server(root: Path, *args: str, faults: str = "", env_extra: dict | Non
                  key_id: str = KEY_ID) -> RefProc:
     home = root / "server-home"
     home.mkdir(parents=True, exist_ok=True)
-    env = base_env(home, KAMENG_TUI_SERVE_SECRET=SECRET, **(env_extra or {}))
+    env = base_env(home, **{"KAMENG_TUI_SERVE_SECRET": SECRET, **(env_extra or {})})
     state, log = root / "ref.db", root / "ref-requests.jsonl"
     cmd = [sys.executable, "-m", "kameng_tui", "supplier", "serve", "--json", "--port", str(port), "--key-id", key_id,
            "--state", str(state), "--log", str(log), "--faults", faults, *args]
@@ -105,11 +107,11 @@ def start_server(root: Path, *args: str, faults: str = "", env_extra: dict | Non
     return RefProc(proc, ready["url"], ready["port"], state, log, root, args, faults, key_id)
 
 
-def client_env(home: Path, url: str, name: str = "ref", **options: str) -> dict[str, str]:
+def client_env(home: Path, url: str, name: str = "ref", key_id: str = KEY_ID, **options: str) -> dict[str, str]:
     """A client home configured with one http supplier (config written directly)."""
     cfg = home / "config" / "config.toml"
     cfg.parent.mkdir(parents=True, exist_ok=True)
-    lines = ["[[suppliers]]", f'name = "{name}"', 'kind = "http"', f'base_url = "{url}"', f'key_id = "{KEY_ID}"']
+    lines = ["[[suppliers]]", f'name = "{name}"', 'kind = "http"', f'base_url = "{url}"', f'key_id = "{key_id}"']
     lines += [f'{k} = "{v}"' for k, v in options.items()]
     cfg.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return base_env(home, **{f"KAMENG_TUI_SECRET_{name.upper()}": SECRET})

@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Mapping
 
 from kameng_tui.cli.output import YES, Out, helps, is_tty, local, order_json
 from kameng_tui.domain.errors import BadInput
 from kameng_tui.domain.money import fmt
 from kameng_tui.domain.states import OrderState
-from kameng_tui.messages import Msg
+from kameng_tui.messages import Localized, Msg
 
 
 def register(sub: argparse._SubParsersAction, lang: str = "zh") -> None:
@@ -91,7 +92,7 @@ async def cmd_run(args, ctx, out: Out) -> int:
             raise BadInput(Msg("err.cli.cancelled"))
     concurrency = args.concurrency or ctx.config.checkout.default_concurrency
     outcome = await _with_progress(out, len(plan.lines), lambda cb: ctx.batch.run(plan, concurrency=concurrency, progress=cb))
-    return _report(out, ctx, outcome.batch_id, outcome.orders)
+    return _report(out, ctx, outcome.batch_id, outcome.orders, outcome.stopped)
 
 
 async def _with_progress(out: Out, total: int, start):
@@ -103,18 +104,23 @@ async def _with_progress(out: Out, total: int, start):
         return await start(lambda done, n, order: prog.update(task, completed=done, total=n))
 
 
-def _report(out: Out, ctx, batch_id: int, orders) -> int:
+def _report(out: Out, ctx, batch_id: int, orders, stopped: Mapping[str, Localized] | None = None) -> int:
+    """`stopped`: suppliers this run sent no more lines to, and why (our key or clock refused)."""
     counts: dict[str, int] = {}
     for o in orders:
         counts[o.state.value] = counts.get(o.state.value, 0) + 1
+    stopped = stopped or {}
     if out.json_mode:
-        out.doc(batch_id=batch_id, counts=counts, items=[order_json(o) for o in orders], total=len(orders))
+        out.doc(batch_id=batch_id, counts=counts, items=[order_json(o) for o in orders], total=len(orders),
+                stopped=[{"supplier": name, "message": out.show(why)} for name, why in sorted(stopped.items())])
     else:
         con = out.console()
         con.print(out.t("cli.batch.counts", batch_id=batch_id, counts="  ".join(f"{k} {v}" for k, v in sorted(counts.items()))))
         for o in orders:
             if o.state in (OrderState.FAILED, OrderState.UNKNOWN):
                 con.print(f"  {o.line_id}: {o.order_no} {o.state.value} {o.reason or ''}")
+        for name, why in sorted(stopped.items()):
+            con.print(out.t("cli.batch.stopped", supplier=name, why=why, batch_id=batch_id))
     if any(o.state in (OrderState.PENDING, OrderState.SUBMITTED, OrderState.UNKNOWN, OrderState.PROCESSING) for o in orders):
         return 3
     return 1 if any(o.state is OrderState.FAILED for o in orders) else 0
@@ -135,7 +141,7 @@ async def cmd_resume(args, ctx, out: Out) -> int:
     concurrency = args.concurrency or ctx.config.checkout.default_concurrency
     outcome = await _with_progress(out, 0, lambda cb: ctx.batch.resume(args.batch_id, confirm=confirm,
                                                                       concurrency=concurrency, progress=cb))
-    return _report(out, ctx, outcome.batch_id, outcome.orders)
+    return _report(out, ctx, outcome.batch_id, outcome.orders, outcome.stopped)
 
 
 def cmd_cancel(args, ctx, out: Out) -> int:

@@ -40,6 +40,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "insufficient balance at {supplier}: the batch needs {needed}, {available} available "
                           "(after unsettled orders)"),
     "batch.change.stock": ("stock {stock}", "stock {stock}"),
+    "batch.stopped.refused": ("{supplier} 拒绝了我们的密钥或时钟", "{supplier} refused our key or clock"),
     "err.batch.none": ("没有批次 {batch_id}", "no batch {batch_id}"),
     # services/batch_entry.py: the same problems worded for the grid (rows, no CLI flags)
     "err.grid.duplicate_row": ("与第 {row} 行重复（同一 SKU 和账号）", "duplicates row {row} (same SKU and account)"),

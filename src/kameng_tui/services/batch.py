@@ -4,6 +4,10 @@ with bounded concurrency under the send lock.
 Batch identity = hash of the normalized lines: running the same file twice is
 refused unless `again`. Resume re-quotes unsent lines and reports changes before
 sending; cancel marks unsent lines `cancelled`.
+
+A supplier that refuses our key id, secret or clock would refuse every line the same
+way: once it has (the adapter counts such refusals, `refusals`/`last_refusal`), the
+batch sends it no further line; they stay pending for a resume once it is fixed.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from decimal import Decimal
 from typing import Callable, Mapping, Sequence
 
 from kameng_tui.domain.batch_input import BatchLine, batch_identity, duplicate_keys, parse_batch
-from kameng_tui.domain.errors import BadInput, KamengError
+from kameng_tui.domain.errors import AuthFailed, BadInput, ClockSkew, KamengError
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt, money
 from kameng_tui.domain.states import OrderState
@@ -92,6 +96,8 @@ class BatchOutcome:
     batch_id: int
     orders: list[Order] = field(default_factory=list)
     changes: list[PriceChange] = field(default_factory=list)
+    stopped: dict[str, Localized] = field(default_factory=dict)
+    """Suppliers this run stopped sending to (our key or clock refused), and why."""
 
     def count(self, state: OrderState) -> int:
         return sum(1 for o in self.orders if o.state is state)
@@ -180,13 +186,17 @@ class BatchService:
         return await self.send_pending(batch_id, concurrency=concurrency, progress=progress)
 
     async def send_pending(self, batch_id: int, *, concurrency: int = 4, progress: Progress | None = None,
-                           stop: Callable[[], bool] | None = None) -> BatchOutcome:
+                           stop: Callable[[], bool] | None = None,
+                           stopped: Mapping[str, Localized] | None = None) -> BatchOutcome:
         """Send the pending lines. Once `stop()` is true, lines not yet started stay
-        pending (kept for a later resume or cancel); lines in flight finish."""
+        pending (kept for a later resume or cancel); lines in flight finish. Lines of a
+        supplier in `stopped`, or that refuses our key or clock during this run, stay
+        pending too."""
         ctx = self.ctx
         pending = [o for o in ctx.ledger.batch_orders(batch_id) if o.state is OrderState.PENDING]
         limit = asyncio.Semaphore(max(1, concurrency))
         done = 0
+        halted = _Refusals(ctx, {o.supplier for o in pending}, stopped)
 
         async def one(order: Order) -> None:
             nonlocal done
@@ -199,7 +209,7 @@ class BatchService:
                     limit.release()
 
             try:
-                if stop is not None and stop():
+                if (stop is not None and stop()) or halted.now(order.supplier):
                     return
                 after = await ctx.engine.send(order.order_no, known=order, answered=free)
             finally:
@@ -211,17 +221,26 @@ class BatchService:
         async with ctx.send_lock.held():
             with ctx.ledger.anchor_deferred():
                 await asyncio.gather(*(one(o) for o in pending))
-        return BatchOutcome(batch_id=batch_id, orders=ctx.ledger.batch_orders(batch_id))
+        return BatchOutcome(batch_id=batch_id, orders=ctx.ledger.batch_orders(batch_id), stopped=halted.why())
 
     # --- resume, cancel, read ----------------------------------------------------------
-    async def requote(self, batch_id: int) -> list[PriceChange]:
-        """Price or stock changes of the unsent lines since they were recorded."""
+    async def requote(self, batch_id: int, refused: dict[str, Localized] | None = None) -> list[PriceChange]:
+        """Price or stock changes of the unsent lines since they were recorded. A
+        supplier that refuses our key or clock is asked once, not once per line; it
+        is added to `refused` (the batch then sends it nothing)."""
         changes = []
+        refused = {} if refused is None else refused
         for order in self._unsent(batch_id):
+            if order.supplier in refused:
+                changes.append(PriceChange(order.order_no, order.line_id, order.unit_cost, None,
+                                           refused[order.supplier], quantity=order.quantity))
+                continue
             supplier = self.ctx.suppliers.get(order.supplier)
             try:
                 quote = await supplier.quote(order.product_id, order.quantity)
             except KamengError as exc:
+                if isinstance(exc, (AuthFailed, ClockSkew)):
+                    refused[order.supplier] = exc.msg
                 changes.append(PriceChange(order.order_no, order.line_id, order.unit_cost, None, exc.msg,
                                            quantity=order.quantity))
                 continue
@@ -238,10 +257,13 @@ class BatchService:
                      concurrency: int = 4, progress: Progress | None = None,
                      stop: Callable[[], bool] | None = None) -> BatchOutcome:
         self._batch(batch_id)
-        changes = await self.requote(batch_id)
+        refused: dict[str, Localized] = {}
+        changes = await self.requote(batch_id, refused)
         if changes and confirm is not None and not confirm(changes):
-            return BatchOutcome(batch_id=batch_id, orders=self.ctx.ledger.batch_orders(batch_id), changes=changes)
-        outcome = await self.send_pending(batch_id, concurrency=concurrency, progress=progress, stop=stop)
+            return BatchOutcome(batch_id=batch_id, orders=self.ctx.ledger.batch_orders(batch_id), changes=changes,
+                                stopped=refused)
+        outcome = await self.send_pending(batch_id, concurrency=concurrency, progress=progress, stop=stop,
+                                          stopped=refused)
         outcome.changes = changes
         return outcome
 
@@ -269,3 +291,40 @@ class BatchService:
 
     def list(self, limit: int = 50) -> list[Batch]:
         return self.ctx.ledger.list_batches(limit)
+
+
+class _Refusals:
+    """Which suppliers refused our key or clock during one run of a batch: the adapter
+    counts refusals (optional `refusals`/`last_refusal`; suppliers without them never
+    stop a batch), and a count above the one at the start stops that supplier.
+    Checked before each line, so a refusal stops the lines not yet started at once,
+    even while the refused line's own state is still being recorded."""
+
+    def __init__(self, ctx: Context, suppliers: set[str], stopped: Mapping[str, Localized] | None) -> None:
+        self.ctx = ctx
+        self.start = {name: self._count(name) for name in suppliers}
+        self.stopped: dict[str, Localized] = dict(stopped or {})
+
+    def _supplier(self, name: str) -> object | None:
+        try:
+            return self.ctx.suppliers.get(name)
+        except KamengError:
+            return None
+
+    def _count(self, name: str) -> int:
+        count = getattr(self._supplier(name), "refusals", 0)
+        return count if isinstance(count, int) else 0
+
+    def now(self, name: str) -> bool:
+        if name in self.stopped:
+            return True
+        if self._count(name) <= self.start.get(name, 0):
+            return False
+        why = getattr(self._supplier(name), "last_refusal", None)
+        self.stopped[name] = why if isinstance(why, Localized) else Msg("batch.stopped.refused", supplier=name)
+        return True
+
+    def why(self) -> dict[str, Localized]:
+        for name in self.start:
+            self.now(name)             # a refusal on the last lines counts too
+        return dict(self.stopped)

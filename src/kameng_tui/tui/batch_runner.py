@@ -55,8 +55,10 @@ class BatchRunner:
             self._on_change(batch_id, None)
 
         try:
-            await ctx.batch.send_pending(batch_id, concurrency=concurrency, progress=progress,
-                                         stop=lambda: batch_id in self._stopping)
+            outcome = await ctx.batch.send_pending(batch_id, concurrency=concurrency, progress=progress,
+                                                   stop=lambda: batch_id in self._stopping)
+            for why in outcome.stopped.values():    # a supplier refused our key or clock: say why lines wait
+                error = KamengError(why)
             self._on_change(batch_id, None)
             if batch_id not in self._stopping:
                 await self._follow(batch_id, concurrency)

@@ -3,7 +3,12 @@
 Safety rules, in one place:
 - every reply must carry a valid signature bound to our request nonce; an unsigned,
   badly signed, non-JSON or off-spec reply to a create is OutcomeUnknown (-> reconcile
-  by query), never a crash and never a resend under a new number;
+  by query), never a crash and never a resend under a new number. One exception, the
+  protocol's: a server can't sign its 401 for a key id it doesn't know. Over HTTPS or
+  loopback (the transport vouches for the server) an unsigned `401 auth_failed` is
+  taken at its word: rejected before the order was read, nothing created (AuthFailed);
+- a refusal of our key or clock is counted (`refusals`, `last_refusal`), so a batch
+  stops sending to this supplier instead of walking every line into the same wall;
 - a create is sent again (same number, same bytes) only after a connect error that
   proves nothing left, or after a signed 429 (rejected before the order was read),
   waiting its Retry-After; reads are retried with backoff;
@@ -19,6 +24,7 @@ import asyncio
 import json
 import logging
 import time
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Mapping
@@ -31,7 +37,7 @@ from kameng_tui.domain.errors import (
     SupplierUnavailable,
 )
 from kameng_tui.domain.models import Card, SecretText
-from kameng_tui.messages import Msg
+from kameng_tui.messages import Localized, Msg
 from kameng_tui.suppliers.base import (
     CatalogPage, Capabilities, ConfigField, OrderResult, PlaceRequest, Quote, RemoteState, SupplierInfo,
 )
@@ -52,12 +58,14 @@ class Reply:
 
 
 class _Unsure(Exception):
-    """Internal: the reply can't be trusted or read (for a create: outcome unknown)."""
+    """Internal: the reply can't be trusted or read (for a create: outcome unknown).
+    `refused`: it looked like a refusal of our credentials we can't verify."""
 
-    def __init__(self, why: str, status: int | None = None) -> None:
+    def __init__(self, why: str, status: int | None = None, refused: bool = False) -> None:
         super().__init__(why)
         self.why = why
         self.status = status
+        self.refused = refused
 
 
 def _num(options: Mapping[str, Any], key: str, default: float, name: str, *, integer: bool = False) -> Any:
@@ -96,6 +104,12 @@ class HttpSupplier:
         self._next_slot = 0.0
         self._pages: dict[str, tuple[str, CatalogPage]] = {}
         self.skew_s: float | None = None
+        self.refusals = 0
+        """How many times this supplier refused our key id, secret or clock (never reset:
+        a batch compares it before and after a line, see services/batch.py)."""
+        self.last_refusal: Localized | None = None
+        self.connect_failures: Counter[str] = Counter()
+        """Creates that failed to connect (provably nothing sent), per client order number."""
 
     def __repr__(self) -> str:
         return f"HttpSupplier(name={self.name!r}, base_url={self.base_url!r}, key_id={self.key_id!r})"
@@ -171,9 +185,15 @@ class HttpSupplier:
             resp = await client.request(method, url, content=body or None, headers=headers)
             raw = resp.content
         if resp.status_code == 401 and not resp.headers.get(P.H_SIG):
-            raise _Unsure("unsigned 401 (unknown key id?)", 401)
+            if _error_code(raw) == "auth_failed" and self._transport_vouches():
+                raise self._refused_us(AuthFailed(Msg("err.http.unknown_key", name=self.name, key_id=self.key_id)))
+            raise _Unsure("unsigned 401", 401)
         if not P.check_reply(self._secret, resp.headers, resp.status_code, headers[P.H_NONCE], raw):
-            raise _Unsure(f"reply to {method} {path} is not signed correctly (HTTP {resp.status_code})", resp.status_code)
+            refused = resp.status_code == 401 and _error_code(raw) == "auth_failed"
+            if refused:      # signed with a secret we don't have: ours is wrong, most likely
+                self._refused_us(AuthFailed(Msg("err.http.secret_refused", name=self.name)))
+            raise _Unsure(f"reply to {method} {path} is not signed correctly (HTTP {resp.status_code})",
+                          resp.status_code, refused)
         if resp.status_code == 304:
             return Reply(304, None, resp.headers, int(headers[P.H_TS]))
         try:
@@ -183,6 +203,17 @@ class HttpSupplier:
         if not isinstance(doc, dict):
             raise _Unsure(f"reply to {method} {path} is not an object")
         return Reply(resp.status_code, doc, resp.headers, int(headers[P.H_TS]))
+
+    def _transport_vouches(self) -> bool:
+        """HTTPS (certificate checked) or loopback: a reply comes from the server we called."""
+        parts = urlsplit(self.base_url)
+        return parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK)
+
+    def _refused_us(self, err: SupplierError) -> SupplierError:
+        """Count a refusal of our credentials or clock: the next request would get it too."""
+        self.refusals += 1
+        self.last_refusal = err.msg
+        return err
 
     def _error(self, reply: Reply) -> tuple[str, str, Any]:
         err = reply.doc.get("error") if isinstance(reply.doc, dict) else None
@@ -200,7 +231,9 @@ class HttpSupplier:
                 skew = None
             self.skew_s = skew
             text = f"{skew:+.0f}" if skew is not None else "?"
-            return ClockSkew(Msg("err.http.clock_skew", name=self.name, skew=text), skew_s=skew)
+            return self._refused_us(ClockSkew(Msg("err.http.clock_skew", name=self.name, skew=text), skew_s=skew))
+        if code == "auth_failed":
+            return self._refused_us(AuthFailed(Msg("err.http.key_refused", name=self.name, said=said)))
         if code == "rate_limited":
             return RateLimited(Msg("err.http.rate_limited", name=self.name), retry_after=_retry_after(reply.headers))
         cls = P.ERRORS.get(code, (0, OutcomeUnknown))[1]
@@ -229,7 +262,8 @@ class HttpSupplier:
                 last = "no reply in time"
             except (httpx.HTTPError, _Unsure, OSError) as exc:
                 if isinstance(exc, _Unsure) and exc.status == 401:
-                    raise AuthFailed(Msg("err.http.auth", name=self.name)) from None
+                    key = "err.http.secret_refused" if exc.refused else "err.http.auth"
+                    raise AuthFailed(Msg(key, name=self.name)) from None
                 last = exc.why if isinstance(exc, _Unsure) else type(exc).__name__
                 log.info("%s %s %s: %s (attempt %d)", self.name, method, path, last, attempt + 1)
             else:
@@ -250,7 +284,7 @@ class HttpSupplier:
 
     def _as_read_error(self, reply: Reply) -> SupplierError:
         code, message, _ = self._error(reply)
-        if code in ("auth_failed", "nonce_reused"):
+        if code == "nonce_reused":
             return AuthFailed(Msg("err.http.auth_said", name=self.name, said=message))
         err = self._refusal(reply)
         if isinstance(err, OutcomeUnknown):
@@ -318,6 +352,7 @@ class HttpSupplier:
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
                 # Nothing left this machine: the same bytes may go again.
                 connect_tries += 1
+                self.connect_failures[no] += 1
                 log.info("%s create %s: %s before sending (try %d)", self.name, no, type(exc).__name__, connect_tries)
                 if connect_tries >= 3:
                     raise SupplierUnavailable(Msg("err.http.connect", name=self.name)) from None
@@ -327,6 +362,8 @@ class HttpSupplier:
                 raise OutcomeUnknown(Msg("err.http.deadline", name=self.name)) from None
             except _Unsure as exc:
                 log.warning("%s create %s: %s", self.name, no, exc.why)
+                if exc.refused:
+                    raise OutcomeUnknown(Msg("err.http.secret_refused_order", name=self.name)) from None
                 raise OutcomeUnknown(Msg("err.http.untrusted", name=self.name, why=exc.why)) from None
             except (httpx.HTTPError, OSError) as exc:
                 log.info("%s create %s: %s after sending", self.name, no, type(exc).__name__)
@@ -403,6 +440,17 @@ def to_result(o: P.WireOrder) -> OrderResult:
         reason=o.reason, raw={"updated_seq": o.updated_seq, "created_at": o.created_at, "product_id": o.product_id,
                               "quantity": o.quantity},
     )
+
+
+def _error_code(raw: bytes) -> str:
+    """The protocol error code of a reply body, or "" (not JSON, not an error document)."""
+    try:
+        doc = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return ""
+    err = doc.get("error") if isinstance(doc, dict) else None
+    code = err.get("code") if isinstance(err, dict) else None
+    return code if isinstance(code, str) else ""
 
 
 def _retry_after(headers: Mapping[str, str]) -> float | None:
