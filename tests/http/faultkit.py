@@ -51,6 +51,25 @@ def all_orders(ctx) -> list:
     return ctx.ledger.find(list(S))
 
 
+def connect_failures(ctx, supplier: str = "ref") -> dict[str, int]:
+    """Creates of this process that failed to connect (provably nothing sent), per number."""
+    return dict(getattr(ctx.suppliers.get(supplier), "connect_failures", {}))
+
+
+def check_history(ctx, order, label: str) -> None:
+    """What a user reads in `show`: every state change a legal step forward, one final
+    state, no anomaly; duplicate or stale updates left no trace."""
+    from kameng_tui.domain.states import can_transition
+
+    states = [e.body for e in ctx.ledger.events(order.order_no) if e.kind in {s.value for s in S}]
+    kinds = [e.kind for e in ctx.ledger.events(order.order_no)]
+    path = " -> ".join(b["state"] for b in states)
+    assert all(can_transition(S(b["from"]), S(b["state"])) for b in states), f"{label}: {order.order_no}: {path}"
+    finals = [b["state"] for b in states if b["state"] in ("succeeded", "failed")]
+    assert len(finals) == 1 or order.state is S.CANCELLED, f"{label}: {order.order_no} final states {path}"
+    assert "anomaly" not in kinds, f"{label}: {order.order_no} anomaly: {kinds}"
+
+
 def check_guarantees(ctx, ref, label: str, expect: int | None = None) -> None:
     orders = [o for o in all_orders(ctx) if o.supplier == "ref"]
     if expect is not None:
@@ -59,11 +78,18 @@ def check_guarantees(ctx, ref, label: str, expect: int | None = None) -> None:
     assert not open_, f"{label}: not settled after reconcile: {open_[:5]}"
     creates = ref.creates()
     server = ref.orders()
+    failed_connects = connect_failures(ctx)
+    new_orders: dict[str, int] = {}                # creates the server booked as a new order (and charged)
+    for r in ref.requests():
+        if r["method"] == "POST" and r.get("outcome") == "created":
+            new_orders[r["no"]] = new_orders.get(r["no"], 0) + 1
     mine = {o.order_no for o in orders}
     assert set(server) <= mine, f"{label}: the server holds orders the ledger lacks: {sorted(set(server) - mine)[:5]}"
     for o in orders:
-        n = creates.get(o.order_no, 0)
-        assert n <= 1 + resends(ctx, o.order_no), f"{label}: {o.order_no} created {n} times, {resends(ctx, o.order_no)} re-sends"
+        n, cf, rs = creates.get(o.order_no, 0), failed_connects.get(o.order_no, 0), resends(ctx, o.order_no)
+        assert n <= 1 + cf + rs, f"{label}: {o.order_no} created {n} times, {cf} connect failures, {rs} re-sends"
+        assert new_orders.get(o.order_no, 0) <= 1, f"{label}: {o.order_no} booked {new_orders[o.order_no]} times"
+        check_history(ctx, o, label)
         theirs = server.get(o.order_no)
         if theirs is None:
             assert o.state is S.FAILED and o.charged == 0, f"{label}: {o.order_no} {o.state.value} but unknown at the server"

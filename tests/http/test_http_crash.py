@@ -1,8 +1,12 @@
 """SIGKILL the client mid-batch against the reference server (both real processes);
-restart, reconcile, resume: no order lost, none created twice, ledger and server agree."""
+restart, reconcile, resume: no order lost, none created twice, ledger and server agree.
+And the other way round: SIGKILL the server mid-batch and bring it back on the same
+port and state, so creates meet a closed port (connect refused: provably nothing sent)
+and replies in flight are lost (unknown: settled by query)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 import signal
@@ -12,7 +16,8 @@ import time
 
 import pytest
 
-from faultkit import check_guarantees, lines
+from faultkit import check_guarantees, connect_failures, lines, recover
+from kameng_tui.domain.states import OrderState
 from kit import run_cli
 from refkit import client_env, start_server, wait_for
 
@@ -59,4 +64,41 @@ async def test_sigkill_mid_batch_then_recover(seed, tmp_path, home):
             await ctx.aclose()
             ctx.close()
     finally:
+        ref.stop()
+
+
+@pytest.mark.parametrize("seed", [21, 22])
+async def test_server_sigkilled_mid_batch_and_restarted_on_the_same_port(seed, tmp_path, home):
+    from kameng_tui.services.context import build_context
+
+    rng = random.Random(seed)
+    # 20 ms of latency before a request is read: at any moment some are inside the server
+    ref = start_server(tmp_path, faults=f"latency=20,settle_ms=30,seed={seed}")
+    ctx = build_context(client_env(home, ref.url, deadline_s="2", read_s="0.5", connect_s="0.5"))
+    try:
+        plan = await ctx.batch.plan(lines(N, seed=seed), source=f"server-restart-{seed}")
+        batch = asyncio.create_task(ctx.batch.run(plan, concurrency=8))
+        kill_at = rng.randint(40, 100)
+        while len(ref.creates()) < kill_at and not batch.done():
+            await asyncio.sleep(0.005)
+        assert not batch.done(), f"the batch ended before the kill point {kill_at}"
+        ref.kill()                                         # requests in flight lose their replies
+        await asyncio.sleep(0.8)                           # creates meanwhile: connection refused
+        ref = await asyncio.to_thread(ref.restart)         # same port, same books, same request log
+        outcome = await batch
+        after_batch = {s.value: outcome.count(s) for s in OrderState if outcome.count(s)}
+        stats = await recover(ctx)
+        refused = connect_failures(ctx)
+        doubt = [o for o in outcome.orders if any(e.kind in ("unknown", "resend") for e in ctx.ledger.events(o.order_no))]
+        print(f"seed={seed}: killed at {kill_at} creates; after the batch {after_batch}; {sum(refused.values())} "
+              f"connect failures on {len(refused)} numbers; {len(doubt)} orders in doubt; recover {stats}")
+        went_back = {no for no in refused if any(e.kind == "pending" for e in ctx.ledger.events(no))}
+        print(f"  {len(refused) - len(went_back)} sent again in the same call after a refused connect, "
+              f"{len(went_back)} back to pending (resumed later)")
+        assert refused, "no create met the closed port"
+        assert doubt, "no reply was lost in flight"
+        check_guarantees(ctx, ref, f"server restart seed {seed}", expect=N)
+    finally:
+        await ctx.aclose()
+        ctx.close()
         ref.stop()
