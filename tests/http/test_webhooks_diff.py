@@ -7,6 +7,7 @@ import asyncio
 import json
 import subprocess
 import sys
+from decimal import Decimal
 
 import httpx
 
@@ -106,3 +107,89 @@ async def test_reconcile_diff_lists_both_sides(hctx, ref, env, home):
     assert "1 only at the supplier" in flat and "1 only in the ledger" in flat
     demo = run_cli(cenv, "--lang", "en", "reconcile", "--diff", "nosuch", "--json")
     assert demo.code == 2 and "Traceback" not in demo.stderr
+
+
+async def test_a_late_reply_after_a_webhook_settled_the_order_is_no_anomaly_a_contradiction_is(hctx, ref):
+    """The listener (another process) may settle an order while the create call is still
+    out. What the call then brings, a stale `processing` or a lost reply (unknown), is
+    older news, not a contradiction: no anomaly. A different final state is one."""
+    from kameng_tui.domain.errors import OutcomeUnknown
+    from kameng_tui.ledger.store import Transition
+    from kameng_tui.messages import Plain
+    from kameng_tui.suppliers.base import OrderResult, RemoteState
+
+    async def intent(account: str):
+        p = await hctx.checkout.prepare(OrderInput(sku="ref:HF-CM-10", fields={"account": account}))
+        no = hctx.checkout.commit_intent(p)
+        return hctx.ledger.get(no)
+
+    def settle_elsewhere(no: str, state: OrderState) -> None:       # what the webhook listener does
+        hctx.ledger.transition(no, OrderState.SUBMITTED, state, Transition(charged=Decimal("9.9198")),
+                               at=hctx.clock.now())
+
+    class Racing:
+        """The supplier: a webhook settles the order while the create is out, then the reply is lost."""
+
+        def __init__(self, real):
+            self.real = real
+
+        def __getattr__(self, name):
+            return getattr(self.real, name)
+
+        async def place_order(self, request):
+            settle_elsewhere(request.client_order_no, OrderState.SUCCEEDED)
+            raise OutcomeUnknown(Plain("reply lost", "reply lost"))
+
+    real_for = hctx.engine.supplier_for
+    hctx.engine.supplier_for = lambda name: Racing(real_for(name))
+    try:
+        lost = await intent("13800138001")
+        after = await hctx.engine.send(lost.order_no)
+    finally:
+        hctx.engine.supplier_for = real_for
+    assert after.state is OrderState.SUCCEEDED
+    assert "anomaly" not in [e.kind for e in hctx.ledger.events(lost.order_no)]
+
+    late = await intent("13800138002")
+    hctx.ledger.transition(late.order_no, OrderState.PENDING, OrderState.SUBMITTED, at=hctx.clock.now())
+    seen = hctx.ledger.get(late.order_no)
+    settle_elsewhere(late.order_no, OrderState.SUCCEEDED)
+    stale = OrderResult(client_order_no=late.order_no, state=RemoteState.PROCESSING)
+    assert hctx.engine.apply(seen, OrderState.SUBMITTED, stale).state is OrderState.SUCCEEDED
+    assert "anomaly" not in [e.kind for e in hctx.ledger.events(late.order_no)]
+    contradiction = OrderResult(client_order_no=late.order_no, state=RemoteState.FAILED, charged=Decimal("0"))
+    assert hctx.engine.apply(seen, OrderState.SUBMITTED, contradiction).state is OrderState.SUCCEEDED
+    anomalies = [e.body for e in hctx.ledger.events(late.order_no) if e.kind == "anomaly"]
+    assert anomalies == [{"recorded": "succeeded", "supplier_says": "failed"}]
+
+
+async def test_a_webhook_racing_the_sender_still_settles_the_order(hctx, ref):
+    """The listener reads `submitted`, the sending process then marks the order unknown
+    (its reply was lost): the webhook's compare-and-set loses, and is tried again from
+    `unknown` instead of dropping the news."""
+    from kameng_tui.services.webhooks import apply_callback
+    from kameng_tui.ledger.store import Transition
+
+    p = await hctx.checkout.prepare(OrderInput(sku="ref:HF-CM-10", fields={"account": "13800138003"}))
+    no = hctx.checkout.commit_intent(p)
+    hctx.ledger.transition(no, OrderState.PENDING, OrderState.SUBMITTED, at=hctx.clock.now())
+    stale = hctx.ledger.get(no)
+    hctx.ledger.transition(no, OrderState.SUBMITTED, OrderState.UNKNOWN, Transition(reason="reply lost"),
+                           at=hctx.clock.now())
+    real_get, reads = hctx.ledger.get, []
+
+    def get(order_no):                                   # the first read happened before the sender's move
+        reads.append(order_no)
+        return stale if len(reads) == 1 else real_get(order_no)
+
+    doc = {"client_order_no": no, "supplier_order_no": "RS1", "product_id": "HF-CM-10", "quantity": 1,
+           "state": "succeeded", "charged": "9.9198", "refunded": "0.0000", "delivered_qty": 1, "cards": [],
+           "reason": None, "created_at": 0, "updated_seq": 1}
+    body = P.canonical({"event": "order.updated", "order": doc})
+    hctx.ledger.get = get
+    try:
+        out = apply_callback(hctx, "ref", P.sign_hook(KEY_ID, SECRET, body), body)
+    finally:
+        hctx.ledger.get = real_get
+    assert out.text == "succeeded" and hctx.ledger.get(no).state is OrderState.SUCCEEDED
+    assert [e.kind for e in hctx.ledger.events(no)][-2:] == ["unknown", "succeeded"]

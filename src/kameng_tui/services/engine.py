@@ -199,10 +199,12 @@ class OrderEngine:
         return None
 
     def _lost(self, order: Order, new: OrderState) -> None:
-        """A lost CAS: someone else moved the order first."""
+        """A lost CAS: someone else moved the order first (a webhook, another process)."""
         current = self._get(order.order_no)
-        if current.state is not new and current.state in (S.SUCCEEDED, S.FAILED):
+        final = (S.SUCCEEDED, S.FAILED)
+        if current.state is not new and current.state in final and new in final:
             # A different final state after a final one: evidence, never an overwrite.
+            # (`processing` or a lost reply after a final state is older news, not a contradiction.)
             self.ledger.record(order.order_no, "anomaly", {
                 "recorded": current.state.value, "supplier_says": new.value,
             }, at=self.clock.now())

@@ -4,7 +4,9 @@ Polling by client order number stays the primary path; a webhook only makes it
 faster. A webhook is applied only when its signature checks out (the adapter's
 `parse_callback`) and only to an order still in flight, through the same
 compare-and-set as every other transition: duplicates are no-ops, and an older update
-arriving after a final one is ignored (a settled order is never re-opened).
+arriving after a final one is ignored (a settled order is never re-opened). A
+compare-and-set lost to another in-flight move (the sending process marking the order
+unknown) is tried again from the state now recorded.
 """
 
 from __future__ import annotations
@@ -40,17 +42,28 @@ def apply_callback(ctx: Context, supplier_name: str, headers: dict[str, str], bo
         return HookOutcome(401 if exc.code == "auth_failed" else 400, exc.message_en)
     if result is None:
         return HookOutcome(200, "pong")
-    order = ctx.ledger.get(result.client_order_no)
-    if order is None or order.supplier != supplier_name:
-        log.warning("webhook from %s for an order the ledger lacks: %s", supplier_name, result.client_order_no)
-        return HookOutcome(200, "unknown order (see reconcile --diff)")
-    if order.state not in IN_FLIGHT or result.state is RemoteState.NOT_FOUND:
-        return HookOutcome(200, "ignored")
-    if result.state is RemoteState.PROCESSING and order.state is OrderState.PROCESSING:
-        return HookOutcome(200, "no change")
-    after = ctx.engine.apply(order, order.state, result)
-    log.info("webhook %s: %s -> %s", order.order_no, order.state.value, after.state.value)
+    wanted = WANTED.get(result.state)
+    for _ in range(3):
+        order = ctx.ledger.get(result.client_order_no)
+        if order is None or order.supplier != supplier_name:
+            log.warning("webhook from %s for an order the ledger lacks: %s", supplier_name, result.client_order_no)
+            return HookOutcome(200, "unknown order (see reconcile --diff)")
+        if order.state not in IN_FLIGHT or wanted is None:
+            return HookOutcome(200, "ignored")
+        if wanted is order.state:
+            return HookOutcome(200, "no change")
+        after = ctx.engine.apply(order, order.state, result)
+        log.info("webhook %s: %s -> %s", order.order_no, order.state.value, after.state.value)
+        if after.state is wanted or after.state not in IN_FLIGHT:
+            return HookOutcome(200, after.state.value)
+        # The sender moved it meanwhile (submitted -> unknown when its reply was lost):
+        # read it again rather than drop news that would settle it now.
     return HookOutcome(200, after.state.value)
+
+
+WANTED = {RemoteState.PROCESSING: OrderState.PROCESSING, RemoteState.SUCCEEDED: OrderState.SUCCEEDED,
+          RemoteState.FAILED: OrderState.FAILED}
+"""The state a webhook's news moves an in-flight order to."""
 
 
 class WebhookListener:
