@@ -67,7 +67,8 @@ def check_history(ctx, order, label: str) -> None:
     assert all(can_transition(S(b["from"]), S(b["state"])) for b in states), f"{label}: {order.order_no}: {path}"
     finals = [b["state"] for b in states if b["state"] in ("succeeded", "failed")]
     assert len(finals) == 1 or order.state is S.CANCELLED, f"{label}: {order.order_no} final states {path}"
-    assert "anomaly" not in kinds, f"{label}: {order.order_no} anomaly: {kinds}"
+    anomalies = [e.body for e in ctx.ledger.events(order.order_no) if e.kind == "anomaly"]
+    assert not anomalies, f"{label}: {order.order_no} anomaly {anomalies}: {kinds}"
 
 
 def check_guarantees(ctx, ref, label: str, expect: int | None = None) -> None:
@@ -104,14 +105,40 @@ def check_guarantees(ctx, ref, label: str, expect: int | None = None) -> None:
     assert report.ok, f"{label}: ledger verify: {report.problems}"
 
 
-async def run_mix(tmp_path, home, faults: str, label: str, n: int = 200, concurrency: int = 8, webhook: bool = False) -> dict:
-    from kameng_tui.services.context import build_context
-    from refkit import client_env, start_server
+def check_webhooks(hooks: list[dict], faults: str, label: str) -> dict[str, int]:
+    """Every webhook reached the receiver and was accepted (signature checked, nothing
+    crashed); with `settle_ms` some settled orders before any query did."""
+    assert hooks, f"{label}: no webhook was sent"
+    bad = [(h.get("no"), h["status"], h.get("reply")) for h in hooks if h["status"] != 200]
+    assert not bad, f"{label}: webhooks not accepted: {bad[:5]}"
+    replies: dict[str, int] = {}
+    for h in hooks:
+        key = ("dup:" if h.get("fault") else "") + str(h.get("reply"))
+        replies[key] = replies.get(key, 0) + 1
+    if "dup_webhook" in faults:
+        assert any(h.get("fault") == "dup_webhook" for h in hooks), f"{label}: no duplicate webhook: {replies}"
+    if "settle_ms" in faults:
+        moved = sum(v for k, v in replies.items() if k.split(":")[-1] in ("succeeded", "failed"))
+        assert moved, f"{label}: no webhook settled an order: {replies}"
+    return replies
 
-    ref = start_server(tmp_path, faults=faults)
-    ctx = build_context(client_env(home, ref.url, deadline_s="2.0", read_s="0.3", connect_s="0.5"))
+
+async def run_mix(tmp_path, home, faults: str, label: str, n: int = 200, concurrency: int = 8, webhook: bool = False) -> dict:
+    """One mix. `webhook`: the server posts its webhooks (duplicates and stale ones
+    included) to `kameng-tui supplier listen` running as a process on the same ledger,
+    as a reseller who can receive them would run it."""
+    from kameng_tui.services.context import build_context
+    from refkit import client_env, free_port, hooks_settled, start_listener, start_server
+
+    port = free_port() if webhook else 0
+    ref = start_server(tmp_path, *(("--webhook-url", f"http://127.0.0.1:{port}/hook") if webhook else ()), faults=faults)
+    env = client_env(home, ref.url, deadline_s="2.0", read_s="0.3", connect_s="0.5")
+    listener = None
+    ctx = build_context(env)
     started = time.monotonic()
     try:
+        if webhook:
+            listener = await asyncio.to_thread(start_listener, env, port)
         plan = await ctx.batch.plan(lines(n, seed=sum(map(ord, label)) % 97), source=label)
         t_plan = time.monotonic()
         outcome = await ctx.batch.run(plan, concurrency=concurrency)
@@ -119,6 +146,10 @@ async def run_mix(tmp_path, home, faults: str, label: str, n: int = 200, concurr
         after_batch = {s.value: outcome.count(s) for s in S if outcome.count(s)}
         stats = await recover(ctx)
         t_rec = time.monotonic()
+        if listener is not None:
+            hooks = await asyncio.to_thread(hooks_settled, ref)
+            listener.stop()
+            stats["webhooks"] = check_webhooks(hooks, faults, f"{label} [{faults}]")
         check_guarantees(ctx, ref, f"{label} [{faults}]", expect=n)
         stats["phases"] = [round(t_plan - started, 2), round(t_run - t_plan, 2), round(t_rec - t_run, 2),
                            round(time.monotonic() - t_rec, 2)]
@@ -129,6 +160,8 @@ async def run_mix(tmp_path, home, faults: str, label: str, n: int = 200, concurr
                 injected[r["fault"]] = injected.get(r["fault"], 0) + 1
         return {"after_batch": after_batch, "injected": injected, "seconds": round(time.monotonic() - started, 1), **stats}
     finally:
+        if listener is not None:
+            listener.stop()
         await ctx.aclose()
         ctx.close()
         ref.stop()

@@ -125,3 +125,56 @@ def wait_for(pred, timeout: float = 10.0, step: float = 0.05):
             return value
         time.sleep(step)
     return pred()
+
+
+def free_port() -> int:
+    """A port free now (bind, read, close): for a process that must know another's port first."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Listener:
+    """`kameng-tui supplier listen NAME --port P` as a real process: a user's webhook receiver,
+    writing what it hears into the same ledger as the client."""
+
+    proc: subprocess.Popen
+    url: str
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        for stream in (self.proc.stdout, self.proc.stderr):
+            if stream is not None:
+                stream.close()
+
+
+def start_listener(env: dict[str, str], port: int, name: str = "ref") -> Listener:
+    cmd = [sys.executable, "-m", "kameng_tui", "supplier", "listen", name, "--port", str(port), "--json"]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()
+    if not line:
+        raise RuntimeError(f"webhook listener did not start: {proc.stderr.read()[-2000:]}")
+    return Listener(proc, json.loads(line)["url"])
+
+
+def hooks_settled(ref: RefProc, quiet_s: float = 0.4, timeout: float = 30.0) -> list[dict]:
+    """Wait until the server has sent every webhook it queued (its log stops growing)."""
+    end = time.monotonic() + timeout
+    last, since = -1, time.monotonic()
+    while time.monotonic() < end:
+        hooks = [r for r in ref.requests() if r["method"] == "HOOK"]
+        if len(hooks) != last:
+            last, since = len(hooks), time.monotonic()
+        elif time.monotonic() - since >= quiet_s:
+            return hooks
+        time.sleep(0.05)
+    raise AssertionError(f"webhooks still being sent after {timeout} s")

@@ -445,7 +445,7 @@ class RefServer:
         host = urlsplit(url).hostname if isinstance(url, str) else None
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise Reply(400, "bad_request", "url must be a loopback http URL")
-        status = self._post_hook(url, P.canonical({"event": "ping", "at": int(time.time())}))
+        status, _ = self._post_hook(url, P.canonical({"event": "ping", "at": int(time.time())}))
         return 200, {"sent": status is not None, "status": status}, {}
 
     # --- settling and webhooks -----------------------------------------------------------
@@ -500,21 +500,23 @@ class RefServer:
             if item is None:
                 return
             body, dup = item
-            status = self._post_hook(self.cfg.webhook_url or "", body)
-            self.log(method="HOOK", path=self.cfg.webhook_url, no=json.loads(body).get("order", {}).get("client_order_no"),
-                     status=status, outcome="webhook", fault="dup_webhook" if dup else None)
+            status, answer = self._post_hook(self.cfg.webhook_url or "", body)
+            order = json.loads(body).get("order", {})
+            self.log(method="HOOK", path=self.cfg.webhook_url, no=order.get("client_order_no"), state=order.get("state"),
+                     status=status, outcome="webhook", reply=answer, fault="dup_webhook" if dup else None)
 
-    def _post_hook(self, url: str, body: bytes) -> int | None:
+    def _post_hook(self, url: str, body: bytes) -> tuple[int | None, str]:
+        """POST one webhook; (status, the receiver's first words) for the request log."""
         secret = self.cfg.secret if "hooksig" not in self.cfg.broken else self.cfg.secret + "x"
         headers = {"Content-Type": "application/json", **P.sign_hook(self.cfg.key_id, secret, body)}
         req = urllib.request.Request(url, data=body, headers=headers, method="POST")
         try:
             with urllib.request.urlopen(req, timeout=3) as resp:  # noqa: S310 - loopback/configured URL
-                return resp.status
+                return resp.status, resp.read(80).decode("utf-8", "replace")
         except urllib.error.HTTPError as exc:
-            return exc.code
+            return exc.code, ""
         except (OSError, ValueError):
-            return None
+            return None, ""
 
 
 def _handler(server: RefServer) -> type[BaseHTTPRequestHandler]:
