@@ -109,11 +109,13 @@ class Books:
         # Nonces get their own connection: without an fsync per request (synchronous is
         # per connection). A WAL commit survives the process being killed, which is the
         # restart this guards against; a power cut may lose the last few (see the docs).
+        # It writes under the books' lock, so it never meets SQLite's busy wait (which
+        # sleeps in steps of milliseconds) behind a create's commit.
         self.nonce_con = self.con if path == ":memory:" else sqlite3.connect(
             path, isolation_level=None, check_same_thread=False, timeout=30)
         if self.nonce_con is not self.con:
             self.nonce_con.execute("PRAGMA synchronous=NORMAL")
-        self.nonce_lock = threading.Lock() if self.nonce_con is not self.con else self.lock
+        self.nonce_lock = self.lock
         self.nonces_added = 0
         self.prune_nonces(time.time())
 
