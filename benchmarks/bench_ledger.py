@@ -188,7 +188,7 @@ def bench_verify(tmp: Path, args: argparse.Namespace) -> None:
     print("  all events create an order:")
     line("verify()", timed(v.verify, 5), 500)
     line("baseline: the same checks in turn, one connection",
-         timed(lambda: run_verify(v._conn, v.anchor_path, v.ledger_id, threads=False), 5), None)
+         timed(lambda: run_verify(v._conn, v.anchor_path, v.ledger_id, parallel=False), 5), None)
     v.close()
     m = open_ledger(tmp / "verify-mixed")
     fill_lifecycles(m, args.verify_events)
@@ -197,7 +197,7 @@ def bench_verify(tmp: Path, args: argparse.Namespace) -> None:
     print(f"  {report.events:,} events, each order created, submitted and settled (+ some refunds):")
     line("verify()", timed(m.verify, 5), 500)
     line("baseline: the same checks in turn, one connection",
-         timed(lambda: run_verify(m._conn, m.anchor_path, m.ledger_id, threads=False), 5), None)
+         timed(lambda: run_verify(m._conn, m.anchor_path, m.ledger_id, parallel=False), 5), None)
     m.close()
 
 

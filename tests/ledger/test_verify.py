@@ -9,14 +9,17 @@ column the fast pass forgot to compare would go unnoticed here.
 
 from __future__ import annotations
 
+import json
 import sqlite3
+import subprocess
+import sys
 from decimal import Decimal
 
 import pytest
 
 from kameng_tui.domain.models import Delivery
 from kameng_tui.domain.states import OrderState as S
-from kameng_tui.ledger import chain
+from kameng_tui.ledger import chain, verify_worker
 from kameng_tui.ledger.sqlite import open_ledger
 from kameng_tui.ledger.store import NewBatch, SealedCard, Transition
 
@@ -27,15 +30,19 @@ EDITABLE = [c for c in chain.ROW_COLUMNS if c != "order_no"]
 
 @pytest.fixture(scope="module")
 def shaped(tmp_path_factory):
-    """A ledger holding one order of each shape; returns (data dir, order numbers)."""
+    """A ledger holding one order of each shape; returns (data dir, order numbers). The
+    fifth has text that JSON escapes (quotes, a backslash, control characters, an emoji)."""
     data = tmp_path_factory.mktemp("verify") / "data"
     led = open_ledger(data)
     card = intent(3, sku="demo:VM-TX-M-0-K", product_id="VM-TX-M-0-K", delivery=Delivery.CARD, quantity=2,
                   name="腾讯视频VIP会员月卡 卡密", sealed={"password": b"sealed-blob"}, ref="R-3", customer="张三",
                   note="加急\n两张", line_id=7)
-    led.create_intents([intent(1), intent(2, account={"account": "12345678", "region": "安卓QQ"}), intent(4)], at=T0)
+    awkward = intent(5, note='引号" 反斜杠\\ 制表\t 控制\x01 😀', customer="O'Brien \"VIP\"", ref="R\\5",
+                     request_json=json.dumps({"sku": "HF-CM-100", "note": 'a"b'}))
+    led.create_intents([intent(1), intent(2, account={"account": "12345678", "region": "安卓QQ"}), intent(4), awkward],
+                       at=T0)
     led.create_intents([card], NewBatch(identity="b1", source="test", line_count=1), at=T0)
-    nos = [intent(i).order_no for i in (1, 2, 3, 4)]
+    nos = [intent(i).order_no for i in (1, 2, 3, 4, 5)]
     led.transition(nos[1], S.PENDING, S.SUBMITTED, at=T0)
     led.transition(nos[1], S.SUBMITTED, S.SUCCEEDED, Transition(charged=Decimal("98.5"), supplier_order_no="SO-2",
                                                                 delivered_qty=1), at=T0)
@@ -119,3 +126,27 @@ def test_an_order_created_twice_is_reported(shaped, tmp_path):
     dst.close()
     report = _verify(copy)
     assert f"order {nos[0]}: created by more than one event" in report.problems
+
+
+def test_the_worker_runs_on_the_standard_library_alone(shaped):
+    """verify starts it as `python -I -S`: an import of the app's own modules there would
+    fail, and verify would quietly run everything in one process."""
+    data, nos = shaped
+    spec = {"uri": (data / "ledger.db").as_uri() + "?mode=ro",
+            "queries": [["SELECT order_no FROM orders WHERE order_no = :no", {"no": nos[0]}], ["SELECT json(:x)", {"x": "{"}]]}
+    out = subprocess.run([sys.executable, "-I", "-S", verify_worker.__file__], input=json.dumps(spec).encode(),
+                         capture_output=True, check=True).stdout
+    assert json.loads(out) == [{"rows": [[nos[0]]]}, {"error": "malformed JSON"}]
+
+
+def test_without_worker_processes_verify_runs_the_same_checks_here(shaped, tmp_path, monkeypatch):
+    from kameng_tui.ledger import verify as verify_module
+
+    data, nos = shaped
+    monkeypatch.setattr(verify_module.sys, "executable", str(tmp_path / "no-such-python"))
+    assert _verify(data).ok
+    dst = _copy(data, tmp_path / "edited")
+    dst.execute("UPDATE orders SET charged = charged + 1 WHERE order_no = ?", (nos[1],))
+    dst.commit()
+    dst.close()
+    assert any(p.startswith(f"order {nos[1]}: column charged differs") for p in _verify(tmp_path / "edited").problems)

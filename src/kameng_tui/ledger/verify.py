@@ -4,10 +4,10 @@ Each problem names where it is: a seq, an order and column, or the anchor. A cha
 can be rewritten whole by someone with file access; the anchor and earlier exports
 are what catch a shortened chain or a restored older copy.
 
-The checks are independent reads, so each runs on its own read-only connection in
-its own thread: the projection diff (in two halves by order number) and quick_check
-are C inside SQLite, which releases the GIL while a statement steps; the chain is
-hashing in Python. On two cores the wall time is about half the sum, not the sum.
+The checks are independent reads. The projection diff (two queries, in two halves by
+order number) and quick_check run in worker processes (`verify_worker`: threads of
+one process serialize inside SQLite), while this process hashes the chain. A clean
+ledger takes the fast path of each check; only a problem pays for naming itself.
 The anchor is read first, so a commit landing during verify can only put the chain
 ahead of the anchor, which is allowed.
 """
@@ -17,27 +17,28 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from concurrent.futures import ThreadPoolExecutor
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Any, Callable, TypeVar
 
-from kameng_tui.ledger import chain
+from kameng_tui.ledger import chain, verify_worker
 from kameng_tui.ledger.anchor import Anchor, read_anchor
-from kameng_tui.ledger.projection_sql import COUNTS, MIDDLE, ORDERS_ONLY_SQL, TWICE_SQL, diff_sql, fast_diff
+from kameng_tui.ledger.projection_sql import (COUNTS, MIDDLE, ORDERS_ONLY_SQL, TWICE_SQL, created_diff, diff_sql,
+                                              later_diff)
 from kameng_tui.ledger.store import VerifyReport
+from kameng_tui.ledger.verify_worker import Query
 
 MAX_PROBLEMS = 50
 T = TypeVar("T")
 
-_CHAIN_ROWS = """
-SELECT seq, prev_hash, hash, kind, order_no,
-       CAST(char(1) || prev_hash || char(31) || seq || char(31) || at || char(31) || kind || char(31)
-            || COALESCE(order_no, '') || char(31) || body AS BLOB)
-FROM events ORDER BY seq
-"""
+_MESSAGE = """CAST(char(1) || prev_hash || char(31) || seq || char(31) || at || char(31) || kind || char(31)
+            || COALESCE(order_no, '') || char(31) || body AS BLOB)"""
 """The hashed message of each event (`chain.event_hash`'s), concatenated by SQLite:
 Python only hashes and compares."""
+_CHAIN_ROWS = f"SELECT seq, prev_hash, hash, {_MESSAGE} FROM events ORDER BY seq"
+_CHAIN_ROWS_NAMED = f"SELECT seq, prev_hash, hash, {_MESSAGE}, kind, order_no FROM events ORDER BY seq"
 
 
 @dataclass(frozen=True)
@@ -47,26 +48,27 @@ class ChainResult:
     anchored_hash: str | None
 
 
-def verify(conn: sqlite3.Connection, anchor_path: Path, ledger_id: str, *, threads: bool = True) -> VerifyReport:
-    """threads=False runs the checks in turn on `conn` (the benchmark's baseline)."""
+def verify(conn: sqlite3.Connection, anchor_path: Path, ledger_id: str, *, parallel: bool = True) -> VerifyReport:
+    """parallel=False runs the checks in turn on `conn` (the benchmark's baseline)."""
     anchor = read_anchor(anchor_path)
     anchor_seq = 0 if anchor is None else anchor.seq
-    path = _file_of(conn) if threads else None
+    path = _file_of(conn) if parallel else None
     mid_row = conn.execute(MIDDLE).fetchone()
-    parts = [("<", mid_row[0]), (">=", mid_row[0])] if mid_row else [("", None)]
-    if path is None:                      # an in-memory or temporary database: one connection, in turn
+    mid = {"mid": None if mid_row is None else mid_row[0]}
+    parts = ["<", ">="] if mid_row else [""]
+    groups: list[list[Query]] = [[(created_diff(p), mid), (later_diff(p), mid)] for p in parts]
+    groups.append([("PRAGMA quick_check", {})])
+    if path is None:                      # in turn, or an in-memory database: one connection
         chain_r = _chain(conn, anchor_seq)
-        halves = [_maybe_differ(conn, part, mid) for part, mid in parts]
-        quick = _quick_check(conn)
+        results = [verify_worker.run(conn, g) for g in groups]
     else:
-        with ThreadPoolExecutor(max_workers=2 + len(parts), thread_name_prefix="verify") as pool:
-            chain_f = pool.submit(_read_only, path, lambda c: _chain(c, anchor_seq))
-            part_fs = [pool.submit(_read_only, path, lambda c, p=part, m=mid: _maybe_differ(c, p, m))
-                       for part, mid in parts]
-            quick_f = pool.submit(_read_only, path, _quick_check)
-            chain_r, quick = chain_f.result(), quick_f.result()
-            halves = [f.result() for f in part_fs]
-    diff_r = _projection(conn, halves)
+        uri = path.as_uri() + "?mode=ro"
+        workers = [_start(uri, g) for g in groups]
+        chain_r = _read_only(uri, lambda c: _chain(c, anchor_seq))
+        results = [_finish(w, uri, g) for w, g in zip(workers, groups)]
+    quick_r = results.pop()[0]
+    quick = quick_r.get("error") or quick_r["rows"][0][0]
+    diff_r = _projection(conn, [r for group in results for r in group])
 
     problems = [text for _, text in chain_r.problems] + diff_r
     problems += _anchor_problems(anchor, ledger_id, chain_r)
@@ -77,11 +79,56 @@ def verify(conn: sqlite3.Connection, anchor_path: Path, ledger_id: str, *, threa
                         first_bad_seq=first_bad, anchor={} if anchor is None else anchor.as_dict(), quick_check=quick)
 
 
+def _start(uri: str, queries: list[Query]) -> subprocess.Popen[bytes] | None:
+    try:
+        proc = subprocess.Popen([sys.executable, "-I", "-S", verify_worker.__file__], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    except OSError:
+        return None
+    assert proc.stdin is not None
+    try:
+        proc.stdin.write(json.dumps({"uri": uri, "queries": queries}).encode())
+        proc.stdin.close()
+    except OSError:
+        pass                              # it died at once: _finish sees that and runs the queries here
+    return proc
+
+
+def _finish(proc: subprocess.Popen[bytes] | None, uri: str, queries: list[Query]) -> list[dict[str, Any]]:
+    """The worker's results, or the same queries run here if it could not give them."""
+    if proc is not None:
+        assert proc.stdout is not None
+        out = proc.stdout.read()
+        proc.stdout.close()
+        if proc.wait() == 0:
+            try:
+                results = json.loads(out)
+                if isinstance(results, list) and len(results) == len(queries):
+                    return results
+            except ValueError:
+                pass
+    return _read_only(uri, lambda c: verify_worker.run(c, queries))
+
+
 def _chain(conn: sqlite3.Connection, anchor_seq: int) -> ChainResult:
+    """Fetches only what a clean chain needs; at the first problem, starts over
+    fetching what naming the problems needs."""
+    last_seq, last_hash, anchored = 0, chain.GENESIS, None
+    sha256 = hashlib.sha256
+    for seq, prev_hash, stored, message in conn.execute(_CHAIN_ROWS):
+        if seq != last_seq + 1 or prev_hash != last_hash or sha256(message).hexdigest() != stored:
+            return _chain_problems(conn, anchor_seq)
+        if seq == anchor_seq:
+            anchored = stored
+        last_seq, last_hash = seq, stored
+    return ChainResult([], last_seq, anchored)
+
+
+def _chain_problems(conn: sqlite3.Connection, anchor_seq: int) -> ChainResult:
     problems: list[tuple[int, str]] = []
     last_seq, last_hash, anchored = 0, chain.GENESIS, None
     sha256 = hashlib.sha256
-    for seq, prev_hash, stored, kind, order_no, message in conn.execute(_CHAIN_ROWS):
+    for seq, prev_hash, stored, message, kind, order_no in conn.execute(_CHAIN_ROWS_NAMED):
         if seq != last_seq + 1:
             problems.append((last_seq + 1, f"seq {last_seq + 1}: missing (next event is seq {seq}); events were deleted"))
         if prev_hash != last_hash:
@@ -101,27 +148,20 @@ def _chain(conn: sqlite3.Connection, anchor_seq: int) -> ChainResult:
     return ChainResult(problems, last_seq, anchored)
 
 
-def _maybe_differ(conn: sqlite3.Connection, part: str, mid: str | None) -> list[tuple[str, int]] | Exception:
-    """(order_no, has an orders row) of the orders that may differ, or the error that
-    stopped the query (e.g. an event body edited into invalid JSON), to report."""
+def _projection(conn: sqlite3.Connection, results: list[dict[str, Any]]) -> list[str]:
+    """Orders whose row is not what their events make of it, each naming the column.
+    `results` are the fast pass's: rows of (order_no, has an orders row), or the error
+    that stopped a query (e.g. an event body edited into invalid JSON), to report."""
     try:
-        return conn.execute(fast_diff(part), {"mid": mid}).fetchall()
-    except sqlite3.OperationalError as exc:
-        return exc
-
-
-def _projection(conn: sqlite3.Connection, halves: list[list[tuple[str, int]] | Exception]) -> list[str]:
-    """Orders whose row is not what their events make of it, each naming the column."""
-    try:
-        for half in halves:
-            if isinstance(half, Exception):
-                raise half
-        maybe = [row for half in halves for row in half]
+        for r in results:
+            if "error" in r:
+                raise sqlite3.OperationalError(r["error"])
+        maybe = dict(row for r in results for row in r["rows"])
         n_orders, n_created = conn.execute(COUNTS).fetchone()
         rows = []
         if maybe:
-            rows = conn.execute(diff_sql(), {"only": json.dumps([no for no, _ in maybe])}).fetchall()
-        if n_orders + sum(1 for _, has_row in maybe if not has_row) != n_created:
+            rows = conn.execute(diff_sql(), {"only": json.dumps(list(maybe))}).fetchall()
+        if n_orders + sum(1 for has_row in maybe.values() if not has_row) != n_created:
             rows += conn.execute(ORDERS_ONLY_SQL).fetchall() + conn.execute(TWICE_SQL).fetchall()
     except sqlite3.OperationalError as exc:
         return [f"projection: cannot be rebuilt from the events ({exc}); see the chain problems"]
@@ -136,10 +176,6 @@ def _projection(conn: sqlite3.Connection, halves: list[list[tuple[str, int]] | E
         else:
             out.append(f"order {order_no}: column {column} differs (orders table / events: {values})")
     return out
-
-
-def _quick_check(conn: sqlite3.Connection) -> str:
-    return conn.execute("PRAGMA quick_check").fetchone()[0]
 
 
 def _anchor_problems(anchor: Anchor | None, ledger_id: str, chain_r: ChainResult) -> list[str]:
@@ -162,8 +198,8 @@ def _file_of(conn: sqlite3.Connection) -> Path | None:
     return None
 
 
-def _read_only(path: Path, check: Callable[[sqlite3.Connection], T]) -> T:
-    conn = sqlite3.connect(path.as_uri() + "?mode=ro", uri=True, check_same_thread=False)
+def _read_only(uri: str, check: Callable[[sqlite3.Connection], T]) -> T:
+    conn = sqlite3.connect(uri, uri=True)
     try:
         conn.execute("PRAGMA busy_timeout = 5000")
         return check(conn)
