@@ -66,9 +66,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.batch.plan": ("共 {n} 单，进价 {cost}，售价 {price}", "{n} orders, cost {cost}, price {price}"),
     "cli.batch.ask": ("确认下单？[y/N] ", "Run it? [y/N] "),
     "cli.batch.ordering": ("下单中", "ordering"),
-    "cli.batch.stopped": ("[bold red]已停止向 {supplier} 发送[/]：{why}\n  未发的行保持待发送；修好后运行 kameng-tui batch resume {batch_id}",
-                          "[bold red]stopped sending to {supplier}[/]: {why}\n  unsent lines stay pending; once fixed, run "
-                          "kameng-tui batch resume {batch_id}"),
+    "cli.batch.stopped": ("[bold red]已停止向 {supplier} 发送[/]：{why}\n  未发的行保持待发送；检查：kameng-tui supplier test "
+                          "{supplier}，修好后：kameng-tui batch resume {batch_id}",
+                          "[bold red]stopped sending to {supplier}[/]: {why}\n  unsent lines stay pending; check: "
+                          "kameng-tui supplier test {supplier}, once fixed: kameng-tui batch resume {batch_id}"),
     "cli.batch.counts": ("批次 {batch_id}：{counts}", "batch {batch_id}: {counts}"),
     "cli.batch.unavailable": ("不可下单", "unavailable"),
     "cli.batch.change": ("  行 {line}: {old} -> {new} {reason}", "  line {line}: {old} -> {new} {reason}"),

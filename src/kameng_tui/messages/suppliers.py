@@ -25,16 +25,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err.http.auth": ("{name} 认证失败（检查 key id 和密钥）", "{name} authentication failed (check the key id and secret)"),
     "err.http.auth_said": ("{name} 认证失败：{said}（检查 key id 和密钥）",
                            "{name} authentication failed: {said} (check the key id and secret)"),
-    "err.http.unknown_key": ("{name} 不认识密钥 ID {key_id}，什么也没有创建。请检查密钥 ID 和密钥：kameng-tui supplier test {name}",
-                             "{name} does not know the key id {key_id}; nothing was created. "
-                             "Check the key id and secret: kameng-tui supplier test {name}"),
-    "err.http.key_refused": ("{name} 拒绝了我们的签名：{said}；什么也没有创建。请检查密钥 ID 和密钥：kameng-tui supplier test {name}",
-                             "{name} refused our signature: {said}; nothing was created. "
-                             "Check the key id and secret: kameng-tui supplier test {name}"),
-    "err.http.secret_refused": ("{name} 拒绝了请求，回复用另一个密钥签名（多半是我们的密钥不对）。"
-                                "请检查密钥：kameng-tui supplier test {name}",
-                                "{name} refused the request in a reply signed with another secret (most likely our "
-                                "secret is wrong). Check the secret: kameng-tui supplier test {name}"),
+    # reads (supplier test, adding a supplier, quotes): no order involved
+    "err.http.unknown_key": ("{name} 认证失败：不认识密钥 ID {key_id}（检查 key id 和密钥）",
+                             "{name} authentication failed: it does not know the key id {key_id} "
+                             "(check the key id and secret)"),
+    "err.http.secret_refused": ("{name} 认证失败：回复用另一个密钥签名，多半是我们的密钥不对（检查密钥）",
+                                "{name} authentication failed: its reply is signed with another secret, most "
+                                "likely ours is wrong (check the secret)"),
+    # creates: what became of the order, and the fix
+    "err.http.unknown_key_order": ("{name} 不认识密钥 ID {key_id}：订单未创建，仍待发送。请检查密钥 ID 和密钥"
+                                   "（kameng-tui supplier test {name}），改好后再发这一单（同一单号）",
+                                   "{name} does not know the key id {key_id}: nothing was created, the order stays "
+                                   "pending. Check the key id and secret (kameng-tui supplier test {name}), then send "
+                                   "it again (same number)"),
+    "err.http.key_refused_order": ("{name} 拒绝了我们的签名：{said}；订单未创建，仍待发送。请检查密钥 ID 和密钥"
+                                   "（kameng-tui supplier test {name}）",
+                                   "{name} refused our signature: {said}; nothing was created, the order stays "
+                                   "pending. Check the key id and secret (kameng-tui supplier test {name})"),
     "err.http.secret_refused_order": ("{name} 拒绝了请求，回复用另一个密钥签名（多半是我们的密钥不对），无法确认；"
                                       "订单结果未定，能查询时会自动核对。请检查密钥：kameng-tui supplier test {name}",
                                       "{name} refused the request in a reply signed with another secret (most likely "

@@ -57,6 +57,11 @@ class Reply:
     sent_ts: int = 0            # our X-KM-Timestamp: the clock the server judged
 
 
+class _KeyUnknown(Exception):
+    """Internal: the server's unsigned `401 auth_failed`, over a transport that vouches
+    for the server: it does not know our key id; rejected before anything was read."""
+
+
 class _Unsure(Exception):
     """Internal: the reply can't be trusted or read (for a create: outcome unknown).
     `refused`: it looked like a refusal of our credentials we can't verify."""
@@ -186,12 +191,11 @@ class HttpSupplier:
             raw = resp.content
         if resp.status_code == 401 and not resp.headers.get(P.H_SIG):
             if _error_code(raw) == "auth_failed" and self._transport_vouches():
-                raise self._refused_us(AuthFailed(Msg("err.http.unknown_key", name=self.name, key_id=self.key_id)))
+                raise _KeyUnknown()
             raise _Unsure("unsigned 401", 401)
         if not P.check_reply(self._secret, resp.headers, resp.status_code, headers[P.H_NONCE], raw):
+            # a 401 auth_failed signed with a secret we don't have: ours is wrong, most likely
             refused = resp.status_code == 401 and _error_code(raw) == "auth_failed"
-            if refused:      # signed with a secret we don't have: ours is wrong, most likely
-                self._refused_us(AuthFailed(Msg("err.http.secret_refused", name=self.name)))
             raise _Unsure(f"reply to {method} {path} is not signed correctly (HTTP {resp.status_code})",
                           resp.status_code, refused)
         if resp.status_code == 304:
@@ -233,7 +237,7 @@ class HttpSupplier:
             text = f"{skew:+.0f}" if skew is not None else "?"
             return self._refused_us(ClockSkew(Msg("err.http.clock_skew", name=self.name, skew=text), skew_s=skew))
         if code == "auth_failed":
-            return self._refused_us(AuthFailed(Msg("err.http.key_refused", name=self.name, said=said)))
+            return self._refused_us(AuthFailed(Msg("err.http.key_refused_order", name=self.name, said=said)))
         if code == "rate_limited":
             return RateLimited(Msg("err.http.rate_limited", name=self.name), retry_after=_retry_after(reply.headers))
         cls = P.ERRORS.get(code, (0, OutcomeUnknown))[1]
@@ -260,10 +264,14 @@ class HttpSupplier:
                     reply = await self._once(method, path, query or {}, body, extra)
             except (TimeoutError, asyncio.TimeoutError):
                 last = "no reply in time"
+            except _KeyUnknown:
+                raise self._refused_us(AuthFailed(Msg("err.http.unknown_key", name=self.name, key_id=self.key_id))) \
+                    from None
             except (httpx.HTTPError, _Unsure, OSError) as exc:
                 if isinstance(exc, _Unsure) and exc.status == 401:
-                    key = "err.http.secret_refused" if exc.refused else "err.http.auth"
-                    raise AuthFailed(Msg(key, name=self.name)) from None
+                    if exc.refused:
+                        raise self._refused_us(AuthFailed(Msg("err.http.secret_refused", name=self.name))) from None
+                    raise AuthFailed(Msg("err.http.auth", name=self.name)) from None
                 last = exc.why if isinstance(exc, _Unsure) else type(exc).__name__
                 log.info("%s %s %s: %s (attempt %d)", self.name, method, path, last, attempt + 1)
             else:
@@ -284,8 +292,9 @@ class HttpSupplier:
 
     def _as_read_error(self, reply: Reply) -> SupplierError:
         code, message, _ = self._error(reply)
-        if code == "nonce_reused":
-            return AuthFailed(Msg("err.http.auth_said", name=self.name, said=message))
+        if code in ("auth_failed", "nonce_reused"):
+            err = AuthFailed(Msg("err.http.auth_said", name=self.name, said=message))
+            return self._refused_us(err) if code == "auth_failed" else err
         err = self._refusal(reply)
         if isinstance(err, OutcomeUnknown):
             return SupplierError(err.msg)
@@ -360,9 +369,13 @@ class HttpSupplier:
                 continue
             except (TimeoutError, asyncio.TimeoutError):
                 raise OutcomeUnknown(Msg("err.http.deadline", name=self.name)) from None
+            except _KeyUnknown:
+                raise self._refused_us(AuthFailed(Msg("err.http.unknown_key_order", name=self.name,
+                                                      key_id=self.key_id))) from None
             except _Unsure as exc:
                 log.warning("%s create %s: %s", self.name, no, exc.why)
-                if exc.refused:
+                if exc.refused:      # unverifiable, so the order stays in doubt; but stop a batch
+                    self._refused_us(AuthFailed(Msg("err.http.secret_refused", name=self.name)))
                     raise OutcomeUnknown(Msg("err.http.secret_refused_order", name=self.name)) from None
                 raise OutcomeUnknown(Msg("err.http.untrusted", name=self.name, why=exc.why)) from None
             except (httpx.HTTPError, OSError) as exc:
