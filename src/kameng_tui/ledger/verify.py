@@ -4,10 +4,11 @@ Each problem names where it is: a seq, an order and column, or the anchor. A cha
 can be rewritten whole by someone with file access; the anchor and earlier exports
 are what catch a shortened chain or a restored older copy.
 
-The checks are independent reads. The projection diff (two queries, in two halves by
-order number) and quick_check run in worker processes (`verify_worker`: threads of
-one process serialize inside SQLite), while this process hashes the chain. A clean
-ledger takes the fast path of each check; only a problem pays for naming itself.
+The checks are independent reads, spread over worker processes (`verify_worker`:
+threads of one process serialize inside SQLite): the projection diff (two queries, in
+two halves by order number), quick_check, and the second half of the chain, while
+this process hashes the first half. A clean ledger takes the fast path of each check;
+only a problem pays for a second pass that names it.
 The anchor is read first, so a commit landing during verify can only put the chain
 ahead of the anchor, which is allowed.
 """
@@ -54,26 +55,27 @@ def verify(conn: sqlite3.Connection, anchor_path: Path, ledger_id: str, *, paral
     """parallel=False runs the checks in turn on `conn` (the benchmark's baseline)."""
     anchor = read_anchor(anchor_path)
     anchor_seq = 0 if anchor is None else anchor.seq
-    path = _file_of(conn) if parallel else None
+    # A frozen build's executable is the app itself, not a Python to run the worker with.
+    path = _file_of(conn) if parallel and not getattr(sys, "frozen", False) else None
     last_seq = conn.execute("SELECT COALESCE(max(seq), 0) FROM events").fetchone()[0]
     half = last_seq // 2
     mid_row = conn.execute(MIDDLE).fetchone()
     mid = {"mid": None if mid_row is None else mid_row[0]}
     parts = ["<", ">="] if mid_row else [""]
     groups: list[list[Task]] = [[["sql", created_diff(p), mid], ["sql", later_diff(p), mid]] for p in parts]
-    groups.append([["sql", f"PRAGMA mmap_size = {QUICK_CHECK_MMAP}", {}], ["sql", "PRAGMA quick_check", {}],
-                   ["sql", COUNTS, {}]])
+    groups.append([["sql", "PRAGMA quick_check", {}], ["sql", COUNTS, {}]])
     groups.append([["chain", half + 1, last_seq]])
+    mapped = len(groups) - 2              # quick_check's worker
     if path is None:                      # in turn, or an in-memory database: one connection
         first_half = verify_worker.segment(conn, 1, half)
         results = [verify_worker.run(conn, g) for g in groups]
     else:
         uri = path.as_uri() + "?mode=ro"
-        workers = [_start(uri, g) for g in groups]
+        workers = [_start(uri, g, QUICK_CHECK_MMAP if i == mapped else 0) for i, g in enumerate(groups)]
         first_half = _read_only(uri, lambda c: verify_worker.segment(c, 1, half))
         results = [_finish(w, uri, g) for w, g in zip(workers, groups)]
     second_half = results.pop()[0]
-    _, quick_r, counts = results.pop()
+    quick_r, counts = results.pop()
     quick = quick_r.get("error") or quick_r["rows"][0][0]
     chain_r = _chain(conn, anchor_seq, last_seq, first_half, second_half)
     diff_r = _projection(conn, [r for group in results for r in group], counts)
@@ -87,7 +89,7 @@ def verify(conn: sqlite3.Connection, anchor_path: Path, ledger_id: str, *, paral
                         first_bad_seq=first_bad, anchor={} if anchor is None else anchor.as_dict(), quick_check=quick)
 
 
-def _start(uri: str, tasks: list[Task]) -> subprocess.Popen[bytes] | None:
+def _start(uri: str, tasks: list[Task], mmap_size: int) -> subprocess.Popen[bytes] | None:
     try:
         proc = subprocess.Popen([sys.executable, "-I", "-S", verify_worker.__file__], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
@@ -95,7 +97,7 @@ def _start(uri: str, tasks: list[Task]) -> subprocess.Popen[bytes] | None:
         return None
     assert proc.stdin is not None
     try:
-        proc.stdin.write(marshal.dumps({"uri": uri, "tasks": tasks}))
+        proc.stdin.write(marshal.dumps({"uri": uri, "tasks": tasks, "mmap_size": mmap_size}))
         proc.stdin.close()
     except OSError:
         pass                              # it died at once: _finish sees that and runs the queries here

@@ -5,12 +5,12 @@ Why a process and not a thread: SQLite serializes its threads on process-wide mu
 of one process ran slower than the same two in turn. Two processes share nothing and
 use both cores. Started as `python -I -S verify_worker.py` by the same interpreter, so
 it imports the standard library only, and speaks `marshal` (built in: json would
-import re and enum first): the process is up in about 10 ms.
+import re and enum first): the process is up in about 15 ms.
 
-Reads {"uri": ..., "tasks": [...]} on stdin, each task ("sql", sql, params) or
-("chain", first_seq, last_seq); writes one result per task on stdout:
-{"rows": [...]} or {"error": "SQLite's message"} for a query, `segment()`'s dict for a
-chain segment.
+Reads {"uri": ..., "tasks": [...], "mmap_size": bytes} on stdin, each task
+("sql", sql, params) or ("chain", first_seq, last_seq); writes one result per task on
+stdout: {"rows": [...]} or {"error": "SQLite's message"} for a query, `segment()`'s
+dict for a chain segment.
 """
 
 from __future__ import annotations
@@ -68,6 +68,7 @@ def main() -> None:
     conn = sqlite3.connect(spec["uri"], uri=True)
     try:
         conn.execute("PRAGMA busy_timeout = 5000")
+        conn.execute(f"PRAGMA mmap_size = {int(spec.get('mmap_size', 0))}")
         sys.stdout.buffer.write(marshal.dumps(run(conn, spec["tasks"])))
     finally:
         conn.close()
