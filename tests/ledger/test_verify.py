@@ -182,3 +182,11 @@ def test_a_missing_event_at_the_seam_of_the_halves_is_named(shaped, tmp_path):
     dst.commit()
     dst.close()
     assert f"seq {seam}: missing (next event is seq {seam + 1}); events were deleted" in _verify(tmp_path / "data").problems
+
+
+def test_a_ledger_under_a_path_with_spaces_and_chinese_verifies(shaped, tmp_path):
+    """The workers open the database by URI: the path must survive quoting."""
+    data, _ = shaped
+    dst = _copy(data, tmp_path / "我的 账本 #1" / "data")
+    dst.close()
+    assert _verify(tmp_path / "我的 账本 #1" / "data").ok
