@@ -190,3 +190,23 @@ def test_a_ledger_under_a_path_with_spaces_and_chinese_verifies(shaped, tmp_path
     dst = _copy(data, tmp_path / "我的 账本 #1" / "data")
     dst.close()
     assert _verify(tmp_path / "我的 账本 #1" / "data").ok
+
+
+def test_an_orders_row_deleted_is_named(shaped, tmp_path):
+    data, nos = shaped
+    dst = _copy(data, tmp_path / "data")
+    dst.execute("DELETE FROM orders WHERE order_no = ?", (nos[2],))
+    dst.commit()
+    dst.close()
+    assert f"order {nos[2]}: in the events but missing from the orders table" in _verify(tmp_path / "data").problems
+
+
+def test_an_orders_row_no_event_created_is_named(shaped, tmp_path):
+    data, nos = shaped
+    dst = _copy(data, tmp_path / "data")
+    cols = ", ".join(c for c in chain.ROW_COLUMNS if c != "order_no")
+    dst.execute(f"INSERT INTO orders (order_no, {cols}) SELECT 'KM-FORGED-1', {cols} FROM orders WHERE order_no = ?",
+                (nos[1],))
+    dst.commit()
+    dst.close()
+    assert "order KM-FORGED-1: in the orders table but no event created it" in _verify(tmp_path / "data").problems
