@@ -186,18 +186,18 @@ def bench_verify(tmp: Path, args: argparse.Namespace) -> None:
     assert report.ok, report.problems
     print(f"ledger verify at {report.events:,} events (chain, projection rebuild and diff, anchor, quick_check):")
     print("  all events create an order:")
-    line("verify()", timed(v.verify, 5), 500)
+    line("verify()", timed(v.verify, 20), 500)
     line("baseline: the same checks in turn, one connection",
-         timed(lambda: run_verify(v._conn, v.anchor_path, v.ledger_id, parallel=False), 5), None)
+         timed(lambda: run_verify(v._conn, v.anchor_path, v.ledger_id, parallel=False), 10), None)
     v.close()
     m = open_ledger(tmp / "verify-mixed")
     fill_lifecycles(m, args.verify_events)
     report = m.verify()
     assert report.ok, report.problems
     print(f"  {report.events:,} events, each order created, submitted and settled (+ some refunds):")
-    line("verify()", timed(m.verify, 5), 500)
+    line("verify()", timed(m.verify, 20), 500)
     line("baseline: the same checks in turn, one connection",
-         timed(lambda: run_verify(m._conn, m.anchor_path, m.ledger_id, parallel=False), 5), None)
+         timed(lambda: run_verify(m._conn, m.anchor_path, m.ledger_id, parallel=False), 10), None)
     m.close()
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from kameng_tui.domain.errors import BadInput
 from kameng_tui.domain.history import HistoryFilter
 from kameng_tui.domain.states import OrderState
-from kameng_tui.services.batch import BatchInvalid
+from kameng_tui.services.batch import AHEAD_PER_SLOT, BatchInvalid
 
 GOOD = "sku,account,quantity,ref\ndemo:HF-CM-10,13800000001,1,A1\ndemo:HF-LT-20,13100000002,1,A2\ndemo:HF-DX-30,13300000003,1,A3\n"
 
@@ -110,3 +112,57 @@ async def test_stop_keeps_unstarted_lines_pending(ctx):
                                            stop=lambda: len(sent) >= 1)
     assert 1 <= len(sent) <= 2
     assert outcome.count(OrderState.PENDING) == 3 - len(sent) >= 1
+
+
+LINES = "".join(f"demo:HF-CM-10 1380000{i:04d}\n" for i in range(16))
+
+
+def watch_supplier(ctx, monkeypatch, hold: float = 0.02):
+    """Wraps the demo's place_order: records each order number that reached the
+    supplier, the most requests at the supplier at once, and the most orders that were
+    `submitted` in the ledger but not yet at the supplier (in doubt after a crash)."""
+    supplier = ctx.suppliers.get("demo")
+    real = supplier.place_order
+    seen = {"sent": [], "at_once": 0, "now": 0, "submitted": 0}
+
+    async def place_order(request):
+        seen["sent"].append(request.client_order_no)
+        seen["now"] += 1
+        seen["at_once"] = max(seen["at_once"], seen["now"])
+        submitted = ctx.ledger.history(HistoryFilter(states=(OrderState.SUBMITTED,)), limit=1000).items
+        seen["submitted"] = max(seen["submitted"], len(submitted))
+        try:
+            await asyncio.sleep(hold)
+            return await real(request)
+        finally:
+            seen["now"] -= 1
+
+    monkeypatch.setattr(supplier, "place_order", place_order)
+    return seen
+
+
+@pytest.mark.parametrize("concurrency", [1, 4])
+async def test_at_most_concurrency_requests_and_a_few_submitted_ahead(ctx, monkeypatch, concurrency):
+    """A line's `submitted` may be committed while it waits for a slot, so the next
+    request leaves without waiting for an fsync; the concurrency bound still holds at
+    the supplier, and only a few more lines than that are ever in doubt."""
+    seen = watch_supplier(ctx, monkeypatch)
+    outcome = await ctx.batch.run(await ctx.batch.plan(LINES), concurrency=concurrency)
+    assert {o.state for o in outcome.orders} <= {OrderState.PROCESSING, OrderState.SUCCEEDED}
+    assert sorted(seen["sent"]) == sorted(o.order_no for o in outcome.orders)
+    assert seen["at_once"] == concurrency
+    assert concurrency < seen["submitted"] <= concurrency + max(1, int(concurrency * AHEAD_PER_SLOT))
+
+
+async def test_lines_submitted_ahead_go_back_to_pending_when_stopped(ctx, monkeypatch):
+    seen = watch_supplier(ctx, monkeypatch, hold=0.05)
+    batch_id = ctx.batch.record(await ctx.batch.plan(LINES))
+    outcome = await ctx.batch.send_pending(batch_id, concurrency=2, stop=lambda: len(seen["sent"]) >= 2)
+    pending = [o for o in outcome.orders if o.state is OrderState.PENDING]
+    assert len(seen["sent"]) == 2 and len(pending) == 14
+    assert outcome.count(OrderState.SUBMITTED) == 0
+    assert not {o.order_no for o in pending} & set(seen["sent"])
+    assert not ctx.engine.sending
+    again = await ctx.batch.send_pending(batch_id, concurrency=4)
+    assert {o.state for o in again.orders} <= {OrderState.PROCESSING, OrderState.SUCCEEDED}
+    assert sorted(seen["sent"]) == sorted(o.order_no for o in again.orders)

@@ -10,6 +10,7 @@ column the fast pass forgot to compare would go unnoticed here.
 from __future__ import annotations
 
 import json
+import marshal
 import sqlite3
 import subprocess
 import sys
@@ -133,10 +134,13 @@ def test_the_worker_runs_on_the_standard_library_alone(shaped):
     fail, and verify would quietly run everything in one process."""
     data, nos = shaped
     spec = {"uri": (data / "ledger.db").as_uri() + "?mode=ro",
-            "queries": [["SELECT order_no FROM orders WHERE order_no = :no", {"no": nos[0]}], ["SELECT json(:x)", {"x": "{"}]]}
-    out = subprocess.run([sys.executable, "-I", "-S", verify_worker.__file__], input=json.dumps(spec).encode(),
+            "tasks": [["sql", "SELECT order_no FROM orders WHERE order_no = :no", {"no": nos[0]}],
+                      ["sql", "SELECT json(:x)", {"x": "{"}], ["chain", 1, 3], ["chain", 1, 10_000]]}
+    out = subprocess.run([sys.executable, "-I", "-S", verify_worker.__file__], input=marshal.dumps(spec),
                          capture_output=True, check=True).stdout
-    assert json.loads(out) == [{"rows": [[nos[0]]]}, {"error": "malformed JSON"}]
+    rows, error, first_three, past_the_end = marshal.loads(out)
+    assert rows == {"rows": [(nos[0],)]} and error == {"error": "malformed JSON"}
+    assert first_three["ok"] and first_three["prev_of_first"] == chain.GENESIS and past_the_end == {"ok": False}
 
 
 def test_without_worker_processes_verify_runs_the_same_checks_here(shaped, tmp_path, monkeypatch):
@@ -150,3 +154,59 @@ def test_without_worker_processes_verify_runs_the_same_checks_here(shaped, tmp_p
     dst.commit()
     dst.close()
     assert any(p.startswith(f"order {nos[1]}: column charged differs") for p in _verify(tmp_path / "edited").problems)
+
+
+@pytest.mark.parametrize("where", ["first", "end of the first half", "start of the second half", "last"])
+def test_an_edited_event_is_named_in_either_half_of_the_chain(shaped, tmp_path, where):
+    """verify hashes the chain in two halves, in two processes: an edit on either side
+    of the seam, or at either end, is named by its seq."""
+    data, _ = shaped
+    dst = _copy(data, tmp_path / "data")
+    last = dst.execute("SELECT max(seq) FROM events").fetchone()[0]
+    seq = {"first": 1, "end of the first half": last // 2, "start of the second half": last // 2 + 1, "last": last}[where]
+    dst.execute("DROP TRIGGER events_no_update")
+    dst.execute("UPDATE events SET at = replace(at, '2026', '2025') WHERE seq = ?", (seq,))
+    dst.commit()
+    dst.close()
+    report = _verify(tmp_path / "data")
+    assert report.first_bad_seq == seq
+    assert f"seq {seq}: content does not match its hash" in " ".join(report.problems)
+
+
+def test_a_missing_event_at_the_seam_of_the_halves_is_named(shaped, tmp_path):
+    data, _ = shaped
+    dst = _copy(data, tmp_path / "data")
+    seam = dst.execute("SELECT max(seq) FROM events").fetchone()[0] // 2 + 1
+    dst.execute("DROP TRIGGER events_no_delete")
+    dst.execute("DELETE FROM events WHERE seq = ?", (seam,))
+    dst.commit()
+    dst.close()
+    assert f"seq {seam}: missing (next event is seq {seam + 1}); events were deleted" in _verify(tmp_path / "data").problems
+
+
+def test_a_ledger_under_a_path_with_spaces_and_chinese_verifies(shaped, tmp_path):
+    """The workers open the database by URI: the path must survive quoting."""
+    data, _ = shaped
+    dst = _copy(data, tmp_path / "我的 账本 #1" / "data")
+    dst.close()
+    assert _verify(tmp_path / "我的 账本 #1" / "data").ok
+
+
+def test_an_orders_row_deleted_is_named(shaped, tmp_path):
+    data, nos = shaped
+    dst = _copy(data, tmp_path / "data")
+    dst.execute("DELETE FROM orders WHERE order_no = ?", (nos[2],))
+    dst.commit()
+    dst.close()
+    assert f"order {nos[2]}: in the events but missing from the orders table" in _verify(tmp_path / "data").problems
+
+
+def test_an_orders_row_no_event_created_is_named(shaped, tmp_path):
+    data, nos = shaped
+    dst = _copy(data, tmp_path / "data")
+    cols = ", ".join(c for c in chain.ROW_COLUMNS if c != "order_no")
+    dst.execute(f"INSERT INTO orders (order_no, {cols}) SELECT 'KM-FORGED-1', {cols} FROM orders WHERE order_no = ?",
+                (nos[1],))
+    dst.commit()
+    dst.close()
+    assert "order KM-FORGED-1: in the orders table but no event created it" in _verify(tmp_path / "data").problems

@@ -93,6 +93,12 @@ class CatalogCache:
             return c.execute("DELETE FROM catalog WHERE supplier = ? AND synced_at < ?",
                              (supplier, utc_text(seen_since))).rowcount
 
+    def remove_supplier(self, supplier: str) -> int:
+        """All of a removed supplier's products leave the cache (their history and
+        orders stay)."""
+        with self._ledger._write() as c:
+            return c.execute("DELETE FROM catalog WHERE supplier = ?", (supplier,)).rowcount
+
     def columns(self) -> CatalogColumns:
         """Everything the index needs, column by column, without parsing any JSON."""
         with self._ledger._lock:

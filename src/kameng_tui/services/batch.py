@@ -40,6 +40,10 @@ class LineProblem(HasMsg):
     other: int | None = None          # the earlier line a duplicate or a reused ref points to
 
 
+AHEAD_PER_SLOT = 0.25
+"""Lines committed ahead of a free slot, per slot of concurrency."""
+
+
 class BatchInvalid(BadInput):
     """Some lines are bad: all of them are listed, nothing is recorded."""
 
@@ -191,29 +195,49 @@ class BatchService:
         """Send the pending lines. Once `stop()` is true, lines not yet started stay
         pending (kept for a later resume or cancel); lines in flight finish. Lines of a
         supplier in `stopped`, or that refuses our key or clock during this run, stay
-        pending too."""
+        pending too.
+
+        At most `concurrency` requests are at the supplier at once. A few lines more
+        (AHEAD_PER_SLOT of them a slot, at least one) may have their `submitted`
+        committed while they wait for a slot, so a freed slot is taken at once instead
+        of after an fsync; a line that never gets its slot goes back to pending.
+        """
         ctx = self.ctx
         pending = [o for o in ctx.ledger.batch_orders(batch_id) if o.state is OrderState.PENDING]
-        limit = asyncio.Semaphore(max(1, concurrency))
+        concurrency = max(1, concurrency)
+        limit = asyncio.Semaphore(concurrency)
+        window = asyncio.Semaphore(concurrency + max(1, int(concurrency * AHEAD_PER_SLOT)))
         done = 0
         halted = _Refusals(ctx, {o.supplier for o in pending}, stopped)
 
         async def one(order: Order) -> None:
             nonlocal done
-            await limit.acquire()
-            slot = [True]
-
-            def free() -> None:            # once: when the supplier answered, or at the latest here
-                if slot:
-                    slot.clear()
-                    limit.release()
-
-            try:
+            async with window:
                 if (stop is not None and stop()) or halted.now(order.supplier):
                     return
-                after = await ctx.engine.send(order.order_no, known=order, answered=free)
-            finally:
-                free()
+                submitted = await ctx.engine.submit(order)
+                if submitted is None:
+                    after = ctx.ledger.get(order.order_no) or order
+                else:
+                    try:
+                        await limit.acquire()
+                    except asyncio.CancelledError:
+                        ctx.engine.unsubmit(submitted)
+                        raise
+                    slot = [True]
+
+                    def free() -> None:    # once: when the supplier answered, or at the latest here
+                        if slot:
+                            slot.clear()
+                            limit.release()
+
+                    try:
+                        if (stop is not None and stop()) or halted.now(order.supplier):
+                            ctx.engine.unsubmit(submitted)
+                            return
+                        after = await ctx.engine.place(submitted, answered=free)
+                    finally:
+                        free()
             done += 1
             if progress is not None:
                 progress(done, len(pending), after)

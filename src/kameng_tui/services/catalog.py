@@ -88,7 +88,7 @@ class CatalogService:
 
     def forget(self, supplier: str) -> int:
         """Drop a removed supplier's products from the cache (its orders stay in the ledger)."""
-        gone = self.cache.remove_missing(supplier, self.ctx.clock.now() + timedelta(days=365 * 100))
+        gone = self.cache.remove_supplier(supplier)
         self.invalidate()
         return gone
 

@@ -64,40 +64,63 @@ class OrderEngine:
 
         The caller holds the send lock. Returns the order as recorded afterwards.
         `known`: the order as the caller read it, saving a read (the CAS decides anyway).
+        `answered`: see `place`.
+        """
+        if resend_from is None:
+            order = known if known is not None and known.order_no == order_no else self._get(order_no)
+            submitted = await self.submit(order)
+            if submitted is None:
+                return self._get(order_no)
+            return await self.place(submitted, answered=answered)
+        self.ledger.record(order_no, "resend", {"state": resend_from.value}, at=self.clock.now())
+        order = self._get(order_no)
+        self.sending.add(order_no)
+        return await self.place(order, resend_from, answered)
+
+    async def submit(self, order: Order) -> Order | None:
+        """Commit pending -> submitted, the step before the request may leave; None if
+        the order is not pending (someone else sent it: the CAS decides). The order
+        counts as being sent by this process from here: `place` it, or `unsubmit` it."""
+        if order.state is not S.PENDING:
+            return None
+        committing = self.commits.move(Move(order.order_no, S.PENDING, S.SUBMITTED))
+        try:
+            submitted = await asyncio.shield(committing)
+        except asyncio.CancelledError:
+            # Stopped before the request left: once `submitted` is written, put it
+            # back to pending (never sent), so no one has to wonder about it.
+            committing.add_done_callback(self._unsend)
+            raise
+        if submitted is not None:
+            self.sending.add(order.order_no)
+            crash_point("after-submitted")
+        return submitted
+
+    def unsubmit(self, order: Order) -> None:
+        """A submitted order whose request never left goes back to pending."""
+        try:
+            self.ledger.transition(order.order_no, S.SUBMITTED, S.PENDING,
+                                   Transition(reason="cancelled before sending"), at=self.clock.now())
+        finally:
+            self.sending.discard(order.order_no)
+
+    async def place(self, order: Order, expected: OrderState = S.SUBMITTED,
+                    answered: Callable[[], None] | None = None) -> Order:
+        """Send a submitted order's stored request and record the answer.
+
         `answered`: called once the supplier has answered (or the call ended), before
         the answer is recorded: a batch frees the line's concurrency slot there, so
         the next line's `submitted` can share that commit.
         """
-        order = known if known is not None and known.order_no == order_no else self._get(order_no)
-        if resend_from is None:
-            if order.state is not S.PENDING:
-                return order  # someone else sent it (CAS lost): nothing to do
-            committing = self.commits.move(Move(order_no, S.PENDING, S.SUBMITTED))
-            try:
-                submitted = await asyncio.shield(committing)
-            except asyncio.CancelledError:
-                # Stopped before the request left: once `submitted` is written, put it
-                # back to pending (never sent), so no one has to wonder about it.
-                committing.add_done_callback(self._unsend)
-                raise
-            if submitted is None:
-                return self._get(order_no)
-            order, expected = submitted, S.SUBMITTED
-            crash_point("after-submitted")
-        else:
-            expected = resend_from
-            self.ledger.record(order_no, "resend", {"state": expected.value}, at=self.clock.now())
-        self.sending.add(order_no)
         try:
             return await self._place(order, expected, answered)
         finally:
-            self.sending.discard(order_no)
+            self.sending.discard(order.order_no)
 
     def _unsend(self, committing: asyncio.Future) -> None:
         if committing.cancelled() or committing.exception() is not None or committing.result() is None:
             return
-        self.ledger.transition(committing.result().order_no, S.SUBMITTED, S.PENDING,
-                               Transition(reason="cancelled before sending"), at=self.clock.now())
+        self.unsubmit(committing.result())
 
     async def _place(self, order: Order, expected: OrderState, answered: Callable[[], None] | None = None) -> Order:
         request = PlaceRequest.from_json(order.request_json)

@@ -32,6 +32,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 import httpx
 
+from kameng_tui import __version__
 from kameng_tui.domain.errors import (
     AuthFailed, ClockSkew, ConfigError, OffShelf, OutcomeUnknown, RateLimited, SecretsUnavailable, SupplierError,
     SupplierUnavailable,
@@ -44,6 +45,7 @@ from kameng_tui.suppliers.base import (
 from kameng_tui.suppliers.http import protocol as P
 
 log = logging.getLogger(__name__)
+USER_AGENT = f"kameng-tui/{__version__} (protocol v1)"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 READ_BACKOFF_S = (0.05, 0.2, 0.5, 1.0)
 MAX_429_WAITS = 5
@@ -98,12 +100,14 @@ class HttpSupplier:
         self.deadline_s = deadline_s
         self.connect_s = connect_s
         self.read_s = read_s
+        self._timeouts = {"connect": connect_s, "read": read_s, "write": read_s, "pool": deadline_s}
+        """httpx's per-request timeout extension (docs: "Request Extensions")."""
         self.max_concurrency = max(1, max_concurrency)
         self.rate = rate
         self.page_size = page_size
         self.grace_s = grace_s
         self._transport = transport
-        self._client: httpx.AsyncClient | None = None
+        self._pool: httpx.AsyncBaseTransport | None = None
         self._sem: asyncio.Semaphore | None = None
         self._rate_lock: asyncio.Lock | None = None
         self._next_slot = 0.0
@@ -152,15 +156,17 @@ class HttpSupplier:
         )
 
     # --- transport ---------------------------------------------------------------------------
-    def _http(self) -> httpx.AsyncClient:
-        if self._client is None:
+    def _http(self) -> httpx.AsyncBaseTransport:
+        """httpx's transport, used directly: the protocol needs no cookies, redirects or
+        auth flows, and the client's handling of them cost about a third of the CPU of
+        a create (the cookie jar alone parses every reply's headers)."""
+        if self._pool is None:
             n = self.max_concurrency
-            self._client = httpx.AsyncClient(
-                timeout=httpx.Timeout(connect=self.connect_s, read=self.read_s, write=self.read_s, pool=self.deadline_s),
-                limits=httpx.Limits(max_connections=n, max_keepalive_connections=n), transport=self._transport)
+            self._pool = self._transport or httpx.AsyncHTTPTransport(
+                limits=httpx.Limits(max_connections=n, max_keepalive_connections=n))
             self._sem = asyncio.Semaphore(n)
             self._rate_lock = asyncio.Lock()
-        return self._client
+        return self._pool
 
     async def _pace(self) -> None:
         if self.rate <= 0:
@@ -176,19 +182,24 @@ class HttpSupplier:
     async def _once(self, method: str, path: str, query: Mapping[str, str], body: bytes,
                     extra: Mapping[str, str] | None = None) -> Reply:
         """One signed request; raises httpx errors as they come, _Unsure on a bad reply."""
-        client = self._http()
+        transport = self._http()
         full_path = self._prefix + path
         qs = urlencode(sorted(query.items())) if query else ""
         headers = P.sign_request(self.key_id, self._secret, method, full_path, qs, body)
         headers.update(extra or {})
+        headers["User-Agent"] = USER_AGENT
         if body:
             headers["Content-Type"] = "application/json"
         url = self.base_url + path + (f"?{qs}" if qs else "")
         assert self._sem is not None
         async with self._sem:
             await self._pace()
-            resp = await client.request(method, url, content=body or None, headers=headers)
-            raw = resp.content
+            resp = await transport.handle_async_request(httpx.Request(
+                method, url, content=body or None, headers=headers, extensions={"timeout": self._timeouts}))
+            try:
+                raw = await resp.aread()
+            finally:
+                await resp.aclose()
         if resp.status_code == 401 and not resp.headers.get(P.H_SIG):
             if _error_code(raw) == "auth_failed" and self._transport_vouches():
                 raise _KeyUnknown()
@@ -440,9 +451,9 @@ class HttpSupplier:
         return self._result(doc.get("order"))
 
     async def aclose(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        if self._pool is not None:
+            await self._pool.aclose()
+            self._pool = None
 
 
 def to_result(o: P.WireOrder) -> OrderResult:
