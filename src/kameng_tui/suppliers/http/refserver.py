@@ -552,8 +552,17 @@ def _handler(server: RefServer) -> type[BaseHTTPRequestHandler]:
             if path.startswith("/v1/orders/"):
                 no = unquote(path[len("/v1/orders/"):])
             entry: dict[str, Any] = {"method": method, "path": path, "no": no}
-            if faults.latency or faults.jitter:
-                time.sleep(max(0.0, faults.latency + dice.uniform(-faults.jitter, faults.jitter)) / 1000)
+            # `latency` is the reply's time: half of it passes before the work (so a kill
+            # of either side lands before or after a create's commit), the rest after it,
+            # less what the work took (its fsync and lock waits are the server's, not extra).
+            arrived = time.monotonic()
+            delay = max(0.0, faults.latency + dice.uniform(-faults.jitter, faults.jitter)) / 1000 \
+                if faults.latency or faults.jitter else 0.0
+            time.sleep(delay / 2)
+
+            def wait_out() -> None:
+                time.sleep(max(0.0, delay - (time.monotonic() - arrived)))
+
             creating = method == "POST" and path == "/v1/orders"
             try:
                 if creating:
@@ -580,7 +589,9 @@ def _handler(server: RefServer) -> type[BaseHTTPRequestHandler]:
                 if r.extra.get("unsigned"):
                     entry["status"] = status
                     server.log(**entry)
+                    wait_out()
                     return self.send(status, payload, None, extra)
+            wait_out()
             entry["status"] = status
             entry.setdefault("outcome", "ok")
             # faults after the work is done (an order may have been created)
