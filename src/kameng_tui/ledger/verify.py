@@ -4,10 +4,12 @@ Each problem names where it is: a seq, an order and column, or the anchor. A cha
 can be rewritten whole by someone with file access; the anchor and earlier exports
 are what catch a shortened chain or a restored older copy.
 
-The checks are independent reads, spread over worker processes (`verify_worker`:
-threads of one process serialize inside SQLite): the projection diff (two queries, in
-two halves by order number), quick_check, and the second half of the chain, while
-this process hashes the first half. A clean ledger takes the fast path of each check;
+The checks are independent reads, spread over two worker processes (`verify_worker`:
+threads of one process serialize inside SQLite), each with half of the projection
+diff (two queries, the orders split by number), one with the second half of the
+chain, while this process hashes the first half and runs quick_check. The machine's
+cores are the limit (about 0.8 s of CPU at 100k events): fewer processes measured
+faster than one per check. A clean ledger takes the fast path of each check;
 only a problem pays for a second pass that names it.
 The anchor is read first, so a commit landing during verify can only put the chain
 ahead of the anchor, which is allowed.
@@ -38,8 +40,7 @@ MAX_PROBLEMS = 50
 T = TypeVar("T")
 QUICK_CHECK_MMAP = 1 << 30
 """quick_check reads every page once: mapped, it skips a read() per page (about 20 %
-less CPU at 100k orders). Only that worker maps the file: the other checks measured
-slower mapped."""
+less CPU at 100k orders). The other checks measured slower mapped."""
 
 _CHAIN_ROWS_NAMED = f"SELECT seq, prev_hash, hash, {verify_worker.MESSAGE}, kind, order_no FROM events ORDER BY seq"
 
@@ -58,27 +59,27 @@ def verify(conn: sqlite3.Connection, anchor_path: Path, ledger_id: str, *, paral
     # A frozen build's executable is the app itself, not a Python to run the worker with.
     path = _file_of(conn) if parallel and not getattr(sys, "frozen", False) else None
     last_seq = conn.execute("SELECT COALESCE(max(seq), 0) FROM events").fetchone()[0]
-    half = last_seq // 2
     mid_row = conn.execute(MIDDLE).fetchone()
     mid = {"mid": None if mid_row is None else mid_row[0]}
     parts = ["<", ">="] if mid_row else [""]
-    groups: list[list[Task]] = [[["sql", created_diff(p), mid], ["sql", later_diff(p), mid]] for p in parts]
-    groups.append([["sql", "PRAGMA quick_check", {}]])
-    groups.append([["chain", half + 1, last_seq]])
-    mapped = len(groups) - 2              # quick_check's worker
+    here: dict[str, Task] = {"chain<": ["chain", 1, last_seq // 2], "quick": ["sql", "PRAGMA quick_check", {}]}
+    away: list[dict[str, Task]] = [{f"created{p}": ["sql", created_diff(p), mid], f"later{p}": ["sql", later_diff(p), mid]}
+                                   for p in parts]
+    away[0]["chain>"] = ["chain", last_seq // 2 + 1, last_seq]
     if path is None:                      # in turn, or an in-memory database: one connection
-        first_half = verify_worker.segment(conn, 1, half)
-        results = [verify_worker.run(conn, g) for g in groups]
+        done = _named(here, verify_worker.run(conn, list(here.values())))
+        for group in away:
+            done.update(_named(group, verify_worker.run(conn, list(group.values()))))
     else:
         uri = path.as_uri() + "?mode=ro"
-        workers = [_start(uri, g, QUICK_CHECK_MMAP if i == mapped else 0) for i, g in enumerate(groups)]
-        first_half = _read_only(uri, lambda c: verify_worker.segment(c, 1, half))
-        results = [_finish(w, uri, g) for w, g in zip(workers, groups)]
-    second_half = results.pop()[0]
-    quick_r, = results.pop()
+        workers = [_start(uri, list(group.values())) for group in away]
+        done = _named(here, _read_only(uri, lambda c: _here(c, list(here.values()))))
+        for w, group in zip(workers, away):
+            done.update(_named(group, _finish(w, uri, list(group.values()))))
+    first_half, second_half, quick_r = done.pop("chain<"), done.pop("chain>"), done.pop("quick")
     quick = quick_r.get("error") or quick_r["rows"][0][0]
     chain_r = _chain(conn, anchor_seq, last_seq, first_half, second_half)
-    diff_r = _projection(conn, [r for group in results for r in group], _created(first_half, second_half))
+    diff_r = _projection(conn, list(done.values()), _created(first_half, second_half))
 
     problems = [text for _, text in chain_r.problems] + diff_r
     problems += _anchor_problems(anchor, ledger_id, chain_r)
@@ -89,7 +90,18 @@ def verify(conn: sqlite3.Connection, anchor_path: Path, ledger_id: str, *, paral
                         first_bad_seq=first_bad, anchor={} if anchor is None else anchor.as_dict(), quick_check=quick)
 
 
-def _start(uri: str, tasks: list[Task], mmap_size: int) -> subprocess.Popen[bytes] | None:
+def _named(tasks: dict[str, Task], results: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return dict(zip(tasks, results))
+
+
+def _here(conn: sqlite3.Connection, tasks: list[Task]) -> list[dict[str, Any]]:
+    """This process's share: the chain's first half, then quick_check on a mapped file."""
+    chain_half = verify_worker.run(conn, tasks[:1])
+    conn.execute(f"PRAGMA mmap_size = {QUICK_CHECK_MMAP}")
+    return chain_half + verify_worker.run(conn, tasks[1:])
+
+
+def _start(uri: str, tasks: list[Task]) -> subprocess.Popen[bytes] | None:
     try:
         proc = subprocess.Popen([sys.executable, "-I", "-S", verify_worker.__file__], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
@@ -97,7 +109,7 @@ def _start(uri: str, tasks: list[Task], mmap_size: int) -> subprocess.Popen[byte
         return None
     assert proc.stdin is not None
     try:
-        proc.stdin.write(marshal.dumps({"uri": uri, "tasks": tasks, "mmap_size": mmap_size}))
+        proc.stdin.write(marshal.dumps({"uri": uri, "tasks": tasks}))
         proc.stdin.close()
     except OSError:
         pass                              # it died at once: _finish sees that and runs the queries here

@@ -7,7 +7,7 @@ use both cores. Started as `python -I -S verify_worker.py` by the same interpret
 it imports the standard library only, and speaks `marshal` (built in: json would
 import re and enum first): the process is up in about 15 ms.
 
-Reads {"uri": ..., "tasks": [...], "mmap_size": bytes} on stdin, each task
+Reads {"uri": ..., "tasks": [...]} on stdin, each task
 ("sql", sql, params) or ("chain", first_seq, last_seq); writes one result per task on
 stdout: {"rows": [...]} or {"error": "SQLite's message"} for a query, `segment()`'s
 dict for a chain segment.
@@ -69,7 +69,6 @@ def main() -> None:
     conn = sqlite3.connect(spec["uri"], uri=True)
     try:
         conn.execute("PRAGMA busy_timeout = 5000")
-        conn.execute(f"PRAGMA mmap_size = {int(spec.get('mmap_size', 0))}")
         sys.stdout.buffer.write(marshal.dumps(run(conn, spec["tasks"])))
     finally:
         conn.close()
