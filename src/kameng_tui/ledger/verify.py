@@ -67,15 +67,15 @@ def verify(conn: sqlite3.Connection, anchor_path: Path, ledger_id: str, *, paral
                                    for p in parts]
     away[0]["chain>"] = ["chain", last_seq // 2 + 1, last_seq]
     if path is None:                      # in turn, or an in-memory database: one connection
-        done = _named(here, verify_worker.run(conn, list(here.values())))
+        done = _run(conn, here)
         for group in away:
-            done.update(_named(group, verify_worker.run(conn, list(group.values()))))
+            done.update(_run(conn, group))
     else:
         uri = path.as_uri() + "?mode=ro"
-        workers = [_start(uri, list(group.values())) for group in away]
-        done = _named(here, _read_only(uri, lambda c: _here(c, list(here.values()))))
+        workers = [_start(uri, group) for group in away]
+        done = _read_only(uri, lambda c: _here(c, here))
         for w, group in zip(workers, away):
-            done.update(_named(group, _finish(w, uri, list(group.values()))))
+            done.update(_finish(w, uri, group))
     first_half, second_half, quick_r = done.pop("chain<"), done.pop("chain>"), done.pop("quick")
     quick = quick_r.get("error") or quick_r["rows"][0][0]
     chain_r = _chain(conn, anchor_seq, last_seq, first_half, second_half)
@@ -90,18 +90,23 @@ def verify(conn: sqlite3.Connection, anchor_path: Path, ledger_id: str, *, paral
                         first_bad_seq=first_bad, anchor={} if anchor is None else anchor.as_dict(), quick_check=quick)
 
 
-def _named(tasks: dict[str, Task], results: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    return dict(zip(tasks, results))
+Results = dict[str, dict[str, Any]]
+"""Each named task's result (see verify_worker)."""
 
 
-def _here(conn: sqlite3.Connection, tasks: list[Task]) -> list[dict[str, Any]]:
+def _run(conn: sqlite3.Connection, tasks: dict[str, Task]) -> Results:
+    return dict(zip(tasks, verify_worker.run(conn, list(tasks.values()))))
+
+
+def _here(conn: sqlite3.Connection, tasks: dict[str, Task]) -> Results:
     """This process's share: the chain's first half, then quick_check on a mapped file."""
-    chain_half = verify_worker.run(conn, tasks[:1])
+    done = _run(conn, {"chain<": tasks["chain<"]})
     conn.execute(f"PRAGMA mmap_size = {QUICK_CHECK_MMAP}")
-    return chain_half + verify_worker.run(conn, tasks[1:])
+    done.update(_run(conn, {"quick": tasks["quick"]}))
+    return done
 
 
-def _start(uri: str, tasks: list[Task]) -> subprocess.Popen[bytes] | None:
+def _start(uri: str, tasks: dict[str, Task]) -> subprocess.Popen[bytes] | None:
     try:
         proc = subprocess.Popen([sys.executable, "-I", "-S", verify_worker.__file__], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
@@ -109,14 +114,14 @@ def _start(uri: str, tasks: list[Task]) -> subprocess.Popen[bytes] | None:
         return None
     assert proc.stdin is not None
     try:
-        proc.stdin.write(marshal.dumps({"uri": uri, "tasks": tasks}))
+        proc.stdin.write(marshal.dumps({"uri": uri, "tasks": list(tasks.values())}))
         proc.stdin.close()
     except OSError:
         pass                              # it died at once: _finish sees that and runs the queries here
     return proc
 
 
-def _finish(proc: subprocess.Popen[bytes] | None, uri: str, tasks: list[Task]) -> list[dict[str, Any]]:
+def _finish(proc: subprocess.Popen[bytes] | None, uri: str, tasks: dict[str, Task]) -> Results:
     """The worker's results, or the same tasks run here if it could not give them."""
     if proc is not None:
         assert proc.stdout is not None
@@ -126,10 +131,10 @@ def _finish(proc: subprocess.Popen[bytes] | None, uri: str, tasks: list[Task]) -
             try:
                 results = marshal.loads(out)
                 if isinstance(results, list) and len(results) == len(tasks):
-                    return results
+                    return dict(zip(tasks, results))
             except (ValueError, EOFError, TypeError):
                 pass
-    return _read_only(uri, lambda c: verify_worker.run(c, tasks))
+    return _read_only(uri, lambda c: _run(c, tasks))
 
 
 def _chain(conn: sqlite3.Connection, anchor_seq: int, last_seq: int, first_half: dict[str, Any],
