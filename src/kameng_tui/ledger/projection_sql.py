@@ -137,8 +137,8 @@ def _part(column: str, part: str) -> str:
 def created_diff(part: str = "") -> str:
     """Orders whose creating event and row may differ: (order_no, has an orders row).
     The creating events are scanned without grouping (one per order; verify checks
-    that by counting). CASE, not AND/OR, where a branch should be skipped: SQLite evaluates both
-    sides of AND and OR inside an expression."""
+    that by counting). CASE, not AND/OR, where a branch should be skipped: SQLite
+    evaluates both sides of AND and OR inside an expression."""
     return f"""
 SELECT e.order_no, o.order_no IS NOT NULL
 FROM events e LEFT JOIN orders o ON o.order_no = e.order_no
