@@ -57,6 +57,9 @@ def test_order_with_an_unknown_key_id_stays_pending_says_what_to_fix_and_goes_la
     test = run_cli(wrong, "--lang", "en", "supplier", "test", "ref", "--json")
     err = test.json["items"][0]["error"]
     assert test.code == 3 and WRONG_KEY in err and "check the key id and secret" in err
+    assert test.json["items"][0]["refused"] is True
+    said = run_cli(wrong, "supplier", "test", "ref")                 # reached, so not "unreachable"
+    assert said.code == 3 and "ref: 拒绝了我们的凭据" in said.stdout and "无法连接" not in said.stdout, said.stdout
     for out in (r, en, test):
         assert "Traceback" not in out.stderr
     assert ref.orders() == {}

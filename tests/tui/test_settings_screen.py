@@ -153,6 +153,19 @@ async def test_test_connection_says_reachable_then_why_not(make_app, tui_home, r
         assert "无法连接" in next(line for line in screen_lines(app) if " ref " in line and "http" in line)
 
 
+async def test_a_supplier_that_refuses_our_key_is_not_called_unreachable(make_app, tui_home, ref):
+    config = f'[[suppliers]]\nname = "ref"\nkind = "http"\nbase_url = "{ref.url}"\nkey_id = "someone-else"\n'
+    app = make_app(config, KAMENG_TUI_SECRET_REF=SECRET, KAMENG_TUI_CHECKOUT_CALL_DEADLINE_S="3")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_settings(app, pilot)
+        await pilot.press("enter")
+        await pilot.press("t")
+        await settle(app, pilot)
+        assert "ref 未通过：" in text_of(app) and "someone-else" in text_of(app)
+        row = next(line for line in screen_lines(app) if " ref " in line and "http" in line)
+        assert "拒绝凭据" in row and "无法连接" not in row
+
+
 async def test_remove_asks_first_and_the_products_leave_the_catalog(make_app):
     config = '# mine\n[[suppliers]]\nname = "demo"\nkind = "demo"\n\n[[suppliers]]\nname = "shop"\nkind = "demo"\n'
     app = make_app(config)

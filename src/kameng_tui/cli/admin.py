@@ -169,13 +169,14 @@ async def cmd_supplier_test(args, ctx, out: Out) -> int:
             results.append({"name": name, "kind": st.kind, "reachable": True, "balance": fmt(st.balance)})
         else:
             msg = st.error.text(out.lang) if st.error is not None else ""
-            results.append({"name": name, "reachable": False, "error": msg})
+            results.append({"name": name, "reachable": False, "error": msg, "refused": st.refused})
     if out.json_mode:
         out.items(results)
     else:
         con = out.console()
         for r in results:
-            state = out.t("cli.supplier.reachable") if r["reachable"] else out.t("cli.supplier.unreachable")
+            state = out.t("cli.supplier.reachable" if r["reachable"] else
+                          "cli.supplier.refused" if r.get("refused") else "cli.supplier.unreachable")
             con.print(f"{r['name']}: {state} {r.get('balance') or ''} {r.get('error') or ''}")
     return 0 if all(r["reachable"] for r in results) else 3
 

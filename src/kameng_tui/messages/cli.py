@@ -92,6 +92,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.supplier.none": ("没有名为 {name} 的供应商", "no supplier named {name}"),
     "cli.supplier.reachable": ("可连接", "reachable"),
     "cli.supplier.unreachable": ("无法连接", "unreachable"),
+    "cli.supplier.refused": ("拒绝了我们的凭据", "refused our credentials"),
     # cli/reports.py
     "cli.report.group": ("分组", "group"),
     "cli.report.orders": ("订单", "orders"),

@@ -17,7 +17,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Mapping
 
-from kameng_tui.domain.errors import AuthFailed, BadInput, KamengError, SecretsUnavailable
+from kameng_tui.domain.errors import AuthFailed, BadInput, ClockSkew, KamengError, SecretsUnavailable
 from kameng_tui.domain.money import money
 from kameng_tui.messages import Localized, Msg
 from kameng_tui.services.catalog import Progress, SyncReport
@@ -51,6 +51,11 @@ class SupplierStatus:
     products: int
     secret_source: str | None         # keyring | file | env | None
     error: KamengError | None = None
+
+    @property
+    def refused(self) -> bool:
+        """Reached, but it refused our key id, secret or clock: not a connection problem."""
+        return isinstance(self.error, (AuthFailed, ClockSkew))
 
 
 def _bad(field: str, message: Localized) -> BadInput:

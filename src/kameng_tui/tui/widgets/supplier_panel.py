@@ -103,6 +103,8 @@ class SupplierPanel(Vertical):
                 state = Text(t("sup.untested"), style="dim")
             elif reachable:
                 state = Text(t("sup.reachable"), style="green")
+            elif s.refused:
+                state = Text(t("sup.refused"), style="bold red")
             else:
                 state = Text(t("sup.unreachable"), style="bold red")
             balance = "-" if s.balance is None else fmt(s.balance)
@@ -136,7 +138,8 @@ class SupplierPanel(Vertical):
         if st.reachable:
             self.message(self.t("sup.test_ok", name=name, balance=fmt(st.balance) if st.balance is not None else "-"), "green")
         else:
-            self.message(self.t("sup.test_failed", name=name, error=st.error.text(self.lang) if st.error else ""), "bold red")
+            key = "sup.test_refused" if st.refused else "sup.test_failed"
+            self.message(self.t(key, name=name, error=st.error.text(self.lang) if st.error else ""), "bold red")
         self.app.suppliers_changed()
 
     def sync(self) -> None:
