@@ -22,20 +22,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import queue
 import re
-import socket
 import sqlite3
 import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
+from http.server import ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import urlsplit
 
 from kameng_tui.domain.accounts import check_value
 from kameng_tui.domain.models import Delivery, Product, SaleStatus
@@ -43,29 +40,14 @@ from kameng_tui.domain.money import from_units, to_units
 from kameng_tui.suppliers.demo.catalog import generate_catalog
 from kameng_tui.suppliers.http import protocol as P
 from kameng_tui.suppliers.http.faults import Dice, Faults
+from kameng_tui.suppliers.http.ref_books import Books
+from kameng_tui.suppliers.http.ref_handler import Reply, handler_for
 
 ORDER_NO_RE = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
 BROKEN = ("skew", "replay", "idempotency", "conflict", "unsigned", "paging", "etag", "query", "hooksig")
 ALNUM = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 FAIL_REASONS = ("号码已停机", "运营商维护中，充值失败", "该号码为携号转网号码，暂不支持")
-MAX_BODY = 64 * 1024
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS account (id INTEGER PRIMARY KEY CHECK (id = 1), balance INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS stock (product_id TEXT PRIMARY KEY, sold INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS orders (
-    order_no TEXT PRIMARY KEY, body_hash TEXT NOT NULL, supplier_order_no TEXT NOT NULL,
-    product_id TEXT NOT NULL, quantity INTEGER NOT NULL, state TEXT NOT NULL,
-    charged INTEGER NOT NULL, refunded INTEGER NOT NULL DEFAULT 0, reason TEXT,
-    card_count INTEGER NOT NULL, created REAL NOT NULL, settle_at REAL NOT NULL, seq INTEGER NOT NULL,
-    fails INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS orders_seq ON orders (seq);
-CREATE TABLE IF NOT EXISTS nonces (nonce TEXT PRIMARY KEY, expires REAL NOT NULL) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS nonces_expires ON nonces (expires);
-"""
-PRUNE_EVERY = 1000                 # nonce inserts between two prunings of expired ones
 
 
 @dataclass
@@ -81,82 +63,6 @@ class ServerConfig:
     rate: float = 0.0                        # requests/s per key; 0 = no limit
     broken: frozenset[str] = frozenset()     # deliberately broken variants, for the checker's tests
     name: str = "ref"
-
-
-class Reply(Exception):
-    """Raised inside a handler: answer with this status and error (signed)."""
-
-    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None, **extra: Any):
-        super().__init__(message)
-        self.status, self.code, self.message, self.headers, self.extra = status, code, message, headers or {}, extra
-
-
-class Books:
-    """The server's own SQLite state. One connection, one lock: simple and correct."""
-
-    def __init__(self, path: str, start_balance: Decimal) -> None:
-        if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self.con = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
-        self.con.execute("PRAGMA journal_mode=WAL")
-        self.con.execute("PRAGMA synchronous=FULL")
-        self.con.executescript(SCHEMA)
-        self.con.execute("INSERT OR IGNORE INTO account (id, balance) VALUES (1, ?)", (to_units(start_balance),))
-        self.con.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('seq', 0)")
-        if path != ":memory:":
-            os.chmod(path, 0o600)
-        self.lock = threading.Lock()
-        # Nonces get their own connection: without an fsync per request (synchronous is
-        # per connection). A WAL commit survives the process being killed, which is the
-        # restart this guards against; a power cut may lose the last few (see the docs).
-        # It writes under the books' lock, so it never meets SQLite's busy wait (which
-        # sleeps in steps of milliseconds) behind a create's commit.
-        self.nonce_con = self.con if path == ":memory:" else sqlite3.connect(
-            path, isolation_level=None, check_same_thread=False, timeout=30)
-        if self.nonce_con is not self.con:
-            self.nonce_con.execute("PRAGMA synchronous=NORMAL")
-        self.nonce_lock = self.lock
-        self.nonces_added = 0
-        self.prune_nonces(time.time())
-
-    def remember_nonce(self, nonce: str, *, now: float, ts: int) -> bool:
-        """Remember a request nonce until its timestamp leaves the window; False when it
-        was already seen inside the window (a replay). Kept on disk, so a restart of the
-        server does not forget it."""
-        expires = max(ts, int(now)) + P.WINDOW_S + 1
-        with self.nonce_lock:
-            cur = self.nonce_con.execute(
-                "INSERT INTO nonces (nonce, expires) VALUES (?, ?) "
-                "ON CONFLICT (nonce) DO UPDATE SET expires = excluded.expires WHERE nonces.expires <= ?",
-                (nonce, expires, now))
-            fresh = cur.rowcount == 1
-            self.nonces_added += 1
-            if self.nonces_added % PRUNE_EVERY == 0:
-                self._prune(now)
-        return fresh
-
-    def prune_nonces(self, now: float) -> int:
-        """Forget nonces whose request timestamps are out of the window: they can't come back."""
-        with self.nonce_lock:
-            return self._prune(now)
-
-    def _prune(self, now: float) -> int:
-        return self.nonce_con.execute("DELETE FROM nonces WHERE expires <= ?", (now,)).rowcount
-
-    def next_seq(self) -> int:
-        self.con.execute("UPDATE meta SET value = value + 1 WHERE key = 'seq'")
-        return self.con.execute("SELECT value FROM meta WHERE key = 'seq'").fetchone()[0]
-
-    def balance(self) -> Decimal:
-        with self.lock:
-            return from_units(self.con.execute("SELECT balance FROM account WHERE id = 1").fetchone()[0])
-
-    def sold(self, pid: str) -> int:
-        r = self.con.execute("SELECT sold FROM stock WHERE product_id = ?", (pid,)).fetchone()
-        return 0 if r is None else r[0]
-
-    def total_sold(self) -> int:
-        return self.con.execute("SELECT COALESCE(SUM(sold), 0) FROM stock").fetchone()[0]
 
 
 COLS = "order_no, supplier_order_no, product_id, quantity, state, charged, refunded, reason, card_count, created, seq"
@@ -177,7 +83,7 @@ class RefServer:
         self.hooks: "queue.Queue[tuple[bytes, bool] | None]" = queue.Queue()
         self.last_doc: dict[str, dict] = {}
         self.stopping = threading.Event()
-        self.httpd = ThreadingHTTPServer((host, port), _handler(self))
+        self.httpd = ThreadingHTTPServer((host, port), handler_for(self))
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.threads = [threading.Thread(target=self._settler, daemon=True),
@@ -519,160 +425,3 @@ class RefServer:
             return exc.code, ""
         except (OSError, ValueError):
             return None, ""
-
-
-def _handler(server: RefServer) -> type[BaseHTTPRequestHandler]:
-    cfg, faults, dice = server.cfg, server.faults, server.dice
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        server_version = "kameng-refserver/1"
-        disable_nagle_algorithm = True      # headers and body go out at once: no 40 ms delayed-ACK stalls
-
-        def log_message(self, *a: Any) -> None:  # the request log replaces stderr chatter
-            pass
-
-        def do_GET(self) -> None:  # noqa: N802
-            self.handle_one("GET")
-
-        def do_POST(self) -> None:  # noqa: N802
-            self.handle_one("POST")
-
-        def handle_one(self, method: str) -> None:
-            split = urlsplit(self.path)
-            path, query = split.path, split.query
-            q = dict(parse_qsl(query, keep_blank_values=True))
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_BODY:
-                self.close_connection = True
-                return self.send(413, P.error_body("bad_request", "body too large"), None, {})
-            body = self.rfile.read(length) if length else b""
-            req_nonce = P.header(self.headers, P.H_NONCE)
-            no = None
-            if path.startswith("/v1/orders/"):
-                no = unquote(path[len("/v1/orders/"):])
-            entry: dict[str, Any] = {"method": method, "path": path, "no": no}
-            # `latency` is the reply's time: half of it passes before the work (so a kill
-            # of either side lands before or after a create's commit), the rest after it,
-            # less what the work took (its fsync and lock waits are the server's, not extra).
-            arrived = time.monotonic()
-            delay = max(0.0, faults.latency + dice.uniform(-faults.jitter, faults.jitter)) / 1000 \
-                if faults.latency or faults.jitter else 0.0
-            time.sleep(delay / 2)
-
-            def wait_out() -> None:
-                time.sleep(max(0.0, delay - (time.monotonic() - arrived)))
-
-            creating = method == "POST" and path == "/v1/orders"
-            try:
-                if creating:
-                    try:
-                        entry["no"] = json.loads(body).get("client_order_no")
-                    except (ValueError, AttributeError):
-                        pass
-                self.gate_or_raise(method, path, query, body)
-                if dice.hit(faults.err429):
-                    entry["fault"] = "err429"
-                    raise Reply(429, "rate_limited", "slow down (injected)",
-                                headers={"Retry-After": f"{faults.retry_after:g}"})
-                if dice.hit(faults.err500):
-                    entry["fault"] = "err500"
-                    raise Reply(500, "internal", "internal error (injected)")
-                status, doc, extra = self.route(method, path, q, body, entry)
-                payload = b"" if doc is None else P.canonical(doc)
-            except Reply as r:
-                status, extra = r.status, dict(r.headers)
-                fields = {k: v for k, v in r.extra.items() if k != "unsigned"}
-                payload = P.error_body(r.code, r.message, **fields)
-                before = r.code in P.BEFORE_READ
-                entry["outcome"] = ("rejected:" if before or entry.get("fault") == "err500" else "refused:") + r.code
-                if r.extra.get("unsigned"):
-                    entry["status"] = status
-                    server.log(**entry)
-                    wait_out()
-                    return self.send(status, payload, None, extra)
-            wait_out()
-            entry["status"] = status
-            entry.setdefault("outcome", "ok")
-            # faults after the work is done (an order may have been created)
-            if dice.hit(faults.drop_after_accept if creating else 0):
-                entry["fault"] = "drop_after_accept"
-                server.log(**entry)
-                self.close_connection = True
-                try:
-                    self.connection.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-                return
-            if dice.hit(faults.timeout):
-                entry["fault"] = "timeout"
-                server.log(**entry)
-                time.sleep(faults.hang_s)
-                self.close_connection = True
-                return self.send(status, payload, req_nonce, extra)
-            if dice.hit(faults.malformed):
-                entry["fault"] = "malformed"
-                server.log(**entry)
-                return self.send(status, b'{"order": {"state": "succ' + os.urandom(4).hex().encode(), None, extra)
-            if dice.hit(faults.badsig):
-                entry["fault"] = "badsig"
-                server.log(**entry)
-                return self.send(status, payload, req_nonce + "x", extra)
-            if dice.hit(faults.drip):
-                entry["fault"] = "drip"
-                server.log(**entry)
-                return self.send(status, payload, req_nonce, extra, drip=True)
-            server.log(**entry)
-            self.send(status, payload, req_nonce, extra)
-
-        def gate_or_raise(self, method: str, path: str, query: str, body: bytes) -> None:
-            server.gate(self.headers, method, path, query, body)
-
-        def route(self, method: str, path: str, q: dict, body: bytes, entry: dict) -> tuple[int, Any, dict]:
-            if method == "GET" and path == "/v1/balance":
-                return server.ep_balance(q)
-            if method == "GET" and path == "/v1/catalog":
-                return server.ep_catalog(q, self.headers)
-            if method == "GET" and path == "/v1/quote":
-                return server.ep_quote(q)
-            if method == "POST" and path == "/v1/orders":
-                status, doc, outcome = server.ep_create(body)
-                entry["outcome"] = outcome
-                return status, doc, {}
-            if method == "GET" and path == "/v1/orders":
-                return server.ep_list(q)
-            if method == "GET" and entry.get("no"):
-                return server.ep_query(entry["no"])
-            if method == "POST" and path == "/v1/webhook-test":
-                return server.ep_webhook_test(body)
-            raise Reply(404, "not_found", f"no endpoint {method} {path[:80]}")
-
-        def send(self, status: int, payload: bytes, req_nonce: str | None, extra: dict, drip: bool = False) -> None:
-            try:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(payload)))
-                if req_nonce is not None and "unsigned" not in cfg.broken:
-                    for k, v in P.sign_reply(cfg.secret, status, req_nonce, payload).items():
-                        self.send_header(k, v)
-                for k, v in extra.items():
-                    self.send_header(k, v)
-                if self.close_connection:
-                    self.send_header("Connection", "close")
-                if not drip:                      # one write: status line, headers and body together
-                    self._headers_buffer.append(b"\r\n" + payload)
-                    self.flush_headers()
-                    return
-                self.end_headers()
-                if drip:
-                    self.wfile.flush()
-                    for i in range(len(payload)):
-                        self.wfile.write(payload[i:i + 1])
-                        self.wfile.flush()
-                        time.sleep(faults.drip_ms / 1000)
-                else:
-                    self.wfile.write(payload)
-            except (BrokenPipeError, ConnectionResetError):
-                self.close_connection = True
-
-    return Handler
