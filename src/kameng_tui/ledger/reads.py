@@ -1,0 +1,185 @@
+"""The ledger's reads: orders, history pages and totals, events, cards, batches.
+
+A mixin of `SqliteLedger` (ledger/sqlite.py), kept apart from the writes. Each read
+holds the connection's lock for its statements only and returns values, not rows.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Sequence
+
+from kameng_tui.domain.clock import from_utc_text, utc_text
+from kameng_tui.domain.history import Event, GroupTotals, HistoryFilter, Page, Totals
+from kameng_tui.domain.models import Order
+from kameng_tui.domain.money import from_units
+from kameng_tui.domain.states import OrderState
+from kameng_tui.ledger import chain, queries
+from kameng_tui.ledger.rows import to_event, to_order, to_totals
+from kameng_tui.ledger.store import Batch, SealedCard
+
+COLUMNS = ", ".join(f"o.{c}" for c in chain.ROW_COLUMNS)
+
+
+class LedgerReads:
+    _lock: threading.RLock
+    _conn: sqlite3.Connection
+
+    def _orders(self, sql: str, args: Sequence[Any]) -> list[Order]:
+        with self._lock:
+            rows = self._conn.execute(sql, args).fetchall()
+        return [to_order(dict(zip(chain.ROW_COLUMNS, r))) for r in rows]
+
+    def get(self, order_no: str) -> Order | None:
+        found = self._orders(f"SELECT {COLUMNS} FROM orders o WHERE o.order_no = ?", (order_no,))
+        return found[0] if found else None
+
+    def by_ref(self, ref: str) -> list[Order]:
+        return self._orders(f"SELECT {COLUMNS} FROM orders o WHERE o.ref = ? ORDER BY o.seq DESC", (ref,))
+
+    def last_for(self, sku: str, account: str, since: datetime) -> Order | None:
+        found = self._orders(f"SELECT {COLUMNS} FROM orders o WHERE o.sku = ? AND o.account_main = ? AND o.created_at >= ? "
+                             "AND o.state NOT IN ('cancelled', 'failed') ORDER BY o.seq DESC LIMIT 1",
+                             (sku, account, utc_text(since)))
+        return found[0] if found else None
+
+    def in_state(self, states: Sequence[OrderState], supplier: str | None = None) -> list[Order]:
+        sql = f"SELECT {COLUMNS} FROM orders o WHERE o.state IN ({','.join('?' * len(states))})"
+        args: list[Any] = [s.value for s in states]
+        if supplier:
+            sql += " AND o.supplier = ?"
+            args.append(supplier)
+        return self._orders(sql + " ORDER BY o.seq", args)
+
+    def needs_attention(self) -> list[Order]:
+        """Charged but failed, unknown, or delivered short: candidates for a claim (优先赔付)."""
+        return self._orders(f"SELECT {COLUMNS} FROM orders o WHERE (o.state = 'failed' AND o.charged > o.refunded) "
+                            "OR o.state = 'unknown' OR (o.state = 'succeeded' AND o.delivered_qty < o.quantity) "
+                            "ORDER BY o.seq", ())
+
+    def find(self, states: Sequence[OrderState], since: datetime | None = None, category_prefix: str | None = None) -> list[Order]:
+        """Orders in some states, optionally since a time and under a category (for suggestions)."""
+        sql = f"SELECT {COLUMNS} FROM orders o WHERE o.state IN ({','.join('?' * len(states))})"
+        args: list[Any] = [s.value for s in states]
+        if since is not None:
+            sql += " AND o.created_at >= ?"
+            args.append(utc_text(since))
+        if category_prefix:
+            sql += " AND (o.category = ? OR o.category LIKE ? ESCAPE '\\')"
+            args += [category_prefix, category_prefix.replace("%", "\\%").replace("_", "\\_") + "/%"]
+        return self._orders(sql + " ORDER BY o.seq", args)
+
+    def sku_counts(self, states: Sequence[OrderState], since: datetime | None = None) -> list[tuple[str, str, int]]:
+        """(sku, product name, orders) for the reseller's most bought SKUs."""
+        sql = f"SELECT sku, max(product_name), COUNT(*) AS n FROM orders WHERE state IN ({','.join('?' * len(states))})"
+        args: list[Any] = [s.value for s in states]
+        if since is not None:
+            sql += " AND created_at >= ?"
+            args.append(utc_text(since))
+        with self._lock:
+            return [tuple(r) for r in self._conn.execute(sql + " GROUP BY sku ORDER BY n DESC, sku LIMIT 50", args)]
+
+    def unsettled_cost(self, supplier: str) -> Decimal:
+        with self._lock:
+            r = self._conn.execute("SELECT COALESCE(SUM(total_cost - charged), 0) FROM orders WHERE supplier = ? AND "
+                                   "state IN ('pending','submitted','unknown','processing')", (supplier,)).fetchone()
+        return from_units(max(0, r[0]))
+
+    def _bounds(self, flt: HistoryFilter) -> tuple[int | None, int | None]:
+        """A date range as a seq range (created_at never decreases with seq): two index seeks."""
+        def first_at_or_after(when: datetime) -> int | None:
+            r = self._conn.execute("SELECT seq FROM orders WHERE created_at >= ? ORDER BY created_at, seq LIMIT 1",
+                                   (utc_text(when),)).fetchone()
+            return None if r is None else r[0]
+
+        with self._lock:
+            lo = None
+            if flt.since:
+                lo = first_at_or_after(flt.since)
+                if lo is None:
+                    return 1, 1        # nothing that recent: an empty range
+            hi = first_at_or_after(flt.until) if flt.until else None
+        return lo, hi
+
+    def history(self, flt: HistoryFilter, limit: int = 50, cursor: str | None = None, with_total: bool = False) -> Page:
+        bounds = self._bounds(flt)
+        sql, args = queries.page_sql(flt, limit, cursor, COLUMNS, bounds)
+        with self._lock:
+            rows = self._conn.execute(sql, args).fetchall()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        items = tuple(to_order(dict(zip(chain.ROW_COLUMNS, r[1:]))) for r in rows)
+        nxt = queries.encode_cursor(rows[-1][0]) if more and rows else None
+        total = None
+        if with_total:
+            sql, args = queries.count_sql(flt, "COUNT(*)", bounds)
+            with self._lock:
+                total = self._conn.execute(sql, args).fetchone()[0]
+        return Page(items=items, next_cursor=nxt, total=total)
+
+    def totals(self, flt: HistoryFilter) -> Totals:
+        sql, args = queries.count_sql(flt, queries.TOTALS, self._bounds(flt))
+        with self._lock:
+            r = self._conn.execute(sql, args).fetchone()
+        return to_totals(r)
+
+    def grouped(self, flt: HistoryFilter, by: str, zone: str) -> list[GroupTotals]:
+        expr = queries.group_expr(by, zone, flt)
+        sql, args = queries.count_sql(flt, f"{expr} AS k, {queries.TOTALS}", self._bounds(flt))
+        with self._lock:
+            rows = self._conn.execute(f"{sql} GROUP BY k ORDER BY k", args).fetchall()
+        return [GroupTotals(key=r[0], totals=to_totals(r[1:])) for r in rows]
+
+    def events(self, order_no: str) -> list[Event]:
+        with self._lock:
+            rows = self._conn.execute("SELECT seq, order_no, kind, at, body, prev_hash, hash FROM events "
+                                      "WHERE order_no = ? ORDER BY seq", (order_no,)).fetchall()
+        return [to_event(r) for r in rows]
+
+    def last_event(self, order_no: str, kind: str) -> Event | None:
+        with self._lock:
+            r = self._conn.execute("SELECT seq, order_no, kind, at, body, prev_hash, hash FROM events "
+                                   "WHERE order_no = ? AND kind = ? ORDER BY seq DESC LIMIT 1", (order_no, kind)).fetchone()
+        return None if r is None else to_event(r)
+
+    def cards(self, order_no: str) -> list[SealedCard]:
+        with self._lock:
+            rows = self._conn.execute("SELECT idx, number_blob, password_blob, expires FROM cards WHERE order_no = ? "
+                                      "ORDER BY idx", (order_no,)).fetchall()
+        return [SealedCard(r[0], r[1], r[2], r[3]) for r in rows]
+
+    def sealed_fields(self, order_no: str) -> dict[str, bytes]:
+        with self._lock:
+            rows = self._conn.execute("SELECT key, blob FROM order_secrets WHERE order_no = ?", (order_no,)).fetchall()
+        return {k: b for k, b in rows}
+
+    # --- batches ---------------------------------------------------------------------------------
+    def _batch(self, r: tuple) -> Batch:
+        with self._lock:
+            counts = dict(self._conn.execute("SELECT state, COUNT(*) FROM orders WHERE batch_id = ? GROUP BY state",
+                                             (r[0],)).fetchall())
+        return Batch(batch_id=r[0], identity=r[1], source=r[2], line_count=r[3], created_at=from_utc_text(r[4]), counts=counts)
+
+    def batch_by_identity(self, identity: str) -> Batch | None:
+        with self._lock:
+            r = self._conn.execute("SELECT batch_id, identity, source, line_count, created_at FROM batches "
+                                   "WHERE identity = ? ORDER BY batch_id DESC LIMIT 1", (identity,)).fetchone()
+        return None if r is None else self._batch(r)
+
+    def get_batch(self, batch_id: int) -> Batch | None:
+        with self._lock:
+            r = self._conn.execute("SELECT batch_id, identity, source, line_count, created_at FROM batches "
+                                   "WHERE batch_id = ?", (batch_id,)).fetchone()
+        return None if r is None else self._batch(r)
+
+    def list_batches(self, limit: int = 50) -> list[Batch]:
+        with self._lock:
+            rows = self._conn.execute("SELECT batch_id, identity, source, line_count, created_at FROM batches "
+                                      "ORDER BY batch_id DESC LIMIT ?", (limit,)).fetchall()
+        return [self._batch(r) for r in rows]
+
+    def batch_orders(self, batch_id: int) -> list[Order]:
+        return self._orders(f"SELECT {COLUMNS} FROM orders o WHERE o.batch_id = ? ORDER BY o.line_id", (batch_id,))
