@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Input, Select, Static
 from kameng_tui.domain.errors import KamengError
 from kameng_tui.tui.keys import all_keys
 from kameng_tui.tui.text import Texts
+from kameng_tui.tui.widgets.settings_form import section_table, section_title
 
 
 def labelled(label: str, widget) -> Horizontal:
@@ -27,7 +28,7 @@ class InterfacePanel(Vertical):
     def compose(self) -> ComposeResult:
         t, app = self.t, self.app
         ui = app.ctx.config.ui
-        yield Static(Text(t("ui.title"), style="bold"), classes="section-title")
+        yield section_title(t("ui.title"))
         yield labelled(t("ui.language"), Select([("中文", "zh"), ("English", "en")], id="ui-language", allow_blank=False,
                                                 value=app.lang))
         themes = sorted(app.available_themes)
@@ -74,11 +75,8 @@ class KeymapPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         t = self.t
-        yield Static(Text(t("keys.title"), style="bold"), classes="section-title")
-        table = DataTable(id="keys-table", cursor_type="row")
-        for key in ("id", "keys", "default", "action"):
-            table.add_column(t(f"keys.col.{key}"), key=key)
-        yield table
+        yield section_title(t("keys.title"))
+        yield section_table("keys-table", {key: t(f"keys.col.{key}") for key in ("id", "keys", "default", "action")})
         yield Input(placeholder=t("keys.input"), id="f-keys")
         yield Static("", id="msg-keys", classes="field-msg")
 

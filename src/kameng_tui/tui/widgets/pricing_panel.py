@@ -20,7 +20,7 @@ from kameng_tui.domain.errors import KamengError
 from kameng_tui.domain.markup import MarkupRule, percent
 from kameng_tui.domain.money import fmt
 from kameng_tui.tui.text import Texts
-from kameng_tui.tui.widgets.supplier_panel import field_cell, label_selects
+from kameng_tui.tui.widgets.settings_form import field_cell, label_selects, section_table, section_title
 
 RULE_FIELDS = ("category", "level", "markup", "face")
 
@@ -50,11 +50,9 @@ class PricingPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         t = self.t
-        yield Static(Text(t("rule.title"), style="bold"), classes="section-title")
-        table = DataTable(id="rule-table", cursor_type="row")
-        for key in ("category", "level", "markup", "face"):
-            table.add_column(t(f"rule.col.{key}"), key=key)
-        yield table
+        yield section_title(t("rule.title"))
+        keys = ("category", "level", "markup", "face")
+        yield section_table("rule-table", {key: t(f"rule.col.{key}") for key in keys})
         with Horizontal(classes="form-row"):
             yield field_cell(CompletingInput(placeholder=t("rule.category_hint"), id="f-category"), "category", t("rule.col.category"))
             yield field_cell(CompletingInput(placeholder=t("rule.level_hint"), id="f-level", max_length=16), "level", t("rule.col.level"))
@@ -64,7 +62,7 @@ class PricingPanel(Vertical):
                                     allow_blank=False, value=False), "face", t("rule.col.face"))
             yield Button(t("rule.save"), id="rule-save", variant="primary")
         yield Static("", id="rule-preview")
-        yield Static(Text(t("cust.title"), style="bold"), classes="section-title")
+        yield section_title(t("cust.title"))
         yield Static("", id="cust-list")
         with Horizontal(classes="form-row"):
             yield field_cell(Input(placeholder=t("cust.name_hint"), id="f-customer"), "customer", t("cust.name"))

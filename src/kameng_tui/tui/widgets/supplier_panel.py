@@ -16,6 +16,7 @@ from kameng_tui.domain.errors import KamengError, SecretsUnavailable
 from kameng_tui.domain.money import fmt
 from kameng_tui.services.supplier_admin import NewSupplier, SupplierStatus
 from kameng_tui.tui.text import Texts
+from kameng_tui.tui.widgets.settings_form import field_cell, label_selects, section_table, section_title
 
 FIELDS = ("kind", "name", "base_url", "key_id", "secret")
 BAR = 30
@@ -29,22 +30,6 @@ def progress_bar(done: int, total: int | None) -> str:
     return f"[{'#' * filled}{'.' * (BAR - filled)}]"
 
 
-def field_cell(widget, key: str, label: str | None = None) -> Vertical:
-    """A form field with its label in its top border and its message under it."""
-    if label:
-        widget.border_title = label
-    return Vertical(widget, Static("", id=f"msg-{key}", classes="field-msg"), classes="cell", id=f"cell-{key}")
-
-
-def label_selects(container) -> None:
-    """A Select draws its border on its SelectCurrent child: the label goes there."""
-    from textual.widgets._select import SelectCurrent
-
-    for select in container.query(Select):
-        if select.border_title:
-            select.query_one(SelectCurrent).border_title = select.border_title
-
-
 class SupplierPanel(Vertical):
     def __init__(self, lang: str, zone: str, **kw) -> None:
         super().__init__(**kw)
@@ -55,14 +40,12 @@ class SupplierPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         t = self.t
-        yield Static(Text(t("sup.title"), style="bold"), classes="section-title")
-        table = DataTable(id="sup-table", cursor_type="row", zebra_stripes=False)
-        for key in ("name", "kind", "url", "state", "balance", "synced", "products", "secret"):
-            table.add_column(t(f"sup.col.{key}"), key=key)
-        yield table
+        yield section_title(t("sup.title"))
+        keys = ("name", "kind", "url", "state", "balance", "synced", "products", "secret")
+        yield section_table("sup-table", {key: t(f"sup.col.{key}") for key in keys}, zebra_stripes=False)
         yield Static("", id="sup-progress")
         yield Static("", id="sup-msg")
-        yield Static(Text(t("sup.add_title"), style="bold"), classes="section-title")
+        yield section_title(t("sup.add_title"))
         from kameng_tui.suppliers.registry import available_kinds
 
         kinds = [(k, k) for k in available_kinds()]
