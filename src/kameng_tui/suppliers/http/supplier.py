@@ -201,7 +201,7 @@ class HttpSupplier:
             finally:
                 await resp.aclose()
         if resp.status_code == 401 and not resp.headers.get(P.H_SIG):
-            if _error_code(raw) == "auth_failed" and self._transport_vouches():
+            if _error_code(raw) == "auth_failed" and vouched(self.base_url):
                 raise _KeyUnknown()
             raise _Unsure("unsigned 401", 401)
         if not P.check_reply(self._secret, resp.headers, resp.status_code, headers[P.H_NONCE], raw):
@@ -218,11 +218,6 @@ class HttpSupplier:
         if not isinstance(doc, dict):
             raise _Unsure(f"reply to {method} {path} is not an object")
         return Reply(resp.status_code, doc, resp.headers, int(headers[P.H_TS]))
-
-    def _transport_vouches(self) -> bool:
-        """HTTPS (certificate checked) or loopback: a reply comes from the server we called."""
-        parts = urlsplit(self.base_url)
-        return parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK)
 
     def _refused_us(self, err: SupplierError) -> SupplierError:
         """Count a refusal of our credentials or clock: the next request would get it too."""
@@ -486,10 +481,13 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
     return None if value is None or value < 0 or value != value else min(value, 60.0)
 
 
-def check_base_url(base: str, name: str) -> None:
+def vouched(base: str) -> bool:
+    """HTTPS (its certificate checked) or plain HTTP to this machine: the transport
+    itself vouches for the server, the only kind of base URL the adapter accepts."""
     parts = urlsplit(base)
-    if parts.scheme == "https" and parts.hostname:
-        return
-    if parts.scheme == "http" and parts.hostname in LOOPBACK:
-        return
-    raise ConfigError(Msg("err.http.not_https", name=name, base=base), field="base_url")
+    return (parts.scheme == "https" and bool(parts.hostname)) or (parts.scheme == "http" and parts.hostname in LOOPBACK)
+
+
+def check_base_url(base: str, name: str) -> None:
+    if not vouched(base):
+        raise ConfigError(Msg("err.http.not_https", name=name, base=base), field="base_url")
