@@ -210,10 +210,14 @@ class BatchService:
         done = 0
         halted = _Refusals(ctx, {o.supplier for o in pending}, stopped)
 
+        def held_back(order: Order) -> bool:
+            """Not to be sent now: the batch was stopped, or its supplier refused us."""
+            return (stop is not None and stop()) or halted.now(order.supplier)
+
         async def one(order: Order) -> None:
             nonlocal done
             async with window:
-                if (stop is not None and stop()) or halted.now(order.supplier):
+                if held_back(order):
                     return
                 submitted = await ctx.engine.submit(order)
                 if submitted is None:
@@ -232,7 +236,7 @@ class BatchService:
                             limit.release()
 
                     try:
-                        if (stop is not None and stop()) or halted.now(order.supplier):
+                        if held_back(order):
                             ctx.engine.unsubmit(submitted)
                             return
                         after = await ctx.engine.place(submitted, answered=free)
