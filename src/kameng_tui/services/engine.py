@@ -58,24 +58,18 @@ class OrderEngine:
         self.commits = GroupCommit(ledger, clock)
 
     # --- sending -------------------------------------------------------------------
-    async def send(self, order_no: str, *, resend_from: OrderState | None = None, known: Order | None = None,
-                   answered: Callable[[], None] | None = None) -> Order:
-        """Send a pending order (or, with resend_from, re-send an in-flight one).
-
-        The caller holds the send lock. Returns the order as recorded afterwards.
-        `known`: the order as the caller read it, saving a read (the CAS decides anyway).
-        `answered`: see `place`.
-        """
+    async def send(self, order_no: str, *, resend_from: OrderState | None = None) -> Order:
+        """Send a pending order (or, with resend_from, re-send an in-flight one): `submit`
+        then `place`. The caller holds the send lock. Returns the order as recorded afterwards."""
         if resend_from is None:
-            order = known if known is not None and known.order_no == order_no else self._get(order_no)
-            submitted = await self.submit(order)
+            submitted = await self.submit(self._get(order_no))
             if submitted is None:
                 return self._get(order_no)
-            return await self.place(submitted, answered=answered)
+            return await self.place(submitted)
         self.ledger.record(order_no, "resend", {"state": resend_from.value}, at=self.clock.now())
         order = self._get(order_no)
         self.sending.add(order_no)
-        return await self.place(order, resend_from, answered)
+        return await self.place(order, resend_from)
 
     async def submit(self, order: Order) -> Order | None:
         """Commit pending -> submitted, the step before the request may leave; None if
