@@ -57,7 +57,6 @@ class Books:
             path, isolation_level=None, check_same_thread=False, timeout=30)
         if self.nonce_con is not self.con:
             self.nonce_con.execute("PRAGMA synchronous=NORMAL")
-        self.nonce_lock = self.lock
         self.nonces_added = 0
         self.prune_nonces(time.time())
 
@@ -66,7 +65,7 @@ class Books:
         was already seen inside the window (a replay). Kept on disk, so a restart of the
         server does not forget it."""
         expires = max(ts, int(now)) + P.WINDOW_S + 1
-        with self.nonce_lock:
+        with self.lock:
             cur = self.nonce_con.execute(
                 "INSERT INTO nonces (nonce, expires) VALUES (?, ?) "
                 "ON CONFLICT (nonce) DO UPDATE SET expires = excluded.expires WHERE nonces.expires <= ?",
@@ -79,7 +78,7 @@ class Books:
 
     def prune_nonces(self, now: float) -> int:
         """Forget nonces whose request timestamps are out of the window: they can't come back."""
-        with self.nonce_lock:
+        with self.lock:
             return self._prune(now)
 
     def _prune(self, now: float) -> int:
