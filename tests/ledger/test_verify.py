@@ -1,10 +1,12 @@
-"""`verify` names every edited orders column, whichever pass finds it.
+"""`verify` names every edited orders column, whichever pass finds it, on either SQLite.
 
 verify compares each orders row with its events in a fast pass (one JSON array per
 creating event) and names the column in a second pass over the orders the first one
 flagged. These tests edit one column at a time, for orders in every shape (pending,
 settled with amounts, a card order with sealed fields, a customer refund), so a
-column the fast pass forgot to compare would go unnoticed here.
+column the fast pass forgot to compare would go unnoticed here. The worker processes
+read with apsw's SQLite when it is installed and with sqlite3's otherwise; JSON
+functions changed between the two, so the column edits run on both.
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ import subprocess
 import sys
 from decimal import Decimal
 
+import apsw
 import pytest
 
 from kameng_tui.domain.models import Delivery
 from kameng_tui.domain.states import OrderState as S
 from kameng_tui.ledger import chain, verify_worker
+from kameng_tui.ledger import verify as verify_module
 from kameng_tui.ledger.sqlite import open_ledger
 from kameng_tui.ledger.store import NewBatch, SealedCard, Transition
 
@@ -85,8 +89,19 @@ def _changed(value, declared: str):
     return value + "x"
 
 
+@pytest.fixture(params=["apsw", "sqlite3"])
+def engine(request, monkeypatch):
+    """The SQLite the worker processes read with: apsw's (installed with the app), or the
+    standard library's, as on a machine without apsw."""
+    if request.param == "sqlite3":
+        monkeypatch.setattr(verify_module, "_apsw_dir", lambda: None)
+    else:
+        assert verify_module._apsw_dir() is not None
+    return request.param
+
+
 @pytest.mark.parametrize("column", EDITABLE)
-def test_an_edited_orders_column_is_named(shaped, tmp_path, column):
+def test_an_edited_orders_column_is_named(shaped, tmp_path, column, engine):
     data, nos = shaped
     for no in nos:
         copy = tmp_path / no / "data"
@@ -129,23 +144,26 @@ def test_an_order_created_twice_is_reported(shaped, tmp_path):
     assert f"order {nos[0]}: created by more than one event" in report.problems
 
 
-def test_the_worker_runs_on_the_standard_library_alone(shaped):
+@pytest.mark.parametrize("given", ["apsw", "nothing", "a directory without apsw"])
+def test_the_worker_runs_without_site_packages_on_either_sqlite(shaped, tmp_path, given):
     """verify starts it as `python -I -S`: an import of the app's own modules there would
-    fail, and verify would quietly run everything in one process."""
+    fail, and verify would quietly run everything in one process. It reads with the
+    apsw it is pointed to, and with sqlite3 when there is none there."""
     data, nos = shaped
-    spec = {"uri": (data / "ledger.db").as_uri() + "?mode=ro",
+    apsw_dir = {"apsw": verify_module._apsw_dir(), "nothing": None, "a directory without apsw": str(tmp_path)}[given]
+    spec = {"uri": (data / "ledger.db").as_uri() + "?mode=ro", "apsw": apsw_dir,
             "tasks": [["sql", "SELECT order_no FROM orders WHERE order_no = :no", {"no": nos[0]}],
-                      ["sql", "SELECT json(:x)", {"x": "{"}], ["chain", 1, 3], ["chain", 1, 10_000]]}
+                      ["sql", "SELECT json(:x)", {"x": "{"}], ["chain", 1, 3], ["chain", 1, 10_000],
+                      ["sql", "SELECT sqlite_version()", {}]]}
     out = subprocess.run([sys.executable, "-I", "-S", verify_worker.__file__], input=marshal.dumps(spec),
                          capture_output=True, check=True).stdout
-    rows, error, first_three, past_the_end = marshal.loads(out)
+    rows, error, first_three, past_the_end, version = marshal.loads(out)
     assert rows == {"rows": [(nos[0],)]} and error == {"error": "malformed JSON"}
     assert first_three["ok"] and first_three["prev_of_first"] == chain.GENESIS and past_the_end == {"ok": False}
+    assert version["rows"][0][0] == (apsw.sqlite_lib_version() if given == "apsw" else sqlite3.sqlite_version)
 
 
 def test_without_worker_processes_verify_runs_the_same_checks_here(shaped, tmp_path, monkeypatch):
-    from kameng_tui.ledger import verify as verify_module
-
     data, nos = shaped
     monkeypatch.setattr(verify_module.sys, "executable", str(tmp_path / "no-such-python"))
     assert _verify(data).ok
