@@ -76,7 +76,7 @@ def run(conn: Any, tasks: list[Task], errors: tuple[type[Exception], ...]) -> li
 def connect(uri: str, apsw_dir: str | None) -> tuple[Any, tuple[type[Exception], ...]]:
     """A read-only connection on apsw's SQLite if it is in `apsw_dir`, else on sqlite3's."""
     if apsw_dir is not None:
-        sys.path.insert(0, apsw_dir)
+        sys.path.append(apsw_dir)         # after the standard library: nothing there shadows it
         try:
             import apsw
         except ImportError:
