@@ -60,6 +60,13 @@ def test_order_with_an_unknown_key_id_stays_pending_says_what_to_fix_and_goes_la
     assert test.json["items"][0]["refused"] is True
     said = run_cli(wrong, "supplier", "test", "ref")                 # reached, so not "unreachable"
     assert said.code == 3 and "ref: 拒绝了我们的凭据" in said.stdout and "无法连接" not in said.stdout, said.stdout
+    balance = run_cli(wrong, "balance", "--json")                     # the snapshot the first run took, and why
+    item = balance.json["items"][0]
+    assert item["refused"] is True and item["live"] is False and item["balance"] is not None, balance.stdout
+    said = run_cli(wrong, "balance")
+    assert "拒绝了我们的凭据" in said.stdout and "kameng-tui supplier test ref" in said.stdout, said.stdout
+    assert "离线" not in said.stdout
+    assert run_cli(client_env(home, ref.url), "balance", "--json").json["items"][0]["refused"] is False
     for out in (r, en, test):
         assert "Traceback" not in out.stderr
     assert ref.orders() == {}

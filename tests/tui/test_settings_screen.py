@@ -164,6 +164,8 @@ async def test_a_supplier_that_refuses_our_key_is_not_called_unreachable(make_ap
         assert "ref 未通过：" in text_of(app) and "someone-else" in text_of(app)
         row = next(line for line in screen_lines(app) if " ref " in line and "http" in line)
         assert "拒绝凭据" in row and "无法连接" not in row
+        header = screen_lines(app)[0]                   # the header says why there is no balance
+        assert "ref" in header and "拒绝凭据" in header and "离线" not in header, header
 
 
 async def test_remove_asks_first_and_the_products_leave_the_catalog(make_app):

@@ -231,14 +231,15 @@ async def cmd_balance(args, ctx, out: Out) -> int:
         out.items([{"supplier": v.supplier, "balance": None if v.amount is None else fmt(v.amount),
                     "unsettled": fmt(v.unsettled), "available": None if v.available is None else fmt(v.available),
                     "live": v.live, "at": None if v.at is None else v.at.isoformat().replace("+00:00", "Z"),
-                    "low": v.low} for v in views])
+                    "low": v.low, "refused": v.refused} for v in views])
         return 0
     con = out.console()
     for v in views:
         if v.amount is None:
-            con.print(out.t("cli.balance.unreachable", supplier=v.supplier))
+            con.print(out.t("cli.balance.refused_none" if v.refused else "cli.balance.unreachable", supplier=v.supplier))
             continue
-        stale = "" if v.live else out.t("cli.balance.stale", at=local(v.at, ctx.config.general.timezone))
+        stale = "" if v.live else out.t("cli.balance.refused" if v.refused else "cli.balance.stale",
+                                        supplier=v.supplier, at=local(v.at, ctx.config.general.timezone))
         con.print(out.t("cli.balance.line", supplier=v.supplier, amount=fmt(v.amount), unsettled=fmt(v.unsettled),
                         available=fmt(v.available), stale=stale))
         if v.low:

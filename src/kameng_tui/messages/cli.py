@@ -47,6 +47,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "queried {checked}: settled {settled}, open {open}, re-sent (same number) {resent}, claims {claims}"),
     "cli.balance.unreachable": ("{supplier}: [red]无法连接，且无历史余额[/]", "{supplier}: [red]unreachable, no snapshot[/]"),
     "cli.balance.stale": ("（离线，{at} 的快照）", " (offline snapshot of {at})"),
+    "cli.balance.refused": ("（拒绝了我们的凭据，见 kameng-tui supplier test {supplier}；{at} 的快照）",
+                            " (refused our credentials, see kameng-tui supplier test {supplier}; snapshot of {at})"),
+    "cli.balance.refused_none": ("{supplier}: [red]拒绝了我们的凭据，且无历史余额[/]（见 kameng-tui supplier test {supplier}）",
+                                 "{supplier}: [red]refused our credentials, no snapshot[/] "
+                                 "(see kameng-tui supplier test {supplier})"),
     "cli.balance.line": ("{supplier}: {amount} 元  未结算 {unsettled}  可用 {available}{stale}",
                          "{supplier}: {amount} CNY  unsettled {unsettled}  available {available}{stale}"),
     "cli.balance.low": ("[yellow]余额偏低（低于 {below} 元）：请到 {supplier} 充值[/]",

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from kameng_tui.domain.errors import KamengError
+from kameng_tui.domain.errors import AuthFailed, ClockSkew, KamengError
 from kameng_tui.domain.money import money
 from kameng_tui.services.context import Context
 
@@ -21,10 +21,14 @@ class BalanceView:
     supplier: str
     amount: Decimal | None
     at: datetime | None
-    live: bool                     # False = last snapshot (supplier unreachable)
+    live: bool                     # False = last snapshot (supplier unreachable or refusing us)
     unsettled: Decimal             # what pending/in-flight orders may still take
     low: bool
-    error: str | None = None
+    error: str | None = None       # "unreachable", or "refused": it answered but refused our key or clock
+
+    @property
+    def refused(self) -> bool:
+        return self.error == "refused"
 
     @property
     def available(self) -> Decimal | None:
@@ -36,30 +40,34 @@ class BalanceService:
         self.ctx = ctx
 
     async def fetch(self, supplier: str) -> Decimal | None:
-        """The live balance (recorded as a snapshot), or None if unreachable."""
+        """The live balance (recorded as a snapshot), or None if unavailable."""
+        return (await self._fetch(supplier))[0]
+
+    async def _fetch(self, supplier: str) -> tuple[Decimal | None, str | None]:
+        """(balance, None), or (None, why not): "refused" when the supplier answered but
+        refused our key or clock (fixed in settings, not by waiting), else "unreachable"."""
         try:
             sup = self.ctx.suppliers.get(supplier)
             async with asyncio.timeout(self.ctx.engine.call_deadline_s):
                 amount = money(await sup.balance())
         except (KamengError, TimeoutError, asyncio.TimeoutError) as exc:
             log.info("balance of %s unavailable: %s", supplier, exc)
-            return None
+            return None, "refused" if isinstance(exc, (AuthFailed, ClockSkew)) else "unreachable"
         last = self.ctx.ledger.last_balance(supplier)
         if last is None or last[0] != amount:
             self.ctx.ledger.record_balance(supplier, amount, at=self.ctx.clock.now())
-        return amount
+        return amount, None
 
     async def view(self, supplier: str) -> BalanceView:
-        amount = await self.fetch(supplier)
+        amount, why = await self._fetch(supplier)
         unsettled = self.ctx.ledger.unsettled_cost(supplier)
         low_line = self.ctx.config.balance.low_warning
         if amount is not None:
             return BalanceView(supplier, amount, self.ctx.clock.now(), True, unsettled, amount - unsettled < low_line)
         last = self.ctx.ledger.last_balance(supplier)
         if last is None:
-            return BalanceView(supplier, None, None, False, unsettled, False, error="unreachable")
-        return BalanceView(supplier, last[0], last[1], False, unsettled, last[0] - unsettled < low_line,
-                           error="unreachable")
+            return BalanceView(supplier, None, None, False, unsettled, False, error=why)
+        return BalanceView(supplier, last[0], last[1], False, unsettled, last[0] - unsettled < low_line, error=why)
 
     async def all(self) -> list[BalanceView]:
         return list(await asyncio.gather(*(self.view(n) for n in self.ctx.suppliers.names)))

@@ -132,7 +132,9 @@ class KamengApp(App[None]):
                 continue
             if view.amount is not None:
                 out.append(t("header.amount", amount=fmt(view.amount)), style="bold red" if view.low else "bold green")
-            if not view.live:
+            if view.refused:
+                out.append(f" ({t('header.refused')})", style="bold red")
+            elif not view.live:
                 out.append(f" ({t('header.offline')})", style="yellow")
             elif view.low:
                 out.append("  " + t("header.low", amount=fmt(low)), style="red")
