@@ -21,7 +21,7 @@ import tempfile
 import time
 from datetime import datetime, timezone
 
-from kameng_tui.domain.catalog_index import Query
+from kameng_tui.domain.catalog_query import Query
 from kameng_tui.domain.search_keys import keys_for, normalize
 from kameng_tui.suppliers.demo import generate_catalog
 
@@ -30,7 +30,7 @@ RSS_CHILD = """
 import time
 t = time.perf_counter()
 from kameng_tui.services.context import build_context
-from kameng_tui.domain.catalog_index import Query
+from kameng_tui.domain.catalog_query import Query
 ctx = build_context()
 index = ctx.catalog.index()
 for text in ["w", "wz", "wzr", "wzry", "", "话费", "huafei 100"]:

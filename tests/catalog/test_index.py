@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from kameng_tui.domain.catalog_index import CatalogIndex, Query
+from kameng_tui.domain.catalog_index import CatalogIndex
+from kameng_tui.domain.catalog_query import Query
 from kameng_tui.domain.models import Delivery, Product
 from kameng_tui.domain.search_keys import keys_for
 from kameng_tui.suppliers.demo import generate_catalog
@@ -82,7 +83,7 @@ def test_catalog_cli_json_and_no_pinyin_at_startup(cli, env):
     stats = cli("catalog", "--search", "移动话费10元", "--json").json["items"][0]["delivery_stats"]
     assert stats["count"] == 3 and stats["success_rate"] == 1.0 and stats["median_s"] >= 0
     code = ("import sys, asyncio\nfrom kameng_tui.services.context import build_context\n"
-            "from kameng_tui.domain.catalog_index import Query\n"
+            "from kameng_tui.domain.catalog_query import Query\n"
             "c = build_context()\nr = c.catalog.search(Query(text='wzry'))\n"
             "print(r.count, 'pypinyin' in sys.modules)\n")
     r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)

@@ -228,3 +228,18 @@ def test_an_orders_row_no_event_created_is_named(shaped, tmp_path):
     dst.commit()
     dst.close()
     assert "order KM-FORGED-1: in the orders table but no event created it" in _verify(tmp_path / "data").problems
+
+
+def test_ledger_verify_from_the_shell_loads_only_what_it_needs(tmp_path):
+    """`kameng-tui ledger verify` is run by hand and by cron: its start-up is part of its
+    time. It needs the config, the ledger and the output; not the catalog index (numpy),
+    the supplier plugins, the event loop, the send lock or the app's own SQLite checks
+    (apsw belongs to the worker processes)."""
+    from kit import base_env
+
+    heavy = ("numpy", "asyncio", "filelock", "httpx", "textual", "keyring", "pypinyin", "importlib.metadata", "apsw")
+    code = ("import sys\nfrom kameng_tui.cli.main import main\nrc = main(['ledger', 'verify', '--json'])\n"
+            f"print(rc, [m for m in {heavy!r} if m in sys.modules], file=sys.stderr)\n")
+    r = subprocess.run([sys.executable, "-c", code], env=base_env(tmp_path / "home"), capture_output=True, text=True)
+    assert json.loads(r.stdout)["ok"] is True, r.stdout + r.stderr
+    assert r.stderr.split("\n")[-2] == "0 []", r.stderr

@@ -8,7 +8,8 @@ import re
 
 from textual import events
 
-from kameng_tui.domain.catalog_index import DELIVERY_FACET, TAG_FACET, Query, Result
+from kameng_tui.domain.catalog_index import Result
+from kameng_tui.domain.catalog_query import DELIVERY_FACET, TAG_FACET, Query
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.widgets.filter_pane import build_entries
 from kameng_tui.tui.screens.batch import BatchScreen

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from kameng_tui.cli.output import Out, amount, helps
-from kameng_tui.domain.catalog_index import SORTS, Query, facet_label, facet_value_label
+from kameng_tui.domain.catalog_query import SORTS, Query, facet_label, facet_value_label
 from kameng_tui.domain.errors import BadInput
 from kameng_tui.domain.models import Delivery, Product
 from kameng_tui.domain.tags import TAG_NAMES, tag_code

@@ -9,9 +9,9 @@ one-line internal error with the log file's path.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import sys
+from types import CoroutineType
 from typing import Callable, Sequence
 
 from kameng_tui.cli.output import Out, helps
@@ -130,7 +130,9 @@ def _with_context(handler: Callable, args: argparse.Namespace, out: Out) -> int:
         if not getattr(args, "lang", None):
             out.lang = ctx.config.general.language
         result = handler(args, ctx, out)
-        if asyncio.iscoroutine(result):
+        if isinstance(result, CoroutineType):
+            import asyncio                     # only for the commands that talk to suppliers
+
             result = asyncio.run(_close_after(result, ctx))
         return int(result or 0)
     finally:

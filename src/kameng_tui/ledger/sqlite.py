@@ -18,9 +18,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
-
-from filelock import FileLock
+from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
 from kameng_tui.domain.clock import from_utc_text, utc_text
 from kameng_tui.domain.errors import BadInput, LedgerBusy, NotFound
@@ -35,6 +33,9 @@ from kameng_tui.ledger.rows import chain_hash, to_order
 from kameng_tui.ledger.schema import LATEST, MIGRATIONS
 from kameng_tui.ledger.store import Move, NewBatch, NewOrder, Transition, VerifyReport
 from kameng_tui.messages import Msg
+
+if TYPE_CHECKING:
+    from filelock import FileLock
 
 ANCHOR_LAG_S = 0.25
 """How far the anchor may lag the chain inside `anchor_deferred` (a sending batch)."""
@@ -54,7 +55,7 @@ class SqliteLedger(LedgerReads):
         self.anchor_path = self.path.with_name("ledger.head")
         self._anchor_hold, self._anchor_dirty, self._anchor_moved = 0, False, 0.0
         self._lock = threading.RLock()
-        self._anchor_lock = FileLock(str(self.path.with_name("ledger.head.lock")))
+        self._anchor_file_lock: FileLock | None = None
         new_file = not self.path.exists()
         old_umask = os.umask(0o077)
         try:
@@ -168,6 +169,16 @@ class SqliteLedger(LedgerReads):
         # The projection is computed from what was hashed: the body itself, unless
         # NFC normalization changed its text, then the text read back.
         return seq, (json.loads(body_text) if changed else body), at_text
+
+    @property
+    def _anchor_lock(self) -> FileLock:
+        """Made by the first anchor move, so a read-only command never loads filelock."""
+        with self._lock:
+            if self._anchor_file_lock is None:
+                from filelock import FileLock
+
+                self._anchor_file_lock = FileLock(str(self.path.with_name("ledger.head.lock")))
+            return self._anchor_file_lock
 
     def _move_anchor(self) -> None:
         self._anchor_dirty = False

@@ -195,7 +195,7 @@ class BatchEntryService:
 
     def suggest(self, text: str, limit: int = 5) -> list[Product]:
         """Products for what is typed in a SKU cell: a SKU as is, else pinyin search."""
-        from kameng_tui.domain.catalog_index import Query
+        from kameng_tui.domain.catalog_query import Query
 
         if not text.strip():
             return []

@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from kameng_tui.domain.catalog_index import CatalogIndex, Query, Result
+from kameng_tui.domain.catalog_index import CatalogIndex, Result
+from kameng_tui.domain.catalog_query import Query
 from kameng_tui.domain.errors import KamengError, NotFound
 from kameng_tui.domain.models import Product
 from kameng_tui.domain.tags import DeliveryStats, Tag, delivery_stats, tags_for

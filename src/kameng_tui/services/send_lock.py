@@ -6,27 +6,39 @@ run never blocks the next one. Queries need no lock; only sends and re-sends do.
 
 from __future__ import annotations
 
-import asyncio
 from contextlib import asynccontextmanager, contextmanager
+from functools import cached_property
 from pathlib import Path
-from typing import AsyncIterator, Iterator
-
-from filelock import FileLock, Timeout
+from typing import TYPE_CHECKING, AsyncIterator, Iterator
 
 from kameng_tui.domain.errors import LedgerBusy
 from kameng_tui.messages import Msg
 
+if TYPE_CHECKING:
+    from filelock import FileLock
+
 
 class SendLock:
+    """Built for every command; filelock and asyncio are loaded only by one that sends
+    (a read-only command such as `ledger verify` starts faster without them)."""
+
     def __init__(self, data_dir: Path, timeout_s: float = 120.0) -> None:
-        self._lock = FileLock(str(data_dir / "send.lock"), thread_local=False)
+        self._path = data_dir / "send.lock"
         self.timeout_s = timeout_s
+
+    @cached_property
+    def _lock(self) -> FileLock:
+        from filelock import FileLock
+
+        return FileLock(str(self._path), thread_local=False)
 
     @asynccontextmanager
     async def held(self) -> AsyncIterator[None]:
         """Hold the lock while sending. Every sender runs on an event loop, so waiting for
         another process's lock happens in a thread: the TUI keeps drawing while cron's
         reconcile finishes a send."""
+        import asyncio
+
         await asyncio.to_thread(self._acquire)
         try:
             yield
@@ -34,6 +46,8 @@ class SendLock:
             self._lock.release()
 
     def _acquire(self) -> None:
+        from filelock import Timeout
+
         try:
             self._lock.acquire(timeout=self.timeout_s)
         except Timeout:
@@ -45,6 +59,8 @@ class SendLock:
     @contextmanager
     def try_held(self) -> Iterator[bool]:
         """Take the lock if free right now; yields whether we hold it."""
+        from filelock import Timeout
+
         try:
             self._lock.acquire(timeout=0)
         except Timeout:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from kameng_tui.domain.catalog_index import Query
+from kameng_tui.domain.catalog_query import Query
 from kameng_tui.domain.errors import BadInput
 from kameng_tui.domain.markup import MarkupRule, category_path, parse_markup
 from kameng_tui.domain.models import Product

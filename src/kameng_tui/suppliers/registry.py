@@ -6,7 +6,6 @@ the path in use. Names are listed from metadata without importing the plugins.
 
 from __future__ import annotations
 
-from importlib.metadata import entry_points
 from typing import Any, Callable, Mapping
 
 from kameng_tui.domain.errors import ConfigError
@@ -16,10 +15,14 @@ GROUP = "kameng_tui.suppliers"
 
 
 def available_kinds() -> list[str]:
+    from importlib.metadata import entry_points   # on use: a command that builds no supplier skips it
+
     return sorted({ep.name for ep in entry_points(group=GROUP)})
 
 
 def load_factory(kind: str) -> Callable[..., Any]:
+    from importlib.metadata import entry_points
+
     for ep in entry_points(group=GROUP):
         if ep.name == kind:
             return ep.load()

@@ -14,7 +14,8 @@ from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from kameng_tui.domain.catalog_index import DELIVERY_FACET, SORTS, TAG_FACET, CatalogIndex, Query
+from kameng_tui.domain.catalog_index import CatalogIndex
+from kameng_tui.domain.catalog_query import DELIVERY_FACET, SORTS, TAG_FACET, Query
 from kameng_tui.domain.errors import KamengError
 from kameng_tui.tui.keys import CATALOG_KEYS, bindings
 from kameng_tui.tui.text import Texts

@@ -10,7 +10,8 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.message import Message
 
-from kameng_tui.domain.catalog_index import DELIVERY_FACET, TAG_FACET, Query, Result, facet_label, facet_value_label
+from kameng_tui.domain.catalog_index import Result
+from kameng_tui.domain.catalog_query import DELIVERY_FACET, TAG_FACET, Query, facet_label, facet_value_label
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.widgets.virtual_list import VirtualList, cell
 
