@@ -58,7 +58,7 @@ ALLOWED: dict[str, tuple[frozenset[str] | str, str]] = {
                                                             "`catalog facets --json` and --delivery (labels: delivery.*)"),
     "domain/tags.py": (frozenset({"历史低价", "热销TOP", "库存紧张", "秒到"}), "tag names: identifiers in the index, "
                                                                         "--tag and `catalog facets --json` (labels: tag.*)"),
-    "domain/catalog_index.py": (frozenset({"发货方式", "标签"}), "our facets' names: keys of `catalog facets --json` "
+    "domain/catalog_query.py": (frozenset({"发货方式", "标签"}), "our facets' names: keys of `catalog facets --json` "
                                                              "(labels: facet.*)"),
     "services/reports.py": (frozenset({"视频会员", "月", "季", "年", "(月|季|年)卡", "周期"}),
                             "the catalogs' membership category, 周期 attribute and 月卡/年卡 in names (matched)"),
