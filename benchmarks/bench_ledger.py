@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sqlite3
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import datetime, timedelta, timezone
@@ -190,6 +193,7 @@ def bench_verify(tmp: Path, args: argparse.Namespace) -> None:
     line("baseline: the same checks in turn, one connection",
          timed(lambda: run_verify(v._conn, v.anchor_path, v.ledger_id, parallel=False), 10), None)
     v.close()
+    line("`kameng-tui ledger verify` (start-up too)", timed(command(tmp, tmp / "verify"), 10), None)
     m = open_ledger(tmp / "verify-mixed")
     fill_lifecycles(m, args.verify_events)
     report = m.verify()
@@ -199,6 +203,21 @@ def bench_verify(tmp: Path, args: argparse.Namespace) -> None:
     line("baseline: the same checks in turn, one connection",
          timed(lambda: run_verify(m._conn, m.anchor_path, m.ledger_id, parallel=False), 10), None)
     m.close()
+    line("`kameng-tui ledger verify` (start-up too)", timed(command(tmp, tmp / "verify-mixed"), 10), None)
+
+
+def command(tmp: Path, data: Path):
+    """The shell command on that ledger, as a reseller runs it: a new process each time."""
+    home = tmp / f"home-{data.name}"
+    (home / "data").parent.mkdir(exist_ok=True)
+    if not (home / "data").exists():
+        (home / "data").symlink_to(data)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KAMENG_TUI_")} | {"KAMENG_TUI_HOME": str(home)}
+
+    def run() -> None:
+        done = subprocess.run([sys.executable, "-m", "kameng_tui", "ledger", "verify"], env=env, capture_output=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+    return run
 
 
 def fill_lifecycles(led, events: int) -> None:
