@@ -6,8 +6,8 @@ run never blocks the next one. Queries need no lock; only sends and re-sends do.
 
 from __future__ import annotations
 
+import threading
 from contextlib import asynccontextmanager, contextmanager
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, AsyncIterator, Iterator
 
@@ -25,12 +25,17 @@ class SendLock:
     def __init__(self, data_dir: Path, timeout_s: float = 120.0) -> None:
         self._path = data_dir / "send.lock"
         self.timeout_s = timeout_s
+        self._made: FileLock | None = None
+        self._making = threading.Lock()   # one FileLock, whichever thread asks first
 
-    @cached_property
+    @property
     def _lock(self) -> FileLock:
-        from filelock import FileLock
+        with self._making:
+            if self._made is None:
+                from filelock import FileLock
 
-        return FileLock(str(self._path), thread_local=False)
+                self._made = FileLock(str(self._path), thread_local=False)
+            return self._made
 
     @asynccontextmanager
     async def held(self) -> AsyncIterator[None]:
