@@ -13,6 +13,7 @@ from kameng_tui.services.cards import reveal_cards
 from kameng_tui.domain.money import MoneyError, fmt, money
 from kameng_tui.domain.states import OrderState
 from kameng_tui.messages import Msg
+from kameng_tui.palette import STATE_STYLE
 
 
 def register(sub: argparse._SubParsersAction, lang: str = "zh") -> None:
@@ -145,8 +146,6 @@ def _confirm(out: Out, p) -> bool:
     return answer in YES
 
 
-STATE_STYLE = {"succeeded": "green", "failed": "red", "unknown": "magenta", "processing": "cyan",
-               "pending": "yellow", "submitted": "yellow", "cancelled": "dim", "refunded": "blue"}
 
 
 def print_order(out: Out, ctx, order: Order) -> None:

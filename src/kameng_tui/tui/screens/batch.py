@@ -27,11 +27,10 @@ from kameng_tui.services.batch import BatchInvalid
 from kameng_tui.services.batch_entry import Draft, EntryCheck, draft_from_batch, to_send
 from kameng_tui.tui.keys import BATCH_KEYS, bindings
 from kameng_tui.tui.text import Texts
+from kameng_tui.tui.widgets import batch_summary as summary
 from kameng_tui.tui.widgets.batch_grid import BatchGrid
 from kameng_tui.tui.widgets.status_bar import StatusBar
 
-STATE_STYLE = {"succeeded": "green", "failed": "red", "unknown": "bold yellow", "pending": "dim",
-               "cancelled": "dim", "submitted": "yellow", "processing": "yellow", "refunded": "magenta"}
 CHECK_DELAY_S = 0.15
 SAVE_DELAY_S = 0.3
 QUOTE_TTL_S = 60.0
@@ -174,7 +173,7 @@ class BatchScreen(Screen[None]):
         if not rows and self.draft.draft_id is None:
             return
         self.draft = self.entry.save(replace(self.draft, rows=rows))
-        self.query_one("#batch-head", Static).update(self._head())
+        self.query_one("#batch-head", Static).update(summary.head(self.t, self.draft))
 
     @work(exclusive=True, group="batch-check", exit_on_error=False)
     async def check_rows(self) -> None:
@@ -206,7 +205,7 @@ class BatchScreen(Screen[None]):
         bad: dict[int, str | None] = {}
         for i, row in enumerate(grid.rows):
             if row.order_no:
-                notes[i] = self._order_note(self.orders.get(row.order_no))
+                notes[i] = summary.order_note(t, self.orders.get(row.order_no))
                 continue
             check = self.checked.rows.get(i)
             if check is None:
@@ -220,72 +219,11 @@ class BatchScreen(Screen[None]):
         grid.notes, grid.bad_field = notes, bad
         grid.refresh()
         self._show_suggestions()
-        self.query_one("#batch-head", Static).update(self._head())
-        self.query_one("#batch-totals", Static).update(self._totals())
-        self.query_one("#batch-progress", Static).update(self._progress())
-
-    def _order_note(self, order: Order | None) -> Text:
-        t = self.t
-        if order is None:
-            return Text("")
-        state = t(f"state.{order.state.value}")
-        style = STATE_STYLE.get(order.state.value, "")
-        if order.state is OrderState.FAILED:
-            return Text(t("batch.state_reason", state=state, reason=order.reason or ""), style=style)
-        if order.state is OrderState.UNKNOWN:
-            return Text(t("batch.unknown_note", state=state), style=style)
-        return Text(f"{state}  {order.order_no}", style=style)
-
-    def _head(self) -> Text:
-        t, d = self.t, self.draft
-        out = Text(t("batch.title"), style="bold")
-        out.append("   " + (t("batch.draft", id=d.draft_id) if d.draft_id else t("batch.draft_none")), style="dim")
-        if d.batch_ids:
-            out.append("   " + t("batch.of_batch", ids=",".join(map(str, d.batch_ids))), style="dim")
-        return out
-
-    def _totals(self) -> Text:
-        t, c = self.t, self.checked
-        n_ok = sum(1 for r in c.rows.values() if r.ok)
-        out = Text(t("batch.totals", ok=n_ok, bad=len(c.bad), total=fmt(c.total_price), cost=fmt(c.total_cost),
-                     profit=fmt(c.total_price - c.total_cost)))
-        for supplier, cost in sorted(c.cost_by_supplier().items()):
-            available = self.app.available(supplier)
-            if available is None:
-                continue
-            after = available - cost
-            out.append(t("batch.balance", supplier=supplier, available=fmt(available), after=fmt(after)),
-                       style="bold red" if after < 0 else "")
-            if after < 0:
-                out.append(t("batch.short"), style="bold red")
-        if self.checking:
-            out.append("   " + t("batch.checking"), style="dim")
-        return out
-
-    def _progress(self) -> Text:
-        t = self.t
-        mine = [o for o in self.orders.values()]
-        if not mine:
-            return Text("")
-        counts: dict[str, int] = {}
-        for o in mine:
-            counts[o.state.value] = counts.get(o.state.value, 0) + 1
-        sent = len(mine) - counts.get("pending", 0) - counts.get("cancelled", 0)
-        total = len(mine) - counts.get("cancelled", 0)
-        width = 30
-        filled = 0 if not total else round(width * sent / total)
-        out = Text(f"[{'#' * filled}{'.' * (width - filled)}] ", style="bold")
-        out.append(t("batch.progress", done=sent, total=total))
-        out.append(t("batch.counts", succeeded=counts.get("succeeded", 0), failed=counts.get("failed", 0),
-                     open=counts.get("submitted", 0) + counts.get("processing", 0), unknown=counts.get("unknown", 0),
-                     pending=counts.get("pending", 0)))
+        self.query_one("#batch-head", Static).update(summary.head(t, self.draft))
+        self.query_one("#batch-totals", Static).update(summary.totals(t, self.checked, self.app.available, self.checking))
         running = any(self.app.batch_runner.is_running(b) for b in self.draft.batch_ids)
-        if counts.get("pending") and not running:
-            out.append(t("batch.unsent_hint", n=counts["pending"]), style="yellow")
-        if any(o.state is OrderState.FAILED for o in self.orders.values()
-               if any(r.order_no == o.order_no for r in self.grid.rows)) and not running:
-            out.append(t("batch.failed_hint"), style="yellow")
-        return out
+        self.query_one("#batch-progress", Static).update(
+            summary.progress(t, self.orders, {r.order_no for r in grid.rows if r.order_no}, running))
 
     # --- row locks and retries -------------------------------------------------------------------------
     def _locked(self, i: int) -> bool:

@@ -12,12 +12,11 @@ from rich.style import Style
 from kameng_tui.domain.history import Page
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
+from kameng_tui import palette
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.widgets.virtual_list import VirtualList, cell
 
-STATE_STYLE = {k: Style.parse(v) for k, v in {
-    "succeeded": "green", "failed": "red", "unknown": "bold yellow", "processing": "cyan", "submitted": "cyan",
-    "pending": "magenta", "refunded": "blue", "cancelled": "dim"}.items()}
+STATE_STYLE = {k: Style.parse(v) for k, v in palette.STATE_STYLE.items()}
 
 
 class OrderList(VirtualList):
