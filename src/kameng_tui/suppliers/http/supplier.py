@@ -25,7 +25,6 @@ import json
 import logging
 import time
 from collections import Counter
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Mapping
 from urllib.parse import quote, urlencode, urlsplit
@@ -37,42 +36,18 @@ from kameng_tui.domain.errors import (
     AuthFailed, ClockSkew, ConfigError, OffShelf, OutcomeUnknown, RateLimited, SecretsUnavailable, SupplierError,
     SupplierUnavailable,
 )
-from kameng_tui.domain.models import Card, SecretText
 from kameng_tui.messages import Localized, Msg
 from kameng_tui.suppliers.base import (
     CatalogPage, Capabilities, ConfigField, OrderResult, PlaceRequest, Quote, RemoteState, SupplierInfo,
 )
 from kameng_tui.suppliers.http import protocol as P
+from kameng_tui.suppliers.http.replies import KeyUnknown, Reply, Unsure, error_code, retry_after, to_result
 
 log = logging.getLogger(__name__)
 USER_AGENT = f"kameng-tui/{__version__} (protocol v1)"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 READ_BACKOFF_S = (0.05, 0.2, 0.5, 1.0)
 MAX_429_WAITS = 5
-
-
-@dataclass(frozen=True)
-class Reply:
-    status: int
-    doc: Any
-    headers: Mapping[str, str]
-    sent_ts: int = 0            # our X-KM-Timestamp: the clock the server judged
-
-
-class _KeyUnknown(Exception):
-    """Internal: the server's unsigned `401 auth_failed`, over a transport that vouches
-    for the server: it does not know our key id; rejected before anything was read."""
-
-
-class _Unsure(Exception):
-    """Internal: the reply can't be trusted or read (for a create: outcome unknown).
-    `refused`: it looked like a refusal of our credentials we can't verify."""
-
-    def __init__(self, why: str, status: int | None = None, refused: bool = False) -> None:
-        super().__init__(why)
-        self.why = why
-        self.status = status
-        self.refused = refused
 
 
 def _num(options: Mapping[str, Any], key: str, default: float, name: str, *, integer: bool = False) -> Any:
@@ -181,7 +156,7 @@ class HttpSupplier:
 
     async def _once(self, method: str, path: str, query: Mapping[str, str], body: bytes,
                     extra: Mapping[str, str] | None = None) -> Reply:
-        """One signed request; raises httpx errors as they come, _Unsure on a bad reply."""
+        """One signed request; raises httpx errors as they come, Unsure on a bad reply."""
         transport = self._http()
         full_path = self._prefix + path
         qs = urlencode(sorted(query.items())) if query else ""
@@ -201,22 +176,22 @@ class HttpSupplier:
             finally:
                 await resp.aclose()
         if resp.status_code == 401 and not resp.headers.get(P.H_SIG):
-            if _error_code(raw) == "auth_failed" and vouched(self.base_url):
-                raise _KeyUnknown()
-            raise _Unsure("unsigned 401", 401)
+            if error_code(raw) == "auth_failed" and vouched(self.base_url):
+                raise KeyUnknown()
+            raise Unsure("unsigned 401", 401)
         if not P.check_reply(self._secret, resp.headers, resp.status_code, headers[P.H_NONCE], raw):
             # a 401 auth_failed signed with a secret we don't have: ours is wrong, most likely
-            refused = resp.status_code == 401 and _error_code(raw) == "auth_failed"
-            raise _Unsure(f"reply to {method} {path} is not signed correctly (HTTP {resp.status_code})",
+            refused = resp.status_code == 401 and error_code(raw) == "auth_failed"
+            raise Unsure(f"reply to {method} {path} is not signed correctly (HTTP {resp.status_code})",
                           resp.status_code, refused)
         if resp.status_code == 304:
             return Reply(304, None, resp.headers, int(headers[P.H_TS]))
         try:
             doc = json.loads(raw)
         except (ValueError, UnicodeDecodeError):
-            raise _Unsure(f"reply to {method} {path} is not JSON (HTTP {resp.status_code}, {len(raw)} bytes)") from None
+            raise Unsure(f"reply to {method} {path} is not JSON (HTTP {resp.status_code}, {len(raw)} bytes)") from None
         if not isinstance(doc, dict):
-            raise _Unsure(f"reply to {method} {path} is not an object")
+            raise Unsure(f"reply to {method} {path} is not an object")
         return Reply(resp.status_code, doc, resp.headers, int(headers[P.H_TS]))
 
     def _refused_us(self, err: SupplierError) -> SupplierError:
@@ -245,7 +220,7 @@ class HttpSupplier:
         if code == "auth_failed":
             return self._refused_us(AuthFailed(Msg("err.http.key_refused_order", name=self.name, said=said)))
         if code == "rate_limited":
-            return RateLimited(Msg("err.http.rate_limited", name=self.name), retry_after=_retry_after(reply.headers))
+            return RateLimited(Msg("err.http.rate_limited", name=self.name), retry_after=retry_after(reply.headers))
         cls = P.ERRORS.get(code, (0, OutcomeUnknown))[1]
         field = err.get("field") if isinstance(err, dict) and isinstance(err.get("field"), str) else None
         if code == "not_found" or cls is OutcomeUnknown:
@@ -270,22 +245,22 @@ class HttpSupplier:
                     reply = await self._once(method, path, query or {}, body, extra)
             except (TimeoutError, asyncio.TimeoutError):
                 last = "no reply in time"
-            except _KeyUnknown:
+            except KeyUnknown:
                 raise self._refused_us(AuthFailed(Msg("err.http.unknown_key", name=self.name, key_id=self.key_id))) \
                     from None
-            except (httpx.HTTPError, _Unsure, OSError) as exc:
-                if isinstance(exc, _Unsure) and exc.status == 401:
+            except (httpx.HTTPError, Unsure, OSError) as exc:
+                if isinstance(exc, Unsure) and exc.status == 401:
                     if exc.refused:
                         raise self._refused_us(AuthFailed(Msg("err.http.secret_refused", name=self.name))) from None
                     raise AuthFailed(Msg("err.http.auth", name=self.name)) from None
-                last = exc.why if isinstance(exc, _Unsure) else type(exc).__name__
+                last = exc.why if isinstance(exc, Unsure) else type(exc).__name__
                 log.info("%s %s %s: %s (attempt %d)", self.name, method, path, last, attempt + 1)
             else:
                 if reply.status in ok or reply.status == 304:
                     return reply
                 if reply.status == 429 and waits_429 < MAX_429_WAITS:
                     waits_429 += 1
-                    await asyncio.sleep(min(_retry_after(reply.headers) or 0.5, max(0.0, deadline - loop.time())))
+                    await asyncio.sleep(min(retry_after(reply.headers) or 0.5, max(0.0, deadline - loop.time())))
                     continue
                 if reply.status < 500:
                     raise self._as_read_error(reply)
@@ -375,10 +350,10 @@ class HttpSupplier:
                 continue
             except (TimeoutError, asyncio.TimeoutError):
                 raise OutcomeUnknown(Msg("err.http.deadline", name=self.name)) from None
-            except _KeyUnknown:
+            except KeyUnknown:
                 raise self._refused_us(AuthFailed(Msg("err.http.unknown_key_order", name=self.name,
                                                       key_id=self.key_id))) from None
-            except _Unsure as exc:
+            except Unsure as exc:
                 log.warning("%s create %s: %s", self.name, no, exc.why)
                 if exc.refused:      # unverifiable, so the order stays in doubt; but stop a batch
                     self._refused_us(AuthFailed(Msg("err.http.secret_refused", name=self.name)))
@@ -390,7 +365,7 @@ class HttpSupplier:
             if reply.status == 429 and waits_429 < MAX_429_WAITS:
                 # Signed: rejected before the order was read. The same bytes may go again.
                 waits_429 += 1
-                wait = _retry_after(reply.headers)
+                wait = retry_after(reply.headers)
                 if wait is not None and wait <= deadline - loop.time():
                     await asyncio.sleep(wait)
                     continue
@@ -449,36 +424,6 @@ class HttpSupplier:
         if self._pool is not None:
             await self._pool.aclose()
             self._pool = None
-
-
-def to_result(o: P.WireOrder) -> OrderResult:
-    return OrderResult(
-        client_order_no=o.client_order_no, state=RemoteState(o.state), supplier_order_no=o.supplier_order_no,
-        charged=o.charged, refunded=o.refunded, delivered_qty=o.delivered_qty,
-        cards=tuple(Card(number=n, password=SecretText(pw), expires=exp) for n, pw, exp in o.cards),
-        reason=o.reason, raw={"updated_seq": o.updated_seq, "created_at": o.created_at, "product_id": o.product_id,
-                              "quantity": o.quantity},
-    )
-
-
-def _error_code(raw: bytes) -> str:
-    """The protocol error code of a reply body, or "" (not JSON, not an error document)."""
-    try:
-        doc = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        return ""
-    err = doc.get("error") if isinstance(doc, dict) else None
-    code = err.get("code") if isinstance(err, dict) else None
-    return code if isinstance(code, str) else ""
-
-
-def _retry_after(headers: Mapping[str, str]) -> float | None:
-    raw = headers.get("Retry-After") if hasattr(headers, "get") else None
-    try:
-        value = float(raw) if raw is not None else None
-    except ValueError:
-        return None
-    return None if value is None or value < 0 or value != value else min(value, 60.0)
 
 
 def vouched(base: str) -> bool:
