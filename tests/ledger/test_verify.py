@@ -18,7 +18,6 @@ import subprocess
 import sys
 from decimal import Decimal
 
-import apsw
 import pytest
 
 from kameng_tui.domain.models import Delivery
@@ -97,6 +96,16 @@ def engine(request, monkeypatch):
         monkeypatch.setattr(verify_module, "_apsw_dir", lambda: None)
     else:
         assert verify_module._apsw_dir() is not None
+    real = verify_module._finish
+
+    def from_the_worker(proc, uri, tasks):
+        """A worker that failed has its checks rerun in this process, on sqlite3: here
+        that would hide a broken engine, so it fails the test."""
+        results = real(proc, uri, tasks)
+        assert proc is not None and proc.returncode == 0, f"the {request.param} worker failed"
+        return results
+
+    monkeypatch.setattr(verify_module, "_finish", from_the_worker)
     return request.param
 
 
@@ -160,7 +169,14 @@ def test_the_worker_runs_without_site_packages_on_either_sqlite(shaped, tmp_path
     rows, error, first_three, past_the_end, version = marshal.loads(out)
     assert rows == {"rows": [(nos[0],)]} and error == {"error": "malformed JSON"}
     assert first_three["ok"] and first_three["prev_of_first"] == chain.GENESIS and past_the_end == {"ok": False}
-    assert version["rows"][0][0] == (apsw.sqlite_lib_version() if given == "apsw" else sqlite3.sqlite_version)
+    if given == "apsw":                   # asked in a process of its own: this one keeps to sqlite3
+        expected = subprocess.run([sys.executable, "-I", "-S", "-c", "import sys; sys.path.append(sys.argv[1]); "
+                                   "import apsw; print(apsw.sqlite_lib_version())", apsw_dir],
+                                  capture_output=True, text=True, check=True).stdout.strip()
+        assert expected != sqlite3.sqlite_version
+    else:
+        expected = sqlite3.sqlite_version
+    assert version["rows"][0][0] == expected
 
 
 def test_without_worker_processes_verify_runs_the_same_checks_here(shaped, tmp_path, monkeypatch):
@@ -175,7 +191,7 @@ def test_without_worker_processes_verify_runs_the_same_checks_here(shaped, tmp_p
 
 
 @pytest.mark.parametrize("where", ["first", "end of the first half", "start of the second half", "last"])
-def test_an_edited_event_is_named_in_either_half_of_the_chain(shaped, tmp_path, where):
+def test_an_edited_event_is_named_in_either_half_of_the_chain(shaped, tmp_path, where, engine):
     """verify hashes the chain in two halves, in two processes: an edit on either side
     of the seam, or at either end, is named by its seq."""
     data, _ = shaped
@@ -191,7 +207,7 @@ def test_an_edited_event_is_named_in_either_half_of_the_chain(shaped, tmp_path, 
     assert f"seq {seq}: content does not match its hash" in " ".join(report.problems)
 
 
-def test_a_missing_event_at_the_seam_of_the_halves_is_named(shaped, tmp_path):
+def test_a_missing_event_at_the_seam_of_the_halves_is_named(shaped, tmp_path, engine):
     data, _ = shaped
     dst = _copy(data, tmp_path / "data")
     seam = dst.execute("SELECT max(seq) FROM events").fetchone()[0] // 2 + 1
@@ -202,7 +218,7 @@ def test_a_missing_event_at_the_seam_of_the_halves_is_named(shaped, tmp_path):
     assert f"seq {seam}: missing (next event is seq {seam + 1}); events were deleted" in _verify(tmp_path / "data").problems
 
 
-def test_a_ledger_under_a_path_with_spaces_and_chinese_verifies(shaped, tmp_path):
+def test_a_ledger_under_a_path_with_spaces_and_chinese_verifies(shaped, tmp_path, engine):
     """The workers open the database by URI: the path must survive quoting."""
     data, _ = shaped
     dst = _copy(data, tmp_path / "我的 账本 #1" / "data")

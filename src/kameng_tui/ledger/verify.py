@@ -20,8 +20,10 @@ ahead of the anchor, which is allowed.
 from __future__ import annotations
 
 import hashlib
+import importlib.machinery
 import importlib.util
 import json
+import logging
 import marshal
 import sqlite3
 import subprocess
@@ -40,6 +42,7 @@ from kameng_tui.ledger.store import VerifyReport
 if TYPE_CHECKING:
     from kameng_tui.ledger.verify_worker import Task
 
+log = logging.getLogger(__name__)
 MAX_PROBLEMS = 50
 T = TypeVar("T")
 QUICK_CHECK_MMAP = 1 << 30
@@ -113,9 +116,10 @@ def _apsw_dir() -> str | None:
     """Where apsw is installed, for a worker started without site-packages; found, not
     imported: this process keeps to one SQLite library."""
     spec = importlib.util.find_spec("apsw")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return str(Path(next(iter(spec.submodule_search_locations))).parent)
+    if spec is None or not spec.origin or not spec.origin.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES)):
+        return None                       # not installed, or not the compiled module (a stray folder)
+    origin = Path(spec.origin)
+    return str(origin.parent.parent if origin.name.startswith("__init__.") else origin.parent)
 
 
 def _start(uri: str, tasks: dict[str, Task]) -> subprocess.Popen[bytes] | None:
@@ -134,18 +138,24 @@ def _start(uri: str, tasks: dict[str, Task]) -> subprocess.Popen[bytes] | None:
 
 
 def _finish(proc: subprocess.Popen[bytes] | None, uri: str, tasks: dict[str, Task]) -> Results:
-    """The worker's results, or the same tasks run here if it could not give them."""
+    """The worker's results, or the same tasks run here if it could not give them (slower,
+    so the log says why)."""
+    why = "it could not be started"
     if proc is not None:
         assert proc.stdout is not None
         out = proc.stdout.read()
         proc.stdout.close()
-        if proc.wait() == 0:
+        code = proc.wait()
+        why = f"it exited with {code}"
+        if code == 0:
             try:
                 results = marshal.loads(out)
                 if isinstance(results, list) and len(results) == len(tasks):
                     return dict(zip(tasks, results))
             except (ValueError, EOFError, TypeError):
                 pass
+            why = "its answer could not be read"
+    log.warning("verify worker for %s: %s; its checks run in this process", ", ".join(tasks), why)
     return _read_only(uri, lambda c: _run(c, tasks))
 
 

@@ -73,27 +73,26 @@ def run(conn: Any, tasks: list[Task], errors: tuple[type[Exception], ...]) -> li
     return out
 
 
-def connect(uri: str, apsw_dir: str | None) -> tuple[Any, tuple[type[Exception], ...]]:
-    """A read-only connection on apsw's SQLite if it is in `apsw_dir`, else on sqlite3's."""
-    if apsw_dir is not None:
-        sys.path.append(apsw_dir)         # after the standard library: nothing there shadows it
+def main() -> None:
+    """apsw is imported here only, when this file runs as the worker: the process that
+    imports this module for `run` must stay on one SQLite library."""
+    spec = marshal.loads(sys.stdin.buffer.read())
+    conn: Any = None
+    if spec.get("apsw") is not None:
+        sys.path.append(spec["apsw"])     # after the standard library: nothing there shadows it
         try:
             import apsw
         except ImportError:
             pass
         else:
-            conn = apsw.Connection(uri, flags=apsw.SQLITE_OPEN_URI | apsw.SQLITE_OPEN_READONLY)
+            conn = apsw.Connection(spec["uri"], flags=apsw.SQLITE_OPEN_URI | apsw.SQLITE_OPEN_READONLY)
             conn.set_busy_timeout(5000)
-            return conn, (apsw.Error,)
-    import sqlite3
-    conn = sqlite3.connect(uri, uri=True)
-    conn.execute("PRAGMA busy_timeout = 5000")
-    return conn, (sqlite3.Error,)
-
-
-def main() -> None:
-    spec = marshal.loads(sys.stdin.buffer.read())
-    conn, errors = connect(spec["uri"], spec.get("apsw"))
+            errors: tuple[type[Exception], ...] = (apsw.Error,)
+    if conn is None:
+        import sqlite3
+        conn = sqlite3.connect(spec["uri"], uri=True)
+        conn.execute("PRAGMA busy_timeout = 5000")
+        errors = (sqlite3.Error,)
     try:
         sys.stdout.buffer.write(marshal.dumps(run(conn, spec["tasks"], errors)))
     finally:
