@@ -117,6 +117,30 @@ async def test_clock_skew_leaves_the_order_pending_with_the_offset(hctx, ref, mo
     assert ref.creates() == {placed.order.order_no: 1}
 
 
+async def test_a_balance_refused_for_our_clock_says_so_not_offline(hctx, ref, monkeypatch):
+    """The fix for a refused clock is this machine's time, not the key in settings and
+    not waiting for the network: the balance view tells the three apart."""
+    import time as real_time
+
+    from kameng_tui.suppliers.http import protocol
+
+    class Skewed:
+        @staticmethod
+        def time():
+            return real_time.time() + 1000
+
+    live = await hctx.balances.view("ref")
+    assert live.live and live.error is None and not live.refused
+    monkeypatch.setattr(protocol, "time", Skewed)
+    view = await hctx.balances.view("ref")
+    assert not view.live and view.error == "clock" and view.refused
+    assert view.amount == live.amount                    # the last snapshot, still shown
+    monkeypatch.undo()
+    ref.stop()
+    gone = await hctx.balances.view("ref")
+    assert gone.error == "unreachable" and not gone.refused
+
+
 async def test_connect_refused_is_nothing_sent(home):
     import socket
 

@@ -146,8 +146,6 @@ def _confirm(out: Out, p) -> bool:
     return answer in YES
 
 
-
-
 def print_order(out: Out, ctx, order: Order) -> None:
     con = out.console()
     zone = ctx.config.general.timezone
@@ -224,6 +222,11 @@ async def cmd_reconcile(args, ctx, out: Out) -> int:
     return 3 if report.still_open else 0
 
 
+_BALANCE_STALE = {"refused": "cli.balance.refused", "clock": "cli.balance.clock"}
+_BALANCE_NONE = {"refused": "cli.balance.refused_none", "clock": "cli.balance.clock_none"}
+"""Why a balance is not live, when the supplier answered but refused us: the fix differs."""
+
+
 async def cmd_balance(args, ctx, out: Out) -> int:
     views = await ctx.balances.all()
     if out.json_mode:
@@ -235,9 +238,9 @@ async def cmd_balance(args, ctx, out: Out) -> int:
     con = out.console()
     for v in views:
         if v.amount is None:
-            con.print(out.t("cli.balance.refused_none" if v.refused else "cli.balance.unreachable", supplier=v.supplier))
+            con.print(out.t(_BALANCE_NONE.get(v.error or "", "cli.balance.unreachable"), supplier=v.supplier))
             continue
-        stale = "" if v.live else out.t("cli.balance.refused" if v.refused else "cli.balance.stale",
+        stale = "" if v.live else out.t(_BALANCE_STALE.get(v.error or "", "cli.balance.stale"),
                                         supplier=v.supplier, at=local(v.at, ctx.config.general.timezone))
         con.print(out.t("cli.balance.line", supplier=v.supplier, amount=fmt(v.amount), unsettled=fmt(v.unsettled),
                         available=fmt(v.available), stale=stale))

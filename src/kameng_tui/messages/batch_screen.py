@@ -1,5 +1,5 @@
 """The batch entry screen's words (tui/screens/batch.py, batch_dialogs.py, batch_flow.py,
-widgets/batch_grid.py)."""
+widgets/batch_grid.py, widgets/batch_summary.py)."""
 
 from __future__ import annotations
 

@@ -19,6 +19,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "header.supplier": ("供应商", "Supplier"),
     "header.offline": ("离线", "offline"),
     "header.refused": ("拒绝凭据，见设置", "refused our key: see settings"),
+    "header.clock": ("拒绝：本机时钟不准，请校准", "refused our clock: set this machine's time"),
     "header.amount": ("余额 {amount} 元", "Balance {amount}"),
     "header.low": ("余额不足 {amount} 元，请到供应商后台充值", "balance below {amount}; recharge at the supplier"),
     "quit.ask": ("还有 {n} 个订单在处理中。退出后它们保持原状，下次启动时对账。确定退出？",

@@ -24,11 +24,12 @@ class BalanceView:
     live: bool                     # False = last snapshot (supplier unreachable or refusing us)
     unsettled: Decimal             # what pending/in-flight orders may still take
     low: bool
-    error: str | None = None       # "unreachable", or "refused": it answered but refused our key or clock
+    error: str | None = None       # "unreachable"; or it answered but refused our key ("refused") or clock ("clock")
 
     @property
     def refused(self) -> bool:
-        return self.error == "refused"
+        """It answered, but refused us: fixed in our settings or clock, not by waiting."""
+        return self.error in ("refused", "clock")
 
     @property
     def available(self) -> Decimal | None:
@@ -44,15 +45,16 @@ class BalanceService:
         return (await self._fetch(supplier))[0]
 
     async def _fetch(self, supplier: str) -> tuple[Decimal | None, str | None]:
-        """(balance, None), or (None, why not): "refused" when the supplier answered but
-        refused our key or clock (fixed in settings, not by waiting), else "unreachable"."""
+        """(balance, None), or (None, why not): "refused" or "clock" when the supplier
+        answered but refused our key or our clock, else "unreachable"."""
         try:
             sup = self.ctx.suppliers.get(supplier)
             async with asyncio.timeout(self.ctx.engine.call_deadline_s):
                 amount = money(await sup.balance())
         except (KamengError, TimeoutError, asyncio.TimeoutError) as exc:
             log.info("balance of %s unavailable: %s", supplier, exc)
-            return None, "refused" if isinstance(exc, (AuthFailed, ClockSkew)) else "unreachable"
+            why = "clock" if isinstance(exc, ClockSkew) else "refused" if isinstance(exc, AuthFailed) else "unreachable"
+            return None, why
         last = self.ctx.ledger.last_balance(supplier)
         if last is None or last[0] != amount:
             self.ctx.ledger.record_balance(supplier, amount, at=self.ctx.clock.now())

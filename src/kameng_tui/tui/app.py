@@ -133,7 +133,7 @@ class KamengApp(App[None]):
             if view.amount is not None:
                 out.append(t("header.amount", amount=fmt(view.amount)), style="bold red" if view.low else "bold green")
             if view.refused:
-                out.append(f" ({t('header.refused')})", style="bold red")
+                out.append(f" ({t('header.clock' if view.error == 'clock' else 'header.refused')})", style="bold red")
             elif not view.live:
                 out.append(f" ({t('header.offline')})", style="yellow")
             elif view.low:
