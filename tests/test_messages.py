@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import ast
+import logging
 import re
 import string
 import subprocess
@@ -125,7 +126,10 @@ def test_the_catalog_imports_nothing_from_kameng_tui():
 # --- lookup never crashes ---------------------------------------------------------------------
 
 
-def test_a_missing_key_shows_the_key_and_a_bad_parameter_the_template(caplog):
+def test_a_missing_key_shows_the_key_and_a_bad_parameter_the_template(caplog, monkeypatch):
+    # importing cli.main (another test may have) stops the app's logger propagating to the root,
+    # where caplog listens: let it through here, whatever ran before
+    monkeypatch.setattr(logging.getLogger("kameng_tui"), "propagate", True)
     assert text("no.such.key", "en") == "no.such.key"
     assert text("catalog.count", "en") == "{count} products"                  # no params: the template
     assert text("catalog.count", "en", wrong=1) == "{count} products"         # a missing param: no crash
