@@ -259,3 +259,18 @@ def test_ledger_verify_from_the_shell_loads_only_what_it_needs(tmp_path):
     r = subprocess.run([sys.executable, "-c", code], env=base_env(tmp_path / "home"), capture_output=True, text=True)
     assert json.loads(r.stdout)["ok"] is True, r.stdout + r.stderr
     assert r.stderr.split("\n")[-2] == "0 []", r.stderr
+
+
+def test_every_edited_column_of_an_order_is_named(shaped, tmp_path):
+    """Someone who changed the amount also changed the account: both are named, not only
+    the first, so the damage can be judged from one report."""
+    data, nos = shaped
+    dst = _copy(data, tmp_path / "data")
+    dst.execute("UPDATE orders SET charged = charged - 1, account = ?, note = 'x' WHERE order_no = ?",
+                ('{"account":"13900000000"}', nos[1]))
+    dst.commit()
+    dst.close()
+    problems = _verify(tmp_path / "data").problems
+    named = [p.split(": column ")[1].split(" ")[0] for p in problems if p.startswith(f"order {nos[1]}: column ")]
+    assert named == ["account", "charged", "note"], problems
+    assert f"order {nos[1]}: column charged differs (orders table / events: 984999 / 985000)" in problems, problems

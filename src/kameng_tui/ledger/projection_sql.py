@@ -8,7 +8,7 @@ A test checks it against `chain.project` on random histories.
 Two passes. The fast one is two queries that only say which orders *may* differ:
 `created_diff` compares each creating event with its orders row, and `later_diff`
 compares each orders row with what the later events make of it. `diff_sql()` then
-names the column, for those orders only.
+names the columns, for those orders only.
 """
 
 from __future__ import annotations
@@ -85,20 +85,25 @@ SELECT r.*, r.revenue - (r.charged - r.refunded) AS profit FROM rows r
 
 
 def diff_sql() -> str:
-    """Of the orders named in the JSON array parameter `:only`: those whose row differs
-    from the rebuilt one (first differing column and both values), and those created
-    but missing from `orders`. Orders rows without a creating event: ORDERS_ONLY_SQL."""
+    """Of the orders named in the JSON array parameter `:only`: each column whose value in
+    the row differs from the rebuilt one (a row per column, with both values), and the
+    orders created but missing from `orders`. Orders rows without a creating event:
+    ORDERS_ONLY_SQL. Every edited column is named, not only the first."""
     where = "AND order_no IN (SELECT value FROM json_each(:only))"
     cols = [c for c in ROW_COLUMNS if c != "order_no"]
-    which = " ".join(f"WHEN o.{c} IS NOT r.{c} THEN '{c}'" for c in cols)
-    values = " ".join(f"WHEN o.{c} IS NOT r.{c} THEN quote(o.{c}) || ' / ' || quote(r.{c})" for c in cols)
-    differs = " OR ".join(f"o.{c} IS NOT r.{c}" for c in cols)
+    names = ", ".join(f"({i}, '{c}')" for i, c in enumerate(cols))
+    differs = " ".join(f"WHEN '{c}' THEN o.{c} IS NOT r.{c}" for c in cols)
+    values = " ".join(f"WHEN '{c}' THEN quote(o.{c}) || ' / ' || quote(r.{c})" for c in cols)
     return f"""
-    WITH r AS MATERIALIZED ({rebuilt(where)})
-    SELECT r.order_no, CASE WHEN o.order_no IS NULL THEN 'events_only' ELSE 'differs' END,
-           CASE {which} END, CASE {values} END
-    FROM r LEFT JOIN orders o ON o.order_no = r.order_no
-    WHERE o.order_no IS NULL OR {differs}
+    WITH r AS MATERIALIZED ({rebuilt(where)}), cols(i, name) AS (VALUES {names})
+    SELECT order_no, what, name, vals FROM (
+        SELECT r.order_no, 'events_only' AS what, NULL AS name, NULL AS vals, -1 AS i
+        FROM r LEFT JOIN orders o ON o.order_no = r.order_no WHERE o.order_no IS NULL
+        UNION ALL
+        SELECT r.order_no, 'differs', cols.name, CASE cols.name {values} END, cols.i
+        FROM r JOIN orders o ON o.order_no = r.order_no JOIN cols
+        WHERE CASE cols.name {differs} END)
+    ORDER BY order_no, i
     LIMIT 60
     """
 
