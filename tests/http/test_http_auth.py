@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import signal
 import threading
+from contextlib import asynccontextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -27,6 +28,38 @@ ORDER = ("order", "ref:HF-CM-10", "--account", "13800138000", "--ref", "R-1", "-
 
 def posts(ref) -> list[tuple[str, str]]:
     return [(r["no"], r.get("outcome", "")) for r in ref.requests() if r["method"] == "POST" and r["path"] == "/v1/orders"]
+
+
+class Rotating:
+    """A reference server and a client context on it. `rotate` kills the server and starts
+    it again on the same port and books with another key id or secret, as a wholesaler
+    rotating them does, and returns it; the one running at the end is stopped."""
+
+    def __init__(self, root: Path, home: Path) -> None:
+        from kameng_tui.services.context import build_context
+
+        self.ref = start_server(root)
+        try:
+            self.ctx = build_context(client_env(home, self.ref.url, deadline_s="3"))
+        except BaseException:
+            self.ref.stop()
+            raise
+
+    def rotate(self, **changed: str):
+        self.ref.kill()
+        self.ref = self.ref.restart(**changed)
+        return self.ref
+
+
+@asynccontextmanager
+async def rotating(root: Path, home: Path):
+    served = Rotating(root, home)
+    try:
+        yield served
+    finally:
+        await served.ctx.aclose()
+        served.ctx.close()
+        served.ref.stop()
 
 
 def no_secret_under(root: Path, *texts: str) -> None:
@@ -80,14 +113,10 @@ def test_order_with_an_unknown_key_id_stays_pending_says_what_to_fix_and_goes_la
 
 
 async def test_a_batch_stops_sending_to_a_supplier_that_no_longer_knows_our_key(tmp_path, home):
-    from kameng_tui.services.context import build_context
-
-    ref = start_server(tmp_path)
-    ctx = build_context(client_env(home, ref.url, deadline_s="3"))
-    try:
+    async with rotating(tmp_path, home) as served:
+        ctx = served.ctx
         plan = await ctx.batch.plan(lines(12), source="keys")   # quoted while the key was good
-        ref.kill()
-        ref = ref.restart(key_id="shop-2")                      # the wholesaler issues a new key
+        ref = served.rotate(key_id="shop-2")                    # the wholesaler issues a new key
         outcome = await ctx.batch.run(plan, concurrency=3)
         assert outcome.count(S.PENDING) == 12, [o.state.value for o in outcome.orders]
         assert ref.orders() == {}
@@ -96,29 +125,21 @@ async def test_a_batch_stops_sending_to_a_supplier_that_no_longer_knows_our_key(
         stopped = outcome.stopped["ref"].text("en")
         assert "key id" in stopped and "kameng-tui supplier test ref" in stopped
 
-        ref.kill()
-        ref = ref.restart(key_id="shop-1")                      # the old key works again
+        ref = served.rotate(key_id="shop-1")                    # the old key works again
         again = await ctx.batch.send_pending(outcome.batch_id, concurrency=3)
         assert again.count(S.SUCCEEDED) == 12 and again.stopped == {}
         assert ref.creates() == {o.order_no: 1 for o in outcome.orders}
         assert ctx.ledger.verify().ok
-    finally:
-        await ctx.aclose()
-        ctx.close()
-        ref.stop()
 
 
 async def test_the_apps_batch_runner_tells_why_lines_wait(tmp_path, home):
-    from kameng_tui.services.context import build_context
     from kameng_tui.tui.batch_runner import BatchRunner
 
-    ref = start_server(tmp_path)
-    ctx = build_context(client_env(home, ref.url, deadline_s="3"))
     told: list = []
-    try:
+    async with rotating(tmp_path, home) as served:
+        ctx = served.ctx
         batch_id = ctx.batch.record(await ctx.batch.plan(lines(6), source="tui"))
-        ref.kill()
-        ref = ref.restart(key_id="shop-2")
+        ref = served.rotate(key_id="shop-2")
         runner = BatchRunner(ctx, lambda b, err: told.append(err))
         runner.start(batch_id, concurrency=2)
         await runner.wait(batch_id)
@@ -126,21 +147,13 @@ async def test_the_apps_batch_runner_tells_why_lines_wait(tmp_path, home):
         assert len(errors) == 1 and "kameng-tui supplier test ref" in errors[0].text("en")
         assert all(o.state is S.PENDING for o in ctx.ledger.batch_orders(batch_id))
         assert 1 <= len(posts(ref)) <= 2
-    finally:
-        await ctx.aclose()
-        ctx.close()
-        ref.stop()
 
 
 async def test_a_wrong_secret_stops_the_batch_and_what_was_sent_is_settled_by_reconcile(tmp_path, home):
-    from kameng_tui.services.context import build_context
-
-    ref = start_server(tmp_path)
-    ctx = build_context(client_env(home, ref.url, deadline_s="3"))
-    try:
+    async with rotating(tmp_path, home) as served:
+        ctx = served.ctx
         plan = await ctx.batch.plan(lines(12), source="secret")
-        ref.kill()
-        ref = ref.restart(secret="rotated-secret-0000")          # the server's 401 is signed with a secret we lack
+        ref = served.rotate(secret="rotated-secret-0000")        # the server's 401 is signed with a secret we lack
         outcome = await ctx.batch.run(plan, concurrency=3)
         sent = [o for o in outcome.orders if o.state is not S.PENDING]
         assert 1 <= len(sent) <= 3 and all(o.state is S.UNKNOWN for o in sent), [o.state.value for o in outcome.orders]
@@ -148,14 +161,9 @@ async def test_a_wrong_secret_stops_the_batch_and_what_was_sent_is_settled_by_re
         assert "kameng-tui supplier test ref" in sent[0].reason
         assert ref.orders() == {}
 
-        ref.kill()
-        ref = ref.restart(secret=SECRET)
+        ref = served.rotate(secret=SECRET)
         await recover(ctx)                                       # unknown: not found -> same bytes again; pending: resumed
         check_guarantees(ctx, ref, "wrong secret", expect=12)
-    finally:
-        await ctx.aclose()
-        ctx.close()
-        ref.stop()
 
 
 def test_batch_resume_with_an_unknown_key_asks_once_sends_nothing_and_resumes_later(ref, home, tmp_path):
