@@ -146,6 +146,11 @@ class ClockSkew(SupplierError):
         self.skew_s = skew_s
 
 
+REFUSED_US = (AuthFailed, ClockSkew)
+"""The supplier answered but refused our key id, secret or clock: every further request
+would be refused the same way until we fix it (a batch stops, settings say so)."""
+
+
 class OutcomeUnknown(SupplierError):
     """Timeout after send, connection lost, malformed or badly signed reply."""
 

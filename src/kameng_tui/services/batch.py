@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Callable, Mapping, Sequence
 
 from kameng_tui.domain.batch_input import BatchLine, batch_identity, duplicate_keys, parse_batch
-from kameng_tui.domain.errors import AuthFailed, BadInput, ClockSkew, KamengError
+from kameng_tui.domain.errors import REFUSED_US, BadInput, KamengError
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt, money
 from kameng_tui.domain.states import OrderState
@@ -267,7 +267,7 @@ class BatchService:
             try:
                 quote = await supplier.quote(order.product_id, order.quantity)
             except KamengError as exc:
-                if isinstance(exc, (AuthFailed, ClockSkew)):
+                if isinstance(exc, REFUSED_US):
                     refused[order.supplier] = exc.msg
                 changes.append(PriceChange(order.order_no, order.line_id, order.unit_cost, None, exc.msg,
                                            quantity=order.quantity))

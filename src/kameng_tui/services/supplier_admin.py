@@ -17,7 +17,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Mapping
 
-from kameng_tui.domain.errors import AuthFailed, BadInput, ClockSkew, KamengError, SecretsUnavailable
+from kameng_tui.domain.errors import REFUSED_US, AuthFailed, BadInput, KamengError, SecretsUnavailable
 from kameng_tui.domain.money import money
 from kameng_tui.messages import Localized, Msg
 from kameng_tui.services.catalog import Progress, SyncReport
@@ -55,7 +55,7 @@ class SupplierStatus:
     @property
     def refused(self) -> bool:
         """Reached, but it refused our key id, secret or clock: not a connection problem."""
-        return isinstance(self.error, (AuthFailed, ClockSkew))
+        return isinstance(self.error, REFUSED_US)
 
 
 def _bad(field: str, message: Localized) -> BadInput:
