@@ -24,6 +24,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "{sku} was ordered for {account} within {window} s (order {order_no}, {state}); "
                             "add --again to order it again"),
     "err.checkout.cancelled": ("已取消，未下单", "cancelled; nothing was ordered"),
+    "err.checkout.below_cost": ("售价 {price} 元低于成本 {cost} 元（每件亏 {loss} 元）。确认亏本出售：命令行加 --allow-loss"
+                                "（--yes 不包含此项），批量文件在 allow_loss 列填 yes",
+                                "the price {price} is below the cost {cost} (a loss of {loss} each). To sell at a loss "
+                                "anyway: --allow-loss on the command line (--yes does not imply it), allow_loss = yes "
+                                "on a batch line"),
     "err.order.none": ("没有订单 {order_no}", "no order {order_no}"),
     # services/batch.py
     "err.batch.invalid": ("{n} 行有误，未下任何单；第一处：第 {line} 行 {first}",
