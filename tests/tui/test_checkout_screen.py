@@ -182,7 +182,7 @@ async def test_game_order_with_a_region_picker(make_app):
 
 
 async def test_a_copied_card_secret_is_cleared_after_the_timeout(make_app):
-    app = make_app("[ui]\nclipboard_clear_s = 1\n")
+    app = make_app("[ui]\nclipboard_clear_s = 5\n")            # the least [ui] clipboard_clear_s takes
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         await open_checkout(app, pilot, "qqb kami 10")
@@ -191,7 +191,9 @@ async def test_a_copied_card_secret_is_cleared_after_the_timeout(make_app):
         await settle(app, pilot)
         await pilot.press("y")
         assert app.clipboard
-        await pilot.pause(1.3)
+        await pilot.pause(4.0)
+        assert app.clipboard                                  # still there before the 5 s
+        await pilot.pause(1.5)
         assert app.clipboard == ""
         assert any("已清除" in str(n.message) for n in app._notifications)
 
