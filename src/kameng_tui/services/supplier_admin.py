@@ -17,13 +17,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Mapping
 
+from kameng_tui.config import SUPPLIER_NAME
 from kameng_tui.domain.errors import REFUSED_US, AuthFailed, BadInput, KamengError, SecretsUnavailable
 from kameng_tui.domain.money import money
 from kameng_tui.messages import Localized, Msg
 from kameng_tui.services.catalog import Progress, SyncReport
 from kameng_tui.services.context import Context, supplier_configs
 
-NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
+NAME = SUPPLIER_NAME                      # config.py: the same rule as [[suppliers]] name
 KEY_OPTION = {"http": "key_id", "fulu": "app_key"}      # what the form's "key id" field is called per kind
 
 
