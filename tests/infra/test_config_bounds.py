@@ -148,3 +148,35 @@ def test_settings_writes_meet_the_same_bounds_and_change_nothing(tmp_path):
             add_supplier(path, name, "demo", options, env={})
         assert "hunter2" not in err.value.text("en")
         assert path.read_bytes() == written
+
+
+@pytest.mark.parametrize("url", ["https://me:hunter2@shop.example/api", "https://shop.example/api?password=hunter2"])
+def test_supplier_add_refuses_a_password_in_the_url_before_storing_anything(cli, home, url):
+    r = cli("--lang", "en", "supplier", "add", "shop", "--kind", "http", "--base-url", url, "--key-id", "k", "--json",
+            extra_env={"KAMENG_TUI_SECRET_SHOP": "the-secret"})
+    assert r.code == 2, r.stdout + r.stderr
+    err = r.json["error"]
+    assert err["field"] == "base_url" and "password" in err["message"]
+    assert "hunter2" not in r.stdout + r.stderr
+    config = home / "config" / "config.toml"
+    assert not config.exists() or "hunter2" not in config.read_text(encoding="utf-8")
+
+
+def test_supplier_add_takes_lowercase_names_only(cli):
+    r = cli("--lang", "en", "supplier", "add", "Shop", "--kind", "demo", "--json")
+    assert r.code == 2 and r.json["error"]["field"] == "name"
+    assert "lowercase" in r.json["error"]["message"]
+
+
+async def test_the_settings_screen_check_refuses_a_password_url_before_reaching_it(ctx):
+    """The settings screen checks, then reaches the URL, then stores the secret: a URL with a
+    password is refused at the check, before anything is sent or stored."""
+    from kameng_tui.domain.errors import BadInput
+    from kameng_tui.services.supplier_admin import NewSupplier
+
+    for url in ("https://me:hunter2@shop.example/api", "http://127.0.0.1:9/api?pwd=hunter2"):
+        with pytest.raises(BadInput) as err:
+            ctx.supplier_admin.check(NewSupplier(kind="http", name="shop", base_url=url, key_id="k", secret="s"))
+        assert err.value.field == "base_url" and "hunter2" not in err.value.text("en")
+    ctx.supplier_admin.check(NewSupplier(kind="http", name="shop", base_url="https://me@shop.example/api",
+                                         key_id="k", secret="s"))

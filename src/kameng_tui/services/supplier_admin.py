@@ -17,7 +17,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Mapping
 
-from kameng_tui.config import SUPPLIER_NAME
+from kameng_tui.config import SUPPLIER_NAME, url_has_password
 from kameng_tui.domain.errors import REFUSED_US, AuthFailed, BadInput, KamengError, SecretsUnavailable
 from kameng_tui.domain.money import money
 from kameng_tui.messages import Localized, Msg
@@ -125,6 +125,8 @@ class SupplierAdmin:
         explicit = {s.name for s in self.ctx.config.suppliers}
         if name in explicit or (name in self.ctx.suppliers.configs and name != "demo"):
             raise _bad("name", Msg("err.admin.exists", name=name))
+        if url_has_password(new.base_url):
+            raise _bad("base_url", Msg("err.config.url_password", key="base_url"))
         if new.kind == "http":
             from kameng_tui.suppliers.http.supplier import check_base_url
 
