@@ -13,7 +13,7 @@ import os
 import re
 import tomllib
 from dataclasses import asdict, dataclass, field, fields
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import parse_qsl, urlsplit
@@ -345,9 +345,9 @@ def _suppliers(path: Path, text: str, raw: Any) -> list[SupplierEntry]:
     out: list[SupplierEntry] = []
     first_line: dict[str, int | None] = {}
     for i, entry in enumerate(raw):
-        def fail(key: str | None, reason: Msg) -> ConfigError:
+        def fail(key: str | None, reason: Msg, index: int = i) -> ConfigError:
             return _fail(path, text, "suppliers", key, reason,
-                         line=_line_in_array(text, "suppliers", i, key) if key else None)
+                         line=_line_in_array(text, "suppliers", index, key) if key else None)
 
         if not isinstance(entry, dict) or not entry.get("name") or not entry.get("kind"):
             raise _fail(path, text, "suppliers", "name", Msg("err.config.supplier_entry", n=i + 1))
