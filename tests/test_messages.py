@@ -51,7 +51,8 @@ ALLOWED: dict[str, tuple[frozenset[str] | str, str]] = {
     "domain/accounts.py": (frozenset({"移动", "联通", "电信", "广电", "虚拟运营商", "运营商", "[,，;；|]"}),
                            "carrier names as the catalogs' 运营商 attribute writes them (matched; shown through "
                            "carrier.*), and the fullwidth separators people type in an address"),
-    "domain/batch_input.py": (frozenset({"数量", "账号", "商品"}), "Chinese column names accepted in a batch header (input)"),
+    "domain/batch_input.py": (frozenset({"数量", "账号", "商品", "是", "否"}),
+                              "Chinese column names in a batch header and yes/no in its allow_loss column (input)"),
     "domain/dates.py": (frozenset({"今天", "昨天", "本周", "本月"}), "date words accepted in --since/--until (input)"),
     "domain/money.py": (frozenset({"￥", "元"}), "currency marks accepted in typed amounts (input)"),
     "domain/search_keys.py": (frozenset({"[\\s/·,，、()（）\\[\\]【】:：\\-_|+]+"}), "fullwidth separators split in search keys"),

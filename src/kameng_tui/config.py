@@ -8,16 +8,19 @@ Writing goes through config_edit.py (tomlkit), so the user's comments survive.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
 from dataclasses import asdict, dataclass, field, fields
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Mapping
+from urllib.parse import parse_qsl, urlsplit
 
 from kameng_tui.domain.errors import BadInput, ConfigError
 from kameng_tui.domain.markup import MarkupRule, category_path, parse_markup
+from kameng_tui.domain.money import AmountError, parse_amount
 from kameng_tui.messages import Msg
 
 
@@ -92,6 +95,29 @@ SECTIONS = {"general": General, "checkout": Checkout, "pricing": Pricing, "balan
             "ui": Ui, "logging": Logging}
 SECRET_KEY = re.compile(r"(secret|password|passwd|token|private_key|api_key)$", re.I)
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+SUPPLIER_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+"""A supplier's name prefixes its SKUs (`name:product-id`) and names its secret."""
+BOUNDS: dict[tuple[str, str], tuple[int, int | None]] = {
+    ("checkout", "max_price_rise"): (0, 100),          # yuan per unit
+    ("checkout", "repeat_window_s"): (0, 86400),
+    ("checkout", "call_deadline_s"): (1, 300),
+    ("checkout", "default_wait_s"): (0, 3600),
+    ("checkout", "default_concurrency"): (1, 32),
+    ("ui", "clipboard_clear_s"): (5, 600),
+}
+"""Inclusive bounds (docs/config.md); any other number must not be negative. A value
+outside them is refused with its line, from the file, the environment or the settings
+screen alike (config_edit checks what it would write with parse_config)."""
+ENV_BOOLS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+PASSWORD_PARAM = re.compile(r"^(pass|passwd|password|pwd|secret|token|api_key|apikey|access_token)$", re.I)
+
+
+class _Invalid(ValueError):
+    """A value that is not what its key means, with the message that says what it must be."""
+
+    def __init__(self, msg: Msg) -> None:
+        super().__init__(msg.text("en"))
+        self.msg = msg
 
 
 def _line_of(text: str, section: str | None, key: str) -> int | None:
@@ -107,45 +133,79 @@ def _line_of(text: str, section: str | None, key: str) -> int | None:
     return None
 
 
-def _fail(path: Path, text: str, section: str | None, key: str | None, reason: Msg) -> ConfigError:
-    line = _line_of(text, section, key) if key else None
+def _line_in_array(text: str, section: str, index: int, key: str) -> int | None:
+    """The line of `key` in the `index`-th (0-based) `[[section]]` table."""
+    seen, inside = -1, False
+    for i, line in enumerate(text.splitlines(), start=1):
+        s = line.strip()
+        m = re.match(r"^(\[\[?)\s*([^\]]+?)\s*\]\]?", s)
+        if m:
+            if m.group(1) == "[[" and m.group(2) == section:
+                seen += 1
+                inside = seen == index
+            else:
+                inside = False
+            continue
+        if inside and re.match(rf"^(\"{re.escape(key)}\"|{re.escape(key)})\s*=", s):
+            return i
+    return None
+
+
+def _fail(path: Path, text: str, section: str | None, key: str | None, reason: Msg, *,
+          line: int | None = None) -> ConfigError:
+    if line is None:
+        line = _line_of(text, section, key) if key else None
     where = Msg("config.where_line", path=str(path), line=line) if line else Msg("config.where", path=str(path))
     return ConfigError(Msg("err.config.bad", where=where, reason=reason), field=key, line=line)
 
 
-def _coerce(kind: Any, value: Any) -> Any:
+def _coerce(kind: Any, value: Any, from_env: bool = False) -> Any:
+    """`value` as the type its key means. The file's values are TOML values: a boolean is
+    `true`/`false` (never "false", never 0), an integer an integer (never 1.5 or "20"),
+    an amount a string ("0.50", never a float). The environment holds only text, so
+    there the words are read: true/false/1/0/yes/no, digits, an amount."""
     if kind is Decimal or kind == "Decimal":
-        if isinstance(value, float) or isinstance(value, bool):
+        if isinstance(value, (float, bool)) or not isinstance(value, (str, int)):
             raise ValueError("write amounts as strings, e.g. \"0.50\"")
         try:
-            d = Decimal(str(value).strip())
-        except InvalidOperation:
-            raise ValueError(f"not an amount: {value!r}") from None
-        if not d.is_finite() or d < 0:
-            raise ValueError(f"not an amount: {value!r}")
-        return d
+            return parse_amount(str(value))
+        except AmountError as exc:
+            raise _Invalid(exc.msg) from None
     if kind in (bool, "bool"):
-        if isinstance(value, bool):
+        if isinstance(value, bool) and not from_env:
             return value
-        if isinstance(value, str) and value.lower() in ("true", "1", "yes", "false", "0", "no"):
-            return value.lower() in ("true", "1", "yes")
-        raise ValueError("must be true or false")
+        if from_env and isinstance(value, str) and value.strip().lower() in ENV_BOOLS:
+            return ENV_BOOLS[value.strip().lower()]
+        raise _Invalid(Msg("err.config.bool", value=repr(value)))
     if kind in (int, "int"):
-        if isinstance(value, bool):
-            raise ValueError("must be an integer")
-        v = int(value)
-        if v < 0:
-            raise ValueError("must not be negative")
-        return v
+        if from_env and isinstance(value, str) and re.match(r"^\s*-?[0-9]+\s*$", value):
+            return int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or from_env:
+            raise _Invalid(Msg("err.config.int", value=repr(value)))
+        return value
     if kind in (float, "float"):
-        if isinstance(value, bool):
-            raise ValueError("must be a number")
-        v = float(value)
-        if v < 0:
-            raise ValueError("must not be negative")
-        return v
+        if from_env and isinstance(value, str):
+            try:
+                value = float(value)
+            except ValueError:
+                raise _Invalid(Msg("err.config.number", value=repr(value))) from None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise _Invalid(Msg("err.config.number", value=repr(value)))
+        return float(value)
     if not isinstance(value, str):
         raise ValueError("must be a string")
+    return value
+
+
+def _bounded(section: str, key: str, value: Any) -> Any:
+    """`value` if within the key's bounds (BOUNDS; other numbers: not negative)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return value
+    lo, hi = BOUNDS.get((section, key), (0, None))
+    if value < lo or (hi is not None and value > hi):
+        if hi is None:
+            raise _Invalid(Msg("err.config.negative", value=str(value)))
+        raise _Invalid(Msg("err.config.range", lo=lo, hi=hi, value=str(value)))
     return value
 
 
@@ -168,11 +228,12 @@ def _section(path: Path, text: str, name: str, cls: type, raw: Mapping[str, Any]
         else:
             continue
         try:
-            values[key] = _coerce(f.type, value)
+            values[key] = _bounded(name, key, _coerce(f.type, value, from_env=source is not None))
         except (ValueError, TypeError) as exc:
+            error: Msg | str = exc.msg if isinstance(exc, _Invalid) else str(exc)
             if source:
-                raise ConfigError(Msg("err.config.env", source=source, error=str(exc)), field=key) from None
-            raise _fail(path, text, name, key, Msg("err.config.value", section=name, key=key, error=str(exc))) from None
+                raise ConfigError(Msg("err.config.env", source=source, error=error), field=key) from None
+            raise _fail(path, text, name, key, Msg("err.config.value", section=name, key=key, error=error)) from None
     section = cls(**values)
     if name == "general":
         from zoneinfo import ZoneInfo
@@ -218,7 +279,8 @@ def _rules(path: Path, text: str, raw: Any) -> tuple[MarkupRule, ...]:
             raise _fail(path, text, "pricing.rules", "markup", Msg("err.config.rule_value", where=where, error=exc.msg)) \
                 from None
         except ValueError as exc:
-            raise _fail(path, text, "pricing.rules", "markup", Msg("err.config.rule_value", where=where, error=str(exc))) \
+            error: Msg | str = exc.msg if isinstance(exc, _Invalid) else str(exc)
+            raise _fail(path, text, "pricing.rules", "markup", Msg("err.config.rule_value", where=where, error=error)) \
                 from None
         rule = MarkupRule(markup=markup, category=category, level=level.strip(), use_face_value=face)
         if any(r.key == rule.key for r in out):
@@ -270,18 +332,60 @@ def parse_config(text: str, path: Path, env: Mapping[str, str] | None = None) ->
     keymap = doc.get("keymap", {})
     if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
         raise _fail(path, text, "keymap", None, Msg("err.config.keymap"))
-    suppliers = []
-    for i, entry in enumerate(doc.get("suppliers", []) or []):
+    suppliers = _suppliers(path, text, doc.get("suppliers", []) or [])
+    customers = _customers(path, text, doc.get("customers", {}))
+    return Config(keymap=dict(keymap), customers=customers, suppliers=tuple(suppliers), **parts)
+
+
+def _suppliers(path: Path, text: str, raw: Any) -> list[SupplierEntry]:
+    """[[suppliers]]: a name that can prefix a SKU, once; a boolean `enabled`; no secret,
+    and no URL that carries a password (a bare user name is fine)."""
+    if not isinstance(raw, list):
+        raise _fail(path, text, None, "suppliers", Msg("err.config.not_a_table", name="suppliers"))
+    out: list[SupplierEntry] = []
+    first_line: dict[str, int | None] = {}
+    for i, entry in enumerate(raw):
+        def fail(key: str | None, reason: Msg, index: int = i) -> ConfigError:
+            return _fail(path, text, "suppliers", key, reason,
+                         line=_line_in_array(text, "suppliers", index, key) if key else None)
+
         if not isinstance(entry, dict) or not entry.get("name") or not entry.get("kind"):
             raise _fail(path, text, "suppliers", "name", Msg("err.config.supplier_entry", n=i + 1))
         for key in entry:
             if SECRET_KEY.search(key):
-                raise _fail(path, text, "suppliers", key, Msg("err.config.secret_in_file", key=key))
+                raise fail(key, Msg("err.config.secret_in_file", key=key))
+        name = entry["name"]
+        if not isinstance(name, str) or not SUPPLIER_NAME.match(name):
+            raise fail("name", Msg("err.config.supplier_name", name=repr(name)))
+        if name in first_line:
+            raise fail("name", Msg("err.config.supplier_repeat", name=name, first=first_line[name] or "?"))
+        first_line[name] = _line_in_array(text, "suppliers", i, "name")
+        if not isinstance(entry["kind"], str):
+            raise fail("kind", Msg("err.config.value", section="suppliers", key="kind", error="must be a string"))
+        try:
+            enabled = _coerce(bool, entry.get("enabled", True))
+        except _Invalid as exc:
+            raise fail("enabled", Msg("err.config.value", section="suppliers", key="enabled", error=exc.msg)) from None
         options = {k: v for k, v in entry.items() if k not in ("name", "kind", "enabled")}
-        suppliers.append(SupplierEntry(name=str(entry["name"]), kind=str(entry["kind"]),
-                                       enabled=bool(entry.get("enabled", True)), options=options))
-    customers = _customers(path, text, doc.get("customers", {}))
-    return Config(keymap=dict(keymap), customers=customers, suppliers=tuple(suppliers), **parts)
+        for key, value in options.items():
+            if isinstance(value, str) and url_has_password(value):
+                raise fail(key, Msg("err.config.url_password", key=key))
+        out.append(SupplierEntry(name=name, kind=entry["kind"], enabled=enabled, options=options))
+    return out
+
+
+def url_has_password(value: str) -> bool:
+    """True for a URL with a password in its userinfo (`https://u:p@host`) or in a
+    password-like query parameter (`?password=...`). `https://user@host` is fine."""
+    if "://" not in value:
+        return False
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:
+        return False
+    if parts.password is not None:
+        return True
+    return any(PASSWORD_PARAM.match(k.strip()) for k, _ in parse_qsl(parts.query, keep_blank_values=True))
 
 
 def config_as_dict(config: Config) -> dict[str, Any]:

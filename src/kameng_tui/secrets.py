@@ -75,6 +75,18 @@ def _with_timeout(fn: Callable[[], Any]) -> Any:
 FIX = Msg("secrets.fix")
 
 
+def check_private(path: Path) -> None:
+    """Refuse a key file that group or others may read, write or run, as ssh refuses
+    such a private key, naming the `chmod 600` that fixes it. A check of the mode bits
+    (stat), not of access: root may read anything, a key file must still be private."""
+    try:
+        mode = os.stat(path).st_mode & 0o777
+    except OSError:
+        raise SecretsUnavailable(Msg("err.secrets.key_file_unreadable", path=str(path))) from None
+    if mode & 0o077:
+        raise SecretsUnavailable(Msg("err.secrets.key_file_open", path=str(path), mode=f"{mode:04o}"))
+
+
 class SecretStore:
     def __init__(self, paths: AppPaths, env: Mapping[str, str] | None = None) -> None:
         self.paths = paths
@@ -125,6 +137,7 @@ class SecretStore:
         path = self.key_file
         if not path.exists():
             return None
+        check_private(path)
         try:
             return json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):

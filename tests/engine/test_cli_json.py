@@ -35,6 +35,7 @@ def test_documents_match_the_schema(cli, tmp_path):
     ("show", "KM000000000000AAAA000000", "--json"),
     ("history", "--since", "last tuesday", "--json"),
     ("batch", "run", "/no/such/file.csv", "--yes", "--json"),
+    ("order", "demo:HF-CM-100", "--account", PHONE, "--price", "90", "--yes", "--json"),     # price_below_cost
 ])
 def test_errors_match_the_schema(cli, args):
     r = cli(*args)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from decimal import Decimal
 
+from rich.text import Text
 from textual.widgets import Button, Input, Static
 
 from kameng_tui.domain.history import HistoryFilter
@@ -181,7 +182,7 @@ async def test_game_order_with_a_region_picker(make_app):
 
 
 async def test_a_copied_card_secret_is_cleared_after_the_timeout(make_app):
-    app = make_app("[ui]\nclipboard_clear_s = 1\n")
+    app = make_app("[ui]\nclipboard_clear_s = 5\n")            # the least [ui] clipboard_clear_s takes
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         await open_checkout(app, pilot, "qqb kami 10")
@@ -190,7 +191,9 @@ async def test_a_copied_card_secret_is_cleared_after_the_timeout(make_app):
         await settle(app, pilot)
         await pilot.press("y")
         assert app.clipboard
-        await pilot.pause(1.3)
+        await pilot.pause(4.0)
+        assert app.clipboard                                  # still there before the 5 s
+        await pilot.pause(1.5)
         assert app.clipboard == ""
         assert any("已清除" in str(n.message) for n in app._notifications)
 
@@ -209,3 +212,70 @@ async def test_tab_moves_between_the_fields_and_back(make_app):
         await pilot.press("shift+tab")
         await pilot.pause()
         assert screen.focused is first
+
+
+async def open_with_price(app, pilot, price: str) -> CheckoutScreen:
+    """The 移动 10 元 checkout (cost 9.85-9.96) with a phone number and a price of our own."""
+    screen = await open_checkout(app, pilot, "yidong huafei 10")
+    await type_text(pilot, "13800138000")
+    screen.set_focus(screen.query_one("#price", Input))
+    await pilot.pause()
+    await type_text(pilot, price)
+    return screen
+
+
+def progress(screen) -> Text:
+    content = screen.query_one("#progress", Static).content
+    return content if isinstance(content, Text) else Text(str(content))
+
+
+async def test_a_price_below_cost_is_asked_again_in_the_warning_colour(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = await open_with_price(app, pilot, "5")
+        assert "5.00" in str(screen.query_one("#place", Button).label)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        shown = progress(screen)
+        assert "低于成本" in shown.plain and "5.00" in shown.plain
+        assert "yellow" in str(shown.style) and "red" not in str(shown.style)
+        assert screen.order_no is None and orders(app) == []       # asked, nothing recorded
+        await pilot.press("enter")                                   # the second Enter: sell at a loss
+        await settle(app, pilot)
+        [order] = orders(app)
+        assert order.unit_price == Decimal("5.00") and order.profit < 0
+
+
+async def test_a_new_price_after_the_warning_is_asked_again(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = await open_with_price(app, pilot, "5")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "低于成本" in progress(screen).plain
+        await pilot.press("backspace")
+        await type_text(pilot, "4")                                  # another price: the question again
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "4.00" in progress(screen).plain and orders(app) == []
+
+
+async def test_a_price_that_is_no_amount_is_shown_on_its_field(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = await open_with_price(app, pilot, "10,00")
+        assert "小数点" in msg(screen, "price")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert screen.order_no is None and orders(app) == []
+        for _ in range(5):
+            await pilot.press("backspace")
+        await type_text(pilot, "１２.５")                             # fullwidth digits, as an IME types them
+        assert msg(screen, "price") == ""
+        await pilot.press("enter")
+        await settle(app, pilot)
+        [order] = orders(app)
+        assert order.unit_price == Decimal("12.50")

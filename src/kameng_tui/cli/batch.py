@@ -55,6 +55,16 @@ def read_input(name: str) -> str:
         raise BadInput(Msg("err.cli.not_utf8", line=line), field="file", line=line) from None
 
 
+def concurrency_of(args, ctx) -> int:
+    """--concurrency 1-32 (as `[checkout] default_concurrency`), else the configured one."""
+    n = args.concurrency
+    if n is None:
+        return ctx.config.checkout.default_concurrency
+    if not 1 <= n <= 32:
+        raise BadInput(Msg("err.cli.concurrency", n=n), field="concurrency")
+    return n
+
+
 def _need_yes(args, out: Out) -> None:
     if not args.yes and not is_tty():
         raise BadInput(Msg("err.cli.batch_needs_yes"), field="yes")
@@ -73,6 +83,7 @@ async def cmd_run(args, ctx, out: Out) -> int:
     from kameng_tui.services.batch import BatchInvalid
 
     _need_yes(args, out)
+    concurrency = concurrency_of(args, ctx)
     text = read_input(args.file)
     try:
         plan = await ctx.batch.plan(text, source=args.file, allow_duplicates=args.allow_duplicates, again=args.again)
@@ -90,7 +101,6 @@ async def cmd_run(args, ctx, out: Out) -> int:
         out.console().print(out.t("cli.batch.plan", n=len(plan.lines), cost=fmt(plan.total_cost), price=fmt(plan.total_price)))
         if input(out.t("cli.batch.ask")).strip().lower() not in YES:
             raise BadInput(Msg("err.cli.cancelled"))
-    concurrency = args.concurrency or ctx.config.checkout.default_concurrency
     outcome = await _with_progress(out, len(plan.lines), lambda cb: ctx.batch.run(plan, concurrency=concurrency, progress=cb))
     return _report(out, ctx, outcome.batch_id, outcome.orders, outcome.stopped)
 
@@ -128,6 +138,7 @@ def _report(out: Out, ctx, batch_id: int, orders, stopped: Mapping[str, Localize
 
 async def cmd_resume(args, ctx, out: Out) -> int:
     _need_yes(args, out)
+    concurrency = concurrency_of(args, ctx)
 
     def confirm(changes) -> bool:
         con = out.err_console()
@@ -138,7 +149,6 @@ async def cmd_resume(args, ctx, out: Out) -> int:
             return True
         return input(out.t("cli.batch.changed_ask")).strip().lower() in ("y", "yes")
 
-    concurrency = args.concurrency or ctx.config.checkout.default_concurrency
     outcome = await _with_progress(out, 0, lambda cb: ctx.batch.resume(args.batch_id, confirm=confirm,
                                                                       concurrency=concurrency, progress=cb))
     return _report(out, ctx, outcome.batch_id, outcome.orders, outcome.stopped)

@@ -10,7 +10,8 @@ from kameng_tui.domain.errors import BadInput, NotFound
 from kameng_tui.domain.history import HistoryFilter
 from kameng_tui.domain.models import Order
 from kameng_tui.services.cards import reveal_cards
-from kameng_tui.domain.money import MoneyError, fmt, money
+from kameng_tui.domain.money import AmountError, fmt, money, parse_amount
+from kameng_tui.domain.order_text import text_problem
 from kameng_tui.domain.states import OrderState
 from kameng_tui.messages import Msg
 from kameng_tui.palette import STATE_STYLE
@@ -27,6 +28,7 @@ def register(sub: argparse._SubParsersAction, lang: str = "zh") -> None:
     p.add_argument("--customer")
     p.add_argument("--note")
     p.add_argument("--price", help=h("help.order.price"))
+    p.add_argument("--allow-loss", action="store_true", help=h("help.order.allow_loss"))
     p.add_argument("--seen-cost", help=h("help.order.seen_cost"))
     p.add_argument("--again", action="store_true", help=h("help.order.again"))
     p.add_argument("--yes", action="store_true", help=h("help.order.yes"))
@@ -100,15 +102,22 @@ def parse_fields(args: argparse.Namespace) -> dict[str, str]:
 
 
 def parse_money_arg(text: str | None, name: str) -> Decimal | None:
+    """An amount option, read by the one strict reader (domain/money.parse_amount):
+    `10,00` is refused ("use a dot for decimals"), never read as 1000."""
     if text is None:
         return None
     try:
-        value = money(text)
-    except MoneyError:
-        raise BadInput(Msg("err.cli.not_amount", option=f"--{name}", text=repr(text)), field=name) from None
-    if value < 0:
-        raise BadInput(Msg("err.cli.negative", option=f"--{name}"), field=name)
-    return value
+        return money(parse_amount(text))
+    except AmountError as exc:
+        raise BadInput(Msg("err.cli.amount", option=f"--{name}", reason=exc.msg), field=name) from None
+
+
+def check_text_args(args: argparse.Namespace) -> None:
+    """--ref, --customer, --note: lengths and printable characters (domain/order_text.py)."""
+    for key in ("ref", "customer", "note"):
+        problem = text_problem(key, getattr(args, key), f"--{key}")
+        if problem is not None:
+            raise BadInput(problem, field=key)
 
 
 async def cmd_order(args, ctx, out: Out) -> int:
@@ -116,9 +125,11 @@ async def cmd_order(args, ctx, out: Out) -> int:
 
     if not args.yes and not is_tty():
         raise BadInput(Msg("err.cli.order_needs_yes"), field="yes")
+    check_text_args(args)
     inp = OrderInput(sku=args.sku, fields=parse_fields(args), quantity=args.qty, ref=args.ref, customer=args.customer,
                      note=args.note, price=parse_money_arg(args.price, "price"),
-                     seen_unit_cost=parse_money_arg(args.seen_cost, "seen-cost"), again=args.again)
+                     seen_unit_cost=parse_money_arg(args.seen_cost, "seen-cost"), again=args.again,
+                     allow_loss=args.allow_loss)
     wait = ctx.config.checkout.default_wait_s if args.wait is None else args.wait
     confirm = None if args.yes else (lambda p: _confirm(out, p))
     placed = await ctx.checkout.place(inp, wait_s=wait, confirm=confirm)

@@ -15,14 +15,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Mapping
 
-from kameng_tui.domain.money import MoneyError, price
+from kameng_tui.domain.money import AmountError, parse_amount, price
+from kameng_tui.domain.order_text import LIMITS, text_problem
 from kameng_tui.messages import HasMsg, Msg
 
 ACCOUNT_KEYS = ("account", "region", "server", "role", "charge_type", "address")
-COLUMNS = ("sku", "quantity", "ref", "customer", "note", "price") + ACCOUNT_KEYS
+COLUMNS = ("sku", "quantity", "ref", "customer", "note", "price", "allow_loss") + ACCOUNT_KEYS
 # Column names resellers write in Chinese headers: input words, not words we show.
 ALIASES = {"qty": "quantity", "数量": "quantity", "账号": "account", "商品": "sku"}
 MAX_QTY = 10_000
+ALLOW_LOSS = {"yes": True, "y": True, "true": True, "1": True, "是": True,
+              "no": False, "n": False, "false": False, "0": False, "否": False, "": False}
+"""The `allow_loss` column: a line whose `price` is below the cost is refused unless it
+says yes here (a sale at a loss is a decision per line, as `--allow-loss` is per order)."""
 
 
 @dataclass(frozen=True)
@@ -43,11 +48,13 @@ class BatchLine:
     customer: str | None = None
     note: str | None = None
     price: Decimal | None = None
+    allow_loss: bool = False
 
     def normalized(self) -> str:
         acct = ",".join(f"{k}={v}" for k, v in sorted(self.fields.items()))
         return "|".join([self.sku.lower(), acct, str(self.quantity), self.ref or "", self.customer or "",
-                         self.note or "", "" if self.price is None else f"{self.price:.2f}"])
+                         self.note or "", "" if self.price is None else f"{self.price:.2f}"]) + \
+            ("|allow_loss" if self.allow_loss else "")
 
 
 @dataclass(frozen=True)
@@ -85,14 +92,19 @@ def _build(line_no: int, cells: dict[str, str], errors: list[LineError]) -> Batc
     p = None
     if cells.get("price"):
         try:
-            p = price(cells["price"])
-            if p < 0:
-                raise MoneyError("negative")
-        except MoneyError:
-            err("err.batch.bad_price", "price", "bad_price", value=repr(cells["price"]))
+            p = price(parse_amount(cells["price"]))
+        except AmountError as exc:
+            err("err.batch.price", "price", "bad_price", reason=exc.msg)
+    for key in LIMITS:
+        problem = text_problem(key, cells.get(key))
+        if problem is not None:
+            errors.append(LineError(line_no, key, problem, "bad_text"))
+    allow = cells.get("allow_loss", "").lower()
+    if allow not in ALLOW_LOSS:
+        err("err.batch.allow_loss", "allow_loss", "bad_allow_loss", value=repr(cells["allow_loss"]))
     if len(errors) > before:
         return None
-    return BatchLine(line_no=line_no, sku=sku, quantity=qty, price=p,
+    return BatchLine(line_no=line_no, sku=sku, quantity=qty, price=p, allow_loss=ALLOW_LOSS[allow],
                      fields={k: cells[k] for k in ACCOUNT_KEYS if cells.get(k)},
                      ref=cells.get("ref") or None, customer=cells.get("customer") or None, note=cells.get("note") or None)
 

@@ -16,7 +16,7 @@ from kameng_tui.domain.batch_input import ACCOUNT_KEYS, ALIASES, COLUMNS
 
 GRID_COLUMNS = ("sku", "account", "quantity", "customer", "ref", "note", "extra")
 """Cells of a row, in screen order; `extra` holds other account fields: `region=安卓QQ server=1`."""
-EXTRA_KEYS = tuple(k for k in ACCOUNT_KEYS if k != "account") + ("price",)
+EXTRA_KEYS = tuple(k for k in ACCOUNT_KEYS if k != "account") + ("price", "allow_loss")
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,12 @@ decide what each means for an order (see `SupplierError.final` and
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kameng_tui.messages import HasMsg, Localized, Plain
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 
 class KamengError(HasMsg, Exception):
@@ -46,6 +51,19 @@ class BadInput(KamengError):
     """Bad user input: nothing recorded, exit 2."""
 
     code = "bad_input"
+
+
+class PriceBelowCost(BadInput):
+    """An explicit sale price below the unit cost, without `allow_loss` (`--allow-loss`,
+    a batch line's `allow_loss` column, the TUI's second confirmation). `--yes` does not
+    imply it: a typo in a price must not become a sale at a loss."""
+
+    code = "price_below_cost"
+
+    def __init__(self, message: Localized | str, *, cost: "Decimal", price: "Decimal", **kw: object) -> None:
+        super().__init__(message, **kw)  # type: ignore[arg-type]
+        self.cost = cost
+        self.price = price
 
 
 class ConfigError(KamengError):

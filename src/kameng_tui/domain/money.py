@@ -7,7 +7,11 @@ sums are exact and fast; these helpers are the only door between the two forms.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, DecimalException, InvalidOperation
+
+from kameng_tui.messages import Msg
 
 COST_Q = Decimal("0.0001")
 PRICE_Q = Decimal("0.01")
@@ -46,6 +50,36 @@ def money(value: object) -> Decimal:
         return d.quantize(COST_Q, rounding=ROUND_HALF_UP)
     except DecimalException:
         raise MoneyError(f"not an amount: {value!r}") from None
+
+
+AMOUNT = re.compile(r"^[0-9]+(\.[0-9]{1,4})?$")
+"""An amount as a person writes it, after NFKC: digits, and at most 4 decimals after a dot."""
+
+
+class AmountError(MoneyError):
+    """Text that is not an amount, with the message that says how to write one."""
+
+    def __init__(self, msg: Msg) -> None:
+        super().__init__(msg.text("en"))
+        self.msg = msg
+
+
+def parse_amount(text: str) -> Decimal:
+    """The one strict reader of amounts people type: `--price`, a batch `price` column,
+    the checkout price field, amounts in config.toml.
+
+    NFKC first, so fullwidth digits and the fullwidth full stop from a Chinese IME are
+    read; a leading ¥ and a trailing 元 are allowed. Then AMOUNT (digits, a dot, 1-4 digits):
+    no sign, no exponent, no nan or inf, no thousands separator. `10,00` is refused
+    ("use a dot for decimals"), never read as 1000.
+    """
+    raw = unicodedata.normalize("NFKC", str(text)).strip()
+    body = raw.removeprefix("¥").removesuffix("元").strip()
+    if "," in body:
+        raise AmountError(Msg("err.amount.comma", text=repr(str(text))))
+    if not AMOUNT.match(body):
+        raise AmountError(Msg("err.amount.format", text=repr(str(text))))
+    return Decimal(body)
 
 
 def price(value: object) -> Decimal:

@@ -34,6 +34,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                "{where} repeats an earlier rule (category {category}, level {level})"),
     "err.config.customers": ('[customers] 应写成 客户名 = "等级"，例如 张三 = "vip"',
                              '[customers] maps a customer name to a level, e.g. "Zhang San" = "vip"'),
+    # config.py: values mean what they say (issue 14 point 7)
+    "err.config.bool": ("应为 true 或 false（不加引号），收到 {value}", "must be true or false (no quotes), got {value}"),
+    "err.config.int": ("应为整数，收到 {value}", "must be an integer, got {value}"),
+    "err.config.number": ("应为有限的数字，收到 {value}", "must be a finite number, got {value}"),
+    "err.config.range": ("应在 {lo} 到 {hi} 之间，收到 {value}", "must be between {lo} and {hi}, got {value}"),
+    "err.config.negative": ("不能为负，收到 {value}", "must not be negative, got {value}"),
+    "err.config.supplier_name": ("[[suppliers]] 的 name 应为 1-32 个小写字母、数字、_ 或 -，以字母或数字开头，收到 {name}",
+                                 "[[suppliers]] name must be 1-32 lowercase letters, digits, _ or -, starting with a letter "
+                                 "or digit, got {name}"),
+    "err.config.supplier_repeat": ("供应商名 {name} 重复（第 {first} 行已用过）",
+                                   "supplier name {name} is used twice (first on line {first})"),
+    "err.config.url_password": ("[[suppliers]] {key} 的网址里带了密码：密码不能写进配置文件。只写用户名（https://用户名@主机）可以，"
+                                "密钥请用 kameng-tui supplier add 存入钥匙串",
+                                "[[suppliers]] {key}: the URL carries a password, and passwords never go in the config file. "
+                                "A bare user name (https://user@host) is fine; keep the secret in the keyring "
+                                "(kameng-tui supplier add)"),
     # secrets.py
     "secrets.fix": ("修复：kameng-tui secrets use-file（0600 密钥文件），或设置环境变量 KAMENG_TUI_DATA_KEY / KAMENG_TUI_SECRET_<NAME>",
                     "fix: `kameng-tui secrets use-file` (a 0600 key file) or set KAMENG_TUI_DATA_KEY / KAMENG_TUI_SECRET_<NAME>"),
@@ -42,6 +58,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                      "the system keyring is not usable ({kind}: {name}); not storing secrets there. {fix}"),
     "err.secrets.keyring_lost": ("钥匙串写入后读不回（{name}）。{fix}", "the keyring did not keep the secret ({name}). {fix}"),
     "err.secrets.key_file_unreadable": ("密钥文件 {path} 无法读取", "cannot read key file {path}"),
+    "err.secrets.key_file_open": ("密钥文件 {path} 的权限是 {mode}，其他用户可以读取，因此不予使用。修复：chmod 600 {path}",
+                                  "key file {path} has mode {mode}: others may read it, so it is not used. "
+                                  "Fix: chmod 600 {path}"),
     "err.secrets.key_file_in_data_dir": ("密钥文件不能放在数据目录里（备份会把它和账本放在一起）",
                                          "the key file must not be inside the data dir (backups would carry it with the ledger)"),
     "err.secrets.data_key_base64": ("KAMENG_TUI_DATA_KEY 不是 base64", "KAMENG_TUI_DATA_KEY is not base64"),

@@ -15,7 +15,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # shared by commands
     "err.cli.key_value": ("{option} 需要 键=值，收到 {item}", "{option} needs key=value, got {item}"),
     "err.cli.not_amount": ("{option} 不是金额：{text}", "{option} is not an amount: {text}"),
-    "err.cli.negative": ("{option} 不能为负", "{option} must not be negative"),
+    "err.cli.amount": ("{option}：{reason}", "{option}: {reason}"),
+    "err.cli.concurrency": ("--concurrency 应在 1 到 32 之间，收到 {n}", "--concurrency must be between 1 and 32, got {n}"),
     "err.cli.limit": ("--limit 需在 1..1000", "--limit must be within 1..1000"),
     "cli.col.time": ("时间", "time"),
     "cli.col.order_no": ("订单号", "order no"),

@@ -14,6 +14,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "your shop's order number: the same ref again sends nothing"),
     "help.order.price": ("sale unit price (default: face value or cost + markup)",
                          "sale unit price (default: face value or cost + markup)"),
+    "help.order.allow_loss": ("allow a --price below the cost (--yes does not imply it)",
+                              "allow a --price below the cost (--yes does not imply it)"),
     "help.order.seen_cost": ("the unit cost you saw; refuse if it rose more than max_price_rise",
                              "the unit cost you saw; refuse if it rose more than max_price_rise"),
     "help.order.again": ("allow the same SKU+account within the repeat window",

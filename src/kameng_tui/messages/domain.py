@@ -40,7 +40,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err.batch.missing_sku": ("缺少 SKU", "missing SKU"),
     "err.batch.missing_account": ("缺少账号", "missing account"),
     "err.batch.bad_quantity": ("数量应为正整数：{value}", "quantity must be a positive integer: {value}"),
-    "err.batch.bad_price": ("价格不是有效金额：{value}", "price is not a valid amount: {value}"),
     "err.batch.not_utf8": ("第 {line} 行不是 UTF-8 编码", "line {line} is not UTF-8"),
     "err.batch.empty": ("批量内容为空", "the batch is empty"),
     "err.batch.csv": ("CSV 格式错误：{error}", "CSV error: {error}"),
@@ -54,6 +53,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err.batch.too_few_cells": ("每行至少要有 SKU 和账号", "each line needs a SKU and an account"),
     "err.batch.extra_text": ("多余的内容：{text}", "unexpected text: {text}"),
     "err.batch.quantity_twice": ("数量写了两次", "quantity given twice"),
+    "err.batch.price": ("price 列：{reason}", "price column: {reason}"),
+    "err.batch.allow_loss": ("allow_loss 应为 yes 或 no（是/否、1/0），收到 {value}",
+                             "allow_loss must be yes or no (1/0), got {value}"),
+    # domain/money.py: amounts people type (--price, a batch price column, the checkout price field, config)
+    "err.amount.comma": ("金额 {text} 含逗号：小数请用小数点，例如 10.50（也不写千位分隔符）",
+                         "{text}: use a dot for decimals, e.g. 10.50 (and no thousands separators)"),
+    "err.amount.format": ("{text} 不是金额：应写成 10 或 10.50（不带正负号，最多 4 位小数）",
+                          "{text} is not an amount: write e.g. 10 or 10.50 (no sign, at most 4 decimals)"),
+    # domain/order_text.py: ref, customer and note of an order
+    "err.text.too_long": ("{name} 最多 {most} 个字符，收到 {n} 个", "{name} takes at most {most} characters, got {n}"),
+    "err.text.unprintable": ("{name} 含有不可见字符（控制符或格式符，例如零宽空格）",
+                             "{name} contains invisible characters (control or format characters, e.g. a zero-width space)"),
     # domain/models.py
     "delivery.direct": ("直充", "direct"),
     "delivery.card": ("卡密", "card"),

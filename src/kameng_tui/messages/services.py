@@ -24,6 +24,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "{sku} was ordered for {account} within {window} s (order {order_no}, {state}); "
                             "add --again to order it again"),
     "err.checkout.cancelled": ("已取消，未下单", "cancelled; nothing was ordered"),
+    "err.checkout.below_cost": ("售价 {price} 元低于成本 {cost} 元（每件亏 {loss} 元）。确认亏本出售：命令行加 --allow-loss"
+                                "（--yes 不包含此项），批量文件在 allow_loss 列填 yes",
+                                "the price {price} is below the cost {cost} (a loss of {loss} each). To sell at a loss "
+                                "anyway: --allow-loss on the command line (--yes does not imply it), allow_loss = yes "
+                                "on a batch line"),
     "err.order.none": ("没有订单 {order_no}", "no order {order_no}"),
     # services/batch.py
     "err.batch.invalid": ("{n} 行有误，未下任何单；第一处：第 {line} 行 {first}",
@@ -78,8 +83,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # services/supplier_admin.py (the settings screen and `supplier add/test/remove`)
     "err.admin.test_failed": ("连接超时或失败：{kind}", "timed out or failed: {kind}"),
     "err.admin.unknown_kind": ("未知类型 {kind}；可选：{known}", "unknown kind {kind}; one of {known}"),
-    "err.admin.name": ("名称只能用字母、数字、- 和 _（最多 32 个），它是 SKU 的前缀，如 name:商品号",
-                       "a name is letters, digits, - and _ (up to 32): it prefixes SKUs, as in name:product-id"),
+    "err.admin.name": ("名称只能用小写字母、数字、- 和 _（最多 32 个，以字母或数字开头），它是 SKU 的前缀，如 name:商品号",
+                       "a name is lowercase letters, digits, - and _ (up to 32, starting with a letter or digit): "
+                       "it prefixes SKUs, as in name:product-id"),
     "err.admin.exists": ("供应商 {name} 已存在", "supplier {name} already exists"),
     "err.admin.http_url": ("http 供应商需要接口地址，例如 https://api.example.com", "an http supplier needs a URL, e.g. https://api.example.com"),
     "err.admin.https": ("地址应以 https:// 开头：{url}", "a URL starts with https://: {url}"),

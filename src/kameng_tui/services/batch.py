@@ -131,7 +131,7 @@ class BatchService:
         for line in parsed.lines:
             inp = OrderInput(sku=line.sku, fields=dict(line.fields), quantity=line.quantity, ref=line.ref,
                              customer=line.customer, note=line.note, price=line.price, line_no=line.line_no,
-                             attempt_of=(attempt_of or {}).get(line.line_no))
+                             attempt_of=(attempt_of or {}).get(line.line_no), allow_loss=line.allow_loss)
             try:
                 p = await checkout.prepare(inp, check_balance=False, quotes=quotes)
             except KamengError as exc:

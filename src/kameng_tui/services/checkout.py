@@ -12,11 +12,12 @@ from decimal import Decimal
 from typing import Callable, Mapping
 
 from kameng_tui.domain.accounts import validate_account, validate_quantity
-from kameng_tui.domain.errors import BadInput, SecretsUnavailable, SupplierError
+from kameng_tui.domain.errors import BadInput, PriceBelowCost, SecretsUnavailable, SupplierError
 from kameng_tui.domain.models import Delivery, Order, Product, Rule
 from kameng_tui.domain.money import fmt, money
 from kameng_tui.domain.models import SaleStatus
 from kameng_tui.domain.order_no import new_order_no
+from kameng_tui.domain.order_text import LIMITS, text_problem
 from kameng_tui.domain.states import IN_FLIGHT, OrderState
 from kameng_tui.ledger.store import NewOrder
 from kameng_tui.messages import Joined, Localized, Msg
@@ -42,6 +43,7 @@ class OrderInput:
     again: bool = False                       # allow a repeat of (sku, account)
     attempt_of: str | None = None
     line_no: int | None = None
+    allow_loss: bool = False                  # an explicit price below cost is meant (never implied by --yes)
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,8 @@ class CheckoutService:
             raise bad(Msg("err.checkout.price_rose", name=product.name, old=fmt(inp.seen_unit_cost), new=fmt(unit_cost)),
                       "price", line, "price_changed")
         unit_price = money(inp.price) if inp.price is not None else price_for(ctx.config, product, unit_cost, inp.customer)
+        self.check_input_text(inp)
+        self.check_loss(inp, unit_cost, unit_price)
         sealed_keys = {f.key for f in product.account_fields if f.rule in SEALED_RULES}
         values = dict(check.values)
         prepared = Prepared(
@@ -152,6 +156,24 @@ class CheckoutService:
                 raise bad(Msg("err.checkout.balance", needed=fmt(prepared.total_cost + reserved), available=fmt(available)),
                           "quantity", line, "insufficient_balance")
         return prepared
+
+    @staticmethod
+    def check_input_text(inp: OrderInput) -> None:
+        """ref, customer and note: lengths and printable characters (domain/order_text.py)."""
+        for key in LIMITS:
+            problem = text_problem(key, getattr(inp, key))
+            if problem is not None:
+                raise bad(problem, key, inp.line_no)
+
+    @staticmethod
+    def check_loss(inp: OrderInput, unit_cost: Decimal, unit_price: Decimal) -> None:
+        """An explicit price below the fresh cost needs `allow_loss`: the CLI, a batch and the
+        TUI all pass here, so none of them can sell at a loss by a typo."""
+        if inp.price is None or inp.allow_loss or unit_price >= unit_cost:
+            return
+        raise PriceBelowCost(Msg("err.checkout.below_cost", price=fmt(unit_price), cost=fmt(unit_cost),
+                                 loss=fmt(unit_cost - unit_price)),
+                             cost=unit_cost, price=unit_price, field="price", line=inp.line_no)
 
     async def available(self, supplier_name: str) -> Decimal | None:
         """Supplier balance minus what unsettled orders may still take."""

@@ -17,13 +17,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Mapping
 
+from kameng_tui.config import SUPPLIER_NAME, url_has_password
 from kameng_tui.domain.errors import REFUSED_US, AuthFailed, BadInput, KamengError, SecretsUnavailable
 from kameng_tui.domain.money import money
 from kameng_tui.messages import Localized, Msg
 from kameng_tui.services.catalog import Progress, SyncReport
 from kameng_tui.services.context import Context, supplier_configs
 
-NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
+NAME = SUPPLIER_NAME                      # config.py: the same rule as [[suppliers]] name
 KEY_OPTION = {"http": "key_id", "fulu": "app_key"}      # what the form's "key id" field is called per kind
 
 
@@ -124,6 +125,8 @@ class SupplierAdmin:
         explicit = {s.name for s in self.ctx.config.suppliers}
         if name in explicit or (name in self.ctx.suppliers.configs and name != "demo"):
             raise _bad("name", Msg("err.admin.exists", name=name))
+        if url_has_password(new.base_url):
+            raise _bad("base_url", Msg("err.config.url_password", key="base_url"))
         if new.kind == "http":
             from kameng_tui.suppliers.http.supplier import check_base_url
 

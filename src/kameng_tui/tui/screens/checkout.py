@@ -5,6 +5,7 @@ App-owned task: Esc closes this modal at any time and the order carries on."""
 from __future__ import annotations
 
 import dataclasses
+from decimal import Decimal
 
 from rich.text import Text
 from textual import on
@@ -15,9 +16,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
 from kameng_tui.domain.accounts import carrier_label, carrier_of, check_value, validate_quantity
-from kameng_tui.domain.errors import BadInput, KamengError
+from kameng_tui.domain.errors import BadInput, KamengError, PriceBelowCost
 from kameng_tui.domain.models import Delivery, Order, Product, Rule
-from kameng_tui.domain.money import fmt, money
+from kameng_tui.domain.money import AmountError, fmt, money, parse_amount
+from kameng_tui.domain.order_text import LIMITS
 from kameng_tui.domain.states import SETTLED
 from kameng_tui.services.checkout import OrderInput
 from kameng_tui.services.pricing import price_for
@@ -71,6 +73,8 @@ class CheckoutScreen(ModalScreen[None]):
         self.revealed = False
         self.busy = False
         self.unit_price = price_for(self.ctx.config, product, product.unit_cost, again.customer if again else None)
+        self.typed_price: Decimal | None = None      # the price field, when it holds an amount
+        self.loss_ok: Decimal | None = None          # the price below cost confirmed by a second Enter
         self.recent = self.ctx.checkout.recent_accounts(product) if product.account_fields else []
 
     # --- layout -------------------------------------------------------------------------------
@@ -88,9 +92,11 @@ class CheckoutScreen(ModalScreen[None]):
                 yield Static(t("checkout.quantity"), classes="label")
                 yield Input(value=str(p.min_qty), id="quantity", restrict=r"[0-9]*", max_length=4)
             yield Static("", id="msg-quantity", classes="field-msg")
-            yield Input(placeholder=t("checkout.customer"), id="customer",
+            yield Input(placeholder=t("checkout.price", price=fmt(self.unit_price)), id="price", max_length=24)
+            yield Static("", id="msg-price", classes="field-msg")
+            yield Input(placeholder=t("checkout.customer"), id="customer", max_length=LIMITS["customer"],
                         value=(self.again.customer or "") if self.again else "")
-            yield Input(placeholder=t("checkout.note"), id="note")
+            yield Input(placeholder=t("checkout.note"), id="note", max_length=LIMITS["note"])
             yield Static("", id="summary")
             yield Button("", id="place", variant="success")
             yield Static("", id="progress")
@@ -165,8 +171,27 @@ class CheckoutScreen(ModalScreen[None]):
             bad.append("quantity")
         else:
             qmsg.update("")
+        if not self._check_price():
+            bad.append("price")
         self._summary(qty or 0, values)
         return bad
+
+    def _check_price(self) -> bool:
+        """The price field: empty = the priced default; else one strict amount (NFKC, so
+        fullwidth digits from an IME are read; `10,00` says to use a dot)."""
+        raw = self.query_one("#price", Input).value
+        pmsg = self.query_one("#msg-price", Static)
+        self.typed_price = None
+        if not raw.strip():
+            pmsg.update("")
+            return True
+        try:
+            self.typed_price = parse_amount(raw)
+        except AmountError as exc:
+            pmsg.update(Text(self.t.show(exc.msg), style="red"))
+            return False
+        pmsg.update("")
+        return True
 
     def quantity(self) -> int | None:
         raw = self.query_one("#quantity", Input).value
@@ -176,7 +201,9 @@ class CheckoutScreen(ModalScreen[None]):
         t = self.t
         # The customer's level may pick another markup rule (domain/markup.py).
         customer = self.query_one("#customer", Input).value.strip() or None
-        self.unit_price = price_for(self.ctx.config, self.product, self.seen_cost, customer)
+        default = price_for(self.ctx.config, self.product, self.seen_cost, customer)
+        self.query_one("#price", Input).placeholder = t("checkout.price", price=fmt(default))
+        self.unit_price = default if self.typed_price is None else self.typed_price
         total, cost = money(self.unit_price * qty), money(self.seen_cost * qty)
         available = self.app.available(self.product.supplier)
         after = "-" if available is None else fmt(available - cost)
@@ -200,7 +227,7 @@ class CheckoutScreen(ModalScreen[None]):
 
     def _focus_after(self, widget_id: str) -> None:
         """A pick made: on to the next field, as in a form (Tab would enter the picker's list)."""
-        order = [f"f-{f.key}" for f in self.product.account_fields] + ["quantity", "customer", "note", "place"]
+        order = [f"f-{f.key}" for f in self.product.account_fields] + ["quantity", "price", "customer", "note", "place"]
         if widget_id in order:
             nxt = order[order.index(widget_id) + 1]
             self.set_focus(self.query_one(f"#{nxt}"))
@@ -224,7 +251,7 @@ class CheckoutScreen(ModalScreen[None]):
         bad = self.validate()
         if bad:
             self.notify(self.t("checkout.invalid"), severity="warning")
-            target = f"#f-{bad[0]}" if bad[0] != "quantity" else "#quantity"
+            target = f"#f-{bad[0]}" if bad[0] not in ("quantity", "price") else f"#{bad[0]}"
             self.set_focus(self.query_one(target))
             return
         self.busy = True
@@ -236,7 +263,8 @@ class CheckoutScreen(ModalScreen[None]):
         inp = OrderInput(sku=self.product.sku, fields=values, quantity=self.quantity() or 1,
                          customer=self.query_one("#customer", Input).value.strip() or None,
                          note=self.query_one("#note", Input).value.strip() or None,
-                         seen_unit_cost=self.seen_cost, again=self.allow_repeat)
+                         seen_unit_cost=self.seen_cost, again=self.allow_repeat, price=self.typed_price,
+                         allow_loss=self.typed_price is not None and self.typed_price == self.loss_ok)
         try:
             try:
                 prepared = await ctx.checkout.prepare(inp)
@@ -251,6 +279,9 @@ class CheckoutScreen(ModalScreen[None]):
                 return
             ctx.checkout.check_repeat(inp, prepared.product.sku, prepared.account.get("account", ""))
             self.order_no = ctx.checkout.commit_intent(prepared)
+        except PriceBelowCost as exc:
+            self._ask_loss(exc)
+            return
         except BadInput as exc:
             self._show_error(exc)
             if getattr(exc, "code", "") == "repeat_order":
@@ -269,14 +300,23 @@ class CheckoutScreen(ModalScreen[None]):
         self._progress()
         self.set_focus(None)
 
+    def _ask_loss(self, exc: PriceBelowCost) -> None:
+        """A price below cost is asked again, in the warning colour: the second Enter, on
+        the same price, sells at a loss; another price is asked about afresh."""
+        self.loss_ok = exc.price
+        self.query_one("#progress", Static).update(Text(
+            self.t("checkout.below_cost", price=fmt(exc.price), cost=fmt(exc.cost), loss=fmt(exc.cost - exc.price)),
+            style="bold yellow"))
+        self.set_focus(self.query_one("#price", Input))
+
     def _show_error(self, exc: BadInput) -> None:
         text = Text(exc.text(self.lang), style="red")
         field = exc.field if exc.field in {f.key for f in self.product.account_fields} else None
         if field:
             self.query_one(f"#msg-{field}", Static).update(text)
             self.set_focus(self.query_one(f"#f-{field}"))
-        elif exc.field == "quantity":
-            self.query_one("#msg-quantity", Static).update(text)
+        elif exc.field in ("quantity", "price"):
+            self.query_one(f"#msg-{exc.field}", Static).update(text)
         else:
             self.query_one("#progress", Static).update(text)
 
