@@ -167,8 +167,9 @@ async def test_an_oversize_reply_to_a_create_leaves_the_order_unknown(tmp_path, 
         assert order.state is OrderState.UNKNOWN, (order.state, order.reason)
         assert "1 MiB" in (order.reason or "")
         assert server.orders()[order.order_no]["state"] == "succeeded"   # the supplier did take it: unknown is right
-        again = await ctx.reconcile.check(ctx.ledger.get(order.order_no), may_resend=False)
-        assert again.state is OrderState.UNKNOWN          # the query's reply is oversize too: still in doubt
+        report = await ctx.reconcile.run("ref")           # the query's reply is oversize too: still in doubt
+        assert ctx.ledger.get(order.order_no).state is OrderState.UNKNOWN
+        assert "1 MiB" in report.errors["ref"].text("en")
     finally:
         await ctx.aclose()
         ctx.close()
