@@ -24,6 +24,7 @@ from kameng_tui.domain.money import money
 from kameng_tui.domain.states import OrderState
 from kameng_tui.domain.untrusted import REASON_MAX, clean_text
 from kameng_tui.ledger.store import LedgerStore, Move, SealedCard, Transition
+from kameng_tui.messages import Msg
 from kameng_tui.services.crash import crash_point
 from kameng_tui.services.group_commit import GroupCommit
 from kameng_tui.suppliers.base import OrderResult, PlaceRequest, RemoteState, Supplier, sanitize_result
@@ -251,10 +252,11 @@ class OrderEngine:
     def _flag_altered_cards(self, order: Order, result: OrderResult) -> None:
         """A card field cleaned of control characters or cut is stored as cleaned, and
         flagged: which card, which field; never its value (it may be the secret)."""
+        code = "card_field_altered"
         for index, field in result.altered_cards:
-            self.ledger.record(order.order_no, "anomaly", {"code": "card_field_altered",
-                                                           "params": {"index": index, "field": field}},
-                               at=self.clock.now())
+            params = {"index": index, "field": field}
+            self.ledger.record(order.order_no, "anomaly", {"code": code, "params": params}, at=self.clock.now())
+            log.warning("order %s: %s", order.order_no, Msg(f"anomaly.{code}", **params).text("en"))
 
     def _get(self, order_no: str) -> Order:
         order = self.ledger.get(order_no)
