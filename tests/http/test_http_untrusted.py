@@ -211,3 +211,38 @@ async def test_a_compressed_reply_is_refused(tmp_path, home):
         await ctx.aclose()
         ctx.close()
         server.stop()
+
+
+async def test_a_webhook_from_an_evil_supplier_is_recorded_clean(tmp_path, home):
+    """The reason arrives only by webhook (no polling): the listener's path is cleaned too."""
+    import asyncio
+
+    from kameng_tui.services.context import build_context
+    from kameng_tui.services.webhooks import WebhookListener
+    from refkit import free_port
+
+    port = free_port()
+    server = start_server(tmp_path, "--webhook-url", f"http://127.0.0.1:{port}/hook",
+                          faults="evil_text=1,settle_ms=300,fail=1")
+    ctx = build_context(client_env(home, server.url, deadline_s="5", read_s="2"))
+    listener = WebhookListener(ctx, "ref", port=port)
+    await listener.start()
+    serving = asyncio.create_task(listener.serve_until_stopped())
+    try:
+        placed = await ctx.checkout.place(OrderInput(sku="ref:HF-CM-10", fields={"account": PHONE}))
+        assert placed.order.state is OrderState.PROCESSING
+        for _ in range(200):
+            if ctx.ledger.get(placed.order.order_no).state is OrderState.FAILED:
+                break
+            await asyncio.sleep(0.05)
+        order = ctx.ledger.get(placed.order.order_no)
+        assert order.state is OrderState.FAILED
+        assert clean_text(order.reason) and order.reason.startswith("[2J]0;owned")
+        assert clean_text(order.supplier_order_no)
+        assert [r for r in server.requests() if r["method"] == "HOOK" and r["status"] == 200]
+    finally:
+        serving.cancel()
+        await listener.aclose()
+        await ctx.aclose()
+        ctx.close()
+        server.stop()
