@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kameng_tui.domain.models import AccountField, Card, Delivery, Product, SecretText
-from kameng_tui.domain.untrusted import CARD_MAX, NAME_MAX, clean, clean_card, clean_product
+from kameng_tui.domain.untrusted import CARD_MAX, NAME_MAX, clean, clean_card, clean_product, fine
 
 STRIPPED = {"Cc", "Cf", "Cs", "Zl", "Zp"}
 
@@ -22,6 +22,7 @@ def test_output_has_no_control_or_format_characters_and_fits_the_limit(text, lim
     assert not {unicodedata.category(ch) for ch in out.text} & STRIPPED
     assert len(out.text) <= limit
     assert out.altered == (out.text != text)
+    assert fine(text, limit) == (not out.altered)           # the fast check agrees with the function
 
 
 @settings(max_examples=200, deadline=None)
