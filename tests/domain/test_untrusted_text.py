@@ -36,6 +36,7 @@ def test_escape_osc_bidi_and_zero_width_are_removed():
     out = clean(evil, 120)
     assert out.text == "[2J]0;owned话费100元[0m" and out.altered
     assert "\x1b" not in out.text and "\u202e" not in out.text
+    assert clean("a\ud800b", 10).text == "ab"            # a lone surrogate (JSON allows "\\ud800") cannot be stored
 
 
 def test_a_long_text_is_cut_with_an_ascii_marker_counted_in_the_limit():
