@@ -143,6 +143,8 @@ def sanitize_page(page: CatalogPage) -> CatalogPage:
 
 
 def sanitize_quote(quote: Quote, supplier: str) -> Quote:
+    """The quote with its product's text cleaned; SupplierError when the product's id is
+    not clean (the order would name an id the supplier did not mean)."""
     product = U.clean_product(quote.product)
     if product is None:
         from kameng_tui.domain.errors import SupplierError
