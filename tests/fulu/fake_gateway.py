@@ -58,6 +58,9 @@ class Knobs:
     bad_reply_sign: bool = False
     slow_s: float = 0.0
     processing_queries: int = 1       # queries answered `processing` before the final state
+    evil: bool = False                # reasons and card fields carry terminal control sequences
+    pad_kib: int = 0                  # replies padded by this many KiB (a field the client ignores)
+    gzip: bool = False                # replies sent with Content-Encoding: gzip
 
 
 @dataclass
@@ -96,7 +99,14 @@ class FakeFulu:
                 getattr(self, "m_" + doc["method"].replace(".", "_"))(biz)
 
             def send_raw(self, body: bytes):
+                if state.knobs.pad_kib:
+                    body = body[:-1] + b',"padding":"' + b"x" * (state.knobs.pad_kib * 1024) + b'"}'
                 self.send_response(200)
+                if state.knobs.gzip:
+                    import gzip
+
+                    body = gzip.compress(body)
+                    self.send_header("Content-Encoding", "gzip")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
@@ -169,14 +179,15 @@ class FakeFulu:
                 final = o["queries"] > state.knobs.processing_queries
                 st = ("failed" if failed else "success") if final else "processing"
                 cards = None
+                evil = "\x1b]52;c;ZXZpbA==\x07\u202e" if state.knobs.evil else ""
                 if st == "success" and o["kind"] == "card":
                     cards = [{"card_type": 0, "card_number": encrypt(f"CD{i}{o['biz']['customer_order_no'][-6:]}"),
-                              "card_pwd": encrypt(f"PWD-{i}-{o['biz']['customer_order_no'][-8:]}"),
-                              "card_deadline": "2027-12-31"} for i in range(o["biz"]["buy_num"])]
+                              "card_pwd": encrypt(f"{evil}PWD-{i}-{o['biz']['customer_order_no'][-8:]}"),
+                              "card_deadline": "2027-12-31" + evil} for i in range(o["biz"]["buy_num"])]
                 self.reply(0, "接口调用成功", {
                     "order_id": "F" + biz["customer_order_no"][-10:], "customer_order_no": biz["customer_order_no"],
                     "order_state": st, "order_price": float(o["price"]), "buy_num": o["biz"].get("buy_num", 1),
-                    "cards": cards, "recharge_description": "号码错误" if failed else "充值成功"})
+                    "cards": cards, "recharge_description": evil + ("号码错误" if failed else "充值成功")})
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api/getway"

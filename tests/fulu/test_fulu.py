@@ -224,3 +224,42 @@ def test_cli_add_order_and_the_secret_never_lands_anywhere(cli, home, gateway):
     assert stamps and all(abs((t - before_bj).total_seconds()) < 120 for t in stamps)   # Beijing, not UTC
     wrong = cli("supplier", "test", "fulu", "--json", extra_env={"KAMENG_TUI_SECRET_FULU": "f" * 32})
     assert wrong.code == 3 and "签名" in wrong.json["items"][0]["error"]
+
+
+# --- supplier text is untrusted (issue 14, point 5) ----------------------------------------------
+
+CONTROL_CHARS = ("\x1b", "\x07", "\u202e", "\u200b")
+
+
+async def test_evil_names_reasons_and_cards_are_stored_clean_and_flagged(fctx, gateway):
+    gateway.products[0]["product_name"] = "\x1b[2J\x1b]0;owned\x07\u202e测试卡密" + "长" * 200
+    gateway.state.knobs.evil = True
+    gateway.state.knobs.processing_queries = 0
+    report = await fctx.catalog.sync("fulu")
+    assert report.errors == {}
+    name = fctx.catalog.product("fulu:10000587").name
+    assert name.startswith("[2J]0;owned测试卡密") and len(name) == 120 and name.endswith("..")
+    card = await fctx.checkout.place(OrderInput(sku="fulu:10000587", fields={"account": "13800138000"}), wait_s=8)
+    assert card.order.state is OrderState.SUCCEEDED
+    assert not any(ch in card.order.product_name for ch in CONTROL_CHARS)
+    from kameng_tui.services.cards import reveal_cards
+
+    cards = reveal_cards(fctx, card.order, True)
+    assert cards and all(c["password"].startswith("]52;c;ZXZpbA==PWD-") and c["expires"] == "2027-12-31]52;c;ZXZpbA==" for c in cards)
+    flagged = sorted((e.body["params"]["index"], e.body["params"]["field"]) for e in fctx.ledger.events(card.order.order_no)
+                     if e.kind == "anomaly" and e.body.get("code") == "card_field_altered")
+    assert flagged == [(0, "expires"), (0, "password")]
+    failing = await fctx.checkout.place(OrderInput(sku="fulu:mobile-10", fields={"account": "13971553804"}), wait_s=8)
+    assert failing.order.state is OrderState.FAILED and failing.order.reason == "]52;c;ZXZpbA==号码错误"
+
+
+async def test_an_oversize_or_compressed_reply_to_an_add_leaves_the_order_unknown(fctx, gateway):
+    await fctx.catalog.sync("fulu")
+    gateway.state.knobs.pad_kib = 1100
+    placed = await fctx.checkout.place(OrderInput(sku="fulu:mobile-10", fields={"account": "15972368779"}))
+    assert placed.order.state is OrderState.UNKNOWN and "1 MiB" in (placed.order.reason or "")
+    assert gateway.adds(placed.order.order_no) == 1          # it was taken: in doubt is right
+    gateway.state.knobs.pad_kib = 0
+    gateway.state.knobs.gzip = True
+    placed = await fctx.checkout.place(OrderInput(sku="fulu:mobile-20", fields={"account": "15972368779"}))
+    assert placed.order.state is OrderState.UNKNOWN and "Content-Encoding" in (placed.order.reason or "")

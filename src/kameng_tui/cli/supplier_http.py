@@ -32,6 +32,8 @@ def register(sup: argparse._SubParsersAction, lang: str = "zh") -> None:
     p.add_argument("--catalog-size", type=int, default=2000)
     p.add_argument("--balance", default="1000000", help=h("help.supplier.serve.balance"))
     p.add_argument("--rate", type=float, default=0.0, help=h("help.supplier.serve.rate"))
+    p.add_argument("--socket-timeout", type=float, default=30.0, help=h("help.supplier.serve.socket_timeout"))
+    p.add_argument("--max-threads", type=int, default=64, help=h("help.supplier.serve.max_threads"))
     p.add_argument("--broken", default="", help=argparse.SUPPRESS)   # deliberately broken variants for tests
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_serve)
@@ -86,11 +88,13 @@ def cmd_serve(args, ctx, out: Out) -> int:
         raise BadInput(Msg("err.cli.catalog_size"), field="catalog-size")
     if args.webhook_url and not args.webhook_url.startswith(("http://", "https://")):
         raise BadInput(Msg("err.cli.url_scheme", option="--webhook-url"), field="webhook-url")
+    if not (0 < args.socket_timeout <= 3600 and 1 <= args.max_threads <= 4096):
+        raise BadInput(Msg("err.cli.serve_bounds"), field="socket-timeout")
     data = ctx.paths.data_dir
     cfg = ServerConfig(key_id=args.key_id, secret=secret, state_path=args.state or str(data / "refserver.db"),
                        log_path=args.log or str(data / "refserver-requests.jsonl"), faults=faults,
                        webhook_url=args.webhook_url, catalog_size=args.catalog_size, balance=balance,
-                       rate=args.rate, broken=broken)
+                       rate=args.rate, broken=broken, socket_timeout_s=args.socket_timeout, max_threads=args.max_threads)
     try:
         server = RefServer(cfg, port=_port(args.port))
     except OSError as exc:

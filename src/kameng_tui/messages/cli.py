@@ -131,6 +131,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err.cli.port": ("--port 应在 0..65535，收到 {value}", "--port must be 0..65535, got {value}"),
     "err.cli.broken": ("--broken 未知：{unknown}", "--broken: unknown {unknown}"),
     "err.cli.catalog_size": ("--catalog-size 应在 1..300000", "--catalog-size must be 1..300000"),
+    "err.cli.serve_bounds": ("--socket-timeout 应在 (0, 3600] 秒，--max-threads 应在 1..4096",
+                             "--socket-timeout must be in (0, 3600] seconds and --max-threads 1..4096"),
     "err.cli.url_scheme": ("{option} 应以 http:// 或 https:// 开头", "{option} must start with http:// or https://"),
     "err.cli.listen": ("无法监听 127.0.0.1:{port}：{error}", "cannot listen on 127.0.0.1:{port}: {error}"),
     "cli.serve.started": ("参考供货商已启动：{url}  key id {key_id}  故障 {faults}", "reference supplier at {url}  key id {key_id}  faults {faults}"),

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # services/catalog.py
+    "anomaly.card_field_altered": ("第 {index} 张卡的 {field} 含控制字符或超长，已清理后保存，请核对",
+                                   "card {index}: its {field} held control characters or was too long; stored cleaned, check it"),
     "err.catalog.sync_timeout": ("超时（{kind}）", "timeout ({kind})"),
     "err.catalog.no_sku": ("目录里没有 {sku}", "{sku} is not in the catalog"),
     # services/checkout.py

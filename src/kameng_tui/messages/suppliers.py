@@ -11,6 +11,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err.supplier.says": ("{name}: {said}", "{name}: {said}"),
     "err.supplier.says_http": ("{name}: {said}（HTTP {status}）", "{name}: {said} (HTTP {status})"),
     "err.supplier.no_product": ("{name} 没有商品 {product_id}", "{name} has no product {product_id}"),
+    "err.supplier.unclean_id": ("{name} 报价的商品编号含控制字符，已拒收", "{name} quoted a product whose id holds control characters; refused"),
+    "err.supplier.too_large": ("{name} 的回复超过 {limit}，已拒收", "{name}'s reply is larger than {limit}; refused"),
+    "err.supplier.encoding": ("{name} 的回复带 Content-Encoding: {encoding}（只接受未压缩的回复），已拒收",
+                              "{name}'s reply came with Content-Encoding: {encoding} (only identity is taken); refused"),
     "err.supplier.unknown_kind": ("未知的供应商类型 {kind}；已安装：{installed}", "unknown supplier kind {kind}; installed: {installed}"),
     "supplier.field.secret": ("密钥", "Secret"),
     # suppliers/http/

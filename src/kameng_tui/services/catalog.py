@@ -22,6 +22,7 @@ from kameng_tui.domain.models import Product
 from kameng_tui.domain.tags import DeliveryStats, Tag, delivery_stats, tags_for
 from kameng_tui.messages import Localized, Msg
 from kameng_tui.services.context import Context
+from kameng_tui.suppliers.base import sanitize_page
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -68,7 +69,7 @@ class CatalogService:
                 cursor, seen = None, 0
                 while True:
                     async with asyncio.timeout(self.ctx.engine.call_deadline_s * 2):
-                        page = await sup.list_catalog(cursor)
+                        page = sanitize_page(await sup.list_catalog(cursor))   # supplier text is untrusted
                     keys = [keys_for(p.name, p.category_path) for p in page.items]
                     new, changed = self.cache.upsert(page.items, keys, at=self.ctx.clock.now())
                     seen += len(page.items)

@@ -24,7 +24,7 @@ from kameng_tui.messages import Joined, Localized, Msg
 from kameng_tui.services.context import Context
 from kameng_tui.services.crash import crash_point
 from kameng_tui.services.pricing import price_for
-from kameng_tui.suppliers.base import PlaceRequest
+from kameng_tui.suppliers.base import PlaceRequest, sanitize_quote
 
 SEALED_RULES = (Rule.ADDRESS,)
 """Account fields kept encrypted at rest (shipping addresses), like card secrets."""
@@ -112,7 +112,7 @@ class CheckoutService:
             if quotes is not None and key in quotes:
                 quote = quotes[key]
             else:
-                quote = await supplier.quote(pid, key[2])
+                quote = sanitize_quote(await supplier.quote(pid, key[2]), supplier_name)   # supplier text is untrusted
                 if quotes is not None:
                     quotes[key] = quote
         except SupplierError as exc:

@@ -22,10 +22,12 @@ from kameng_tui.domain.errors import SupplierError
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import money
 from kameng_tui.domain.states import OrderState
+from kameng_tui.domain.untrusted import REASON_MAX, clean_text
 from kameng_tui.ledger.store import LedgerStore, Move, SealedCard, Transition
+from kameng_tui.messages import Msg
 from kameng_tui.services.crash import crash_point
 from kameng_tui.services.group_commit import GroupCommit
-from kameng_tui.suppliers.base import OrderResult, PlaceRequest, RemoteState, Supplier
+from kameng_tui.suppliers.base import OrderResult, PlaceRequest, RemoteState, Supplier, sanitize_result
 
 log = logging.getLogger(__name__)
 
@@ -160,12 +162,13 @@ class OrderEngine:
         return await self._commit(order, expected, *step)
 
     async def _refused(self, order: Order, expected: OrderState, exc: SupplierError) -> Order:
+        # the message may hold the supplier's words, from an adapter that did not clean them
+        reason = clean_text(f"{exc.code}: {exc.message}", REASON_MAX)
         if exc.final:
-            return await self._commit(order, expected, S.FAILED,
-                                      Transition(charged=Decimal("0"), reason=f"{exc.code}: {exc.message}"))
+            return await self._commit(order, expected, S.FAILED, Transition(charged=Decimal("0"), reason=reason))
         if exc.nothing_created and expected is S.SUBMITTED:
-            return await self._commit(order, S.SUBMITTED, S.PENDING, Transition(reason=f"{exc.code}: {exc.message}"))
-        return await self._to_unknown(order, expected, f"{exc.code}: {exc.message}")
+            return await self._commit(order, S.SUBMITTED, S.PENDING, Transition(reason=reason))
+        return await self._to_unknown(order, expected, reason)
 
     async def _to_unknown(self, order: Order, expected: OrderState, reason: str) -> Order:
         if expected is not S.SUBMITTED:
@@ -191,6 +194,7 @@ class OrderEngine:
 
     def outcome(self, order: Order, expected: OrderState, result: OrderResult) -> tuple[OrderState, Transition] | None:
         """The state change the supplier's view calls for (None: nothing to record)."""
+        result = sanitize_result(result)                  # supplier text is untrusted, whatever the adapter
         charged = None if result.charged is None else money(result.charged)
         if result.state is RemoteState.SUCCEEDED:
             cards = self._seal_cards(order, result)
@@ -229,6 +233,7 @@ class OrderEngine:
     def _seal_cards(self, order: Order, result: OrderResult) -> tuple[SealedCard, ...]:
         if not result.cards:
             return ()
+        self._flag_altered_cards(order, result)
         sealer = self.sealer()
         if sealer is None:
             # Checkout refuses 卡密 orders without a data key before the intent; if a
@@ -243,6 +248,15 @@ class OrderEngine:
                 expires=card.expires,
             ))
         return tuple(sealed)
+
+    def _flag_altered_cards(self, order: Order, result: OrderResult) -> None:
+        """A card field cleaned of control characters or cut is stored as cleaned, and
+        flagged: which card, which field; never its value (it may be the secret)."""
+        code = "card_field_altered"
+        for index, field in result.altered_cards:
+            params = {"index": index, "field": field}
+            self.ledger.record(order.order_no, "anomaly", {"code": code, "params": params}, at=self.clock.now())
+            log.warning("order %s: %s", order.order_no, Msg(f"anomaly.{code}", **params).text("en"))
 
     def _get(self, order_no: str) -> Order:
         order = self.ledger.get(order_no)

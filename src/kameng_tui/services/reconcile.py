@@ -20,7 +20,7 @@ from kameng_tui.domain.states import IN_FLIGHT, SETTLED, OrderState
 from kameng_tui.ledger.store import Transition
 from kameng_tui.messages import Localized, Msg
 from kameng_tui.services.context import Context
-from kameng_tui.suppliers.base import RemoteState
+from kameng_tui.suppliers.base import RemoteState, sanitize_result
 
 log = logging.getLogger(__name__)
 S = OrderState
@@ -183,7 +183,7 @@ async def diff(ctx: Context, supplier_name: str, since) -> DiffReport:
     cursor = None
     for _ in range(10_000):
         page, cursor = await lister(created_from=since.timestamp(), after=cursor)
-        for r in page:
+        for r in map(sanitize_result, page):                     # supplier text is untrusted
             theirs[r.client_order_no] = r
         if not cursor:
             break

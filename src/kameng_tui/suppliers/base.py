@@ -10,6 +10,11 @@ Optional, read with getattr: `refusals: int` and `last_refusal: Localized | None
 a count (never reset) of refusals of our key id, secret or clock and the last one's
 message. A batch compares the count before and after its lines and sends no further
 line to a supplier whose count went up (services/batch.py).
+
+Supplier text is untrusted: the services pass whatever an adapter returns through
+`sanitize_page`, `sanitize_quote` and `sanitize_result` (domain/untrusted.py) before
+it is stored or shown, so an adapter that forgets to clean its upstream's text
+cannot put a terminal control sequence on a screen or into the ledger.
 """
 
 from __future__ import annotations
@@ -20,8 +25,9 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, Mapping, Protocol, runtime_checkable
 
+from kameng_tui.domain import untrusted as U
 from kameng_tui.domain.models import Card, Product
-from kameng_tui.messages import Localized
+from kameng_tui.messages import Localized, Msg
 
 
 @dataclass(frozen=True)
@@ -126,6 +132,41 @@ class OrderResult:
     cards: tuple[Card, ...] = ()
     reason: str | None = None            # verbatim failure reason
     raw: Mapping[str, Any] = field(default_factory=dict)
+    altered_cards: tuple[tuple[int, str], ...] = ()
+    """(card index, field) of each card field `sanitize_result` had to alter."""
+
+
+def sanitize_page(page: CatalogPage) -> CatalogPage:
+    """The page with every product's text cleaned; a product whose id is not clean is left out."""
+    items = tuple(c for c in (U.clean_product(p) for p in page.items) if c is not None)
+    return page if items == page.items else CatalogPage(items, page.next_cursor, page.total)
+
+
+def sanitize_quote(quote: Quote, supplier: str) -> Quote:
+    """The quote with its product's text cleaned; SupplierError when the product's id is
+    not clean (the order would name an id the supplier did not mean)."""
+    product = U.clean_product(quote.product)
+    if product is None:
+        from kameng_tui.domain.errors import SupplierError
+
+        raise SupplierError(Msg("err.supplier.unclean_id", name=supplier))
+    return quote if product is quote.product else Quote(product, quote.unit_cost, quote.quantity)
+
+
+def sanitize_result(result: OrderResult) -> OrderResult:
+    """The result with its reason, supplier order number and card fields cleaned and
+    bounded; the card fields that had to be altered are named in `altered_cards`."""
+    cards, altered = [], list(result.altered_cards)
+    for i, card in enumerate(result.cards):
+        cleaned, fields = U.clean_card(card)
+        cards.append(cleaned)
+        altered += [(i, f) for f in fields if (i, f) not in altered]
+    from dataclasses import replace
+
+    return replace(
+        result, client_order_no=U.clean_text(result.client_order_no, U.NAME_MAX),
+        supplier_order_no=U.clean_optional(result.supplier_order_no, U.NAME_MAX),
+        reason=U.clean_optional(result.reason, U.REASON_MAX), cards=tuple(cards), altered_cards=tuple(altered))
 
 
 @runtime_checkable

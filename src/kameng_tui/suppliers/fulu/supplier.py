@@ -5,7 +5,9 @@ Safety: an add call is never retried once bytes may have left; a connect failure
 badly signed reply is OutcomeUnknown, then the order is queried by customer_order_no.
 `idempotent_create = False` (Fulu's behaviour on a repeated number is not published),
 so reconcile never re-sends a not-found order: it waits, then becomes a claim.
-The app secret never reaches a log, an error or the config.
+The app secret never reaches a log, an error or the config. A reply is read up to a
+bound (1 MiB for an order call, 32 MiB for the rest) and never compressed
+(suppliers/bounded.py): past the bound an add is OutcomeUnknown, a read fails.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from kameng_tui.domain.errors import (
     ConfigError, OffShelf, OutcomeUnknown, SecretsUnavailable, SupplierError, SupplierUnavailable,
 )
 from kameng_tui.domain.models import Card, Product
+from kameng_tui.domain.untrusted import REASON_MAX, clean_text
 from kameng_tui.messages import Msg
+from kameng_tui.suppliers.bounded import ACCEPT, ORDER_REPLY_MAX, READ_REPLY_MAX, ReplyRefused, read_bounded
 from kameng_tui.suppliers.base import (
     CatalogPage, Capabilities, ConfigField, OrderResult, PlaceRequest, Quote, RemoteState, SupplierInfo,
 )
@@ -93,18 +97,25 @@ class FuluSupplier:
         """One gateway call -> the decoded `result`. Raises the shared errors."""
         body = json.dumps(envelope(self._app_key, method, biz, self._secret, datetime.now(timezone.utc)),
                           separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        limit = ORDER_REPLY_MAX if method.startswith("fulu.order.") else READ_REPLY_MAX
         try:
             async with asyncio.timeout(self.deadline_s):
-                resp = await self._http().post(self.base_url, content=body, headers={"Content-Type": "application/json"})
-                raw = resp.content
+                async with self._http().stream("POST", self.base_url, content=body,
+                                               headers={"Content-Type": "application/json", **ACCEPT}) as resp:
+                    raw = await read_bounded(resp, limit)
         except (httpx.ConnectError, httpx.ConnectTimeout):
             raise SupplierUnavailable(Msg("err.fulu.connect")) from None
+        except ReplyRefused as exc:
+            log.warning("%s %s: %s", self.name, method, exc)
+            msg = Msg("err.supplier.encoding", name=self.name, encoding=clean_text(exc.encoding, 40)) \
+                if exc.encoding is not None else Msg("err.supplier.too_large", name=self.name, limit=exc.limit_text)
+            raise (OutcomeUnknown(msg) if adding else SupplierError(msg)) from None
         except (httpx.HTTPError, TimeoutError, asyncio.TimeoutError) as exc:
             raise OutcomeUnknown(Msg("err.fulu.no_reply", kind=type(exc).__name__)) from None
         try:
             reply = json.loads(raw)
             code = int(reply["code"])
-            message = str(reply.get("message", ""))
+            message = clean_text(str(reply.get("message", "")), REASON_MAX)
         except (ValueError, KeyError, TypeError):
             log.warning("%s %s: unreadable reply (HTTP %s, %d bytes)", self.name, method, resp.status_code, len(raw))
             raise OutcomeUnknown(Msg("err.fulu.unreadable")) from None

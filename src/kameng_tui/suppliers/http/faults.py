@@ -8,6 +8,12 @@ Extra settings: hang_s (how long a `timeout` holds the reply, default 3),
 drip_ms (gap between dripped bytes, default 20), retry_after (seconds sent with an
 injected 429, default 1), settle_ms (a 直充 order stays processing this long; 0 =
 settled in the create reply), fail (share of 直充 orders that fail, charged nothing).
+
+Hostile knobs (a supplier whose replies are correctly signed but not to be trusted,
+see ref_hostile.py): evil_text (names, reasons, error messages and card fields carry
+ESC/OSC/bidi/zero-width sequences), oversize (the reply padded past the client's
+bound; its size in KiB: oversize_kib, default 1100), gzip (the body sent with
+`Content-Encoding: gzip`, though the client asked for identity).
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from kameng_tui.domain.errors import BadInput
 from kameng_tui.messages import Msg
 
 RATES = ("err500", "err429", "timeout", "malformed", "drop_after_accept", "dup_webhook", "drip", "badsig", "fail")
+HOSTILE = ("evil_text", "oversize", "gzip")      # rates too: see ref_hostile.py
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,10 @@ class Faults:
     drip_ms: float = 20.0
     retry_after: float = 1.0
     settle_ms: float = 0.0
+    evil_text: float = 0.0
+    oversize: float = 0.0
+    gzip: float = 0.0
+    oversize_kib: float = 1100.0
 
     @classmethod
     def parse(cls, spec: str | None) -> "Faults":
@@ -61,8 +72,8 @@ class Faults:
                 value: float | int = int(raw) if name == "seed" else float(raw)
             except ValueError:
                 raise BadInput(Msg("err.faults.not_number", name=name, raw=repr(raw)), field="faults") from None
-            if value != value or value < 0 or (name in RATES and value > 1):
-                rng = "0..1" if name in RATES else ">= 0"
+            if value != value or value < 0 or (name in RATES + HOSTILE and value > 1):
+                rng = "0..1" if name in RATES + HOSTILE else ">= 0"
                 raise BadInput(Msg("err.faults.range", name=name, range=rng, raw=raw), field="faults")
             values[name] = value
         return cls(**values)  # type: ignore[arg-type]

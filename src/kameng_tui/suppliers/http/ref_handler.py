@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from kameng_tui.suppliers.http import protocol as P
+from kameng_tui.suppliers.http import ref_hostile
 
 if TYPE_CHECKING:
     from kameng_tui.suppliers.http.refserver import RefServer
@@ -36,6 +37,7 @@ def handler_for(server: RefServer) -> type[BaseHTTPRequestHandler]:
         protocol_version = "HTTP/1.1"
         server_version = "kameng-refserver/1"
         disable_nagle_algorithm = True      # headers and body go out at once: no 40 ms delayed-ACK stalls
+        timeout = cfg.socket_timeout_s      # a client that sends nothing (or stops reading) frees its thread
 
         def log_message(self, *a: Any) -> None:  # the request log replaces stderr chatter
             pass
@@ -50,7 +52,13 @@ def handler_for(server: RefServer) -> type[BaseHTTPRequestHandler]:
             split = urlsplit(self.path)
             path, query = split.path, split.query
             q = dict(parse_qsl(query, keep_blank_values=True))
-            length = int(self.headers.get("Content-Length") or 0)
+            declared = (self.headers.get("Content-Length") or "0").strip()
+            if not (declared.isascii() and declared.isdigit()):
+                # negative or not a number: refused before a byte of the body is read
+                self.close_connection = True
+                return self.send(400, P.error_body("bad_request", "Content-Length must be a non-negative integer"),
+                                 None, {})
+            length = int(declared)
             if length > MAX_BODY:
                 self.close_connection = True
                 return self.send(413, P.error_body("bad_request", "body too large"), None, {})
@@ -87,11 +95,15 @@ def handler_for(server: RefServer) -> type[BaseHTTPRequestHandler]:
                     entry["fault"] = "err500"
                     raise Reply(500, "internal", "internal error (injected)")
                 status, doc, extra = self.route(method, path, q, body, entry)
+                doc = self.hostile(doc, entry)
                 payload = b"" if doc is None else P.canonical(doc)
             except Reply as r:
                 status, extra = r.status, dict(r.headers)
                 fields = {k: v for k, v in r.extra.items() if k != "unsigned"}
                 payload = P.error_body(r.code, r.message, **fields)
+                if dice.hit(faults.evil_text):
+                    entry["fault"] = "evil_text"
+                    payload = P.canonical(ref_hostile.poison(json.loads(payload)))
                 before = r.code in P.BEFORE_READ
                 entry["outcome"] = ("rejected:" if before or entry.get("fault") == "err500" else "refused:") + r.code
                 if r.extra.get("unsigned"):
@@ -102,6 +114,9 @@ def handler_for(server: RefServer) -> type[BaseHTTPRequestHandler]:
             wait_out()
             entry["status"] = status
             entry.setdefault("outcome", "ok")
+            if payload and dice.hit(faults.gzip):
+                entry["fault"] = "gzip"
+                payload = ref_hostile.gzipped(payload, extra)
             # faults after the work is done (an order may have been created)
             if dice.hit(faults.drop_after_accept if creating else 0):
                 entry["fault"] = "drop_after_accept"
@@ -132,6 +147,16 @@ def handler_for(server: RefServer) -> type[BaseHTTPRequestHandler]:
                 return self.send(status, payload, req_nonce, extra, drip=True)
             server.log(**entry)
             self.send(status, payload, req_nonce, extra)
+
+        def hostile(self, doc: Any, entry: dict) -> Any:
+            """The `evil_text` and `oversize` knobs on a reply document (ref_hostile.py)."""
+            if doc is not None and dice.hit(faults.evil_text):
+                entry["fault"] = "evil_text"
+                doc = ref_hostile.poison(doc)
+            if doc is not None and dice.hit(faults.oversize):
+                entry["fault"] = "oversize"
+                doc = ref_hostile.pad(doc, faults.oversize_kib)
+            return doc
 
         def gate_or_raise(self, method: str, path: str, query: str, body: bytes) -> None:
             server.gate(self.headers, method, path, query, body)

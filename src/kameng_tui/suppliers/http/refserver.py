@@ -40,6 +40,7 @@ from kameng_tui.domain.money import from_units, to_units
 from kameng_tui.suppliers.demo.catalog import generate_catalog
 from kameng_tui.suppliers.http import protocol as P
 from kameng_tui.suppliers.http.faults import Dice, Faults
+from kameng_tui.suppliers.http import ref_hostile
 from kameng_tui.suppliers.http.ref_books import Books
 from kameng_tui.suppliers.http.ref_handler import Reply, handler_for
 
@@ -63,6 +64,34 @@ class ServerConfig:
     rate: float = 0.0                        # requests/s per key; 0 = no limit
     broken: frozenset[str] = frozenset()     # deliberately broken variants, for the checker's tests
     name: str = "ref"
+    socket_timeout_s: float = 30.0           # a silent or stalled client frees its thread after this
+    max_threads: int = 64                    # requests handled at once; more wait to be accepted
+
+
+class BoundedHTTPServer(ThreadingHTTPServer):
+    """ThreadingHTTPServer with at most `max_threads` handler threads: a flood of
+    connections waits in the listen backlog instead of starting a thread each."""
+
+    def __init__(self, address: tuple[str, int], handler: type, max_threads: int) -> None:
+        self._slots = threading.BoundedSemaphore(max(1, max_threads))
+        super().__init__(address, handler)
+
+    def process_request(self, request, client_address) -> None:  # type: ignore[override]
+        while not self._slots.acquire(timeout=0.2):
+            if getattr(self, "_BaseServer__shutdown_request", False):   # shutting down: don't wait for a slot
+                self.shutdown_request(request)
+                return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address) -> None:  # type: ignore[override]
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
 
 
 COLS = "order_no, supplier_order_no, product_id, quantity, state, charged, refunded, reason, card_count, created, seq"
@@ -83,7 +112,7 @@ class RefServer:
         self.hooks: "queue.Queue[tuple[bytes, bool] | None]" = queue.Queue()
         self.last_doc: dict[str, dict] = {}
         self.stopping = threading.Event()
-        self.httpd = ThreadingHTTPServer((host, port), handler_for(self))
+        self.httpd = BoundedHTTPServer((host, port), handler_for(self), cfg.max_threads)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.threads = [threading.Thread(target=self._settler, daemon=True),
@@ -393,6 +422,8 @@ class RefServer:
         if not self.cfg.webhook_url or order_doc is None:
             return
         no = order_doc["client_order_no"]
+        if self.dice.hit(self.faults.evil_text):
+            order_doc = ref_hostile.poison(order_doc)
         body = P.canonical({"event": "order.updated", "order": order_doc})
         previous = self.last_doc.get(no)
         self.last_doc[no] = order_doc

@@ -15,7 +15,10 @@ Safety rules, in one place:
 - every call runs under an overall deadline (a server dripping bytes cannot hold it),
   a per-supplier concurrency bound and an optional request rate limit;
 - HTTPS is required except on loopback; the secret never reaches a log, an error or
-  the config.
+  the config;
+- a reply is read up to a bound (1 MiB for an order's, 32 MiB for the rest) and never
+  compressed (suppliers/bounded.py): past the bound a create's or a query's order stays
+  unknown, a catalog sync fails; an error's message is cleaned of control characters.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ from kameng_tui.messages import Localized, Msg
 from kameng_tui.suppliers.base import (
     CatalogPage, Capabilities, ConfigField, OrderResult, PlaceRequest, Quote, RemoteState, SupplierInfo,
 )
+from kameng_tui.domain.untrusted import REASON_MAX, clean_text
+from kameng_tui.suppliers.bounded import ACCEPT, ORDER_REPLY_MAX, READ_REPLY_MAX, ReplyRefused, read_bounded
 from kameng_tui.suppliers.http import protocol as P
 from kameng_tui.suppliers.http.replies import KeyUnknown, Reply, Unsure, error_code, retry_after, to_result
 
@@ -155,14 +160,16 @@ class HttpSupplier:
             await asyncio.sleep(wait)
 
     async def _once(self, method: str, path: str, query: Mapping[str, str], body: bytes,
-                    extra: Mapping[str, str] | None = None) -> Reply:
-        """One signed request; raises httpx errors as they come, Unsure on a bad reply."""
+                    extra: Mapping[str, str] | None = None, limit: int = READ_REPLY_MAX) -> Reply:
+        """One signed request; raises httpx errors as they come, Unsure on a bad reply,
+        ReplyRefused on one over `limit` bytes or compressed."""
         transport = self._http()
         full_path = self._prefix + path
         qs = urlencode(sorted(query.items())) if query else ""
         headers = P.sign_request(self.key_id, self._secret, method, full_path, qs, body)
         headers.update(extra or {})
         headers["User-Agent"] = USER_AGENT
+        headers.update(ACCEPT)
         if body:
             headers["Content-Type"] = "application/json"
         url = self.base_url + path + (f"?{qs}" if qs else "")
@@ -172,7 +179,7 @@ class HttpSupplier:
             resp = await transport.handle_async_request(httpx.Request(
                 method, url, content=body or None, headers=headers, extensions={"timeout": self._timeouts}))
             try:
-                raw = await resp.aread()
+                raw = await read_bounded(resp, limit)
             finally:
                 await resp.aclose()
         if resp.status_code == 401 and not resp.headers.get(P.H_SIG):
@@ -204,7 +211,7 @@ class HttpSupplier:
         err = reply.doc.get("error") if isinstance(reply.doc, dict) else None
         if not isinstance(err, dict):
             return "", "", None
-        return str(err.get("code", ""))[:40], str(err.get("message", ""))[:300], err
+        return clean_text(str(err.get("code", "")), 40), clean_text(str(err.get("message", "")), REASON_MAX), err
 
     def _refusal(self, reply: Reply) -> SupplierError:
         code, message, err = self._error(reply)
@@ -227,8 +234,14 @@ class HttpSupplier:
             return OutcomeUnknown(Msg("err.supplier.says_http", name=self.name, said=said, status=reply.status))
         return cls(Msg("err.supplier.says", name=self.name, said=said), field=field)
 
+    def _not_read(self, exc: ReplyRefused) -> Msg:
+        if exc.encoding is not None:
+            return Msg("err.supplier.encoding", name=self.name, encoding=clean_text(exc.encoding, 40))
+        return Msg("err.supplier.too_large", name=self.name, limit=exc.limit_text)
+
     async def _read(self, method: str, path: str, query: Mapping[str, str] | None = None, body: bytes = b"",
-                    extra: Mapping[str, str] | None = None, ok: tuple[int, ...] = (200,)) -> Reply:
+                    extra: Mapping[str, str] | None = None, ok: tuple[int, ...] = (200,),
+                    limit: int = READ_REPLY_MAX) -> Reply:
         """A read (or a signed re-ask): retried on anything that proves nothing, within the deadline."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.deadline_s
@@ -242,9 +255,12 @@ class HttpSupplier:
             try:
                 # one attempt may not eat the whole deadline: a dripping reply is cut and re-asked
                 async with asyncio.timeout(min(left, self.connect_s + 2 * self.read_s)):
-                    reply = await self._once(method, path, query or {}, body, extra)
+                    reply = await self._once(method, path, query or {}, body, extra, limit)
             except (TimeoutError, asyncio.TimeoutError):
                 last = "no reply in time"
+            except ReplyRefused as exc:        # asking again would get the same: refused at once
+                log.warning("%s %s %s: %s", self.name, method, path, exc)
+                raise SupplierError(self._not_read(exc)) from None
             except KeyUnknown:
                 raise self._refused_us(AuthFailed(Msg("err.http.unknown_key", name=self.name, key_id=self.key_id))) \
                     from None
@@ -338,7 +354,7 @@ class HttpSupplier:
                 raise OutcomeUnknown(Msg("err.http.deadline", name=self.name))
             try:
                 async with asyncio.timeout(left):
-                    reply = await self._once("POST", "/v1/orders", {}, body)
+                    reply = await self._once("POST", "/v1/orders", {}, body, limit=ORDER_REPLY_MAX)
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
                 # Nothing left this machine: the same bytes may go again.
                 connect_tries += 1
@@ -350,6 +366,9 @@ class HttpSupplier:
                 continue
             except (TimeoutError, asyncio.TimeoutError):
                 raise OutcomeUnknown(Msg("err.http.deadline", name=self.name)) from None
+            except ReplyRefused as exc:        # the order was read: what became of it, we did not
+                log.warning("%s create %s: %s", self.name, no, exc)
+                raise OutcomeUnknown(self._not_read(exc)) from None
             except KeyUnknown:
                 raise self._refused_us(AuthFailed(Msg("err.http.unknown_key_order", name=self.name,
                                                       key_id=self.key_id))) from None
@@ -383,7 +402,8 @@ class HttpSupplier:
         return to_result(o)
 
     async def query_order(self, client_order_no: str) -> OrderResult:
-        reply = await self._read("GET", "/v1/orders/" + quote(client_order_no, safe=""), ok=(200, 404))
+        reply = await self._read("GET", "/v1/orders/" + quote(client_order_no, safe=""), ok=(200, 404),
+                                 limit=ORDER_REPLY_MAX)
         if reply.status == 404:
             code, _, _ = self._error(reply)
             if code != "not_found":
