@@ -255,29 +255,31 @@ class SqliteLedger(LedgerReads):
         """The copies whose absence is tampering (meta `anchored.<where>`). A new ledger
         is anchored at seq 0 here, before its first event; a ledger made before a copy
         existed (an upgrade, a state dir first given) gets it from a copy the chain
-        holds. A copy that is there but does not hold is left alone: it is evidence."""
+        holds. A copy that is there but does not hold is left alone: it is evidence.
+        Only a missing copy is written here, with an anchor the chain holds, so two
+        processes adopting at once need no lock (at worst a copy lags: valid); and a
+        read-only command never loads filelock."""
         required = {w for w in self.anchor_paths if self.meta(f"anchored.{w}") == "1"}
         if len(required) == len(self.anchor_paths):
             return frozenset(required)
         try:
-            with self._anchor_lock:
-                with self._lock:
-                    last = self._conn.execute("SELECT seq FROM events ORDER BY seq DESC LIMIT 1").fetchone()
-                found = {w: read_anchor(p) for w, p in self.anchor_paths.items()}
-                held = [a for a in found.values() if a is not None and problem(a, self.ledger_id, True, self._hash_at) is None]
-                seed = Anchor(self.ledger_id, 0, GENESIS_HASH) if last is None else max(held, key=lambda a: a.seq, default=None)
-                for where, path in self.anchor_paths.items():
-                    if where in required:
-                        continue
-                    a = found[where]
-                    if a is None and seed is not None:
-                        write_anchor(path, seed)
-                        a = seed
-                    if a is not None and problem(a, self.ledger_id, True, self._hash_at) is None:
-                        self.set_meta(f"anchored.{where}", "1")
-                        required.add(where)
-        except OSError:
-            pass                          # a read-only place: the check below still reads what is there
+            with self._lock:
+                last = self._conn.execute("SELECT seq FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+            found = {w: read_anchor(p) for w, p in self.anchor_paths.items()}
+            held = [a for a in found.values() if a is not None and problem(a, self.ledger_id, True, self._hash_at) is None]
+            seed = Anchor(self.ledger_id, 0, GENESIS_HASH) if last is None else max(held, key=lambda a: a.seq, default=None)
+            for where, path in self.anchor_paths.items():
+                if where in required:
+                    continue
+                a = found[where]
+                if a is None and seed is not None:
+                    write_anchor(path, seed)
+                    a = seed
+                if a is not None and problem(a, self.ledger_id, True, self._hash_at) is None:
+                    self.set_meta(f"anchored.{where}", "1")
+                    required.add(where)
+        except (OSError, sqlite3.OperationalError):
+            pass                          # a read-only place, a busy ledger: the check still reads what is there
         return frozenset(required)
 
     def _row(self, c: sqlite3.Connection, order_no: str) -> dict[str, Any] | None:
