@@ -18,7 +18,15 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import jsonschema
 import pytest
+
+SCHEMA = json.loads((Path(__file__).parents[1] / "engine" / "cli_schema.json").read_text(encoding="utf-8"))
+
+
+def check(doc: dict, name: str) -> None:
+    """The document matches tests/engine/cli_schema.json (docs/cli-json.md)."""
+    jsonschema.validate(doc, {**SCHEMA, "$ref": f"#/$defs/{name}"})
 
 ORDERS = ["demo:HF-CM-10 13800000001", "demo:HF-LT-20 13100000002", "demo:HF-DX-30 13300000003",
           "demo:HF-CM-20 13800000004"]
@@ -65,6 +73,7 @@ def ledger(cli, home, tmp_path):
 def assert_refused(r) -> None:
     assert r.code == 4, (r.code, r.stdout, r.stderr)
     doc = json.loads(r.stdout)
+    check(doc, "error")
     assert doc["error"]["code"] == "anchor_mismatch", doc
     assert "accept-restore" in doc["error"]["message"], doc
 
@@ -153,6 +162,7 @@ def test_accept_restore_moves_on_and_verify_lists_the_reset(cli, home, ledger):
     assert "demo" in r.stdout and "cannot list" in r.stdout              # the demo supplier has no order list
     v = cli("ledger", "verify", "--json")
     assert v.code == 0, v.stdout
+    check(v.json, "verify_doc")
     (reset,) = v.json["resets"]
     assert reset["reason"] == "disk died, restored last night's backup"
     assert reset["seq"] == restored_seq + 1 and reset["code"] == "accepted"
@@ -167,6 +177,7 @@ def test_accept_restore_json_names_each_supplier(cli, home, ledger):
     r = cli("ledger", "accept-restore", "--reason", "restored", "--json")
     assert r.code == 0, r.stdout + r.stderr
     doc = r.json
+    check(doc, "restore_doc")
     (s,) = doc["suppliers"]
     assert s["supplier"] == "demo" and s["can_list"] is False
     assert s["command"].startswith("kameng-tui reconcile --diff demo --since ")
@@ -183,6 +194,8 @@ def test_accept_restore_refuses_an_edited_chain(cli, home, ledger):
     n = last_seq(db)
     r = cli("ledger", "accept-restore", "--reason", "trying to hide an edit", "--json")
     assert r.code == 4, r.stdout + r.stderr
+    check(r.json, "error")
+    assert r.json["error"]["code"] == "chain_broken"
     assert last_seq(db) == n                                             # no anchor_reset recorded
     assert cli("ledger", "verify").code == 4
 

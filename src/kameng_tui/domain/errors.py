@@ -96,6 +96,10 @@ class ChainBroken(LedgerTampered):
 
     code = "chain_broken"
 
+    def __init__(self, message: Localized, *, problems: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems              # verify's, each naming a seq, an order or the anchor
+
 
 class SecretsUnavailable(KamengError):
     code = "secrets_unavailable"

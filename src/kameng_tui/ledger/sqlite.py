@@ -463,7 +463,7 @@ class SqliteLedger(LedgerReads):
             raise BadInput(Msg("err.ledger.reset_reason"), field="reason")
         report = self.verify()
         if not report.intact:
-            raise ChainBroken(Msg("err.ledger.chain_broken", n=len(report.problems)))
+            raise ChainBroken(Msg("err.ledger.chain_broken", n=len(report.problems)), problems=report.problems)
         if report.ok and code == "accepted":
             raise BadInput(Msg("err.ledger.reset_nothing"), field="reason")
         with self._anchor_lock:
@@ -508,7 +508,7 @@ class SqliteLedger(LedgerReads):
                     raise sqlite3.DatabaseError("no ledger_id")
                 report = verify(src, source.with_name(source.name + ".no-anchor"), src_id[0], copies=[])
                 if not report.intact:
-                    raise ChainBroken(Msg("err.ledger.chain_broken", n=len(report.problems)))
+                    raise ChainBroken(Msg("err.ledger.chain_broken", n=len(report.problems)), problems=report.problems)
                 with self._lock:
                     src.backup(self._conn)
             finally:
