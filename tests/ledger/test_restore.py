@@ -226,3 +226,98 @@ def test_ledger_restore_file_copies_resets_and_prints_the_commands(cli, home, le
     v = cli("ledger", "verify", "--json")
     assert v.code == 0 and [x["code"] for x in v.json["resets"]] == ["restored_file"], v.stdout
     assert order(cli, 50).code in (0, 3)
+
+
+# --- the store itself: several processes, a lagging anchor, what stays writable ------------------
+
+def _store(tmp_path):
+    from kameng_tui.ledger.sqlite import open_ledger
+
+    return open_ledger(tmp_path / "data", state_dir=tmp_path / "state")
+
+
+def test_a_store_opened_before_the_tampering_refuses_too(tmp_path):
+    """The check reads the anchor inside each write transaction, not once at open: a
+    process that was already running (the TUI, a listener) is refused as well."""
+    from kameng_tui.domain.errors import AnchorMismatch
+    from tests.ledger.test_store import T0, intent
+
+    first, second = _store(tmp_path), _store(tmp_path)
+    try:
+        first.create_intents([intent(1)], at=T0)
+        second.create_intents([intent(2)], at=T0)
+        (tmp_path / "state" / "ledger.head").unlink()
+        for led, i in ((first, 3), (second, 4)):
+            with pytest.raises(AnchorMismatch) as caught:
+                led.create_intents([intent(i)], at=T0)
+            assert caught.value.where == "state" and caught.value.reason == "missing"
+            assert caught.value.exit_code == 4
+        assert first.get(intent(3).order_no) is None and second.get(intent(4).order_no) is None
+        head = json.loads((tmp_path / "data" / "ledger.head").read_text())
+        (tmp_path / "state" / "ledger.head").write_text(json.dumps({**head, "hash": "f" * 64}))
+        with pytest.raises(AnchorMismatch) as caught:
+            first.record(None, "note", {"code": "x", "params": {}}, at=T0)
+        assert caught.value.reason == "other_hash" and caught.value.anchored_seq == head["seq"]
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_lagging_anchor_is_valid_for_every_writer(tmp_path):
+    """Inside a sending batch the anchor moves at most every ANCHOR_LAG_S: another
+    process writing meanwhile sees an anchor behind the chain, which the chain holds."""
+    from kameng_tui.ledger.anchor import read_anchor
+    from tests.ledger.test_store import T0, intent
+
+    sender, other = _store(tmp_path), _store(tmp_path)
+    try:
+        with sender.anchor_deferred():
+            for i in range(1, 6):
+                sender.create_intents([intent(i)], at=T0)
+            lagging = read_anchor(tmp_path / "data" / "ledger.head")
+            assert lagging is not None and lagging.seq < last_seq(tmp_path / "data" / "ledger.db")
+            other.create_intents([intent(99)], at=T0)         # not refused
+        assert sender.verify().ok
+    finally:
+        sender.close()
+        other.close()
+
+
+def test_unchained_writes_work_while_refused_and_never_move_the_anchor(tmp_path):
+    from decimal import Decimal
+
+    from kameng_tui.domain.errors import AnchorMismatch
+    from tests.ledger.test_store import T0, intent
+
+    led = _store(tmp_path)
+    try:
+        led.create_intents([intent(1)], at=T0)
+        (tmp_path / "data" / "ledger.head").unlink()
+        draft = led.save_draft(None, '{"rows": []}', at=T0)
+        assert led.load_draft(draft) is not None
+        led.record_balance("demo", Decimal("12.5"), at=T0)
+        led.set_meta("something", "1")
+        assert led.last_balance("demo") is not None
+        assert not (tmp_path / "data" / "ledger.head").exists()
+        problem = led.anchor_problem()
+        assert isinstance(problem, AnchorMismatch) and problem.where == "head" and problem.reason == "missing"
+    finally:
+        led.close()
+
+
+def test_an_upgraded_ledger_gets_its_state_copy_from_a_valid_head(tmp_path):
+    """A ledger made before the state copy existed (or opened without a state dir) is
+    not refused for lacking it: the copy is made from a ledger.head the chain holds."""
+    from kameng_tui.ledger.sqlite import open_ledger
+    from tests.ledger.test_store import T0, intent
+
+    led = open_ledger(tmp_path / "data")
+    led.create_intents([intent(1)], at=T0)
+    led.close()
+    led = _store(tmp_path)
+    try:
+        assert (tmp_path / "state" / "ledger.head").read_bytes() == (tmp_path / "data" / "ledger.head").read_bytes()
+        led.create_intents([intent(2)], at=T0)
+        assert led.verify().ok
+    finally:
+        led.close()

@@ -80,7 +80,7 @@ def cmd_verify(args, ctx, out: Out) -> int:
     report = ctx.ledger.verify()
     if out.json_mode:
         out.doc(ok=report.ok, events=report.events, problems=list(report.problems), first_bad_seq=report.first_bad_seq,
-                anchor=dict(report.anchor), quick_check=report.quick_check, resets=[dict(r) for r in report.resets])
+                anchor=dict(report.anchor), quick_check=report.quick_check, resets=[_reset_doc(r) for r in report.resets])
     else:
         con = out.console()
         if report.ok:
@@ -97,6 +97,14 @@ def cmd_verify(args, ctx, out: Out) -> int:
     if not report.ok:
         return LedgerTampered.exit_code
     return 0
+
+
+def _reset_doc(reset) -> dict:
+    """An accepted restore as `--json` shows it: times at second precision, like every other."""
+    from kameng_tui.cli.output import iso
+    from kameng_tui.domain.clock import from_utc_text
+
+    return {**reset, "at": iso(from_utc_text(str(reset["at"])))}
 
 
 RESET_CODES = ("accepted", "restored_file")
