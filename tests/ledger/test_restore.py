@@ -321,3 +321,34 @@ def test_an_upgraded_ledger_gets_its_state_copy_from_a_valid_head(tmp_path):
         assert led.verify().ok
     finally:
         led.close()
+
+
+def test_no_money_leaves_while_refused_pending_orders_stay_pending(cli, home, tmp_path):
+    """Orders recorded `pending` (a crash right after the intent), then the anchor is
+    deleted: resuming the batch is refused before anything is sent; after accept-restore
+    the same orders go out under their own numbers."""
+    batch = tmp_path / "b.txt"
+    batch.write_text("\n".join(ORDERS[:2]) + "\n", encoding="utf-8")
+    r = cli("batch", "run", str(batch), "--yes", "--json", extra_env={"KAMENG_TUI_CRASH_AT": "after-intent"})
+    assert r.code < 0                                                    # killed right after the intents
+    demo = home / "data" / "demo-supplier.db"
+
+    def sent() -> int:
+        if not demo.exists():
+            return 0
+        with sqlite3.connect(f"file:{demo}?mode=ro", uri=True) as con:
+            return con.execute("SELECT COUNT(*) FROM orders").fetchone()[0]
+
+    before = sent()
+    (home / "data" / "ledger.head").unlink()
+    batch_id = str(cli("batch", "list", "--json").json["items"][0]["batch_id"])
+    resumed = cli("batch", "resume", batch_id, "--yes", "--json")
+    assert resumed.code == 4, resumed.stdout + resumed.stderr
+    assert sent() == before
+    assert {o["state"] for o in cli("history", "--json").json["items"]} == {"pending"}
+    rec = cli("reconcile", "--json")
+    assert rec.code == 4, rec.stdout + rec.stderr
+    assert cli("ledger", "accept-restore", "--reason", "anchor deleted by a cleanup script").code == 0
+    assert cli("batch", "resume", batch_id, "--yes", "--json").code in (0, 3)
+    assert sent() == before + 2
+    assert cli("ledger", "verify").code == 0
