@@ -92,7 +92,7 @@ def cmd_verify(args, ctx, out: Out) -> int:
         for r in report.resets:
             params = r.get("params") or {}
             what = out.t(f"reset.{r.get('code')}", file=params.get("file", "")) if r.get("code") in RESET_CODES else r.get("code")
-            con.print(out.t("cli.verify.reset", seq=r["seq"], at=r["at"], what=what, reason=r.get("reason") or ""),
+            con.print(out.t("cli.verify.reset", seq=r["seq"], at=_reset_doc(r)["at"], what=what, reason=r.get("reason") or ""),
                       markup=False)
     if not report.ok:
         return LedgerTampered.exit_code
