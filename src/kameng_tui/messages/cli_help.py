@@ -63,7 +63,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "record a refund to your customer (reduces revenue)"),
     "help.export": ("export exactly the filtered orders / 导出", "export exactly the filtered orders"),
     "help.export.reveal": ("include card secrets", "include card secrets"),
-    "help.ledger": ("verify or back up the ledger", "verify or back up the ledger"),
+    "help.ledger": ("verify, back up or restore the ledger", "verify, back up or restore the ledger"),
     "help.ledger.verify": ("recompute the hash chain, the projection and the anchor",
                            "recompute the hash chain, the projection and the anchor"),
     "help.ledger.backup": ("a consistent copy (VACUUM INTO)", "a consistent copy (VACUUM INTO)"),
