@@ -1,4 +1,4 @@
-"""ledger verify|backup, secrets use-file|status, supplier list|add|remove|test, config path|show."""
+"""ledger verify|backup|accept-restore|restore, secrets use-file|status, supplier list|add|remove|test, config path|show."""
 
 from __future__ import annotations
 
@@ -22,6 +22,15 @@ def register(sub: argparse._SubParsersAction, lang: str = "zh") -> None:
     p = led.add_parser("backup", help=h("help.ledger.backup"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_backup)
+    p = led.add_parser("accept-restore", help=h("help.ledger.accept_restore"))
+    p.add_argument("--reason", required=True, help=h("help.ledger.reason"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_accept_restore)
+    p = led.add_parser("restore", help=h("help.ledger.restore"))
+    p.add_argument("file")
+    p.add_argument("--reason", required=True, help=h("help.ledger.reason"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_restore)
 
     sec = sub.add_parser("secrets", help=h("help.secrets")).add_subparsers(dest="secrets_cmd")
     p = sec.add_parser("status", help=h("help.secrets.status"))
@@ -71,7 +80,7 @@ def cmd_verify(args, ctx, out: Out) -> int:
     report = ctx.ledger.verify()
     if out.json_mode:
         out.doc(ok=report.ok, events=report.events, problems=list(report.problems), first_bad_seq=report.first_bad_seq,
-                anchor=dict(report.anchor), quick_check=report.quick_check)
+                anchor=dict(report.anchor), quick_check=report.quick_check, resets=[_reset_doc(r) for r in report.resets])
     else:
         con = out.console()
         if report.ok:
@@ -79,9 +88,54 @@ def cmd_verify(args, ctx, out: Out) -> int:
         else:
             con.print(out.t("cli.verify.bad"))
             for p in report.problems:
-                con.print(f"  {p}")
+                con.print(f"  {p}", markup=False)
+        for r in report.resets:
+            params = r.get("params") or {}
+            what = out.t(f"reset.{r.get('code')}", file=params.get("file", "")) if r.get("code") in RESET_CODES else r.get("code")
+            con.print(out.t("cli.verify.reset", seq=r["seq"], at=_reset_doc(r)["at"], what=what, reason=r.get("reason") or ""),
+                      markup=False)
     if not report.ok:
         return LedgerTampered.exit_code
+    return 0
+
+
+def _reset_doc(reset) -> dict:
+    """An accepted restore as `--json` shows it: times at second precision, like every other."""
+    from kameng_tui.cli.output import iso
+    from kameng_tui.domain.clock import from_utc_text
+
+    return {**reset, "at": iso(from_utc_text(str(reset["at"])))}
+
+
+RESET_CODES = ("accepted", "restored_file")
+"""The codes an anchor_reset event carries (services/restore.py), each `reset.<code>`."""
+
+
+def cmd_accept_restore(args, ctx, out: Out) -> int:
+    from kameng_tui.services.restore import accept
+
+    return _restored(accept(ctx, args.reason), out)
+
+
+def cmd_restore(args, ctx, out: Out) -> int:
+    from kameng_tui.services.restore import restore_file
+
+    return _restored(restore_file(ctx, args.file, args.reason), out)
+
+
+def _restored(outcome, out: Out) -> int:
+    from kameng_tui.services.restore import as_doc
+
+    if out.json_mode:
+        out.doc(**as_doc(outcome))
+        return 0
+    con = out.console()
+    con.print(out.t("cli.restore.done", seq=outcome.reset.seq, chain_seq=outcome.reset.chain_seq), markup=False)
+    for c in outcome.checks:                      # one line each, never wrapped: people copy them
+        con.print(out.t("cli.restore.diff", command=c.command), markup=False, soft_wrap=True)
+        if not c.can_list:
+            con.print(out.t("cli.restore.cannot_list", supplier=c.supplier, since=outcome.since), markup=False,
+                      soft_wrap=True)
     return 0
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kameng_tui.messages import HasMsg, Localized, Plain
+from kameng_tui.messages import HasMsg, Localized, Msg, Plain
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -82,6 +82,41 @@ class LedgerBusy(KamengError):
 class LedgerTampered(KamengError):
     code = "ledger_tampered"
     exit_code = 4
+
+
+class AnchorMismatch(LedgerTampered):
+    """A chained write refused by the store: the ledger no longer holds the anchored
+    seq with the anchored hash (an older copy restored, events removed, an anchor
+    deleted). Raised inside the write transaction, so nothing was recorded. `where`
+    is the copy that disagrees ("head": ledger.head beside the database, "state": the
+    copy in the state directory); `reason` is missing, unreadable, other_ledger,
+    ahead (the chain ends before the anchored seq) or other_hash. The way on is
+    `ledger accept-restore` (services/restore.py)."""
+
+    code = "anchor_mismatch"
+
+    def __init__(self, *, where: str, reason: str, anchored_seq: int, anchored_hash: str, chain_seq: int,
+                 chain_hash: str | None) -> None:
+        self.where, self.reason = where, reason
+        self.anchored_seq, self.anchored_hash = anchored_seq, anchored_hash
+        self.chain_seq, self.chain_hash = chain_seq, chain_hash
+        super().__init__(Msg("err.ledger.anchor_mismatch", why=self.why()))
+
+    def why(self) -> Msg:
+        """What is wrong, without saying what to do: each face adds its own way on."""
+        return Msg(f"anchor.{self.reason}", where=Msg(f"anchor.where.{self.where}"), seq=self.anchored_seq,
+                   chain_seq=self.chain_seq, hash=self.anchored_hash[:8])
+
+
+class ChainBroken(LedgerTampered):
+    """accept-restore refused: the chain itself is broken (edited or missing events, a
+    projection that differs, a damaged file), so there is nothing valid to move on to."""
+
+    code = "chain_broken"
+
+    def __init__(self, message: Localized, *, problems: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems              # verify's, each naming a seq, an order or the anchor
 
 
 class SecretsUnavailable(KamengError):

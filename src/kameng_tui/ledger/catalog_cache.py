@@ -65,7 +65,7 @@ class CatalogCache:
         """Store a page of a supplier's catalog; returns (new products, cost changes)."""
         at_text = utc_text(at)
         new = changed = 0
-        with self._ledger._write() as c:
+        with self._ledger._write(chained=False) as c:
             for p, key in zip(products, keys):
                 cost = to_units(p.unit_cost)
                 last = c.execute("SELECT cost FROM price_history WHERE sku = ? ORDER BY at DESC LIMIT 1", (p.sku,)).fetchone()
@@ -89,14 +89,14 @@ class CatalogCache:
 
     def remove_missing(self, supplier: str, seen_since: datetime) -> int:
         """Products a full sync no longer saw are dropped from the cache (their history stays)."""
-        with self._ledger._write() as c:
+        with self._ledger._write(chained=False) as c:
             return c.execute("DELETE FROM catalog WHERE supplier = ? AND synced_at < ?",
                              (supplier, utc_text(seen_since))).rowcount
 
     def remove_supplier(self, supplier: str) -> int:
         """All of a removed supplier's products leave the cache (their history and
         orders stay)."""
-        with self._ledger._write() as c:
+        with self._ledger._write(chained=False) as c:
             return c.execute("DELETE FROM catalog WHERE supplier = ?", (supplier,)).rowcount
 
     def columns(self) -> CatalogColumns:

@@ -4,6 +4,13 @@ Every write takes the write lock up front (BEGIN IMMEDIATE, busy timeout), check
 the expected state, appends its event and updates the projection in the same
 transaction, then moves the anchor. Reads take no lock. One connection per store,
 guarded by a lock, so worker threads can share it.
+
+Chained writes (intents, transitions, events: everything that appends to the hash
+chain) first check, inside their transaction, that the chain still holds every copy
+of the anchor (ledger/anchor.py): one indexed lookup per copy. When it does not, they
+raise AnchorMismatch and record nothing, in every process, until `accept_restore`.
+UNCHAINED writes (the catalog cache, drafts, balance snapshots, meta) are outside the
+chain and keep working; they never move the anchor.
 """
 
 from __future__ import annotations
@@ -21,17 +28,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
 from kameng_tui.domain.clock import from_utc_text, utc_text
-from kameng_tui.domain.errors import BadInput, LedgerBusy, NotFound
+from kameng_tui.domain.errors import AnchorMismatch, BadInput, ChainBroken, LedgerBusy, NotFound
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt, from_units, money, to_units
 from kameng_tui.domain.states import OrderState, check_transition
 from kameng_tui.ledger import chain, queries
-from kameng_tui.ledger.anchor import Anchor, read_anchor, write_anchor
+from kameng_tui.ledger.anchor import GENESIS_HASH, Anchor, problem, read_anchor, write_anchor
 from kameng_tui.ledger.connection import enable_wal, statements
 from kameng_tui.ledger.reads import COLUMNS, LedgerReads
 from kameng_tui.ledger.rows import chain_hash, to_order
 from kameng_tui.ledger.schema import LATEST, MIGRATIONS
-from kameng_tui.ledger.store import Move, NewBatch, NewOrder, Transition, VerifyReport
+from kameng_tui.ledger.store import AnchorReset, Move, NewBatch, NewOrder, Transition, VerifyReport
 from kameng_tui.messages import Msg
 
 if TYPE_CHECKING:
@@ -39,20 +46,31 @@ if TYPE_CHECKING:
 
 ANCHOR_LAG_S = 0.25
 """How far the anchor may lag the chain inside `anchor_deferred` (a sending batch)."""
+UNCHAINED = ("catalog", "price_history", "drafts", "balances", "meta")
+"""The tables written outside the hash chain (`_write(chained=False)` or a single
+autocommit statement): they keep working while chained writes are refused."""
+RESET_KIND = "anchor_reset"
 
 
-def open_ledger(data_dir: Path, *, busy_timeout_s: float = 5.0) -> "SqliteLedger":
+def open_ledger(data_dir: Path, *, busy_timeout_s: float = 5.0, state_dir: Path | None = None) -> "SqliteLedger":
+    """`state_dir`: where the second copy of the anchor lives (the app passes
+    AppPaths.state_dir); without it only ledger.head beside the database is kept."""
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
-    return SqliteLedger(data_dir / "ledger.db", busy_timeout_s=busy_timeout_s)
+    if state_dir is not None:
+        Path(state_dir).mkdir(parents=True, exist_ok=True)
+    return SqliteLedger(data_dir / "ledger.db", busy_timeout_s=busy_timeout_s, state_dir=state_dir)
 
 
 class SqliteLedger(LedgerReads):
     """The writes, transactions and maintenance; the reads are `LedgerReads`'."""
 
-    def __init__(self, path: Path, *, busy_timeout_s: float = 5.0) -> None:
+    def __init__(self, path: Path, *, busy_timeout_s: float = 5.0, state_dir: Path | None = None) -> None:
         self.path = Path(path)
         self.anchor_path = self.path.with_name("ledger.head")
+        self.anchor_paths: dict[str, Path] = {"head": self.anchor_path}
+        if state_dir is not None:
+            self.anchor_paths["state"] = Path(state_dir) / "ledger.head"
         self._anchor_hold, self._anchor_dirty, self._anchor_moved = 0, False, 0.0
         self._lock = threading.RLock()
         self._anchor_file_lock: FileLock | None = None
@@ -73,22 +91,31 @@ class SqliteLedger(LedgerReads):
         c.execute("PRAGMA secure_delete = ON")
         self._migrate()
         self.ledger_id = self.meta("ledger_id") or ""
+        self._required = self._adopt_anchors()
 
     # --- transactions ---------------------------------------------------------------------
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _write(self, *, chained: bool = True) -> Iterator[sqlite3.Connection]:
+        """A write transaction. `chained=False` only for the UNCHAINED tables: no anchor
+        check, no anchor move."""
         with self._lock:
             try:
                 self._conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
                 raise self._busy(exc) from None
             try:
+                if chained:
+                    refused = self._anchor_problem(self._conn)
+                    if refused is not None:
+                        raise refused
                 yield self._conn
                 self._conn.execute("COMMIT")
             except BaseException:
                 if self._conn.in_transaction:
                     self._conn.execute("ROLLBACK")
                 raise
+        if not chained:
+            return
         if self._anchor_hold and time.monotonic() - self._anchor_moved < ANCHOR_LAG_S:
             self._anchor_dirty = True
         else:
@@ -181,6 +208,9 @@ class SqliteLedger(LedgerReads):
             return self._anchor_file_lock
 
     def _move_anchor(self) -> None:
+        """Forward along the chain only: a copy is moved when it is there, belongs to
+        this ledger, is behind the chain's end and the chain holds it. A missing or
+        foreign copy is evidence, left as it is."""
         self._anchor_dirty = False
         self._anchor_moved = time.monotonic()
         with self._lock:
@@ -188,9 +218,69 @@ class SqliteLedger(LedgerReads):
         if not last:
             return
         with self._anchor_lock:
-            current = read_anchor(self.anchor_path)
-            if current is None or current.seq < last[0] or current.ledger_id != self.ledger_id:
-                write_anchor(self.anchor_path, Anchor(self.ledger_id, last[0], last[1]))
+            for path in self.anchor_paths.values():
+                current = read_anchor(path)
+                if current is None or current.seq >= last[0] or problem(current, self.ledger_id, True, self._hash_at):
+                    continue
+                write_anchor(path, Anchor(self.ledger_id, last[0], last[1]))
+
+    # --- the anchor check ----------------------------------------------------------------------
+    def _hash_at(self, seq: int, c: sqlite3.Connection | None = None) -> str | None:
+        with self._lock:
+            row = (c or self._conn).execute("SELECT hash FROM events WHERE seq = ?", (seq,)).fetchone()
+        return None if row is None else row[0]
+
+    def _anchor_problem(self, c: sqlite3.Connection) -> AnchorMismatch | None:
+        """The first copy of the anchor the chain does not hold, as the error a chained
+        write raises; None when every copy holds (a lagging one does)."""
+        for where, path in self.anchor_paths.items():
+            a = read_anchor(path)
+            required = where in self._required or (
+                a is None and c.execute("SELECT EXISTS (SELECT 1 FROM events)").fetchone()[0] == 1)
+            why = problem(a, self.ledger_id, required, lambda seq: self._hash_at(seq, c))
+            if why is not None:
+                last = c.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()[0]
+                seq = 0 if a is None else a.seq
+                return AnchorMismatch(where=where, reason=why, anchored_seq=seq, anchored_hash="" if a is None else a.hash,
+                                      chain_seq=last, chain_hash=self._hash_at(seq, c) if seq > 0 else None)
+        return None
+
+    def anchor_problem(self) -> AnchorMismatch | None:
+        """Whether chained writes are refused now, and why (a read: the TUI's header, the
+        webhook listener, a paused background reconcile)."""
+        with self._lock:
+            return self._anchor_problem(self._conn)
+
+    def _adopt_anchors(self) -> frozenset[str]:
+        """The copies whose absence is tampering (meta `anchored.<where>`). A new ledger
+        is anchored at seq 0 here, before its first event; a ledger made before a copy
+        existed (an upgrade, a state dir first given) gets it from a copy the chain
+        holds. A copy that is there but does not hold is left alone: it is evidence.
+        Only a missing copy is written here, with an anchor the chain holds, so two
+        processes adopting at once need no lock (at worst a copy lags: valid); and a
+        read-only command never loads filelock."""
+        required = {w for w in self.anchor_paths if self.meta(f"anchored.{w}") == "1"}
+        if len(required) == len(self.anchor_paths):
+            return frozenset(required)
+        try:
+            with self._lock:
+                last = self._conn.execute("SELECT seq FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+            found = {w: read_anchor(p) for w, p in self.anchor_paths.items()}
+            held = [a for a in found.values() if a is not None and problem(a, self.ledger_id, True, self._hash_at) is None]
+            seed = Anchor(self.ledger_id, 0, GENESIS_HASH) if last is None else max(held, key=lambda a: a.seq, default=None)
+            for where, path in self.anchor_paths.items():
+                if where in required:
+                    continue
+                a = found[where]
+                if a is None and seed is not None:
+                    write_anchor(path, seed)
+                    a = seed
+                if a is not None and problem(a, self.ledger_id, True, self._hash_at) is None:
+                    self.set_meta(f"anchored.{where}", "1")
+                    required.add(where)
+        except (OSError, sqlite3.OperationalError):
+            pass                          # a read-only place, a busy ledger: the check still reads what is there
+        return frozenset(required)
 
     def _row(self, c: sqlite3.Connection, order_no: str) -> dict[str, Any] | None:
         r = c.execute(f"SELECT {COLUMNS} FROM orders o WHERE o.order_no = ?", (order_no,)).fetchone()
@@ -357,8 +447,77 @@ class SqliteLedger(LedgerReads):
     def verify(self) -> VerifyReport:
         from kameng_tui.ledger.verify import verify
 
+        copies = [(where, path, where in self._required) for where, path in self.anchor_paths.items()]
         with self._lock:
-            return verify(self._conn, self.anchor_path, self.ledger_id)
+            return verify(self._conn, self.anchor_path, self.ledger_id, copies=copies)
+
+    # --- the one way on from a restore ----------------------------------------------------------
+    def accept_restore(self, reason: str, *, at: datetime, code: str = "accepted",
+                       params: Mapping[str, str | int] | None = None) -> AnchorReset:
+        """Record a chained `anchor_reset` event holding the anchor moved past and the
+        person's reason, then anchor every copy at it. Refused (ChainBroken, exit 4) when
+        the chain itself is broken: only an anchor ahead of or beside an intact chain is
+        moved past. `code` is "accepted" (accept-restore) or "restored_file" (restore)."""
+        reason = reason.strip()
+        if not reason:
+            raise BadInput(Msg("err.ledger.reset_reason"), field="reason")
+        report = self.verify()
+        if not report.intact:
+            raise ChainBroken(Msg("err.ledger.chain_broken", n=len(report.problems)), problems=report.problems)
+        if report.ok and code == "accepted":
+            raise BadInput(Msg("err.ledger.reset_nothing"), field="reason")
+        with self._anchor_lock:
+            old = {where: read_anchor(path) for where, path in self.anchor_paths.items()}
+            body_params: dict[str, str | int] = dict(params or {})
+            for where, a in old.items():
+                body_params[f"{where}_seq"] = -1 if a is None else a.seq
+                body_params[f"{where}_hash"] = "" if a is None else a.hash
+                body_params[f"{where}_ledger_id"] = "" if a is None else a.ledger_id
+            with self._write(chained=False) as c:
+                last = c.execute("SELECT seq, at FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+                chain_seq = last[0] if last else 0
+                if chain_seq != report.events:
+                    raise LedgerBusy(Msg("err.ledger.busy"))     # the chain moved since verify: run it again
+                body_params["chain_seq"] = chain_seq
+                seq, _, _ = self._append(c, None, RESET_KIND, at, {"code": code, "params": body_params, "reason": reason})
+                new = Anchor(self.ledger_id, seq, self._hash_at(seq, c) or "")
+            for path in self.anchor_paths.values():
+                write_anchor(path, new)
+            for where in self.anchor_paths:
+                self.set_meta(f"anchored.{where}", "1")
+            self._required = frozenset(self.anchor_paths)
+        return AnchorReset(seq=seq, chain_seq=chain_seq, chain_at=from_utc_text(last[1]) if last else None,
+                           old={w: None if a is None else a.as_dict() for w, a in old.items()})
+
+    def restore_from(self, source: Path, reason: str, *, at: datetime) -> AnchorReset:
+        """Copy a backup over this ledger (SQLite's backup API, so other processes with it
+        open read the new content, never a torn file), then accept it. The file's own
+        chain is verified first: a broken one is refused (ChainBroken) and nothing copied."""
+        from kameng_tui.ledger.verify import verify
+
+        source = Path(source)
+        if not reason.strip():
+            raise BadInput(Msg("err.ledger.reset_reason"), field="reason")
+        if not source.is_file():
+            raise BadInput(Msg("err.ledger.restore_file", path=str(source)), field="file")
+        try:
+            src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                src_id = src.execute("SELECT value FROM meta WHERE key = 'ledger_id'").fetchone()
+                if src_id is None:
+                    raise sqlite3.DatabaseError("no ledger_id")
+                report = verify(src, source.with_name(source.name + ".no-anchor"), src_id[0], copies=[])
+                if not report.intact:
+                    raise ChainBroken(Msg("err.ledger.chain_broken", n=len(report.problems)), problems=report.problems)
+                with self._lock:
+                    src.backup(self._conn)
+            finally:
+                src.close()
+        except sqlite3.DatabaseError:
+            raise BadInput(Msg("err.ledger.restore_file", path=str(source)), field="file") from None
+        self._migrate()
+        self.ledger_id = self.meta("ledger_id") or ""
+        return self.accept_restore(reason, at=at, code="restored_file", params={"file": source.name})
 
     def anchor(self) -> dict[str, object]:
         a = read_anchor(self.anchor_path)

@@ -99,6 +99,20 @@ class VerifyReport:
     first_bad_seq: int | None = None
     anchor: Mapping[str, object] = field(default_factory=dict)
     quick_check: str = "ok"
+    intact: bool = True                # chain, projection and file hold: any problem is the anchor's
+    resets: tuple[Mapping[str, object], ...] = ()   # anchor_reset events: {seq, at, code, params, reason}
+
+
+@dataclass(frozen=True)
+class AnchorReset:
+    """An accepted restore: the chained `anchor_reset` event at `seq`, recorded after
+    the restored chain's last event `chain_seq` (time `chain_at`, None for an empty
+    chain); `old` holds each copy of the anchor it moved past (None: missing)."""
+
+    seq: int
+    chain_seq: int
+    chain_at: datetime | None
+    old: Mapping[str, Mapping[str, object] | None]
 
 
 class LedgerStore(Protocol):
@@ -160,5 +174,15 @@ class LedgerStore(Protocol):
     def set_meta(self, key: str, value: str) -> None: ...
     def anchor_deferred(self) -> ContextManager[None]: ...
     def verify(self) -> VerifyReport: ...
+    def anchor_problem(self) -> Exception | None:
+        """The AnchorMismatch chained writes would raise now, or None."""
+        ...
+    def accept_restore(self, reason: str, *, at: datetime, code: str = "accepted",
+                       params: Mapping[str, str | int] | None = None) -> AnchorReset:
+        """Move past an anchor the (intact) chain does not hold, with a chained event."""
+        ...
+    def restore_from(self, source: Path, reason: str, *, at: datetime) -> AnchorReset:
+        """Replace the ledger with a backup file, then accept it."""
+        ...
     def backup(self, dest: Path | None = None) -> Path: ...
     def close(self) -> None: ...

@@ -14,7 +14,10 @@ the FTS5 tables' contents too). The machine's cores are the limit: fewer process
 measured faster than one per check. A clean ledger takes the fast path of each check;
 only a problem pays for a second pass that names it.
 The anchor is read first, so a commit landing during verify can only put the chain
-ahead of the anchor, which is allowed.
+ahead of the anchor, which is allowed. Both copies of it (ledger.head and the state
+directory's) are checked the way a chained write checks them (ledger/anchor.py).
+Accepted restores (`anchor_reset` events) are listed in `resets`: the chain's workers
+note their seqs on the way, so listing them costs no pass of its own.
 """
 
 from __future__ import annotations
@@ -31,10 +34,10 @@ import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence, TypeVar
 
 from kameng_tui.ledger import chain, verify_worker
-from kameng_tui.ledger.anchor import Anchor, read_anchor
+from kameng_tui.ledger.anchor import Anchor, problem, read_anchor
 from kameng_tui.ledger.projection_sql import (CREATING_EVENTS, MIDDLE, ORDERS_ONLY_SQL, TWICE_SQL, created_diff, diff_sql,
                                               later_diff)
 from kameng_tui.ledger.store import VerifyReport
@@ -59,9 +62,14 @@ class ChainResult:
     anchored_hash: str | None
 
 
-def verify(conn: sqlite3.Connection, anchor_path: Path, ledger_id: str, *, parallel: bool = True) -> VerifyReport:
-    """parallel=False runs the checks in turn on `conn` (the benchmark's baseline)."""
-    anchor = read_anchor(anchor_path)
+def verify(conn: sqlite3.Connection, anchor_path: Path, ledger_id: str, *, parallel: bool = True,
+           copies: Sequence[tuple[str, Path, bool]] | None = None) -> VerifyReport:
+    """parallel=False runs the checks in turn on `conn` (the benchmark's baseline).
+    `copies`: (where, path, required) of each copy of the anchor; by default
+    ledger.head alone, required once the chain has events."""
+    copies = [("head", anchor_path, False)] if copies is None else list(copies)
+    found = {where: read_anchor(path) for where, path, _ in copies}
+    anchor = found.get("head")
     anchor_seq = 0 if anchor is None else anchor.seq
     # A frozen build's executable is the app itself, not a Python to run the worker with.
     path = _file_of(conn) if parallel and not getattr(sys, "frozen", False) else None
@@ -89,12 +97,16 @@ def verify(conn: sqlite3.Connection, anchor_path: Path, ledger_id: str, *, paral
     diff_r = _projection(conn, list(done.values()), _created(first_half, second_half))
 
     problems = [text for _, text in chain_r.problems] + diff_r
-    problems += _anchor_problems(anchor, ledger_id, chain_r)
     if quick != "ok":
         problems.append(f"quick_check: {quick}")
+    intact = not problems
+    problems += _copy_problems(conn, copies, found, ledger_id, chain_r)
     first_bad = min((seq for seq, _ in chain_r.problems), default=None)
+    held = [a for a in found.values() if a is not None]
+    shown = max(held, key=lambda a: a.seq) if held else None
     return VerifyReport(ok=not problems, events=chain_r.last_seq, problems=tuple(problems[:MAX_PROBLEMS]),
-                        first_bad_seq=first_bad, anchor={} if anchor is None else anchor.as_dict(), quick_check=quick)
+                        first_bad_seq=first_bad, anchor={} if shown is None else shown.as_dict(), quick_check=quick,
+                        intact=intact, resets=_resets(conn, first_half, second_half, chain_r.last_seq))
 
 
 Results = dict[str, dict[str, Any]]
@@ -246,9 +258,67 @@ def _projection(conn: sqlite3.Connection, results: list[dict[str, Any]], n_creat
     return out
 
 
-def _anchor_problems(anchor: Anchor | None, ledger_id: str, chain_r: ChainResult) -> list[str]:
+_WHERE = {"head": "ledger.head", "state": "the copy of ledger.head in the state directory"}
+
+
+def _copy_problems(conn: sqlite3.Connection, copies: Sequence[tuple[str, Path, bool]],
+                   found: Mapping[str, Anchor | None], ledger_id: str, chain_r: ChainResult) -> list[str]:
+    """ledger.head as before (its texts are what people and scripts know); the other
+    copies by the same rule as a chained write's check."""
+    out: list[str] = []
+    for where, path, required in copies:
+        a = found[where]
+        if where == "head":
+            out += _anchor_problems(a, ledger_id, chain_r, required)
+            continue
+        def hash_at(seq: int) -> str | None:
+            if seq > chain_r.last_seq:
+                return None
+            row = conn.execute("SELECT hash FROM events WHERE seq = ?", (seq,)).fetchone()
+            return None if row is None else row[0]
+        why = problem(a, ledger_id, required or chain_r.last_seq > 0, hash_at)
+        if why is None:
+            continue
+        name = f"{_WHERE.get(where, where)} ({path})"
+        if why == "missing":
+            out.append(f"anchor: {name} is missing")
+        elif why == "unreadable":
+            out.append(f"anchor: {name} cannot be read")
+        elif why == "other_ledger":
+            out.append(f"anchor: {name} belongs to ledger {a.ledger_id if a else '?'}, this is {ledger_id}")
+        elif why == "ahead":
+            out.append(f"anchor: the chain ends at seq {chain_r.last_seq} but {name} says seq {a.seq if a else 0} "
+                       "(events removed, or an older copy of the data directory restored)")
+        else:
+            out.append(f"anchor: the hash at seq {a.seq if a else 0} differs from the one {name} holds")
+    return out
+
+
+def _resets(conn: sqlite3.Connection, first: dict[str, Any], second: dict[str, Any], last_seq: int) -> tuple[dict[str, Any], ...]:
+    """The accepted restores: {seq, at, code, params, reason} of each anchor_reset event."""
+    if first["ok"] and second["ok"]:
+        seqs = first["resets"] + second["resets"]
+    else:                                 # a broken chain: its slow path already read every event
+        seqs = [r[0] for r in conn.execute("SELECT seq FROM events WHERE kind = 'anchor_reset' AND seq <= ?", (last_seq,))]
+    out = []
+    for seq in seqs:
+        row = conn.execute("SELECT seq, at, body FROM events WHERE seq = ?", (seq,)).fetchone()
+        try:
+            body = json.loads(row[2])
+        except (TypeError, ValueError):
+            body = {}
+        if not isinstance(body, dict):
+            body = {}
+        out.append({"seq": row[0], "at": row[1], "code": body.get("code"), "params": body.get("params") or {},
+                    "reason": body.get("reason")})
+    return tuple(out)
+
+
+def _anchor_problems(anchor: Anchor | None, ledger_id: str, chain_r: ChainResult, required: bool = False) -> list[str]:
     if anchor is None:
-        return ["anchor: ledger.head is missing"] if chain_r.last_seq else []
+        return ["anchor: ledger.head is missing"] if chain_r.last_seq or required else []
+    if anchor.seq < 0:
+        return ["anchor: ledger.head cannot be read"]
     if anchor.ledger_id != ledger_id:
         return [f"anchor: ledger.head belongs to ledger {anchor.ledger_id}, this is {ledger_id}"]
     if anchor.seq > chain_r.last_seq:

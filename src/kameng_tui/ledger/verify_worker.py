@@ -36,26 +36,30 @@ MESSAGE = """CAST(char(1) || prev_hash || char(31) || seq || char(31) || at || c
             || COALESCE(order_no, '') || char(31) || body AS BLOB)"""
 """The hashed message of each event (`chain.event_hash`'s), concatenated by SQLite:
 Python only hashes and compares."""
-SEGMENT = f"SELECT seq, prev_hash, hash, {MESSAGE}, kind = 'created' FROM events WHERE seq BETWEEN ? AND ? ORDER BY seq"
+SEGMENT = (f"SELECT seq, prev_hash, hash, {MESSAGE}, kind = 'created', kind = 'anchor_reset' FROM events "
+           "WHERE seq BETWEEN ? AND ? ORDER BY seq")
 
 
 def segment(conn: Any, first: int, last: int) -> dict[str, Any]:
     """Whether events first..last are all there, each hashing to its stored hash and
     linked to the one before; with the segment's ends, for joining it to the next, and
-    how many events created an order (counted here, not in another pass over the
-    events). Only says whether: naming a problem is the caller's slower pass."""
+    how many events created an order and which seqs are accepted restores
+    (`anchor_reset`), found here, not in another pass over the events. Only says
+    whether: naming a problem is the caller's slower pass."""
     from hashlib import sha256            # only the chain's worker needs it
-    expected, prev_first, last_hash, created = first, None, None, 0
-    for seq, prev_hash, stored, message, creates in conn.execute(SEGMENT, (first, last)):
+    expected, prev_first, last_hash, created, resets = first, None, None, 0, []
+    for seq, prev_hash, stored, message, creates, reset in conn.execute(SEGMENT, (first, last)):
         if seq != expected or (last_hash is not None and prev_hash != last_hash) \
                 or sha256(message).hexdigest() != stored:
             return {"ok": False}
         if prev_first is None:
             prev_first = prev_hash
         expected, last_hash, created = seq + 1, stored, created + creates
+        if reset:
+            resets.append(seq)
     if expected != last + 1:
         return {"ok": False}
-    return {"ok": True, "prev_of_first": prev_first, "last_hash": last_hash, "created": created}
+    return {"ok": True, "prev_of_first": prev_first, "last_hash": last_hash, "created": created, "resets": resets}
 
 
 def run(conn: Any, tasks: list[Task], errors: tuple[type[Exception], ...]) -> list[dict[str, Any]]:

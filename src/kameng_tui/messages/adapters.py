@@ -79,4 +79,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err.ledger.busy": ("账本正被另一个进程占用，请稍后再试", "the ledger is busy (another process is writing); try again"),
     "err.ledger.duplicate_order_no": ("订单号重复 {order_no}", "duplicate order number {order_no}"),
     "err.ledger.refund_range": ("退款金额须在 0.01 到 {most} 之间", "the refund must be between 0.01 and {most}"),
+    # ledger/sqlite.py: chained writes refused (AnchorMismatch), accept-restore, restore
+    "err.ledger.anchor_mismatch": (
+        "{why}。为保留证据，新订单和状态变更一律拒绝（查询、导出、同步目录照常）。"
+        "运行 kameng-tui ledger verify 查看详情；若是你自己恢复了备份：kameng-tui ledger accept-restore --reason \"原因\"",
+        "{why}. To keep the evidence, new orders and state changes are refused (reads, exports and catalog sync "
+        "still work). Run `kameng-tui ledger verify` for details; if you restored a backup yourself: "
+        "`kameng-tui ledger accept-restore --reason \"why\"`"),
+    "anchor.where.head": ("数据目录中的 ledger.head", "ledger.head in the data directory"),
+    "anchor.where.state": ("状态目录中的锚点副本", "the anchor's copy in the state directory"),
+    "anchor.missing": ("账本锚点缺失（{where}）：锚点被删除", "the ledger's anchor is missing ({where}): it was deleted"),
+    "anchor.unreadable": ("账本锚点无法读取（{where}）", "the ledger's anchor cannot be read ({where})"),
+    "anchor.other_ledger": ("账本锚点属于另一个账本（{where}）：账本文件被替换或删除",
+                            "the ledger's anchor belongs to another ledger ({where}): the ledger file was replaced or deleted"),
+    "anchor.ahead": ("账本只到第 {chain_seq} 个事件，锚点却记着第 {seq} 个（{where}）：恢复了旧副本或删除了事件",
+                     "the ledger ends at event {chain_seq} but its anchor says {seq} ({where}): an older copy was "
+                     "restored or events were removed"),
+    "anchor.other_hash": ("账本第 {seq} 个事件与锚点记录的哈希 {hash} 不符（{where}）",
+                          "event {seq} of the ledger differs from the hash {hash} its anchor holds ({where})"),
+    "err.ledger.chain_broken": ("账本本身已损坏（{n} 处问题：事件被改动或缺失）；无法接受恢复。运行 kameng-tui ledger verify 查看",
+                                "the ledger itself is broken ({n} problems: edited or missing events); a restore "
+                                "cannot be accepted. Run `kameng-tui ledger verify` to see them"),
+    "err.ledger.reset_reason": ("请用 --reason 写明原因（例如：硬盘损坏，恢复了昨晚的备份）",
+                                "give the reason with --reason (e.g. the disk died, restored last night's backup)"),
+    "err.ledger.reset_nothing": ("账本与锚点一致，无需接受恢复", "the ledger matches its anchor: there is no restore to accept"),
+    "err.ledger.restore_file": ("{path} 不是可读的账本备份", "{path} is not a readable ledger backup"),
 }

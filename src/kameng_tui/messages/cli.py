@@ -93,6 +93,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "[green]ledger ok[/]: {events} events; chain, projection and anchor agree; quick_check {quick_check}"),
     "cli.verify.bad": ("[bold red]账本被改动或损坏：[/]", "[bold red]ledger tampered or damaged:[/]"),
     "cli.backup.done": ("已备份到 {path}", "backed up to {path}"),
+    "cli.verify.reset": ("  已接受的恢复：第 {seq} 个事件（{at}）{what}，原因：{reason}",
+                         "  accepted restore: event {seq} ({at}) {what}, reason: {reason}"),
+    "reset.accepted": ("接受恢复", "restore accepted"),
+    "reset.restored_file": ("从文件恢复 {file}", "restored from file {file}"),
+    "cli.restore.done": ("已接受恢复（第 {seq} 个事件）；恢复的账本到第 {chain_seq} 个事件为止。之后的订单只有供应商知道，请逐个核对：",
+                         "restore accepted (event {seq}); the restored ledger ends at event {chain_seq}. Orders placed "
+                         "after it are known only to the suppliers; check each one:"),
+    "cli.restore.diff": ("  {command}", "  {command}"),
+    "cli.restore.cannot_list": ("    {supplier} 不能列出订单，上面的命令对它无效：请到其后台核对 {since} 以来的订单",
+                                "    {supplier} cannot list orders, so the command above cannot check it: check its own "
+                                "records since {since}"),
     "cli.secrets.use_file": ("已启用密钥文件 {path}（权限 0600）；请像对待密码一样保管它",
                              "key file enabled at {path} (mode 0600); guard it like a password"),
     "err.cli.http_needs": ("http 供应商需要 --base-url 和 --key-id", "an http supplier needs --base-url and --key-id"),

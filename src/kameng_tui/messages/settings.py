@@ -8,6 +8,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "settings.pricing": ("加价规则", "Markup rules"),
     "settings.ui": ("界面", "Interface"),
     "settings.keys": ("按键", "Keys"),
+    "settings.ledger": ("账本", "Ledger"),
+    # tui/widgets/ledger_panel.py: accepting a restore
+    "ledger.title": ("账本与恢复", "Ledger and restores"),
+    "ledger.ok": ("账本与锚点一致，可以正常下单", "the ledger matches its anchor: orders go through as usual"),
+    "ledger.refused": ("{why}。新订单和状态变更已暂停。", "{why}. New orders and state changes are paused."),
+    "ledger.hint": ("若是你自己恢复了备份（或换了电脑），在下面写明原因，然后按“接受恢复”。"
+                    "系统会先校验整条哈希链：链本身被改动或缺事件时拒绝。",
+                    "If you restored a backup yourself (or moved to another machine), write why below and press "
+                    "Accept restore. The whole hash chain is verified first: an edited or incomplete chain is refused."),
+    "ledger.reason": ("原因（记入账本）", "Reason (kept in the ledger)"),
+    "ledger.accept": ("接受恢复", "Accept restore"),
+    "ledger.need_reason": ("请先写明原因（例如：硬盘损坏，恢复了昨晚的备份）",
+                           "Write the reason first (e.g. the disk died, restored last night's backup)"),
+    "ledger.accepted": ("已接受恢复（第 {seq} 个事件），下单已恢复。恢复的账本到第 {chain_seq} 个事件为止，之后的订单只有供应商知道，请逐个核对：",
+                        "Restore accepted (event {seq}); orders go through again. The restored ledger ends at event "
+                        "{chain_seq}; orders placed after it are known only to the suppliers. Check each one:"),
+    "ledger.check": ("  {supplier}：在终端运行 {command}", "  {supplier}: run {command} in a terminal"),
+    "ledger.cannot_list": ("  {supplier}：不能列出订单，请到其后台核对 {since} 以来的订单",
+                           "  {supplier}: cannot list orders; check its own records since {since}"),
+    "ledger.broken": ("账本本身已损坏（{n} 处问题），不能接受恢复：", "The ledger itself is broken ({n} problems); "
+                      "a restore cannot be accepted:"),
     "sup.title": ("供应商", "Suppliers"),
     "sup.col.name": ("名称", "Name"),
     "sup.col.kind": ("类型", "Kind"),

@@ -164,7 +164,7 @@ def build_context(env: Mapping[str, str] | None = None) -> Context:
     ensure(paths)
     config = load_config(paths.config_file, env)
     secrets = SecretStore(paths, env)
-    ledger = open_ledger(paths.data_dir)
+    ledger = open_ledger(paths.data_dir, state_dir=paths.state_dir)
     suppliers = SupplierSet(supplier_configs(config, paths), secrets.get_supplier_secret, env)
     return Context(paths=paths, config=config, clock=clock_from_env(env), ledger=ledger,
                    suppliers=suppliers, secrets=secrets, env=env)

@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from kameng_tui.domain.errors import KamengError
+from kameng_tui.domain.errors import AnchorMismatch, KamengError
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.states import IN_FLIGHT, SETTLED, OrderState
 from kameng_tui.ledger.store import Transition
@@ -44,8 +44,13 @@ class ReconcileService:
         self.ctx = ctx
 
     async def run(self, supplier: str | None = None) -> ReconcileReport:
-        """Query every in-flight order once (per supplier concurrently)."""
+        """Query every in-flight order once (per supplier concurrently). Refused up front
+        (AnchorMismatch, exit 4) while the ledger refuses chained writes: nothing it
+        learnt could be recorded, and a cron job should say so, not report all quiet."""
         ctx = self.ctx
+        refused = ctx.ledger.anchor_problem()
+        if refused is not None:
+            raise refused
         report = ReconcileReport()
         orders = ctx.ledger.in_state(sorted(IN_FLIGHT, key=str), supplier)
         # Only a process that can take the send lock knows no one else is mid-send.
@@ -75,6 +80,8 @@ class ReconcileService:
                 report.checked += 1
                 try:
                     after = await self.check(order, may_resend=nobody_sending, report=report)
+                except AnchorMismatch:
+                    raise                         # not one supplier's trouble: the whole run stops
                 except KamengError as exc:
                     report.errors[name] = exc.msg
                     report.still_open.append(order.order_no)

@@ -7,6 +7,10 @@ compare-and-set as every other transition: duplicates are no-ops, and an older u
 arriving after a final one is ignored (a settled order is never re-opened). A
 compare-and-set lost to another in-flight move (the sending process marking the order
 unknown) is tried again from the state now recorded.
+
+While the ledger refuses chained writes (it no longer holds its anchor: a restore not
+yet accepted), every webhook is answered 503 and nothing is recorded: the supplier
+sends it again later, and `reconcile` settles the order once the restore is accepted.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 
-from kameng_tui.domain.errors import KamengError
+from kameng_tui.domain.errors import AnchorMismatch, KamengError
 from kameng_tui.domain.states import IN_FLIGHT, OrderState
 from kameng_tui.services.context import Context
 from kameng_tui.suppliers.base import RemoteState
@@ -42,6 +46,21 @@ def apply_callback(ctx: Context, supplier_name: str, headers: dict[str, str], bo
         return HookOutcome(401 if exc.code == "auth_failed" else 400, exc.message_en)
     if result is None:
         return HookOutcome(200, "pong")
+    refused = ctx.ledger.anchor_problem()
+    if refused is not None:
+        return _refused(supplier_name, refused)
+    try:
+        return _apply(ctx, supplier_name, result)
+    except AnchorMismatch as exc:         # the anchor went while this one was applied
+        return _refused(supplier_name, exc)
+
+
+def _refused(supplier_name: str, exc: AnchorMismatch) -> HookOutcome:
+    log.warning("webhook from %s not recorded, the ledger refuses writes: %s", supplier_name, exc.message_en)
+    return HookOutcome(503, "ledger refuses writes until the restore is accepted (kameng-tui ledger accept-restore)")
+
+
+def _apply(ctx: Context, supplier_name: str, result) -> HookOutcome:
     wanted = WANTED.get(result.state)
     for _ in range(3):
         order = ctx.ledger.get(result.client_order_no)

@@ -1,5 +1,9 @@
 """The Textual app: one service graph handed down, screens as modes, orders in
-App-owned tasks, start-up reconciliation in the background."""
+App-owned tasks, start-up reconciliation in the background.
+
+While the ledger refuses chained writes (`refused`: it no longer holds its anchor),
+the header says why in red, the background reconcile pauses, and Settings → Ledger
+is the way on (accept the restore)."""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ from textual.binding import BindingsMap
 from textual.reactive import reactive
 from textual.screen import Screen
 
-from kameng_tui.domain.errors import KamengError
+from kameng_tui.domain.errors import AnchorMismatch, KamengError
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
 from kameng_tui.domain.states import IN_FLIGHT, OrderState
@@ -54,6 +58,7 @@ class KamengApp(App[None]):
         self.runner = OrderRunner(ctx, self._order_done)
         self.batch_runner = BatchRunner(ctx, self._batch_changed)
         self.balances: dict[str, BalanceView] = {}
+        self.refused: AnchorMismatch | None = None
         if ctx.config.ui.ascii:
             self.add_class("-ascii")
 
@@ -72,6 +77,7 @@ class KamengApp(App[None]):
             if unknown:
                 self.notify(self.t("keymap.unknown", ids=", ".join(unknown)), severity="warning", timeout=15)
             self.set_keymap({k: v for k, v in self.ctx.config.keymap.items() if k in known})
+        self.refused = self.ctx.ledger.anchor_problem()
         self._render_status()
         self.switch_mode("catalog")
         self.run_worker(self._start_up(), group="startup", exit_on_error=False)
@@ -87,18 +93,10 @@ class KamengApp(App[None]):
 
         await offer_unsent(self)
         ctx, t = self.ctx, self.t
-        open_orders = ctx.ledger.in_state(tuple(IN_FLIGHT))
-        if open_orders:
-            self.notify(t("reconcile.start", n=len(open_orders)))
-            try:
-                report = await ctx.reconcile.run()
-            except KamengError as exc:
-                self.notify(exc.text(self.lang), severity="warning")
-            else:
-                still = len(ctx.ledger.in_state(tuple(IN_FLIGHT)))
-                self.notify(t("reconcile.done", settled=len(open_orders) - still, open=still))
-                for name, message in getattr(report, "errors", {}).items():
-                    self.notify(t("reconcile.error", supplier=name, message=message), severity="warning")
+        if self.refused is not None:
+            self.notify(t("tui.ledger.refused", why=self.refused.why()), severity="error", timeout=30)
+        else:
+            await self._reconcile()
         try:
             suggestions = await ctx.reports.suggestions()
         except KamengError:
@@ -106,6 +104,43 @@ class KamengApp(App[None]):
         due = [r for r in suggestions.renewals]
         if due:
             self.notify(t("suggest.renewal", n=len(due)), timeout=15)
+
+    async def _reconcile(self) -> None:
+        """Settle the orders left in flight, in the background (paused while the ledger
+        refuses writes: nothing it learnt could be recorded)."""
+        ctx, t = self.ctx, self.t
+        open_orders = ctx.ledger.in_state(tuple(IN_FLIGHT))
+        if open_orders:
+            self.notify(t("reconcile.start", n=len(open_orders)))
+            try:
+                report = await ctx.reconcile.run()
+            except AnchorMismatch as exc:
+                self.writes_refused(exc)
+            except KamengError as exc:
+                self.notify(exc.text(self.lang), severity="warning")
+            else:
+                still = len(ctx.ledger.in_state(tuple(IN_FLIGHT)))
+                self.notify(t("reconcile.done", settled=len(open_orders) - still, open=still))
+                for name, message in getattr(report, "errors", {}).items():
+                    self.notify(t("reconcile.error", supplier=name, message=message), severity="warning")
+
+    def writes_refused(self, exc: AnchorMismatch) -> None:
+        """A chained write was refused: say why (the TUI's way on), in the header too."""
+        first = self.refused is None
+        self.refused = exc
+        self._render_status()
+        self._tell_screens("ledger_changed")
+        if first:
+            self.notify(self.t("tui.ledger.refused", why=exc.why()), severity="error", timeout=30)
+
+    def ledger_accepted(self) -> None:
+        """Settings → Ledger accepted the restore: writes go through again, and the
+        paused reconcile runs now."""
+        self.refused = self.ctx.ledger.anchor_problem()
+        self._render_status()
+        self._tell_screens("ledger_changed")
+        if self.refused is None:
+            self.run_worker(self._reconcile(), group="reconcile", exit_on_error=False)
 
     async def refresh_balances(self) -> None:
         """Live balances where a supplier answers; the last snapshot, marked offline, where not."""
@@ -124,6 +159,8 @@ class KamengApp(App[None]):
     def _render_status(self) -> None:
         t = self.t
         out = Text(" kameng-tui ", style="bold reverse")
+        if self.refused is not None:
+            out.append("  " + t("header.writes_refused", short=t(f"header.anchor.{self.refused.reason}")), style="bold red")
         low = self.ctx.config.balance.low_warning
         for name in self.ctx.suppliers.names:
             out.append(f"  {t('header.supplier')} {name}  ")
@@ -150,7 +187,9 @@ class KamengApp(App[None]):
 
     def _order_done(self, order: Order | None, order_no: str, error: KamengError | None) -> None:
         t = self.t
-        if error is not None:
+        if isinstance(error, AnchorMismatch):
+            self.writes_refused(error)
+        elif error is not None:
             self.notify(f"{order_no}: {error.text(self.lang)}", severity="error", timeout=10)
         elif order is not None:
             state = t(f"state.{order.state.value}")
@@ -172,7 +211,9 @@ class KamengApp(App[None]):
 
     def _batch_changed(self, batch_id: int, error: KamengError | None) -> None:
         t = self.t
-        if error is not None:
+        if isinstance(error, AnchorMismatch):
+            self.writes_refused(error)
+        elif error is not None:
             self.notify(t("batch.error", id=batch_id, message=error.msg), severity="error", timeout=10)
         if not self.batch_runner.is_running(batch_id):
             self.run_worker(self.refresh_balances(), group="balances", exit_on_error=False)

@@ -18,7 +18,7 @@ from textual.widgets import Footer, Static
 
 from kameng_tui.domain.accounts import choice_options, first_unchosen
 from kameng_tui.domain.batch_rows import GRID_COLUMNS, Row, parse_extra, set_extra
-from kameng_tui.domain.errors import BadInput, KamengError
+from kameng_tui.domain.errors import AnchorMismatch, BadInput, KamengError
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
 from kameng_tui.domain.states import OrderState
@@ -385,7 +385,11 @@ class BatchScreen(Screen[None]):
                 return
             self.notify(exc.text(self.lang), severity="error", timeout=10)
             return
-        self.draft, batch_id = self.entry.record(draft, plan, plan_rows)
+        try:
+            self.draft, batch_id = self.entry.record(draft, plan, plan_rows)
+        except AnchorMismatch as exc:             # no intent recorded; the draft stays as typed
+            self.app.writes_refused(exc)
+            return
         self.grid.load(list(self.draft.rows))
         self.notify(t("batch.started", id=batch_id, n=len(plan.lines)))
         self.app.start_batch(batch_id)

@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
 from kameng_tui.domain.accounts import carrier_label, carrier_of, check_value, validate_quantity
-from kameng_tui.domain.errors import BadInput, KamengError, PriceBelowCost
+from kameng_tui.domain.errors import AnchorMismatch, BadInput, KamengError, PriceBelowCost
 from kameng_tui.domain.models import Delivery, Order, Product, Rule
 from kameng_tui.domain.money import AmountError, fmt, money, parse_amount
 from kameng_tui.domain.order_text import LIMITS
@@ -286,6 +286,9 @@ class CheckoutScreen(ModalScreen[None]):
             self._show_error(exc)
             if getattr(exc, "code", "") == "repeat_order":
                 self.allow_repeat = True          # the message says so: Enter again orders it
+            return
+        except AnchorMismatch as exc:             # nothing recorded; the header and Settings → Ledger say why
+            self.app.writes_refused(exc)
             return
         except KamengError as exc:
             self.notify(exc.text(self.lang), severity="error", timeout=10)

@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from kameng_tui.domain.dates import parse_date_range
-from kameng_tui.domain.errors import BadInput, KamengError
+from kameng_tui.domain.errors import AnchorMismatch, BadInput, KamengError
 from kameng_tui.domain.history import HistoryFilter
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
@@ -275,6 +275,9 @@ class HistoryScreen(Screen[None]):
         try:
             prepared = await ctx.checkout.prepare(inp)
             order_no = ctx.checkout.commit_intent(prepared)
+        except AnchorMismatch as exc:
+            self.app.writes_refused(exc)
+            return
         except KamengError as exc:
             self.notify(exc.text(self.lang), severity="error", timeout=10)
             return

@@ -1,4 +1,4 @@
-"""Settings (4, F5): suppliers, markup rules and customer levels, interface, keys.
+"""Settings (4, F5): suppliers, markup rules and customer levels, interface, keys, ledger.
 
 A menu on the left picks the section; each section is a panel in tui/widgets that
 calls services (SupplierAdmin, SettingsService) and renders what they return. Every
@@ -19,11 +19,12 @@ from textual.widgets.option_list import Option
 from kameng_tui.tui.keys import SETTINGS_KEYS, bindings
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.widgets.interface_panel import InterfacePanel, KeymapPanel
+from kameng_tui.tui.widgets.ledger_panel import LedgerPanel
 from kameng_tui.tui.widgets.pricing_panel import PricingPanel
 from kameng_tui.tui.widgets.status_bar import StatusBar
 from kameng_tui.tui.widgets.supplier_panel import SupplierPanel
 
-SECTIONS = ("suppliers", "pricing", "ui", "keys")
+SECTIONS = ("suppliers", "pricing", "ui", "keys", "ledger")
 SUPPLIER_ACTIONS = {"test", "sync"}
 EDIT_ACTIONS = {"new", "delete"}
 
@@ -54,6 +55,7 @@ class SettingsScreen(Screen[None]):
                 yield PricingPanel(lang, id="pricing")
                 yield InterfacePanel(lang, id="ui")
                 yield KeymapPanel(lang, id="keys")
+                yield LedgerPanel(lang, id="ledger")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -75,7 +77,8 @@ class SettingsScreen(Screen[None]):
         self.refresh_bindings()
 
     def focus_section(self) -> None:
-        first = {"suppliers": "#sup-table", "pricing": "#rule-table", "ui": "#ui-language", "keys": "#keys-table"}
+        first = {"suppliers": "#sup-table", "pricing": "#rule-table", "ui": "#ui-language", "keys": "#keys-table",
+                 "ledger": "#restore-reason"}
         self.set_focus(self.query_one(first[self.section]))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -103,6 +106,10 @@ class SettingsScreen(Screen[None]):
 
     def action_sync(self) -> None:
         self.query_one(SupplierPanel).sync()
+
+    def ledger_changed(self) -> None:
+        """The ledger started or stopped refusing writes (app.refused)."""
+        self.query_one(LedgerPanel).show_state()
 
     def action_menu(self) -> None:
         self.set_focus(self.query_one("#settings-menu", OptionList))
