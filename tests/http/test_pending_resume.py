@@ -61,7 +61,7 @@ def test_resume_queries_first_and_does_not_send_an_order_the_supplier_holds(tmp_
 
 
 def test_resume_sends_the_stored_request_under_the_same_number_when_the_supplier_lacks_it(tmp_path, home):
-    ref, env, no = refused_then(tmp_path, home, "err429=1,retry_after=100")
+    ref, env, no = refused_then(tmp_path, home, "refuse_create=1,retry_after=100")
     ref.stop()
     try:
         # reconcile (what the TUI runs at start-up) queries, never sends a pending order
@@ -83,7 +83,7 @@ def test_resume_sends_the_stored_request_under_the_same_number_when_the_supplier
 
 
 def test_cancel_refuses_while_the_supplier_may_still_show_it(tmp_path, home):
-    ref, env, no = refused_then(tmp_path, home, "err429=1,retry_after=100")
+    ref, env, no = refused_then(tmp_path, home, "refuse_create=1,retry_after=100")
     ref.stop()
     healthy = start_server(tmp_path, port=ref.port)
     try:
@@ -129,7 +129,7 @@ async def test_a_never_sent_order_cancels_at_once_and_plain_orders_still_parse(t
 
 
 def test_claims_list_a_once_submitted_pending_order_after_the_setting(tmp_path, home):
-    ref, env, no = refused_then(tmp_path, home, "err429=1,retry_after=100")
+    ref, env, no = refused_then(tmp_path, home, "refuse_create=1,retry_after=100")
     try:
         assert run_cli(env, "claims", "--json").json["items"] == []
         later = run_cli({**env, "KAMENG_TUI_NOW": LATER}, "--lang", "en", "claims", "--json").json["items"]

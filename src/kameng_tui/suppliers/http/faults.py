@@ -8,6 +8,8 @@ Extra settings: hang_s (how long a `timeout` holds the reply, default 3),
 drip_ms (gap between dripped bytes, default 20), retry_after (seconds sent with an
 injected 429, default 1), settle_ms (a 直充 order stays processing this long; 0 =
 settled in the create reply), fail (share of 直充 orders that fail, charged nothing).
+The lies of a hostile supplier (overcharge, overdeliver, ... hide_created,
+contradict_hook) are shares of orders too: see ref_lies.py.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from dataclasses import dataclass, fields
 
 from kameng_tui.domain.errors import BadInput
 from kameng_tui.messages import Msg
+from kameng_tui.suppliers.http.ref_lies import LIES
 
 RATES = ("err500", "err429", "timeout", "malformed", "drop_after_accept", "dup_webhook", "drip", "badsig", "fail")
 
@@ -40,6 +43,17 @@ class Faults:
     drip_ms: float = 20.0
     retry_after: float = 1.0
     settle_ms: float = 0.0
+    # the hostile supplier's lies (ref_lies.py): shares of orders, 0..1
+    overcharge: float = 0.0
+    overdeliver: float = 0.0
+    short_delivery: float = 0.0
+    other_product: float = 0.0
+    other_quantity: float = 0.0
+    extra_cards: float = 0.0
+    over_refund: float = 0.0
+    hide_created: float = 0.0
+    refuse_create: float = 0.0
+    contradict_hook: float = 0.0
 
     @classmethod
     def parse(cls, spec: str | None) -> "Faults":
@@ -61,8 +75,8 @@ class Faults:
                 value: float | int = int(raw) if name == "seed" else float(raw)
             except ValueError:
                 raise BadInput(Msg("err.faults.not_number", name=name, raw=repr(raw)), field="faults") from None
-            if value != value or value < 0 or (name in RATES and value > 1):
-                rng = "0..1" if name in RATES else ">= 0"
+            if value != value or value < 0 or ((name in RATES or name in LIES) and value > 1):
+                rng = "0..1" if name in RATES or name in LIES else ">= 0"
                 raise BadInput(Msg("err.faults.range", name=name, range=rng, raw=raw), field="faults")
             values[name] = value
         return cls(**values)  # type: ignore[arg-type]
