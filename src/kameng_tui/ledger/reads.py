@@ -64,9 +64,9 @@ class LedgerReads:
                             "ORDER BY o.seq", ())
 
     def sent_since(self, supplier: str, since: datetime) -> list[Order]:
-        """A supplier's orders ever submitted and not settled by `since` (for balance drift)."""
+        """A supplier's orders ever submitted and not settled before `since` (for balance drift)."""
         return self._orders(f"SELECT {COLUMNS} FROM orders o WHERE o.supplier = ? AND o.submitted_at IS NOT NULL "
-                            "AND (o.settled_at IS NULL OR o.settled_at > ?) ORDER BY o.seq", (supplier, utc_text(since)))
+                            "AND (o.settled_at IS NULL OR o.settled_at >= ?) ORDER BY o.seq", (supplier, utc_text(since)))
 
     def anomaly_orders(self) -> set[str]:
         """Orders with an `anomaly` event: marked in history, whatever their state."""

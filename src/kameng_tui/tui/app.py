@@ -54,6 +54,8 @@ class KamengApp(App[None]):
         self.runner = OrderRunner(ctx, self._order_done)
         self.batch_runner = BatchRunner(ctx, self._batch_changed)
         self.balances: dict[str, BalanceView] = {}
+        self.claims_count = 0
+        """Claims (需核对): orders needing a check, anomalies, balance drift; in the header."""
         if ctx.config.ui.ascii:
             self.add_class("-ascii")
 
@@ -83,6 +85,7 @@ class KamengApp(App[None]):
         """Balances, reconciliation of unsettled orders and suggestions, in the background:
         an unreachable supplier blocks nothing but orders to it."""
         await self.refresh_balances()
+        self.refresh_claims()
         from kameng_tui.tui.batch_flow import offer_unsent
 
         await offer_unsent(self)
@@ -99,6 +102,7 @@ class KamengApp(App[None]):
                 self.notify(t("reconcile.done", settled=len(open_orders) - still, open=still))
                 for name, message in getattr(report, "errors", {}).items():
                     self.notify(t("reconcile.error", supplier=name, message=message), severity="warning")
+            self.refresh_claims()
         try:
             suggestions = await ctx.reports.suggestions()
         except KamengError:
@@ -141,7 +145,17 @@ class KamengApp(App[None]):
         flying = self.runner.in_flight + len(self.batch_runner.running)
         if flying:
             out.append(f"   [{flying}]", style="bold yellow")
+        if self.claims_count:
+            out.append("   " + t("header.claims", n=self.claims_count), style="bold red")
         self.status = out
+
+    def refresh_claims(self) -> None:
+        """Count the claims for the header (需核对 N): after start-up, each order, each batch."""
+        try:
+            self.claims_count = len(self.ctx.reports.claims()) + len(self.ctx.reports.supplier_claims())
+        except KamengError:
+            return
+        self._render_status()
 
     # --- orders -------------------------------------------------------------------------------
     def start_order(self, order_no: str) -> None:
@@ -163,8 +177,20 @@ class KamengApp(App[None]):
                 message += "\n" + t("order.unknown_hint")
                 severity = "warning"
             self.notify(message, severity=severity, timeout=8)
+            self._tell_anomalies(order)
+        self.refresh_claims()
         self.run_worker(self.refresh_balances(), group="balances", exit_on_error=False)
         self._tell_screens("order_changed", order_no)
+
+    def _tell_anomalies(self, order: Order) -> None:
+        """What the supplier said against what we asked: one warning naming where to look."""
+        from kameng_tui.domain.reply_check import anomaly_msg
+
+        said = [m for m in (anomaly_msg(e.body) for e in self.ctx.ledger.events(order.order_no) if e.kind == "anomaly")
+                if m is not None]
+        if said:
+            text = "; ".join(m.text(self.lang) for m in dict.fromkeys(said))
+            self.notify(self.t("order.anomaly_hint", order_no=order.order_no, message=text), severity="error", timeout=15)
 
     def start_batch(self, batch_id: int) -> None:
         self.batch_runner.start(batch_id)
@@ -176,7 +202,7 @@ class KamengApp(App[None]):
             self.notify(t("batch.error", id=batch_id, message=error.msg), severity="error", timeout=10)
         if not self.batch_runner.is_running(batch_id):
             self.run_worker(self.refresh_balances(), group="balances", exit_on_error=False)
-            self._render_status()
+            self.refresh_claims()
         self._tell_screens("batch_changed", batch_id)
 
     # --- settings applied live ----------------------------------------------------------------------
