@@ -53,7 +53,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "help.order.order_no": ("the order number, after resume or cancel", "the order number, after resume or cancel"),
     # the TUI (tui/app.py, tui/screens/history.py)
     "header.claims": ("需核对 {n}", "to check {n}"),
-    "order.anomaly_hint": ("{order_no} 需核对：{message}\n见 历史 → 赔付 (c)", "{order_no} needs a check: {message}\nsee History → Claims (c)"),
+    "order.anomaly_hint": ("{order_no} 需核对：{message}\n见 历史 (3) 的 赔付 (c)", "{order_no} needs a check: {message}\nsee Claims (c) in History (3)"),
     "history.resume_sent": ("{order_no}：{state}", "{order_no}: {state}"),
     "history.not_pending": ("只有未发送的订单可以发送或取消；{order_no} 是 {state}",
                             "only an unsent order can be sent or cancelled; {order_no} is {state}"),
@@ -64,6 +64,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "the supplier does not show {order_no} yet but may within its grace time; "
                               "cancel it later in History with x"),
     "history.cancelled": ("已取消 {order_no}", "cancelled {order_no}"),
+    "history.pending_keys": ("未发送：按 s 发送，按 x 取消", "not sent: s sends it, x cancels it"),
     "key.history.resume": ("发送", "Send"),
     "key.history.cancel": ("取消未发送", "Cancel unsent"),
 }

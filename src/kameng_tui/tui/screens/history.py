@@ -173,6 +173,8 @@ class HistoryScreen(Screen[None]):
                       f"{t('hcol.profit')} {fmt(order.profit)}")]
         if order.reason:
             parts.append(Text(order.reason, style="red"))
+        if order.state is OrderState.PENDING:
+            parts.append(Text(t("history.pending_keys"), style="bold yellow"))
         from kameng_tui.services.cards import reveal_cards
 
         for c in reveal_cards(self.ctx, order, self.revealed):
