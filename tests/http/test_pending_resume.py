@@ -169,3 +169,21 @@ def test_an_honest_balance_movement_is_no_drift(tmp_path, home):
         assert run_cli(env, "claims", "--json").json["items"] == []
     finally:
         ref.stop()
+
+
+def test_batch_resume_queries_lines_refused_after_submission_before_sending_them(tmp_path, home):
+    ref = start_server(tmp_path, faults="hide_created=1,retry_after=100")
+    try:
+        env = client_env(home, ref.url, deadline_s="3")
+        lines = tmp_path / "b.csv"
+        lines.write_text("sku,account\nref:HF-CM-10,13800138000\nref:HF-CM-20,13800138001\n", encoding="utf-8")
+        run = run_cli(env, "batch", "run", str(lines), "--yes", "--json")
+        nos = [o["order_no"] for o in run.json["items"]]
+        assert [o["state"] for o in run.json["items"]] == ["pending", "pending"], run.stdout + run.stderr
+        again = run_cli(env, "batch", "resume", str(run.json["batch_id"]), "--yes", "--json")
+        assert sorted(o["state"] for o in again.json["items"]) == ["succeeded", "succeeded"], again.stdout + again.stderr
+        assert ref.creates() == {no: 1 for no in nos}                  # found by a query, never sent twice
+        assert all("pending_found" in [a["code"] for a in run_cli(env, "order", "resume", no, "--json").json["anomalies"]]
+                   for no in nos)
+    finally:
+        ref.stop()
