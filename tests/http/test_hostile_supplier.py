@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from kit import run_cli
+from test_pending_resume import check
 from refkit import client_env, free_port, hooks_settled, start_listener, start_server, wait_for
 
 # knob, sku, quantity, anomaly code, the English reason
@@ -35,9 +36,11 @@ def test_a_lying_reply_is_recorded_as_said_with_an_anomaly_and_a_claim(tmp_path,
         doc = r.json
         no = doc["order"]["order_no"]
         assert [(a["code"], a["message"]) for a in doc["anomalies"]] == [(code, reason)]
+        check(doc, "order_doc")
         claims = run_cli(env, "--lang", "en", "claims", "--json").json["items"]
         assert [(c["order"]["order_no"], c["kind"]) for c in claims] == [(no, "anomaly")]
         assert reason in claims[0]["reason"]
+        check(run_cli(env, "claims", "--json").json, "claims_list")
         show = run_cli(env, "show", no, "--reveal", "--json").json
         anomalies = [e for e in show["events"] if e["kind"] == "anomaly"]
         assert len(anomalies) == 1

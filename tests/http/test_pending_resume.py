@@ -9,8 +9,20 @@ fell with nothing charged in the ledger is a claim."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import jsonschema
+
 from kit import run_cli
 from refkit import client_env, start_server
+
+SCHEMA = json.loads((Path(__file__).parents[1] / "engine" / "cli_schema.json").read_text(encoding="utf-8"))
+
+
+def check(doc: dict, name: str) -> None:
+    """Every --json document matches tests/engine/cli_schema.json (docs/cli-json.md)."""
+    jsonschema.validate(doc, {**SCHEMA, "$ref": f"#/$defs/{name}"})
 
 LATER = "2099-01-01T00:00:00+08:00"
 
@@ -55,6 +67,7 @@ def test_resume_queries_first_and_does_not_send_an_order_the_supplier_holds(tmp_
         r = run_cli(env, "order", "resume", no, "--json")
         assert r.code == 0 and r.json["order"]["state"] == "succeeded", r.stdout + r.stderr
         assert [a["code"] for a in r.json["anomalies"]] == ["pending_found"]
+        check(r.json, "pending_doc")
         assert ref.creates() == {no: 1}
     finally:
         ref.stop()
@@ -96,8 +109,11 @@ def test_cancel_refuses_while_the_supplier_may_still_show_it(tmp_path, home):
         healthy = start_server(tmp_path, port=ref.port)
         later = run_cli({**env, "KAMENG_TUI_NOW": LATER}, "order", "cancel", no, "--json")
         assert later.code == 0 and later.json["order"]["state"] == "cancelled", later.stdout + later.stderr
+        check(later.json, "pending_doc")
+        check(soon.json, "pending_doc")
         again = run_cli(env, "order", "cancel", no, "--json")
         assert again.code == 2                                           # settled: nothing to cancel
+        check(again.json, "error")
         assert healthy.creates() == {}
     finally:
         healthy.stop()
@@ -134,6 +150,7 @@ def test_claims_list_a_once_submitted_pending_order_after_the_setting(tmp_path, 
         assert run_cli(env, "claims", "--json").json["items"] == []
         later = run_cli({**env, "KAMENG_TUI_NOW": LATER}, "--lang", "en", "claims", "--json").json["items"]
         assert [(c["order"]["order_no"], c["kind"]) for c in later] == [(no, "pending_once_submitted")]
+        check(run_cli({**env, "KAMENG_TUI_NOW": LATER}, "claims", "--json").json, "claims_list")
         short = run_cli({**env, "KAMENG_TUI_CHECKOUT_PENDING_CLAIM_AFTER_S": "0"}, "claims", "--json").json["items"]
         assert [c["order"]["order_no"] for c in short] == [no]
     finally:
@@ -151,6 +168,7 @@ def test_a_balance_that_fell_with_nothing_charged_is_a_drift_claim(tmp_path, hom
         claims = run_cli(env, "--lang", "en", "claims", "--json").json["items"]
         drift = [c for c in claims if c["kind"] == "balance_drift"]
         assert len(drift) == 1 and drift[0]["supplier"] == "ref" and drift[0]["order"] is None
+        check(run_cli(env, "claims", "--json").json, "claims_list")
         assert "9.9198" in drift[0]["reason"]
         assert run_cli(env, "balance", "--json").code == 0                # asked again: the same drift, once
         assert len([c for c in run_cli(env, "claims", "--json").json["items"] if c["kind"] == "balance_drift"]) == 1
