@@ -64,6 +64,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "the supplier does not show {order_no} yet but may within its grace time; "
                               "cancel it later in History with x"),
     "history.cancelled": ("已取消 {order_no}", "cancelled {order_no}"),
+    "order.pending_where": ("（在 历史 (3) 中选中它）", "(select it in History (3))"),
     "history.pending_keys": ("未发送：按 s 发送，按 x 取消", "not sent: s sends it, x cancels it"),
     "key.history.resume": ("发送", "Send"),
     "key.history.cancel": ("取消未发送", "Cancel unsent"),

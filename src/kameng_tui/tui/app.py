@@ -176,6 +176,9 @@ class KamengApp(App[None]):
             elif order.state in (OrderState.UNKNOWN, OrderState.SUBMITTED, OrderState.PROCESSING):
                 message += "\n" + t("order.unknown_hint")
                 severity = "warning"
+            elif order.state is OrderState.PENDING:
+                message += "\n" + t("history.pending_keys") + "  " + t("order.pending_where")
+                severity = "warning"
             self.notify(message, severity=severity, timeout=8)
             self._tell_anomalies(order)
         self.refresh_claims()
