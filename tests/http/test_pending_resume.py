@@ -172,6 +172,7 @@ def test_a_balance_that_fell_with_nothing_charged_is_a_drift_claim(tmp_path, hom
         assert "9.9198" in drift[0]["reason"]
         assert run_cli(env, "balance", "--json").code == 0                # asked again: the same drift, once
         assert len([c for c in run_cli(env, "claims", "--json").json["items"] if c["kind"] == "balance_drift"]) == 1
+        assert run_cli(env, "ledger", "verify").code == 0                 # an anomaly of no order is chained too
     finally:
         ref.stop()
 
