@@ -38,6 +38,7 @@ class Checkout:
     default_wait_s: float = 10.0
     default_concurrency: int = 4
     call_deadline_s: float = 30.0
+    pending_claim_after_s: int = 600      # a pending order once submitted is a claim after this
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from kameng_tui.domain.states import TRANSITIONS, IllegalTransition, OrderState 
 
 DESIGN_EDGES = {  # DESIGN.md "States", plus submitted -> pending (rejected before read, issue 7)
     ("pending", "submitted"), ("pending", "cancelled"),
+    ("pending", "unknown"),      # issue 14: once submitted, then found at the supplier (the ledger checks "once")
     ("submitted", "processing"), ("submitted", "unknown"), ("submitted", "succeeded"), ("submitted", "failed"),
     ("submitted", "pending"),
     ("unknown", "processing"), ("unknown", "succeeded"), ("unknown", "failed"),

@@ -160,7 +160,7 @@ async def test_a_late_reply_after_a_webhook_settled_the_order_is_no_anomaly_a_co
     contradiction = OrderResult(client_order_no=late.order_no, state=RemoteState.FAILED, charged=Decimal("0"))
     assert hctx.engine.apply(seen, OrderState.SUBMITTED, contradiction).state is OrderState.SUCCEEDED
     anomalies = [e.body for e in hctx.ledger.events(late.order_no) if e.kind == "anomaly"]
-    assert anomalies == [{"recorded": "succeeded", "supplier_says": "failed"}]
+    assert anomalies == [{"code": "final_contradicted", "params": {"recorded": "succeeded", "said": "failed"}}]
 
 
 async def test_a_webhook_racing_the_sender_still_settles_the_order(hctx, ref):

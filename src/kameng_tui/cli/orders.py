@@ -20,8 +20,9 @@ from kameng_tui.palette import STATE_STYLE
 def register(sub: argparse._SubParsersAction, lang: str = "zh") -> None:
     h = helps(lang)
     p = sub.add_parser("order", help=h("help.order"))
-    p.add_argument("sku")
-    p.add_argument("--account", required=True, help=h("help.order.account"))
+    p.add_argument("sku", help=h("help.order.resume_cancel"))
+    p.add_argument("order_no", nargs="?", help=h("help.order.order_no"))
+    p.add_argument("--account", help=h("help.order.account"))
     p.add_argument("--field", action="append", default=[], metavar="K=V", help=h("help.order.field"))
     p.add_argument("--qty", type=int, default=1)
     p.add_argument("--ref", help=h("help.order.ref"))
@@ -120,9 +121,19 @@ def check_text_args(args: argparse.Namespace) -> None:
             raise BadInput(problem, field=key)
 
 
+PENDING_ACTIONS = ("resume", "cancel")
+"""`kameng-tui order resume|cancel ORDER_NO`: the words that are not a SKU there."""
+
+
 async def cmd_order(args, ctx, out: Out) -> int:
     from kameng_tui.services.checkout import OrderInput
 
+    if args.sku in PENDING_ACTIONS and args.order_no:
+        return await cmd_pending(args, ctx, out)
+    if args.order_no is not None:
+        raise BadInput(Msg("err.order.extra_argument", value=repr(args.order_no)), field="order_no")
+    if args.account is None:
+        raise BadInput(Msg("err.order.sku_needs_account"), field="account")
     if not args.yes and not is_tty():
         raise BadInput(Msg("err.cli.order_needs_yes"), field="yes")
     check_text_args(args)
@@ -135,7 +146,8 @@ async def cmd_order(args, ctx, out: Out) -> int:
     placed = await ctx.checkout.place(inp, wait_s=wait, confirm=confirm)
     order = placed.order
     if out.json_mode:
-        out.doc(order=order_json(order), existed=placed.existed, warnings=[out.show(w) for w in placed.warnings])
+        out.doc(order=order_json(order), existed=placed.existed, warnings=[out.show(w) for w in placed.warnings],
+                anomalies=anomalies_json(out, ctx, order.order_no))
     else:
         con = out.console()
         for w in placed.warnings:
@@ -143,7 +155,68 @@ async def cmd_order(args, ctx, out: Out) -> int:
         if placed.existed:
             con.print(out.t("cli.order.existed", ref=order.ref))
         print_order(out, ctx, order)
+        print_anomalies(out, ctx, order.order_no)
     return exit_code_for(order.state)
+
+
+def anomalies_json(out: Out, ctx, order_no: str) -> list[dict]:
+    """The order's `anomaly` events: what the supplier said against what we asked."""
+    from kameng_tui.domain.reply_check import anomaly_msg
+
+    items = []
+    for e in ctx.ledger.events(order_no):
+        msg = anomaly_msg(e.body) if e.kind == "anomaly" else None
+        if msg is not None:
+            items.append({"code": e.body["code"], "message": out.show(msg), "params": dict(e.body.get("params") or {}),
+                          "supplier_text": e.body.get("supplier_text")})
+    return items
+
+
+def print_anomalies(out: Out, ctx, order_no: str) -> None:
+    found = anomalies_json(out, ctx, order_no)
+    if not found:
+        return
+    con = out.console()
+    for a in found:
+        con.print(out.t("cli.order.anomaly", message=a["message"]))
+    con.print(out.t("cli.order.anomaly_hint"))
+
+
+async def cmd_pending(args, ctx, out: Out) -> int:
+    """`order resume ORDER_NO` (exit as the order's state; 3 when the supplier could not be
+    asked) and `order cancel ORDER_NO` (0 cancelled; 3 not yet; 2 settled)."""
+    from kameng_tui.services.pending import PendingActions
+
+    actions = PendingActions(ctx)
+    no = args.order_no
+    if args.sku == "resume":
+        wait = ctx.config.checkout.default_wait_s if args.wait is None else args.wait
+        acted = await actions.resume(no, wait)
+        message = Msg("err.order.query_failed", order_no=no, action="resume") if acted.status == "query_failed" else None
+        code = 3 if acted.status == "query_failed" else exit_code_for(acted.order.state)
+    else:
+        acted = await actions.cancel(no)
+        order = acted.order
+        if acted.status == "settled":
+            raise BadInput(Msg("err.order.settled", order_no=no, state=order.state.value), field="order_no")
+        message = {
+            "cancelled": Msg("cli.order.cancelled", order_no=no),
+            "query_failed": Msg("err.order.query_failed", order_no=no, action="cancel"),
+            "not_found_yet": Msg("err.order.not_found_yet", order_no=no, grace=actions.grace_s(order)),
+            "in_flight": Msg("err.order.in_flight", order_no=no, state=order.state.value),
+        }[acted.status]
+        code = 0 if acted.status == "cancelled" else 3
+    order = acted.order
+    if out.json_mode:
+        out.doc(order=order_json(order), status=acted.status, message=None if message is None else out.show(message),
+                anomalies=anomalies_json(out, ctx, order.order_no))
+        return code
+    con = out.console()
+    if message is not None:
+        con.print(out.show(message))
+    print_order(out, ctx, order)
+    print_anomalies(out, ctx, order.order_no)
+    return code
 
 
 def _confirm(out: Out, p) -> bool:
@@ -168,6 +241,8 @@ def print_order(out: Out, ctx, order: Order) -> None:
         con.print(out.t("cli.order.reason", reason=order.reason))
     if order.state in (OrderState.UNKNOWN, OrderState.SUBMITTED, OrderState.PROCESSING):
         con.print(out.t("cli.order.not_settled"))
+    elif order.state is OrderState.PENDING:
+        con.print(out.t("cli.order.pending_hint", order_no=order.order_no))
 
 
 def cmd_show(args, ctx, out: Out) -> int:

@@ -67,17 +67,25 @@ def cmd_report(args, ctx, out: Out) -> int:
     return 0
 
 
+def _event_json(e) -> dict:
+    return {"seq": e.seq, "kind": e.kind, "at": iso(e.at), "hash": e.hash,
+            "body": {k: v for k, v in e.body.items() if k not in ("request_json", "sealed", "cards")}}
+
+
 def cmd_claims(args, ctx, out: Out) -> int:
     claims = ctx.reports.claims()
+    drifts = ctx.reports.supplier_claims()
     if out.json_mode:
-        out.items([{"kind": c.kind, "reason": out.show(c.reason), "order": order_json(c.order),
-                    "events": [{"seq": e.seq, "kind": e.kind, "at": iso(e.at), "hash": e.hash, "body": {
-                        k: v for k, v in e.body.items() if k not in ("request_json", "sealed", "cards")}}
-                               for e in c.events]} for c in claims])
+        out.items([{"kind": c.kind, "reason": out.show(c.reason), "supplier": c.order.supplier,
+                    "order": order_json(c.order), "events": [_event_json(e) for e in c.events]} for c in claims]
+                  + [{"kind": d.kind, "reason": out.show(d.reason), "supplier": d.supplier, "order": None,
+                      "events": [_event_json(d.event)]} for d in drifts])
         return 0
     con = out.console()
-    if not claims:
+    if not claims and not drifts:
         con.print(out.t("cli.claims.none"))
+    for d in drifts:
+        con.print(out.t("cli.claims.drift", supplier=d.supplier, reason=out.show(d.reason)))
     for c in claims:
         o = c.order
         con.print(f"[bold]{o.order_no}[/] {o.product_name} {o.account_text}  {out.show(c.reason)}")

@@ -6,6 +6,8 @@ unknown   = the reply was lost or unreadable; reconcile by query, never re-send
 `submitted -> pending` exists only for rejections the supplier states happened
 before the order was read (bad signature, clock skew, rate limit): nothing was
 created, so the order waits, unsent, for an explicit resume.
+`pending -> unknown` (issue 14) exists only for such an order, once submitted: a query
+found it at the supplier after all. The ledger refuses it for an order never submitted.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ class OrderState(str, Enum):
 S = OrderState
 
 TRANSITIONS: dict[OrderState, frozenset[OrderState]] = {
-    S.PENDING: frozenset({S.SUBMITTED, S.CANCELLED}),
+    S.PENDING: frozenset({S.SUBMITTED, S.CANCELLED, S.UNKNOWN}),
     S.SUBMITTED: frozenset({S.PROCESSING, S.UNKNOWN, S.SUCCEEDED, S.FAILED, S.PENDING}),
     S.UNKNOWN: frozenset({S.PROCESSING, S.SUCCEEDED, S.FAILED}),
     S.PROCESSING: frozenset({S.SUCCEEDED, S.FAILED}),
@@ -44,6 +46,14 @@ SETTLED = frozenset({S.SUCCEEDED, S.FAILED, S.CANCELLED, S.REFUNDED})
 IN_FLIGHT = frozenset({S.SUBMITTED, S.UNKNOWN, S.PROCESSING})
 """States reconcile queries: the supplier may hold the order."""
 UNSETTLED = frozenset({S.PENDING}) | IN_FLIGHT
+
+
+def once_submitted(order: object) -> bool:
+    """A pending order that was submitted once (its chained events hold a `submitted`,
+    so the projection's submitted_at is set) and came back unsent: the supplier refused
+    it before reading it, or so it said. It is never sent again by itself, and a query
+    comes before any resend."""
+    return getattr(order, "state", None) is OrderState.PENDING and getattr(order, "submitted_at", None) is not None
 
 
 class IllegalTransition(ValueError):

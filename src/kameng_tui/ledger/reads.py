@@ -55,10 +55,32 @@ class LedgerReads:
         return self._orders(sql + " ORDER BY o.seq", args)
 
     def needs_attention(self) -> list[Order]:
-        """Charged but failed, unknown, or delivered short: candidates for a claim (优先赔付)."""
+        """Charged but failed, unknown, delivered short, pending once submitted, or with an
+        `anomaly` event: candidates for a claim (优先赔付)."""
         return self._orders(f"SELECT {COLUMNS} FROM orders o WHERE (o.state = 'failed' AND o.charged > o.refunded) "
                             "OR o.state = 'unknown' OR (o.state = 'succeeded' AND o.delivered_qty < o.quantity) "
+                            "OR (o.state = 'pending' AND o.submitted_at IS NOT NULL) "
+                            "OR o.order_no IN (SELECT e.order_no FROM events e WHERE e.kind = 'anomaly') "
                             "ORDER BY o.seq", ())
+
+    def sent_since(self, supplier: str, since: datetime) -> list[Order]:
+        """A supplier's orders ever submitted and not settled before `since` (for balance drift)."""
+        return self._orders(f"SELECT {COLUMNS} FROM orders o WHERE o.supplier = ? AND o.submitted_at IS NOT NULL "
+                            "AND (o.settled_at IS NULL OR o.settled_at >= ?) ORDER BY o.seq", (supplier, utc_text(since)))
+
+    def anomaly_orders(self) -> set[str]:
+        """Orders with an `anomaly` event: marked in history, whatever their state."""
+        with self._lock:
+            rows = self._conn.execute("SELECT DISTINCT order_no FROM events WHERE kind = 'anomaly' "
+                                      "AND order_no IS NOT NULL").fetchall()
+        return {r[0] for r in rows}
+
+    def ledger_anomalies(self) -> list[Event]:
+        """`anomaly` events of no single order (a supplier's balance drift)."""
+        with self._lock:
+            rows = self._conn.execute("SELECT seq, order_no, kind, at, body, prev_hash, hash FROM events "
+                                      "WHERE kind = 'anomaly' AND order_no IS NULL ORDER BY seq").fetchall()
+        return [to_event(r) for r in rows]
 
     def find(self, states: Sequence[OrderState], since: datetime | None = None, category_prefix: str | None = None) -> list[Order]:
         """Orders in some states, optionally since a time and under a category (for suggestions)."""

@@ -31,7 +31,7 @@ from kameng_tui.domain.clock import from_utc_text, utc_text
 from kameng_tui.domain.errors import AnchorMismatch, BadInput, ChainBroken, LedgerBusy, NotFound
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt, from_units, money, to_units
-from kameng_tui.domain.states import OrderState, check_transition
+from kameng_tui.domain.states import IllegalTransition, OrderState, check_transition
 from kameng_tui.ledger import chain, queries
 from kameng_tui.ledger.anchor import GENESIS_HASH, Anchor, problem, read_anchor, write_anchor
 from kameng_tui.ledger.connection import enable_wal, statements
@@ -354,6 +354,8 @@ class SqliteLedger(LedgerReads):
         row = self._row(c, order_no)
         if row is None or row["state"] != expected.value:
             return None
+        if expected is OrderState.PENDING and new is OrderState.UNKNOWN and row["submitted_at"] is None:
+            raise IllegalTransition(expected, new)     # only an order once submitted may be in doubt
         body: dict[str, Any] = {"from": expected.value, "state": new.value}
         for key in ("charged", "refunded"):
             value = getattr(change, key)

@@ -7,7 +7,7 @@ report (the later table wins meanwhile).
 
 from __future__ import annotations
 
-from kameng_tui.messages import (adapters, batch_screen, cli, cli_help, domain, keys, services, settings,
+from kameng_tui.messages import (adapters, anomalies, batch_screen, cli, cli_help, domain, keys, services, settings,
                                  suppliers, tui)
 
 TABLES: dict[str, dict[str, tuple[str, str]]] = {
@@ -21,6 +21,7 @@ TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "services": services.MESSAGES,
     "adapters": adapters.MESSAGES,
     "suppliers": suppliers.MESSAGES,
+    "anomalies": anomalies.MESSAGES,
 }
 
 

@@ -1,16 +1,23 @@
 """Supplier balances: fetched on demand, kept as snapshots in the ledger, so the
-last known balance shows offline, and a low balance warns before a batch."""
+last known balance shows offline, and a low balance warns before a batch.
+
+Balance drift (issue 14): between two snapshots with no order in flight at either, the
+balance must fall by what the ledger's orders settled in between were charged (net of
+refunds). Money gone beyond that is an `anomaly` (and a claim): the one check that
+catches an order a supplier holds and never told us about, where it cannot list orders.
+A rise (a top-up) is not flagged."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from decimal import Decimal
 
 from kameng_tui.domain.errors import AuthFailed, ClockSkew, KamengError
-from kameng_tui.domain.money import money
+from kameng_tui.domain.money import fmt, money
+from kameng_tui.domain.states import IN_FLIGHT, OrderState
 from kameng_tui.services.context import Context
 
 log = logging.getLogger(__name__)
@@ -56,9 +63,33 @@ class BalanceService:
             why = "clock" if isinstance(exc, ClockSkew) else "refused" if isinstance(exc, AuthFailed) else "unreachable"
             return None, why
         last = self.ctx.ledger.last_balance(supplier)
+        if last is not None:
+            self._check_drift(supplier, last[0], last[1], amount)
         if last is None or last[0] != amount:
             self.ctx.ledger.record_balance(supplier, amount, at=self.ctx.clock.now())
         return amount, None
+
+    def _check_drift(self, supplier: str, before: Decimal, since: datetime, after: Decimal) -> None:
+        orders = self.ctx.ledger.sent_since(supplier, since)
+        if any(o.state in IN_FLIGHT for o in orders):
+            return                                   # in flight now: its charge may land any moment
+        if any(o.state is not OrderState.PENDING and o.submitted_at is not None and o.submitted_at <= since
+               for o in orders):
+            return                                   # in flight at the earlier snapshot
+        settled = [o for o in orders if o.settled_at is not None and o.settled_at > since]
+        if any(o.state is OrderState.REFUNDED for o in settled):
+            return                                   # a refund of an older charge: the window says nothing
+        charged = sum((o.net_cost for o in settled), Decimal("0"))
+        missing = money(before - charged - after)
+        if missing <= 0:
+            return
+        params = {"supplier": supplier, "before": fmt(before), "after": fmt(after), "charged": fmt(charged),
+                  "missing": fmt(missing), "since": since.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
+        if any(e.body.get("code") == "balance_drift" and e.body.get("params") == params
+               for e in self.ctx.ledger.ledger_anomalies()):
+            return
+        log.warning("balance of %s fell %s more than the ledger charged", supplier, fmt(missing))
+        self.ctx.engine.note_anomaly(None, "balance_drift", params)
 
     async def view(self, supplier: str) -> BalanceView:
         amount, why = await self._fetch(supplier)

@@ -21,7 +21,7 @@ from kameng_tui.domain.batch_input import BatchLine, batch_identity, duplicate_k
 from kameng_tui.domain.errors import REFUSED_US, BadInput, KamengError
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt, money
-from kameng_tui.domain.states import OrderState
+from kameng_tui.domain.states import OrderState, once_submitted
 from kameng_tui.ledger.store import Batch, NewBatch
 from kameng_tui.messages import HasMsg, Localized, Msg
 from kameng_tui.services.checkout import OrderInput, Prepared
@@ -219,6 +219,14 @@ class BatchService:
             async with window:
                 if held_back(order):
                     return
+                if once_submitted(order):
+                    # refused after `submitted` once: ask the supplier before sending it again
+                    order, known = await ctx.engine.ask_first(order)
+                    if not known or order.state is not OrderState.PENDING:
+                        done += 1
+                        if progress is not None:
+                            progress(done, len(pending), order)
+                        return
                 submitted = await ctx.engine.submit(order)
                 if submitted is None:
                     after = ctx.ledger.get(order.order_no) or order

@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Callable
 
 from kameng_tui.domain.clock import Clock
-from kameng_tui.domain.errors import SupplierError
+from kameng_tui.domain.errors import KamengError, SupplierError
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import money
-from kameng_tui.domain.states import OrderState
+from kameng_tui.domain.reply_check import Asked, anomaly_body, check_reply
+from kameng_tui.domain.states import OrderState, once_submitted
 from kameng_tui.domain.untrusted import REASON_MAX, clean_text
 from kameng_tui.ledger.store import LedgerStore, Move, SealedCard, Transition
 from kameng_tui.messages import Msg
@@ -64,7 +65,14 @@ class OrderEngine:
         """Send a pending order (or, with resend_from, re-send an in-flight one): `submit`
         then `place`. The caller holds the send lock. Returns the order as recorded afterwards."""
         if resend_from is None:
-            submitted = await self.submit(self._get(order_no))
+            order = self._get(order_no)
+            if once_submitted(order):
+                # Refused after `submitted` once: the supplier may hold it after all. Ask
+                # first; send the stored request only when it says it has no such order.
+                order, known = await self.ask_first(order)
+                if not known or order.state is not S.PENDING:
+                    return order
+            submitted = await self.submit(order)
             if submitted is None:
                 return self._get(order_no)
             return await self.place(submitted)
@@ -156,6 +164,7 @@ class OrderEngine:
             return await self._to_unknown(order, expected, f"adapter error: {type(exc).__name__}")
         crash_point("after-reply")
         log.debug("order %s -> %s: %r", order.order_no, order.supplier, result)
+        result = self.checked(order, result)
         step = self.outcome(order, expected, result)
         if step is None:
             return order
@@ -184,7 +193,8 @@ class OrderEngine:
 
     # --- recording results ------------------------------------------------------------
     def apply(self, order: Order, expected: OrderState, result: OrderResult) -> Order:
-        """Record the supplier's view of an order (from a create reply or a query)."""
+        """Record the supplier's view of an order (from a create reply, a query or a webhook)."""
+        result = self.checked(order, result)
         step = self.outcome(order, expected, result)
         if step is not None:
             new, change = step
@@ -202,7 +212,8 @@ class OrderEngine:
                 charged=charged if charged is not None else order.total_cost,
                 refunded=money(result.refunded) if result.refunded else None,
                 supplier_order_no=result.supplier_order_no,
-                delivered_qty=result.delivered_qty or (order.quantity if not cards else len(cards)),
+                # as said; 0 on success is a short delivery (an anomaly, and a claim)
+                delivered_qty=result.delivered_qty or len(cards),
                 cards=cards,
                 reason=None if charged is not None else "charged not stated by supplier; quoted cost recorded",
             )
@@ -226,9 +237,63 @@ class OrderEngine:
         if current.state is not new and current.state in final and new in final:
             # A different final state after a final one: evidence, never an overwrite.
             # (`processing` or a lost reply after a final state is older news, not a contradiction.)
-            self.ledger.record(order.order_no, "anomaly", {
-                "recorded": current.state.value, "supplier_says": new.value,
-            }, at=self.clock.now())
+            self.note_anomaly(order.order_no, "final_contradicted", {"recorded": current.state.value, "said": new.value})
+
+    # --- what the supplier says, checked (issue 14) ------------------------------------
+    def checked(self, order: Order, result: OrderResult) -> OrderResult:
+        """Check the supplier's view against what we asked; record each violation as an
+        `anomaly` event (the order becomes a claim). The view is recorded as said, except
+        that cards beyond the quantity are not kept (the anomaly says how many came)."""
+        result = sanitize_result(result)                  # the anomaly quotes the supplier's cleaned words
+        for v in check_reply(Asked.from_order(order), result):
+            log.warning("order %s: supplier %s says something we did not ask for: %s", order.order_no,
+                        order.supplier, v.code)
+            self.note_anomaly(order.order_no, v.code, v.params, result.reason)
+        if len(result.cards) > order.quantity:
+            result = replace(result, cards=result.cards[:order.quantity],
+                             altered_cards=tuple(a for a in result.altered_cards if a[0] < order.quantity))
+        return result
+
+    def note_anomaly(self, order_no: str | None, code: str, params: dict, supplier_text: str | None = None) -> bool:
+        """Append an `anomaly` event unless the order already has the same one (the same
+        lie, queried again, is one piece of evidence). True when it was recorded."""
+        body = anomaly_body(code, params, supplier_text)
+        if order_no is not None:
+            for e in self.ledger.events(order_no):
+                if e.kind == "anomaly" and isinstance(e.body, dict) and e.body.get("code") == code \
+                        and e.body.get("params") == body["params"]:
+                    return False
+        self.ledger.record(order_no, "anomaly", body, at=self.clock.now())
+        return True
+
+    async def ask_first(self, order: Order) -> tuple[Order, bool]:
+        """A pending order once submitted: does the supplier hold it? (order after, whether
+        the supplier answered). Found: pending -> unknown with an anomaly, then its state
+        is applied. Not found: unchanged, and the caller may send it."""
+        try:
+            supplier = self.supplier_for(order.supplier)
+            async with asyncio.timeout(self.call_deadline_s):
+                result = await supplier.query_order(order.order_no)
+        except (KamengError, TimeoutError, asyncio.TimeoutError) as exc:
+            log.info("query %s before resending it failed: %s", order.order_no, type(exc).__name__)
+            return self._get(order.order_no), False
+        except Exception as exc:  # an adapter bug or garbage: no answer, nothing sent
+            log.warning("query %s before resending it failed: %s", order.order_no, type(exc).__name__)
+            return self._get(order.order_no), False
+        if result.state is RemoteState.NOT_FOUND:
+            return self._get(order.order_no), True
+        return self.found_pending(order, result), True
+
+    def found_pending(self, order: Order, result: OrderResult) -> Order:
+        """The supplier holds an order the ledger has as pending (refused after `submitted`,
+        yet created): evidence first, then pending -> unknown, then the supplier's state."""
+        self.note_anomaly(order.order_no, "pending_found", {"state": result.state.value}, result.reason)
+        moved = self.ledger.transition(order.order_no, S.PENDING, S.UNKNOWN,
+                                       Transition(supplier_order_no=result.supplier_order_no), at=self.clock.now())
+        current = self._get(order.order_no)
+        if not moved:
+            return current
+        return self.apply(current, S.UNKNOWN, result)
 
     def _seal_cards(self, order: Order, result: OrderResult) -> tuple[SealedCard, ...]:
         if not result.cards:

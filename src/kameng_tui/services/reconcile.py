@@ -4,7 +4,9 @@
 new number. "Not found": where the adapter declares `idempotent_create`, the
 stored request is re-sent byte for byte under the same number; otherwise the order
 stays `unknown` and, after the adapter's grace time, is listed as a claim needing
-a manual check. Pending orders are not touched: they wait for an explicit resume.
+a manual check. Pending orders are never sent: they wait for an explicit resume. A
+pending order once submitted (refused after `submitted`) is queried: found at the
+supplier, it moves pending -> unknown with an anomaly, then takes the supplier's state.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from datetime import timedelta
 
 from kameng_tui.domain.errors import AnchorMismatch, KamengError
 from kameng_tui.domain.models import Order
-from kameng_tui.domain.states import IN_FLIGHT, SETTLED, OrderState
+from kameng_tui.domain.states import IN_FLIGHT, SETTLED, OrderState, once_submitted
 from kameng_tui.ledger.store import Transition
 from kameng_tui.messages import Localized, Msg
 from kameng_tui.services.context import Context
@@ -53,6 +55,7 @@ class ReconcileService:
             raise refused
         report = ReconcileReport()
         orders = ctx.ledger.in_state(sorted(IN_FLIGHT, key=str), supplier)
+        orders += [o for o in ctx.ledger.in_state([S.PENDING], supplier) if once_submitted(o)]
         # Only a process that can take the send lock knows no one else is mid-send.
         with ctx.send_lock.try_held() as nobody_sending:
             by_supplier: dict[str, list[Order]] = {}
@@ -116,6 +119,11 @@ class ReconcileService:
         except Exception as exc:  # garbage from upstream: the order simply stays in doubt
             log.warning("query %s failed: %s", order.order_no, type(exc).__name__)
             return order
+        if order.state is S.PENDING:
+            # Never sent from here: not found leaves it for an explicit resume or cancel.
+            if result.state is RemoteState.NOT_FOUND or not once_submitted(order):
+                return order
+            return ctx.engine.found_pending(order, result)
         if result.state is RemoteState.NOT_FOUND:
             return await self._not_found(order, caps.idempotent_create and may_resend, report)
         return ctx.engine.apply(order, order.state, result)
@@ -124,8 +132,7 @@ class ReconcileService:
         ctx = self.ctx
         if order.state is S.PROCESSING:
             # The supplier held it and now says it never did: evidence for a claim.
-            ctx.ledger.record(order.order_no, "anomaly", {"recorded": "processing", "supplier_says": "not_found"},
-                              at=ctx.clock.now())
+            ctx.engine.note_anomaly(order.order_no, "processing_not_found", {})
             return order
         if resend:
             async with ctx.send_lock.held():
@@ -139,7 +146,12 @@ class ReconcileService:
         return ctx.ledger.get(order.order_no) or order
 
     def is_claim(self, order: Order) -> bool:
-        """Unknown past the adapter's not-found grace: a human should check it."""
+        """Unknown past the adapter's not-found grace, or pending once submitted past
+        `[checkout] pending_claim_after_s`: a human should check it."""
+        if once_submitted(order):
+            since = order.submitted_at or order.created_at
+            after = self.ctx.config.checkout.pending_claim_after_s
+            return self.ctx.clock.now() - since > timedelta(seconds=after)
         if order.state is not S.UNKNOWN:
             return False
         try:
@@ -201,6 +213,9 @@ async def diff(ctx: Context, supplier_name: str, since) -> DiffReport:
         o = mine.get(no) or ctx.ledger.get(no)
         if o is None:
             report.supplier_only.append(r)
+            continue
+        if o.state in (S.PENDING, S.CANCELLED) and o.supplier == supplier_name:
+            report.mismatched.append((o, r))        # the supplier has it, the ledger says never sent
             continue
         if o.state in SETTLED and r.state.value in ("succeeded", "failed") and (
                 o.state.value != r.state.value and o.state is not S.REFUNDED

@@ -10,8 +10,9 @@ from decimal import Decimal
 from kameng_tui.domain.history import Event, GroupTotals, HistoryFilter, Totals
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
-from kameng_tui.domain.states import OrderState
-from kameng_tui.messages import Localized, Msg
+from kameng_tui.domain.reply_check import anomaly_msg
+from kameng_tui.domain.states import OrderState, once_submitted
+from kameng_tui.messages import Joined, Localized, Msg
 from kameng_tui.services.context import Context
 
 # The 周期 attribute's values and the 月卡/季卡/年卡 in product names (catalog data).
@@ -23,9 +24,19 @@ DUE_WITHIN = timedelta(days=7)
 @dataclass(frozen=True)
 class Claim:
     order: Order
-    kind: str                    # charged_but_failed | unknown_past_grace | short_delivered | unknown
+    kind: str                    # anomaly | charged_but_failed | short_delivered | pending_once_submitted | unknown_past_grace
     reason: Localized
     events: tuple[Event, ...]
+
+
+@dataclass(frozen=True)
+class SupplierClaim:
+    """A claim on no single order: a supplier's balance moved by more than the ledger charged."""
+
+    supplier: str
+    kind: str                    # balance_drift
+    reason: Localized
+    event: Event
 
 
 @dataclass(frozen=True)
@@ -68,15 +79,39 @@ class ReportService:
     def claims(self) -> list[Claim]:
         out = []
         for o in self.ctx.ledger.needs_attention():
+            events = tuple(self.ctx.ledger.events(o.order_no))
+            said = [m for m in (anomaly_msg(e.body) for e in events if e.kind == "anomaly") if m is not None]
+            if said:
+                # what the supplier said against what we asked: evidence first, whatever the state
+                out.append(Claim(o, "anomaly", said[0] if len(said) == 1 else Joined(dict.fromkeys(said)), events))
+                continue
             if o.state is OrderState.FAILED:
                 kind, reason = "charged_but_failed", Msg("claim.charged_but_failed", amount=fmt(o.charged - o.refunded))
             elif o.state is OrderState.SUCCEEDED:
                 kind, reason = "short_delivered", Msg("claim.short_delivered", delivered=o.delivered_qty, quantity=o.quantity)
+            elif once_submitted(o):
+                if not self.ctx.reconcile.is_claim(o):
+                    continue     # refused a moment ago: a resume is the usual answer
+                kind = "pending_once_submitted"
+                reason = Msg("claim.pending_once_submitted",
+                             minutes=max(1, self.ctx.config.checkout.pending_claim_after_s // 60))
             elif self.ctx.reconcile.is_claim(o):
                 kind, reason = "unknown_past_grace", Msg("claim.unknown_past_grace")
             else:
                 continue     # unknown but still within grace: reconcile will settle it
-            out.append(Claim(o, kind, reason, tuple(self.ctx.ledger.events(o.order_no))))
+            out.append(Claim(o, kind, reason, events))
+        return out
+
+    def supplier_claims(self) -> list[SupplierClaim]:
+        """Anomalies of no single order (balance drift), newest last."""
+        out = []
+        for e in self.ctx.ledger.ledger_anomalies():
+            msg = anomaly_msg(e.body)
+            params = e.body.get("params") if isinstance(e.body, dict) else None
+            supplier = params.get("supplier") if isinstance(params, dict) else None
+            if msg is None or not isinstance(supplier, str):
+                continue
+            out.append(SupplierClaim(supplier, str(e.body.get("code")), msg, e))
         return out
 
     async def suggestions(self) -> Suggestions:

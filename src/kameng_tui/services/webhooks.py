@@ -4,7 +4,8 @@ Polling by client order number stays the primary path; a webhook only makes it
 faster. A webhook is applied only when its signature checks out (the adapter's
 `parse_callback`) and only to an order still in flight, through the same
 compare-and-set as every other transition: duplicates are no-ops, and an older update
-arriving after a final one is ignored (a settled order is never re-opened). A
+arriving after a final one is ignored (a settled order is never re-opened); another
+final state after a final one is recorded as an anomaly (evidence, never an overwrite). A
 compare-and-set lost to another in-flight move (the sending process marking the order
 unknown) is tried again from the state now recorded.
 
@@ -67,6 +68,11 @@ def _apply(ctx: Context, supplier_name: str, result) -> HookOutcome:
         if order is None or order.supplier != supplier_name:
             log.warning("webhook from %s for an order the ledger lacks: %s", supplier_name, result.client_order_no)
             return HookOutcome(200, "unknown order (see reconcile --diff)")
+        if order.state in FINAL and wanted in FINAL and wanted is not order.state:
+            # A webhook that contradicts a final state: evidence (an anomaly), never an overwrite.
+            ctx.engine.note_anomaly(order.order_no, "final_contradicted",
+                                    {"recorded": order.state.value, "said": wanted.value}, result.reason)
+            return HookOutcome(200, "contradicts the recorded state (anomaly recorded)")
         if order.state not in IN_FLIGHT or wanted is None:
             return HookOutcome(200, "ignored")
         if wanted is order.state:
@@ -83,6 +89,7 @@ def _apply(ctx: Context, supplier_name: str, result) -> HookOutcome:
 WANTED = {RemoteState.PROCESSING: OrderState.PROCESSING, RemoteState.SUCCEEDED: OrderState.SUCCEEDED,
           RemoteState.FAILED: OrderState.FAILED}
 """The state a webhook's news moves an in-flight order to."""
+FINAL = (OrderState.SUCCEEDED, OrderState.FAILED)
 
 
 class WebhookListener:

@@ -59,6 +59,8 @@ class KamengApp(App[None]):
         self.batch_runner = BatchRunner(ctx, self._batch_changed)
         self.balances: dict[str, BalanceView] = {}
         self.refused: AnchorMismatch | None = None
+        self.claims_count = 0
+        """Claims (需核对): orders needing a check, anomalies, balance drift; in the header."""
         if ctx.config.ui.ascii:
             self.add_class("-ascii")
 
@@ -89,6 +91,7 @@ class KamengApp(App[None]):
         """Balances, reconciliation of unsettled orders and suggestions, in the background:
         an unreachable supplier blocks nothing but orders to it."""
         await self.refresh_balances()
+        self.refresh_claims()
         from kameng_tui.tui.batch_flow import offer_unsent
 
         await offer_unsent(self)
@@ -123,6 +126,7 @@ class KamengApp(App[None]):
                 self.notify(t("reconcile.done", settled=len(open_orders) - still, open=still))
                 for name, message in getattr(report, "errors", {}).items():
                     self.notify(t("reconcile.error", supplier=name, message=message), severity="warning")
+            self.refresh_claims()
 
     def writes_refused(self, exc: AnchorMismatch) -> None:
         """A chained write was refused: say why (the TUI's way on), in the header too."""
@@ -178,7 +182,17 @@ class KamengApp(App[None]):
         flying = self.runner.in_flight + len(self.batch_runner.running)
         if flying:
             out.append(f"   [{flying}]", style="bold yellow")
+        if self.claims_count:
+            out.append("   " + t("header.claims", n=self.claims_count), style="bold red")
         self.status = out
+
+    def refresh_claims(self) -> None:
+        """Count the claims for the header (需核对 N): after start-up, each order, each batch."""
+        try:
+            self.claims_count = len(self.ctx.reports.claims()) + len(self.ctx.reports.supplier_claims())
+        except KamengError:
+            return
+        self._render_status()
 
     # --- orders -------------------------------------------------------------------------------
     def start_order(self, order_no: str) -> None:
@@ -201,9 +215,24 @@ class KamengApp(App[None]):
             elif order.state in (OrderState.UNKNOWN, OrderState.SUBMITTED, OrderState.PROCESSING):
                 message += "\n" + t("order.unknown_hint")
                 severity = "warning"
+            elif order.state is OrderState.PENDING:
+                message += "\n" + t("history.pending_keys") + "  " + t("order.pending_where")
+                severity = "warning"
             self.notify(message, severity=severity, timeout=8)
+            self._tell_anomalies(order)
+        self.refresh_claims()
         self.run_worker(self.refresh_balances(), group="balances", exit_on_error=False)
         self._tell_screens("order_changed", order_no)
+
+    def _tell_anomalies(self, order: Order) -> None:
+        """What the supplier said against what we asked: one warning naming where to look."""
+        from kameng_tui.domain.reply_check import anomaly_msg
+
+        said = [m for m in (anomaly_msg(e.body) for e in self.ctx.ledger.events(order.order_no) if e.kind == "anomaly")
+                if m is not None]
+        if said:
+            text = "; ".join(m.text(self.lang) for m in dict.fromkeys(said))
+            self.notify(self.t("order.anomaly_hint", order_no=order.order_no, message=text), severity="error", timeout=15)
 
     def start_batch(self, batch_id: int) -> None:
         self.batch_runner.start(batch_id)
@@ -217,7 +246,7 @@ class KamengApp(App[None]):
             self.notify(t("batch.error", id=batch_id, message=error.msg), severity="error", timeout=10)
         if not self.batch_runner.is_running(batch_id):
             self.run_worker(self.refresh_balances(), group="balances", exit_on_error=False)
-            self._render_status()
+            self.refresh_claims()
         self._tell_screens("batch_changed", batch_id)
 
     # --- settings applied live ----------------------------------------------------------------------

@@ -65,6 +65,8 @@ HISTORY_KEYS = (
     Key("history.status", "z", "next_status"),
     Key("history.claims", "c", "toggle_claims"),
     Key("history.export", "e", "export"),
+    Key("history.resume", "s", "resume_order", show=False),    # named on a pending order's detail pane
+    Key("history.cancel", "x", "cancel_order", show=False),
     Key("history.reveal", "r", "reveal", show=False),
     Key("history.copy", "y", "copy", show=False),
     Key("history.escape", "escape", "escape", show=False),

@@ -14,6 +14,8 @@ see ref_hostile.py): evil_text (names, reasons, error messages and card fields c
 ESC/OSC/bidi/zero-width sequences), oversize (the reply padded past the client's
 bound; its size in KiB: oversize_kib, default 1100), gzip (the body sent with
 `Content-Encoding: gzip`, though the client asked for identity).
+The lies of a hostile supplier (overcharge, overdeliver, ... hide_created,
+contradict_hook) are shares of orders too: see ref_lies.py.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from dataclasses import dataclass, fields
 
 from kameng_tui.domain.errors import BadInput
 from kameng_tui.messages import Msg
+from kameng_tui.suppliers.http.ref_lies import LIES
 
 RATES = ("err500", "err429", "timeout", "malformed", "drop_after_accept", "dup_webhook", "drip", "badsig", "fail")
 HOSTILE = ("evil_text", "oversize", "gzip")      # rates too: see ref_hostile.py
@@ -51,6 +54,17 @@ class Faults:
     oversize: float = 0.0
     gzip: float = 0.0
     oversize_kib: float = 1100.0
+    # the hostile supplier's lies (ref_lies.py): shares of orders, 0..1
+    overcharge: float = 0.0
+    overdeliver: float = 0.0
+    short_delivery: float = 0.0
+    other_product: float = 0.0
+    other_quantity: float = 0.0
+    extra_cards: float = 0.0
+    over_refund: float = 0.0
+    hide_created: float = 0.0
+    refuse_create: float = 0.0
+    contradict_hook: float = 0.0
 
     @classmethod
     def parse(cls, spec: str | None) -> "Faults":
@@ -72,8 +86,9 @@ class Faults:
                 value: float | int = int(raw) if name == "seed" else float(raw)
             except ValueError:
                 raise BadInput(Msg("err.faults.not_number", name=name, raw=repr(raw)), field="faults") from None
-            if value != value or value < 0 or (name in RATES + HOSTILE and value > 1):
-                rng = "0..1" if name in RATES + HOSTILE else ">= 0"
+            shares = name in RATES or name in HOSTILE or name in LIES
+            if value != value or value < 0 or (shares and value > 1):
+                rng = "0..1" if shares else ">= 0"
                 raise BadInput(Msg("err.faults.range", name=name, range=rng, raw=raw), field="faults")
             values[name] = value
         return cls(**values)  # type: ignore[arg-type]

@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from kameng_tui.suppliers.http import protocol as P
 from kameng_tui.suppliers.http import ref_hostile
+from kameng_tui.suppliers.http.ref_lies import lies_about
 
 if TYPE_CHECKING:
     from kameng_tui.suppliers.http.refserver import RefServer
@@ -87,6 +88,9 @@ def handler_for(server: RefServer) -> type[BaseHTTPRequestHandler]:
                     except (ValueError, AttributeError):
                         pass
                 self.gate_or_raise(method, path, query, body)
+                if creating and lies_about(faults.refuse_create, "refuse_create", entry.get("no")):
+                    entry["fault"] = "refuse_create"
+                    raise Reply(429, "rate_limited", "slow down", headers={"Retry-After": f"{faults.retry_after:g}"})
                 if dice.hit(faults.err429):
                     entry["fault"] = "err429"
                     raise Reply(429, "rate_limited", "slow down (injected)",
@@ -95,6 +99,10 @@ def handler_for(server: RefServer) -> type[BaseHTTPRequestHandler]:
                     entry["fault"] = "err500"
                     raise Reply(500, "internal", "internal error (injected)")
                 status, doc, extra = self.route(method, path, q, body, entry)
+                if creating and entry.get("outcome") == "created" and lies_about(faults.hide_created, "hide_created",
+                                                                                  entry.get("no")):
+                    entry["fault"] = "hide_created"        # created and charged, yet "rejected before read"
+                    raise Reply(429, "rate_limited", "slow down", headers={"Retry-After": f"{faults.retry_after:g}"})
                 doc = self.hostile(doc, entry)
                 payload = b"" if doc is None else P.canonical(doc)
             except Reply as r:
@@ -106,6 +114,8 @@ def handler_for(server: RefServer) -> type[BaseHTTPRequestHandler]:
                     payload = P.canonical(ref_hostile.poison(json.loads(payload)))
                 before = r.code in P.BEFORE_READ
                 entry["outcome"] = ("rejected:" if before or entry.get("fault") == "err500" else "refused:") + r.code
+                if entry.get("fault") == "hide_created":
+                    entry["outcome"] = "created"
                 if r.extra.get("unsigned"):
                     entry["status"] = status
                     server.log(**entry)

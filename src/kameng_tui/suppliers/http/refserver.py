@@ -43,6 +43,7 @@ from kameng_tui.suppliers.http.faults import Dice, Faults
 from kameng_tui.suppliers.http import ref_hostile
 from kameng_tui.suppliers.http.ref_books import Books
 from kameng_tui.suppliers.http.ref_handler import Reply, handler_for
+from kameng_tui.suppliers.http.ref_lies import contradiction, told
 
 ORDER_NO_RE = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
 BROKEN = ("skew", "replay", "idempotency", "conflict", "unsigned", "paging", "etag", "query", "hooksig")
@@ -271,7 +272,7 @@ class RefServer:
                     con.execute("COMMIT")
                     if row[0] != digest and "conflict" not in self.cfg.broken:
                         raise Reply(409, "duplicate_order_no", "this client_order_no was used with another body")
-                    return 200, {"order": self.order_doc(no)}, "replayed"
+                    return 200, {"order": self.told(self.order_doc(no))}, "replayed"
                 status, order_doc = self._create(con, doc, digest, replace=row is not None)
                 con.execute("COMMIT")
             except BaseException:
@@ -279,7 +280,7 @@ class RefServer:
                     con.execute("ROLLBACK")
                 raise
         self.emit(order_doc)
-        return status, {"order": order_doc}, "created"
+        return status, {"order": self.told(order_doc)}, "created"
 
     def _create(self, con: sqlite3.Connection, doc: dict, digest: str, replace: bool) -> tuple[int, dict]:
         no, pid, qty = doc["client_order_no"], doc["product_id"], doc["quantity"]
@@ -355,7 +356,11 @@ class RefServer:
             doc = self.order_doc(no)
         if doc is None or ("query" in self.cfg.broken and time.time() - doc["created_at"] < 30):
             raise Reply(404, "not_found", "no such order")
-        return 200, {"order": doc}, {}
+        return 200, {"order": self.told(doc)}, {}
+
+    def told(self, doc: dict | None) -> dict | None:
+        """What the server says about an order: the truth, unless a lie knob is set (ref_lies.py)."""
+        return told(self.faults, doc, self.card)
 
     def ep_list(self, q: dict) -> tuple[int, dict, dict]:
         try:
@@ -370,7 +375,7 @@ class RefServer:
             rows = self.books.con.execute(
                 f"SELECT {COLS} FROM orders WHERE seq > ? AND created >= ? ORDER BY seq LIMIT ?",
                 (after, created_from, limit)).fetchall()
-        items = [self._row_doc(r) for r in rows]
+        items = [self.told(self._row_doc(r)) for r in rows]
         nxt = str(items[-1]["updated_seq"]) if len(items) == limit else None
         return 200, {"items": items, "next_cursor": nxt}, {}
 
@@ -422,12 +427,16 @@ class RefServer:
         if not self.cfg.webhook_url or order_doc is None:
             return
         no = order_doc["client_order_no"]
+        told = self.told(order_doc)
         if self.dice.hit(self.faults.evil_text):
-            order_doc = ref_hostile.poison(order_doc)
-        body = P.canonical({"event": "order.updated", "order": order_doc})
+            told = ref_hostile.poison(told)
+        body = P.canonical({"event": "order.updated", "order": told})
         previous = self.last_doc.get(no)
         self.last_doc[no] = order_doc
         self.hooks.put((body, False))
+        flipped = contradiction(self.faults, order_doc)
+        if flipped is not None:                           # the hostile supplier changes its mind
+            self.hooks.put((P.canonical({"event": "order.updated", "order": flipped}), False))
         if self.dice.hit(self.faults.dup_webhook):
             self.hooks.put((body, True))                  # the same update again
             if previous is not None:                      # and an older one, out of order

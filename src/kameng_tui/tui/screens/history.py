@@ -22,6 +22,7 @@ from kameng_tui.domain.errors import AnchorMismatch, BadInput, KamengError
 from kameng_tui.domain.history import HistoryFilter
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
+from kameng_tui.domain.reply_check import anomaly_msg
 from kameng_tui.domain.states import OrderState
 from kameng_tui.tui.keys import HISTORY_KEYS, bindings
 from kameng_tui.tui.text import Texts
@@ -112,6 +113,7 @@ class HistoryScreen(Screen[None]):
             orders.show_list([c.order for c in self.ctx.reports.claims()])
         else:
             orders.load(lambda cur: ledger.history(flt, limit=100, cursor=cur, with_total=cur is None))
+        orders.set_marked(ledger.anomaly_orders())
         if keep_cursor:
             orders.move_cursor(cursor)
         self._totals()
@@ -171,6 +173,8 @@ class HistoryScreen(Screen[None]):
                       f"{t('hcol.profit')} {fmt(order.profit)}")]
         if order.reason:
             parts.append(Text(order.reason, style="red"))
+        if order.state is OrderState.PENDING:
+            parts.append(Text(t("history.pending_keys"), style="bold yellow"))
         from kameng_tui.services.cards import reveal_cards
 
         for c in reveal_cards(self.ctx, order, self.revealed):
@@ -181,7 +185,11 @@ class HistoryScreen(Screen[None]):
             if e.kind == "created":
                 state = "pending"
             label = t(f"state.{state}") if state in OrderState._value2member_map_ else e.kind
-            parts.append(Text(f"{e.at.astimezone(zone):%m-%d %H:%M:%S} #{e.seq} {label}"))
+            said = anomaly_msg(e.body) if e.kind == "anomaly" else None
+            if said is not None:
+                label = f"! {said.text(self.lang)}"
+            parts.append(Text(f"{e.at.astimezone(zone):%m-%d %H:%M:%S} #{e.seq} {label}",
+                              style="bold red" if said is not None else ""))
             parts.append(Text(f"  {e.hash[:16]}", style="dim"))
         pane.update(Group(*parts))
 
@@ -189,6 +197,7 @@ class HistoryScreen(Screen[None]):
         order = self.ctx.ledger.get(order_no)
         if order is not None and self.is_mounted:
             self.query_one(OrderList).replace(order)
+            self.query_one(OrderList).set_marked(self.ctx.ledger.anomaly_orders())
             if self.is_current:
                 self._totals()
 
@@ -264,6 +273,53 @@ class HistoryScreen(Screen[None]):
         from kameng_tui.tui.screens.checkout import CheckoutScreen
 
         self.app.push_screen(CheckoutScreen(product, again=order))
+
+    # --- a lone pending order: send or cancel (issue 14) ----------------------------------
+    def action_resume_order(self) -> None:
+        order = self._pending_selected()
+        if order is not None:
+            self.run_worker(self._act(order.order_no, "resume"), group="pending", exit_on_error=False)
+
+    def action_cancel_order(self) -> None:
+        order = self._pending_selected()
+        if order is not None:
+            self.run_worker(self._act(order.order_no, "cancel"), group="pending", exit_on_error=False)
+
+    def _pending_selected(self) -> Order | None:
+        order = self.query_one(OrderList).selected()
+        if order is None:
+            return None
+        if order.state is not OrderState.PENDING:
+            self.notify(self.t("history.not_pending", order_no=order.order_no, state=self.t(f"state.{order.state.value}")),
+                        severity="warning")
+            return None
+        return order
+
+    async def _act(self, order_no: str, what: str) -> None:
+        """Resume (queried first when it was ever submitted) or cancel, then say what
+        happened; a message that asks for a later try names the key to press."""
+        from kameng_tui.services.pending import PendingActions
+
+        actions = PendingActions(self.ctx)
+        t = self.t
+        try:
+            acted = await (actions.resume(order_no) if what == "resume" else actions.cancel(order_no))
+        except KamengError as exc:
+            self.notify(f"{order_no}: {exc.text(self.lang)}", severity="error", timeout=10)
+            return
+        if acted.status == "query_failed":
+            self.notify(t("history.query_failed", order_no=order_no), severity="warning", timeout=10)
+        elif acted.status == "not_found_yet":
+            self.notify(t("history.not_found_yet", order_no=order_no), severity="warning", timeout=10)
+        elif acted.status == "cancelled":
+            self.notify(t("history.cancelled", order_no=order_no))
+        else:
+            self.notify(t("history.resume_sent", order_no=order_no, state=t(f"state.{acted.order.state.value}")))
+        self.app._tell_screens("order_changed", order_no)
+        refresh = getattr(self.app, "refresh_claims", None)
+        if refresh is not None:
+            refresh()
+        self.reload(keep_cursor=True)
 
     async def _reorder_now(self, order: Order, product) -> None:
         """`[checkout] confirm = false`: `a` on a succeeded order places it at once."""

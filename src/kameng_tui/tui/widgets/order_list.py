@@ -17,6 +17,7 @@ from kameng_tui.tui.text import Texts
 from kameng_tui.tui.widgets.virtual_list import VirtualList, cell
 
 STATE_STYLE = {k: Style.parse(v) for k, v in palette.STATE_STYLE.items()}
+MARK_STYLE = Style(color="red", bold=True)
 
 
 class OrderList(VirtualList):
@@ -30,6 +31,8 @@ class OrderList(VirtualList):
         self.total: int | None = None
         self._next: str | None = None
         self._fetch: Callable[[str | None], Page] | None = None
+        self.marked: set[str] = set()
+        """Orders with an anomaly: a persistent "!" on their row (issue 14)."""
 
     def load(self, fetch: Callable[[str | None], Page]) -> None:
         """Start over with a new filter: `fetch(cursor)` returns one keyset page."""
@@ -72,9 +75,14 @@ class OrderList(VirtualList):
     def row_count(self) -> int:
         return len(self.orders)
 
+    def set_marked(self, marked: set[str]) -> None:
+        if marked != self.marked:
+            self.marked = set(marked)
+            self.data_changed(keep_cursor=True)
+
     def row_key(self, row: int) -> Hashable:
         o = self.orders[row]
-        return (o.order_no, o.state.value)
+        return (o.order_no, o.state.value, o.order_no in self.marked)
 
     def _widths(self, width: int) -> tuple[int, ...]:
         fixed = (11, 14, 8, 9, 8)                       # time, account, state, price, profit
@@ -90,8 +98,10 @@ class OrderList(VirtualList):
     def render_row(self, row: int, width: int) -> list[Segment]:
         o, w = self.orders[row], self._widths(width)
         settled = o.state.value in ("succeeded", "failed", "refunded")
+        mark = Segment("!", MARK_STYLE) if o.order_no in self.marked else Segment(" ")
         return [
-            Segment(" " + cell(o.created_at.astimezone(self.zone).strftime("%m-%d %H:%M"), w[0]) + " "
+            mark,
+            Segment(cell(o.created_at.astimezone(self.zone).strftime("%m-%d %H:%M"), w[0]) + " "
                     + cell(o.product_name, w[1]) + " " + cell(o.account_text, w[2]) + " "),
             Segment(cell(self.t(f"state.{o.state.value}"), w[3]), STATE_STYLE.get(o.state.value)),
             Segment(" " + cell(fmt(o.total_price), w[4], "right") + " " + cell(fmt(o.profit) if settled else "", w[5], "right")),

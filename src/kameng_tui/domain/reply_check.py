@@ -1,0 +1,127 @@
+"""What the supplier says, checked against what we asked (issue 14, point 4).
+
+Create replies, query replies and webhooks all pass through `check_reply`, a pure
+function: the services record each violation as an `anomaly` event (code + params,
+never prose) and the order becomes a claim. The supplier's view is still recorded as
+it was said: evidence is kept, never corrected by us.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Mapping
+
+from kameng_tui.domain.money import fmt, money
+from kameng_tui.messages import Msg
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kameng_tui.domain.models import Order
+    from kameng_tui.suppliers.base import OrderResult
+
+SUPPLIER_TEXT_MAX = 200
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What we asked the supplier for: the stored request's product, quantity and loss guard."""
+
+    product_id: str
+    quantity: int
+    max_unit_cost: Decimal | None = None
+
+    @property
+    def limit(self) -> Decimal | None:
+        """The most the supplier may charge for the whole order."""
+        return None if self.max_unit_cost is None else money(self.max_unit_cost * self.quantity)
+
+    @classmethod
+    def from_order(cls, order: "Order") -> "Asked":
+        from kameng_tui.suppliers.base import PlaceRequest
+
+        muc: Decimal | None = None
+        if order.request_json:
+            try:
+                muc = PlaceRequest.from_json(order.request_json).max_unit_cost
+            except (ValueError, KeyError, TypeError):
+                muc = None
+        return cls(product_id=order.product_id, quantity=order.quantity,
+                   max_unit_cost=muc if muc is not None else order.unit_cost)
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One way a reply contradicts the request: rendered through `anomaly.<code>`."""
+
+    code: str
+    params: Mapping[str, str | int] = field(default_factory=dict)
+
+    @property
+    def msg(self) -> Msg:
+        return Msg(f"anomaly.{self.code}", **self.params)
+
+
+def check_reply(asked: Asked, result: "OrderResult") -> tuple[Violation, ...]:
+    """Every violation in the supplier's view of one order (empty: nothing to report).
+
+    charged <= quantity x max_unit_cost; 0 <= delivered_qty <= quantity; the same product
+    and quantity (where the reply states them); cards <= quantity; refund <= charge;
+    success with nothing delivered is a short delivery."""
+    from kameng_tui.suppliers.base import RemoteState
+
+    if result.state is RemoteState.NOT_FOUND:
+        return ()
+    out: list[Violation] = []
+    charged = None if result.charged is None else money(result.charged)
+    limit = asked.limit
+    if charged is not None and limit is not None and charged > limit:
+        out.append(Violation("overcharged", {"charged": fmt(charged), "limit": fmt(limit)}))
+    raw = result.raw or {}
+    said_product = raw.get("product_id")
+    if said_product is not None and str(said_product) != asked.product_id:
+        out.append(Violation("other_product", {"said": sanitise(str(said_product), 64), "ordered": asked.product_id}))
+    said_qty = raw.get("quantity")
+    if isinstance(said_qty, int) and not isinstance(said_qty, bool) and said_qty != asked.quantity:
+        out.append(Violation("other_quantity", {"said": said_qty, "ordered": asked.quantity}))
+    delivered = result.delivered_qty
+    if delivered < 0 or delivered > asked.quantity:
+        out.append(Violation("delivered_out_of_range", {"delivered": delivered, "quantity": asked.quantity}))
+    elif result.state is RemoteState.SUCCEEDED and delivered == 0 and not result.cards:
+        out.append(Violation("nothing_delivered", {"quantity": asked.quantity}))
+    if len(result.cards) > asked.quantity:
+        out.append(Violation("extra_cards", {"came": len(result.cards), "ordered": asked.quantity}))
+    refunded = money(result.refunded or 0)
+    if refunded > 0 and refunded > (charged if charged is not None else Decimal("0")):
+        out.append(Violation("refund_above_charge", {"refunded": fmt(refunded),
+                                                     "charged": fmt(charged if charged is not None else Decimal("0"))}))
+    return tuple(out)
+
+
+def sanitise(text: str | None, limit: int = SUPPLIER_TEXT_MAX) -> str:
+    """A supplier's own words, safe to store and show: no control or format characters
+    (no terminal escapes, no bidi overrides), whitespace collapsed, at most `limit`."""
+    if not text:
+        return ""
+    kept = "".join(" " if ch.isspace() else ch for ch in str(text)
+                   if ch.isspace() or unicodedata.category(ch)[0] != "C")
+    return " ".join(kept.split())[:limit]
+
+
+def anomaly_body(code: str, params: Mapping[str, str | int], supplier_text: str | None = None) -> dict:
+    """The body of an `anomaly` event (the shared contract): code, params and, only when
+    the supplier sent some, its sanitised text."""
+    body: dict = {"code": code, "params": dict(params)}
+    cleaned = sanitise(supplier_text)
+    if cleaned:
+        body["supplier_text"] = cleaned
+    return body
+
+
+def anomaly_msg(body: Mapping) -> Msg | None:
+    """The catalog message of an anomaly event's body (None for a body of another shape)."""
+    code = body.get("code") if isinstance(body, Mapping) else None
+    if not isinstance(code, str):
+        return None
+    params = body.get("params") if isinstance(body.get("params"), Mapping) else {}
+    return Msg(f"anomaly.{code}", **{str(k): v for k, v in params.items()})

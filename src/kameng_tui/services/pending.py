@@ -1,0 +1,122 @@
+"""A lone pending order, sent or cancelled by an explicit act (issue 14, point 3):
+`kameng-tui order resume|cancel ORDER_NO` and the same keys in TUI history.
+
+Resume: a pending order is sent under its own number; one once submitted (refused
+after `submitted`) is queried first and sent only when the supplier says it has no such
+order; an in-flight order is only queried. Cancel: a pending order never submitted is
+cancelled at once; one once submitted only when the supplier answers "not found" and
+the adapter's not-found grace has passed (before that it may still appear there).
+Both hold the send lock, so no other process sends the order meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import timedelta
+
+from kameng_tui.domain.errors import KamengError, NotFound
+from kameng_tui.domain.models import Order
+from kameng_tui.domain.states import IN_FLIGHT, SETTLED, OrderState, once_submitted
+from kameng_tui.ledger.store import Transition
+from kameng_tui.messages import Msg
+from kameng_tui.services.context import Context
+from kameng_tui.suppliers.base import RemoteState
+
+S = OrderState
+
+
+@dataclass(frozen=True)
+class Acted:
+    """What resume or cancel did. `status`: sent | queried | settled | query_failed |
+    not_found_yet | cancelled | in_flight (the supplier holds it, or it was sent)."""
+
+    order: Order
+    status: str
+
+    @property
+    def done(self) -> bool:
+        return self.status in ("sent", "cancelled") or self.order.state in SETTLED
+
+
+class PendingActions:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def _get(self, order_no: str) -> Order:
+        order = self.ctx.ledger.get(order_no)
+        if order is None:
+            raise NotFound(Msg("err.order.none", order_no=order_no), field="order_no")
+        return order
+
+    async def resume(self, order_no: str, wait_s: float = 0.0) -> Acted:
+        ctx = self.ctx
+        order = self._get(order_no)
+        if order.state in SETTLED:
+            return Acted(order, "settled")
+        if order.state in IN_FLIGHT:
+            try:
+                after = await ctx.reconcile.check(order, may_resend=False)
+            except KamengError:
+                return Acted(self._get(order_no), "query_failed")
+            return Acted(await self._wait(after, wait_s), "queried")
+        was_submitted = once_submitted(order)
+        async with ctx.send_lock.held():
+            after = await ctx.engine.send(order_no)
+        if after.state is S.PENDING:
+            # once submitted, and the supplier could not be asked: nothing was sent
+            return Acted(after, "query_failed" if was_submitted else "sent")
+        found = was_submitted and any(e.kind == "anomaly" and e.body.get("code") == "pending_found"
+                                      for e in ctx.ledger.events(order_no))
+        return Acted(await self._wait(after, wait_s), "in_flight" if found else "sent")
+
+    async def _wait(self, order: Order, wait_s: float) -> Order:
+        if wait_s <= 0 or order.state not in IN_FLIGHT:
+            return order
+        return await self.ctx.reconcile.settle(order.order_no, wait_s)
+
+    async def cancel(self, order_no: str) -> Acted:
+        ctx = self.ctx
+        order = self._get(order_no)
+        if order.state in SETTLED:
+            return Acted(order, "settled")
+        if order.state in IN_FLIGHT:
+            return Acted(order, "in_flight")
+        async with ctx.send_lock.held():
+            order = self._get(order_no)
+            if order.state is not S.PENDING:
+                return Acted(order, "settled" if order.state in SETTLED else "in_flight")
+            if once_submitted(order):
+                status = await self._ask(order)
+                if status is not None:
+                    return Acted(self._get(order_no), status)
+            moved = ctx.ledger.transition(order_no, S.PENDING, S.CANCELLED, Transition(reason="cancelled"),
+                                          at=ctx.clock.now())
+            after = self._get(order_no)
+            if not moved:
+                return Acted(after, "settled" if after.state in SETTLED else "in_flight")
+            return Acted(after, "cancelled")
+
+    async def _ask(self, order: Order) -> str | None:
+        """Before cancelling an order once submitted: None when it may be cancelled."""
+        ctx = self.ctx
+        try:
+            supplier = ctx.suppliers.get(order.supplier)
+            grace = supplier.describe().capabilities.not_found_grace_s
+            async with asyncio.timeout(ctx.engine.call_deadline_s):
+                result = await supplier.query_order(order.order_no)
+        except Exception:  # noqa: BLE001 - unreachable, refused or garbage: no answer, nothing changed
+            return "query_failed"
+        if result.state is not RemoteState.NOT_FOUND:
+            after = ctx.engine.found_pending(order, result)
+            return "settled" if after.state in SETTLED else "in_flight"
+        since = order.submitted_at or order.created_at
+        if ctx.clock.now() - since < timedelta(seconds=grace):
+            return "not_found_yet"
+        return None
+
+    def grace_s(self, order: Order) -> int:
+        try:
+            return self.ctx.suppliers.get(order.supplier).describe().capabilities.not_found_grace_s
+        except KamengError:
+            return 600
