@@ -129,7 +129,8 @@ def test_read_only_data_dir_reads_work_writes_say_why(user_home, files_too):
     assert str(data) in e["message"]
     assert e.get("not_sent", []) == [] and e.get("in_doubt", []) == []
     assert "Traceback" not in err
-    code, out, err = run_as_user(user_home, "order", SKU, "--account", "13900139000", "--yes", "--lang", "en")
+    code, out, err = run_as_user(user_home, "--lang", "en", "order", SKU, "--account", "13900139000", "--yes")
+    err = " ".join(err.split())
     assert code == 2 and "read-only" in err and "nothing ordered" in err.lower(), err
 
     code, out, err = run_as_user(user_home, "history", "--json")

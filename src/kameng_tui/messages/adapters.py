@@ -60,4 +60,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err.ledger.busy": ("账本正被另一个进程占用，请稍后再试", "the ledger is busy (another process is writing); try again"),
     "err.ledger.duplicate_order_no": ("订单号重复 {order_no}", "duplicate order number {order_no}"),
     "err.ledger.refund_range": ("退款金额须在 0.01 到 {most} 之间", "the refund must be between 0.01 and {most}"),
+    # ledger/connection.py: the machine failed (classified by SQLite's error code / errno)
+    "err.storage.full": ("磁盘已满（{path}）", "the disk is full ({path})"),
+    "err.storage.read_only": ("无法写入 {path}：只读或没有权限", "cannot write {path}: read-only or no permission"),
+    "err.storage.io": ("读写 {path} 时出错（{detail}）", "I/O error on {path} ({detail})"),
+    "err.storage.read_only_wal": ("数据目录 {path} 只读，且留有未合并的写入（ledger.db-wal）：请先让它可写并运行一次 kameng-tui history",
+                                  "the data directory {path} is read-only and holds unmerged writes (ledger.db-wal): "
+                                  "make it writable and run kameng-tui history once"),
+    "err.storage.read_only_migrate": ("数据目录 {path} 只读，账本需要升级：请先让它可写",
+                                      "the data directory {path} is read-only and the ledger needs an upgrade: make it writable first"),
 }
