@@ -50,6 +50,12 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
+def schema_ok(doc: dict, name: str = "error") -> None:
+    from test_cli_json import check
+
+    check(doc, name)
+
+
 def no_traceback(r) -> None:
     assert "Traceback" not in r.stderr and "Exception ignored" not in r.stderr, r.stderr
 
@@ -112,6 +118,7 @@ def test_enospc_after_intent_exit_2_recorded_not_sent_with_resume(cli, home):
     assert err["code"] == "disk_full"
     [order_no] = err["not_sent"]
     assert order_no in err["message"] and f"kameng-tui order resume {order_no}" in err["message"]
+    schema_ok(r.json)
     no_traceback(r)
     [o] = history(cli)
     assert o["order_no"] == order_no and o["state"] == "pending"
@@ -128,6 +135,7 @@ def test_enospc_after_submitted_exit_3_names_the_order(cli, home):
     err = r.json["error"]
     [order_no] = err["in_doubt"]
     assert order_no in err["message"]
+    schema_ok(r.json)
     no_traceback(r)
     [o] = history(cli)
     assert o["order_no"] == order_no and o["state"] == "submitted"
@@ -142,6 +150,7 @@ def test_enospc_after_the_reply_reports_the_real_outcome_and_a_warning(cli, home
     assert o["state"] in ("succeeded", "processing")
     assert r.code == (0 if o["state"] == "succeeded" else 3)
     assert doc["warnings"] and any("disk" in w.lower() or "磁盘" in w for w in doc["warnings"])
+    schema_ok(doc, "order_doc")
     no_traceback(r)
 
 
