@@ -279,3 +279,37 @@ def test_single_order_waiting_for_a_sending_batch_says_recorded_not_sent(cli, ho
     [o] = history(cli)
     assert o["state"] == "pending"
     assert demo_creates(home) == 0
+
+
+def test_ctrl_c_while_waiting_for_the_supplier_130_names_the_order_in_doubt(env, home, cli):
+    """A real Ctrl-C (no hook) after the request left: the order is in doubt, and said so."""
+    proc = subprocess.Popen([sys.executable, "-m", "kameng_tui", "--lang", "en", "order", SKU, "--account", PHONE,
+                             "--yes"], env={**env, "KAMENG_TUI_DEMO_LATENCY_MS": "20000"},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    db = home / "data" / "ledger.db"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if db.exists():
+                con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+                try:
+                    sent = con.execute("SELECT 1 FROM orders WHERE state = 'submitted'").fetchone()
+                except sqlite3.Error:
+                    sent = None
+                finally:
+                    con.close()
+                if sent:
+                    break
+            time.sleep(0.05)
+        time.sleep(0.3)                                     # the request is on its way to the supplier
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, out + err
+    [o] = history(cli)
+    assert o["state"] in ("submitted", "unknown")
+    err = flat(err)
+    assert f"{o['order_no']} may have reached the supplier" in err and "reconcile" in err, err
+    assert "Traceback" not in err

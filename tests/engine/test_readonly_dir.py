@@ -153,3 +153,42 @@ def test_read_only_dir_after_a_killed_writer_still_reads(user_home):
     assert code == 0, out + err
     items = json.loads(out)["items"]
     assert sorted(o["state"] for o in items) == ["pending", "succeeded"]
+
+
+def _foreign_shm(data: Path) -> None:
+    """A `-shm` beside the ledger that this user cannot open (left by another account):
+    `mode=ro` cannot set up WAL reading (SQLITE_READONLY_DIRECTORY)."""
+    shm = data / "ledger.db-shm"
+    shm.write_bytes(b"")
+    os.chown(shm, 0, 0) if _drop() else None
+    os.chmod(shm, 0o000)
+
+
+def test_read_only_dir_falls_back_to_immutable(user_home):
+    code, out, err = run_as_user(user_home, "order", SKU, "--account", PHONE, "--yes", "--json")
+    assert code == 0, out + err
+    order_no = json.loads(out)["order"]["order_no"]
+    data = user_home / "data"
+    _foreign_shm(data)
+    _make_read_only(data)
+    code, out, err = run_as_user(user_home, "history", "--json")
+    assert code == 0, out + err
+    assert [o["order_no"] for o in json.loads(out)["items"]] == [order_no]
+
+
+def test_read_only_dir_with_unmerged_wal_refuses_rather_than_show_an_older_ledger(user_home):
+    code, out, err = run_as_user(user_home, "order", SKU, "--account", PHONE, "--yes", "--json")
+    assert code == 0, out + err
+    code, out, err = run_as_user(user_home, "order", SKU, "--account", "13900139000", "--yes", "--json",
+                                 extra={"KAMENG_TUI_CRASH_AT": "after-intent"})
+    assert code == -9, out + err
+    data = user_home / "data"
+    assert (data / "ledger.db-wal").stat().st_size > 0
+    os.chmod(data / "ledger.db-shm", 0o000)
+    if _drop():
+        os.chown(data / "ledger.db-shm", 0, 0)
+    _make_read_only(data)
+    code, out, err = run_as_user(user_home, "history", "--json")
+    assert code == 2, out + err
+    e = json.loads(out)["error"]
+    assert e["code"] == "read_only" and "ledger.db-wal" in e["message"]
