@@ -21,8 +21,9 @@ import copy
 import logging
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Iterator, TextIO
 
 from kameng_tui.cli.output import Out, exit_code_for, order_json
 from kameng_tui.domain.errors import (InternalError, Interrupted, KamengError, LedgerTampered, StorageError)
@@ -142,6 +143,18 @@ def quiet_stdout() -> TextIO:
     if not isinstance(previous, QuietStdout):
         sys.stdout = QuietStdout(previous)  # type: ignore[assignment]
     return previous
+
+
+@contextmanager
+def real_stdout() -> Iterator[None]:
+    """The terminal app draws on the real stdout, not through the quiet wrapper."""
+    wrapped = sys.stdout
+    if isinstance(wrapped, QuietStdout):
+        sys.stdout = wrapped._inner  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout = wrapped
 
 
 def finish_stdout(previous: TextIO) -> None:

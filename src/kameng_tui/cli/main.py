@@ -163,7 +163,10 @@ def _run_tui(out: Out, lang: str | None = None) -> int:
         out.console().print(out.t("cli.no_tui"))
         build_parser(out.lang).print_help()
         return 0
-    return run_app(lang=lang)
+    from kameng_tui.cli.failures import real_stdout
+
+    with real_stdout():
+        return run_app(lang=lang)
 
 
 if __name__ == "__main__":  # pragma: no cover
