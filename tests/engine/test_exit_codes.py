@@ -313,3 +313,16 @@ def test_ctrl_c_while_waiting_for_the_supplier_130_names_the_order_in_doubt(env,
     err = flat(err)
     assert f"{o['order_no']} may have reached the supplier" in err and "reconcile" in err, err
     assert "Traceback" not in err
+
+
+def test_sending_an_earlier_pending_order_by_ref_names_it_when_the_send_lock_is_busy(cli, home):
+    from filelock import FileLock
+
+    first = order(cli, "--ref", "SHOP-9", extra_env={"KAMENG_TUI_TEST_ANCHOR_ENOSPC_AT": "1"})
+    [order_no] = first.json["error"]["not_sent"]
+    with FileLock(str(home / "data" / "send.lock")):
+        r = order(cli, "--ref", "SHOP-9", extra_env={"KAMENG_TUI_SEND_LOCK_WAIT_S": "1"})
+    assert r.code == 5, r.stdout + r.stderr
+    assert r.json["error"]["not_sent"] == [order_no]
+    assert f"kameng-tui order resume {order_no}" in r.json["error"]["message"]
+    schema_ok(r.json)

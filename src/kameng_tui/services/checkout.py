@@ -257,6 +257,7 @@ class CheckoutService:
 
     async def send(self, order_no: str, wait_s: float = 0.0) -> Order:
         """Send a pending order under its own number, then wait up to `wait_s` for it to settle."""
+        self.ctx.orders.touch(order_no)      # a busy send lock must still name it (not sent)
         async with self.ctx.send_lock.held():
             order = await self.ctx.engine.send(order_no)
         return await self._wait(order, wait_s)
