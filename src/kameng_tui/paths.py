@@ -46,8 +46,11 @@ def app_paths(env: Mapping[str, str] | None = None) -> AppPaths:
 
 
 def ensure(paths: AppPaths) -> AppPaths:
+    """Make the dirs, private. A dir open to others is closed (0700); one the owner made
+    stricter (0500: a read-only data dir) is left as it is, never made writable again."""
     os.umask(0o077)
     for d in (paths.config_dir, paths.data_dir, paths.state_dir, paths.log_dir):
         d.mkdir(parents=True, exist_ok=True)
-        os.chmod(d, 0o700)
+        if os.stat(d).st_mode & 0o077:
+            os.chmod(d, 0o700)
     return paths

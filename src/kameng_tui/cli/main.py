@@ -1,9 +1,11 @@
 """`kameng-tui`: with no arguments the TUI; with a command, the shell face.
 
-Exit codes (DESIGN.md): 0 done; 1 an order failed definitively; 2 bad input or
-usage (nothing recorded); 3 not settled yet; 4 ledger tampering; 5 ledger busy.
+Exit codes (DESIGN.md, docs/cli-json.md): 0 done; 1 an order failed definitively; 2 bad
+input or usage, disk full, read-only (nothing sent); 3 not settled yet; 4 ledger tampering;
+5 ledger busy; 70 internal error, only when no order was sent; 130 Ctrl-C.
 No traceback reaches a user: every KamengError becomes a message, anything else a
-one-line internal error with the log file's path.
+one-line internal error with the log file's path; a failure after an order was recorded
+or sent names the order (cli/failures.py).
 """
 
 from __future__ import annotations
@@ -51,6 +53,16 @@ def build_parser(lang: str = "zh") -> Parser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from kameng_tui.cli.failures import finish_stdout, quiet_stdout
+
+    previous = quiet_stdout()
+    try:
+        return _main(argv)
+    finally:
+        finish_stdout(previous)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     json_mode = "--json" in argv
     out = Out(json_mode=json_mode, lang=_lang_hint(argv))
@@ -71,23 +83,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KamengError as exc:
         out.error(exc)
         return exc.exit_code
-    except BrokenPipeError:
-        # `kameng-tui history --json | head`: the reader left; nothing to tell anyone.
-        import os
+    except Exception as exc:  # never a traceback: log it, say where (before any order: 70)
+        return _failed(exc, None, out)
+    except KeyboardInterrupt as exc:
+        return _failed(exc, None, out)
 
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 141
-    except KeyboardInterrupt:
-        out.error(UsageError(Msg("err.cli.interrupted")))
-        return 130
-    except Exception as exc:  # never a traceback: log it, say where
+
+def _failed(exc: BaseException, ctx, out: Out) -> int:
+    from kameng_tui.cli.failures import report_failure
+
+    if not isinstance(exc, (KamengError, KeyboardInterrupt)):
         _log_early(exc)
-        from kameng_tui.domain.errors import KamengError as KE
-
-        err = KE(Msg("err.internal.cli", kind=type(exc).__name__))
-        err.code = "internal"
-        out.error(err)
-        return 70
+    return report_failure(exc, ctx, out)
 
 
 def _log_early(exc: BaseException) -> None:
@@ -135,6 +142,9 @@ def _with_context(handler: Callable, args: argparse.Namespace, out: Out) -> int:
 
             result = asyncio.run(_close_after(result, ctx))
         return int(result or 0)
+    except (Exception, KeyboardInterrupt) as exc:
+        # What became of this command's orders decides the exit code (cli/failures.py).
+        return _failed(exc, ctx, out)
     finally:
         ctx.close()
 
@@ -153,7 +163,10 @@ def _run_tui(out: Out, lang: str | None = None) -> int:
         out.console().print(out.t("cli.no_tui"))
         build_parser(out.lang).print_help()
         return 0
-    return run_app(lang=lang)
+    from kameng_tui.cli.failures import real_stdout
+
+    with real_stdout():
+        return run_app(lang=lang)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -129,6 +129,8 @@ def cmd_export(args, ctx, out: Out) -> int:
     from kameng_tui.services.export import export
 
     dest = Path(args.output)
+    if dest.is_dir():
+        raise BadInput(Msg("err.cli.output_is_dir", path=str(dest)), field="output")
     if not dest.parent.exists():
         raise BadInput(Msg("err.cli.no_dir", path=str(dest.parent)), field="output")
     n = export(ctx, history_filter(args, ctx), args.format, dest, reveal=args.reveal)

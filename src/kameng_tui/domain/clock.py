@@ -46,7 +46,13 @@ def clock_from_env(env: dict[str, str] | None = None) -> Clock:
     env = os.environ if env is None else env
     frozen = env.get("KAMENG_TUI_NOW")
     if frozen:
-        return FrozenClock(parse_iso(frozen))
+        try:
+            return FrozenClock(parse_iso(frozen))
+        except (ValueError, OverflowError):
+            from kameng_tui.domain.errors import BadEnvValue
+            from kameng_tui.messages import Msg
+
+            raise BadEnvValue(Msg("err.env.now", value=repr(frozen)), field="KAMENG_TUI_NOW") from None
     return SystemClock()
 
 

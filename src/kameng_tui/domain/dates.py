@@ -8,6 +8,7 @@ Returns UTC bounds [since, until): `YYYY-MM-DD` is a whole day (until inclusive)
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -38,17 +39,26 @@ def _start_of(text: str, today: date, field: str) -> date:
         raise BadInput(Msg("err.dates.unreadable", field=field, text=repr(text)), field=field) from None
 
 
+def _in_range(make: Callable[[], datetime], text: str, field: str) -> datetime:
+    """A date that exists but that no time can hold (0001-01-01 east of UTC, 9999-12-31
+    plus its day, 9999d ago): bad input naming the field, never an overflow."""
+    try:
+        return make()
+    except OverflowError:
+        raise BadInput(Msg("err.dates.out_of_range", field=field, text=repr(text)), field=field) from None
+
+
 def parse_date_range(since: str | None, until: str | None, now: datetime, zone: str) -> tuple[datetime | None, datetime | None]:
     tz = ZoneInfo(zone)
     today = now.astimezone(tz).date()
-    lo = None if not since else _day_start(_start_of(since, today, "since"), tz)
+    lo = None if not since else _in_range(lambda: _day_start(_start_of(since, today, "since"), tz), since, "since")
     hi = None
     if until:
         t = until.strip().lower()
         if t in ("this-week", "this-month", "week", "month") or re.fullmatch(r"\d{1,4}d", t):
             hi = _day_start(today + timedelta(days=1), tz)
         else:
-            hi = _day_start(_start_of(until, today, "until") + timedelta(days=1), tz)
+            hi = _in_range(lambda: _day_start(_start_of(until, today, "until") + timedelta(days=1), tz), until, "until")
     if lo and hi and lo >= hi:
         raise BadInput(Msg("err.dates.since_after_until"), field="since")
     return lo, hi

@@ -123,6 +123,53 @@ class SecretsUnavailable(KamengError):
     code = "secrets_unavailable"
 
 
+class BadEnvValue(BadInput):
+    """An environment variable we read (KAMENG_TUI_NOW, ...) holds a value we cannot use;
+    `field` names the variable."""
+
+    code = "bad_env"
+
+
+class StorageError(KamengError):
+    """The machine failed us: a write to the data dir or a file did not happen (I/O error).
+
+    `path` is the file or directory concerned. Exit 2 when nothing was ordered; the CLI
+    says what happened to the orders of the command when some were (cli/failures.py)."""
+
+    code = "storage_error"
+
+    def __init__(self, message: Localized | str, *, path: str | None = None, **kw: object) -> None:
+        super().__init__(message, **kw)  # type: ignore[arg-type]
+        self.path = path
+
+
+class DiskFull(StorageError):
+    """SQLITE_FULL or ENOSPC/EDQUOT."""
+
+    code = "disk_full"
+
+
+class ReadOnlyStorage(StorageError):
+    """SQLITE_READONLY or EROFS/EACCES/EPERM: reads still work, writes cannot."""
+
+    code = "read_only"
+
+
+class Interrupted(KamengError):
+    """Ctrl-C (SIGINT)."""
+
+    code = "interrupted"
+    exit_code = 130
+
+
+class InternalError(KamengError):
+    """A bug: anything that is not one of the errors above. Exit 70 only when no order
+    was submitted during the command (cli/failures.py)."""
+
+    code = "internal"
+    exit_code = 70
+
+
 # --- the shared supplier error set (DESIGN.md "Suppliers are plugins") ----------
 
 

@@ -44,7 +44,7 @@ def read_anchor(path: Path) -> Anchor | None:
 
 def write_anchor(path: Path, anchor: Anchor) -> None:
     tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    fd = os.open(_test_full_disk(anchor) or tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         json.dump(anchor.as_dict(), fh)
         fh.flush()
@@ -80,3 +80,11 @@ def problem(anchor: Anchor | None, ledger_id: str, required: bool, hash_at: Call
     if held is None:
         return "ahead"
     return None if held == anchor.hash else "other_hash"
+
+
+def _test_full_disk(anchor: Anchor) -> str | None:
+    """Test hook, like KAMENG_TUI_CRASH_AT: `KAMENG_TUI_TEST_ANCHOR_ENOSPC_AT=N` writes the
+    anchor for seq N and later into /dev/full, a real ENOSPC after the commit of event N
+    (the disk filled up between the database and its anchor)."""
+    at = os.environ.get("KAMENG_TUI_TEST_ANCHOR_ENOSPC_AT")
+    return "/dev/full" if at and at.isdigit() and anchor.seq >= int(at) else None

@@ -1,11 +1,84 @@
-"""Opening a SQLite ledger file: WAL under contention, migration statements."""
+"""Opening a SQLite ledger file: WAL under contention, migration statements, and what a
+failure of SQLite or of the disk means (by SQLite's error code and errno, never by
+message text, which changes between versions and languages)."""
 
 from __future__ import annotations
 
+import errno
 import sqlite3
+from pathlib import Path
+from urllib.parse import quote
 
-from kameng_tui.domain.errors import LedgerBusy
+from kameng_tui.domain.errors import DiskFull, KamengError, LedgerBusy, ReadOnlyStorage, StorageError
 from kameng_tui.messages import Msg
+
+# SQLite's primary result codes (https://sqlite.org/rescode.html); `sqlite_errorcode` is
+# the extended code, whose low byte is the primary one.
+SQLITE_PERM, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY = 3, 5, 6, 8
+SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN = 10, 11, 13, 14
+
+
+def sqlite_code(exc: sqlite3.Error) -> int:
+    """The primary result code of a sqlite3 error (0 when Python set none)."""
+    return (exc.sqlite_errorcode or 0) & 0xFF
+
+
+def is_busy(exc: sqlite3.Error) -> bool:
+    return sqlite_code(exc) in (SQLITE_BUSY, SQLITE_LOCKED)
+
+
+def storage_failure(exc: BaseException, where: Path | str | None = None) -> KamengError | None:
+    """The typed error for a SQLite or OS failure of the machine (busy, disk full,
+    read-only, I/O error), or None when `exc` is not one (a bug stays a bug).
+
+    `where`: the data dir or file the caller was writing, for the message; an OSError's
+    own filename wins."""
+    if isinstance(exc, sqlite3.Error):
+        code, path = sqlite_code(exc), None if where is None else str(where)
+        if code in (SQLITE_BUSY, SQLITE_LOCKED):
+            return LedgerBusy(Msg("err.ledger.busy"))
+        if code == SQLITE_FULL:
+            return DiskFull(Msg("err.storage.full", path=path or "?"), path=path)
+        if code in (SQLITE_READONLY, SQLITE_PERM):
+            return ReadOnlyStorage(Msg("err.storage.read_only", path=path or "?"), path=path)
+        if code in (SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_CORRUPT):
+            return StorageError(Msg("err.storage.io", path=path or "?", detail=exc.sqlite_errorname or str(code)),
+                                path=path)
+        return None
+    if isinstance(exc, OSError) and exc.errno is not None:
+        path = str(exc.filename) if exc.filename else (None if where is None else str(where))
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return DiskFull(Msg("err.storage.full", path=path or "?"), path=path)
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return ReadOnlyStorage(Msg("err.storage.read_only", path=path or "?"), path=path)
+        if exc.errno == errno.EIO:
+            return StorageError(Msg("err.storage.io", path=path or "?", detail=errno.errorcode[exc.errno]), path=path)
+    return None
+
+
+def open_read_only(path: Path, timeout_s: float) -> sqlite3.Connection:
+    """A connection that never writes, for a ledger in a dir (or a file) we cannot write.
+
+    `mode=ro` first: it sees everything committed, WAL included. If SQLite cannot set up
+    read-only WAL access there (no -shm and no way to make one), `immutable=1`, which
+    reads the main file only: right only when no WAL holds committed pages, so with a
+    non-empty -wal left behind we refuse rather than show an older ledger."""
+    uri = "file:" + quote(str(path))
+    try:
+        conn = sqlite3.connect(uri + "?mode=ro", uri=True, isolation_level=None, timeout=timeout_s,
+                               check_same_thread=False)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.Error as exc:
+        if is_busy(exc):
+            raise LedgerBusy(Msg("err.ledger.busy")) from None
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise ReadOnlyStorage(Msg("err.storage.read_only_wal", path=str(path.parent)),
+                                  path=str(path.parent)) from None
+    conn = sqlite3.connect(uri + "?immutable=1", uri=True, isolation_level=None, check_same_thread=False)
+    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    return conn
 
 
 def enable_wal(conn: sqlite3.Connection, timeout_s: float) -> None:
@@ -14,12 +87,14 @@ def enable_wal(conn: sqlite3.Connection, timeout_s: float) -> None:
     retry within the busy timeout, then insist: without WAL readers and writers block."""
     import time
 
+    if conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+        return                                   # already: a read takes no lock
     deadline = time.monotonic() + timeout_s
     while True:
         try:
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc):
+            if not is_busy(exc):
                 raise
             mode = None
         if mode == "wal":

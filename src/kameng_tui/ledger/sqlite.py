@@ -28,13 +28,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
 from kameng_tui.domain.clock import from_utc_text, utc_text
-from kameng_tui.domain.errors import AnchorMismatch, BadInput, ChainBroken, LedgerBusy, NotFound
+from kameng_tui.domain.errors import AnchorMismatch, BadInput, ChainBroken, LedgerBusy, NotFound, ReadOnlyStorage
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt, from_units, money, to_units
 from kameng_tui.domain.states import IllegalTransition, OrderState, check_transition
 from kameng_tui.ledger import chain, queries
 from kameng_tui.ledger.anchor import GENESIS_HASH, Anchor, problem, read_anchor, write_anchor
-from kameng_tui.ledger.connection import enable_wal, statements
+from kameng_tui.ledger.connection import enable_wal, open_read_only, statements, storage_failure
 from kameng_tui.ledger.reads import COLUMNS, LedgerReads
 from kameng_tui.ledger.rows import chain_hash, to_order
 from kameng_tui.ledger.schema import LATEST, MIGRATIONS
@@ -75,23 +75,31 @@ class SqliteLedger(LedgerReads):
         self._lock = threading.RLock()
         self._anchor_file_lock: FileLock | None = None
         new_file = not self.path.exists()
-        old_umask = os.umask(0o077)
-        try:
-            self._conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=busy_timeout_s,
-                                         check_same_thread=False)
-        finally:
-            os.umask(old_umask)
-        if new_file:
-            os.chmod(self.path, 0o600)
+        self.read_only = not new_file and not _can_write(self.path)
+        """A dir or file we cannot write (a mounted backup, a locked folder): reads work,
+        writes fail with SQLITE_READONLY and the faces say why."""
+        if self.read_only:
+            self._conn = open_read_only(self.path, busy_timeout_s)
+        else:
+            old_umask = os.umask(0o077)
+            try:
+                self._conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=busy_timeout_s,
+                                             check_same_thread=False)
+            finally:
+                os.umask(old_umask)
+            if new_file:
+                os.chmod(self.path, 0o600)
         c = self._conn
         c.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
-        enable_wal(c, busy_timeout_s)
+        if not self.read_only:
+            enable_wal(c, busy_timeout_s)
         c.execute("PRAGMA synchronous = FULL")
         c.execute("PRAGMA foreign_keys = ON")
         c.execute("PRAGMA secure_delete = ON")
         self._migrate()
         self.ledger_id = self.meta("ledger_id") or ""
         self._required = self._adopt_anchors()
+        _test_max_pages(c)
 
     # --- transactions ---------------------------------------------------------------------
     @contextmanager
@@ -135,30 +143,31 @@ class SqliteLedger(LedgerReads):
             if not self._anchor_hold and self._anchor_dirty:
                 self._move_anchor()
 
-    @staticmethod
-    def _busy(exc: sqlite3.OperationalError) -> Exception:
-        if "locked" in str(exc) or "busy" in str(exc):
-            return LedgerBusy(Msg("err.ledger.busy"))
-        return exc
+    def _busy(self, exc: sqlite3.Error) -> Exception:
+        """What a failed BEGIN means, by SQLite's error code: busy (exit 5), disk full,
+        read-only, an I/O error; anything else is raised as it is."""
+        return storage_failure(exc, self.path.parent) or exc
 
     def _migrate(self) -> None:
+        """Bring the schema up to LATEST. A current schema is only read (no transaction,
+        no lock): read commands open the ledger while another process writes. The write
+        lock is taken only when there is something to migrate."""
         c = self._conn
         with self._lock:
-            c.execute("BEGIN IMMEDIATE")
-            try:
-                c.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL) STRICT")
-                row = c.execute("SELECT MAX(version) FROM schema_version").fetchone()
-                current = row[0] or 0
-                c.execute("COMMIT")
-            except BaseException:
-                c.execute("ROLLBACK")
-                raise
+            current = self._schema_version()
             if current >= LATEST:
                 return
+            if self.read_only:
+                raise ReadOnlyStorage(Msg("err.storage.read_only_migrate", path=str(self.path.parent)),
+                                      path=str(self.path.parent))
             if current > 0:
                 self.backup(suffix=f"-v{current}")
-            c.execute("BEGIN IMMEDIATE")
             try:
+                c.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise self._busy(exc) from None
+            try:
+                c.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL) STRICT")
                 current = c.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
                 for version, sql in MIGRATIONS:
                     if version > current:
@@ -169,8 +178,15 @@ class SqliteLedger(LedgerReads):
                     c.execute("INSERT INTO meta (key, value) VALUES ('ledger_id', ?)", (secrets.token_hex(8),))
                 c.execute("COMMIT")
             except BaseException:
-                c.execute("ROLLBACK")
+                if c.in_transaction:
+                    c.execute("ROLLBACK")
                 raise
+
+    def _schema_version(self) -> int:
+        c = self._conn
+        if c.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").fetchone() is None:
+            return 0
+        return c.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
 
     def _append(self, c: sqlite3.Connection, order_no: str | None, kind: str, at: datetime | str,
                 body: Mapping[str, Any], tail: list | None = None) -> tuple[int, Any, str]:
@@ -544,8 +560,27 @@ class SqliteLedger(LedgerReads):
 
     def close(self) -> None:
         with self._lock:
-            try:
-                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            except sqlite3.OperationalError:
-                pass  # another process holds it: its own close will checkpoint
+            if not self.read_only:
+                try:
+                    # Never wait for it: a read command closing while another process
+                    # writes would sit out the busy timeout for nothing.
+                    self._conn.execute("PRAGMA busy_timeout = 0")
+                    self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                except sqlite3.Error:
+                    pass  # another process holds it (or the disk is full): its own close will checkpoint
             self._conn.close()
+
+
+def _can_write(path: Path) -> bool:
+    """Whether this process may write the ledger file and create files beside it (the
+    -wal, -shm and the anchor). Root may always: it ignores file modes."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+
+
+def _test_max_pages(conn: sqlite3.Connection) -> None:
+    """Test hook, like KAMENG_TUI_CRASH_AT: `KAMENG_TUI_TEST_MAX_PAGES=N` caps the file at
+    N pages (never below its size now), so the next write that needs a page fails with a
+    real SQLITE_FULL, as on a full disk."""
+    pages = os.environ.get("KAMENG_TUI_TEST_MAX_PAGES")
+    if pages and pages.isdigit():
+        conn.execute(f"PRAGMA max_page_count = {int(pages)}")

@@ -104,4 +104,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                 "give the reason with --reason (e.g. the disk died, restored last night's backup)"),
     "err.ledger.reset_nothing": ("账本与锚点一致，无需接受恢复", "the ledger matches its anchor: there is no restore to accept"),
     "err.ledger.restore_file": ("{path} 不是可读的账本备份", "{path} is not a readable ledger backup"),
+    # ledger/connection.py: the machine failed (classified by SQLite's error code / errno)
+    "err.storage.full": ("磁盘已满（{path}）", "the disk is full ({path})"),
+    "err.storage.read_only": ("无法写入 {path}：只读或没有权限", "cannot write {path}: read-only or no permission"),
+    "err.storage.io": ("读写 {path} 时出错（{detail}）", "I/O error on {path} ({detail})"),
+    "err.storage.read_only_wal": ("数据目录 {path} 只读，且留有未合并的写入（ledger.db-wal）：请先让它可写并运行一次 kameng-tui history",
+                                  "the data directory {path} is read-only and holds unmerged writes (ledger.db-wal): "
+                                  "make it writable and run kameng-tui history once"),
+    "err.storage.read_only_migrate": ("数据目录 {path} 只读，账本需要升级：请先让它可写",
+                                      "the data directory {path} is read-only and the ledger needs an upgrade: make it writable first"),
 }

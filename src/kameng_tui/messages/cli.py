@@ -11,6 +11,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err.cli.usage": ("用法错误：{message}", "usage: {message}"),
     "err.cli.interrupted": ("已中断", "interrupted"),
     "err.internal.cli": ("内部错误：{kind}；详情见日志", "internal error: {kind}; see the log"),
+    # cli/failures.py: what a failure half-way did to the command's orders
+    "cli.fail.nothing_ordered": ("{problem}：未下单，未记录任何内容", "{problem}: nothing ordered, nothing recorded"),
+    "cli.fail.not_sent": ("{order_no} 已记录，未发送；发送：kameng-tui order resume {order_no}",
+                          "{order_no} recorded, not sent; send it with: kameng-tui order resume {order_no}"),
+    "cli.fail.pending": ("{order_no} 待发送（pending），未发送；发送：kameng-tui order resume {order_no}",
+                         "{order_no} pending, not sent; send it with: kameng-tui order resume {order_no}"),
+    "cli.fail.in_doubt": ("{order_no} 可能已到达供应商，结果未定：不要重复下单，运行 kameng-tui reconcile",
+                          "{order_no} may have reached the supplier, outcome not known yet: do not re-order; "
+                          "run kameng-tui reconcile"),
+    "cli.fail.answered": ("{order_no} 供应商已答复：{state}", "{order_no} answered by the supplier: {state}"),
+    "cli.fail.unreadable": ("{order_no} 的状态读不出来：用 kameng-tui show {order_no} 查看",
+                            "{order_no}: its state cannot be read back; check with kameng-tui show {order_no}"),
+    "cli.fail.after_answer": ("供应商的答复已记录，之后出错：{problem}", "after the supplier's answer was recorded: {problem}"),
+    "cli.fail.joined": ("{problem}。{orders}", "{problem}. {orders}"),
     "cli.no_tui": ("终端界面尚未完成；命令一览：kameng-tui --help", "The TUI is not built yet; commands: kameng-tui --help"),
     # shared by commands
     "err.cli.key_value": ("{option} 需要 键=值，收到 {item}", "{option} needs key=value, got {item}"),
@@ -135,6 +149,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.refund.done": ("已记录退款 {amount} 元；该单营收 {revenue}，利润 {profit}",
                         "refund of {amount} recorded; revenue {revenue}, profit {profit}"),
     "err.cli.no_dir": ("目录不存在：{path}", "no such directory: {path}"),
+    "err.cli.output_is_dir": ("-o 需要文件名，{path} 是目录", "-o needs a file name; {path} is a directory"),
     "cli.export.done": ("已导出 {n} 单到 {path}", "exported {n} orders to {path}"),
     # cli/supplier_http.py
     "cli.serve.secret_prompt": ("shared secret (hidden): ", "shared secret (hidden): "),

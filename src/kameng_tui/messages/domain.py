@@ -76,6 +76,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err.dates.unreadable": ("--{field} 无法识别：{text}（可用 YYYY-MM-DD、today、yesterday、7d）",
                              "--{field}: cannot read {text} (use YYYY-MM-DD, today, yesterday, 7d)"),
     "err.dates.since_after_until": ("--since 晚于 --until", "--since is after --until"),
+    "err.dates.out_of_range": ("--{field} 超出可用的日期范围：{text}", "--{field} is out of range: {text}"),
+    # domain/clock.py
+    "err.env.now": ("环境变量 KAMENG_TUI_NOW 不是 ISO 时间：{value}（例如 2026-11-25T12:00:00+08:00）",
+                    "KAMENG_TUI_NOW is not an ISO time: {value} (e.g. 2026-11-25T12:00:00+08:00)"),
     # domain/tags.py: the labels of the tag codes, and why each was earned
     "tag.history_low": ("历史低价", "30-day low"),
     "tag.hot": ("热销TOP", "top seller"),

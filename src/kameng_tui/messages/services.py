@@ -70,6 +70,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "SKU {sku} is ambiguous with several suppliers; write supplier:id (e.g. demo:{sku})"),
     "err.send_lock.busy": ("另一个 kameng-tui 进程正在下单，{seconds} 秒内未释放发送锁；稍后再试",
                            "another kameng-tui process is sending orders; the send lock was not released within {seconds} s"),
+    "err.env.seconds": ("环境变量 {name} 须是 0 到 86400 之间的秒数：{value}", "{name} must be seconds within 0..86400: {value}"),
     "err.export.format": ("--format 只能是 csv/xlsx/json：{format}", "--format must be csv, xlsx or json: {format}"),
     # services/settings.py
     "err.settings.customer_name": ("请填客户名（与下单时填的客户一致）", "a customer name (as typed in orders)"),

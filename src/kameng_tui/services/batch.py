@@ -179,6 +179,7 @@ class BatchService:
         """All intents in one transaction; returns the batch id."""
         checkout = self.ctx.checkout
         intents = [checkout.new_intent(p, line_id=i + 1) for i, p in enumerate(plan.lines)]
+        self.ctx.orders.touch(*(n.order_no for n in intents))
         batch_id = self.ctx.ledger.create_intents(
             intents, NewBatch(identity=plan.identity, source=plan.source, line_count=len(intents)), at=self.ctx.clock.now())
         assert batch_id is not None

@@ -22,7 +22,7 @@ from kameng_tui.domain.states import IN_FLIGHT, OrderState
 from kameng_tui.ledger.store import NewOrder
 from kameng_tui.messages import Joined, Localized, Msg
 from kameng_tui.services.context import Context
-from kameng_tui.services.crash import crash_point
+from kameng_tui.services.crash import crash_point, pause_point
 from kameng_tui.services.pricing import price_for
 from kameng_tui.suppliers.base import PlaceRequest, sanitize_quote
 
@@ -271,12 +271,15 @@ class CheckoutService:
         commits in the modal and sends from an App-owned task, so closing the modal
         never loses or cancels an order."""
         intent = self.new_intent(prepared)
+        self.ctx.orders.touch(intent.order_no)
         self.ctx.ledger.create_intents([intent], at=self.ctx.clock.now())
         crash_point("after-intent")
+        pause_point("after-intent")
         return intent.order_no
 
     async def send(self, order_no: str, wait_s: float = 0.0) -> Order:
         """Send a pending order under its own number, then wait up to `wait_s` for it to settle."""
+        self.ctx.orders.touch(order_no)      # a busy send lock must still name it (not sent)
         async with self.ctx.send_lock.held():
             order = await self.ctx.engine.send(order_no)
         return await self._wait(order, wait_s)

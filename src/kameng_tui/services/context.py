@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 from kameng_tui.domain.clock import Clock, clock_from_env
 from kameng_tui.domain.order_no import new_install_id
 from kameng_tui.ledger.store import LedgerStore
+from kameng_tui.services.command_orders import CommandOrders
 from kameng_tui.services.send_lock import SendLock
 from kameng_tui.config import SupplierEntry
 from kameng_tui.services.supplier_set import SupplierSet
@@ -42,6 +43,8 @@ class Context:
     suppliers: SupplierSet
     secrets: Any                     # kameng_tui.secrets.SecretStore
     env: Mapping[str, str] = field(default_factory=dict)
+    orders: CommandOrders = field(default_factory=CommandOrders)
+    """The orders this command recorded or sent: what a failure half-way must name."""
     _sealer: Any = _UNSET
 
     @cached_property
@@ -63,14 +66,14 @@ class Context:
 
     @cached_property
     def send_lock(self) -> SendLock:
-        return SendLock(self.paths.data_dir)
+        return SendLock(self.paths.data_dir, send_lock_wait_s(self.env))
 
     @cached_property
     def engine(self) -> "OrderEngine":
         from kameng_tui.services.engine import OrderEngine
 
         return OrderEngine(self.ledger, self.suppliers.get, self.clock, self.sealer,
-                           call_deadline_s=float(self.config.checkout.call_deadline_s))
+                           call_deadline_s=float(self.config.checkout.call_deadline_s), orders=self.orders)
 
     @cached_property
     def balances(self) -> "BalanceService":
@@ -137,6 +140,25 @@ class Context:
 
     def close(self) -> None:
         self.ledger.close()
+
+
+def send_lock_wait_s(env: Mapping[str, str]) -> float:
+    """How long a send waits for another process's send lock (a batch sending):
+    `KAMENG_TUI_SEND_LOCK_WAIT_S`, default 120 s (tests and impatient cron jobs set less)."""
+    from kameng_tui.domain.errors import BadEnvValue
+    from kameng_tui.messages import Msg
+
+    text = env.get("KAMENG_TUI_SEND_LOCK_WAIT_S")
+    if not text:
+        return 120.0
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 86400:
+        raise BadEnvValue(Msg("err.env.seconds", name="KAMENG_TUI_SEND_LOCK_WAIT_S", value=repr(text)),
+                          field="KAMENG_TUI_SEND_LOCK_WAIT_S")
+    return value
 
 
 def supplier_configs(config: Any, paths: Any) -> list[SupplierEntry]:

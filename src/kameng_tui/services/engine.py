@@ -26,6 +26,7 @@ from kameng_tui.domain.states import OrderState, once_submitted
 from kameng_tui.domain.untrusted import REASON_MAX, clean_text
 from kameng_tui.ledger.store import LedgerStore, Move, SealedCard, Transition
 from kameng_tui.messages import Msg
+from kameng_tui.services.command_orders import CommandOrders
 from kameng_tui.services.crash import crash_point
 from kameng_tui.services.group_commit import GroupCommit
 from kameng_tui.suppliers.base import OrderResult, PlaceRequest, RemoteState, Supplier, sanitize_result
@@ -50,6 +51,7 @@ class OrderEngine:
         clock: Clock,
         sealer: Callable[[], CardSealer | None],
         call_deadline_s: float = 30.0,
+        orders: CommandOrders | None = None,
     ) -> None:
         self.ledger = ledger
         self.supplier_for = supplier_for
@@ -59,6 +61,9 @@ class OrderEngine:
         self.sending: set[str] = set()
         """Orders this process is sending right now; reconcile leaves them alone."""
         self.commits = GroupCommit(ledger, clock)
+        self.orders = orders if orders is not None else CommandOrders()
+        """Every order this engine submits or re-sends, noted before the write (a failure
+        half-way names them: services/command_orders.py)."""
 
     # --- sending -------------------------------------------------------------------
     async def send(self, order_no: str, *, resend_from: OrderState | None = None) -> Order:
@@ -76,6 +81,7 @@ class OrderEngine:
             if submitted is None:
                 return self._get(order_no)
             return await self.place(submitted)
+        self.orders.touch(order_no)
         self.ledger.record(order_no, "resend", {"state": resend_from.value}, at=self.clock.now())
         order = self._get(order_no)
         self.sending.add(order_no)
@@ -87,6 +93,7 @@ class OrderEngine:
         counts as being sent by this process from here: `place` it, or `unsubmit` it."""
         if order.state is not S.PENDING:
             return None
+        self.orders.touch(order.order_no)
         committing = self.commits.move(Move(order.order_no, S.PENDING, S.SUBMITTED))
         try:
             submitted = await asyncio.shield(committing)

@@ -68,7 +68,8 @@ def connect(path: str) -> sqlite3.Connection:
             con.execute("INSERT OR IGNORE INTO account (id, balance) VALUES (1, ?)", (to_units(START_BALANCE),))
             break
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
+            busy = (exc.sqlite_errorcode or 0) & 0xFF in (5, 6)     # SQLITE_BUSY, SQLITE_LOCKED
+            if not busy or time.monotonic() > deadline:
                 raise
             time.sleep(0.02)
     if path != ":memory:":

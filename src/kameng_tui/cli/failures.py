@@ -1,0 +1,163 @@
+"""What the shell face says, and which exit code it returns, when a command fails half-way.
+
+The exit code follows what happened to the money, read back from the ledger for every
+order the command recorded or sent (services/command_orders.py), not only what went wrong:
+
+- nothing recorded: the error's own code (2 bad input, disk full or read-only, "nothing
+  ordered"; 5 busy; 70 a bug);
+- recorded, never sent (pending): the error's own code, naming each order and the command
+  that sends it (`kameng-tui order resume KM...`);
+- sent and not answered (submitted/unknown): 3, naming the orders: never re-order, reconcile;
+- the supplier's answer recorded: the real outcome (0/1/3) and the failure as a warning;
+- Ctrl-C: 130, naming the orders likewise; a tampered ledger: 4.
+
+Errors are classified by type, SQLite's error code or errno (ledger/connection.py), never
+by message text.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import os
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator, TextIO
+
+from kameng_tui.cli.output import Out, exit_code_for, order_json
+from kameng_tui.domain.errors import (InternalError, Interrupted, KamengError, LedgerTampered, StorageError)
+from kameng_tui.messages import Joined, Localized, Msg
+from kameng_tui.services.command_orders import Fates
+
+log = logging.getLogger("kameng_tui")
+
+
+def typed_error(exc: BaseException, where: Path | None = None) -> KamengError:
+    """The user-facing error for anything that reached the face."""
+    if isinstance(exc, KamengError):
+        return exc
+    if isinstance(exc, KeyboardInterrupt):
+        return Interrupted(Msg("err.cli.interrupted"))
+    from kameng_tui.ledger.connection import storage_failure
+
+    found = storage_failure(exc, where)
+    if found is not None:
+        log.warning("storage failure: %r", exc)
+        return found
+    return InternalError(Msg("err.internal.cli", kind=type(exc).__name__))
+
+
+def report_failure(exc: BaseException, ctx: Any, out: Out) -> int:
+    """Print the failure (with what became of the command's orders) and return the exit code."""
+    where = None if ctx is None else ctx.paths.data_dir
+    err = typed_error(exc, where)
+    fates = Fates() if ctx is None or not ctx.orders.numbers else ctx.orders.fates(ctx.ledger)
+    if isinstance(err, Interrupted):
+        return _error(out, err, fates, 130, pending_key="cli.fail.pending")
+    if isinstance(err, LedgerTampered):
+        return _error(out, err, fates, err.exit_code)
+    if fates.in_doubt or fates.unreadable:
+        return _error(out, err, fates, 3)
+    if fates.answered and not fates.not_sent:
+        return _outcome(out, ctx, err, fates)
+    return _error(out, err, fates, err.exit_code)
+
+
+def _error(out: Out, err: KamengError, fates: Fates, code: int, pending_key: str = "cli.fail.not_sent") -> int:
+    lines: list[Localized] = [Msg(pending_key, order_no=n) for n in fates.not_sent]
+    lines += [Msg("cli.fail.in_doubt", order_no=n) for n in fates.in_doubt]
+    lines += [Msg("cli.fail.unreadable", order_no=n) for n in fates.unreadable]
+    lines += [Msg("cli.fail.answered", order_no=o.order_no, state=o.state.value) for o in fates.answered]
+    shown = copy.copy(err)
+    if lines:
+        shown.msg = Msg("cli.fail.joined", problem=err.msg, orders=Joined(lines))
+    elif isinstance(err, StorageError):
+        shown.msg = Msg("cli.fail.nothing_ordered", problem=err.msg)
+    extra = None
+    if fates.any:
+        extra = {"not_sent": fates.not_sent, "in_doubt": fates.in_doubt + fates.unreadable,
+                 "answered": [o.order_no for o in fates.answered]}
+    out.error(shown, extra)
+    return code
+
+
+def _outcome(out: Out, ctx: Any, err: KamengError, fates: Fates) -> int:
+    """The supplier answered and that answer is committed; something failed after it (the
+    anchor hit a full disk, say). The order's outcome is what the user needs: show it, as
+    the command would have, with the failure as a warning."""
+    warning = Msg("cli.fail.after_answer", problem=err.msg)
+    orders = fates.answered
+    if out.json_mode:
+        if len(orders) == 1:
+            out.doc(order=order_json(orders[0]), existed=False, warnings=[out.show(warning)])
+        else:
+            out.items([order_json(o) for o in orders], warnings=[out.show(warning)])
+    else:
+        from kameng_tui.cli.orders import print_order
+
+        for o in orders:
+            print_order(out, ctx, o)
+        out.err_console().print(f"[yellow]{out.show(warning)}[/]")
+    return max(exit_code_for(o.state) for o in orders)
+
+
+# --- a reader that left: `kameng-tui history --json | head -c 10` ------------------------------
+
+class QuietStdout:
+    """stdout that goes quiet when its reader leaves: the rest of the output is dropped
+    (fd 1 becomes /dev/null) and the command finishes with its own exit code, never a
+    BrokenPipeError or 141."""
+
+    def __init__(self, inner: TextIO) -> None:
+        self._inner = inner
+
+    def write(self, text: str) -> int:
+        try:
+            return self._inner.write(text)
+        except BrokenPipeError:
+            self._silence()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._inner.flush()
+        except BrokenPipeError:
+            self._silence()
+
+    def _silence(self) -> None:
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self._inner.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):   # no real fd (a test's capture): nothing to redirect
+            pass
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+def quiet_stdout() -> TextIO:
+    """Install QuietStdout; returns the stdout it wraps (to put back)."""
+    previous = sys.stdout
+    if not isinstance(previous, QuietStdout):
+        sys.stdout = QuietStdout(previous)  # type: ignore[assignment]
+    return previous
+
+
+@contextmanager
+def real_stdout() -> Iterator[None]:
+    """The terminal app draws on the real stdout, not through the quiet wrapper."""
+    wrapped = sys.stdout
+    if isinstance(wrapped, QuietStdout):
+        sys.stdout = wrapped._inner  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout = wrapped
+
+
+def finish_stdout(previous: TextIO) -> None:
+    """Flush while the quiet wrapper still catches a reader that left, then put stdout back."""
+    sys.stdout.flush()
+    sys.stdout = previous
