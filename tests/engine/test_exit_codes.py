@@ -97,12 +97,14 @@ def test_write_that_cannot_get_the_lock_exits_5_nothing_ordered(cli, home, write
 
 def test_sqlite_full_before_intent_exit_2_nothing_ordered(cli, home):
     assert cli("history", "--json").code == 0
-    # A note longer than a page needs overflow pages: the intent cannot fit.
-    r = order(cli, "--note", "n" * 9000, extra_env={"KAMENG_TUI_TEST_MAX_PAGES": "1"})
+    # The file capped at its size; a note of 500 different characters gives the text index
+    # ~500 new trigrams, more than the free room in its pages: the intent needs new pages.
+    note = "".join(chr(0x4E00 + i * 7) for i in range(500))
+    r = order(cli, "--note", note, extra_env={"KAMENG_TUI_TEST_MAX_PAGES": "1"})
     assert r.code == 2, r.stdout + r.stderr
     err = r.json["error"]
     assert err["code"] == "disk_full"
-    assert "nothing ordered" in flat(cli("--lang", "en", "order", SKU, "--account", PHONE, "--yes", "--note", "n" * 9000,
+    assert "nothing ordered" in flat(cli("--lang", "en", "order", SKU, "--account", PHONE, "--yes", "--note", note,
                             extra_env={"KAMENG_TUI_TEST_MAX_PAGES": "1"}).stderr).lower()
     # (the full sentence, unwrapped: "the disk is full (...): nothing ordered, nothing recorded")
     assert err.get("not_sent", []) == [] and err.get("in_doubt", []) == []

@@ -17,7 +17,6 @@ by message text.
 
 from __future__ import annotations
 
-import copy
 import logging
 import os
 import sys
@@ -69,16 +68,16 @@ def _error(out: Out, err: KamengError, fates: Fates, code: int, pending_key: str
     lines += [Msg("cli.fail.in_doubt", order_no=n) for n in fates.in_doubt]
     lines += [Msg("cli.fail.unreadable", order_no=n) for n in fates.unreadable]
     lines += [Msg("cli.fail.answered", order_no=o.order_no, state=o.state.value) for o in fates.answered]
-    shown = copy.copy(err)
+    shown: Localized = err.msg
     if lines:
-        shown.msg = Msg("cli.fail.joined", problem=err.msg, orders=Joined(lines))
+        shown = Msg("cli.fail.joined", problem=err.msg, orders=Joined(lines))
     elif isinstance(err, StorageError):
-        shown.msg = Msg("cli.fail.nothing_ordered", problem=err.msg)
+        shown = Msg("cli.fail.nothing_ordered", problem=err.msg)
     extra = None
     if fates.any:
         extra = {"not_sent": fates.not_sent, "in_doubt": fates.in_doubt + fates.unreadable,
                  "answered": [o.order_no for o in fates.answered]}
-    out.error(shown, extra)
+    out.error(err, extra, message=shown)
     return code
 
 
@@ -88,16 +87,18 @@ def _outcome(out: Out, ctx: Any, err: KamengError, fates: Fates) -> int:
     the command would have, with the failure as a warning."""
     warning = Msg("cli.fail.after_answer", problem=err.msg)
     orders = fates.answered
+    from kameng_tui.cli.orders import anomalies_json, print_anomalies, print_order
+
     if out.json_mode:
         if len(orders) == 1:
-            out.doc(order=order_json(orders[0]), existed=False, warnings=[out.show(warning)])
+            out.doc(order=order_json(orders[0]), existed=False, warnings=[out.show(warning)],
+                    anomalies=anomalies_json(out, ctx, orders[0].order_no))
         else:
             out.items([order_json(o) for o in orders], warnings=[out.show(warning)])
     else:
-        from kameng_tui.cli.orders import print_order
-
         for o in orders:
             print_order(out, ctx, o)
+            print_anomalies(out, ctx, o.order_no)
         out.err_console().print(f"[yellow]{out.show(warning)}[/]")
     return max(exit_code_for(o.state) for o in orders)
 

@@ -113,15 +113,18 @@ class Out:
         items = list(items)
         self.doc(items=items, total=len(items) if total is None else total, **extra)
 
-    def error(self, exc: KamengError, extra: dict | None = None) -> None:
+    def error(self, exc: KamengError, extra: dict | None = None, message: Localized | None = None) -> None:
+        """The error envelope; `message` replaces the error's own (it names the orders a
+        failure left behind) without touching the typed error itself."""
+        msg = exc.msg if message is None else message
         if self.json_mode:
-            body = {"code": exc.code, "message": exc.text(self.lang), "field": exc.field, "line": exc.line}
+            body = {"code": exc.code, "message": self.show(msg), "field": exc.field, "line": exc.line}
             if extra:
                 body.update(extra)
             self.doc(error=body)
         else:
             where = self.t("cli.error.line", line=exc.line) if exc.line else ""
-            self.err_console().print(self.t("cli.error", where=where, message=exc.msg))
+            self.err_console().print(self.t("cli.error", where=where, message=msg))
 
     def done(self, message: Localized, **doc: Any) -> int:
         """A command's one-line result: the JSON document, or the sentence for people."""
