@@ -67,3 +67,20 @@ async def test_anomaly_mark_counter_resume_and_cancel_from_history(make_app):
         kinds = [e.kind for e in ctx.ledger.events(once)]
         assert kinds[:4] == ["created", "submitted", "pending", "submitted"]      # sent under its own number
         assert any("历史" in str(n.message) for n in app._notifications)
+
+
+async def test_the_claims_view_shows_a_balance_drift(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        ctx = app.ctx
+        ctx.engine.note_anomaly(None, "balance_drift", {"supplier": "demo", "before": "100.00", "after": "90.00",
+                                                        "charged": "0.00", "missing": "10.00",
+                                                        "since": "2026-11-25T01:00:00Z"})
+        app.refresh_claims()
+        await pilot.pause()
+        assert "需核对 1" in "\n".join(screen_lines(app))
+        screen = await open_history(app, pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        assert "demo 余额从 100.00 变为 90.00" in "\n".join(screen_lines(app))

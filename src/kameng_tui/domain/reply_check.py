@@ -8,19 +8,29 @@ it was said: evidence is kept, never corrected by us.
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import TYPE_CHECKING, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any, Mapping, Protocol, Sequence
 
+from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt, money
 from kameng_tui.messages import Msg
 
-if TYPE_CHECKING:  # pragma: no cover
-    from kameng_tui.domain.models import Order
-    from kameng_tui.suppliers.base import OrderResult
-
 SUPPLIER_TEXT_MAX = 200
+
+
+class Reply(Protocol):
+    """The supplier's view of one order, as `suppliers.base.OrderResult` holds it (the
+    domain does not import the adapters' layer: this is the shape it reads)."""
+
+    state: Any                       # RemoteState: .value is not_found | processing | succeeded | failed
+    charged: Decimal | None
+    refunded: Decimal
+    delivered_qty: int
+    cards: Sequence[object]
+    raw: Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -37,15 +47,15 @@ class Asked:
         return None if self.max_unit_cost is None else money(self.max_unit_cost * self.quantity)
 
     @classmethod
-    def from_order(cls, order: "Order") -> "Asked":
-        from kameng_tui.suppliers.base import PlaceRequest
-
+    def from_order(cls, order: Order) -> "Asked":
+        """From the stored canonical request (`PlaceRequest.to_json`): its max_unit_cost,
+        else the quoted unit cost."""
         muc: Decimal | None = None
-        if order.request_json:
-            try:
-                muc = PlaceRequest.from_json(order.request_json).max_unit_cost
-            except (ValueError, KeyError, TypeError):
-                muc = None
+        try:
+            raw = json.loads(order.request_json).get("max_unit_cost") if order.request_json else None
+            muc = None if raw is None else Decimal(str(raw))
+        except (ValueError, AttributeError, InvalidOperation):
+            muc = None
         return cls(product_id=order.product_id, quantity=order.quantity,
                    max_unit_cost=muc if muc is not None else order.unit_cost)
 
@@ -62,15 +72,14 @@ class Violation:
         return Msg(f"anomaly.{self.code}", **self.params)
 
 
-def check_reply(asked: Asked, result: "OrderResult") -> tuple[Violation, ...]:
+def check_reply(asked: Asked, result: Reply) -> tuple[Violation, ...]:
     """Every violation in the supplier's view of one order (empty: nothing to report).
 
     charged <= quantity x max_unit_cost; 0 <= delivered_qty <= quantity; the same product
     and quantity (where the reply states them); cards <= quantity; refund <= charge;
     success with nothing delivered is a short delivery."""
-    from kameng_tui.suppliers.base import RemoteState
-
-    if result.state is RemoteState.NOT_FOUND:
+    state = getattr(result.state, "value", result.state)
+    if state == "not_found":
         return ()
     out: list[Violation] = []
     charged = None if result.charged is None else money(result.charged)
@@ -87,7 +96,7 @@ def check_reply(asked: Asked, result: "OrderResult") -> tuple[Violation, ...]:
     delivered = result.delivered_qty
     if delivered < 0 or delivered > asked.quantity:
         out.append(Violation("delivered_out_of_range", {"delivered": delivered, "quantity": asked.quantity}))
-    elif result.state is RemoteState.SUCCEEDED and delivered == 0 and not result.cards:
+    elif state == "succeeded" and delivered == 0 and not result.cards:
         out.append(Violation("nothing_delivered", {"quantity": asked.quantity}))
     if len(result.cards) > asked.quantity:
         out.append(Violation("extra_cards", {"came": len(result.cards), "ordered": asked.quantity}))

@@ -142,6 +142,9 @@ class HistoryScreen(Screen[None]):
                              else t("history.shown", shown=shown, total=total)), style="dim")
         if not total:
             line.append("   " + t("history.empty"), style="yellow")
+        if self.claims:
+            for d in self.ctx.reports.supplier_claims():      # balance drift: a claim of no single order
+                line.append("\n! " + d.reason.text(self.lang), style="bold red")
         self.query_one("#h-totals", Static).update(line)
         days = self.ctx.reports.grouped(self.flt, "day")
         points = [(g.key[5:], g.totals.revenue) for g in sorted(days, key=lambda g: g.key)][-10:]
