@@ -69,6 +69,8 @@ async def test_cancel_and_resume_unsent_lines(ctx):
     assert {o.state for o in ctx.ledger.batch_orders(batch_id)} == {OrderState.PENDING}
     outcome = await ctx.batch.resume(batch_id, confirm=lambda changes: True)
     assert all(o.state is not OrderState.PENDING for o in outcome.orders)
+    for o in outcome.orders:                        # --again waits until the first run has settled
+        await ctx.reconcile.settle(o.order_no, 10)
     plan2 = await ctx.batch.plan(GOOD.replace("A", "Z"), again=True)
     batch2 = ctx.batch.record(plan2)
     assert ctx.batch.cancel(batch2) == 3

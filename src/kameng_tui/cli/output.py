@@ -116,6 +116,7 @@ class Out:
     def error(self, exc: KamengError, extra: dict | None = None) -> None:
         if self.json_mode:
             body = {"code": exc.code, "message": exc.text(self.lang), "field": exc.field, "line": exc.line}
+            body.update(exc.details())
             if extra:
                 body.update(extra)
             self.doc(error=body)
