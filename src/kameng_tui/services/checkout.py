@@ -262,6 +262,22 @@ class CheckoutService:
             fields = {k: norm(v) for k, v in inp.fields.items() if norm(v)}
             return ref_fingerprint(f"{supplier}:{pid}", fields, inp.quantity, price)
 
+    async def _by_ref(self, inp: OrderInput, wait_s: float) -> Placed | None:
+        """The order the ref already names (`existed`), RefConflict if it names other
+        values, None if the ref is free. An early answer: the store decides again in
+        the intent's transaction."""
+        if not inp.ref or inp.attempt_of is not None:
+            return None
+        have = self.ctx.ledger.ref_fingerprint(inp.ref)
+        existing = self.ctx.ledger.by_ref(inp.ref) if have is not None else []
+        if not existing:
+            return None
+        latest = existing[0]
+        if await self._input_fingerprint(inp) != have:
+            raise RefConflict(Msg("err.ref.conflict", ref=inp.ref, order_no=latest.order_no),
+                              order_no=latest.order_no, field="ref")
+        return await self._existing(latest.order_no, wait_s)
+
     async def _existing(self, order_no: str, wait_s: float) -> Placed:
         """The order under a ref, answered as `existed`; a pending one is sent (the
         pending -> submitted compare-and-set decides which process sends it)."""
@@ -281,18 +297,17 @@ class CheckoutService:
         wait_s: float = 0.0,
         confirm: Callable[[Prepared], bool] | None = None,
     ) -> Placed:
-        ctx = self.ctx
-        if inp.ref and inp.attempt_of is None:
-            have = ctx.ledger.ref_fingerprint(inp.ref)
-            existing = ctx.ledger.by_ref(inp.ref) if have is not None else []
-            if existing:                      # an early answer; the store decides in the transaction
-                latest = existing[0]
-                if await self._input_fingerprint(inp) != have:
-                    raise RefConflict(Msg("err.ref.conflict", ref=inp.ref, order_no=latest.order_no),
-                                      order_no=latest.order_no, field="ref")
-                return await self._existing(latest.order_no, wait_s)
+        placed = await self._by_ref(inp, wait_s)
+        if placed is not None:
+            return placed
         prepared = await self.prepare(inp)
-        self.check_repeat(inp, prepared.product.sku, prepared.account.get("account", ""), self.account_view(prepared))
+        try:
+            self.check_repeat(inp, prepared.product.sku, prepared.account.get("account", ""), self.account_view(prepared))
+        except RepeatOrder:                   # the ref is answered first: it may have been taken meanwhile
+            placed = await self._by_ref(inp, wait_s)
+            if placed is not None:
+                return placed
+            raise
         if confirm is not None and not confirm(prepared):
             raise bad(Msg("err.checkout.cancelled"), code="cancelled")
         try:
