@@ -69,21 +69,36 @@ def cmd_report(args, ctx, out: Out) -> int:
 
 def cmd_claims(args, ctx, out: Out) -> int:
     claims = ctx.reports.claims()
+    duplicates = ctx.ledger.guard_duplicates()
     if out.json_mode:
         out.items([{"kind": c.kind, "reason": out.show(c.reason), "order": order_json(c.order),
                     "events": [{"seq": e.seq, "kind": e.kind, "at": iso(e.at), "hash": e.hash, "body": {
                         k: v for k, v in e.body.items() if k not in ("request_json", "sealed", "cards")}}
-                               for e in c.events]} for c in claims])
+                               for e in c.events]} for c in claims],
+                  duplicates=[{"kind": d.kind, "key": d.key, "kept": d.kept, "duplicate": d.duplicate}
+                              for d in duplicates])
         return 0
     con = out.console()
-    if not claims:
+    if not claims and not duplicates:
         con.print(out.t("cli.claims.none"))
+    _print_duplicates(out, con, duplicates)
     for c in claims:
         o = c.order
         con.print(f"[bold]{o.order_no}[/] {o.product_name} {o.account_text}  {out.show(c.reason)}")
         for e in c.events:
             con.print(f"    #{e.seq} {local(e.at, ctx.config.general.timezone)} {e.kind} {e.hash[:12]}")
     return 0
+
+
+def _print_duplicates(out: Out, con, duplicates) -> None:
+    """Orders under one ref and batches run twice before this version enforced the
+    guards (found by the V4 migration): check the supplier did not charge twice."""
+    if not duplicates:
+        return
+    con.print(out.t("cli.claims.duplicates", n=len(duplicates)))
+    for d in duplicates:
+        key = "cli.claims.duplicate_ref" if d.kind == "ref" else "cli.claims.duplicate_batch"
+        con.print("  " + out.t(key, ref=d.key, identity=d.key[:12], kept=d.kept, duplicate=d.duplicate))
 
 
 async def cmd_suggest(args, ctx, out: Out) -> int:
