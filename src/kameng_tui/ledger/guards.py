@@ -74,13 +74,17 @@ def guard_ref(c: sqlite3.Connection, n: NewOrder) -> None:
                       line=n.line_id)
 
 
-def guard_repeat(c: sqlite3.Connection, n: NewOrder, repeat: RepeatGuard) -> None:
+REPEAT_SQL = ("SELECT order_no, account, state FROM orders WHERE sku = ? AND account_main = ? AND created_at >= ? "
+              f"AND {REPEAT_COUNTS} ORDER BY created_at DESC")
+"""Served by the orders_sku_account index, in its order (no sort)."""
+
+
+def guard_repeat(c: sqlite3.Connection, n: NewOrder, repeat: RepeatGuard, since_text: str | None = None) -> None:
     """RepeatOrder if the same SKU went to the same account (every field) within the
     window: in the ledger, or on an earlier intent of this same transaction."""
     main = n.account.get("account", "")
     want = dict(n.account)
-    rows = c.execute(f"SELECT order_no, account, state FROM orders WHERE sku = ? AND account_main = ? AND created_at >= ? "
-                     f"AND {REPEAT_COUNTS} ORDER BY seq DESC", (n.sku, main, utc_text(repeat.since)))
+    rows = c.execute(REPEAT_SQL, (n.sku, main, since_text or utc_text(repeat.since)))
     for order_no, account, state in rows:
         if json.loads(account) == want:
             raise RepeatOrder(Msg("err.checkout.repeat", window=repeat.window_s, account=main, sku=n.sku,

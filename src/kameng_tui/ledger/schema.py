@@ -107,13 +107,13 @@ CREATE TABLE order_refs (
     ref TEXT PRIMARY KEY,          -- one root order per ref; attempts share it (attempt_of)
     order_no TEXT NOT NULL,
     fingerprint TEXT NOT NULL      -- sha256 of SKU, account fields, quantity, given price
-) STRICT;
+) STRICT, WITHOUT ROWID;
 CREATE TABLE batch_keys (
     identity TEXT NOT NULL,        -- sha256 of the sorted (SKU, account fields, quantity) lines
     repeat_no INTEGER NOT NULL,    -- 0 the first run; --again takes the next
     batch_id INTEGER NOT NULL,
     PRIMARY KEY (identity, repeat_no)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 CREATE TABLE guard_duplicates (
     kind TEXT NOT NULL,            -- ref | batch
     key TEXT NOT NULL,             -- the ref, or the batch identity

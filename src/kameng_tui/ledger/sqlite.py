@@ -222,6 +222,7 @@ class SqliteLedger(LedgerReads):
                        repeat: RepeatGuard | None = None) -> int | None:
         tail: list = []
         at_text = utc_text(at)
+        since_text = None if repeat is None else utc_text(repeat.since)
         with self._write() as c:
             batch_id = None
             if batch is not None:
@@ -236,7 +237,7 @@ class SqliteLedger(LedgerReads):
             for n in intents:
                 guards.guard_ref(c, n)
                 if repeat is not None:
-                    guards.guard_repeat(c, n, repeat)
+                    guards.guard_repeat(c, n, repeat, since_text)
                 body = {
                     "order_no": n.order_no, "sku": n.sku, "supplier": n.supplier, "product_id": n.product_id,
                     "product_name": n.product_name, "category": n.category, "delivery": n.delivery.value,
