@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
 from kameng_tui.domain.accounts import carrier_label, carrier_of, check_value, validate_quantity
-from kameng_tui.domain.errors import BadInput, KamengError
+from kameng_tui.domain.errors import BadInput, KamengError, RepeatOrder
 from kameng_tui.domain.models import Delivery, Order, Product, Rule
 from kameng_tui.domain.money import fmt, money
 from kameng_tui.domain.states import SETTLED
@@ -249,11 +249,12 @@ class CheckoutScreen(ModalScreen[None]):
                     t("checkout.price_changed", old=fmt(old), new=fmt(fresh.unit_cost)), style="bold yellow"))
                 self.validate()
                 return
-            ctx.checkout.check_repeat(inp, prepared.product.sku, prepared.account.get("account", ""))
-            self.order_no = ctx.checkout.commit_intent(prepared)
+            ctx.checkout.check_repeat(inp, prepared.product.sku, prepared.account.get("account", ""),
+                                      ctx.checkout.account_view(prepared))
+            self.order_no = ctx.checkout.commit_intent(prepared)     # the store checks the window again
         except BadInput as exc:
             self._show_error(exc)
-            if getattr(exc, "code", "") == "repeat_order":
+            if isinstance(exc, RepeatOrder):
                 self.allow_repeat = True          # the message says so: Enter again orders it
             return
         except KamengError as exc:
