@@ -169,3 +169,20 @@ def test_claims_show_the_duplicates_the_migration_found(tmp_path, monkeypatch):
     people = run_cli(env, "--lang", "en", "claims")
     assert "TB-1" in people.stdout and intent(2).order_no in people.stdout and "charged twice" in people.stdout
     assert json.loads(run_cli(env, "ledger", "verify", "--json").stdout)["ok"] is True
+
+
+def test_migration_never_refuses_to_open_a_ledger_edited_by_hand(tmp_path, monkeypatch):
+    import sqlite3
+
+    legacy_ledger(tmp_path, monkeypatch)
+    con = sqlite3.connect(tmp_path / "data" / "ledger.db")
+    con.execute("UPDATE orders SET account = 'not json' WHERE order_no = ?", (intent(1).order_no,))
+    con.commit()
+    con.close()
+    led = open_ledger(tmp_path / "data")
+    try:
+        assert led._conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == schema.LATEST
+        assert count(led, "order_refs") == 2
+        assert not led.verify().ok                      # the edit is still reported by verify
+    finally:
+        led.close()

@@ -86,9 +86,19 @@ def guard_repeat(c: sqlite3.Connection, n: NewOrder, repeat: RepeatGuard, since_
     want = dict(n.account)
     rows = c.execute(REPEAT_SQL, (n.sku, main, since_text or utc_text(repeat.since)))
     for order_no, account, state in rows:
-        if json.loads(account) == want:
+        if _fields(account) == want:
             raise RepeatOrder(Msg("err.checkout.repeat", window=repeat.window_s, account=main, sku=n.sku,
                                   order_no=order_no, state=state), previous=order_no, field="account", line=n.line_id)
+
+
+def _fields(account: str) -> dict[str, str]:
+    """An order's account fields as stored; a row that is not JSON (edited by hand) still
+    gets a key of its own, so the migration never fails on it."""
+    try:
+        value = json.loads(account)
+    except ValueError:
+        return {"": str(account)}
+    return value if isinstance(value, dict) else {"": str(account)}
 
 
 def backfill(c: sqlite3.Connection) -> None:
@@ -98,7 +108,7 @@ def backfill(c: sqlite3.Connection) -> None:
     for ref, order_no, sku, account, quantity in c.execute(
             "SELECT ref, order_no, sku, account, quantity FROM orders WHERE ref IS NOT NULL AND attempt_of IS NULL "
             "ORDER BY seq").fetchall():
-        fp = ref_fingerprint(sku, json.loads(account), quantity)
+        fp = ref_fingerprint(sku, _fields(account), quantity)
         cur = c.execute("INSERT INTO order_refs (ref, order_no, fingerprint) VALUES (?, ?, ?) ON CONFLICT (ref) DO NOTHING",
                         (ref, order_no, fp))
         if not cur.rowcount:
@@ -108,7 +118,7 @@ def backfill(c: sqlite3.Connection) -> None:
     lines: dict[int, list] = {}
     for batch_id, sku, account, quantity in c.execute(
             "SELECT batch_id, sku, account, quantity FROM orders WHERE batch_id IS NOT NULL ORDER BY batch_id, line_id"):
-        lines.setdefault(batch_id, []).append((sku, json.loads(account), quantity))
+        lines.setdefault(batch_id, []).append((sku, _fields(account), quantity))
     for (batch_id,) in c.execute("SELECT batch_id FROM batches ORDER BY batch_id").fetchall():
         identity = batch_identity_of(lines.get(batch_id, []))
         r = c.execute("SELECT MAX(repeat_no) FROM batch_keys WHERE identity = ?", (identity,)).fetchone()

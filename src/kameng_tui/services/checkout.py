@@ -12,8 +12,8 @@ from decimal import Decimal
 from typing import Callable, Mapping
 
 from kameng_tui.domain.accounts import norm, validate_account, validate_quantity
-from kameng_tui.domain.errors import (BadInput, KamengError, RefConflict, RefExists, RepeatOrder, SecretsUnavailable,
-                                      SupplierError)
+from kameng_tui.domain.errors import (BadInput, KamengError, NotFound, RefConflict, RefExists, RepeatOrder,
+                                      SecretsUnavailable, SupplierError)
 from kameng_tui.domain.idempotency import ref_fingerprint
 from kameng_tui.domain.models import Delivery, Order, Product, Rule
 from kameng_tui.domain.money import fmt, money
@@ -283,7 +283,7 @@ class CheckoutService:
         pending -> submitted compare-and-set decides which process sends it)."""
         order = self.ctx.ledger.get(order_no)
         if order is None:
-            raise bad(Msg("err.order.none", order_no=order_no), "ref", code="not_found")
+            raise NotFound(Msg("err.order.none", order_no=order_no), field="ref")
         if order.state is OrderState.PENDING:
             order = await self.send(order.order_no, wait_s)
         else:
