@@ -86,3 +86,19 @@ def test_fuzzed_input_never_raises(text):
 @given(st.binary(max_size=200))
 def test_fuzzed_bytes_never_raise(data):
     parse_batch_bytes(data)
+
+
+def test_identity_is_sku_account_fields_and_quantity_only():
+    """Issue 14: note, customer, ref and price do not make another batch; the quantity
+    and every account field do."""
+    plain = parse_batch("demo:A 13800000001\ndemo:B 13800000002 2\n").lines
+    dressed = parse_batch("demo:B 13800000002 2 note=x customer=c\ndemo:A 13800000001 ref=TB-9 price=3.50\n").lines
+    assert batch_identity(plain) == batch_identity(dressed)
+    assert batch_identity(plain) != batch_identity(parse_batch("demo:A 13800000001\ndemo:B 13800000002 3\n").lines)
+    assert batch_identity(plain) != batch_identity(
+        parse_batch("demo:A 13800000001 region=north\ndemo:B 13800000002 2\n").lines)
+
+
+def test_duplicate_lines_compare_every_account_field():
+    lines = parse_batch("demo:A 1 server=s1\ndemo:A 1 server=s2\ndemo:a 1 server=s1\n").lines
+    assert duplicate_keys(lines) == [(1, 3)]

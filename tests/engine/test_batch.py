@@ -69,6 +69,8 @@ async def test_cancel_and_resume_unsent_lines(ctx):
     assert {o.state for o in ctx.ledger.batch_orders(batch_id)} == {OrderState.PENDING}
     outcome = await ctx.batch.resume(batch_id, confirm=lambda changes: True)
     assert all(o.state is not OrderState.PENDING for o in outcome.orders)
+    for o in outcome.orders:                        # --again waits until the first run has settled
+        await ctx.reconcile.settle(o.order_no, 10)
     plan2 = await ctx.batch.plan(GOOD.replace("A", "Z"), again=True)
     batch2 = ctx.batch.record(plan2)
     assert ctx.batch.cancel(batch2) == 3
@@ -166,3 +168,23 @@ async def test_lines_submitted_ahead_go_back_to_pending_when_stopped(ctx, monkey
     again = await ctx.batch.send_pending(batch_id, concurrency=4)
     assert {o.state for o in again.orders} <= {OrderState.PROCESSING, OrderState.SUCCEEDED}
     assert sorted(seen["sent"]) == sorted(o.order_no for o in again.orders)
+
+
+async def test_a_batch_line_within_the_repeat_window_is_refused_unless_asked(ctx):
+    """Issue 14: every batch line meets the repeat window, against the ledger and the
+    lines before it (the SKU as resolved: HF-CM-10 is demo:HF-CM-10); nothing is recorded."""
+    from kameng_tui.domain.errors import RepeatOrder
+    from kameng_tui.services.checkout import OrderInput
+
+    first = await ctx.checkout.place(OrderInput(sku="demo:HF-CM-20", fields={"account": "13800000009"}), wait_s=5)
+    against_ledger = "demo:HF-CM-10 13800000001\nHF-CM-20 13800000009\n"
+    with pytest.raises(RepeatOrder) as err:
+        await ctx.batch.run(await ctx.batch.plan(against_ledger))
+    assert err.value.previous == first.order.order_no and err.value.line == 2
+    within_file = "demo:HF-CM-10 13800000002\nHF-CM-10 13800000002\n"
+    with pytest.raises(RepeatOrder) as err:
+        await ctx.batch.run(await ctx.batch.plan(within_file))
+    assert err.value.line == 2
+    assert len(ctx.ledger.history(HistoryFilter(), limit=50).items) == 1, "nothing recorded"
+    outcome = await ctx.batch.run(await ctx.batch.plan(against_ledger, allow_duplicates=True))
+    assert len(outcome.orders) == 2

@@ -52,3 +52,24 @@ def test_bad_batch_lists_every_line(cli, tmp_path):
     check(r.json, "error")
     assert sorted(x["line"] for x in r.json["error"]["lines"]) == [3, 4, 5]
     assert cli("history", "--json").json["total"] == 0
+
+
+def test_guard_errors_carry_their_fields_in_the_schema(cli, tmp_path):
+    """ref_conflict carries order_no, repeat_order previous, repeat_batch batch_id (issue 14)."""
+    first = cli("order", "demo:HF-CM-100", "--account", PHONE, "--ref", "G-1", "--yes", "--json", "--wait", "10")
+    order_no = first.json["order"]["order_no"]
+    conflict = cli("order", "demo:HF-CM-100", "--account", "13700137001", "--ref", "G-1", "--yes", "--json")
+    repeat = cli("order", "demo:HF-CM-100", "--account", PHONE, "--yes", "--json")
+    batch = tmp_path / "b.csv"
+    batch.write_text("sku,account\ndemo:HF-LT-50,13100131000\n", encoding="utf-8")
+    ran = cli("batch", "run", str(batch), "--yes", "--json")
+    twice = cli("batch", "run", str(batch), "--yes", "--json")
+    for r, code, key, value in ((conflict, "ref_conflict", "order_no", order_no),
+                                (repeat, "repeat_order", "previous", order_no),
+                                (twice, "repeat_batch", "batch_id", ran.json["batch_id"])):
+        assert r.code == 2, r.stdout + r.stderr
+        check(r.json, "error")
+        assert r.json["error"]["code"] == code and r.json["error"][key] == value, r.json
+    strict = {**SCHEMA["$defs"]["error"]["properties"]["error"], "additionalProperties": False}
+    for r in (conflict, repeat, twice):
+        jsonschema.validate(r.json["error"], {**SCHEMA, **strict})

@@ -42,7 +42,7 @@ def test_a_version_2_ledger_gains_the_drafts_table(tmp_path):
     con.close()
     led = open_ledger(data)
     try:
-        assert LATEST == 3
+        assert LATEST >= 3
         assert led.save_draft(None, "{}", at=T0) == 1
         assert list((data / "backups").glob("*-v2.db"))             # a backup before migrating
     finally:

@@ -488,3 +488,49 @@ async def test_the_picker_has_no_ambiguous_width_characters(make_app, ascii_mode
         lines = [s.text for s in app.screen._compositor.render_strips()] if ascii_mode else our_text(app)
         assert "选择服务器（大区：网通）" in "\n".join(lines)
         assert not ambiguous(lines), sorted({ch for ch, _ in ambiguous(lines)})
+
+
+async def run_into_the_repeat_question(app, pilot) -> None:
+    """F5, yes to the run question, then wait for the second question (asked from the
+    running worker, so `settle` would wait for it forever)."""
+    await pilot.press("f5")
+    await pilot.pause()
+    assert isinstance(app.screen, ConfirmScreen)
+    await pilot.press("y")
+    for _ in range(400):
+        await pilot.pause(0.05)
+        if isinstance(app.screen, ConfirmScreen) and "仍要再下一次" in text_of(app):
+            return
+    raise AssertionError("no repeat question: " + text_of(app))
+
+
+async def test_a_line_repeating_a_recent_order_is_asked_before_it_is_ordered_again(make_app):
+    """Issue 14: the store refuses a line within the repeat window (inside the intents'
+    transaction); the screen asks "order again?" and only a yes orders it (again=True)."""
+    from kameng_tui.services.checkout import OrderInput
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_batch(app, pilot)
+        first = await app.ctx.checkout.place(OrderInput(sku="demo:HF-CM-10", fields={"account": "13800138000"}), wait_s=5)
+        await paste(app, pilot, "demo:HF-CM-10\t13800138000\t1\n")
+        await run_into_the_repeat_question(app, pilot)
+        assert "仍要再下一次" in text_of(app) and first.order.order_no in text_of(app)
+        assert [o.order_no for o in orders(app)] == [first.order.order_no], "nothing recorded before the answer"
+        await confirm_and_finish(app, pilot)
+        assert len(orders(app)) == 2 and isinstance(app.screen, BatchScreen)
+        assert screen.grid.rows[0].order_no not in (None, first.order.order_no)
+
+
+async def test_no_to_the_repeat_question_orders_nothing(make_app):
+    from kameng_tui.services.checkout import OrderInput
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_batch(app, pilot)
+        await app.ctx.checkout.place(OrderInput(sku="demo:HF-CM-10", fields={"account": "13800138000"}), wait_s=5)
+        await paste(app, pilot, "demo:HF-CM-10\t13800138000\t1\n")
+        await run_into_the_repeat_question(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert len(orders(app)) == 1

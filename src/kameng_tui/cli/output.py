@@ -119,6 +119,7 @@ class Out:
         msg = exc.msg if message is None else message
         if self.json_mode:
             body = {"code": exc.code, "message": self.show(msg), "field": exc.field, "line": exc.line}
+            body.update(exc.details())
             if extra:
                 body.update(extra)
             self.doc(error=body)

@@ -75,15 +75,19 @@ def _event_json(e) -> dict:
 def cmd_claims(args, ctx, out: Out) -> int:
     claims = ctx.reports.claims()
     drifts = ctx.reports.supplier_claims()
+    duplicates = ctx.ledger.guard_duplicates()
     if out.json_mode:
         out.items([{"kind": c.kind, "reason": out.show(c.reason), "supplier": c.order.supplier,
                     "order": order_json(c.order), "events": [_event_json(e) for e in c.events]} for c in claims]
                   + [{"kind": d.kind, "reason": out.show(d.reason), "supplier": d.supplier, "order": None,
-                      "events": [_event_json(d.event)]} for d in drifts])
+                      "events": [_event_json(d.event)]} for d in drifts],
+                  duplicates=[{"kind": d.kind, "key": d.key, "kept": d.kept, "duplicate": d.duplicate}
+                              for d in duplicates])
         return 0
     con = out.console()
-    if not claims and not drifts:
+    if not claims and not drifts and not duplicates:
         con.print(out.t("cli.claims.none"))
+    _print_duplicates(out, con, duplicates)
     for d in drifts:
         con.print(out.t("cli.claims.drift", supplier=d.supplier, reason=out.show(d.reason)))
     for c in claims:
@@ -92,6 +96,17 @@ def cmd_claims(args, ctx, out: Out) -> int:
         for e in c.events:
             con.print(f"    #{e.seq} {local(e.at, ctx.config.general.timezone)} {e.kind} {e.hash[:12]}")
     return 0
+
+
+def _print_duplicates(out: Out, con, duplicates) -> None:
+    """Orders under one ref and batches run twice before this version enforced the
+    guards (found by the V4 migration): check the supplier did not charge twice."""
+    if not duplicates:
+        return
+    con.print(out.t("cli.claims.duplicates", n=len(duplicates)))
+    for d in duplicates:
+        key = "cli.claims.duplicate_ref" if d.kind == "ref" else "cli.claims.duplicate_batch"
+        con.print("  " + out.t(key, ref=d.key, identity=d.key[:12], kept=d.kept, duplicate=d.duplicate))
 
 
 async def cmd_suggest(args, ctx, out: Out) -> int:

@@ -8,13 +8,13 @@ copy). Bad input never raises: every problem is collected with its line number.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Mapping
 
+from kameng_tui.domain.idempotency import batch_identity_of
 from kameng_tui.domain.money import AmountError, parse_amount, price
 from kameng_tui.domain.order_text import LIMITS, text_problem
 from kameng_tui.messages import HasMsg, Msg
@@ -223,16 +223,18 @@ def _parse_lines(text: str) -> ParsedBatch:
 
 
 def batch_identity(lines: tuple[BatchLine, ...] | list[BatchLine]) -> str:
-    """sha256 of the sorted normalized lines: a reordered copy is the same batch."""
-    return hashlib.sha256("\n".join(sorted(l.normalized() for l in lines)).encode()).hexdigest()
+    """The batch identity of lines as typed (domain.idempotency): a reordered copy, or one
+    with other notes, customers, refs or prices, is the same batch. The batch service
+    hashes the validated lines instead (resolved SKU, normalized fields)."""
+    return batch_identity_of((l.sku.lower(), l.fields, l.quantity) for l in lines)
 
 
 def duplicate_keys(lines: tuple[BatchLine, ...] | list[BatchLine]) -> list[tuple[int, int]]:
-    """(earlier line, later line) pairs with the same (sku, account)."""
-    seen: dict[tuple[str, str], int] = {}
+    """(earlier line, later line) pairs with the same SKU and every account field."""
+    seen: dict[tuple[str, tuple[tuple[str, str], ...]], int] = {}
     out = []
     for l in lines:
-        key = (l.sku.lower(), l.fields.get("account", ""))
+        key = (l.sku.lower(), tuple(sorted(l.fields.items())))
         if key in seen:
             out.append((seen[key], l.line_no))
         else:

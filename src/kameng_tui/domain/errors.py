@@ -46,6 +46,10 @@ class KamengError(HasMsg, Exception):
     def text(self, lang: str = "zh") -> str:
         return self.msg.text(lang)
 
+    def details(self) -> dict[str, object]:
+        """Typed fields a face shows next to the code (the CLI's JSON error object)."""
+        return {}
+
 
 class BadInput(KamengError):
     """Bad user input: nothing recorded, exit 2."""
@@ -64,6 +68,67 @@ class PriceBelowCost(BadInput):
         super().__init__(message, **kw)  # type: ignore[arg-type]
         self.cost = cost
         self.price = price
+
+
+# --- idempotency guards, raised by the store inside the intent's write transaction ---
+
+
+class RefTaken(BadInput):
+    """The ref already names an order (`order_no`, its latest attempt)."""
+
+    code = "ref_taken"
+
+    def __init__(self, message: Localized | str, *, order_no: str, **kw: object) -> None:
+        super().__init__(message, **kw)  # type: ignore[arg-type]
+        self.order_no = order_no
+
+    def details(self) -> dict[str, object]:
+        return {"order_no": self.order_no}
+
+
+class RefExists(RefTaken):
+    """The ref already names an order with the same values: nothing new was recorded;
+    the caller answers with that order (`existed`), it is no error for the user."""
+
+    code = "ref_exists"
+
+
+class RefConflict(RefTaken):
+    """The ref already names an order with other values (SKU, account, quantity or price)."""
+
+    code = "ref_conflict"
+
+
+class RepeatOrder(BadInput):
+    """The same SKU for the same account within the repeat window; `again` overrides."""
+
+    code = "repeat_order"
+
+    def __init__(self, message: Localized | str, *, previous: str, **kw: object) -> None:
+        super().__init__(message, **kw)  # type: ignore[arg-type]
+        self.previous = previous
+
+    def details(self) -> dict[str, object]:
+        return {"previous": self.previous}
+
+
+class RepeatBatch(BadInput):
+    """The same batch (same lines) was recorded before as `batch_id`; `again` overrides."""
+
+    code = "repeat_batch"
+
+    def __init__(self, message: Localized | str, *, batch_id: int, **kw: object) -> None:
+        super().__init__(message, **kw)  # type: ignore[arg-type]
+        self.batch_id = batch_id
+
+    def details(self) -> dict[str, object]:
+        return {"batch_id": self.batch_id}
+
+
+class RepeatBatchUnsettled(RepeatBatch):
+    """`again` while the earlier run of the same batch still has unsettled lines."""
+
+    code = "repeat_batch_unsettled"
 
 
 class ConfigError(KamengError):

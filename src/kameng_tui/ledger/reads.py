@@ -10,7 +10,7 @@ import sqlite3
 import threading
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from kameng_tui.domain.clock import from_utc_text, utc_text
 from kameng_tui.domain.history import Event, GroupTotals, HistoryFilter, Page, Totals
@@ -19,9 +19,11 @@ from kameng_tui.domain.money import from_units
 from kameng_tui.domain.states import OrderState
 from kameng_tui.ledger import chain, queries
 from kameng_tui.ledger.rows import to_event, to_order, to_totals
-from kameng_tui.ledger.store import Batch, SealedCard
+from kameng_tui.ledger.store import Batch, GuardDuplicate, SealedCard
 
 COLUMNS = ", ".join(f"o.{c}" for c in chain.ROW_COLUMNS)
+REPEAT_COUNTS = "o.state != 'cancelled' AND NOT (o.state = 'failed' AND o.charged <= o.refunded)"
+"""Orders the repeat window counts: a cancelled one, or one failed with nothing charged, was never paid for."""
 
 
 class LedgerReads:
@@ -40,11 +42,30 @@ class LedgerReads:
     def by_ref(self, ref: str) -> list[Order]:
         return self._orders(f"SELECT {COLUMNS} FROM orders o WHERE o.ref = ? ORDER BY o.seq DESC", (ref,))
 
-    def last_for(self, sku: str, account: str, since: datetime) -> Order | None:
+    def last_for(self, sku: str, account: str, since: datetime, fields: Mapping[str, str] | None = None) -> Order | None:
+        """The latest order of `sku` for `account` since `since` that counts for the repeat
+        window (not cancelled, not failed with nothing charged); with `fields`, only one
+        whose every account field is the same."""
         found = self._orders(f"SELECT {COLUMNS} FROM orders o WHERE o.sku = ? AND o.account_main = ? AND o.created_at >= ? "
-                             "AND o.state NOT IN ('cancelled', 'failed') ORDER BY o.seq DESC LIMIT 1",
-                             (sku, account, utc_text(since)))
-        return found[0] if found else None
+                             f"AND {REPEAT_COUNTS} ORDER BY o.seq DESC", (sku, account, utc_text(since)))
+        for order in found:
+            if fields is None or dict(order.account) == dict(fields):
+                return order
+        return None
+
+    def ref_fingerprint(self, ref: str) -> str | None:
+        """What the ref's root order stands for (domain.idempotency.ref_fingerprint)."""
+        with self._lock:
+            r = self._conn.execute("SELECT fingerprint FROM order_refs WHERE ref = ?", (ref,)).fetchone()
+        return None if r is None else r[0]
+
+    def guard_duplicates(self) -> list[GuardDuplicate]:
+        """Second orders under one ref and second runs of one batch that the V4 migration
+        found (recorded before the store enforced the guards)."""
+        with self._lock:
+            rows = self._conn.execute("SELECT kind, key, kept, duplicate FROM guard_duplicates "
+                                      "ORDER BY kind, rowid").fetchall()
+        return [GuardDuplicate(*r) for r in rows]
 
     def in_state(self, states: Sequence[OrderState], supplier: str | None = None) -> list[Order]:
         sql = f"SELECT {COLUMNS} FROM orders o WHERE o.state IN ({','.join('?' * len(states))})"
@@ -186,9 +207,11 @@ class LedgerReads:
         return Batch(batch_id=r[0], identity=r[1], source=r[2], line_count=r[3], created_at=from_utc_text(r[4]), counts=counts)
 
     def batch_by_identity(self, identity: str) -> Batch | None:
+        """The latest run of the batch with these lines (batch_keys, domain.idempotency)."""
         with self._lock:
-            r = self._conn.execute("SELECT batch_id, identity, source, line_count, created_at FROM batches "
-                                   "WHERE identity = ? ORDER BY batch_id DESC LIMIT 1", (identity,)).fetchone()
+            r = self._conn.execute("SELECT b.batch_id, b.identity, b.source, b.line_count, b.created_at FROM batch_keys k "
+                                   "JOIN batches b ON b.batch_id = k.batch_id WHERE k.identity = ? "
+                                   "ORDER BY k.repeat_no DESC LIMIT 1", (identity,)).fetchone()
         return None if r is None else self._batch(r)
 
     def get_batch(self, batch_id: int) -> Batch | None:

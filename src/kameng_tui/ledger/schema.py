@@ -100,5 +100,28 @@ CREATE TABLE drafts (
 ) STRICT;
 """
 
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, V1), (2, V2), (3, V3))
+V4 = """
+-- Idempotency guards (ledger/guards.py), written in the intent's transaction; filled
+-- for older ledgers by guards.backfill, which lists the duplicates it finds.
+CREATE TABLE order_refs (
+    ref TEXT PRIMARY KEY,          -- one root order per ref; attempts share it (attempt_of)
+    order_no TEXT NOT NULL,
+    fingerprint TEXT NOT NULL      -- sha256 of SKU, account fields, quantity, given price
+) STRICT, WITHOUT ROWID;
+CREATE TABLE batch_keys (
+    identity TEXT NOT NULL,        -- sha256 of the sorted (SKU, account fields, quantity) lines
+    repeat_no INTEGER NOT NULL,    -- 0 the first run; --again takes the next
+    batch_id INTEGER NOT NULL,
+    PRIMARY KEY (identity, repeat_no)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE guard_duplicates (
+    kind TEXT NOT NULL,            -- ref | batch
+    key TEXT NOT NULL,             -- the ref, or the batch identity
+    kept TEXT NOT NULL,            -- the earliest order number / batch id
+    duplicate TEXT NOT NULL,       -- a later one, recorded before the guards
+    PRIMARY KEY (kind, duplicate)
+) STRICT;
+"""
+
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, V1), (2, V2), (3, V3), (4, V4))
 LATEST = MIGRATIONS[-1][0]

@@ -25,20 +25,20 @@ from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
 
 from kameng_tui.domain.clock import from_utc_text, utc_text
 from kameng_tui.domain.errors import AnchorMismatch, BadInput, ChainBroken, LedgerBusy, NotFound, ReadOnlyStorage
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt, from_units, money, to_units
 from kameng_tui.domain.states import IllegalTransition, OrderState, check_transition
-from kameng_tui.ledger import chain, queries
+from kameng_tui.ledger import chain, guards, queries
 from kameng_tui.ledger.anchor import GENESIS_HASH, Anchor, problem, read_anchor, write_anchor
 from kameng_tui.ledger.connection import enable_wal, open_read_only, statements, storage_failure
 from kameng_tui.ledger.reads import COLUMNS, LedgerReads
 from kameng_tui.ledger.rows import chain_hash, to_order
 from kameng_tui.ledger.schema import LATEST, MIGRATIONS
-from kameng_tui.ledger.store import AnchorReset, Move, NewBatch, NewOrder, Transition, VerifyReport
+from kameng_tui.ledger.store import AnchorReset, Move, NewBatch, NewOrder, RepeatGuard, Transition, VerifyReport
 from kameng_tui.messages import Msg
 
 if TYPE_CHECKING:
@@ -64,6 +64,10 @@ def open_ledger(data_dir: Path, *, busy_timeout_s: float = 5.0, state_dir: Path 
 
 class SqliteLedger(LedgerReads):
     """The writes, transactions and maintenance; the reads are `LedgerReads`'."""
+
+    guarded_hook: Callable[[], None] | None = None
+    """Called inside create_intents' transaction after the guards passed, before COMMIT
+    (the services wire the test-only pause point here; the ledger imports no service)."""
 
     def __init__(self, path: Path, *, busy_timeout_s: float = 5.0, state_dir: Path | None = None) -> None:
         self.path = Path(path)
@@ -173,6 +177,8 @@ class SqliteLedger(LedgerReads):
                     if version > current:
                         for statement in statements(sql):
                             c.execute(statement)
+                        if version == 4:
+                            guards.backfill(c)
                         c.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
                 if c.execute("SELECT 1 FROM meta WHERE key='ledger_id'").fetchone() is None:
                     c.execute("INSERT INTO meta (key, value) VALUES ('ledger_id', ?)", (secrets.token_hex(8),))
@@ -313,18 +319,26 @@ class SqliteLedger(LedgerReads):
                       [row[k] for k in cols[1:]] + [row["order_no"]])
 
     # --- writes -------------------------------------------------------------------------------
-    def create_intents(self, intents: Sequence[NewOrder], batch: NewBatch | None = None, *, at: datetime) -> int | None:
+    def create_intents(self, intents: Sequence[NewOrder], batch: NewBatch | None = None, *, at: datetime,
+                       repeat: RepeatGuard | None = None) -> int | None:
         tail: list = []
         at_text = utc_text(at)
+        since_text = None if repeat is None else utc_text(repeat.since)
         with self._write() as c:
             batch_id = None
             if batch is not None:
+                repeat_no = guards.guard_batch(c, batch)
                 cur = c.execute("INSERT INTO batches (identity, source, line_count, created_at) VALUES (?,?,?,?)",
                                 (batch.identity, batch.source, batch.line_count, utc_text(at)))
                 batch_id = cur.lastrowid
+                assert batch_id is not None
+                guards.record_batch_key(c, batch.identity, repeat_no, batch_id)
                 self._append(c, None, "batch", at, {"batch_id": batch_id, "identity": batch.identity,
                                                      "source": batch.source, "line_count": batch.line_count}, tail)
             for n in intents:
+                guards.guard_ref(c, n)
+                if repeat is not None:
+                    guards.guard_repeat(c, n, repeat, since_text)
                 body = {
                     "order_no": n.order_no, "sku": n.sku, "supplier": n.supplier, "product_id": n.product_id,
                     "product_name": n.product_name, "category": n.category, "delivery": n.delivery.value,
@@ -347,6 +361,8 @@ class SqliteLedger(LedgerReads):
                 c.execute("INSERT INTO orders_grams (rowid, grams) VALUES (?, ?)", (rowid, queries.grams(text)))
                 for key, blob in n.sealed.items():
                     c.execute("INSERT INTO order_secrets (order_no, key, blob) VALUES (?,?,?)", (n.order_no, key, blob))
+            if self.guarded_hook is not None:
+                self.guarded_hook()        # tests: KAMENG_TUI_PAUSE_AT=intent-guarded (services/crash.py)
             return batch_id
 
     def transition(self, order_no: str, expected: OrderState, new: OrderState, change: Transition = Transition(), *,

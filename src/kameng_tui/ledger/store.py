@@ -40,6 +40,7 @@ class NewOrder:
     line_id: int | None = None
     attempt_of: str | None = None
     sealed: Mapping[str, bytes] = field(default_factory=dict)  # encrypted fields (address)
+    fingerprint: str | None = None     # what the ref stands for (domain.idempotency); None: from the fields above
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,29 @@ class NewBatch:
     identity: str                      # sha256 of the normalized lines
     source: str                        # file name or "-"
     line_count: int
+    again: bool = False                # run the same lines once more (next repeat_no)
+
+
+@dataclass(frozen=True)
+class RepeatGuard:
+    """The repeat window, checked by the store inside the intent's transaction: no
+    intent for a (SKU, every account field) ordered since `since`, in the ledger or on
+    an earlier line of the same write. Cancelled orders and failed ones with nothing
+    charged do not count. Pass None only for an explicit `again`."""
+
+    since: datetime
+    window_s: int
+
+
+@dataclass(frozen=True)
+class GuardDuplicate:
+    """Found by the V4 migration: a second root order under one ref, or a second batch
+    with the same lines, recorded before the store enforced the guards."""
+
+    kind: str                          # "ref" | "batch"
+    key: str                           # the ref, or the batch identity
+    kept: str                          # the earliest order number / batch id
+    duplicate: str                     # the later one
 
 
 @dataclass(frozen=True)
@@ -119,8 +143,15 @@ class LedgerStore(Protocol):
     ledger_id: str
 
     # --- writes (BEGIN IMMEDIATE, busy timeout; LedgerBusy past it) --------------
-    def create_intents(self, intents: Sequence[NewOrder], batch: NewBatch | None = None, *, at: datetime) -> int | None:
-        """All intents (and the batch row) in one transaction; returns the batch id."""
+    def create_intents(self, intents: Sequence[NewOrder], batch: NewBatch | None = None, *, at: datetime,
+                       repeat: RepeatGuard | None = None) -> int | None:
+        """All intents (and the batch row) in one transaction; returns the batch id.
+
+        The guards are checked in the same transaction and enforced by PRIMARY KEYs:
+        a root intent with a ref raises RefExists (same values; nothing written) or
+        RefConflict; a batch whose lines were recorded before raises RepeatBatch
+        (RepeatBatchUnsettled with `again` while that run has unsettled lines); with
+        `repeat`, an intent inside the window raises RepeatOrder."""
         ...
 
     def transition(self, order_no: str, expected: OrderState, new: OrderState, change: Transition = Transition(), *, at: datetime) -> bool:
@@ -141,7 +172,9 @@ class LedgerStore(Protocol):
     # --- reads (no lock) ----------------------------------------------------------
     def get(self, order_no: str) -> Order | None: ...
     def by_ref(self, ref: str) -> list[Order]: ...
-    def last_for(self, sku: str, account: str, since: datetime) -> Order | None: ...
+    def ref_fingerprint(self, ref: str) -> str | None: ...
+    def guard_duplicates(self) -> list[GuardDuplicate]: ...
+    def last_for(self, sku: str, account: str, since: datetime, fields: Mapping[str, str] | None = None) -> Order | None: ...
     def in_state(self, states: Sequence[OrderState], supplier: str | None = None) -> list[Order]: ...
     def unsettled_cost(self, supplier: str) -> Decimal: ...
     def needs_attention(self) -> list[Order]: ...

@@ -35,6 +35,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "Order {n} lines, total {total} (cost {cost}).\n{balance}Run it?"),
     "batch.confirm_balance": ("{supplier} 下单后余额 {after} 元。\n", "{supplier} balance after: {after}.\n"),
     "batch.repeat": ("同样的批量已在批次 {id} 下过。再下一次？", "The same batch already ran as batch {id}. Run it again?"),
+    "batch.repeat_order": ("{reason}\n仍要再下一次？", "{reason}\nOrder it again anyway?"),
     "batch.started": ("批次 {id}：{n} 行开始发送", "batch {id}: sending {n} lines"),
     "batch.locked": ("这一行已下单（{state}），不能再改；失败的行才能改了重下，未知的行只对账不重发",
                      "this line is already an order ({state}); only failed lines can be edited and re-run, unknown ones are reconciled, never resent"),

@@ -138,6 +138,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.report.profit": ("利润", "profit"),
     "cli.report.total": ("合计", "total"),
     "cli.claims.none": ("没有需要索赔的订单", "nothing to claim"),
+    "cli.claims.duplicates": ("升级前已有 {n} 处重复下单（同一单号或同一批量下了两次）；请在供货商处核对是否扣了两次款：",
+                              "{n} duplicate(s) recorded before this version (one ref or one batch ordered twice); "
+                              "check with the supplier that you were not charged twice:"),
+    "cli.claims.duplicate_ref": ("单号 {ref}：订单 {kept} 之后又下了 {duplicate}",
+                                 "ref {ref}: {duplicate} was ordered after {kept}"),
+    "cli.claims.duplicate_batch": ("批次 {duplicate} 与批次 {kept} 的各行相同（{identity}）",
+                                   "batch {duplicate} has the same lines as batch {kept} ({identity})"),
     "cli.suggest.overdue": ("已过期", "overdue"),
     "cli.suggest.due_soon": ("即将到期", "due soon"),
     "cli.suggest.renewal": ("续费：{account} 的 {name} {when}（{due}）", "renewal: {name} for {account} {when} ({due})"),

@@ -25,6 +25,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err.checkout.repeat": ("{window} 秒内已给 {account} 下过 {sku}（订单 {order_no}，{state}）；确需再下一单请加 --again",
                             "{sku} was ordered for {account} within {window} s (order {order_no}, {state}); "
                             "add --again to order it again"),
+    # ledger/guards.py: idempotency guards, checked inside the intent's transaction
+    "err.ref.exists": ("单号 {ref} 已下过同样的单（订单 {order_no}）", "ref {ref} already names the same order ({order_no})"),
+    "err.ref.conflict": ("单号 {ref} 已用于另一笔不同的订单（订单 {order_no}）：商品、账号、数量或售价不同；"
+                         "未下单。要重新下单请换一个新单号",
+                         "ref {ref} already names a different order ({order_no}): the SKU, account, quantity or "
+                         "price differ; nothing was ordered. To order again, use a new ref"),
+    "err.batch.repeat_unsettled": ("批次 {batch_id} 还有 {n} 行未结算；等它结算（kameng-tui reconcile）后再用 --again 重下",
+                                   "batch {batch_id} still has {n} unsettled line(s); settle it first "
+                                   "(kameng-tui reconcile), then run it again with --again"),
     "err.checkout.cancelled": ("已取消，未下单", "cancelled; nothing was ordered"),
     "err.checkout.below_cost": ("售价 {price} 元低于成本 {cost} 元（每件亏 {loss} 元）。确认亏本出售：命令行加 --allow-loss"
                                 "（--yes 不包含此项），批量文件在 allow_loss 列填 yes",

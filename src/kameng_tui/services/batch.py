@@ -1,8 +1,9 @@
 """A batch: every line validated first, all intents in one transaction, then sent
 with bounded concurrency under the send lock.
 
-Batch identity = hash of the normalized lines: running the same file twice is
-refused unless `again`. Resume re-quotes unsent lines and reports changes before
+Batch identity = hash of the sorted (resolved SKU, account fields, quantity) lines
+(domain.idempotency): running the same lines twice is refused unless `again`, by the
+store inside the intents' transaction (batch_keys). Resume re-quotes unsent lines and reports changes before
 sending; cancel marks unsent lines `cancelled`.
 
 A supplier that refuses our key id, secret or clock would refuse every line the same
@@ -17,8 +18,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable, Mapping, Sequence
 
-from kameng_tui.domain.batch_input import BatchLine, batch_identity, duplicate_keys, parse_batch
-from kameng_tui.domain.errors import REFUSED_US, BadInput, KamengError
+from kameng_tui.domain.batch_input import BatchLine, duplicate_keys, parse_batch
+from kameng_tui.domain.errors import REFUSED_US, BadInput, KamengError, RefTaken, RepeatBatch, RepeatOrder
+from kameng_tui.domain.idempotency import batch_identity_of
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt, money
 from kameng_tui.domain.states import OrderState, once_submitted
@@ -74,6 +76,8 @@ class BatchPlan:
     source: str
     lines: tuple[Prepared, ...]
     warnings: tuple[LineProblem, ...] = ()
+    again: bool = False               # run the same lines once more (the next repeat of the batch)
+    allow_duplicates: bool = False    # no repeat window, in the file or against the ledger
 
     @property
     def total_cost(self) -> Decimal:
@@ -153,15 +157,14 @@ class BatchService:
         if checked.problems:
             raise BatchInvalid(checked.problems)
         prepared = list(checked.prepared.values())
-        identity = batch_identity(checked.lines)
-        if not again:
+        identity = batch_identity_of((p.product.sku, {**p.account, **p.sealed}, p.quantity) for p in prepared)
+        if not again:                 # an early answer; the store decides in the intents' transaction
             prior = self.ctx.ledger.batch_by_identity(identity)
             if prior is not None:
-                err = BadInput(Msg("err.batch.repeat", batch_id=prior.batch_id))
-                err.code = "repeat_batch"  # type: ignore[misc]
-                err.batch_id = prior.batch_id  # type: ignore[attr-defined]
-                raise err
-        plan = BatchPlan(identity=identity, source=source, lines=tuple(prepared))
+                raise RepeatBatch(Msg("err.batch.repeat", batch_id=prior.batch_id), batch_id=prior.batch_id,
+                                  field="batch")
+        plan = BatchPlan(identity=identity, source=source, lines=tuple(prepared), again=again,
+                         allow_duplicates=allow_duplicates)
         await self._check_balance(plan.lines)
         return plan
 
@@ -176,12 +179,22 @@ class BatchService:
 
     # --- run ---------------------------------------------------------------------------
     def record(self, plan: BatchPlan) -> int:
-        """All intents in one transaction; returns the batch id."""
+        """All intents in one transaction; returns the batch id. The store checks the
+        batch identity (RepeatBatch, RepeatBatchUnsettled), each line's ref and, unless
+        `again` or `allow_duplicates`, the repeat window against the ledger and the
+        lines before it (RepeatOrder): then nothing is recorded."""
         checkout = self.ctx.checkout
         intents = [checkout.new_intent(p, line_id=i + 1) for i, p in enumerate(plan.lines)]
         self.ctx.orders.touch(*(n.order_no for n in intents))
-        batch_id = self.ctx.ledger.create_intents(
-            intents, NewBatch(identity=plan.identity, source=plan.source, line_count=len(intents)), at=self.ctx.clock.now())
+        repeat = checkout.repeat_guard(plan.again or plan.allow_duplicates)
+        try:
+            batch_id = self.ctx.ledger.create_intents(
+                intents, NewBatch(identity=plan.identity, source=plan.source, line_count=len(intents), again=plan.again),
+                at=self.ctx.clock.now(), repeat=repeat)
+        except (RepeatOrder, RefTaken) as exc:     # line_id -> the line number in the file
+            if exc.line is not None and 0 < exc.line <= len(plan.lines):
+                exc.line = plan.lines[exc.line - 1].input.line_no
+            raise
         assert batch_id is not None
         crash_point("after-intent")
         return batch_id

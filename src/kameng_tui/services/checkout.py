@@ -11,15 +11,17 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Callable, Mapping
 
-from kameng_tui.domain.accounts import validate_account, validate_quantity
-from kameng_tui.domain.errors import BadInput, PriceBelowCost, SecretsUnavailable, SupplierError
+from kameng_tui.domain.accounts import norm, validate_account, validate_quantity
+from kameng_tui.domain.errors import (BadInput, KamengError, NotFound, PriceBelowCost, RefConflict, RefExists,
+                                      RepeatOrder, SecretsUnavailable, SupplierError)
+from kameng_tui.domain.idempotency import ref_fingerprint
 from kameng_tui.domain.models import Delivery, Order, Product, Rule
 from kameng_tui.domain.money import fmt, money
 from kameng_tui.domain.models import SaleStatus
 from kameng_tui.domain.order_no import new_order_no
 from kameng_tui.domain.order_text import LIMITS, text_problem
 from kameng_tui.domain.states import IN_FLIGHT, OrderState
-from kameng_tui.ledger.store import NewOrder
+from kameng_tui.ledger.store import NewOrder, RepeatGuard
 from kameng_tui.messages import Joined, Localized, Msg
 from kameng_tui.services.context import Context
 from kameng_tui.services.crash import crash_point, pause_point
@@ -102,7 +104,10 @@ class CheckoutService:
         reserved: Decimal = Decimal("0"),
         check_balance: bool = True,
         quotes: dict | None = None,
+        lenient: bool = False,
     ) -> Prepared:
+        """Validate and re-quote. `lenient`: only the fields and the price are worked out
+        (an order asked for again under its ref is not refused for stock or sale status)."""
         ctx = self.ctx
         line = inp.line_no
         supplier_name, pid = ctx.suppliers.resolve_sku(inp.sku)
@@ -118,13 +123,13 @@ class CheckoutService:
         except SupplierError as exc:
             raise bad(Msg("err.checkout.quote", sku=inp.sku, reason=exc.msg), "sku", line, exc.code) from None
         product = quote.product
-        if product.sale_status is not SaleStatus.ON:
+        if product.sale_status is not SaleStatus.ON and not lenient:
             raise bad(Msg("err.checkout.not_on_sale", name=product.name, status=product.sale_status.label),
                       "sku", line, "off_shelf")
         qerr = validate_quantity(product, inp.quantity)
         if qerr is not None:
             raise bad(qerr.msg, "quantity", line)
-        if product.stock is not None and product.stock < inp.quantity:
+        if product.stock is not None and product.stock < inp.quantity and not lenient:
             raise bad(Msg("err.checkout.stock", name=product.name, stock=product.stock), "quantity", line, "out_of_stock")
         check = validate_account(product, inp.fields)
         if check.errors:
@@ -135,7 +140,7 @@ class CheckoutService:
                 raise SecretsUnavailable(Msg("err.checkout.no_data_key"))
         unit_cost = money(quote.unit_cost)
         rise = ctx.config.checkout.max_price_rise
-        if inp.seen_unit_cost is not None and unit_cost - money(inp.seen_unit_cost) > rise:
+        if inp.seen_unit_cost is not None and unit_cost - money(inp.seen_unit_cost) > rise and not lenient:
             raise bad(Msg("err.checkout.price_rose", name=product.name, old=fmt(inp.seen_unit_cost), new=fmt(unit_cost)),
                       "price", line, "price_changed")
         unit_price = money(inp.price) if inp.price is not None else price_for(ctx.config, product, unit_cost, inp.customer)
@@ -215,9 +220,7 @@ class CheckoutService:
         order_no = new_order_no(ctx.clock.now(), ctx.install_id, ctx.config.general.timezone)
         sealer = ctx.sealer()
         sealed_blobs = {k: sealer.seal(v, f"{order_no}:{k}") for k, v in p.sealed.items()} if p.sealed else {}
-        account_view = dict(p.account)
-        for k, v in p.sealed.items():
-            account_view[k] = "****" + v[-4:] if len(v) > 4 else "****"
+        account_view = self.account_view(p)
         request = PlaceRequest(
             client_order_no=order_no,
             product_id=p.product.product_id,
@@ -231,17 +234,83 @@ class CheckoutService:
             quantity=p.quantity, account=account_view, unit_cost=p.unit_cost, unit_price=p.unit_price,
             request_json=request.to_json(), ref=p.input.ref, customer=p.input.customer, note=p.input.note,
             line_id=line_id, attempt_of=p.input.attempt_of, sealed=sealed_blobs,
+            fingerprint=self.fingerprint(p) if p.input.ref else None,
         )
 
-    def check_repeat(self, inp: OrderInput, sku: str, account: str) -> None:
+    def repeat_guard(self, again: bool) -> RepeatGuard | None:
+        """The repeat window the store checks inside the intent's transaction; None only
+        for an explicit `again` (or a window of 0 in the config)."""
         window = self.ctx.config.checkout.repeat_window_s
-        if inp.again or window <= 0:
+        if again or window <= 0:
+            return None
+        return RepeatGuard(since=self.ctx.clock.now() - timedelta(seconds=window), window_s=window)
+
+    def check_repeat(self, inp: OrderInput, sku: str, account: str, fields: Mapping[str, str] | None = None) -> None:
+        """An early answer before asking to confirm (RepeatOrder); the store decides again
+        inside the intent's transaction, where two processes cannot both pass."""
+        guard = self.repeat_guard(inp.again)
+        if guard is None:
             return
-        since = self.ctx.clock.now() - timedelta(seconds=window)
-        prev = self.ctx.ledger.last_for(sku, account, since)
+        prev = self.ctx.ledger.last_for(sku, account, guard.since, fields)
         if prev is not None:
-            raise bad(Msg("err.checkout.repeat", window=window, account=account, sku=sku, order_no=prev.order_no,
-                          state=prev.state.value), "account", inp.line_no, "repeat_order")
+            raise RepeatOrder(Msg("err.checkout.repeat", window=guard.window_s, account=account, sku=sku,
+                                  order_no=prev.order_no, state=prev.state.value),
+                              previous=prev.order_no, field="account", line=inp.line_no)
+
+    @staticmethod
+    def account_view(p: Prepared) -> dict[str, str]:
+        """The account fields as the ledger keeps them: sealed ones (an address) masked."""
+        view = dict(p.account)
+        for k, v in p.sealed.items():
+            view[k] = "****" + v[-4:] if len(v) > 4 else "****"
+        return view
+
+    @staticmethod
+    def fingerprint(p: Prepared) -> str:
+        """What a ref stands for: resolved SKU, every account field, quantity, the price if given."""
+        price = money(p.input.price) if p.input.price is not None else None
+        return ref_fingerprint(p.product.sku, {**p.account, **p.sealed}, p.quantity, price)
+
+    async def _input_fingerprint(self, inp: OrderInput) -> str:
+        """The fingerprint of an order asked for again under a ref: validated like a new
+        order, but not refused for stock, sale status, balance or a price rise (the
+        order under the ref exists already). If the supplier cannot be asked, the
+        fields as typed (NFKC, trimmed) under the resolved SKU."""
+        try:
+            return self.fingerprint(await self.prepare(inp, check_balance=False, lenient=True))
+        except KamengError:
+            supplier, pid = self.ctx.suppliers.resolve_sku(inp.sku)
+            price = money(inp.price) if inp.price is not None else None
+            fields = {k: norm(v) for k, v in inp.fields.items() if norm(v)}
+            return ref_fingerprint(f"{supplier}:{pid}", fields, inp.quantity, price)
+
+    async def _by_ref(self, inp: OrderInput, wait_s: float) -> Placed | None:
+        """The order the ref already names (`existed`), RefConflict if it names other
+        values, None if the ref is free. An early answer: the store decides again in
+        the intent's transaction."""
+        if not inp.ref or inp.attempt_of is not None:
+            return None
+        have = self.ctx.ledger.ref_fingerprint(inp.ref)
+        existing = self.ctx.ledger.by_ref(inp.ref) if have is not None else []
+        if not existing:
+            return None
+        latest = existing[0]
+        if await self._input_fingerprint(inp) != have:
+            raise RefConflict(Msg("err.ref.conflict", ref=inp.ref, order_no=latest.order_no),
+                              order_no=latest.order_no, field="ref")
+        return await self._existing(latest.order_no, wait_s)
+
+    async def _existing(self, order_no: str, wait_s: float) -> Placed:
+        """The order under a ref, answered as `existed`; a pending one is sent (the
+        pending -> submitted compare-and-set decides which process sends it)."""
+        order = self.ctx.ledger.get(order_no)
+        if order is None:
+            raise NotFound(Msg("err.order.none", order_no=order_no), field="ref")
+        if order.state is OrderState.PENDING:
+            order = await self.send(order.order_no, wait_s)
+        else:
+            order = await self._wait(order, wait_s)
+        return Placed(order=order, existed=True)
 
     async def place(
         self,
@@ -250,29 +319,36 @@ class CheckoutService:
         wait_s: float = 0.0,
         confirm: Callable[[Prepared], bool] | None = None,
     ) -> Placed:
-        ctx = self.ctx
-        if inp.ref:
-            existing = ctx.ledger.by_ref(inp.ref)
-            if existing:
-                order = existing[0]
-                if order.state is OrderState.PENDING:
-                    order = await self.send(order.order_no, wait_s)
-                return Placed(order=order, existed=True)
+        placed = await self._by_ref(inp, wait_s)
+        if placed is not None:
+            return placed
         prepared = await self.prepare(inp)
-        self.check_repeat(inp, prepared.product.sku, prepared.account.get("account", ""))
+        try:
+            self.check_repeat(inp, prepared.product.sku, prepared.account.get("account", ""), self.account_view(prepared))
+        except RepeatOrder:                   # the ref is answered first: it may have been taken meanwhile
+            placed = await self._by_ref(inp, wait_s)
+            if placed is not None:
+                return placed
+            raise
         if confirm is not None and not confirm(prepared):
             raise bad(Msg("err.checkout.cancelled"), code="cancelled")
-        order_no = self.commit_intent(prepared)
+        try:
+            order_no = self.commit_intent(prepared)
+        except RefExists as exc:              # another process recorded it between our check and our write
+            return await self._existing(exc.order_no, wait_s)
         order = await self.send(order_no, wait_s)
         return Placed(order=order, warnings=prepared.warnings)
 
     def commit_intent(self, prepared: Prepared) -> str:
         """Record the order as `pending` (never sent) and return its number. The TUI
         commits in the modal and sends from an App-owned task, so closing the modal
-        never loses or cancels an order."""
+        never loses or cancels an order.
+
+        The store checks the ref and the repeat window in the same transaction:
+        RefExists / RefConflict / RepeatOrder, and nothing is recorded."""
         intent = self.new_intent(prepared)
         self.ctx.orders.touch(intent.order_no)
-        self.ctx.ledger.create_intents([intent], at=self.ctx.clock.now())
+        self.ctx.ledger.create_intents([intent], at=self.ctx.clock.now(), repeat=self.repeat_guard(prepared.input.again))
         crash_point("after-intent")
         pause_point("after-intent")
         return intent.order_no

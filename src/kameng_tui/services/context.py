@@ -187,6 +187,10 @@ def build_context(env: Mapping[str, str] | None = None) -> Context:
     config = load_config(paths.config_file, env)
     secrets = SecretStore(paths, env)
     ledger = open_ledger(paths.data_dir, state_dir=paths.state_dir)
+    if os.environ.get("KAMENG_TUI_PAUSE_AT"):
+        from kameng_tui.services.crash import pause_point
+
+        ledger.guarded_hook = lambda: pause_point("intent-guarded")
     suppliers = SupplierSet(supplier_configs(config, paths), secrets.get_supplier_secret, env)
     return Context(paths=paths, config=config, clock=clock_from_env(env), ledger=ledger,
                    suppliers=suppliers, secrets=secrets, env=env)

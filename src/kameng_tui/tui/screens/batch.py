@@ -18,7 +18,8 @@ from textual.widgets import Footer, Static
 
 from kameng_tui.domain.accounts import choice_options, first_unchosen
 from kameng_tui.domain.batch_rows import GRID_COLUMNS, Row, parse_extra, set_extra
-from kameng_tui.domain.errors import AnchorMismatch, BadInput, KamengError
+from kameng_tui.domain.errors import (AnchorMismatch, BadInput, KamengError, RepeatBatch, RepeatBatchUnsettled,
+                                      RepeatOrder)
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
 from kameng_tui.domain.states import OrderState
@@ -379,8 +380,8 @@ class BatchScreen(Screen[None]):
                         severity="warning")
             return
         except BadInput as exc:
-            if getattr(exc, "code", "") == "repeat_batch" and not again:
-                if await self.app.push_screen_wait(self._confirm(t("batch.repeat", id=getattr(exc, "batch_id", "?")))):
+            if isinstance(exc, RepeatBatch) and not again:
+                if await self.app.push_screen_wait(self._confirm(t("batch.repeat", id=exc.batch_id))):
                     await self._plan_and_send(again=True)
                 return
             self.notify(exc.text(self.lang), severity="error", timeout=10)
@@ -389,6 +390,20 @@ class BatchScreen(Screen[None]):
             self.draft, batch_id = self.entry.record(draft, plan, plan_rows)
         except AnchorMismatch as exc:             # no intent recorded; the draft stays as typed
             self.app.writes_refused(exc)
+            return
+        except (RepeatBatch, RepeatOrder) as exc:
+            # The store refused it inside the transaction (another process ran the same
+            # batch, or a line repeats an order within the window): ask, then order again.
+            if again or isinstance(exc, RepeatBatchUnsettled):
+                self.notify(exc.text(self.lang), severity="error", timeout=10)
+                return
+            question = (t("batch.repeat", id=exc.batch_id) if isinstance(exc, RepeatBatch)
+                        else t("batch.repeat_order", reason=exc.text(self.lang)))
+            if await self.app.push_screen_wait(self._confirm(question)):
+                await self._plan_and_send(again=True)
+            return
+        except KamengError as exc:
+            self.notify(exc.text(self.lang), severity="error", timeout=10)
             return
         self.grid.load(list(self.draft.rows))
         self.notify(t("batch.started", id=batch_id, n=len(plan.lines)))

@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
 from kameng_tui.domain.accounts import carrier_label, carrier_of, check_value, validate_quantity
-from kameng_tui.domain.errors import AnchorMismatch, BadInput, KamengError, PriceBelowCost
+from kameng_tui.domain.errors import AnchorMismatch, BadInput, KamengError, PriceBelowCost, RepeatOrder
 from kameng_tui.domain.models import Delivery, Order, Product, Rule
 from kameng_tui.domain.money import AmountError, fmt, money, parse_amount
 from kameng_tui.domain.order_text import LIMITS
@@ -277,14 +277,15 @@ class CheckoutScreen(ModalScreen[None]):
                     t("checkout.price_changed", old=fmt(old), new=fmt(fresh.unit_cost)), style="bold yellow"))
                 self.validate()
                 return
-            ctx.checkout.check_repeat(inp, prepared.product.sku, prepared.account.get("account", ""))
-            self.order_no = ctx.checkout.commit_intent(prepared)
+            ctx.checkout.check_repeat(inp, prepared.product.sku, prepared.account.get("account", ""),
+                                      ctx.checkout.account_view(prepared))
+            self.order_no = ctx.checkout.commit_intent(prepared)     # the store checks the window again
         except PriceBelowCost as exc:
             self._ask_loss(exc)
             return
         except BadInput as exc:
             self._show_error(exc)
-            if getattr(exc, "code", "") == "repeat_order":
+            if isinstance(exc, RepeatOrder):
                 self.allow_repeat = True          # the message says so: Enter again orders it
             return
         except AnchorMismatch as exc:             # nothing recorded; the header and Settings → Ledger say why
