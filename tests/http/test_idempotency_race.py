@@ -193,7 +193,7 @@ def test_the_same_batch_twice_one_held_between_check_and_commit(cenv, ref, tmp_p
     assert_one_batch(finish([first, other]), ref)
 
 
-def test_batch_again_takes_the_next_repeat_and_waits_for_the_first_to_settle(cenv, ref, tmp_path):
+def test_batch_run_twice_is_refused_with_its_batch_id_and_again_runs_it_once_more(cenv, ref, tmp_path):
     f = tmp_path / "same.csv"
     f.write_text(BATCH, encoding="utf-8")
     first = run_cli(cenv, "batch", "run", str(f), "--yes", "--json")
