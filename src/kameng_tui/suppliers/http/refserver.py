@@ -329,9 +329,9 @@ class RefServer:
             raise Reply(404, "not_found", "no such order")
         return 200, {"order": self.told(doc)}, {}
 
-    def told(self, doc: dict | None) -> dict | None:
+    def told(self, doc: dict | None, hook: bool = False) -> dict | None:
         """What the server says about an order: the truth, unless a lie knob is set (ref_lies.py)."""
-        return told(self.faults, doc, self.card)
+        return told(self.faults, doc, self.card, hook=hook)
 
     def ep_list(self, q: dict) -> tuple[int, dict, dict]:
         try:
@@ -398,7 +398,7 @@ class RefServer:
         if not self.cfg.webhook_url or order_doc is None:
             return
         no = order_doc["client_order_no"]
-        body = P.canonical({"event": "order.updated", "order": self.told(order_doc)})
+        body = P.canonical({"event": "order.updated", "order": self.told(order_doc, hook=True)})
         previous = self.last_doc.get(no)
         self.last_doc[no] = order_doc
         self.hooks.put((body, False))
@@ -416,6 +416,8 @@ class RefServer:
             if item is None:
                 return
             body, dup = item
+            if self.faults.hook_delay_ms > 0 and self.stopping.wait(self.faults.hook_delay_ms / 1000):
+                return                                    # stopped while the webhook was held back
             status, answer = self._post_hook(self.cfg.webhook_url or "", body)
             order = json.loads(body).get("order", {})
             self.log(method="HOOK", path=self.cfg.webhook_url, no=order.get("client_order_no"), state=order.get("state"),
