@@ -99,6 +99,14 @@ class PendingActions:
 
     async def _ask(self, order: Order) -> str | None:
         """Before cancelling an order once submitted: None when it may be cancelled."""
+        return await self.may_cancel(order)
+
+    async def may_cancel(self, order: Order) -> str | None:
+        """Before cancelling a pending order once submitted (the caller holds the send lock):
+        None when it may be cancelled (the supplier says "not found" and the not-found
+        grace has passed); else why not: `query_failed`, `not_found_yet` (nothing
+        changed), or `in_flight` / `settled` (found: pending -> unknown with a
+        `pending_found` anomaly, then the supplier's state). `batch cancel` asks the same."""
         ctx = self.ctx
         try:
             supplier = ctx.suppliers.get(order.supplier)
