@@ -29,7 +29,7 @@ from kameng_tui.messages import HasMsg, Localized, Msg
 from kameng_tui.services.checkout import OrderInput, Prepared
 from kameng_tui.services.context import Context
 from kameng_tui.services.crash import crash_point
-from kameng_tui.services.pending import PendingActions
+from kameng_tui.services.pending import PendingActions, may_have_left
 
 Progress = Callable[[int, int, Order], None]
 
@@ -339,7 +339,7 @@ class BatchService:
         asking = asyncio.Semaphore(CANCEL_QUERIES)
 
         async def one(order: Order) -> Order | KeptLine:
-            if once_submitted(order):
+            if may_have_left(ctx.ledger, order):
                 async with asking:
                     why = await actions.may_cancel(order)
                 if why is not None:
