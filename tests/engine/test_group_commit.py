@@ -130,4 +130,4 @@ async def test_a_send_cancelled_before_the_request_left_goes_back_to_pending(ctx
         await asyncio.sleep(0.01)
     assert placed == []
     assert ctx.ledger.get(no).state is S.PENDING
-    assert [e.kind for e in ctx.ledger.events(no)] == ["created", "submitted", "pending"]
+    assert [e.kind for e in ctx.ledger.events(no)] == ["created", "submitted", "pending", "unsent"]

@@ -154,9 +154,42 @@ async def cmd_resume(args, ctx, out: Out) -> int:
     return _report(out, ctx, outcome.batch_id, outcome.orders, outcome.stopped)
 
 
-def cmd_cancel(args, ctx, out: Out) -> int:
-    n = ctx.batch.cancel(args.batch_id)
-    return out.done(Msg("cli.batch.cancelled", batch_id=args.batch_id, n=n), batch_id=args.batch_id, cancelled=n)
+async def cmd_cancel(args, ctx, out: Out) -> int:
+    """Exit 0: every unsent line cancelled; 3: a line left pending (the supplier could not
+    be asked, or may still show it) or found in flight; 1: a line found settled at the
+    supplier (it cannot be cancelled; a claim)."""
+    from kameng_tui.cli.orders import anomalies_json
+    from kameng_tui.domain.states import SETTLED
+    from kameng_tui.services.pending import PendingActions
+
+    outcome = await ctx.batch.cancel(args.batch_id)
+    actions = PendingActions(ctx)
+
+    def why(k) -> Msg:
+        if k.status == "found":
+            return Msg("batch.kept.found", state=k.order.state.value)
+        if k.status == "not_found_yet":
+            return Msg("batch.kept.not_found_yet", grace=actions.grace_s(k.order))
+        return Msg("batch.kept.query_failed")
+
+    kept = outcome.kept
+    code = 3 if any(k.order.state not in SETTLED for k in kept) else 1 if kept else 0
+    n = len(outcome.cancelled)
+    if out.json_mode:
+        out.doc(batch_id=args.batch_id, cancelled=n, not_cancelled=[
+            {"line": k.order.line_id, "order_no": k.order.order_no, "state": k.order.state.value, "status": k.status,
+             "message": out.show(why(k)), "anomalies": anomalies_json(out, ctx, k.order.order_no)} for k in kept])
+        return code
+    con = out.console()
+    con.print(out.t("cli.batch.cancelled", batch_id=args.batch_id, n=n))
+    for k in kept:
+        con.print(out.t("cli.batch.not_cancelled", line=k.order.line_id, order_no=k.order.order_no,
+                        state=k.order.state.value, why=why(k)))
+    if any(k.status == "found" for k in kept):
+        con.print(out.t("cli.batch.cancel_found"))
+    if code == 3:
+        con.print(out.t("cli.batch.cancel_later", batch_id=args.batch_id))
+    return code
 
 
 def cmd_show(args, ctx, out: Out) -> int:

@@ -7,8 +7,8 @@ report (the later table wins meanwhile).
 
 from __future__ import annotations
 
-from kameng_tui.messages import (adapters, anomalies, batch_screen, cli, cli_help, domain, keys, services, settings,
-                                 suppliers, tui)
+from kameng_tui.messages import (adapters, anomalies, batch_cancel, batch_screen, cli, cli_help, domain, keys, services,
+                                 settings, suppliers, tui)
 
 TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "tui": tui.MESSAGES,
@@ -22,6 +22,7 @@ TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "adapters": adapters.MESSAGES,
     "suppliers": suppliers.MESSAGES,
     "anomalies": anomalies.MESSAGES,
+    "batch_cancel": batch_cancel.MESSAGES,
 }
 
 

@@ -3,8 +3,11 @@ with bounded concurrency under the send lock.
 
 Batch identity = hash of the sorted (resolved SKU, account fields, quantity) lines
 (domain.idempotency): running the same lines twice is refused unless `again`, by the
-store inside the intents' transaction (batch_keys). Resume re-quotes unsent lines and reports changes before
-sending; cancel marks unsent lines `cancelled`.
+store inside the intents' transaction (batch_keys). Resume re-quotes unsent lines and
+reports changes before sending; cancel marks unsent lines `cancelled`, except a line
+once submitted (refused after `submitted`: the supplier may hold it), which is
+cancelled only as `order cancel` would: after the supplier answers "not found" past
+its grace time.
 
 A supplier that refuses our key id, secret or clock would refuse every line the same
 way: once it has (the adapter counts such refusals, `refusals`/`last_refusal`), the
@@ -29,6 +32,7 @@ from kameng_tui.messages import HasMsg, Localized, Msg
 from kameng_tui.services.checkout import OrderInput, Prepared
 from kameng_tui.services.context import Context
 from kameng_tui.services.crash import crash_point
+from kameng_tui.services.pending import PendingActions, may_have_left
 
 Progress = Callable[[int, int, Order], None]
 
@@ -109,6 +113,27 @@ class BatchOutcome:
 
     def count(self, state: OrderState) -> int:
         return sum(1 for o in self.orders if o.state is state)
+
+
+@dataclass(frozen=True)
+class KeptLine:
+    """A pending line `batch cancel` did not cancel, and why: `query_failed` or
+    `not_found_yet` (left pending; ask again later), or `found` (the supplier holds it
+    after all: now unknown or the supplier's state, with a `pending_found` anomaly)."""
+
+    order: Order
+    status: str
+
+
+@dataclass(frozen=True)
+class CancelOutcome:
+    batch_id: int
+    cancelled: tuple[Order, ...] = ()
+    kept: tuple[KeptLine, ...] = ()
+
+
+CANCEL_QUERIES = 4
+"""Suppliers asked at once by `batch cancel` about lines once submitted."""
 
 
 class BatchService:
@@ -317,13 +342,31 @@ class BatchService:
         outcome.changes = changes
         return outcome
 
-    def cancel(self, batch_id: int) -> int:
+    async def cancel(self, batch_id: int) -> CancelOutcome:
+        """Cancel the unsent lines. A line never submitted is cancelled at once; a line once
+        submitted (refused after `submitted`) only after its supplier says "not found"
+        past the not-found grace. Found there, it moves pending -> unknown with an anomaly
+        and takes the supplier's state; no answer, or "not found" within the grace, it
+        stays pending. Under the send lock, so no one sends a line meanwhile."""
         self._batch(batch_id)
-        n = 0
-        for order in self._unsent(batch_id):
-            if self.ctx.ledger.transition(order.order_no, OrderState.PENDING, OrderState.CANCELLED, at=self.ctx.clock.now()):
-                n += 1
-        return n
+        ctx = self.ctx
+        actions = PendingActions(ctx)
+        asking = asyncio.Semaphore(CANCEL_QUERIES)
+
+        async def one(order: Order) -> Order | KeptLine:
+            if may_have_left(ctx.ledger, order):
+                async with asking:
+                    why = await actions.may_cancel(order)
+                if why is not None:
+                    after = ctx.ledger.get(order.order_no) or order
+                    return KeptLine(after, why if why in ("query_failed", "not_found_yet") else "found")
+            ctx.ledger.transition(order.order_no, OrderState.PENDING, OrderState.CANCELLED, at=ctx.clock.now())
+            return ctx.ledger.get(order.order_no) or order
+
+        async with ctx.send_lock.held():
+            done = await asyncio.gather(*(one(o) for o in self._unsent(batch_id)))
+        cancelled = tuple(o for o in done if isinstance(o, Order) and o.state is OrderState.CANCELLED)
+        return CancelOutcome(batch_id, cancelled, tuple(k for k in done if isinstance(k, KeptLine)))
 
     def _unsent(self, batch_id: int) -> list[Order]:
         return [o for o in self.ctx.ledger.batch_orders(batch_id) if o.state is OrderState.PENDING]

@@ -110,10 +110,18 @@ class OrderEngine:
     def unsubmit(self, order: Order) -> None:
         """A submitted order whose request never left goes back to pending."""
         try:
-            self.ledger.transition(order.order_no, S.SUBMITTED, S.PENDING,
-                                   Transition(reason="cancelled before sending"), at=self.clock.now())
+            if self.ledger.transition(order.order_no, S.SUBMITTED, S.PENDING,
+                                      Transition(reason="cancelled before sending"), at=self.clock.now()):
+                self.never_left(order.order_no, "stopped")
         finally:
             self.sending.discard(order.order_no)
+
+    def never_left(self, order_no: str, why: str) -> None:
+        """Evidence that the request of the `submitted` just undone never left this
+        machine (an `unsent` event): unlike a refusal after sending, the supplier cannot
+        hold it, so `batch cancel` / `order cancel` need not ask (services/pending.py
+        `may_have_left`). A crash before this event only makes them ask."""
+        self.ledger.record(order_no, "unsent", {"why": why}, at=self.clock.now())
 
     async def place(self, order: Order, expected: OrderState = S.SUBMITTED,
                     answered: Callable[[], None] | None = None) -> Order:
@@ -140,9 +148,10 @@ class OrderEngine:
             supplier = self.supplier_for(order.supplier)
         except Exception as exc:
             # Nothing left this machine: the order may wait, unsent, for a resume.
-            if expected is S.SUBMITTED:
-                self.ledger.transition(order.order_no, S.SUBMITTED, S.PENDING,
-                                       Transition(reason=f"supplier unavailable: {exc}"), at=self.clock.now())
+            if expected is S.SUBMITTED and self.ledger.transition(
+                    order.order_no, S.SUBMITTED, S.PENDING, Transition(reason=f"supplier unavailable: {exc}"),
+                    at=self.clock.now()):
+                self.never_left(order.order_no, "supplier_unavailable")
             return self._get(order.order_no)
         try:
             async with asyncio.timeout(self.call_deadline_s):

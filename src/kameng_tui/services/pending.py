@@ -39,6 +39,25 @@ class Acted:
         return self.status in ("sent", "cancelled") or self.order.state in SETTLED
 
 
+def may_have_left(ledger: object, order: Order) -> bool:
+    """A pending order once submitted whose request may have reached the supplier: some
+    `submitted` of its chain is not followed, before the next one, by an `unsent` event
+    (written when a send was undone before its request left: a stopped batch line, a
+    supplier that could not be set up). Only such an order is asked about before it is
+    cancelled; one whose every `submitted` was undone unsent is cancelled at once."""
+    if not once_submitted(order):
+        return False
+    open_send = False
+    for event in ledger.events(order.order_no):  # type: ignore[attr-defined]
+        if event.kind == "submitted":
+            if open_send:
+                return True
+            open_send = True
+        elif event.kind == "unsent":
+            open_send = False
+    return open_send
+
+
 class PendingActions:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
@@ -86,7 +105,7 @@ class PendingActions:
             order = self._get(order_no)
             if order.state is not S.PENDING:
                 return Acted(order, "settled" if order.state in SETTLED else "in_flight")
-            if once_submitted(order):
+            if may_have_left(ctx.ledger, order):
                 status = await self._ask(order)
                 if status is not None:
                     return Acted(self._get(order_no), status)
@@ -99,6 +118,14 @@ class PendingActions:
 
     async def _ask(self, order: Order) -> str | None:
         """Before cancelling an order once submitted: None when it may be cancelled."""
+        return await self.may_cancel(order)
+
+    async def may_cancel(self, order: Order) -> str | None:
+        """Before cancelling a pending order once submitted (the caller holds the send lock):
+        None when it may be cancelled (the supplier says "not found" and the not-found
+        grace has passed); else why not: `query_failed`, `not_found_yet` (nothing
+        changed), or `in_flight` / `settled` (found: pending -> unknown with a
+        `pending_found` anomaly, then the supplier's state). `batch cancel` asks the same."""
         ctx = self.ctx
         try:
             supplier = ctx.suppliers.get(order.supplier)

@@ -5,7 +5,9 @@ faster. A webhook is applied only when its signature checks out (the adapter's
 `parse_callback`) and only to an order still in flight, through the same
 compare-and-set as every other transition: duplicates are no-ops, and an older update
 arriving after a final one is ignored (a settled order is never re-opened); another
-final state after a final one is recorded as an anomaly (evidence, never an overwrite). A
+final state after a final one is recorded as an anomaly (evidence, never an overwrite).
+A webhook that repeats the recorded state is checked too (an overcharge told in a
+"still processing" webhook is an anomaly, though nothing moves). A
 compare-and-set lost to another in-flight move (the sending process marking the order
 unknown) is tried again from the state now recorded.
 
@@ -73,10 +75,13 @@ def _apply(ctx: Context, supplier_name: str, result) -> HookOutcome:
             ctx.engine.note_anomaly(order.order_no, "final_contradicted",
                                     {"recorded": order.state.value, "said": wanted.value}, result.reason)
             return HookOutcome(200, "contradicts the recorded state (anomaly recorded)")
+        if wanted is order.state and (order.state in IN_FLIGHT or order.state in FINAL):
+            # Nothing to move, yet what it says is checked: a lie in a repeated state is
+            # evidence too (an anomaly; the same one is recorded once).
+            ctx.engine.checked(order, result)
+            return HookOutcome(200, "no change")
         if order.state not in IN_FLIGHT or wanted is None:
             return HookOutcome(200, "ignored")
-        if wanted is order.state:
-            return HookOutcome(200, "no change")
         after = ctx.engine.apply(order, order.state, result)
         log.info("webhook %s: %s -> %s", order.order_no, order.state.value, after.state.value)
         if after.state is wanted or after.state not in IN_FLIGHT:

@@ -13,6 +13,25 @@ if TYPE_CHECKING:  # pragma: no cover
     from kameng_tui.tui.app import KamengApp
 
 
+async def cancel_unsent(app: "KamengApp", batch_id: int) -> None:
+    """Cancel Unsent: a line once submitted is asked about first (services/batch.py); one
+    the supplier may hold stays pending, one it holds becomes a claim, and the message
+    says so and where to look."""
+    t = app.t
+    try:
+        outcome = await app.ctx.batch.cancel(batch_id)
+    except KamengError as exc:
+        app.notify(exc.text(app.lang), severity="error", timeout=10)
+        return
+    app.notify(t("batch.cancelled", id=batch_id, n=len(outcome.cancelled)))
+    pending = sum(1 for k in outcome.kept if k.status != "found")
+    found = len(outcome.kept) - pending
+    if pending:
+        app.notify(t("batch.cancel_kept", id=batch_id, k=pending), severity="warning", timeout=15)
+    if found:
+        app.notify(t("batch.cancel_found", id=batch_id, k=found), severity="error", timeout=15)
+
+
 async def quit_mid_batch(app: "KamengApp") -> None:
     from kameng_tui.tui.screens.batch_dialogs import ChoiceScreen
 
@@ -29,8 +48,7 @@ async def quit_mid_batch(app: "KamengApp") -> None:
         await app.batch_runner.wait()
         if answer == "cancel":
             for b in running:
-                n = app.ctx.batch.cancel(b)
-                app.notify(t("batch.cancelled", id=b, n=n))
+                await cancel_unsent(app, b)
         app.exit()
 
     def answered(answer: str | None) -> None:
@@ -61,8 +79,7 @@ async def offer_unsent(app: "KamengApp") -> None:
 
     async def go(answer: str | None) -> None:
         if answer == "cancel":
-            n = app.ctx.batch.cancel(b.batch_id)
-            app.notify(t("batch.cancelled", id=b.batch_id, n=n))
+            await cancel_unsent(app, b.batch_id)
             return
         if answer not in ("resume", "review"):
             return

@@ -15,6 +15,9 @@ webhooks). The books stay true: only what is said about an order is wrong.
     refuse_create   a signed 429 to the create, before the order is read (nothing created);
                     quotes, queries and the balance still answer
     contradict_hook after a final webhook, another one with the opposite final state
+    hooks_only      not a lie of its own: the lies of such an order are told in its webhooks
+                    only (create replies, queries and the list stay true), so a test knows
+                    the webhook alone told it
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from typing import Callable
 from kameng_tui.suppliers.http import protocol as P
 
 LIES = ("overcharge", "overdeliver", "short_delivery", "other_product", "other_quantity", "extra_cards",
-        "over_refund", "hide_created", "refuse_create", "contradict_hook")
+        "over_refund", "hide_created", "refuse_create", "contradict_hook", "hooks_only")
 
 
 def lies_about(rate: float, knob: str, order_no: str | None) -> bool:
@@ -39,12 +42,15 @@ def lies_about(rate: float, knob: str, order_no: str | None) -> bool:
     return int.from_bytes(digest[:8], "big") / 2**64 < rate
 
 
-def told(faults: object, doc: dict | None, card: Callable[[str, int], dict]) -> dict | None:
-    """The order document as the lying supplier tells it (a copy; the books keep the truth)."""
+def told(faults: object, doc: dict | None, card: Callable[[str, int], dict], *, hook: bool = False) -> dict | None:
+    """The order document as the lying supplier tells it (a copy; the books keep the truth).
+    `hook`: told in a webhook (with `hooks_only`, the only place the lies are told)."""
     if doc is None:
         return None
     no = doc.get("client_order_no")
     hit = lambda knob: lies_about(float(getattr(faults, knob, 0.0)), knob, no)  # noqa: E731
+    if not hook and hit("hooks_only"):
+        return dict(doc)
     out = dict(doc)
     succeeded = out.get("state") == "succeeded"
     if hit("over_refund"):

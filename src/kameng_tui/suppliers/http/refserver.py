@@ -358,9 +358,9 @@ class RefServer:
             raise Reply(404, "not_found", "no such order")
         return 200, {"order": self.told(doc)}, {}
 
-    def told(self, doc: dict | None) -> dict | None:
+    def told(self, doc: dict | None, hook: bool = False) -> dict | None:
         """What the server says about an order: the truth, unless a lie knob is set (ref_lies.py)."""
-        return told(self.faults, doc, self.card)
+        return told(self.faults, doc, self.card, hook=hook)
 
     def ep_list(self, q: dict) -> tuple[int, dict, dict]:
         try:
@@ -427,7 +427,7 @@ class RefServer:
         if not self.cfg.webhook_url or order_doc is None:
             return
         no = order_doc["client_order_no"]
-        told = self.told(order_doc)
+        told = self.told(order_doc, hook=True)
         if self.dice.hit(self.faults.evil_text):
             told = ref_hostile.poison(told)
         body = P.canonical({"event": "order.updated", "order": told})
@@ -448,6 +448,8 @@ class RefServer:
             if item is None:
                 return
             body, dup = item
+            if self.faults.hook_delay_ms > 0 and self.stopping.wait(self.faults.hook_delay_ms / 1000):
+                return                                    # stopped while the webhook was held back
             status, answer = self._post_hook(self.cfg.webhook_url or "", body)
             order = json.loads(body).get("order", {})
             self.log(method="HOOK", path=self.cfg.webhook_url, no=order.get("client_order_no"), state=order.get("state"),
