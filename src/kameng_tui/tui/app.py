@@ -80,6 +80,8 @@ class KamengApp(App[None]):
                 self.notify(self.t("keymap.unknown", ids=", ".join(unknown)), severity="warning", timeout=15)
             self.set_keymap({k: v for k, v in self.ctx.config.keymap.items() if k in known})
         self.refused = self.ctx.ledger.anchor_problem()
+        if self.refused is None:
+            self.clear_notifications()       # the "writes refused" notice is no longer true
         self._render_status()
         self.switch_mode("catalog")
         self.run_worker(self._start_up(), group="startup", exit_on_error=False)
@@ -141,6 +143,8 @@ class KamengApp(App[None]):
         """Settings → Ledger accepted the restore: writes go through again, and the
         paused reconcile runs now."""
         self.refused = self.ctx.ledger.anchor_problem()
+        if self.refused is None:
+            self.clear_notifications()       # the "writes refused" notice is no longer true
         self._render_status()
         self._tell_screens("ledger_changed")
         if self.refused is None:

@@ -62,9 +62,10 @@ class LedgerPanel(Vertical):
             msg.update(Text(exc.text(self.lang), style="red"))
             return
         lines = [t("ledger.accepted", seq=outcome.reset.seq, chain_seq=outcome.reset.chain_seq)]
-        for c in outcome.checks:
-            lines.append(t("ledger.check", supplier=c.supplier, command=c.command))
-            if not c.can_list:
+        for c in outcome.checks:             # the diff where it works; where not, the supplier's own records
+            if c.can_list:
+                lines.append(t("ledger.check", supplier=c.supplier, command=c.command))
+            else:
                 lines.append(t("ledger.cannot_list", supplier=c.supplier, since=outcome.since))
         msg.update(Text("\n".join(lines)))
         self.query_one("#restore-reason", Input).value = ""
