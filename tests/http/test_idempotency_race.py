@@ -17,19 +17,12 @@ from pathlib import Path
 import pytest
 
 from kit import run_cli
-from refkit import client_env, start_server, wait_for
+from refkit import client_env, wait_for
 
 PHONE = "13800138000"
 SKU = "ref:HF-CM-10"
 PAUSE = "intent-guarded"
 TIMEOUT = 180
-
-
-@pytest.fixture
-def ref(tmp_path):
-    server = start_server(tmp_path)
-    yield server
-    server.stop()
 
 
 @pytest.fixture
