@@ -6,6 +6,7 @@ holds the connection's lock for its statements only and returns values, not rows
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from datetime import datetime
@@ -16,7 +17,7 @@ from kameng_tui.domain.clock import from_utc_text, utc_text
 from kameng_tui.domain.history import Event, GroupTotals, HistoryFilter, Page, Totals
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import from_units
-from kameng_tui.domain.states import OrderState
+from kameng_tui.domain.states import IN_FLIGHT, OrderState
 from kameng_tui.ledger import chain, queries
 from kameng_tui.ledger.rows import to_event, to_order, to_totals
 from kameng_tui.ledger.store import Batch, GuardDuplicate, SealedCard
@@ -84,10 +85,31 @@ class LedgerReads:
                             "OR o.order_no IN (SELECT e.order_no FROM events e WHERE e.kind = 'anomaly') "
                             "ORDER BY o.seq", ())
 
+    def in_flight(self, supplier: str) -> bool:
+        """Whether any order of this supplier may be at it now (one index seek)."""
+        states = ",".join(f"'{s.value}'" for s in IN_FLIGHT)
+        with self._lock:
+            return self._conn.execute(f"SELECT 1 FROM orders WHERE state IN ({states}) AND +supplier = ? LIMIT 1",
+                                      (supplier,)).fetchone() is not None
+
     def sent_since(self, supplier: str, since: datetime) -> list[Order]:
-        """A supplier's orders ever submitted and not settled before `since` (for balance drift)."""
-        return self._orders(f"SELECT {COLUMNS} FROM orders o WHERE o.supplier = ? AND o.submitted_at IS NOT NULL "
-                            "AND (o.settled_at IS NULL OR o.settled_at >= ?) ORDER BY o.seq", (supplier, utc_text(since)))
+        """A supplier's orders an event touched since `since` (for balance drift; orders in
+        flight are asked for by `in_flight`). Checked at every balance fetch, so it must not
+        grow with the ledger: event times never go backwards along seq, so the events are
+        read from the end until one is older than `since` (a balance snapshot is recent:
+        a handful of rows), then those orders are fetched by number."""
+        mark = utc_text(since)
+        touched: set[str] = set()
+        with self._lock:
+            for at, order_no in self._conn.execute("SELECT at, order_no FROM events ORDER BY seq DESC"):
+                if at < mark:
+                    break
+                if order_no is not None:
+                    touched.add(order_no)
+        return self._orders(f"SELECT {COLUMNS} FROM orders o WHERE o.order_no IN (SELECT value FROM json_each(?)) "
+                            "AND +o.supplier = ? AND o.submitted_at IS NOT NULL "
+                            "AND (o.settled_at IS NULL OR o.settled_at >= ?) ORDER BY o.seq",
+                            (json.dumps(sorted(touched)), supplier, mark))
 
     def anomaly_orders(self) -> set[str]:
         """Orders with an `anomaly` event: marked in history, whatever their state."""

@@ -76,6 +76,8 @@ class BalanceService:
         return amount, None
 
     def _check_drift(self, supplier: str, before: Decimal, since: datetime, after: Decimal) -> None:
+        if self.ctx.ledger.in_flight(supplier):
+            return                                   # in flight now: its charge may land any moment
         orders = self.ctx.ledger.sent_since(supplier, since)
         if any(o.state in IN_FLIGHT for o in orders):
             return                                   # in flight now: its charge may land any moment
