@@ -219,8 +219,8 @@ class OrderEngine:
         return self._get(order.order_no)
 
     def outcome(self, order: Order, expected: OrderState, result: OrderResult) -> tuple[OrderState, Transition] | None:
-        """The state change the supplier's view calls for (None: nothing to record)."""
-        result = sanitize_result(result)                  # supplier text is untrusted, whatever the adapter
+        """The state change the supplier's view calls for (None: nothing to record);
+        `result` as `checked` returned it: cleaned, checked, cards within the quantity."""
         charged = None if result.charged is None else money(result.charged)
         if result.state is RemoteState.SUCCEEDED:
             cards = self._seal_cards(order, result)
