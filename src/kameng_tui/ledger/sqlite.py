@@ -77,6 +77,7 @@ class SqliteLedger(LedgerReads):
             self.anchor_paths["state"] = Path(state_dir) / "ledger.head"
         self._anchor_hold, self._anchor_dirty, self._anchor_moved = 0, False, 0.0
         self._state_dirty, self._state_moved = False, 0.0
+        self._anchor_cache: dict[Path, tuple[tuple[int, int, int, int], Anchor | None]] = {}
         self._lock = threading.RLock()
         self._anchor_file_lock: FileLock | None = None
         new_file = not self.path.exists()
@@ -251,7 +252,7 @@ class SqliteLedger(LedgerReads):
             for where, path in self.anchor_paths.items():
                 if where == "state" and not with_state:
                     continue
-                current = read_anchor(path)
+                current = self._read_anchor(path)
                 if current is None or current.seq >= last[0] or problem(current, self.ledger_id, True, self._hash_at):
                     continue
                 write_anchor(path, Anchor(self.ledger_id, last[0], last[1]))
@@ -262,11 +263,30 @@ class SqliteLedger(LedgerReads):
             row = (c or self._conn).execute("SELECT hash FROM events WHERE seq = ?", (seq,)).fetchone()
         return None if row is None else row[0]
 
+    def _read_anchor(self, path: Path) -> Anchor | None:
+        """An anchor copy, parsed again only when the file changed: every chained write
+        checks both copies inside its transaction. A write always makes a new file (new
+        inode); an edit or a copy over it changes its ctime, which no one can set back."""
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            self._anchor_cache.pop(path, None)
+            return None
+        except OSError:
+            return read_anchor(path)
+        key = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        cached = self._anchor_cache.get(path)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        anchor = read_anchor(path)
+        self._anchor_cache[path] = (key, anchor)
+        return anchor
+
     def _anchor_problem(self, c: sqlite3.Connection) -> AnchorMismatch | None:
         """The first copy of the anchor the chain does not hold, as the error a chained
         write raises; None when every copy holds (a lagging one does)."""
         for where, path in self.anchor_paths.items():
-            a = read_anchor(path)
+            a = self._read_anchor(path)
             required = where in self._required or (
                 a is None and c.execute("SELECT EXISTS (SELECT 1 FROM events)").fetchone()[0] == 1)
             why = problem(a, self.ledger_id, required, lambda seq: self._hash_at(seq, c))
