@@ -137,6 +137,29 @@ async def test_up_picks_a_recent_account_and_again_prefills(make_app):
         assert len(orders(app)) == 2                    # again=True: no repeat-window refusal
 
 
+async def test_a_repeat_within_the_window_names_the_key_not_a_cli_flag(make_app):
+    """The store refuses the same 话费 for the same number within the window; the dialog
+    says how to go on in the app (Enter again), never the CLI's --again."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await open_checkout(app, pilot, "yidong huafei 10")
+        await type_text(pilot, "13800138000")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("escape", "escape", "escape")
+        screen = await open_checkout(app, pilot, "yidong huafei 10")
+        await type_text(pilot, "13800138000")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        shown = " ".join(str(w.render()) for w in screen.query(Static))
+        assert "再按 Enter" in shown and "--again" not in shown, shown
+        assert len(orders(app)) == 1
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert len(orders(app)) == 2
+
+
 async def test_a_changed_price_is_shown_and_asked_again(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -103,6 +103,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "checkout.summary": ("合计 {total} 元   成本 {cost} 元   利润 {profit} 元   下单后余额 {after}",
                          "total {total}   cost {cost}   profit {profit}   balance after {after}"),
     "checkout.place": ("下单 {total} 元 -> {tail}", "Order {total} -> {tail}"),
+    "checkout.repeat": ("这个账号最近已下过同一商品（订单 {order_no}）。确需再下一单，再按 Enter",
+                        "This account ordered the same product recently (order {order_no}). Press Enter again "
+                        "to order it anyway"),
     "checkout.place_plain": ("下单 {total} 元", "Order {total}"),
     "checkout.again": ("再来一单 -> {account}", "Order again -> {account}"),
     "checkout.invalid": ("还有字段没填对", "some fields are not valid yet"),

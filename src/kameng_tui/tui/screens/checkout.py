@@ -284,9 +284,11 @@ class CheckoutScreen(ModalScreen[None]):
             self._ask_loss(exc)
             return
         except BadInput as exc:
-            self._show_error(exc)
             if isinstance(exc, RepeatOrder):
                 self.allow_repeat = True          # the message says so: Enter again orders it
+                self._show_error(exc, self.t("checkout.repeat", order_no=exc.previous))
+            else:
+                self._show_error(exc)
             return
         except AnchorMismatch as exc:             # nothing recorded; the header and Settings → Ledger say why
             self.app.writes_refused(exc)
@@ -313,8 +315,10 @@ class CheckoutScreen(ModalScreen[None]):
             style="bold yellow"))
         self.set_focus(self.query_one("#price", Input))
 
-    def _show_error(self, exc: BadInput) -> None:
-        text = Text(exc.text(self.lang), style="red")
+    def _show_error(self, exc: BadInput, message: str | None = None) -> None:
+        """The error on its field; `message` in place of the error's own words where the
+        app has its own way on (the CLI's words name flags)."""
+        text = Text(message or exc.text(self.lang), style="red")
         field = exc.field if exc.field in {f.key for f in self.product.account_fields} else None
         if field:
             self.query_one(f"#msg-{field}", Static).update(text)
