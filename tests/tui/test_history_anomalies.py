@@ -78,6 +78,7 @@ async def test_the_claims_view_shows_a_balance_drift(make_app):
                                                         "charged": "0.00", "missing": "10.00",
                                                         "since": "2026-11-25T01:00:00Z"})
         app.refresh_claims()
+        await app.workers.wait_for_complete()          # the count runs in a thread
         await pilot.pause()
         assert "需核对 1" in "\n".join(screen_lines(app))
         screen = await open_history(app, pilot)

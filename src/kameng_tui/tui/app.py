@@ -191,11 +191,20 @@ class KamengApp(App[None]):
         self.status = out
 
     def refresh_claims(self) -> None:
-        """Count the claims for the header (需核对 N): after start-up, each order, each batch."""
+        """Count the claims for the header (需核对 N): after start-up, each order, each batch.
+        In a thread: the count reads the whole ledger (hundreds of ms at a million orders),
+        and the UI thread never waits on the disk."""
+        self.run_worker(self._count_claims, thread=True, group="claims", exclusive=True, exit_on_error=False)
+
+    def _count_claims(self) -> None:
         try:
-            self.claims_count = len(self.ctx.reports.claims()) + len(self.ctx.reports.supplier_claims())
+            n = len(self.ctx.reports.claims()) + len(self.ctx.reports.supplier_claims())
         except KamengError:
             return
+        self.call_from_thread(self._show_claims, n)
+
+    def _show_claims(self, n: int) -> None:
+        self.claims_count = n
         self._render_status()
 
     # --- orders -------------------------------------------------------------------------------
