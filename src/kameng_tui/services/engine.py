@@ -336,7 +336,7 @@ class OrderEngine:
         code = "card_field_altered"
         for index, field in result.altered_cards:
             params = {"index": index, "field": field}
-            self.ledger.record(order.order_no, "anomaly", {"code": code, "params": params}, at=self.clock.now())
+            self.note_anomaly(order.order_no, code, params)
             log.warning("order %s: %s", order.order_no, Msg(f"anomaly.{code}", **params).text("en"))
 
     def _get(self, order_no: str) -> Order:
