@@ -9,16 +9,15 @@ it was said: evidence is kept, never corrected by us.
 from __future__ import annotations
 
 import json
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping, Protocol, Sequence
 
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt, money
+from kameng_tui.domain.untrusted import REASON_MAX, clean_text
 from kameng_tui.messages import Msg
 
-SUPPLIER_TEXT_MAX = 200
 
 
 class Reply(Protocol):
@@ -89,7 +88,7 @@ def check_reply(asked: Asked, result: Reply) -> tuple[Violation, ...]:
     raw = result.raw or {}
     said_product = raw.get("product_id")
     if said_product is not None and str(said_product) != asked.product_id:
-        out.append(Violation("other_product", {"said": sanitise(str(said_product), 64), "ordered": asked.product_id}))
+        out.append(Violation("other_product", {"said": clean_text(str(said_product), 64), "ordered": asked.product_id}))
     said_qty = raw.get("quantity")
     if isinstance(said_qty, int) and not isinstance(said_qty, bool) and said_qty != asked.quantity:
         out.append(Violation("other_quantity", {"said": said_qty, "ordered": asked.quantity}))
@@ -107,21 +106,11 @@ def check_reply(asked: Asked, result: Reply) -> tuple[Violation, ...]:
     return tuple(out)
 
 
-def sanitise(text: str | None, limit: int = SUPPLIER_TEXT_MAX) -> str:
-    """A supplier's own words, safe to store and show: no control or format characters
-    (no terminal escapes, no bidi overrides), whitespace collapsed, at most `limit`."""
-    if not text:
-        return ""
-    kept = "".join(" " if ch.isspace() else ch for ch in str(text)
-                   if ch.isspace() or unicodedata.category(ch)[0] != "C")
-    return " ".join(kept.split())[:limit]
-
-
 def anomaly_body(code: str, params: Mapping[str, str | int], supplier_text: str | None = None) -> dict:
     """The body of an `anomaly` event (the shared contract): code, params and, only when
-    the supplier sent some, its sanitised text."""
+    the supplier sent some, its text cleaned and bounded as any reason is."""
     body: dict = {"code": code, "params": dict(params)}
-    cleaned = sanitise(supplier_text)
+    cleaned = clean_text(supplier_text or "", REASON_MAX)
     if cleaned:
         body["supplier_text"] = cleaned
     return body
