@@ -81,7 +81,8 @@ async def test_valid_order_places_and_shows_progress_to_final(make_app):
 
 
 async def test_esc_before_the_reply_keeps_the_order_running(make_app):
-    app = make_app(KAMENG_TUI_DEMO_LATENCY_MS="500")
+    # 2 s: on a busy 2-core machine 500 ms could pass between Enter and the first assertion
+    app = make_app(KAMENG_TUI_DEMO_LATENCY_MS="2000")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         screen = await order_in_flight(app, pilot)
