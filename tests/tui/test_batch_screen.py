@@ -534,3 +534,26 @@ async def test_no_to_the_repeat_question_orders_nothing(make_app):
         await pilot.press("n")
         await settle(app, pilot)
         assert len(orders(app)) == 1
+
+
+async def test_lines_of_another_carrier_are_marked_counted_and_one_confirm_covers_them(make_app):
+    """A 联通 number on a 移动 product: the line is marked in the warning colour (not OK),
+    the run question counts such lines, and one yes orders them all."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_batch(app, pilot)
+        await paste(app, pilot, "demo:HF-CM-10\t13100131000\t1\n"
+                                "demo:HF-CM-20\t13800138000\t1\n"
+                                "demo:HF-CM-30\t13300133000\t1\n")
+        assert screen.checked.bad == []
+        first, second, third = (line_with(app, n) for n in ("13100131000", "13800138000", "13300133000"))
+        assert "号段属联通" in first and "号段属电信" in third and "号段" not in second
+        notes = screen.grid.notes
+        assert "green" not in str(notes[0].style) and "green" in str(notes[1].style)
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "2 行号段与商品运营商不符" in text_of(app)
+        await confirm_and_finish(app, pilot)
+        done = orders(app)
+        assert len(done) == 3 and all(o.state is OrderState.SUCCEEDED for o in done)

@@ -303,3 +303,47 @@ async def test_a_price_that_is_no_amount_is_shown_on_its_field(make_app):
         await settle(app, pilot)
         [order] = orders(app)
         assert order.unit_price == Decimal("12.50")
+
+
+async def test_a_number_of_another_carrier_is_a_warning_and_takes_enter_twice(make_app):
+    # 131 is a 联通 prefix, the product is 移动 话费: the number may have been ported
+    # (携号转网), so the checkout warns in the warning colour and asks once more.
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = await open_checkout(app, pilot, "yidong huafei 10")
+        await type_text(pilot, "13100131000")
+        shown = screen.query_one("#msg-account", Static).render()
+        assert "联通" in str(shown) and "移动" in str(shown)
+        assert isinstance(shown, Text) and "green" not in str(shown.style)
+        assert "号段属联通，仍要下单" in str(screen.query_one("#place", Button).label)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert screen.order_no is None and orders(app) == []        # the first Enter only asks
+        assert "Enter" in str(screen.query_one("#progress", Static).render())
+        await pilot.press("enter")
+        await settle(app, pilot)
+        [order] = orders(app)
+        assert order.account_text == "13100131000" and order.state is OrderState.SUCCEEDED
+
+
+async def test_a_changed_number_is_asked_about_afresh(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = await open_checkout(app, pilot, "yidong huafei 10")
+        await type_text(pilot, "13100131000")
+        await pilot.press("enter")                     # asked about 131...
+        await settle(app, pilot)
+        await pilot.press("backspace")
+        await type_text(pilot, "2")                    # ...another 联通 number now
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert screen.order_no is None and orders(app) == []
+        for _ in range(11):
+            await pilot.press("backspace")
+        await type_text(pilot, "13800138000")          # a 移动 number: no question, one Enter
+        assert "号段" not in str(screen.query_one("#place", Button).label)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert len(orders(app)) == 1
