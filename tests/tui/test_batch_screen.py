@@ -553,7 +553,10 @@ async def test_lines_of_another_carrier_are_marked_counted_and_one_confirm_cover
         await pilot.press("f5")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
-        assert "2 行号段与商品运营商不符" in text_of(app)
+        from textual.widgets import Static
+
+        question = str(app.screen.query_one(Static).render())
+        assert "2 行号段与商品运营商不符" in question
         await confirm_and_finish(app, pilot)
         done = orders(app)
         assert len(done) == 3 and all(o.state is OrderState.SUCCEEDED for o in done)

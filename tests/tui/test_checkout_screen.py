@@ -315,7 +315,8 @@ async def test_a_number_of_another_carrier_is_a_warning_and_takes_enter_twice(ma
         await type_text(pilot, "13100131000")
         shown = screen.query_one("#msg-account", Static).render()
         assert "联通" in str(shown) and "移动" in str(shown)
-        assert isinstance(shown, Text) and "green" not in str(shown.style)
+        styles = " ".join(str(span.style) for span in shown.spans)
+        assert "yellow" in styles and "green" not in styles          # the warning colour
         assert "号段属联通，仍要下单" in str(screen.query_one("#place", Button).label)
         await pilot.press("enter")
         await settle(app, pilot)
@@ -335,11 +336,13 @@ async def test_a_changed_number_is_asked_about_afresh(make_app):
         await type_text(pilot, "13100131000")
         await pilot.press("enter")                     # asked about 131...
         await settle(app, pilot)
-        await pilot.press("backspace")
+        screen.query_one("#f-account", Input).focus()
+        await pilot.press("end", "backspace")
         await type_text(pilot, "2")                    # ...another 联通 number now
         await pilot.press("enter")
         await settle(app, pilot)
         assert screen.order_no is None and orders(app) == []
+        screen.query_one("#f-account", Input).focus()
         for _ in range(11):
             await pilot.press("backspace")
         await type_text(pilot, "13800138000")          # a 移动 number: no question, one Enter

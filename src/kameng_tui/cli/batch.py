@@ -5,13 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from kameng_tui.cli.output import YES, Out, helps, is_tty, local, order_json
 from kameng_tui.domain.errors import BadInput
 from kameng_tui.domain.money import fmt
 from kameng_tui.domain.states import OrderState
 from kameng_tui.messages import Localized, Msg
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kameng_tui.services.batch import LineProblem
 
 
 def register(sub: argparse._SubParsersAction, lang: str = "zh") -> None:
@@ -97,12 +100,16 @@ async def cmd_run(args, ctx, out: Out) -> int:
             for p in exc.problems:
                 con.print(out.t("cli.batch.problem", line=p.line, message=p.msg))
         return 2
+    if plan.warnings and not out.json_mode:
+        con = out.console()
+        for w in plan.warnings:
+            con.print(out.t("cli.batch.warning", line=w.line, message=w.msg))
     if not args.yes:
         out.console().print(out.t("cli.batch.plan", n=len(plan.lines), cost=fmt(plan.total_cost), price=fmt(plan.total_price)))
         if input(out.t("cli.batch.ask")).strip().lower() not in YES:
             raise BadInput(Msg("err.cli.cancelled"))
     outcome = await _with_progress(out, len(plan.lines), lambda cb: ctx.batch.run(plan, concurrency=concurrency, progress=cb))
-    return _report(out, ctx, outcome.batch_id, outcome.orders, outcome.stopped)
+    return _report(out, ctx, outcome.batch_id, outcome.orders, outcome.stopped, plan.warnings)
 
 
 async def _with_progress(out: Out, total: int, start):
@@ -114,15 +121,18 @@ async def _with_progress(out: Out, total: int, start):
         return await start(lambda done, n, order: prog.update(task, completed=done, total=n))
 
 
-def _report(out: Out, ctx, batch_id: int, orders, stopped: Mapping[str, Localized] | None = None) -> int:
-    """`stopped`: suppliers this run sent no more lines to, and why (our key or clock refused)."""
+def _report(out: Out, ctx, batch_id: int, orders, stopped: Mapping[str, Localized] | None = None,
+            warnings: Sequence[LineProblem] = ()) -> int:
+    """`stopped`: suppliers this run sent no more lines to, and why (our key or clock refused);
+    `warnings`: lines ordered in spite of a warning (a number of another carrier)."""
     counts: dict[str, int] = {}
     for o in orders:
         counts[o.state.value] = counts.get(o.state.value, 0) + 1
     stopped = stopped or {}
     if out.json_mode:
         out.doc(batch_id=batch_id, counts=counts, items=[order_json(o) for o in orders], total=len(orders),
-                stopped=[{"supplier": name, "message": out.show(why)} for name, why in sorted(stopped.items())])
+                stopped=[{"supplier": name, "message": out.show(why)} for name, why in sorted(stopped.items())],
+                warnings=[{"line": w.line, "field": w.field, "code": w.code, "message": out.show(w.msg)} for w in warnings])
     else:
         con = out.console()
         con.print(out.t("cli.batch.counts", batch_id=batch_id, counts="  ".join(f"{k} {v}" for k, v in sorted(counts.items()))))

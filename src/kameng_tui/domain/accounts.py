@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
+from typing import ClassVar, Mapping, Sequence
 
 from kameng_tui.domain.models import AccountField, Product, Rule
 from kameng_tui.messages import HasMsg, Joined, Msg, Plain, text
@@ -23,11 +23,35 @@ class FieldError(HasMsg):
 
 
 @dataclass(frozen=True)
+class CarrierMismatch:
+    """A phone number whose prefix belongs to another major carrier than the product's
+    运营商. A warning, never a refusal: numbers move between carriers (携号转网), so the
+    faces ask once more and the CLI prints it."""
+
+    field: str
+    number: str
+    carrier: str          # the prefix's carrier, named as the catalogs' 运营商 attribute names it
+    wanted: str           # the product's 运营商
+    code: ClassVar[str] = "carrier_mismatch"
+
+    @property
+    def msg(self) -> Msg:
+        return Msg("warn.account.ported", value=self.number, carrier=carrier_label(self.carrier),
+                   wanted=carrier_label(self.wanted))
+
+    @property
+    def short(self) -> Msg:
+        """A few words for a grid cell or a button: 号段属联通."""
+        return Msg("warn.account.ported_short", carrier=carrier_label(self.carrier))
+
+
+@dataclass(frozen=True)
 class AccountCheck:
     values: Mapping[str, str] = field(default_factory=dict)
     errors: tuple[FieldError, ...] = ()
     warnings: tuple[FieldError, ...] = ()
     hints: tuple[str, ...] = ()
+    mismatches: tuple[CarrierMismatch, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -79,6 +103,17 @@ def carrier_of(number: str) -> str | None:
 def carrier_label(carrier: str) -> Msg:
     """A carrier (as `carrier_of` names it) for people, in their language."""
     return Msg(CARRIER_KEYS.get(carrier, "carrier.other"), name=carrier)
+
+
+def carrier_mismatch(product: Product, key: str, number: str) -> CarrierMismatch | None:
+    """The mismatch of a valid, normalized mobile number with the product's 运营商, if any.
+    Only the three major carriers are told apart by prefix; a virtual operator's number
+    (170, 162 ...) may ride on any of them, so it never warns."""
+    carrier = carrier_of(number)
+    wanted = product.attrs.get("运营商")
+    if carrier and wanted and wanted != carrier and carrier in MAJOR_CARRIERS:
+        return CarrierMismatch(key, number, carrier, wanted)
+    return None
 
 
 def _label(f: AccountField) -> Plain:
@@ -164,6 +199,7 @@ def validate_account(product: Product, fields: Mapping[str, str]) -> AccountChec
     schema = product.account_fields or (AccountField("account", text("account.default_label"), Rule.TEXT),)
     errors: list[FieldError] = []
     warnings: list[FieldError] = []
+    mismatches: list[CarrierMismatch] = []
     hints: list[str] = []
     values: dict[str, str] = {}
     unknown = sorted(k for k, v in fields.items() if k not in known and str(v).strip())
@@ -184,11 +220,12 @@ def validate_account(product: Product, fields: Mapping[str, str]) -> AccountChec
             carrier = carrier_of(value)
             if carrier:
                 hints.append(carrier)
-                wanted = product.attrs.get("运营商")
-                if wanted and wanted != carrier and carrier in MAJOR_CARRIERS:
-                    warnings.append(_err("warn.account.ported", f.key, value=value, carrier=carrier_label(carrier),
-                                         wanted=wanted))
-    return AccountCheck(values=values, errors=tuple(errors), warnings=tuple(warnings), hints=tuple(hints))
+            mismatch = carrier_mismatch(product, f.key, value)
+            if mismatch is not None:
+                mismatches.append(mismatch)
+                warnings.append(FieldError(f.key, mismatch.msg))
+    return AccountCheck(values=values, errors=tuple(errors), warnings=tuple(warnings), hints=tuple(hints),
+                        mismatches=tuple(mismatches))
 
 
 def validate_quantity(product: Product, qty: object) -> FieldError | None:

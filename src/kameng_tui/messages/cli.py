@@ -87,6 +87,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err.cli.batch_needs_yes": ("没有终端时批量下单需要 --yes", "a batch without a terminal needs --yes"),
     "err.cli.cancelled": ("已取消，未下单", "cancelled; nothing ordered"),
     "cli.batch.problem": ("  第 {line} 行: {message}", "  line {line}: {message}"),
+    "cli.batch.warning": ("  [yellow]提示[/] 第 {line} 行: {message}", "  [yellow]note[/] line {line}: {message}"),
     "cli.batch.plan": ("共 {n} 单，进价 {cost}，售价 {price}", "{n} orders, cost {cost}, price {price}"),
     "cli.batch.ask": ("确认下单？[y/N] ", "Run it? [y/N] "),
     "cli.batch.ordering": ("下单中", "ordering"),

@@ -27,6 +27,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err.account.missing": ("缺少{label}", "missing {label}"),
     "warn.account.ported": ("{value} 号段属于{carrier}，商品是{wanted}：可能已携号转网，请确认",
                             "{value} looks like {carrier}, the product is {wanted}: the number may have been ported to another carrier"),
+    "warn.account.ported_short": ("号段属{carrier}", "a {carrier} number"),
     "err.quantity.not_int": ("数量必须是整数：{qty}", "quantity must be an integer: {qty}"),
     "err.quantity.not_positive": ("数量必须大于 0", "quantity must be positive"),
     "err.quantity.range": ("数量须在 {lo}-{hi} 之间", "quantity must be {lo}-{hi}"),

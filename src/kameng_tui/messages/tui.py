@@ -106,6 +106,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "checkout.repeat": ("这个账号最近已下过同一商品（订单 {order_no}）。确需再下一单，再按 Enter",
                         "This account ordered the same product recently (order {order_no}). Press Enter again "
                         "to order it anyway"),
+    "checkout.place_ported": ("{short}，仍要下单 {total} 元", "{short}: order anyway, {total}"),
+    "checkout.ported_again": ("{said}\n号码无误请再按 Enter 下单", "{said}\nPress Enter again if the number is right"),
     "checkout.place_plain": ("下单 {total} 元", "Order {total}"),
     "checkout.again": ("再来一单 -> {account}", "Order again -> {account}"),
     "checkout.invalid": ("还有字段没填对", "some fields are not valid yet"),

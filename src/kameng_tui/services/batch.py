@@ -188,8 +188,10 @@ class BatchService:
             if prior is not None:
                 raise RepeatBatch(Msg("err.batch.repeat", batch_id=prior.batch_id), batch_id=prior.batch_id,
                                   field="batch")
+        warnings = tuple(LineProblem(p.input.line_no or 0, m.field, m.msg, m.code)
+                         for p in prepared for m in p.mismatches)
         plan = BatchPlan(identity=identity, source=source, lines=tuple(prepared), again=again,
-                         allow_duplicates=allow_duplicates)
+                         allow_duplicates=allow_duplicates, warnings=warnings)
         await self._check_balance(plan.lines)
         return plan
 

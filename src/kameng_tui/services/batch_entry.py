@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Mapping, Sequence
 
+from kameng_tui.domain.accounts import CarrierMismatch
 from kameng_tui.domain.batch_rows import EXTRA_KEYS, GRID_COLUMNS, Row, parse_extra, to_batch_text
 from kameng_tui.domain.errors import KamengError
 from kameng_tui.domain.models import AccountField, Order, Product, Rule
@@ -41,6 +42,11 @@ class RowCheck:
     prepared: Prepared | None = None
 
     @property
+    def mismatches(self) -> tuple[CarrierMismatch, ...]:
+        """Numbers of another carrier than the product's: orderable, asked about once."""
+        return () if self.prepared is None else self.prepared.mismatches
+
+    @property
     def message(self) -> str:
         return "" if self.msg is None else self.msg.text("zh")
 
@@ -60,6 +66,11 @@ class EntryCheck:
     @property
     def bad(self) -> list[int]:
         return sorted(i for i, c in self.rows.items() if not c.ok)
+
+    @property
+    def mismatched(self) -> list[int]:
+        """Good rows whose number belongs to another carrier than the product's."""
+        return sorted(i for i, c in self.rows.items() if c.ok and c.mismatches)
 
     @property
     def total_price(self) -> Decimal:

@@ -60,6 +60,7 @@ class Prepared:
     sealed: Mapping[str, str]                 # fields to encrypt (address)
     warnings: tuple[Localized, ...] = ()
     hints: tuple[str, ...] = ()
+    mismatches: tuple[CarrierMismatch, ...] = ()     # numbers of another carrier (warnings too)
 
     @property
     def quantity(self) -> int:
@@ -154,6 +155,7 @@ class CheckoutService:
             sealed={k: v for k, v in values.items() if k in sealed_keys},
             warnings=tuple(w.msg for w in check.warnings),
             hints=tuple(getattr(check, "hints", ()) or ()),
+            mismatches=check.mismatches,
         )
         if check_balance:
             available = await self.available(supplier_name)

@@ -211,7 +211,11 @@ class BatchScreen(Screen[None]):
             check = self.checked.rows.get(i)
             if check is None:
                 continue
-            if check.ok and check.prepared is not None:
+            if check.ok and check.prepared is not None and check.mismatches:
+                p = check.prepared
+                notes[i] = Text(t("batch.ok_ported", short=check.mismatches[0].short, name=p.product.name,
+                                  total=fmt(p.total_price)), style="bold yellow")
+            elif check.ok and check.prepared is not None:
                 p = check.prepared
                 notes[i] = Text(t("batch.ok", name=p.product.name, total=fmt(p.total_price)), style="green")
             elif not check.ok:
@@ -352,6 +356,8 @@ class BatchScreen(Screen[None]):
         balance = "".join(t("batch.confirm_balance", supplier=s, after=fmt(a - cost))
                           for s, cost in sorted(c.cost_by_supplier().items())
                           if (a := self.app.available(s)) is not None)
+        if c.mismatched:
+            balance += t("batch.confirm_ported", k=len(c.mismatched))
         question = t("batch.confirm", n=len(c.good), total=fmt(c.total_price), cost=fmt(c.total_cost), balance=balance)
         if not await self.app.push_screen_wait(self._confirm(question)):
             return

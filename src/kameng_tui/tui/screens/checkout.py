@@ -15,7 +15,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
-from kameng_tui.domain.accounts import carrier_label, carrier_of, check_value, validate_quantity
+from kameng_tui.domain.accounts import (CarrierMismatch, carrier_label, carrier_mismatch, carrier_of, check_value,
+                                        validate_quantity)
 from kameng_tui.domain.errors import AnchorMismatch, BadInput, KamengError, PriceBelowCost, RepeatOrder
 from kameng_tui.domain.models import Delivery, Order, Product, Rule
 from kameng_tui.domain.money import AmountError, fmt, money, parse_amount
@@ -75,6 +76,8 @@ class CheckoutScreen(ModalScreen[None]):
         self.unit_price = price_for(self.ctx.config, product, product.unit_cost, again.customer if again else None)
         self.typed_price: Decimal | None = None      # the price field, when it holds an amount
         self.loss_ok: Decimal | None = None          # the price below cost confirmed by a second Enter
+        self.mismatches: tuple[CarrierMismatch, ...] = ()   # numbers of another carrier, as typed now
+        self.carrier_ok: tuple[CarrierMismatch, ...] = ()   # ...and those confirmed by a second Enter
         self.recent = self.ctx.checkout.recent_accounts(product) if product.account_fields else []
 
     # --- layout -------------------------------------------------------------------------------
@@ -147,6 +150,7 @@ class CheckoutScreen(ModalScreen[None]):
     def validate(self) -> list[str]:
         """Show every field's message; return the keys still invalid."""
         t, values, bad = self.t, self.values(), []
+        mismatches: list[CarrierMismatch] = []
         for f in self.product.account_fields:
             raw = values[f.key]
             msg = self.query_one(f"#msg-{f.key}", Static)
@@ -156,9 +160,13 @@ class CheckoutScreen(ModalScreen[None]):
                     bad.append(f.key)
                 continue
             value, err = check_value(f, raw, values)
+            mismatch = carrier_mismatch(self.product, f.key, value) if err is None and f.rule is Rule.MOBILE else None
             if err is not None:
                 msg.update(Text(t.show(err.msg), style="red"))
                 bad.append(f.key)
+            elif mismatch is not None:
+                mismatches.append(mismatch)
+                msg.update(Text(t.show(mismatch.msg), style="bold yellow"))
             elif f.rule is Rule.MOBILE and carrier_of(value):
                 msg.update(Text(t("checkout.carrier", carrier=carrier_label(carrier_of(value) or "")), style="green"))
             else:
@@ -173,6 +181,7 @@ class CheckoutScreen(ModalScreen[None]):
             qmsg.update("")
         if not self._check_price():
             bad.append("price")
+        self.mismatches = tuple(mismatches)
         self._summary(qty or 0, values)
         return bad
 
@@ -211,6 +220,8 @@ class CheckoutScreen(ModalScreen[None]):
             t("checkout.summary", total=fmt(total), cost=fmt(cost), profit=fmt(total - cost), after=after))
         account = values.get(self.product.account_fields[0].key, "") if self.product.account_fields else ""
         label = t("checkout.place", total=fmt(total), tail=account[-4:]) if account else t("checkout.place_plain", total=fmt(total))
+        if self.mismatches:
+            label = t("checkout.place_ported", short=self.mismatches[0].short, total=fmt(total))
         self.query_one("#place", Button).label = label
 
     @on(Input.Changed)
@@ -253,6 +264,9 @@ class CheckoutScreen(ModalScreen[None]):
             self.notify(self.t("checkout.invalid"), severity="warning")
             target = f"#f-{bad[0]}" if bad[0] not in ("quantity", "price") else f"#{bad[0]}"
             self.set_focus(self.query_one(target))
+            return
+        if self.mismatches and self.mismatches != self.carrier_ok:
+            self._ask_carrier()
             return
         self.busy = True
         self.run_worker(self._place(), group="checkout-prepare", exit_on_error=False)
@@ -305,6 +319,15 @@ class CheckoutScreen(ModalScreen[None]):
         self.set_interval(0.1, self._progress)
         self._progress()
         self.set_focus(None)
+
+    def _ask_carrier(self) -> None:
+        """A number of another carrier than the product's is asked once more (携号转网 makes
+        it a warning, not an error): the second Enter on the same numbers orders."""
+        self.carrier_ok = self.mismatches
+        said = "\n".join(self.t.show(m.msg) for m in self.mismatches)
+        self.query_one("#progress", Static).update(Text(
+            self.t("checkout.ported_again", said=said), style="bold yellow"))
+        self.set_focus(self.query_one("#place", Button))
 
     def _ask_loss(self, exc: PriceBelowCost) -> None:
         """A price below cost is asked again, in the warning colour: the second Enter, on
