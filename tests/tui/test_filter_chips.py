@@ -49,7 +49,7 @@ async def test_a_search_that_hides_a_selected_value_keeps_it_and_says_why(make_a
         text = screen(app)
         assert "[x] 联通" in text                               # on screen, not only in memory
         assert "运营商=联通" in text                            # the chip
-        empty = str(app.screen.query_one("#empty").render())
+        empty = str(app.screen.query_one("#summary").render())
         assert "没有匹配的商品" in empty and "运营商=联通" in empty     # names the filter that hides them
         assert "Backspace" in empty and "x 全部清除" in empty       # and the keys that undo it
         assert "没有匹配的商品" in text
@@ -109,7 +109,7 @@ async def test_empty_result_in_english_names_the_filter(make_app):
         await pilot.press("slash")
         await type_text(pilot, " yidong")
         await settle(app, pilot)
-        empty = str(app.screen.query_one("#empty").render())
+        empty = str(app.screen.query_one("#summary").render())
         assert "No matching products" in empty and "运营商=联通" in empty and "Backspace" in empty
         assert "No matching products" in screen(app)
 
