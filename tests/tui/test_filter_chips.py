@@ -136,3 +136,22 @@ async def test_the_filter_pane_cursor_starts_on_a_value(make_app):
         await pilot.pause()
         await pilot.press("up")                               # no climbing onto the header either
         assert pane.entries[pane.cursor].kind != "header"
+
+
+def test_a_narrow_chip_line_keeps_the_newest_chip():
+    """Too narrow for every chip: the key hint goes, then the oldest chips (counted), never
+    the newest, which Backspace would take."""
+    from kameng_tui.domain.catalog_query import Filter
+    from kameng_tui.tui.text import Texts
+    from kameng_tui.tui.widgets.filter_chips import chips_line
+
+    from rich.cells import cell_len
+
+    chips = (Filter("facet", "运营商", "联通"), Filter("facet", "面值", "100元"), Filter("price", "", "5-20"))
+    wide = chips_line(chips, Texts("zh"), 120).plain
+    assert "运营商=联通" in wide and "价格区间=5-20元" in wide and "x 全部清除" in wide
+    for width in (60, 40, 24):
+        line = chips_line(chips, Texts("zh"), width).plain.rstrip()
+        assert "价格区间=5-20元" in line and cell_len(line) <= width, (width, line)
+    assert "另2个" in chips_line(chips, Texts("zh"), 24).plain
+    assert "+2" in chips_line(chips, Texts("en"), 30).plain

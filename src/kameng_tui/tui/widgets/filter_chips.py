@@ -39,31 +39,28 @@ def filter_text(f: Filter, t: Texts) -> str:
 
 
 def chips_line(filters: tuple[Filter, ...], t: Texts, width: int) -> Text:
-    """The chips fitted to `width` cells: all with the key hint, or without the hint,
-    or the newest that fit after a "+N" for the older ones."""
-    title = t("filters.title")
+    """The chips fitted to `width` cells. Dropped in this order until it fits: the key
+    hint, the oldest chips (counted as "+N"), the title; the newest chip, the one
+    Backspace takes, stays (cut at the edge when nothing else is left)."""
     labels = [f" {filter_text(f, t)} " for f in filters]
-    hint = "  " + t("filters.keys")
 
-    def build(shown: list[str], hidden: int, with_hint: bool) -> Text:
-        line = Text(title)
+    def build(title: bool, hidden: int, with_hint: bool) -> Text:
+        line = Text(t("filters.title") if title else "", no_wrap=True, overflow="crop")
         if hidden:
             line.append(t("filters.more", n=hidden) + " ", DIM)
-        for label in shown:
+        for label in labels[hidden:]:
             line.append(label, CHIP)
             line.append(" ")
         if with_hint:
-            line.append(hint, DIM)
+            line.append(" " + t("filters.keys"), DIM)
         return line
 
-    full = build(labels, 0, True)
-    if cell_len(full.plain) <= width:
-        return full
-    for start in range(len(labels)):
-        line = build(labels[start:], start, False)
-        if cell_len(line.plain) <= width or start == len(labels) - 1:
+    tries = [build(True, 0, True)] + [build(True, k, False) for k in range(len(labels))]
+    tries.append(build(False, max(0, len(labels) - 1), False))
+    for line in tries:
+        if cell_len(line.plain.rstrip()) <= width:
             return line
-    return build([], len(labels), False)
+    return tries[-1]
 
 
 class FilterChips(Widget):
