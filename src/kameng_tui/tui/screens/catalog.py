@@ -64,7 +64,7 @@ class CatalogScreen(Screen[None]):
         self.q = Query()
         self.count = 0
         self.filters: tuple[Filter, ...] = ()      # the chips, oldest first
-        self._empty_shown = False
+        self._empty_shown = ""          # the empty-result text on screen now, if any
         self._empty_message = ""
 
     def compose(self) -> ComposeResult:
@@ -135,15 +135,16 @@ class CatalogScreen(Screen[None]):
         """Count, position and sort on one line: the table has no scrollbar to redraw.
         An empty result says instead which filters hide the products and how to undo them."""
         if self._empty_message:
-            self._empty_shown = True
-            self.query_one("#summary", Static).update(self._empty_message, layout=True)
+            if self._empty_shown != self._empty_message:      # a new text may take another line
+                self.query_one("#summary", Static).update(self._empty_message, layout=True)
+            self._empty_shown = self._empty_message
             return
         sort = self.t(f"sort.{self.q.sort}") + (self.t("sort.descending") if self.q.descending else "")
         row = self.query_one(ProductTable).cursor + 1 if self.count else 0
         self.query_one("#summary", Static).update(
             f"{self.t('catalog.count', count=self.count)}   {self.t('catalog.row', row=row)}   "
-            f"{self.t('catalog.sort', sort=sort)}", layout=self._empty_shown)
-        self._empty_shown = False
+            f"{self.t('catalog.sort', sort=sort)}", layout=bool(self._empty_shown))
+        self._empty_shown = ""
 
     def _empty_text(self) -> str:
         if not self.filters or self.index is None:
