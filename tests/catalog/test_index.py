@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 from decimal import Decimal
@@ -122,3 +123,41 @@ async def test_snapshot_round_trip(ctx):
     await ctx.catalog.sync()                        # a sync makes a new version: the old snapshot goes
     ctx.catalog.index()
     assert len(list(ctx.paths.data_dir.glob("catalog-index-*.npz"))) == 1
+
+
+def test_selected_values_keep_their_place_with_count_zero(index):
+    """A search that leaves no 联通 row keeps 联通 in the 运营商 facet, counted 0: the
+    filter pane still shows (and can untick) what hides the products."""
+    result = index.query(Query(text="huafei 移动", attrs={"运营商": frozenset({"联通"})}))
+    assert result.count == 0
+    assert result.facets["运营商"]["联通"] == 0
+    assert result.facets["运营商"]["移动"] > 0                  # the others as before
+    card = index.query(Query(text="huafei", delivery=frozenset({"卡密"})))      # 话费 is 直充 only
+    assert card.count == 0 and card.facets["发货方式"]["卡密"] == 0
+    # an attribute the catalog does not have at all still lists the selected value
+    odd = index.query(Query(attrs={"没有的属性": frozenset({"x"})}))
+    assert odd.count == 0 and odd.facets["没有的属性"] == {"x": 0}
+    # values nobody selected and nothing matches stay out, as before
+    assert "联通" not in index.query(Query(text="huafei 移动")).facets["运营商"]
+
+
+def test_active_filters_in_the_order_they_were_added_and_which_hide_results(index):
+    from kameng_tui.domain.catalog_query import Filter, active_filters, without_filter, without_filters
+
+    q = Query(text="huafei", attrs={"运营商": frozenset({"联通"})})
+    first = active_filters(q)
+    assert first == (Filter("facet", "运营商", "联通"),)
+    q2 = dataclasses.replace(q, attrs={"运营商": frozenset({"联通"}), "面值": frozenset({"100元"})},
+                             price_min=Decimal("5"), category="话费")
+    shown = active_filters(q2, first)
+    assert shown[0] == Filter("facet", "运营商", "联通")         # the older chip stays first
+    assert set(shown[1:]) == {Filter("facet", "面值", "100元"), Filter("price", "", "5-"), Filter("category", "", "话费")}
+    last = shown[-1]
+    assert last not in active_filters(without_filter(q2, last), shown)
+    cleared = without_filters(q2)
+    assert active_filters(cleared) == () and cleared.text == "huafei"
+    # 移动 + 联通 match nothing; dropping 联通 brings rows back, dropping 面值 does not
+    empty = Query(text="huafei 移动", attrs={"运营商": frozenset({"联通"}), "面值": frozenset({"100元"})})
+    assert index.query(empty).count == 0
+    assert index.hiding(empty, active_filters(empty)) == (Filter("facet", "运营商", "联通"),)
+    assert index.count(dataclasses.replace(empty, attrs={"面值": frozenset({"100元"})})) > 0

@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from kameng_tui.domain.catalog_query import DELIVERY_FACET, TAG_FACET, Query
+from kameng_tui.domain.catalog_query import DELIVERY_FACET, TAG_FACET, Filter, Query, without_filter
 from kameng_tui.domain.models import Product
 from kameng_tui.domain.search_keys import normalize
 
@@ -274,7 +274,8 @@ class CatalogIndex:
             return np.zeros(self.n, dtype=bool)
         return self.category[depth].mask(frozenset({path}))
 
-    def query(self, q: Query, limit: int = 100) -> Result:
+    def _masks(self, q: Query) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """The query as masks: everything but the facet selections, and each facet's selection."""
         base = self.text_mask(q.text) & self._category_mask(q.category)
         if q.suppliers:
             base = base & self.supplier.mask(q.suppliers)
@@ -282,7 +283,6 @@ class CatalogIndex:
             base = base & (self.price >= int(q.price_min * 10_000))
         if q.price_max is not None:
             base = base & (self.price <= int(q.price_max * 10_000))
-        # facet selections: each facet's counts leave out its own selection
         selections: dict[str, np.ndarray] = {}
         for name, wanted in q.attrs.items():
             if wanted and name in self.attrs:
@@ -296,6 +296,24 @@ class CatalogIndex:
             for t in q.tags:
                 m = m & self.tags.get(t, np.zeros(self.n, dtype=bool))
             selections[TAG_FACET] = m
+        return base, selections
+
+    def count(self, q: Query) -> int:
+        """How many rows match, without facet counts or sorting."""
+        final, selections = self._masks(q)
+        for m in selections.values():
+            final = final & m
+        return int(np.count_nonzero(final))
+
+    def hiding(self, q: Query, filters: Sequence[Filter]) -> tuple[Filter, ...]:
+        """Of an empty result's filters, those whose removal alone brings rows back; all
+        of them when no single one does. One count per filter: run only on an empty result."""
+        alone = tuple(f for f in filters if self.count(without_filter(q, f)) > 0)
+        return alone or tuple(filters)
+
+    def query(self, q: Query, limit: int = 100) -> Result:
+        # facet selections: each facet's counts leave out its own selection
+        base, selections = self._masks(q)
         final = base
         for m in selections.values():
             final = final & m
@@ -315,6 +333,11 @@ class CatalogIndex:
         facets[DELIVERY_FACET] = self.delivery.counts(*without(DELIVERY_FACET))
         tag_base = without(TAG_FACET)[0]
         facets[TAG_FACET] = {t: int(np.count_nonzero(tag_base & m)) for t, m in self.tags.items()}
+        # A selected value nothing matches stays, counted 0: the pane and the chips still
+        # show what hides the products. A loop over the selection, never over rows.
+        for name, wanted in (*q.attrs.items(), (DELIVERY_FACET, q.delivery), (TAG_FACET, q.tags)):
+            for value in wanted:
+                facets.setdefault(name, {}).setdefault(value, 0)
         categories: dict[str, int] = {}
         for level in self.category:
             categories.update(level.counts(final, count))

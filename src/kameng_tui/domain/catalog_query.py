@@ -3,7 +3,7 @@ so the command line can build its parser and name facets without loading it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Mapping
 
@@ -53,3 +53,65 @@ class Query:
     price_max: Decimal | None = None
     sort: str = "default"
     descending: bool = False
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One active filter, as a chip shows it and Backspace takes it away.
+
+    kind: category (value = path), facet (facet = attribute / DELIVERY_FACET / TAG_FACET),
+    supplier (value = name), price (value = "min-max", either side may be empty)."""
+
+    kind: str
+    facet: str = ""
+    value: str = ""
+
+
+def _price_value(q: Query) -> str:
+    return f"{'' if q.price_min is None else q.price_min}-{'' if q.price_max is None else q.price_max}"
+
+
+def active_filters(q: Query, previous: tuple[Filter, ...] = ()) -> tuple[Filter, ...]:
+    """The query's filters (not its search text, which has its own field): those in
+    `previous` first, in that order, then the new ones, so the last chip is the last
+    filter added and Backspace takes back what was just done."""
+    found: list[Filter] = []
+    if q.category:
+        found.append(Filter("category", value=q.category))
+    for name in sorted(q.attrs):
+        found += [Filter("facet", name, v) for v in sorted(q.attrs[name])]
+    found += [Filter("facet", DELIVERY_FACET, v) for v in sorted(q.delivery)]
+    found += [Filter("facet", TAG_FACET, v) for v in sorted(q.tags)]
+    found += [Filter("supplier", value=s) for s in sorted(q.suppliers)]
+    if q.price_min is not None or q.price_max is not None:
+        found.append(Filter("price", value=_price_value(q)))
+    present = set(found)
+    kept = [f for f in previous if f in present]
+    seen = set(kept)
+    return tuple(kept + [f for f in found if f not in seen])
+
+
+def without_filter(q: Query, f: Filter) -> Query:
+    """The query with one filter taken away (search text and sort untouched)."""
+    if f.kind == "category":
+        return replace(q, category="")
+    if f.kind == "supplier":
+        return replace(q, suppliers=q.suppliers - {f.value})
+    if f.kind == "price":
+        return replace(q, price_min=None, price_max=None)
+    if f.facet == DELIVERY_FACET:
+        return replace(q, delivery=q.delivery - {f.value})
+    if f.facet == TAG_FACET:
+        return replace(q, tags=q.tags - {f.value})
+    attrs = dict(q.attrs)
+    left = frozenset(attrs.get(f.facet, frozenset())) - {f.value}
+    if left:
+        attrs[f.facet] = left
+    else:
+        attrs.pop(f.facet, None)
+    return replace(q, attrs=attrs)
+
+
+def without_filters(q: Query) -> Query:
+    """Every filter away; the search text and the sort stay."""
+    return Query(text=q.text, sort=q.sort, descending=q.descending)

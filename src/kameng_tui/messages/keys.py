@@ -19,6 +19,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "key.catalog.filters": ("筛选", "Filters"),
     "key.catalog.table": ("列表", "List"),
     "key.catalog.escape": ("取消/清除筛选", "Cancel / clear filters"),
+    "key.catalog.unfilter": ("删除最后一个筛选", "Remove the last filter"),
+    "key.catalog.clear_filters": ("清除全部筛选", "Clear all filters"),
     "key.history.search": ("搜索", "Search"),
     "key.history.reorder": ("再来一单", "Again"),
     "key.history.today": ("今天", "Today"),

@@ -158,4 +158,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "state.failed": ("失败", "failed"),
     "state.cancelled": ("已取消", "cancelled"),
     "state.refunded": ("已退款", "refunded"),
+    # filter chips above the catalog list, and the empty result that names them
+    "filters.title": ("筛选：", "Filters: "),
+    "filters.keys": ("Backspace 删除最后一个，x 全部清除", "Backspace removes the last, x clears all"),
+    "filters.sep": ("、", ", "),
+    "filters.more": ("另{n}个", "+{n}"),
+    "filters.supplier": ("供货商", "Supplier"),
+    "filters.price_between": ("{lo}-{hi}元", "{lo}-{hi} yuan"),
+    "filters.price_from": ("{lo}元以上", "{lo} yuan and up"),
+    "filters.price_to": ("{hi}元以下", "up to {hi} yuan"),
+    "filters.empty": ("没有匹配的商品：筛选 {filters} 隐藏了结果；Backspace 删除最后一个，x 全部清除",
+                      "No matching products: hidden by the filters {filters}; Backspace removes the last, "
+                      "x clears all"),
+    "filters.empty_search": ("没有匹配的商品：换个搜索词试试", "No matching products: try other search words"),
 }

@@ -55,6 +55,9 @@ CATALOG_KEYS = (
     Key("catalog.filters", "f", "focus_filters", show=False),
     Key("catalog.table", "t", "focus_table", show=False),
     Key("catalog.escape", "escape", "escape", show=False),
+    # Backspace in the empty search field does the same (SearchInput); the chips line names both
+    Key("catalog.unfilter", "backspace", "remove_last_filter", show=False),
+    Key("catalog.clear_filters", "x", "clear_filters", show=False),
 )
 
 HISTORY_KEYS = (

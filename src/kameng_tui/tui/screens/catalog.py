@@ -15,11 +15,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from kameng_tui.domain.catalog_index import CatalogIndex
-from kameng_tui.domain.catalog_query import DELIVERY_FACET, SORTS, TAG_FACET, Query
+from kameng_tui.domain.catalog_query import (DELIVERY_FACET, SORTS, TAG_FACET, Filter, Query, active_filters,
+                                              without_filter, without_filters)
 from kameng_tui.domain.errors import KamengError
 from kameng_tui.tui.keys import CATALOG_KEYS, bindings
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.widgets.detail_pane import DetailPane
+from kameng_tui.tui.widgets.filter_chips import FilterChips, filter_text
 from kameng_tui.tui.widgets.filter_pane import Entry, FilterPane
 from kameng_tui.tui.widgets.product_table import ProductTable
 from kameng_tui.tui.widgets.status_bar import StatusBar
@@ -38,6 +40,14 @@ class SearchInput(Input):
         if isinstance(screen, CatalogScreen):
             screen.search_changed(value)
 
+    def action_delete_left(self) -> None:
+        """Backspace in an empty search takes back the last filter (the last chip)."""
+        screen = self.screen
+        if not self.value and isinstance(screen, CatalogScreen) and screen.filters:
+            screen.action_remove_last_filter()
+            return
+        super().action_delete_left()
+
 
 class CatalogScreen(Screen[None]):
     SCOPE = "catalog"
@@ -53,6 +63,9 @@ class CatalogScreen(Screen[None]):
         self.index: CatalogIndex | None = None
         self.q = Query()
         self.count = 0
+        self.filters: tuple[Filter, ...] = ()      # the chips, oldest first
+        self._empty_shown = ""          # the empty-result text on screen now, if any
+        self._empty_message = ""
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -67,6 +80,7 @@ class CatalogScreen(Screen[None]):
                 yield Static("", id="price-error", classes="field-error")
             with Vertical(id="centre"):
                 yield SearchInput(placeholder=t("catalog.search"), id="search")
+                yield FilterChips(lang=self.lang, id="chips")
                 yield Static("", id="summary")
                 yield ProductTable(lang=self.lang, id="products")
             with Vertical(id="detail-column"):
@@ -111,15 +125,32 @@ class CatalogScreen(Screen[None]):
         # The rows first: the facet counts follow in the next frame, a few ms later.
         self.call_after_refresh(self.query_one(FilterPane).show, self.q, result)
         self.count = result.count
+        self.filters = active_filters(self.q, self.filters)
+        self.query_one(FilterChips).show(self.filters)
+        empty = self.count == 0 and bool(self.filters or self.q.text.strip())
+        self._empty_message = self._empty_text() if empty else ""
         self._summary()
 
     def _summary(self) -> None:
-        """Count, position and sort on one line: the table has no scrollbar to redraw."""
+        """Count, position and sort on one line: the table has no scrollbar to redraw.
+        An empty result says instead which filters hide the products and how to undo them."""
+        if self._empty_message:
+            if self._empty_shown != self._empty_message:      # a new text may take another line
+                self.query_one("#summary", Static).update(self._empty_message, layout=True)
+            self._empty_shown = self._empty_message
+            return
         sort = self.t(f"sort.{self.q.sort}") + (self.t("sort.descending") if self.q.descending else "")
         row = self.query_one(ProductTable).cursor + 1 if self.count else 0
         self.query_one("#summary", Static).update(
             f"{self.t('catalog.count', count=self.count)}   {self.t('catalog.row', row=row)}   "
-            f"{self.t('catalog.sort', sort=sort)}", layout=False)
+            f"{self.t('catalog.sort', sort=sort)}", layout=bool(self._empty_shown))
+        self._empty_shown = ""
+
+    def _empty_text(self) -> str:
+        if not self.filters or self.index is None:
+            return self.t("filters.empty_search")
+        hiding = self.index.hiding(self.q, self.filters)
+        return self.t("filters.empty", filters=self.t("filters.sep").join(filter_text(f, self.t) for f in hiding))
 
     def search_changed(self, text: str) -> None:
         if text != self.q.text:
@@ -205,6 +236,30 @@ class CatalogScreen(Screen[None]):
     def action_reverse_sort(self) -> None:
         self.q = dataclasses.replace(self.q, descending=not self.q.descending)
         self.refilter()
+
+    def action_remove_last_filter(self) -> None:
+        """Backspace: take back the newest filter, the last chip."""
+        if not self.filters:
+            return
+        last = self.filters[-1]
+        self.q = without_filter(self.q, last)
+        if last.kind == "price":
+            self._clear_price()
+        self.refilter()
+
+    def action_clear_filters(self) -> None:
+        """x: every filter off; the search text stays in its field and keeps applying."""
+        if not self.filters:
+            return
+        self.q = without_filters(self.q)
+        self._clear_price()
+        self.refilter()
+
+    def _clear_price(self) -> None:
+        for inp in self.query("#price-min, #price-max").results(Input):
+            with inp.prevent(Input.Changed):
+                inp.value = ""
+        self.query_one("#price-error", Static).update("")
 
     def action_escape(self) -> None:
         """Esc: leave a text field first; then clear the filters."""

@@ -47,8 +47,33 @@ class FilterPane(VirtualList):
         self.entries: list[Entry] = []
 
     def show(self, query: Query, result: Result) -> None:
+        """New counts: the cursor stays on the entry it was on (a value toggled a row
+        further down moves with its facet), and never rests on a header."""
+        here = self.entries[self.cursor] if 0 <= self.cursor < len(self.entries) else None
         self.entries = build_entries(query, result, self.t)
+        if here is not None:
+            same = (here.kind, here.facet, here.value)
+            self.cursor = next((i for i, e in enumerate(self.entries) if (e.kind, e.facet, e.value) == same),
+                               self.cursor)
+        self.cursor = self._landing(min(self.cursor, len(self.entries) - 1), 1)
         self.data_changed(keep_cursor=True)
+
+    def _landing(self, row: int, step: int) -> int:
+        """The nearest row from `row` that is not a header, looking `step`-wards first."""
+        for direction in (step, -step):
+            r = row
+            while 0 <= r < len(self.entries):
+                if self.entries[r].kind != "header":
+                    return r
+                r += direction
+        return max(0, row)
+
+    def move_cursor(self, row: int) -> None:
+        n = len(self.entries)
+        if n:
+            step = 1 if row >= self.cursor else -1
+            row = self._landing(max(0, min(row, n - 1)), step)
+        super().move_cursor(row)
 
     def row_count(self) -> int:
         return len(self.entries)
