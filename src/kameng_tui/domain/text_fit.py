@@ -126,22 +126,17 @@ def fit_name(name: str, width: int) -> str:
     if last == 0 or cells(words[last]) + len(CUT) + 1 > width:
         return _cut_middle(" ".join(words), width)
     kept = {last}
-    order = [0] + [i for i in range(last - 1, 0, -1) if TELLING.match(words[i])] + \
-        [i for i in range(last - 1, 0, -1) if not TELLING.match(words[i])]
+    if cells(_assemble(words, {0, last})) > width:
+        # the first word shortened from its end, then `..`, then the last word
+        end = words[last]
+        start = head(words[0], width - cells(end) - len(CUT) - 1)
+        return f"{start}{CUT} {end}"
+    kept.add(0)
+    middle = range(last - 1, 0, -1)
+    order = [i for i in middle if TELLING.match(words[i])] + [i for i in middle if not TELLING.match(words[i])]
     for i in order:
         if cells(_assemble(words, kept | {i})) <= width:
             kept.add(i)
-    if 0 not in kept:
-        # the first word shortened: its start, then `..`, then the rest of what was kept
-        rest = _assemble(words, kept)
-        if rest.startswith(CUT):
-            rest = rest[len(CUT):].lstrip()
-        room = width - cells(rest) - len(CUT) - 1
-        start = head(words[0], room) if room > 0 else ""
-        out = f"{start}{CUT} {rest}" if start else f"{CUT} {rest}"
-        if cells(out) <= width:
-            return out
-        return _cut_middle(" ".join(words), width)
     return _assemble(words, kept)
 
 
