@@ -143,3 +143,60 @@ def fit_name(name: str, width: int) -> str:
 def fit(text: str, width: int, align: str = "left") -> str:
     """`fit_name` then padded to exactly `width` cells: a table cell."""
     return pad(fit_name(text, width), width, align)
+
+
+# Line breaking for prose panes: never inside "60.00 元", never before a closing
+# bracket or punctuation, never after an opening bracket.
+CLOSERS = frozenset("，。、；：！？）】」』》〉)]}>,.;:!?%")
+OPENERS = frozenset("（【「『《〈([{<")
+UNITS = frozenset("元%")
+
+
+def _may_break_before(text: str, i: int) -> bool:
+    prev, cur = text[i - 1], text[i]
+    if cur == " " or cur in CLOSERS or prev in OPENERS:
+        return False
+    if cur in UNITS:
+        j = i - 1
+        while j >= 0 and text[j] == " ":
+            j -= 1
+        if j >= 0 and text[j].isdigit():
+            return False                   # "60.00 元", "60元", "98 %"
+    if prev == " ":
+        return True
+    return char_cells(prev) == 2 or char_cells(cur) == 2
+
+
+def wrap_spans(text: str, width: int) -> list[tuple[int, int]]:
+    """(start, end) of each line when `text` is wrapped into `width` cells, breaking
+    only where `_may_break_before` allows (a word longer than a line is folded).
+    Trailing spaces are left out of a line; a line's leading spaces after a break too."""
+    if width <= 0 or not text:
+        return [(0, len(text))]
+    spans: list[tuple[int, int]] = []
+    start, used, last = 0, 0, -1
+    i = 0
+    while i < len(text):
+        if i > start and _may_break_before(text, i):
+            last = i
+        w = char_cells(text[i])
+        if used + w > width and text[i] != " ":
+            cut = last if last > start else i
+            if cut == start:                   # a single character wider than the line
+                cut = i + 1
+            end = cut
+            while end > start and text[end - 1] == " ":
+                end -= 1
+            spans.append((start, end))
+            start = cut
+            while start < len(text) and text[start] == " ":
+                start += 1
+            i, used, last = start, 0, -1
+            continue
+        used += w
+        i += 1
+    end = len(text)
+    while end > start and text[end - 1] == " ":
+        end -= 1
+    spans.append((start, end))
+    return spans
