@@ -10,13 +10,14 @@ from __future__ import annotations
 import gc
 import logging
 import time
+import unicodedata
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from rich.text import Text
 from textual.app import App, SystemCommand
-from textual.binding import BindingsMap
+from textual.binding import Binding, BindingsMap
 from textual.reactive import reactive
 from textual.screen import Screen
 
@@ -328,6 +329,14 @@ class KamengApp(App[None]):
                 handler = getattr(screen, event, None)
                 if handler is not None:
                     handler(*args)
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Textual's key display (`/`, `?`, `^p`), except its arrows: they are
+        East-Asian-ambiguous (two cells in many Chinese terminals), so `up` stays `up`."""
+        shown = super().get_key_display(binding)
+        if any(unicodedata.east_asian_width(ch) == "A" for ch in shown):
+            return binding.key
+        return shown
 
     # --- errors that escaped a handler ----------------------------------------------------------
     def _handle_exception(self, error: Exception) -> None:

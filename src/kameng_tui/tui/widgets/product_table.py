@@ -31,6 +31,7 @@ LOW_STOCK = Style(color="yellow")
 SOLD_OUT = Style(color="red", bold=True)
 COLUMNS = ("face", "cost", "discount", "stock", "tags")
 WIDTHS = {"face": 7, "cost": 8, "discount": 4, "stock": 5, "tags": 9}
+NAME_MIN = 22          # cells: enough for a brand, `..` and the word that tells products apart
 DROP_ORDER = ("tags", "discount", "face", "stock")      # the name and the price (cost) stay
 
 
@@ -72,10 +73,11 @@ class ProductTable(VirtualList):
 
     def _columns(self, width: int) -> tuple[tuple[str, ...], int]:
         """The columns that fit beside the name, and the name's width. The name and the
-        price get the width: below about twice the name's fair share, the tags go
-        first, then discount, face value, stock (the detail pane, `i`, shows them all)."""
+        price get the width: while the name would have fewer than NAME_MIN cells, the
+        tags go first, then discount, face value, stock (the detail pane, `i`, shows
+        them all)."""
         cols = list(COLUMNS)
-        target = max(30, width // 2)
+        target = NAME_MIN
         while True:
             name = width - 1 - sum(WIDTHS[c] + 1 for c in cols)
             if name >= target or not any(c in cols for c in DROP_ORDER):
