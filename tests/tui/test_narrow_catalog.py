@@ -270,3 +270,26 @@ async def test_header_balances_have_two_decimals(make_app):
         amounts = re.findall(r"余额 (\d+(?:\.\d+)?) 元", top)
         assert amounts, top
         assert all(re.fullmatch(r"\d+\.\d{2}", a) for a in amounts), top
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("key", ["2", "3", "4"])
+async def test_every_screens_footer_shows_whole_labels_at_80(make_app, lang, key):
+    """The app frame: the batch, history and settings footers too (no label cut at the
+    edge or under the palette key)."""
+    app = make_app(f'[general]\nlanguage = "{lang}"\n')
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        await pilot.press(key)
+        await settle(app, pilot)
+        footer = app.screen.query_one(Footer)
+        await pilot.pause()
+        line = screen_lines(app)[footer.region.y]
+        keys = [k for k in footer.query("FooterKey") if k.display and k.region.width]
+        cut = [k.description for k in keys if k.region.right > SMALL[0]]
+        assert not cut, (cut, line)
+        palette = [k for k in keys if k.has_class("-command-palette")]
+        under = [k.description for k in keys if palette and k not in palette and k.region.right > palette[0].region.x]
+        assert not under, (under, line)
+        for k in keys:
+            assert k.description in line, (k.description, line)
