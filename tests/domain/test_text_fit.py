@@ -58,3 +58,25 @@ def test_no_wide_character_is_halved():
 
 def test_zero_width_gives_nothing():
     assert fit_name("月卡", 0) == ""
+
+
+def lines_of(text: str, width: int) -> list[str]:
+    from kameng_tui.domain.text_fit import wrap_spans
+
+    return [text[a:b] for a, b in wrap_spans(text, width)]
+
+
+@pytest.mark.parametrize("width", range(12, 34))
+def test_wrapping_never_splits_an_amount_or_breaks_before_a_closer(width):
+    text = "进价 1058.50 元，售价 1270.20 元  热销TOP 中国移动 销量第 1 名（供应商排名）"
+    lines = lines_of(text, width)
+    assert all(cells(line) <= width for line in lines), lines
+    for before, after in zip(lines, lines[1:]):
+        assert not after.startswith(("元", "，", "）")), lines
+        assert not before.endswith("（"), lines
+        assert not (before[-1:].isdigit() and cells(after[:1]) == 2), lines      # "第 1 | 名", "58.50 | 元"
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+
+
+def test_wrapping_folds_a_word_longer_than_the_line():
+    assert lines_of("abcdefghij", 4) == ["abcd", "efgh", "ij"]

@@ -156,12 +156,12 @@ def _may_break_before(text: str, i: int) -> bool:
     prev, cur = text[i - 1], text[i]
     if cur == " " or cur in CLOSERS or prev in OPENERS:
         return False
-    if cur in UNITS:
+    if cur in UNITS or char_cells(cur) == 2:
         j = i - 1
         while j >= 0 and text[j] == " ":
             j -= 1
         if j >= 0 and text[j].isdigit():
-            return False                   # "60.00 元", "60元", "98 %"
+            return False                   # "60.00 元", "60元", "98 %", "第 1 名", "30 天"
     if prev == " ":
         return True
     return char_cells(prev) == 2 or char_cells(cur) == 2

@@ -37,12 +37,12 @@ from kameng_tui.tui.screens.settings import SettingsScreen
 from kameng_tui.tui.text import Texts
 
 log = logging.getLogger("kameng_tui.tui")
+STARTED = time.perf_counter()
 
 
 def yuan2(amount: Decimal) -> str:
     """A balance in the header: always two decimals (4321.5678 reads 4321.57)."""
     return f"{price(amount):.2f}"
-STARTED = time.perf_counter()
 
 
 class KamengApp(App[None]):
