@@ -36,6 +36,8 @@ ALLOWED: dict[str, tuple[frozenset[str] | str, str]] = {
     "suppliers/demo/catalog.py": ("*", "the demo supplier's catalog: product names, categories, attribute names and "
                                        "values are upstream data, as a real supplier would send them"),
     "ledger/schema.py": ("*", "SQL comments in the schema (examples of stored data)"),
+    "domain/text_fit.py": ("*", "words matched in supplier product names (元, 卡密, 月卡...) to keep them visible "
+                                "when a name is cut, and the CJK punctuation a line must not break before/after"),
     "suppliers/fulu/mapping.py": (frozenset({
         "上架", "下架", "维护中", "库存维护", "余额不足", "库存不足", "断货", "缺货", "维护", "不存在", "暂停销售", "签名",
         "密钥", "授权", "订单不存在", "未找到订单", "查无此订单", "卡密", "直充", "警报", "手机", "类型", "福禄", "话费",

@@ -48,6 +48,9 @@ class Tag:
 
     @property
     def label_msg(self) -> Msg:
+        """Its label; a sold-out product's stock tag reads 缺货 (not 库存紧张): nothing is left."""
+        if self.code == "low_stock" and self.why.key == "tag.why.sold_out":
+            return Msg("tag.sold_out")
         return Msg(f"tag.{self.code}")
 
     @property

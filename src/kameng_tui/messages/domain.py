@@ -90,6 +90,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tag.why.hot_supplier": ("{leaf} 销量第 {rank} 名（供应商排名）", "#{rank} in {leaf} (supplier rank)"),
     "tag.why.hot_own": ("你 30 天卖出 {sold} 单，本类第 {rank} 名", "you sold {sold} in 30 days, #{rank} in its category"),
     "tag.why.sold_out": ("已无库存", "out of stock"),
+    "tag.sold_out": ("缺货", "sold out"),
     "tag.why.few_left": ("库存仅剩 {stock}", "only {stock} left"),
     "tag.why.alarm": ("供应商标记库存告警", "the supplier flags low stock"),
     "tag.why.fast": ("最近 {n} 单中位到账 {median} 秒", "median {median} s over the last {n} orders"),

@@ -10,19 +10,20 @@ from __future__ import annotations
 import gc
 import logging
 import time
+import unicodedata
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from rich.text import Text
 from textual.app import App, SystemCommand
-from textual.binding import BindingsMap
+from textual.binding import Binding, BindingsMap
 from textual.reactive import reactive
 from textual.screen import Screen
 
 from kameng_tui.domain.errors import AnchorMismatch, KamengError
 from kameng_tui.domain.models import Order
-from kameng_tui.domain.money import fmt
+from kameng_tui.domain.money import price
 from kameng_tui.domain.states import IN_FLIGHT, OrderState
 from kameng_tui.services.balances import BalanceView
 from kameng_tui.services.context import Context
@@ -37,6 +38,11 @@ from kameng_tui.tui.text import Texts
 
 log = logging.getLogger("kameng_tui.tui")
 STARTED = time.perf_counter()
+
+
+def yuan2(amount: Decimal) -> str:
+    """A balance in the header: always two decimals (4321.5678 reads 4321.57)."""
+    return f"{price(amount):.2f}"
 
 
 class KamengApp(App[None]):
@@ -84,7 +90,35 @@ class KamengApp(App[None]):
             self.clear_notifications()       # the "writes refused" notice is no longer true
         self._render_status()
         self.switch_mode("catalog")
+        self.call_after_refresh(self._check_size)
         self.run_worker(self._start_up(), group="startup", exit_on_error=False)
+
+    # --- below 80x24 -------------------------------------------------------------------------------
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._check_size)
+
+    def _check_size(self) -> None:
+        """Below 80x24 a notice with the current size covers the screen (the app keeps
+        running underneath); large enough again, it goes and the screen is as it was."""
+        from kameng_tui.tui.screens.too_small import TooSmallScreen, too_small
+
+        small = too_small(*self.size)
+        top = self.screen
+        if isinstance(top, TooSmallScreen):
+            if small:
+                top.show(*self.size)
+            else:
+                self.pop_screen()
+        elif small:
+            self.push_screen(TooSmallScreen())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the terminal is too small only quitting works (a key typed blind goes nowhere)."""
+        from kameng_tui.tui.screens.too_small import TooSmallScreen
+
+        if isinstance(self.screen, TooSmallScreen) and action != "quit":
+            return False
+        return super().check_action(action, parameters)
 
     def on_ready(self) -> None:
         log.info("TUI ready in %.0f ms", (time.perf_counter() - STARTED) * 1000)
@@ -176,13 +210,13 @@ class KamengApp(App[None]):
             if view is None:
                 continue
             if view.amount is not None:
-                out.append(t("header.amount", amount=fmt(view.amount)), style="bold red" if view.low else "bold green")
+                out.append(t("header.amount", amount=yuan2(view.amount)), style="bold red" if view.low else "bold green")
             if view.refused:
                 out.append(f" ({t('header.clock' if view.error == 'clock' else 'header.refused')})", style="bold red")
             elif not view.live:
                 out.append(f" ({t('header.offline')})", style="yellow")
             elif view.low:
-                out.append("  " + t("header.low", amount=fmt(low)), style="red")
+                out.append("  " + t("header.low", amount=yuan2(low)), style="red")
         flying = self.runner.in_flight + len(self.batch_runner.running)
         if flying:
             out.append(f"   [{flying}]", style="bold yellow")
@@ -295,6 +329,14 @@ class KamengApp(App[None]):
                 handler = getattr(screen, event, None)
                 if handler is not None:
                     handler(*args)
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Textual's key display (`/`, `?`, `^p`), except its arrows: they are
+        East-Asian-ambiguous (two cells in many Chinese terminals), so `up` stays `up`."""
+        shown = super().get_key_display(binding)
+        if any(unicodedata.east_asian_width(ch) == "A" for ch in shown):
+            return binding.key
+        return shown
 
     # --- errors that escaped a handler ----------------------------------------------------------
     def _handle_exception(self, error: Exception) -> None:

@@ -52,7 +52,8 @@ CATALOG_KEYS = (
     Key("catalog.reorder", "a", "reorder"),
     Key("catalog.sort", "s", "cycle_sort"),
     Key("catalog.reverse", "S", "reverse_sort", show=False),
-    Key("catalog.filters", "f", "focus_filters", show=False),
+    Key("catalog.filters", "f", "toggle_filters", show=False),   # show / focus / fold the filter pane
+    Key("catalog.detail", "i", "toggle_detail", show=False),     # show / fold the detail pane
     Key("catalog.table", "t", "focus_table", show=False),
     Key("catalog.escape", "escape", "escape", show=False),
     # Backspace in the empty search field does the same (SearchInput); the chips line names both

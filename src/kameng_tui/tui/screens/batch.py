@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingsMap
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from kameng_tui.domain.accounts import choice_options, first_unchosen
 from kameng_tui.domain.batch_rows import GRID_COLUMNS, Row, parse_extra, set_extra
@@ -31,6 +31,7 @@ from kameng_tui.tui.text import Texts
 from kameng_tui.tui.widgets import batch_summary as summary
 from kameng_tui.tui.widgets.batch_grid import BatchGrid
 from kameng_tui.tui.widgets.status_bar import StatusBar
+from kameng_tui.tui.widgets.fit_footer import FitFooter
 
 CHECK_DELAY_S = 0.15
 SAVE_DELAY_S = 0.3
@@ -66,7 +67,7 @@ class BatchScreen(Screen[None]):
         yield Static("", id="batch-suggest")
         yield Static("", id="batch-progress")
         yield Static("", id="batch-totals")
-        yield Footer()
+        yield FitFooter()        # keys that fit whole only (the app frame at 80 columns)
 
     @property
     def grid(self) -> BatchGrid:

@@ -6,13 +6,13 @@ import dataclasses
 import gc
 from decimal import Decimal, InvalidOperation
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingsMap
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from kameng_tui.domain.catalog_index import CatalogIndex
 from kameng_tui.domain.catalog_query import (DELIVERY_FACET, SORTS, TAG_FACET, Filter, Query, active_filters,
@@ -23,6 +23,7 @@ from kameng_tui.tui.text import Texts
 from kameng_tui.tui.widgets.detail_pane import DetailPane
 from kameng_tui.tui.widgets.filter_chips import FilterChips, filter_text
 from kameng_tui.tui.widgets.filter_pane import Entry, FilterPane
+from kameng_tui.tui.widgets.fit_footer import FitFooter
 from kameng_tui.tui.widgets.product_table import ProductTable
 from kameng_tui.tui.widgets.status_bar import StatusBar
 
@@ -49,6 +50,9 @@ class SearchInput(Input):
         super().action_delete_left()
 
 
+FOLD_BELOW = 100      # columns: below this the filter and detail panes fold away
+
+
 class CatalogScreen(Screen[None]):
     SCOPE = "catalog"
     AUTO_FOCUS = "#products"
@@ -66,6 +70,9 @@ class CatalogScreen(Screen[None]):
         self.filters: tuple[Filter, ...] = ()      # the chips, oldest first
         self._empty_shown = ""          # the empty-result text on screen now, if any
         self._empty_message = ""
+        self._narrow: bool | None = None
+        self._panes = {"filters": True, "detail": True}
+        """Which side panes show: folded below FOLD_BELOW columns, then as `f` / `i` leave them."""
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -85,10 +92,53 @@ class CatalogScreen(Screen[None]):
                 yield ProductTable(lang=self.lang, id="products")
             with Vertical(id="detail-column"):
                 yield DetailPane(lang=self.lang, zone=self.ctx.config.general.timezone, id="detail")
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
+        self._fold(self.app.size.width)
         self.load_index()
+
+    # --- the side panes fold below 100 columns --------------------------------------------
+    def on_resize(self, event: events.Resize) -> None:
+        self._fold(event.size.width)
+
+    def _fold(self, width: int) -> None:
+        """Crossing FOLD_BELOW resets the panes to what suits the width (both folded when
+        narrow, both shown when wide); between crossings `f` and `i` decide."""
+        narrow = width < FOLD_BELOW
+        if narrow != self._narrow:
+            self._narrow = narrow
+            self._panes = {"filters": not narrow, "detail": not narrow}
+            self._apply_panes()
+
+    def _apply_panes(self) -> None:
+        filters = self.query_one("#filters-column")
+        detail = self.query_one("#detail-column")
+        filters.display = self._panes["filters"]
+        detail.display = self._panes["detail"]
+        focused = self.focused
+        if focused is not None and not filters.display and filters in focused.ancestors_with_self:
+            self.set_focus(self.query_one(ProductTable))
+        if detail.display:
+            self.call_after_refresh(self._show_detail)
+
+    def action_toggle_filters(self) -> None:
+        """`f`: show the filter pane and go to it; in it, fold it (back to the list)."""
+        filters = self.query_one("#filters-column")
+        focused = self.focused
+        if filters.display and focused is not None and filters in focused.ancestors_with_self:
+            self._panes["filters"] = False
+            self._apply_panes()
+            return
+        if not filters.display:
+            self._panes["filters"] = True
+            self._apply_panes()
+        self.set_focus(self.query_one(FilterPane))
+
+    def action_toggle_detail(self) -> None:
+        """`i`: show or fold the detail pane."""
+        self._panes["detail"] = not self._panes["detail"]
+        self._apply_panes()
 
     @work(exclusive=True, group="catalog-index", exit_on_error=False)
     async def load_index(self) -> None:
@@ -209,6 +259,8 @@ class CatalogScreen(Screen[None]):
         self.action_order()
 
     def _show_detail(self) -> None:
+        if not self._panes["detail"]:
+            return                      # folded: nothing to draw (it is drawn when shown)
         product = self.query_one(ProductTable).product()
         pane = self.query_one(DetailPane)
         if product is None:
@@ -222,9 +274,6 @@ class CatalogScreen(Screen[None]):
     # --- actions ------------------------------------------------------------------------------
     def action_focus_search(self) -> None:
         self.set_focus(self.query_one("#search", Input))
-
-    def action_focus_filters(self) -> None:
-        self.set_focus(self.query_one(FilterPane))
 
     def action_focus_table(self) -> None:
         self.set_focus(self.query_one(ProductTable))

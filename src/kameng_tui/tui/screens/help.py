@@ -17,6 +17,12 @@ def effective_keys(key: Key, keymap: dict[str, str]) -> str:
     return keymap.get(key.id, key.keys)
 
 
+def shown_keys(app, keys: str) -> str:
+    """Keys as people write them (`/`, `?`, `F1`, `^p`), through Textual's `key_display`,
+    not their names (`slash`, `question_mark`)."""
+    return ", ".join(app.get_key_display(Binding(k.strip(), "")) for k in keys.split(",") if k.strip())
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", show=False)]
 
@@ -36,6 +42,6 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("id", style="dim")
         for name in (scope, "grid" if scope == "batch" else "list", "app"):
             for k in SCOPES.get(name, ()):
-                table.add_row(effective_keys(k, keymap), k.label(app.lang), k.id)
+                table.add_row(shown_keys(app, effective_keys(k, keymap)), k.label(app.lang), k.id)
         with VerticalScroll(id="help-box"):
             yield Static(table)

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingsMap
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from kameng_tui.domain.dates import parse_date_range
 from kameng_tui.domain.errors import AnchorMismatch, BadInput, KamengError
@@ -29,6 +29,7 @@ from kameng_tui.tui.text import Texts
 from kameng_tui.tui.widgets.bar_chart import bars
 from kameng_tui.tui.widgets.order_list import OrderList
 from kameng_tui.tui.widgets.status_bar import StatusBar
+from kameng_tui.tui.widgets.fit_footer import FitFooter
 
 PRESETS = ("today", "yesterday", "week", "month", "all", "custom")
 PRESET_RANGE = {"today": ("today", "today"), "yesterday": ("yesterday", "yesterday"),
@@ -71,7 +72,7 @@ class HistoryScreen(Screen[None]):
             with VerticalScroll(id="h-side"):
                 yield Static("", id="h-chart")
                 yield Static("", id="h-detail")
-        yield Footer()
+        yield FitFooter()        # keys that fit whole only (the app frame at 80 columns)
 
     def on_mount(self) -> None:
         self.reload()

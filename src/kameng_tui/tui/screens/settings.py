@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingsMap
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Input, OptionList
+from textual.widgets import ContentSwitcher, Input, OptionList
 from textual.widgets.option_list import Option
 
 from kameng_tui.tui.keys import SETTINGS_KEYS, bindings
@@ -23,6 +23,7 @@ from kameng_tui.tui.widgets.ledger_panel import LedgerPanel
 from kameng_tui.tui.widgets.pricing_panel import PricingPanel
 from kameng_tui.tui.widgets.status_bar import StatusBar
 from kameng_tui.tui.widgets.supplier_panel import SupplierPanel
+from kameng_tui.tui.widgets.fit_footer import FitFooter
 
 SECTIONS = ("suppliers", "pricing", "ui", "keys", "ledger")
 SUPPLIER_ACTIONS = {"test", "sync"}
@@ -56,7 +57,7 @@ class SettingsScreen(Screen[None]):
                 yield InterfacePanel(lang, id="ui")
                 yield KeymapPanel(lang, id="keys")
                 yield LedgerPanel(lang, id="ledger")
-        yield Footer()
+        yield FitFooter()        # keys that fit whole only (the app frame at 80 columns)
 
     def on_mount(self) -> None:
         self.query_one("#settings-menu", OptionList).highlighted = SECTIONS.index(self.section)

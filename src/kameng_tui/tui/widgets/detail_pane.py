@@ -5,15 +5,36 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from rich.console import Group
+from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.measure import Measurement
 from rich.text import Text
 from textual.widgets import Static
 
 from kameng_tui.domain.money import fmt
+from kameng_tui.domain.text_fit import cells, wrap_spans
 from kameng_tui.messages import Joined
 from kameng_tui.services.catalog import ProductDetail
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.widgets.bar_chart import bars
+
+
+class Unbroken:
+    """A Text wrapped to the pane's width without breaking inside "60.00 元" or before a
+    closing bracket (domain.text_fit.wrap_spans); Rich would break at any space."""
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        plain = self.text.plain
+        for start, end in wrap_spans(plain, options.max_width):
+            line = self.text[start:end]
+            line.no_wrap = True
+            line.overflow = "crop"
+            yield line
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(1, cells(self.text.plain))
 
 
 def seconds(s: float | None, t: Texts) -> str:
@@ -43,7 +64,10 @@ class DetailPane(Static):
         if p.face_value:
             disc = f"{p.unit_cost * 10 / p.face_value:.2f}"
             parts.append(Text(t("detail.face", face=fmt(p.face_value), disc=disc)))
-        parts.append(Text(t("detail.stock", stock=p.stock) if p.stock is not None else t("detail.stock_unknown")))
+        if p.stock == 0:
+            parts.append(Text(t("detail.sold_out"), style="bold red"))
+        else:
+            parts.append(Text(t("detail.stock", stock=p.stock) if p.stock is not None else t("detail.stock_unknown")))
         parts.append(Text(t("detail.status", status=p.sale_status.label)))
         if p.attributes:
             parts.append(Text("  ".join(f"{k}:{v}" for k, v in p.attributes), style="cyan"))
@@ -76,7 +100,7 @@ class DetailPane(Static):
         else:
             parts.append(Text(t("detail.no_history"), style="dim"))
         parts.append(Text(t("detail.keys"), style="dim"))
-        return Group(*parts)
+        return Group(*(Unbroken(part) for part in parts))
 
 
 

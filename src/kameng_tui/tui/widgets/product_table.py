@@ -16,6 +16,7 @@ from rich.style import Style
 from kameng_tui.domain.catalog_index import CatalogIndex, Result
 from kameng_tui.domain.models import Product
 from kameng_tui.domain.tags import TAG_NAMES
+from kameng_tui.domain.text_fit import fit
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.widgets.virtual_list import VirtualList, cell
 
@@ -27,6 +28,11 @@ CHIPS = (  # tag code -> style; the chip's short label is the catalog's chip.<co
 )
 BOLD = Style(bold=True)
 LOW_STOCK = Style(color="yellow")
+SOLD_OUT = Style(color="red", bold=True)
+COLUMNS = ("face", "cost", "discount", "stock", "tags")
+WIDTHS = {"face": 7, "cost": 8, "discount": 4, "stock": 5, "tags": 9}
+NAME_MIN = 22          # cells: enough for a brand, `..` and the word that tells products apart
+DROP_ORDER = ("tags", "discount", "face", "stock")      # the name and the price (cost) stay
 
 
 def money_text(units: int) -> str:
@@ -39,6 +45,7 @@ class ProductTable(VirtualList):
     def __init__(self, *, lang: str = "zh", id: str | None = None) -> None:
         super().__init__(lang=lang, id=id)
         self.t = Texts(lang)
+        self.sold_out = self.t("stock.sold_out")
         self.chips = [(TAG_NAMES[code], cell(self.t(f"chip.{code}"), 4), style) for code, style in CHIPS]
         self.index: CatalogIndex | None = None
         self.ordered: Sequence[int] = ()
@@ -64,36 +71,62 @@ class ProductTable(VirtualList):
         pos = self.position(row)
         return None if pos is None or self.loader is None else self.loader(pos)
 
-    def _widths(self, width: int) -> tuple[int, ...]:
-        fixed = (7, 8, 4, 5, 9)                    # face, cost, discount, stock, tags
-        name = max(10, width - sum(fixed) - len(fixed) - 1)
-        return (name, *fixed)
+    def _columns(self, width: int) -> tuple[tuple[str, ...], int]:
+        """The columns that fit beside the name, and the name's width. The name and the
+        price get the width: while the name would have fewer than NAME_MIN cells, the
+        tags go first, then discount, face value, stock (the detail pane, `i`, shows
+        them all)."""
+        cols = list(COLUMNS)
+        target = NAME_MIN
+        while True:
+            name = width - 1 - sum(WIDTHS[c] + 1 for c in cols)
+            if name >= target or not any(c in cols for c in DROP_ORDER):
+                return tuple(cols), max(8, name)
+            cols.remove(next(c for c in DROP_ORDER if c in cols))
 
     def render_header(self, width: int) -> list[Segment]:
         t = self.t
-        w = self._widths(width)
-        cols = [cell(t("col.name"), w[0]), cell(t("col.face"), w[1], "right"), cell(t("col.cost"), w[2], "right"),
-                cell(t("col.discount"), w[3], "right"), cell(t("col.stock"), w[4], "right"), cell(t("col.tags"), w[5])]
-        return [Segment(" " + " ".join(cols))]
+        cols, name_w = self._columns(width)
+        out = [cell(t("col.name"), name_w)]
+        for c in cols:
+            out.append(cell(t(f"col.{c}"), WIDTHS[c], "left" if c == "tags" else "right"))
+        return [Segment(" " + " ".join(out))]
 
     def render_row(self, row: int, width: int) -> list[Segment]:
         index, pos = self.index, int(self.ordered[row])
         assert index is not None and self.loader is not None
         p = self.loader(pos)
-        w = self._widths(width)
+        cols, name_w = self._columns(width)
         price, face, stock = int(index.price[pos]), int(index.face[pos]), int(index.stock[pos])
-        disc = f"{price * 10 / face:.1f}" if face else ""
-        stock_text = "" if stock >= 1 << 40 else str(stock)
-        out = [Segment(" " + cell(p.name, w[0]) + " " + cell(money_text(face) if face else "", w[1], "right") + " "),
-               Segment(cell(money_text(price), w[2], "right"), BOLD),
-               Segment(" " + cell(disc, w[3], "right") + " "),
-               Segment(cell(stock_text, w[4], "right"), LOW_STOCK if stock_text and stock <= 20 else None),
-               Segment(" ")]
+        out = [Segment(" " + fit(p.name, name_w))]
+        for c in cols:
+            out.append(Segment(" "))
+            if c == "face":
+                out.append(Segment(cell(money_text(face) if face else "", WIDTHS[c], "right")))
+            elif c == "cost":
+                out.append(Segment(cell(money_text(price), WIDTHS[c], "right"), BOLD))
+            elif c == "discount":
+                out.append(Segment(cell(f"{price * 10 / face:.1f}" if face else "", WIDTHS[c], "right")))
+            elif c == "stock":
+                if stock >= 1 << 40:
+                    out.append(Segment(cell("", WIDTHS[c])))
+                elif stock == 0:
+                    out.append(Segment(cell(self.sold_out, WIDTHS[c], "right"), SOLD_OUT))
+                else:
+                    out.append(Segment(cell(str(stock), WIDTHS[c], "right"), LOW_STOCK if stock <= 20 else None))
+            elif c == "tags":
+                out += self._chips(index, pos, WIDTHS[c], sold_out=stock == 0)
+        return out
+
+    def _chips(self, index: CatalogIndex, pos: int, width: int, sold_out: bool) -> list[Segment]:
+        out: list[Segment] = []
         used = 0
         for tag, chip, style in self.chips:
+            if sold_out and tag == TAG_NAMES["low_stock"]:
+                continue                    # the stock column says 缺货; "紧张" would understate it
             mask = index.tags.get(tag)
             if mask is not None and mask[pos]:
-                if used + 4 > w[5]:
+                if used + 4 > width:
                     break
                 out.append(Segment(chip, style))
                 out.append(Segment(" "))
