@@ -61,8 +61,8 @@ async def test_history_at_80_columns_shows_state_price_profit_and_the_whole_orde
             assert "成功" in row[0]
             assert fmt(order.total_price) in row[0] and fmt(order.profit) in row[0]
         assert "\u2026" not in "\n".join(lines)
-        header = next(line for line in lines if "订单号" in line)
-        assert "状态" in header and "售价" in header and "利润" in header
+        header = [line for line in lines if "订单号" in line and "利润" in line]
+        assert header and "状态" in header[0] and "售价" in header[0]
 
 
 async def test_history_detail_folds_below_100_columns_and_i_shows_it(make_app):
@@ -196,7 +196,7 @@ async def test_checkout_title_cuts_a_long_name_in_the_middle_keeping_its_last_wo
         real = app.ctx.catalog.product("demo:VM-TX-Y-1-K")
         import dataclasses
 
-        long = dataclasses.replace(real, name="腾讯视频超级影视VIP会员官方直营全平台通用自动发货年卡 卡密")
+        long = dataclasses.replace(real, name="腾讯视频超级影视VIP会员官方直营全平台通用电视手机平板自动发货年卡 卡密")
         assert isinstance(long, Product)
         app.push_screen(CheckoutScreen(long))
         await settle(app, pilot)
