@@ -279,3 +279,10 @@ async def test_settings_panels_fit_80_columns(make_app):
                 if region is None:
                     continue                     # below the fold of a scrolling panel
                 assert region.right <= 80, (section, w.id, region)
+            text = "\n".join(screen_lines(app))
+            assert "\u2026" not in text, (section, text)           # nothing cut with an ambiguous-width ellipsis
+            if section == "pricing":
+                screen.query_one("#rule-preview", Static).scroll_visible(animate=False, immediate=True)
+                await settle(app, pilot)
+                text = "\n".join(screen_lines(app))
+                assert "100.00" in text and "200.00" in text and "\u2026" not in text, text   # never "100.…"

@@ -14,7 +14,11 @@ import re
 import unicodedata
 
 MARK = ".."
-_WORD = re.compile(r"[0-9]+(?:\.[0-9]+)?|[A-Za-z]+")
+_WORD = re.compile(r"[0-9]+(?:\.[0-9]+)?[元角个天月年张]?|[A-Za-z]+|[周月季年]卡")
+"""Never cut inside: a number with its unit (10元), a Latin word (PLUS), a period (年卡)."""
+_EDGE = " :-_/"
+HEAD_FROM = 12
+"""Below this many cells of room the tail takes all of it: the head is only context."""
 
 
 def cells(text: str) -> int:
@@ -46,12 +50,12 @@ def fit_name(name: str, width: int) -> str:
         return _head(name, width, set(range(len(name) + 1)))
     ok = _boundaries(name)
     room = width - len(MARK)
-    head_room = max(0, min(room // 3, 8))
+    head_room = 0 if room < HEAD_FROM else min(room // 4, 8)
     tail = _tail(name, room - head_room, ok)
     head = _head(name[: len(name) - len(tail)], room - cells(tail), ok)
     if not head.strip() and not tail:                 # one long word: cut it anyway
         return _head(name, room, set(range(len(name) + 1))) + MARK
-    return head.rstrip() + MARK + tail.lstrip()
+    return head.rstrip(_EDGE) + MARK + tail.lstrip(_EDGE)
 
 
 def _tail(name: str, room: int, ok: set[int]) -> str:

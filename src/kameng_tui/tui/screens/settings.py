@@ -27,6 +27,7 @@ from kameng_tui.tui.widgets.supplier_panel import SupplierPanel
 SECTIONS = ("suppliers", "pricing", "ui", "keys", "ledger")
 SUPPLIER_ACTIONS = {"test", "sync"}
 EDIT_ACTIONS = {"new", "delete"}
+NARROW_BELOW = 100
 
 
 class SettingsScreen(Screen[None]):
@@ -60,6 +61,11 @@ class SettingsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#settings-menu", OptionList).highlighted = SECTIONS.index(self.section)
+        self.on_resize()
+
+    def on_resize(self) -> None:
+        """Below 100 columns the forms put two fields a line (app.tcss), so none is cut."""
+        self.set_class(self.size.width < NARROW_BELOW, "-narrow")
 
     # --- sections -----------------------------------------------------------------------------------
     @on(OptionList.OptionHighlighted, "#settings-menu")

@@ -22,15 +22,16 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from kameng_tui.domain.batch_rows import GRID_COLUMNS, Row, split_rows
+from kameng_tui.domain.text_fit import fit_name
 from kameng_tui.tui.keys import GRID_KEYS, bindings
 from kameng_tui.tui.widgets.virtual_list import cell
 
 WIDTHS = {"sku": 16, "account": 13, "quantity": 4, "customer": 8, "ref": 8, "note": 10, "extra": 12}
 NUM_W = 4
-STATUS_MIN = 20
+STATUS_MIN = 24
 """The state/reason column keeps at least this many cells: at 80 columns the other
 columns give way (the least used first, down to MIN_WIDTHS), never the status."""
-MIN_WIDTHS = {"sku": 12, "account": 11, "quantity": 3, "customer": 4, "ref": 4, "note": 4, "extra": 6}
+MIN_WIDTHS = {"sku": 12, "account": 11, "quantity": 3, "customer": 4, "ref": 4, "note": 4, "extra": 5}
 SHRINK_ORDER = ("note", "ref", "customer", "extra", "sku", "account", "quantity")
 
 
@@ -386,6 +387,8 @@ class BatchGrid(ScrollView, can_focus=True):
                     style = base + self.get_component_rich_style("batch-grid--edit")
                 else:
                     style = base + self.get_component_rich_style("batch-grid--cursor")
+            if name == "sku" and not (self.editing and i == self.row and c == self.col):
+                text = fit_name(text, widths[name])          # demo:VM-TX-Y-1-K -> ..TX-Y-1-K, its tail kept
             segs.append(Segment(cell(text, widths[name]), style))
             segs.append(Segment(" ", base))
         note = self.notes.get(i)
