@@ -286,3 +286,19 @@ async def test_settings_panels_fit_80_columns(make_app):
                 await settle(app, pilot)
                 text = "\n".join(screen_lines(app))
                 assert "100.00" in text and "200.00" in text and "\u2026" not in text, text   # never "100.…"
+
+
+async def test_checkout_at_80x24_shows_the_orders_progress_once_placed(make_app):
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(app, pilot)
+        screen = await open_checkout(app, pilot, "yidong huafei 10")
+        await type_text(pilot, "13800138000")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.pause(0.3)
+        assert screen.order_no is not None
+        box = screen.query_one("#checkout-box")
+        region = shown(app, screen.query_one("#progress"))
+        assert region is not None and within(region, box.scrollable_content_region)
+        assert "成功" in "\n".join(screen_lines(app))

@@ -90,6 +90,7 @@ class CheckoutScreen(ModalScreen[None]):
         self.order_no: str | None = None
         self.revealed = False
         self.busy = False
+        self._shown_progress = ""
         self.unit_price = price_for(self.ctx.config, product, product.unit_cost, again.customer if again else None)
         self.typed_price: Decimal | None = None      # the price field, when it holds an amount
         self.loss_ok: Decimal | None = None          # the price below cost confirmed by a second Enter
@@ -380,7 +381,11 @@ class CheckoutScreen(ModalScreen[None]):
         if order is not None and order.state in SETTLED:
             line.append("\n" + (order.reason or ""), style="red" if order.reason else "")
             self._show_cards(order)
-        self.query_one("#progress", Static).update(line)
+        if line.plain != self._shown_progress:        # a new step: in view, even at 80x24
+            self._shown_progress = line.plain
+            self.query_one("#progress", Static).update(line)
+            box = self.query_one("#checkout-box", VerticalScroll)
+            self.call_after_refresh(lambda: self.call_after_refresh(box.scroll_end, animate=False, immediate=True))
 
     def _show_cards(self, order: Order) -> None:
         if order.delivery is not Delivery.CARD:
