@@ -172,6 +172,7 @@ async def _batch_paste(pilot) -> None:
     await pilot.press("ctrl+v")
 
 
+WAITING = {"batch_confirm"}
 MATRIX = {"catalog": _catalog, "checkout": _checkout, "history": _history, "batch": _batch, "settings": _settings,
           "help": _help, "batch_confirm": _batch_confirm, "batch_pick": _batch_pick, "batch_paste": _batch_paste}
 
@@ -185,6 +186,9 @@ def test_matrix(make_app, snap_compare, screen, size, lang):
     async def before(pilot) -> None:
         await ready(pilot)
         await MATRIX[screen](pilot)
-        await ready(pilot)
+        if screen in WAITING:            # a worker waits for the dialog's answer: no settling
+            await pilot.pause(0.3)
+        else:
+            await ready(pilot)
 
     assert snap_compare(app, terminal_size=SIZES[size], run_before=before)
