@@ -28,6 +28,12 @@ def deterministic(monkeypatch):
 
     monkeypatch.setattr("kameng_tui.domain.order_no.random_base32", fixed)
     monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+    # The numbers a process drew in the (frozen) second: fresh per test, or a number depends on
+    # which tests ran before in the same worker.
+    monkeypatch.setattr("kameng_tui.domain.order_no._drawn", {})
+    from textual.widgets import TextArea
+
+    monkeypatch.setattr(TextArea, "cursor_blink", False)       # the paste box's cursor, as Input's
 
 
 async def ready(pilot) -> None:
