@@ -124,7 +124,7 @@ async def _checkout(pilot) -> None:
 
 async def _history(pilot) -> None:
     ctx = pilot.app.ctx
-    for sku, account, customer in (("demo:HF-CM-10", "13800138000", "张三"), ("demo:VM-TX-Y-1-K", "13100131000", "李四"),
+    for sku, account, customer in (("demo:HF-CM-10", "13800138000", "张三"), ("demo:VM-TX-Y-1-D", "13100131000", "李四"),
                                    ("demo:HF-DX-30", "13300133000", None)):
         await ctx.checkout.place(OrderInput(sku=sku, fields={"account": account}, customer=customer, again=True),
                                  wait_s=5)
