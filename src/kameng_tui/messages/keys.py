@@ -31,6 +31,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "key.history.export": ("导出", "Export"),
     "key.history.reveal": ("显示卡密", "Reveal"),
     "key.history.copy": ("复制卡密", "Copy"),
+    "key.history.detail": ("详情", "Details"),
     "key.history.escape": ("取消/清除筛选", "Cancel / clear filters"),
     "key.checkout.place": ("下单", "Place order"),
     "key.checkout.close": ("关闭", "Close"),

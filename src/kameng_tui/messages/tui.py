@@ -148,6 +148,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "history.exported": ("已导出 {n} 单到 {path}", "exported {n} orders to {path}"),
     "history.empty": ("没有符合条件的订单", "no orders match"),
     "hcol.time": ("时间", "Time"),
+    "hcol.order_no": ("订单号", "Order no."),
     "hcol.product": ("商品", "Product"),
     "hcol.account": ("账号", "Account"),
     "hcol.state": ("状态", "State"),

@@ -73,6 +73,7 @@ HISTORY_KEYS = (
     Key("history.cancel", "x", "cancel_order", show=False),
     Key("history.reveal", "r", "reveal", show=False),
     Key("history.copy", "y", "copy", show=False),
+    Key("history.detail", "i", "toggle_detail"),          # the detail pane folds below 100 columns
     Key("history.escape", "escape", "escape", show=False),
 )
 

@@ -9,6 +9,7 @@ import asyncio
 import time
 from dataclasses import replace
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -23,6 +24,7 @@ from kameng_tui.domain.errors import (AnchorMismatch, BadInput, KamengError, Rep
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
 from kameng_tui.domain.states import OrderState
+from kameng_tui.domain.text_fit import fit_name
 from kameng_tui.messages import Plain
 from kameng_tui.services.batch import BatchInvalid
 from kameng_tui.services.batch_entry import Draft, EntryCheck, draft_from_batch, to_send
@@ -57,6 +59,8 @@ class BatchScreen(Screen[None]):
         self.quoted_at = 0.0
         self.checking = False
         self._choice_cache: dict[str, tuple | None] = {}
+        self.full_notes: dict[int, Text] = {}
+        """Row notes with whole product names (the grid's may cut them to its status column)."""
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -144,7 +148,7 @@ class BatchScreen(Screen[None]):
                 out.append(hint, style="bold")
                 out.append("   ")
             if grid.row in grid.notes:
-                out.append_text(grid.notes[grid.row])
+                out.append_text(self.full_notes.get(grid.row, grid.notes[grid.row]))
         self.query_one("#batch-suggest", Static).update(out)
 
     def _choices(self, i: int):
@@ -204,6 +208,7 @@ class BatchScreen(Screen[None]):
     def _show(self) -> None:
         t, grid = self.t, self.grid
         notes: dict[int, Text] = {}
+        full: dict[int, Text] = {}
         bad: dict[int, str | None] = {}
         for i, row in enumerate(grid.rows):
             if row.order_no:
@@ -218,11 +223,16 @@ class BatchScreen(Screen[None]):
                                   total=fmt(p.total_price)), style="bold yellow")
             elif check.ok and check.prepared is not None:
                 p = check.prepared
-                notes[i] = Text(t("batch.ok", name=p.product.name, total=fmt(p.total_price)), style="green")
+                total = fmt(p.total_price)
+                room = grid.status_width() - cell_len(t("batch.ok", name="", total=total))
+                name = fit_name(p.product.name, max(8, room))
+                notes[i] = Text(t("batch.ok", name=name, total=total), style="green")
+                full[i] = Text(t("batch.ok", name=p.product.name, total=total), style="green")
             elif not check.ok:
                 notes[i] = Text(t.show(check.msg) if check.msg is not None else "", style="red")
                 bad[i] = check.field
         grid.notes, grid.bad_field = notes, bad
+        self.full_notes = full
         grid.refresh()
         self._show_suggestions()
         self.query_one("#batch-head", Static).update(summary.head(t, self.draft))
@@ -441,6 +451,10 @@ class BatchScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.refresh_orders()
+
+    def on_resize(self) -> None:
+        """Names in the status column are cut to its width, which a resize changes."""
+        self.call_after_refresh(self._show)
 
     def on_unmount(self) -> None:
         """Quitting within the save delay keeps the last keystrokes too."""

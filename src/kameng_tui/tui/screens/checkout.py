@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 from decimal import Decimal
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -22,11 +23,28 @@ from kameng_tui.domain.models import Delivery, Order, Product, Rule
 from kameng_tui.domain.money import AmountError, fmt, money, parse_amount
 from kameng_tui.domain.order_text import LIMITS
 from kameng_tui.domain.states import SETTLED
+from kameng_tui.domain.text_fit import fit_name
 from kameng_tui.services.checkout import OrderInput
 from kameng_tui.services.pricing import price_for
 from kameng_tui.tui.clipboard import copy_secret
 from kameng_tui.tui.keys import CHECKOUT_KEYS, bindings
 from kameng_tui.tui.text import Texts
+
+
+class Note(Static):
+    """A line that takes no room while it is empty: at 80x24 every row counts."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__("", **kwargs)
+        self.display = False
+
+    def update(self, content="", **kwargs) -> None:
+        super().update(content, **kwargs)
+        self.display = bool(content)
+
+
+CHECKOUT_WIDTH = 70
+"""Cells for text in the dialog (76 wide in app.tcss, less its border, padding and scrollbar)."""
 
 
 class AccountInput(Input):
@@ -73,6 +91,7 @@ class CheckoutScreen(ModalScreen[None]):
         self.order_no: str | None = None
         self.revealed = False
         self.busy = False
+        self._shown_progress = ""
         self.unit_price = price_for(self.ctx.config, product, product.unit_cost, again.customer if again else None)
         self.typed_price: Decimal | None = None      # the price field, when it holds an amount
         self.loss_ok: Decimal | None = None          # the price below cost confirmed by a second Enter
@@ -84,26 +103,29 @@ class CheckoutScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         t, p = self.t, self.product
         with VerticalScroll(id="checkout-box"):
-            yield Static(Text(t("checkout.title", name=p.name), style="bold"), id="checkout-title")
+            yield Static(self._title(CHECKOUT_WIDTH), id="checkout-title")
             if self.again is not None:
                 yield Static(t("checkout.again", account=tail(self.again.account_text)), id="again")
             for f in p.account_fields:
                 yield Static(f.label, classes="label")
                 yield self._field_widget(f)
                 yield Static("", id=f"msg-{f.key}", classes="field-msg")
+            # Two fields a line from here on: at 80x24 the total and the button stay in view.
             with Horizontal(classes="row"):
                 yield Static(t("checkout.quantity"), classes="label")
                 yield Input(value=str(p.min_qty), id="quantity", restrict=r"[0-9]*", max_length=4)
-            yield Static("", id="msg-quantity", classes="field-msg")
-            yield Input(placeholder=t("checkout.price", price=fmt(self.unit_price)), id="price", max_length=24)
-            yield Static("", id="msg-price", classes="field-msg")
-            yield Input(placeholder=t("checkout.customer"), id="customer", max_length=LIMITS["customer"],
-                        value=(self.again.customer or "") if self.again else "")
-            yield Input(placeholder=t("checkout.note"), id="note", max_length=LIMITS["note"])
+                yield Input(placeholder=t("checkout.price", price=fmt(self.unit_price)), id="price", max_length=24)
+            with Horizontal(classes="msgs"):
+                yield Static("", id="msg-quantity", classes="field-msg")
+                yield Static("", id="msg-price", classes="field-msg")
+            with Horizontal(classes="row"):
+                yield Input(placeholder=t("checkout.customer"), id="customer", max_length=LIMITS["customer"],
+                            value=(self.again.customer or "") if self.again else "")
+                yield Input(placeholder=t("checkout.note"), id="note", max_length=LIMITS["note"])
             yield Static("", id="summary")
             yield Button("", id="place", variant="success")
-            yield Static("", id="progress")
-            yield Static("", id="cards")
+            yield Note(id="progress")
+            yield Note(id="cards")
 
     def _field_widget(self, f):
         prefill = (self.again.account.get(f.key, "") if self.again else "") or ""
@@ -119,9 +141,24 @@ class CheckoutScreen(ModalScreen[None]):
             return AccountInput(self.recent, placeholder=hint, id=f"f-{f.key}", value=prefill)
         return Input(placeholder=f.label, id=f"f-{f.key}", value=prefill)
 
+    def _title(self, width: int) -> Text:
+        """The title on one line: a long name cut in the middle, its last words kept."""
+        room = width - cell_len(self.t("checkout.title", name=""))
+        return Text(self.t("checkout.title", name=fit_name(self.product.name, max(8, room))), style="bold")
+
     def on_mount(self) -> None:
-        self.set_focus(self._first_widget())
+        self.set_focus(self._first_widget(), scroll_visible=False)
         self.validate()
+        self.call_after_refresh(self._top)
+
+    def _top(self) -> None:
+        """Title and first field in view, whatever focus asked for (a reorder focuses the button)."""
+        self.query_one("#checkout-box", VerticalScroll).scroll_home(animate=False, immediate=True)
+
+    def on_resize(self) -> None:
+        box = self.query_one("#checkout-box", VerticalScroll)
+        self.call_after_refresh(lambda: self.query_one("#checkout-title", Static).update(
+            self._title(box.scrollable_content_region.width or CHECKOUT_WIDTH)))
 
     def _first_widget(self):
         first = self.product.account_fields[0].key if self.product.account_fields else None
@@ -367,7 +404,11 @@ class CheckoutScreen(ModalScreen[None]):
         if order is not None and order.state in SETTLED:
             line.append("\n" + (order.reason or ""), style="red" if order.reason else "")
             self._show_cards(order)
-        self.query_one("#progress", Static).update(line)
+        if line.plain != self._shown_progress:        # a new step: in view, even at 80x24
+            self._shown_progress = line.plain
+            self.query_one("#progress", Static).update(line)
+            box = self.query_one("#checkout-box", VerticalScroll)
+            self.call_after_refresh(lambda: self.call_after_refresh(box.scroll_end, animate=False, immediate=True))
 
     def _show_cards(self, order: Order) -> None:
         if order.delivery is not Delivery.CARD:

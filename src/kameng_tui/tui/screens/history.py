@@ -35,6 +35,8 @@ PRESETS = ("today", "yesterday", "week", "month", "all", "custom")
 PRESET_RANGE = {"today": ("today", "today"), "yesterday": ("yesterday", "yesterday"),
                 "week": ("this-week", None), "month": ("this-month", None)}
 STATUS_CYCLE = (None, "succeeded", "failed", "unknown", "processing", "pending", "refunded")
+FOLD_BELOW = 100
+"""Below this many columns the detail pane folds and the list takes the width (`i` opens it)."""
 
 
 class HistoryScreen(Screen[None]):
@@ -54,6 +56,9 @@ class HistoryScreen(Screen[None]):
         self.claims = False
         self.revealed = False
         self.flt = HistoryFilter()
+        self.detail: bool | None = None
+        """The detail pane as `i` left it; None: shown when the screen is wide enough."""
+        self._narrow: bool | None = None
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -76,6 +81,36 @@ class HistoryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.reload()
+        self._fold()
+
+    # --- the detail pane folds on a narrow terminal ------------------------------------------------
+    def on_resize(self) -> None:
+        self._fold()
+
+    def _fold(self) -> None:
+        """Wide: list and detail side by side. Narrow: the list alone (its columns keep the
+        order number, state, price and profit); `i` swaps in the detail, `i` again back."""
+        narrow = self.size.width < FOLD_BELOW
+        if narrow != self._narrow:
+            self._narrow, self.detail = narrow, None      # crossing the line resets the choice
+        show = (not narrow) if self.detail is None else self.detail
+        side, orders = self.query_one("#h-side"), self.query_one(OrderList)
+        side.display = show
+        side.set_class(narrow, "-whole")
+        orders.display = not (narrow and show)
+        if not orders.display and orders.has_focus:
+            self.set_focus(side)
+        elif orders.display and not show and self.focused is side:
+            self.set_focus(orders)
+
+    def action_toggle_detail(self) -> None:
+        side = self.query_one("#h-side")
+        self.detail = not side.display
+        self._fold()
+        if self.detail and self._narrow:
+            self.set_focus(side)
+        elif not self.detail or not self._narrow:
+            self.set_focus(self.query_one(OrderList))
 
     def on_screen_resume(self) -> None:
         self.reload(keep_cursor=True)

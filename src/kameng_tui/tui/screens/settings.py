@@ -28,6 +28,7 @@ from kameng_tui.tui.widgets.fit_footer import FitFooter
 SECTIONS = ("suppliers", "pricing", "ui", "keys", "ledger")
 SUPPLIER_ACTIONS = {"test", "sync"}
 EDIT_ACTIONS = {"new", "delete"}
+NARROW_BELOW = 100
 
 
 class SettingsScreen(Screen[None]):
@@ -61,6 +62,11 @@ class SettingsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#settings-menu", OptionList).highlighted = SECTIONS.index(self.section)
+        self.on_resize()
+
+    def on_resize(self) -> None:
+        """Below 100 columns the forms put two fields a line (app.tcss), so none is cut."""
+        self.set_class(self.size.width < NARROW_BELOW, "-narrow")
 
     # --- sections -----------------------------------------------------------------------------------
     @on(OptionList.OptionHighlighted, "#settings-menu")

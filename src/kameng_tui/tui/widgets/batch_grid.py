@@ -22,11 +22,30 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from kameng_tui.domain.batch_rows import GRID_COLUMNS, Row, split_rows
+from kameng_tui.domain.text_fit import fit_name
 from kameng_tui.tui.keys import GRID_KEYS, bindings
 from kameng_tui.tui.widgets.virtual_list import cell
 
 WIDTHS = {"sku": 16, "account": 13, "quantity": 4, "customer": 8, "ref": 8, "note": 10, "extra": 12}
 NUM_W = 4
+STATUS_MIN = 24
+"""The state/reason column keeps at least this many cells: at 80 columns the other
+columns give way (the least used first, down to MIN_WIDTHS), never the status."""
+MIN_WIDTHS = {"sku": 12, "account": 11, "quantity": 3, "customer": 4, "ref": 4, "note": 4, "extra": 5}
+SHRINK_ORDER = ("note", "ref", "customer", "extra", "sku", "account", "quantity")
+
+
+def column_widths(width: int) -> dict[str, int]:
+    """Each column's width in a grid `width` cells wide, the status column last."""
+    widths = dict(WIDTHS)
+    over = NUM_W + sum(widths.values()) + len(widths) + STATUS_MIN - width
+    for name in SHRINK_ORDER:
+        if over <= 0:
+            break
+        give = min(over, widths[name] - MIN_WIDTHS[name])
+        widths[name] -= give
+        over -= give
+    return widths
 FIELD_COLUMN = {"sku": "sku", "account": "account", "quantity": "quantity", "customer": "customer", "ref": "ref",
                 "note": "note", "price": "extra", "extra": "extra", "region": "extra", "server": "extra",
                 "role": "extra", "charge_type": "extra", "address": "extra"}
@@ -334,16 +353,18 @@ class BatchGrid(ScrollView, can_focus=True):
         """The terminal cursor on the edited cell, so an IME shows its candidates there."""
         if not self.editing:
             return
-        x = NUM_W + sum(WIDTHS[c] + 1 for c in GRID_COLUMNS[: self.col]) + min(cell_len(self.buf), WIDTHS[self.column])
+        widths = column_widths(self.scrollable_content_region.width)
+        x = NUM_W + sum(widths[c] + 1 for c in GRID_COLUMNS[: self.col]) + min(cell_len(self.buf), widths[self.column])
         y = 1 + self.row - self.scroll_offset.y
         region = self.content_region
         self.app.cursor_position = Offset(region.x + x, region.y + y)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
+        widths = column_widths(width)
         base = self.rich_style
         if y == 0:
-            header = cell("#", NUM_W) + " ".join(cell(self.labels[c], WIDTHS[c]) for c in GRID_COLUMNS)
+            header = cell("#", NUM_W) + " ".join(cell(self.labels[c], widths[c]) for c in GRID_COLUMNS)
             header += " " + self.labels["status"]
             style = base + self.get_component_rich_style("batch-grid--header")
             return Strip([Segment(header, style)]).crop_extend(0, width, style)
@@ -362,16 +383,24 @@ class BatchGrid(ScrollView, can_focus=True):
                 style = base + red
             if i == self.row and c == self.col:
                 if self.editing:
-                    text = self.buf[-(WIDTHS[name] - 1):] + "_"
+                    text = self.buf[-(widths[name] - 1):] + "_"
                     style = base + self.get_component_rich_style("batch-grid--edit")
                 else:
                     style = base + self.get_component_rich_style("batch-grid--cursor")
-            segs.append(Segment(cell(text, WIDTHS[name]), style))
+            if name == "sku" and not (self.editing and i == self.row and c == self.col):
+                text = fit_name(text, widths[name])          # demo:VM-TX-Y-1-K -> ..TX-Y-1-K, its tail kept
+            segs.append(Segment(cell(text, widths[name]), style))
             segs.append(Segment(" ", base))
         note = self.notes.get(i)
         if note is not None:
             segs.extend(s for s in note.render(self.app.console, end="") if s.text != "\n")
         return Strip(segs).crop_extend(0, width, base)
+
+    def status_width(self) -> int:
+        """Cells the state/reason column has at the grid's present width."""
+        width = self.scrollable_content_region.width
+        widths = column_widths(width)
+        return max(0, width - NUM_W - sum(widths.values()) - len(widths))
 
     def on_resize(self) -> None:
         self._resize()

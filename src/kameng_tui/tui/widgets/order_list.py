@@ -6,18 +6,25 @@ from __future__ import annotations
 from typing import Callable, Hashable
 from zoneinfo import ZoneInfo
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 
 from kameng_tui.domain.history import Page
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
+from kameng_tui.domain.states import OrderState
+from kameng_tui.domain.text_fit import fit_name
 from kameng_tui import palette
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.widgets.virtual_list import VirtualList, cell
 
 STATE_STYLE = {k: Style.parse(v) for k, v in palette.STATE_STYLE.items()}
 MARK_STYLE = Style(color="red", bold=True)
+ORDER_NO_W = 24                 # KM + 12 digits + install id + 6: shown whole, never cut
+PRODUCT_MIN = 16
+COLUMN_ORDER = ("time", "order_no", "product", "account", "state", "total", "profit")
+RIGHT = {"total", "profit"}
 
 
 class OrderList(VirtualList):
@@ -84,25 +91,47 @@ class OrderList(VirtualList):
         o = self.orders[row]
         return (o.order_no, o.state.value, o.order_no in self.marked)
 
-    def _widths(self, width: int) -> tuple[int, ...]:
-        fixed = (11, 14, 8, 9, 8)                       # time, account, state, price, profit
-        name = max(10, width - sum(fixed) - len(fixed) - 1)
-        return (fixed[0], name, *fixed[1:])
+    def columns(self, width: int) -> list[tuple[str, int]]:
+        """The columns that fit `width`, in screen order, with their widths.
+
+        State, price, profit and the whole order number are never given up (issue 15:
+        at 80 columns they are what a reseller checks); the product takes what is left,
+        and account, then time, come back when the product keeps PRODUCT_MIN cells."""
+        state_w = max(cell_len(self.t(f"state.{s.value}")) for s in OrderState)
+        fixed = {"order_no": ORDER_NO_W, "state": state_w, "total": 9, "profit": 8}
+        chosen = dict(fixed)
+        for key, w in (("account", 14), ("time", 11)):
+            if self._product_w(width, {**chosen, key: w}) >= PRODUCT_MIN:
+                chosen[key] = w
+        chosen["product"] = max(PRODUCT_MIN // 2, self._product_w(width, chosen))
+        return [(key, chosen[key]) for key in COLUMN_ORDER if key in chosen]
+
+    @staticmethod
+    def _product_w(width: int, others: dict[str, int]) -> int:
+        return width - 1 - sum(others.values()) - len(others)      # the mark, then one space per column
 
     def render_header(self, width: int) -> list[Segment]:
-        t, w = self.t, self._widths(width)
-        cols = [cell(t("hcol.time"), w[0]), cell(t("hcol.product"), w[1]), cell(t("hcol.account"), w[2]),
-                cell(t("hcol.state"), w[3]), cell(t("hcol.total"), w[4], "right"), cell(t("hcol.profit"), w[5], "right")]
+        t = self.t
+        cols = [cell(t(f"hcol.{key}"), w, "right" if key in RIGHT else "left") for key, w in self.columns(width)]
         return [Segment(" " + " ".join(cols))]
 
     def render_row(self, row: int, width: int) -> list[Segment]:
-        o, w = self.orders[row], self._widths(width)
+        o = self.orders[row]
         settled = o.state.value in ("succeeded", "failed", "refunded")
-        mark = Segment("!", MARK_STYLE) if o.order_no in self.marked else Segment(" ")
-        return [
-            mark,
-            Segment(cell(o.created_at.astimezone(self.zone).strftime("%m-%d %H:%M"), w[0]) + " "
-                    + cell(o.product_name, w[1]) + " " + cell(o.account_text, w[2]) + " "),
-            Segment(cell(self.t(f"state.{o.state.value}"), w[3]), STATE_STYLE.get(o.state.value)),
-            Segment(" " + cell(fmt(o.total_price), w[4], "right") + " " + cell(fmt(o.profit) if settled else "", w[5], "right")),
-        ]
+        out = [Segment("!", MARK_STYLE) if o.order_no in self.marked else Segment(" ")]
+        for i, (key, w) in enumerate(self.columns(width)):
+            sep = " " if i else ""
+            if key == "state":
+                out.append(Segment(sep))
+                out.append(Segment(cell(self.t(f"state.{o.state.value}"), w), STATE_STYLE.get(o.state.value)))
+                continue
+            value = {
+                "time": lambda: o.created_at.astimezone(self.zone).strftime("%m-%d %H:%M"),
+                "order_no": lambda: o.order_no,
+                "product": lambda: fit_name(o.product_name, w),
+                "account": lambda: o.account_text,
+                "total": lambda: fmt(o.total_price),
+                "profit": lambda: fmt(o.profit) if settled else "",
+            }[key]()
+            out.append(Segment(sep + cell(value, w, "right" if key in RIGHT else "left")))
+        return out

@@ -156,8 +156,11 @@ class PricingPanel(Vertical):
         table = Table(box=None, show_edge=False, padding=(0, 1), header_style="dim")
         for col, justify in (("name", "left"), ("cost", "right"), ("now", "right"), ("new", "right"),
                              ("profit", "right"), ("by", "left")):
-            table.add_column(t(f"rule.pcol.{col}"), justify=justify, no_wrap=True,
-                             max_width=34 if col == "name" else None)
+            # Amounts never shrink (Rich would cut them with an ambiguous-width "..." glyph);
+            # at 80 columns the name and the reason wrap instead.
+            words = col in ("name", "by")
+            table.add_column(t(f"rule.pcol.{col}"), justify=justify, no_wrap=not words,
+                             overflow="fold" if words else "ignore", max_width=34 if col == "name" else None)
         for r in rows:
             changed = r.after.price != r.before.price
             by = t("rule.by_face") if r.after.face_value else (
