@@ -7,6 +7,7 @@ from __future__ import annotations
 MESSAGES: dict[str, tuple[str, str]] = {
     # the TUI: header, key, dialog, checkout
     "key.app.data_key": ("数据密钥", "Data key"),
+    "key.checkout.data_key": ("数据密钥", "Data key"),
     "header.no_data_key": ("无数据密钥：卡密不能下单（{key} 设置）", "no data key: no card orders ({key} to fix)"),
     "datakey.title": ("数据密钥", "Data key"),
     "datakey.missing": ("没有可用的数据密钥。卡密和收货地址要加密保存，所以卡密商品（以及需要收货地址的商品）现在不能下单；"

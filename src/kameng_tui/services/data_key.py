@@ -13,11 +13,14 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kameng_tui.crypto import Sealer
 from kameng_tui.domain.errors import KamengError, SecretsUnavailable
 from kameng_tui.messages import Localized, Msg
 from kameng_tui.secrets import SecretStore
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kameng_tui.crypto import Sealer
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,8 @@ class DataKeyService:
                 except Exception:  # noqa: BLE001 - a locked or broken keyring is "no key here", never a traceback
                     key = None
                 if key is not None:
+                    from kameng_tui.crypto import Sealer      # cryptography: only once a key is there
+
                     self._sealer = Sealer(key)
             return self._sealer
 

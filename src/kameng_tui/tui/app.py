@@ -61,6 +61,9 @@ class KamengApp(App[None]):
         self.refused: AnchorMismatch | None = None
         self.claims_count = 0
         """Claims (需核对): orders needing a check, anomalies, balance drift; in the header."""
+        self.data_key_status: Any = None
+        """Where the data key comes from (services/data_key.DataKeyStatus), probed in a thread
+        at start; None until it answers. Without one the header says 卡密 cannot be ordered."""
         if ctx.config.ui.ascii:
             self.add_class("-ascii")
 
@@ -85,6 +88,7 @@ class KamengApp(App[None]):
         self._render_status()
         self.switch_mode("catalog")
         self.run_worker(self._start_up(), group="startup", exit_on_error=False)
+        self.refresh_data_key()
 
     def on_ready(self) -> None:
         log.info("TUI ready in %.0f ms", (time.perf_counter() - STARTED) * 1000)
@@ -169,6 +173,8 @@ class KamengApp(App[None]):
         out = Text(" kameng-tui ", style="bold reverse")
         if self.refused is not None:
             out.append("  " + t("header.writes_refused", short=t(f"header.anchor.{self.refused.reason}")), style="bold red")
+        if self.data_key_missing():
+            out.append("  " + t("header.no_data_key", key=self.data_key_key()), style="bold yellow")
         low = self.ctx.config.balance.low_warning
         for name in self.ctx.suppliers.names:
             out.append(f"  {t('header.supplier')} {name}  ")
@@ -206,6 +212,53 @@ class KamengApp(App[None]):
     def _show_claims(self, n: int) -> None:
         self.claims_count = n
         self._render_status()
+
+    # --- the data key (卡密 sealed at rest) ------------------------------------------------------
+    def refresh_data_key(self, now: bool = False) -> None:
+        """Ask whether a data key is there and show the answer in the header. In a thread
+        (a keyring may take seconds to answer, start-up must not wait); `now`: here, as
+        after the key file was just made (the file is read, the keyring is not asked)."""
+        if now:
+            self._show_data_key(self.ctx.data_key.status())
+        else:
+            self.run_worker(self._probe_data_key, thread=True, group="data-key", exclusive=True, exit_on_error=False)
+
+    def _probe_data_key(self) -> None:
+        try:
+            status = self.ctx.data_key.status()
+        except Exception:  # a broken keyring is logged; the app goes on
+            log.exception("data key probe")
+            return
+        self.call_from_thread(self._show_data_key, status)
+
+    def _show_data_key(self, status: Any) -> None:
+        self.data_key_status = status
+        self._render_status()
+        self._tell_screens("data_key_changed")
+
+    def data_key_missing(self) -> bool:
+        return self.data_key_status is not None and not self.data_key_status.available
+
+    def data_key_key(self, key_id: str = "app.data_key") -> str:
+        """The key that opens the data key dialog (remappable), as the header and checkout name it."""
+        from kameng_tui.tui.keys import all_keys
+
+        default = next(k.keys for k in all_keys() if k.id == key_id)
+        first = (self.ctx.config.keymap or {}).get(key_id, default).split(",")[0].strip()
+        return first.upper() if first[:1] == "f" and first[1:].isdigit() else first
+
+    def action_data_key(self) -> None:
+        self.open_data_key()
+
+    def open_data_key(self, then: Any = None) -> None:
+        """The data key dialog: the key file offered where there is no key (F6, the
+        header's notice, a refused 卡密 checkout); `then(made)` once it closes."""
+        from kameng_tui.tui.screens.data_key import DataKeyScreen
+
+        if isinstance(self.screen, DataKeyScreen):
+            return
+        status = self.data_key_status if self.data_key_status is not None else self.ctx.data_key.status()
+        self.push_screen(DataKeyScreen(status), then)
 
     # --- orders -------------------------------------------------------------------------------
     def start_order(self, order_no: str) -> None:
