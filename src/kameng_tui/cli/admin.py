@@ -170,7 +170,8 @@ def secrets_status_lines(dk, suppliers: dict, t, show) -> list[str]:
     on = os.path.exists(dk.key_file)
     lines.append(t("cli.secrets.key_file.on", path=dk.key_file) if on else t("cli.secrets.key_file.off"))
     if suppliers:
-        listed = ", ".join(f"{name} {t('cli.secrets.src.' + (src or 'none'))}" for name, src in suppliers.items())
+        where = {name: t(f"cli.secrets.src.{src or 'none'}") for name, src in suppliers.items()}
+        listed = ", ".join(f"{name} {src}" for name, src in where.items())
         lines.append(t("cli.secrets.suppliers", list=listed))
     else:
         lines.append(t("cli.secrets.suppliers.none"))
