@@ -121,14 +121,14 @@ async def test_f6_inside_an_open_checkout_then_enter_orders(make_app, no_keyring
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         screen = await open_checkout(app, pilot, "qqb kami 10")
-        assert "F6" in str(screen.query_one("#progress", Static).render())    # said before the first Enter
+        assert "按 F6 创建密钥文件" in text_of(app)                       # said before the first Enter
         await type_text(pilot, "13800138000")
         await pilot.press("f6")
         await pilot.pause()
         assert is_dialog(app.screen)
         await pilot.press("y")
         await settle(app, pilot)
-        assert app.screen is screen and "F6" not in str(screen.query_one("#progress", Static).render())
+        assert app.screen is screen and "F6" not in text_of(app)
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.ctx.ledger.get(screen.order_no).state is OrderState.SUCCEEDED

@@ -8,7 +8,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # the TUI: header, key, dialog, checkout
     "key.app.data_key": ("数据密钥", "Data key"),
     "key.checkout.data_key": ("数据密钥", "Data key"),
-    "header.no_data_key": ("无数据密钥：卡密不能下单（{key} 设置）", "no data key: no card orders ({key} to fix)"),
+    "header.no_data_key": ("无数据密钥：卡密不能下单（{key}）", "no data key: no card orders ({key})"),
     "datakey.title": ("数据密钥", "Data key"),
     "datakey.missing": ("没有可用的数据密钥。卡密和收货地址要加密保存，所以卡密商品（以及需要收货地址的商品）现在不能下单；"
                         "其余功能照常。系统钥匙串不可用（{backend}）。",
@@ -34,7 +34,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "datakey.made": ("已创建密钥文件 {path}（0600），卡密商品现在可以下单。请备份这个文件。",
                      "Key file created at {path} (0600); card products can be ordered now. Back this file up."),
     "checkout.no_data_key": ("没有数据密钥，卡密商品不能下单：按 {key} 创建密钥文件",
-                             "No data key, so card products cannot be ordered: press {key} to create a key file"),
+                             "No data key: card products cannot be ordered. {key}: create a key file"),
     # `secrets status` for people (--json keeps its English keys)
     "cli.secrets.backend": ("系统钥匙串：{state}（{name}）", "keyring: {state} ({name})"),
     "cli.secrets.kind.recommended": ("可用", "usable"),

@@ -82,6 +82,7 @@ class CheckoutScreen(ModalScreen[None]):
         t, p = self.t, self.product
         with VerticalScroll(id="checkout-box"):
             yield Static(Text(t("checkout.title", name=p.name), style="bold"), id="checkout-title")
+            yield Static("", id="key-notice")      # no data key: said under the title (data_key_changed)
             if self.again is not None:
                 yield Static(t("checkout.again", account=tail(self.again.account_text)), id="again")
             for f in p.account_fields:
@@ -128,15 +129,13 @@ class CheckoutScreen(ModalScreen[None]):
 
     def data_key_changed(self) -> None:
         """The app learnt whether a data key is there (start-up probe, the dialog)."""
-        if self.order_no is not None or not self._needs_data_key():
+        if not self._needs_data_key():
             return
-        progress = self.query_one("#progress", Static)
-        if self.app.data_key_missing():
-            progress.update(Text(self.t("checkout.no_data_key", key=self.app.data_key_key("checkout.data_key")), style="bold yellow"))
-            self._key_notice = True
-        elif getattr(self, "_key_notice", False):
-            progress.update("")
-            self._key_notice = False
+        notice = self.query_one("#key-notice", Static)
+        missing = self.app.data_key_missing()
+        notice.update(Text(self.t("checkout.no_data_key", key=self.app.data_key_key("checkout.data_key")),
+                           style="bold yellow") if missing else "")
+        notice.display = missing
 
     def _no_data_key(self) -> None:
         """Refused before the intent: say so in the app's words and offer the key file."""

@@ -85,7 +85,9 @@ class DataKeyScreen(ModalScreen[bool]):
 
     def _failed(self, exc: KamengError) -> None:
         self.busy = False
-        self.query_one("#dk-msg", Static).update(Text(exc.text(self.app.lang), style="bold red"))
+        msg = self.query_one("#dk-msg", Static)
+        msg.update(Text(exc.text(self.app.lang), style="bold red"))
+        msg.display = True
 
     def _made(self, path: str) -> None:
         self.busy = False
