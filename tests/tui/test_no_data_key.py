@@ -132,3 +132,18 @@ async def test_f6_inside_an_open_checkout_then_enter_orders(make_app, no_keyring
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.ctx.ledger.get(screen.order_no).state is OrderState.SUCCEEDED
+
+
+@pytest.mark.parametrize("lang, words", [("zh", ("0600", "备份", "创建密钥文件 (y)", "取消 (n)")),
+                                         ("en", ("0600", "Back it up", "Create the key file (y)", "Cancel (n)"))])
+async def test_the_dialog_is_whole_at_80x24(make_app, no_keyring, lang, words):
+    """Where the file goes, the warning and both buttons fit without scrolling."""
+    app = make_app(f'[general]\nlanguage = "{lang}"\n', **NO_KEY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f6")
+        await pilot.pause()
+        assert is_dialog(app.screen)
+        text = text_of(app)
+        assert all(w in text for w in words), text
+        assert os.path.basename(key_file(app)) in text
