@@ -7,11 +7,15 @@ import dataclasses
 import getpass
 import os
 import sys
+from typing import TYPE_CHECKING, Callable, Mapping
 
 from kameng_tui.cli.output import Out, helps, is_tty
 from kameng_tui.domain.errors import BadInput, LedgerTampered
 from kameng_tui.domain.money import fmt
-from kameng_tui.messages import Msg
+from kameng_tui.messages import Localized, Msg
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kameng_tui.services.data_key import DataKeyStatus
 
 
 def register(sub: argparse._SubParsersAction, lang: str = "zh") -> None:
@@ -155,7 +159,8 @@ def cmd_secrets_status(args, ctx, out: Out) -> int:
     return 0
 
 
-def secrets_status_lines(dk, suppliers: dict, t, show) -> list[str]:
+def secrets_status_lines(dk: "DataKeyStatus", suppliers: Mapping[str, str | None], t: Callable[..., str],
+                         show: Callable[[Localized], str]) -> list[str]:
     """`secrets status` for people, in the command's language: the keyring found, the
     data key and what its absence disables (with the fix), the key file, supplier secrets."""
     lines = [t("cli.secrets.backend", state=t(f"cli.secrets.kind.{dk.backend_kind}"), name=dk.backend)]

@@ -33,7 +33,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from kameng_tui.services.supplier_admin import SupplierAdmin
 
 
-
 @dataclass
 class Context:
     paths: Any                       # kameng_tui.paths.AppPaths

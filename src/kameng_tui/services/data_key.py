@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kameng_tui.domain.errors import KamengError, SecretsUnavailable
+from kameng_tui.domain.errors import KamengError, NoDataKey, SecretsUnavailable
 from kameng_tui.messages import Localized, Msg
 from kameng_tui.secrets import SecretStore
 
@@ -67,8 +67,8 @@ class DataKeyService:
 
     def status(self) -> DataKeyStatus:
         """Where the key comes from, without making one (a usable keyring makes it on
-        the first card order). Reads the key file and the keyring: call it off the UI
-        thread."""
+        the first card order). Reads the key file and may wait on the keyring (up to its
+        timeout): the TUI asks at start-up in a thread."""
         secrets = self._secrets
         backend = secrets.backend_status()
         path = str(secrets.key_file)
@@ -94,5 +94,5 @@ class DataKeyService:
         with self._lock:
             self._sealer = None                 # read again, from the file now
         if self.sealer() is None:               # pragma: no cover - use_file wrote a key
-            raise SecretsUnavailable(Msg("err.checkout.no_data_key"))
+            raise NoDataKey(Msg("err.checkout.no_data_key"))
         return path

@@ -12,7 +12,7 @@ import logging
 import time
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import App, SystemCommand
@@ -34,6 +34,9 @@ from kameng_tui.tui.screens.catalog import CatalogScreen
 from kameng_tui.tui.screens.history import HistoryScreen
 from kameng_tui.tui.screens.settings import SettingsScreen
 from kameng_tui.tui.text import Texts
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kameng_tui.services.data_key import DataKeyStatus
 
 log = logging.getLogger("kameng_tui.tui")
 STARTED = time.perf_counter()
@@ -61,7 +64,7 @@ class KamengApp(App[None]):
         self.refused: AnchorMismatch | None = None
         self.claims_count = 0
         """Claims (需核对): orders needing a check, anomalies, balance drift; in the header."""
-        self.data_key_status: Any = None
+        self.data_key_status: DataKeyStatus | None = None
         """Where the data key comes from (services/data_key.DataKeyStatus), probed in a thread
         at start; None until it answers. Without one the header says 卡密 cannot be ordered."""
         if ctx.config.ui.ascii:
@@ -216,8 +219,8 @@ class KamengApp(App[None]):
     # --- the data key (卡密 sealed at rest) ------------------------------------------------------
     def refresh_data_key(self, now: bool = False) -> None:
         """Ask whether a data key is there and show the answer in the header. In a thread
-        (a keyring may take seconds to answer, start-up must not wait); `now`: here, as
-        after the key file was just made (the file is read, the keyring is not asked)."""
+        (a keyring may take seconds to answer, start-up must not wait); `now`: here, where
+        the answer is needed at once (the key file was just made, an order was refused)."""
         if now:
             self._show_data_key(self.ctx.data_key.status())
         else:
@@ -231,7 +234,7 @@ class KamengApp(App[None]):
             return
         self.call_from_thread(self._show_data_key, status)
 
-    def _show_data_key(self, status: Any) -> None:
+    def _show_data_key(self, status: DataKeyStatus) -> None:
         self.data_key_status = status
         self._render_status()
         self._tell_screens("data_key_changed")
