@@ -155,7 +155,7 @@ def cmd_secrets_status(args, ctx, out: Out) -> int:
     if out.json_mode:
         out.doc(**doc)
     else:
-        print("\n".join(secrets_status_lines(ctx.data_key.status(), doc["suppliers"], out.t, out.show)))
+        print("\n".join(secrets_status_lines(ctx.data_key.status(backend=True), doc["suppliers"], out.t, out.show)))
     return 0
 
 

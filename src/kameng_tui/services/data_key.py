@@ -65,27 +65,25 @@ class DataKeyService:
                     self._sealer = Sealer(key)
             return self._sealer
 
-    def status(self) -> DataKeyStatus:
+    def status(self, *, backend: bool = False) -> DataKeyStatus:
         """Where the key comes from, without making one (a usable keyring makes it on
         the first card order). Reads the key file and may wait on the keyring (up to its
-        timeout): the TUI asks at start-up in a thread."""
+        timeout): the TUI asks at start-up in a thread. The keyring backend is named
+        where it matters (no key, or the key in it), or always with `backend`: with the
+        key in the environment or the file, keyring is not even imported."""
         secrets = self._secrets
-        backend = secrets.backend_status()
         path = str(secrets.key_file)
-        if self._sealer is not None:
-            source: str | None = self._known_source()
-            return DataKeyStatus(source or "keyring", backend.name, backend.kind, path)
         try:
             source = secrets.data_key_source()
         except SecretsUnavailable as exc:
-            return DataKeyStatus(None, backend.name, backend.kind, path, problem=exc.msg)
-        return DataKeyStatus(source, backend.name, backend.kind, path, creatable=source is None and backend.usable)
-
-    def _known_source(self) -> str | None:
-        try:
-            return self._secrets.data_key_source()
-        except SecretsUnavailable:
-            return None
+            kr = secrets.backend_status()
+            return DataKeyStatus(None, kr.name, kr.kind, path, problem=exc.msg)
+        if source in ("env", "file") and not backend:
+            return DataKeyStatus(source, "", "", path)
+        kr = secrets.backend_status()
+        if source is None and self._sealer is not None:       # made in the keyring by an order
+            source = "keyring"
+        return DataKeyStatus(source, kr.name, kr.kind, path, creatable=source is None and kr.usable)
 
     def create_file_key(self) -> Path:
         """The explicit opt-in: the data key in a 0600 key file outside the data dir

@@ -224,15 +224,23 @@ class KamengApp(App[None]):
         if now:
             self._show_data_key(self.ctx.data_key.status())
         else:
-            self.run_worker(self._probe_data_key, thread=True, group="data-key", exclusive=True, exit_on_error=False)
+            self.run_worker(self._probe_data_key(), group="data-key", exclusive=True, exit_on_error=False)
 
-    def _probe_data_key(self) -> None:
+    async def _probe_data_key(self) -> None:
+        """After the catalog's first rows (or 5 s): importing keyring costs ~100 ms of CPU,
+        which must not compete with the index load for the interpreter."""
+        import asyncio
+
+        for _ in range(100):
+            if getattr(self.screen, "index", True) is not None:
+                break
+            await asyncio.sleep(0.05)
         try:
-            status = self.ctx.data_key.status()
+            status = await asyncio.to_thread(self.ctx.data_key.status)
         except Exception:  # a broken keyring is logged; the app goes on
             log.exception("data key probe")
             return
-        self.call_from_thread(self._show_data_key, status)
+        self._show_data_key(status)
 
     def _show_data_key(self, status: DataKeyStatus) -> None:
         self.data_key_status = status
