@@ -147,3 +147,19 @@ async def test_the_dialog_is_whole_at_80x24(make_app, no_keyring, lang, words):
         text = text_of(app)
         assert all(w in text for w in words), text
         assert os.path.basename(key_file(app)) in text
+
+
+async def test_a_card_line_in_the_batch_grid_names_the_key_not_a_command(make_app, no_keyring):
+    """Batch entry checks each line as the checkout does: a 卡密 line without a data key
+    says so in the app's words (the key), and F6 from the grid opens the dialog."""
+    from test_batch_screen import open_batch, paste
+
+    app = make_app(**NO_KEY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_batch(app, pilot)
+        await paste(app, pilot, "demo:GM-QQB-10-K 13800138000\n")
+        text = text_of(app)
+        assert "F6" in text and "use-file" not in text and "KAMENG_TUI" not in text, text
+        await pilot.press("f6")
+        await pilot.pause()
+        assert is_dialog(app.screen)

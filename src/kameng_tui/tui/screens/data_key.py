@@ -15,8 +15,20 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from kameng_tui.domain.errors import KamengError
+from kameng_tui.messages import Joined, Localized, Msg
 from kameng_tui.services.data_key import DataKeyStatus
 from kameng_tui.tui.text import Texts
+
+
+def in_app_words(msg: Localized | str, t: Texts, key: str) -> str:
+    """A reason as the app says it: "no data key" names the key that opens this dialog,
+    not the CLI's command (the services' message is the CLI's)."""
+    if isinstance(msg, Msg) and msg.key == "err.checkout.no_data_key":
+        return t("checkout.no_data_key", key=key)
+    if isinstance(msg, Joined):
+        between = "" if msg.sep is None else t(msg.sep)
+        return between.join(in_app_words(p, t, key) for p in msg.parts)
+    return t.show(msg)
 
 
 class DataKeyScreen(ModalScreen[bool]):
