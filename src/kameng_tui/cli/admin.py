@@ -5,12 +5,17 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import getpass
+import os
 import sys
+from typing import TYPE_CHECKING, Callable, Mapping
 
 from kameng_tui.cli.output import Out, helps, is_tty
 from kameng_tui.domain.errors import BadInput, LedgerTampered
 from kameng_tui.domain.money import fmt
-from kameng_tui.messages import Msg
+from kameng_tui.messages import Localized, Msg
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kameng_tui.services.data_key import DataKeyStatus
 
 
 def register(sub: argparse._SubParsersAction, lang: str = "zh") -> None:
@@ -150,10 +155,32 @@ def cmd_secrets_status(args, ctx, out: Out) -> int:
     if out.json_mode:
         out.doc(**doc)
     else:
-        con = out.console()
-        for k, v in doc.items():
-            con.print(f"{k}: {v}")
+        print("\n".join(secrets_status_lines(ctx.data_key.status(backend=True), doc["suppliers"], out.t, out.show)))
     return 0
+
+
+def secrets_status_lines(dk: "DataKeyStatus", suppliers: Mapping[str, str | None], t: Callable[..., str],
+                         show: Callable[[Localized], str]) -> list[str]:
+    """`secrets status` for people, in the command's language: the keyring found, the
+    data key and what its absence disables (with the fix), the key file, supplier secrets."""
+    lines = [t("cli.secrets.backend", state=t(f"cli.secrets.kind.{dk.backend_kind}"), name=dk.backend)]
+    if dk.problem is not None:
+        lines.append(t("cli.secrets.data_key.problem", problem=show(dk.problem)))
+    elif dk.source is not None:
+        lines.append(t(f"cli.secrets.data_key.{dk.source}"))
+    elif dk.creatable:
+        lines.append(t("cli.secrets.data_key.creatable"))
+    else:
+        lines += [t("cli.secrets.data_key.none"), t("cli.secrets.fix", path=dk.key_file)]
+    on = os.path.exists(dk.key_file)
+    lines.append(t("cli.secrets.key_file.on", path=dk.key_file) if on else t("cli.secrets.key_file.off"))
+    if suppliers:
+        where = {name: t(f"cli.secrets.src.{src or 'none'}") for name, src in suppliers.items()}
+        listed = ", ".join(f"{name} {src}" for name, src in where.items())
+        lines.append(t("cli.secrets.suppliers", list=listed))
+    else:
+        lines.append(t("cli.secrets.suppliers.none"))
+    return lines
 
 
 def cmd_secrets_use_file(args, ctx, out: Out) -> int:

@@ -188,6 +188,11 @@ class SecretsUnavailable(KamengError):
     code = "secrets_unavailable"
 
 
+class NoDataKey(SecretsUnavailable):
+    """A 卡密 (or address) order refused before the intent: no data key to seal it with.
+    Same code; the TUI answers it with its key-file dialog instead of the CLI's fix."""
+
+
 class BadEnvValue(BadInput):
     """An environment variable we read (KAMENG_TUI_NOW, ...) holds a value we cannot use;
     `field` names the variable."""

@@ -73,8 +73,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sup.added": ("已添加 {name}，余额 {balance} 元；按 s 同步目录", "added {name}, balance {balance}; press s to sync its catalog"),
     "sup.hint": ("先连接测试，成功才保存：密钥存入系统钥匙串（或你选的密钥文件），不会写进 config.toml",
                  "Saved only once it answers: the secret goes to the system keyring (or the key file you opted into), never to config.toml"),
-    "sup.key_file_ask": ("系统钥匙串不可用（{backend}）。\n改用 0600 权限的密钥文件 {path} 保存密钥？",
-                         "The system keyring is not usable ({backend}).\nKeep secrets in a 0600 key file at {path} instead?"),
+    "sup.key_file_ask": ("系统钥匙串不可用（{backend}）。\n改用 0600 权限的密钥文件 {path} 保存密钥？\n"
+                         "它也保存数据密钥：丢失后已保存的卡密将无法解密，请备份它。",
+                         "The system keyring is not usable ({backend}).\nKeep secrets in a 0600 key file at {path} instead?\n"
+                         "It holds the data key too: if it is lost, stored card secrets cannot be decrypted. Back it up."),
     "sup.key_file_on": ("已启用密钥文件 {path}", "key file enabled at {path}"),
     "rule.title": ("加价规则：分类+等级 > 分类 > 等级 > 默认，越具体越优先；选中一行修改",
                    "Markup rules: category+level > category > level > default, the most specific wins; select a row to edit"),

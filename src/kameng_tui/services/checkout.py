@@ -12,8 +12,8 @@ from decimal import Decimal
 from typing import Callable, Mapping
 
 from kameng_tui.domain.accounts import norm, validate_account, validate_quantity
-from kameng_tui.domain.errors import (BadInput, KamengError, NotFound, PriceBelowCost, RefConflict, RefExists,
-                                      RepeatOrder, SecretsUnavailable, SupplierError)
+from kameng_tui.domain.errors import (BadInput, KamengError, NoDataKey, NotFound, PriceBelowCost, RefConflict, RefExists,
+                                      RepeatOrder, SupplierError)
 from kameng_tui.domain.idempotency import ref_fingerprint
 from kameng_tui.domain.models import Delivery, Order, Product, Rule
 from kameng_tui.domain.money import fmt, money
@@ -138,7 +138,7 @@ class CheckoutService:
             raise bad(Joined([e.msg for e in check.errors]), first.field, line, "bad_account")
         if product.delivery is Delivery.CARD or any(f.rule in SEALED_RULES for f in product.account_fields):
             if ctx.sealer() is None:
-                raise SecretsUnavailable(Msg("err.checkout.no_data_key"))
+                raise NoDataKey(Msg("err.checkout.no_data_key"))
         unit_cost = money(quote.unit_cost)
         rise = ctx.config.checkout.max_price_rise
         if inp.seen_unit_cost is not None and unit_cost - money(inp.seen_unit_cost) > rise and not lenient:

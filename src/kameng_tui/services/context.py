@@ -25,13 +25,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from kameng_tui.services.batch_entry import BatchEntryService
     from kameng_tui.services.catalog import CatalogService
     from kameng_tui.services.checkout import CheckoutService
+    from kameng_tui.services.data_key import DataKeyService
     from kameng_tui.services.engine import OrderEngine
     from kameng_tui.services.reconcile import ReconcileService
     from kameng_tui.services.reports import ReportService
     from kameng_tui.services.settings import SettingsService
     from kameng_tui.services.supplier_admin import SupplierAdmin
-
-_UNSET: Any = object()
 
 
 @dataclass
@@ -45,7 +44,6 @@ class Context:
     env: Mapping[str, str] = field(default_factory=dict)
     orders: CommandOrders = field(default_factory=CommandOrders)
     """The orders this command recorded or sent: what a failure half-way must name."""
-    _sealer: Any = _UNSET
 
     @cached_property
     def install_id(self) -> str:
@@ -55,14 +53,17 @@ class Context:
             self.ledger.set_meta("install_id", value)
         return value
 
-    def sealer(self) -> Any:
-        """The card-secret sealer (AES-GCM with the data key), or None without a key."""
-        if self._sealer is _UNSET:
-            from kameng_tui.crypto import Sealer
+    @cached_property
+    def data_key(self) -> "DataKeyService":
+        """Is there a data key, and where from (asked each time: a key made meanwhile counts)."""
+        from kameng_tui.services.data_key import DataKeyService
 
-            key = self.secrets.data_key()
-            self._sealer = None if key is None else Sealer(key)
-        return self._sealer
+        return DataKeyService(self.secrets)
+
+    def sealer(self) -> Any:
+        """The card-secret sealer (AES-GCM with the data key), or None without a key:
+        never kept as missing (services/data_key.py)."""
+        return self.data_key.sealer()
 
     @cached_property
     def send_lock(self) -> SendLock:

@@ -13,7 +13,7 @@ import time
 import unicodedata
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import App, SystemCommand
@@ -35,6 +35,9 @@ from kameng_tui.tui.screens.catalog import CatalogScreen
 from kameng_tui.tui.screens.history import HistoryScreen
 from kameng_tui.tui.screens.settings import SettingsScreen
 from kameng_tui.tui.text import Texts
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kameng_tui.services.data_key import DataKeyStatus
 
 log = logging.getLogger("kameng_tui.tui")
 STARTED = time.perf_counter()
@@ -67,6 +70,9 @@ class KamengApp(App[None]):
         self.refused: AnchorMismatch | None = None
         self.claims_count = 0
         """Claims (需核对): orders needing a check, anomalies, balance drift; in the header."""
+        self.data_key_status: DataKeyStatus | None = None
+        """Where the data key comes from (services/data_key.DataKeyStatus), probed in a thread
+        at start; None until it answers. Without one the header says 卡密 cannot be ordered."""
         if ctx.config.ui.ascii:
             self.add_class("-ascii")
 
@@ -92,6 +98,7 @@ class KamengApp(App[None]):
         self.switch_mode("catalog")
         self.call_after_refresh(self._check_size)
         self.run_worker(self._start_up(), group="startup", exit_on_error=False)
+        self.refresh_data_key()
 
     # --- below 80x24 -------------------------------------------------------------------------------
     def on_resize(self) -> None:
@@ -203,6 +210,8 @@ class KamengApp(App[None]):
         out = Text(" kameng-tui ", style="bold reverse")
         if self.refused is not None:
             out.append("  " + t("header.writes_refused", short=t(f"header.anchor.{self.refused.reason}")), style="bold red")
+        if self.data_key_missing():
+            out.append("  " + t("header.no_data_key", key=self.data_key_key()), style="bold yellow")
         low = self.ctx.config.balance.low_warning
         for name in self.ctx.suppliers.names:
             out.append(f"  {t('header.supplier')} {name}  ")
@@ -240,6 +249,61 @@ class KamengApp(App[None]):
     def _show_claims(self, n: int) -> None:
         self.claims_count = n
         self._render_status()
+
+    # --- the data key (卡密 sealed at rest) ------------------------------------------------------
+    def refresh_data_key(self, now: bool = False) -> None:
+        """Ask whether a data key is there and show the answer in the header. In a thread
+        (a keyring may take seconds to answer, start-up must not wait); `now`: here, where
+        the answer is needed at once (the key file was just made, an order was refused)."""
+        if now:
+            self._show_data_key(self.ctx.data_key.status())
+        else:
+            self.run_worker(self._probe_data_key(), group="data-key", exclusive=True, exit_on_error=False)
+
+    async def _probe_data_key(self) -> None:
+        """After the catalog's first rows (or 5 s): importing keyring costs ~100 ms of CPU,
+        which must not compete with the index load for the interpreter."""
+        import asyncio
+
+        for _ in range(100):
+            if getattr(self.screen, "index", True) is not None:
+                break
+            await asyncio.sleep(0.05)
+        try:
+            status = await asyncio.to_thread(self.ctx.data_key.status)
+        except Exception:  # a broken keyring is logged; the app goes on
+            log.exception("data key probe")
+            return
+        self._show_data_key(status)
+
+    def _show_data_key(self, status: DataKeyStatus) -> None:
+        self.data_key_status = status
+        self._render_status()
+        self._tell_screens("data_key_changed")
+
+    def data_key_missing(self) -> bool:
+        return self.data_key_status is not None and not self.data_key_status.available
+
+    def data_key_key(self, key_id: str = "app.data_key") -> str:
+        """The key that opens the data key dialog (remappable), as the header and checkout name it."""
+        from kameng_tui.tui.keys import all_keys
+
+        default = next(k.keys for k in all_keys() if k.id == key_id)
+        first = (self.ctx.config.keymap or {}).get(key_id, default).split(",")[0].strip()
+        return first.upper() if first[:1] == "f" and first[1:].isdigit() else first
+
+    def action_data_key(self) -> None:
+        self.open_data_key()
+
+    def open_data_key(self, then: Any = None) -> None:
+        """The data key dialog: the key file offered where there is no key (F6, the
+        header's notice, a refused 卡密 checkout); `then(made)` once it closes."""
+        from kameng_tui.tui.screens.data_key import DataKeyScreen
+
+        if isinstance(self.screen, DataKeyScreen):
+            return
+        status = self.data_key_status if self.data_key_status is not None else self.ctx.data_key.status()
+        self.push_screen(DataKeyScreen(status), then)
 
     # --- orders -------------------------------------------------------------------------------
     def start_order(self, order_no: str) -> None:

@@ -43,6 +43,7 @@ APP_KEYS = (
     Key("app.settings", "4,f5", "switch_mode('settings')"),
     Key("app.help", "question_mark,f1", "help"),
     Key("app.palette", "ctrl+p", "command_palette", show=False),
+    Key("app.data_key", "f6", "data_key", show=False),      # the header names it while no data key is there
     Key("app.quit", "q,ctrl+q", "quit"),
 )
 
@@ -81,6 +82,7 @@ CHECKOUT_KEYS = (
     Key("checkout.place", "enter", "place"),
     Key("checkout.close", "escape", "close"),
     Key("checkout.help", "f1", "app.help", show=False),
+    Key("checkout.data_key", "f6", "app.data_key", show=False),   # a modal: the app's F6 does not reach here
     Key("card.reveal", "r,ctrl+r", "reveal"),
     Key("card.copy", "y,ctrl+y", "copy"),
 )

@@ -25,7 +25,7 @@ from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
 from kameng_tui.domain.states import OrderState
 from kameng_tui.domain.text_fit import fit_name
-from kameng_tui.messages import Plain
+from kameng_tui.messages import Localized, Plain
 from kameng_tui.services.batch import BatchInvalid
 from kameng_tui.services.batch_entry import Draft, EntryCheck, draft_from_batch, to_send
 from kameng_tui.tui.keys import BATCH_KEYS, bindings
@@ -218,9 +218,12 @@ class BatchScreen(Screen[None]):
             if check is None:
                 continue
             if check.ok and check.prepared is not None and check.mismatches:
-                p = check.prepared
-                notes[i] = Text(t("batch.ok_ported", short=check.mismatches[0].short, name=p.product.name,
-                                  total=fmt(p.total_price)), style="bold yellow")
+                p, short = check.prepared, check.mismatches[0].short
+                total = fmt(p.total_price)
+                room = grid.status_width() - cell_len(t("batch.ok_ported", short=short, name="", total=total))
+                name = fit_name(p.product.name, max(8, room))
+                notes[i] = Text(t("batch.ok_ported", short=short, name=name, total=total), style="bold yellow")
+                full[i] = Text(t("batch.ok_ported", short=short, name=p.product.name, total=total), style="bold yellow")
             elif check.ok and check.prepared is not None:
                 p = check.prepared
                 total = fmt(p.total_price)
@@ -229,7 +232,7 @@ class BatchScreen(Screen[None]):
                 notes[i] = Text(t("batch.ok", name=name, total=total), style="green")
                 full[i] = Text(t("batch.ok", name=p.product.name, total=total), style="green")
             elif not check.ok:
-                notes[i] = Text(t.show(check.msg) if check.msg is not None else "", style="red")
+                notes[i] = Text(self._why(check.msg) if check.msg is not None else "", style="red")
                 bad[i] = check.field
         grid.notes, grid.bad_field = notes, bad
         self.full_notes = full
@@ -240,6 +243,12 @@ class BatchScreen(Screen[None]):
         running = any(self.app.batch_runner.is_running(b) for b in self.draft.batch_ids)
         self.query_one("#batch-progress", Static).update(
             summary.progress(t, self.orders, {r.order_no for r in grid.rows if r.order_no}, running))
+
+    def _why(self, msg: Localized) -> str:
+        """A line's reason in the app's words (no data key: the key that opens its dialog)."""
+        from kameng_tui.tui.screens.data_key import in_app_words
+
+        return in_app_words(msg, self.t, self.app.data_key_key())
 
     # --- row locks and retries -------------------------------------------------------------------------
     def _locked(self, i: int) -> bool:

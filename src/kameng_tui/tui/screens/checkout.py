@@ -18,13 +18,13 @@ from textual.widgets import Button, Input, Select, Static
 
 from kameng_tui.domain.accounts import (CarrierMismatch, carrier_label, carrier_mismatch, carrier_of, check_value,
                                         validate_quantity)
-from kameng_tui.domain.errors import AnchorMismatch, BadInput, KamengError, PriceBelowCost, RepeatOrder
+from kameng_tui.domain.errors import AnchorMismatch, BadInput, KamengError, NoDataKey, PriceBelowCost, RepeatOrder
 from kameng_tui.domain.models import Delivery, Order, Product, Rule
 from kameng_tui.domain.money import AmountError, fmt, money, parse_amount
 from kameng_tui.domain.order_text import LIMITS
 from kameng_tui.domain.states import SETTLED
 from kameng_tui.domain.text_fit import fit_name
-from kameng_tui.services.checkout import OrderInput
+from kameng_tui.services.checkout import SEALED_RULES, OrderInput
 from kameng_tui.services.pricing import price_for
 from kameng_tui.tui.clipboard import copy_secret
 from kameng_tui.tui.keys import CHECKOUT_KEYS, bindings
@@ -104,6 +104,7 @@ class CheckoutScreen(ModalScreen[None]):
         t, p = self.t, self.product
         with VerticalScroll(id="checkout-box"):
             yield Static(self._title(CHECKOUT_WIDTH), id="checkout-title")
+            yield Static("", id="key-notice")      # no data key: said under the title (data_key_changed)
             if self.again is not None:
                 yield Static(t("checkout.again", account=tail(self.again.account_text)), id="again")
             for f in p.account_fields:
@@ -149,6 +150,7 @@ class CheckoutScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         self.set_focus(self._first_widget(), scroll_visible=False)
         self.validate()
+        self.data_key_changed()
         self.call_after_refresh(self._top)
 
     def _top(self) -> None:
@@ -159,6 +161,27 @@ class CheckoutScreen(ModalScreen[None]):
         box = self.query_one("#checkout-box", VerticalScroll)
         self.call_after_refresh(lambda: self.query_one("#checkout-title", Static).update(
             self._title(box.scrollable_content_region.width or CHECKOUT_WIDTH)))
+
+    # --- no data key: said before the first Enter, the dialog offered on a refusal ------------------
+    def _needs_data_key(self) -> bool:
+        p = self.product
+        return p.delivery is Delivery.CARD or any(f.rule in SEALED_RULES for f in p.account_fields)
+
+    def data_key_changed(self) -> None:
+        """The app learnt whether a data key is there (start-up probe, the dialog)."""
+        if not self._needs_data_key():
+            return
+        notice = self.query_one("#key-notice", Static)
+        missing = self.app.data_key_missing()
+        notice.update(Text(self.t("checkout.no_data_key", key=self.app.data_key_key("checkout.data_key")),
+                           style="bold yellow") if missing else "")
+        notice.display = missing
+
+    def _no_data_key(self) -> None:
+        """Refused before the intent: say so in the app's words and offer the key file."""
+        self.app.refresh_data_key(now=True)
+        self.data_key_changed()
+        self.app.open_data_key(lambda made: self.data_key_changed())
 
     def _first_widget(self):
         first = self.product.account_fields[0].key if self.product.account_fields else None
@@ -333,6 +356,9 @@ class CheckoutScreen(ModalScreen[None]):
             self.order_no = ctx.checkout.commit_intent(prepared)     # the store checks the window again
         except PriceBelowCost as exc:
             self._ask_loss(exc)
+            return
+        except NoDataKey:                         # nothing recorded; the dialog is the way on
+            self._no_data_key()
             return
         except BadInput as exc:
             if isinstance(exc, RepeatOrder):

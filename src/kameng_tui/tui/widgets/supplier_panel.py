@@ -253,6 +253,7 @@ class SupplierPanel(Vertical):
                     self.message(exc.text(self.lang), "bold red")
                     return
                 self.message(self.t("sup.key_file_on", path=str(path)), "yellow")
+                self.app.refresh_data_key()       # the file holds the data key too: the header's notice goes
                 self.busy = True
                 self.run_worker(self._add(new), group="sup-add", exit_on_error=False)
 
