@@ -111,7 +111,7 @@ def fit_name(name: str, width: int) -> str:
     Unchanged when it fits. Otherwise, with words (split on spaces): the last word and
     the first, then telling words (amounts, 卡密/直充, 月卡/年卡, PLUS/普通...) from the
     end, then the other words from the end, each while the whole still fits; the first
-    word is shortened from its end when it does not fit whole. A single long word (no
+    word is cut in its middle when it does not fit whole. A single long word (no
     spaces) keeps its start and its end, the end getting the larger half."""
     if width <= 0:
         return ""
@@ -127,10 +127,10 @@ def fit_name(name: str, width: int) -> str:
         return _cut_middle(" ".join(words), width)
     kept = {last}
     if cells(_assemble(words, {0, last})) > width:
-        # the first word shortened from its end, then `..`, then the last word
+        # the first word cut in its middle (an unspaced CJK name ends in 年卡, 100元...),
+        # then the last word
         end = words[last]
-        start = head(words[0], width - cells(end) - len(CUT) - 1)
-        return f"{start}{CUT} {end}"
+        return f"{_cut_middle(words[0], width - cells(end) - 1)} {end}"
     kept.add(0)
     middle = range(last - 1, 0, -1)
     order = [i for i in middle if TELLING.match(words[i])] + [i for i in middle if not TELLING.match(words[i])]
