@@ -143,14 +143,14 @@ class CatalogCache:
         return [product_from_json(d) for d, _ in rows], [k for _, k in rows]
 
     def count(self, supplier: str | None = None) -> int:
-        sql, args = "SELECT COUNT(*) FROM catalog", ()
+        sql, args = "SELECT COUNT(*) FROM catalog", ()      # type: tuple[str, tuple[str, ...]]
         if supplier:
             sql, args = sql + " WHERE supplier = ?", (supplier,)
         with self._ledger.reading() as conn:
             return conn.execute(sql, args).fetchone()[0]
 
     def last_sync(self, supplier: str | None = None) -> datetime | None:
-        sql, args = "SELECT MAX(synced_at) FROM catalog", ()
+        sql, args = "SELECT MAX(synced_at) FROM catalog", ()  # type: tuple[str, tuple[str, ...]]
         if supplier:
             sql, args = sql + " WHERE supplier = ?", (supplier,)
         with self._ledger.reading() as conn:

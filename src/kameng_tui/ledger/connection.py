@@ -5,6 +5,7 @@ message text, which changes between versions and languages)."""
 from __future__ import annotations
 
 import functools
+import os
 import inspect
 import logging
 import sqlite3
@@ -165,3 +166,18 @@ class Reading:
 
     def __exit__(self, *exc: object) -> None:
         self._lock.release()
+
+
+def can_write(path: Path) -> bool:
+    """Whether this process may write the ledger file and create files beside it (the
+    -wal, -shm and the anchor). Root may always: it ignores file modes."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+
+
+def cap_pages_for_tests(conn: sqlite3.Connection) -> None:
+    """Test hook, like KAMENG_TUI_CRASH_AT: `KAMENG_TUI_TEST_MAX_PAGES=N` caps the file at
+    N pages (never below its size now), so the next write that needs a page fails with a
+    real SQLITE_FULL, as on a full disk."""
+    pages = os.environ.get("KAMENG_TUI_TEST_MAX_PAGES")
+    if pages and pages.isdigit():
+        conn.execute(f"PRAGMA max_page_count = {int(pages)}")

@@ -34,8 +34,8 @@ from kameng_tui.domain.money import fmt, from_units, money, to_units
 from kameng_tui.domain.states import IllegalTransition, OrderState, check_transition
 from kameng_tui.ledger import chain, guards, queries
 from kameng_tui.ledger.anchoring import ANCHOR_LAG_S
-from kameng_tui.ledger.connection import (Reading, enable_wal, open_read_only, statements, storage_failure,
-                                         typed_storage_errors)
+from kameng_tui.ledger.connection import (Reading, can_write, enable_wal, open_read_only, statements, storage_failure,
+                                         cap_pages_for_tests, typed_storage_errors)
 from kameng_tui.ledger.maintenance import RESET_KIND, Maintenance
 from kameng_tui.ledger.reads import COLUMNS
 from kameng_tui.ledger.rows import chain_hash, to_order
@@ -91,12 +91,12 @@ class SqliteLedger(Maintenance):
             self.anchor_paths["state"] = Path(state_dir) / "ledger.head"
         self._anchor_hold, self._anchor_dirty, self._anchor_moved = 0, False, 0.0
         self._state_dirty, self._state_moved = False, 0.0
-        self._anchor_cache: dict[Path, tuple[tuple[int, int, int, int], Anchor | None]] = {}
+        self._anchor_cache = {}
         self._lock = threading.RLock()
         self._anchor_file_lock: FileLock | None = None
         self._catalog: CatalogCache | None = None
         new_file = not self.path.exists()
-        self.read_only = not new_file and not _can_write(self.path)
+        self.read_only = not new_file and not can_write(self.path)
         """A dir or file we cannot write (a mounted backup, a locked folder): reads work,
         writes fail with SQLITE_READONLY and the faces say why."""
         if self.read_only:
@@ -121,7 +121,7 @@ class SqliteLedger(Maintenance):
         self._migrate()
         self.ledger_id = self.meta("ledger_id") or ""
         self._required = self._adopt_anchors()
-        _test_max_pages(c)
+        cap_pages_for_tests(c)
 
     # --- transactions ---------------------------------------------------------------------
     @contextmanager
@@ -260,9 +260,9 @@ class SqliteLedger(Maintenance):
             cur = c.execute(f"INSERT INTO orders ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                             [row[k] for k in cols])
             return cur.lastrowid
-        else:
-            c.execute(f"UPDATE orders SET {', '.join(f'{k} = ?' for k in cols[1:])} WHERE order_no = ?",
-                      [row[k] for k in cols[1:]] + [row["order_no"]])
+        c.execute(f"UPDATE orders SET {', '.join(f'{k} = ?' for k in cols[1:])} WHERE order_no = ?",
+                  [row[k] for k in cols[1:]] + [row["order_no"]])
+        return None
 
     # --- writes -------------------------------------------------------------------------------
     def create_intents(self, intents: Sequence[NewOrder], batch: NewBatch | None = None, *, at: datetime,
@@ -393,17 +393,3 @@ class SqliteLedger(Maintenance):
                     pass  # another process holds it (or the disk is full): its own close will checkpoint
             self._conn.close()
 
-
-def _can_write(path: Path) -> bool:
-    """Whether this process may write the ledger file and create files beside it (the
-    -wal, -shm and the anchor). Root may always: it ignores file modes."""
-    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
-
-
-def _test_max_pages(conn: sqlite3.Connection) -> None:
-    """Test hook, like KAMENG_TUI_CRASH_AT: `KAMENG_TUI_TEST_MAX_PAGES=N` caps the file at
-    N pages (never below its size now), so the next write that needs a page fails with a
-    real SQLITE_FULL, as on a full disk."""
-    pages = os.environ.get("KAMENG_TUI_TEST_MAX_PAGES")
-    if pages and pages.isdigit():
-        conn.execute(f"PRAGMA max_page_count = {int(pages)}")
