@@ -18,6 +18,7 @@ from typing import Callable, Protocol, Sequence
 from kameng_tui.domain.errors import KamengError
 from kameng_tui.ledger.values import Change
 
+__all__ = ["Change", "ChangeFeed", "ChangeSource", "INTERVAL_S"]
 log = logging.getLogger("kameng_tui")
 
 INTERVAL_S = 0.25

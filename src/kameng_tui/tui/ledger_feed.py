@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from textual.message import Message
 
-from kameng_tui.ledger.values import Change
+from kameng_tui.services.change_feed import Change
 
 if TYPE_CHECKING:
     from kameng_tui.tui.app import KamengApp
