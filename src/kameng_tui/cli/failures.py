@@ -38,9 +38,9 @@ def typed_error(exc: BaseException, where: Path | None = None) -> KamengError:
         return exc
     if isinstance(exc, KeyboardInterrupt):
         return Interrupted(Msg("err.cli.interrupted"))
-    from kameng_tui.ledger.connection import storage_failure
+    from kameng_tui.domain.os_failure import os_failure
 
-    found = storage_failure(exc, where)
+    found = os_failure(exc, where)     # the ledger's own failures arrive typed (ledger/connection.py)
     if found is not None:
         log.warning("storage failure: %r", exc)
         return found

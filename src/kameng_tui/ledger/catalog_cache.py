@@ -9,13 +9,18 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Sequence
 
 from kameng_tui.domain.clock import from_utc_text, utc_text
 from kameng_tui.domain.models import AccountField, Delivery, Product, Rule, SaleStatus
 from kameng_tui.domain.money import from_units, to_units
 from kameng_tui.domain.catalog_index import CatalogColumns
 from kameng_tui.domain.tags import PricePoint
+from kameng_tui.ledger.connection import typed_storage_errors
+
+if TYPE_CHECKING:
+    from kameng_tui.ledger.sqlite import SqliteLedger
 
 
 def product_to_json(p: Product) -> str:
@@ -34,7 +39,7 @@ def product_to_json(p: Product) -> str:
 _FIELDS: dict[str, AccountField] = {}
 
 
-def _field(raw: list) -> AccountField:
+def _field(raw: list[Any]) -> AccountField:
     key = json.dumps(raw, ensure_ascii=False)
     f = _FIELDS.get(key)            # the same few schemas repeat across 100k products
     if f is None:
@@ -55,17 +60,23 @@ def product_from_json(text: str) -> Product:
     )
 
 
-class CatalogCache:
-    """Catalog tables of a SqliteLedger (same file, same lock)."""
+def _data_dir(cache: "CatalogCache") -> Path:
+    return cache._ledger.path.parent
 
-    def __init__(self, ledger: Any) -> None:
+
+@typed_storage_errors(_data_dir)
+class CatalogCache:
+    """The CatalogStore port (ledger/ports.py) on a SqliteLedger's file: catalog tables
+    written through its public `unchained_write`, read through `reading`."""
+
+    def __init__(self, ledger: "SqliteLedger") -> None:
         self._ledger = ledger
 
     def upsert(self, products: Sequence[Product], keys: Sequence[str], *, at: datetime) -> tuple[int, int]:
         """Store a page of a supplier's catalog; returns (new products, cost changes)."""
         at_text = utc_text(at)
         new = changed = 0
-        with self._ledger._write(chained=False) as c:
+        with self._ledger.unchained_write() as c:
             for p, key in zip(products, keys):
                 cost = to_units(p.unit_cost)
                 last = c.execute("SELECT cost FROM price_history WHERE sku = ? ORDER BY at DESC LIMIT 1", (p.sku,)).fetchone()
@@ -89,20 +100,20 @@ class CatalogCache:
 
     def remove_missing(self, supplier: str, seen_since: datetime) -> int:
         """Products a full sync no longer saw are dropped from the cache (their history stays)."""
-        with self._ledger._write(chained=False) as c:
+        with self._ledger.unchained_write() as c:
             return c.execute("DELETE FROM catalog WHERE supplier = ? AND synced_at < ?",
                              (supplier, utc_text(seen_since))).rowcount
 
     def remove_supplier(self, supplier: str) -> int:
         """All of a removed supplier's products leave the cache (their history and
         orders stay)."""
-        with self._ledger._write(chained=False) as c:
+        with self._ledger.unchained_write() as c:
             return c.execute("DELETE FROM catalog WHERE supplier = ?", (supplier,)).rowcount
 
     def columns(self) -> CatalogColumns:
         """Everything the index needs, column by column, without parsing any JSON."""
-        with self._ledger._lock:
-            rows = self._ledger._conn.execute(
+        with self._ledger.reading() as conn:
+            rows = conn.execute(
                 "SELECT id, sku, supplier, category, delivery, cost, face, stock, alarm, status, rank, attrs, search_key "
                 "FROM catalog ORDER BY id").fetchall()
         cols = list(zip(*rows)) if rows else [()] * 13
@@ -114,50 +125,50 @@ class CatalogCache:
             keys=list(cols[12]))
 
     def product(self, row_id: int) -> Product:
-        with self._ledger._lock:
-            r = self._ledger._conn.execute("SELECT data FROM catalog WHERE id = ?", (row_id,)).fetchone()
+        with self._ledger.reading() as conn:
+            r = conn.execute("SELECT data FROM catalog WHERE id = ?", (row_id,)).fetchone()
         if r is None:
             raise KeyError(row_id)
         return product_from_json(r[0])
 
     def product_by_sku(self, sku: str) -> Product | None:
-        with self._ledger._lock:
-            r = self._ledger._conn.execute("SELECT data FROM catalog WHERE sku = ?", (sku,)).fetchone()
+        with self._ledger.reading() as conn:
+            r = conn.execute("SELECT data FROM catalog WHERE sku = ?", (sku,)).fetchone()
         return None if r is None else product_from_json(r[0])
 
     def load(self) -> tuple[list[Product], list[str]]:
         """Every product, parsed (tests and small tools; the app uses `columns`)."""
-        with self._ledger._lock:
-            rows = self._ledger._conn.execute("SELECT data, search_key FROM catalog ORDER BY id").fetchall()
+        with self._ledger.reading() as conn:
+            rows = conn.execute("SELECT data, search_key FROM catalog ORDER BY id").fetchall()
         return [product_from_json(d) for d, _ in rows], [k for _, k in rows]
 
     def count(self, supplier: str | None = None) -> int:
-        sql, args = "SELECT COUNT(*) FROM catalog", ()
+        sql, args = "SELECT COUNT(*) FROM catalog", ()      # type: tuple[str, tuple[str, ...]]
         if supplier:
             sql, args = sql + " WHERE supplier = ?", (supplier,)
-        with self._ledger._lock:
-            return self._ledger._conn.execute(sql, args).fetchone()[0]
+        with self._ledger.reading() as conn:
+            return conn.execute(sql, args).fetchone()[0]
 
     def last_sync(self, supplier: str | None = None) -> datetime | None:
-        sql, args = "SELECT MAX(synced_at) FROM catalog", ()
+        sql, args = "SELECT MAX(synced_at) FROM catalog", ()  # type: tuple[str, tuple[str, ...]]
         if supplier:
             sql, args = sql + " WHERE supplier = ?", (supplier,)
-        with self._ledger._lock:
-            r = self._ledger._conn.execute(sql, args).fetchone()[0]
+        with self._ledger.reading() as conn:
+            r = conn.execute(sql, args).fetchone()[0]
         return None if r is None else from_utc_text(r)
 
     def version(self) -> str:
         """Changes whenever a sync touched the catalog."""
-        with self._ledger._lock:
-            r = self._ledger._conn.execute("SELECT COUNT(*), MAX(id), MAX(synced_at) FROM catalog").fetchone()
+        with self._ledger.reading() as conn:
+            r = conn.execute("SELECT COUNT(*), MAX(id), MAX(synced_at) FROM catalog").fetchone()
         return f"{self._ledger.ledger_id}:{r[0]}:{r[1]}:{r[2]}"
 
     def price_points(self, since: datetime, min_days: int = 1) -> dict[str, list[PricePoint]]:
         """Daily cost points per SKU since a time (the cost in force at the end of each
         day a change was seen, first sighting included), for SKUs with >= min_days days."""
         out: dict[str, list[PricePoint]] = {}
-        with self._ledger._lock:
-            rows = self._ledger._conn.execute(
+        with self._ledger.reading() as conn:
+            rows = conn.execute(
                 "SELECT sku, at, cost FROM price_history WHERE at >= ?1 AND sku IN (SELECT sku FROM price_history "
                 "WHERE at >= ?1 GROUP BY sku HAVING COUNT(DISTINCT substr(at, 1, 10)) >= ?2) ORDER BY sku, at",
                 (utc_text(since), min_days)).fetchall()
@@ -173,8 +184,7 @@ class CatalogCache:
     def price_history(self, sku: str, since: datetime) -> list[tuple[datetime, Decimal]]:
         """One SKU's recorded cost changes since a time, oldest first, with the cost in
         force at `since` as the first point when it changed before."""
-        with self._ledger._lock:
-            conn = self._ledger._conn
+        with self._ledger.reading() as conn:
             before = conn.execute("SELECT at, cost FROM price_history WHERE sku = ? AND at < ? ORDER BY at DESC LIMIT 1",
                                   (sku, utc_text(since))).fetchone()
             rows = conn.execute("SELECT at, cost FROM price_history WHERE sku = ? AND at >= ? ORDER BY at",
@@ -184,15 +194,15 @@ class CatalogCache:
 
     def own_count(self, sku: str) -> int:
         """How many times the reseller bought this SKU (succeeded orders)."""
-        with self._ledger._lock:
-            return int(self._ledger._conn.execute(
+        with self._ledger.reading() as conn:
+            return int(conn.execute(
                 "SELECT COUNT(*) FROM orders WHERE sku = ? AND state IN ('succeeded', 'refunded')", (sku,)).fetchone()[0])
 
     def delivery_samples(self, sku: str, last: int = 20) -> tuple[list[float], int, int]:
         """Submit -> settle seconds of the latest settled orders of a SKU, with how many of
         them succeeded and how many there were."""
-        with self._ledger._lock:
-            rows = self._ledger._conn.execute(
+        with self._ledger.reading() as conn:
+            rows = conn.execute(
                 "SELECT state, submitted_at, settled_at FROM orders WHERE sku = ? AND state IN ('succeeded', 'failed') "
                 "AND submitted_at IS NOT NULL AND settled_at IS NOT NULL ORDER BY seq DESC LIMIT ?", (sku, last)).fetchall()
         secs = [(from_utc_text(b) - from_utc_text(a)).total_seconds() for st, a, b in rows if st == "succeeded"]
@@ -202,8 +212,8 @@ class CatalogCache:
         """Per SKU: succeeded orders since `since`, and submit -> settle seconds of the
         latest 20 succeeded orders, newest first."""
         out: dict[str, tuple[int, list[float]]] = {}
-        with self._ledger._lock:
-            rows = self._ledger._conn.execute(
+        with self._ledger.reading() as conn:
+            rows = conn.execute(
                 "SELECT sku, submitted_at, settled_at, created_at >= ? FROM orders WHERE state = 'succeeded' "
                 "AND submitted_at IS NOT NULL ORDER BY seq DESC", (utc_text(since),)).fetchall()
         for sku, sub, settled, recent in rows:

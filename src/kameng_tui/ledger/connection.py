@@ -4,13 +4,21 @@ message text, which changes between versions and languages)."""
 
 from __future__ import annotations
 
-import errno
+import functools
+import os
+import inspect
+import logging
 import sqlite3
 from pathlib import Path
+from typing import Any, Callable, TypeVar
 from urllib.parse import quote
 
 from kameng_tui.domain.errors import DiskFull, KamengError, LedgerBusy, ReadOnlyStorage, StorageError
+from kameng_tui.domain.os_failure import os_failure
 from kameng_tui.messages import Msg
+
+log = logging.getLogger("kameng_tui")
+T = TypeVar("T")
 
 # SQLite's primary result codes (https://sqlite.org/rescode.html); `sqlite_errorcode` is
 # the extended code, whose low byte is the primary one.
@@ -45,15 +53,7 @@ def storage_failure(exc: BaseException, where: Path | str | None = None) -> Kame
             return StorageError(Msg("err.storage.io", path=path or "?", detail=exc.sqlite_errorname or str(code)),
                                 path=path)
         return None
-    if isinstance(exc, OSError) and exc.errno is not None:
-        path = str(exc.filename) if exc.filename else (None if where is None else str(where))
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            return DiskFull(Msg("err.storage.full", path=path or "?"), path=path)
-        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-            return ReadOnlyStorage(Msg("err.storage.read_only", path=path or "?"), path=path)
-        if exc.errno == errno.EIO:
-            return StorageError(Msg("err.storage.io", path=path or "?", detail=errno.errorcode[exc.errno]), path=path)
-    return None
+    return os_failure(exc, where)
 
 
 def open_read_only(path: Path, timeout_s: float) -> sqlite3.Connection:
@@ -114,3 +114,70 @@ def statements(sql: str) -> list[str]:
             out.append(joined)
             buf = []
     return out
+
+
+def typed_storage_errors(where: Callable[[Any], Path], skip: tuple[str, ...] = ()) -> Callable[[type[T]], type[T]]:
+    """Class decorator: every public method of the class (its own and inherited) turns a
+    sqlite3 error that is a failure of the machine into its typed error (storage_failure),
+    so nothing outside ledger/ meets a sqlite3 exception or SQLite's error codes. Any other
+    sqlite3 error (a bug) is raised as it is. `where(self)`: the data dir, for the message.
+    Context managers (and `skip`) are left alone: what fails inside their block is a
+    method's own."""
+
+    def decorate(cls: type[T]) -> type[T]:
+        for name in dir(cls):
+            if name.startswith("_") or name in skip:
+                continue
+            fn = inspect.getattr_static(cls, name)
+            if inspect.isfunction(fn) and not hasattr(fn, "__wrapped__"):
+                setattr(cls, name, _typed(fn, where))
+        return cls
+
+    return decorate
+
+
+def _typed(fn: Callable[..., Any], where: Callable[[Any], Path]) -> Callable[..., Any]:
+    @functools.wraps(fn)
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            found = storage_failure(exc, where(self))
+            if found is None:
+                raise
+            log.warning("storage failure: %r", exc)
+            raise found from None
+
+    return method          # functools.wraps set __wrapped__: a second decoration skips it
+
+
+class Reading:
+    """`with reading as conn:` holds the connection's lock for a few read statements
+    (a plain class: it is entered on every catalog row shown, a generator costs more)."""
+
+    __slots__ = ("_lock", "_conn")
+
+    def __init__(self, lock: Any, conn: sqlite3.Connection) -> None:
+        self._lock, self._conn = lock, conn
+
+    def __enter__(self) -> sqlite3.Connection:
+        self._lock.acquire()
+        return self._conn
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.release()
+
+
+def can_write(path: Path) -> bool:
+    """Whether this process may write the ledger file and create files beside it (the
+    -wal, -shm and the anchor). Root may always: it ignores file modes."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+
+
+def cap_pages_for_tests(conn: sqlite3.Connection) -> None:
+    """Test hook, like KAMENG_TUI_CRASH_AT: `KAMENG_TUI_TEST_MAX_PAGES=N` caps the file at
+    N pages (never below its size now), so the next write that needs a page fails with a
+    real SQLITE_FULL, as on a full disk."""
+    pages = os.environ.get("KAMENG_TUI_TEST_MAX_PAGES")
+    if pages and pages.isdigit():
+        conn.execute(f"PRAGMA max_page_count = {int(pages)}")

@@ -20,7 +20,7 @@ import sqlite3
 from kameng_tui.domain.clock import utc_text
 from kameng_tui.domain.errors import RefConflict, RefExists, RepeatBatch, RepeatBatchUnsettled, RepeatOrder
 from kameng_tui.domain.idempotency import batch_identity_of, ref_fingerprint
-from kameng_tui.ledger.store import NewBatch, NewOrder, RepeatGuard
+from kameng_tui.ledger.values import NewBatch, NewOrder, RepeatGuard
 from kameng_tui.messages import Msg
 
 REPEAT_COUNTS = "state != 'cancelled' AND NOT (state = 'failed' AND charged <= refunded)"

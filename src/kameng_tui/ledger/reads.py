@@ -20,7 +20,7 @@ from kameng_tui.domain.money import from_units
 from kameng_tui.domain.states import IN_FLIGHT, OrderState
 from kameng_tui.ledger import chain, queries
 from kameng_tui.ledger.rows import to_event, to_order, to_totals
-from kameng_tui.ledger.store import Batch, GuardDuplicate, SealedCard
+from kameng_tui.ledger.values import Batch, GuardDuplicate, SealedCard
 
 COLUMNS = ", ".join(f"o.{c}" for c in chain.ROW_COLUMNS)
 REPEAT_COUNTS = "o.state != 'cancelled' AND NOT (o.state = 'failed' AND o.charged <= o.refunded)"

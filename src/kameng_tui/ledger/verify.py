@@ -40,7 +40,7 @@ from kameng_tui.ledger import chain, verify_worker
 from kameng_tui.ledger.anchor import Anchor, problem, read_anchor
 from kameng_tui.ledger.projection_sql import (CREATING_EVENTS, MIDDLE, ORDERS_ONLY_SQL, TWICE_SQL, created_diff, diff_sql,
                                               later_diff)
-from kameng_tui.ledger.store import VerifyReport
+from kameng_tui.ledger.values import VerifyReport
 
 if TYPE_CHECKING:
     from kameng_tui.ledger.verify_worker import Task

@@ -18,7 +18,7 @@ from kameng_tui.domain.states import OrderState
 
 if TYPE_CHECKING:  # pragma: no cover
     from kameng_tui.domain.models import Order
-    from kameng_tui.ledger.store import LedgerStore
+    from kameng_tui.ledger.ports import OrderStore
 
 S = OrderState
 IN_DOUBT = (S.SUBMITTED, S.UNKNOWN)
@@ -36,7 +36,7 @@ class CommandOrders:
         """Called before the write that records or sends these orders."""
         self.numbers.update(dict.fromkeys(order_nos))
 
-    def fates(self, ledger: "LedgerStore") -> "Fates":
+    def fates(self, ledger: "OrderStore") -> "Fates":
         """Where each touched order stands now, read back from the ledger. A ledger that
         cannot be read any more leaves every number `unreadable` (say so, assume nothing)."""
         fates = Fates()

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from kameng_tui.services.batch import BatchService
     from kameng_tui.services.batch_entry import BatchEntryService
     from kameng_tui.services.catalog import CatalogService
+    from kameng_tui.services.change_feed import ChangeFeed
     from kameng_tui.services.checkout import CheckoutService
     from kameng_tui.services.data_key import DataKeyService
     from kameng_tui.services.engine import OrderEngine
@@ -93,6 +94,13 @@ class Context:
         from kameng_tui.services.checkout import CheckoutService
 
         return CheckoutService(self)
+
+    @cached_property
+    def changes(self) -> "ChangeFeed":
+        """Other processes' writes, for an open face (services/change_feed.py)."""
+        from kameng_tui.services.change_feed import ChangeFeed
+
+        return ChangeFeed(self.ledger)
 
     @cached_property
     def catalog_cache(self) -> Any:

@@ -24,7 +24,8 @@ from kameng_tui.domain.money import money
 from kameng_tui.domain.reply_check import Asked, anomaly_body, check_reply
 from kameng_tui.domain.states import OrderState, once_submitted
 from kameng_tui.domain.untrusted import REASON_MAX, clean_text
-from kameng_tui.ledger.store import LedgerStore, Move, SealedCard, Transition
+from kameng_tui.ledger.ports import OrderStore
+from kameng_tui.ledger.values import Move, SealedCard, Transition
 from kameng_tui.messages import Msg
 from kameng_tui.services.command_orders import CommandOrders
 from kameng_tui.services.crash import crash_point
@@ -46,7 +47,7 @@ class CardSealer:
 class OrderEngine:
     def __init__(
         self,
-        ledger: LedgerStore,
+        ledger: OrderStore,
         supplier_for: Callable[[str], Supplier],
         clock: Clock,
         sealer: Callable[[], CardSealer | None],

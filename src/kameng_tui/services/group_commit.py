@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from kameng_tui.domain.clock import Clock
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.states import check_transition
-from kameng_tui.ledger.store import LedgerStore, Move
+from kameng_tui.ledger.ports import OrderStore
+from kameng_tui.ledger.values import Move
 
 
 @dataclass
@@ -26,7 +27,7 @@ class _Waiting:
 
 
 class GroupCommit:
-    def __init__(self, ledger: LedgerStore, clock: Clock) -> None:
+    def __init__(self, ledger: OrderStore, clock: Clock) -> None:
         self.ledger = ledger
         self.clock = clock
         self._queue: list[_Waiting] = []

@@ -29,6 +29,7 @@ from kameng_tui.services.balances import BalanceView
 from kameng_tui.services.context import Context
 from kameng_tui.tui.batch_runner import BatchRunner
 from kameng_tui.tui.keys import APP_KEYS, bindings
+from kameng_tui.tui.ledger_feed import LedgerMoved, show_changes
 from kameng_tui.tui.runner import OrderRunner
 from kameng_tui.tui.screens.batch import BatchScreen
 from kameng_tui.tui.screens.catalog import CatalogScreen
@@ -99,6 +100,14 @@ class KamengApp(App[None]):
         self.call_after_refresh(self._check_size)
         self.run_worker(self._start_up(), group="startup", exit_on_error=False)
         self.refresh_data_key()
+        self.ctx.changes.start(lambda changes: self.post_message(LedgerMoved(changes)))
+
+    def on_ledger_moved(self, message: LedgerMoved) -> None:
+        """Another process wrote the ledger (cron's reconcile, a second terminal)."""
+        show_changes(self, message.changes)
+
+    def on_unmount(self) -> None:
+        self.ctx.changes.stop()           # before the ledger closes
 
     # --- below 80x24 -------------------------------------------------------------------------------
     def on_resize(self) -> None:
@@ -385,6 +394,9 @@ class KamengApp(App[None]):
     def suppliers_changed(self) -> None:
         self._render_status()
         self.run_worker(self.refresh_balances(), group="balances", exit_on_error=False)
+
+    def tell_screens(self, event: str, *args: Any) -> None:
+        self._tell_screens(event, *args)
 
     def _tell_screens(self, event: str, *args: Any) -> None:
         """Call `event(*args)` on every screen, in any mode's stack, that has it."""

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from kameng_tui.domain.errors import DiskFull, KamengError, ReadOnlyStorage, StorageError
 from kameng_tui.domain.money import from_units, to_units
+from kameng_tui.messages import Msg
 
 START_BALANCE = Decimal("5000.00")
 
@@ -55,10 +57,28 @@ class Row:
     settle_at: float
 
 
+def machine_failure(exc: sqlite3.Error, where: Path) -> KamengError | None:
+    """The demo keeps its state in a SQLite file in the data dir: a dir the user cannot
+    write (or a full disk) is said as such, by SQLite's code, as the ledger says it;
+    faces see only the typed error (they know nothing of SQLite)."""
+    code = (exc.sqlite_errorcode or 0) & 0xFF
+    if code in (8, 3):                                  # SQLITE_READONLY, SQLITE_PERM
+        return ReadOnlyStorage(Msg("err.storage.read_only", path=str(where)), path=str(where))
+    if code == 13:                                      # SQLITE_FULL
+        return DiskFull(Msg("err.storage.full", path=str(where)), path=str(where))
+    if code in (10, 14, 11):                            # SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_CORRUPT
+        detail = exc.sqlite_errorname or str(code)
+        return StorageError(Msg("err.storage.io", path=str(where), detail=detail), path=str(where))
+    return None
+
+
 def connect(path: str) -> sqlite3.Connection:
     if path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    con = sqlite3.connect(path, isolation_level=None, timeout=30.0, check_same_thread=False)
+    try:
+        con = sqlite3.connect(path, isolation_level=None, timeout=30.0, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise (machine_failure(exc, Path(path).parent) or exc) from None
     deadline = time.monotonic() + 30
     while True:   # two processes creating the file at once: "locked" at once, not after the timeout
         try:
@@ -70,7 +90,7 @@ def connect(path: str) -> sqlite3.Connection:
         except sqlite3.OperationalError as exc:
             busy = (exc.sqlite_errorcode or 0) & 0xFF in (5, 6)     # SQLITE_BUSY, SQLITE_LOCKED
             if not busy or time.monotonic() > deadline:
-                raise
+                raise (machine_failure(exc, Path(path).parent) or exc) from None
             time.sleep(0.02)
     if path != ":memory:":
         os.chmod(path, 0o600)

@@ -232,6 +232,11 @@ class HistoryScreen(Screen[None]):
             parts.append(Text(f"  {e.hash[:16]}", style="dim"))
         pane.update(Group(*parts))
 
+    def orders_added(self) -> None:
+        """Another process placed orders (or changed many): the page is read again."""
+        if self.is_mounted:
+            self.reload(keep_cursor=True)
+
     def order_changed(self, order_no: str) -> None:
         order = self.ctx.ledger.get(order_no)
         if order is not None and self.is_mounted:

@@ -1,0 +1,39 @@
+"""Other processes' writes, shown in the open app: cron's reconcile settles an order, a
+second terminal places one (services/change_feed.py watches; this turns what it saw into
+what the screens already know how to show)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Sequence
+
+from textual.message import Message
+
+from kameng_tui.services.change_feed import Change
+
+if TYPE_CHECKING:
+    from kameng_tui.tui.app import KamengApp
+
+MANY = 20
+"""Past this many changed orders the screens reload once instead of order by order."""
+
+
+class LedgerMoved(Message):
+    """Posted from the change feed's thread (post_message is thread-safe)."""
+
+    def __init__(self, changes: Sequence[Change]) -> None:
+        super().__init__()
+        self.changes = tuple(changes)
+
+
+def show_changes(app: "KamengApp", changes: Sequence[Change]) -> None:
+    """New orders reload the lists (`orders_added`); changed ones are replaced where they
+    are shown (`order_changed`, as after this app's own orders); the claims count follows."""
+    numbers = list(dict.fromkeys(c.order_no for c in changes if c.order_no))
+    if not numbers:
+        return
+    if len(numbers) > MANY or any(c.kind == "created" for c in changes):
+        app.tell_screens("orders_added")
+    if len(numbers) <= MANY:
+        for order_no in numbers:
+            app.tell_screens("order_changed", order_no)
+    app.refresh_claims()
