@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
 from kameng_tui.domain.accounts import carrier_label, carrier_of, check_value, validate_quantity
-from kameng_tui.domain.errors import AnchorMismatch, BadInput, KamengError, PriceBelowCost, RepeatOrder
+from kameng_tui.domain.errors import AnchorMismatch, BadInput, KamengError, PriceBelowCost, PriceRose, RepeatOrder
 from kameng_tui.domain.models import Delivery, Order, Product, Rule
 from kameng_tui.domain.money import AmountError, fmt, money, parse_amount
 from kameng_tui.domain.order_text import LIMITS
@@ -268,9 +268,7 @@ class CheckoutScreen(ModalScreen[None]):
         try:
             try:
                 prepared = await ctx.checkout.prepare(inp)
-            except BadInput as exc:
-                if getattr(exc, "code", "") != "price_changed":
-                    raise
+            except PriceRose:
                 fresh = await ctx.checkout.prepare(dataclasses.replace(inp, seen_unit_cost=None))
                 old, self.seen_cost = self.seen_cost, fresh.unit_cost
                 self.query_one("#progress", Static).update(Text(
