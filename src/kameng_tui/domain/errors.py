@@ -266,6 +266,17 @@ class SupplierError(KamengError):
         super().__init__(message, **kw)  # type: ignore[arg-type]
         self.raw = raw
 
+    def supplier_text(self) -> str | None:
+        """The upstream's own words in this error, where it gave some: the `said`
+        parameter our adapters put them in, or a third-party adapter's plain message.
+        Not cleaned here (domain/reasons.py cleans what goes into an event)."""
+        said = self.msg.params.get("said") if isinstance(self.msg, Msg) else None
+        if isinstance(said, str):
+            return said or None
+        if isinstance(self.msg, Plain):
+            return self.msg.zh or self.msg.en or None
+        return None
+
 
 class InsufficientBalance(SupplierError):
     """Supplier refusal: our balance at the supplier does not cover the order.

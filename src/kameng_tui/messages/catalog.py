@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from kameng_tui.messages import (adapters, anomalies, batch_cancel, batch_screen, cli, cli_help, domain, keys, services,
                                  settings, suppliers, tui)
+from kameng_tui.messages import reasons
 
 TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "tui": tui.MESSAGES,
@@ -23,6 +24,7 @@ TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "suppliers": suppliers.MESSAGES,
     "anomalies": anomalies.MESSAGES,
     "batch_cancel": batch_cancel.MESSAGES,
+    "reasons": reasons.MESSAGES,
 }
 
 

@@ -20,6 +20,7 @@ from kameng_tui.domain.errors import AnchorMismatch, BadInput, KamengError, Pric
 from kameng_tui.domain.models import Delivery, Order, Product, Rule
 from kameng_tui.domain.money import AmountError, fmt, money, parse_amount
 from kameng_tui.domain.order_text import LIMITS
+from kameng_tui.domain.reasons import reason_text
 from kameng_tui.domain.states import SETTLED
 from kameng_tui.services.checkout import OrderInput
 from kameng_tui.services.pricing import price_for
@@ -340,7 +341,7 @@ class CheckoutScreen(ModalScreen[None]):
         line = Text(t("checkout.placing", order_no=self.order_no) + "\n")
         line.append(" -> ".join(t(f"state.{s}") for s in seen), style="bold")
         if order is not None and order.state in SETTLED:
-            line.append("\n" + (order.reason or ""), style="red" if order.reason else "")
+            line.append("\n" + (reason_text(order.reason, self.lang) or ""), style="red" if order.reason else "")
             self._show_cards(order)
         self.query_one("#progress", Static).update(line)
 
