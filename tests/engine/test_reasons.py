@@ -65,3 +65,20 @@ async def test_a_ledger_with_prose_reasons_still_verifies_and_shows_them_as_writ
     for lang in ("zh", "en"):
         shown = cli("--lang", lang, "show", no, "--json").json["order"]
         assert (shown["reason"], shown["reason_code"]) == (old, None)
+
+
+async def test_awkward_supplier_words_keep_the_projection_verifiable(ctx):
+    """Quotes, backslashes, slashes and a decomposed accent in the supplier's words: the
+    projection's JSON text is what SQLite rebuilds from the event (`ledger verify`)."""
+    from kameng_tui.domain.reasons import Reason, reason_text
+
+    prepared = await ctx.checkout.prepare(OrderInput(sku="demo:HF-CM-10", fields={"account": PHONE}))
+    no = ctx.checkout.commit_intent(prepared)
+    now = ctx.clock.now()
+    said = 'say "no" \\ a/b cafe\u0301 {x}'
+    ctx.ledger.transition(no, OrderState.PENDING, OrderState.SUBMITTED, at=now)
+    ctx.ledger.transition(no, OrderState.SUBMITTED, OrderState.FAILED,
+                          Transition(reason=Reason("bad_account", {"supplier": "demo"}, said).body()), at=now)
+    report = ctx.ledger.verify()
+    assert report.ok, report.problems
+    assert reason_text(ctx.ledger.get(no).reason, "en") == 'supplier demo rejects the account (supplier: say "no" \\ a/b café {x})'
