@@ -11,8 +11,8 @@ from kameng_tui.messages import Msg
 from kameng_tui.services.checkout import OrderInput
 from tests.engine.test_checkout import PHONE, a_product
 
-ZH = "供应商 demo 缺货（供应商：库存不足）"
-EN = "out of stock at supplier demo (supplier: 库存不足)"
+ZH = "供应商 demo 缺货：demo: 库存不足"
+EN = "out of stock at supplier demo: demo: 库存不足"
 
 
 async def refused_order(ctx, monkeypatch) -> str:
@@ -31,7 +31,9 @@ async def test_a_refusal_is_written_as_a_code_a_key_and_params(ctx, monkeypatch)
     no = await refused_order(ctx, monkeypatch)
     failed = [e for e in ctx.ledger.events(no) if e.kind == "failed"][-1]
     assert failed.body["reason"] == {"code": "out_of_stock", "key": "reason.out_of_stock",
-                                     "params": {"supplier": "demo"}, "supplier_text": "库存不足"}
+                                     "params": {"supplier": "demo", "detail": {
+                                         "key": "err.supplier.says", "params": {"name": "demo", "said": "库存不足"}}},
+                                     "supplier_text": "库存不足"}
     assert ctx.ledger.verify().ok
 
 

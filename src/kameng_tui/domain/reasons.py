@@ -25,6 +25,10 @@ from kameng_tui.domain.untrusted import REASON_MAX, clean_text
 from kameng_tui.messages import Localized, Msg, Plain
 
 Param = str | int
+Value = Param | Mapping[str, object]
+"""A parameter as stored: a string or an integer, or a nested message
+({"key", "params"}) or a value that differs by language ({"zh", "en"}: a field's own
+label and its key), as the adapter's message had it."""
 
 ENGINE_CODES = ("adapter_error", "no_reply", "cancelled_before_send", "cancelled_waiting", "supplier_not_ready",
                 "supplier_failed", "charged_not_stated", "not_found_at_supplier", "cancelled")
@@ -44,8 +48,20 @@ class Reason:
     """A reason as it is written into an order's state event."""
 
     code: str
-    params: Mapping[str, Param] = field(default_factory=dict)
+    params: Mapping[str, Value] = field(default_factory=dict)
     supplier_text: str | None = None
+
+    @classmethod
+    def of_refusal(cls, code: str, supplier: str, msg: Localized, supplier_text: str | None) -> Reason:
+        """A supplier's refusal: `reason.<code>`, with the adapter's own message as the
+        `detail` parameter when it is a catalog message (the key id and what to run, the
+        clock offset: its keys are frozen too)."""
+        params: dict[str, Value] = {"supplier": supplier}
+        if f"reason.{code}" not in KEYS:
+            params["code"] = code
+        if isinstance(msg, Msg):
+            params["detail"] = _value(msg)
+        return cls(code, params, supplier_text)
 
     @property
     def key(self) -> str:
@@ -54,10 +70,41 @@ class Reason:
 
     def body(self) -> dict[str, object]:
         """The event's `reason` value: plain JSON (strings and integers only, so the
-        projection's text is the same whether Python or SQLite writes it)."""
+        projection's text is the same whether Python or SQLite writes it); every string
+        cleaned as supplier text (an adapter may not have)."""
         text = clean_text(self.supplier_text or "", REASON_MAX) or None
-        return {"code": self.code, "key": self.key, "params": {str(k): v for k, v in self.params.items()},
+        return {"code": self.code, "key": self.key, "params": {str(k): _clean(v) for k, v in self.params.items()},
                 "supplier_text": text}
+
+
+def _value(v: object) -> Value:
+    """A message parameter as plain JSON data."""
+    if isinstance(v, Msg):
+        return {"key": v.key, "params": {str(k): _value(p) for k, p in v.params.items()}}
+    if isinstance(v, Plain):
+        return {"zh": v.zh, "en": v.en}
+    if isinstance(v, (str, int)) and not isinstance(v, bool):
+        return v
+    if isinstance(v, Localized):
+        return {"zh": v.text("zh"), "en": v.text("en")}
+    return str(v)
+
+
+def _clean(v: object) -> object:
+    if isinstance(v, str):
+        return clean_text(v, REASON_MAX)
+    if isinstance(v, Mapping):
+        return {str(k): _clean(p) for k, p in v.items()}
+    return v
+
+
+def _param(v: object) -> object:
+    """A stored parameter back as what the message renders."""
+    if isinstance(v, dict) and isinstance(v.get("key"), str) and isinstance(v.get("params"), dict):
+        return Msg(v["key"], **{str(k): _param(p) for k, p in v["params"].items()})
+    if isinstance(v, dict) and set(v) == {"zh", "en"}:
+        return Plain(str(v["zh"]), str(v["en"]))
+    return v
 
 
 def column_text(value: object) -> object:
@@ -91,11 +138,14 @@ def reason_msg(text: str | None) -> Localized | None:
     if data is None:
         return Plain(text)
     raw = data["params"]
-    params = {str(k): v for k, v in raw.items()} if isinstance(raw, dict) else {}
-    msg = Msg(str(data["key"]), **params)
+    params = {str(k): _param(v) for k, v in raw.items()} if isinstance(raw, dict) else {}
+    msg: Localized = Msg(str(data["key"]), **params)
+    detail = params.get("detail")
+    if isinstance(detail, Msg):
+        msg = Msg("reason.with_detail", reason=msg, detail=detail)
     said = data.get("supplier_text")
-    if isinstance(said, str) and said:
-        return Msg("reason.with_supplier_text", reason=msg, said=said)
+    if isinstance(said, str) and said and not (isinstance(detail, Msg) and "said" in detail.params):
+        return Msg("reason.with_supplier_text", reason=msg, said=said)   # unless the detail quotes it already
     return msg
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "reason.with_supplier_text": ("{reason}（供应商：{said}）", "{reason} (supplier: {said})"),
+    "reason.with_detail": ("{reason}：{detail}", "{reason}: {detail}"),
     # written by the services
     "reason.adapter_error": ("供应商插件出错（{error}），结果未知", "the supplier adapter failed ({error}); outcome unknown"),
     "reason.no_reply": ("{seconds} 秒内无回复", "no reply within {seconds} s"),

@@ -190,9 +190,7 @@ class OrderEngine:
     async def _refused(self, order: Order, expected: OrderState, exc: SupplierError) -> Order:
         # data, not the error's text: shown in the reader's language; the supplier's own
         # words (cleaned by Reason.body: the adapter may not have) ride along
-        reason = Reason(exc.code, {"supplier": order.supplier}, exc.supplier_text())
-        if reason.key == "reason.supplier_error":         # a code of its own: reason.supplier_error names it
-            reason = Reason(exc.code, {"supplier": order.supplier, "code": exc.code}, exc.supplier_text())
+        reason = Reason.of_refusal(exc.code, order.supplier, exc.msg, exc.supplier_text())
         if exc.final:
             return await self._commit(order, expected, S.FAILED,
                                       Transition(charged=Decimal("0"), reason=reason.body()))
