@@ -8,6 +8,7 @@ import dataclasses
 import json
 
 from kameng_tui.domain.models import Card, SecretText
+from kameng_tui.domain.reasons import reason_text, stored
 from kameng_tui.domain.states import OrderState
 from kameng_tui.services.checkout import OrderInput
 from kameng_tui.suppliers.base import CatalogPage, OrderResult, RemoteState
@@ -66,14 +67,18 @@ async def test_a_careless_adapters_failure_reason_and_refusal_are_cleaned(ctx, m
     monkeypatch.setattr(supplier, "place_order", failed)
     order = (await ctx.checkout.place(OrderInput(sku=product.sku, fields={"account": PHONE}), wait_s=5)).order
     assert order.state is OrderState.FAILED
-    assert is_clean(order.reason) and order.reason.startswith("[2J]0;owned号码已停机") and len(order.reason) == 300
+    said = stored(order.reason)["supplier_text"]          # the reason is data; the supplier's words ride in it
+    assert is_clean(said) and said.startswith("[2J]0;owned号码已停机") and len(said) == 300
+    assert is_clean(reason_text(order.reason, "zh")) and is_clean(reason_text(order.reason, "en"))
 
     async def refused(request):
         raise OutOfStock(EVIL + "库存不足", message_en=EVIL + "out of stock")
 
     monkeypatch.setattr(supplier, "place_order", refused)
     order = (await ctx.checkout.place(OrderInput(sku=product.sku, fields={"account": PHONE}, again=True), wait_s=5)).order
-    assert order.state is OrderState.FAILED and is_clean(order.reason) and "库存不足" in order.reason
+    said = stored(order.reason)["supplier_text"]
+    assert order.state is OrderState.FAILED and is_clean(said) and "库存不足" in said
+    assert is_clean(reason_text(order.reason, "en")) and "库存不足" in reason_text(order.reason, "en")
 
 
 async def test_a_careless_adapters_catalog_and_quote_are_cleaned(ctx, monkeypatch):

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from fake_gateway import APP_KEY, SECRET, FakeFulu
+from kameng_tui.domain.reasons import reason_text, stored
 from kameng_tui.domain.errors import AuthFailed
 from kameng_tui.domain.states import OrderState
 from kameng_tui.services.checkout import OrderInput
@@ -116,7 +117,7 @@ async def test_card_direct_and_mobile_orders_settle_by_polling(fctx, gateway):
     mobile = await fctx.checkout.place(OrderInput(sku="fulu:mobile-10", fields={"account": "15972368779"}), wait_s=8)
     assert mobile.order.state is OrderState.SUCCEEDED
     failing = await fctx.checkout.place(OrderInput(sku="fulu:mobile-10", fields={"account": "13971553804"}), wait_s=8)
-    assert failing.order.state is OrderState.FAILED and failing.order.reason == "号码错误"
+    assert failing.order.state is OrderState.FAILED and stored(failing.order.reason)["supplier_text"] == "号码错误"
     stamp = datetime.strptime(gateway.state.timestamps[-1], "%Y-%m-%d %H:%M:%S").replace(tzinfo=ZoneInfo("Asia/Shanghai"))
     assert abs((stamp - now_bj).total_seconds()) < 30          # Beijing time although TZ=UTC
     assert gateway.state.requests[-2][0] == "fulu.order.mobile.add" or any(
@@ -250,16 +251,16 @@ async def test_evil_names_reasons_and_cards_are_stored_clean_and_flagged(fctx, g
                      if e.kind == "anomaly" and e.body.get("code") == "card_field_altered")
     assert flagged == [(0, "expires"), (0, "password")]
     failing = await fctx.checkout.place(OrderInput(sku="fulu:mobile-10", fields={"account": "13971553804"}), wait_s=8)
-    assert failing.order.state is OrderState.FAILED and failing.order.reason == "]52;c;ZXZpbA==号码错误"
+    assert failing.order.state is OrderState.FAILED and stored(failing.order.reason)["supplier_text"] == "]52;c;ZXZpbA==号码错误"
 
 
 async def test_an_oversize_or_compressed_reply_to_an_add_leaves_the_order_unknown(fctx, gateway):
     await fctx.catalog.sync("fulu")
     gateway.state.knobs.pad_kib = 1100
     placed = await fctx.checkout.place(OrderInput(sku="fulu:mobile-10", fields={"account": "15972368779"}))
-    assert placed.order.state is OrderState.UNKNOWN and "1 MiB" in (placed.order.reason or "")
+    assert placed.order.state is OrderState.UNKNOWN and "1 MiB" in (reason_text(placed.order.reason, "zh") or "")
     assert gateway.adds(placed.order.order_no) == 1          # it was taken: in doubt is right
     gateway.state.knobs.pad_kib = 0
     gateway.state.knobs.gzip = True
     placed = await fctx.checkout.place(OrderInput(sku="fulu:mobile-20", fields={"account": "15972368779"}))
-    assert placed.order.state is OrderState.UNKNOWN and "Content-Encoding" in (placed.order.reason or "")
+    assert placed.order.state is OrderState.UNKNOWN and "Content-Encoding" in (reason_text(placed.order.reason, "zh") or "")

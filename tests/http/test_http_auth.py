@@ -16,6 +16,7 @@ import pytest
 from faultkit import check_guarantees, lines, recover
 from kit import run_cli
 from refkit import SECRET, client_env, start_server
+from kameng_tui.domain.reasons import reason_text
 from kameng_tui.domain.errors import AuthFailed, OutcomeUnknown
 from kameng_tui.domain.states import OrderState
 from kameng_tui.suppliers.base import PlaceRequest
@@ -158,7 +159,7 @@ async def test_a_wrong_secret_stops_the_batch_and_what_was_sent_is_settled_by_re
         sent = [o for o in outcome.orders if o.state is not S.PENDING]
         assert 1 <= len(sent) <= 3 and all(o.state is S.UNKNOWN for o in sent), [o.state.value for o in outcome.orders]
         assert "secret" in outcome.stopped["ref"].text("en")
-        assert "kameng-tui supplier test ref" in sent[0].reason
+        assert "kameng-tui supplier test ref" in reason_text(sent[0].reason, "zh")
         assert ref.orders() == {}
 
         ref = served.rotate(secret=SECRET)

@@ -8,6 +8,7 @@ import pytest
 
 from kit import base_env, run_cli
 from refkit import KEY_ID, SECRET, START_BALANCE, client_env
+from kameng_tui.domain.reasons import reason_text
 from kameng_tui.domain.errors import (
     AuthFailed, ConfigError, DuplicateOrderNo, OffShelf, OutcomeUnknown, PriceChanged, SecretsUnavailable,
 )
@@ -110,7 +111,7 @@ async def test_clock_skew_leaves_the_order_pending_with_the_offset(hctx, ref, mo
     monkeypatch.setattr(protocol, "time", Skewed)       # the clock goes wrong between quote and send
     placed = await hctx.checkout.place(OrderInput(sku="ref:HF-CM-10", fields={"account": "13800138000"}))
     assert placed.order.state is OrderState.PENDING
-    assert "时钟偏差 +1000 秒" in placed.order.reason
+    assert "时钟偏差 +1000 秒" in reason_text(placed.order.reason, "zh")
     monkeypatch.undo()
     resumed = await hctx.checkout.resume(placed.order.order_no, wait_s=5)
     assert resumed.state is OrderState.SUCCEEDED

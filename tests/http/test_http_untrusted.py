@@ -13,6 +13,7 @@ import pytest
 
 from kit import run_cli
 from refkit import SECRET, client_env, start_server, wait_for
+from kameng_tui.domain.reasons import reason_text, stored
 from kameng_tui.domain.states import OrderState
 from kameng_tui.services.checkout import OrderInput
 
@@ -146,7 +147,9 @@ async def test_a_failure_reason_from_an_evil_supplier_is_stored_clean(tmp_path, 
         placed = await ctx.checkout.place(OrderInput(sku="ref:HF-CM-10", fields={"account": PHONE}), wait_s=10)
         order = placed.order
         assert order.state is OrderState.FAILED
-        assert clean_text(order.reason) and order.reason.startswith("[2J]0;owned") and len(order.reason) <= 300
+        said = stored(order.reason)["supplier_text"]          # the reason is data; the supplier's words ride in it
+        assert clean_text(said) and said.startswith("[2J]0;owned") and len(said) <= 300
+        assert clean_text(reason_text(order.reason, "zh")) and clean_text(reason_text(order.reason, "en"))
         assert clean_text(order.product_name) and clean_text(order.supplier_order_no)
     finally:
         await ctx.aclose()
@@ -165,7 +168,7 @@ async def test_an_oversize_reply_to_a_create_leaves_the_order_unknown(tmp_path, 
         placed = await ctx.checkout.place(OrderInput(sku="ref:HF-CM-10", fields={"account": PHONE}), wait_s=0)
         order = placed.order
         assert order.state is OrderState.UNKNOWN, (order.state, order.reason)
-        assert "1 MiB" in (order.reason or "")
+        assert "1 MiB" in (reason_text(order.reason, "zh") or "")
         assert server.orders()[order.order_no]["state"] == "succeeded"   # the supplier did take it: unknown is right
         report = await ctx.reconcile.run("ref")           # the query's reply is oversize too: still in doubt
         assert ctx.ledger.get(order.order_no).state is OrderState.UNKNOWN
@@ -237,7 +240,8 @@ async def test_a_webhook_from_an_evil_supplier_is_recorded_clean(tmp_path, home)
             await asyncio.sleep(0.05)
         order = ctx.ledger.get(placed.order.order_no)
         assert order.state is OrderState.FAILED
-        assert clean_text(order.reason) and order.reason.startswith("[2J]0;owned")
+        said = stored(order.reason)["supplier_text"]
+        assert clean_text(said) and said.startswith("[2J]0;owned") and clean_text(reason_text(order.reason, "en"))
         assert clean_text(order.supplier_order_no)
         assert [r for r in server.requests() if r["method"] == "HOOK" and r["status"] == 200]
     finally:

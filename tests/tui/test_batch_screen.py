@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from kameng_tui.domain.reasons import reason_text
 from kameng_tui.domain.batch_rows import Row
 from kameng_tui.domain.history import HistoryFilter
 from kameng_tui.domain.money import fmt
@@ -196,7 +197,7 @@ async def test_quit_mid_batch_keeps_the_rest_then_resume_after_restart(make_app)
         assert len(done) == 6 and {n: o.order_no for n, o in done.items()} == {n: o.order_no for n, o in recorded.items()}
         assert done[6].state is OrderState.SUCCEEDED and done[6].charged == dearer     # charged the new cost
         # the supplier said it: out of stock, nothing charged; the line may be re-run as a new order
-        assert done[5].state is OrderState.FAILED and done[5].charged == 0 and "库存不足" in (done[5].reason or "")
+        assert done[5].state is OrderState.FAILED and done[5].charged == 0 and "库存不足" in (reason_text(done[5].reason, "zh") or "")
         assert all(o.state is OrderState.SUCCEEDED for n, o in done.items() if n != 5)
         app2.clear_notifications()
         await pilot.pause()

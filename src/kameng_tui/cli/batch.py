@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 from kameng_tui.cli.output import YES, Out, helps, is_tty, local, order_json
 from kameng_tui.domain.errors import BadInput
 from kameng_tui.domain.money import fmt
+from kameng_tui.domain.reasons import reason_text
 from kameng_tui.domain.states import OrderState
 from kameng_tui.messages import Localized, Msg
 
@@ -130,7 +131,7 @@ def _report(out: Out, ctx, batch_id: int, orders, stopped: Mapping[str, Localize
         counts[o.state.value] = counts.get(o.state.value, 0) + 1
     stopped = stopped or {}
     if out.json_mode:
-        out.doc(batch_id=batch_id, counts=counts, items=[order_json(o) for o in orders], total=len(orders),
+        out.doc(batch_id=batch_id, counts=counts, items=[order_json(o, out.lang) for o in orders], total=len(orders),
                 stopped=[{"supplier": name, "message": out.show(why)} for name, why in sorted(stopped.items())],
                 warnings=[{"line": w.line, "field": w.field, "code": w.code, "message": out.show(w.msg)} for w in warnings])
     else:
@@ -138,7 +139,7 @@ def _report(out: Out, ctx, batch_id: int, orders, stopped: Mapping[str, Localize
         con.print(out.t("cli.batch.counts", batch_id=batch_id, counts="  ".join(f"{k} {v}" for k, v in sorted(counts.items()))))
         for o in orders:
             if o.state in (OrderState.FAILED, OrderState.UNKNOWN):
-                con.print(f"  {o.line_id}: {o.order_no} {o.state.value} {o.reason or ''}")
+                con.print(f"  {o.line_id}: {o.order_no} {o.state.value} {reason_text(o.reason, out.lang) or ''}")
         for name, why in sorted(stopped.items()):
             con.print(out.t("cli.batch.stopped", supplier=name, why=why, batch_id=batch_id))
     if any(o.state in (OrderState.PENDING, OrderState.SUBMITTED, OrderState.UNKNOWN, OrderState.PROCESSING) for o in orders):
@@ -213,7 +214,7 @@ def _show_people(out: Out, ctx, batch, orders) -> int:
                     at=local(batch.created_at, ctx.config.general.timezone),
                     counts="  ".join(f"{k} {v}" for k, v in sorted(batch.counts.items()))))
     for o in orders:
-        con.print(f"  {o.line_id:>4} {o.order_no} {o.state.value:<10} {o.product_name} {o.account_text} {o.reason or ''}")
+        con.print(f"  {o.line_id:>4} {o.order_no} {o.state.value:<10} {o.product_name} {o.account_text} {reason_text(o.reason, out.lang) or ''}")
     return 0
 
 

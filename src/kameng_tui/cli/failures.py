@@ -91,10 +91,10 @@ def _outcome(out: Out, ctx: Any, err: KamengError, fates: Fates) -> int:
 
     if out.json_mode:
         if len(orders) == 1:
-            out.doc(order=order_json(orders[0]), existed=False, warnings=[out.show(warning)],
+            out.doc(order=order_json(orders[0], out.lang), existed=False, warnings=[out.show(warning)],
                     anomalies=anomalies_json(out, ctx, orders[0].order_no))
         else:
-            out.items([order_json(o) for o in orders], warnings=[out.show(warning)])
+            out.items([order_json(o, out.lang) for o in orders], warnings=[out.show(warning)])
     else:
         for o in orders:
             print_order(out, ctx, o)

@@ -12,6 +12,7 @@ from kameng_tui.domain.models import Order
 from kameng_tui.services.cards import reveal_cards
 from kameng_tui.domain.money import AmountError, fmt, money, parse_amount
 from kameng_tui.domain.order_text import text_problem
+from kameng_tui.domain.reasons import reason_text
 from kameng_tui.domain.states import OrderState
 from kameng_tui.messages import Msg
 from kameng_tui.palette import STATE_STYLE
@@ -146,7 +147,7 @@ async def cmd_order(args, ctx, out: Out) -> int:
     placed = await ctx.checkout.place(inp, wait_s=wait, confirm=confirm)
     order = placed.order
     if out.json_mode:
-        out.doc(order=order_json(order), existed=placed.existed, warnings=[out.show(w) for w in placed.warnings],
+        out.doc(order=order_json(order, out.lang), existed=placed.existed, warnings=[out.show(w) for w in placed.warnings],
                 anomalies=anomalies_json(out, ctx, order.order_no))
     else:
         con = out.console()
@@ -208,7 +209,7 @@ async def cmd_pending(args, ctx, out: Out) -> int:
         code = 0 if acted.status == "cancelled" else 3
     order = acted.order
     if out.json_mode:
-        out.doc(order=order_json(order), status=acted.status, message=None if message is None else out.show(message),
+        out.doc(order=order_json(order, out.lang), status=acted.status, message=None if message is None else out.show(message),
                 anomalies=anomalies_json(out, ctx, order.order_no))
         return code
     con = out.console()
@@ -238,7 +239,7 @@ def print_order(out: Out, ctx, order: Order) -> None:
     con.print(out.t("cli.order.money", account=order.account_text, cost=fmt(order.total_cost), price=fmt(order.total_price),
                     charged=fmt(order.charged), profit=fmt(order.profit), at=local(order.created_at, zone)))
     if order.reason:
-        con.print(out.t("cli.order.reason", reason=order.reason))
+        con.print(out.t("cli.order.reason", reason=reason_text(order.reason, out.lang)))
     if order.state in (OrderState.UNKNOWN, OrderState.SUBMITTED, OrderState.PROCESSING):
         con.print(out.t("cli.order.not_settled"))
     elif order.state is OrderState.PENDING:
@@ -252,7 +253,7 @@ def cmd_show(args, ctx, out: Out) -> int:
     cards = reveal_cards(ctx, order, args.reveal)
     events = ctx.ledger.events(order.order_no)
     if out.json_mode:
-        out.doc(order=order_json(order), cards=cards, events=[
+        out.doc(order=order_json(order, out.lang), cards=cards, events=[
             {"seq": e.seq, "kind": e.kind, "at": e.at.isoformat().replace("+00:00", "Z"), "hash": e.hash} for e in events])
         return 0
     print_order(out, ctx, order)
@@ -271,7 +272,7 @@ def cmd_history(args, ctx, out: Out) -> int:
         raise BadInput(Msg("err.cli.limit"), field="limit")
     page = ctx.ledger.history(flt, limit=args.limit, cursor=args.cursor, with_total=True)
     if out.json_mode:
-        out.items([order_json(o) for o in page.items], total=page.total, next_cursor=page.next_cursor)
+        out.items([order_json(o, out.lang) for o in page.items], total=page.total, next_cursor=page.next_cursor)
         return 0
     from rich.table import Table
 

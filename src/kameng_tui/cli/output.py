@@ -18,8 +18,9 @@ from zoneinfo import ZoneInfo
 from kameng_tui.domain.errors import KamengError
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
+from kameng_tui.domain.reasons import reason_code, reason_text
 from kameng_tui.domain.states import OrderState
-from kameng_tui.messages import Localized, render, text
+from kameng_tui.messages import DEFAULT_LANG, Localized, render, text
 
 VERSION = 1
 YES = ("y", "yes", "是")   # answers to a [y/N] prompt: what people type, not words we show
@@ -43,7 +44,7 @@ def amount(value: Decimal | None) -> str | None:
     return None if value is None else fmt(value)
 
 
-def order_json(o: Order) -> dict[str, Any]:
+def order_json(o: Order, lang: str = DEFAULT_LANG) -> dict[str, Any]:
     return {
         "order_no": o.order_no,
         "state": o.state.value,
@@ -71,7 +72,8 @@ def order_json(o: Order) -> dict[str, Any]:
         "line_id": o.line_id,
         "attempt_of": o.attempt_of,
         "supplier_order_no": o.supplier_order_no,
-        "reason": o.reason,
+        "reason": reason_text(o.reason, lang),
+        "reason_code": reason_code(o.reason),
         "delivered_qty": o.delivered_qty,
         "created_at": iso(o.created_at),
         "updated_at": iso(o.updated_at),

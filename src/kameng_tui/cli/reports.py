@@ -78,7 +78,7 @@ def cmd_claims(args, ctx, out: Out) -> int:
     duplicates = ctx.ledger.guard_duplicates()
     if out.json_mode:
         out.items([{"kind": c.kind, "reason": out.show(c.reason), "supplier": c.order.supplier,
-                    "order": order_json(c.order), "events": [_event_json(e) for e in c.events]} for c in claims]
+                    "order": order_json(c.order, out.lang), "events": [_event_json(e) for e in c.events]} for c in claims]
                   + [{"kind": d.kind, "reason": out.show(d.reason), "supplier": d.supplier, "order": None,
                       "events": [_event_json(d.event)]} for d in drifts],
                   duplicates=[{"kind": d.kind, "key": d.key, "kept": d.kept, "duplicate": d.duplicate}
@@ -137,7 +137,7 @@ def cmd_refund(args, ctx, out: Out) -> int:
         raise BadInput(Msg("err.cli.refund_reason"), field="reason")
     order = ctx.reports.refund(args.order_no, value, args.reason.strip())
     return out.done(Msg("cli.refund.done", amount=amount(value), revenue=amount(order.revenue), profit=amount(order.profit)),
-                    order=order_json(order))
+                    order=order_json(order, out.lang))
 
 
 def cmd_export(args, ctx, out: Out) -> int:
@@ -148,5 +148,5 @@ def cmd_export(args, ctx, out: Out) -> int:
         raise BadInput(Msg("err.cli.output_is_dir", path=str(dest)), field="output")
     if not dest.parent.exists():
         raise BadInput(Msg("err.cli.no_dir", path=str(dest.parent)), field="output")
-    n = export(ctx, history_filter(args, ctx), args.format, dest, reveal=args.reveal)
+    n = export(ctx, history_filter(args, ctx), args.format, dest, reveal=args.reveal, lang=out.lang)
     return out.done(Msg("cli.export.done", n=n, path=str(dest)), path=str(dest), rows=n, format=args.format)

@@ -4,16 +4,26 @@
 
 The message is a `Msg` (key + parameters, kameng_tui.messages) rendered in the
 reader's language by `.text(lang)`; `.message` (zh) and `.message_en` stay for code
-that reads them, and `.message` is what goes into the ledger as an order's reason.
+that reads them. An order's reason in the ledger is data, never this text
+(domain/reasons.py).
 
-Supplier adapters map their upstream's errors onto the shared set below; services
-decide what each means for an order (see `SupplierError.final` and
+A handler tells errors apart by class (`except PriceRose`), never by comparing or
+setting `code`: `code` is a class attribute, the stable English name faces print.
+
+Two families share some codes and must not be confused:
+- Pre-check (a `BadInput`, exit 2): our own checks before anything is recorded
+  found the order cannot go (`PriceRose`, `StockShort`, ...; `QuoteFailed` when the
+  fresh quote itself failed). Nothing was recorded or sent.
+- Supplier refusal (a `SupplierError`, exit 1 when `final`): the supplier answered a
+  sent order with no (`PriceChanged`, `OutOfStock`, ...). The order is recorded.
+Supplier adapters map their upstream's errors onto the shared supplier set below;
+services decide what each means for an order (see `SupplierError.final` and
 `SupplierError.nothing_created`).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from kameng_tui.messages import HasMsg, Localized, Msg, Plain
 
@@ -261,28 +271,54 @@ class SupplierError(KamengError):
         super().__init__(message, **kw)  # type: ignore[arg-type]
         self.raw = raw
 
+    def supplier_text(self) -> str | None:
+        """The upstream's own words in this error, where it gave some: the `said`
+        parameter our adapters put them in, or a third-party adapter's plain message.
+        Not cleaned here (domain/reasons.py cleans what goes into an event)."""
+        said = self.msg.params.get("said") if isinstance(self.msg, Msg) else None
+        if isinstance(said, str):
+            return said or None
+        if isinstance(self.msg, Plain):
+            return self.msg.zh or self.msg.en or None
+        return None
+
 
 class InsufficientBalance(SupplierError):
+    """Supplier refusal: our balance at the supplier does not cover the order.
+    Its pre-check twin is BalanceShort (our own balance check before recording)."""
+
     code = "insufficient_balance"
     final = True
 
 
 class OutOfStock(SupplierError):
+    """Supplier refusal: not enough stock for a sent order. Its pre-check twin
+    is StockShort (the quoted stock, before recording)."""
+
     code = "out_of_stock"
     final = True
 
 
 class OffShelf(SupplierError):
+    """Supplier refusal: the product is not on sale (a sent order, or a quote).
+    Its pre-check twin is NotOnSale (the quoted sale status, before recording)."""
+
     code = "off_shelf"
     final = True
 
 
 class BadAccount(SupplierError):
+    """Supplier refusal: the supplier rejects the account fields of a sent
+    order. Its pre-check twin is AccountInvalid (our own field rules, before recording)."""
+
     code = "bad_account"
     final = True
 
 
 class PriceChanged(SupplierError):
+    """Supplier refusal: the unit cost rose above the request's `max_unit_cost`
+    at the supplier. Its pre-check twin is PriceRose (the fresh quote, before recording)."""
+
     code = "price_changed"
     final = True
 
@@ -333,3 +369,129 @@ class SupplierUnavailable(SupplierError):
 
     code = "supplier_unavailable"
     nothing_created = True
+
+
+# --- pre-checks: the checkout's own checks before anything is recorded (exit 2) ---------
+
+
+class PriceRose(BadInput):
+    """Pre-check: the fresh quote `new` is above the unit cost the reseller saw (`old`)
+    by more than `[checkout] max_price_rise`; nothing recorded. The TUI shows the new
+    price and lets Enter order at it. Its supplier-refusal twin is PriceChanged."""
+
+    code = "price_changed"
+
+    def __init__(self, message: Localized, *, old: Decimal, new: Decimal, field: str | None = "price",
+                 line: int | None = None) -> None:
+        super().__init__(message, field=field, line=line)
+        self.old = old
+        self.new = new
+
+
+class StockShort(BadInput):
+    """Pre-check: the quoted stock is below the quantity; nothing recorded. Its
+    supplier-refusal twin is OutOfStock."""
+
+    code = "out_of_stock"
+
+    def __init__(self, message: Localized, *, stock: int, quantity: int, field: str | None = "quantity",
+                 line: int | None = None) -> None:
+        super().__init__(message, field=field, line=line)
+        self.stock = stock
+        self.quantity = quantity
+
+
+class NotOnSale(BadInput):
+    """Pre-check: the quoted product is not on sale (`status`, the SaleStatus value);
+    nothing recorded. Its supplier-refusal twin is OffShelf."""
+
+    code = "off_shelf"
+
+    def __init__(self, message: Localized, *, status: str, field: str | None = "sku", line: int | None = None) -> None:
+        super().__init__(message, field=field, line=line)
+        self.status = status
+
+
+class AccountInvalid(BadInput):
+    """Pre-check: the account fields break the product's rules (domain/accounts.py);
+    `field` is the first bad one, `fields` all of them; nothing recorded. Its
+    supplier-refusal twin is BadAccount."""
+
+    code = "bad_account"
+
+    def __init__(self, message: Localized, *, fields: tuple[str, ...], line: int | None = None) -> None:
+        super().__init__(message, field=fields[0] if fields else None, line=line)
+        self.fields = fields
+
+
+class BalanceShort(BadInput):
+    """Pre-check: `needed` (this order plus what unsettled orders may still take) is
+    above the supplier balance `available`; nothing recorded. Its supplier-refusal
+    twin is InsufficientBalance."""
+
+    code = "insufficient_balance"
+
+    def __init__(self, message: Localized, *, needed: Decimal, available: Decimal, field: str | None = "quantity",
+                 line: int | None = None) -> None:
+        super().__init__(message, field=field, line=line)
+        self.needed = needed
+        self.available = available
+
+
+class QuoteFailed(BadInput):
+    """Pre-check: asking the supplier for a fresh quote failed (`cause`, the supplier's
+    error); nothing recorded, exit 2 whatever the cause. The code is the cause's
+    (`off_shelf`, `supplier_unavailable`, ...) so scripts see what the supplier said:
+    `QuoteFailed.of` makes one subclass per supplier error class, once, whose `code`
+    is that class's, so `code` stays a class attribute and `except QuoteFailed`
+    catches every one."""
+
+    code = "supplier_error"
+    cause_class: ClassVar[type[SupplierError]] = SupplierError
+
+    def __init__(self, message: Localized, *, cause: SupplierError, field: str | None = None,
+                 line: int | None = None) -> None:
+        super().__init__(message, field=field, line=line)
+        self.cause = cause
+
+    @classmethod
+    def of(cls, cause: SupplierError, message: Localized, *, field: str | None = None,
+           line: int | None = None) -> QuoteFailed:
+        kind = _QUOTE_FAILED.get(type(cause))
+        if kind is None:
+            name = f"QuoteFailed_{type(cause).__name__}"
+            kind = type(name, (QuoteFailed,), {"code": type(cause).code, "cause_class": type(cause),
+                                               "__doc__": f"QuoteFailed with the code of {type(cause).__name__}.",
+                                               "__module__": __name__})
+            _QUOTE_FAILED[type(cause)] = kind
+        return kind(message, cause=cause, field=field, line=line)
+
+
+_QUOTE_FAILED: dict[type[SupplierError], type[QuoteFailed]] = {SupplierError: QuoteFailed}
+
+
+class Declined(BadInput):
+    """The person said no at the confirmation prompt; nothing recorded."""
+
+    code = "cancelled"
+
+
+class NoSuchOrder(BadInput):
+    """An order number given as input names no order (`order resume`); exit 2. Unlike
+    NotFound, it is the person's input that is wrong."""
+
+    code = "not_found"
+
+    def __init__(self, message: Localized, *, order_no: str, field: str | None = "order_no") -> None:
+        super().__init__(message, field=field)
+        self.order_no = order_no
+
+
+class NoSuchBatch(BadInput):
+    """A batch id given as input names no batch (`batch show|resume|cancel`); exit 2."""
+
+    code = "not_found"
+
+    def __init__(self, message: Localized, *, batch_id: int, field: str | None = "batch") -> None:
+        super().__init__(message, field=field)
+        self.batch_id = batch_id

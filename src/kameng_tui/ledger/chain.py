@@ -92,9 +92,13 @@ def apply(row: dict[str, Any] | None, kind: str, at: str, body: Mapping[str, Any
         for key in ("charged", "refunded"):
             if body.get(key) is not None:
                 row[key] = u(body[key])
-        for key in ("supplier_order_no", "reason"):
-            if body.get(key) is not None:
-                row[key] = body[key]
+        if body.get("supplier_order_no") is not None:
+            row["supplier_order_no"] = body["supplier_order_no"]
+        reason = body.get("reason")
+        if reason is not None:
+            # a reason as data (domain/reasons.py) is kept as its canonical JSON text: what
+            # SQLite's json_extract gives for it, so projection_sql rebuilds the same column
+            row["reason"] = canonical_body(reason) if isinstance(reason, Mapping) else reason
         if body.get("delivered_qty") is not None:
             row["delivered_qty"] = body["delivered_qty"]
         if new == "submitted" and row["submitted_at"] is None:

@@ -95,7 +95,7 @@ class Transition:
     charged: Decimal | None = None
     refunded: Decimal | None = None
     supplier_order_no: str | None = None
-    reason: str | None = None
+    reason: Mapping[str, object] | str | None = None   # new events: domain.reasons.Reason.body(); str: older callers
     delivered_qty: int | None = None
     cards: tuple[SealedCard, ...] = ()
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Iterable
 
+from kameng_tui.messages.aliases import ALIASES
 from kameng_tui.messages.catalog import CATALOG
 
 LANGS = ("zh", "en")
@@ -57,8 +58,11 @@ def lang_of(lang: str | None) -> str:
 
 def template(key: str, lang: str = DEFAULT_LANG) -> str | None:
     """The raw template of `key` in `lang` (the other language if this one is empty),
-    or None when the catalog has no such key."""
+    or None when the catalog has no such key. A renamed key (messages/aliases.py)
+    finds its new name: events hold keys and are never rewritten."""
     pair = CATALOG.get(key)
+    if pair is None:
+        pair = CATALOG.get(ALIASES.get(key, ""))
     if pair is None:
         return None
     zh, en = pair

@@ -22,7 +22,8 @@ from decimal import Decimal
 from typing import Callable, Mapping, Sequence
 
 from kameng_tui.domain.batch_input import BatchLine, duplicate_keys, parse_batch
-from kameng_tui.domain.errors import REFUSED_US, BadInput, KamengError, RefTaken, RepeatBatch, RepeatOrder
+from kameng_tui.domain.errors import (REFUSED_US, BadInput, KamengError, NoSuchBatch, RefTaken, RepeatBatch,
+                                      RepeatOrder)
 from kameng_tui.domain.idempotency import batch_identity_of
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt, money
@@ -376,9 +377,7 @@ class BatchService:
     def _batch(self, batch_id: int) -> Batch:
         batch = self.ctx.ledger.get_batch(batch_id)
         if batch is None:
-            err = BadInput(Msg("err.batch.none", batch_id=batch_id), field="batch")
-            err.code = "not_found"  # type: ignore[misc]
-            raise err
+            raise NoSuchBatch(Msg("err.batch.none", batch_id=batch_id), batch_id=batch_id)
         return batch
 
     def show(self, batch_id: int) -> tuple[Batch, list[Order]]:

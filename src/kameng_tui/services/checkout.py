@@ -11,9 +11,10 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Callable, Mapping
 
-from kameng_tui.domain.accounts import norm, validate_account, validate_quantity
-from kameng_tui.domain.errors import (BadInput, KamengError, NoDataKey, NotFound, PriceBelowCost, RefConflict, RefExists,
-                                      RepeatOrder, SupplierError)
+from kameng_tui.domain.accounts import CarrierMismatch, norm, validate_account, validate_quantity
+from kameng_tui.domain.errors import (AccountInvalid, BadInput, BalanceShort, Declined, KamengError, NoDataKey,
+                                      NoSuchOrder, NotFound, NotOnSale, PriceBelowCost, PriceRose, QuoteFailed,
+                                      RefConflict, RefExists, RepeatOrder, StockShort, SupplierError)
 from kameng_tui.domain.idempotency import ref_fingerprint
 from kameng_tui.domain.models import Delivery, Order, Product, Rule
 from kameng_tui.domain.money import fmt, money
@@ -86,13 +87,6 @@ class Placed:
     warnings: tuple[Localized, ...] = ()
 
 
-def bad(msg: Localized, field: str | None = None, line: int | None = None, code: str | None = None) -> BadInput:
-    err = BadInput(msg, field=field, line=line)
-    if code:
-        err.code = code  # type: ignore[misc]
-    return err
-
-
 class CheckoutService:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
@@ -122,28 +116,30 @@ class CheckoutService:
                 if quotes is not None:
                     quotes[key] = quote
         except SupplierError as exc:
-            raise bad(Msg("err.checkout.quote", sku=inp.sku, reason=exc.msg), "sku", line, exc.code) from None
+            raise QuoteFailed.of(exc, Msg("err.checkout.quote", sku=inp.sku, reason=exc.msg), field="sku",
+                                 line=line) from None
         product = quote.product
         if product.sale_status is not SaleStatus.ON and not lenient:
-            raise bad(Msg("err.checkout.not_on_sale", name=product.name, status=product.sale_status.label),
-                      "sku", line, "off_shelf")
+            raise NotOnSale(Msg("err.checkout.not_on_sale", name=product.name, status=product.sale_status.label),
+                            status=product.sale_status.value, line=line)
         qerr = validate_quantity(product, inp.quantity)
         if qerr is not None:
-            raise bad(qerr.msg, "quantity", line)
+            raise BadInput(qerr.msg, field="quantity", line=line)
         if product.stock is not None and product.stock < inp.quantity and not lenient:
-            raise bad(Msg("err.checkout.stock", name=product.name, stock=product.stock), "quantity", line, "out_of_stock")
+            raise StockShort(Msg("err.checkout.stock", name=product.name, stock=product.stock), stock=product.stock,
+                             quantity=inp.quantity, line=line)
         check = validate_account(product, inp.fields)
         if check.errors:
-            first = check.errors[0]
-            raise bad(Joined([e.msg for e in check.errors]), first.field, line, "bad_account")
+            raise AccountInvalid(Joined([e.msg for e in check.errors]), fields=tuple(e.field for e in check.errors),
+                                 line=line)
         if product.delivery is Delivery.CARD or any(f.rule in SEALED_RULES for f in product.account_fields):
             if ctx.sealer() is None:
                 raise NoDataKey(Msg("err.checkout.no_data_key"))
         unit_cost = money(quote.unit_cost)
         rise = ctx.config.checkout.max_price_rise
         if inp.seen_unit_cost is not None and unit_cost - money(inp.seen_unit_cost) > rise and not lenient:
-            raise bad(Msg("err.checkout.price_rose", name=product.name, old=fmt(inp.seen_unit_cost), new=fmt(unit_cost)),
-                      "price", line, "price_changed")
+            raise PriceRose(Msg("err.checkout.price_rose", name=product.name, old=fmt(inp.seen_unit_cost),
+                                new=fmt(unit_cost)), old=inp.seen_unit_cost, new=unit_cost, line=line)
         unit_price = money(inp.price) if inp.price is not None else price_for(ctx.config, product, unit_cost, inp.customer)
         self.check_input_text(inp)
         self.check_loss(inp, unit_cost, unit_price)
@@ -160,8 +156,9 @@ class CheckoutService:
         if check_balance:
             available = await self.available(supplier_name)
             if available is not None and prepared.total_cost + reserved > available:
-                raise bad(Msg("err.checkout.balance", needed=fmt(prepared.total_cost + reserved), available=fmt(available)),
-                          "quantity", line, "insufficient_balance")
+                raise BalanceShort(Msg("err.checkout.balance", needed=fmt(prepared.total_cost + reserved),
+                                       available=fmt(available)),
+                                   needed=prepared.total_cost + reserved, available=available, line=line)
         return prepared
 
     @staticmethod
@@ -170,7 +167,7 @@ class CheckoutService:
         for key in LIMITS:
             problem = text_problem(key, getattr(inp, key))
             if problem is not None:
-                raise bad(problem, key, inp.line_no)
+                raise BadInput(problem, field=key, line=inp.line_no)
 
     @staticmethod
     def check_loss(inp: OrderInput, unit_cost: Decimal, unit_price: Decimal) -> None:
@@ -333,7 +330,7 @@ class CheckoutService:
                 return placed
             raise
         if confirm is not None and not confirm(prepared):
-            raise bad(Msg("err.checkout.cancelled"), code="cancelled")
+            raise Declined(Msg("err.checkout.cancelled"))
         try:
             order_no = self.commit_intent(prepared)
         except RefExists as exc:              # another process recorded it between our check and our write
@@ -366,7 +363,7 @@ class CheckoutService:
         """Send a pending order under its own number (an explicit act)."""
         order = self.ctx.ledger.get(order_no)
         if order is None:
-            raise bad(Msg("err.order.none", order_no=order_no), "order_no", code="not_found")
+            raise NoSuchOrder(Msg("err.order.none", order_no=order_no), order_no=order_no)
         if order.state is OrderState.PENDING:
             return await self.send(order_no, wait_s)
         return await self._wait(order, wait_s)

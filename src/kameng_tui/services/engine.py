@@ -21,9 +21,9 @@ from kameng_tui.domain.clock import Clock
 from kameng_tui.domain.errors import KamengError, SupplierError
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import money
+from kameng_tui.domain.reasons import Reason
 from kameng_tui.domain.reply_check import Asked, anomaly_body, check_reply
 from kameng_tui.domain.states import OrderState, once_submitted
-from kameng_tui.domain.untrusted import REASON_MAX, clean_text
 from kameng_tui.ledger.ports import OrderStore
 from kameng_tui.ledger.values import Move, SealedCard, Transition
 from kameng_tui.messages import Msg
@@ -112,7 +112,7 @@ class OrderEngine:
         """A submitted order whose request never left goes back to pending."""
         try:
             if self.ledger.transition(order.order_no, S.SUBMITTED, S.PENDING,
-                                      Transition(reason="cancelled before sending"), at=self.clock.now()):
+                                      Transition(reason=Reason("cancelled_before_send").body()), at=self.clock.now()):
                 self.never_left(order.order_no, "stopped")
         finally:
             self.sending.discard(order.order_no)
@@ -150,8 +150,9 @@ class OrderEngine:
         except Exception as exc:
             # Nothing left this machine: the order may wait, unsent, for a resume.
             if expected is S.SUBMITTED and self.ledger.transition(
-                    order.order_no, S.SUBMITTED, S.PENDING, Transition(reason=f"supplier unavailable: {exc}"),
-                    at=self.clock.now()):
+                    order.order_no, S.SUBMITTED, S.PENDING, Transition(reason=Reason("supplier_not_ready", {
+                        "supplier": order.supplier, "error": exc.code if isinstance(exc, KamengError)
+                        else type(exc).__name__}).body()), at=self.clock.now()):
                 self.never_left(order.order_no, "supplier_unavailable")
             return self._get(order.order_no)
         try:
@@ -166,19 +167,19 @@ class OrderEngine:
             return await self._refused(order, expected, exc)
         except (TimeoutError, asyncio.TimeoutError):
             crash_point("after-reply")
-            return await self._to_unknown(order, expected, f"no reply within {self.call_deadline_s:.0f} s")
+            return await self._to_unknown(order, expected, Reason("no_reply", {"seconds": round(self.call_deadline_s)}))
         except asyncio.CancelledError:
             # The task was cancelled after the request may have left: the order is in
             # doubt, never lost. Record it now, not in a group that may never be
             # written if the loop is closing, before letting the cancellation through.
             if expected is S.SUBMITTED:
                 self.ledger.transition(order.order_no, S.SUBMITTED, S.UNKNOWN,
-                                       Transition(reason="cancelled while waiting for the reply"), at=self.clock.now())
+                                       Transition(reason=Reason("cancelled_waiting").body()), at=self.clock.now())
             raise
         except Exception as exc:  # an adapter bug must not lose the order
             log.exception("supplier %s crashed on place_order", order.supplier)
             crash_point("after-reply")
-            return await self._to_unknown(order, expected, f"adapter error: {type(exc).__name__}")
+            return await self._to_unknown(order, expected, Reason("adapter_error", {"error": type(exc).__name__}))
         crash_point("after-reply")
         log.debug("order %s -> %s: %r", order.order_no, order.supplier, result)
         result = self.checked(order, result)
@@ -188,18 +189,20 @@ class OrderEngine:
         return await self._commit(order, expected, *step)
 
     async def _refused(self, order: Order, expected: OrderState, exc: SupplierError) -> Order:
-        # the message may hold the supplier's words, from an adapter that did not clean them
-        reason = clean_text(f"{exc.code}: {exc.message}", REASON_MAX)
+        # data, not the error's text: shown in the reader's language; the supplier's own
+        # words (cleaned by Reason.body: the adapter may not have) ride along
+        reason = Reason.of_refusal(exc.code, order.supplier, exc.msg, exc.supplier_text())
         if exc.final:
-            return await self._commit(order, expected, S.FAILED, Transition(charged=Decimal("0"), reason=reason))
+            return await self._commit(order, expected, S.FAILED,
+                                      Transition(charged=Decimal("0"), reason=reason.body()))
         if exc.nothing_created and expected is S.SUBMITTED:
-            return await self._commit(order, S.SUBMITTED, S.PENDING, Transition(reason=reason))
+            return await self._commit(order, S.SUBMITTED, S.PENDING, Transition(reason=reason.body()))
         return await self._to_unknown(order, expected, reason)
 
-    async def _to_unknown(self, order: Order, expected: OrderState, reason: str) -> Order:
+    async def _to_unknown(self, order: Order, expected: OrderState, reason: Reason) -> Order:
         if expected is not S.SUBMITTED:
             return self._get(order.order_no)
-        return await self._commit(order, S.SUBMITTED, S.UNKNOWN, Transition(reason=reason))
+        return await self._commit(order, S.SUBMITTED, S.UNKNOWN, Transition(reason=reason.body()))
 
     async def _commit(self, order: Order, expected: OrderState, new: OrderState, change: Transition) -> Order:
         moved = await self.commits.move(Move(order.order_no, expected, new, change))
@@ -232,7 +235,7 @@ class OrderEngine:
                 # as said; 0 on success is a short delivery (an anomaly, and a claim)
                 delivered_qty=result.delivered_qty or len(cards),
                 cards=cards,
-                reason=None if charged is not None else "charged not stated by supplier; quoted cost recorded",
+                reason=None if charged is not None else Reason("charged_not_stated").body(),
             )
             return S.SUCCEEDED, change
         if result.state is RemoteState.FAILED:
@@ -240,7 +243,7 @@ class OrderEngine:
                 charged=charged if charged is not None else Decimal("0"),
                 refunded=money(result.refunded) if result.refunded else None,
                 supplier_order_no=result.supplier_order_no,
-                reason=result.reason or "failed",
+                reason=Reason("supplier_failed", {"supplier": order.supplier}, result.reason).body(),
             )
             return S.FAILED, change
         if result.state is RemoteState.PROCESSING and expected is not S.PROCESSING:

@@ -22,6 +22,7 @@ from kameng_tui.domain.history import HistoryFilter
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
 from kameng_tui.messages import Msg
+from kameng_tui.domain.reasons import reason_text
 from kameng_tui.services.cards import reveal_cards
 from kameng_tui.services.context import Context
 
@@ -47,7 +48,7 @@ def rows(ctx: Context, flt: HistoryFilter) -> Iterator[Order]:
             return
 
 
-def record(o: Order, zone: str) -> dict[str, Any]:
+def record(o: Order, zone: str, lang: str = "zh") -> dict[str, Any]:
     from zoneinfo import ZoneInfo
 
     return {
@@ -57,11 +58,13 @@ def record(o: Order, zone: str) -> dict[str, Any]:
         "note": o.note or "", "unit_price": fmt(o.unit_price), "total_price": fmt(o.total_price),
         "total_cost": fmt(o.total_cost), "charged": fmt(o.charged), "refunded": fmt(o.refunded),
         "customer_refunded": fmt(o.customer_refunded), "revenue": fmt(o.revenue), "profit": fmt(o.profit),
-        "supplier": o.supplier, "supplier_order_no": o.supplier_order_no or "", "reason": o.reason or "",
+        "supplier": o.supplier, "supplier_order_no": o.supplier_order_no or "", "reason": reason_text(o.reason, lang) or "",
     }
 
 
-def export(ctx: Context, flt: HistoryFilter, fmt_name: str, dest: Path, reveal: bool = False) -> int:
+def export(ctx: Context, flt: HistoryFilter, fmt_name: str, dest: Path, reveal: bool = False,
+           lang: str | None = None) -> int:
+    """`lang`: the language reasons are written in (the configured one by default)."""
     if fmt_name not in ("csv", "xlsx", "json"):
         raise BadInput(Msg("err.export.format", format=repr(fmt_name)), field="format")
     zone = ctx.config.general.timezone
@@ -69,7 +72,7 @@ def export(ctx: Context, flt: HistoryFilter, fmt_name: str, dest: Path, reveal: 
     columns = COLUMNS + (("cards",) if reveal else ())
     items = []
     for o in rows(ctx, flt):
-        r = record(o, zone)
+        r = record(o, zone, lang or ctx.config.general.language)
         if reveal:
             r["cards"] = "; ".join(f"{c['number']} {c['password']}" for c in reveal_cards(ctx, o, True))
         items.append(r)

@@ -17,6 +17,7 @@ from datetime import timedelta
 
 from kameng_tui.domain.errors import KamengError, NotFound
 from kameng_tui.domain.models import Order
+from kameng_tui.domain.reasons import Reason
 from kameng_tui.domain.states import IN_FLIGHT, SETTLED, OrderState, once_submitted
 from kameng_tui.ledger.store import Transition
 from kameng_tui.messages import Msg
@@ -109,7 +110,7 @@ class PendingActions:
                 status = await self._ask(order)
                 if status is not None:
                     return Acted(self._get(order_no), status)
-            moved = ctx.ledger.transition(order_no, S.PENDING, S.CANCELLED, Transition(reason="cancelled"),
+            moved = ctx.ledger.transition(order_no, S.PENDING, S.CANCELLED, Transition(reason=Reason("cancelled").body()),
                                           at=ctx.clock.now())
             after = self._get(order_no)
             if not moved:

@@ -18,6 +18,7 @@ from datetime import timedelta
 
 from kameng_tui.domain.errors import AnchorMismatch, KamengError
 from kameng_tui.domain.models import Order
+from kameng_tui.domain.reasons import Reason
 from kameng_tui.domain.states import IN_FLIGHT, SETTLED, OrderState, once_submitted
 from kameng_tui.ledger.store import Transition
 from kameng_tui.messages import Localized, Msg
@@ -142,7 +143,7 @@ class ReconcileService:
             return after
         if order.state is S.SUBMITTED:
             ctx.ledger.transition(order.order_no, S.SUBMITTED, S.UNKNOWN,
-                                  Transition(reason="not found at the supplier"), at=ctx.clock.now())
+                                  Transition(reason=Reason("not_found_at_supplier").body()), at=ctx.clock.now())
         return ctx.ledger.get(order.order_no) or order
 
     def is_claim(self, order: Order) -> bool:

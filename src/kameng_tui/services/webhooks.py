@@ -22,7 +22,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 
-from kameng_tui.domain.errors import AnchorMismatch, KamengError
+from kameng_tui.domain.errors import AnchorMismatch, AuthFailed, KamengError
 from kameng_tui.domain.states import IN_FLIGHT, OrderState
 from kameng_tui.services.context import Context
 from kameng_tui.suppliers.base import RemoteState
@@ -46,7 +46,7 @@ def apply_callback(ctx: Context, supplier_name: str, headers: dict[str, str], bo
         result = parse(headers, body)
     except KamengError as exc:
         log.warning("webhook from %s refused: %s", supplier_name, exc.message_en)
-        return HookOutcome(401 if exc.code == "auth_failed" else 400, exc.message_en)
+        return HookOutcome(401 if isinstance(exc, AuthFailed) else 400, exc.message_en)
     if result is None:
         return HookOutcome(200, "pong")
     refused = ctx.ledger.anchor_problem()

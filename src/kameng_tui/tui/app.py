@@ -24,6 +24,7 @@ from textual.screen import Screen
 from kameng_tui.domain.errors import AnchorMismatch, KamengError
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import price
+from kameng_tui.domain.reasons import reason_text
 from kameng_tui.domain.states import IN_FLIGHT, OrderState
 from kameng_tui.services.balances import BalanceView
 from kameng_tui.services.context import Context
@@ -330,7 +331,7 @@ class KamengApp(App[None]):
             message = t("order.final", order_no=order_no, state=state)
             severity = "information"
             if order.state is OrderState.FAILED:
-                message += "\n" + t("order.failed_hint", reason=order.reason or "")
+                message += "\n" + t("order.failed_hint", reason=reason_text(order.reason, self.lang) or "")
                 severity = "error"
             elif order.state in (OrderState.UNKNOWN, OrderState.SUBMITTED, OrderState.PROCESSING):
                 message += "\n" + t("order.unknown_hint")

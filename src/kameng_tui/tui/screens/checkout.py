@@ -18,10 +18,12 @@ from textual.widgets import Button, Input, Select, Static
 
 from kameng_tui.domain.accounts import (CarrierMismatch, carrier_label, carrier_mismatch, carrier_of, check_value,
                                         validate_quantity)
-from kameng_tui.domain.errors import AnchorMismatch, BadInput, KamengError, NoDataKey, PriceBelowCost, RepeatOrder
+from kameng_tui.domain.errors import (AnchorMismatch, BadInput, KamengError, NoDataKey, PriceBelowCost, PriceRose,
+                                      RepeatOrder)
 from kameng_tui.domain.models import Delivery, Order, Product, Rule
 from kameng_tui.domain.money import AmountError, fmt, money, parse_amount
 from kameng_tui.domain.order_text import LIMITS
+from kameng_tui.domain.reasons import reason_text
 from kameng_tui.domain.states import SETTLED
 from kameng_tui.domain.text_fit import fit_name
 from kameng_tui.services.checkout import SEALED_RULES, OrderInput
@@ -342,9 +344,7 @@ class CheckoutScreen(ModalScreen[None]):
         try:
             try:
                 prepared = await ctx.checkout.prepare(inp)
-            except BadInput as exc:
-                if getattr(exc, "code", "") != "price_changed":
-                    raise
+            except PriceRose:
                 fresh = await ctx.checkout.prepare(dataclasses.replace(inp, seen_unit_cost=None))
                 old, self.seen_cost = self.seen_cost, fresh.unit_cost
                 self.query_one("#progress", Static).update(Text(
@@ -428,7 +428,7 @@ class CheckoutScreen(ModalScreen[None]):
         line = Text(t("checkout.placing", order_no=self.order_no) + "\n")
         line.append(" -> ".join(t(f"state.{s}") for s in seen), style="bold")
         if order is not None and order.state in SETTLED:
-            line.append("\n" + (order.reason or ""), style="red" if order.reason else "")
+            line.append("\n" + (reason_text(order.reason, self.lang) or ""), style="red" if order.reason else "")
             self._show_cards(order)
         if line.plain != self._shown_progress:        # a new step: in view, even at 80x24
             self._shown_progress = line.plain

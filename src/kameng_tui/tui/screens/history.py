@@ -23,6 +23,7 @@ from kameng_tui.domain.history import HistoryFilter
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
 from kameng_tui.domain.reply_check import anomaly_msg
+from kameng_tui.domain.reasons import reason_text
 from kameng_tui.domain.states import OrderState
 from kameng_tui.tui.keys import HISTORY_KEYS, bindings
 from kameng_tui.tui.text import Texts
@@ -211,7 +212,7 @@ class HistoryScreen(Screen[None]):
                  Text(f"{t('hcol.total')} {fmt(order.total_price)}  {t('col.cost')} {fmt(order.total_cost)}  "
                       f"{t('hcol.profit')} {fmt(order.profit)}")]
         if order.reason:
-            parts.append(Text(order.reason, style="red"))
+            parts.append(Text(reason_text(order.reason, self.lang) or "", style="red"))
         if order.state is OrderState.PENDING:
             parts.append(Text(t("history.pending_keys"), style="bold yellow"))
         from kameng_tui.services.cards import reveal_cards
@@ -285,7 +286,7 @@ class HistoryScreen(Screen[None]):
         folder.mkdir(mode=0o700, exist_ok=True)
         dest = folder / f"orders-{stamp}.csv"
         try:
-            n = export(self.ctx, self.flt, "csv", dest)
+            n = export(self.ctx, self.flt, "csv", dest, lang=self.lang)
         except (KamengError, OSError) as exc:
             self.notify(getattr(exc, "message", str(exc)), severity="error")
             return

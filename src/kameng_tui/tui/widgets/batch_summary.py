@@ -11,6 +11,7 @@ from rich.text import Text
 
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
+from kameng_tui.domain.reasons import reason_text
 from kameng_tui.domain.states import OrderState
 from kameng_tui.palette import STATE_STYLE
 from kameng_tui.services.batch_entry import Draft, EntryCheck
@@ -24,7 +25,7 @@ def order_note(t: Texts, order: Order | None) -> Text:
     state = t(f"state.{order.state.value}")
     style = STATE_STYLE.get(order.state.value, "")
     if order.state is OrderState.FAILED:
-        return Text(t("batch.state_reason", state=state, reason=order.reason or ""), style=style)
+        return Text(t("batch.state_reason", state=state, reason=reason_text(order.reason, t.lang) or ""), style=style)
     if order.state is OrderState.UNKNOWN:
         return Text(t("batch.unknown_note", state=state), style=style)
     return Text(f"{state}  {order.order_no}", style=style)
