@@ -132,14 +132,16 @@ class CatalogCache:
         return [product_from_json(d) for d, _ in rows], [k for _, k in rows]
 
     def count(self, supplier: str | None = None) -> int:
-        sql, args = "SELECT COUNT(*) FROM catalog", ()
+        sql = "SELECT COUNT(*) FROM catalog"
+        args: tuple[str, ...] = ()
         if supplier:
             sql, args = sql + " WHERE supplier = ?", (supplier,)
         with self._ledger._lock:
             return self._ledger._conn.execute(sql, args).fetchone()[0]
 
     def last_sync(self, supplier: str | None = None) -> datetime | None:
-        sql, args = "SELECT MAX(synced_at) FROM catalog", ()
+        sql = "SELECT MAX(synced_at) FROM catalog"
+        args: tuple[str, ...] = ()
         if supplier:
             sql, args = sql + " WHERE supplier = ?", (supplier,)
         with self._ledger._lock:

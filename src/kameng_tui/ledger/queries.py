@@ -29,7 +29,8 @@ Bounds = tuple[int | None, int | None]
 def where(flt: HistoryFilter, bounds: Bounds = (None, None)) -> tuple[str, list[Any]]:
     """The date range arrives as seq bounds (see SqliteLedger._bounds); the time test
     stays as a check (`+` keeps it off the index, so an equality index drives)."""
-    clauses, args = [], []
+    clauses: list[str] = []
+    args: list[object] = []
     lo, hi = bounds
     if lo is not None:
         clauses.append("o.seq >= ?")

@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import ContextManager, Mapping, Protocol, Sequence
 
+from kameng_tui.domain.errors import AnchorMismatch
 from kameng_tui.domain.history import Event, GroupTotals, HistoryFilter, Page, Totals
 from kameng_tui.domain.models import Delivery, Order
 from kameng_tui.domain.states import OrderState
@@ -211,7 +212,7 @@ class LedgerStore(Protocol):
     def set_meta(self, key: str, value: str) -> None: ...
     def anchor_deferred(self) -> ContextManager[None]: ...
     def verify(self) -> VerifyReport: ...
-    def anchor_problem(self) -> Exception | None:
+    def anchor_problem(self) -> AnchorMismatch | None:
         """The AnchorMismatch chained writes would raise now, or None."""
         ...
     def accept_restore(self, reason: str, *, at: datetime, code: str = "accepted",

@@ -375,7 +375,7 @@ class BatchService:
         batch = self.ctx.ledger.get_batch(batch_id)
         if batch is None:
             err = BadInput(Msg("err.batch.none", batch_id=batch_id), field="batch")
-            err.code = "not_found"  # type: ignore[misc]
+            err.code = "not_found"
             raise err
         return batch
 

@@ -88,7 +88,7 @@ class Placed:
 def bad(msg: Localized, field: str | None = None, line: int | None = None, code: str | None = None) -> BadInput:
     err = BadInput(msg, field=field, line=line)
     if code:
-        err.code = code  # type: ignore[misc]
+        err.code = code
     return err
 
 
