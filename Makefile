@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test venv clean bench
+.PHONY: run test lint venv clean bench
 
 $(BIN)/kameng-tui: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +16,13 @@ venv: $(BIN)/kameng-tui
 run: venv
 	$(BIN)/kameng-tui
 
-test: venv
+# lint first: CI (`.ci/run` = `make test`) fails on a ruff finding or a mypy error.
+test: venv lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2
+
+lint: venv
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy
 
 bench: venv
 	$(BIN)/python benchmarks/run_all.py

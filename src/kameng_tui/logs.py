@@ -50,7 +50,7 @@ def setup_logging(paths: AppPaths, level: str = "INFO") -> logging.Handler:
             root.removeHandler(h)
             h.close()
     handler = RotatingFileHandler(paths.log_dir / "kameng-tui.log", maxBytes=1_000_000, backupCount=5, encoding="utf-8")
-    handler._kameng = True  # type: ignore[attr-defined]
+    handler._kameng = True  # type: ignore[attr-defined]  # our marker, found again by getattr above
     handler.addFilter(RedactSecrets())
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(process)d: %(message)s"))
     root.addHandler(handler)

@@ -20,7 +20,6 @@ import time
 
 import pytest
 
-from kit import base_env, run_cli
 
 SKU, PHONE = "demo:HF-CM-100", "13800138000"
 

@@ -101,7 +101,6 @@ async def test_a_careless_adapters_catalog_and_quote_are_cleaned(ctx, monkeypatc
     monkeypatch.setattr(supplier, "quote", quote)
     report = await ctx.catalog.sync("demo")
     assert report.errors == {}
-    from kameng_tui.domain.catalog_query import Query
 
     index = ctx.catalog.index()
     products = [index.loader(row) for row in index.row_of.values()]

@@ -81,7 +81,7 @@ async def test_the_claims_view_shows_a_balance_drift(make_app):
         await app.workers.wait_for_complete()          # the count runs in a thread
         await pilot.pause()
         assert "需核对 1" in "\n".join(screen_lines(app))
-        screen = await open_history(app, pilot)
+        await open_history(app, pilot)
         await pilot.press("c")
         await pilot.pause()
         assert "demo 余额从 100.00 变为 90.00" in "\n".join(screen_lines(app))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from kameng_tui.cli.output import Out, amount, helps
 from kameng_tui.domain.catalog_query import SORTS, Query, facet_label, facet_value_label
@@ -10,6 +11,9 @@ from kameng_tui.domain.errors import BadInput
 from kameng_tui.domain.models import Delivery, Product
 from kameng_tui.domain.tags import TAG_NAMES, tag_code
 from kameng_tui.messages import Msg
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID   # rich is imported lazily: `catalog` without a terminal never loads it
 
 
 def delivery_facet(word: str) -> str | None:
@@ -113,7 +117,7 @@ async def cmd_catalog(args, ctx, out: Out) -> int:
 
     table = Table(box=None, header_style="bold")
     for key, just in (("sku", "left"), ("product", "left"), ("cost", "right"), ("stock", "right"), ("tags", "left")):
-        table.add_column(out.t(f"cli.catalog.col.{key}"), justify=just)  # type: ignore[arg-type]
+        table.add_column(out.t(f"cli.catalog.col.{key}"), justify=just)  # type: ignore[arg-type]  # rich wants a Literal: just is "left" or "right"
     for p in result.rows:
         tags = " ".join(f"[reverse]{out.show(t.label_msg)}[/]" for t in ctx.catalog.tags(p.sku))
         table.add_row(p.sku, p.name, amount(p.unit_cost), "-" if p.stock is None else str(p.stock), tags)
@@ -132,7 +136,7 @@ async def _sync(args, ctx, out: Out) -> int:
 
         prog = Progress(console=out.err_console())
         prog.start()
-    tasks: dict[str, int] = {}
+    tasks: dict[str, TaskID] = {}
 
     def progress(name: str, seen: int, total: int | None) -> None:
         if prog is None:

@@ -142,7 +142,7 @@ def quiet_stdout() -> TextIO:
     """Install QuietStdout; returns the stdout it wraps (to put back)."""
     previous = sys.stdout
     if not isinstance(previous, QuietStdout):
-        sys.stdout = QuietStdout(previous)  # type: ignore[assignment]
+        sys.stdout = QuietStdout(previous)
     return previous
 
 
@@ -151,7 +151,7 @@ def real_stdout() -> Iterator[None]:
     """The terminal app draws on the real stdout, not through the quiet wrapper."""
     wrapped = sys.stdout
     if isinstance(wrapped, QuietStdout):
-        sys.stdout = wrapped._inner  # type: ignore[assignment]
+        sys.stdout = wrapped._inner
     try:
         yield
     finally:

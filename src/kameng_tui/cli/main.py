@@ -14,7 +14,7 @@ import argparse
 import logging
 import sys
 from types import CoroutineType
-from typing import Callable, Sequence
+from typing import Callable, NoReturn, Sequence
 
 from kameng_tui.cli.output import Out, helps
 from kameng_tui.domain.errors import KamengError
@@ -32,7 +32,7 @@ class UsageError(KamengError):
 class Parser(argparse.ArgumentParser):
     """argparse that raises (exit 2 with our envelope) instead of printing and exiting."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise UsageError(Msg("err.cli.usage", message=message))
 
 
@@ -158,7 +158,7 @@ async def _close_after(coro, ctx):
 
 def _run_tui(out: Out, lang: str | None = None) -> int:
     try:
-        from kameng_tui.tui.app import run_app  # type: ignore[import-not-found]
+        from kameng_tui.tui.app import run_app
     except ImportError:
         out.console().print(out.t("cli.no_tui"))
         build_parser(out.lang).print_help()

@@ -120,7 +120,7 @@ class Out:
         failure left behind) without touching the typed error itself."""
         msg = exc.msg if message is None else message
         if self.json_mode:
-            body = {"code": exc.code, "message": self.show(msg), "field": exc.field, "line": exc.line}
+            body: dict[str, object] = {"code": exc.code, "message": self.show(msg), "field": exc.field, "line": exc.line}
             body.update(exc.details())
             if extra:
                 body.update(extra)

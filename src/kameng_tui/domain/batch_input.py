@@ -185,7 +185,7 @@ def _parse_lines(text: str) -> ParsedBatch:
         parts = [p for p in (raw.split("\t") if "\t" in raw else raw.split())]
         parts = [_clean(p) for p in parts if p.strip()]
         cells: dict[str, str] = {}
-        positional = []
+        positional: list[str] = []
         bad = False
         for part in parts:
             if "=" in part and len(positional) >= 2:

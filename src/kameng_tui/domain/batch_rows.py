@@ -10,7 +10,7 @@ import csv
 import io
 import unicodedata
 from dataclasses import dataclass, replace
-from typing import Sequence
+from typing import Any, Mapping, Sequence
 
 from kameng_tui.domain.batch_input import ACCOUNT_KEYS, ALIASES, COLUMNS
 
@@ -37,11 +37,11 @@ class Row:
     def blank(self) -> bool:
         return not any(c.strip() for c in self.cells)
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {"cells": list(self.cells), "order_no": self.order_no, "attempt_of": self.attempt_of}
 
     @classmethod
-    def from_json(cls, data: dict) -> "Row":
+    def from_json(cls, data: Mapping[str, Any]) -> "Row":
         cells = tuple(str(c) for c in data.get("cells", ()))[: len(GRID_COLUMNS)]
         cells = cells + ("",) * (len(GRID_COLUMNS) - len(cells))
         return cls(cells=cells, order_no=data.get("order_no"), attempt_of=data.get("attempt_of"))

@@ -11,9 +11,10 @@ words. Token masks are cached, so typing and backspacing reuse earlier work.
 
 from __future__ import annotations
 
+import os
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -52,13 +53,18 @@ class CatalogColumns:
             attrs=[p.attributes for p in products], keys=list(keys))
 
 
+def _no_loader(i: int) -> Product:
+    """The loader of a Result built by hand without positions: there is no row to load."""
+    raise LookupError(f"no loader for row {i}")
+
+
 @dataclass(frozen=True)
 class Result:
     count: int
     positions: tuple[int, ...]                           # the first rows in sort order
     facets: Mapping[str, Mapping[str, int]]              # attribute -> value -> count
     categories: Mapping[str, int]                        # category path prefix -> count
-    loader: Callable[[int], Product] = field(repr=False, compare=False, default=lambda i: None)  # type: ignore[assignment,return-value]
+    loader: Callable[[int], Product] = field(repr=False, compare=False, default=_no_loader)
     skus: tuple[str, ...] = ()
     ordered: Sequence[int] = ()                          # every matching row in sort order (a numpy array)
 
@@ -74,7 +80,8 @@ class _Codes:
     def __init__(self, values: Sequence[str | None] | None = None, *, codes: np.ndarray | None = None,
                  names: list[str] | None = None) -> None:
         if codes is None:
-            names, index = [], {}
+            names = []
+            index: dict[str, int] = {}
             codes = np.full(len(values or ()), -1, dtype=np.int32)
             for i, v in enumerate(values or ()):
                 if v is None:
@@ -157,7 +164,7 @@ class CatalogIndex:
         }
         self._setup(state, loader, tag_rows)
 
-    def _setup(self, st: dict, loader: Callable[[int], Product], tag_rows: Mapping[str, Iterable[int]] | None) -> None:
+    def _setup(self, st: dict[str, Any], loader: Callable[[int], Product], tag_rows: Mapping[str, Iterable[int]] | None) -> None:
         self.skus: list[str] = st["skus"]
         self.n = n = len(self.skus)
         self.ids = st["ids"]
@@ -182,14 +189,14 @@ class CatalogIndex:
 
     def set_tags(self, tag_rows: Mapping[str, Iterable[int]]) -> None:
         self.tag_names = sorted(tag_rows)
-        self.tags = {}
+        self.tags: dict[str, np.ndarray] = {}
         for t in self.tag_names:
             m = np.zeros(self.n, dtype=bool)
             m[np.fromiter(tag_rows[t], dtype=np.int64)] = True
             self.tags[t] = m
 
     # --- a snapshot of the built arrays: loading it replaces rebuilding at start-up ----
-    def save(self, path) -> None:
+    def save(self, path: str | os.PathLike[str]) -> None:
         def text(items: Sequence[str]) -> np.ndarray:
             return np.frombuffer("\n".join(items).encode("utf-8"), dtype=np.uint8)
 
@@ -206,7 +213,7 @@ class CatalogIndex:
             np.savez(fh, **arrays)
 
     @classmethod
-    def load(cls, path, loader: Callable[[int], Product],
+    def load(cls, path: str | os.PathLike[str], loader: Callable[[int], Product],
              tag_rows: Mapping[str, Iterable[int]] | None = None) -> "CatalogIndex":
         with np.load(path, allow_pickle=False) as z:
             def text(key: str) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
-from typing import Protocol
+from typing import Mapping, Protocol
 from zoneinfo import ZoneInfo
 
 DEFAULT_ZONE = "Asia/Shanghai"
@@ -42,9 +42,8 @@ def parse_iso(text: str, zone: tzinfo | None = None) -> datetime:
     return dt.astimezone(timezone.utc)
 
 
-def clock_from_env(env: dict[str, str] | None = None) -> Clock:
-    env = os.environ if env is None else env
-    frozen = env.get("KAMENG_TUI_NOW")
+def clock_from_env(env: Mapping[str, str] | None = None) -> Clock:
+    frozen = (os.environ if env is None else env).get("KAMENG_TUI_NOW")
     if frozen:
         try:
             return FrozenClock(parse_iso(frozen))

@@ -75,7 +75,7 @@ class PriceBelowCost(BadInput):
     code = "price_below_cost"
 
     def __init__(self, message: Localized | str, *, cost: "Decimal", price: "Decimal", **kw: object) -> None:
-        super().__init__(message, **kw)  # type: ignore[arg-type]
+        super().__init__(message, **kw)  # type: ignore[arg-type]  # kw: only KamengError's keywords, passed on
         self.cost = cost
         self.price = price
 
@@ -89,7 +89,7 @@ class RefTaken(BadInput):
     code = "ref_taken"
 
     def __init__(self, message: Localized | str, *, order_no: str, **kw: object) -> None:
-        super().__init__(message, **kw)  # type: ignore[arg-type]
+        super().__init__(message, **kw)  # type: ignore[arg-type]  # kw: only KamengError's keywords, passed on
         self.order_no = order_no
 
     def details(self) -> dict[str, object]:
@@ -115,7 +115,7 @@ class RepeatOrder(BadInput):
     code = "repeat_order"
 
     def __init__(self, message: Localized | str, *, previous: str, **kw: object) -> None:
-        super().__init__(message, **kw)  # type: ignore[arg-type]
+        super().__init__(message, **kw)  # type: ignore[arg-type]  # kw: only KamengError's keywords, passed on
         self.previous = previous
 
     def details(self) -> dict[str, object]:
@@ -128,7 +128,7 @@ class RepeatBatch(BadInput):
     code = "repeat_batch"
 
     def __init__(self, message: Localized | str, *, batch_id: int, **kw: object) -> None:
-        super().__init__(message, **kw)  # type: ignore[arg-type]
+        super().__init__(message, **kw)  # type: ignore[arg-type]  # kw: only KamengError's keywords, passed on
         self.batch_id = batch_id
 
     def details(self) -> dict[str, object]:
@@ -219,7 +219,7 @@ class StorageError(KamengError):
     code = "storage_error"
 
     def __init__(self, message: Localized | str, *, path: str | None = None, **kw: object) -> None:
-        super().__init__(message, **kw)  # type: ignore[arg-type]
+        super().__init__(message, **kw)  # type: ignore[arg-type]  # kw: only KamengError's keywords, passed on
         self.path = path
 
 
@@ -268,7 +268,7 @@ class SupplierError(KamengError):
     nothing_created = False
 
     def __init__(self, message: Localized | str, *, raw: str | None = None, **kw: object) -> None:
-        super().__init__(message, **kw)  # type: ignore[arg-type]
+        super().__init__(message, **kw)  # type: ignore[arg-type]  # kw: only KamengError's keywords, passed on
         self.raw = raw
 
     def supplier_text(self) -> str | None:
@@ -334,7 +334,7 @@ class RateLimited(SupplierError):
     nothing_created = True
 
     def __init__(self, message: Localized | str, *, retry_after: float | None = None, **kw: object) -> None:
-        super().__init__(message, **kw)  # type: ignore[arg-type]
+        super().__init__(message, **kw)  # type: ignore[arg-type]  # kw: only KamengError's keywords, passed on
         self.retry_after = retry_after
 
 
@@ -348,7 +348,7 @@ class ClockSkew(SupplierError):
     nothing_created = True
 
     def __init__(self, message: Localized | str, *, skew_s: float | None = None, **kw: object) -> None:
-        super().__init__(message, **kw)  # type: ignore[arg-type]
+        super().__init__(message, **kw)  # type: ignore[arg-type]  # kw: only KamengError's keywords, passed on
         self.skew_s = skew_s
 
 

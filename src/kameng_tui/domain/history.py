@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.states import OrderState
@@ -60,6 +61,6 @@ class Event:
     order_no: str | None
     kind: str
     at: datetime
-    body: dict = field(default_factory=dict)
+    body: dict[str, Any] = field(default_factory=dict)
     prev_hash: str = ""
     hash: str = ""

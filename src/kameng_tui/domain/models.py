@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Mapping
+from typing import Any, Mapping, NoReturn
 
 from kameng_tui.domain.states import OrderState
 from kameng_tui.messages import Msg
@@ -125,18 +125,20 @@ class SecretText(str):
     on request, an export with --reveal.
     """
 
+    _value: str
+
     def __new__(cls, value: str) -> "SecretText":
         obj = super().__new__(cls, "********")
-        obj._value = value  # type: ignore[attr-defined]
+        obj._value = value
         return obj
 
     def reveal(self) -> str:
-        return self._value  # type: ignore[attr-defined]
+        return self._value
 
     def __repr__(self) -> str:
         return "SecretText('********')"
 
-    def __reduce__(self):  # pragma: no cover - refuse pickling the plain value
+    def __reduce__(self) -> NoReturn:  # pragma: no cover - refuse pickling the plain value
         raise TypeError("SecretText cannot be pickled")
 
 
@@ -211,7 +213,7 @@ class Order:
         return self.revenue - self.net_cost
 
 
-def replace_product(p: Product, **changes: object) -> Product:
+def replace_product(p: Product, **changes: Any) -> Product:
     """A copy with fields changed (a product from today's quote, say)."""
     from dataclasses import replace
 

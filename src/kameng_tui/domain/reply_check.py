@@ -24,12 +24,20 @@ class Reply(Protocol):
     """The supplier's view of one order, as `suppliers.base.OrderResult` holds it (the
     domain does not import the adapters' layer: this is the shape it reads)."""
 
-    state: Any                       # RemoteState: .value is not_found | processing | succeeded | failed
-    charged: Decimal | None
-    refunded: Decimal
-    delivered_qty: int
-    cards: Sequence[object]
-    raw: Mapping[str, Any]
+    # Read-only properties: OrderResult is a frozen dataclass, and a protocol's plain
+    # attributes would ask for settable ones.
+    @property
+    def state(self) -> Any: ...      # RemoteState: .value is not_found | processing | succeeded | failed
+    @property
+    def charged(self) -> Decimal | None: ...
+    @property
+    def refunded(self) -> Decimal: ...
+    @property
+    def delivered_qty(self) -> int: ...
+    @property
+    def cards(self) -> Sequence[object]: ...
+    @property
+    def raw(self) -> Mapping[str, Any]: ...
 
 
 @dataclass(frozen=True)
@@ -106,20 +114,22 @@ def check_reply(asked: Asked, result: Reply) -> tuple[Violation, ...]:
     return tuple(out)
 
 
-def anomaly_body(code: str, params: Mapping[str, str | int], supplier_text: str | None = None) -> dict:
+def anomaly_body(code: str, params: Mapping[str, str | int], supplier_text: str | None = None) -> dict[str, Any]:
     """The body of an `anomaly` event (the shared contract): code, params and, only when
     the supplier sent some, its text cleaned and bounded as any reason is."""
-    body: dict = {"code": code, "params": dict(params)}
+    body: dict[str, Any] = {"code": code, "params": dict(params)}
     cleaned = clean_text(supplier_text or "", REASON_MAX)
     if cleaned:
         body["supplier_text"] = cleaned
     return body
 
 
-def anomaly_msg(body: Mapping) -> Msg | None:
+def anomaly_msg(body: Mapping[str, Any]) -> Msg | None:
     """The catalog message of an anomaly event's body (None for a body of another shape)."""
     code = body.get("code") if isinstance(body, Mapping) else None
     if not isinstance(code, str):
         return None
-    params = body.get("params") if isinstance(body.get("params"), Mapping) else {}
+    params = body.get("params")
+    if not isinstance(params, Mapping):
+        params = {}
     return Msg(f"anomaly.{code}", **{str(k): v for k, v in params.items()})

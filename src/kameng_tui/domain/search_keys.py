@@ -33,7 +33,9 @@ def _pinyin(run: str) -> tuple[str, str]:
 
     full, initials = [], []
     # lazy_pinyin keeps non-Chinese text as one item, so phrases (重庆 -> chong qing) work.
-    for item in lazy_pinyin(run, style=Style.NORMAL, errors=lambda x: [x]):
+    # pypinyin's stub says `errors` returns a str; at run time it returns what the callable
+    # returns, and a list keeps a non-Chinese run as one item (the point here).
+    for item in lazy_pinyin(run, style=Style.NORMAL, errors=lambda x: [x]):  # type: ignore[arg-type,return-value]  # stub too narrow, see above
         item = item.casefold()
         if not item:
             continue

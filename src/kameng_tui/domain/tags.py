@@ -16,11 +16,14 @@ import statistics
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from kameng_tui.domain.models import Product
 from kameng_tui.domain.money import fmt
 from kameng_tui.messages import LANGS, Msg, text
+
+if TYPE_CHECKING:
+    import numpy as np   # only for the annotations: the import stays lazy (sync and index time)
 
 # Each tag's name in the catalog index: the tag facet's values, what `catalog --tag`
 # takes and `catalog facets --json` prints. Identifiers, kept as they always were;
@@ -152,7 +155,8 @@ def tags_for(product: Product, *, points: Sequence[PricePoint] = (), today: date
     return tuple(t for t in found if t is not None)
 
 
-def column_masks(stock, alarm, rank, leaf_size, low_stock_at: int):
+def column_masks(stock: np.ndarray, alarm: np.ndarray, rank: np.ndarray, leaf_size: np.ndarray,
+                 low_stock_at: int) -> tuple[np.ndarray, np.ndarray]:
     """库存紧张 and supplier-rank 热销TOP for a whole catalog at once (numpy arrays);
     the same rules as `low_stock` and `hot`, which give the reasons for shown rows."""
     import numpy as np

@@ -66,7 +66,9 @@ def fine(text: str, limit: int) -> bool:
 
 
 def clean_field(f: AccountField) -> AccountField:
-    name = lambda s: clean(s, NAME_MAX).text  # noqa: E731
+    def name(s: str) -> str:
+        return clean(s, NAME_MAX).text
+
     return replace(f, label=name(f.label), options=tuple(name(o) for o in f.options),
                    option_tree={name(k): tuple(name(v) for v in vs) for k, vs in f.option_tree.items()})
 
@@ -78,7 +80,9 @@ def clean_product(p: Product) -> Product | None:
         return None
     if _product_fine(p):
         return p
-    attr = lambda s: clean(s, ATTR_MAX).text  # noqa: E731
+    def attr(s: str) -> str:
+        return clean(s, ATTR_MAX).text
+
     cleaned = replace(
         p, name=clean(p.name, NAME_MAX).text, category=tuple(clean(c, NAME_MAX).text for c in p.category),
         attributes=tuple((attr(k), attr(v)) for k, v in p.attributes),

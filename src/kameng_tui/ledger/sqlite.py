@@ -371,7 +371,7 @@ class SqliteLedger(Maintenance):
                 raise BadInput(Msg("err.ledger.refund_range", most=fmt(from_units(row["revenue"]))), field="amount")
             body = {"amount": fmt(amount, 4), "reason": reason}
             _, stored, at_text = self._append(c, order_no, "customer_refund", at, body)
-            self._put(c, chain.apply(row, "customer_refund", at_text, stored), insert=False)  # type: ignore[arg-type]
+            self._put(c, chain.apply(row, "customer_refund", at_text, stored), insert=False)  # type: ignore[arg-type]  # apply() returns a row for an existing order
         order = self.get(order_no)
         assert order is not None
         return order

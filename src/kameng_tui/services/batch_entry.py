@@ -89,11 +89,12 @@ class EntryCheck:
 
 def _on_grid(p: LineProblem, line_row: Mapping[int, int]) -> LineProblem:
     """A problem worded for the grid: other lines by their row number, no CLI flags."""
-    if p.code == "duplicate_line" and p.other in line_row:
+    if p.code == "duplicate_line" and p.other is not None and p.other in line_row:
         n = line_row[p.other] + 1
         return replace(p, msg=Msg("err.grid.duplicate_row", row=n))
     if p.code == "ref_used":
-        where = Msg("batch.where.row", row=line_row[p.other] + 1) if p.other in line_row else Msg("batch.where.earlier")
+        where = (Msg("batch.where.row", row=line_row[p.other] + 1) if p.other is not None and p.other in line_row
+                 else Msg("batch.where.earlier"))
         return replace(p, msg=Msg("err.grid.ref_used", where=where))
     return p
 
@@ -138,7 +139,7 @@ class BatchEntryService:
                 include.append(i)
         if include:
             text, line_row = to_batch_text(rows, include)
-            attempts = {n: rows[i].attempt_of for n, i in line_row.items() if rows[i].attempt_of}
+            attempts = {n: a for n, i in line_row.items() if (a := rows[i].attempt_of)}
             checked = await self.ctx.batch.check(text, quotes=quotes, attempt_of=attempts)
             problems: dict[int, list] = {}
             for p in checked.problems:
@@ -178,7 +179,7 @@ class BatchEntryService:
         BatchService.plan raises them) and {plan line index: row index}."""
         include = to_send(rows)
         text, line_row = to_batch_text(rows, include)
-        attempts = {n: rows[i].attempt_of for n, i in line_row.items() if rows[i].attempt_of}
+        attempts = {n: a for n, i in line_row.items() if (a := rows[i].attempt_of)}
         plan = await self.ctx.batch.plan(text, source="tui", again=again, attempt_of=attempts)
         order = [line_row[p.input.line_no] for p in plan.lines if p.input.line_no is not None]
         return plan, dict(enumerate(order))

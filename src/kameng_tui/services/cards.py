@@ -3,10 +3,15 @@ on request. Masked (ABCD****WXYZ) unless revealed."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from kameng_tui.domain.models import Order, mask
 
+if TYPE_CHECKING:
+    from kameng_tui.services.context import Context
 
-def reveal_cards(ctx, order: Order, reveal: bool) -> list[dict]:
+
+def reveal_cards(ctx: Context, order: Order, reveal: bool) -> list[dict[str, Any]]:
     stored = ctx.ledger.cards(order.order_no)
     if not stored:
         return []

@@ -12,7 +12,7 @@ import asyncio
 from decimal import Decimal
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Callable
+from typing import Any, Callable, Mapping
 from zoneinfo import ZoneInfo
 
 from kameng_tui.domain.catalog_index import CatalogIndex, Result
@@ -54,7 +54,7 @@ class CatalogService:
         self._loaded: dict[int, Product] = {}
 
     @property
-    def cache(self):
+    def cache(self) -> Any:      # the CatalogCache (ledger/) that Context holds
         return self.ctx.catalog_cache
 
     async def sync(self, supplier: str | None = None, progress: Progress | None = None) -> SyncReport:
@@ -150,7 +150,7 @@ class CatalogService:
         self._leaf_size = {name: int(c) for name, c in zip(index.path.names, path_counts)}
         leaf = path_counts[np.maximum(index.path.codes, 0)]
         low, hot_mask = column_masks(index.stock, index.alarm, index.rank, leaf, self.ctx.config.tags.low_stock)
-        out = {"low_stock": np.flatnonzero(low).tolist(), "hot": set(np.flatnonzero(hot_mask).tolist()),
+        out: dict[str, Any] = {"low_stock": np.flatnonzero(low).tolist(), "hot": set(np.flatnonzero(hot_mask).tolist()),
                "history_low": [], "fast": []}
         row_of = index.row_of
         for sku, points in self._points.items():
@@ -171,7 +171,7 @@ class CatalogService:
         out["hot"] = sorted(out["hot"])
         return {TAG_NAMES[k]: v for k, v in out.items() if len(v)}      # the index knows tags by name
 
-    def _own_ranks(self, category: list[str], row_of) -> dict[str, int]:
+    def _own_ranks(self, category: list[str], row_of: Mapping[str, int]) -> dict[str, int]:
         by_leaf: dict[str, list[tuple[int, str]]] = {}
         for sku, (n, _) in self._own.items():
             i = row_of.get(sku)

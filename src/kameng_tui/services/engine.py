@@ -15,7 +15,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Callable
+from typing import Any, Callable, Mapping
 
 from kameng_tui.domain.clock import Clock
 from kameng_tui.domain.errors import KamengError, SupplierError
@@ -274,7 +274,7 @@ class OrderEngine:
                              altered_cards=tuple(a for a in result.altered_cards if a[0] < order.quantity))
         return result
 
-    def note_anomaly(self, order_no: str | None, code: str, params: dict, supplier_text: str | None = None) -> bool:
+    def note_anomaly(self, order_no: str | None, code: str, params: Mapping[str, Any], supplier_text: str | None = None) -> bool:
         """Append an `anomaly` event unless the order already has the same one (the same
         lie, queried again, is one piece of evidence). True when it was recorded."""
         body = anomaly_body(code, params, supplier_text)

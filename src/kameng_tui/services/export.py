@@ -15,7 +15,7 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping, Sequence
 
 from kameng_tui.domain.errors import BadInput
 from kameng_tui.domain.history import HistoryFilter
@@ -103,11 +103,13 @@ def _csv_cell(value: Any) -> str:
     return neutralize(text)
 
 
-def _xlsx(dest: Path, columns, items, anchor) -> None:
+def _xlsx(dest: Path, columns: Sequence[str], items: list[dict[str, Any]], anchor: Mapping[str, Any]) -> None:
     from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)      # a new workbook's one sheet
     ws.title = "orders"
     ws.append(list(columns))
     for r in items:

@@ -49,7 +49,7 @@ def may_have_left(ledger: object, order: Order) -> bool:
     if not once_submitted(order):
         return False
     open_send = False
-    for event in ledger.events(order.order_no):  # type: ignore[attr-defined]
+    for event in ledger.events(order.order_no):  # type: ignore[attr-defined]  # any store with events(); duck-typed
         if event.kind == "submitted":
             if open_send:
                 return True

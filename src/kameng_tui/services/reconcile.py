@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from kameng_tui.domain.errors import AnchorMismatch, KamengError
 from kameng_tui.domain.models import Order
@@ -23,7 +23,7 @@ from kameng_tui.domain.states import IN_FLIGHT, SETTLED, OrderState, once_submit
 from kameng_tui.ledger.store import Transition
 from kameng_tui.messages import Localized, Msg
 from kameng_tui.services.context import Context
-from kameng_tui.suppliers.base import RemoteState, sanitize_result
+from kameng_tui.suppliers.base import OrderResult, RemoteState, sanitize_result
 
 log = logging.getLogger(__name__)
 S = OrderState
@@ -191,7 +191,7 @@ class DiffReport:
     matched: int = 0
 
 
-async def diff(ctx: Context, supplier_name: str, since) -> DiffReport:
+async def diff(ctx: Context, supplier_name: str, since: datetime | None) -> DiffReport:
     """Orders the supplier has and the ledger lacks, and the reverse, since `since` (UTC datetime)."""
     from kameng_tui.domain.errors import BadInput
 
@@ -199,10 +199,10 @@ async def diff(ctx: Context, supplier_name: str, since) -> DiffReport:
     lister = getattr(supplier, "list_orders", None)
     if lister is None:
         raise BadInput(Msg("err.reconcile.no_list", supplier=supplier_name), field="supplier")
-    theirs: dict[str, object] = {}
+    theirs: dict[str, OrderResult] = {}
     cursor = None
     for _ in range(10_000):
-        page, cursor = await lister(created_from=since.timestamp(), after=cursor)
+        page, cursor = await lister(created_from=since.timestamp() if since is not None else 0.0, after=cursor)
         for r in map(sanitize_result, page):                     # supplier text is untrusted
             theirs[r.client_order_no] = r
         if not cursor:

@@ -9,6 +9,7 @@ or batch line prices with it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from kameng_tui.domain.catalog_query import Query
@@ -39,7 +40,7 @@ class SettingsService:
         self.ctx = ctx
 
     @property
-    def path(self):
+    def path(self) -> Path:
         return self.ctx.paths.config_file
 
     def _saved(self, config: Any) -> Any:

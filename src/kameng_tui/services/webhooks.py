@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from kameng_tui.domain.errors import AnchorMismatch, AuthFailed, KamengError
 from kameng_tui.domain.states import IN_FLIGHT, OrderState
 from kameng_tui.services.context import Context
-from kameng_tui.suppliers.base import RemoteState
+from kameng_tui.suppliers.base import OrderResult, RemoteState
 
 log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
@@ -63,7 +63,7 @@ def _refused(supplier_name: str, exc: AnchorMismatch) -> HookOutcome:
     return HookOutcome(503, "ledger refuses writes until the restore is accepted (kameng-tui ledger accept-restore)")
 
 
-def _apply(ctx: Context, supplier_name: str, result) -> HookOutcome:
+def _apply(ctx: Context, supplier_name: str, result: OrderResult) -> HookOutcome:
     wanted = WANTED.get(result.state)
     for _ in range(3):
         order = ctx.ledger.get(result.client_order_no)

@@ -31,5 +31,5 @@ def load_factory(kind: str) -> Callable[..., Any]:
 
 def build_supplier(name: str, kind: str, options: Mapping[str, Any], secret: str | None, env: Mapping[str, str]) -> Any:
     """Build one configured supplier. Factories take (name, options, secret, env)."""
-    factory = load_factory(kind)
+    factory: Any = load_factory(kind)     # a class with from_config, or a plain factory
     return factory.from_config(name=name, options=dict(options), secret=secret, env=dict(env))

@@ -253,7 +253,7 @@ def c_dropped_reply(s: Session) -> str:
         import ssl
 
         raw = socket.create_connection((parts.hostname, parts.port or 443), timeout=5)
-        sock = ssl.create_default_context().wrap_socket(raw, server_hostname=parts.hostname)
+        sock: socket.socket = ssl.create_default_context().wrap_socket(raw, server_hostname=parts.hostname)
     else:
         sock = socket.create_connection((parts.hostname, parts.port or 80), timeout=5)
     sock.sendall(head + body)

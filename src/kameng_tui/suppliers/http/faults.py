@@ -94,7 +94,7 @@ class Faults:
                 rng = "0..1" if shares else ">= 0"
                 raise BadInput(Msg("err.faults.range", name=name, range=rng, raw=raw), field="faults")
             values[name] = value
-        return cls(**values)  # type: ignore[arg-type]
+        return cls(**values)  # type: ignore[arg-type]  # only this class's number fields, checked above
 
     def spec(self) -> str:
         default = Faults()

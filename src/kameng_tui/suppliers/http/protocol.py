@@ -23,6 +23,7 @@ import os
 import time
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from email.message import Message
 from typing import Any, Mapping
 from urllib.parse import parse_qsl, quote
 
@@ -104,7 +105,7 @@ def sign_hook(key_id: str, secret: str, body: bytes, *, now: float | None = None
     return {H_KEY: key_id, H_TS: ts, H_NONCE: nonce, H_SIG: _mac(secret, hook_text(ts, nonce, body))}
 
 
-def header(headers: Mapping[str, str], name: str) -> str:
+def header(headers: Mapping[str, str] | Message, name: str) -> str:
     """A header by name, whatever its case (http.server and httpx differ). Their
     header types look up case-insensitively, so the scan is for plain dicts only."""
     value = headers.get(name)

@@ -203,7 +203,7 @@ def handler_for(server: RefServer) -> type[BaseHTTPRequestHandler]:
                 if self.close_connection:
                     self.send_header("Connection", "close")
                 if not drip:                      # one write: status line, headers and body together
-                    self._headers_buffer.append(b"\r\n" + payload)
+                    self._headers_buffer.append(b"\r\n" + payload)  # type: ignore[attr-defined]  # http.server's own buffer; typeshed leaves it out
                     self.flush_headers()
                     return
                 self.end_headers()

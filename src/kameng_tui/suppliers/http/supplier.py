@@ -290,7 +290,7 @@ class HttpSupplier:
     def _as_read_error(self, reply: Reply) -> SupplierError:
         code, message, _ = self._error(reply)
         if code in ("auth_failed", "nonce_reused"):
-            err = AuthFailed(Msg("err.http.auth_said", name=self.name, said=message))
+            err: SupplierError = AuthFailed(Msg("err.http.auth_said", name=self.name, said=message))
             return self._refused_us(err) if code == "auth_failed" else err
         err = self._refusal(reply)
         if isinstance(err, OutcomeUnknown):
