@@ -12,7 +12,7 @@ import time
 import pytest
 
 from kit import run_cli
-from refkit import SECRET, client_env, start_server, wait_for
+from refkit import client_env, start_server, wait_for
 from kameng_tui.domain.reasons import reason_text, stored
 from kameng_tui.domain.states import OrderState
 from kameng_tui.services.checkout import OrderInput

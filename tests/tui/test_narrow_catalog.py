@@ -13,7 +13,6 @@ import pytest
 from rich.cells import cell_len
 from textual.widgets import Footer, Input
 
-from kameng_tui.domain.models import Product
 from kameng_tui.tui.screens.catalog import CatalogScreen
 from kameng_tui.tui.screens.help import HelpScreen
 from kameng_tui.tui.widgets.detail_pane import DetailPane

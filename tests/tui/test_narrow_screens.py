@@ -260,7 +260,6 @@ async def test_checkout_opened_at_120_stays_usable_after_a_resize_to_80x24(make_
 
 # --- settings ------------------------------------------------------------------------------------------
 async def test_settings_panels_fit_80_columns(make_app):
-    from textual.widgets import Input, Select
 
     app = make_app('[[suppliers]]\nname = "demo"\nkind = "demo"\n')
     async with app.run_test(size=NARROW) as pilot:

@@ -16,7 +16,6 @@ from textual.widgets import Static
 from kameng_tui.domain.history import HistoryFilter
 from kameng_tui.domain.models import Delivery
 from kameng_tui.domain.states import OrderState
-from kameng_tui.tui.screens.checkout import CheckoutScreen
 
 from conftest import SIZE, screen_lines, settle, type_text
 from test_checkout_screen import open_checkout

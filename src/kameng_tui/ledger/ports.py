@@ -20,6 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, AsyncContextManager, Callable, ContextManager, Mapping, Protocol, Sequence
 
+from kameng_tui.domain.errors import AnchorMismatch
 from kameng_tui.domain.history import Event, GroupTotals, HistoryFilter, Page, Totals
 from kameng_tui.domain.models import Order, Product
 from kameng_tui.domain.states import OrderState
@@ -162,7 +163,7 @@ class MetaStore(Protocol):
     def meta(self, key: str) -> str | None: ...
     def set_meta(self, key: str, value: str) -> None: ...
     def verify(self) -> VerifyReport: ...
-    def anchor_problem(self) -> Exception | None:
+    def anchor_problem(self) -> AnchorMismatch | None:
         """The AnchorMismatch chained writes would raise now, or None."""
         ...
     def accept_restore(self, reason: str, *, at: datetime, code: str = "accepted",

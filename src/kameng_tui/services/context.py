@@ -104,9 +104,10 @@ class Context:
 
     @cached_property
     def catalog_cache(self) -> Any:
-        from kameng_tui.ledger.catalog_cache import CatalogCache
+        from kameng_tui.ledger.sqlite import SqliteLedger
 
-        return CatalogCache(self.ledger)
+        assert isinstance(self.ledger, SqliteLedger)      # the one store build_context opens
+        return self.ledger.catalog
 
     @cached_property
     def catalog(self) -> "CatalogService":

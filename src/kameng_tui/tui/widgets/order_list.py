@@ -115,6 +115,17 @@ class OrderList(VirtualList):
         cols = [cell(t(f"hcol.{key}"), w, "right" if key in RIGHT else "left") for key, w in self.columns(width)]
         return [Segment(" " + " ".join(cols))]
 
+    def _value(self, o: Order, key: str, w: int, settled: bool) -> str:
+        if key == "time":
+            return o.created_at.astimezone(self.zone).strftime("%m-%d %H:%M")
+        if key == "product":
+            return fit_name(o.product_name, w)
+        if key == "total":
+            return fmt(o.total_price)
+        if key == "profit":
+            return fmt(o.profit) if settled else ""
+        return {"order_no": o.order_no, "account": o.account_text}[key]
+
     def render_row(self, row: int, width: int) -> list[Segment]:
         o = self.orders[row]
         settled = o.state.value in ("succeeded", "failed", "refunded")
@@ -125,13 +136,6 @@ class OrderList(VirtualList):
                 out.append(Segment(sep))
                 out.append(Segment(cell(self.t(f"state.{o.state.value}"), w), STATE_STYLE.get(o.state.value)))
                 continue
-            value = {
-                "time": lambda: o.created_at.astimezone(self.zone).strftime("%m-%d %H:%M"),
-                "order_no": lambda: o.order_no,
-                "product": lambda: fit_name(o.product_name, w),
-                "account": lambda: o.account_text,
-                "total": lambda: fmt(o.total_price),
-                "profit": lambda: fmt(o.profit) if settled else "",
-            }[key]()
+            value = self._value(o, key, w, settled)
             out.append(Segment(sep + cell(value, w, "right" if key in RIGHT else "left")))
         return out
