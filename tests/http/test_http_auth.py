@@ -36,7 +36,7 @@ class Rotating:
     rotating them does, and returns it; the one running at the end is stopped."""
 
     def __init__(self, root: Path, home: Path) -> None:
-        from kameng_tui.services.context import build_context
+        from kameng_tui.bootstrap import build_context
 
         self.ref = start_server(root)
         try:

@@ -20,7 +20,7 @@ from kameng_tui.suppliers.http import protocol as P
 
 
 async def test_signed_webhooks_settle_orders_duplicates_and_old_updates_change_nothing(tmp_path, home):
-    from kameng_tui.services.context import build_context
+    from kameng_tui.bootstrap import build_context
     from kameng_tui.services.webhooks import WebhookListener
 
     import socket

@@ -21,7 +21,7 @@ PASTE = ("demo:HF-CM-10\t13800138000\t1\t张三\n"
 
 
 def orders(app):
-    return list(app.ctx.ledger.history(HistoryFilter(), limit=200).items)
+    return list(app.root.ledger.history(HistoryFilter(), limit=200).items)
 
 
 async def open_batch(app, pilot) -> BatchScreen:

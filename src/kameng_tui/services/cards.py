@@ -3,14 +3,26 @@ on request. Masked (ABCD****WXYZ) unless revealed."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any, Callable
+
 from kameng_tui.domain.models import Order, mask
+from kameng_tui.ledger.store import LedgerStore
 
 
-def reveal_cards(ctx, order: Order, reveal: bool) -> list[dict]:
-    stored = ctx.ledger.cards(order.order_no)
+@dataclass(frozen=True)
+class CardReader:
+    """What opening delivered cards needs: the stored blobs and the sealer (None without a data key)."""
+
+    ledger: LedgerStore
+    sealer: Callable[[], Any]
+
+
+def reveal_cards(deps: CardReader, order: Order, reveal: bool) -> list[dict[str, Any]]:
+    stored = deps.ledger.cards(order.order_no)
     if not stored:
         return []
-    sealer = ctx.sealer()
+    sealer = deps.sealer()
     out = []
     for c in stored:
         if sealer is None:

@@ -14,6 +14,7 @@ import csv
 import json
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -22,8 +23,18 @@ from kameng_tui.domain.history import HistoryFilter
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
 from kameng_tui.messages import Msg
-from kameng_tui.services.cards import reveal_cards
-from kameng_tui.services.context import Context
+from kameng_tui.services.cards import CardReader, reveal_cards
+from kameng_tui.ledger.store import LedgerStore
+from kameng_tui.services.config_cell import ConfigCell
+
+@dataclass(frozen=True)
+class Exporter:
+    """What an export reads: the ledger's history pages, the cards (for --reveal), the business zone."""
+
+    ledger: LedgerStore
+    cards: CardReader
+    config: ConfigCell
+
 
 COLUMNS = ("order_no", "created_at", "state", "sku", "product_name", "category", "quantity", "account", "customer",
            "ref", "note", "unit_price", "total_price", "total_cost", "charged", "refunded", "customer_refunded",
@@ -37,10 +48,10 @@ def neutralize(value: str) -> str:
     return value
 
 
-def rows(ctx: Context, flt: HistoryFilter) -> Iterator[Order]:
+def rows(deps: Exporter, flt: HistoryFilter) -> Iterator[Order]:
     cursor = None
     while True:
-        page = ctx.ledger.history(flt, limit=1000, cursor=cursor)
+        page = deps.ledger.history(flt, limit=1000, cursor=cursor)
         yield from page.items
         cursor = page.next_cursor
         if not cursor:
@@ -61,17 +72,17 @@ def record(o: Order, zone: str) -> dict[str, Any]:
     }
 
 
-def export(ctx: Context, flt: HistoryFilter, fmt_name: str, dest: Path, reveal: bool = False) -> int:
+def export(deps: Exporter, flt: HistoryFilter, fmt_name: str, dest: Path, reveal: bool = False) -> int:
     if fmt_name not in ("csv", "xlsx", "json"):
         raise BadInput(Msg("err.export.format", format=repr(fmt_name)), field="format")
-    zone = ctx.config.general.timezone
-    anchor = ctx.ledger.anchor() if hasattr(ctx.ledger, "anchor") else {}
+    zone = deps.config.current.general.timezone
+    anchor = deps.ledger.anchor() if hasattr(deps.ledger, "anchor") else {}
     columns = COLUMNS + (("cards",) if reveal else ())
     items = []
-    for o in rows(ctx, flt):
+    for o in rows(deps, flt):
         r = record(o, zone)
         if reveal:
-            r["cards"] = "; ".join(f"{c['number']} {c['password']}" for c in reveal_cards(ctx, o, True))
+            r["cards"] = "; ".join(f"{c['number']} {c['password']}" for c in reveal_cards(deps.cards, o, True))
         items.append(r)
     old = os.umask(0o077)
     try:

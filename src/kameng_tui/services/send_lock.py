@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, AsyncIterator, Iterator
+from typing import TYPE_CHECKING, AsyncIterator, Iterator, Mapping
 
 from kameng_tui.domain.errors import LedgerBusy
 from kameng_tui.messages import Msg
@@ -75,3 +75,22 @@ class SendLock:
             yield True
         finally:
             self._lock.release()
+
+
+def send_lock_wait_s(env: Mapping[str, str]) -> float:
+    """How long a send waits for another process's send lock (a batch sending):
+    `KAMENG_TUI_SEND_LOCK_WAIT_S`, default 120 s (tests and impatient cron jobs set less)."""
+    from kameng_tui.domain.errors import BadEnvValue
+    from kameng_tui.messages import Msg
+
+    text = env.get("KAMENG_TUI_SEND_LOCK_WAIT_S")
+    if not text:
+        return 120.0
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 86400:
+        raise BadEnvValue(Msg("err.env.seconds", name="KAMENG_TUI_SEND_LOCK_WAIT_S", value=repr(text)),
+                          field="KAMENG_TUI_SEND_LOCK_WAIT_S")
+    return value

@@ -22,7 +22,6 @@ from kameng_tui.domain.money import AmountError, fmt, money, parse_amount
 from kameng_tui.domain.order_text import LIMITS
 from kameng_tui.domain.states import SETTLED
 from kameng_tui.services.checkout import OrderInput
-from kameng_tui.services.pricing import price_for
 from kameng_tui.tui.clipboard import copy_secret
 from kameng_tui.tui.keys import CHECKOUT_KEYS, bindings
 from kameng_tui.tui.text import Texts
@@ -72,7 +71,7 @@ class CheckoutScreen(ModalScreen[None]):
         self.order_no: str | None = None
         self.revealed = False
         self.busy = False
-        self.unit_price = price_for(self.ctx.config, product, product.unit_cost, again.customer if again else None)
+        self.unit_price = self.ctx.catalog.price_for(product, product.unit_cost, again.customer if again else None)
         self.typed_price: Decimal | None = None      # the price field, when it holds an amount
         self.loss_ok: Decimal | None = None          # the price below cost confirmed by a second Enter
         self.recent = self.ctx.checkout.recent_accounts(product) if product.account_fields else []
@@ -201,7 +200,7 @@ class CheckoutScreen(ModalScreen[None]):
         t = self.t
         # The customer's level may pick another markup rule (domain/markup.py).
         customer = self.query_one("#customer", Input).value.strip() or None
-        default = price_for(self.ctx.config, self.product, self.seen_cost, customer)
+        default = self.ctx.catalog.price_for(self.product, self.seen_cost, customer)
         self.query_one("#price", Input).placeholder = t("checkout.price", price=fmt(default))
         self.unit_price = default if self.typed_price is None else self.typed_price
         total, cost = money(self.unit_price * qty), money(self.seen_cost * qty)
@@ -334,11 +333,11 @@ class CheckoutScreen(ModalScreen[None]):
             return
         t = self.t
         seen: list[str] = ["pending"]
-        for e in self.ctx.ledger.events(self.order_no):
+        for e in self.ctx.orders.events(self.order_no):
             state = e.body.get("state") if isinstance(e.body, dict) else None
             if state and (not seen or seen[-1] != state):
                 seen.append(state)
-        order = self.ctx.ledger.get(self.order_no)
+        order = self.ctx.orders.get(self.order_no)
         line = Text(t("checkout.placing", order_no=self.order_no) + "\n")
         line.append(" -> ".join(t(f"state.{s}") for s in seen), style="bold")
         if order is not None and order.state in SETTLED:
@@ -349,9 +348,8 @@ class CheckoutScreen(ModalScreen[None]):
     def _show_cards(self, order: Order) -> None:
         if order.delivery is not Delivery.CARD:
             return
-        from kameng_tui.services.cards import reveal_cards
 
-        cards = reveal_cards(self.ctx, order, self.revealed)
+        cards = self.ctx.orders.cards(order, self.revealed)
         text = Text()
         for c in cards:
             text.append(f"{c['number']}  {c['password']}\n", style="bold")
@@ -364,12 +362,12 @@ class CheckoutScreen(ModalScreen[None]):
         if self.order_no is None:
             return
         self.revealed = not self.revealed
-        order = self.ctx.ledger.get(self.order_no)
+        order = self.ctx.orders.get(self.order_no)
         if order is not None:
             self._show_cards(order)
 
     def action_copy(self) -> None:
-        order = self.ctx.ledger.get(self.order_no) if self.order_no else None
+        order = self.ctx.orders.get(self.order_no) if self.order_no else None
         if order is None:
             return
         copy_card(self.app, order)
@@ -381,14 +379,13 @@ class CheckoutScreen(ModalScreen[None]):
 
 
 def copy_card(app, order: Order) -> None:
-    from kameng_tui.services.cards import reveal_cards
 
-    cards = reveal_cards(app.ctx, order, True)
+    cards = app.ctx.orders.cards(order, True)
     if not cards:
         app.notify(app.t("card.none"), severity="warning")
         return
     text = "\n".join(f"{c['number']} {c['password']}" for c in cards)
-    clear_s = app.ctx.config.ui.clipboard_clear_s
+    clear_s = app.ctx.settings_view.ui.clipboard_clear_s
     copy_secret(app, text, clear_s)
     app.notify(app.t("card.copied", s=clear_s))
 

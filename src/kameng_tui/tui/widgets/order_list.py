@@ -12,7 +12,7 @@ from rich.style import Style
 from kameng_tui.domain.history import Page
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
-from kameng_tui import palette
+from kameng_tui import state_style as palette
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.widgets.virtual_list import VirtualList, cell
 
