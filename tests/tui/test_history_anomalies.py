@@ -34,7 +34,7 @@ async def test_anomaly_mark_counter_resume_and_cancel_from_history(make_app):
     seeded = make_app()
     async with seeded.run_test(size=SIZE) as pilot:
         await settle(seeded, pilot)
-        ctx = seeded.ctx
+        ctx = seeded.root
         placed = await ctx.checkout.place(OrderInput(sku="demo:HF-CM-10", fields={"account": "13800138000"}), wait_s=5)
         odd = placed.order.order_no
         ctx.ledger.record(odd, "anomaly", {"code": "overcharged", "params": {"charged": "999.00", "limit": "10.4198"}},

@@ -199,7 +199,7 @@ async def test_start_up_reconciles_in_the_background_with_a_notice(make_app):
         prepared = await lost.ctx.checkout.prepare(OrderInput(sku="demo:HF-CM-10", fields={"account": "13800138000"}))
         order_no = lost.ctx.checkout.commit_intent(prepared)
         await lost.ctx.checkout.send(order_no)
-        assert lost.ctx.ledger.get(order_no).state is OrderState.UNKNOWN
+        assert lost.root.ledger.get(order_no).state is OrderState.UNKNOWN
     app = make_app()                                       # next start: the supplier answers queries
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         assert app.screen.query("ProductTable")            # the screen is up at once, not after reconcile

@@ -9,6 +9,7 @@ import json
 import signal
 import sys
 import threading
+from typing import Callable
 from decimal import Decimal, InvalidOperation
 
 from kameng_tui.cli.output import Out, helps, is_tty
@@ -53,11 +54,11 @@ def register(sup: argparse._SubParsersAction, lang: str = "zh") -> None:
     p.set_defaults(handler=cmd_listen)
 
 
-def _secret(args, env_name: str, env, out: Out) -> str:
+def _secret(args, env_name: str, env: Callable[[str], str | None], out: Out) -> str:
     if args.secret_stdin:
         value = sys.stdin.readline().strip()
     else:
-        value = env.get(env_name, "")
+        value = env(env_name) or ""
         if not value and is_tty():
             value = getpass.getpass(out.t("cli.serve.secret_prompt")).strip()
     if not value:

@@ -12,7 +12,7 @@ import asyncio
 from decimal import Decimal
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Callable
+from typing import Any, Callable, Mapping
 from zoneinfo import ZoneInfo
 
 from kameng_tui.domain.catalog_index import CatalogIndex, Result
@@ -26,7 +26,6 @@ from kameng_tui.services.engine import OrderEngine
 from kameng_tui.domain.clock import Clock
 from kameng_tui.services.config_cell import ConfigCell, ReadsConfig
 from pathlib import Path
-from typing import Any
 from kameng_tui.suppliers.base import sanitize_page
 
 Progress = Callable[[str, int, int | None], None]
@@ -62,7 +61,7 @@ class CatalogService(ReadsConfig):
         self._loaded: dict[int, Product] = {}
 
     @property
-    def cache(self):
+    def cache(self) -> Any:
         return self.catalog_cache
 
     async def sync(self, supplier: str | None = None, progress: Progress | None = None) -> SyncReport:
@@ -179,7 +178,7 @@ class CatalogService(ReadsConfig):
         out["hot"] = sorted(out["hot"])
         return {TAG_NAMES[k]: v for k, v in out.items() if len(v)}      # the index knows tags by name
 
-    def _own_ranks(self, category: list[str], row_of) -> dict[str, int]:
+    def _own_ranks(self, category: list[str], row_of: Mapping[str, int]) -> dict[str, int]:
         by_leaf: dict[str, list[tuple[int, str]]] = {}
         for sku, (n, _) in self._own.items():
             i = row_of.get(sku)

@@ -16,7 +16,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping, Sequence
 
 from kameng_tui.domain.errors import BadInput
 from kameng_tui.domain.history import HistoryFilter
@@ -111,7 +111,7 @@ def _csv_cell(value: Any) -> str:
     return neutralize(text)
 
 
-def _xlsx(dest: Path, columns, items, anchor) -> None:
+def _xlsx(dest: Path, columns: Sequence[str], items: Sequence[Mapping[str, Any]], anchor: Mapping[str, Any]) -> None:
     from openpyxl import Workbook
 
     wb = Workbook()

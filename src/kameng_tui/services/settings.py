@@ -42,7 +42,7 @@ class SettingsService(ReadsConfig):
         self.config_file, self.env, self.catalog, self._config = config_file, env, catalog, config
 
     @property
-    def path(self):
+    def path(self) -> Path:
         return self.config_file
 
     def _saved(self, config: Any) -> Any:

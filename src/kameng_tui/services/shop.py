@@ -144,20 +144,47 @@ class LedgerStatus:
 class Shop(Protocol):
     """The faces' facade. No ledger, secrets or raw config: see the module docstring."""
 
-    clock: Clock
-    checkout: CheckoutService
-    batch: BatchService
-    batch_entry: BatchEntryService
-    pending: PendingActions
-    orders: OrderReads
-    catalog: CatalogService
-    balances: BalanceService
-    reports: ReportService
-    reconcile: ReconcileService
-    settings: SettingsService
-    supplier_admin: SupplierAdmin
-    ledger_status: LedgerStatus
-    exporter: Exporter
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def checkout(self) -> CheckoutService: ...
+
+    @property
+    def batch(self) -> BatchService: ...
+
+    @property
+    def batch_entry(self) -> BatchEntryService: ...
+
+    @property
+    def pending(self) -> PendingActions: ...
+
+    @property
+    def orders(self) -> OrderReads: ...
+
+    @property
+    def catalog(self) -> CatalogService: ...
+
+    @property
+    def balances(self) -> BalanceService: ...
+
+    @property
+    def reports(self) -> ReportService: ...
+
+    @property
+    def reconcile(self) -> ReconcileService: ...
+
+    @property
+    def settings(self) -> SettingsService: ...
+
+    @property
+    def supplier_admin(self) -> SupplierAdmin: ...
+
+    @property
+    def ledger_status(self) -> LedgerStatus: ...
+
+    @property
+    def exporter(self) -> Exporter: ...
 
     @property
     def settings_view(self) -> SettingsView: ...

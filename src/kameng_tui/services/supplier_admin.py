@@ -103,7 +103,7 @@ class SupplierAdmin(ReadsConfig):
         return SupplierStatus(
             name=name, kind=cfg.kind, url=str(cfg.options.get("base_url", "")), reachable=reachable,
             balance=last[0] if last else None, balance_at=last[1] if last else None,
-            last_sync=self.catalog_cache.last_sync(name), products=self.catalog_cache.count(name),
+            last_sync=self.catalog.cache.last_sync(name), products=self.catalog.cache.count(name),
             secret_source=secret, error=error)
 
     async def test(self, name: str) -> SupplierStatus:

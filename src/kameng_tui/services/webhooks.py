@@ -27,7 +27,7 @@ from kameng_tui.domain.states import IN_FLIGHT, OrderState
 from kameng_tui.ledger.store import LedgerStore
 from kameng_tui.services.engine import OrderEngine
 from kameng_tui.services.supplier_set import SupplierSet
-from kameng_tui.suppliers.base import RemoteState
+from kameng_tui.suppliers.base import OrderResult, RemoteState
 
 log = logging.getLogger(__name__)
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def _refused(supplier_name: str, exc: AnchorMismatch) -> HookOutcome:
     return HookOutcome(503, "ledger refuses writes until the restore is accepted (kameng-tui ledger accept-restore)")
 
 
-def _apply(deps: HookDeps, supplier_name: str, result) -> HookOutcome:
+def _apply(deps: HookDeps, supplier_name: str, result: OrderResult) -> HookOutcome:
     wanted = WANTED.get(result.state)
     for _ in range(3):
         order = deps.ledger.get(result.client_order_no)
