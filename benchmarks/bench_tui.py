@@ -49,7 +49,10 @@ def pct(values: list[float], q: float) -> float:
 
 def prepare(size: int, root: Path) -> dict[str, str]:
     """A home whose catalog cache and index snapshot hold `size` demo SKUs."""
-    from kameng_tui.bootstrap import build_context
+    try:
+        from kameng_tui.bootstrap import build_context
+    except ImportError:  # an older tree (--vs main): the root was services/context.py
+        from kameng_tui.services.context import build_context
 
     home = root / f"home-{size}"
     home.mkdir()
@@ -68,7 +71,10 @@ def bench_app(env: dict[str, str], naive: bool) -> list[float]:
     from kameng_tui.tui.app import KamengApp          # first: kameng_tui.tui sets TEXTUAL_FPS
     from textual.widgets import DataTable
 
-    from kameng_tui.bootstrap import build_context
+    try:
+        from kameng_tui.bootstrap import build_context
+    except ImportError:  # an older tree (--vs main): the root was services/context.py
+        from kameng_tui.services.context import build_context
     from kameng_tui.tui.screens.catalog import CatalogScreen
     from kameng_tui.tui.screens.history import HistoryScreen
     from kameng_tui.tui.widgets.filter_pane import FilterPane
@@ -186,7 +192,10 @@ def bench_app(env: dict[str, str], naive: bool) -> list[float]:
 
 START_CHILD = r"""
 import os, sys, time
-from kameng_tui.bootstrap import build_context
+try:
+    from kameng_tui.bootstrap import build_context
+except ImportError:  # an older tree (--vs main): the root was services/context.py
+    from kameng_tui.services.context import build_context
 from kameng_tui.tui.app import KamengApp
 from kameng_tui.tui.widgets.product_table import ProductTable
 
