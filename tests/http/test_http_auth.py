@@ -140,7 +140,7 @@ async def test_the_apps_batch_runner_tells_why_lines_wait(tmp_path, home):
         ctx = served.ctx
         batch_id = ctx.batch.record(await ctx.batch.plan(lines(6), source="tui"))
         ref = served.rotate(key_id="shop-2")
-        runner = BatchRunner(ctx, lambda b, err: told.append(err))
+        runner = BatchRunner(ctx.shop, lambda b, err: told.append(err))
         runner.start(batch_id, concurrency=2)
         await runner.wait(batch_id)
         errors = [e for e in told if e is not None]

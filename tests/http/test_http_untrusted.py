@@ -225,7 +225,7 @@ async def test_a_webhook_from_an_evil_supplier_is_recorded_clean(tmp_path, home)
     server = start_server(tmp_path, "--webhook-url", f"http://127.0.0.1:{port}/hook",
                           faults="evil_text=1,settle_ms=300,fail=1")
     ctx = build_context(client_env(home, server.url, deadline_s="5", read_s="2"))
-    listener = WebhookListener(ctx, "ref", port=port)
+    listener = WebhookListener(ctx.hooks, "ref", port=port)
     await listener.start()
     serving = asyncio.create_task(listener.serve_until_stopped())
     try:

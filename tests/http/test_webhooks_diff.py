@@ -31,7 +31,7 @@ async def test_signed_webhooks_settle_orders_duplicates_and_old_updates_change_n
     ref = start_server(tmp_path, "--webhook-url", f"http://127.0.0.1:{port}/hook",
                        faults="settle_ms=300,dup_webhook=1,seed=3")
     ctx = build_context(client_env(home, ref.url, deadline_s="3"))
-    listener = WebhookListener(ctx, "ref", port=port)
+    listener = WebhookListener(ctx.hooks, "ref", port=port)
     await listener.start()
     serving = asyncio.create_task(listener.serve_until_stopped())
     try:
