@@ -29,7 +29,10 @@ from kameng_tui.suppliers.demo import generate_catalog
 RSS_CHILD = """
 import time
 t = time.perf_counter()
-from kameng_tui.services.context import build_context
+try:
+    from kameng_tui.bootstrap import build_context
+except ImportError:  # an older tree (--vs main): the root was services/context.py
+    from kameng_tui.services.context import build_context
 from kameng_tui.domain.catalog_query import Query
 ctx = build_context()
 index = ctx.catalog.index()
@@ -79,7 +82,10 @@ def main() -> None:
         env = {**os.environ, "KAMENG_TUI_HOME": home, "KAMENG_TUI_DEMO_SIZE": str(size),
                "KAMENG_TUI_DATA_KEY": base64.b64encode(os.urandom(32)).decode(),
                "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
-        from kameng_tui.services.context import build_context
+        try:
+            from kameng_tui.bootstrap import build_context
+        except ImportError:  # an older tree (--vs main): the root was services/context.py
+            from kameng_tui.services.context import build_context
 
         products = generate_catalog(size)
         t = time.perf_counter()

@@ -51,7 +51,10 @@ def start_server(root: Path, latency_ms: float) -> tuple[subprocess.Popen, str]:
 
 async def one_run(root: Path, url: str, n: int, concurrency: int) -> dict:
     from kameng_tui.domain.states import SETTLED, OrderState
-    from kameng_tui.services.context import build_context
+    try:
+        from kameng_tui.bootstrap import build_context
+    except ImportError:  # an older tree (--vs main): the root was services/context.py
+        from kameng_tui.services.context import build_context
 
     home = root / f"client-c{concurrency}"
     (home / "config").mkdir(parents=True)

@@ -57,7 +57,10 @@ async def measure(n_checkout: int) -> dict[str, list[float]]:
            "KAMENG_TUI_DATA_KEY": base64.b64encode(os.urandom(32)).decode(),
            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
     from kameng_tui.services.checkout import OrderInput
-    from kameng_tui.services.context import build_context
+    try:
+        from kameng_tui.bootstrap import build_context
+    except ImportError:  # an older tree (--vs main): the root was services/context.py
+        from kameng_tui.services.context import build_context
     from kameng_tui.suppliers.base import PlaceRequest
 
     ctx = build_context(env)

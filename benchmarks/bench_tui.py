@@ -49,7 +49,10 @@ def pct(values: list[float], q: float) -> float:
 
 def prepare(size: int, root: Path) -> dict[str, str]:
     """A home whose catalog cache and index snapshot hold `size` demo SKUs."""
-    from kameng_tui.services.context import build_context
+    try:
+        from kameng_tui.bootstrap import build_context
+    except ImportError:  # an older tree (--vs main): the root was services/context.py
+        from kameng_tui.services.context import build_context
 
     home = root / f"home-{size}"
     home.mkdir()
@@ -68,7 +71,10 @@ def bench_app(env: dict[str, str], naive: bool) -> list[float]:
     from kameng_tui.tui.app import KamengApp          # first: kameng_tui.tui sets TEXTUAL_FPS
     from textual.widgets import DataTable
 
-    from kameng_tui.services.context import build_context
+    try:
+        from kameng_tui.bootstrap import build_context
+    except ImportError:  # an older tree (--vs main): the root was services/context.py
+        from kameng_tui.services.context import build_context
     from kameng_tui.tui.screens.catalog import CatalogScreen
     from kameng_tui.tui.screens.history import HistoryScreen
     from kameng_tui.tui.widgets.filter_pane import FilterPane
@@ -145,7 +151,7 @@ def bench_app(env: dict[str, str], naive: bool) -> list[float]:
 
     async def run() -> list[float]:
         ctx = build_context(env)
-        app = Timed(ctx)
+        app = Timed(getattr(ctx, "shop", ctx))
         try:
             async with app.run_test(size=(120, 40)) as pilot:
                 await pilot.pause()
@@ -186,7 +192,10 @@ def bench_app(env: dict[str, str], naive: bool) -> list[float]:
 
 START_CHILD = r"""
 import os, sys, time
-from kameng_tui.services.context import build_context
+try:
+    from kameng_tui.bootstrap import build_context
+except ImportError:  # an older tree (--vs main): the root was services/context.py
+    from kameng_tui.services.context import build_context
 from kameng_tui.tui.app import KamengApp
 from kameng_tui.tui.widgets.product_table import ProductTable
 
@@ -204,7 +213,7 @@ class Once(KamengApp):
             self.exit()
 
 ctx = build_context()
-Once(ctx).run(headless=True, size=(120, 40))
+Once(getattr(ctx, "shop", ctx)).run(headless=True, size=(120, 40))
 """
 
 

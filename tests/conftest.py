@@ -31,7 +31,7 @@ def cli(env):
 
 @pytest.fixture
 async def ctx(env):
-    from kameng_tui.services.context import build_context
+    from kameng_tui.bootstrap import build_context
 
     c = build_context(env)
     yield c

@@ -1,10 +1,8 @@
-"""The colour of each order state, one table for the shell and the app, so a state
-looks the same in `history`, the history screen and the batch screen: green done, red
-failed, bold yellow in doubt (reconcile settles it), cyan at the supplier, magenta not
-sent yet, blue refunded, dim cancelled. Rich style strings; nothing here imports rich."""
+"""Old import path of kameng_tui.state_style (renamed: `palette` reads as Textual's command
+palette). Kept for one release; import kameng_tui.state_style instead."""
 
-from __future__ import annotations
+import warnings
 
-STATE_STYLE: dict[str, str] = {
-    "succeeded": "green", "failed": "red", "unknown": "bold yellow", "processing": "cyan", "submitted": "cyan",
-    "pending": "magenta", "refunded": "blue", "cancelled": "dim"}
+from kameng_tui.state_style import STATE_STYLE  # noqa: F401
+
+warnings.warn("kameng_tui.palette is now kameng_tui.state_style", DeprecationWarning, stacklevel=2)

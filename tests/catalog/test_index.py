@@ -83,7 +83,7 @@ def test_catalog_cli_json_and_no_pinyin_at_startup(cli, env):
         assert cli("order", "demo:HF-CM-10", "--account", f"1380000000{i}", "--yes", "--wait", "10").code == 0
     stats = cli("catalog", "--search", "移动话费10元", "--json").json["items"][0]["delivery_stats"]
     assert stats["count"] == 3 and stats["success_rate"] == 1.0 and stats["median_s"] >= 0
-    code = ("import sys, asyncio\nfrom kameng_tui.services.context import build_context\n"
+    code = ("import sys, asyncio\nfrom kameng_tui.bootstrap import build_context\n"
             "from kameng_tui.domain.catalog_query import Query\n"
             "c = build_context()\nr = c.catalog.search(Query(text='wzry'))\n"
             "print(r.count, 'pypinyin' in sys.modules)\n")

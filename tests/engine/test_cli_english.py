@@ -95,9 +95,9 @@ def test_help_follows_the_configured_language(cli):
 def test_lang_alone_opens_the_app_in_that_language(monkeypatch):
     """`kameng-tui --lang en` is the app in English, not the usage text."""
     import kameng_tui.tui.app as app_module
-    from kameng_tui.cli.main import main
+    from kameng_tui.__main__ import main
 
     opened = []
-    monkeypatch.setattr(app_module, "run_app", lambda headless=False, lang=None: opened.append(lang) or 0)
+    monkeypatch.setattr(app_module, "run_app", lambda headless=False, lang=None, **kw: opened.append(lang) or 0)
     assert main(["--lang", "en"]) == 0
     assert opened == ["en"]

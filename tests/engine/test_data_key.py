@@ -41,7 +41,7 @@ def card_order() -> OrderInput:
 
 async def test_a_key_file_made_while_running_is_used_by_the_next_order(env, no_keyring):
     from kameng_tui.secrets import SecretStore
-    from kameng_tui.services.context import build_context
+    from kameng_tui.bootstrap import build_context
 
     env = {**env, **NO_KEY}
     ctx = build_context(env)
@@ -59,7 +59,7 @@ async def test_a_key_file_made_while_running_is_used_by_the_next_order(env, no_k
 
 
 async def test_the_service_creates_the_file_key_at_once(env, no_keyring):
-    from kameng_tui.services.context import build_context
+    from kameng_tui.bootstrap import build_context
 
     ctx = build_context({**env, **NO_KEY})
     try:

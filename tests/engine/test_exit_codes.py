@@ -157,7 +157,7 @@ def test_enospc_after_the_reply_reports_the_real_outcome_and_a_warning(cli, home
 
 def test_unexpected_error_after_submission_exits_3_naming_the_order(env, monkeypatch, capsys):
     """In-process: a bug while recording the supplier's answer (the money may be spent)."""
-    from kameng_tui.cli.main import main
+    from kameng_tui.__main__ import main
     from kameng_tui.services.engine import OrderEngine
 
     for k, v in env.items():
@@ -175,7 +175,7 @@ def test_unexpected_error_after_submission_exits_3_naming_the_order(env, monkeyp
 
 
 def test_internal_error_before_any_order_is_still_70(env, monkeypatch, capsys):
-    from kameng_tui.cli.main import main
+    from kameng_tui.__main__ import main
     from kameng_tui.services.checkout import CheckoutService
 
     for k, v in env.items():

@@ -29,7 +29,7 @@ markup = "0.10"
 
 @pytest.fixture
 async def rctx(home, env):
-    from kameng_tui.services.context import build_context
+    from kameng_tui.bootstrap import build_context
 
     (home / "config").mkdir(parents=True, exist_ok=True)
     (home / "config" / "config.toml").write_text(CONFIG, encoding="utf-8")

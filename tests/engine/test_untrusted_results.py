@@ -42,7 +42,7 @@ async def test_a_careless_adapters_order_result_is_cleaned_and_card_changes_flag
     assert order.supplier_order_no == "SO-1[2J]0;owned"
     from kameng_tui.services.cards import reveal_cards
 
-    cards = reveal_cards(ctx, order, True)
+    cards = reveal_cards(ctx.cards, order, True)
     assert [c["password"] for c in cards] == ["]52;c;ZXZpbA==PW-0", "PW-1"]
     assert cards[1]["number"].startswith("[2J]0;owned999") and len(cards[1]["number"]) == 256
     assert [c["expires"] for c in cards] == ["2027-12-31", "20271231"]

@@ -71,7 +71,7 @@ def gateway():
 
 @pytest.fixture
 async def fctx(home, env, gateway):
-    from kameng_tui.services.context import build_context
+    from kameng_tui.bootstrap import build_context
 
     cfg = home / "config" / "config.toml"
     cfg.parent.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,7 @@ def ref(tmp_path):
 
 @pytest.fixture
 async def hctx(home, ref):
-    from kameng_tui.services.context import build_context
+    from kameng_tui.bootstrap import build_context
 
     c = build_context(client_env(home, ref.url, deadline_s="3", read_s="1"))
     yield c

@@ -127,7 +127,7 @@ async def run_mix(tmp_path, home, faults: str, label: str, n: int = 200, concurr
     """One mix. `webhook`: the server posts its webhooks (duplicates and stale ones
     included) to `kameng-tui supplier listen` running as a process on the same ledger,
     as a reseller who can receive them would run it."""
-    from kameng_tui.services.context import build_context
+    from kameng_tui.bootstrap import build_context
     from refkit import client_env, free_port, hooks_settled, start_listener, start_server
 
     port = free_port() if webhook else 0

@@ -37,7 +37,7 @@ class Rotating:
     rotating them does, and returns it; the one running at the end is stopped."""
 
     def __init__(self, root: Path, home: Path) -> None:
-        from kameng_tui.services.context import build_context
+        from kameng_tui.bootstrap import build_context
 
         self.ref = start_server(root)
         try:
@@ -141,7 +141,7 @@ async def test_the_apps_batch_runner_tells_why_lines_wait(tmp_path, home):
         ctx = served.ctx
         batch_id = ctx.batch.record(await ctx.batch.plan(lines(6), source="tui"))
         ref = served.rotate(key_id="shop-2")
-        runner = BatchRunner(ctx, lambda b, err: told.append(err))
+        runner = BatchRunner(ctx.shop, lambda b, err: told.append(err))
         runner.start(batch_id, concurrency=2)
         await runner.wait(batch_id)
         errors = [e for e in told if e is not None]

@@ -55,7 +55,7 @@ async def test_sigkill_mid_batch_then_recover(seed, tmp_path, home):
         r = run_cli(env, "batch", "resume", str(batches[0]["batch_id"]), "--yes", "--json")
         assert r.code in (0, 1, 3), r.stdout + r.stderr
         reconcile_quiet(env)
-        from kameng_tui.services.context import build_context
+        from kameng_tui.bootstrap import build_context
 
         ctx = build_context(env)
         try:
@@ -69,7 +69,7 @@ async def test_sigkill_mid_batch_then_recover(seed, tmp_path, home):
 
 @pytest.mark.parametrize("seed", [21, 22])
 async def test_server_sigkilled_mid_batch_and_restarted_on_the_same_port(seed, tmp_path, home):
-    from kameng_tui.services.context import build_context
+    from kameng_tui.bootstrap import build_context
 
     rng = random.Random(seed)
     # 20 ms of latency before a request is read: at any moment some are inside the server

@@ -148,7 +148,7 @@ async def test_connect_refused_is_nothing_sent(home):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    from kameng_tui.services.context import build_context
+    from kameng_tui.bootstrap import build_context
 
     ctx = build_context(client_env(home, f"http://127.0.0.1:{port}", deadline_s="2"))
     try:

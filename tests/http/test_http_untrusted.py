@@ -36,7 +36,7 @@ def evil(tmp_path):
 
 @pytest.fixture
 async def ectx(home, evil):
-    from kameng_tui.services.context import build_context
+    from kameng_tui.bootstrap import build_context
 
     c = build_context(client_env(home, evil.url, deadline_s="5", read_s="2"))
     yield c
@@ -140,7 +140,7 @@ async def test_a_card_order_from_an_evil_supplier_is_stored_clean_and_flagged(ec
 
 async def test_a_failure_reason_from_an_evil_supplier_is_stored_clean(tmp_path, home):
     server = start_server(tmp_path, faults="evil_text=1,fail=1")
-    from kameng_tui.services.context import build_context
+    from kameng_tui.bootstrap import build_context
 
     ctx = build_context(client_env(home, server.url, deadline_s="5", read_s="2"))
     try:
@@ -161,7 +161,7 @@ async def test_a_failure_reason_from_an_evil_supplier_is_stored_clean(tmp_path, 
 
 async def test_an_oversize_reply_to_a_create_leaves_the_order_unknown(tmp_path, home):
     server = start_server(tmp_path, faults="oversize=1,oversize_kib=1100")
-    from kameng_tui.services.context import build_context
+    from kameng_tui.bootstrap import build_context
 
     ctx = build_context(client_env(home, server.url, deadline_s="5", read_s="2"))
     try:
@@ -200,7 +200,7 @@ def test_a_catalog_page_over_the_bound_fails_the_sync_and_keeps_the_old_cache(tm
 
 async def test_a_compressed_reply_is_refused(tmp_path, home):
     server = start_server(tmp_path, faults="gzip=1")
-    from kameng_tui.services.context import build_context
+    from kameng_tui.bootstrap import build_context
 
     ctx = build_context(client_env(home, server.url, deadline_s="5", read_s="2"))
     try:
@@ -220,7 +220,7 @@ async def test_a_webhook_from_an_evil_supplier_is_recorded_clean(tmp_path, home)
     """The reason arrives only by webhook (no polling): the listener's path is cleaned too."""
     import asyncio
 
-    from kameng_tui.services.context import build_context
+    from kameng_tui.bootstrap import build_context
     from kameng_tui.services.webhooks import WebhookListener
     from refkit import free_port
 
@@ -228,7 +228,7 @@ async def test_a_webhook_from_an_evil_supplier_is_recorded_clean(tmp_path, home)
     server = start_server(tmp_path, "--webhook-url", f"http://127.0.0.1:{port}/hook",
                           faults="evil_text=1,settle_ms=300,fail=1")
     ctx = build_context(client_env(home, server.url, deadline_s="5", read_s="2"))
-    listener = WebhookListener(ctx, "ref", port=port)
+    listener = WebhookListener(ctx.hooks, "ref", port=port)
     await listener.start()
     serving = asyncio.create_task(listener.serve_until_stopped())
     try:

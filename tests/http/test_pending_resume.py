@@ -121,7 +121,7 @@ def test_cancel_refuses_while_the_supplier_may_still_show_it(tmp_path, home):
 
 async def test_a_never_sent_order_cancels_at_once_and_plain_orders_still_parse(tmp_path, home):
     from kameng_tui.services.checkout import OrderInput
-    from kameng_tui.services.context import build_context
+    from kameng_tui.bootstrap import build_context
 
     ref = start_server(tmp_path)
     env = client_env(home, ref.url, deadline_s="3")

@@ -20,7 +20,7 @@ from kameng_tui.suppliers.http import protocol as P
 
 
 async def test_signed_webhooks_settle_orders_duplicates_and_old_updates_change_nothing(tmp_path, home):
-    from kameng_tui.services.context import build_context
+    from kameng_tui.bootstrap import build_context
     from kameng_tui.services.webhooks import WebhookListener
 
     import socket
@@ -31,7 +31,7 @@ async def test_signed_webhooks_settle_orders_duplicates_and_old_updates_change_n
     ref = start_server(tmp_path, "--webhook-url", f"http://127.0.0.1:{port}/hook",
                        faults="settle_ms=300,dup_webhook=1,seed=3")
     ctx = build_context(client_env(home, ref.url, deadline_s="3"))
-    listener = WebhookListener(ctx, "ref", port=port)
+    listener = WebhookListener(ctx.hooks, "ref", port=port)
     await listener.start()
     serving = asyncio.create_task(listener.serve_until_stopped())
     try:

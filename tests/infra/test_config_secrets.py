@@ -17,7 +17,7 @@ from kameng_tui.config_edit import add_supplier, remove_supplier
 from kameng_tui.crypto import Sealer
 from kameng_tui.domain.errors import ConfigError, SecretsUnavailable
 from kameng_tui.paths import app_paths, ensure
-from kameng_tui.secrets import SecretStore, env_name
+from kameng_tui.secret_store import SecretStore, env_name
 
 ROOT = Path(__file__).resolve().parents[2]
 

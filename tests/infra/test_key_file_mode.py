@@ -13,7 +13,7 @@ import pytest
 
 from kameng_tui.domain.errors import SecretsUnavailable
 from kameng_tui.paths import app_paths, ensure
-from kameng_tui.secrets import SecretStore
+from kameng_tui.secret_store import SecretStore
 
 KEY = base64.b64encode(bytes(range(32))).decode()
 

@@ -254,7 +254,7 @@ def test_ledger_verify_from_the_shell_loads_only_what_it_needs(tmp_path):
     from kit import base_env
 
     heavy = ("numpy", "asyncio", "filelock", "httpx", "textual", "keyring", "pypinyin", "importlib.metadata", "apsw")
-    code = ("import sys\nfrom kameng_tui.cli.main import main\nrc = main(['ledger', 'verify', '--json'])\n"
+    code = ("import sys\nfrom kameng_tui.__main__ import main\nrc = main(['ledger', 'verify', '--json'])\n"
             f"print(rc, [m for m in {heavy!r} if m in sys.modules], file=sys.stderr)\n")
     r = subprocess.run([sys.executable, "-c", code], env=base_env(tmp_path / "home"), capture_output=True, text=True)
     assert json.loads(r.stdout)["ok"] is True, r.stdout + r.stderr

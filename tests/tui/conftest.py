@@ -17,7 +17,7 @@ SIZE = (120, 40)
 
 @pytest.fixture(scope="session")
 def synced_home(tmp_path_factory) -> Path:
-    from kameng_tui.services.context import build_context
+    from kameng_tui.bootstrap import build_context
 
     home = tmp_path_factory.mktemp("tui-template")
     ctx = build_context(base_env(home, KAMENG_TUI_NOW=NOW))
@@ -39,7 +39,7 @@ def tui_home(tmp_path: Path, synced_home: Path) -> Path:
 def make_app(tui_home: Path):
     """make_app(config_toml="", **env) -> a KamengApp on its own copy of the synced home."""
     from kameng_tui.paths import app_paths
-    from kameng_tui.services.context import build_context
+    from kameng_tui.bootstrap import build_context
     from kameng_tui.tui.app import KamengApp
 
     built = []
@@ -50,7 +50,9 @@ def make_app(tui_home: Path):
             app_paths(env).config_file.write_text(config_toml, encoding="utf-8")
         ctx = build_context(env)
         built.append(ctx)
-        return KamengApp(ctx)
+        app = KamengApp(ctx.shop)
+        app.root = ctx          # the tests' own way to the parts the app cannot reach
+        return app
 
     yield _make
     for ctx in built:

@@ -16,7 +16,7 @@ LINES = "demo:HF-CM-10 13800138000\ndemo:HF-CM-20 13800138001\n"
 
 async def test_cancel_unsent_does_not_cancel_a_line_the_supplier_holds(make_app):
     app = make_app()
-    ctx = app.ctx
+    ctx = app.root
     batch_id = ctx.batch.record(await ctx.batch.plan(LINES))
     first, second = (o.order_no for o in ctx.ledger.batch_orders(batch_id))
     # Line 1 was sent once and refused "before it was read" (back to pending), yet the

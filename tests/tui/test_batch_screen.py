@@ -22,7 +22,7 @@ PASTE = ("demo:HF-CM-10\t13800138000\t1\t张三\n"
 
 
 def orders(app):
-    return list(app.ctx.ledger.history(HistoryFilter(), limit=200).items)
+    return list(app.root.ledger.history(HistoryFilter(), limit=200).items)
 
 
 async def open_batch(app, pilot) -> BatchScreen:
@@ -174,7 +174,7 @@ async def test_quit_mid_batch_keeps_the_rest_then_resume_after_restart(make_app)
     assert recorded[5].state is OrderState.PENDING and recorded[6].state is OrderState.PENDING
     # the next day: the supplier's costs moved, and another buyer took 2 of the 3 cards
     app2 = make_app(KAMENG_TUI_NOW=NEXT_DAY)
-    demo = app2.ctx.suppliers.get("demo")
+    demo = app2.root.suppliers.get("demo")
     await demo.place_order(PlaceRequest("ANOTHER-BUYER-1", LOW_STOCK, 2, {"account": "13900139000"}))
     dearer = (await demo.quote("HF-CM-100")).unit_cost
     assert dearer > recorded[6].unit_cost                      # a rise, within [checkout] max_price_rise
@@ -376,7 +376,7 @@ async def test_unknown_lines_are_reconciled_under_their_own_number_never_rerun(m
         assert [r.order_no for r in screen.grid.rows if not r.blank] == numbers
         assert all(f"成功  {o.order_no}" in line_with(app2, o.account_text) for o in after.values())
         assert "未知 0" in text_of(app2)
-        resends = [e for n in numbers for e in app2.ctx.ledger.events(n) if e.kind == "resend"]
+        resends = [e for n in numbers for e in app2.root.ledger.events(n) if e.kind == "resend"]
         assert len(resends) == (2 if resent else 0)
     _, creates, _ = inspect_state(tui_home / "data" / "demo-supplier.db")
     assert creates == {n: 1 for n in numbers}                  # the supplier has each number once, charged once

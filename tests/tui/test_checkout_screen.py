@@ -19,7 +19,7 @@ from conftest import SIZE, settle, type_text
 
 
 def orders(app):
-    return list(app.ctx.ledger.history(HistoryFilter(), limit=100).items)
+    return list(app.root.ledger.history(HistoryFilter(), limit=100).items)
 
 
 async def open_checkout(app, pilot, search: str, key: str = "o") -> CheckoutScreen:
@@ -88,10 +88,10 @@ async def test_esc_before_the_reply_keeps_the_order_running(make_app):
         screen = await order_in_flight(app, pilot)
         await pilot.press("escape")                    # the modal closed before any reply
         assert isinstance(app.screen, CatalogScreen)
-        assert app.ctx.ledger.get(screen.order_no).state in (OrderState.PENDING, OrderState.SUBMITTED)
+        assert app.root.ledger.get(screen.order_no).state in (OrderState.PENDING, OrderState.SUBMITTED)
         assert app.runner.in_flight == 1
         await app.runner.wait_all()
-        assert app.ctx.ledger.get(screen.order_no).state is OrderState.SUCCEEDED
+        assert app.root.ledger.get(screen.order_no).state is OrderState.SUCCEEDED
         assert len(orders(app)) == 1
 
 
@@ -104,7 +104,7 @@ async def test_card_secrets_are_masked_revealed_and_copied(make_app):
         await type_text(pilot, "13800138000")        # the demo's card goods ask for a phone number
         await pilot.press("enter")
         await settle(app, pilot)
-        order = app.ctx.ledger.get(screen.order_no)
+        order = app.root.ledger.get(screen.order_no)
         assert order.state is OrderState.SUCCEEDED
         masked = str(screen.query_one("#cards", Static).render())
         assert "****" in masked

@@ -34,7 +34,7 @@ async def test_anomaly_mark_counter_resume_and_cancel_from_history(make_app):
     seeded = make_app()
     async with seeded.run_test(size=SIZE) as pilot:
         await settle(seeded, pilot)
-        ctx = seeded.ctx
+        ctx = seeded.root
         placed = await ctx.checkout.place(OrderInput(sku="demo:HF-CM-10", fields={"account": "13800138000"}), wait_s=5)
         odd = placed.order.order_no
         ctx.ledger.record(odd, "anomaly", {"code": "overcharged", "params": {"charged": "999.00", "limit": "10.4198"}},
@@ -45,7 +45,7 @@ async def test_anomaly_mark_counter_resume_and_cancel_from_history(make_app):
     app = make_app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
-        ctx = app.ctx
+        ctx = app.root
         assert ctx.ledger.get(once).state is OrderState.PENDING            # the start-up sent nothing
         assert "需核对 1" in "\n".join(screen_lines(app))
         screen = await open_history(app, pilot)
@@ -73,7 +73,7 @@ async def test_the_claims_view_shows_a_balance_drift(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        ctx = app.ctx
+        ctx = app.root
         ctx.engine.note_anomaly(None, "balance_drift", {"supplier": "demo", "before": "100.00", "after": "90.00",
                                                         "charged": "0.00", "missing": "10.00",
                                                         "since": "2026-11-25T01:00:00Z"})

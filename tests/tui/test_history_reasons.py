@@ -38,9 +38,9 @@ async def test_the_same_ledger_shows_its_reasons_in_zh_and_in_en(make_app):
     seeded = make_app()
     async with seeded.run_test(size=SIZE) as pilot:
         await settle(seeded, pilot)
-        data = await failed_order(seeded.ctx, "13800138000", Reason("out_of_stock", {"supplier": "demo"}, "库存不足").body())
-        prose = await failed_order(seeded.ctx, "13800138001", OLD)
-        assert seeded.ctx.ledger.verify().ok
+        data = await failed_order(seeded.root, "13800138000", Reason("out_of_stock", {"supplier": "demo"}, "库存不足").body())
+        prose = await failed_order(seeded.root, "13800138001", OLD)
+        assert seeded.root.ledger.verify().ok
         zh = await detail_of(seeded, pilot, data)
         assert "供应商demo缺货（供应商：库存不足）" in zh, zh
         assert OLD.replace(" ", "") in await detail_of(seeded, pilot, prose)

@@ -24,7 +24,7 @@ async def place(ctx, sku: str, account: str, customer: str | None = None) -> str
 
 
 async def seed(app, n_extra: int = 0) -> list[str]:
-    ctx = app.ctx
+    ctx = app.root
     out = [await place(ctx, "demo:HF-CM-10", "13800138000", "张三"),
            await place(ctx, "demo:HF-LT-20", "13100131000", "李四"),
            await place(ctx, "demo:HF-DX-30", "13300133000", "张三")]
@@ -108,7 +108,7 @@ async def test_keyset_paging_loads_more_as_the_cursor_moves(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        ctx = app.ctx
+        ctx = app.root
         for i in range(230):
             prepared = await ctx.checkout.prepare(OrderInput(sku="demo:HF-CM-10", fields={"account": f"1390013{i:04d}"}))
             ctx.checkout.commit_intent(prepared)
@@ -130,9 +130,9 @@ async def test_timeline_with_hashes_and_reorder(make_app):
         numbers = await seed(app)
         await open_history(app, pilot)
         text = "\n".join(screen_lines(app))
-        newest = app.ctx.ledger.get(numbers[-1])
+        newest = app.root.ledger.get(numbers[-1])
         assert newest.order_no in text
-        events = app.ctx.ledger.events(newest.order_no)
+        events = app.root.ledger.events(newest.order_no)
         assert all(e.hash[:16] in text for e in events)
         assert "成功" in text
         await pilot.press("a")
@@ -151,7 +151,7 @@ async def test_reorder_without_confirm_places_at_once(make_app):
         await pilot.press("a")
         await settle(app, pilot)
         assert isinstance(app.screen, HistoryScreen)
-        page = app.ctx.ledger.history(HistoryFilter(account=first.account_text), limit=10)
+        page = app.root.ledger.history(HistoryFilter(account=first.account_text), limit=10)
         assert len(page.items) == 2
         assert all(o.state is OrderState.SUCCEEDED for o in page.items)
 
@@ -166,7 +166,7 @@ async def test_export_writes_exactly_the_filtered_set(make_app):
         await pilot.pause()
         await pilot.press("e")
         await pilot.pause()
-        [path] = list((app.ctx.paths.data_dir / "exports").glob("orders-*.csv"))
+        [path] = list((app.root.paths.data_dir / "exports").glob("orders-*.csv"))
         rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
         body = [r for r in rows[1:] if not r[0].startswith("#")]
         assert len(body) == 2
@@ -177,7 +177,7 @@ async def test_claims_view_lists_orders_needing_a_check(make_app):
     app = make_app(KAMENG_TUI_DEMO_UNKNOWN_RATE="1")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        ctx = app.ctx
+        ctx = app.root
         prepared = await ctx.checkout.prepare(OrderInput(sku="demo:HF-CM-10", fields={"account": "13800138000"}))
         order_no = ctx.checkout.commit_intent(prepared)
         await ctx.checkout.send(order_no)
@@ -199,7 +199,7 @@ async def test_start_up_reconciles_in_the_background_with_a_notice(make_app):
         prepared = await lost.ctx.checkout.prepare(OrderInput(sku="demo:HF-CM-10", fields={"account": "13800138000"}))
         order_no = lost.ctx.checkout.commit_intent(prepared)
         await lost.ctx.checkout.send(order_no)
-        assert lost.ctx.ledger.get(order_no).state is OrderState.UNKNOWN
+        assert lost.root.ledger.get(order_no).state is OrderState.UNKNOWN
     app = make_app()                                       # next start: the supplier answers queries
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         assert app.screen.query("ProductTable")            # the screen is up at once, not after reconcile
@@ -207,4 +207,4 @@ async def test_start_up_reconciles_in_the_background_with_a_notice(make_app):
         messages = [str(n.message) for n in app._notifications]
         assert any("正在后台对账 1 个" in m for m in messages)
         assert any("对账完成" in m for m in messages)
-        assert app.ctx.ledger.get(order_no).state is OrderState.SUCCEEDED
+        assert app.root.ledger.get(order_no).state is OrderState.SUCCEEDED

@@ -17,7 +17,7 @@ def header(app) -> str:
 
 async def test_refused_ledger_header_paused_reconcile_and_accept_restore_in_settings(make_app, tui_home):
     app = make_app(config_toml='[general]\nlanguage = "en"\n')
-    led = app.ctx.ledger
+    led = app.root.ledger
     led.create_intents([intent(1)], at=T0)
     no = intent(1).order_no
     led.transition(no, OrderState.PENDING, OrderState.SUBMITTED, at=T0)

@@ -38,7 +38,7 @@ LONG_NAMES = {TV + "月卡": "月卡", TV + "季卡": "季卡", TV + "年卡": "
 def long_name_catalog(app) -> None:
     """Replace the synced demo catalog by products whose names differ only at the end
     (one of them sold out)."""
-    ctx = app.ctx
+    ctx = app.root
     template = ctx.catalog.product("demo:HF-CM-10")
     products = []
     for i, name in enumerate(LONG_NAMES):

@@ -57,7 +57,7 @@ async def test_history_at_80_columns_shows_state_price_profit_and_the_whole_orde
             assert len(no) == 24
             row = [line for line in lines if no in line]
             assert row, f"{no} is not on screen whole:\n" + "\n".join(lines)
-            order = app.ctx.ledger.get(no)
+            order = app.root.ledger.get(no)
             assert "成功" in row[0]
             assert fmt(order.total_price) in row[0] and fmt(order.profit) in row[0]
         assert "\u2026" not in "\n".join(lines)
@@ -100,7 +100,7 @@ async def test_history_at_120_columns_keeps_the_detail_and_the_whole_order_numbe
         lines = screen_lines(app)
         for no in numbers:
             row = [line for line in lines if no in line]
-            assert row and fmt(app.ctx.ledger.get(no).profit) in row[0]
+            assert row and fmt(app.root.ledger.get(no).profit) in row[0]
 
 
 # --- batch ---------------------------------------------------------------------------------------

@@ -44,7 +44,7 @@ def text_of(app) -> str:
 
 
 def orders(app):
-    return list(app.ctx.ledger.history(HistoryFilter(), limit=100).items)
+    return list(app.root.ledger.history(HistoryFilter(), limit=100).items)
 
 
 def key_file(app):
@@ -111,7 +111,7 @@ async def test_a_checkout_open_before_the_key_existed_orders_once_it_is_made(mak
         await pilot.press("enter")
         await settle(app, pilot)
         assert screen.order_no is not None
-        assert app.ctx.ledger.get(screen.order_no).state is OrderState.SUCCEEDED
+        assert app.root.ledger.get(screen.order_no).state is OrderState.SUCCEEDED
         assert "****" in str(screen.query_one("#cards", Static).render())
 
 
@@ -130,7 +130,7 @@ async def test_f6_inside_an_open_checkout_then_enter_orders(make_app, no_keyring
         assert app.screen is screen and "F6" not in text_of(app)
         await pilot.press("enter")
         await settle(app, pilot)
-        assert app.ctx.ledger.get(screen.order_no).state is OrderState.SUCCEEDED
+        assert app.root.ledger.get(screen.order_no).state is OrderState.SUCCEEDED
 
 
 @pytest.mark.parametrize("lang, words", [("zh", ("0600", "备份", "创建密钥文件 (y)", "取消 (n)")),

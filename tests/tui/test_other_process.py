@@ -55,4 +55,4 @@ async def test_an_order_placed_by_another_process_appears_in_the_open_history(ma
         while "成功" not in row_of(app, ACCOUNT) and time.monotonic() - settled_at < 1.0:
             await pilot.pause(0.05)
         assert "成功" in row_of(app, ACCOUNT), "\n".join(screen_lines(app))
-        assert app.ctx.ledger.get(order_no).state is OrderState.SUCCEEDED
+        assert app.root.ledger.get(order_no).state is OrderState.SUCCEEDED

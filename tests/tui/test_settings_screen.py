@@ -51,7 +51,7 @@ def text_of(app) -> str:
 
 
 def config_file(app) -> Path:
-    return app.ctx.paths.config_file
+    return app.root.paths.config_file
 
 
 async def open_settings(app, pilot, section: int = 0) -> SettingsScreen:
@@ -103,7 +103,7 @@ async def test_add_an_http_supplier_then_sync_it_with_progress(make_app, tui_hom
         assert screen.query_one("#sup-table", DataTable).has_focus
         await pilot.press("s")
         await settle(app, pilot)
-        total = app.ctx.catalog_cache.count("ref")
+        total = app.root.catalog_cache.count("ref")
         assert total > 0 and len(seen) >= 2
         assert "同步完成" in seen[-1] and f"{total}/{total}" in seen[-1] and "[" + "#" * 30 + "]" in seen[-1]
         row = next(line for line in screen_lines(app) if " ref " in line and "http" in line)
@@ -175,7 +175,7 @@ async def test_remove_asks_first_and_the_products_leave_the_catalog(make_app):
         screen = await open_settings(app, pilot)
         await pilot.press("enter", "down", "s")         # the list, the second row, sync it
         await settle(app, pilot)
-        assert app.ctx.catalog_cache.count("shop") > 0
+        assert app.root.catalog_cache.count("shop") > 0
         await pilot.press("d")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen) and "shop" in text_of(app)
@@ -189,7 +189,7 @@ async def test_remove_asks_first_and_the_products_leave_the_catalog(make_app):
         assert app.screen is screen and "已移除供应商 shop" in text_of(app)
         text = config_file(app).read_text(encoding="utf-8")
         assert "shop" not in text and text.startswith("# mine\n")
-        assert app.ctx.catalog_cache.count("shop") == 0 and "shop" not in screen_lines(app)[0]
+        assert app.root.catalog_cache.count("shop") == 0 and "shop" not in screen_lines(app)[0]
         await pilot.press("1")
         await settle(app, pilot)
         assert isinstance(app.screen, CatalogScreen)
@@ -325,11 +325,11 @@ async def test_no_usable_keyring_offers_the_key_file_and_never_falls_back_silent
             await fill_supplier(pilot, "ref", ref.url, KEY_ID, SECRET)
             assert isinstance(app.screen, ConfirmScreen)             # asked, not done behind the user's back
             assert "fail" in text_of(app) and "0600" in text_of(app)
-            assert not config_file(app).exists() and not app.ctx.secrets.key_file.exists()
+            assert not config_file(app).exists() and not app.root.secrets.key_file.exists()
             await pilot.press("y")
             await settle(app, pilot)
             assert "已添加 ref" in text_of(app)
-            key_file = app.ctx.secrets.key_file
+            key_file = app.root.secrets.key_file
             assert SECRET in key_file.read_text(encoding="utf-8") and oct(key_file.stat().st_mode & 0o777) == "0o600"
             assert "密钥文件" in next(line for line in screen_lines(app) if " ref " in line and "http" in line)
         assert [f for f in files_holding(tui_home, SECRET) if Path(f) != key_file] == []

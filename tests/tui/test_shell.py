@@ -70,7 +70,8 @@ def test_a_bug_ends_the_app_with_one_line_and_a_logged_traceback(tui_home):
     code = ("import kameng_tui.tui.app as a, kameng_tui.tui.screens.catalog as c\n"
             "def boom(self): raise ZeroDivisionError('x')\n"
             "c.CatalogScreen.on_mount = boom\n"
-            "raise SystemExit(a.run_app(headless=True))\n")
+            "import kameng_tui.__main__ as m\n"
+            "raise SystemExit(m.run_app(headless=True))\n")
     r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
     assert r.returncode == 1
     out = (r.stdout + r.stderr).replace("\n", "")          # the terminal may wrap the long path

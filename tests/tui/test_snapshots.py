@@ -66,7 +66,7 @@ def test_history_zh(make_app, snap_compare):
 
     async def before(pilot) -> None:
         await ready(pilot)
-        ctx = pilot.app.ctx
+        ctx = pilot.app.root
         for sku, account, customer in (("demo:HF-CM-10", "13800138000", "张三"), ("demo:HF-LT-20", "13100131000", "李四"),
                                        ("demo:HF-DX-30", "13300133000", None)):
             await ctx.checkout.place(OrderInput(sku=sku, fields={"account": account}, customer=customer, again=True),

@@ -14,7 +14,7 @@ CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2028\u2029\
 
 
 async def test_the_catalog_screen_shows_an_evil_catalog_as_plain_text(tmp_path, home):
-    from kameng_tui.services.context import build_context
+    from kameng_tui.bootstrap import build_context
     from kameng_tui.tui.app import KamengApp
     from tests.http.refkit import client_env, start_server
 
@@ -24,7 +24,8 @@ async def test_the_catalog_screen_shows_an_evil_catalog_as_plain_text(tmp_path, 
         ctx = build_context(env)
         report = await ctx.catalog.sync()
         assert report.errors == {} and report.counts["ref"] == 200
-        app = KamengApp(ctx)
+        app = KamengApp(ctx.shop)
+        app.root = ctx
         async with app.run_test(size=SIZE) as pilot:
             await settle(app, pilot)
             assert isinstance(app.screen, CatalogScreen)

@@ -82,7 +82,7 @@ def register(sub: argparse._SubParsersAction, lang: str = "zh") -> None:
 
 
 def cmd_verify(args, ctx, out: Out) -> int:
-    report = ctx.ledger.verify()
+    report = ctx.ledger_status.verify()
     if out.json_mode:
         out.doc(ok=report.ok, events=report.events, problems=list(report.problems), first_bad_seq=report.first_bad_seq,
                 anchor=dict(report.anchor), quick_check=report.quick_check, resets=[_reset_doc(r) for r in report.resets])
@@ -117,15 +117,13 @@ RESET_CODES = ("accepted", "restored_file")
 
 
 def cmd_accept_restore(args, ctx, out: Out) -> int:
-    from kameng_tui.services.restore import accept
 
-    return _restored(accept(ctx, args.reason), out)
+    return _restored(ctx.ledger_status.accept_restore(args.reason), out)
 
 
 def cmd_restore(args, ctx, out: Out) -> int:
-    from kameng_tui.services.restore import restore_file
 
-    return _restored(restore_file(ctx, args.file, args.reason), out)
+    return _restored(ctx.ledger_status.restore_file(args.file, args.reason), out)
 
 
 def _restored(outcome, out: Out) -> int:
@@ -145,12 +143,12 @@ def _restored(outcome, out: Out) -> int:
 
 
 def cmd_backup(args, ctx, out: Out) -> int:
-    path = ctx.ledger.backup()
+    path = ctx.ledger_status.backup()
     return out.done(Msg("cli.backup.done", path=str(path)), path=str(path))
 
 
 def cmd_secrets_status(args, ctx, out: Out) -> int:
-    st = ctx.secrets.status([s for s in ctx.suppliers.names])
+    st = ctx.secrets_status([s for s in ctx.supplier_names()])
     doc = st.as_dict() if hasattr(st, "as_dict") else dict(vars(st))
     if out.json_mode:
         out.doc(**doc)
@@ -184,13 +182,13 @@ def secrets_status_lines(dk: "DataKeyStatus", suppliers: Mapping[str, str | None
 
 
 def cmd_secrets_use_file(args, ctx, out: Out) -> int:
-    path = ctx.secrets.use_file(args.path)
+    path = ctx.data_key.create_file_key(args.path)
     return out.done(Msg("cli.secrets.use_file", path=str(path)), path=str(path))
 
 
 def cmd_supplier_list(args, ctx, out: Out) -> int:
     items = [{"name": c.name, "kind": c.kind, "enabled": c.enabled,
-              "options": {k: v for k, v in c.options.items() if k != "state_path"}} for c in ctx.suppliers.configs.values()]
+              "options": {k: v for k, v in c.options.items() if k != "state_path"}} for c in ctx.supplier_entries()]
     if out.json_mode:
         out.items(items)
     else:
@@ -239,10 +237,10 @@ async def cmd_supplier_remove(args, ctx, out: Out) -> int:
 
 
 async def cmd_supplier_test(args, ctx, out: Out) -> int:
-    names = [args.name] if args.name else ctx.suppliers.names
+    names = [args.name] if args.name else ctx.supplier_names()
     results = []
     for name in names:
-        if name not in ctx.suppliers.configs:
+        if name not in ctx.supplier_names():
             results.append({"name": name, "reachable": False, "error": out.t("cli.supplier.none", name=name)})
             continue
         st = await ctx.supplier_admin.test(name)   # the error itself is the answer here
@@ -263,7 +261,7 @@ async def cmd_supplier_test(args, ctx, out: Out) -> int:
 
 
 def cmd_config_path(args, ctx, out: Out) -> int:
-    p = ctx.paths
+    p = ctx.settings_view
     doc = {"config_file": str(p.config_file), "data_dir": str(p.data_dir), "state_dir": str(p.state_dir),
            "log_dir": str(p.log_dir)}
     if out.json_mode:
@@ -275,9 +273,8 @@ def cmd_config_path(args, ctx, out: Out) -> int:
 
 
 def cmd_config_show(args, ctx, out: Out) -> int:
-    from kameng_tui.config import config_as_dict
 
-    doc = config_as_dict(ctx.config)
+    doc = ctx.config_as_dict()
     if out.json_mode:
         out.doc(config=doc)
     else:

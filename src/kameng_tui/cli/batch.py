@@ -63,7 +63,7 @@ def concurrency_of(args, ctx) -> int:
     """--concurrency 1-32 (as `[checkout] default_concurrency`), else the configured one."""
     n = args.concurrency
     if n is None:
-        return ctx.config.checkout.default_concurrency
+        return ctx.settings_view.checkout.default_concurrency
     if not 1 <= n <= 32:
         raise BadInput(Msg("err.cli.concurrency", n=n), field="concurrency")
     return n
@@ -171,10 +171,9 @@ async def cmd_cancel(args, ctx, out: Out) -> int:
     supplier (it cannot be cancelled; a claim)."""
     from kameng_tui.cli.orders import anomalies_json
     from kameng_tui.domain.states import SETTLED
-    from kameng_tui.services.pending import PendingActions
 
     outcome = await ctx.batch.cancel(args.batch_id)
-    actions = PendingActions(ctx)
+    actions = ctx.pending
 
     def why(k) -> Msg:
         if k.status == "found":
@@ -211,7 +210,7 @@ def cmd_show(args, ctx, out: Out) -> int:
 def _show_people(out: Out, ctx, batch, orders) -> int:
     con = out.console()
     con.print(out.t("cli.batch.head", batch_id=batch.batch_id, source=batch.source,
-                    at=local(batch.created_at, ctx.config.general.timezone),
+                    at=local(batch.created_at, ctx.settings_view.general.timezone),
                     counts="  ".join(f"{k} {v}" for k, v in sorted(batch.counts.items()))))
     for o in orders:
         con.print(f"  {o.line_id:>4} {o.order_no} {o.state.value:<10} {o.product_name} {o.account_text} {reason_text(o.reason, out.lang) or ''}")
@@ -227,6 +226,6 @@ def cmd_list(args, ctx, out: Out) -> int:
     con = out.console()
     for b in batches:
         sent = sum(v for k, v in b.counts.items() if k not in ("pending", "cancelled"))
-        con.print(out.t("cli.batch.list_line", batch_id=f"{b.batch_id:>5}", at=local(b.created_at, ctx.config.general.timezone),
+        con.print(out.t("cli.batch.list_line", batch_id=f"{b.batch_id:>5}", at=local(b.created_at, ctx.settings_view.general.timezone),
                         lines=b.line_count, sent=sent, pending=b.counts.get("pending", 0), unknown=b.counts.get("unknown", 0)))
     return 0

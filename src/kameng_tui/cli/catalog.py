@@ -72,14 +72,13 @@ def build_query(args) -> Query:
 
 
 def product_json(ctx, p: Product, out: Out) -> dict:
-    from kameng_tui.services.pricing import price_for
 
     return {
         "sku": p.sku, "name": p.name, "category": p.category_path, "delivery": p.delivery.value,
         "account_fields": [{"key": f.key, "label": f.label, "rule": f.rule.value, "required": f.required,
                             "options": list(f.options)} for f in p.account_fields],
         "attributes": dict(p.attributes), "face_value": amount(p.face_value), "cost": amount(p.unit_cost),
-        "price": amount(price_for(ctx.config, p, p.unit_cost)),
+        "price": amount(ctx.catalog.price_for(p, p.unit_cost)),
         "stock": p.stock, "sale_status": p.sale_status.value,
         "tags": [{"code": t.code, "label": out.show(t.label_msg), "reason": out.show(t.why)} for t in ctx.catalog.tags(p.sku)],
         "supplier": p.supplier, "max_qty": p.max_qty,

@@ -22,17 +22,21 @@ import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, TextIO
+from typing import TYPE_CHECKING, Any, Callable, Iterator, TextIO
 
 from kameng_tui.cli.output import Out, exit_code_for, order_json
 from kameng_tui.domain.errors import (InternalError, Interrupted, KamengError, LedgerTampered, StorageError)
 from kameng_tui.messages import Joined, Localized, Msg
 from kameng_tui.services.command_orders import Fates
 
+if TYPE_CHECKING:
+    from kameng_tui.services.shop import Entry, Shop
+
 log = logging.getLogger("kameng_tui")
 
 
-def typed_error(exc: BaseException, where: Path | None = None) -> KamengError:
+def typed_error(exc: BaseException, where: Path | None = None,
+                classify: Callable[[BaseException, Path | None], KamengError | None] | None = None) -> KamengError:
     """The user-facing error for anything that reached the face."""
     if isinstance(exc, KamengError):
         return exc
@@ -40,18 +44,21 @@ def typed_error(exc: BaseException, where: Path | None = None) -> KamengError:
         return Interrupted(Msg("err.cli.interrupted"))
     from kameng_tui.domain.os_failure import os_failure
 
-    found = os_failure(exc, where)     # the ledger's own failures arrive typed (ledger/connection.py)
+    # the ledger's own failures arrive typed (ledger/connection.py); the shop's classifier when open
+    found = os_failure(exc, where) if classify is None else classify(exc, where)
     if found is not None:
         log.warning("storage failure: %r", exc)
         return found
     return InternalError(Msg("err.internal.cli", kind=type(exc).__name__))
 
 
-def report_failure(exc: BaseException, ctx: Any, out: Out) -> int:
-    """Print the failure (with what became of the command's orders) and return the exit code."""
-    where = None if ctx is None else ctx.paths.data_dir
-    err = typed_error(exc, where)
-    fates = Fates() if ctx is None or not ctx.orders.numbers else ctx.orders.fates(ctx.ledger)
+def report_failure(exc: BaseException, ctx: Shop | None, out: Out, entry: Entry | None = None) -> int:
+    """Print the failure (with what became of the command's orders) and return the exit code.
+    `ctx` is None when the shop never opened; `entry` then classifies a storage failure."""
+    where = None if ctx is None else ctx.settings_view.data_dir
+    classify = ctx.ledger_status.storage_failure if ctx is not None else entry.storage_failure if entry else None
+    err = typed_error(exc, where, classify)
+    fates = Fates() if ctx is None or not ctx.orders.touched() else ctx.orders.command_fates()
     if isinstance(err, Interrupted):
         return _error(out, err, fates, 130, pending_key="cli.fail.pending")
     if isinstance(err, LedgerTampered):

@@ -14,11 +14,14 @@ import argparse
 import logging
 import sys
 from types import CoroutineType
-from typing import Callable, NoReturn, Sequence
+from typing import TYPE_CHECKING, Callable, NoReturn, Sequence
 
 from kameng_tui.cli.output import Out, helps
 from kameng_tui.domain.errors import KamengError
 from kameng_tui.messages import Msg
+
+if TYPE_CHECKING:
+    from kameng_tui.services.shop import Entry, Shop
 
 log = logging.getLogger("kameng_tui")
 log.addHandler(logging.NullHandler())   # before the log file is set up, nothing reaches stderr
@@ -52,49 +55,51 @@ def build_parser(lang: str = "zh") -> Parser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, entry: Entry | None = None) -> int:
+    """The CLI face. `entry` (from the console entry point, kameng_tui.__main__) opens the
+    shop; the faces never build the service graph themselves."""
     from kameng_tui.cli.failures import finish_stdout, quiet_stdout
 
     previous = quiet_stdout()
     try:
-        return _main(argv)
+        return _main(argv, entry)
     finally:
         finish_stdout(previous)
 
 
-def _main(argv: Sequence[str] | None) -> int:
+def _main(argv: Sequence[str] | None, entry: Entry | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     json_mode = "--json" in argv
     out = Out(json_mode=json_mode, lang=_lang_hint(argv))
     try:
         parser = build_parser(out.lang)
         if not argv:
-            return _run_tui(out)
+            return _run_tui(out, entry=entry)
         args = parser.parse_args(argv)
         if args.lang:
             out.lang = args.lang
         handler: Callable | None = getattr(args, "handler", None)
         if handler is None and args.lang and getattr(args, "command", None) is None:
-            return _run_tui(out, lang=args.lang)        # `kameng-tui --lang en`: the app, in English
+            return _run_tui(out, lang=args.lang, entry=entry)        # `kameng-tui --lang en`: the app, in English
         if handler is None:
             parser.print_help()
             return 2
-        return _with_context(handler, args, out)
+        return _with_context(handler, args, out, entry)
     except KamengError as exc:
         out.error(exc)
         return exc.exit_code
     except Exception as exc:  # never a traceback: log it, say where (before any order: 70)
-        return _failed(exc, None, out)
+        return _failed(exc, None, out, entry)
     except KeyboardInterrupt as exc:
-        return _failed(exc, None, out)
+        return _failed(exc, None, out, entry)
 
 
-def _failed(exc: BaseException, ctx, out: Out) -> int:
+def _failed(exc: BaseException, ctx: Shop | None, out: Out, entry: Entry | None = None) -> int:
     from kameng_tui.cli.failures import report_failure
 
     if not isinstance(exc, (KamengError, KeyboardInterrupt)):
         _log_early(exc)
-    return report_failure(exc, ctx, out)
+    return report_failure(exc, ctx, out, entry)
 
 
 def _log_early(exc: BaseException) -> None:
@@ -127,15 +132,13 @@ def _lang_hint(argv: list[str]) -> str:
         return "zh"
 
 
-def _with_context(handler: Callable, args: argparse.Namespace, out: Out) -> int:
-    from kameng_tui.logs import setup_logging
-    from kameng_tui.services.context import build_context
-
-    ctx = build_context()
+def _with_context(handler: Callable, args: argparse.Namespace, out: Out, entry: Entry | None) -> int:
+    if entry is None:
+        raise UsageError(Msg("err.cli.usage", message="kameng_tui.cli.main.main needs the entry (kameng_tui.__main__)"))
+    ctx = entry.open()
     try:
-        setup_logging(ctx.paths, ctx.config.logging.level)
         if not getattr(args, "lang", None):
-            out.lang = ctx.config.general.language
+            out.lang = ctx.settings_view.general.language
         result = handler(args, ctx, out)
         if isinstance(result, CoroutineType):
             import asyncio                     # only for the commands that talk to suppliers
@@ -144,7 +147,7 @@ def _with_context(handler: Callable, args: argparse.Namespace, out: Out) -> int:
         return int(result or 0)
     except (Exception, KeyboardInterrupt) as exc:
         # What became of this command's orders decides the exit code (cli/failures.py).
-        return _failed(exc, ctx, out)
+        return _failed(exc, ctx, out, entry)
     finally:
         ctx.close()
 
@@ -156,7 +159,7 @@ async def _close_after(coro, ctx):
         await ctx.aclose()
 
 
-def _run_tui(out: Out, lang: str | None = None) -> int:
+def _run_tui(out: Out, lang: str | None = None, entry: Entry | None = None) -> int:
     try:
         from kameng_tui.tui.app import run_app
     except ImportError:
@@ -166,7 +169,7 @@ def _run_tui(out: Out, lang: str | None = None) -> int:
     from kameng_tui.cli.failures import real_stdout
 
     with real_stdout():
-        return run_app(lang=lang)
+        return run_app(lang=lang, open_shop=None if entry is None else entry.open)
 
 
 if __name__ == "__main__":  # pragma: no cover

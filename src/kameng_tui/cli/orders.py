@@ -9,13 +9,12 @@ from kameng_tui.cli.output import YES, Out, amount, exit_code_for, helps, iso, i
 from kameng_tui.domain.errors import BadInput, NotFound
 from kameng_tui.domain.history import HistoryFilter
 from kameng_tui.domain.models import Order
-from kameng_tui.services.cards import reveal_cards
 from kameng_tui.domain.money import AmountError, fmt, money, parse_amount
 from kameng_tui.domain.order_text import text_problem
 from kameng_tui.domain.reasons import reason_text
 from kameng_tui.domain.states import OrderState
 from kameng_tui.messages import Msg
-from kameng_tui.palette import STATE_STYLE
+from kameng_tui.state_style import STATE_STYLE
 
 
 def register(sub: argparse._SubParsersAction, lang: str = "zh") -> None:
@@ -79,7 +78,7 @@ def add_history_filters(p: argparse.ArgumentParser, lang: str = "zh") -> None:
 def history_filter(args: argparse.Namespace, ctx) -> HistoryFilter:
     from kameng_tui.domain.dates import parse_date_range
 
-    since, until = parse_date_range(args.since, args.until, ctx.clock.now(), ctx.config.general.timezone)
+    since, until = parse_date_range(args.since, args.until, ctx.clock.now(), ctx.settings_view.general.timezone)
     states = []
     for s in args.status:
         for part in s.split(","):
@@ -142,7 +141,7 @@ async def cmd_order(args, ctx, out: Out) -> int:
                      note=args.note, price=parse_money_arg(args.price, "price"),
                      seen_unit_cost=parse_money_arg(args.seen_cost, "seen-cost"), again=args.again,
                      allow_loss=args.allow_loss)
-    wait = ctx.config.checkout.default_wait_s if args.wait is None else args.wait
+    wait = ctx.settings_view.checkout.default_wait_s if args.wait is None else args.wait
     confirm = None if args.yes else (lambda p: _confirm(out, p))
     placed = await ctx.checkout.place(inp, wait_s=wait, confirm=confirm)
     order = placed.order
@@ -165,7 +164,7 @@ def anomalies_json(out: Out, ctx, order_no: str) -> list[dict]:
     from kameng_tui.domain.reply_check import anomaly_msg
 
     items = []
-    for e in ctx.ledger.events(order_no):
+    for e in ctx.orders.events(order_no):
         msg = anomaly_msg(e.body) if e.kind == "anomaly" else None
         if msg is not None:
             items.append({"code": e.body["code"], "message": out.show(msg), "params": dict(e.body.get("params") or {}),
@@ -186,12 +185,11 @@ def print_anomalies(out: Out, ctx, order_no: str) -> None:
 async def cmd_pending(args, ctx, out: Out) -> int:
     """`order resume ORDER_NO` (exit as the order's state; 3 when the supplier could not be
     asked) and `order cancel ORDER_NO` (0 cancelled; 3 not yet; 2 settled)."""
-    from kameng_tui.services.pending import PendingActions
 
-    actions = PendingActions(ctx)
+    actions = ctx.pending
     no = args.order_no
     if args.sku == "resume":
-        wait = ctx.config.checkout.default_wait_s if args.wait is None else args.wait
+        wait = ctx.settings_view.checkout.default_wait_s if args.wait is None else args.wait
         acted = await actions.resume(no, wait)
         message = Msg("err.order.query_failed", order_no=no, action="resume") if acted.status == "query_failed" else None
         code = 3 if acted.status == "query_failed" else exit_code_for(acted.order.state)
@@ -233,7 +231,7 @@ def _confirm(out: Out, p) -> bool:
 
 def print_order(out: Out, ctx, order: Order) -> None:
     con = out.console()
-    zone = ctx.config.general.timezone
+    zone = ctx.settings_view.general.timezone
     style = STATE_STYLE.get(order.state.value, "")
     con.print(f"[bold]{order.order_no}[/]  [{style}]{order.state.value}[/]  {order.product_name} x{order.quantity}")
     con.print(out.t("cli.order.money", account=order.account_text, cost=fmt(order.total_cost), price=fmt(order.total_price),
@@ -247,11 +245,11 @@ def print_order(out: Out, ctx, order: Order) -> None:
 
 
 def cmd_show(args, ctx, out: Out) -> int:
-    order = ctx.ledger.get(args.order_no)
+    order = ctx.orders.get(args.order_no)
     if order is None:
         raise NotFound(Msg("err.order.none", order_no=args.order_no), field="order_no")
-    cards = reveal_cards(ctx, order, args.reveal)
-    events = ctx.ledger.events(order.order_no)
+    cards = ctx.orders.cards(order, args.reveal)
+    events = ctx.orders.events(order.order_no)
     if out.json_mode:
         out.doc(order=order_json(order, out.lang), cards=cards, events=[
             {"seq": e.seq, "kind": e.kind, "at": e.at.isoformat().replace("+00:00", "Z"), "hash": e.hash} for e in events])
@@ -262,7 +260,7 @@ def cmd_show(args, ctx, out: Out) -> int:
         con.print(out.t("cli.order.card", number=c["number"], password=c["password"])
                   + (out.t("cli.order.card_expires", expires=c["expires"]) if c.get("expires") else ""))
     for e in events:
-        con.print(f"  [dim]#{e.seq} {local(e.at, ctx.config.general.timezone)} {e.kind} {e.hash[:12]}[/]")
+        con.print(f"  [dim]#{e.seq} {local(e.at, ctx.settings_view.general.timezone)} {e.kind} {e.hash[:12]}[/]")
     return 0
 
 
@@ -270,13 +268,13 @@ def cmd_history(args, ctx, out: Out) -> int:
     flt = history_filter(args, ctx)
     if args.limit <= 0 or args.limit > 1000:
         raise BadInput(Msg("err.cli.limit"), field="limit")
-    page = ctx.ledger.history(flt, limit=args.limit, cursor=args.cursor, with_total=True)
+    page = ctx.orders.history(flt, limit=args.limit, cursor=args.cursor, with_total=True)
     if out.json_mode:
         out.items([order_json(o, out.lang) for o in page.items], total=page.total, next_cursor=page.next_cursor)
         return 0
     from rich.table import Table
 
-    zone = ctx.config.general.timezone
+    zone = ctx.settings_view.general.timezone
     table = Table(box=None, header_style="bold")
     for key in ("time", "order_no", "state", "product", "account", "price", "profit"):
         table.add_column(out.t(f"cli.col.{key}"), justify="right" if key in ("price", "profit") else "left")
@@ -328,20 +326,19 @@ async def cmd_balance(args, ctx, out: Out) -> int:
             con.print(out.t(_BALANCE_NONE.get(v.error or "", "cli.balance.unreachable"), supplier=v.supplier))
             continue
         stale = "" if v.live else out.t(_BALANCE_STALE.get(v.error or "", "cli.balance.stale"),
-                                        supplier=v.supplier, at=local(v.at, ctx.config.general.timezone))
+                                        supplier=v.supplier, at=local(v.at, ctx.settings_view.general.timezone))
         con.print(out.t("cli.balance.line", supplier=v.supplier, amount=fmt(v.amount), unsettled=fmt(v.unsettled),
                         available=fmt(v.available), stale=stale))
         if v.low:
-            con.print(out.t("cli.balance.low", below=fmt(ctx.config.balance.low_warning), supplier=v.supplier))
+            con.print(out.t("cli.balance.low", below=fmt(ctx.settings_view.balance.low_warning), supplier=v.supplier))
     return 0
 
 
 async def cmd_reconcile_diff(args, ctx, out: Out) -> int:
     from kameng_tui.domain.dates import parse_date_range
-    from kameng_tui.services.reconcile import diff
 
-    since, _ = parse_date_range(args.since or "7d", None, ctx.clock.now(), ctx.config.general.timezone)
-    report = await diff(ctx, args.diff, since)
+    since, _ = parse_date_range(args.since or "7d", None, ctx.clock.now(), ctx.settings_view.general.timezone)
+    report = await ctx.reconcile.diff(args.diff, since)
     theirs = [{"order_no": r.client_order_no, "state": r.state.value, "charged": amount(r.charged),
                "refunded": amount(r.refunded), "supplier_order_no": r.supplier_order_no} for r in report.supplier_only]
     ours = [{"order_no": o.order_no, "state": o.state.value, "charged": amount(o.charged)} for o in report.ledger_only]
@@ -354,7 +351,7 @@ async def cmd_reconcile_diff(args, ctx, out: Out) -> int:
                 matched=report.matched)
     else:
         con = out.console()
-        since_text = local(since, ctx.config.general.timezone) if out.lang != "en" else iso(since)
+        since_text = local(since, ctx.settings_view.general.timezone) if out.lang != "en" else iso(since)
         con.print(out.t("cli.diff.summary", supplier=args.diff, since=since_text, matched=report.matched,
                         theirs=len(theirs), ours=len(ours), differ=len(differ)))
         for t in theirs:

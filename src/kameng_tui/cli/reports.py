@@ -75,7 +75,7 @@ def _event_json(e) -> dict:
 def cmd_claims(args, ctx, out: Out) -> int:
     claims = ctx.reports.claims()
     drifts = ctx.reports.supplier_claims()
-    duplicates = ctx.ledger.guard_duplicates()
+    duplicates = ctx.ledger_status.guard_duplicates()
     if out.json_mode:
         out.items([{"kind": c.kind, "reason": out.show(c.reason), "supplier": c.order.supplier,
                     "order": order_json(c.order, out.lang), "events": [_event_json(e) for e in c.events]} for c in claims]
@@ -94,7 +94,7 @@ def cmd_claims(args, ctx, out: Out) -> int:
         o = c.order
         con.print(f"[bold]{o.order_no}[/] {o.product_name} {o.account_text}  {out.show(c.reason)}")
         for e in c.events:
-            con.print(f"    #{e.seq} {local(e.at, ctx.config.general.timezone)} {e.kind} {e.hash[:12]}")
+            con.print(f"    #{e.seq} {local(e.at, ctx.settings_view.general.timezone)} {e.kind} {e.hash[:12]}")
     return 0
 
 
@@ -118,7 +118,7 @@ async def cmd_suggest(args, ctx, out: Out) -> int:
                 low_balance=[{"supplier": n, "available": amount(a)} for n, a in s.low_balance])
         return 0
     con = out.console()
-    zone = ctx.config.general.timezone
+    zone = ctx.settings_view.general.timezone
     for r in s.renewals:
         when = out.t("cli.suggest.overdue") if r.overdue else out.t("cli.suggest.due_soon")
         con.print(out.t("cli.suggest.renewal", account=r.account, name=r.product_name, when=when, due=local(r.due_at, zone)))
@@ -148,5 +148,5 @@ def cmd_export(args, ctx, out: Out) -> int:
         raise BadInput(Msg("err.cli.output_is_dir", path=str(dest)), field="output")
     if not dest.parent.exists():
         raise BadInput(Msg("err.cli.no_dir", path=str(dest.parent)), field="output")
-    n = export(ctx, history_filter(args, ctx), args.format, dest, reveal=args.reveal, lang=out.lang)
+    n = export(ctx.exporter, history_filter(args, ctx), args.format, dest, reveal=args.reveal, lang=out.lang)
     return out.done(Msg("cli.export.done", n=n, path=str(dest)), path=str(dest), rows=n, format=args.format)

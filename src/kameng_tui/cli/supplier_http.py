@@ -9,6 +9,7 @@ import json
 import signal
 import sys
 import threading
+from typing import Callable
 from decimal import Decimal, InvalidOperation
 
 from kameng_tui.cli.output import Out, helps, is_tty
@@ -53,11 +54,11 @@ def register(sup: argparse._SubParsersAction, lang: str = "zh") -> None:
     p.set_defaults(handler=cmd_listen)
 
 
-def _secret(args, env_name: str, env, out: Out) -> str:
+def _secret(args, env_name: str, env: Callable[[str], str | None], out: Out) -> str:
     if args.secret_stdin:
         value = sys.stdin.readline().strip()
     else:
-        value = env.get(env_name, "")
+        value = env(env_name) or ""
         if not value and is_tty():
             value = getpass.getpass(out.t("cli.serve.secret_prompt")).strip()
     if not value:
@@ -76,7 +77,7 @@ def cmd_serve(args, ctx, out: Out) -> int:
     from kameng_tui.suppliers.http.refserver import BROKEN, RefServer, ServerConfig
 
     faults = Faults.parse(args.faults)
-    secret = _secret(args, SERVE_SECRET_ENV, ctx.env, out)
+    secret = _secret(args, SERVE_SECRET_ENV, ctx.env_value, out)
     try:
         balance = Decimal(args.balance)
     except InvalidOperation:
@@ -90,7 +91,7 @@ def cmd_serve(args, ctx, out: Out) -> int:
         raise BadInput(Msg("err.cli.url_scheme", option="--webhook-url"), field="webhook-url")
     if not (0 < args.socket_timeout <= 3600 and 1 <= args.max_threads <= 4096):
         raise BadInput(Msg("err.cli.serve_bounds"), field="socket-timeout")
-    data = ctx.paths.data_dir
+    data = ctx.settings_view.data_dir
     cfg = ServerConfig(key_id=args.key_id, secret=secret, state_path=args.state or str(data / "refserver.db"),
                        log_path=args.log or str(data / "refserver-requests.jsonl"), faults=faults,
                        webhook_url=args.webhook_url, catalog_size=args.catalog_size, balance=balance,
@@ -121,7 +122,7 @@ def cmd_serve(args, ctx, out: Out) -> int:
 def cmd_check(args, ctx, out: Out) -> int:
     from kameng_tui.suppliers.http.checker import run_checks
 
-    secret = _secret(args, CHECK_SECRET_ENV, ctx.env, out)
+    secret = _secret(args, CHECK_SECRET_ENV, ctx.env_value, out)
     if not args.url.startswith(("http://", "https://")):
         raise BadInput(Msg("err.cli.url_scheme", option="URL"), field="url")
     results = run_checks(args.url, args.key_id, secret, timeout=args.timeout)
@@ -145,9 +146,8 @@ def cmd_check(args, ctx, out: Out) -> int:
 
 
 async def cmd_listen(args, ctx, out: Out) -> int:
-    from kameng_tui.services.webhooks import WebhookListener
 
-    listener = WebhookListener(ctx, args.name, port=_port(args.port))
+    listener = ctx.webhook_listener(args.name, port=_port(args.port))
     await listener.start()
     ready = {"version": 1, "url": listener.url, "port": listener.port, "supplier": args.name}
     if out.json_mode:

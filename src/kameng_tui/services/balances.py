@@ -18,7 +18,11 @@ from decimal import Decimal
 from kameng_tui.domain.errors import AnchorMismatch, AuthFailed, ClockSkew, KamengError
 from kameng_tui.domain.money import fmt, money
 from kameng_tui.domain.states import IN_FLIGHT, OrderState
-from kameng_tui.services.context import Context
+from kameng_tui.ledger.store import LedgerStore
+from kameng_tui.services.supplier_set import SupplierSet
+from kameng_tui.services.engine import OrderEngine
+from kameng_tui.domain.clock import Clock
+from kameng_tui.services.config_cell import ConfigCell, ReadsConfig
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +47,10 @@ class BalanceView:
         return None if self.amount is None else self.amount - self.unsettled
 
 
-class BalanceService:
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
+class BalanceService(ReadsConfig):
+    def __init__(self, ledger: LedgerStore, suppliers: SupplierSet, engine: OrderEngine, clock: Clock,
+                 config: ConfigCell) -> None:
+        self.ledger, self.suppliers, self.engine, self.clock, self._config = ledger, suppliers, engine, clock, config
 
     async def fetch(self, supplier: str) -> Decimal | None:
         """The live balance (recorded as a snapshot), or None if unavailable."""
@@ -55,14 +60,14 @@ class BalanceService:
         """(balance, None), or (None, why not): "refused" or "clock" when the supplier
         answered but refused our key or our clock, else "unreachable"."""
         try:
-            sup = self.ctx.suppliers.get(supplier)
-            async with asyncio.timeout(self.ctx.engine.call_deadline_s):
+            sup = self.suppliers.get(supplier)
+            async with asyncio.timeout(self.engine.call_deadline_s):
                 amount = money(await sup.balance())
         except (KamengError, TimeoutError, asyncio.TimeoutError) as exc:
             log.info("balance of %s unavailable: %s", supplier, exc)
             why = "clock" if isinstance(exc, ClockSkew) else "refused" if isinstance(exc, AuthFailed) else "unreachable"
             return None, why
-        last = self.ctx.ledger.last_balance(supplier)
+        last = self.ledger.last_balance(supplier)
         if last is not None:
             try:
                 self._check_drift(supplier, last[0], last[1], amount)
@@ -72,13 +77,13 @@ class BalanceService:
                 # check finds it again once the restore is accepted.
                 return amount, None
         if last is None or last[0] != amount:
-            self.ctx.ledger.record_balance(supplier, amount, at=self.ctx.clock.now())
+            self.ledger.record_balance(supplier, amount, at=self.clock.now())
         return amount, None
 
     def _check_drift(self, supplier: str, before: Decimal, since: datetime, after: Decimal) -> None:
-        if self.ctx.ledger.in_flight(supplier):
+        if self.ledger.in_flight(supplier):
             return                                   # in flight now: its charge may land any moment
-        orders = self.ctx.ledger.sent_since(supplier, since)
+        orders = self.ledger.sent_since(supplier, since)
         if any(o.state in IN_FLIGHT for o in orders):
             return                                   # in flight now: its charge may land any moment
         if any(o.state is not OrderState.PENDING and o.submitted_at is not None and o.submitted_at <= since
@@ -94,21 +99,21 @@ class BalanceService:
         params = {"supplier": supplier, "before": fmt(before), "after": fmt(after), "charged": fmt(charged),
                   "missing": fmt(missing), "since": since.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
         if any(e.body.get("code") == "balance_drift" and e.body.get("params") == params
-               for e in self.ctx.ledger.ledger_anomalies()):
+               for e in self.ledger.ledger_anomalies()):
             return
         log.warning("balance of %s fell %s more than the ledger charged", supplier, fmt(missing))
-        self.ctx.engine.note_anomaly(None, "balance_drift", params)
+        self.engine.note_anomaly(None, "balance_drift", params)
 
     async def view(self, supplier: str) -> BalanceView:
         amount, why = await self._fetch(supplier)
-        unsettled = self.ctx.ledger.unsettled_cost(supplier)
-        low_line = self.ctx.config.balance.low_warning
+        unsettled = self.ledger.unsettled_cost(supplier)
+        low_line = self.config.balance.low_warning
         if amount is not None:
-            return BalanceView(supplier, amount, self.ctx.clock.now(), True, unsettled, amount - unsettled < low_line)
-        last = self.ctx.ledger.last_balance(supplier)
+            return BalanceView(supplier, amount, self.clock.now(), True, unsettled, amount - unsettled < low_line)
+        last = self.ledger.last_balance(supplier)
         if last is None:
             return BalanceView(supplier, None, None, False, unsettled, False, error=why)
         return BalanceView(supplier, last[0], last[1], False, unsettled, last[0] - unsettled < low_line, error=why)
 
     async def all(self) -> list[BalanceView]:
-        return list(await asyncio.gather(*(self.view(n) for n in self.ctx.suppliers.names)))
+        return list(await asyncio.gather(*(self.view(n) for n in self.suppliers.names)))

@@ -31,7 +31,13 @@ from kameng_tui.domain.states import OrderState, once_submitted
 from kameng_tui.ledger.store import Batch, NewBatch
 from kameng_tui.messages import HasMsg, Localized, Msg
 from kameng_tui.services.checkout import OrderInput, Prepared
-from kameng_tui.services.context import Context
+from kameng_tui.ledger.store import LedgerStore
+from kameng_tui.services.supplier_set import SupplierSet
+from kameng_tui.services.engine import OrderEngine
+from kameng_tui.domain.clock import Clock
+from kameng_tui.ledger.ports import SendGate
+from kameng_tui.services.command_orders import CommandOrders
+from kameng_tui.services.checkout import CheckoutService
 from kameng_tui.services.crash import crash_point
 from kameng_tui.services.pending import PendingActions, may_have_left
 
@@ -138,8 +144,10 @@ CANCEL_QUERIES = 4
 
 
 class BatchService:
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
+    def __init__(self, ledger: LedgerStore, suppliers: SupplierSet, checkout: CheckoutService, engine: OrderEngine,
+                 send_lock: SendGate, pending: PendingActions, clock: Clock, orders: CommandOrders) -> None:
+        self.ledger, self.suppliers, self.checkout, self.engine = ledger, suppliers, checkout, engine
+        self.send_lock, self.pending, self.clock, self.orders = send_lock, pending, clock, orders
 
     # --- plan --------------------------------------------------------------------------
     async def check(self, text: str, *, allow_duplicates: bool = False, quotes: dict | None = None,
@@ -154,7 +162,7 @@ class BatchService:
             for a, b in duplicate_keys(parsed.lines):
                 problems.append(LineProblem(b, "account", Msg("err.batch.duplicate_line", line=a), "duplicate_line",
                                             other=a))
-        checkout = self.ctx.checkout
+        checkout = self.checkout
         quotes = {} if quotes is None else quotes
         prepared: dict[int, Prepared] = {}
         refs: dict[str, int] = {}
@@ -167,7 +175,7 @@ class BatchService:
             except KamengError as exc:
                 problems.append(LineProblem(line.line_no, exc.field, exc.msg, exc.code))
                 continue
-            if line.ref and (line.ref in refs or self.ctx.ledger.by_ref(line.ref)):
+            if line.ref and (line.ref in refs or self.ledger.by_ref(line.ref)):
                 where = Msg("batch.where.line", line=refs[line.ref]) if line.ref in refs else Msg("batch.where.earlier")
                 problems.append(LineProblem(line.line_no, "ref", Msg("err.batch.ref_used", ref=line.ref, where=where),
                                             "ref_used", other=refs.get(line.ref)))
@@ -185,7 +193,7 @@ class BatchService:
         prepared = list(checked.prepared.values())
         identity = batch_identity_of((p.product.sku, {**p.account, **p.sealed}, p.quantity) for p in prepared)
         if not again:                 # an early answer; the store decides in the intents' transaction
-            prior = self.ctx.ledger.batch_by_identity(identity)
+            prior = self.ledger.batch_by_identity(identity)
             if prior is not None:
                 raise RepeatBatch(Msg("err.batch.repeat", batch_id=prior.batch_id), batch_id=prior.batch_id,
                                   field="batch")
@@ -201,7 +209,7 @@ class BatchService:
         for p in lines:
             need[p.product.supplier] = need.get(p.product.supplier, Decimal(0)) + p.total_cost
         for supplier, total in need.items():
-            available = await self.ctx.checkout.available(supplier)
+            available = await self.checkout.available(supplier)
             if available is not None and total > available:
                 raise BadInput(Msg("err.batch.balance", supplier=supplier, needed=fmt(total), available=fmt(available)))
 
@@ -211,14 +219,14 @@ class BatchService:
         batch identity (RepeatBatch, RepeatBatchUnsettled), each line's ref and, unless
         `again` or `allow_duplicates`, the repeat window against the ledger and the
         lines before it (RepeatOrder): then nothing is recorded."""
-        checkout = self.ctx.checkout
+        checkout = self.checkout
         intents = [checkout.new_intent(p, line_id=i + 1) for i, p in enumerate(plan.lines)]
-        self.ctx.orders.touch(*(n.order_no for n in intents))
+        self.orders.touch(*(n.order_no for n in intents))
         repeat = checkout.repeat_guard(plan.again or plan.allow_duplicates)
         try:
-            batch_id = self.ctx.ledger.create_intents(
+            batch_id = self.ledger.create_intents(
                 intents, NewBatch(identity=plan.identity, source=plan.source, line_count=len(intents), again=plan.again),
-                at=self.ctx.clock.now(), repeat=repeat)
+                at=self.clock.now(), repeat=repeat)
         except (RepeatOrder, RefTaken) as exc:     # line_id -> the line number in the file
             if exc.line is not None and 0 < exc.line <= len(plan.lines):
                 exc.line = plan.lines[exc.line - 1].input.line_no
@@ -244,13 +252,12 @@ class BatchService:
         committed while they wait for a slot, so a freed slot is taken at once instead
         of after an fsync; a line that never gets its slot goes back to pending.
         """
-        ctx = self.ctx
-        pending = [o for o in ctx.ledger.batch_orders(batch_id) if o.state is OrderState.PENDING]
+        pending = [o for o in self.ledger.batch_orders(batch_id) if o.state is OrderState.PENDING]
         concurrency = max(1, concurrency)
         limit = asyncio.Semaphore(concurrency)
         window = asyncio.Semaphore(concurrency + max(1, int(concurrency * AHEAD_PER_SLOT)))
         done = 0
-        halted = _Refusals(ctx, {o.supplier for o in pending}, stopped)
+        halted = _Refusals(self.suppliers, {o.supplier for o in pending}, stopped)
 
         def held_back(order: Order) -> bool:
             """Not to be sent now: the batch was stopped, or its supplier refused us."""
@@ -263,20 +270,20 @@ class BatchService:
                     return
                 if once_submitted(order):
                     # refused after `submitted` once: ask the supplier before sending it again
-                    order, known = await ctx.engine.ask_first(order)
+                    order, known = await self.engine.ask_first(order)
                     if not known or order.state is not OrderState.PENDING:
                         done += 1
                         if progress is not None:
                             progress(done, len(pending), order)
                         return
-                submitted = await ctx.engine.submit(order)
+                submitted = await self.engine.submit(order)
                 if submitted is None:
-                    after = ctx.ledger.get(order.order_no) or order
+                    after = self.ledger.get(order.order_no) or order
                 else:
                     try:
                         await limit.acquire()
                     except asyncio.CancelledError:
-                        ctx.engine.unsubmit(submitted)
+                        self.engine.unsubmit(submitted)
                         raise
                     slot = [True]
 
@@ -287,19 +294,19 @@ class BatchService:
 
                     try:
                         if held_back(order):
-                            ctx.engine.unsubmit(submitted)
+                            self.engine.unsubmit(submitted)
                             return
-                        after = await ctx.engine.place(submitted, answered=free)
+                        after = await self.engine.place(submitted, answered=free)
                     finally:
                         free()
             done += 1
             if progress is not None:
                 progress(done, len(pending), after)
 
-        async with ctx.send_lock.held():
-            with ctx.ledger.anchor_deferred():
+        async with self.send_lock.held():
+            with self.ledger.anchor_deferred():
                 await asyncio.gather(*(one(o) for o in pending))
-        return BatchOutcome(batch_id=batch_id, orders=ctx.ledger.batch_orders(batch_id), stopped=halted.why())
+        return BatchOutcome(batch_id=batch_id, orders=self.ledger.batch_orders(batch_id), stopped=halted.why())
 
     # --- resume, cancel, read ----------------------------------------------------------
     async def requote(self, batch_id: int, refused: dict[str, Localized] | None = None) -> list[PriceChange]:
@@ -313,7 +320,7 @@ class BatchService:
                 changes.append(PriceChange(order.order_no, order.line_id, order.unit_cost, None,
                                            refused[order.supplier], quantity=order.quantity))
                 continue
-            supplier = self.ctx.suppliers.get(order.supplier)
+            supplier = self.suppliers.get(order.supplier)
             try:
                 quote = await supplier.quote(order.product_id, order.quantity)
             except KamengError as exc:
@@ -338,7 +345,7 @@ class BatchService:
         refused: dict[str, Localized] = {}
         changes = await self.requote(batch_id, refused)
         if changes and confirm is not None and not confirm(changes):
-            return BatchOutcome(batch_id=batch_id, orders=self.ctx.ledger.batch_orders(batch_id), changes=changes,
+            return BatchOutcome(batch_id=batch_id, orders=self.ledger.batch_orders(batch_id), changes=changes,
                                 stopped=refused)
         outcome = await self.send_pending(batch_id, concurrency=concurrency, progress=progress, stop=stop,
                                           stopped=refused)
@@ -352,39 +359,38 @@ class BatchService:
         and takes the supplier's state; no answer, or "not found" within the grace, it
         stays pending. Under the send lock, so no one sends a line meanwhile."""
         self._batch(batch_id)
-        ctx = self.ctx
-        actions = PendingActions(ctx)
+        actions = self.pending
         asking = asyncio.Semaphore(CANCEL_QUERIES)
 
         async def one(order: Order) -> Order | KeptLine:
-            if may_have_left(ctx.ledger, order):
+            if may_have_left(self.ledger, order):
                 async with asking:
                     why = await actions.may_cancel(order)
                 if why is not None:
-                    after = ctx.ledger.get(order.order_no) or order
+                    after = self.ledger.get(order.order_no) or order
                     return KeptLine(after, why if why in ("query_failed", "not_found_yet") else "found")
-            ctx.ledger.transition(order.order_no, OrderState.PENDING, OrderState.CANCELLED, at=ctx.clock.now())
-            return ctx.ledger.get(order.order_no) or order
+            self.ledger.transition(order.order_no, OrderState.PENDING, OrderState.CANCELLED, at=self.clock.now())
+            return self.ledger.get(order.order_no) or order
 
-        async with ctx.send_lock.held():
+        async with self.send_lock.held():
             done = await asyncio.gather(*(one(o) for o in self._unsent(batch_id)))
         cancelled = tuple(o for o in done if isinstance(o, Order) and o.state is OrderState.CANCELLED)
         return CancelOutcome(batch_id, cancelled, tuple(k for k in done if isinstance(k, KeptLine)))
 
     def _unsent(self, batch_id: int) -> list[Order]:
-        return [o for o in self.ctx.ledger.batch_orders(batch_id) if o.state is OrderState.PENDING]
+        return [o for o in self.ledger.batch_orders(batch_id) if o.state is OrderState.PENDING]
 
     def _batch(self, batch_id: int) -> Batch:
-        batch = self.ctx.ledger.get_batch(batch_id)
+        batch = self.ledger.get_batch(batch_id)
         if batch is None:
             raise NoSuchBatch(Msg("err.batch.none", batch_id=batch_id), batch_id=batch_id)
         return batch
 
     def show(self, batch_id: int) -> tuple[Batch, list[Order]]:
-        return self._batch(batch_id), self.ctx.ledger.batch_orders(batch_id)
+        return self._batch(batch_id), self.ledger.batch_orders(batch_id)
 
     def list(self, limit: int = 50) -> list[Batch]:
-        return self.ctx.ledger.list_batches(limit)
+        return self.ledger.list_batches(limit)
 
 
 class _Refusals:
@@ -394,14 +400,14 @@ class _Refusals:
     Checked before each line, so a refusal stops the lines not yet started at once,
     even while the refused line's own state is still being recorded."""
 
-    def __init__(self, ctx: Context, suppliers: set[str], stopped: Mapping[str, Localized] | None) -> None:
-        self.ctx = ctx
+    def __init__(self, supplier_set: SupplierSet, suppliers: set[str], stopped: Mapping[str, Localized] | None) -> None:
+        self.supplier_set = supplier_set
         self.start = {name: self._count(name) for name in suppliers}
         self.stopped: dict[str, Localized] = dict(stopped or {})
 
     def _supplier(self, name: str) -> object | None:
         try:
-            return self.ctx.suppliers.get(name)
+            return self.supplier_set.get(name)
         except KamengError:
             return None
 

@@ -20,7 +20,10 @@ from kameng_tui.ledger.store import Batch
 from kameng_tui.messages import Joined, Localized, Msg
 from kameng_tui.services.batch import BatchPlan, LineProblem
 from kameng_tui.services.checkout import Prepared
-from kameng_tui.services.context import Context
+from kameng_tui.ledger.store import LedgerStore
+from kameng_tui.domain.clock import Clock
+from kameng_tui.services.catalog import CatalogService
+from kameng_tui.services.batch import BatchService
 
 
 @dataclass(frozen=True)
@@ -105,16 +108,20 @@ def to_send(rows: Sequence[Row]) -> list[int]:
 
 
 class BatchEntryService:
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
+    def __init__(self, ledger: LedgerStore, batch: BatchService, catalog: CatalogService, clock: Clock) -> None:
+        self.ledger, self.batch, self.catalog, self.clock = ledger, batch, catalog, clock
 
     # --- drafts ------------------------------------------------------------------------------
+    def draft_from_batch(self, batch_id: int) -> Draft:
+        """A batch made by the CLI or an earlier session, as rows to review."""
+        return draft_from_batch(self.ledger, batch_id)
+
     def save(self, draft: Draft) -> Draft:
-        draft_id = self.ctx.ledger.save_draft(draft.draft_id, draft.to_json(), at=self.ctx.clock.now())
+        draft_id = self.ledger.save_draft(draft.draft_id, draft.to_json(), at=self.clock.now())
         return replace(draft, draft_id=draft_id)
 
     def latest(self) -> Draft | None:
-        found = self.ctx.ledger.load_draft()
+        found = self.ledger.load_draft()
         if found is None:
             return None
         draft_id, body = found
@@ -124,7 +131,7 @@ class BatchEntryService:
 
     def discard(self, draft_id: int | None) -> None:
         if draft_id is not None:
-            self.ctx.ledger.delete_draft(draft_id)
+            self.ledger.delete_draft(draft_id)
 
     # --- checking ------------------------------------------------------------------------------
     async def check(self, rows: Sequence[Row], quotes: dict | None = None) -> EntryCheck:
@@ -140,7 +147,7 @@ class BatchEntryService:
         if include:
             text, line_row = to_batch_text(rows, include)
             attempts = {n: a for n, i in line_row.items() if (a := rows[i].attempt_of)}
-            checked = await self.ctx.batch.check(text, quotes=quotes, attempt_of=attempts)
+            checked = await self.batch.check(text, quotes=quotes, attempt_of=attempts)
             problems: dict[int, list] = {}
             for p in checked.problems:
                 if p.line in line_row:
@@ -161,7 +168,7 @@ class BatchEntryService:
         if key not in EXTRA_KEYS or key == "price":
             return None
         try:
-            product = self.ctx.catalog.product(row.get("sku"))
+            product = self.catalog.product(row.get("sku"))
         except KamengError:
             return None
         f = product.field(key)
@@ -180,15 +187,15 @@ class BatchEntryService:
         include = to_send(rows)
         text, line_row = to_batch_text(rows, include)
         attempts = {n: a for n, i in line_row.items() if (a := rows[i].attempt_of)}
-        plan = await self.ctx.batch.plan(text, source="tui", again=again, attempt_of=attempts)
+        plan = await self.batch.plan(text, source="tui", again=again, attempt_of=attempts)
         order = [line_row[p.input.line_no] for p in plan.lines if p.input.line_no is not None]
         return plan, dict(enumerate(order))
 
     def record(self, draft: Draft, plan: BatchPlan, plan_rows: Mapping[int, int]) -> tuple[Draft, int]:
         """All intents in one transaction; each row learns its order number; the draft is saved."""
-        batch_id = self.ctx.batch.record(plan)
+        batch_id = self.batch.record(plan)
         rows = list(draft.rows)
-        for order in self.ctx.ledger.batch_orders(batch_id):
+        for order in self.ledger.batch_orders(batch_id):
             if order.line_id is not None and order.line_id - 1 in plan_rows:
                 i = plan_rows[order.line_id - 1]
                 rows[i] = replace(rows[i], order_no=order.order_no)
@@ -199,11 +206,11 @@ class BatchEntryService:
     def orders(self, batch_ids: Sequence[int]) -> dict[str, Order]:
         out = {}
         for b in batch_ids:
-            out.update({o.order_no: o for o in self.ctx.ledger.batch_orders(b)})
+            out.update({o.order_no: o for o in self.ledger.batch_orders(b)})
         return out
 
     def unsent_batches(self) -> list[Batch]:
-        return [b for b in self.ctx.batch.list(200) if b.counts.get(OrderState.PENDING.value, 0)]
+        return [b for b in self.batch.list(200) if b.counts.get(OrderState.PENDING.value, 0)]
 
     def suggest(self, text: str, limit: int = 5) -> list[Product]:
         """Products for what is typed in a SKU cell: a SKU as is, else pinyin search."""
@@ -212,7 +219,7 @@ class BatchEntryService:
         if not text.strip():
             return []
         try:
-            return list(self.ctx.catalog.search(Query(text=text), limit=limit).rows)
+            return list(self.catalog.search(Query(text=text), limit=limit).rows)
         except KamengError:
             return []
 
@@ -222,7 +229,7 @@ class BatchEntryService:
         if not sku.strip():
             return None
         try:
-            product = self.ctx.catalog.product(sku.strip())
+            product = self.catalog.product(sku.strip())
         except KamengError:
             return None
         fields = tuple(f for f in product.account_fields
@@ -231,16 +238,16 @@ class BatchEntryService:
 
     def is_sku(self, text: str) -> bool:
         try:
-            self.ctx.catalog.product(text.strip())
+            self.catalog.product(text.strip())
         except KamengError:
             return False
         return True
 
 
-def draft_from_batch(ctx: Context, batch_id: int) -> Draft:
+def draft_from_batch(ledger: LedgerStore, batch_id: int) -> Draft:
     """A batch made by the CLI or an earlier session, as rows to review."""
     rows = []
-    for o in ctx.ledger.batch_orders(batch_id):
+    for o in ledger.batch_orders(batch_id):
         extra = " ".join(f"{k}={v}" for k, v in o.account.items() if k != "account")
         cells = {"sku": o.sku, "account": o.account.get("account", ""), "quantity": str(o.quantity),
                  "customer": o.customer or "", "ref": o.ref or "", "note": o.note or "", "extra": extra}

@@ -3,19 +3,26 @@ on request. Masked (ABCD****WXYZ) unless revealed."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any, Callable
 
 from kameng_tui.domain.models import Order, mask
-
-if TYPE_CHECKING:
-    from kameng_tui.services.context import Context
+from kameng_tui.ledger.ports import OrderStore
 
 
-def reveal_cards(ctx: Context, order: Order, reveal: bool) -> list[dict[str, Any]]:
-    stored = ctx.ledger.cards(order.order_no)
+@dataclass(frozen=True)
+class CardReader:
+    """What opening delivered cards needs: the stored blobs and the sealer (None without a data key)."""
+
+    ledger: OrderStore
+    sealer: Callable[[], Any]
+
+
+def reveal_cards(deps: CardReader, order: Order, reveal: bool) -> list[dict[str, Any]]:
+    stored = deps.ledger.cards(order.order_no)
     if not stored:
         return []
-    sealer = ctx.sealer()
+    sealer = deps.sealer()
     out = []
     for c in stored:
         if sealer is None:

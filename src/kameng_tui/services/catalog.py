@@ -21,7 +21,11 @@ from kameng_tui.domain.errors import KamengError, NotFound
 from kameng_tui.domain.models import Product
 from kameng_tui.domain.tags import DeliveryStats, Tag, delivery_stats, tags_for
 from kameng_tui.messages import Localized, Msg
-from kameng_tui.services.context import Context
+from kameng_tui.services.supplier_set import SupplierSet
+from kameng_tui.services.engine import OrderEngine
+from kameng_tui.domain.clock import Clock
+from kameng_tui.services.config_cell import ConfigCell, ReadsConfig
+from pathlib import Path
 from kameng_tui.suppliers.base import sanitize_page
 
 Progress = Callable[[str, int, int | None], None]
@@ -47,31 +51,34 @@ class ProductDetail:
     bought: int
 
 
-class CatalogService:
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
+class CatalogService(ReadsConfig):
+    def __init__(self, catalog_cache: Any, suppliers: SupplierSet, engine: OrderEngine, data_dir: Path, clock: Clock,
+                 config: ConfigCell) -> None:
+        # catalog_cache: ledger.catalog_cache.CatalogCache (the store split gives it a port)
+        self.catalog_cache, self.suppliers, self.engine = catalog_cache, suppliers, engine
+        self.data_dir, self.clock, self._config = data_dir, clock, config
         self._index: CatalogIndex | None = None
         self._loaded: dict[int, Product] = {}
 
     @property
-    def cache(self) -> Any:      # the CatalogCache (ledger/) that Context holds
-        return self.ctx.catalog_cache
+    def cache(self) -> Any:
+        return self.catalog_cache
 
     async def sync(self, supplier: str | None = None, progress: Progress | None = None) -> SyncReport:
         from kameng_tui.domain.search_keys import keys_for   # pypinyin: sync time only
 
         report = SyncReport()
-        names = [supplier] if supplier else self.ctx.suppliers.names
+        names = [supplier] if supplier else self.suppliers.names
         for name in names:
-            started = self.ctx.clock.now()
+            started = self.clock.now()
             try:
-                sup = self.ctx.suppliers.get(name)
+                sup = self.suppliers.get(name)
                 cursor, seen = None, 0
                 while True:
-                    async with asyncio.timeout(self.ctx.engine.call_deadline_s * 2):
+                    async with asyncio.timeout(self.engine.call_deadline_s * 2):
                         page = sanitize_page(await sup.list_catalog(cursor))   # supplier text is untrusted
                     keys = [keys_for(p.name, p.category_path) for p in page.items]
-                    new, changed = self.cache.upsert(page.items, keys, at=self.ctx.clock.now())
+                    new, changed = self.cache.upsert(page.items, keys, at=self.clock.now())
                     seen += len(page.items)
                     report.new[name] = report.new.get(name, 0) + new
                     report.price_changes[name] = report.price_changes.get(name, 0) + changed
@@ -106,7 +113,7 @@ class CatalogService:
             import hashlib
 
             digest = hashlib.sha256(self.cache.version().encode()).hexdigest()[:16]
-            path = self.ctx.paths.data_dir / f"catalog-index-{digest}.npz"
+            path = self.data_dir / f"catalog-index-{digest}.npz"
             if path.exists():
                 try:
                     index = CatalogIndex.load(path, self._load_row)
@@ -116,7 +123,7 @@ class CatalogService:
                 index = None
             if index is None:
                 index = CatalogIndex(self.cache.columns(), self._load_row)
-                for old in self.ctx.paths.data_dir.glob("catalog-index-*.npz"):
+                for old in self.data_dir.glob("catalog-index-*.npz"):
                     old.unlink(missing_ok=True)
                 tmp = path.with_suffix(".tmp")
                 index.save(tmp)
@@ -142,14 +149,14 @@ class CatalogService:
 
         from kameng_tui.domain.tags import MIN_DAYS, TAG_NAMES, column_masks, fast, history_low
 
-        now = self.ctx.clock.now()
-        self._today = now.astimezone(ZoneInfo(self.ctx.config.general.timezone)).date()
+        now = self.clock.now()
+        self._today = now.astimezone(ZoneInfo(self.config.general.timezone)).date()
         self._points = self.cache.price_points(now - timedelta(days=30), min_days=MIN_DAYS)
         self._own = self.cache.own_sales(now - timedelta(days=30))
         path_counts = np.bincount(index.path.codes[index.path.codes >= 0], minlength=len(index.path.names))
         self._leaf_size = {name: int(c) for name, c in zip(index.path.names, path_counts)}
         leaf = path_counts[np.maximum(index.path.codes, 0)]
-        low, hot_mask = column_masks(index.stock, index.alarm, index.rank, leaf, self.ctx.config.tags.low_stock)
+        low, hot_mask = column_masks(index.stock, index.alarm, index.rank, leaf, self.config.tags.low_stock)
         out: dict[str, Any] = {"low_stock": np.flatnonzero(low).tolist(), "hot": set(np.flatnonzero(hot_mask).tolist()),
                "history_low": [], "fast": []}
         row_of = index.row_of
@@ -184,7 +191,7 @@ class CatalogService:
         p = self.product(sku)
         n, secs = self._own.get(p.sku, (0, []))
         return tags_for(p, points=self._points.get(p.sku, ()), today=self._today,
-                        low_stock_at=self.ctx.config.tags.low_stock, own_rank=self._own_rank.get(p.sku),
+                        low_stock_at=self.config.tags.low_stock, own_rank=self._own_rank.get(p.sku),
                         own_sales=n, last_seconds=secs, leaf_size=self._leaf_size.get(p.category_path))
 
     def delivery_stats(self, sku: str) -> DeliveryStats:
@@ -196,10 +203,16 @@ class CatalogService:
         from kameng_tui.services.pricing import price_for
 
         p = self.product(sku)
-        since = self.ctx.clock.now() - timedelta(days=30)
-        return ProductDetail(product=p, sale_price=price_for(self.ctx.config, p, p.unit_cost),
+        since = self.clock.now() - timedelta(days=30)
+        return ProductDetail(product=p, sale_price=price_for(self.config, p, p.unit_cost),
                              tags=self.tags(p.sku), stats=self.delivery_stats(p.sku),
                              history=tuple(self.cache.price_history(p.sku, since)), bought=self.cache.own_count(p.sku))
+
+    def price_for(self, product: Product, unit_cost: Decimal, customer: str | None = None) -> Decimal:
+        """The sale price under the configured rules (services/pricing.py)."""
+        from kameng_tui.services.pricing import price_for
+
+        return price_for(self.config, product, unit_cost, customer)
 
     def product(self, sku: str) -> Product:
         index = self.index()

@@ -24,7 +24,16 @@ from kameng_tui.domain.order_text import LIMITS, text_problem
 from kameng_tui.domain.states import IN_FLIGHT, OrderState
 from kameng_tui.ledger.store import NewOrder, RepeatGuard
 from kameng_tui.messages import Joined, Localized, Msg
-from kameng_tui.services.context import Context
+from kameng_tui.ledger.store import LedgerStore
+from kameng_tui.services.supplier_set import SupplierSet
+from kameng_tui.services.engine import OrderEngine
+from kameng_tui.domain.clock import Clock
+from kameng_tui.services.config_cell import ConfigCell, ReadsConfig
+from kameng_tui.ledger.ports import SendGate
+from kameng_tui.services.command_orders import CommandOrders
+from kameng_tui.services.balances import BalanceService
+from kameng_tui.services.reconcile import ReconcileService
+from typing import Any
 from kameng_tui.services.crash import crash_point, pause_point
 from kameng_tui.services.pricing import price_for
 from kameng_tui.suppliers.base import PlaceRequest, sanitize_quote
@@ -87,9 +96,17 @@ class Placed:
     warnings: tuple[Localized, ...] = ()
 
 
-class CheckoutService:
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
+class CheckoutService(ReadsConfig):
+    def __init__(self, ledger: LedgerStore, suppliers: SupplierSet, engine: OrderEngine, send_lock: SendGate,
+                 balances: BalanceService, reconcile: ReconcileService, clock: Clock, config: ConfigCell,
+                 sealer: Callable[[], Any], install_id: Callable[[], str], orders: CommandOrders) -> None:
+        self.ledger, self.suppliers, self.engine, self.send_lock = ledger, suppliers, engine, send_lock
+        self.balances, self.reconcile, self.clock, self._config = balances, reconcile, clock, config
+        self.sealer, self._install_id, self.orders = sealer, install_id, orders
+
+    @property
+    def install_id(self) -> str:
+        return self._install_id()
 
     # --- validate and re-quote ---------------------------------------------------------
     async def prepare(
@@ -103,10 +120,9 @@ class CheckoutService:
     ) -> Prepared:
         """Validate and re-quote. `lenient`: only the fields and the price are worked out
         (an order asked for again under its ref is not refused for stock or sale status)."""
-        ctx = self.ctx
         line = inp.line_no
-        supplier_name, pid = ctx.suppliers.resolve_sku(inp.sku)
-        supplier = ctx.suppliers.get(supplier_name)
+        supplier_name, pid = self.suppliers.resolve_sku(inp.sku)
+        supplier = self.suppliers.get(supplier_name)
         key = (supplier_name, pid, max(int(inp.quantity), 1))
         try:
             if quotes is not None and key in quotes:
@@ -133,14 +149,14 @@ class CheckoutService:
             raise AccountInvalid(Joined([e.msg for e in check.errors]), fields=tuple(e.field for e in check.errors),
                                  line=line)
         if product.delivery is Delivery.CARD or any(f.rule in SEALED_RULES for f in product.account_fields):
-            if ctx.sealer() is None:
+            if self.sealer() is None:
                 raise NoDataKey(Msg("err.checkout.no_data_key"))
         unit_cost = money(quote.unit_cost)
-        rise = ctx.config.checkout.max_price_rise
+        rise = self.config.checkout.max_price_rise
         if inp.seen_unit_cost is not None and unit_cost - money(inp.seen_unit_cost) > rise and not lenient:
             raise PriceRose(Msg("err.checkout.price_rose", name=product.name, old=fmt(inp.seen_unit_cost),
                                 new=fmt(unit_cost)), old=inp.seen_unit_cost, new=unit_cost, line=line)
-        unit_price = money(inp.price) if inp.price is not None else price_for(ctx.config, product, unit_cost, inp.customer)
+        unit_price = money(inp.price) if inp.price is not None else price_for(self.config, product, unit_cost, inp.customer)
         self.check_input_text(inp)
         self.check_loss(inp, unit_cost, unit_price)
         sealed_keys = {f.key for f in product.account_fields if f.rule in SEALED_RULES}
@@ -181,10 +197,10 @@ class CheckoutService:
 
     async def available(self, supplier_name: str) -> Decimal | None:
         """Supplier balance minus what unsettled orders may still take."""
-        bal = await self.ctx.balances.fetch(supplier_name)
+        bal = await self.balances.fetch(supplier_name)
         if bal is None:
             return None
-        return bal - self.ctx.ledger.unsettled_cost(supplier_name)
+        return bal - self.ledger.unsettled_cost(supplier_name)
 
     def recent_accounts(self, product: Product, limit: int = 8) -> list[Order]:
         """Latest order per distinct account that fits this product's first account
@@ -196,7 +212,7 @@ class CheckoutService:
             return []
         first = product.account_fields[0]
         seen: dict[str, Order] = {}
-        page = self.ctx.ledger.history(HistoryFilter(), limit=300)
+        page = self.ledger.history(HistoryFilter(), limit=300)
         for order in page.items:
             account = order.account_text
             if not account or account in seen or account.startswith("****"):
@@ -210,14 +226,13 @@ class CheckoutService:
     def last_order(self, sku: str) -> Order | None:
         from kameng_tui.domain.history import HistoryFilter
 
-        page = self.ctx.ledger.history(HistoryFilter(sku=sku), limit=1)
+        page = self.ledger.history(HistoryFilter(sku=sku), limit=1)
         return page.items[0] if page.items else None
 
     # --- record the intent and send -----------------------------------------------------------
     def new_intent(self, p: Prepared, *, line_id: int | None = None) -> NewOrder:
-        ctx = self.ctx
-        order_no = new_order_no(ctx.clock.now(), ctx.install_id, ctx.config.general.timezone)
-        sealer = ctx.sealer()
+        order_no = new_order_no(self.clock.now(), self.install_id, self.config.general.timezone)
+        sealer = self.sealer()
         sealed_blobs = {k: sealer.seal(v, f"{order_no}:{k}") for k, v in p.sealed.items()} if p.sealed else {}
         account_view = self.account_view(p)
         request = PlaceRequest(
@@ -225,7 +240,7 @@ class CheckoutService:
             product_id=p.product.product_id,
             quantity=p.quantity,
             account={**p.account, **p.sealed},
-            max_unit_cost=p.unit_cost + ctx.config.checkout.max_price_rise,
+            max_unit_cost=p.unit_cost + self.config.checkout.max_price_rise,
         )
         return NewOrder(
             order_no=order_no, sku=p.product.sku, supplier=p.product.supplier, product_id=p.product.product_id,
@@ -239,10 +254,10 @@ class CheckoutService:
     def repeat_guard(self, again: bool) -> RepeatGuard | None:
         """The repeat window the store checks inside the intent's transaction; None only
         for an explicit `again` (or a window of 0 in the config)."""
-        window = self.ctx.config.checkout.repeat_window_s
+        window = self.config.checkout.repeat_window_s
         if again or window <= 0:
             return None
-        return RepeatGuard(since=self.ctx.clock.now() - timedelta(seconds=window), window_s=window)
+        return RepeatGuard(since=self.clock.now() - timedelta(seconds=window), window_s=window)
 
     def check_repeat(self, inp: OrderInput, sku: str, account: str, fields: Mapping[str, str] | None = None) -> None:
         """An early answer before asking to confirm (RepeatOrder); the store decides again
@@ -250,7 +265,7 @@ class CheckoutService:
         guard = self.repeat_guard(inp.again)
         if guard is None:
             return
-        prev = self.ctx.ledger.last_for(sku, account, guard.since, fields)
+        prev = self.ledger.last_for(sku, account, guard.since, fields)
         if prev is not None:
             raise RepeatOrder(Msg("err.checkout.repeat", window=guard.window_s, account=account, sku=sku,
                                   order_no=prev.order_no, state=prev.state.value),
@@ -278,7 +293,7 @@ class CheckoutService:
         try:
             return self.fingerprint(await self.prepare(inp, check_balance=False, lenient=True))
         except KamengError:
-            supplier, pid = self.ctx.suppliers.resolve_sku(inp.sku)
+            supplier, pid = self.suppliers.resolve_sku(inp.sku)
             price = money(inp.price) if inp.price is not None else None
             fields = {k: norm(v) for k, v in inp.fields.items() if norm(v)}
             return ref_fingerprint(f"{supplier}:{pid}", fields, inp.quantity, price)
@@ -289,8 +304,8 @@ class CheckoutService:
         the intent's transaction."""
         if not inp.ref or inp.attempt_of is not None:
             return None
-        have = self.ctx.ledger.ref_fingerprint(inp.ref)
-        existing = self.ctx.ledger.by_ref(inp.ref) if have is not None else []
+        have = self.ledger.ref_fingerprint(inp.ref)
+        existing = self.ledger.by_ref(inp.ref) if have is not None else []
         if not existing:
             return None
         latest = existing[0]
@@ -302,7 +317,7 @@ class CheckoutService:
     async def _existing(self, order_no: str, wait_s: float) -> Placed:
         """The order under a ref, answered as `existed`; a pending one is sent (the
         pending -> submitted compare-and-set decides which process sends it)."""
-        order = self.ctx.ledger.get(order_no)
+        order = self.ledger.get(order_no)
         if order is None:
             raise NotFound(Msg("err.order.none", order_no=order_no), field="ref")
         if order.state is OrderState.PENDING:
@@ -346,22 +361,22 @@ class CheckoutService:
         The store checks the ref and the repeat window in the same transaction:
         RefExists / RefConflict / RepeatOrder, and nothing is recorded."""
         intent = self.new_intent(prepared)
-        self.ctx.orders.touch(intent.order_no)
-        self.ctx.ledger.create_intents([intent], at=self.ctx.clock.now(), repeat=self.repeat_guard(prepared.input.again))
+        self.orders.touch(intent.order_no)
+        self.ledger.create_intents([intent], at=self.clock.now(), repeat=self.repeat_guard(prepared.input.again))
         crash_point("after-intent")
         pause_point("after-intent")
         return intent.order_no
 
     async def send(self, order_no: str, wait_s: float = 0.0) -> Order:
         """Send a pending order under its own number, then wait up to `wait_s` for it to settle."""
-        self.ctx.orders.touch(order_no)      # a busy send lock must still name it (not sent)
-        async with self.ctx.send_lock.held():
-            order = await self.ctx.engine.send(order_no)
+        self.orders.touch(order_no)      # a busy send lock must still name it (not sent)
+        async with self.send_lock.held():
+            order = await self.engine.send(order_no)
         return await self._wait(order, wait_s)
 
     async def resume(self, order_no: str, wait_s: float = 0.0) -> Order:
         """Send a pending order under its own number (an explicit act)."""
-        order = self.ctx.ledger.get(order_no)
+        order = self.ledger.get(order_no)
         if order is None:
             raise NoSuchOrder(Msg("err.order.none", order_no=order_no), order_no=order_no)
         if order.state is OrderState.PENDING:
@@ -371,4 +386,4 @@ class CheckoutService:
     async def _wait(self, order: Order, wait_s: float) -> Order:
         if wait_s <= 0 or order.state not in IN_FLIGHT:
             return order
-        return await self.ctx.reconcile.settle(order.order_no, wait_s)
+        return await self.reconcile.settle(order.order_no, wait_s)

@@ -13,14 +13,36 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from kameng_tui.domain.errors import KamengError, NoDataKey, SecretsUnavailable
 from kameng_tui.messages import Localized, Msg
-from kameng_tui.secrets import SecretStore
 
 if TYPE_CHECKING:  # pragma: no cover
     from kameng_tui.crypto import Sealer
+
+
+class Backend(Protocol):
+    """The keyring backend found (secret_store.BackendStatus)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def usable(self) -> bool: ...
+
+
+class KeyStore(Protocol):
+    """What this service needs of the secret store (kameng_tui/secret_store.py, which the
+    composition root hands in): the faces that import this module never reach the keyring."""
+
+    @property
+    def key_file(self) -> Path: ...
+    def data_key(self) -> bytes | None: ...
+    def data_key_source(self) -> str | None: ...
+    def backend_status(self) -> Backend: ...
+    def use_file(self, path: str | None = None) -> Path: ...
 
 
 @dataclass(frozen=True)
@@ -41,7 +63,7 @@ class DataKeyStatus:
 
 
 class DataKeyService:
-    def __init__(self, secrets: SecretStore) -> None:
+    def __init__(self, secrets: KeyStore) -> None:
         self._secrets = secrets
         self._sealer: Sealer | None = None
         self._lock = threading.Lock()          # the start-up probe runs in a thread
@@ -85,12 +107,13 @@ class DataKeyService:
             source = "keyring"
         return DataKeyStatus(source, kr.name, kr.kind, path, creatable=source is None and kr.usable)
 
-    def create_file_key(self) -> Path:
+    def create_file_key(self, path: str | None = None) -> Path:
         """The explicit opt-in: the data key in a 0600 key file outside the data dir
-        (the keyring's key copied in when it has one). Takes effect at once."""
-        path = self._secrets.use_file()
+        (the keyring's key copied in when it has one), at `path` or the default place
+        (`secrets use-file [PATH]`, the TUI's dialog). Takes effect at once."""
+        made = self._secrets.use_file(path)
         with self._lock:
             self._sealer = None                 # read again, from the file now
         if self.sealer() is None:               # pragma: no cover - use_file wrote a key
             raise NoDataKey(Msg("err.checkout.no_data_key"))
-        return path
+        return made

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Protocol
 
 from kameng_tui.domain.clock import Clock
 from kameng_tui.domain.errors import KamengError, SupplierError
@@ -37,11 +37,13 @@ log = logging.getLogger(__name__)
 S = OrderState
 
 
-@dataclass(frozen=True)
-class CardSealer:
-    """Seals card fields for one order; built from the data key by the container."""
+class CardSealer(Protocol):
+    """Seals card fields for one order; built from the data key by the composition root
+    (kameng_tui.crypto.Sealer)."""
 
-    seal: Callable[[str, str], bytes]     # (plain, aad) -> blob
+    def seal(self, plain: str, aad: str) -> bytes:
+        """(plain, aad) -> blob"""
+        ...
 
 
 class OrderEngine:

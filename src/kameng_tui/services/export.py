@@ -14,6 +14,7 @@ import csv
 import json
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
@@ -23,8 +24,19 @@ from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
 from kameng_tui.messages import Msg
 from kameng_tui.domain.reasons import reason_text
-from kameng_tui.services.cards import reveal_cards
-from kameng_tui.services.context import Context
+from kameng_tui.ledger.ports import OrderStore
+from kameng_tui.services.cards import CardReader, reveal_cards
+from kameng_tui.services.config_cell import ConfigCell
+
+
+@dataclass(frozen=True)
+class Exporter:
+    """What an export reads: the ledger's history pages, the cards (for --reveal), the business zone."""
+
+    ledger: OrderStore
+    cards: CardReader
+    config: ConfigCell
+
 
 COLUMNS = ("order_no", "created_at", "state", "sku", "product_name", "category", "quantity", "account", "customer",
            "ref", "note", "unit_price", "total_price", "total_cost", "charged", "refunded", "customer_refunded",
@@ -38,10 +50,10 @@ def neutralize(value: str) -> str:
     return value
 
 
-def rows(ctx: Context, flt: HistoryFilter) -> Iterator[Order]:
+def rows(deps: Exporter, flt: HistoryFilter) -> Iterator[Order]:
     cursor = None
     while True:
-        page = ctx.ledger.history(flt, limit=1000, cursor=cursor)
+        page = deps.ledger.history(flt, limit=1000, cursor=cursor)
         yield from page.items
         cursor = page.next_cursor
         if not cursor:
@@ -62,19 +74,19 @@ def record(o: Order, zone: str, lang: str = "zh") -> dict[str, Any]:
     }
 
 
-def export(ctx: Context, flt: HistoryFilter, fmt_name: str, dest: Path, reveal: bool = False,
+def export(deps: Exporter, flt: HistoryFilter, fmt_name: str, dest: Path, reveal: bool = False,
            lang: str | None = None) -> int:
     """`lang`: the language reasons are written in (the configured one by default)."""
     if fmt_name not in ("csv", "xlsx", "json"):
         raise BadInput(Msg("err.export.format", format=repr(fmt_name)), field="format")
-    zone = ctx.config.general.timezone
-    anchor = ctx.ledger.anchor() if hasattr(ctx.ledger, "anchor") else {}
+    zone = deps.config.current.general.timezone
+    anchor = deps.ledger.anchor() if hasattr(deps.ledger, "anchor") else {}
     columns = COLUMNS + (("cards",) if reveal else ())
     items = []
-    for o in rows(ctx, flt):
-        r = record(o, zone, lang or ctx.config.general.language)
+    for o in rows(deps, flt):
+        r = record(o, zone, lang or deps.config.current.general.language)
         if reveal:
-            r["cards"] = "; ".join(f"{c['number']} {c['password']}" for c in reveal_cards(ctx, o, True))
+            r["cards"] = "; ".join(f"{c['number']} {c['password']}" for c in reveal_cards(deps.cards, o, True))
         items.append(r)
     old = os.umask(0o077)
     try:
@@ -103,7 +115,7 @@ def _csv_cell(value: Any) -> str:
     return neutralize(text)
 
 
-def _xlsx(dest: Path, columns: Sequence[str], items: list[dict[str, Any]], anchor: Mapping[str, Any]) -> None:
+def _xlsx(dest: Path, columns: Sequence[str], items: Sequence[Mapping[str, Any]], anchor: Mapping[str, Any]) -> None:
     from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 

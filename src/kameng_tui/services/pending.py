@@ -21,7 +21,12 @@ from kameng_tui.domain.reasons import Reason
 from kameng_tui.domain.states import IN_FLIGHT, SETTLED, OrderState, once_submitted
 from kameng_tui.ledger.store import Transition
 from kameng_tui.messages import Msg
-from kameng_tui.services.context import Context
+from kameng_tui.ledger.store import LedgerStore
+from kameng_tui.services.supplier_set import SupplierSet
+from kameng_tui.services.engine import OrderEngine
+from kameng_tui.domain.clock import Clock
+from kameng_tui.ledger.ports import SendGate
+from kameng_tui.services.reconcile import ReconcileService
 from kameng_tui.suppliers.base import RemoteState
 
 S = OrderState
@@ -60,58 +65,58 @@ def may_have_left(ledger: object, order: Order) -> bool:
 
 
 class PendingActions:
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
+    def __init__(self, ledger: LedgerStore, suppliers: SupplierSet, engine: OrderEngine, reconcile: ReconcileService,
+                 send_lock: SendGate, clock: Clock) -> None:
+        self.ledger, self.suppliers, self.engine, self.reconcile = ledger, suppliers, engine, reconcile
+        self.send_lock, self.clock = send_lock, clock
 
     def _get(self, order_no: str) -> Order:
-        order = self.ctx.ledger.get(order_no)
+        order = self.ledger.get(order_no)
         if order is None:
             raise NotFound(Msg("err.order.none", order_no=order_no), field="order_no")
         return order
 
     async def resume(self, order_no: str, wait_s: float = 0.0) -> Acted:
-        ctx = self.ctx
         order = self._get(order_no)
         if order.state in SETTLED:
             return Acted(order, "settled")
         if order.state in IN_FLIGHT:
             try:
-                after = await ctx.reconcile.check(order, may_resend=False)
+                after = await self.reconcile.check(order, may_resend=False)
             except KamengError:
                 return Acted(self._get(order_no), "query_failed")
             return Acted(await self._wait(after, wait_s), "queried")
         was_submitted = once_submitted(order)
-        async with ctx.send_lock.held():
-            after = await ctx.engine.send(order_no)
+        async with self.send_lock.held():
+            after = await self.engine.send(order_no)
         if after.state is S.PENDING:
             # once submitted, and the supplier could not be asked: nothing was sent
             return Acted(after, "query_failed" if was_submitted else "sent")
         found = was_submitted and any(e.kind == "anomaly" and e.body.get("code") == "pending_found"
-                                      for e in ctx.ledger.events(order_no))
+                                      for e in self.ledger.events(order_no))
         return Acted(await self._wait(after, wait_s), "in_flight" if found else "sent")
 
     async def _wait(self, order: Order, wait_s: float) -> Order:
         if wait_s <= 0 or order.state not in IN_FLIGHT:
             return order
-        return await self.ctx.reconcile.settle(order.order_no, wait_s)
+        return await self.reconcile.settle(order.order_no, wait_s)
 
     async def cancel(self, order_no: str) -> Acted:
-        ctx = self.ctx
         order = self._get(order_no)
         if order.state in SETTLED:
             return Acted(order, "settled")
         if order.state in IN_FLIGHT:
             return Acted(order, "in_flight")
-        async with ctx.send_lock.held():
+        async with self.send_lock.held():
             order = self._get(order_no)
             if order.state is not S.PENDING:
                 return Acted(order, "settled" if order.state in SETTLED else "in_flight")
-            if may_have_left(ctx.ledger, order):
+            if may_have_left(self.ledger, order):
                 status = await self._ask(order)
                 if status is not None:
                     return Acted(self._get(order_no), status)
-            moved = ctx.ledger.transition(order_no, S.PENDING, S.CANCELLED, Transition(reason=Reason("cancelled").body()),
-                                          at=ctx.clock.now())
+            moved = self.ledger.transition(order_no, S.PENDING, S.CANCELLED,
+                                           Transition(reason=Reason("cancelled").body()), at=self.clock.now())
             after = self._get(order_no)
             if not moved:
                 return Acted(after, "settled" if after.state in SETTLED else "in_flight")
@@ -127,24 +132,23 @@ class PendingActions:
         grace has passed); else why not: `query_failed`, `not_found_yet` (nothing
         changed), or `in_flight` / `settled` (found: pending -> unknown with a
         `pending_found` anomaly, then the supplier's state). `batch cancel` asks the same."""
-        ctx = self.ctx
         try:
-            supplier = ctx.suppliers.get(order.supplier)
+            supplier = self.suppliers.get(order.supplier)
             grace = supplier.describe().capabilities.not_found_grace_s
-            async with asyncio.timeout(ctx.engine.call_deadline_s):
+            async with asyncio.timeout(self.engine.call_deadline_s):
                 result = await supplier.query_order(order.order_no)
         except Exception:  # noqa: BLE001 - unreachable, refused or garbage: no answer, nothing changed
             return "query_failed"
         if result.state is not RemoteState.NOT_FOUND:
-            after = ctx.engine.found_pending(order, result)
+            after = self.engine.found_pending(order, result)
             return "settled" if after.state in SETTLED else "in_flight"
         since = order.submitted_at or order.created_at
-        if ctx.clock.now() - since < timedelta(seconds=grace):
+        if self.clock.now() - since < timedelta(seconds=grace):
             return "not_found_yet"
         return None
 
     def grace_s(self, order: Order) -> int:
         try:
-            return self.ctx.suppliers.get(order.supplier).describe().capabilities.not_found_grace_s
+            return self.suppliers.get(order.supplier).describe().capabilities.not_found_grace_s
         except KamengError:
             return 600

@@ -22,7 +22,12 @@ from kameng_tui.domain.reasons import Reason
 from kameng_tui.domain.states import IN_FLIGHT, SETTLED, OrderState, once_submitted
 from kameng_tui.ledger.store import Transition
 from kameng_tui.messages import Localized, Msg
-from kameng_tui.services.context import Context
+from kameng_tui.ledger.store import LedgerStore
+from kameng_tui.services.supplier_set import SupplierSet
+from kameng_tui.services.engine import OrderEngine
+from kameng_tui.domain.clock import Clock
+from kameng_tui.services.config_cell import ConfigCell, ReadsConfig
+from kameng_tui.ledger.ports import SendGate
 from kameng_tui.suppliers.base import OrderResult, RemoteState, sanitize_result
 
 log = logging.getLogger(__name__)
@@ -42,23 +47,28 @@ class ReconcileReport:
     errors: dict[str, Localized] = field(default_factory=dict)  # supplier -> message
 
 
-class ReconcileService:
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
+class ReconcileService(ReadsConfig):
+    def __init__(self, ledger: LedgerStore, suppliers: SupplierSet, engine: OrderEngine, send_lock: SendGate,
+                 clock: Clock, config: ConfigCell) -> None:
+        self.ledger, self.suppliers, self.engine, self.send_lock = ledger, suppliers, engine, send_lock
+        self.clock, self._config = clock, config
+
+    async def diff(self, supplier_name: str, since: datetime) -> DiffReport:
+        """`reconcile --diff`: see the module function `diff`."""
+        return await diff(self.ledger, self.suppliers, supplier_name, since)
 
     async def run(self, supplier: str | None = None) -> ReconcileReport:
         """Query every in-flight order once (per supplier concurrently). Refused up front
         (AnchorMismatch, exit 4) while the ledger refuses chained writes: nothing it
         learnt could be recorded, and a cron job should say so, not report all quiet."""
-        ctx = self.ctx
-        refused = ctx.ledger.anchor_problem()
+        refused = self.ledger.anchor_problem()
         if refused is not None:
             raise refused
         report = ReconcileReport()
-        orders = ctx.ledger.in_state(sorted(IN_FLIGHT, key=str), supplier)
-        orders += [o for o in ctx.ledger.in_state([S.PENDING], supplier) if once_submitted(o)]
+        orders = self.ledger.in_state(sorted(IN_FLIGHT, key=str), supplier)
+        orders += [o for o in self.ledger.in_state([S.PENDING], supplier) if once_submitted(o)]
         # Only a process that can take the send lock knows no one else is mid-send.
-        with ctx.send_lock.try_held() as nobody_sending:
+        with self.send_lock.try_held() as nobody_sending:
             by_supplier: dict[str, list[Order]] = {}
             for order in orders:
                 by_supplier.setdefault(order.supplier, []).append(order)
@@ -69,12 +79,12 @@ class ReconcileService:
 
     async def _run_supplier(self, name: str, orders: list[Order], report: ReconcileReport, nobody_sending: bool) -> None:
         try:
-            self.ctx.suppliers.get(name)
+            self.suppliers.get(name)
         except KamengError as exc:
             report.errors[name] = exc.msg
             report.still_open.extend(o.order_no for o in orders)
             return
-        limit = asyncio.Semaphore(max(1, self.ctx.suppliers.get(name).describe().capabilities.max_concurrency))
+        limit = asyncio.Semaphore(max(1, self.suppliers.get(name).describe().capabilities.max_concurrency))
 
         async def one(order: Order) -> None:
             async with limit:
@@ -100,17 +110,16 @@ class ReconcileService:
         await asyncio.gather(*(one(o) for o in orders))
 
     def _in_someone_elses_hands(self, order: Order, nobody_sending: bool) -> bool:
-        if order.order_no in self.ctx.engine.sending:
+        if order.order_no in self.engine.sending:
             return True
         return order.state is S.SUBMITTED and not nobody_sending
 
     async def check(self, order: Order, *, may_resend: bool = True, report: ReconcileReport | None = None) -> Order:
         """Query one order and record what the supplier says."""
-        ctx = self.ctx
-        supplier = ctx.suppliers.get(order.supplier)
+        supplier = self.suppliers.get(order.supplier)
         caps = supplier.describe().capabilities
         try:
-            async with asyncio.timeout(ctx.engine.call_deadline_s):
+            async with asyncio.timeout(self.engine.call_deadline_s):
                 result = await supplier.query_order(order.order_no)
         except KamengError:
             raise
@@ -124,49 +133,48 @@ class ReconcileService:
             # Never sent from here: not found leaves it for an explicit resume or cancel.
             if result.state is RemoteState.NOT_FOUND or not once_submitted(order):
                 return order
-            return ctx.engine.found_pending(order, result)
+            return self.engine.found_pending(order, result)
         if result.state is RemoteState.NOT_FOUND:
             return await self._not_found(order, caps.idempotent_create and may_resend, report)
-        return ctx.engine.apply(order, order.state, result)
+        return self.engine.apply(order, order.state, result)
 
     async def _not_found(self, order: Order, resend: bool, report: ReconcileReport | None) -> Order:
-        ctx = self.ctx
         if order.state is S.PROCESSING:
             # The supplier held it and now says it never did: evidence for a claim.
-            ctx.engine.note_anomaly(order.order_no, "processing_not_found", {})
+            self.engine.note_anomaly(order.order_no, "processing_not_found", {})
             return order
         if resend:
-            async with ctx.send_lock.held():
-                after = await ctx.engine.send(order.order_no, resend_from=order.state)
+            async with self.send_lock.held():
+                after = await self.engine.send(order.order_no, resend_from=order.state)
             if report is not None:
                 report.resent.append(order.order_no)
             return after
         if order.state is S.SUBMITTED:
-            ctx.ledger.transition(order.order_no, S.SUBMITTED, S.UNKNOWN,
-                                  Transition(reason=Reason("not_found_at_supplier").body()), at=ctx.clock.now())
-        return ctx.ledger.get(order.order_no) or order
+            self.ledger.transition(order.order_no, S.SUBMITTED, S.UNKNOWN,
+                                   Transition(reason=Reason("not_found_at_supplier").body()), at=self.clock.now())
+        return self.ledger.get(order.order_no) or order
 
     def is_claim(self, order: Order) -> bool:
         """Unknown past the adapter's not-found grace, or pending once submitted past
         `[checkout] pending_claim_after_s`: a human should check it."""
         if once_submitted(order):
             since = order.submitted_at or order.created_at
-            after = self.ctx.config.checkout.pending_claim_after_s
-            return self.ctx.clock.now() - since > timedelta(seconds=after)
+            after = self.config.checkout.pending_claim_after_s
+            return self.clock.now() - since > timedelta(seconds=after)
         if order.state is not S.UNKNOWN:
             return False
         try:
-            grace = self.ctx.suppliers.get(order.supplier).describe().capabilities.not_found_grace_s
+            grace = self.suppliers.get(order.supplier).describe().capabilities.not_found_grace_s
         except KamengError:
             grace = 600
         since = order.submitted_at or order.created_at
-        return self.ctx.clock.now() - since > timedelta(seconds=grace)
+        return self.clock.now() - since > timedelta(seconds=grace)
 
     async def settle(self, order_no: str, wait_s: float) -> Order:
         """Poll one order with backoff until it is settled or wait_s has passed."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + wait_s
-        order = self.ctx.ledger.get(order_no)
+        order = self.ledger.get(order_no)
         assert order is not None
         step = 0
         while order.state not in SETTLED and order.state is not S.PENDING:
@@ -179,7 +187,7 @@ class ReconcileService:
                 order = await self.check(order, may_resend=False)
             except KamengError:
                 pass
-            order = self.ctx.ledger.get(order_no) or order
+            order = self.ledger.get(order_no) or order
         return order
 
 
@@ -191,11 +199,11 @@ class DiffReport:
     matched: int = 0
 
 
-async def diff(ctx: Context, supplier_name: str, since: datetime | None) -> DiffReport:
+async def diff(ledger: LedgerStore, suppliers: SupplierSet, supplier_name: str, since: datetime | None) -> DiffReport:
     """Orders the supplier has and the ledger lacks, and the reverse, since `since` (UTC datetime)."""
     from kameng_tui.domain.errors import BadInput
 
-    supplier = ctx.suppliers.get(supplier_name)
+    supplier = suppliers.get(supplier_name)
     lister = getattr(supplier, "list_orders", None)
     if lister is None:
         raise BadInput(Msg("err.reconcile.no_list", supplier=supplier_name), field="supplier")
@@ -209,9 +217,9 @@ async def diff(ctx: Context, supplier_name: str, since: datetime | None) -> Diff
             break
     report = DiffReport()
     sent_states = [s for s in OrderState if s not in (S.PENDING, S.CANCELLED)]
-    mine = {o.order_no: o for o in ctx.ledger.find(sent_states, since) if o.supplier == supplier_name}
+    mine = {o.order_no: o for o in ledger.find(sent_states, since) if o.supplier == supplier_name}
     for no, r in theirs.items():
-        o = mine.get(no) or ctx.ledger.get(no)
+        o = mine.get(no) or ledger.get(no)
         if o is None:
             report.supplier_only.append(r)
             continue

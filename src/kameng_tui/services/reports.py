@@ -13,7 +13,12 @@ from kameng_tui.domain.money import fmt
 from kameng_tui.domain.reply_check import anomaly_msg
 from kameng_tui.domain.states import OrderState, once_submitted
 from kameng_tui.messages import Joined, Localized, Msg
-from kameng_tui.services.context import Context
+from kameng_tui.ledger.store import LedgerStore
+from kameng_tui.domain.clock import Clock
+from kameng_tui.services.config_cell import ConfigCell, ReadsConfig
+from kameng_tui.services.balances import BalanceService
+from kameng_tui.services.reconcile import ReconcileService
+from kameng_tui.services.catalog import CatalogService
 
 # The 周期 attribute's values and the 月卡/季卡/年卡 in product names (catalog data).
 PERIOD_DAYS = {"月": 30, "季": 90, "年": 365}
@@ -66,20 +71,22 @@ def period_of(order: Order, attrs: dict[str, str] | None) -> int | None:
     return PERIOD_DAYS[m.group(1)] if m else None
 
 
-class ReportService:
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
+class ReportService(ReadsConfig):
+    def __init__(self, ledger: LedgerStore, reconcile: ReconcileService, catalog: CatalogService,
+                 balances: BalanceService, clock: Clock, config: ConfigCell) -> None:
+        self.ledger, self.reconcile, self.catalog, self.balances = ledger, reconcile, catalog, balances
+        self.clock, self._config = clock, config
 
     def totals(self, flt: HistoryFilter) -> Totals:
-        return self.ctx.ledger.totals(flt)
+        return self.ledger.totals(flt)
 
     def grouped(self, flt: HistoryFilter, by: str) -> list[GroupTotals]:
-        return self.ctx.ledger.grouped(flt, by, self.ctx.config.general.timezone)
+        return self.ledger.grouped(flt, by, self.config.general.timezone)
 
     def claims(self) -> list[Claim]:
         out = []
-        for o in self.ctx.ledger.needs_attention():
-            events = tuple(self.ctx.ledger.events(o.order_no))
+        for o in self.ledger.needs_attention():
+            events = tuple(self.ledger.events(o.order_no))
             said = [m for m in (anomaly_msg(e.body) for e in events if e.kind == "anomaly") if m is not None]
             if said:
                 # what the supplier said against what we asked: evidence first, whatever the state
@@ -90,12 +97,12 @@ class ReportService:
             elif o.state is OrderState.SUCCEEDED:
                 kind, reason = "short_delivered", Msg("claim.short_delivered", delivered=o.delivered_qty, quantity=o.quantity)
             elif once_submitted(o):
-                if not self.ctx.reconcile.is_claim(o):
+                if not self.reconcile.is_claim(o):
                     continue     # refused a moment ago: a resume is the usual answer
                 kind = "pending_once_submitted"
                 reason = Msg("claim.pending_once_submitted",
-                             minutes=max(1, self.ctx.config.checkout.pending_claim_after_s // 60))
-            elif self.ctx.reconcile.is_claim(o):
+                             minutes=max(1, self.config.checkout.pending_claim_after_s // 60))
+            elif self.reconcile.is_claim(o):
                 kind, reason = "unknown_past_grace", Msg("claim.unknown_past_grace")
             else:
                 continue     # unknown but still within grace: reconcile will settle it
@@ -105,7 +112,7 @@ class ReportService:
     def supplier_claims(self) -> list[SupplierClaim]:
         """Anomalies of no single order (balance drift), newest last."""
         out = []
-        for e in self.ctx.ledger.ledger_anomalies():
+        for e in self.ledger.ledger_anomalies():
             msg = anomaly_msg(e.body)
             params = e.body.get("params") if isinstance(e.body, dict) else None
             supplier = params.get("supplier") if isinstance(params, dict) else None
@@ -115,15 +122,14 @@ class ReportService:
         return out
 
     async def suggestions(self) -> Suggestions:
-        ctx = self.ctx
-        now = ctx.clock.now()
+        now = self.clock.now()
         s = Suggestions()
         latest: dict[tuple[str, str], Order] = {}
-        for o in ctx.ledger.find([OrderState.SUCCEEDED], since=now - timedelta(days=400), category_prefix=MEMBERSHIP_CATEGORY):
+        for o in self.ledger.find([OrderState.SUCCEEDED], since=now - timedelta(days=400), category_prefix=MEMBERSHIP_CATEGORY):
             latest[(o.sku, o.account_text)] = o      # seq order: the last one wins
         for (sku, account), o in latest.items():
             try:
-                attrs = dict(ctx.catalog.product(sku).attributes)
+                attrs = dict(self.catalog.product(sku).attributes)
             except Exception:    # a product gone from the catalog still has its name
                 attrs = None
             days = period_of(o, attrs)
@@ -133,11 +139,11 @@ class ReportService:
             if due - now <= DUE_WITHIN:
                 s.renewals.append(Renewal(account, sku, o.product_name, o.order_no, o.created_at, due, due < now, o.customer))
         s.renewals.sort(key=lambda r: r.due_at)
-        s.frequent = [r for r in ctx.ledger.sku_counts([OrderState.SUCCEEDED], since=now - timedelta(days=90)) if r[2] >= 3][:10]
-        for v in await ctx.balances.all():
+        s.frequent = [r for r in self.ledger.sku_counts([OrderState.SUCCEEDED], since=now - timedelta(days=90)) if r[2] >= 3][:10]
+        for v in await self.balances.all():
             if v.low and v.available is not None:
                 s.low_balance.append((v.supplier, v.available))
         return s
 
     def refund(self, order_no: str, amount: Decimal, reason: str) -> Order:
-        return self.ctx.ledger.customer_refund(order_no, amount, reason, at=self.ctx.clock.now())
+        return self.ledger.customer_refund(order_no, amount, reason, at=self.clock.now())

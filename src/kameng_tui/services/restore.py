@@ -16,7 +16,20 @@ from zoneinfo import ZoneInfo
 
 from kameng_tui.domain.errors import KamengError
 from kameng_tui.ledger.store import AnchorReset
-from kameng_tui.services.context import Context
+from kameng_tui.domain.clock import Clock
+from kameng_tui.ledger.store import LedgerStore
+from kameng_tui.services.config_cell import ConfigCell
+from kameng_tui.services.supplier_set import SupplierSet
+
+@dataclass(frozen=True)
+class Restorer:
+    """What moving past a restore needs: the ledger, the suppliers to check, the clock and zone."""
+
+    ledger: LedgerStore
+    suppliers: SupplierSet
+    clock: Clock
+    config: ConfigCell
+
 
 EARLIEST = "2000-01-01"
 """`--since` when the restored chain is empty: every order may be missing."""
@@ -36,35 +49,35 @@ class RestoreOutcome:
     checks: tuple[SupplierCheck, ...]
 
 
-def accept(ctx: Context, reason: str) -> RestoreOutcome:
+def accept(deps: Restorer, reason: str) -> RestoreOutcome:
     """Move past a restore of the ledger already in place (ChainBroken if its chain is broken)."""
-    return _outcome(ctx, ctx.ledger.accept_restore(reason, at=ctx.clock.now()))
+    return _outcome(deps, deps.ledger.accept_restore(reason, at=deps.clock.now()))
 
 
-def restore_file(ctx: Context, source: Path, reason: str) -> RestoreOutcome:
+def restore_file(deps: Restorer, source: Path, reason: str) -> RestoreOutcome:
     """Copy a backup file in, accept it, list the checks."""
-    return _outcome(ctx, ctx.ledger.restore_from(Path(source), reason, at=ctx.clock.now()))
+    return _outcome(deps, deps.ledger.restore_from(Path(source), reason, at=deps.clock.now()))
 
 
-def _outcome(ctx: Context, reset: AnchorReset) -> RestoreOutcome:
+def _outcome(deps: Restorer, reset: AnchorReset) -> RestoreOutcome:
     since = EARLIEST
     if reset.chain_at is not None:
-        since = reset.chain_at.astimezone(ZoneInfo(ctx.config.general.timezone)).date().isoformat()
-    checks = tuple(SupplierCheck(name, _can_list(ctx, name), f"kameng-tui reconcile --diff {name} --since {since}")
-                   for name in ctx.suppliers.names)
+        since = reset.chain_at.astimezone(ZoneInfo(deps.config.current.general.timezone)).date().isoformat()
+    checks = tuple(SupplierCheck(name, _can_list(deps, name), f"kameng-tui reconcile --diff {name} --since {since}")
+                   for name in deps.suppliers.names)
     return RestoreOutcome(reset, since, checks)
 
 
-def _can_list(ctx: Context, name: str) -> bool:
+def _can_list(deps: Restorer, name: str) -> bool:
     """Whether the supplier answers `reconcile --diff` (it has `list_orders`); one that
     cannot be built now (no secret yet) is judged by its kind."""
     try:
-        return callable(getattr(ctx.suppliers.get(name), "list_orders", None))
+        return callable(getattr(deps.suppliers.get(name), "list_orders", None))
     except KamengError:
         from kameng_tui.suppliers.registry import load_factory
 
         try:
-            return hasattr(load_factory(ctx.suppliers.configs[name].kind), "list_orders")
+            return hasattr(load_factory(deps.suppliers.configs[name].kind), "list_orders")
         except KamengError:
             return False
 

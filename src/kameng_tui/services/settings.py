@@ -17,7 +17,9 @@ from kameng_tui.domain.errors import BadInput
 from kameng_tui.domain.markup import MarkupRule, category_path, parse_markup
 from kameng_tui.domain.models import Product
 from kameng_tui.messages import Joined, Msg
-from kameng_tui.services.context import Context
+from kameng_tui.services.config_cell import ConfigCell, ReadsConfig
+from kameng_tui.services.catalog import CatalogService
+from typing import Mapping
 from kameng_tui.services.pricing import Priced, price_with
 
 DEFAULT_KEY = ("", "")
@@ -35,33 +37,33 @@ def _bad(field: str, key: str, /, **params: object) -> BadInput:
     return BadInput(Msg(key, **params), field=field)
 
 
-class SettingsService:
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
+class SettingsService(ReadsConfig):
+    def __init__(self, config_file: Path, env: Mapping[str, str], catalog: CatalogService, config: ConfigCell) -> None:
+        self.config_file, self.env, self.catalog, self._config = config_file, env, catalog, config
 
     @property
     def path(self) -> Path:
-        return self.ctx.paths.config_file
+        return self.config_file
 
     def _saved(self, config: Any) -> Any:
-        self.ctx.config = config
+        self.config = config
         return config
 
     # --- interface and keys ------------------------------------------------------------------------
     def set_values(self, section: str, **values: Any) -> Any:
         from kameng_tui.config_edit import set_values
 
-        return self._saved(set_values(self.path, section, values, env=self.ctx.env))
+        return self._saved(set_values(self.path, section, values, env=self.env))
 
     def set_keys(self, binding_id: str, keys: str | None) -> Any:
         """Keys already checked by the face that knows the bindings (tui/keymap_check.py)."""
         from kameng_tui.config_edit import set_keymap
 
-        return self._saved(set_keymap(self.path, binding_id, keys, env=self.ctx.env))
+        return self._saved(set_keymap(self.path, binding_id, keys, env=self.env))
 
     # --- customers and their levels ----------------------------------------------------------------
     def levels(self) -> list[str]:
-        cfg = self.ctx.config
+        cfg = self.config
         return sorted({*cfg.customers.values(), *(r.level for r in cfg.pricing.rules if r.level)})
 
     def set_level(self, customer: str, level: str) -> Any:
@@ -72,19 +74,19 @@ class SettingsService:
             raise _bad("customer", "err.settings.customer_name")
         if len(level) > MAX_LEVEL:
             raise _bad("level", "err.settings.level_length", most=MAX_LEVEL)
-        if not level and name not in self.ctx.config.customers:
+        if not level and name not in self.config.customers:
             raise _bad("level", "err.settings.no_level", name=name)
-        return self._saved(set_customer(self.path, name, level or None, env=self.ctx.env))
+        return self._saved(set_customer(self.path, name, level or None, env=self.env))
 
     # --- markup rules ------------------------------------------------------------------------------
     def rules(self) -> list[MarkupRule]:
         """The default first (empty category and level), then the rules as written."""
-        p = self.ctx.config.pricing
+        p = self.config.pricing
         return [MarkupRule(p.markup, use_face_value=p.use_face_value), *p.rules]
 
     def categories(self) -> list[str]:
         """Every category path and prefix in the catalog (reads the index: call off the UI thread)."""
-        return sorted(self.ctx.catalog.index().query(Query(), limit=0).categories)
+        return sorted(self.catalog.index().query(Query(), limit=0).categories)
 
     def rule_from(self, category: str, level: str, markup: str, use_face_value: bool,
                   replaces: tuple[str, str] | None, categories: list[str] | None = None) -> MarkupRule:
@@ -108,26 +110,26 @@ class SettingsService:
     def save_rule(self, rule: MarkupRule, replaces: tuple[str, str] | None) -> Any:
         from kameng_tui.config_edit import save_rule
 
-        return self._saved(save_rule(self.path, rule, replaces, env=self.ctx.env))
+        return self._saved(save_rule(self.path, rule, replaces, env=self.env))
 
     def delete_rule(self, key: tuple[str, str]) -> Any:
         from kameng_tui.config_edit import delete_rule
 
         if key == DEFAULT_KEY:
             raise _bad("category", "err.settings.default_rule")
-        return self._saved(delete_rule(self.path, key, env=self.ctx.env))
+        return self._saved(delete_rule(self.path, key, env=self.env))
 
     def preview(self, rule: MarkupRule, replaces: tuple[str, str] | None, limit: int = 6) -> list[PreviewRow]:
         """A few products of the rule's category priced under the saved rules and under
         the rules with this one saved, for a customer of the rule's level."""
-        p = self.ctx.config.pricing
+        p = self.config.pricing
         saved = (p.rules, p.markup, p.use_face_value)
         if rule.key == DEFAULT_KEY:
             draft = (p.rules, rule.markup, rule.use_face_value)
         else:
             draft = (tuple(r for r in p.rules if r.key not in (replaces, rule.key)) + (rule,), p.markup, p.use_face_value)
         rows = []
-        for product in self.ctx.catalog.search(Query(category=rule.category), limit=limit).rows:
+        for product in self.catalog.search(Query(category=rule.category), limit=limit).rows:
             cost = product.unit_cost
             rows.append(PreviewRow(product, price_with(*saved, product, cost, rule.level),
                                    price_with(*draft, product, cost, rule.level)))

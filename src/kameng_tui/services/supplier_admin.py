@@ -15,14 +15,18 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from kameng_tui.config import SUPPLIER_NAME, url_has_password
 from kameng_tui.domain.errors import REFUSED_US, AuthFailed, BadInput, KamengError, SecretsUnavailable
 from kameng_tui.domain.money import money
 from kameng_tui.messages import Localized, Msg
-from kameng_tui.services.catalog import Progress, SyncReport
-from kameng_tui.services.context import Context, supplier_configs
+from kameng_tui.domain.clock import Clock
+from kameng_tui.ledger.store import LedgerStore
+from kameng_tui.services.catalog import CatalogService, Progress, SyncReport
+from kameng_tui.services.engine import OrderEngine
+from kameng_tui.services.config_cell import ConfigCell, ReadsConfig
+from kameng_tui.services.supplier_set import SupplierSet, supplier_configs
 
 NAME = SUPPLIER_NAME                      # config.py: the same rule as [[suppliers]] name
 KEY_OPTION = {"http": "key_id", "fulu": "app_key"}      # what the form's "key id" field is called per kind
@@ -63,37 +67,52 @@ def _bad(field: str, message: Localized) -> BadInput:
     return BadInput(message, field=field)
 
 
-class SupplierAdmin:
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
+class SupplierAdmin(ReadsConfig):
+    def __init__(self, ledger: LedgerStore, suppliers: SupplierSet, catalog: CatalogService, engine: OrderEngine,
+                 secrets: Any, paths: Any, env: Mapping[str, str], clock: Clock, config: ConfigCell,
+                 env_name: Callable[[str], str], check_base_url: Callable[[str, str], Any]) -> None:
+        # secrets: the SecretStore (supplier secrets only); paths: kameng_tui.paths.AppPaths
+        self.ledger, self.suppliers, self.catalog, self.engine = ledger, suppliers, catalog, engine
+        self.secrets, self.paths, self.env, self.clock, self._config = secrets, paths, env, clock, config
+        # the secret's env variable name and the http adapter's URL check, from the root (no adapter imports here)
+        self.env_name, self.check_base_url = env_name, check_base_url
         self._tested: dict[str, tuple[bool, KamengError | None]] = {}
+
+    # --- the key store, for the no-keyring opt-in (a 0600 key file) ---------------------------------
+    def backend_status(self) -> Any:
+        return self.secrets.backend_status()
+
+    def use_file(self, path: str | None = None) -> Any:
+        return self.secrets.use_file(path)
+
+    @property
+    def key_file(self) -> Any:
+        return self.secrets.key_file
 
     # --- the list -------------------------------------------------------------------------------
     def statuses(self) -> list[SupplierStatus]:
         """Every configured supplier. Reads the ledger and asks the keyring where each
         secret lives (may take seconds when it is locked): call it off the UI thread."""
-        return [self.status(name) for name in self.ctx.suppliers.configs]
+        return [self.status(name) for name in self.suppliers.configs]
 
     def status(self, name: str) -> SupplierStatus:
-        ctx = self.ctx
-        cfg = ctx.suppliers.configs[name]
-        last = ctx.ledger.last_balance(name)
+        cfg = self.suppliers.configs[name]
+        last = self.ledger.last_balance(name)
         reachable, error = self._tested.get(name, (None, None))
-        secret = None if cfg.kind == "demo" else ctx.secrets.supplier_secret_source(name)
+        secret = None if cfg.kind == "demo" else self.secrets.supplier_secret_source(name)
         return SupplierStatus(
             name=name, kind=cfg.kind, url=str(cfg.options.get("base_url", "")), reachable=reachable,
             balance=last[0] if last else None, balance_at=last[1] if last else None,
-            last_sync=ctx.catalog_cache.last_sync(name), products=ctx.catalog_cache.count(name),
+            last_sync=self.catalog.cache.last_sync(name), products=self.catalog.cache.count(name),
             secret_source=secret, error=error)
 
     async def test(self, name: str) -> SupplierStatus:
         """Reach the supplier: its balance within the call deadline; the error is the answer."""
-        ctx = self.ctx
         try:
-            sup = ctx.suppliers.get(name)
-            async with asyncio.timeout(ctx.engine.call_deadline_s):
+            sup = self.suppliers.get(name)
+            async with asyncio.timeout(self.engine.call_deadline_s):
                 amount = money(await sup.balance())
-            ctx.ledger.record_balance(name, amount, at=ctx.clock.now())
+            self.ledger.record_balance(name, amount, at=self.clock.now())
             self._tested[name] = (True, None)
         except KamengError as exc:
             self._tested[name] = (False, exc)
@@ -113,7 +132,7 @@ class SupplierAdmin:
 
     def check(self, new: NewSupplier, *, need_secret: bool = True) -> None:
         """Everything that can be known without the network; raises BadInput(field)."""
-        from kameng_tui.secrets import env_name
+        env_name = self.env_name
         from kameng_tui.suppliers.registry import available_kinds
 
         kinds = available_kinds()
@@ -122,13 +141,13 @@ class SupplierAdmin:
         name = new.name.strip()
         if not NAME.match(name):
             raise _bad("name", Msg("err.admin.name"))
-        explicit = {s.name for s in self.ctx.config.suppliers}
-        if name in explicit or (name in self.ctx.suppliers.configs and name != "demo"):
+        explicit = {s.name for s in self.config.suppliers}
+        if name in explicit or (name in self.suppliers.configs and name != "demo"):
             raise _bad("name", Msg("err.admin.exists", name=name))
         if url_has_password(new.base_url):
             raise _bad("base_url", Msg("err.config.url_password", key="base_url"))
         if new.kind == "http":
-            from kameng_tui.suppliers.http.supplier import check_base_url
+            check_base_url = self.check_base_url
 
             if not new.base_url.strip():
                 raise _bad("base_url", Msg("err.admin.http_url"))
@@ -140,25 +159,25 @@ class SupplierAdmin:
             raise _bad("base_url", Msg("err.admin.https", url=new.base_url))
         if new.kind in KEY_OPTION and not new.key_id.strip():
             raise _bad("key_id", Msg("err.admin.needs_key", kind=new.kind, key=KEY_OPTION[new.kind]))
-        if need_secret and new.kind != "demo" and not new.secret and not self.ctx.env.get(env_name(name)):
+        if need_secret and new.kind != "demo" and not new.secret and not self.env.get(env_name(name)):
             raise _bad("secret", Msg("err.admin.no_secret", env=env_name(name)))
 
     async def reach(self, new: NewSupplier) -> Decimal:
         """Build the would-be supplier with the secret in memory and ask its balance."""
-        from kameng_tui.secrets import env_name
+        env_name = self.env_name
         from kameng_tui.suppliers.registry import build_supplier
 
         name = new.name.strip()
-        secret = new.secret or self.ctx.env.get(env_name(name))
+        secret = new.secret or self.env.get(env_name(name))
         options = self.options_of(new)
         if new.kind == "demo":
-            options.setdefault("state_path", str(self.ctx.paths.data_dir / f"{name}-supplier.db"))
+            options.setdefault("state_path", str(self.paths.data_dir / f"{name}-supplier.db"))
         try:
-            sup = build_supplier(name, new.kind, options, secret, self.ctx.env)
+            sup = build_supplier(name, new.kind, options, secret, self.env)
         except KamengError as exc:
             raise _bad(exc.field or "base_url", exc.msg) from None
         try:
-            async with asyncio.timeout(self.ctx.engine.call_deadline_s):
+            async with asyncio.timeout(self.engine.call_deadline_s):
                 return money(await sup.balance())
         except AuthFailed as exc:
             raise _bad("secret", Msg("err.admin.auth", reason=exc.msg)) from None
@@ -178,22 +197,22 @@ class SupplierAdmin:
         secret now (cron may bring it in the environment later)."""
         self.check(new, need_secret=need_secret)
         balance = await self.reach(new) if reach else None
-        ctx, name = self.ctx, new.name.strip()
+        name = new.name.strip()
         if new.secret and new.kind != "demo":
             try:
-                ctx.secrets.set_supplier_secret(name, new.secret)
+                self.secrets.set_supplier_secret(name, new.secret)
             except SecretsUnavailable as exc:
                 exc.field = "secret"
                 raise
         from kameng_tui.config_edit import add_supplier
 
-        if not ctx.config.suppliers and name != "demo":
+        if not self.config.suppliers and name != "demo":
             # The demo is implicit while nothing is configured; keep it, now explicit and removable.
-            add_supplier(ctx.paths.config_file, "demo", "demo", {}, env=ctx.env)
-        config = add_supplier(ctx.paths.config_file, name, new.kind, self.options_of(new), env=ctx.env)
+            add_supplier(self.paths.config_file, "demo", "demo", {}, env=self.env)
+        config = add_supplier(self.paths.config_file, name, new.kind, self.options_of(new), env=self.env)
         await self._apply(config)
         if balance is not None:
-            ctx.ledger.record_balance(name, balance, at=ctx.clock.now())
+            self.ledger.record_balance(name, balance, at=self.clock.now())
             self._tested[name] = (True, None)
         return balance
 
@@ -201,27 +220,25 @@ class SupplierAdmin:
     async def remove(self, name: str) -> None:
         from kameng_tui.config_edit import remove_supplier
 
-        ctx = self.ctx
-        if not any(s.name == name for s in ctx.config.suppliers):
-            if name in ctx.suppliers.configs:
+        if not any(s.name == name for s in self.config.suppliers):
+            if name in self.suppliers.configs:
                 raise _bad("name", Msg("err.admin.demo_implicit"))
             raise _bad("name", Msg("err.admin.not_configured", name=name))
-        remove_supplier(ctx.paths.config_file, name)
+        remove_supplier(self.paths.config_file, name)
         from kameng_tui.config import load_config
 
-        await self._apply(load_config(ctx.paths.config_file, ctx.env))
-        ctx.catalog.forget(name)
+        await self._apply(load_config(self.paths.config_file, self.env))
+        self.catalog.forget(name)
         self._tested.pop(name, None)
 
     # --- sync ---------------------------------------------------------------------------------------
     async def sync(self, name: str, progress: Progress | None = None) -> SyncReport:
-        return await self.ctx.catalog.sync(name, progress)
+        return await self.catalog.sync(name, progress)
 
     async def _apply(self, config: Any) -> None:
         """The running app sees the new supplier list at once (status line, catalog, orders)."""
-        ctx = self.ctx
-        ctx.config = config
-        for sup in ctx.suppliers.reconfigure(supplier_configs(config, ctx.paths)):
+        self.config = config
+        for sup in self.suppliers.reconfigure(supplier_configs(config, self.paths)):
             try:
                 await sup.aclose()
             except Exception:  # closing must not hide the change

@@ -6,9 +6,9 @@ built on first use, and its errors stay its own.
 
 from __future__ import annotations
 
-from typing import Callable, Mapping
+from typing import Any, Callable, Mapping
 
-from kameng_tui.config import SupplierEntry
+from kameng_tui.config import Config, SupplierEntry
 from kameng_tui.domain.errors import BadInput, ConfigError, KamengError, NotFound
 from kameng_tui.domain.models import split_sku
 from kameng_tui.messages import Msg
@@ -81,3 +81,17 @@ class SupplierSet:
             except Exception:  # closing must never mask the real outcome
                 pass
         self._built.clear()
+
+
+def supplier_configs(config: Config, paths: Any) -> list[SupplierEntry]:
+    """Configured suppliers; the embedded demo when none is configured."""
+    out = []
+    for s in getattr(config, "suppliers", ()) or ():
+        options = dict(s.options)
+        if s.kind == "demo":
+            options.setdefault("state_path", str(paths.data_dir / f"{s.name}-supplier.db"))
+        out.append(SupplierEntry(name=s.name, kind=s.kind, enabled=s.enabled, options=options))
+    if not out:
+        out.append(SupplierEntry(name="demo", kind="demo",
+                                  options={"state_path": str(paths.data_dir / "demo-supplier.db")}))
+    return out

@@ -24,10 +24,21 @@ from dataclasses import dataclass
 
 from kameng_tui.domain.errors import AnchorMismatch, AuthFailed, KamengError
 from kameng_tui.domain.states import IN_FLIGHT, OrderState
-from kameng_tui.services.context import Context
+from kameng_tui.ledger.store import LedgerStore
+from kameng_tui.services.engine import OrderEngine
+from kameng_tui.services.supplier_set import SupplierSet
 from kameng_tui.suppliers.base import OrderResult, RemoteState
 
 log = logging.getLogger(__name__)
+@dataclass(frozen=True)
+class HookDeps:
+    """What applying a webhook needs: the supplier that verifies it, the ledger, the engine that records it."""
+
+    ledger: LedgerStore
+    suppliers: SupplierSet
+    engine: OrderEngine
+
+
 MAX_BODY = 64 * 1024
 
 
@@ -37,8 +48,8 @@ class HookOutcome:
     text: str
 
 
-def apply_callback(ctx: Context, supplier_name: str, headers: dict[str, str], body: bytes) -> HookOutcome:
-    supplier = ctx.suppliers.get(supplier_name)
+def apply_callback(deps: HookDeps, supplier_name: str, headers: dict[str, str], body: bytes) -> HookOutcome:
+    supplier = deps.suppliers.get(supplier_name)
     parse = getattr(supplier, "parse_callback", None)
     if parse is None:
         return HookOutcome(404, "this supplier sends no webhooks")
@@ -49,11 +60,11 @@ def apply_callback(ctx: Context, supplier_name: str, headers: dict[str, str], bo
         return HookOutcome(401 if isinstance(exc, AuthFailed) else 400, exc.message_en)
     if result is None:
         return HookOutcome(200, "pong")
-    refused = ctx.ledger.anchor_problem()
+    refused = deps.ledger.anchor_problem()
     if refused is not None:
         return _refused(supplier_name, refused)
     try:
-        return _apply(ctx, supplier_name, result)
+        return _apply(deps, supplier_name, result)
     except AnchorMismatch as exc:         # the anchor went while this one was applied
         return _refused(supplier_name, exc)
 
@@ -63,26 +74,26 @@ def _refused(supplier_name: str, exc: AnchorMismatch) -> HookOutcome:
     return HookOutcome(503, "ledger refuses writes until the restore is accepted (kameng-tui ledger accept-restore)")
 
 
-def _apply(ctx: Context, supplier_name: str, result: OrderResult) -> HookOutcome:
+def _apply(deps: HookDeps, supplier_name: str, result: OrderResult) -> HookOutcome:
     wanted = WANTED.get(result.state)
     for _ in range(3):
-        order = ctx.ledger.get(result.client_order_no)
+        order = deps.ledger.get(result.client_order_no)
         if order is None or order.supplier != supplier_name:
             log.warning("webhook from %s for an order the ledger lacks: %s", supplier_name, result.client_order_no)
             return HookOutcome(200, "unknown order (see reconcile --diff)")
         if order.state in FINAL and wanted in FINAL and wanted is not order.state:
             # A webhook that contradicts a final state: evidence (an anomaly), never an overwrite.
-            ctx.engine.note_anomaly(order.order_no, "final_contradicted",
+            deps.engine.note_anomaly(order.order_no, "final_contradicted",
                                     {"recorded": order.state.value, "said": wanted.value}, result.reason)
             return HookOutcome(200, "contradicts the recorded state (anomaly recorded)")
         if wanted is order.state and (order.state in IN_FLIGHT or order.state in FINAL):
             # Nothing to move, yet what it says is checked: a lie in a repeated state is
             # evidence too (an anomaly; the same one is recorded once).
-            ctx.engine.checked(order, result)
+            deps.engine.checked(order, result)
             return HookOutcome(200, "no change")
         if order.state not in IN_FLIGHT or wanted is None:
             return HookOutcome(200, "ignored")
-        after = ctx.engine.apply(order, order.state, result)
+        after = deps.engine.apply(order, order.state, result)
         log.info("webhook %s: %s -> %s", order.order_no, order.state.value, after.state.value)
         if after.state is wanted or after.state not in IN_FLIGHT:
             return HookOutcome(200, after.state.value)
@@ -100,9 +111,9 @@ FINAL = (OrderState.SUCCEEDED, OrderState.FAILED)
 class WebhookListener:
     """A small HTTP/1.1 receiver on 127.0.0.1 (asyncio streams, no framework)."""
 
-    def __init__(self, ctx: Context, supplier_name: str, port: int = 0) -> None:
-        ctx.suppliers.get(supplier_name)              # a clear error now, not at the first webhook
-        self.ctx, self.name, self.port = ctx, supplier_name, port
+    def __init__(self, deps: HookDeps, supplier_name: str, port: int = 0) -> None:
+        deps.suppliers.get(supplier_name)              # a clear error now, not at the first webhook
+        self.deps, self.name, self.port = deps, supplier_name, port
         self.server: asyncio.base_events.Server | None = None
         self.received = 0
 
@@ -146,7 +157,7 @@ class WebhookListener:
                 else:
                     self.received += 1
                     try:
-                        out = apply_callback(self.ctx, self.name, headers, body)
+                        out = apply_callback(self.deps, self.name, headers, body)
                     except Exception as exc:  # a webhook must never take the listener down
                         log.exception("webhook handling failed")
                         out = HookOutcome(500, type(exc).__name__)

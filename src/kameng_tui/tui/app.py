@@ -13,7 +13,7 @@ import time
 import unicodedata
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from rich.text import Text
 from textual.app import App, SystemCommand
@@ -27,7 +27,7 @@ from kameng_tui.domain.money import price
 from kameng_tui.domain.reasons import reason_text
 from kameng_tui.domain.states import IN_FLIGHT, OrderState
 from kameng_tui.services.balances import BalanceView
-from kameng_tui.services.context import Context
+from kameng_tui.services.shop import Shop
 from kameng_tui.tui.batch_runner import BatchRunner
 from kameng_tui.tui.keys import APP_KEYS, bindings
 from kameng_tui.tui.ledger_feed import LedgerMoved, show_changes
@@ -59,11 +59,11 @@ class KamengApp(App[None]):
 
     MODES = {"catalog": CatalogScreen, "batch": BatchScreen, "history": HistoryScreen, "settings": SettingsScreen}
 
-    def __init__(self, ctx: Context, lang: str | None = None) -> None:
+    def __init__(self, ctx: Shop, lang: str | None = None) -> None:
         """`lang` (from `--lang`) overrides `[general] language` for this run."""
         super().__init__()
         self.ctx = ctx
-        self.lang = lang or ctx.config.general.language
+        self.lang = lang or ctx.settings_view.general.language
         self.t = Texts(self.lang)
         self._bindings = BindingsMap(bindings(APP_KEYS, self.lang))
         self.runner = OrderRunner(ctx, self._order_done)
@@ -75,7 +75,7 @@ class KamengApp(App[None]):
         self.data_key_status: DataKeyStatus | None = None
         """Where the data key comes from (services/data_key.DataKeyStatus), probed in a thread
         at start; None until it answers. Without one the header says 卡密 cannot be ordered."""
-        if ctx.config.ui.ascii:
+        if ctx.settings_view.ui.ascii:
             self.add_class("-ascii")
 
     # --- start-up ---------------------------------------------------------------------------
@@ -84,16 +84,16 @@ class KamengApp(App[None]):
         # allocations cost more than the frame they interrupt. Collect less often (the
         # big, long-lived objects are frozen once the catalog index is loaded).
         gc.set_threshold(50_000, 20, 100)
-        self.theme = self.ctx.config.ui.theme if self.ctx.config.ui.theme in self.available_themes else "textual-dark"
-        if self.ctx.config.keymap:
+        self.theme = self.ctx.settings_view.ui.theme if self.ctx.settings_view.ui.theme in self.available_themes else "textual-dark"
+        if self.ctx.settings_view.keymap:
             from kameng_tui.tui.keys import all_keys
 
             known = {k.id for k in all_keys()}
-            unknown = sorted(set(self.ctx.config.keymap) - known)
+            unknown = sorted(set(self.ctx.settings_view.keymap) - known)
             if unknown:
                 self.notify(self.t("keymap.unknown", ids=", ".join(unknown)), severity="warning", timeout=15)
-            self.set_keymap({k: v for k, v in self.ctx.config.keymap.items() if k in known})
-        self.refused = self.ctx.ledger.anchor_problem()
+            self.set_keymap({k: v for k, v in self.ctx.settings_view.keymap.items() if k in known})
+        self.refused = self.ctx.ledger_status.anchor_problem()
         if self.refused is None:
             self.clear_notifications()       # the "writes refused" notice is no longer true
         self._render_status()
@@ -165,7 +165,7 @@ class KamengApp(App[None]):
         """Settle the orders left in flight, in the background (paused while the ledger
         refuses writes: nothing it learnt could be recorded)."""
         ctx, t = self.ctx, self.t
-        open_orders = ctx.ledger.in_state(tuple(IN_FLIGHT))
+        open_orders = ctx.orders.in_state(tuple(IN_FLIGHT))
         if open_orders:
             self.notify(t("reconcile.start", n=len(open_orders)))
             try:
@@ -175,7 +175,7 @@ class KamengApp(App[None]):
             except KamengError as exc:
                 self.notify(exc.text(self.lang), severity="warning")
             else:
-                still = len(ctx.ledger.in_state(tuple(IN_FLIGHT)))
+                still = len(ctx.orders.in_state(tuple(IN_FLIGHT)))
                 self.notify(t("reconcile.done", settled=len(open_orders) - still, open=still))
                 for name, message in getattr(report, "errors", {}).items():
                     self.notify(t("reconcile.error", supplier=name, message=message), severity="warning")
@@ -193,7 +193,7 @@ class KamengApp(App[None]):
     def ledger_accepted(self) -> None:
         """Settings → Ledger accepted the restore: writes go through again, and the
         paused reconcile runs now."""
-        self.refused = self.ctx.ledger.anchor_problem()
+        self.refused = self.ctx.ledger_status.anchor_problem()
         if self.refused is None:
             self.clear_notifications()       # the "writes refused" notice is no longer true
         self._render_status()
@@ -213,7 +213,7 @@ class KamengApp(App[None]):
 
     def available(self, supplier: str) -> Decimal | None:
         view = self.balances.get(supplier)
-        return None if view is None or view.amount is None else view.amount - self.ctx.ledger.unsettled_cost(supplier)
+        return None if view is None or view.amount is None else view.amount - self.ctx.orders.unsettled_cost(supplier)
 
     def _render_status(self) -> None:
         t = self.t
@@ -222,8 +222,8 @@ class KamengApp(App[None]):
             out.append("  " + t("header.writes_refused", short=t(f"header.anchor.{self.refused.reason}")), style="bold red")
         if self.data_key_missing():
             out.append("  " + t("header.no_data_key", key=self.data_key_key()), style="bold yellow")
-        low = self.ctx.config.balance.low_warning
-        for name in self.ctx.suppliers.names:
+        low = self.ctx.settings_view.balance.low_warning
+        for name in self.ctx.supplier_names():
             out.append(f"  {t('header.supplier')} {name}  ")
             view = self.balances.get(name)
             if view is None:
@@ -299,7 +299,7 @@ class KamengApp(App[None]):
         from kameng_tui.tui.keys import all_keys
 
         default = next(k.keys for k in all_keys() if k.id == key_id)
-        first = (self.ctx.config.keymap or {}).get(key_id, default).split(",")[0].strip()
+        first = (self.ctx.settings_view.keymap or {}).get(key_id, default).split(",")[0].strip()
         return first.upper() if first[:1] == "f" and first[1:].isdigit() else first
 
     def action_data_key(self) -> None:
@@ -349,7 +349,7 @@ class KamengApp(App[None]):
         """What the supplier said against what we asked: one warning naming where to look."""
         from kameng_tui.domain.reply_check import anomaly_msg
 
-        said = [m for m in (anomaly_msg(e.body) for e in self.ctx.ledger.events(order.order_no) if e.kind == "anomaly")
+        said = [m for m in (anomaly_msg(e.body) for e in self.ctx.orders.events(order.order_no) if e.kind == "anomaly")
                 if m is not None]
         if said:
             text = "; ".join(m.text(self.lang) for m in dict.fromkeys(said))
@@ -425,7 +425,7 @@ class KamengApp(App[None]):
         if self._exception is None:             # run_test re-raises it for the test suite
             self._exception = error
             self._exception_event.set()
-        where = self.ctx.paths.log_dir / "kameng-tui.log"
+        where = self.ctx.settings_view.log_dir / "kameng-tui.log"
         self.exit(return_code=1, message=self.t("internal.exit", kind=type(error).__name__, where=where))
 
     # --- actions ------------------------------------------------------------------------------
@@ -469,12 +469,11 @@ class KamengApp(App[None]):
                 yield SystemCommand(f"{k.label(self.lang)} ({k.id})", k.en, lambda a=k.action, tg=target: tg.run_action(a))
 
 
-def run_app(headless: bool = False, lang: str | None = None) -> int:
-    from kameng_tui.logs import setup_logging
-    from kameng_tui.services.context import build_context
-
-    ctx = build_context()
-    setup_logging(ctx.paths, ctx.config.logging.level)
+def run_app(headless: bool = False, lang: str | None = None, open_shop: Callable[[], Shop] | None = None) -> int:
+    """Run the app on the shop that `open_shop` (the entry point's, kameng_tui.__main__) opens."""
+    if open_shop is None:
+        raise RuntimeError("run_app needs open_shop: start the app through kameng_tui.__main__")
+    ctx = open_shop()
     app = KamengApp(ctx, lang)
     try:
         app.run(headless=headless)

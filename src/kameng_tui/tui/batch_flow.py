@@ -37,7 +37,7 @@ async def quit_mid_batch(app: "KamengApp") -> None:
 
     t = app.t
     running = app.batch_runner.running
-    unsent = sum(1 for b in running for o in app.ctx.ledger.batch_orders(b) if o.state is OrderState.PENDING)
+    unsent = sum(1 for b in running for o in app.ctx.orders.batch_orders(b) if o.state is OrderState.PENDING)
     question = t("batch.quit_ask", ids=",".join(map(str, running)), n=unsent)
 
     async def finish(answer: str | None) -> None:

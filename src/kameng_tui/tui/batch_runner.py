@@ -15,13 +15,13 @@ from typing import Callable
 from kameng_tui.domain.errors import KamengError
 from kameng_tui.messages import Msg
 from kameng_tui.domain.states import IN_FLIGHT, OrderState
-from kameng_tui.services.context import Context
+from kameng_tui.services.shop import Shop
 
 SETTLE_WAIT_S = 120.0
 
 
 class BatchRunner:
-    def __init__(self, ctx: Context, on_change: Callable[[int, KamengError | None], None]) -> None:
+    def __init__(self, ctx: Shop, on_change: Callable[[int, KamengError | None], None]) -> None:
         self.ctx = ctx
         self._on_change = on_change
         self._tasks: dict[int, asyncio.Task[None]] = {}
@@ -41,13 +41,13 @@ class BatchRunner:
         if self.is_running(batch_id):
             return
         self._stopping.discard(batch_id)
-        n = concurrency or self.ctx.config.checkout.default_concurrency
+        n = concurrency or self.ctx.settings_view.checkout.default_concurrency
         self._tasks[batch_id] = asyncio.get_running_loop().create_task(self._run(batch_id, n), name=f"batch:{batch_id}")
 
     async def _run(self, batch_id: int, concurrency: int) -> None:
         ctx = self.ctx
         error: KamengError | None = None
-        pending = sum(1 for o in ctx.ledger.batch_orders(batch_id) if o.state is OrderState.PENDING)
+        pending = sum(1 for o in ctx.orders.batch_orders(batch_id) if o.state is OrderState.PENDING)
         self.progress[batch_id] = (0, pending)
 
         def progress(done: int, total: int, _order) -> None:
@@ -93,7 +93,7 @@ class BatchRunner:
                 await self.ctx.reconcile.settle(order_no, SETTLE_WAIT_S)
                 self._on_change(batch_id, None)
 
-        open_orders = [o.order_no for o in self.ctx.ledger.batch_orders(batch_id) if o.state in IN_FLIGHT]
+        open_orders = [o.order_no for o in self.ctx.orders.batch_orders(batch_id) if o.state in IN_FLIGHT]
         await asyncio.gather(*(one(n) for n in open_orders), return_exceptions=True)
 
     def stop(self, batch_id: int | None = None) -> None:

@@ -14,13 +14,13 @@ from typing import Callable
 from kameng_tui.domain.errors import KamengError
 from kameng_tui.messages import Msg
 from kameng_tui.domain.models import Order
-from kameng_tui.services.context import Context
+from kameng_tui.services.shop import Shop
 
 SETTLE_WAIT_S = 120.0
 
 
 class OrderRunner:
-    def __init__(self, ctx: Context, on_done: Callable[[Order | None, str, KamengError | None], None]) -> None:
+    def __init__(self, ctx: Shop, on_done: Callable[[Order | None, str, KamengError | None], None]) -> None:
         self.ctx = ctx
         self._on_done = on_done
         self._tasks: dict[str, asyncio.Task[None]] = {}
@@ -43,7 +43,7 @@ class OrderRunner:
             error = exc
         except Exception as exc:  # an adapter bug must not kill the app; the ledger keeps the truth
             error = KamengError(Msg("err.internal.tui", kind=type(exc).__name__))
-        order = self.ctx.ledger.get(order_no) or order
+        order = self.ctx.orders.get(order_no) or order
         self._on_done(order, order_no, error)
 
     async def wait_all(self) -> None:

@@ -67,7 +67,7 @@ class FuluSupplier:
             raise ConfigError(Msg("err.supplier.missing_option", name=name, key="app_key",
                                   fix=f"kameng-tui supplier add {name} --kind fulu --app-key KEY"))
         if not secret:
-            from kameng_tui.secrets import env_name  # only for the message
+            from kameng_tui.secret_store import env_name  # only for the message
 
             raise SecretsUnavailable(Msg("err.fulu.no_secret", name=name, env=env_name(name)))
         base = options.get("base_url") or (SANDBOX if str(options.get("sandbox", "")).lower() in ("1", "true") else PRODUCTION)

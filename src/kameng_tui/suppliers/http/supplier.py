@@ -114,7 +114,7 @@ class HttpSupplier:
         if not key_id:
             raise ConfigError(Msg("err.supplier.missing_option", name=name, key="key_id", fix=fix), field="key_id")
         if not secret:
-            from kameng_tui.secrets import env_name  # only for the message
+            from kameng_tui.secret_store import env_name  # only for the message
 
             raise SecretsUnavailable(Msg("err.supplier.no_secret_http", name=name, fix=fix, env=env_name(name)))
         return cls(name, base, key_id, secret,

@@ -27,7 +27,7 @@ from kameng_tui.domain.states import OrderState
 from kameng_tui.domain.text_fit import fit_name
 from kameng_tui.messages import Localized, Plain
 from kameng_tui.services.batch import BatchInvalid
-from kameng_tui.services.batch_entry import Draft, EntryCheck, draft_from_batch, to_send
+from kameng_tui.services.batch_entry import Draft, EntryCheck, to_send
 from kameng_tui.tui.keys import BATCH_KEYS, bindings
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.widgets import batch_summary as summary
@@ -98,7 +98,7 @@ class BatchScreen(Screen[None]):
         """Show a batch (from the start-up offer): its draft when this app made it."""
         if batch_id not in self.draft.batch_ids:
             self.save_now()
-            self.load(self.entry.save(draft_from_batch(self.ctx, batch_id)))
+            self.load(self.entry.save(self.ctx.batch_entry.draft_from_batch(batch_id)))
 
     # --- rows, checks, drafts ---------------------------------------------------------------------
     def rows(self) -> list[Row]:
@@ -166,7 +166,7 @@ class BatchScreen(Screen[None]):
             return ""
         _, fields = found
         names = "/".join(self.t.show(Plain(f.label, f.key)) for f in fields)
-        key = (self.ctx.config.keymap.get("batch.pick") or "ctrl+o").split(",")[0]
+        key = (self.ctx.settings_view.keymap.get("batch.pick") or "ctrl+o").split(",")[0]
         return self.t("batch.pick_hint", keys=key, fields=names)
 
     @work(exclusive=True, group="batch-save", exit_on_error=False)

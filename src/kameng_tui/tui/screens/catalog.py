@@ -91,7 +91,7 @@ class CatalogScreen(Screen[None]):
                 yield Static("", id="summary")
                 yield ProductTable(lang=self.lang, id="products")
             with Vertical(id="detail-column"):
-                yield DetailPane(lang=self.lang, zone=self.ctx.config.general.timezone, id="detail")
+                yield DetailPane(lang=self.lang, zone=self.ctx.settings_view.general.timezone, id="detail")
         yield FitFooter()
 
     def on_mount(self) -> None:

@@ -27,7 +27,6 @@ from kameng_tui.domain.reasons import reason_text
 from kameng_tui.domain.states import SETTLED
 from kameng_tui.domain.text_fit import fit_name
 from kameng_tui.services.checkout import SEALED_RULES, OrderInput
-from kameng_tui.services.pricing import price_for
 from kameng_tui.tui.clipboard import copy_secret
 from kameng_tui.tui.keys import CHECKOUT_KEYS, bindings
 from kameng_tui.tui.text import Texts
@@ -94,7 +93,7 @@ class CheckoutScreen(ModalScreen[None]):
         self.revealed = False
         self.busy = False
         self._shown_progress = ""
-        self.unit_price = price_for(self.ctx.config, product, product.unit_cost, again.customer if again else None)
+        self.unit_price = self.ctx.catalog.price_for(product, product.unit_cost, again.customer if again else None)
         self.typed_price: Decimal | None = None      # the price field, when it holds an amount
         self.loss_ok: Decimal | None = None          # the price below cost confirmed by a second Enter
         self.mismatches: tuple[CarrierMismatch, ...] = ()   # numbers of another carrier, as typed now
@@ -272,7 +271,7 @@ class CheckoutScreen(ModalScreen[None]):
         t = self.t
         # The customer's level may pick another markup rule (domain/markup.py).
         customer = self.query_one("#customer", Input).value.strip() or None
-        default = price_for(self.ctx.config, self.product, self.seen_cost, customer)
+        default = self.ctx.catalog.price_for(self.product, self.seen_cost, customer)
         self.query_one("#price", Input).placeholder = t("checkout.price", price=fmt(default))
         self.unit_price = default if self.typed_price is None else self.typed_price
         total, cost = money(self.unit_price * qty), money(self.seen_cost * qty)
@@ -420,11 +419,11 @@ class CheckoutScreen(ModalScreen[None]):
             return
         t = self.t
         seen: list[str] = ["pending"]
-        for e in self.ctx.ledger.events(self.order_no):
+        for e in self.ctx.orders.events(self.order_no):
             state = e.body.get("state") if isinstance(e.body, dict) else None
             if state and (not seen or seen[-1] != state):
                 seen.append(state)
-        order = self.ctx.ledger.get(self.order_no)
+        order = self.ctx.orders.get(self.order_no)
         line = Text(t("checkout.placing", order_no=self.order_no) + "\n")
         line.append(" -> ".join(t(f"state.{s}") for s in seen), style="bold")
         if order is not None and order.state in SETTLED:
@@ -439,9 +438,8 @@ class CheckoutScreen(ModalScreen[None]):
     def _show_cards(self, order: Order) -> None:
         if order.delivery is not Delivery.CARD:
             return
-        from kameng_tui.services.cards import reveal_cards
 
-        cards = reveal_cards(self.ctx, order, self.revealed)
+        cards = self.ctx.orders.cards(order, self.revealed)
         text = Text()
         for c in cards:
             text.append(f"{c['number']}  {c['password']}\n", style="bold")
@@ -454,12 +452,12 @@ class CheckoutScreen(ModalScreen[None]):
         if self.order_no is None:
             return
         self.revealed = not self.revealed
-        order = self.ctx.ledger.get(self.order_no)
+        order = self.ctx.orders.get(self.order_no)
         if order is not None:
             self._show_cards(order)
 
     def action_copy(self) -> None:
-        order = self.ctx.ledger.get(self.order_no) if self.order_no else None
+        order = self.ctx.orders.get(self.order_no) if self.order_no else None
         if order is None:
             return
         copy_card(self.app, order)
@@ -471,14 +469,13 @@ class CheckoutScreen(ModalScreen[None]):
 
 
 def copy_card(app, order: Order) -> None:
-    from kameng_tui.services.cards import reveal_cards
 
-    cards = reveal_cards(app.ctx, order, True)
+    cards = app.ctx.orders.cards(order, True)
     if not cards:
         app.notify(app.t("card.none"), severity="warning")
         return
     text = "\n".join(f"{c['number']} {c['password']}" for c in cards)
-    clear_s = app.ctx.config.ui.clipboard_clear_s
+    clear_s = app.ctx.settings_view.ui.clipboard_clear_s
     copy_secret(app, text, clear_s)
     app.notify(app.t("card.copied", s=clear_s))
 

@@ -34,7 +34,7 @@ class HelpScreen(ModalScreen[None]):
         app = self.app
         t = Texts(app.lang)
         scope = self.scope
-        keymap = dict(app.ctx.config.keymap)
+        keymap = dict(app.ctx.settings_view.keymap)
         table = Table(title=t("help.title", screen=t(f"screen.{scope}") if scope in ("catalog", "batch", "history", "settings") else scope),
                       show_edge=False, box=None, padding=(0, 2))
         table.add_column("key")

@@ -49,7 +49,7 @@ class HistoryScreen(Screen[None]):
         self.ctx = self.app.ctx
         self.lang = self.app.lang
         self.t = Texts(self.lang)
-        self.zone = self.ctx.config.general.timezone
+        self.zone = self.ctx.settings_view.general.timezone
         # Textual's own tab / shift+tab (focus next / previous) stay beside our bindings.
         self._bindings = BindingsMap([*Screen.BINDINGS, *bindings(HISTORY_KEYS, self.lang)])
         self.preset = "month"
@@ -145,7 +145,7 @@ class HistoryScreen(Screen[None]):
         self._presets()
         orders = self.query_one(OrderList)
         cursor = orders.cursor
-        ledger, flt = self.ctx.ledger, self.flt
+        ledger, flt = self.ctx.orders, self.flt
         if self.claims:
             orders.show_list([c.order for c in self.ctx.reports.claims()])
         else:
@@ -215,12 +215,11 @@ class HistoryScreen(Screen[None]):
             parts.append(Text(reason_text(order.reason, self.lang) or "", style="red"))
         if order.state is OrderState.PENDING:
             parts.append(Text(t("history.pending_keys"), style="bold yellow"))
-        from kameng_tui.services.cards import reveal_cards
 
-        for c in reveal_cards(self.ctx, order, self.revealed):
+        for c in self.ctx.orders.cards(order, self.revealed):
             parts.append(Text(f"{c['number']}  {c['password']}", style="bold"))
         parts.append(Text(t("history.timeline"), style="bold underline"))
-        for e in self.ctx.ledger.events(order.order_no):
+        for e in self.ctx.orders.events(order.order_no):
             state = e.body.get("state", "") if isinstance(e.body, dict) else ""
             if e.kind == "created":
                 state = "pending"
@@ -239,10 +238,10 @@ class HistoryScreen(Screen[None]):
             self.reload(keep_cursor=True)
 
     def order_changed(self, order_no: str) -> None:
-        order = self.ctx.ledger.get(order_no)
+        order = self.ctx.orders.get(order_no)
         if order is not None and self.is_mounted:
             self.query_one(OrderList).replace(order)
-            self.query_one(OrderList).set_marked(self.ctx.ledger.anomaly_orders())
+            self.query_one(OrderList).set_marked(self.ctx.orders.anomaly_orders())
             if self.is_current:
                 self._totals()
 
@@ -282,11 +281,11 @@ class HistoryScreen(Screen[None]):
         from kameng_tui.services.export import export
 
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        folder = Path(self.ctx.paths.data_dir) / "exports"
+        folder = Path(self.ctx.settings_view.data_dir) / "exports"
         folder.mkdir(mode=0o700, exist_ok=True)
         dest = folder / f"orders-{stamp}.csv"
         try:
-            n = export(self.ctx, self.flt, "csv", dest, lang=self.lang)
+            n = export(self.ctx.exporter, self.flt, "csv", dest, lang=self.lang)
         except (KamengError, OSError) as exc:
             self.notify(getattr(exc, "message", str(exc)), severity="error")
             return
@@ -312,7 +311,7 @@ class HistoryScreen(Screen[None]):
         except KamengError as exc:
             self.notify(exc.text(self.lang), severity="error")
             return
-        if not self.ctx.config.checkout.confirm and order.state is OrderState.SUCCEEDED:
+        if not self.ctx.settings_view.checkout.confirm and order.state is OrderState.SUCCEEDED:
             self.run_worker(self._reorder_now(order, product), group="reorder", exit_on_error=False)
             return
         from kameng_tui.tui.screens.checkout import CheckoutScreen
@@ -343,9 +342,8 @@ class HistoryScreen(Screen[None]):
     async def _act(self, order_no: str, what: str) -> None:
         """Resume (queried first when it was ever submitted) or cancel, then say what
         happened; a message that asks for a later try names the key to press."""
-        from kameng_tui.services.pending import PendingActions
 
-        actions = PendingActions(self.ctx)
+        actions = self.ctx.pending
         t = self.t
         try:
             acted = await (actions.resume(order_no) if what == "resume" else actions.cancel(order_no))

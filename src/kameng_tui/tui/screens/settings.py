@@ -53,7 +53,7 @@ class SettingsScreen(Screen[None]):
         with Horizontal(id="settings-body"):
             yield OptionList(*[Option(t(f"settings.{s}"), id=s) for s in SECTIONS], id="settings-menu")
             with ContentSwitcher(initial=self.section, id="settings-pane"):
-                yield SupplierPanel(lang, self.ctx.config.general.timezone, id="suppliers")
+                yield SupplierPanel(lang, self.ctx.settings_view.general.timezone, id="suppliers")
                 yield PricingPanel(lang, id="pricing")
                 yield InterfacePanel(lang, id="ui")
                 yield KeymapPanel(lang, id="keys")

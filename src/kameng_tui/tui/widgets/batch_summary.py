@@ -13,7 +13,7 @@ from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
 from kameng_tui.domain.reasons import reason_text
 from kameng_tui.domain.states import OrderState
-from kameng_tui.palette import STATE_STYLE
+from kameng_tui.state_style import STATE_STYLE
 from kameng_tui.services.batch_entry import Draft, EntryCheck
 from kameng_tui.tui.text import Texts
 

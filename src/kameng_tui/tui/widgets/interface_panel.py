@@ -27,7 +27,7 @@ class InterfacePanel(Vertical):
 
     def compose(self) -> ComposeResult:
         t, app = self.t, self.app
-        ui = app.ctx.config.ui
+        ui = app.ctx.settings_view.ui
         yield section_title(t("ui.title"))
         yield labelled(t("ui.language"), Select([("中文", "zh"), ("English", "en")], id="ui-language", allow_blank=False,
                                                 value=app.lang))
@@ -44,7 +44,7 @@ class InterfacePanel(Vertical):
         app, ctx, t = self.app, self.app.ctx, self.t
         which = str(event.select.id).removeprefix("ui-")
         value = event.value
-        current = {"language": app.lang, "theme": app.theme, "ascii": bool(ctx.config.ui.ascii)}[which]
+        current = {"language": app.lang, "theme": app.theme, "ascii": bool(ctx.settings_view.ui.ascii)}[which]
         if value == current:
             return
         msg = self.query_one("#ui-msg", Static)
@@ -62,7 +62,7 @@ class InterfacePanel(Vertical):
             app.theme = str(value)
         elif which == "ascii":
             app.set_ascii(bool(value))
-        msg.update(Text(t("ui.saved", path=str(ctx.paths.config_file)), style="green"))
+        msg.update(Text(t("ui.saved", path=str(ctx.settings_view.config_file)), style="green"))
         if which == "language":
             self.screen.language_changed(str(value))
 
@@ -85,7 +85,7 @@ class KeymapPanel(Vertical):
 
     def show(self) -> None:
         table = self.query_one("#keys-table", DataTable)
-        keymap = dict(self.app.ctx.config.keymap)
+        keymap = dict(self.app.ctx.settings_view.keymap)
         row = table.cursor_row
         table.clear()
         for k in all_keys():
@@ -102,7 +102,7 @@ class KeymapPanel(Vertical):
     def _row(self) -> None:
         binding_id = self.selected()
         inp = self.query_one("#f-keys", Input)
-        inp.value = dict(self.app.ctx.config.keymap).get(binding_id, "")
+        inp.value = dict(self.app.ctx.settings_view.keymap).get(binding_id, "")
         inp.placeholder = self.t("keys.input_for", id=binding_id)
         self.query_one("#msg-keys", Static).update("")
 
@@ -117,7 +117,7 @@ class KeymapPanel(Vertical):
         app, binding_id = self.app, self.selected()
         inp, msg = self.query_one("#f-keys", Input), self.query_one("#msg-keys", Static)
         inp.remove_class("-invalid")
-        keymap = dict(app.ctx.config.keymap)
+        keymap = dict(app.ctx.settings_view.keymap)
         try:
             keys = check_keys(binding_id, inp.value, keymap) if inp.value.strip() else None
             app.ctx.settings.set_keys(binding_id, keys)
@@ -126,7 +126,7 @@ class KeymapPanel(Vertical):
             inp.add_class("-invalid")
             return
         known = {k.id for k in all_keys()}
-        app.set_keymap({k: v for k, v in app.ctx.config.keymap.items() if k in known})
+        app.set_keymap({k: v for k, v in app.ctx.settings_view.keymap.items() if k in known})
         default = next(k.keys for k in all_keys() if k.id == binding_id)
         msg.update(Text(self.t("keys.saved", id=binding_id, keys=keys or default), style="green"))
         self.show()

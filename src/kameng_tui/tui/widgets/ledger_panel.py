@@ -46,7 +46,6 @@ class LedgerPanel(Vertical):
     @on(Button.Pressed, "#accept-restore")
     @on(Input.Submitted, "#restore-reason")
     def accept(self) -> None:
-        from kameng_tui.services.restore import accept
 
         t, msg = self.t, self.query_one("#ledger-msg", Static)
         reason = self.query_one("#restore-reason", Input).value
@@ -54,7 +53,7 @@ class LedgerPanel(Vertical):
             msg.update(Text(t("ledger.need_reason"), style="red"))
             return
         try:
-            outcome = accept(self.app.ctx, reason)
+            outcome = self.app.ctx.ledger_status.accept_restore(reason)
         except ChainBroken as exc:
             msg.update(Text("\n".join([t("ledger.broken", n=len(exc.problems)), *exc.problems[:10]]), style="bold red"))
             return

@@ -15,7 +15,7 @@ from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
 from kameng_tui.domain.states import OrderState
 from kameng_tui.domain.text_fit import fit_name
-from kameng_tui import palette
+from kameng_tui import state_style as palette
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.widgets.virtual_list import VirtualList, cell
 

@@ -213,7 +213,7 @@ class PricingPanel(Vertical):
 
     # --- customers ---------------------------------------------------------------------------------------
     def show_customers(self) -> None:
-        customers = self.app.ctx.config.customers
+        customers = self.app.ctx.settings_view.customers
         text = "  ".join(f"{name}={level}" for name, level in customers.items()) or self.t("cust.none")
         self.query_one("#cust-list", Static).update(Text(text, style="" if customers else "dim"))
 

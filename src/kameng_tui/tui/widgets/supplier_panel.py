@@ -242,7 +242,7 @@ class SupplierPanel(Vertical):
         """No usable keyring: the explicit opt-in (a 0600 key file), never a silent fallback."""
         from kameng_tui.tui.screens.confirm import ConfirmScreen
 
-        secrets = self.app.ctx.secrets
+        secrets = self.app.ctx.supplier_admin
         st = secrets.backend_status()
 
         def answer(yes: bool | None) -> None:
