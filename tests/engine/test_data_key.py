@@ -40,7 +40,7 @@ def card_order() -> OrderInput:
 
 
 async def test_a_key_file_made_while_running_is_used_by_the_next_order(env, no_keyring):
-    from kameng_tui.secrets import SecretStore
+    from kameng_tui.secret_store import SecretStore
     from kameng_tui.bootstrap import build_context
 
     env = {**env, **NO_KEY}
