@@ -14,17 +14,22 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
+from typing import Protocol
 
 from kameng_tui.domain.errors import AnchorMismatch, AuthFailed, ClockSkew, KamengError
 from kameng_tui.domain.money import fmt, money
 from kameng_tui.domain.states import IN_FLIGHT, OrderState
-from kameng_tui.ledger.store import LedgerStore
+from kameng_tui.ledger.ports import BalanceStore, OrderStore
 from kameng_tui.services.supplier_set import SupplierSet
 from kameng_tui.services.engine import OrderEngine
 from kameng_tui.domain.clock import Clock
 from kameng_tui.services.config_cell import ConfigCell, ReadsConfig
 
 log = logging.getLogger(__name__)
+
+
+class BalanceLedger(OrderStore, BalanceStore, Protocol):
+    """The balance snapshots, and the orders whose cost the supplier has not settled yet."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +53,7 @@ class BalanceView:
 
 
 class BalanceService(ReadsConfig):
-    def __init__(self, ledger: LedgerStore, suppliers: SupplierSet, engine: OrderEngine, clock: Clock,
+    def __init__(self, ledger: BalanceLedger, suppliers: SupplierSet, engine: OrderEngine, clock: Clock,
                  config: ConfigCell) -> None:
         self.ledger, self.suppliers, self.engine, self.clock, self._config = ledger, suppliers, engine, clock, config
 

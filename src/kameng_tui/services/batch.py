@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Mapping, Protocol, Sequence
 
 from kameng_tui.domain.batch_input import BatchLine, duplicate_keys, parse_batch
 from kameng_tui.domain.errors import (REFUSED_US, BadInput, KamengError, NoSuchBatch, RefTaken, RepeatBatch,
@@ -31,7 +31,7 @@ from kameng_tui.domain.states import OrderState, once_submitted
 from kameng_tui.ledger.store import Batch, NewBatch
 from kameng_tui.messages import HasMsg, Localized, Msg
 from kameng_tui.services.checkout import OrderInput, Prepared
-from kameng_tui.ledger.store import LedgerStore
+from kameng_tui.ledger.ports import BatchStore, OrderStore
 from kameng_tui.services.supplier_set import SupplierSet
 from kameng_tui.services.engine import OrderEngine
 from kameng_tui.domain.clock import Clock
@@ -42,6 +42,10 @@ from kameng_tui.services.crash import crash_point
 from kameng_tui.services.pending import PendingActions, may_have_left
 
 Progress = Callable[[int, int, Order], None]
+
+
+class BatchLedger(OrderStore, BatchStore, Protocol):
+    """A batch's intents and their orders, and the batch runs themselves."""
 
 
 @dataclass(frozen=True)
@@ -144,7 +148,7 @@ CANCEL_QUERIES = 4
 
 
 class BatchService:
-    def __init__(self, ledger: LedgerStore, suppliers: SupplierSet, checkout: CheckoutService, engine: OrderEngine,
+    def __init__(self, ledger: BatchLedger, suppliers: SupplierSet, checkout: CheckoutService, engine: OrderEngine,
                  send_lock: SendGate, pending: PendingActions, clock: Clock, orders: CommandOrders) -> None:
         self.ledger, self.suppliers, self.checkout, self.engine = ledger, suppliers, checkout, engine
         self.send_lock, self.pending, self.clock, self.orders = send_lock, pending, clock, orders

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Mapping, Sequence
+from typing import Mapping, Protocol, Sequence
 
 from kameng_tui.domain.accounts import CarrierMismatch
 from kameng_tui.domain.batch_rows import EXTRA_KEYS, GRID_COLUMNS, Row, parse_extra, to_batch_text
@@ -20,10 +20,14 @@ from kameng_tui.ledger.store import Batch
 from kameng_tui.messages import Joined, Localized, Msg
 from kameng_tui.services.batch import BatchPlan, LineProblem
 from kameng_tui.services.checkout import Prepared
-from kameng_tui.ledger.store import LedgerStore
+from kameng_tui.ledger.ports import BatchStore, DraftStore
 from kameng_tui.domain.clock import Clock
 from kameng_tui.services.catalog import CatalogService
 from kameng_tui.services.batch import BatchService
+
+
+class EntryStore(BatchStore, DraftStore, Protocol):
+    """What batch entry keeps: its drafts, and a past batch's lines to start one from."""
 
 
 @dataclass(frozen=True)
@@ -108,7 +112,7 @@ def to_send(rows: Sequence[Row]) -> list[int]:
 
 
 class BatchEntryService:
-    def __init__(self, ledger: LedgerStore, batch: BatchService, catalog: CatalogService, clock: Clock) -> None:
+    def __init__(self, ledger: EntryStore, batch: BatchService, catalog: CatalogService, clock: Clock) -> None:
         self.ledger, self.batch, self.catalog, self.clock = ledger, batch, catalog, clock
 
     # --- drafts ------------------------------------------------------------------------------
@@ -244,7 +248,7 @@ class BatchEntryService:
         return True
 
 
-def draft_from_batch(ledger: LedgerStore, batch_id: int) -> Draft:
+def draft_from_batch(ledger: BatchStore, batch_id: int) -> Draft:
     """A batch made by the CLI or an earlier session, as rows to review."""
     rows = []
     for o in ledger.batch_orders(batch_id):

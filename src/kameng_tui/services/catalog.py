@@ -20,6 +20,7 @@ from kameng_tui.domain.catalog_query import Query
 from kameng_tui.domain.errors import KamengError, NotFound
 from kameng_tui.domain.models import Product
 from kameng_tui.domain.tags import DeliveryStats, Tag, delivery_stats, tags_for
+from kameng_tui.ledger.ports import CatalogStore
 from kameng_tui.messages import Localized, Msg
 from kameng_tui.services.supplier_set import SupplierSet
 from kameng_tui.services.engine import OrderEngine
@@ -52,16 +53,15 @@ class ProductDetail:
 
 
 class CatalogService(ReadsConfig):
-    def __init__(self, catalog_cache: Any, suppliers: SupplierSet, engine: OrderEngine, data_dir: Path, clock: Clock,
-                 config: ConfigCell) -> None:
-        # catalog_cache: ledger.catalog_cache.CatalogCache (the store split gives it a port)
+    def __init__(self, catalog_cache: CatalogStore, suppliers: SupplierSet, engine: OrderEngine, data_dir: Path,
+                 clock: Clock, config: ConfigCell) -> None:
         self.catalog_cache, self.suppliers, self.engine = catalog_cache, suppliers, engine
         self.data_dir, self.clock, self._config = data_dir, clock, config
         self._index: CatalogIndex | None = None
         self._loaded: dict[int, Product] = {}
 
     @property
-    def cache(self) -> Any:
+    def cache(self) -> CatalogStore:
         return self.catalog_cache
 
     async def sync(self, supplier: str | None = None, progress: Progress | None = None) -> SyncReport:

@@ -24,7 +24,7 @@ from kameng_tui.domain.order_text import LIMITS, text_problem
 from kameng_tui.domain.states import IN_FLIGHT, OrderState
 from kameng_tui.ledger.store import NewOrder, RepeatGuard
 from kameng_tui.messages import Joined, Localized, Msg
-from kameng_tui.ledger.store import LedgerStore
+from kameng_tui.ledger.ports import OrderStore
 from kameng_tui.services.supplier_set import SupplierSet
 from kameng_tui.services.engine import OrderEngine
 from kameng_tui.domain.clock import Clock
@@ -97,7 +97,7 @@ class Placed:
 
 
 class CheckoutService(ReadsConfig):
-    def __init__(self, ledger: LedgerStore, suppliers: SupplierSet, engine: OrderEngine, send_lock: SendGate,
+    def __init__(self, ledger: OrderStore, suppliers: SupplierSet, engine: OrderEngine, send_lock: SendGate,
                  balances: BalanceService, reconcile: ReconcileService, clock: Clock, config: ConfigCell,
                  sealer: Callable[[], Any], install_id: Callable[[], str], orders: CommandOrders) -> None:
         self.ledger, self.suppliers, self.engine, self.send_lock = ledger, suppliers, engine, send_lock

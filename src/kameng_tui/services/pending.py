@@ -21,7 +21,7 @@ from kameng_tui.domain.reasons import Reason
 from kameng_tui.domain.states import IN_FLIGHT, SETTLED, OrderState, once_submitted
 from kameng_tui.ledger.store import Transition
 from kameng_tui.messages import Msg
-from kameng_tui.ledger.store import LedgerStore
+from kameng_tui.ledger.ports import OrderStore
 from kameng_tui.services.supplier_set import SupplierSet
 from kameng_tui.services.engine import OrderEngine
 from kameng_tui.domain.clock import Clock
@@ -65,7 +65,7 @@ def may_have_left(ledger: object, order: Order) -> bool:
 
 
 class PendingActions:
-    def __init__(self, ledger: LedgerStore, suppliers: SupplierSet, engine: OrderEngine, reconcile: ReconcileService,
+    def __init__(self, ledger: OrderStore, suppliers: SupplierSet, engine: OrderEngine, reconcile: ReconcileService,
                  send_lock: SendGate, clock: Clock) -> None:
         self.ledger, self.suppliers, self.engine, self.reconcile = ledger, suppliers, engine, reconcile
         self.send_lock, self.clock = send_lock, clock

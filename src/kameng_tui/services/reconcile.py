@@ -15,6 +15,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from kameng_tui.domain.errors import AnchorMismatch, KamengError
 from kameng_tui.domain.models import Order
@@ -22,7 +23,7 @@ from kameng_tui.domain.reasons import Reason
 from kameng_tui.domain.states import IN_FLIGHT, SETTLED, OrderState, once_submitted
 from kameng_tui.ledger.store import Transition
 from kameng_tui.messages import Localized, Msg
-from kameng_tui.ledger.store import LedgerStore
+from kameng_tui.ledger.ports import MetaStore, OrderStore
 from kameng_tui.services.supplier_set import SupplierSet
 from kameng_tui.services.engine import OrderEngine
 from kameng_tui.domain.clock import Clock
@@ -34,6 +35,10 @@ log = logging.getLogger(__name__)
 S = OrderState
 
 BACKOFF_S = (0.2, 0.5, 1.0, 2.0, 5.0)
+
+
+class ReconcileLedger(OrderStore, MetaStore, Protocol):
+    """The open orders and their transitions, and the anchor that may refuse every write."""
 
 
 @dataclass
@@ -48,7 +53,7 @@ class ReconcileReport:
 
 
 class ReconcileService(ReadsConfig):
-    def __init__(self, ledger: LedgerStore, suppliers: SupplierSet, engine: OrderEngine, send_lock: SendGate,
+    def __init__(self, ledger: ReconcileLedger, suppliers: SupplierSet, engine: OrderEngine, send_lock: SendGate,
                  clock: Clock, config: ConfigCell) -> None:
         self.ledger, self.suppliers, self.engine, self.send_lock = ledger, suppliers, engine, send_lock
         self.clock, self._config = clock, config
@@ -199,7 +204,7 @@ class DiffReport:
     matched: int = 0
 
 
-async def diff(ledger: LedgerStore, suppliers: SupplierSet, supplier_name: str, since: datetime | None) -> DiffReport:
+async def diff(ledger: OrderStore, suppliers: SupplierSet, supplier_name: str, since: datetime | None) -> DiffReport:
     """Orders the supplier has and the ledger lacks, and the reverse, since `since` (UTC datetime)."""
     from kameng_tui.domain.errors import BadInput
 

@@ -13,7 +13,7 @@ from kameng_tui.domain.money import fmt
 from kameng_tui.domain.reply_check import anomaly_msg
 from kameng_tui.domain.states import OrderState, once_submitted
 from kameng_tui.messages import Joined, Localized, Msg
-from kameng_tui.ledger.store import LedgerStore
+from kameng_tui.ledger.ports import OrderStore
 from kameng_tui.domain.clock import Clock
 from kameng_tui.services.config_cell import ConfigCell, ReadsConfig
 from kameng_tui.services.balances import BalanceService
@@ -72,7 +72,7 @@ def period_of(order: Order, attrs: dict[str, str] | None) -> int | None:
 
 
 class ReportService(ReadsConfig):
-    def __init__(self, ledger: LedgerStore, reconcile: ReconcileService, catalog: CatalogService,
+    def __init__(self, ledger: OrderStore, reconcile: ReconcileService, catalog: CatalogService,
                  balances: BalanceService, clock: Clock, config: ConfigCell) -> None:
         self.ledger, self.reconcile, self.catalog, self.balances = ledger, reconcile, catalog, balances
         self.clock, self._config = clock, config

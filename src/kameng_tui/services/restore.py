@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from kameng_tui.domain.errors import KamengError
 from kameng_tui.ledger.store import AnchorReset
 from kameng_tui.domain.clock import Clock
-from kameng_tui.ledger.store import LedgerStore
+from kameng_tui.ledger.ports import MetaStore
 from kameng_tui.services.config_cell import ConfigCell
 from kameng_tui.services.supplier_set import SupplierSet
 
@@ -25,7 +25,7 @@ from kameng_tui.services.supplier_set import SupplierSet
 class Restorer:
     """What moving past a restore needs: the ledger, the suppliers to check, the clock and zone."""
 
-    ledger: LedgerStore
+    ledger: MetaStore
     suppliers: SupplierSet
     clock: Clock
     config: ConfigCell

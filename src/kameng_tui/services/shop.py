@@ -20,7 +20,8 @@ from kameng_tui.domain.errors import KamengError
 from kameng_tui.domain.history import Event, HistoryFilter, Page
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.states import OrderState
-from kameng_tui.ledger.store import GuardDuplicate, LedgerStore, VerifyReport
+from kameng_tui.ledger.ports import BatchStore, MetaStore, OrderStore
+from kameng_tui.ledger.values import GuardDuplicate, VerifyReport
 
 if TYPE_CHECKING:  # the faces import this module; the services load when the root builds them
     from kameng_tui.services.balances import BalanceService
@@ -67,10 +68,18 @@ class SettingsView:
                    log_dir=paths.log_dir)
 
 
+class OrderLedger(OrderStore, BatchStore, Protocol):
+    """The order reads, and a batch's orders."""
+
+
+class StatusLedger(OrderStore, MetaStore, Protocol):
+    """The ledger as a whole (anchor, verify, backup), and the guards' duplicates."""
+
+
 class OrderReads:
     """The orders as the faces read them: one order, its events and cards, lists and pages."""
 
-    def __init__(self, ledger: LedgerStore, cards: CardReader, command: CommandOrders) -> None:
+    def __init__(self, ledger: OrderLedger, cards: CardReader, command: CommandOrders) -> None:
         self._ledger, self._cards, self._command = ledger, cards, command
 
     def get(self, order_no: str) -> Order | None:
@@ -112,7 +121,7 @@ class OrderReads:
 class LedgerStatus:
     """The ledger as a whole: its anchor, verify, backup, duplicates, moving past a restore."""
 
-    def __init__(self, ledger: LedgerStore, restorer: Restorer,
+    def __init__(self, ledger: StatusLedger, restorer: Restorer,
                  storage_failure: Callable[[BaseException, Path | None], KamengError | None]) -> None:
         self._ledger, self._restorer, self._storage_failure = ledger, restorer, storage_failure
 

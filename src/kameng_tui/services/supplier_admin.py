@@ -22,7 +22,7 @@ from kameng_tui.domain.errors import REFUSED_US, AuthFailed, BadInput, KamengErr
 from kameng_tui.domain.money import money
 from kameng_tui.messages import Localized, Msg
 from kameng_tui.domain.clock import Clock
-from kameng_tui.ledger.store import LedgerStore
+from kameng_tui.ledger.ports import BalanceStore
 from kameng_tui.services.catalog import CatalogService, Progress, SyncReport
 from kameng_tui.services.engine import OrderEngine
 from kameng_tui.services.config_cell import ConfigCell, ReadsConfig
@@ -68,7 +68,7 @@ def _bad(field: str, message: Localized) -> BadInput:
 
 
 class SupplierAdmin(ReadsConfig):
-    def __init__(self, ledger: LedgerStore, suppliers: SupplierSet, catalog: CatalogService, engine: OrderEngine,
+    def __init__(self, ledger: BalanceStore, suppliers: SupplierSet, catalog: CatalogService, engine: OrderEngine,
                  secrets: Any, paths: Any, env: Mapping[str, str], clock: Clock, config: ConfigCell,
                  env_name: Callable[[str], str], check_base_url: Callable[[str, str], Any]) -> None:
         # secrets: the SecretStore (supplier secrets only); paths: kameng_tui.paths.AppPaths

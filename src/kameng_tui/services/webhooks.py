@@ -21,20 +21,27 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from typing import Protocol
 
 from kameng_tui.domain.errors import AnchorMismatch, AuthFailed, KamengError
 from kameng_tui.domain.states import IN_FLIGHT, OrderState
-from kameng_tui.ledger.store import LedgerStore
+from kameng_tui.ledger.ports import MetaStore, OrderStore
 from kameng_tui.services.engine import OrderEngine
 from kameng_tui.services.supplier_set import SupplierSet
 from kameng_tui.suppliers.base import OrderResult, RemoteState
 
 log = logging.getLogger(__name__)
+
+
+class HookLedger(OrderStore, MetaStore, Protocol):
+    """The orders a callback moves, and the anchor that may refuse every write."""
+
+
 @dataclass(frozen=True)
 class HookDeps:
     """What applying a webhook needs: the supplier that verifies it, the ledger, the engine that records it."""
 
-    ledger: LedgerStore
+    ledger: HookLedger
     suppliers: SupplierSet
     engine: OrderEngine
 
