@@ -17,10 +17,11 @@ from test_history_screen import open_history
 ACCOUNT = "13800138000"
 
 
-def row_of(app, account: str) -> str:
-    """The order list's row for the account (the left pane: the detail pane is right of `│`)."""
+def row_of(app, order_no: str) -> str:
+    """The order list's row for the order (the left pane: the detail pane is right of `│`).
+    By its number: the list shows the whole order number, not the account (narrow2)."""
     rows = (line.split("│")[0] for line in screen_lines(app))
-    return next((row for row in rows if account in row), "")
+    return next((row for row in rows if order_no in row), "")
 
 
 async def test_an_order_settled_by_another_process_shows_in_the_open_history(make_app, tui_home):
@@ -31,14 +32,14 @@ async def test_an_order_settled_by_another_process_shows_in_the_open_history(mak
         order_no = app.ctx.checkout.commit_intent(prepared)
         await app.ctx.checkout.send(order_no)
         await open_history(app, pilot)
-        assert "结果未知" in row_of(app, ACCOUNT)
+        assert "结果未知" in row_of(app, order_no)
         # cron's reconcile, a real second process on the same ledger: the supplier answers now
         done = await asyncio.to_thread(run_cli, base_env(tui_home, KAMENG_TUI_NOW=NOW), "reconcile", "--json")
         assert done.code == 0, done.stderr
         settled_at = time.monotonic()
-        while "成功" not in row_of(app, ACCOUNT) and time.monotonic() - settled_at < 1.0:
+        while "成功" not in row_of(app, order_no) and time.monotonic() - settled_at < 1.0:
             await pilot.pause(0.05)
-        assert "成功" in row_of(app, ACCOUNT), "\n".join(screen_lines(app))
+        assert "成功" in row_of(app, order_no), "\n".join(screen_lines(app))
         assert time.monotonic() - settled_at < 1.0
 
 
@@ -52,7 +53,7 @@ async def test_an_order_placed_by_another_process_appears_in_the_open_history(ma
         assert placed.code == 0, placed.stderr
         order_no = placed.json["order"]["order_no"] if "order" in placed.json else placed.json["order_no"]
         settled_at = time.monotonic()
-        while "成功" not in row_of(app, ACCOUNT) and time.monotonic() - settled_at < 1.0:
+        while "成功" not in row_of(app, order_no) and time.monotonic() - settled_at < 1.0:
             await pilot.pause(0.05)
-        assert "成功" in row_of(app, ACCOUNT), "\n".join(screen_lines(app))
+        assert "成功" in row_of(app, order_no), "\n".join(screen_lines(app))
         assert app.root.ledger.get(order_no).state is OrderState.SUCCEEDED
