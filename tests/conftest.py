@@ -37,3 +37,15 @@ async def ctx(env):
     yield c
     await c.aclose()
     c.close()
+
+
+@pytest.fixture
+def no_keyring():
+    """What a headless Linux reports: the fail backend, in this process."""
+    import keyring
+    from keyring.backends import fail
+
+    old = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(old)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import stat
 
-import keyring
 import pytest
 
 from kit import CJK
@@ -22,17 +21,6 @@ from kameng_tui.services.checkout import OrderInput
 
 CARD_SKU = "demo:GM-QQB-10-K"          # QQ币Q币10元 卡密: delivered as card secrets
 NO_KEY = {"KAMENG_TUI_DATA_KEY": ""}   # base_env's PYTHON_KEYRING_BACKEND is the fail keyring
-
-
-@pytest.fixture
-def no_keyring():
-    """What a headless Linux reports: the fail backend, in this process."""
-    from keyring.backends import fail
-
-    old = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    yield
-    keyring.set_keyring(old)
 
 
 def card_order() -> OrderInput:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import stat
 
-import keyring
 import pytest
 from textual.widgets import Static
 
@@ -21,17 +20,6 @@ from conftest import SIZE, screen_lines, settle, type_text
 from test_checkout_screen import open_checkout
 
 NO_KEY = {"KAMENG_TUI_DATA_KEY": ""}
-
-
-@pytest.fixture
-def no_keyring():
-    """What a headless Linux reports: the fail backend, in this process."""
-    from keyring.backends import fail
-
-    old = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    yield
-    keyring.set_keyring(old)
 
 
 def is_dialog(screen) -> bool:

@@ -427,13 +427,15 @@ class CheckoutScreen(ModalScreen[None]):
         line = Text(t("checkout.placing", order_no=self.order_no) + "\n")
         line.append(" -> ".join(t(f"state.{s}") for s in seen), style="bold")
         if order is not None and order.state in SETTLED:
-            line.append("\n" + (reason_text(order.reason, self.lang) or ""), style="red" if order.reason else "")
+            if order.reason:
+                line.append("\n" + (reason_text(order.reason, self.lang) or ""), style="red")
             self._show_cards(order)
         if line.plain != self._shown_progress:        # a new step: in view, even at 80x24
             self._shown_progress = line.plain
             self.query_one("#progress", Static).update(line)
             box = self.query_one("#checkout-box", VerticalScroll)
             self.call_after_refresh(lambda: self.call_after_refresh(box.scroll_end, animate=False, immediate=True))
+            self.set_timer(0.1, lambda: box.scroll_end(animate=False, immediate=True))   # after a late relayout
 
     def _show_cards(self, order: Order) -> None:
         if order.delivery is not Delivery.CARD:

@@ -100,7 +100,7 @@ class OrderList(VirtualList):
         state_w = max(cell_len(self.t(f"state.{s.value}")) for s in OrderState)
         fixed = {"order_no": ORDER_NO_W, "state": state_w, "total": 9, "profit": 8}
         chosen = dict(fixed)
-        for key, w in (("account", 14), ("time", 11)):
+        for key, w in (("account", 12), ("time", 11)):
             if self._product_w(width, {**chosen, key: w}) >= PRODUCT_MIN:
                 chosen[key] = w
         chosen["product"] = max(PRODUCT_MIN // 2, self._product_w(width, chosen))
