@@ -227,7 +227,11 @@ class CatalogService(ReadsConfig):
     def search(self, query: Query, limit: int = 100) -> Result:
         return self.index().query(query, limit)
 
+    def is_empty(self) -> bool:
+        """No product cached yet (the first run): the faces sync before they search."""
+        return self.cache.count() == 0
+
     async def ensure(self) -> None:
         """An empty cache is filled once from the suppliers (first run, demo)."""
-        if self.cache.count() == 0:
+        if self.is_empty():
             await self.sync()

@@ -148,7 +148,7 @@ class CatalogScreen(Screen[None]):
 
         ctx = self.ctx
         try:
-            if ctx.catalog.cache.count() == 0:
+            if ctx.catalog.is_empty():
                 self.app.notify(self.t("sync.start"))
                 report = await ctx.catalog.sync()
                 self.app.notify(self.t("sync.done", n=sum(report.counts.values())))
