@@ -245,10 +245,17 @@ def test_broken_pipe_keeps_the_outcomes_exit_code_quietly(cli, env):
     assert r.returncode == 2 and r.stderr == ""
 
 
+def as_from_a_terminal() -> None:
+    """The child takes Ctrl-C as a terminal delivers it: a suite started in the background
+    (`cmd &` in a script, CI runners) passes SIGINT on as ignored, and Python then keeps
+    ignoring it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_after_the_intent_130_pending_not_sent(env, home, cli):
     proc = subprocess.Popen([sys.executable, "-m", "kameng_tui", "--lang", "en", "order", SKU, "--account", PHONE,
                              "--yes"], env={**env, "KAMENG_TUI_PAUSE_AT": "after-intent"},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=as_from_a_terminal)
     try:
         line = proc.stderr.readline()
         assert "after-intent" in line, line
@@ -286,7 +293,7 @@ def test_ctrl_c_while_waiting_for_the_supplier_130_names_the_order_in_doubt(env,
     """A real Ctrl-C (no hook) after the request left: the order is in doubt, and said so."""
     proc = subprocess.Popen([sys.executable, "-m", "kameng_tui", "--lang", "en", "order", SKU, "--account", PHONE,
                              "--yes"], env={**env, "KAMENG_TUI_DEMO_LATENCY_MS": "20000"},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=as_from_a_terminal)
     db = home / "data" / "ledger.db"
     try:
         deadline = time.monotonic() + 60
