@@ -11,7 +11,7 @@ from kameng_tui.cli.output import YES, Out, helps, is_tty, local, order_json
 from kameng_tui.domain.errors import BadInput
 from kameng_tui.domain.money import fmt
 from kameng_tui.domain.reasons import reason_text
-from kameng_tui.domain.states import OrderState
+from kameng_tui.domain.states import IN_FLIGHT, OrderState
 from kameng_tui.messages import Localized, Msg
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -27,6 +27,7 @@ def register(sub: argparse._SubParsersAction, lang: str = "zh") -> None:
     p.add_argument("--concurrency", type=int, default=None)
     p.add_argument("--again", action="store_true", help=h("help.batch.run.again"))
     p.add_argument("--allow-duplicates", action="store_true", help=h("help.batch.run.allow_duplicates"))
+    add_wait(p, lang)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_run)
     for name, handler, key in (("show", cmd_show, "help.batch.show"), ("resume", cmd_resume, "help.batch.resume"),
@@ -36,11 +37,21 @@ def register(sub: argparse._SubParsersAction, lang: str = "zh") -> None:
         if name == "resume":
             p.add_argument("--yes", action="store_true")
             p.add_argument("--concurrency", type=int, default=None)
+            add_wait(p, lang)
         p.add_argument("--json", action="store_true")
         p.set_defaults(handler=handler)
     p = b.add_parser("list", help=h("help.batch.list"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_list)
+
+
+WAIT_S = 120.0
+"""`--wait` without a number: long enough for a demo or an ordinary top-up."""
+
+
+def add_wait(p: argparse.ArgumentParser, lang: str) -> None:
+    p.add_argument("--wait", type=float, nargs="?", const=WAIT_S, default=None, metavar="S",
+                   help=helps(lang)("help.batch.wait", seconds=int(WAIT_S)))
 
 
 def read_input(name: str) -> str:
@@ -88,6 +99,7 @@ async def cmd_run(args, ctx, out: Out) -> int:
 
     _need_yes(args, out)
     concurrency = concurrency_of(args, ctx)
+    wait = _wait_of(args)
     text = read_input(args.file)
     try:
         plan = await ctx.batch.plan(text, source=args.file, allow_duplicates=args.allow_duplicates, again=args.again)
@@ -110,7 +122,50 @@ async def cmd_run(args, ctx, out: Out) -> int:
         if input(out.t("cli.batch.ask")).strip().lower() not in YES:
             raise BadInput(Msg("err.cli.cancelled"))
     outcome = await _with_progress(out, len(plan.lines), lambda cb: ctx.batch.run(plan, concurrency=concurrency, progress=cb))
-    return _report(out, ctx, outcome.batch_id, outcome.orders, outcome.stopped, plan.warnings)
+    orders = await _settle(out, ctx, outcome.orders, wait)
+    code = _report(out, ctx, outcome.batch_id, orders, outcome.stopped, plan.warnings)
+    _hint_in_flight(out, outcome.batch_id, orders, wait)
+    return code
+
+
+def _wait_of(args) -> float | None:
+    if args.wait is None:
+        return None
+    if not 0 <= args.wait <= 3600:
+        raise BadInput(Msg("err.cli.wait", seconds=_secs(args.wait)), field="wait")
+    return float(args.wait)
+
+
+def _in_flight(orders) -> list:
+    return [o for o in orders if o.state in IN_FLIGHT]
+
+
+async def _settle(out: Out, ctx, orders, wait: float | None) -> list:
+    """`--wait`: the lines still at the supplier are asked about (the same polling as
+    `order --wait`: services/reconcile.py settle) until settled or the time is up.
+    Only queries: a line is never sent again from here."""
+    waiting = _in_flight(orders)
+    if not wait or not waiting:
+        return list(orders)
+    if not out.json_mode:
+        out.err_console().print(out.t("cli.batch.waiting", n=len(waiting), seconds=_secs(wait)))
+    await ctx.reconcile.settle_all([o.order_no for o in waiting], wait)
+    return [ctx.orders.get(o.order_no) or o for o in orders]
+
+
+def _secs(seconds: float) -> str:
+    return f"{seconds:g}"
+
+
+def _hint_in_flight(out: Out, batch_id: int, orders, wait: float | None) -> None:
+    """Exit 3 tells a script; a person is told what it means and what to do next."""
+    waiting = _in_flight(orders)
+    if out.json_mode or not waiting:
+        return
+    if wait:
+        out.console().print(out.t("cli.batch.in_flight_waited", n=len(waiting), batch_id=batch_id, seconds=_secs(wait)))
+    else:
+        out.console().print(out.t("cli.batch.in_flight", n=len(waiting), batch_id=batch_id))
 
 
 async def _with_progress(out: Out, total: int, start):
@@ -123,7 +178,7 @@ async def _with_progress(out: Out, total: int, start):
 
 
 def _report(out: Out, ctx, batch_id: int, orders, stopped: Mapping[str, Localized] | None = None,
-            warnings: Sequence[LineProblem] = ()) -> int:
+            warnings: Sequence[LineProblem] = (), **extra: object) -> int:
     """`stopped`: suppliers this run sent no more lines to, and why (our key or clock refused);
     `warnings`: lines ordered in spite of a warning (a number of another carrier)."""
     counts: dict[str, int] = {}
@@ -133,7 +188,8 @@ def _report(out: Out, ctx, batch_id: int, orders, stopped: Mapping[str, Localize
     if out.json_mode:
         out.doc(batch_id=batch_id, counts=counts, items=[order_json(o, out.lang) for o in orders], total=len(orders),
                 stopped=[{"supplier": name, "message": out.show(why)} for name, why in sorted(stopped.items())],
-                warnings=[{"line": w.line, "field": w.field, "code": w.code, "message": out.show(w.msg)} for w in warnings])
+                warnings=[{"line": w.line, "field": w.field, "code": w.code, "message": out.show(w.msg)} for w in warnings],
+                **extra)
     else:
         con = out.console()
         con.print(out.t("cli.batch.counts", batch_id=batch_id, counts="  ".join(f"{k} {v}" for k, v in sorted(counts.items()))))
@@ -148,6 +204,10 @@ def _report(out: Out, ctx, batch_id: int, orders, stopped: Mapping[str, Localize
 
 
 async def cmd_resume(args, ctx, out: Out) -> int:
+    _, orders = ctx.batch.show(args.batch_id)
+    wait = _wait_of(args)
+    if not any(o.state is OrderState.PENDING for o in orders):
+        return await _nothing_to_resume(out, ctx, args.batch_id, orders, wait)
     _need_yes(args, out)
     concurrency = concurrency_of(args, ctx)
 
@@ -162,7 +222,21 @@ async def cmd_resume(args, ctx, out: Out) -> int:
 
     outcome = await _with_progress(out, 0, lambda cb: ctx.batch.resume(args.batch_id, confirm=confirm,
                                                                       concurrency=concurrency, progress=cb))
-    return _report(out, ctx, outcome.batch_id, outcome.orders, outcome.stopped)
+    orders = await _settle(out, ctx, outcome.orders, wait)
+    code = _report(out, ctx, outcome.batch_id, orders, outcome.stopped, nothing_to_resume=False)
+    _hint_in_flight(out, outcome.batch_id, orders, wait)
+    return code
+
+
+async def _nothing_to_resume(out: Out, ctx, batch_id: int, orders, wait: float | None) -> int:
+    """Every line was sent (or cancelled): nothing is sent, no --yes needed; it says so,
+    and the exit code is the lines' (3 while some are still at the supplier)."""
+    if not out.json_mode:
+        out.console().print(out.t("cli.batch.nothing_to_resume", batch_id=batch_id))
+    orders = await _settle(out, ctx, orders, wait)
+    code = _report(out, ctx, batch_id, orders, nothing_to_resume=True)
+    _hint_in_flight(out, batch_id, orders, wait)
+    return code
 
 
 async def cmd_cancel(args, ctx, out: Out) -> int:

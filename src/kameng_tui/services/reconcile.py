@@ -195,6 +195,22 @@ class ReconcileService(ReadsConfig):
             order = self.ledger.get(order_no) or order
         return order
 
+    async def settle_all(self, order_nos: list[str], wait_s: float, concurrency: int = 8) -> None:
+        """`settle` for several orders (a batch's lines still at the supplier, `batch run
+        --wait`), a few queried at a time, all within one deadline. Only queries: an order
+        is never sent again from here."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait_s
+        gate = asyncio.Semaphore(max(1, concurrency))
+
+        async def one(order_no: str) -> None:
+            async with gate:
+                left = deadline - loop.time()
+                if left > 0:
+                    await self.settle(order_no, left)
+
+        await asyncio.gather(*(one(n) for n in order_nos))
+
 
 @dataclass
 class DiffReport:
