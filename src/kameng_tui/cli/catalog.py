@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import base64
 from typing import TYPE_CHECKING
 
 from kameng_tui.cli.output import Out, amount, helps
@@ -46,8 +47,27 @@ def register(sub: argparse._SubParsersAction, lang: str = "zh") -> None:
     p.add_argument("--sort", choices=SORTS, default="default")
     p.add_argument("--desc", action="store_true")
     p.add_argument("--limit", type=int, default=30)
+    p.add_argument("--cursor", help=h("help.catalog.cursor"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_catalog)
+
+
+def encode_cursor(offset: int) -> str:
+    """A page position for `--cursor`, opaque like history's: the offset in the sorted
+    matches (the same query and sort on the next call; a sync in between may shift it)."""
+    return base64.urlsafe_b64encode(f"c{offset}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> int:
+    if cursor is None:
+        return 0
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        if not raw.startswith("c") or not raw[1:].isdigit():
+            raise ValueError(raw)
+        return int(raw[1:])
+    except (ValueError, UnicodeDecodeError):
+        raise BadInput(Msg("err.cli.catalog_cursor", cursor=repr(cursor)), field="cursor") from None
 
 
 def build_query(args) -> Query:
@@ -97,7 +117,10 @@ async def cmd_catalog(args, ctx, out: Out) -> int:
     await ctx.catalog.ensure()
     if not 1 <= args.limit <= 1000:
         raise BadInput(Msg("err.cli.limit"), field="limit")
-    result = ctx.catalog.search(build_query(args), limit=args.limit)
+    offset = decode_cursor(args.cursor)
+    result = ctx.catalog.search(build_query(args), limit=args.limit, offset=offset)
+    end = offset + len(result.positions)
+    next_cursor = encode_cursor(end) if end < result.count and args.action != "facets" else None
     if args.action == "facets":
         if out.json_mode:
             out.doc(total=result.count, facets=result.facets, categories=result.categories)
@@ -110,7 +133,7 @@ async def cmd_catalog(args, ctx, out: Out) -> int:
                         f"{out.show(facet_value_label(name, v))}({n})" for v, n in sorted(values.items(), key=lambda x: -x[1])[:12]))
         return 0
     if out.json_mode:
-        out.items([product_json(ctx, p, out) for p in result.rows], total=result.count)
+        out.items([product_json(ctx, p, out) for p in result.rows], total=result.count, next_cursor=next_cursor)
         return 0
     from rich.table import Table
 
@@ -122,7 +145,8 @@ async def cmd_catalog(args, ctx, out: Out) -> int:
         table.add_row(p.sku, p.name, amount(p.unit_cost), "-" if p.stock is None else str(p.stock), tags)
     con = out.console()
     con.print(table)
-    con.print(out.t("cli.catalog.shown", count=result.count, shown=len(result.rows)))
+    con.print(out.t("cli.catalog.shown", count=result.count, shown=len(result.rows))
+              + (out.t("cli.history.next", cursor=next_cursor) if next_cursor else ""))
     return 0
 
 

@@ -46,6 +46,7 @@ def build_parser(lang: str = "zh") -> Parser:
     h = helps(lang)
     parser = Parser(prog="kameng-tui", description=h("help.description"))
     parser.add_argument("--lang", choices=["zh", "en"], help=h("help.lang"))
+    parser.add_argument("--version", action="store_true", help=h("help.version"))
     sub = parser.add_subparsers(dest="command", parser_class=Parser)
     orders.register(sub, lang)
     batch.register(sub, lang)
@@ -78,6 +79,9 @@ def _main(argv: Sequence[str] | None, entry: Entry | None) -> int:
         args = parser.parse_args(argv)
         if args.lang:
             out.lang = args.lang
+        if args.version and getattr(args, "command", None) is None:
+            print(version_line())
+            return 0
         handler: Callable | None = getattr(args, "handler", None)
         if handler is None and args.lang and getattr(args, "command", None) is None:
             return _run_tui(out, lang=args.lang, entry=entry)        # `kameng-tui --lang en`: the app, in English
@@ -92,6 +96,21 @@ def _main(argv: Sequence[str] | None, entry: Entry | None) -> int:
         return _failed(exc, None, out, entry)
     except KeyboardInterrupt as exc:
         return _failed(exc, None, out, entry)
+
+
+def version_line() -> str:
+    """`kameng-tui --version`: ours, and the Python and Textual it runs on (what a bug
+    report needs first). Textual is named from its metadata, not imported."""
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    from kameng_tui import __version__
+
+    try:
+        textual = f"Textual {version('textual')}"
+    except PackageNotFoundError:
+        textual = "Textual -"
+    return f"kameng-tui {__version__} (Python {platform.python_version()}, {textual})"
 
 
 def _failed(exc: BaseException, ctx: Shop | None, out: Out, entry: Entry | None = None) -> int:

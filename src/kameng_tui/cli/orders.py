@@ -38,7 +38,7 @@ def register(sub: argparse._SubParsersAction, lang: str = "zh") -> None:
     p.set_defaults(handler=cmd_order)
 
     p = sub.add_parser("show", help=h("help.show"))
-    p.add_argument("order_no")
+    p.add_argument("order_no", help=h("help.show.order_no"))
     p.add_argument("--reveal", action="store_true", help=h("help.show.reveal"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_show)
@@ -93,7 +93,7 @@ def history_filter(args: argparse.Namespace, ctx) -> HistoryFilter:
 
 
 def parse_fields(args: argparse.Namespace) -> dict[str, str]:
-    fields = {"account": args.account}
+    fields = {} if args.account is None else {"account": args.account}
     for item in args.field:
         if "=" not in item:
             raise BadInput(Msg("err.cli.key_value", option="--field", item=repr(item)), field="field")
@@ -132,8 +132,10 @@ async def cmd_order(args, ctx, out: Out) -> int:
         return await cmd_pending(args, ctx, out)
     if args.order_no is not None:
         raise BadInput(Msg("err.order.extra_argument", value=repr(args.order_no)), field="order_no")
-    if args.account is None:
-        raise BadInput(Msg("err.order.sku_needs_account"), field="account")
+    if args.sku in PENDING_ACTIONS:
+        raise BadInput(Msg("err.order.action_needs_no", action=args.sku), field="order_no")
+    # Which fields are needed (an account, an address, a 区服) is the product's schema,
+    # checked with the rest of the input by checkout.
     if not args.yes and not is_tty():
         raise BadInput(Msg("err.cli.order_needs_yes"), field="yes")
     check_text_args(args)
@@ -244,8 +246,18 @@ def print_order(out: Out, ctx, order: Order) -> None:
         con.print(out.t("cli.order.pending_hint", order_no=order.order_no))
 
 
+def find_order(ctx, number_or_ref: str) -> Order | None:
+    """An order by its number, else by the shop's ref it was placed with (the newest
+    attempt under that ref): a reseller knows the ref (TB123) before the number."""
+    order = ctx.orders.get(number_or_ref)
+    if order is None and number_or_ref.strip():
+        found = ctx.orders.history(HistoryFilter(ref=number_or_ref.strip()), limit=1).items
+        order = found[0] if found else None
+    return order
+
+
 def cmd_show(args, ctx, out: Out) -> int:
-    order = ctx.orders.get(args.order_no)
+    order = find_order(ctx, args.order_no)
     if order is None:
         raise NotFound(Msg("err.order.none", order_no=args.order_no), field="order_no")
     cards = ctx.orders.cards(order, args.reveal)

@@ -318,7 +318,9 @@ class CatalogIndex:
         alone = tuple(f for f in filters if self.count(without_filter(q, f)) > 0)
         return alone or tuple(filters)
 
-    def query(self, q: Query, limit: int = 100) -> Result:
+    def query(self, q: Query, limit: int = 100, offset: int = 0) -> Result:
+        """The matches of `q` (count, facets, categories) and the rows `offset` to
+        `offset + limit` of them in sort order (`catalog --cursor` pages by offset)."""
         # facet selections: each facet's counts leave out its own selection
         base, selections = self._masks(q)
         final = base
@@ -352,6 +354,6 @@ class CatalogIndex:
         if q.descending:
             perm = perm[::-1]
         ordered = perm[final[perm]]
-        positions = tuple(int(i) for i in ordered[:limit])
+        positions = tuple(int(i) for i in ordered[offset:offset + limit])
         return Result(count=count, positions=positions, facets=facets, categories=categories, loader=self.loader,
                       skus=tuple(self.skus[i] for i in positions), ordered=ordered)

@@ -36,8 +36,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                "kameng-tui order cancel {order_no} cancels it"),
     "cli.order.cancelled": ("已取消 {order_no}", "cancelled {order_no}"),
     "cli.claims.drift": ("[bold]{supplier}[/] {reason}", "[bold]{supplier}[/] {reason}"),
-    "err.order.sku_needs_account": ("下单需要 --account（或：kameng-tui order resume|cancel 单号）",
-                                    "an order needs --account (or: kameng-tui order resume|cancel ORDER_NO)"),
     "err.order.extra_argument": ("多余的参数 {value}", "unexpected argument {value}"),
     "err.order.settled": ("{order_no} 已是最终状态 {state}，无需取消", "{order_no} is already {state}: nothing to cancel"),
     "err.order.in_flight": ("{order_no} 已发出（{state}），不能取消：kameng-tui reconcile 查询结果",

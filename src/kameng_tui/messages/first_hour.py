@@ -25,11 +25,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "help.batch.wait": ("发完后等待仍在处理中的订单结算，最多 S 秒（不写 S：{seconds} 秒）；只查询，从不重发",
                         "after sending, wait up to S seconds (S left out: {seconds}) for lines still processing to "
                         "settle; it only asks, never sends again"),
+    # cli/orders.py: `order resume|cancel` without the number (a SKU's fields are the product's schema)
+    "err.order.action_needs_no": ("kameng-tui order {action} 需要单号：kameng-tui order {action} 单号",
+                                  "kameng-tui order {action} needs the order number: kameng-tui order {action} ORDER_NO"),
     # cli/orders.py: `show` takes the shop's ref as well as the order number
     "help.show.order_no": ("订单号，或下单时的 --ref", "the order number, or the --ref it was placed with"),
     # cli/catalog.py: pages of the catalog
     "help.catalog.cursor": ("上一页给出的 next_cursor：接着往下翻", "the next_cursor of the previous page: the page after it"),
-    "cli.catalog.next": ("；下一页：--cursor {cursor}", "; next page: --cursor {cursor}"),
     "err.cli.catalog_cursor": ("--cursor {cursor} 不是 catalog 给出的翻页位置", "--cursor {cursor} is not a page position catalog gave"),
     # cli/main.py
     "help.version": ("显示版本（及 Python、Textual 的版本）", "show the version (and Python's and Textual's)"),

@@ -224,8 +224,8 @@ class CatalogService(ReadsConfig):
             row = index.row_of[matches[0]]
         return index.loader(row)
 
-    def search(self, query: Query, limit: int = 100) -> Result:
-        return self.index().query(query, limit)
+    def search(self, query: Query, limit: int = 100, offset: int = 0) -> Result:
+        return self.index().query(query, limit, offset)
 
     def is_empty(self) -> bool:
         """No product cached yet (the first run): the faces sync before they search."""
