@@ -3,7 +3,7 @@
 Each line of the fenced block under the tour heading (README.md "Tour", README.zh.md
 "导览") runs verbatim in bash, `kameng-tui` being the venv's console script, in a fresh
 KAMENG_TUI_HOME with no keyring (the env opt-in for the data key). A line exits 0,
-unless its comment says otherwise (`exit 2`)."""
+unless its comment says otherwise: `(exit 2)`."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from kit import base_env
 
 ROOT = Path(__file__).resolve().parents[2]
 HEADINGS = {"README.md": "Tour", "README.zh.md": "导览"}
-EXPECT = re.compile(r"\bexit (\d)\b")
+EXPECT = re.compile(r"\(exit (\d)\)")
 MARK = "::tour-line "
 
 
