@@ -13,8 +13,10 @@ $(BIN)/kameng-tui: pyproject.toml
 
 venv: $(BIN)/kameng-tui
 
+# Installs into .venv only: never PATH, never ~/.local/bin. When the app closes, it says
+# how to start it again (.venv/bin/kameng-tui, or `pipx install .`).
 run: venv
-	$(BIN)/kameng-tui
+	@$(BIN)/kameng-tui; status=$$?; $(BIN)/python -m kameng_tui.cli.run_hint; exit $$status
 
 # lint first: CI (`.ci/run` = `make test`) fails on a ruff finding or a mypy error.
 test: venv lint

@@ -33,6 +33,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # cli/catalog.py: pages of the catalog
     "help.catalog.cursor": ("上一页给出的 next_cursor：接着往下翻", "the next_cursor of the previous page: the page after it"),
     "err.cli.catalog_cursor": ("--cursor {cursor} 不是 catalog 给出的翻页位置", "--cursor {cursor} is not a page position catalog gave"),
+    # cli/run_hint.py: the last words of `make run`
+    "cli.run_hint": ("再次运行：{script}\n想在任何目录直接用 kameng-tui：pipx install .（make run 只装进 .venv，不改 PATH，也不写 ~/.local/bin）",
+                     "To run it again: {script}\nFor kameng-tui anywhere: pipx install . (make run installs into .venv "
+                     "only; it changes neither PATH nor ~/.local/bin)"),
     # cli/main.py
     "help.version": ("显示版本（及 Python、Textual 的版本）", "show the version (and Python's and Textual's)"),
 }
