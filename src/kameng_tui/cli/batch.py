@@ -204,12 +204,12 @@ def _report(out: Out, ctx, batch_id: int, orders, stopped: Mapping[str, Localize
 
 
 async def cmd_resume(args, ctx, out: Out) -> int:
-    _, orders = ctx.batch.show(args.batch_id)
+    concurrency = concurrency_of(args, ctx)
     wait = _wait_of(args)
+    _, orders = ctx.batch.show(args.batch_id)
     if not any(o.state is OrderState.PENDING for o in orders):
         return await _nothing_to_resume(out, ctx, args.batch_id, orders, wait)
     _need_yes(args, out)
-    concurrency = concurrency_of(args, ctx)
 
     def confirm(changes) -> bool:
         con = out.err_console()
