@@ -103,3 +103,15 @@ def test_catalog_pages_past_1000_with_a_cursor(cli):
     assert "next page: --cursor" in human.stdout
     bad = cli("catalog", "--cursor", "nonsense", "--json")
     assert bad.code == 2 and bad.json["error"]["field"] == "cursor"
+
+
+def test_show_finds_an_order_by_the_shop_ref(cli):
+    placed = cli("order", "demo:HF-CM-50", "--account", "13900139000", "--ref", "TB123", "--yes", "--json")
+    assert placed.code == 0, placed.stdout + placed.stderr
+    no = placed.json["order"]["order_no"]
+    r = cli("show", "TB123", "--json")
+    assert r.code == 0, r.stdout + r.stderr
+    assert r.json["order"]["order_no"] == no and r.json["order"]["ref"] == "TB123"
+    assert cli("show", no, "--json").json["order"]["order_no"] == no
+    none = cli("show", "TB999", "--json")
+    assert none.code == 2 and none.json["error"]["field"] == "order_no"
