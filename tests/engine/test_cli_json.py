@@ -28,6 +28,7 @@ def test_documents_match_the_schema(cli, tmp_path):
     batch = tmp_path / "b.csv"
     batch.write_text("sku,account\ndemo:HF-LT-50,13100131000\n", encoding="utf-8")
     check(cli("batch", "run", str(batch), "--yes", "--json").json, "batch_doc")
+    check(cli("batch", "resume", "1", "--json").json, "batch_doc")          # nothing_to_resume
 
 
 @pytest.mark.parametrize("args", [
