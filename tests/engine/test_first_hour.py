@@ -74,6 +74,8 @@ def test_order_asks_for_account_only_where_the_product_has_that_field(cli):
     missing = cli("order", "demo:HF-CM-100", "--yes", "--json")
     assert missing.code == 2
     assert missing.json["error"]["field"] == "account"
+    told = cli("--lang", "en", "order", PHYSICAL, "--yes")
+    assert told.code == 2 and "--field address=" in told.stderr and "--account" not in told.stderr
     assert cli("history", "--json").json["total"] == 1
 
 

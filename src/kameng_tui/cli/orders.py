@@ -6,7 +6,7 @@ import argparse
 from decimal import Decimal
 
 from kameng_tui.cli.output import YES, Out, amount, exit_code_for, helps, iso, is_tty, local, order_json
-from kameng_tui.domain.errors import BadInput, NotFound
+from kameng_tui.domain.errors import AccountInvalid, BadInput, NotFound
 from kameng_tui.domain.history import HistoryFilter
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import AmountError, fmt, money, parse_amount
@@ -145,7 +145,13 @@ async def cmd_order(args, ctx, out: Out) -> int:
                      allow_loss=args.allow_loss)
     wait = ctx.settings_view.checkout.default_wait_s if args.wait is None else args.wait
     confirm = None if args.yes else (lambda p: _confirm(out, p))
-    placed = await ctx.checkout.place(inp, wait_s=wait, confirm=confirm)
+    try:
+        placed = await ctx.checkout.place(inp, wait_s=wait, confirm=confirm)
+    except AccountInvalid as exc:     # before any intent: nothing recorded
+        out.error(exc)
+        if not out.json_mode:
+            _fields_hint(out, exc)
+        return exc.exit_code
     order = placed.order
     if out.json_mode:
         out.doc(order=order_json(order, out.lang), existed=placed.existed, warnings=[out.show(w) for w in placed.warnings],
@@ -159,6 +165,14 @@ async def cmd_order(args, ctx, out: Out) -> int:
         print_order(out, ctx, order)
         print_anomalies(out, ctx, order.order_no)
     return exit_code_for(order.state)
+
+
+def _fields_hint(out: Out, exc: AccountInvalid) -> None:
+    """Which options carry this product's fields (`--account`, `--field address=...`):
+    the message names a field by its label, the reseller types an option."""
+    if exc.asks:
+        options = "  ".join(f"--account {label}" if key == "account" else f"--field {key}={label}" for key, label in exc.asks)
+        out.err_console().print(out.t("cli.order.fields_hint", options=options), markup=False)
 
 
 def anomalies_json(out: Out, ctx, order_no: str) -> list[dict]:

@@ -28,6 +28,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # cli/orders.py: `order resume|cancel` without the number (a SKU's fields are the product's schema)
     "err.order.action_needs_no": ("kameng-tui order {action} 需要单号：kameng-tui order {action} 单号",
                                   "kameng-tui order {action} needs the order number: kameng-tui order {action} ORDER_NO"),
+    "cli.order.fields_hint": ("  这个商品要的字段：{options}", "  the fields this product asks for: {options}"),
     # cli/orders.py: `show` takes the shop's ref as well as the order number
     "help.show.order_no": ("订单号，或下单时的 --ref", "the order number, or the --ref it was placed with"),
     # cli/catalog.py: pages of the catalog

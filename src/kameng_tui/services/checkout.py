@@ -147,7 +147,7 @@ class CheckoutService(ReadsConfig):
         check = validate_account(product, inp.fields)
         if check.errors:
             raise AccountInvalid(Joined([e.msg for e in check.errors]), fields=tuple(e.field for e in check.errors),
-                                 line=line)
+                                 line=line, asks=tuple((f.key, f.label) for f in product.account_fields))
         if product.delivery is Delivery.CARD or any(f.rule in SEALED_RULES for f in product.account_fields):
             if self.sealer() is None:
                 raise NoDataKey(Msg("err.checkout.no_data_key"))
