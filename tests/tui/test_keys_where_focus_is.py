@@ -96,3 +96,20 @@ async def test_f2_on_the_batch_grid_goes_to_the_catalog_and_ctrl_e_edits_the_cel
         await pilot.press("ctrl+e", "8", "enter")                 # edits: the 13 stays, 8 goes after it
         await pilot.pause()
         assert grid.rows[0].cells[1] == "138"
+
+
+async def test_help_on_the_batch_screen_says_which_keys_work_in_the_grid(make_app):
+    from kameng_tui.tui.screens.help import HelpScreen
+
+    from conftest import screen_lines
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_batch(app, pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = "\n".join(screen_lines(app))
+        assert "F2/F3/F4 切换屏幕" in text and "ctrl+e 编辑单元格" in text
+        edit = next(line for line in text.splitlines() if "grid.edit" in line)
+        assert "^e" in edit and "F2" not in edit

@@ -44,4 +44,6 @@ class HelpScreen(ModalScreen[None]):
             for k in SCOPES.get(name, ()):
                 table.add_row(shown_keys(app, effective_keys(k, keymap)), k.label(app.lang), k.id)
         with VerticalScroll(id="help-box"):
+            if scope == "batch":            # the grid takes printable keys: say which keys work there
+                yield Static(t("help.grid_note"), id="help-note")
             yield Static(table)
