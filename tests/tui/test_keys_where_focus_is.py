@@ -113,3 +113,15 @@ async def test_help_on_the_batch_screen_says_which_keys_work_in_the_grid(make_ap
         assert "F2/F3/F4 切换屏幕" in text and "ctrl+e 编辑单元格" in text
         edit = next(line for line in text.splitlines() if "grid.edit" in line)
         assert "^e" in edit and "F2" not in edit
+
+
+async def test_the_footer_in_a_history_filter_field_lists_only_keys_that_work_there(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("3")
+        await settle(app, pilot)
+        await pilot.press("slash")
+        await settle(app, pilot)
+        assert app.focused is app.screen.query_one("#h-search")
+        assert_footer_keys_work(app)
