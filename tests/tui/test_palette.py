@@ -116,3 +116,22 @@ async def test_the_theme_picker_speaks_chinese(make_app):
         assert isinstance(palette, CommandPalette)
         assert not LATIN.search(palette.query_one(Input).placeholder)
         await pilot.press("escape")
+
+
+async def test_screenshot_from_the_palette_says_where_the_file_went(make_app, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await settle(app, pilot)
+        for ch in "截图":
+            await pilot.press(ch)
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        await settle(app, pilot)
+        shots = list(tmp_path.glob("*.svg"))
+        assert len(shots) == 1
+        said = [str(n.message) for n in app._notifications]
+        assert any(m.startswith("截图已保存") and str(shots[0]) in m for m in said), said

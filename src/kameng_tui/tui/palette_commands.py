@@ -10,6 +10,7 @@ Quit is left out: `app.quit` is the same action (it asks while orders are in fli
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from textual.app import SystemCommand
@@ -121,4 +122,4 @@ def screenshot(app: KamengApp) -> None:
         app.notify(Texts(app.lang)("palette.screenshot_failed", error=exc.strerror or type(exc).__name__),
                    severity="error")
         return
-    app.notify(Texts(app.lang)("palette.screenshot_saved", path=path))
+    app.notify(Texts(app.lang)("palette.screenshot_saved", path=Path(path).resolve()))
