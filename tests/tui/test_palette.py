@@ -135,3 +135,36 @@ async def test_screenshot_from_the_palette_says_where_the_file_went(make_app, tm
         assert len(shots) == 1
         said = [str(n.message) for n in app._notifications]
         assert any(m.startswith("截图已保存") and str(shots[0]) in m for m in said), said
+
+
+async def test_keys_from_the_palette_opens_the_help_of_the_screen_underneath(make_app):
+    from kameng_tui.tui.screens.help import HelpScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await on_screen(app, pilot, "history")
+        await pilot.press("ctrl+p")
+        await settle(app, pilot)
+        await pilot.press("按", "键")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HelpScreen) and app.screen.scope == "history"
+
+
+async def test_a_list_action_from_the_palette_moves_the_list(make_app):
+    from kameng_tui.tui.widgets.product_table import ProductTable
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one(ProductTable)
+        assert table.cursor == 0
+        await pilot.press("ctrl+p")
+        await settle(app, pilot)
+        await pilot.press(*"list.last")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert table.cursor == table.row_count() - 1

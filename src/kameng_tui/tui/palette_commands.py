@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 WIDGET_SCOPES = {"batch": "grid", "catalog": "list", "history": "list"}
 """The screen's widget whose own keys the palette offers too (run on that widget)."""
+MAIN_WIDGET = {"batch": "#grid", "catalog": "#products", "history": "#orders"}
 
 TEXTUAL_KEPT = {"Theme": "theme", "Keys": "keys", "Maximize": "maximize", "Minimize": "minimize",
                 "Screenshot": "screenshot"}
@@ -41,15 +42,16 @@ def shown_keys(app: KamengApp, key: Key) -> str:
 
 
 def _widget_for(screen: Screen[Any], scope: str) -> Widget | None:
+    """The focused grid or list, else the screen's main one (the catalog's products, not
+    its filter pane)."""
     from kameng_tui.tui.widgets.batch_grid import BatchGrid
     from kameng_tui.tui.widgets.virtual_list import VirtualList
 
     kind: type[Widget] = BatchGrid if scope == "grid" else VirtualList
     if isinstance(screen.focused, kind):
         return screen.focused
-    found = [w for w in screen.query(kind) if w.display]
-    main = {"catalog": "#products"}.get(getattr(screen, "SCOPE", ""), "")
-    return next((w for w in found if main and w.id == main[1:]), found[0] if found else None)
+    found = screen.query(MAIN_WIDGET.get(getattr(screen, "SCOPE", ""), "#none"))
+    return found.first() if found else None
 
 
 def key_commands(app: KamengApp, screen: Screen[Any]) -> Iterator[SystemCommand]:
