@@ -88,11 +88,11 @@ MESSAGES.update({
     "palette.sys.screenshot": ("截图", "Screenshot"),
     "palette.sys.screenshot.help": ("把当前屏幕存为图片文件（当前目录）", "Save the screen as an image file (current directory)"),
     "palette.screenshot_saved": ("截图已保存：{path}", "Screenshot saved: {path}"),
+    "palette.screenshot_failed": ("截图没有保存：{error}", "The screenshot was not saved: {error}"),
     "help.col.key": ("按键", "key"),
     "help.grid_note": ("在表格里，数字、? 和 q 等可打印键都输入到单元格：F2/F3/F4 切换屏幕，F1 帮助，ctrl+q 退出，"
                        "ctrl+e 编辑单元格，Esc 离开表格。本屏幕的 F5 是下单（去设置：先 Esc，再按 4）。",
                        "In the grid every printable key (digits, ? and q too) types into the cell: F2/F3/F4 switch "
                        "screens, F1 help, ctrl+q quits, ctrl+e edits a cell, Esc leaves the grid. F5 here runs the "
                        "batch (to settings: Esc, then 4)."),
-    "palette.screenshot_failed": ("截图没有保存：{error}", "The screenshot was not saved: {error}"),
 })

@@ -82,7 +82,7 @@ def _runner(target: Any, action: str) -> Callable[[], Any]:
     return run
 
 
-def textual_commands(app: KamengApp, screen: Screen[Any], commands: Iterable[SystemCommand]) -> Iterator[SystemCommand]:
+def textual_commands(app: KamengApp, commands: Iterable[SystemCommand]) -> Iterator[SystemCommand]:
     """Textual's own commands under our words (and our theme picker, help, screenshot)."""
     t = Texts(app.lang)
     for command in commands:
@@ -100,7 +100,7 @@ def textual_commands(app: KamengApp, screen: Screen[Any], commands: Iterable[Sys
 
 
 def all_commands(app: KamengApp, screen: Screen[Any], textual_own: Iterable[SystemCommand]) -> Iterator[SystemCommand]:
-    yield from textual_commands(app, screen, textual_own)
+    yield from textual_commands(app, textual_own)
     yield from key_commands(app, screen)
 
 

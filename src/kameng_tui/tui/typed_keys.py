@@ -19,16 +19,10 @@ NAMED = {"slash": "/", "minus": "-", "plus": "+", "at": "@", "backslash": "\\", 
 answers None for (textual 8.2.8)."""
 
 
-def typed_character(key: str, character: str | None = None) -> str | None:
-    """The character `key` types into a text field, or None (F-keys, ctrl+..., Enter)."""
-    ch = character if character is not None else key_to_character(key)
-    if ch is None:
-        ch = NAMED.get(key)
-    return ch if ch is not None and ch.isprintable() else None
-
-
 def takes_as_text(key: str, character: str | None = None) -> bool:
-    return typed_character(key, character) is not None
+    """True when `key` types a character into a text field (not F-keys, ctrl+..., Enter)."""
+    ch = character or key_to_character(key) or NAMED.get(key)
+    return ch is not None and ch.isprintable()
 
 
 class TextField(Input):
