@@ -71,3 +71,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "key.list.last": ("最后一行", "Last"),
     "key.list.select": ("选择", "Select"),
 }
+
+# --- the command palette (tui/palette_commands.py) -------------------------------------------
+MESSAGES.update({
+    "palette.keys": ("按键：{keys}", "Keys: {keys}"),
+    "palette.placeholder": ("搜索命令", "Search for commands"),
+    "palette.theme_placeholder": ("搜索主题", "Search for themes"),
+    "palette.sys.theme": ("主题", "Theme"),
+    "palette.sys.theme.help": ("换一个配色主题", "Change the colour theme"),
+    "palette.sys.keys": ("按键", "Keys"),
+    "palette.sys.keys.help": ("本屏幕的全部按键（同帮助）", "Every key of this screen, with its id (as Help)"),
+    "palette.sys.maximize": ("最大化", "Maximize"),
+    "palette.sys.maximize.help": ("把当前栏放大到整个屏幕", "Maximize the focused pane"),
+    "palette.sys.minimize": ("还原", "Minimize"),
+    "palette.sys.minimize.help": ("把放大的栏还原", "Restore the maximized pane"),
+    "palette.sys.screenshot": ("截图", "Screenshot"),
+    "palette.sys.screenshot.help": ("把当前屏幕存为图片文件（当前目录）", "Save the screen as an image file (current directory)"),
+    "palette.screenshot_saved": ("截图已保存：{path}", "Screenshot saved: {path}"),
+    "palette.screenshot_failed": ("截图没有保存：{error}", "The screenshot was not saved: {error}"),
+    "help.col.key": ("按键", "key"),
+    "help.grid_note": ("在表格里，数字、? 和 q 等可打印键都输入到单元格：F2/F3/F4 切换屏幕，F1 帮助，ctrl+q 退出，"
+                       "ctrl+e 编辑单元格，Esc 离开表格。本屏幕的 F5 是下单（去设置：先 Esc，再按 4）。",
+                       "In the grid every printable key (digits, ? and q too) types into the cell: F2/F3/F4 switch "
+                       "screens, F1 help, ctrl+q quits, ctrl+e edits a cell, Esc leaves the grid. F5 here runs the "
+                       "batch (to settings: Esc, then 4)."),
+})

@@ -13,7 +13,7 @@ import time
 import unicodedata
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from rich.text import Text
 from textual.app import App, SystemCommand
@@ -453,20 +453,17 @@ class KamengApp(App[None]):
 
         self.push_screen(ConfirmScreen(self.t("quit.ask", n=n)), answer)
 
-    def get_system_commands(self, screen: Screen[Any]):
-        """Every action of the current screen and the app, by its key-table name."""
-        from kameng_tui.tui.keys import SCOPES
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Every action of the screen, its grid or list and the app, in the UI language
+        (tui/palette_commands.py)."""
+        from kameng_tui.tui.palette_commands import all_commands
 
-        yield from super().get_system_commands(screen)
-        scope = getattr(screen, "SCOPE", None)
-        seen = set()
-        for where, keys in (("app", SCOPES["app"]), (scope, SCOPES.get(scope or "", ()))):
-            for k in keys:
-                if k.id in seen or k.action in ("command_palette",):
-                    continue
-                seen.add(k.id)
-                target = self if where == "app" else screen
-                yield SystemCommand(f"{k.label(self.lang)} ({k.id})", k.en, lambda a=k.action, tg=target: tg.run_action(a))
+        return all_commands(self, screen, super().get_system_commands(screen))
+
+    def action_command_palette(self) -> None:
+        from kameng_tui.tui.palette_commands import open_palette
+
+        open_palette(self)
 
 
 def run_app(headless: bool = False, lang: str | None = None, open_shop: Callable[[], Shop] | None = None) -> int:

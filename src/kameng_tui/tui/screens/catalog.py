@@ -20,6 +20,7 @@ from kameng_tui.domain.catalog_query import (DELIVERY_FACET, SORTS, TAG_FACET, F
 from kameng_tui.domain.errors import KamengError
 from kameng_tui.tui.keys import CATALOG_KEYS, bindings
 from kameng_tui.tui.text import Texts
+from kameng_tui.tui.typed_keys import TextField
 from kameng_tui.tui.widgets.detail_pane import DetailPane
 from kameng_tui.tui.widgets.filter_chips import FilterChips, filter_text
 from kameng_tui.tui.widgets.filter_pane import Entry, FilterPane
@@ -28,7 +29,7 @@ from kameng_tui.tui.widgets.product_table import ProductTable
 from kameng_tui.tui.widgets.status_bar import StatusBar
 
 
-class SearchInput(Input):
+class SearchInput(TextField):
     """The search field refilters inside the keystroke that changed it, so the typed
     character and the new rows reach the terminal in one frame, not two."""
 
@@ -82,8 +83,8 @@ class CatalogScreen(Screen[None]):
                 yield FilterPane(lang=self.lang, id="filters")
                 yield Static(t("filter.price"), classes="label")
                 with Horizontal(id="price-range"):
-                    yield Input(placeholder=t("filter.price_min"), id="price-min", restrict=r"[0-9.]*")
-                    yield Input(placeholder=t("filter.price_max"), id="price-max", restrict=r"[0-9.]*")
+                    yield TextField(placeholder=t("filter.price_min"), id="price-min", restrict=r"[0-9.]*")
+                    yield TextField(placeholder=t("filter.price_max"), id="price-max", restrict=r"[0-9.]*")
                 yield Static("", id="price-error", classes="field-error")
             with Vertical(id="centre"):
                 yield SearchInput(placeholder=t("catalog.search"), id="search")

@@ -27,6 +27,7 @@ from kameng_tui.domain.reasons import reason_text
 from kameng_tui.domain.states import OrderState
 from kameng_tui.tui.keys import HISTORY_KEYS, bindings
 from kameng_tui.tui.text import Texts
+from kameng_tui.tui.typed_keys import TextField
 from kameng_tui.tui.widgets.bar_chart import bars
 from kameng_tui.tui.widgets.order_list import OrderList
 from kameng_tui.tui.widgets.status_bar import StatusBar
@@ -66,11 +67,11 @@ class HistoryScreen(Screen[None]):
         yield StatusBar(id="status")
         yield Static("", id="presets")
         with Horizontal(id="history-filters"):
-            yield Input(placeholder=t("history.search"), id="h-search")
-            yield Input(placeholder=t("history.customer"), id="h-customer")
-            yield Input(placeholder=t("history.account"), id="h-account")
-            yield Input(placeholder=t("history.supplier"), id="h-supplier")
-            yield Input(placeholder=t("history.custom_hint"), id="h-dates", classes="hidden")
+            yield TextField(placeholder=t("history.search"), id="h-search")
+            yield TextField(placeholder=t("history.customer"), id="h-customer")
+            yield TextField(placeholder=t("history.account"), id="h-account")
+            yield TextField(placeholder=t("history.supplier"), id="h-supplier")
+            yield TextField(placeholder=t("history.custom_hint"), id="h-dates", classes="hidden")
         yield Static("", id="h-error", classes="field-error")
         yield Static("", id="h-totals")
         with Horizontal(id="history-body"):

@@ -1,8 +1,10 @@
 """The batch entry grid: a spreadsheet of rows drawn with the Line API.
 
-Printable keys type into the cell under the cursor (typing replaces it, F2 edits it,
-Backspace clears it), Enter commits and moves down, Tab right, arrows move; a paste of
-several lines or tab-separated cells becomes rows. The grid owns the rows and the undo
+Printable keys type into the cell under the cursor (typing replaces it, ctrl+e edits it,
+Backspace clears it): digits, `?` and `q` too, so while the grid has focus the footer
+leaves out the app's printable keys (`check_consume_key`) and F-keys switch screens.
+Enter commits and moves down, Tab right, arrows move; a paste of several lines or
+tab-separated cells becomes rows. The grid owns the rows and the undo
 stack; the screen tells it each row's check result and order state.
 """
 
@@ -24,6 +26,7 @@ from textual.strip import Strip
 from kameng_tui.domain.batch_rows import GRID_COLUMNS, Row, split_rows
 from kameng_tui.domain.text_fit import fit_name
 from kameng_tui.tui.keys import GRID_KEYS, bindings
+from kameng_tui.tui.typed_keys import takes_as_text
 from kameng_tui.tui.widgets.virtual_list import cell
 
 WIDTHS = {"sku": 16, "account": 13, "quantity": 4, "customer": 8, "ref": 8, "note": 10, "extra": 12}
@@ -182,6 +185,10 @@ class BatchGrid(ScrollView, can_focus=True):
         self.suggestions = []
         self.refresh()
         self.post_message(self.Editing(self.column, ""))
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        """Every printable key types into the cell: no binding on one is offered here."""
+        return takes_as_text(key, character)
 
     def on_key(self, event: events.Key) -> None:
         if event.is_printable and event.character:
