@@ -159,7 +159,8 @@ class KamengApp(App[None]):
             return
         due = [r for r in suggestions.renewals]
         if due:
-            self.notify(t("suggest.renewal", n=len(due)), timeout=15)
+            accounts = t("filters.sep").join(dict.fromkeys(r.account for r in due[:3]))   # the first few, by name
+            self.notify(t("suggest.renewal", n=len(due), accounts=accounts), timeout=15)
 
     async def _reconcile(self) -> None:
         """Settle the orders left in flight, in the background (paused while the ledger
