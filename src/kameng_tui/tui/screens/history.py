@@ -4,8 +4,7 @@ export of what is shown, reorder from any row. Nothing here talks to a supplier.
 
 from __future__ import annotations
 
-from datetime import datetime
-from pathlib import Path
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from rich.console import Group
@@ -145,11 +144,10 @@ class HistoryScreen(Screen[None]):
         self._presets()
         orders = self.query_one(OrderList)
         cursor = orders.cursor
+        if self.claims:      # the claims among the filtered orders: list, totals, chart and export agree
+            self.flt = replace(self.flt, order_nos=tuple(c.order.order_no for c in self.ctx.reports.claims()))
         ledger, flt = self.ctx.orders, self.flt
-        if self.claims:
-            orders.show_list([c.order for c in self.ctx.reports.claims()])
-        else:
-            orders.load(lambda cur: ledger.history(flt, limit=100, cursor=cur, with_total=cur is None))
+        orders.load(lambda cur: ledger.history(flt, limit=100, cursor=cur, with_total=cur is None))
         orders.set_marked(ledger.anomaly_orders())
         if keep_cursor:
             orders.move_cursor(cursor)
@@ -165,8 +163,17 @@ class HistoryScreen(Screen[None]):
         out.append("   " + (t(f"state.{self.status}") if self.status else t("history.status_all")), style="bold")
         if self.claims:
             out.append("   " + t("history.claims"), style="bold red")
+        if self.preset == "custom":
+            out.append("   " + t("history.dates_key", key=self._key_of("history.dates")), style="dim")
         self.query_one("#presets", Static).update(out)
         self.query_one("#h-dates", Input).set_class(self.preset != "custom", "hidden")
+
+    def _key_of(self, binding_id: str) -> str:
+        """The key a binding has now (a `[keymap]` may have moved it)."""
+        for _, binding in self._bindings:
+            if binding.id == binding_id:
+                return self.app.get_key_display(binding)
+        return binding_id
 
     def _totals(self) -> None:
         t = self.t
@@ -254,17 +261,26 @@ class HistoryScreen(Screen[None]):
         self.reload()
 
     def action_next_preset(self) -> None:
+        """The next preset; focus stays where it is, so `p` keeps cycling (自定义 shows its
+        field and names the key that types into it)."""
         self.preset = PRESETS[(PRESETS.index(self.preset) + 1) % len(PRESETS)]
         self.reload()
-        if self.preset == "custom":
-            self.set_focus(self.query_one("#h-dates", Input))
+
+    def action_focus_dates(self) -> None:
+        if self.preset != "custom":
+            self.preset = "custom"
+            self.reload()
+        self.set_focus(self.query_one("#h-dates", Input))
 
     def action_next_status(self) -> None:
         self.status = STATUS_CYCLE[(STATUS_CYCLE.index(self.status) + 1) % len(STATUS_CYCLE)]
         self.reload()
 
     def action_toggle_claims(self) -> None:
+        """Claims are listed whatever their age: the dates go to 全部 (`p` narrows them again)."""
         self.claims = not self.claims
+        if self.claims:
+            self.preset = "all"
         self.reload()
 
     def action_escape(self) -> None:
@@ -278,18 +294,20 @@ class HistoryScreen(Screen[None]):
         self.reload()
 
     def action_export(self) -> None:
-        from kameng_tui.services.export import export
+        """Ask for the format and the place (tui/screens/export_dialog.py), then say where it went."""
+        from kameng_tui.tui.screens.export_dialog import Exported, ExportScreen
 
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        folder = Path(self.ctx.settings_view.data_dir) / "exports"
-        folder.mkdir(mode=0o700, exist_ok=True)
-        dest = folder / f"orders-{stamp}.csv"
-        try:
-            n = export(self.ctx.exporter, self.flt, "csv", dest, lang=self.lang)
-        except (KamengError, OSError) as exc:
-            self.notify(getattr(exc, "message", str(exc)), severity="error")
-            return
-        self.notify(self.t("history.exported", n=n, path=str(dest)), timeout=10)
+        def done(result: Exported | None) -> None:
+            if result is None:
+                return
+            if result.anchor is not None:
+                message = self.t("export.done_anchor", n=result.rows, path=str(result.path), anchor=result.anchor.name)
+            else:
+                message = self.t("export.done", n=result.rows, path=str(result.path))
+            self.notify(message, timeout=10)
+
+        day = self.ctx.clock.now().astimezone(ZoneInfo(self.zone)).date()    # the business date names the file
+        self.app.push_screen(ExportScreen(self.flt, self.query_one(OrderList).total or 0, day), done)
 
     def action_reveal(self) -> None:
         self.revealed = not self.revealed
