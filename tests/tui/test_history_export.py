@@ -59,7 +59,7 @@ async def test_custom_dates_are_reached_from_the_list_and_left_with_escape(make_
         screen = await open_history(app, pilot)
         await pilot.press("p", "p")
         assert screen.preset == "custom" and screen.query_one("#h-dates", Input).display
-        hint = str(screen.query_one("#presets", Static).render())
+        hint = str(screen.query_one("#h-error", Static).render())
         assert "按 d 输入日期" in hint                              # says how to type the dates
         await pilot.press("d")
         assert app.focused is screen.query_one("#h-dates", Input)

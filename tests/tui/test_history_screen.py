@@ -96,7 +96,12 @@ async def test_presets_status_and_custom_dates(make_app):
         for _ in range(4):                             # -> custom
             await pilot.press("p")
         assert screen.preset == "custom"
-        await type_text(pilot, "2026-11-25..2026-11-25")
+        await pilot.press("d")                         # the date field (p leaves focus on the list)
+        await type_text(pilot, "2026-11-24..2026-11-24")
+        assert screen.query_one("#h-dates", Input).value == "2026-11-24..2026-11-24"
+        assert orders.row_count() == 0
+        screen.query_one("#h-dates", Input).value = "2026-11-25..2026-11-25"
+        await pilot.pause()
         assert orders.row_count() == 3
         screen.query_one("#h-dates", Input).value = "2026-13-01..x"
         await pilot.pause()

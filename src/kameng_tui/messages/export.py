@@ -10,7 +10,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export.col.order_no": ("订单号", "Order no."),
     "export.col.created_at": ("下单时间", "Created at"),
     "export.col.state": ("状态", "State"),
-    "export.col.sku": ("SKU", "SKU"),
+    "export.col.sku": ("商品编号", "SKU"),
     "export.col.product_name": ("商品", "Product"),
     "export.col.category": ("分类", "Category"),
     "export.col.quantity": ("数量", "Quantity"),

@@ -179,5 +179,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "x clears all"),
     "filters.empty_search": ("没有匹配的商品：换个搜索词试试", "No matching products: try other search words"),
     # history (issue 15): the custom dates' key
-    "history.dates_key": ("按 {key} 输入日期", "{key}: type the dates"),
+    "history.dates_key": ("按 {key} 输入日期（2026-11-01..2026-11-30），Enter 或 Esc 回到列表",
+                          "{key}: type dates (2026-11-01..2026-11-30); Enter or Esc: back to the list"),
 }

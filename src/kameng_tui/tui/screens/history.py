@@ -140,7 +140,9 @@ class HistoryScreen(Screen[None]):
         except BadInput as exc:
             error.update(Text(exc.text(self.lang) + "  " + self.t("history.bad_dates"), style="red"))
             return
-        error.update("")
+        # 自定义: the line under the filters says how to type the dates (`p` keeps the focus on the list)
+        error.update(Text(self.t("history.dates_key", key=self._key_of("history.dates")), style="dim")
+                     if self.preset == "custom" else "")
         self._presets()
         orders = self.query_one(OrderList)
         cursor = orders.cursor
@@ -163,8 +165,6 @@ class HistoryScreen(Screen[None]):
         out.append("   " + (t(f"state.{self.status}") if self.status else t("history.status_all")), style="bold")
         if self.claims:
             out.append("   " + t("history.claims"), style="bold red")
-        if self.preset == "custom":
-            out.append("   " + t("history.dates_key", key=self._key_of("history.dates")), style="dim")
         self.query_one("#presets", Static).update(out)
         self.query_one("#h-dates", Input).set_class(self.preset != "custom", "hidden")
 
