@@ -22,7 +22,7 @@ from kameng_tui.domain.history import HistoryFilter
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
 from kameng_tui.domain.reply_check import anomaly_msg
-from kameng_tui.domain.reasons import reason_text
+from kameng_tui.domain.reasons import reason_msg
 from kameng_tui.domain.states import OrderState
 from kameng_tui.tui.keys import HISTORY_KEYS, bindings
 from kameng_tui.tui.text import Texts
@@ -138,7 +138,7 @@ class HistoryScreen(Screen[None]):
         try:
             self.flt = self.build_filter()
         except BadInput as exc:
-            error.update(Text(exc.text(self.lang) + "  " + self.t("history.bad_dates"), style="red"))
+            error.update(Text(self.t.error(exc) + "  " + self.t("history.bad_dates"), style="red"))
             return
         # 自定义: the line under the filters says how to type the dates (`p` keeps the focus on the list)
         error.update(Text(self.t("history.dates_key", key=self._key_of("history.dates")), style="dim")
@@ -219,7 +219,7 @@ class HistoryScreen(Screen[None]):
                  Text(f"{t('hcol.total')} {fmt(order.total_price)}  {t('col.cost')} {fmt(order.total_cost)}  "
                       f"{t('hcol.profit')} {fmt(order.profit)}")]
         if order.reason:
-            parts.append(Text(reason_text(order.reason, self.lang) or "", style="red"))
+            parts.append(Text(self.t.show(reason_msg(order.reason) or ""), style="red"))
         if order.state is OrderState.PENDING:
             parts.append(Text(t("history.pending_keys"), style="bold yellow"))
 
@@ -327,7 +327,7 @@ class HistoryScreen(Screen[None]):
         try:
             product = self.ctx.catalog.product(order.sku)
         except KamengError as exc:
-            self.notify(exc.text(self.lang), severity="error")
+            self.notify(self.t.error(exc), severity="error")
             return
         if not self.ctx.settings_view.checkout.confirm and order.state is OrderState.SUCCEEDED:
             self.run_worker(self._reorder_now(order, product), group="reorder", exit_on_error=False)
@@ -366,7 +366,7 @@ class HistoryScreen(Screen[None]):
         try:
             acted = await (actions.resume(order_no) if what == "resume" else actions.cancel(order_no))
         except KamengError as exc:
-            self.notify(f"{order_no}: {exc.text(self.lang)}", severity="error", timeout=10)
+            self.notify(f"{order_no}: {self.t.error(exc)}", severity="error", timeout=10)
             return
         if acted.status == "query_failed":
             self.notify(t("history.query_failed", order_no=order_no), severity="warning", timeout=10)
@@ -396,7 +396,7 @@ class HistoryScreen(Screen[None]):
             self.app.writes_refused(exc)
             return
         except KamengError as exc:
-            self.notify(exc.text(self.lang), severity="error", timeout=10)
+            self.notify(self.t.error(exc), severity="error", timeout=10)
             return
         self.notify(self.t("checkout.again", account=order.account_text) + f"  {order_no}")
         self.app.start_order(order_no)
