@@ -173,7 +173,7 @@ async def test_export_writes_exactly_the_filtered_set(make_app, tmp_path, monkey
         await pilot.press("e")
         await pilot.pause()
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(app, pilot)
         [path] = list((tmp_path / "kameng-exports").glob("*.csv"))
         rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
         assert len(rows[1:]) == 2

@@ -51,6 +51,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export.path": ("保存到", "Save to"),
     "export.keys": ("Enter 导出   Tab 切换   Esc 取消", "Enter exports   Tab moves   Esc cancels"),
     "export.file_stem": ("订单", "orders"),
+    "export.writing": ("正在写入", "writing"),
     "export.no_name": ("请填要保存的文件名", "give the file to save to"),
     "export.exists": ("{path} 已存在；再按 Enter 替换它", "{path} exists; press Enter again to replace it"),
     "export.done": ("已导出 {n} 单到 {path}", "exported {n} orders to {path}"),

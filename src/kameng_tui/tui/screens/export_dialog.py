@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
+from textual.worker import Worker, WorkerState
 
 from kameng_tui.domain.errors import KamengError
 from kameng_tui.domain.history import HistoryFilter
@@ -57,6 +58,7 @@ class ExportScreen(ModalScreen[Exported | None]):
         self.flt, self.count, self.day = flt, count, day
         self._replace: Path | None = None
         """A file the user was told exists: Enter again on the same name replaces it."""
+        self._busy = False
 
     def compose(self) -> ComposeResult:
         t = Texts(self.app.lang)
@@ -93,6 +95,8 @@ class ExportScreen(ModalScreen[Exported | None]):
     def action_export(self) -> None:
         from kameng_tui.services.export import export
 
+        if self._busy:
+            return
         t = Texts(self.app.lang)
         raw = self.query_one("#export-path", Input).value.strip()
         if not raw:
@@ -109,17 +113,32 @@ class ExportScreen(ModalScreen[Exported | None]):
             self._replace = dest
             self._error(t("export.exists", path=str(dest)), style="yellow")
             return
-        ctx = self.app.ctx
-        try:
-            rows = export(ctx.exporter, self.flt, fmt_name, dest, lang=self.app.lang, labels=self.app.lang,
-                          create_dir=True)
-        except KamengError as exc:
-            self._error(exc.text(self.app.lang))
+        self._busy = True
+        self._error(t("export.writing"), style="dim")
+        ctx, lang = self.app.ctx, self.app.lang
+
+        def write() -> Exported:      # a thread: the disk never holds up the screen
+            rows = export(ctx.exporter, self.flt, fmt_name, dest, lang=lang, labels=lang, create_dir=True)
+            return Exported(rows, dest, anchor_path(dest) if fmt_name == "csv" else None)
+
+        self.run_worker(write, thread=True, group="export", exit_on_error=False)
+
+    @on(Worker.StateChanged)
+    def _written(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "export" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
             return
-        self.dismiss(Exported(rows, dest, anchor_path(dest) if fmt_name == "csv" else None))
+        self._busy = False
+        if event.state is WorkerState.SUCCESS and isinstance(event.worker.result, Exported):
+            self.dismiss(event.worker.result)
+            return
+        error = event.worker.error
+        if not isinstance(error, KamengError):
+            raise error if error is not None else RuntimeError("export worker")   # a bug: the app's handler logs it
+        self._error(Texts(self.app.lang).error(error))
 
     def _error(self, message: str, style: str = "bold red") -> None:
         self.query_one("#export-error", Static).update(Text(message, style=style))
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if not self._busy:             # a file being written is finished, then said
+            self.dismiss(None)
