@@ -45,6 +45,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err.export.why.other": ("系统错误 {code}", "system error {code}"),
     "err.export.extension": ("不认识的文件扩展名 {ext}：可用 {formats}（或用 --format 指定）",
                              "unknown file extension {ext}: use {formats} (or give --format)"),
+    "err.export.no_extension": ("{name} 没有扩展名，看不出格式：可用 {formats}（或用 --format 指定）",
+                                "{name} has no extension to tell the format: use {formats} (or give --format)"),
     # the TUI's dialog (tui/screens/export_dialog.py)
     "export.title": ("导出当前列表的 {n} 单", "Export the {n} orders listed"),
     "export.format": ("格式", "Format"),

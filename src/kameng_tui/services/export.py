@@ -59,9 +59,10 @@ def anchor_path(dest: Path) -> Path:
 def format_of(dest: Path) -> str:
     """The format a file name asks for by its extension (`x.csv` -> csv)."""
     ext = dest.suffix.lower().lstrip(".")
+    if not dest.suffix:
+        raise BadInput(Msg("err.export.no_extension", name=dest.name, formats=", ".join(FORMATS)), field="output")
     if ext not in FORMATS:
-        raise BadInput(Msg("err.export.extension", ext=repr(dest.suffix or dest.name), formats=", ".join(FORMATS)),
-                       field="output")
+        raise BadInput(Msg("err.export.extension", ext=repr(dest.suffix), formats=", ".join(FORMATS)), field="output")
     return ext
 
 

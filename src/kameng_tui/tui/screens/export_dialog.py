@@ -36,6 +36,11 @@ class Exported:
     path: Path
     anchor: Path | None
 
+    def said(self, t: Texts) -> str:
+        if self.anchor is None:
+            return t("export.done", n=self.rows, path=str(self.path))
+        return t("export.done_anchor", n=self.rows, path=str(self.path), anchor=self.anchor.name)
+
 
 def default_place(stem: str, day: date, fmt_name: str, home: Path | None = None) -> Path:
     """~/kameng-exports/<stem>-<day>.<fmt>, numbered -2, -3 ... past a name already taken."""

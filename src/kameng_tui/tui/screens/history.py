@@ -298,13 +298,8 @@ class HistoryScreen(Screen[None]):
         from kameng_tui.tui.screens.export_dialog import Exported, ExportScreen
 
         def done(result: Exported | None) -> None:
-            if result is None:
-                return
-            if result.anchor is not None:
-                message = self.t("export.done_anchor", n=result.rows, path=str(result.path), anchor=result.anchor.name)
-            else:
-                message = self.t("export.done", n=result.rows, path=str(result.path))
-            self.notify(message, timeout=10)
+            if result is not None:
+                self.notify(result.said(self.t), timeout=10)
 
         day = self.ctx.clock.now().astimezone(ZoneInfo(self.zone)).date()    # the business date names the file
         self.app.push_screen(ExportScreen(self.flt, self.query_one(OrderList).total or 0, day), done)
