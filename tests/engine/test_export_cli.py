@@ -85,3 +85,14 @@ def test_lang_zh_writes_headers_and_states_for_people(cli, tmp_path):
     en = tmp_path / "en.csv"
     assert cli("--lang", "en", "export", "-o", str(en)).code == 0
     assert read_csv(en)[0][:3] == ["Order no.", "Created at", "State"]
+
+
+def test_json_to_stdout_and_csv_refused_there(cli):
+    """`-o /dev/stdout` is written straight to (never renamed over: that would replace the
+    device); a CSV there is refused, its anchor having nowhere beside it to go."""
+    order(cli, "demo:HF-CM-10", "13800000005")
+    r = cli("export", "--format", "json", "-o", "/dev/stdout")
+    assert r.code == 0, r.stderr
+    assert json.loads(r.stdout[:r.stdout.rindex("}") + 1])["total"] == 1
+    r = cli("export", "--format", "csv", "-o", "/dev/stdout", "--json")
+    assert r.code == 2 and r.json["error"]["field"] == "output" and "anchor.json" in r.json["error"]["message"]

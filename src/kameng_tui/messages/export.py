@@ -47,6 +47,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "unknown file extension {ext}: use {formats} (or give --format)"),
     "err.export.no_extension": ("{name} 没有扩展名，看不出格式：可用 {formats}（或用 --format 指定）",
                                 "{name} has no extension to tell the format: use {formats} (or give --format)"),
+    "err.export.csv_stream": ("CSV 的账本锚点写在文件旁边（文件名.anchor.json），{path} 不是普通文件：请给文件名，或导出 JSON",
+                              "a CSV's ledger anchor goes beside the file (NAME.anchor.json) and {path} is no regular "
+                              "file: give a file name, or export JSON"),
     # the TUI's dialog (tui/screens/export_dialog.py)
     "export.title": ("导出当前列表的 {n} 单", "Export the {n} orders listed"),
     "export.format": ("格式", "Format"),

@@ -31,7 +31,7 @@ from kameng_tui.ledger.ports import OrderStore
 from kameng_tui.messages import Msg, text
 from kameng_tui.services.cards import CardReader, reveal_cards
 from kameng_tui.services.config_cell import ConfigCell
-from kameng_tui.services.export_files import Writer, make_parent, write_whole
+from kameng_tui.services.export_files import Writer, is_stream, make_parent, write_whole
 
 
 @dataclass(frozen=True)
@@ -123,6 +123,8 @@ def export(deps: Exporter, flt: HistoryFilter, fmt_name: str, dest: Path, reveal
         body = json.dumps({"version": 1, "items": items, "total": len(items), "anchor": anchor}, ensure_ascii=False, indent=1)
         files = [(dest, lambda p: p.write_text(body, encoding="utf-8"))]
     elif fmt_name == "csv":
+        if is_stream(dest):          # the anchor goes beside the file, and a stream has no beside
+            raise BadInput(Msg("err.export.csv_stream", path=str(dest)), field="output")
         content = _csv(header, columns, items).encode("utf-8-sig")
         sidecar = {"version": 1, "file": dest.name, "format": "csv", "rows": len(items),
                    "sha256": hashlib.sha256(content).hexdigest(), "anchor": anchor}

@@ -43,14 +43,26 @@ def make_parent(dest: Path) -> None:
         raise place_error(exc, dest.parent) from None
 
 
+def is_stream(dest: Path) -> bool:
+    """A place that is no regular file: /dev/stdout, a pipe. Written straight to; never
+    renamed over (that would replace the device node itself)."""
+    return dest.exists() and not dest.is_file() and not dest.is_dir()
+
+
 def write_whole(files: list[tuple[Path, Writer]]) -> None:
     """Write every (dest, writer) to a temporary file beside dest (0600), then rename
     them all into place. Any failure removes every temporary file and raises a typed
     error naming the place; files already in place before the call are untouched
-    unless every new file was written."""
+    unless every new file was written. A stream (`is_stream`) is written straight to."""
     temps: list[tuple[Path, Path]] = []
     try:
         for dest, writer in files:
+            if is_stream(dest):
+                try:
+                    writer(dest)
+                except OSError as exc:
+                    raise place_error(exc, dest) from None
+                continue
             if dest.is_dir():
                 raise BadInput(Msg("err.export.place", path=str(dest), why=Msg("err.export.why.is_dir")),
                                field="output")
