@@ -192,3 +192,28 @@ async def test_claims_view_totals_are_the_rows_it_shows(make_app):
         shown = screen.query_one(OrderList).orders
         assert [o.customer for o in shown] == ["李四"]
         assert "1 单" in totals_text(screen) and f"营收 {shown[0].revenue:.2f}" in totals_text(screen)
+
+
+async def test_a_taken_name_is_numbered_and_a_typed_one_asked_before_it_is_replaced(make_app, home):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await seed(app)
+        await open_history(app, pilot)
+        await pilot.press("e", "enter")
+        await settle(app, pilot)
+        first = home / "kameng-exports" / "订单-2026-11-25.csv"
+        await pilot.press("e")
+        await pilot.pause()
+        box = app.screen.query_one("#export-path", Input)
+        assert box.value == str(home / "kameng-exports" / "订单-2026-11-25-2.csv")   # the default never overwrites
+        box.value = str(first)
+        before = first.read_bytes()
+        first.write_bytes(b"keep me")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "已存在" in str(app.screen.query_one("#export-error", Static).render())
+        assert first.read_bytes() == b"keep me"
+        await pilot.press("enter")                                    # asked, and answered
+        await settle(app, pilot)
+        assert isinstance(app.screen, HistoryScreen) and first.read_bytes() == before
