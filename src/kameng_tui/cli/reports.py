@@ -34,8 +34,10 @@ def register(sub: argparse._SubParsersAction, lang: str = "zh") -> None:
     p.set_defaults(handler=cmd_refund)
     p = sub.add_parser("export", help=h("help.export"))
     add_history_filters(p, lang)
-    p.add_argument("--format", required=True, choices=["csv", "xlsx", "json"])
+    p.add_argument("--format", choices=["csv", "xlsx", "json"], help=h("help.export.format"))
     p.add_argument("-o", "--output", required=True)
+    # also after the command (`export --lang zh`); SUPPRESS keeps a `--lang` given before it
+    p.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS, help=h("help.export.lang"))
     p.add_argument("--reveal", action="store_true", help=h("help.export.reveal"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_export)
@@ -141,12 +143,16 @@ def cmd_refund(args, ctx, out: Out) -> int:
 
 
 def cmd_export(args, ctx, out: Out) -> int:
-    from kameng_tui.services.export import export
+    from kameng_tui.services.export import anchor_path, export, format_of
 
     dest = Path(args.output)
     if dest.is_dir():
         raise BadInput(Msg("err.cli.output_is_dir", path=str(dest)), field="output")
     if not dest.parent.exists():
         raise BadInput(Msg("err.cli.no_dir", path=str(dest.parent)), field="output")
-    n = export(ctx.exporter, history_filter(args, ctx), args.format, dest, reveal=args.reveal, lang=out.lang)
-    return out.done(Msg("cli.export.done", n=n, path=str(dest)), path=str(dest), rows=n, format=args.format)
+    fmt_name = args.format or format_of(dest)
+    # Stable English keys and state codes for programs; an explicit --lang writes them for people.
+    n = export(ctx.exporter, history_filter(args, ctx), fmt_name, dest, reveal=args.reveal, lang=out.lang,
+               labels=args.lang)
+    return out.done(Msg("cli.export.done", n=n, path=str(dest)), path=str(dest), rows=n, format=fmt_name,
+                    anchor=str(anchor_path(dest)) if fmt_name == "csv" else None)

@@ -27,6 +27,7 @@ class HistoryFilter:
     sku: str | None = None
     batch_id: int | None = None
     search: str | None = None            # FTS5 over name, account, ref, customer, note, order_no
+    order_nos: tuple[str, ...] | None = None   # only these orders (history's claims view); () selects none
 
 
 @dataclass(frozen=True)

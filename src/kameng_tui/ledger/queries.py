@@ -52,6 +52,9 @@ def where(flt: HistoryFilter, bounds: Bounds = (None, None)) -> tuple[str, list[
         if value is not None and value != "":
             clauses.append(f"o.{col} = ?")
             args.append(value)
+    if flt.order_nos is not None:
+        clauses.append(f"o.order_no IN ({','.join('?' * len(flt.order_nos))})" if flt.order_nos else "0")
+        args += list(flt.order_nos)
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
 
 

@@ -11,6 +11,8 @@ from kameng_tui.messages import (adapters, anomalies, batch_cancel, batch_screen
                                  settings, suppliers, tui)
 from kameng_tui.messages import data_key as data_key_messages
 from kameng_tui.messages import first_hour
+from kameng_tui.messages import export as export_messages
+from kameng_tui.messages import in_app
 from kameng_tui.messages import reasons
 
 TABLES: dict[str, dict[str, tuple[str, str]]] = {
@@ -29,6 +31,8 @@ TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "data_key": data_key_messages.MESSAGES,
     "reasons": reasons.MESSAGES,
     "first_hour": first_hour.MESSAGES,
+    "export": export_messages.MESSAGES,
+    "in_app": in_app.MESSAGES,
 }
 
 

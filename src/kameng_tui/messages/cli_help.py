@@ -114,4 +114,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "receive signed webhooks on 127.0.0.1 and record them in the ledger"),
     "help.supplier.listen.name": ("the configured http supplier the webhooks come from",
                                   "the configured http supplier the webhooks come from"),
+    # export (issue 15): the format from -o's extension, --lang after the command
+    "help.export.format": ("文件格式；不填时按 -o 的扩展名（.csv/.xlsx/.json）",
+                           "the file format; by default from -o's extension (.csv, .xlsx, .json)"),
+    "help.export.lang": ("表头和状态用这种语言书写；不填时用固定的英文列名和状态码",
+                         "write headers and states in this language; without it: stable English keys and state codes"),
 }

@@ -26,6 +26,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "key.history.reorder": ("再来一单", "Again"),
     "key.history.today": ("今天", "Today"),
     "key.history.preset": ("日期", "Dates"),
+    "key.history.dates": ("自定义日期", "Custom dates"),
     "key.history.status": ("状态", "State"),
     "key.history.claims": ("赔付", "Claims"),
     "key.history.export": ("导出", "Export"),

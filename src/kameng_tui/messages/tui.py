@@ -9,8 +9,9 @@ from __future__ import annotations
 MESSAGES: dict[str, tuple[str, str]] = {
     # shell
     "keymap.unknown": ("[keymap] {ids}: 没有这些按键 id，见 docs/keys.md", "[keymap] {ids}: no such key ids; see docs/keys.md"),
-    "internal.exit": ("内部错误（{kind}），已写入日志 {where}；订单都在账本里，kameng-tui reconcile 可继续处理",
-                      "internal error ({kind}), logged to {where}; every order is in the ledger, `kameng-tui reconcile` carries on"),
+    "internal.exit": ("内部错误（{kind}），已写入日志 {where}；订单都在账本里，下次启动时在后台对账",
+                      "internal error ({kind}), logged to {where}; every order is in the ledger and is reconciled "
+                      "in the background at the next start"),
     "err.internal.tui": ("内部错误：{kind}", "internal error: {kind}"),
     "screen.catalog": ("目录", "Catalog"),
     "screen.history": ("订单", "History"),
@@ -40,7 +41,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reconcile.done": ("对账完成：{settled} 个已结，{open} 个仍待结", "reconcile done: {settled} settled, {open} still open"),
     "reconcile.error": ("{supplier} 暂时无法连接：{message}；只有发往它的订单受影响",
                         "{supplier} is unreachable: {message}; only orders to it are affected"),
-    "suggest.renewal": ("{n} 个会员即将到期续费（kameng-tui suggest 查看）", "{n} memberships are due for renewal (see `kameng-tui suggest`)"),
+    "suggest.renewal": ("{n} 个会员即将到期续费：{accounts}；在 订单 中搜索账号，按 a 再来一单",
+                        "{n} memberships are due for renewal: {accounts}; search the account in History and press a "
+                        "to order again"),
     "sync.start": ("首次启动：正在从供应商同步目录", "first start: syncing the catalog from the suppliers"),
     "sync.done": ("目录已同步：{n} 个商品", "catalog synced: {n} products"),
     # catalog
@@ -145,7 +148,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "history.more": ("显示 {shown} / {total}，向下滚动加载更多", "showing {shown} of {total}; scroll down for more"),
     "history.claims": ("优先赔付（需要人工处理）", "Claims (need a manual check)"),
     "history.timeline": ("事件时间线", "Event timeline"),
-    "history.exported": ("已导出 {n} 单到 {path}", "exported {n} orders to {path}"),
     "history.empty": ("没有符合条件的订单", "no orders match"),
     "hcol.time": ("时间", "Time"),
     "hcol.order_no": ("订单号", "Order no."),
@@ -176,4 +178,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "No matching products: hidden by the filters {filters}; Backspace removes the last, "
                       "x clears all"),
     "filters.empty_search": ("没有匹配的商品：换个搜索词试试", "No matching products: try other search words"),
+    # history (issue 15): the custom dates' key
+    "history.dates_key": ("按 {key} 输入日期（2026-11-01..2026-11-30），Enter 或 Esc 回到列表",
+                          "{key}: type dates (2026-11-01..2026-11-30); Enter or Esc: back to the list"),
 }

@@ -24,7 +24,7 @@ from textual.screen import Screen
 from kameng_tui.domain.errors import AnchorMismatch, KamengError
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import price
-from kameng_tui.domain.reasons import reason_text
+from kameng_tui.domain.reasons import reason_msg
 from kameng_tui.domain.states import IN_FLIGHT, OrderState
 from kameng_tui.services.balances import BalanceView
 from kameng_tui.services.shop import Shop
@@ -159,7 +159,8 @@ class KamengApp(App[None]):
             return
         due = [r for r in suggestions.renewals]
         if due:
-            self.notify(t("suggest.renewal", n=len(due)), timeout=15)
+            accounts = t("filters.sep").join(dict.fromkeys(r.account for r in due[:3]))   # the first few, by name
+            self.notify(t("suggest.renewal", n=len(due), accounts=accounts), timeout=15)
 
     async def _reconcile(self) -> None:
         """Settle the orders left in flight, in the background (paused while the ledger
@@ -173,7 +174,7 @@ class KamengApp(App[None]):
             except AnchorMismatch as exc:
                 self.writes_refused(exc)
             except KamengError as exc:
-                self.notify(exc.text(self.lang), severity="warning")
+                self.notify(self.t.error(exc), severity="warning")
             else:
                 still = len(ctx.orders.in_state(tuple(IN_FLIGHT)))
                 self.notify(t("reconcile.done", settled=len(open_orders) - still, open=still))
@@ -325,13 +326,13 @@ class KamengApp(App[None]):
         if isinstance(error, AnchorMismatch):
             self.writes_refused(error)
         elif error is not None:
-            self.notify(f"{order_no}: {error.text(self.lang)}", severity="error", timeout=10)
+            self.notify(f"{order_no}: {t.error(error)}", severity="error", timeout=10)
         elif order is not None:
             state = t(f"state.{order.state.value}")
             message = t("order.final", order_no=order_no, state=state)
             severity = "information"
             if order.state is OrderState.FAILED:
-                message += "\n" + t("order.failed_hint", reason=reason_text(order.reason, self.lang) or "")
+                message += "\n" + t("order.failed_hint", reason=t.show(reason_msg(order.reason) or ""))
                 severity = "error"
             elif order.state in (OrderState.UNKNOWN, OrderState.SUBMITTED, OrderState.PROCESSING):
                 message += "\n" + t("order.unknown_hint")

@@ -21,7 +21,7 @@ async def cancel_unsent(app: "KamengApp", batch_id: int) -> None:
     try:
         outcome = await app.ctx.batch.cancel(batch_id)
     except KamengError as exc:
-        app.notify(exc.text(app.lang), severity="error", timeout=10)
+        app.notify(t.error(exc), severity="error", timeout=10)
         return
     app.notify(t("batch.cancelled", id=batch_id, n=len(outcome.cancelled)))
     pending = sum(1 for k in outcome.kept if k.status != "found")

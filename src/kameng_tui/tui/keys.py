@@ -67,6 +67,7 @@ HISTORY_KEYS = (
     Key("history.reorder", "a", "reorder"),
     Key("history.today", "T", "preset('today')", show=False),
     Key("history.preset", "p", "next_preset"),
+    Key("history.dates", "d", "focus_dates", show=False),       # named on the date line when 自定义 is on
     Key("history.status", "z", "next_status"),
     Key("history.claims", "c", "toggle_claims"),
     Key("history.export", "e", "export"),

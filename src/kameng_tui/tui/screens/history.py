@@ -4,8 +4,7 @@ export of what is shown, reorder from any row. Nothing here talks to a supplier.
 
 from __future__ import annotations
 
-from datetime import datetime
-from pathlib import Path
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from rich.console import Group
@@ -23,7 +22,7 @@ from kameng_tui.domain.history import HistoryFilter
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
 from kameng_tui.domain.reply_check import anomaly_msg
-from kameng_tui.domain.reasons import reason_text
+from kameng_tui.domain.reasons import reason_msg
 from kameng_tui.domain.states import OrderState
 from kameng_tui.tui.keys import HISTORY_KEYS, bindings
 from kameng_tui.tui.text import Texts
@@ -140,17 +139,18 @@ class HistoryScreen(Screen[None]):
         try:
             self.flt = self.build_filter()
         except BadInput as exc:
-            error.update(Text(exc.text(self.lang) + "  " + self.t("history.bad_dates"), style="red"))
+            error.update(Text(self.t.error(exc) + "  " + self.t("history.bad_dates"), style="red"))
             return
-        error.update("")
+        # 自定义: the line under the filters says how to type the dates (`p` keeps the focus on the list)
+        error.update(Text(self.t("history.dates_key", key=self._key_of("history.dates")), style="dim")
+                     if self.preset == "custom" else "")
         self._presets()
         orders = self.query_one(OrderList)
         cursor = orders.cursor
+        if self.claims:      # the claims among the filtered orders: list, totals, chart and export agree
+            self.flt = replace(self.flt, order_nos=tuple(c.order.order_no for c in self.ctx.reports.claims()))
         ledger, flt = self.ctx.orders, self.flt
-        if self.claims:
-            orders.show_list([c.order for c in self.ctx.reports.claims()])
-        else:
-            orders.load(lambda cur: ledger.history(flt, limit=100, cursor=cur, with_total=cur is None))
+        orders.load(lambda cur: ledger.history(flt, limit=100, cursor=cur, with_total=cur is None))
         orders.set_marked(ledger.anomaly_orders())
         if keep_cursor:
             orders.move_cursor(cursor)
@@ -168,6 +168,13 @@ class HistoryScreen(Screen[None]):
             out.append("   " + t("history.claims"), style="bold red")
         self.query_one("#presets", Static).update(out)
         self.query_one("#h-dates", Input).set_class(self.preset != "custom", "hidden")
+
+    def _key_of(self, binding_id: str) -> str:
+        """The key a binding has now (a `[keymap]` may have moved it)."""
+        for _, binding in self._bindings:
+            if binding.id == binding_id:
+                return self.app.get_key_display(binding)
+        return binding_id
 
     def _totals(self) -> None:
         t = self.t
@@ -213,7 +220,7 @@ class HistoryScreen(Screen[None]):
                  Text(f"{t('hcol.total')} {fmt(order.total_price)}  {t('col.cost')} {fmt(order.total_cost)}  "
                       f"{t('hcol.profit')} {fmt(order.profit)}")]
         if order.reason:
-            parts.append(Text(reason_text(order.reason, self.lang) or "", style="red"))
+            parts.append(Text(self.t.show(reason_msg(order.reason) or ""), style="red"))
         if order.state is OrderState.PENDING:
             parts.append(Text(t("history.pending_keys"), style="bold yellow"))
 
@@ -255,17 +262,26 @@ class HistoryScreen(Screen[None]):
         self.reload()
 
     def action_next_preset(self) -> None:
+        """The next preset; focus stays where it is, so `p` keeps cycling (自定义 shows its
+        field and names the key that types into it)."""
         self.preset = PRESETS[(PRESETS.index(self.preset) + 1) % len(PRESETS)]
         self.reload()
-        if self.preset == "custom":
-            self.set_focus(self.query_one("#h-dates", Input))
+
+    def action_focus_dates(self) -> None:
+        if self.preset != "custom":
+            self.preset = "custom"
+            self.reload()
+        self.set_focus(self.query_one("#h-dates", Input))
 
     def action_next_status(self) -> None:
         self.status = STATUS_CYCLE[(STATUS_CYCLE.index(self.status) + 1) % len(STATUS_CYCLE)]
         self.reload()
 
     def action_toggle_claims(self) -> None:
+        """Claims are listed whatever their age: the dates go to 全部 (`p` narrows them again)."""
         self.claims = not self.claims
+        if self.claims:
+            self.preset = "all"
         self.reload()
 
     def action_escape(self) -> None:
@@ -279,18 +295,15 @@ class HistoryScreen(Screen[None]):
         self.reload()
 
     def action_export(self) -> None:
-        from kameng_tui.services.export import export
+        """Ask for the format and the place (tui/screens/export_dialog.py), then say where it went."""
+        from kameng_tui.tui.screens.export_dialog import Exported, ExportScreen
 
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        folder = Path(self.ctx.settings_view.data_dir) / "exports"
-        folder.mkdir(mode=0o700, exist_ok=True)
-        dest = folder / f"orders-{stamp}.csv"
-        try:
-            n = export(self.ctx.exporter, self.flt, "csv", dest, lang=self.lang)
-        except (KamengError, OSError) as exc:
-            self.notify(getattr(exc, "message", str(exc)), severity="error")
-            return
-        self.notify(self.t("history.exported", n=n, path=str(dest)), timeout=10)
+        def done(result: Exported | None) -> None:
+            if result is not None:
+                self.notify(result.said(self.t), timeout=10)
+
+        day = self.ctx.clock.now().astimezone(ZoneInfo(self.zone)).date()    # the business date names the file
+        self.app.push_screen(ExportScreen(self.flt, self.query_one(OrderList).total or 0, day), done)
 
     def action_reveal(self) -> None:
         self.revealed = not self.revealed
@@ -310,7 +323,7 @@ class HistoryScreen(Screen[None]):
         try:
             product = self.ctx.catalog.product(order.sku)
         except KamengError as exc:
-            self.notify(exc.text(self.lang), severity="error")
+            self.notify(self.t.error(exc), severity="error")
             return
         if not self.ctx.settings_view.checkout.confirm and order.state is OrderState.SUCCEEDED:
             self.run_worker(self._reorder_now(order, product), group="reorder", exit_on_error=False)
@@ -349,7 +362,7 @@ class HistoryScreen(Screen[None]):
         try:
             acted = await (actions.resume(order_no) if what == "resume" else actions.cancel(order_no))
         except KamengError as exc:
-            self.notify(f"{order_no}: {exc.text(self.lang)}", severity="error", timeout=10)
+            self.notify(f"{order_no}: {self.t.error(exc)}", severity="error", timeout=10)
             return
         if acted.status == "query_failed":
             self.notify(t("history.query_failed", order_no=order_no), severity="warning", timeout=10)
@@ -379,7 +392,7 @@ class HistoryScreen(Screen[None]):
             self.app.writes_refused(exc)
             return
         except KamengError as exc:
-            self.notify(exc.text(self.lang), severity="error", timeout=10)
+            self.notify(self.t.error(exc), severity="error", timeout=10)
             return
         self.notify(self.t("checkout.again", account=order.account_text) + f"  {order_no}")
         self.app.start_order(order_no)

@@ -50,11 +50,6 @@ class OrderList(VirtualList):
         self._next = page.next_cursor
         self.data_changed()
 
-    def show_list(self, orders: list[Order]) -> None:
-        self._fetch, self._next = None, None
-        self.orders, self.total = orders, len(orders)
-        self.data_changed()
-
     def more(self) -> bool:
         if self._fetch is None or self._next is None:
             return False
