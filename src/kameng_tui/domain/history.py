@@ -27,6 +27,7 @@ class HistoryFilter:
     sku: str | None = None
     batch_id: int | None = None
     search: str | None = None            # FTS5 over name, account, ref, customer, note, order_no
+    exclude_suppliers: tuple[str, ...] = ()   # reports without the demo beside a real supplier
 
 
 @dataclass(frozen=True)

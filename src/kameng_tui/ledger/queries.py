@@ -52,6 +52,9 @@ def where(flt: HistoryFilter, bounds: Bounds = (None, None)) -> tuple[str, list[
         if value is not None and value != "":
             clauses.append(f"o.{col} = ?")
             args.append(value)
+    if flt.exclude_suppliers:
+        clauses.append(f"o.supplier NOT IN ({','.join('?' * len(flt.exclude_suppliers))})")
+        args += list(flt.exclude_suppliers)
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
 
 
