@@ -17,7 +17,7 @@ from kameng_tui.domain.text_fit import head
 
 DEMO_KIND = "demo"
 IMPLICIT_DEMO = "demo"        # the embedded demo's name while config.toml names no supplier
-SHORT_CELLS = 6               # the list's supplier column: `demo`, `fulu`, `ref2`, a cut longer name
+SHORT_CELLS = 4               # the list's supplier column: `demo`, `fulu`, `ref2`, a longer name cut
 
 
 class EntryLike(Protocol):

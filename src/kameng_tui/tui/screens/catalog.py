@@ -110,6 +110,11 @@ class CatalogScreen(Screen[None]):
             self._narrow = narrow
             self._panes = {"filters": not narrow, "detail": not narrow}
             self._apply_panes()
+            self._suppliers()
+
+    def _suppliers(self) -> None:
+        """The list's supplier column (several suppliers, wide layout) and 演示 mark."""
+        self.query_one(ProductTable).set_suppliers(self.ctx.supplier_view(), compact=bool(self._narrow))
 
     def _apply_panes(self) -> None:
         filters = self.query_one("#filters-column")
@@ -160,6 +165,7 @@ class CatalogScreen(Screen[None]):
 
     def _index_ready(self, index: CatalogIndex) -> None:
         self.index = index
+        self._suppliers()                # a supplier added or turned off: the catalog is reloaded
         self.refilter()
         # The index and the start-up objects live as long as the app: keep them out of
         # the cyclic GC's full passes, which otherwise stall a keystroke ~100 ms at 100k.

@@ -14,6 +14,7 @@ from kameng_tui.domain.history import Page
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
 from kameng_tui.domain.states import OrderState
+from kameng_tui.domain.supplier_view import SupplierView
 from kameng_tui.domain.text_fit import fit_name
 from kameng_tui import state_style as palette
 from kameng_tui.tui.text import Texts
@@ -21,6 +22,7 @@ from kameng_tui.tui.widgets.virtual_list import VirtualList, cell
 
 STATE_STYLE = {k: Style.parse(v) for k, v in palette.STATE_STYLE.items()}
 MARK_STYLE = Style(color="red", bold=True)
+DEMO_STYLE = Style.parse("bold white on magenta")
 ORDER_NO_W = 24                 # KM + 12 digits + install id + 6: shown whole, never cut
 PRODUCT_MIN = 16
 COLUMN_ORDER = ("time", "order_no", "product", "account", "state", "total", "profit")
@@ -40,6 +42,15 @@ class OrderList(VirtualList):
         self._fetch: Callable[[str | None], Page] | None = None
         self.marked: set[str] = set()
         """Orders with an anomaly: a persistent "!" on their row (issue 14)."""
+        self.view = SupplierView()
+        self.demo_chip = cell(self.t("demo.mark"), 4)
+
+    def set_view(self, view: SupplierView) -> None:
+        """The suppliers marked demo (beside a real one): their rows read 演示."""
+        if view != self.view:
+            self.view = view
+            self._cache.clear()
+            self.refresh()
 
     def load(self, fetch: Callable[[str | None], Page]) -> None:
         """Start over with a new filter: `fetch(cursor)` returns one keyset page."""
@@ -135,6 +146,9 @@ class OrderList(VirtualList):
             if key == "state":
                 out.append(Segment(sep))
                 out.append(Segment(cell(self.t(f"state.{o.state.value}"), w), STATE_STYLE.get(o.state.value)))
+                continue
+            if key == "product" and self.view.is_demo(o.supplier) and w > 8:   # never sold to a customer
+                out += [Segment(sep), Segment(self.demo_chip, DEMO_STYLE), Segment(" " + cell(fit_name(o.product_name, w - 5), w - 5))]
                 continue
             value = self._value(o, key, w, settled)
             out.append(Segment(sep + cell(value, w, "right" if key in RIGHT else "left")))
