@@ -116,3 +116,23 @@ async def test_demo_beside_a_real_supplier_reads_demo_and_leaves_the_totals(make
         marked = [line for line in screen_lines(app) if "演示" in line and "话费" in line]
         assert len(marked) == 1, text
     assert demo_order.supplier == "demo"
+
+
+async def test_demo_detail_and_checkout_read_demo_beside_a_real_supplier(make_app, ref):
+    app = make_app('[general]\nlanguage = "en"\n\n' + demo_and_ref(ref.url), KAMENG_TUI_SECRET_REF=SECRET)
+    await app.root.catalog.sync("ref")
+    async with app.run_test(size=LARGE) as pilot:
+        await settle(app, pilot)
+        await search(app, pilot, "移动话费100")
+        table = app.screen.query_one(ProductTable)
+        for row in range(table.row_count()):
+            table.move_cursor(row)
+            await settle(app, pilot)
+            detail = "\n".join(line[-32:] for line in screen_lines(app))
+            assert ("Demo" in detail) == (table.product(row).supplier == "demo"), detail
+            await pilot.press("o")
+            await settle(app, pilot)
+            title = next(line for line in screen_lines(app) if "话费100元" in line and "Order" in line)
+            assert ("Demo" in title) == (table.product(row).supplier == "demo"), title
+            await pilot.press("escape")
+            await settle(app, pilot)

@@ -146,7 +146,14 @@ class CheckoutScreen(ModalScreen[None]):
     def _title(self, width: int) -> Text:
         """The title on one line: a long name cut in the middle, its last words kept."""
         room = width - cell_len(self.t("checkout.title", name=""))
-        return Text(self.t("checkout.title", name=fit_name(self.product.name, max(8, room))), style="bold")
+        title = Text(style="bold")
+        if self.ctx.supplier_view().is_demo(self.product.supplier):     # beside a real supplier: a demo card
+            mark = self.t("demo.mark")
+            title.append(mark, style="white on magenta")
+            title.append(" ")
+            room -= cell_len(mark) + 1
+        title.append(self.t("checkout.title", name=fit_name(self.product.name, max(8, room))))
+        return title
 
     def on_mount(self) -> None:
         self.set_focus(self._first_widget(), scroll_visible=False)

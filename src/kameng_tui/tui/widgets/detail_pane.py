@@ -58,7 +58,10 @@ class DetailPane(Static):
         if d is None:
             return Text(t("detail.empty"), style="dim")
         p = d.product
-        parts: list[Text] = [Text(p.name, style="bold"), Text("/".join(p.category), style="dim"),
+        name = Text(p.name, style="bold")
+        if d.demo:                                   # beside a real supplier: not a product to sell
+            name = Text.assemble((t("demo.mark"), "bold white on magenta"), " ", name)
+        parts: list[Text] = [name, Text("/".join(p.category), style="dim"),
                              Text(p.sku, style="dim"),
                              Text(t("detail.cost", cost=fmt(p.unit_cost), price=fmt(d.sale_price)))]
         if p.face_value:
