@@ -346,6 +346,10 @@ class CatalogScreen(Screen[None]):
         last = self.ctx.checkout.last_order(product.sku)
         self.app.push_screen(CheckoutScreen(product, again=last))
 
+    def suppliers_changed(self) -> None:
+        """A supplier added or turned off: the column and the 演示 mark follow at once."""
+        self._suppliers()
+
     def catalog_changed(self) -> None:
         """Synced or a supplier removed on the settings screen: the index anew."""
         self.load_index()
