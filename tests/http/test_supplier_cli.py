@@ -68,3 +68,48 @@ def test_add_with_keep_demo_keeps_it_and_neither_flag_says_how(ref, home):
     people = run_cli(base_env(other, KAMENG_TUI_SECRET_REF=SECRET), "supplier", "add", "ref", "--kind", "http",
                      "--base-url", ref.url, "--key-id", KEY_ID)
     assert people.code == 0 and "--disable-demo" in people.stdout, people.stdout + people.stderr
+
+
+def at_a_terminal(env, args: list[str], answers: list[tuple[str, str]], timeout: float = 60) -> tuple[int, str]:
+    """Run the CLI on a pseudo-terminal (its controlling terminal), typing each answer
+    once its prompt shows. Returns (exit code, everything it printed)."""
+    import os
+    import pty
+    import select
+    import subprocess
+    import sys
+    import time
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "kameng_tui", *args], env={**env, "COLUMNS": "200"},
+                            preexec_fn=lambda: os.login_tty(slave), close_fds=True)
+    os.close(slave)
+    seen, pending, end = b"", list(answers), time.monotonic() + timeout
+    while time.monotonic() < end:
+        ready, _, _ = select.select([master], [], [], 0.1)
+        if ready:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+        if pending and pending[0][0].encode() in seen:
+            os.write(master, pending.pop(0)[1].encode() + b"\n")
+        if proc.poll() is not None and not ready:
+            break
+    os.close(master)
+    return proc.wait(timeout=10), seen.decode("utf-8", "replace")
+
+
+def test_at_a_terminal_add_asks_whether_to_turn_the_demo_off(ref, home):
+    env = base_env(home, KAMENG_TUI_SECRET_REF=SECRET)
+    args = ["supplier", "add", "ref", "--kind", "http", "--base-url", ref.url, "--key-id", KEY_ID]
+    code, said = at_a_terminal(env, args, [("API 密钥", ""), ("停用演示供应商 demo", "y")])
+    assert code == 0 and "已停用演示供应商 demo" in said, said
+    assert "enabled = false" in (home / "config" / "config.toml").read_text(encoding="utf-8")
+    other = home / "other"
+    code, said = at_a_terminal(base_env(other, KAMENG_TUI_SECRET_REF=SECRET), args,
+                               [("API 密钥", ""), ("停用演示供应商 demo", "")])
+    assert code == 0 and "仍启用" in said and "enabled" not in (other / "config" / "config.toml").read_text(), said

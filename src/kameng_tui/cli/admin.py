@@ -253,7 +253,7 @@ async def _demo_after_add(args, ctx, out: Out) -> tuple[list[str], list[str]]:
     if not demos or args.keep_demo:
         return [], demos
     off = args.disable_demo
-    if not off and is_tty() and not out.json_mode and not args.secret_stdin:
+    if not off and is_tty() and not out.json_mode:
         answer = input(out.t("cli.supplier.disable_demo_prompt", names=", ".join(demos))).strip().lower()
         off = answer in YES
     if not off:
