@@ -38,7 +38,7 @@ def test_demo_orders_are_marked_and_left_out_of_reports(ref, home):
     assert [g["key"] for g in by["groups"]] == ["ref"]
     people = run_cli(env, "report")
     assert "不含演示订单 2 笔" in people.stdout, people.stdout
-    assert "2 demo orders left out" in run_cli(env, "--lang", "en", "report").stdout
+    assert "demo orders left out: 2" in run_cli(env, "--lang", "en", "report").stdout
     asked = run_cli(env, "report", "--supplier", "demo", "--json").json       # asked for by name: shown
     assert asked["totals"]["orders"] == 2 and asked["demo_excluded"] == 0
     assert Decimal(asked["totals"]["profit"]) == sum(Decimal(o["profit"]) for o in tour)

@@ -7,7 +7,7 @@ from __future__ import annotations
 MESSAGES: dict[str, tuple[str, str]] = {
     "demo.mark": ("演示", "Demo"),
     "col.supplier": ("来源", "From"),
-    "demo.excluded": ("不含演示订单 {n} 笔", "{n} demo orders left out"),
+    "demo.excluded": ("不含演示订单 {n} 笔", "demo orders left out: {n}"),
     # cli/admin.py: supplier add | test
     "help.supplier.add.disable_demo": ("停用演示供应商（不再询问）", "turn the demo supplier off (no question)"),
     "help.supplier.add.keep_demo": ("保留演示供应商（不再询问）", "keep the demo supplier on (no question)"),
