@@ -14,6 +14,7 @@ from kameng_tui.domain.money import fmt
 from kameng_tui.domain.text_fit import cells, wrap_spans
 from kameng_tui.messages import Joined
 from kameng_tui.services.catalog import ProductDetail
+from kameng_tui.tui import demo_mark
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.widgets.bar_chart import bars
 
@@ -60,7 +61,7 @@ class DetailPane(Static):
         p = d.product
         name = Text(p.name, style="bold")
         if d.demo:                                   # beside a real supplier: not a product to sell
-            name = Text.assemble((t("demo.mark"), "bold white on magenta"), " ", name)
+            name = demo_mark.marked(t, name)
         parts: list[Text] = [name, Text("/".join(p.category), style="dim"),
                              Text(p.sku, style="dim"),
                              Text(t("detail.cost", cost=fmt(p.unit_cost), price=fmt(d.sale_price)))]

@@ -17,12 +17,12 @@ from kameng_tui.domain.states import OrderState
 from kameng_tui.domain.supplier_view import SupplierView
 from kameng_tui.domain.text_fit import fit_name
 from kameng_tui import state_style as palette
+from kameng_tui.tui import demo_mark
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.widgets.virtual_list import VirtualList, cell
 
 STATE_STYLE = {k: Style.parse(v) for k, v in palette.STATE_STYLE.items()}
 MARK_STYLE = Style(color="red", bold=True)
-DEMO_STYLE = Style.parse("bold white on magenta")
 ORDER_NO_W = 24                 # KM + 12 digits + install id + 6: shown whole, never cut
 PRODUCT_MIN = 16
 COLUMN_ORDER = ("time", "order_no", "product", "account", "state", "total", "profit")
@@ -43,7 +43,7 @@ class OrderList(VirtualList):
         self.marked: set[str] = set()
         """Orders with an anomaly: a persistent "!" on their row (issue 14)."""
         self.view = SupplierView()
-        self.demo_chip = cell(self.t("demo.mark"), 4)
+        self.demo_chip = demo_mark.chip(self.t)
 
     def set_view(self, view: SupplierView) -> None:
         """The suppliers marked demo (beside a real one): their rows read 演示."""
@@ -148,7 +148,9 @@ class OrderList(VirtualList):
                 out.append(Segment(cell(self.t(f"state.{o.state.value}"), w), STATE_STYLE.get(o.state.value)))
                 continue
             if key == "product" and self.view.is_demo(o.supplier) and w > 8:   # never sold to a customer
-                out += [Segment(sep), Segment(self.demo_chip, DEMO_STYLE), Segment(" " + cell(fit_name(o.product_name, w - 5), w - 5))]
+                rest = w - demo_mark.CELLS - 1
+                out += [Segment(sep), Segment(self.demo_chip, demo_mark.DEMO_STYLE),
+                        Segment(" " + cell(fit_name(o.product_name, rest), rest))]
                 continue
             value = self._value(o, key, w, settled)
             out.append(Segment(sep + cell(value, w, "right" if key in RIGHT else "left")))

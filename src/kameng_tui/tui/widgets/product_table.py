@@ -18,6 +18,7 @@ from kameng_tui.domain.models import Product
 from kameng_tui.domain.supplier_view import SHORT_CELLS, SupplierView
 from kameng_tui.domain.tags import TAG_NAMES
 from kameng_tui.domain.text_fit import fit
+from kameng_tui.tui import demo_mark
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.widgets.virtual_list import VirtualList, cell
 
@@ -40,7 +41,6 @@ DROP_ORDER = ("tags", "discount", "face", "stock")      # the name and the price
 # away altogether in the narrow layout (compact, 80 columns): the name keeps the width.
 SEVERAL_COLUMNS = ("supplier", "face", "cost", "stock", "tags")
 SEVERAL_DROP_ORDER = ("supplier", "tags", "face", "stock")
-DEMO = Style.parse("bold white on magenta")
 
 
 def money_text(units: int) -> str:
@@ -55,7 +55,7 @@ class ProductTable(VirtualList):
         self.t = Texts(lang)
         self.sold_out = self.t("stock.sold_out")
         self.chips = [(TAG_NAMES[code], cell(self.t(f"chip.{code}"), 4), style) for code, style in CHIPS]
-        self.demo_chip = cell(self.t("demo.mark"), 4)
+        self.demo_chip = demo_mark.chip(self.t)
         self.index: CatalogIndex | None = None
         self.ordered: Sequence[int] = ()
         self.loader: Callable[[int], Product] | None = None
@@ -120,7 +120,8 @@ class ProductTable(VirtualList):
         cols, name_w = self._columns(width)
         price, face, stock = int(index.price[pos]), int(index.face[pos]), int(index.stock[pos])
         if self.view.is_demo(p.supplier):         # beside a real supplier: never sold to a customer
-            out = [Segment(" "), Segment(self.demo_chip, DEMO), Segment(" " + fit(p.name, name_w - 5))]
+            out = [Segment(" "), Segment(self.demo_chip, demo_mark.DEMO_STYLE),
+                   Segment(" " + fit(p.name, name_w - demo_mark.CELLS - 1))]
         else:
             out = [Segment(" " + fit(p.name, name_w))]
         for c in cols:
