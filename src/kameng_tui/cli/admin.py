@@ -254,8 +254,11 @@ async def _demo_after_add(args, ctx, out: Out) -> tuple[list[str], list[str]]:
         return [], demos
     off = args.disable_demo
     if not off and is_tty() and not out.json_mode:
-        answer = input(out.t("cli.supplier.disable_demo_prompt", names=", ".join(demos))).strip().lower()
-        off = answer in YES
+        try:
+            answer = input(out.t("cli.supplier.disable_demo_prompt", names=", ".join(demos)))
+        except EOFError:                       # Ctrl-D: no answer, the demo stays
+            answer = ""
+        off = answer.strip().lower() in YES
     if not off:
         return [], demos
     return await ctx.supplier_admin.disable_demos(), []
