@@ -29,6 +29,7 @@ from kameng_tui.services.config_cell import ConfigCell
 from kameng_tui.services.send_lock import send_lock_wait_s
 from kameng_tui.services.shop import LedgerStatus, OrderReads, SettingsView, Shop
 from kameng_tui.services.supplier_set import SupplierSet, supplier_configs
+from kameng_tui.domain.supplier_view import SupplierView
 
 if TYPE_CHECKING:  # services load when first built: `ledger verify` starts without numpy or asyncio
     from kameng_tui.crypto import Sealer
@@ -269,7 +270,10 @@ class Facade:
         return list(self._root.suppliers.names)
 
     def supplier_entries(self) -> list[Any]:
-        return list(self._root.suppliers.configs.values())
+        return list(self._root.suppliers.entries)
+
+    def supplier_view(self) -> SupplierView:
+        return self._root.suppliers.view()
 
     def env_value(self, name: str) -> str | None:
         return self._root.env.get(name)

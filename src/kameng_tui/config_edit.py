@@ -213,6 +213,16 @@ def add_supplier(path: Path, name: str, kind: str, options: Mapping[str, Any],
     return edit_config(path, change, env)
 
 
+def set_supplier_enabled(path: Path, name: str, enabled: bool, env: Mapping[str, str] | None = None) -> Config:
+    """`enabled = false` (or true) in the [[suppliers]] table named `name`, the rest of
+    the table and its comments kept: a demo turned off is turned on again by one edit."""
+    def change(doc: Any) -> None:
+        for table in doc.get("suppliers") or ():
+            if str(table.get("name")) == name:
+                _set_key(table, "enabled", enabled)
+    return edit_config(path, change, env)
+
+
 def remove_supplier(path: Path, name: str, env: Mapping[str, str] | None = None) -> bool:
     """Drop the [[suppliers]] table named `name`; False if there is none."""
     found: list[bool] = []

@@ -224,7 +224,7 @@ def test_cli_add_order_and_the_secret_never_lands_anywhere(cli, home, gateway):
     stamps = [datetime.strptime(t, "%Y-%m-%d %H:%M:%S") for t in gateway.state.timestamps]
     assert stamps and all(abs((t - before_bj).total_seconds()) < 120 for t in stamps)   # Beijing, not UTC
     wrong = cli("supplier", "test", "fulu", "--json", extra_env={"KAMENG_TUI_SECRET_FULU": "f" * 32})
-    assert wrong.code == 3 and "签名" in wrong.json["items"][0]["error"]
+    assert wrong.code == 2 and "签名" in wrong.json["error"]["items"][0]["error"]
 
 
 # --- supplier text is untrusted (issue 14, point 5) ----------------------------------------------

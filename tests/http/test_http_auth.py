@@ -89,11 +89,11 @@ def test_order_with_an_unknown_key_id_stays_pending_says_what_to_fix_and_goes_la
     flat = " ".join(en.stdout.split())
     assert en.code == 3 and f"{no} pending" in flat and "kameng-tui supplier test ref" in flat, en.stdout + en.stderr
     test = run_cli(wrong, "--lang", "en", "supplier", "test", "ref", "--json")
-    err = test.json["items"][0]["error"]
-    assert test.code == 3 and WRONG_KEY in err and "check the key id and secret" in err
-    assert test.json["items"][0]["refused"] is True
+    err = test.json["error"]["items"][0]["error"]
+    assert test.code == 2 and WRONG_KEY in err and "check the key id and secret" in err
+    assert test.json["error"]["code"] == "auth_failed" and test.json["error"]["items"][0]["refused"] is True
     said = run_cli(wrong, "supplier", "test", "ref")                 # reached, so not "unreachable"
-    assert said.code == 3 and "ref: 拒绝了我们的凭据" in said.stdout and "无法连接" not in said.stdout, said.stdout
+    assert said.code == 2 and "ref: 拒绝了我们的凭据" in said.stdout and "无法连接" not in said.stdout, said.stdout
     balance = run_cli(wrong, "balance", "--json")                     # the snapshot the first run took, and why
     item = balance.json["items"][0]
     assert item["refused"] is True and item["live"] is False and item["balance"] is not None, balance.stdout

@@ -87,6 +87,9 @@ async def test_add_an_http_supplier_then_sync_it_with_progress(make_app, tui_hom
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_settings(app, pilot)
         await fill_supplier(pilot, "ref", ref.url, KEY_ID, SECRET)
+        assert isinstance(app.screen, ConfirmScreen)                       # turn the demo off? (test_settings_demo.py)
+        await pilot.press("n")
+        await settle(app, pilot)
         text = text_of(app)
         assert "已添加 ref" in text and "1000000.00" in text
         row = next(line for line in screen_lines(app) if " ref " in line and "http" in line)

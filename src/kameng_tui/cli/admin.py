@@ -9,7 +9,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Callable, Mapping
 
-from kameng_tui.cli.output import Out, helps, is_tty
+from kameng_tui.cli.output import YES, Out, helps, is_tty
 from kameng_tui.domain.errors import BadInput, LedgerTampered
 from kameng_tui.domain.money import fmt
 from kameng_tui.messages import Localized, Msg
@@ -58,6 +58,8 @@ def register(sub: argparse._SubParsersAction, lang: str = "zh") -> None:
     p.add_argument("--app-key")
     p.add_argument("--option", action="append", default=[], metavar="K=V")
     p.add_argument("--secret-stdin", action="store_true", help=h("help.supplier.add.secret_stdin"))
+    p.add_argument("--disable-demo", action="store_true", help=h("help.supplier.add.disable_demo"))
+    p.add_argument("--keep-demo", action="store_true", help=h("help.supplier.add.keep_demo"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_supplier_add)
     p = sup.add_parser("remove")
@@ -211,6 +213,8 @@ def _options(args) -> dict[str, str]:
 async def cmd_supplier_add(args, ctx, out: Out) -> int:
     from kameng_tui.services.supplier_admin import KEY_OPTION, NewSupplier
 
+    if args.disable_demo and args.keep_demo:
+        raise BadInput(Msg("err.cli.demo_flags"), field="disable_demo")
     if args.kind == "http" and (not args.base_url or not args.key_id):
         raise BadInput(Msg("err.cli.http_needs"), field="base_url" if not args.base_url else "key_id")
     options = _options(args)
@@ -227,8 +231,37 @@ async def cmd_supplier_add(args, ctx, out: Out) -> int:
         elif is_tty():
             secret = getpass.getpass(out.t("cli.supplier.secret_prompt")).strip()
     await ctx.supplier_admin.add(dataclasses.replace(new, secret=secret), reach=False, need_secret=False)
-    return out.done(Msg("cli.supplier.added", name=args.name, kind=args.kind),
-                    name=args.name, kind=args.kind, secret_stored=bool(secret))
+    disabled, kept = await _demo_after_add(args, ctx, out)
+    doc = {"name": args.name, "kind": args.kind, "secret_stored": bool(secret), "demo_disabled": bool(disabled)}
+    if out.json_mode:
+        out.doc(**doc)
+        return 0
+    con = out.console()
+    con.print(out.t("cli.supplier.added", name=args.name, kind=args.kind), markup=False)
+    if disabled:
+        con.print(out.t("cli.supplier.demo_disabled", names=", ".join(disabled)), markup=False)
+    elif kept and not args.keep_demo:
+        con.print(out.t("cli.supplier.demo_kept", names=", ".join(kept)), markup=False)
+    return 0
+
+
+async def _demo_after_add(args, ctx, out: Out) -> tuple[list[str], list[str]]:
+    """A real supplier beside the demo: turn the demo off when told (`--disable-demo`) or
+    when a person at a terminal says so; a script that says neither keeps it. Returns
+    (the demos turned off, the demos left on)."""
+    demos = ctx.supplier_admin.demos_to_offer()
+    if not demos or args.keep_demo:
+        return [], demos
+    off = args.disable_demo
+    if not off and is_tty() and not out.json_mode:
+        try:
+            answer = input(out.t("cli.supplier.disable_demo_prompt", names=", ".join(demos)))
+        except EOFError:                       # Ctrl-D: no answer, the demo stays
+            answer = ""
+        off = answer.strip().lower() in YES
+    if not off:
+        return [], demos
+    return await ctx.supplier_admin.disable_demos(), []
 
 
 async def cmd_supplier_remove(args, ctx, out: Out) -> int:
@@ -237,27 +270,48 @@ async def cmd_supplier_remove(args, ctx, out: Out) -> int:
 
 
 async def cmd_supplier_test(args, ctx, out: Out) -> int:
+    """Reach each supplier (or the one named). Exit 0 when all answered; else 2 with the
+    first failure's code: `auth_failed` (it refused our key id or secret), `clock_skew`,
+    `supplier_unavailable` (no answer), `config_error`/`secrets_unavailable` (ours to fix)."""
     names = [args.name] if args.name else ctx.supplier_names()
     results = []
     for name in names:
         if name not in ctx.supplier_names():
-            results.append({"name": name, "reachable": False, "error": out.t("cli.supplier.none", name=name)})
+            results.append({"name": name, "reachable": False, "code": "not_found",
+                            "error": out.t("cli.supplier.none", name=name)})
             continue
         st = await ctx.supplier_admin.test(name)   # the error itself is the answer here
         if st.reachable:
-            results.append({"name": name, "kind": st.kind, "reachable": True, "balance": fmt(st.balance)})
+            results.append({"name": name, "kind": st.kind, "reachable": True, "balance": fmt(st.balance), "code": None})
         else:
             msg = st.error.text(out.lang) if st.error is not None else ""
-            results.append({"name": name, "reachable": False, "error": msg, "refused": st.refused})
+            results.append({"name": name, "reachable": False, "error": msg, "refused": st.refused,
+                            "code": _test_code(st.error)})
+    failed = [r for r in results if not r["reachable"]]
     if out.json_mode:
-        out.items(results)
+        if failed:
+            message = "; ".join(f"{r['name']}: {r['error']}" for r in failed)
+            out.doc(error={"code": failed[0]["code"], "message": message, "field": "name", "line": None,
+                           "items": results})
+        else:
+            out.items(results)
     else:
         con = out.console()
         for r in results:
             state = out.t("cli.supplier.reachable" if r["reachable"] else
                           "cli.supplier.refused" if r.get("refused") else "cli.supplier.unreachable")
-            con.print(f"{r['name']}: {state} {r.get('balance') or ''} {r.get('error') or ''}")
-    return 0 if all(r["reachable"] for r in results) else 3
+            con.print(f"{r['name']}: {state} {r.get('balance') or ''} {r.get('error') or ''}", markup=False)
+    return 2 if failed else 0
+
+
+def _test_code(error: Exception | None) -> str:
+    """What a failed `supplier test` exits with: the refusal or our own config problem by
+    its code; everything else (refused connection, timeout, a bad reply) is unavailable."""
+    from kameng_tui.domain.errors import REFUSED_US, ConfigError, SecretsUnavailable
+
+    if isinstance(error, (*REFUSED_US, ConfigError, SecretsUnavailable)):
+        return error.code
+    return "supplier_unavailable"
 
 
 def cmd_config_path(args, ctx, out: Out) -> int:

@@ -135,14 +135,19 @@ async def cmd_catalog(args, ctx, out: Out) -> int:
     if out.json_mode:
         out.items([product_json(ctx, p, out) for p in result.rows], total=result.count, next_cursor=next_cursor)
         return 0
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(box=None, header_style="bold")
     for key, just in (("sku", "left"), ("product", "left"), ("cost", "right"), ("stock", "right"), ("tags", "left")):
         table.add_column(out.t(f"cli.catalog.col.{key}"), justify=just)  # type: ignore[arg-type]  # rich wants a Literal: just is "left" or "right"
+    view = ctx.supplier_view()
     for p in result.rows:
         tags = " ".join(f"[reverse]{out.show(t.label_msg)}[/]" for t in ctx.catalog.tags(p.sku))
-        table.add_row(p.sku, p.name, amount(p.unit_cost), "-" if p.stock is None else str(p.stock), tags)
+        name = escape(p.name)
+        if view.is_demo(p.supplier):            # a real supplier beside the demo: not a product to sell
+            name = f"[reverse]{escape(out.t('demo.mark'))}[/] {name}"
+        table.add_row(p.sku, name, amount(p.unit_cost), "-" if p.stock is None else str(p.stock), tags)
     con = out.console()
     con.print(table)
     con.print(out.t("cli.catalog.shown", count=result.count, shown=len(result.rows))

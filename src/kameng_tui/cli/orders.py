@@ -298,15 +298,20 @@ def cmd_history(args, ctx, out: Out) -> int:
     if out.json_mode:
         out.items([order_json(o, out.lang) for o in page.items], total=page.total, next_cursor=page.next_cursor)
         return 0
+    from rich.markup import escape
     from rich.table import Table
 
     zone = ctx.settings_view.general.timezone
     table = Table(box=None, header_style="bold")
     for key in ("time", "order_no", "state", "product", "account", "price", "profit"):
         table.add_column(out.t(f"cli.col.{key}"), justify="right" if key in ("price", "profit") else "left")
+    view = ctx.supplier_view()
     for o in page.items:
+        name = escape(o.product_name)
+        if view.is_demo(o.supplier):            # a real supplier beside the demo: never sold to a customer
+            name = f"[reverse]{escape(out.t('demo.mark'))}[/] {name}"
         table.add_row(local(o.created_at, zone), o.order_no, f"[{STATE_STYLE.get(o.state.value, '')}]{o.state.value}[/]",
-                      o.product_name, o.account_text, fmt(o.total_price), fmt(o.profit))
+                      name, escape(o.account_text), fmt(o.total_price), fmt(o.profit))
     con = out.console()
     con.print(table)
     con.print(out.t("cli.history.total", total=page.total)

@@ -50,11 +50,12 @@ def totals_json(t: Totals) -> dict:
 
 
 def cmd_report(args, ctx, out: Out) -> int:
-    flt = history_filter(args, ctx)
+    flt, demo_excluded = ctx.reports.without_demo(history_filter(args, ctx))
     total = ctx.reports.totals(flt)
     groups = ctx.reports.grouped(flt, args.by) if args.by else []
     if out.json_mode:
-        out.doc(totals=totals_json(total), by=args.by, groups=[{"key": g.key, **totals_json(g.totals)} for g in groups])
+        out.doc(totals=totals_json(total), by=args.by, groups=[{"key": g.key, **totals_json(g.totals)} for g in groups],
+                demo_excluded=demo_excluded)
         return 0
     from rich.table import Table
 
@@ -66,6 +67,8 @@ def cmd_report(args, ctx, out: Out) -> int:
         table.add_row(g.key or "-", str(t.orders), str(t.succeeded), amount(t.revenue), amount(t.charged),
                       amount(t.refunded), amount(t.profit))
     out.console().print(table)
+    if demo_excluded:
+        out.console().print(out.t("demo.excluded", n=demo_excluded), markup=False)
     return 0
 
 

@@ -28,6 +28,7 @@ class HistoryFilter:
     batch_id: int | None = None
     search: str | None = None            # FTS5 over name, account, ref, customer, note, order_no
     order_nos: tuple[str, ...] | None = None   # only these orders (history's claims view); () selects none
+    exclude_suppliers: tuple[str, ...] = ()   # reports without the demo beside a real supplier
 
 
 @dataclass(frozen=True)

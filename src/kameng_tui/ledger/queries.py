@@ -55,6 +55,9 @@ def where(flt: HistoryFilter, bounds: Bounds = (None, None)) -> tuple[str, list[
     if flt.order_nos is not None:
         clauses.append(f"o.order_no IN ({','.join('?' * len(flt.order_nos))})" if flt.order_nos else "0")
         args += list(flt.order_nos)
+    if flt.exclude_suppliers:
+        clauses.append(f"o.supplier NOT IN ({','.join('?' * len(flt.exclude_suppliers))})")
+        args += list(flt.exclude_suppliers)
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
 
 

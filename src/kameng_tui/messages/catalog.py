@@ -14,6 +14,7 @@ from kameng_tui.messages import first_hour
 from kameng_tui.messages import export as export_messages
 from kameng_tui.messages import in_app
 from kameng_tui.messages import reasons
+from kameng_tui.messages import demo_mark
 
 TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "tui": tui.MESSAGES,
@@ -33,6 +34,7 @@ TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "first_hour": first_hour.MESSAGES,
     "export": export_messages.MESSAGES,
     "in_app": in_app.MESSAGES,
+    "demo_mark": demo_mark.MESSAGES,
 }
 
 

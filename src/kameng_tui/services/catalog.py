@@ -50,6 +50,7 @@ class ProductDetail:
     stats: DeliveryStats
     history: tuple[tuple[datetime, Decimal], ...]    # cost changes over the last 30 days
     bought: int
+    demo: bool = False              # the demo's, beside a real supplier: read 演示, never sold
 
 
 class CatalogService(ReadsConfig):
@@ -206,7 +207,8 @@ class CatalogService(ReadsConfig):
         since = self.clock.now() - timedelta(days=30)
         return ProductDetail(product=p, sale_price=price_for(self.config, p, p.unit_cost),
                              tags=self.tags(p.sku), stats=self.delivery_stats(p.sku),
-                             history=tuple(self.cache.price_history(p.sku, since)), bought=self.cache.own_count(p.sku))
+                             history=tuple(self.cache.price_history(p.sku, since)), bought=self.cache.own_count(p.sku),
+                             demo=self.suppliers.view().is_demo(p.supplier))
 
     def price_for(self, product: Product, unit_cost: Decimal, customer: str | None = None) -> Decimal:
         """The sale price under the configured rules (services/pricing.py)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -79,6 +79,16 @@ class ReportService(ReadsConfig):
 
     def totals(self, flt: HistoryFilter) -> Totals:
         return self.ledger.totals(flt)
+
+    def without_demo(self, flt: HistoryFilter) -> tuple[HistoryFilter, int]:
+        """The filter reports use, and how many demo orders it leaves out: with a real
+        supplier enabled, the demo's orders are no sale. A filter naming a supplier keeps
+        what it names: the demo's orders when asked for, none otherwise."""
+        demo = sorted(self.catalog.suppliers.view().demo)
+        if not demo or flt.supplier:
+            return flt, 0
+        left_out = sum(self.ledger.totals(replace(flt, supplier=name)).orders for name in demo)
+        return replace(flt, exclude_suppliers=tuple(demo)), left_out
 
     def grouped(self, flt: HistoryFilter, by: str) -> list[GroupTotals]:
         return self.ledger.grouped(flt, by, self.config.general.timezone)

@@ -20,6 +20,7 @@ from kameng_tui.domain.errors import KamengError
 from kameng_tui.domain.history import Event, HistoryFilter, Page
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.states import OrderState
+from kameng_tui.domain.supplier_view import SupplierView
 from kameng_tui.ledger.ports import BatchStore, MetaStore, OrderStore
 from kameng_tui.ledger.values import GuardDuplicate, VerifyReport
 
@@ -212,7 +213,13 @@ class Shop(Protocol):
 
     def supplier_names(self) -> list[str]: ...
 
-    def supplier_entries(self) -> list[Any]: ...
+    def supplier_entries(self) -> list[Any]:
+        """Every configured supplier, disabled ones too (`enabled`)."""
+        ...
+
+    def supplier_view(self) -> SupplierView:
+        """Whether rows name their supplier, and which suppliers are marked demo (演示)."""
+        ...
 
     def env_value(self, name: str) -> str | None: ...
 

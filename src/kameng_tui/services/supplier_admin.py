@@ -216,6 +216,29 @@ class SupplierAdmin(ReadsConfig):
             self._tested[name] = (True, None)
         return balance
 
+    # --- the demo beside a real supplier ----------------------------------------------------------
+    def demos_to_offer(self) -> list[str]:
+        """Enabled demo suppliers while a real one is enabled too: what `supplier add` offers
+        to turn off, so nobody sells a demo card to a customer."""
+        view = self.suppliers.view()
+        return [n for n in view.enabled if view.is_demo(n)]
+
+    async def disable_demos(self) -> list[str]:
+        """Turn the demo suppliers off (`enabled = false`, kept in config.toml) and drop
+        their products from the catalog; their orders stay in the ledger."""
+        from kameng_tui.config_edit import set_supplier_enabled
+
+        names = self.demos_to_offer()
+        config = self.config
+        for name in names:
+            config = set_supplier_enabled(self.paths.config_file, name, False, env=self.env)
+        if names:
+            await self._apply(config)
+            for name in names:
+                self.catalog.forget(name)
+                self._tested.pop(name, None)
+        return names
+
     # --- remove -----------------------------------------------------------------------------------
     async def remove(self, name: str) -> None:
         from kameng_tui.config_edit import remove_supplier

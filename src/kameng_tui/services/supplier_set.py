@@ -11,6 +11,7 @@ from typing import Any, Callable, Mapping
 from kameng_tui.config import Config, SupplierEntry
 from kameng_tui.domain.errors import BadInput, ConfigError, KamengError, NotFound
 from kameng_tui.domain.models import split_sku
+from kameng_tui.domain.supplier_view import SupplierView, supplier_view
 from kameng_tui.messages import Msg
 from kameng_tui.suppliers.base import Supplier
 from kameng_tui.suppliers.registry import build_supplier
@@ -24,6 +25,8 @@ class SupplierSet:
         env: Mapping[str, str],
     ) -> None:
         self.configs = {c.name: c for c in configs if c.enabled}
+        self.entries = tuple(configs)           # disabled ones too: `supplier list`, the demo mark
+        self._view = supplier_view(self.entries)
         self._secret_for = secret_for
         self._env = env
         self._built: dict[str, Supplier] = {}
@@ -31,6 +34,10 @@ class SupplierSet:
     @property
     def names(self) -> list[str]:
         return list(self.configs)
+
+    def view(self) -> SupplierView:
+        """Whose rows say their supplier, and which suppliers are marked demo."""
+        return self._view
 
     def get(self, name: str) -> Supplier:
         if name in self._built:
@@ -72,6 +79,8 @@ class SupplierSet:
         dropped = [s for name, s in self._built.items() if new.get(name) != self.configs.get(name)]
         self._built = {name: s for name, s in self._built.items() if new.get(name) == self.configs.get(name)}
         self.configs = new
+        self.entries = tuple(configs)
+        self._view = supplier_view(self.entries)
         return dropped
 
     async def aclose(self) -> None:

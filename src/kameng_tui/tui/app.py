@@ -396,6 +396,7 @@ class KamengApp(App[None]):
     def suppliers_changed(self) -> None:
         self._render_status()
         self.run_worker(self.refresh_balances(), group="balances", exit_on_error=False)
+        self._tell_screens("suppliers_changed")
 
     def tell_screens(self, event: str, *args: Any) -> None:
         self._tell_screens(event, *args)

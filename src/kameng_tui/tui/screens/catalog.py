@@ -111,6 +111,11 @@ class CatalogScreen(Screen[None]):
             self._narrow = narrow
             self._panes = {"filters": not narrow, "detail": not narrow}
             self._apply_panes()
+            self._suppliers()
+
+    def _suppliers(self) -> None:
+        """The list's supplier column (several suppliers, wide layout) and 演示 mark."""
+        self.query_one(ProductTable).set_suppliers(self.ctx.supplier_view(), compact=bool(self._narrow))
 
     def _apply_panes(self) -> None:
         filters = self.query_one("#filters-column")
@@ -161,6 +166,7 @@ class CatalogScreen(Screen[None]):
 
     def _index_ready(self, index: CatalogIndex) -> None:
         self.index = index
+        self._suppliers()                # a supplier added or turned off: the catalog is reloaded
         self.refilter()
         # The index and the start-up objects live as long as the app: keep them out of
         # the cyclic GC's full passes, which otherwise stall a keystroke ~100 ms at 100k.
@@ -340,6 +346,10 @@ class CatalogScreen(Screen[None]):
 
         last = self.ctx.checkout.last_order(product.sku)
         self.app.push_screen(CheckoutScreen(product, again=last))
+
+    def suppliers_changed(self) -> None:
+        """A supplier added or turned off: the column and the 演示 mark follow at once."""
+        self._suppliers()
 
     def catalog_changed(self) -> None:
         """Synced or a supplier removed on the settings screen: the index anew."""

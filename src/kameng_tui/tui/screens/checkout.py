@@ -29,6 +29,7 @@ from kameng_tui.domain.text_fit import fit_name
 from kameng_tui.services.checkout import SEALED_RULES, OrderInput
 from kameng_tui.tui.clipboard import copy_secret
 from kameng_tui.tui.keys import CHECKOUT_KEYS, bindings
+from kameng_tui.tui import demo_mark
 from kameng_tui.tui.text import Texts
 
 
@@ -146,7 +147,10 @@ class CheckoutScreen(ModalScreen[None]):
     def _title(self, width: int) -> Text:
         """The title on one line: a long name cut in the middle, its last words kept."""
         room = width - cell_len(self.t("checkout.title", name=""))
-        return Text(self.t("checkout.title", name=fit_name(self.product.name, max(8, room))), style="bold")
+        demo = self.ctx.supplier_view().is_demo(self.product.supplier)      # beside a real supplier: a demo card
+        room -= demo_mark.CELLS + 1 if demo else 0
+        title = Text(self.t("checkout.title", name=fit_name(self.product.name, max(8, room))), style="bold")
+        return demo_mark.marked(self.t, title) if demo else title
 
     def on_mount(self) -> None:
         self.set_focus(self._first_widget(), scroll_visible=False)

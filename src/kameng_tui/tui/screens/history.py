@@ -152,6 +152,7 @@ class HistoryScreen(Screen[None]):
         ledger, flt = self.ctx.orders, self.flt
         orders.load(lambda cur: ledger.history(flt, limit=100, cursor=cur, with_total=cur is None))
         orders.set_marked(ledger.anomaly_orders())
+        orders.set_view(self.ctx.supplier_view())
         if keep_cursor:
             orders.move_cursor(cursor)
         self._totals()
@@ -178,10 +179,13 @@ class HistoryScreen(Screen[None]):
 
     def _totals(self) -> None:
         t = self.t
-        tot = self.ctx.reports.totals(self.flt)
+        flt, demo_left_out = self.ctx.reports.without_demo(self.flt)     # a demo sale is no sale
+        tot = self.ctx.reports.totals(flt)
         orders = self.query_one(OrderList)
         line = Text(t("history.totals", orders=tot.orders, revenue=fmt(tot.revenue), cost=fmt(tot.cost),
                       charged=fmt(tot.charged), refunded=fmt(tot.refunded), profit=fmt(tot.profit)), style="bold")
+        if demo_left_out:
+            line.append("   " + t("demo.excluded", n=demo_left_out), style="magenta")
         shown, total = len(orders.orders), orders.total or 0
         line.append("   " + (t("history.more", shown=shown, total=total) if shown < total
                              else t("history.shown", shown=shown, total=total)), style="dim")
@@ -191,7 +195,7 @@ class HistoryScreen(Screen[None]):
             for d in self.ctx.reports.supplier_claims():      # balance drift: a claim of no single order
                 line.append("\n! " + d.reason.text(self.lang), style="bold red")
         self.query_one("#h-totals", Static).update(line)
-        days = self.ctx.reports.grouped(self.flt, "day")
+        days = self.ctx.reports.grouped(flt, "day")
         points = [(g.key[5:], g.totals.revenue) for g in sorted(days, key=lambda g: g.key)][-10:]
         self.query_one("#h-chart", Static).update(Group(*bars(points, width=12)) if points else Text(""))
 

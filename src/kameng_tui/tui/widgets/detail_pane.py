@@ -14,6 +14,7 @@ from kameng_tui.domain.money import fmt
 from kameng_tui.domain.text_fit import cells, wrap_spans
 from kameng_tui.messages import Joined
 from kameng_tui.services.catalog import ProductDetail
+from kameng_tui.tui import demo_mark
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.widgets.bar_chart import bars
 
@@ -58,7 +59,10 @@ class DetailPane(Static):
         if d is None:
             return Text(t("detail.empty"), style="dim")
         p = d.product
-        parts: list[Text] = [Text(p.name, style="bold"), Text("/".join(p.category), style="dim"),
+        name = Text(p.name, style="bold")
+        if d.demo:                                   # beside a real supplier: not a product to sell
+            name = demo_mark.marked(t, name)
+        parts: list[Text] = [name, Text("/".join(p.category), style="dim"),
                              Text(p.sku, style="dim"),
                              Text(t("detail.cost", cost=fmt(p.unit_cost), price=fmt(d.sale_price)))]
         if p.face_value:

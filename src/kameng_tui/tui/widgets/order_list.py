@@ -14,8 +14,10 @@ from kameng_tui.domain.history import Page
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
 from kameng_tui.domain.states import OrderState
+from kameng_tui.domain.supplier_view import SupplierView
 from kameng_tui.domain.text_fit import fit_name
 from kameng_tui import state_style as palette
+from kameng_tui.tui import demo_mark
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.widgets.virtual_list import VirtualList, cell
 
@@ -40,6 +42,15 @@ class OrderList(VirtualList):
         self._fetch: Callable[[str | None], Page] | None = None
         self.marked: set[str] = set()
         """Orders with an anomaly: a persistent "!" on their row (issue 14)."""
+        self.view = SupplierView()
+        self.demo_chip = demo_mark.chip(self.t)
+
+    def set_view(self, view: SupplierView) -> None:
+        """The suppliers marked demo (beside a real one): their rows read 演示."""
+        if view != self.view:
+            self.view = view
+            self._cache.clear()
+            self.refresh()
 
     def load(self, fetch: Callable[[str | None], Page]) -> None:
         """Start over with a new filter: `fetch(cursor)` returns one keyset page."""
@@ -130,6 +141,11 @@ class OrderList(VirtualList):
             if key == "state":
                 out.append(Segment(sep))
                 out.append(Segment(cell(self.t(f"state.{o.state.value}"), w), STATE_STYLE.get(o.state.value)))
+                continue
+            if key == "product" and self.view.is_demo(o.supplier) and w > 8:   # never sold to a customer
+                rest = w - demo_mark.CELLS - 1
+                out += [Segment(sep), Segment(self.demo_chip, demo_mark.DEMO_STYLE),
+                        Segment(" " + cell(fit_name(o.product_name, rest), rest))]
                 continue
             value = self._value(o, key, w, settled)
             out.append(Segment(sep + cell(value, w, "right" if key in RIGHT else "left")))

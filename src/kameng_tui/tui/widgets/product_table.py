@@ -15,8 +15,10 @@ from rich.style import Style
 
 from kameng_tui.domain.catalog_index import CatalogIndex, Result
 from kameng_tui.domain.models import Product
+from kameng_tui.domain.supplier_view import SHORT_CELLS, SupplierView
 from kameng_tui.domain.tags import TAG_NAMES
 from kameng_tui.domain.text_fit import fit
+from kameng_tui.tui import demo_mark
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.widgets.virtual_list import VirtualList, cell
 
@@ -27,12 +29,18 @@ CHIPS = (  # tag code -> style; the chip's short label is the catalog's chip.<co
     ("fast", Style.parse("bold white on blue")),
 )
 BOLD = Style(bold=True)
+DIM = Style(dim=True)
 LOW_STOCK = Style(color="yellow")
 SOLD_OUT = Style(color="red", bold=True)
 COLUMNS = ("face", "cost", "discount", "stock", "tags")
-WIDTHS = {"face": 7, "cost": 8, "discount": 4, "stock": 5, "tags": 9}
+WIDTHS = {"supplier": SHORT_CELLS, "face": 7, "cost": 8, "discount": 4, "stock": 5, "tags": 9}
 NAME_MIN = 22          # cells: enough for a brand, `..` and the word that tells products apart
 DROP_ORDER = ("tags", "discount", "face", "stock")      # the name and the price (cost) stay
+# Several suppliers: their short name after the product's, where the discount was (the
+# detail pane has it); it goes before the tags when the list is narrow, and is folded
+# away altogether in the narrow layout (compact, 80 columns): the name keeps the width.
+SEVERAL_COLUMNS = ("supplier", "face", "cost", "stock", "tags")
+SEVERAL_DROP_ORDER = ("supplier", "tags", "face", "stock")
 
 
 def money_text(units: int) -> str:
@@ -47,9 +55,20 @@ class ProductTable(VirtualList):
         self.t = Texts(lang)
         self.sold_out = self.t("stock.sold_out")
         self.chips = [(TAG_NAMES[code], cell(self.t(f"chip.{code}"), 4), style) for code, style in CHIPS]
+        self.demo_chip = demo_mark.chip(self.t)
         self.index: CatalogIndex | None = None
         self.ordered: Sequence[int] = ()
         self.loader: Callable[[int], Product] | None = None
+        self.view = SupplierView()
+        self.compact = False
+
+    def set_suppliers(self, view: SupplierView, compact: bool) -> None:
+        """Which suppliers there are (the column, the 演示 mark) and whether the screen is in
+        its narrow layout (no supplier column). Rendered rows are dropped only on a change."""
+        if (view, compact) != (self.view, self.compact):
+            self.view, self.compact = view, compact
+            self._cache.clear()
+            self.refresh()
 
     def show(self, index: CatalogIndex, result: Result) -> None:
         self.index = index
@@ -76,13 +95,15 @@ class ProductTable(VirtualList):
         price get the width: while the name would have fewer than NAME_MIN cells, the
         tags go first, then discount, face value, stock (the detail pane, `i`, shows
         them all)."""
-        cols = list(COLUMNS)
+        several = self.view.several and not self.compact
+        cols = list(SEVERAL_COLUMNS if several else COLUMNS)
+        drop = SEVERAL_DROP_ORDER if several else DROP_ORDER
         target = NAME_MIN
         while True:
             name = width - 1 - sum(WIDTHS[c] + 1 for c in cols)
-            if name >= target or not any(c in cols for c in DROP_ORDER):
+            if name >= target or not any(c in cols for c in drop):
                 return tuple(cols), max(8, name)
-            cols.remove(next(c for c in DROP_ORDER if c in cols))
+            cols.remove(next(c for c in drop if c in cols))
 
     def render_header(self, width: int) -> list[Segment]:
         t = self.t
@@ -98,10 +119,16 @@ class ProductTable(VirtualList):
         p = self.loader(pos)
         cols, name_w = self._columns(width)
         price, face, stock = int(index.price[pos]), int(index.face[pos]), int(index.stock[pos])
-        out = [Segment(" " + fit(p.name, name_w))]
+        if self.view.is_demo(p.supplier):         # beside a real supplier: never sold to a customer
+            out = [Segment(" "), Segment(self.demo_chip, demo_mark.DEMO_STYLE),
+                   Segment(" " + fit(p.name, name_w - demo_mark.CELLS - 1))]
+        else:
+            out = [Segment(" " + fit(p.name, name_w))]
         for c in cols:
             out.append(Segment(" "))
-            if c == "face":
+            if c == "supplier":
+                out.append(Segment(cell(self.view.short(p.supplier), WIDTHS[c]), DIM))
+            elif c == "face":
                 out.append(Segment(cell(money_text(face) if face else "", WIDTHS[c], "right")))
             elif c == "cost":
                 out.append(Segment(cell(money_text(price), WIDTHS[c], "right"), BOLD))

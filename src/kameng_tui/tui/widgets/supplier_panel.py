@@ -237,6 +237,34 @@ class SupplierPanel(Vertical):
         self.query_one("#sup-table", DataTable).focus()
         self.message(self.t("sup.added", name=new.name, balance=fmt(balance) if balance is not None else "-"), "green")
         self.app.suppliers_changed()
+        self._offer_disable_demo(new.name)
+
+    def _offer_disable_demo(self, added: str) -> None:
+        """A real supplier beside the demo: offer to turn the demo off (kept in config.toml,
+        `enabled = false`), so nobody sells a demo card; kept, its rows read 演示."""
+        from kameng_tui.tui.screens.confirm import ConfirmScreen
+
+        demos = self.app.ctx.supplier_admin.demos_to_offer()
+        if not demos:
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.run_worker(self._disable_demos(), group="sup-demo", exit_on_error=False)
+
+        self.app.push_screen(ConfirmScreen(self.t("settings.disable_demo", name=added, names=", ".join(demos))), answer)
+
+    async def _disable_demos(self) -> None:
+        try:
+            names = await self.app.ctx.supplier_admin.disable_demos()
+        except KamengError as exc:
+            self.message(exc.text(self.lang), "bold red")
+            return
+        selected = self.selected()
+        await self.reload(select=selected)
+        self.message(self.t("settings.demo_disabled", names=", ".join(names)), "green")
+        self.app.suppliers_changed()
+        self.app.catalog_changed()
 
     def _offer_key_file(self, new: NewSupplier) -> None:
         """No usable keyring: the explicit opt-in (a 0600 key file), never a silent fallback."""
