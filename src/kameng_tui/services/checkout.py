@@ -68,9 +68,8 @@ class Prepared:
     unit_price: Decimal
     account: Mapping[str, str]                # plain fields
     sealed: Mapping[str, str]                 # fields to encrypt (address)
-    warnings: tuple[Localized, ...] = ()
     hints: tuple[str, ...] = ()
-    mismatches: tuple[CarrierMismatch, ...] = ()     # numbers of another carrier (warnings too)
+    mismatches: tuple[CarrierMismatch, ...] = ()     # numbers of another carrier: the order's only warnings
 
     @property
     def quantity(self) -> int:
@@ -165,7 +164,6 @@ class CheckoutService(ReadsConfig):
             input=inp, product=product, unit_cost=unit_cost, unit_price=unit_price,
             account={k: v for k, v in values.items() if k not in sealed_keys},
             sealed={k: v for k, v in values.items() if k in sealed_keys},
-            warnings=tuple(w.msg for w in check.warnings),
             hints=tuple(getattr(check, "hints", ()) or ()),
             mismatches=check.mismatches,
         )
@@ -351,7 +349,7 @@ class CheckoutService(ReadsConfig):
         except RefExists as exc:              # another process recorded it between our check and our write
             return await self._existing(exc.order_no, wait_s)
         order = await self.send(order_no, wait_s)
-        return Placed(order=order, warnings=prepared.warnings)
+        return Placed(order=order, warnings=tuple(m.msg for m in prepared.mismatches))
 
     def commit_intent(self, prepared: Prepared) -> str:
         """Record the order as `pending` (never sent) and return its number. The TUI
