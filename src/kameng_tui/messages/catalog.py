@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from kameng_tui.messages import (adapters, anomalies, batch_cancel, batch_screen, cli, cli_help, domain, keys, services,
                                  settings, suppliers, tui)
+from kameng_tui.messages import checkout_outcome, markup
 from kameng_tui.messages import data_key as data_key_messages
 from kameng_tui.messages import reasons
 
@@ -27,6 +28,8 @@ TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "batch_cancel": batch_cancel.MESSAGES,
     "data_key": data_key_messages.MESSAGES,
     "reasons": reasons.MESSAGES,
+    "checkout_outcome": checkout_outcome.MESSAGES,
+    "markup": markup.MESSAGES,
 }
 
 
