@@ -5,7 +5,7 @@ words `kameng-tui show` prints: cli.order.card)."""
 from __future__ import annotations
 
 MESSAGES: dict[str, tuple[str, str]] = {
-    "checkout.ref": ("店铺单号（可选）", "Shop order no (optional)"),
+    "checkout.ref": ("店铺单号（可选）", "Shop order no"),
     "checkout.result": ("订单 {order_no}：{state}", "Order {order_no}: {state}"),
     "checkout.result_money": ("售价 {price} 元   扣款 {charged} 元   利润 {profit} 元",
                               "price {price}   charged {charged}   profit {profit}"),
