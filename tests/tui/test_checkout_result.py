@@ -156,3 +156,22 @@ async def test_at_80x24_the_result_of_a_card_order_is_in_view_whole(make_app):
             assert widget in visible, wid
             region = app.screen.find_widget(widget).region
             assert region.area and box.contains_region(region), (wid, region, box)
+
+
+async def test_the_same_shop_order_number_sends_an_order_left_pending(make_app):
+    """An order recorded under a ref and never sent (a crash after the intent) is sent
+    when the same ref is asked for again: the explicit act, as with the CLI's --ref."""
+    from kameng_tui.services.checkout import OrderInput
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        checkout = app.root.checkout
+        prepared = await checkout.prepare(OrderInput(sku="demo:HF-CM-10", fields={"account": "13800138000"},
+                                                     ref="TB-1003"))
+        order_no = checkout.commit_intent(prepared)
+        assert app.root.ledger.get(order_no).state is OrderState.PENDING
+        screen = await place(app, pilot, "yidong huafei 10", "13800138000", ref="TB-1003")
+        assert screen.order_no == order_no and len(orders(app)) == 1
+        assert app.root.ledger.get(order_no).state is OrderState.SUCCEEDED
+        assert "成功" in shown(screen, "#result")

@@ -272,7 +272,7 @@ class CheckoutScreen(ModalScreen[None]):
         try:
             existing = await ctx.checkout.order_for_ref(inp)     # same ref, same order (RefConflict if not)
             if existing is not None:
-                self._follow(existing)
+                self._follow(existing.order_no, send=existing.state is OrderState.PENDING)
                 return
             try:
                 prepared = await ctx.checkout.prepare(inp)
@@ -289,7 +289,7 @@ class CheckoutScreen(ModalScreen[None]):
         except RefExists as exc:                  # recorded by another terminal meanwhile: that order
             order = ctx.orders.get(exc.order_no)
             if order is not None:
-                self._follow(order)
+                self._follow(order.order_no, send=order.state is OrderState.PENDING)
             return
         except PriceBelowCost as exc:
             self._ask_loss(exc)
@@ -312,16 +312,15 @@ class CheckoutScreen(ModalScreen[None]):
             return
         finally:
             self.busy = False
-        self._follow(None, order_no)
+        self._follow(order_no, send=True)
 
-    def _follow(self, order: Order | None, order_no: str | None = None) -> None:
+    def _follow(self, order_no: str, send: bool) -> None:
         """From here the form is the order's: its fields locked, its progress shown until
-        final. A new intent, or a pending order its ref named again, is sent (an explicit
-        act); an order the ref names that was sent already is only followed."""
-        self.order_no = order.order_no if order is not None else order_no
-        assert self.order_no is not None
-        if order is None or order.state is OrderState.PENDING:
-            self.app.start_order(self.order_no)
+        final. A new intent, or a pending order its ref named again, is sent (`send`: an
+        explicit act); an order the ref names that was sent already is only followed."""
+        self.order_no = order_no
+        if send:
+            self.app.start_order(order_no)
         for w in self.query("Input, Select"):
             w.disabled = True
         self.query_one("#place", Button).disabled = True

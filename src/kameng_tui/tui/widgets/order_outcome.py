@@ -59,9 +59,10 @@ class OrderOutcome(Vertical):
             if state and seen[-1] != state:
                 seen.append(state)
         order = orders.get(order_no)
-        line = Text(t("checkout.placing", order_no=order_no) + "\n")
-        line.append(" -> ".join(t(f"state.{s}") for s in seen), style="bold")
         done = order is not None and order.state in SETTLED
+        # Once settled the result under it names the order: the steps alone, one line less at 80x24.
+        line = Text("" if done else t("checkout.placing", order_no=order_no) + "\n")
+        line.append(" -> ".join(t(f"state.{s}") for s in seen), style="bold")
         shown = line.plain + (order.state.value if done and order else "")
         if shown == self._shown:
             return done
