@@ -333,8 +333,12 @@ class ConsoleEntry:
 
     def open(self) -> Shop:
         """Build the graph and set up logging (its file and level come from the config)."""
+        from kameng_tui.config_starter import write_starter
         from kameng_tui.logs import setup_logging
+        from kameng_tui.paths import app_paths
 
+        env = dict(os.environ if self.env is None else self.env)
+        write_starter(app_paths(env), env)          # a first start only: issue 15's clearer default
         root = build_context(self.env)
         try:
             setup_logging(root.paths, root.config.logging.level)

@@ -45,6 +45,7 @@ class Checkout:
 class Pricing:
     markup: Decimal = Decimal("0.03")
     use_face_value: bool = True
+    cap_at_face_value: bool = False           # the default never above the face value (a first start writes true)
     rules: tuple[MarkupRule, ...] = ()        # [[pricing.rules]], read by _rules (no env override)
 
 

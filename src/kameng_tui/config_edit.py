@@ -42,6 +42,17 @@ def edit_config(path: Path, change: Callable[[Any], None], env: Mapping[str, str
     return config
 
 
+def create_config(path: Path, text: str, env: Mapping[str, str] | None = None) -> bool:
+    """Write `text` as a new config file (0600) if there is none; it must load. False if
+    a file is there already (never overwritten)."""
+    path = Path(path)
+    if path.exists():
+        return False
+    parse_config(text, path, {} if env is None else env)
+    _write(path, text)
+    return True
+
+
 def _write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")

@@ -87,3 +87,18 @@ def test_a_rule_never_prices_above_the_face_value():
 def test_no_face_value_uses_the_default_markup():
     p = product("实物/手机壳/iPhone", "35.7816", None)
     assert price_with(RULES, D("0.03"), True, p, p.unit_cost, "").price == D("36.86")
+
+
+def test_a_default_that_caps_prices_like_a_rule_and_says_so():
+    from kameng_tui.domain.markup import formula
+    from kameng_tui.messages import render as text
+
+    p = product("游戏/腾讯/王者荣耀", "615.9269", "648")
+    capped = price_with((), D("0.03"), False, p, p.unit_cost, "", default_cap=True)
+    assert capped.price == D("634.40") and not capped.face_value
+    q = product("话费/中国移动", "9.9274", "10")                # cost x 1.03 = 10.23: the face value
+    assert price_with((), D("0.03"), False, q, q.unit_cost, "", default_cap=True).price == D("10.00")
+    assert price_with((), D("0.03"), True, p, p.unit_cost, "").price == D("648.00")   # the older default
+    assert text(formula(D("0.2"), False, True), "zh") == "售价 = 进价 x 1.20，不超过面值"
+    assert text(formula(D("0.2"), False, True), "en") == "price = cost x 1.20, at most the face value"
+    assert text(formula(D("0.005"), False, False), "zh") == "售价 = 进价 x 1.005"

@@ -239,8 +239,8 @@ def _confirm(out: Out, p) -> bool:
     acct = p.account.get("account", "")
     con.print(out.t("cli.order.confirm", name=p.product.name, qty=p.quantity, account=acct, cost=fmt(p.total_cost),
                     price=fmt(p.total_price), profit=fmt(p.profit)))
-    for w in p.warnings:
-        con.print(f"[yellow]{out.show(w)}[/]")
+    for m in p.mismatches:
+        con.print(f"[yellow]{out.show(m.msg)}[/]")
     answer = input(out.t("cli.order.ask")).strip().lower()
     return answer in YES
 

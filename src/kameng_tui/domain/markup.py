@@ -89,3 +89,18 @@ def percent(markup: Decimal) -> str:
     value = (markup * 100).normalize()
     text = f"{value:f}"
     return f"{text}%"
+
+
+def factor(markup: Decimal) -> str:
+    """0.2 -> "1.20", 0.005 -> "1.005": what the cost is multiplied by, as on a price tag."""
+    value = Decimal(1) + markup
+    cents = value.quantize(Decimal("0.01"))
+    return f"{cents:f}" if cents == value else f"{value.normalize():f}"
+
+
+def formula(markup: Decimal, use_face_value: bool, capped: bool) -> Msg:
+    """What a rule does, in words: "售价 = 进价 x 1.20，不超过面值". Every rule is capped
+    at a face value that covers the cost; the default only where the config says so."""
+    if use_face_value:
+        return Msg("markup.formula.face", factor=factor(markup))
+    return Msg("markup.formula.capped" if capped else "markup.formula.plain", factor=factor(markup))

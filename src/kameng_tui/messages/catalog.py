@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from kameng_tui.messages import (adapters, anomalies, batch_cancel, batch_screen, cli, cli_help, domain, keys, services,
                                  settings, suppliers, tui)
+from kameng_tui.messages import checkout_outcome, markup
 from kameng_tui.messages import data_key as data_key_messages
 from kameng_tui.messages import first_hour
 from kameng_tui.messages import export as export_messages
@@ -35,6 +36,8 @@ TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "export": export_messages.MESSAGES,
     "in_app": in_app.MESSAGES,
     "demo_mark": demo_mark.MESSAGES,
+    "checkout_outcome": checkout_outcome.MESSAGES,
+    "markup": markup.MESSAGES,
 }
 
 

@@ -68,9 +68,8 @@ class Prepared:
     unit_price: Decimal
     account: Mapping[str, str]                # plain fields
     sealed: Mapping[str, str]                 # fields to encrypt (address)
-    warnings: tuple[Localized, ...] = ()
     hints: tuple[str, ...] = ()
-    mismatches: tuple[CarrierMismatch, ...] = ()     # numbers of another carrier (warnings too)
+    mismatches: tuple[CarrierMismatch, ...] = ()     # numbers of another carrier: the order's only warnings
 
     @property
     def quantity(self) -> int:
@@ -165,7 +164,6 @@ class CheckoutService(ReadsConfig):
             input=inp, product=product, unit_cost=unit_cost, unit_price=unit_price,
             account={k: v for k, v in values.items() if k not in sealed_keys},
             sealed={k: v for k, v in values.items() if k in sealed_keys},
-            warnings=tuple(w.msg for w in check.warnings),
             hints=tuple(getattr(check, "hints", ()) or ()),
             mismatches=check.mismatches,
         )
@@ -298,10 +296,11 @@ class CheckoutService(ReadsConfig):
             fields = {k: norm(v) for k, v in inp.fields.items() if norm(v)}
             return ref_fingerprint(f"{supplier}:{pid}", fields, inp.quantity, price)
 
-    async def _by_ref(self, inp: OrderInput, wait_s: float) -> Placed | None:
-        """The order the ref already names (`existed`), RefConflict if it names other
-        values, None if the ref is free. An early answer: the store decides again in
-        the intent's transaction."""
+    async def order_for_ref(self, inp: OrderInput) -> Order | None:
+        """The order the ref already names (its latest attempt), None if the ref is free;
+        RefConflict if it names other values. Nothing is sent here: the face sends a
+        pending one (the same ref again is the explicit act). An early answer: the store
+        decides again in the intent's transaction (RefExists, RefConflict)."""
         if not inp.ref or inp.attempt_of is not None:
             return None
         have = self.ledger.ref_fingerprint(inp.ref)
@@ -312,7 +311,12 @@ class CheckoutService(ReadsConfig):
         if await self._input_fingerprint(inp) != have:
             raise RefConflict(Msg("err.ref.conflict", ref=inp.ref, order_no=latest.order_no),
                               order_no=latest.order_no, field="ref")
-        return await self._existing(latest.order_no, wait_s)
+        return latest
+
+    async def _by_ref(self, inp: OrderInput, wait_s: float) -> Placed | None:
+        """The order the ref already names, answered as `existed` (sent if pending)."""
+        order = await self.order_for_ref(inp)
+        return None if order is None else await self._existing(order.order_no, wait_s)
 
     async def _existing(self, order_no: str, wait_s: float) -> Placed:
         """The order under a ref, answered as `existed`; a pending one is sent (the
@@ -351,7 +355,7 @@ class CheckoutService(ReadsConfig):
         except RefExists as exc:              # another process recorded it between our check and our write
             return await self._existing(exc.order_no, wait_s)
         order = await self.send(order_no, wait_s)
-        return Placed(order=order, warnings=prepared.warnings)
+        return Placed(order=order, warnings=tuple(m.msg for m in prepared.mismatches))
 
     def commit_intent(self, prepared: Prepared) -> str:
         """Record the order as `pending` (never sent) and return its number. The TUI

@@ -1,7 +1,10 @@
 """What the reseller charges a customer, from what the supplier charges us.
 
 Default: the face value where the product has one and it covers the cost (话费 100
-元 sells for 100 元), otherwise cost plus `[pricing] markup`, rounded to 0.01.
+元 sells for 100 元), otherwise cost plus `[pricing] markup`, rounded to 0.01. A
+config written by a first start says instead `use_face_value = false` and
+`cap_at_face_value = true`: cost plus the markup, never above the face value, one
+formula for every product (config_starter.py); a config without them keeps the above.
 A markup rule (`[[pricing.rules]]`, by category and customer level, see
 domain/markup.py) replaces the default where it matches; it prices by its own markup,
 never above the face value (a VIP never pays more than a walk-in customer for a
@@ -34,14 +37,16 @@ class Priced:
 
 
 def price_with(rules: Iterable[MarkupRule], default_markup: Decimal, default_face: bool, product: Product,
-               unit_cost: Decimal, level: str) -> Priced:
+               unit_cost: Decimal, level: str, *, default_cap: bool = False) -> Priced:
     """The sale price under an explicit rule set: the preview prices with the rule
-    being edited before it is saved, checkout with the saved ones."""
+    being edited before it is saved, checkout with the saved ones. `default_cap`: the
+    default, like every rule, never prices above a face value that covers the cost
+    (`[pricing] cap_at_face_value`; off in a config that does not say it, as before)."""
     rule = pick_rule(rules, product.category_path, level)
     markup, face = (rule.markup, rule.use_face_value) if rule else (default_markup, default_face)
     value = sale_price(product, unit_cost, markup, face)
     covers = product.face_value is not None and product.face_value >= unit_cost
-    if rule is not None and covers and value > price(product.face_value):
+    if (rule is not None or default_cap) and covers and value > price(product.face_value):
         value = price(product.face_value)
     return Priced(value, rule, covers and value == price(product.face_value))
 
@@ -50,7 +55,8 @@ def priced(config: Any, product: Product, unit_cost: Decimal, customer: str | No
     """The sale price under the configured rules, for this customer's level."""
     p = config.pricing
     customers: Mapping[str, str] = getattr(config, "customers", {}) or {}
-    return price_with(p.rules, p.markup, p.use_face_value, product, unit_cost, level_of(customers, customer))
+    return price_with(p.rules, p.markup, p.use_face_value, product, unit_cost, level_of(customers, customer),
+                      default_cap=p.cap_at_face_value)
 
 
 def price_for(config: Any, product: Product, unit_cost: Decimal, customer: str | None = None) -> Decimal:

@@ -9,13 +9,15 @@ or batch line prices with it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from kameng_tui.domain.catalog_query import Query
 from kameng_tui.domain.errors import BadInput
-from kameng_tui.domain.markup import MarkupRule, category_path, parse_markup
-from kameng_tui.domain.models import Product
+from kameng_tui.domain.markup import MarkupRule, category_path, formula, parse_markup
+from kameng_tui.domain.models import Delivery, Product
+from kameng_tui.domain.money import fmt
 from kameng_tui.messages import Joined, Msg
 from kameng_tui.services.config_cell import ConfigCell, ReadsConfig
 from kameng_tui.services.catalog import CatalogService
@@ -24,6 +26,8 @@ from kameng_tui.services.pricing import Priced, price_with
 
 DEFAULT_KEY = ("", "")
 MAX_LEVEL = 16
+SAMPLE_COST = Decimal("100")
+"""The cost the formula's example is worked on: a round number a person checks at a glance."""
 
 
 @dataclass(frozen=True)
@@ -119,19 +123,37 @@ class SettingsService(ReadsConfig):
             raise _bad("category", "err.settings.default_rule")
         return self._saved(delete_rule(self.path, key, env=self.env))
 
+    def _priced_by(self, rule: MarkupRule, replaces: tuple[str, str] | None) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The pricing as saved, and as it would be with this rule saved."""
+        p = self.config.pricing
+        saved = dict(rules=p.rules, default_markup=p.markup, default_face=p.use_face_value,
+                     default_cap=p.cap_at_face_value)
+        if rule.key == DEFAULT_KEY:
+            draft = {**saved, "default_markup": rule.markup, "default_face": rule.use_face_value}
+        else:
+            draft = {**saved, "rules": tuple(r for r in p.rules if r.key not in (replaces, rule.key)) + (rule,)}
+        return saved, draft
+
     def preview(self, rule: MarkupRule, replaces: tuple[str, str] | None, limit: int = 6) -> list[PreviewRow]:
         """A few products of the rule's category priced under the saved rules and under
         the rules with this one saved, for a customer of the rule's level."""
-        p = self.config.pricing
-        saved = (p.rules, p.markup, p.use_face_value)
-        if rule.key == DEFAULT_KEY:
-            draft = (p.rules, rule.markup, rule.use_face_value)
-        else:
-            draft = (tuple(r for r in p.rules if r.key not in (replaces, rule.key)) + (rule,), p.markup, p.use_face_value)
+        saved, draft = self._priced_by(rule, replaces)
         rows = []
         for product in self.catalog.search(Query(category=rule.category), limit=limit).rows:
             cost = product.unit_cost
-            rows.append(PreviewRow(product, price_with(*saved, product, cost, rule.level),
-                                   price_with(*draft, product, cost, rule.level)))
+            rows.append(PreviewRow(product, price_with(product=product, unit_cost=cost, level=rule.level, **saved),
+                                   price_with(product=product, unit_cost=cost, level=rule.level, **draft)))
         return rows
 
+    def formula(self, rule: MarkupRule) -> Msg:
+        """What the rule does, in words; the default caps only where the config says so."""
+        capped = rule.key != DEFAULT_KEY or self.config.pricing.cap_at_face_value
+        return formula(rule.markup, rule.use_face_value, capped)
+
+    def example(self, rule: MarkupRule, replaces: tuple[str, str] | None) -> Msg:
+        """The rule worked on a sample cost of 100 元 (a product of its category with no face value)."""
+        _, draft = self._priced_by(rule, replaces)
+        sample = Product(sku="sample:0", supplier="sample", product_id="0", name="", category=tuple(
+            part for part in rule.category.split("/") if part), delivery=Delivery.DIRECT, unit_cost=SAMPLE_COST)
+        after = price_with(product=sample, unit_cost=SAMPLE_COST, level=rule.level, **draft)
+        return Msg("markup.example", cost=fmt(SAMPLE_COST), price=fmt(after.price))

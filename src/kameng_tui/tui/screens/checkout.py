@@ -1,6 +1,8 @@
 """One-key checkout: account fields validated as you type, recent accounts on up/down,
-the total on the button, then progress until final. The order itself runs in an
-App-owned task: Esc closes this modal at any time and the order carries on."""
+the total on the button, an optional shop order number (店铺单号, the CLI's --ref),
+then progress until final and the result with 再来一单 (tui/widgets/order_outcome.py).
+The order itself runs in an App-owned task: Esc closes this modal at any time and the
+order carries on."""
 
 from __future__ import annotations
 
@@ -11,69 +13,30 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingsMap
+from textual.binding import BindingsMap
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
-from kameng_tui.domain.accounts import (CarrierMismatch, carrier_label, carrier_mismatch, carrier_of, check_value,
-                                        validate_quantity)
+from kameng_tui.domain.accounts import CarrierMismatch, validate_quantity
 from kameng_tui.domain.errors import (AnchorMismatch, BadInput, KamengError, NoDataKey, PriceBelowCost, PriceRose,
-                                      RepeatOrder)
+                                      RefExists, RepeatOrder)
 from kameng_tui.domain.models import Delivery, Order, Product, Rule
 from kameng_tui.domain.money import AmountError, fmt, money, parse_amount
 from kameng_tui.domain.order_text import LIMITS
-from kameng_tui.domain.reasons import reason_text
-from kameng_tui.domain.states import SETTLED
+from kameng_tui.domain.states import OrderState
 from kameng_tui.domain.text_fit import fit_name
 from kameng_tui.services.checkout import SEALED_RULES, OrderInput
-from kameng_tui.tui.clipboard import copy_secret
+from kameng_tui.tui.cards import copy_card
 from kameng_tui.tui.keys import CHECKOUT_KEYS, bindings
 from kameng_tui.tui import demo_mark
 from kameng_tui.tui.text import Texts
-
-
-class Note(Static):
-    """A line that takes no room while it is empty: at 80x24 every row counts."""
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__("", **kwargs)
-        self.display = False
-
-    def update(self, content="", **kwargs) -> None:
-        super().update(content, **kwargs)
-        self.display = bool(content)
+from kameng_tui.tui.widgets.checkout_fields import check_fields, field_widget, tail
+from kameng_tui.tui.widgets.order_outcome import OrderOutcome
 
 
 CHECKOUT_WIDTH = 70
 """Cells for text in the dialog (76 wide in app.tcss, less its border, padding and scrollbar)."""
-
-
-class AccountInput(Input):
-    """The account field: up/down walk the recent accounts for this product's rule."""
-
-    BINDINGS = [Binding("up", "recent(-1)", show=False), Binding("down", "recent(1)", show=False)]
-
-    def __init__(self, recent: list[Order], **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.recent = recent
-        self._at = -1
-
-    def action_recent(self, step: int) -> None:
-        if not self.recent:
-            return
-        self._at = max(0, min(len(self.recent) - 1, self._at + step))
-        self.value = self.recent[self._at].account_text
-        self.cursor_position = len(self.value)
-
-
-def tail(account: str) -> str:
-    """An account as shown in labels: 138****1234 for a phone number."""
-    from kameng_tui.domain.models import mask
-
-    if len(account) == 11 and account.isdigit():
-        return f"{account[:3]}****{account[-4:]}"
-    return mask(account) if len(account) >= 8 else account
 
 
 class CheckoutScreen(ModalScreen[None]):
@@ -91,9 +54,7 @@ class CheckoutScreen(ModalScreen[None]):
         self.seen_cost = product.unit_cost
         self.allow_repeat = again is not None
         self.order_no: str | None = None
-        self.revealed = False
         self.busy = False
-        self._shown_progress = ""
         self.unit_price = self.ctx.catalog.price_for(product, product.unit_cost, again.customer if again else None)
         self.typed_price: Decimal | None = None      # the price field, when it holds an amount
         self.loss_ok: Decimal | None = None          # the price below cost confirmed by a second Enter
@@ -111,7 +72,7 @@ class CheckoutScreen(ModalScreen[None]):
                 yield Static(t("checkout.again", account=tail(self.again.account_text)), id="again")
             for f in p.account_fields:
                 yield Static(f.label, classes="label")
-                yield self._field_widget(f)
+                yield field_widget(f, p, self.again, self.recent, t)
                 yield Static("", id=f"msg-{f.key}", classes="field-msg")
             # Two fields a line from here on: at 80x24 the total and the button stay in view.
             with Horizontal(classes="row"):
@@ -125,24 +86,10 @@ class CheckoutScreen(ModalScreen[None]):
                 yield Input(placeholder=t("checkout.customer"), id="customer", max_length=LIMITS["customer"],
                             value=(self.again.customer or "") if self.again else "")
                 yield Input(placeholder=t("checkout.note"), id="note", max_length=LIMITS["note"])
+                yield Input(placeholder=t("checkout.ref"), id="ref", max_length=LIMITS["ref"])
             yield Static("", id="summary")
             yield Button("", id="place", variant="success")
-            yield Note(id="progress")
-            yield Note(id="cards")
-
-    def _field_widget(self, f):
-        prefill = (self.again.account.get(f.key, "") if self.again else "") or ""
-        if f.rule is Rule.CHOICE:
-            options = f.options
-            if f.depends_on and f.option_tree:
-                parent = self.again.account.get(f.depends_on, "") if self.again else ""
-                options = f.option_tree.get(parent, ())
-            return Select([(o, o) for o in options], id=f"f-{f.key}", prompt=f.label,
-                          value=prefill if prefill in options else Select.NULL)
-        if f.key == self.product.account_fields[0].key:
-            hint = self.t("checkout.recent") if self.recent else f.label
-            return AccountInput(self.recent, placeholder=hint, id=f"f-{f.key}", value=prefill)
-        return Input(placeholder=f.label, id=f"f-{f.key}", value=prefill)
+            yield OrderOutcome(self.lang, id="outcome")
 
     def _title(self, width: int) -> Text:
         """The title on one line: a long name cut in the middle, its last words kept."""
@@ -168,13 +115,10 @@ class CheckoutScreen(ModalScreen[None]):
             self._title(box.scrollable_content_region.width or CHECKOUT_WIDTH)))
 
     # --- no data key: said before the first Enter, the dialog offered on a refusal ------------------
-    def _needs_data_key(self) -> bool:
-        p = self.product
-        return p.delivery is Delivery.CARD or any(f.rule in SEALED_RULES for f in p.account_fields)
-
     def data_key_changed(self) -> None:
         """The app learnt whether a data key is there (start-up probe, the dialog)."""
-        if not self._needs_data_key():
+        p = self.product
+        if p.delivery is not Delivery.CARD and not any(f.rule in SEALED_RULES for f in p.account_fields):
             return
         notice = self.query_one("#key-notice", Static)
         missing = self.app.data_key_missing()
@@ -214,28 +158,11 @@ class CheckoutScreen(ModalScreen[None]):
 
     def validate(self) -> list[str]:
         """Show every field's message; return the keys still invalid."""
-        t, values, bad = self.t, self.values(), []
-        mismatches: list[CarrierMismatch] = []
-        for f in self.product.account_fields:
-            raw = values[f.key]
-            msg = self.query_one(f"#msg-{f.key}", Static)
-            if not raw.strip():
-                msg.update("")
-                if f.required:
-                    bad.append(f.key)
-                continue
-            value, err = check_value(f, raw, values)
-            mismatch = carrier_mismatch(self.product, f.key, value) if err is None and f.rule is Rule.MOBILE else None
-            if err is not None:
-                msg.update(Text(t.show(err.msg), style="red"))
-                bad.append(f.key)
-            elif mismatch is not None:
-                mismatches.append(mismatch)
-                msg.update(Text(t.show(mismatch.msg), style="bold yellow"))
-            elif f.rule is Rule.MOBILE and carrier_of(value):
-                msg.update(Text(t("checkout.carrier", carrier=carrier_label(carrier_of(value) or "")), style="green"))
-            else:
-                msg.update(Text("OK", style="green"))
+        t, values = self.t, self.values()
+        checked = check_fields(self.product, values, t)
+        for key, said in checked.said.items():
+            self.query_one(f"#msg-{key}", Static).update(said)
+        bad = list(checked.bad)
         qty = self.quantity()
         qerr = validate_quantity(self.product, qty if qty is not None else self.query_one("#quantity", Input).value)
         qmsg = self.query_one("#msg-quantity", Static)
@@ -246,7 +173,7 @@ class CheckoutScreen(ModalScreen[None]):
             qmsg.update("")
         if not self._check_price():
             bad.append("price")
-        self.mismatches = tuple(mismatches)
+        self.mismatches = checked.mismatches
         self._summary(qty or 0, values)
         return bad
 
@@ -303,7 +230,8 @@ class CheckoutScreen(ModalScreen[None]):
 
     def _focus_after(self, widget_id: str) -> None:
         """A pick made: on to the next field, as in a form (Tab would enter the picker's list)."""
-        order = [f"f-{f.key}" for f in self.product.account_fields] + ["quantity", "price", "customer", "note", "place"]
+        order = [f"f-{f.key}" for f in self.product.account_fields] + ["quantity", "price", "customer", "note", "ref",
+                                                                        "place"]
         if widget_id in order:
             nxt = order[order.index(widget_id) + 1]
             self.set_focus(self.query_one(f"#{nxt}"))
@@ -336,27 +264,37 @@ class CheckoutScreen(ModalScreen[None]):
         self.busy = True
         self.run_worker(self._place(), group="checkout-prepare", exit_on_error=False)
 
+    def _input(self) -> OrderInput:
+        text = lambda wid: self.query_one(f"#{wid}", Input).value.strip() or None  # noqa: E731
+        return OrderInput(sku=self.product.sku, fields=self.values(), quantity=self.quantity() or 1,
+                          ref=text("ref"), customer=text("customer"), note=text("note"),
+                          seen_unit_cost=self.seen_cost, again=self.allow_repeat, price=self.typed_price,
+                          allow_loss=self.typed_price is not None and self.typed_price == self.loss_ok)
+
     async def _place(self) -> None:
-        ctx, t = self.ctx, self.t
-        values = self.values()
-        inp = OrderInput(sku=self.product.sku, fields=values, quantity=self.quantity() or 1,
-                         customer=self.query_one("#customer", Input).value.strip() or None,
-                         note=self.query_one("#note", Input).value.strip() or None,
-                         seen_unit_cost=self.seen_cost, again=self.allow_repeat, price=self.typed_price,
-                         allow_loss=self.typed_price is not None and self.typed_price == self.loss_ok)
+        ctx, t, inp = self.ctx, self.t, self._input()
         try:
+            existing = await ctx.checkout.order_for_ref(inp)     # same ref, same order (RefConflict if not)
+            if existing is not None:
+                self._follow(existing.order_no, send=existing.state is OrderState.PENDING)
+                return
             try:
                 prepared = await ctx.checkout.prepare(inp)
             except PriceRose:
                 fresh = await ctx.checkout.prepare(dataclasses.replace(inp, seen_unit_cost=None))
                 old, self.seen_cost = self.seen_cost, fresh.unit_cost
-                self.query_one("#progress", Static).update(Text(
-                    t("checkout.price_changed", old=fmt(old), new=fmt(fresh.unit_cost)), style="bold yellow"))
+                self.outcome.say(Text(t("checkout.price_changed", old=fmt(old), new=fmt(fresh.unit_cost)),
+                                      style="bold yellow"))
                 self.validate()
                 return
             ctx.checkout.check_repeat(inp, prepared.product.sku, prepared.account.get("account", ""),
                                       ctx.checkout.account_view(prepared))
-            self.order_no = ctx.checkout.commit_intent(prepared)     # the store checks the window again
+            order_no = ctx.checkout.commit_intent(prepared)     # the store checks the ref and the window again
+        except RefExists as exc:                  # recorded by another terminal meanwhile: that order
+            order = ctx.orders.get(exc.order_no)
+            if order is not None:
+                self._follow(order.order_no, send=order.state is OrderState.PENDING)
+            return
         except PriceBelowCost as exc:
             self._ask_loss(exc)
             return
@@ -378,35 +316,48 @@ class CheckoutScreen(ModalScreen[None]):
             return
         finally:
             self.busy = False
-        self.app.start_order(self.order_no)
+        self._follow(order_no, send=True)
+
+    def _follow(self, order_no: str, send: bool) -> None:
+        """From here the form is the order's: its fields locked, its progress shown until
+        final. A new intent, or a pending order its ref named again, is sent (`send`: an
+        explicit act); an order the ref names that was sent already is only followed."""
+        self.order_no = order_no
+        if send:
+            self.app.start_order(order_no)
         for w in self.query("Input, Select"):
             w.disabled = True
         self.query_one("#place", Button).disabled = True
-        self.set_interval(0.1, self._progress)
-        self._progress()
         self.set_focus(None)
+        self._ticker = self.set_interval(0.1, self._progress)
+        self._progress()
+        self.refresh_bindings()
+
+    @property
+    def outcome(self) -> OrderOutcome:
+        return self.query_one("#outcome", OrderOutcome)
 
     def _ask_carrier(self) -> None:
         """A number of another carrier than the product's is asked once more (携号转网 makes
         it a warning, not an error): the second Enter on the same numbers orders."""
         self.carrier_ok = self.mismatches
         said = "\n".join(self.t.show(m.msg) for m in self.mismatches)
-        self.query_one("#progress", Static).update(Text(
-            self.t("checkout.ported_again", said=said), style="bold yellow"))
+        self.outcome.say(Text(self.t("checkout.ported_again", said=said), style="bold yellow"))
         self.set_focus(self.query_one("#place", Button))
 
     def _ask_loss(self, exc: PriceBelowCost) -> None:
         """A price below cost is asked again, in the warning colour: the second Enter, on
         the same price, sells at a loss; another price is asked about afresh."""
         self.loss_ok = exc.price
-        self.query_one("#progress", Static).update(Text(
+        self.outcome.say(Text(
             self.t("checkout.below_cost", price=fmt(exc.price), cost=fmt(exc.cost), loss=fmt(exc.cost - exc.price)),
             style="bold yellow"))
         self.set_focus(self.query_one("#price", Input))
 
     def _show_error(self, exc: BadInput, message: str | None = None) -> None:
         """The error on its field; `message` in place of the error's own words where the
-        app has its own way on (the CLI's words name flags)."""
+        app has its own way on (the CLI's words name flags). The shop order number has
+        no line of its own: its error is said under the button, the field focused."""
         text = Text(message or exc.text(self.lang), style="red")
         field = exc.field if exc.field in {f.key for f in self.product.account_fields} else None
         if field:
@@ -415,75 +366,48 @@ class CheckoutScreen(ModalScreen[None]):
         elif exc.field in ("quantity", "price"):
             self.query_one(f"#msg-{exc.field}", Static).update(text)
         else:
-            self.query_one("#progress", Static).update(text)
+            self.outcome.say(text)
+            if exc.field == "ref":
+                self.set_focus(self.query_one("#ref", Input))
 
     def _progress(self) -> None:
-        """The states this order went through, from its events (every step, even fast ones)."""
+        """The order's states until final; then its result, 再来一单 focused (Enter there
+        opens a new form, never a second order)."""
         if self.order_no is None:
             return
-        t = self.t
-        seen: list[str] = ["pending"]
-        for e in self.ctx.orders.events(self.order_no):
-            state = e.body.get("state") if isinstance(e.body, dict) else None
-            if state and (not seen or seen[-1] != state):
-                seen.append(state)
-        order = self.ctx.orders.get(self.order_no)
-        line = Text(t("checkout.placing", order_no=self.order_no) + "\n")
-        line.append(" -> ".join(t(f"state.{s}") for s in seen), style="bold")
-        if order is not None and order.state in SETTLED:
-            if order.reason:
-                line.append("\n" + (reason_text(order.reason, self.lang) or ""), style="red")
-            self._show_cards(order)
-        if line.plain != self._shown_progress:        # a new step: in view, even at 80x24
-            self._shown_progress = line.plain
-            self.query_one("#progress", Static).update(line)
-            box = self.query_one("#checkout-box", VerticalScroll)
-            self.call_after_refresh(lambda: self.call_after_refresh(box.scroll_end, animate=False, immediate=True))
-            self.set_timer(0.1, lambda: box.scroll_end(animate=False, immediate=True))   # after a late relayout
+        if self.outcome.follow(self.order_no):
+            self._ticker.stop()
+            self.set_focus(self.query_one("#again-new", Button), scroll_visible=False)
 
-    def _show_cards(self, order: Order) -> None:
-        if order.delivery is not Delivery.CARD:
-            return
+    # --- the result, cards and closing ---------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "place":
+            return self.order_no is None          # the footer offers no second order from the result
+        return True
 
-        cards = self.ctx.orders.cards(order, self.revealed)
-        text = Text()
-        for c in cards:
-            text.append(f"{c['number']}  {c['password']}\n", style="bold")
-        if not cards:
-            text.append(self.t("checkout.card_missing"), style="dim")
-        self.query_one("#cards", Static).update(text)
+    @on(Button.Pressed, "#again-new")
+    def action_again_new(self) -> None:
+        """再来一单: the same product in a fresh form, the account empty and focused. The
+        repeat window still guards the same account."""
+        app, product = self.app, self.product
+        self.dismiss()
+        app.push_screen(CheckoutScreen(product))
 
-    # --- cards and closing ---------------------------------------------------------------------------
+    @on(Button.Pressed, "#close-result")
+    def _close_pressed(self) -> None:
+        self.action_close()
+
     def action_reveal(self) -> None:
-        if self.order_no is None:
-            return
-        self.revealed = not self.revealed
-        order = self.ctx.orders.get(self.order_no)
+        order = self.ctx.orders.get(self.order_no) if self.order_no else None
         if order is not None:
-            self._show_cards(order)
+            self.outcome.toggle_reveal(order)
 
     def action_copy(self) -> None:
         order = self.ctx.orders.get(self.order_no) if self.order_no else None
-        if order is None:
-            return
-        copy_card(self.app, order)
+        if order is not None:
+            copy_card(self.app, order)
 
     def action_close(self) -> None:
         if self.order_no is not None and self.app.runner.in_flight:
             self.app.notify(self.t("checkout.closed", order_no=self.order_no))
         self.dismiss()
-
-
-def copy_card(app, order: Order) -> None:
-
-    cards = app.ctx.orders.cards(order, True)
-    if not cards:
-        app.notify(app.t("card.none"), severity="warning")
-        return
-    text = "\n".join(f"{c['number']} {c['password']}" for c in cards)
-    clear_s = app.ctx.settings_view.ui.clipboard_clear_s
-    copy_secret(app, text, clear_s)
-    app.notify(app.t("card.copied", s=clear_s))
-
-
-

@@ -24,6 +24,7 @@ from kameng_tui.domain.money import fmt
 from kameng_tui.domain.reply_check import anomaly_msg
 from kameng_tui.domain.reasons import reason_msg
 from kameng_tui.domain.states import OrderState
+from kameng_tui.tui.cards import card_lines, copy_card
 from kameng_tui.tui.keys import HISTORY_KEYS, bindings
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.typed_keys import TextField
@@ -228,8 +229,7 @@ class HistoryScreen(Screen[None]):
         if order.state is OrderState.PENDING:
             parts.append(Text(t("history.pending_keys"), style="bold yellow"))
 
-        for c in self.ctx.orders.cards(order, self.revealed):
-            parts.append(Text(f"{c['number']}  {c['password']}", style="bold"))
+        parts.extend(card_lines(self.ctx.orders.cards(order, self.revealed), t))
         parts.append(Text(t("history.timeline"), style="bold underline"))
         for e in self.ctx.orders.events(order.order_no):
             state = e.body.get("state", "") if isinstance(e.body, dict) else ""
@@ -316,8 +316,6 @@ class HistoryScreen(Screen[None]):
     def action_copy(self) -> None:
         order = self.query_one(OrderList).selected()
         if order is not None:
-            from kameng_tui.tui.screens.checkout import copy_card
-
             copy_card(self.app, order)
 
     def action_reorder(self) -> None:

@@ -150,9 +150,13 @@ class PricingPanel(Vertical):
                 self.field_error(exc, RULE_FIELDS, focus=False)
             out.update(Text(t("rule.preview_wait"), style="dim"))
             return
-        rows = self.app.ctx.settings.preview(rule, self.replaces)
+        settings = self.app.ctx.settings
+        rows = settings.preview(rule, self.replaces)
         who = t("rule.preview_level", level=rule.level) if rule.level else t("rule.preview_any")
         head = Text(t("rule.preview", category=rule.category or t("rule.all"), who=who), style="bold")
+        # What the rule does in words, worked on a sample cost: the table below shows real products.
+        said = Text.assemble((t.show(settings.formula(rule)), "bold yellow"), "\n",
+                              (t.show(settings.example(rule, self.replaces)), "dim"))
         table = Table(box=None, show_edge=False, padding=(0, 1), header_style="dim")
         for col, justify in (("name", "left"), ("cost", "right"), ("now", "right"), ("new", "right"),
                              ("profit", "right"), ("by", "left")):
@@ -170,7 +174,7 @@ class PricingPanel(Vertical):
             table.add_row(r.product.name, fmt(r.product.unit_cost, 4), fmt(r.before.price),
                           Text(fmt(r.after.price), style="bold yellow" if changed else ""),
                           fmt(r.after.price - r.product.unit_cost, 4), by)
-        out.update(Group(head, table if rows else Text(t("rule.preview_empty"), style="dim")))
+        out.update(Group(head, said, table if rows else Text(t("rule.preview_empty"), style="dim")))
 
     def _typing(self, exc: KamengError) -> bool:
         """Still being typed, not wrong yet: an empty markup, a category that some

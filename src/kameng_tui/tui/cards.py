@@ -1,0 +1,35 @@
+"""Delivered cards as the TUI shows them: labelled and with their expiry, the way
+`kameng-tui show` prints them (卡号 ... 密码 ... 有效期 ...), masked until revealed;
+and copying them (cleared from the clipboard after `[ui] clipboard_clear_s`)."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+from rich.text import Text
+
+from kameng_tui.domain.models import Order
+from kameng_tui.tui.clipboard import copy_secret
+from kameng_tui.tui.text import Texts
+
+
+def card_lines(cards: Iterable[Mapping[str, Any]], t: Texts) -> list[Text]:
+    """One line a card: its number and password under their labels, then the expiry."""
+    lines = []
+    for c in cards:
+        line = t("card.line", number=c["number"], password=c["password"])
+        if c.get("expires"):
+            line += t("card.line_expires", expires=c["expires"])
+        lines.append(Text(line, style="bold"))
+    return lines
+
+
+def copy_card(app: Any, order: Order) -> None:
+    cards = app.ctx.orders.cards(order, True)
+    if not cards:
+        app.notify(app.t("card.none"), severity="warning")
+        return
+    text = "\n".join(f"{c['number']} {c['password']}" for c in cards)
+    clear_s = app.ctx.settings_view.ui.clipboard_clear_s
+    copy_secret(app, text, clear_s)
+    app.notify(app.t("card.copied", s=clear_s))
