@@ -11,6 +11,7 @@ from kameng_tui.messages import (adapters, anomalies, batch_cancel, batch_screen
                                  settings, suppliers, tui)
 from kameng_tui.messages import data_key as data_key_messages
 from kameng_tui.messages import reasons
+from kameng_tui.messages import verify as verify_messages
 
 TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "tui": tui.MESSAGES,
@@ -27,6 +28,7 @@ TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "batch_cancel": batch_cancel.MESSAGES,
     "data_key": data_key_messages.MESSAGES,
     "reasons": reasons.MESSAGES,
+    "verify": verify_messages.MESSAGES,
 }
 
 

@@ -128,8 +128,8 @@ class LedgerStatus:
     def anchor_problem(self) -> Exception | None:
         return self._ledger.anchor_problem()
 
-    def verify(self) -> VerifyReport:
-        return self._ledger.verify()
+    def verify(self, *, quick: bool = False) -> VerifyReport:
+        return self._ledger.verify(quick=quick)
 
     def backup(self) -> Path:
         return self._ledger.backup()
