@@ -1,6 +1,12 @@
 """`ledger verify`: recompute the chain, rebuild the projection, check the anchor.
 
-Each problem names where it is: a seq, an order and column, or the anchor. A chain
+Each problem is a value (ledger/problems.py) naming where it is: a seq, an order and
+column, or a copy of the anchor; it is put in words only when shown. The event hash and
+the projection are defined once, in chain.py; the fast pass here runs their SQL forms
+(chain.MESSAGE_SQL, projection_sql.py), tested against them (tests/ledger/
+test_normative.py), and the naming pass calls `chain.event_hash` itself. A clean run is
+kept as the checkpoint `ledger verify --quick` starts from (ledger/checkpoint.py,
+verify_quick.py). A chain
 can be rewritten whole by someone with file access; the anchor and earlier exports
 are what catch a shortened chain or a restored older copy.
 
