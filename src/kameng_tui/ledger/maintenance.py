@@ -44,11 +44,9 @@ class Maintenance(AnchorKeeper):
         at = cp.path_beside(self.anchor_path)
         with self._lock:
             if quick:
-                from kameng_tui.ledger.verify_quick import verify_quick
-
-                held = cp.read_checkpoint(at)
-                if held is not None:
-                    return verify_quick(self._conn, self.ledger_id, copies, held)
+                since = self.verify_since_checkpoint()
+                if since is not None:
+                    return since
             report = verify(self._conn, self.anchor_path, self.ledger_id, copies=copies)
             if not report.ok or report.events == 0:
                 return report
@@ -58,6 +56,19 @@ class Maintenance(AnchorKeeper):
         made = cp.Checkpoint(self.ledger_id, report.events, last_hash, utc_text(SystemClock().now()))
         written = not self.read_only and cp.write_checkpoint(at, made)
         return dataclasses.replace(report, checkpoint=made.as_dict() if written else {})
+
+    def verify_since_checkpoint(self) -> VerifyReport | None:
+        """`verify(quick=True)` when there is a checkpoint (cheap: the app's start runs it),
+        None when there is none: the caller decides whether a full verify is worth it."""
+        from kameng_tui.ledger import checkpoint as cp
+        from kameng_tui.ledger.verify_quick import verify_quick
+
+        held = cp.read_checkpoint(cp.path_beside(self.anchor_path))
+        if held is None:
+            return None
+        copies = [(where, path, where in self._required) for where, path in self.anchor_paths.items()]
+        with self._lock:
+            return verify_quick(self._conn, self.ledger_id, copies, held)
 
     # --- the one way on from a restore ----------------------------------------------------------
     def accept_restore(self, reason: str, *, at: datetime, code: str = "accepted",

@@ -131,6 +131,9 @@ class LedgerStatus:
     def verify(self, *, quick: bool = False) -> VerifyReport:
         return self._ledger.verify(quick=quick)
 
+    def verify_since_checkpoint(self) -> VerifyReport | None:
+        return self._ledger.verify_since_checkpoint()
+
     def backup(self) -> Path:
         return self._ledger.backup()
 
