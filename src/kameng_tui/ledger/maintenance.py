@@ -41,7 +41,6 @@ class Maintenance(AnchorKeeper):
         from kameng_tui.ledger.verify import hash_at, verify
 
         copies = [(where, path, where in self._required) for where, path in self.anchor_paths.items()]
-        at = cp.path_beside(self.anchor_path)
         with self._lock:
             if quick:
                 since = self.verify_since_checkpoint()
@@ -54,7 +53,7 @@ class Maintenance(AnchorKeeper):
         from kameng_tui.domain.clock import SystemClock, utc_text
 
         made = cp.Checkpoint(self.ledger_id, report.events, last_hash, utc_text(SystemClock().now()))
-        written = not self.read_only and cp.write_checkpoint(at, made)
+        written = not self.read_only and cp.write_checkpoint(cp.path_beside(self.anchor_path), made)
         return dataclasses.replace(report, checkpoint=made.as_dict() if written else {})
 
     def verify_since_checkpoint(self) -> VerifyReport | None:
