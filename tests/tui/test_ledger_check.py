@@ -46,3 +46,30 @@ async def test_a_ledger_never_fully_verified_is_not_checked_at_start(make_app, t
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         assert not [n for n in notices(app) if "完整校验" in n], notices(app)
+
+
+async def test_accept_restore_on_a_broken_chain_names_its_problems_in_the_apps_language(make_app, tui_home):
+    """Settings → Ledger refuses to move past a broken chain and lists what verify found,
+    in Chinese like the rest of the screen (not verify's English)."""
+    from kameng_tui.tui.screens.settings import SECTIONS, SettingsScreen
+
+    from conftest import screen_lines, type_text
+
+    app = make_app()
+    app.root.ledger.create_intents([intent(1)], at=T0)
+    seq = edit_last_event(tui_home)
+    (tui_home / "data" / "ledger.head").unlink()           # writes refused: the panel offers accept-restore
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("4")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SettingsScreen)
+        await pilot.press(*["down"] * SECTIONS.index("ledger"))
+        await pilot.pause()
+        app.screen.focus_section()
+        await pilot.pause()
+        await type_text(pilot, "restored")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        text = "\n".join(screen_lines(app))
+        assert f"第 {seq} 个事件：内容与其哈希不符" in text and "does not match" not in text, text
