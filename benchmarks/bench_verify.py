@@ -8,7 +8,7 @@ machine falls on both): this tree's code, and another tree's (`--main SRC`, e.g.
 `git archive main` unpacked into /tmp) by PYTHONPATH. The ratio is this / main.
 
     .venv/bin/python benchmarks/bench_verify.py --main /tmp/verify-main/src [--events 100000]
-        [--rounds 4] [--runs 5] [--quick-events 1000000]
+        [--rounds 4] [--runs 5] [--quick-events 1000000] [--dir DIR]
 """
 
 from __future__ import annotations
@@ -77,8 +77,10 @@ def line(name: str, ms: list[float], target: float | None = None, base: list[flo
 def bench_full(tmp: Path, args: argparse.Namespace) -> None:
     data = tmp / "v100k"
     t = time.perf_counter()
+    built = data.exists()                 # --dir of an earlier run: the same ledger again
     led = open_ledger(data)
-    fill_lifecycles(led, args.events)
+    if not built:
+        fill_lifecycles(led, args.events)
     events = led._conn.execute("SELECT max(seq) FROM events").fetchone()[0]
     led.close()
     print(f"full verify at {events:,} events (each order created, submitted, settled; some refunds); "
@@ -139,6 +141,8 @@ def build_big(data: Path, n_events: int) -> None:
 def bench_quick(tmp: Path, args: argparse.Namespace) -> None:
     data = tmp / "v1m"
     t = time.perf_counter()
+    if data.exists():
+        raise SystemExit(f"{data} exists: the 1M-event ledger is built fresh each run (--quick-events 0 skips it)")
     build_big(data, args.quick_events)
     print(f"--quick on a {args.quick_events:,}-event ledger; set-up {time.perf_counter() - t:.1f} s", flush=True)
     led = open_ledger(data)
@@ -186,8 +190,10 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=4)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--quick-events", type=int, default=1_000_000)
+    ap.add_argument("--dir", help="work here; a 100k ledger an earlier run left here is used again")
     args = ap.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="km-verify-bench-"))
+    tmp = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="km-verify-bench-"))
+    print(f"in {tmp}")
     print(f"sqlite3 {sqlite3.sqlite_version}; load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}", flush=True)
     bench_full(tmp, args)
     if args.quick_events:
