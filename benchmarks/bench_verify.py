@@ -41,30 +41,36 @@ from kameng_tui.ledger.store import NewOrder, Transition  # noqa: E402
 HERE = Path(__file__).resolve().parents[1] / "src"
 
 CHILD = """
-import json, sqlite3, sys, time
+import json, resource, sqlite3, sys, time
 from pathlib import Path
 from kameng_tui.ledger.verify import verify
 data, parallel, runs = Path(sys.argv[1]), sys.argv[2] == "1", int(sys.argv[3])
 conn = sqlite3.connect(data / "ledger.db")
 ledger_id = conn.execute("SELECT value FROM meta WHERE key = 'ledger_id'").fetchone()[0]
 copies = [("head", data / "ledger.head", True)]
-out = []
+def cpu():
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+wall, used = [], []
 for _ in range(runs):
-    t = time.perf_counter()
+    t, c = time.perf_counter(), cpu()
     report = verify(conn, data / "ledger.head", ledger_id, parallel=parallel, copies=copies)
-    out.append((time.perf_counter() - t) * 1000)
+    wall.append((time.perf_counter() - t) * 1000)
+    used.append((cpu() - c) * 1000)
     assert report.ok, report.problems
-print(json.dumps(out))
+print(json.dumps([wall, used]))
 """
 
 
-def child(src: Path, data: Path, parallel: bool, runs: int) -> list[float]:
+def child(src: Path, data: Path, parallel: bool, runs: int) -> tuple[list[float], list[float]]:
+    """(wall ms, CPU ms of the process and its workers) of each run."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("KAMENG_TUI_")} | {"PYTHONPATH": str(src)}
     done = subprocess.run([sys.executable, "-c", CHILD, str(data), "1" if parallel else "0", str(runs)], env=env,
                           capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"{src}: {done.stderr}")
-    return list(json.loads(done.stdout))
+    wall, used = json.loads(done.stdout)
+    return list(wall), list(used)
 
 
 def line(name: str, ms: list[float], target: float | None = None, base: list[float] | None = None) -> None:
@@ -87,14 +93,19 @@ def bench_full(tmp: Path, args: argparse.Namespace) -> None:
           f"set-up {time.perf_counter() - t:.1f} s", flush=True)
     sides = {"this": HERE, "main": Path(args.main)}
     times: dict[tuple[str, bool], list[float]] = {(s, p): [] for s in sides for p in (True, False)}
+    cpu: dict[tuple[str, bool], list[float]] = {(s, p): [] for s in sides for p in (True, False)}
     for _ in range(args.rounds):
         for parallel in (True, False):
             for side, src in sides.items():
-                times[(side, parallel)] += child(src, data, parallel, args.runs)
+                wall, used = child(src, data, parallel, args.runs)
+                times[(side, parallel)] += wall
+                cpu[(side, parallel)] += used
     for parallel, name in ((True, "with worker processes"), (False, "single process")):
         print(f" {name} ({args.rounds} rounds x {args.runs} runs, alternating):")
         line("main", times[("main", parallel)], 500)
         line("this", times[("this", parallel)], 500, times[("main", parallel)])
+        line("main, CPU time (with workers')", cpu[("main", parallel)])
+        line("this, CPU time (with workers')", cpu[("this", parallel)], None, cpu[("main", parallel)])
 
 
 def build_big(data: Path, n_events: int) -> None:
