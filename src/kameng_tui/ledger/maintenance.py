@@ -40,13 +40,12 @@ class Maintenance(AnchorKeeper):
         from kameng_tui.ledger import checkpoint as cp
         from kameng_tui.ledger.verify import hash_at, verify
 
-        copies = [(where, path, where in self._required) for where, path in self.anchor_paths.items()]
         with self._lock:
             if quick:
                 since = self.verify_since_checkpoint()
                 if since is not None:
                     return since
-            report = verify(self._conn, self.anchor_path, self.ledger_id, copies=copies)
+            report = verify(self._conn, self.anchor_path, self.ledger_id, copies=self._copies())
             if not report.ok or report.events == 0:
                 return report
             last_hash = hash_at(self._conn, report.events) or ""
@@ -65,9 +64,12 @@ class Maintenance(AnchorKeeper):
         held = cp.read_checkpoint(cp.path_beside(self.anchor_path))
         if held is None:
             return None
-        copies = [(where, path, where in self._required) for where, path in self.anchor_paths.items()]
         with self._lock:
-            return verify_quick(self._conn, self.ledger_id, copies, held)
+            return verify_quick(self._conn, self.ledger_id, self._copies(), held)
+
+    def _copies(self) -> list[tuple[str, Path, bool]]:
+        """(where, path, required) of each copy of the anchor, as verify checks them."""
+        return [(where, path, where in self._required) for where, path in self.anchor_paths.items()]
 
     # --- the one way on from a restore ----------------------------------------------------------
     def accept_restore(self, reason: str, *, at: datetime, code: str = "accepted",

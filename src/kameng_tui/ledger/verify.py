@@ -39,7 +39,7 @@ import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, TypeVar
 
 from kameng_tui.ledger import chain, verify_worker
 from kameng_tui.ledger.anchor import Anchor, problem, read_anchor
@@ -47,9 +47,11 @@ from kameng_tui.ledger.problems import CHAIN_KINDS, Problem, ProblemKind
 from kameng_tui.ledger.projection_sql import (CREATING_EVENTS, MIDDLE, ORDERS_ONLY_SQL, TWICE_SQL, created_diff, diff_sql,
                                               later_diff)
 from kameng_tui.ledger.values import VerifyReport
+from kameng_tui.ledger.verify_tasks import (ChainTask, QueryFailed, Result, Rows, Segment, SqlTask, Task, unwire,
+                                            wire)
 
 if TYPE_CHECKING:
-    from kameng_tui.ledger.verify_worker import ResultWire, TaskWire
+    from kameng_tui.ledger.verify_worker import ResultWire
 
 log = logging.getLogger(__name__)
 MAX_PROBLEMS = 50
@@ -59,68 +61,6 @@ QUICK_CHECK_MMAP = 1 << 30
 less CPU at 100k orders). The other checks measured slower mapped."""
 
 _CHAIN_ROWS = "SELECT seq, prev_hash, hash, at, kind, order_no, body FROM events WHERE seq > ? ORDER BY seq"
-
-
-# --- the tasks and their results, typed; verify_worker speaks their wire forms ---------------------
-@dataclass(frozen=True, eq=False)
-class SqlTask:
-    """A read-only query: its rows, or SQLite's error (reported, not raised)."""
-    sql: str
-    params: Mapping[str, object]
-
-
-@dataclass(frozen=True, eq=False)
-class ChainTask:
-    """Events first..last: all there, each hashing to its stored hash, linked."""
-    first: int
-    last: int
-
-
-Task = Union[SqlTask, ChainTask]
-
-
-@dataclass(frozen=True)
-class Rows:
-    rows: list[tuple[Any, ...]]
-
-
-@dataclass(frozen=True)
-class QueryFailed:
-    error: str
-
-
-@dataclass(frozen=True)
-class Segment:
-    """A chain task's answer. When `ok`: the prev_hash of its first event and the hash
-    of its last (None when it held no event), to join it to its neighbours; how many
-    events created an order; the seqs of accepted restores."""
-    ok: bool
-    prev_of_first: str | None = None
-    last_hash: str | None = None
-    created: int = 0
-    resets: tuple[int, ...] = ()
-
-
-Result = Union[Rows, QueryFailed, Segment]
-
-
-def _wire(task: Task) -> TaskWire:
-    if isinstance(task, ChainTask):
-        return ("chain", task.first, task.last, chain.MESSAGE_SQL)
-    return ("sql", task.sql, dict(task.params))
-
-
-def _unwire(task: Task, raw: Any) -> Result:
-    """A worker's answer to `task` as its typed result; ValueError if it is not one."""
-    if not isinstance(raw, dict):
-        raise ValueError("not a result")
-    if isinstance(task, ChainTask):
-        if not raw.get("ok"):
-            return Segment(False)
-        return Segment(True, raw["prev_of_first"], raw["last_hash"], int(raw["created"]), tuple(raw["resets"]))
-    if "error" in raw:
-        return QueryFailed(str(raw["error"]))
-    return Rows(list(raw["rows"]))
 
 
 @dataclass(frozen=True)
@@ -196,8 +136,8 @@ def _run_all(conn: sqlite3.Connection, path: Path | None, checks: Checks) -> dic
 
 
 def _run(conn: sqlite3.Connection, tasks: list[Task]) -> dict[Task, Result]:
-    results = verify_worker.run(conn, [_wire(t) for t in tasks], (sqlite3.Error,))
-    return {t: _unwire(t, r) for t, r in zip(tasks, results)}
+    results = verify_worker.run(conn, [wire(t) for t in tasks], (sqlite3.Error,))
+    return {t: unwire(t, r) for t, r in zip(tasks, results)}
 
 
 def _here(conn: sqlite3.Connection, tasks: list[Task]) -> dict[Task, Result]:
@@ -225,7 +165,7 @@ def _start(uri: str, tasks: list[Task]) -> subprocess.Popen[bytes] | None:
         return None
     assert proc.stdin is not None
     try:
-        proc.stdin.write(marshal.dumps({"uri": uri, "apsw": _apsw_dir(), "tasks": [_wire(t) for t in tasks]}))
+        proc.stdin.write(marshal.dumps({"uri": uri, "apsw": _apsw_dir(), "tasks": [wire(t) for t in tasks]}))
         proc.stdin.close()
     except OSError:
         pass                              # it died at once: _finish sees that and runs the queries here
@@ -246,7 +186,7 @@ def _finish(proc: subprocess.Popen[bytes] | None, uri: str, tasks: list[Task]) -
             try:
                 results: list[ResultWire] = marshal.loads(out)
                 if isinstance(results, list) and len(results) == len(tasks):
-                    return {t: _unwire(t, r) for t, r in zip(tasks, results)}
+                    return {t: unwire(t, r) for t, r in zip(tasks, results)}
             except (ValueError, EOFError, TypeError, KeyError):
                 pass
             why = "its answer could not be read"
