@@ -90,7 +90,7 @@ def test_a_restored_older_copy_plus_four_orders_never_rewrites_the_anchor(cli, h
     assert count_orders(db) == before                                   # nothing recorded
     assert (home / "data" / "ledger.head").read_bytes() == head          # the evidence stays
     r = cli("ledger", "verify", "--json")
-    assert r.code == 4 and any(p.startswith("anchor") for p in r.json["problems"])
+    assert r.code == 4 and any(p["kind"].startswith("anchor_") for p in r.json["problems"])
 
 
 def test_restoring_the_whole_data_dir_is_caught_by_the_state_copy(cli, home, tmp_path):
@@ -107,7 +107,7 @@ def test_restoring_the_whole_data_dir_is_caught_by_the_state_copy(cli, home, tmp
     assert_refused(order(cli, 9))
     assert count_orders(home / "data" / "ledger.db") == before
     r = cli("ledger", "verify", "--json")
-    assert r.code == 4 and any("state" in p for p in r.json["problems"]), r.json
+    assert r.code == 4 and any(p["kind"] == "anchor_ahead" and p["detail"] == "state" for p in r.json["problems"]), r.json
 
 
 def test_deleting_the_anchor_of_a_new_ledger_is_caught(cli, home):

@@ -24,6 +24,7 @@ from kameng_tui.domain.models import Delivery
 from kameng_tui.domain.states import OrderState as S
 from kameng_tui.ledger import chain, verify_worker
 from kameng_tui.ledger import verify as verify_module
+from kameng_tui.ledger.problems import Problem
 from kameng_tui.ledger.sqlite import open_ledger
 from kameng_tui.ledger.store import NewBatch, SealedCard, Transition
 
@@ -122,7 +123,8 @@ def test_an_edited_orders_column_is_named(shaped, tmp_path, column, engine):
         dst.close()
         report = _verify(copy)
         assert not report.ok
-        assert any(p.startswith(f"order {no}: column {column} differs") for p in report.problems), report.problems
+        assert any(p.kind == "projection_diff" and p.order_no == no and p.column == column
+                   for p in report.problems), report.problems
 
 
 def test_an_event_body_that_is_not_json_is_reported_not_raised(shaped, tmp_path):
@@ -135,9 +137,8 @@ def test_an_event_body_that_is_not_json_is_reported_not_raised(shaped, tmp_path)
     dst.close()
     report = _verify(copy)
     assert not report.ok and report.first_bad_seq is not None
-    assert any("content does not match its hash" in p for p in report.problems)
-    assert any(p.startswith("projection: cannot be rebuilt from the events (malformed JSON)") for p in report.problems), \
-        report.problems
+    assert any(p.kind == "hash_mismatch" and p.seq == report.first_bad_seq for p in report.problems)
+    assert Problem("projection_error", detail="malformed JSON") in report.problems, report.problems
 
 
 def test_an_order_created_twice_is_reported(shaped, tmp_path):
@@ -150,7 +151,7 @@ def test_an_order_created_twice_is_reported(shaped, tmp_path):
     dst.commit()
     dst.close()
     report = _verify(copy)
-    assert f"order {nos[0]}: created by more than one event" in report.problems
+    assert Problem("order_created_twice", order_no=nos[0]) in report.problems
 
 
 @pytest.mark.parametrize("given", ["apsw", "nothing", "a directory without apsw"])
@@ -162,7 +163,7 @@ def test_the_worker_runs_without_site_packages_on_either_sqlite(shaped, tmp_path
     apsw_dir = {"apsw": verify_module._apsw_dir(), "nothing": None, "a directory without apsw": str(tmp_path)}[given]
     spec = {"uri": (data / "ledger.db").as_uri() + "?mode=ro", "apsw": apsw_dir,
             "tasks": [["sql", "SELECT order_no FROM orders WHERE order_no = :no", {"no": nos[0]}],
-                      ["sql", "SELECT json(:x)", {"x": "{"}], ["chain", 1, 3], ["chain", 1, 10_000],
+                      ["sql", "SELECT json(:x)", {"x": "{"}], ("chain", 1, 3, chain.MESSAGE_SQL), ("chain", 1, 10_000, chain.MESSAGE_SQL),
                       ["sql", "SELECT sqlite_version()", {}]]}
     out = subprocess.run([sys.executable, "-I", "-S", verify_worker.__file__], input=marshal.dumps(spec),
                          capture_output=True, check=True).stdout
@@ -187,7 +188,8 @@ def test_without_worker_processes_verify_runs_the_same_checks_here(shaped, tmp_p
     dst.execute("UPDATE orders SET charged = charged + 1 WHERE order_no = ?", (nos[1],))
     dst.commit()
     dst.close()
-    assert any(p.startswith(f"order {nos[1]}: column charged differs") for p in _verify(tmp_path / "edited").problems)
+    assert any(p.kind == "projection_diff" and p.order_no == nos[1] and p.column == "charged"
+               for p in _verify(tmp_path / "edited").problems)
 
 
 @pytest.mark.parametrize("where", ["first", "end of the first half", "start of the second half", "last"])
@@ -204,7 +206,7 @@ def test_an_edited_event_is_named_in_either_half_of_the_chain(shaped, tmp_path, 
     dst.close()
     report = _verify(tmp_path / "data")
     assert report.first_bad_seq == seq
-    assert f"seq {seq}: content does not match its hash" in " ".join(report.problems)
+    assert any(p.kind == "hash_mismatch" and p.seq == seq for p in report.problems), report.problems
 
 
 def test_a_missing_event_at_the_seam_of_the_halves_is_named(shaped, tmp_path, engine):
@@ -215,7 +217,7 @@ def test_a_missing_event_at_the_seam_of_the_halves_is_named(shaped, tmp_path, en
     dst.execute("DELETE FROM events WHERE seq = ?", (seam,))
     dst.commit()
     dst.close()
-    assert f"seq {seam}: missing (next event is seq {seam + 1}); events were deleted" in _verify(tmp_path / "data").problems
+    assert Problem("event_missing", seq=seam, detail=str(seam + 1)) in _verify(tmp_path / "data").problems
 
 
 def test_a_ledger_under_a_path_with_spaces_and_chinese_verifies(shaped, tmp_path, engine):
@@ -232,7 +234,7 @@ def test_an_orders_row_deleted_is_named(shaped, tmp_path):
     dst.execute("DELETE FROM orders WHERE order_no = ?", (nos[2],))
     dst.commit()
     dst.close()
-    assert f"order {nos[2]}: in the events but missing from the orders table" in _verify(tmp_path / "data").problems
+    assert Problem("order_missing", order_no=nos[2]) in _verify(tmp_path / "data").problems
 
 
 def test_an_orders_row_no_event_created_is_named(shaped, tmp_path):
@@ -243,7 +245,7 @@ def test_an_orders_row_no_event_created_is_named(shaped, tmp_path):
                 (nos[1],))
     dst.commit()
     dst.close()
-    assert "order KM-FORGED-1: in the orders table but no event created it" in _verify(tmp_path / "data").problems
+    assert Problem("order_unfounded", order_no="KM-FORGED-1") in _verify(tmp_path / "data").problems
 
 
 def test_ledger_verify_from_the_shell_loads_only_what_it_needs(tmp_path):
@@ -271,6 +273,6 @@ def test_every_edited_column_of_an_order_is_named(shaped, tmp_path):
     dst.commit()
     dst.close()
     problems = _verify(tmp_path / "data").problems
-    named = [p.split(": column ")[1].split(" ")[0] for p in problems if p.startswith(f"order {nos[1]}: column ")]
+    named = [p.column for p in problems if p.kind == "projection_diff" and p.order_no == nos[1]]
     assert named == ["account", "charged", "note"], problems
-    assert f"order {nos[1]}: column charged differs (orders table / events: 984999 / 985000)" in problems, problems
+    assert Problem("projection_diff", order_no=nos[1], column="charged", detail="984999 / 985000") in problems, problems

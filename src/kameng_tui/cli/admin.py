@@ -22,6 +22,7 @@ def register(sub: argparse._SubParsersAction, lang: str = "zh") -> None:
     h = helps(lang)
     led = sub.add_parser("ledger", help=h("help.ledger")).add_subparsers(dest="ledger_cmd")
     p = led.add_parser("verify", help=h("help.ledger.verify"))
+    p.add_argument("--quick", action="store_true", help=h("help.ledger.verify.quick"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_verify)
     p = led.add_parser("backup", help=h("help.ledger.backup"))
@@ -84,18 +85,28 @@ def register(sub: argparse._SubParsersAction, lang: str = "zh") -> None:
 
 
 def cmd_verify(args, ctx, out: Out) -> int:
-    report = ctx.ledger_status.verify()
+    report = ctx.ledger_status.verify(quick=args.quick)
+    lang = out.lang
     if out.json_mode:
-        out.doc(ok=report.ok, events=report.events, problems=list(report.problems), first_bad_seq=report.first_bad_seq,
-                anchor=dict(report.anchor), quick_check=report.quick_check, resets=[_reset_doc(r) for r in report.resets])
+        out.doc(ok=report.ok, events=report.events,
+                problems=[{**p.as_doc(), "message": p.text(lang)} for p in report.problems],
+                first_bad_seq=report.first_bad_seq, anchor=dict(report.anchor),
+                quick_check=None if report.quick else report.quick_check, quick=report.quick,
+                checkpoint=dict(report.checkpoint) or None, resets=[_reset_doc(r) for r in report.resets])
     else:
         con = out.console()
-        if report.ok:
+        if args.quick and not report.quick:
+            con.print(out.t("cli.verify.quick_full"), markup=False)
+        if report.ok and report.quick:
+            cp = report.checkpoint
+            con.print(out.t("cli.verify.quick_ok", events=report.events, seq=cp.get("seq"), at=_at(str(cp.get("at"))),
+                            new=report.events - int(str(cp.get("seq", 0)))))
+        elif report.ok:
             con.print(out.t("cli.verify.ok", events=report.events, quick_check=report.quick_check))
         else:
             con.print(out.t("cli.verify.bad"))
             for p in report.problems:
-                con.print(f"  {p}", markup=False)
+                con.print(f"  {p.text(lang)}", markup=False)
         for r in report.resets:
             params = r.get("params") or {}
             what = out.t(f"reset.{r.get('code')}", file=params.get("file", "")) if r.get("code") in RESET_CODES else r.get("code")
@@ -104,6 +115,13 @@ def cmd_verify(args, ctx, out: Out) -> int:
     if not report.ok:
         return LedgerTampered.exit_code
     return 0
+
+
+def _at(text: str) -> str:
+    from kameng_tui.cli.output import iso
+    from kameng_tui.domain.clock import from_utc_text
+
+    return iso(from_utc_text(text)) or text
 
 
 def _reset_doc(reset) -> dict:

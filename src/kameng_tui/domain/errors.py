@@ -189,9 +189,9 @@ class ChainBroken(LedgerTampered):
 
     code = "chain_broken"
 
-    def __init__(self, message: Localized, *, problems: tuple[str, ...] = ()) -> None:
+    def __init__(self, message: Localized, *, problems: tuple[Localized, ...] = ()) -> None:
         super().__init__(message)
-        self.problems = problems              # verify's, each naming a seq, an order or the anchor
+        self.problems = problems              # verify's (ledger/problems.py), each naming a seq, an order or the anchor
 
 
 class SecretsUnavailable(KamengError):

@@ -19,7 +19,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 
 @dataclass(frozen=True)
@@ -43,10 +43,16 @@ def read_anchor(path: Path) -> Anchor | None:
 
 
 def write_anchor(path: Path, anchor: Anchor) -> None:
+    replace_file(path, anchor.as_dict(), _test_full_disk(anchor))
+
+
+def replace_file(path: Path, doc: Mapping[str, object], through: str | None = None) -> None:
+    """Write `doc` as JSON atomically: a temp file in the same directory, fsync, rename,
+    fsync of the directory. `through` is a test hook's file to write instead (/dev/full)."""
     tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-    fd = os.open(_test_full_disk(anchor) or tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    fd = os.open(through or tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(anchor.as_dict(), fh)
+        json.dump(doc, fh)
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)

@@ -1,9 +1,11 @@
 """The hash chain and the projection, as pure functions of the events.
 
-hash(seq) = sha256(0x01 || prev_hash || canonical(seq, at, kind, order_no, body)),
-canonical = sorted-key compact UTF-8 JSON with NFC strings; amounts are strings.
+hash(seq) = sha256(0x01 || prev_hash, seq, at, kind, order_no, body joined by 0x1f),
+the body being sorted-key compact UTF-8 JSON with NFC strings; amounts are strings.
 The `orders` row of an order is `project(events)`: the live writer and `ledger
 verify` run the same function, so a row that differs from it was edited by hand.
+Both are normative here: verify's faster SQL forms (`MESSAGE_SQL`, projection_sql.py)
+are tested against these functions.
 """
 
 from __future__ import annotations
@@ -34,14 +36,26 @@ def canonical(body: Mapping[str, Any]) -> tuple[str, bool]:
     return unicodedata.normalize("NFC", text), True
 
 
+HASHED = ("prev_hash", "seq", "at", "kind", "order_no", "body")
+"""The event's fields in its hashed message, in order, joined by the unit separator:
+seq, at, kind and order_no have fixed alphabets that never contain it, and the
+free-form body comes last. The one definition of the message: `event_message` makes
+it in Python, `MESSAGE_SQL` in SQLite (tested to agree on every kind of event)."""
+
+
+def event_message(prev_hash: str, seq: int, at: str, kind: str, order_no: str | None, body_text: str) -> bytes:
+    return VERSION_BYTE + "\x1f".join((prev_hash, str(seq), at, kind, order_no or "", body_text)).encode("utf-8")
+
+
 def event_hash(prev_hash: str, seq: int, at: str, kind: str, order_no: str | None, body_text: str) -> str:
-    """Fields joined by the unit separator: seq, at, kind and order_no have fixed
-    alphabets that never contain it, and the free-form body comes last."""
-    return content_hash(f"{prev_hash}\x1f{seq}\x1f{at}\x1f{kind}\x1f{order_no or ''}\x1f{body_text}")
+    """What the appender stores as an event's hash, and what verify recomputes."""
+    return hashlib.sha256(event_message(prev_hash, seq, at, kind, order_no, body_text)).hexdigest()
 
 
-def content_hash(content: str) -> str:
-    return hashlib.sha256(VERSION_BYTE + content.encode("utf-8")).hexdigest()
+MESSAGE_SQL = ("CAST(char(1) || " + " || char(31) || ".join("COALESCE(order_no, '')" if f == "order_no" else f
+                                                             for f in HASHED) + " AS BLOB)")
+"""`event_message` of each row of `events`, concatenated by SQLite (verify's fast pass:
+Python only hashes and compares). An integer seq concatenates as its decimal text."""
 
 
 STATE_KINDS = frozenset(s.value for s in OrderState)

@@ -7,6 +7,7 @@ by a person with a reason (DESIGN.md "Ledger").
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sqlite3
 from datetime import datetime
@@ -17,6 +18,7 @@ from kameng_tui.domain.clock import from_utc_text
 from kameng_tui.domain.errors import BadInput, ChainBroken, LedgerBusy
 from kameng_tui.ledger.anchor import Anchor, read_anchor, write_anchor
 from kameng_tui.ledger.anchoring import AnchorKeeper
+from kameng_tui.ledger.checkpoint import path_beside, remove_checkpoint
 from kameng_tui.ledger.values import AnchorReset, VerifyReport
 from kameng_tui.messages import Msg
 
@@ -31,12 +33,43 @@ class Maintenance(AnchorKeeper):
                     body: Mapping[str, object], tail: list[tuple[int, str, str]] | None = None,
                     ) -> tuple[int, Mapping[str, object], str]: ...
 
-    def verify(self) -> VerifyReport:
-        from kameng_tui.ledger.verify import verify
+    def verify(self, *, quick: bool = False) -> VerifyReport:
+        """The whole chain, projection, file and anchor; a clean one writes the checkpoint
+        (ledger/checkpoint.py). `quick`: from the checkpoint on, or in full when there is
+        none."""
+        from kameng_tui.ledger import checkpoint as cp
+        from kameng_tui.ledger.verify import hash_at, verify
 
-        copies = [(where, path, where in self._required) for where, path in self.anchor_paths.items()]
         with self._lock:
-            return verify(self._conn, self.anchor_path, self.ledger_id, copies=copies)
+            if quick:
+                since = self.verify_since_checkpoint()
+                if since is not None:
+                    return since
+            report = verify(self._conn, self.anchor_path, self.ledger_id, copies=self._copies())
+            if not report.ok or report.events == 0:
+                return report
+            last_hash = hash_at(self._conn, report.events) or ""
+        from kameng_tui.domain.clock import SystemClock, utc_text
+
+        made = cp.Checkpoint(self.ledger_id, report.events, last_hash, utc_text(SystemClock().now()))
+        written = not self.read_only and cp.write_checkpoint(cp.path_beside(self.anchor_path), made)
+        return dataclasses.replace(report, checkpoint=made.as_dict() if written else {})
+
+    def verify_since_checkpoint(self) -> VerifyReport | None:
+        """`verify(quick=True)` when there is a checkpoint (cheap: the app's start runs it),
+        None when there is none: the caller decides whether a full verify is worth it."""
+        from kameng_tui.ledger import checkpoint as cp
+        from kameng_tui.ledger.verify_quick import verify_quick
+
+        held = cp.read_checkpoint(cp.path_beside(self.anchor_path))
+        if held is None:
+            return None
+        with self._lock:
+            return verify_quick(self._conn, self.ledger_id, self._copies(), held)
+
+    def _copies(self) -> list[tuple[str, Path, bool]]:
+        """(where, path, required) of each copy of the anchor, as verify checks them."""
+        return [(where, path, where in self._required) for where, path in self.anchor_paths.items()]
 
     # --- the one way on from a restore ----------------------------------------------------------
     def accept_restore(self, reason: str, *, at: datetime, code: str = "accepted",
@@ -70,6 +103,7 @@ class Maintenance(AnchorKeeper):
                 new = Anchor(self.ledger_id, seq, self._hash_at(seq, c) or "")
             for path in self.anchor_paths.values():
                 write_anchor(path, new)
+            remove_checkpoint(path_beside(self.anchor_path))   # it vouched for the chain moved past
             for where in self.anchor_paths:
                 self.set_meta(f"anchored.{where}", "1")
             self._required = frozenset(self.anchor_paths)

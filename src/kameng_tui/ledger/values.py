@@ -11,6 +11,7 @@ from typing import Mapping
 
 from kameng_tui.domain.models import Delivery
 from kameng_tui.domain.states import OrderState
+from kameng_tui.ledger.problems import Problem
 
 
 @dataclass(frozen=True)
@@ -114,12 +115,14 @@ class Move:
 class VerifyReport:
     ok: bool
     events: int
-    problems: tuple[str, ...]          # each names a seq, an order or the anchor
+    problems: tuple[Problem, ...]      # each names a seq, an order (and column) or an anchor copy
     first_bad_seq: int | None = None
     anchor: Mapping[str, object] = field(default_factory=dict)
     quick_check: str = "ok"
     intact: bool = True                # chain, projection and file hold: any problem is the anchor's
     resets: tuple[Mapping[str, object], ...] = ()   # anchor_reset events: {seq, at, code, params, reason}
+    quick: bool = False                # `--quick`: checked from `checkpoint` on (quick_check not run)
+    checkpoint: Mapping[str, object] = field(default_factory=dict)  # the one used, or the one a clean full verify wrote
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,12 @@
 """`ledger verify`: recompute the chain, rebuild the projection, check the anchor.
 
-Each problem names where it is: a seq, an order and column, or the anchor. A chain
+Each problem is a value (ledger/problems.py) naming where it is: a seq, an order and
+column, or a copy of the anchor; it is put in words only when shown. The event hash and
+the projection are defined once, in chain.py; the fast pass here runs their SQL forms
+(chain.MESSAGE_SQL, projection_sql.py), tested against them (tests/ledger/
+test_normative.py), and the naming pass calls `chain.event_hash` itself. A clean run is
+kept as the checkpoint `ledger verify --quick` starts from (ledger/checkpoint.py,
+verify_quick.py). A chain
 can be rewritten whole by someone with file access; the anchor and earlier exports
 are what catch a shortened chain or a restored older copy.
 
@@ -22,7 +28,6 @@ note their seqs on the way, so listing them costs no pass of its own.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.machinery
 import importlib.util
 import json
@@ -34,16 +39,19 @@ import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, TypeVar
 
 from kameng_tui.ledger import chain, verify_worker
 from kameng_tui.ledger.anchor import Anchor, problem, read_anchor
+from kameng_tui.ledger.problems import CHAIN_KINDS, Problem, ProblemKind
 from kameng_tui.ledger.projection_sql import (CREATING_EVENTS, MIDDLE, ORDERS_ONLY_SQL, TWICE_SQL, created_diff, diff_sql,
                                               later_diff)
 from kameng_tui.ledger.values import VerifyReport
+from kameng_tui.ledger.verify_tasks import (ChainTask, QueryFailed, Result, Rows, Segment, SqlTask, Task, unwire,
+                                            wire)
 
 if TYPE_CHECKING:
-    from kameng_tui.ledger.verify_worker import Task
+    from kameng_tui.ledger.verify_worker import ResultWire
 
 log = logging.getLogger(__name__)
 MAX_PROBLEMS = 50
@@ -52,72 +60,87 @@ QUICK_CHECK_MMAP = 1 << 30
 """quick_check reads every page once: mapped, it skips a read() per page (about 20 %
 less CPU at 100k orders). The other checks measured slower mapped."""
 
-_CHAIN_ROWS_NAMED = f"SELECT seq, prev_hash, hash, {verify_worker.MESSAGE}, kind, order_no FROM events ORDER BY seq"
+_CHAIN_ROWS = "SELECT seq, prev_hash, hash, at, kind, order_no, body FROM events WHERE seq > ? ORDER BY seq"
 
 
 @dataclass(frozen=True)
 class ChainResult:
-    problems: list[tuple[int, str]]
+    problems: list[Problem]
     last_seq: int
-    anchored_hash: str | None
+
+
+@dataclass(frozen=True)
+class Checks:
+    """verify's checks by name: where each runs is `_run_all`'s business."""
+    quick: SqlTask
+    first_half: ChainTask
+    second_half: ChainTask
+    diffs: tuple[SqlTask, ...]            # the projection's fast pass, two queries per half
+
+
+Copy = tuple[str, Path, bool]
+"""(where, path, required) of one copy of the anchor."""
 
 
 def verify(conn: sqlite3.Connection, anchor_path: Path, ledger_id: str, *, parallel: bool = True,
-           copies: Sequence[tuple[str, Path, bool]] | None = None) -> VerifyReport:
+           copies: Sequence[Copy] | None = None) -> VerifyReport:
     """parallel=False runs the checks in turn on `conn` (the benchmark's baseline).
     `copies`: (where, path, required) of each copy of the anchor; by default
     ledger.head alone, required once the chain has events."""
     copies = [("head", anchor_path, False)] if copies is None else list(copies)
     found = {where: read_anchor(path) for where, path, _ in copies}
-    anchor = found.get("head")
-    anchor_seq = 0 if anchor is None else anchor.seq
-    # A frozen build's executable is the app itself, not a Python to run the worker with.
-    path = _file_of(conn) if parallel and not getattr(sys, "frozen", False) else None
     last_seq = conn.execute("SELECT COALESCE(max(seq), 0) FROM events").fetchone()[0]
     mid_row = conn.execute(MIDDLE).fetchone()
     mid = {"mid": None if mid_row is None else mid_row[0]}
-    here: dict[str, Task] = {"quick": ["sql", "PRAGMA quick_check", {}]}
-    away: list[dict[str, Task]] = [{"chain<": ["chain", 1, last_seq // 2]},
-                                   {"chain>": ["chain", last_seq // 2 + 1, last_seq]}]
-    for group, part in zip(away, ["<", ">="] if mid_row else [""]):
-        group.update({f"created{part}": ["sql", created_diff(part), mid], f"later{part}": ["sql", later_diff(part), mid]})
+    parts = ["<", ">="] if mid_row else [""]
+    checks = Checks(SqlTask("PRAGMA quick_check", {}), ChainTask(1, last_seq // 2), ChainTask(last_seq // 2 + 1, last_seq),
+                    tuple(SqlTask(q(part), mid) for part in parts for q in (created_diff, later_diff)))
+    # A frozen build's executable is the app itself, not a Python to run the worker with.
+    path = _file_of(conn) if parallel and not getattr(sys, "frozen", False) else None
+    done = _run_all(conn, path, checks)
+    first, second, quick_r = done[checks.first_half], done[checks.second_half], done[checks.quick]
+    assert isinstance(first, Segment) and isinstance(second, Segment)
+    quick = quick_r.error if isinstance(quick_r, QueryFailed) else str(quick_r.rows[0][0]) \
+        if isinstance(quick_r, Rows) else "?"
+    chain_r = _chain(conn, last_seq, first, second)
+    diff_r = _projection(conn, [done[t] for t in checks.diffs], _created(first, second))
+
+    problems = chain_r.problems + diff_r
+    if quick != "ok":
+        problems.append(Problem("quick_check", detail=quick))
+    intact = not problems
+    problems += copy_problems(conn, copies, found, ledger_id, chain_r.last_seq)
+    held = [a for a in found.values() if a is not None]
+    shown = max(held, key=lambda a: a.seq) if held else None
+    return VerifyReport(ok=not problems, events=chain_r.last_seq, problems=tuple(problems[:MAX_PROBLEMS]),
+                        first_bad_seq=first_bad(chain_r.problems), anchor={} if shown is None else shown.as_dict(), quick_check=quick,
+                        intact=intact, resets=_resets(conn, first, second, chain_r.last_seq))
+
+
+def _run_all(conn: sqlite3.Connection, path: Path | None, checks: Checks) -> dict[Task, Result]:
+    """quick_check here, each half of the chain and of the projection diff in a worker
+    process (`path` None: everything here, in turn, on `conn`)."""
+    here: list[Task] = [checks.quick]
+    away: list[list[Task]] = [[checks.first_half, *checks.diffs[:2]], [checks.second_half, *checks.diffs[2:]]]
     if path is None:                      # in turn, or an in-memory database: one connection
         done = _run(conn, here)
         for group in away:
             done.update(_run(conn, group))
-    else:
-        uri = path.as_uri() + "?mode=ro"
-        workers = [_start(uri, group) for group in away]
-        done = _read_only(uri, lambda c: _here(c, here))
-        for w, group in zip(workers, away):
-            done.update(_finish(w, uri, group))
-    first_half, second_half, quick_r = done.pop("chain<"), done.pop("chain>"), done.pop("quick")
-    quick = quick_r.get("error") or quick_r["rows"][0][0]
-    chain_r = _chain(conn, anchor_seq, last_seq, first_half, second_half)
-    diff_r = _projection(conn, list(done.values()), _created(first_half, second_half))
-
-    problems = [text for _, text in chain_r.problems] + diff_r
-    if quick != "ok":
-        problems.append(f"quick_check: {quick}")
-    intact = not problems
-    problems += _copy_problems(conn, copies, found, ledger_id, chain_r)
-    first_bad = min((seq for seq, _ in chain_r.problems), default=None)
-    held = [a for a in found.values() if a is not None]
-    shown = max(held, key=lambda a: a.seq) if held else None
-    return VerifyReport(ok=not problems, events=chain_r.last_seq, problems=tuple(problems[:MAX_PROBLEMS]),
-                        first_bad_seq=first_bad, anchor={} if shown is None else shown.as_dict(), quick_check=quick,
-                        intact=intact, resets=_resets(conn, first_half, second_half, chain_r.last_seq))
+        return done
+    uri = path.as_uri() + "?mode=ro"
+    workers = [_start(uri, group) for group in away]
+    done = _read_only(uri, lambda c: _here(c, here))
+    for w, group in zip(workers, away):
+        done.update(_finish(w, uri, group))
+    return done
 
 
-Results = dict[str, dict[str, Any]]
-"""Each named task's result (see verify_worker)."""
+def _run(conn: sqlite3.Connection, tasks: list[Task]) -> dict[Task, Result]:
+    results = verify_worker.run(conn, [wire(t) for t in tasks], (sqlite3.Error,))
+    return {t: unwire(t, r) for t, r in zip(tasks, results)}
 
 
-def _run(conn: sqlite3.Connection, tasks: dict[str, Task]) -> Results:
-    return dict(zip(tasks, verify_worker.run(conn, list(tasks.values()), (sqlite3.Error,))))
-
-
-def _here(conn: sqlite3.Connection, tasks: dict[str, Task]) -> Results:
+def _here(conn: sqlite3.Connection, tasks: list[Task]) -> dict[Task, Result]:
     """This process's share: quick_check, on a mapped file."""
     conn.execute(f"PRAGMA mmap_size = {QUICK_CHECK_MMAP}")
     return _run(conn, tasks)
@@ -134,7 +157,7 @@ def _apsw_dir() -> str | None:
     return str(origin.parent.parent if origin.name.startswith("__init__.") else origin.parent)
 
 
-def _start(uri: str, tasks: dict[str, Task]) -> subprocess.Popen[bytes] | None:
+def _start(uri: str, tasks: list[Task]) -> subprocess.Popen[bytes] | None:
     try:
         proc = subprocess.Popen([sys.executable, "-I", "-S", verify_worker.__file__], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
@@ -142,14 +165,14 @@ def _start(uri: str, tasks: dict[str, Task]) -> subprocess.Popen[bytes] | None:
         return None
     assert proc.stdin is not None
     try:
-        proc.stdin.write(marshal.dumps({"uri": uri, "apsw": _apsw_dir(), "tasks": list(tasks.values())}))
+        proc.stdin.write(marshal.dumps({"uri": uri, "apsw": _apsw_dir(), "tasks": [wire(t) for t in tasks]}))
         proc.stdin.close()
     except OSError:
         pass                              # it died at once: _finish sees that and runs the queries here
     return proc
 
 
-def _finish(proc: subprocess.Popen[bytes] | None, uri: str, tasks: dict[str, Task]) -> Results:
+def _finish(proc: subprocess.Popen[bytes] | None, uri: str, tasks: list[Task]) -> dict[Task, Result]:
     """The worker's results, or the same tasks run here if it could not give them (slower,
     so the log says why)."""
     why = "it could not be started"
@@ -161,143 +184,131 @@ def _finish(proc: subprocess.Popen[bytes] | None, uri: str, tasks: dict[str, Tas
         why = f"it exited with {code}"
         if code == 0:
             try:
-                results = marshal.loads(out)
+                results: list[ResultWire] = marshal.loads(out)
                 if isinstance(results, list) and len(results) == len(tasks):
-                    return dict(zip(tasks, results))
-            except (ValueError, EOFError, TypeError):
+                    return {t: unwire(t, r) for t, r in zip(tasks, results)}
+            except (ValueError, EOFError, TypeError, KeyError):
                 pass
             why = "its answer could not be read"
-    log.warning("verify worker for %s: %s; its checks run in this process", ", ".join(tasks), why)
+    log.warning("verify worker for %d checks: %s; its checks run in this process", len(tasks), why)
     return _read_only(uri, lambda c: _run(c, tasks))
 
 
-def _chain(conn: sqlite3.Connection, anchor_seq: int, last_seq: int, first_half: dict[str, Any],
-           second_half: dict[str, Any]) -> ChainResult:
+def _chain(conn: sqlite3.Connection, last_seq: int, first_half: Segment, second_half: Segment) -> ChainResult:
     """The chain of events 1..last_seq from its two halves' fast checks; at a problem,
     a second pass that names it. Events appended since verify began are left for the
     next one."""
-    if last_seq == 0:
-        return ChainResult([], 0, None)
-    if _joined(first_half, second_half):
-        anchored = None
-        if anchor_seq:
-            row = conn.execute("SELECT hash FROM events WHERE seq = ?", (anchor_seq,)).fetchone()
-            anchored = None if row is None else row[0]
-        return ChainResult([], last_seq, anchored)
-    return _chain_problems(conn, anchor_seq)
+    if last_seq == 0 or _joined(first_half, second_half):
+        return ChainResult([], last_seq)
+    problems, last, _ = chain_problems(conn, 0, chain.GENESIS)
+    return ChainResult(problems, last)
 
 
-def _joined(first: dict[str, Any], second: dict[str, Any]) -> bool:
+def _joined(first: Segment, second: Segment) -> bool:
     """Both halves hold, the first starts at the genesis and the second where it ends."""
-    if not (first["ok"] and second["ok"]):
+    if not (first.ok and second.ok):
         return False
-    if first["last_hash"] is None:        # one event: the first half is empty
-        return second["prev_of_first"] == chain.GENESIS
-    return first["prev_of_first"] == chain.GENESIS and second["prev_of_first"] == first["last_hash"]
+    if first.last_hash is None:           # one event: the first half is empty
+        return second.prev_of_first == chain.GENESIS
+    return first.prev_of_first == chain.GENESIS and second.prev_of_first == first.last_hash
 
 
-def _chain_problems(conn: sqlite3.Connection, anchor_seq: int) -> ChainResult:
-    problems: list[tuple[int, str]] = []
-    last_seq, last_hash, anchored = 0, chain.GENESIS, None
-    sha256 = hashlib.sha256
-    for seq, prev_hash, stored, message, kind, order_no in conn.execute(_CHAIN_ROWS_NAMED):
+def chain_problems(conn: sqlite3.Connection, after: int, after_hash: str) -> tuple[list[Problem], int, list[str]]:
+    """The events after seq `after` (whose hash is `after_hash`), each rehashed with
+    `chain.event_hash` and linked: its problems, the last seq, and the order numbers
+    the events name (for `--quick`'s projection check). The naming pass of a full
+    verify (after=0, from the genesis) and the whole chain pass of `--quick`."""
+    problems: list[Problem] = []
+    last_seq, last_hash, orders = after, after_hash, []
+    for seq, prev_hash, stored, at, kind, order_no, body in conn.execute(_CHAIN_ROWS, (after,)):
         if seq != last_seq + 1:
-            problems.append((last_seq + 1, f"seq {last_seq + 1}: missing (next event is seq {seq}); events were deleted"))
+            problems.append(Problem("event_missing", seq=last_seq + 1, detail=str(seq)))
         if prev_hash != last_hash:
-            problems.append((seq, f"seq {seq}: prev_hash does not match the hash of the event before it"))
-        if sha256(message).hexdigest() != stored:
-            problems.append((seq, f"seq {seq}: content does not match its hash (edited {kind} event"
-                                  + (f" of order {order_no})" if order_no else ")")))
-        if seq == anchor_seq:
-            anchored = stored
+            problems.append(Problem("chain_break", seq=seq))
+        if chain.event_hash(prev_hash, seq, at, kind, order_no, body) != stored:
+            problems.append(Problem("hash_mismatch", seq=seq, order_no=order_no, detail=kind))
+        if order_no is not None:
+            orders.append(order_no)
         last_seq, last_hash = seq, stored
         if len(problems) > MAX_PROBLEMS:
             last_seq = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()[0]
-            if anchored is None and anchor_seq:
-                row = conn.execute("SELECT hash FROM events WHERE seq = ?", (anchor_seq,)).fetchone()
-                anchored = None if row is None else row[0]
             break
-    return ChainResult(problems, last_seq, anchored)
+    return problems, last_seq, orders
 
 
-def _created(first: dict[str, Any], second: dict[str, Any]) -> int | None:
+def hash_at(conn: sqlite3.Connection, seq: int) -> str | None:
+    row = conn.execute("SELECT hash FROM events WHERE seq = ?", (seq,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def _created(first: Segment, second: Segment) -> int | None:
     """How many events created an order, as the chain's halves counted them (None if
     a half stopped at a problem)."""
-    return first["created"] + second["created"] if first["ok"] and second["ok"] else None
+    return first.created + second.created if first.ok and second.ok else None
 
 
-def _projection(conn: sqlite3.Connection, results: list[dict[str, Any]], n_created: int | None) -> list[str]:
+def _projection(conn: sqlite3.Connection, results: Iterable[Result], n_created: int | None) -> list[Problem]:
     """Orders whose row is not what their events make of it, each naming the column.
     `results` are the fast pass's: rows of (order_no, has an orders row), or the error
     that stopped a query (e.g. an event body edited into invalid JSON), to report."""
+    maybe: dict[str, bool] = {}
+    for r in results:
+        if isinstance(r, QueryFailed):
+            return [Problem("projection_error", detail=r.error)]
+        if isinstance(r, Rows):
+            maybe.update((str(no), bool(has_row)) for no, has_row in r.rows)
     try:
-        for r in results:
-            if "error" in r:
-                raise sqlite3.OperationalError(r["error"])
-        maybe = dict(row for r in results for row in r["rows"])
         if n_created is None:
             n_created = conn.execute(CREATING_EVENTS).fetchone()[0]
         n_orders = conn.execute("SELECT count(*) FROM orders").fetchone()[0]
-        rows = []
-        if maybe:
-            rows = conn.execute(diff_sql(), {"only": json.dumps(list(maybe))}).fetchall()
+        rows = named_diffs(conn, maybe)
         if n_orders + sum(1 for has_row in maybe.values() if not has_row) != n_created:
             rows += conn.execute(ORDERS_ONLY_SQL).fetchall() + conn.execute(TWICE_SQL).fetchall()
     except sqlite3.OperationalError as exc:
-        return [f"projection: cannot be rebuilt from the events ({exc}); see the chain problems"]
-    out = []
-    for order_no, what, column, values in rows:
-        if what == "orders_only":
-            out.append(f"order {order_no}: in the orders table but no event created it")
-        elif what == "twice":
-            out.append(f"order {order_no}: created by more than one event")
-        elif what == "events_only":
-            out.append(f"order {order_no}: in the events but missing from the orders table")
-        else:
-            out.append(f"order {order_no}: column {column} differs (orders table / events: {values})")
-    return out
+        return [Problem("projection_error", detail=str(exc))]
+    return [diff_problem(*row) for row in rows]
 
 
-_WHERE = {"head": "ledger.head", "state": "the copy of ledger.head in the state directory"}
+def named_diffs(conn: sqlite3.Connection, orders: Iterable[str]) -> list[tuple[Any, ...]]:
+    """`diff_sql`'s rows for these orders: (order_no, what, column, values)."""
+    only = list(dict.fromkeys(orders))
+    return conn.execute(diff_sql(), {"only": json.dumps(only)}).fetchall() if only else []
 
 
-def _copy_problems(conn: sqlite3.Connection, copies: Sequence[tuple[str, Path, bool]],
-                   found: Mapping[str, Anchor | None], ledger_id: str, chain_r: ChainResult) -> list[str]:
-    """ledger.head as before (its texts are what people and scripts know); the other
-    copies by the same rule as a chained write's check."""
-    out: list[str] = []
-    for where, path, required in copies:
+_WHAT: dict[str, ProblemKind] = {"orders_only": "order_unfounded", "twice": "order_created_twice",
+                                 "events_only": "order_missing", "differs": "projection_diff"}
+
+
+def diff_problem(order_no: str, what: str, column: str | None, values: str | None) -> Problem:
+    return Problem(_WHAT[what], order_no=order_no, column=column, detail=values)
+
+
+_ANCHOR_KIND: dict[str, ProblemKind] = {"missing": "anchor_missing", "unreadable": "anchor_unreadable",
+                                        "other_ledger": "anchor_other_ledger", "ahead": "anchor_ahead",
+                                        "other_hash": "anchor_mismatch"}
+
+
+def copy_problems(conn: sqlite3.Connection, copies: Sequence[Copy], found: Mapping[str, Anchor | None],
+                  ledger_id: str, last_seq: int) -> list[Problem]:
+    """Each copy of the anchor by the rule a chained write checks it by (anchor.problem),
+    on the chain as verify read it (up to `last_seq`)."""
+    def held(seq: int) -> str | None:
+        return None if seq > last_seq else hash_at(conn, seq)
+
+    out: list[Problem] = []
+    for where, _, required in copies:
         a = found[where]
-        if where == "head":
-            out += _anchor_problems(a, ledger_id, chain_r, required)
-            continue
-        def hash_at(seq: int) -> str | None:
-            if seq > chain_r.last_seq:
-                return None
-            row = conn.execute("SELECT hash FROM events WHERE seq = ?", (seq,)).fetchone()
-            return None if row is None else row[0]
-        why = problem(a, ledger_id, required or chain_r.last_seq > 0, hash_at)
-        if why is None:
-            continue
-        name = f"{_WHERE.get(where, where)} ({path})"
-        if why == "missing":
-            out.append(f"anchor: {name} is missing")
-        elif why == "unreadable":
-            out.append(f"anchor: {name} cannot be read")
-        elif why == "other_ledger":
-            out.append(f"anchor: {name} belongs to ledger {a.ledger_id if a else '?'}, this is {ledger_id}")
-        elif why == "ahead":
-            out.append(f"anchor: the chain ends at seq {chain_r.last_seq} but {name} says seq {a.seq if a else 0} "
-                       "(events removed, or an older copy of the data directory restored)")
-        else:
-            out.append(f"anchor: the hash at seq {a.seq if a else 0} differs from the one {name} holds")
+        why = problem(a, ledger_id, required or last_seq > 0, held)
+        if why is not None:
+            seq = None if a is None or a.seq < 0 else a.seq
+            out.append(Problem(_ANCHOR_KIND[why], seq=seq, detail=where))
     return out
 
 
-def _resets(conn: sqlite3.Connection, first: dict[str, Any], second: dict[str, Any], last_seq: int) -> tuple[dict[str, Any], ...]:
+def _resets(conn: sqlite3.Connection, first: Segment, second: Segment, last_seq: int) -> tuple[dict[str, Any], ...]:
     """The accepted restores: {seq, at, code, params, reason} of each anchor_reset event."""
-    if first["ok"] and second["ok"]:
-        seqs = first["resets"] + second["resets"]
+    if first.ok and second.ok:
+        seqs: list[int] = [*first.resets, *second.resets]
     else:                                 # a broken chain: its slow path already read every event
         seqs = [r[0] for r in conn.execute("SELECT seq FROM events WHERE kind = 'anchor_reset' AND seq <= ?", (last_seq,))]
     out = []
@@ -314,19 +325,8 @@ def _resets(conn: sqlite3.Connection, first: dict[str, Any], second: dict[str, A
     return tuple(out)
 
 
-def _anchor_problems(anchor: Anchor | None, ledger_id: str, chain_r: ChainResult, required: bool = False) -> list[str]:
-    if anchor is None:
-        return ["anchor: ledger.head is missing"] if chain_r.last_seq or required else []
-    if anchor.seq < 0:
-        return ["anchor: ledger.head cannot be read"]
-    if anchor.ledger_id != ledger_id:
-        return [f"anchor: ledger.head belongs to ledger {anchor.ledger_id}, this is {ledger_id}"]
-    if anchor.seq > chain_r.last_seq:
-        return [f"anchor: the chain ends at seq {chain_r.last_seq} but the anchor says seq {anchor.seq} "
-                "(events removed, or an older copy of the database restored)"]
-    if anchor.seq > 0 and chain_r.anchored_hash != anchor.hash:
-        return [f"anchor: the hash at seq {anchor.seq} differs from the anchored one"]
-    return []
+def first_bad(problems: Iterable[Problem]) -> int | None:
+    return min((p.seq for p in problems if p.kind in CHAIN_KINDS and p.seq is not None), default=None)
 
 
 def _file_of(conn: sqlite3.Connection) -> Path | None:

@@ -15,10 +15,10 @@ CPU on it. It reads here only, in a process that opens no other SQLite library: 
 SQLite libraries in one process would undo each other's POSIX locks on the file.
 Without apsw the worker uses the standard library's sqlite3, the same queries.
 
-Reads {"uri": ..., "apsw": directory or None, "tasks": [...]} on stdin, each task
-("sql", sql, params) or ("chain", first_seq, last_seq); writes one result per task on
-stdout: {"rows": [...]} or {"error": "SQLite's message"} for a query, `segment()`'s
-dict for a chain segment.
+Reads {"uri": ..., "apsw": directory or None, "tasks": [...]} on stdin and writes one
+result per task on stdout, in the wire forms below (plain tuples and dicts: marshal
+carries nothing else). verify.py turns them into its typed tasks and results at the
+boundary; only this file and that boundary see the wire forms.
 """
 
 from __future__ import annotations
@@ -28,27 +28,41 @@ import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:                         # typing costs the worker 5 ms to import
-    from typing import Any
+    from typing import Any, Literal, TypedDict
 
-    Task = list[Any]                      # ("sql", sql, params) or ("chain", first, last)
+    SqlWire = tuple[Literal["sql"], str, dict[str, Any]]
+    """A read-only query and its named parameters."""
+    ChainWire = tuple[Literal["chain"], int, int, str]
+    """Events first..last, and the SQL of their hashed message (chain.MESSAGE_SQL)."""
+    TaskWire = SqlWire | ChainWire
 
-MESSAGE = """CAST(char(1) || prev_hash || char(31) || seq || char(31) || at || char(31) || kind || char(31)
-            || COALESCE(order_no, '') || char(31) || body AS BLOB)"""
-"""The hashed message of each event (`chain.event_hash`'s), concatenated by SQLite:
-Python only hashes and compares."""
-SEGMENT = (f"SELECT seq, prev_hash, hash, {MESSAGE}, kind = 'created', kind = 'anchor_reset' FROM events "
-           "WHERE seq BETWEEN ? AND ? ORDER BY seq")
+    class RowsWire(TypedDict):
+        rows: list[tuple[Any, ...]]
+
+    class ErrorWire(TypedDict):
+        error: str                        # SQLite's message: the query could not run
+
+    class SegmentWire(TypedDict, total=False):
+        ok: bool
+        prev_of_first: str | None
+        last_hash: str | None
+        created: int
+        resets: list[int]
+
+    ResultWire = RowsWire | ErrorWire | SegmentWire
 
 
-def segment(conn: Any, first: int, last: int) -> dict[str, Any]:
+def segment(conn: Any, first: int, last: int, message_sql: str) -> SegmentWire:
     """Whether events first..last are all there, each hashing to its stored hash and
     linked to the one before; with the segment's ends, for joining it to the next, and
     how many events created an order and which seqs are accepted restores
     (`anchor_reset`), found here, not in another pass over the events. Only says
     whether: naming a problem is the caller's slower pass."""
     from hashlib import sha256            # only the chain's worker needs it
+    sql = (f"SELECT seq, prev_hash, hash, {message_sql}, kind = 'created', kind = 'anchor_reset' FROM events "
+           "WHERE seq BETWEEN ? AND ? ORDER BY seq")
     expected, prev_first, last_hash, created, resets = first, None, None, 0, []
-    for seq, prev_hash, stored, message, creates, reset in conn.execute(SEGMENT, (first, last)):
+    for seq, prev_hash, stored, message, creates, reset in conn.execute(sql, (first, last)):
         if seq != expected or (last_hash is not None and prev_hash != last_hash) \
                 or sha256(message).hexdigest() != stored:
             return {"ok": False}
@@ -62,13 +76,13 @@ def segment(conn: Any, first: int, last: int) -> dict[str, Any]:
     return {"ok": True, "prev_of_first": prev_first, "last_hash": last_hash, "created": created, "resets": resets}
 
 
-def run(conn: Any, tasks: list[Task], errors: tuple[type[Exception], ...]) -> list[dict[str, Any]]:
+def run(conn: Any, tasks: list[TaskWire], errors: tuple[type[Exception], ...]) -> list[ResultWire]:
     """`conn` is a sqlite3 or an apsw connection (the calls used here are the same);
     `errors` is its library's error class."""
-    out: list[dict[str, Any]] = []
+    out: list[ResultWire] = []
     for task in tasks:
         if task[0] == "chain":
-            out.append(segment(conn, task[1], task[2]))
+            out.append(segment(conn, task[1], task[2], task[3]))
             continue
         try:
             out.append({"rows": conn.execute(task[1], task[2]).fetchall()})

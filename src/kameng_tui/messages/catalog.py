@@ -16,6 +16,7 @@ from kameng_tui.messages import export as export_messages
 from kameng_tui.messages import in_app
 from kameng_tui.messages import reasons
 from kameng_tui.messages import demo_mark
+from kameng_tui.messages import verify as verify_messages
 
 TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "tui": tui.MESSAGES,
@@ -38,6 +39,7 @@ TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "demo_mark": demo_mark.MESSAGES,
     "checkout_outcome": checkout_outcome.MESSAGES,
     "markup": markup.MESSAGES,
+    "verify": verify_messages.MESSAGES,
 }
 
 

@@ -129,8 +129,11 @@ class LedgerStatus:
     def anchor_problem(self) -> Exception | None:
         return self._ledger.anchor_problem()
 
-    def verify(self) -> VerifyReport:
-        return self._ledger.verify()
+    def verify(self, *, quick: bool = False) -> VerifyReport:
+        return self._ledger.verify(quick=quick)
+
+    def verify_since_checkpoint(self) -> VerifyReport | None:
+        return self._ledger.verify_since_checkpoint()
 
     def backup(self) -> Path:
         return self._ledger.backup()

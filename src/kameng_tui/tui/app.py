@@ -148,6 +148,9 @@ class KamengApp(App[None]):
         from kameng_tui.tui.batch_flow import offer_unsent
 
         await offer_unsent(self)
+        from kameng_tui.tui.ledger_check import check_since_checkpoint
+
+        await check_since_checkpoint(self)
         ctx, t = self.ctx, self.t
         if self.refused is not None:
             self.notify(t("tui.ledger.refused", why=self.refused.why()), severity="error", timeout=30)

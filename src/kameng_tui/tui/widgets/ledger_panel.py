@@ -55,7 +55,8 @@ class LedgerPanel(Vertical):
         try:
             outcome = self.app.ctx.ledger_status.accept_restore(reason)
         except ChainBroken as exc:
-            msg.update(Text("\n".join([t("ledger.broken", n=len(exc.problems)), *exc.problems[:10]]), style="bold red"))
+            found = [p.text(self.lang) for p in exc.problems[:10]]
+            msg.update(Text("\n".join([t("ledger.broken", n=len(exc.problems)), *found]), style="bold red"))
             return
         except KamengError as exc:
             msg.update(Text(exc.text(self.lang), style="red"))
