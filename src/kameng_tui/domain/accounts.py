@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import ClassVar, Mapping, Sequence
 
+from kameng_tui.domain.field_names import field_named
 from kameng_tui.domain.models import AccountField, Product, Rule
 from kameng_tui.messages import HasMsg, Joined, Msg, Plain, text
 
@@ -209,7 +210,7 @@ def validate_account(product: Product, fields: Mapping[str, str]) -> AccountChec
         raw = fields.get(f.key)
         if raw is None or not str(raw).strip():
             if f.required:
-                errors.append(_err("err.account.missing", f.key, label=Plain(f.label, f"{f.key} ({f.label})")))
+                errors.append(_err("err.account.missing", f.key, label=field_named(f)))
             continue
         value, err = check_value(f, str(raw), values)
         if err:

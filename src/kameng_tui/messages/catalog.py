@@ -10,7 +10,7 @@ from __future__ import annotations
 from kameng_tui.messages import (adapters, anomalies, batch_cancel, batch_screen, cli, cli_help, domain, keys, services,
                                  settings, suppliers, tui)
 from kameng_tui.messages import data_key as data_key_messages
-from kameng_tui.messages import reasons
+from kameng_tui.messages import one_language, reasons
 
 TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "tui": tui.MESSAGES,
@@ -27,6 +27,7 @@ TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "batch_cancel": batch_cancel.MESSAGES,
     "data_key": data_key_messages.MESSAGES,
     "reasons": reasons.MESSAGES,
+    "one_language": one_language.MESSAGES,
 }
 
 

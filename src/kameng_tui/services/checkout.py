@@ -15,6 +15,7 @@ from kameng_tui.domain.accounts import CarrierMismatch, norm, validate_account, 
 from kameng_tui.domain.errors import (AccountInvalid, BadInput, BalanceShort, Declined, KamengError, NoDataKey,
                                       NoSuchOrder, NotFound, NotOnSale, PriceBelowCost, PriceRose, QuoteFailed,
                                       RefConflict, RefExists, RepeatOrder, StockShort, SupplierError)
+from kameng_tui.domain.event_names import state_label
 from kameng_tui.domain.idempotency import ref_fingerprint
 from kameng_tui.domain.models import Delivery, Order, Product, Rule
 from kameng_tui.domain.money import fmt, money
@@ -268,7 +269,7 @@ class CheckoutService(ReadsConfig):
         prev = self.ledger.last_for(sku, account, guard.since, fields)
         if prev is not None:
             raise RepeatOrder(Msg("err.checkout.repeat", window=guard.window_s, account=account, sku=sku,
-                                  order_no=prev.order_no, state=prev.state.value),
+                                  order_no=prev.order_no, state=state_label(prev.state)),
                               previous=prev.order_no, field="account", line=inp.line_no)
 
     @staticmethod

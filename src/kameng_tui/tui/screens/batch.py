@@ -21,6 +21,7 @@ from kameng_tui.domain.accounts import choice_options, first_unchosen
 from kameng_tui.domain.batch_rows import GRID_COLUMNS, Row, parse_extra, set_extra
 from kameng_tui.domain.errors import (AnchorMismatch, BadInput, KamengError, RepeatBatch, RepeatBatchUnsettled,
                                       RepeatOrder)
+from kameng_tui.domain.field_names import field_named
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
 from kameng_tui.domain.states import OrderState
@@ -297,7 +298,7 @@ class BatchScreen(Screen[None]):
 
         row = self.grid.rows[i]
         values, _ = parse_extra(row.get("extra"))
-        title = self.t("batch.pick_title", row=i + 1, name=product.name, field=Plain(field.label, f"{field.key} ({field.label})"))
+        title = self.t("batch.pick_title", row=i + 1, name=product.name, field=field_named(field))
         parent = product.field(field.depends_on) if field.depends_on and field.option_tree else None
         if parent is not None and values.get(parent.key) in field.option_tree:
             title += self.t("batch.pick_parent", label=Plain(parent.label, parent.key), value=values[parent.key])

@@ -21,6 +21,7 @@ from kameng_tui.domain.accounts import (CarrierMismatch, carrier_label, carrier_
 from kameng_tui.domain.errors import (AnchorMismatch, BadInput, KamengError, NoDataKey, PriceBelowCost, PriceRose,
                                       RepeatOrder)
 from kameng_tui.domain.models import Delivery, Order, Product, Rule
+from kameng_tui.domain.field_names import field_label
 from kameng_tui.domain.money import AmountError, fmt, money, parse_amount
 from kameng_tui.domain.order_text import LIMITS
 from kameng_tui.domain.reasons import reason_text
@@ -109,7 +110,7 @@ class CheckoutScreen(ModalScreen[None]):
             if self.again is not None:
                 yield Static(t("checkout.again", account=tail(self.again.account_text)), id="again")
             for f in p.account_fields:
-                yield Static(f.label, classes="label")
+                yield Static(t.show(field_label(f)), classes="label")
                 yield self._field_widget(f)
                 yield Static("", id=f"msg-{f.key}", classes="field-msg")
             # Two fields a line from here on: at 80x24 the total and the button stay in view.
@@ -136,12 +137,12 @@ class CheckoutScreen(ModalScreen[None]):
             if f.depends_on and f.option_tree:
                 parent = self.again.account.get(f.depends_on, "") if self.again else ""
                 options = f.option_tree.get(parent, ())
-            return Select([(o, o) for o in options], id=f"f-{f.key}", prompt=f.label,
+            return Select([(o, o) for o in options], id=f"f-{f.key}", prompt=self.t.show(field_label(f)),
                           value=prefill if prefill in options else Select.NULL)
         if f.key == self.product.account_fields[0].key:
-            hint = self.t("checkout.recent") if self.recent else f.label
+            hint = self.t("checkout.recent") if self.recent else self.t.show(field_label(f))
             return AccountInput(self.recent, placeholder=hint, id=f"f-{f.key}", value=prefill)
-        return Input(placeholder=f.label, id=f"f-{f.key}", value=prefill)
+        return Input(placeholder=self.t.show(field_label(f)), id=f"f-{f.key}", value=prefill)
 
     def _title(self, width: int) -> Text:
         """The title on one line: a long name cut in the middle, its last words kept."""

@@ -1,0 +1,43 @@
+"""One language at a time (issue 15, point 10): English names of the catalog's known
+attributes and account fields (domain/field_names.py; the zh side is the word the
+catalogs write, shown as the supplier wrote it), event names of an order's timeline,
+batch input problems and did-you-mean suggestions for unknown SKUs."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # attributes of the catalog (facet titles, the detail pane)
+    "attr.period": ("周期", "Period"),
+    "attr.level": ("等级", "Level"),
+    "attr.carrier": ("运营商", "Carrier"),
+    "attr.face_value": ("面值", "Face value"),
+    "attr.model": ("机型", "Model"),
+    "attr.colour": ("颜色", "Colour"),
+    "attr.material": ("材质", "Material"),
+    "attr.flavour": ("口味", "Flavour"),
+    "attr.brand": ("品牌", "Brand"),
+    "attr.pattern": ("图案", "Pattern"),
+    "attr.platform": ("平台", "Platform"),
+    "attr.license": ("授权", "License"),
+    "attr.style": ("款式", "Style"),
+    "attr.size": ("规格", "Size"),
+    # account fields
+    "field.mobile": ("手机号", "Phone number"),
+    "field.qq": ("QQ号", "QQ number"),
+    "field.game_account": ("游戏账号", "Game account"),
+    "field.account": ("充值账号", "Account"),
+    "field.region": ("大区", "Region"),
+    "field.server": ("服务器", "Server"),
+    "field.charge_type": ("充值类型", "Charge type"),
+    "field.email": ("邮箱", "Email"),
+    "field.address": ("收货地址（收件人,电话,地址）", "Shipping address (name, phone, address)"),
+    # the help screen's columns
+    "help.col.key": ("按键", "key"),
+    "help.col.id": ("标识", "id"),
+    # an order's events (history's timeline, `show`): state events use state.*
+    "event.created": ("创建", "created"),
+    "event.resend": ("原号重发", "resent"),
+    "event.unsent": ("未发出", "not sent"),
+    "event.anomaly": ("需核对", "to check"),
+    "event.customer_refund": ("客户退款", "customer refund"),
+}
