@@ -31,6 +31,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.charge_type": ("充值类型", "Charge type"),
     "field.email": ("邮箱", "Email"),
     "field.address": ("收货地址（收件人,电话,地址）", "Shipping address (name, phone, address)"),
+    # batch input (domain/batch_input.py): the face puts "第 N 行：" / "line N: " before it
+    "err.batch.unclosed_quote": ("引号未闭合", "unclosed quote"),
+    "batch.paste_refused": ("第 {line} 行：{message}；没有粘贴任何内容", "line {line}: {message}; nothing was pasted"),
     # the help screen's columns
     "help.col.key": ("按键", "key"),
     "help.col.id": ("标识", "id"),

@@ -42,7 +42,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                 "on a batch line"),
     "err.order.none": ("没有订单 {order_no}", "no order {order_no}"),
     # services/batch.py
-    "err.batch.invalid": ("{n} 行有误，未下任何单；第一处：第 {line} 行 {first}",
+    "err.batch.invalid": ("{n} 行有误，未下任何单；第一处：第 {line} 行：{first}",
                           "{n} bad line(s), nothing ordered; first: line {line}: {first}"),
     "err.batch.duplicate_line": ("与第 {line} 行重复（同一 SKU 和账号）；确需重复请加 --allow-duplicates",
                                  "duplicates line {line} (same SKU and account); use --allow-duplicates"),

@@ -26,7 +26,7 @@ from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
 from kameng_tui.domain.states import OrderState
 from kameng_tui.domain.text_fit import fit_name
-from kameng_tui.messages import Localized, Plain
+from kameng_tui.messages import Localized, Msg, Plain
 from kameng_tui.services.batch import BatchInvalid
 from kameng_tui.services.batch_entry import Draft, EntryCheck, to_send
 from kameng_tui.tui.keys import BATCH_KEYS, bindings
@@ -131,6 +131,11 @@ class BatchScreen(Screen[None]):
         order = self.orders.get(self.grid.rows[event.row].order_no or "")
         state = self.t(f"state.{order.state.value}") if order else ""
         self.notify(self.t("batch.locked", state=state), severity="warning")
+
+    @on(BatchGrid.PasteRefused)
+    def _paste_refused(self, event: BatchGrid.PasteRefused) -> None:
+        self.notify(self.t("batch.paste_refused", line=event.line, message=Msg("err.batch.unclosed_quote")),
+                    severity="error", timeout=10)
 
     @on(BatchGrid.Moved)
     def _show_suggestions(self) -> None:
@@ -319,8 +324,8 @@ class BatchScreen(Screen[None]):
         from kameng_tui.tui.screens.batch_dialogs import PasteScreen
 
         def pasted(text: str | None) -> None:
-            if text:
-                n = self.grid.paste_rows(text)
+            n = self.grid.paste_rows(text) if text else 0
+            if n:
                 self.notify(self.t("batch.pasted", n=n))
             self.set_focus(self.grid)
 
