@@ -94,8 +94,9 @@ async def cmd_run(args, ctx, out: Out) -> int:
         plan = await ctx.batch.plan(text, source=args.file, allow_duplicates=args.allow_duplicates, again=args.again)
     except BatchInvalid as exc:
         if out.json_mode:
-            out.error(exc, {"lines": [{"line": p.line, "field": p.field, "code": p.code,
-                                       "message": out.show(p.msg)} for p in exc.problems]})
+            out.error(exc, {"lines": [{"line": p.line, "field": p.field, "code": p.code, "message": out.show(p.msg),
+                                       **({"suggestions": list(p.suggestions)} if p.suggestions else {})}
+                                      for p in exc.problems]})
         else:
             con = out.err_console()
             con.print(f"[bold red]{exc.text(out.lang)}[/]")

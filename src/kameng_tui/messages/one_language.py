@@ -34,6 +34,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # batch input (domain/batch_input.py): the face puts "第 N 行：" / "line N: " before it
     "err.batch.unclosed_quote": ("引号未闭合", "unclosed quote"),
     "batch.paste_refused": ("第 {line} 行：{message}；没有粘贴任何内容", "line {line}: {message}; nothing was pasted"),
+    # did you mean (services/checkout.py): after the supplier's "no such product"
+    "sku.did_you_mean": ("你是不是要找 {options}？", "did you mean {options}?"),
     # the help screen's columns
     "help.col.key": ("按键", "key"),
     "help.col.id": ("标识", "id"),

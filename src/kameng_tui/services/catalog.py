@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo
 from kameng_tui.domain.catalog_index import CatalogIndex, Result
 from kameng_tui.domain.catalog_query import Query
 from kameng_tui.domain.errors import KamengError, NotFound
-from kameng_tui.domain.models import Product
+from kameng_tui.domain.models import Product, split_sku
+from kameng_tui.domain.sku_suggest import Neighbours
 from kameng_tui.domain.tags import DeliveryStats, Tag, delivery_stats, tags_for
 from kameng_tui.ledger.ports import CatalogStore
 from kameng_tui.messages import Localized, Msg
@@ -59,6 +60,7 @@ class CatalogService(ReadsConfig):
         self.data_dir, self.clock, self._config = data_dir, clock, config
         self._index: CatalogIndex | None = None
         self._loaded: dict[int, Product] = {}
+        self._neighbours: dict[tuple[int, str], Neighbours] = {}     # (id of the index, supplier)
 
     @property
     def cache(self) -> CatalogStore:
@@ -105,6 +107,7 @@ class CatalogService(ReadsConfig):
         """The next `index()` is rebuilt from the cache."""
         self._index = None
         self._loaded.clear()
+        self._neighbours.clear()
 
     def index(self) -> CatalogIndex:
         """The index: loaded from its snapshot when the catalog has not changed since,
@@ -223,6 +226,26 @@ class CatalogService(ReadsConfig):
                 raise NotFound(Msg("err.catalog.no_sku", sku=sku), field="sku")
             row = index.row_of[matches[0]]
         return index.loader(row)
+
+    def suggest_skus(self, sku: str) -> tuple[str, ...]:
+        """Did you mean: for a SKU the synced catalog does not hold, up to 3 of the same
+        supplier's product ids within 2 edits, nearest first, written as the SKU was
+        (`demo:HF-CM-50` for `demo:HF-CM-5O`, `HF-CM-50` for `HF-CM-5O`). Nothing when
+        the catalog was never synced: an error path does not sync."""
+        supplier, pid = split_sku(sku.strip())
+        name = supplier or (self.suppliers.names[0] if len(self.suppliers.names) == 1 else None)
+        if name is None or not pid or self.is_empty():
+            return ()
+        index = self.index()
+        if f"{name}:{pid}" in index.row_of:
+            return ()
+        key = (id(index), name)
+        near = self._neighbours.get(key)
+        if near is None:
+            prefix = f"{name}:"
+            near = self._neighbours[key] = Neighbours(s[len(prefix):] for s in index.row_of if s.startswith(prefix))
+        found = near.nearest(pid)
+        return tuple(f"{name}:{i}" for i in found) if supplier else found
 
     def search(self, query: Query, limit: int = 100) -> Result:
         return self.index().query(query, limit)
