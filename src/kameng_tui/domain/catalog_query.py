@@ -7,7 +7,8 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Mapping
 
-from kameng_tui.domain.field_names import attribute_label
+from kameng_tui.domain.accounts import CARRIER_KEYS
+from kameng_tui.domain.field_names import CARRIER_ATTRIBUTE, Named, attribute_label
 from kameng_tui.domain.models import Delivery
 from kameng_tui.domain.tags import tag_code
 from kameng_tui.messages import Localized, Msg, Plain
@@ -40,6 +41,8 @@ def facet_value_label(facet: str, value: str) -> Localized:
         code = tag_code(value)
         if code is not None:
             return Msg(f"tag.{code}")
+    elif facet == CARRIER_ATTRIBUTE and value in CARRIER_KEYS:
+        return Named(value, CARRIER_KEYS[value])         # 移动 in zh, China Mobile in en
     return Plain(value)
 
 

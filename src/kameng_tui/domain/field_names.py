@@ -12,6 +12,7 @@ from __future__ import annotations
 from kameng_tui.domain.models import AccountField, Rule
 from kameng_tui.messages import Localized, Plain, template
 
+CARRIER_ATTRIBUTE = "运营商"       # its values (移动, 联通 ...) read as carriers in en (carrier.*)
 # Attribute names as the demo and Fulu catalogs write them (matched) -> catalog key.
 ATTRIBUTES = {"周期": "attr.period", "等级": "attr.level", "运营商": "attr.carrier", "面值": "attr.face_value",
               "机型": "attr.model", "颜色": "attr.colour", "材质": "attr.material", "口味": "attr.flavour",
