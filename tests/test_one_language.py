@@ -125,3 +125,17 @@ def test_supplier_serve_asks_for_the_secret_in_the_readers_language(env):
     assert zh.strip() and not english_left(zh), zh
     en = _prompt_on_a_terminal(env, "--lang", "en", "supplier", "serve", "--key-id", "k1", "--port", "0")
     assert "secret" in en and not chinese_left(en), en
+
+
+@pytest.mark.parametrize("args", [
+    ("batch", "status"),                     # argparse: invalid choice
+    ("export", "-o", "orders.csv"),          # argparse: a required option missing
+    ("history", "--limit", "abc"),           # argparse: a bad value
+    ("history", "--frobnicate", "x"),        # argparse: unrecognized arguments
+    ("catalog", "--limit"),                  # argparse: an option without its value
+])
+def test_usage_errors_read_in_zh(cli, args):
+    r = cli(*args)
+    assert r.code == 2 and r.stderr.startswith("错误"), r.stderr
+    typed = {"status", "run", "show", "resume", "cancel", "list", "frobnicate", "abc", "batch_cmd"}
+    assert not english_left(r.stderr, typed), english_left(r.stderr, typed)

@@ -98,7 +98,7 @@ class _Counted(string.Formatter):
 
     def format_field(self, value: Any, format_spec: str) -> str:
         if "|" not in format_spec:
-            return super().format_field(value, format_spec)
+            return str(super().format_field(value, format_spec))
         one, many = format_spec.split("|", 1)
         try:
             single = Decimal(str(value)) == 1

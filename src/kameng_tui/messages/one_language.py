@@ -36,6 +36,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "batch.paste_refused": ("第 {line} 行：{message}；没有粘贴任何内容", "line {line}: {message}; nothing was pasted"),
     # did you mean (services/checkout.py): after the supplier's "no such product"
     "sku.did_you_mean": ("你是不是要找 {options}？", "did you mean {options}?"),
+    # argparse's errors (cli/usage_words.py); what was typed stays as typed
+    "err.usage.required": ("缺少必填参数：{args}", "the following arguments are required: {args}"),
+    "err.usage.unrecognized": ("无法识别的参数：{args}", "unrecognized arguments: {args}"),
+    "err.usage.one_of": ("需要以下参数之一：{args}", "one of the arguments {args} is required"),
+    "err.usage.ambiguous": ("选项 {option} 不明确，可能是：{matches}", "ambiguous option: {option} could match {matches}"),
+    "err.usage.choice": ("参数 {arg} 的取值 {value} 无效，可选：{choices}", "argument {arg}: invalid choice: {value} "
+                                                                      "(choose from {choices})"),
+    "err.usage.one_value": ("参数 {arg} 需要一个值", "argument {arg}: expected one argument"),
+    "err.usage.some_value": ("参数 {arg} 至少需要一个值", "argument {arg}: expected at least one argument"),
+    "err.usage.bad_value": ("参数 {arg} 的值无效：{value}", "argument {arg}: invalid value: {value}"),
+    "err.usage.not_with": ("参数 {arg} 不能与 {other} 同时使用", "argument {arg}: not allowed with argument {other}"),
+    "err.usage.no_value": ("参数 {arg} 不接受值：{value}", "argument {arg}: ignored explicit argument {value}"),
     # the help screen's columns
     "help.col.key": ("按键", "key"),
     "help.col.id": ("标识", "id"),
