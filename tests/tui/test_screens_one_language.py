@@ -15,16 +15,18 @@ from kameng_tui.tui.screens.history import HistoryScreen
 from kameng_tui.tui.screens.settings import SECTIONS, SettingsScreen
 
 from conftest import SIZE, screen_lines, settle, type_text
-from one_language import chinese_left, english_left
+from one_language import chinese_left, en_data_words, english_left
 
 EN = '[general]\nlanguage = "en"\n'
+GOOD_LINE = "demo:HF-CM-10\t13800138000\t1\t张三\n"
 PASTE = "demo:HF-CM-10\t13800138000\t1\ndemo:HF-LT-20\t1310013100x\t1\ndemo:NOPE\t13800138000\n"
 
 
 async def walk(app, pilot, seen: dict[str, str]) -> None:
     """Catalog, help, checkout (an error under the field, then a good number, the order,
-    its result), history with an order's detail and events, batch with a bad paste,
-    every settings section. `seen[where]` is what the screen and its notices showed."""
+    its result), history with an order's detail and events and the claims view, batch
+    with a bad paste, its refusal to run and its confirmation dialog, every settings
+    section. `seen[where]` is what the screen and its notices showed."""
 
     def look(where: str) -> None:
         seen[where] = "\n".join(screen_lines(app) + [str(n.message) for n in app._notifications])
@@ -53,16 +55,38 @@ async def walk(app, pilot, seen: dict[str, str]) -> None:
     await pilot.press("enter")
     await settle(app, pilot)
     look("checkout, result")
+    await pilot.press("escape", "slash", "ctrl+u", *"wzry", "space", "6", "enter", "o")
+    await pilot.pause()
+    assert isinstance(app.screen, CheckoutScreen)
+    await type_text(pilot, "123456789")                  # a good QQ number: the field says so
+    await pilot.pause()
+    look("checkout, a good QQ number")
     await pilot.press("escape", "f4")
     await settle(app, pilot)
     assert isinstance(app.screen, HistoryScreen)
     look("history, order detail and events")
+    await pilot.press("c")
+    await settle(app, pilot)
+    look("history, claims")
     await pilot.press("f3")
     await settle(app, pilot)
     assert isinstance(app.screen, BatchScreen)
     app.screen.grid.post_message(events.Paste(PASTE))
     await settle(app, pilot)
     look("batch, pasted with errors")
+    await pilot.press("f5")
+    await settle(app, pilot)
+    look("batch, run refused")
+    await pilot.press("ctrl+z")
+    await settle(app, pilot)
+    app.screen.grid.post_message(events.Paste(GOOD_LINE))
+    await settle(app, pilot)
+    await pilot.press("f5")
+    for _ in range(5):                                  # a worker waits for the answer: no settling
+        await pilot.pause()
+    look("batch, confirm dialog")
+    await pilot.press("escape")
+    await settle(app, pilot)
     await app.switch_mode("settings")
     await settle(app, pilot)
     assert isinstance(app.screen, SettingsScreen)
@@ -81,7 +105,7 @@ async def test_every_screen_in_zh_has_no_english_words(make_app):
     seen: dict[str, str] = {}
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await walk(app, pilot, seen)
-    typed = {"yidong", "huafei", "NOPE"}                                  # what the walk typed: data
+    typed = {"yidong", "huafei", "wzry", "NOPE"}                          # what the walk typed: data
     left = {where: english_left(text, typed) for where, text in seen.items() if english_left(text, typed)}
     assert left == {}, report(left)
     assert "成功" in seen["history, order detail and events"]
@@ -93,7 +117,8 @@ async def test_every_screen_in_en_has_no_chinese_but_data(make_app):
     seen: dict[str, str] = {}
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await walk(app, pilot, seen)
-    left = {where: chinese_left(text) for where, text in seen.items() if chinese_left(text)}
+    data = en_data_words() + ("张三",)                                   # the customer the walk typed
+    left = {where: chinese_left(text, data) for where, text in seen.items() if chinese_left(text, data)}
     assert left == {}, report(left)
     assert "Phone number" in seen["checkout, bad number"]               # the account field's own label, in en
     assert "Carrier" in seen["catalog, searched"] and "Face value" in seen["catalog, searched"]

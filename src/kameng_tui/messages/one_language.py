@@ -48,6 +48,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err.usage.bad_value": ("参数 {arg} 的值无效：{value}", "argument {arg}: invalid value: {value}"),
     "err.usage.not_with": ("参数 {arg} 不能与 {other} 同时使用", "argument {arg}: not allowed with argument {other}"),
     "err.usage.no_value": ("参数 {arg} 不接受值：{value}", "argument {arg}: ignored explicit argument {value}"),
+    # the checkout: under a field whose value is good
+    "checkout.field_ok": ("格式正确", "OK"),
     # the help screen's columns
     "help.col.key": ("按键", "key"),
     "help.col.id": ("标识", "id"),

@@ -232,7 +232,7 @@ class CheckoutScreen(ModalScreen[None]):
             elif f.rule is Rule.MOBILE and carrier_of(value):
                 msg.update(Text(t("checkout.carrier", carrier=carrier_label(carrier_of(value) or "")), style="green"))
             else:
-                msg.update(Text("OK", style="green"))
+                msg.update(Text(t("checkout.field_ok"), style="green"))
         qty = self.quantity()
         qerr = validate_quantity(self.product, qty if qty is not None else self.query_one("#quantity", Input).value)
         qmsg = self.query_one("#msg-quantity", Static)
