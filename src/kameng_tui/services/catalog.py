@@ -61,6 +61,7 @@ class CatalogService(ReadsConfig):
         self._index: CatalogIndex | None = None
         self._loaded: dict[int, Product] = {}
         self._neighbours: dict[tuple[int, str], Neighbours] = {}     # (id of the index, supplier)
+        self._suggested: dict[tuple[int, str], tuple[str, ...]] = {}  # (id of the index, SKU as typed)
 
     @property
     def cache(self) -> CatalogStore:
@@ -108,6 +109,7 @@ class CatalogService(ReadsConfig):
         self._index = None
         self._loaded.clear()
         self._neighbours.clear()
+        self._suggested.clear()
 
     def index(self) -> CatalogIndex:
         """The index: loaded from its snapshot when the catalog has not changed since,
@@ -239,13 +241,19 @@ class CatalogService(ReadsConfig):
         index = self.index()
         if f"{name}:{pid}" in index.row_of:
             return ()
+        asked = (id(index), sku.strip())
+        if asked in self._suggested:          # the batch screen checks its rows again on every edit
+            return self._suggested[asked]
         key = (id(index), name)
         near = self._neighbours.get(key)
         if near is None:
             prefix = f"{name}:"
             near = self._neighbours[key] = Neighbours(s[len(prefix):] for s in index.row_of if s.startswith(prefix))
         found = near.nearest(pid)
-        return tuple(f"{name}:{i}" for i in found) if supplier else found
+        if len(self._suggested) > 1024:
+            self._suggested.clear()
+        self._suggested[asked] = tuple(f"{name}:{i}" for i in found) if supplier else found
+        return self._suggested[asked]
 
     def search(self, query: Query, limit: int = 100) -> Result:
         return self.index().query(query, limit)
