@@ -70,6 +70,8 @@ ALLOWED: dict[str, tuple[frozenset[str] | str, str]] = {
                                               "年", "元"}), "attribute names and values of the catalogs (ordering only)"),
     "cli/output.py": (frozenset({"是"}), "an answer people type at a [y/N] prompt (input)"),
     "domain/markup.py": (frozenset({"％"}), "the fullwidth percent sign a Chinese IME types in a markup (input)"),
+    "domain/field_names.py": ("*", "attribute names and account field labels as the catalogs write them (matched, "
+                                    "to name them in English: attr.*, field.*)"),
     "tui/widgets/interface_panel.py": (frozenset({"中文"}), "the language's own name in the language picker, the same "
                                                          "in every language"),
 }
@@ -134,10 +136,13 @@ def test_a_missing_key_shows_the_key_and_a_bad_parameter_the_template(caplog, mo
     # where caplog listens: let it through here, whatever ran before
     monkeypatch.setattr(logging.getLogger("kameng_tui"), "propagate", True)
     assert text("no.such.key", "en") == "no.such.key"
-    assert text("catalog.count", "en") == "{count} products"                  # no params: the template
-    assert text("catalog.count", "en", wrong=1) == "{count} products"         # a missing param: no crash
+    assert text("detail.stock", "en") == "stock {stock}"                       # no params: the template
+    assert text("detail.stock", "en", wrong=1) == "stock {stock}"              # a missing param: no crash
+    assert text("detail.stock", "en", stock=3) == "stock 3"
+    assert text("detail.stock", "xx", stock=3) == text("detail.stock", "zh", stock=3)
+    assert text("catalog.count", "en", count=1) == "1 product"                 # an English count agrees
     assert text("catalog.count", "en", count=3) == "3 products"
-    assert text("catalog.count", "xx", count=3) == text("catalog.count", "zh", count=3)
+    assert text("catalog.count", "zh", count=1) == "1 个商品"
     assert "no.such.key" in caplog.text
 
 

@@ -134,8 +134,11 @@ class Context:
     def checkout(self) -> CheckoutService:
         from kameng_tui.services.checkout import CheckoutService
 
-        return CheckoutService(self.ledger, self.suppliers, self.engine, self.send_lock, self.balances, self.reconcile,
-                               self.clock, self.config_cell, self.sealer, lambda: self.install_id, self.orders)
+        service = CheckoutService(self.ledger, self.suppliers, self.engine, self.send_lock, self.balances,
+                                  self.reconcile, self.clock, self.config_cell, self.sealer, lambda: self.install_id,
+                                  self.orders)
+        service.suggest = lambda sku: self.catalog.suggest_skus(sku)     # the catalog is built only when asked
+        return service
 
     @cached_property
     def pending(self) -> PendingActions:

@@ -128,12 +128,12 @@ def test_search_order_batch_and_history_in_a_real_terminal(installed, tmp_path):
         term.wait_for("批量下单", "草稿未保存")
         term.paste(BATCH)
         screen = term.wait_for("手机号应为 11 位，收到 10 位", "4 行可下单，1 行有误")
-        assert "OK 移动话费20元" in screen and "OK 电信话费50元" not in screen
+        assert "可下单 移动话费20元" in screen and "可下单 电信话费50元" not in screen
         assert "手机号应为 11 位" in term.line_with("1330013300")        # the reason on its own line
         term.keys("Down", "Down", "Right")                             # the bad line's account cell
         term.keys(*"13300133005", "Enter")                             # typing replaces the cell
         screen = term.wait_for("5 行可下单，0 行有误")
-        assert "OK 电信话费50元" in term.line_with("13300133005")
+        assert "可下单 电信话费50元" in term.line_with("13300133005")
         term.keys("F5")
         screen = term.wait_for("批量下单 5 行", "确定下单？")
         term.keys("y")

@@ -110,7 +110,7 @@ async def test_empty_result_in_english_names_the_filter(make_app):
         await type_text(pilot, " yidong")
         await settle(app, pilot)
         empty = str(app.screen.query_one("#summary").render())
-        assert "No matching products" in empty and "运营商=联通" in empty and "Backspace" in empty
+        assert "No matching products" in empty and "Carrier=China Unicom" in empty and "Backspace" in empty
         assert "No matching products" in screen(app)
 
 

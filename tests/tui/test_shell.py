@@ -51,7 +51,7 @@ async def test_physical_goods_take_an_address_kept_encrypted(make_app):
         assert "地址格式：收件人,电话,地址" in str(screen.query_one("#msg-address").render())
         screen.query_one("#f-address").value = "张三,13800138000,北京市朝阳区建国路1号"
         await pilot.pause()
-        assert "OK" in str(screen.query_one("#msg-address").render())
+        assert "格式正确" in str(screen.query_one("#msg-address").render())
         await pilot.press("enter")
         await settle(app, pilot)
         [order] = orders(app)

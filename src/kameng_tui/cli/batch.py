@@ -11,6 +11,7 @@ from kameng_tui.cli.output import YES, Out, helps, is_tty, local, order_json
 from kameng_tui.domain.errors import BadInput
 from kameng_tui.domain.money import fmt
 from kameng_tui.domain.reasons import reason_text
+from kameng_tui.domain.event_names import state_label
 from kameng_tui.domain.states import IN_FLIGHT, OrderState
 from kameng_tui.messages import Localized, Msg
 
@@ -105,8 +106,9 @@ async def cmd_run(args, ctx, out: Out) -> int:
         plan = await ctx.batch.plan(text, source=args.file, allow_duplicates=args.allow_duplicates, again=args.again)
     except BatchInvalid as exc:
         if out.json_mode:
-            out.error(exc, {"lines": [{"line": p.line, "field": p.field, "code": p.code,
-                                       "message": out.show(p.msg)} for p in exc.problems]})
+            out.error(exc, {"lines": [{"line": p.line, "field": p.field, "code": p.code, "message": out.show(p.msg),
+                                       **({"suggestions": list(p.suggestions)} if p.suggestions else {})}
+                                      for p in exc.problems]})
         else:
             con = out.err_console()
             con.print(f"[bold red]{exc.text(out.lang)}[/]")
@@ -192,10 +194,10 @@ def _report(out: Out, ctx, batch_id: int, orders, stopped: Mapping[str, Localize
                 **extra)
     else:
         con = out.console()
-        con.print(out.t("cli.batch.counts", batch_id=batch_id, counts="  ".join(f"{k} {v}" for k, v in sorted(counts.items()))))
+        con.print(out.t("cli.batch.counts", batch_id=batch_id, counts=state_counts(counts, out)))
         for o in orders:
             if o.state in (OrderState.FAILED, OrderState.UNKNOWN):
-                con.print(f"  {o.line_id}: {o.order_no} {o.state.value} {reason_text(o.reason, out.lang) or ''}")
+                con.print(f"  {o.line_id}: {o.order_no} {out.show(state_label(o.state))} {reason_text(o.reason, out.lang) or ''}")
         for name, why in sorted(stopped.items()):
             con.print(out.t("cli.batch.stopped", supplier=name, why=why, batch_id=batch_id))
     if any(o.state in (OrderState.PENDING, OrderState.SUBMITTED, OrderState.UNKNOWN, OrderState.PROCESSING) for o in orders):
@@ -251,7 +253,7 @@ async def cmd_cancel(args, ctx, out: Out) -> int:
 
     def why(k) -> Msg:
         if k.status == "found":
-            return Msg("batch.kept.found", state=k.order.state.value)
+            return Msg("batch.kept.found", state=state_label(k.order.state))
         if k.status == "not_found_yet":
             return Msg("batch.kept.not_found_yet", grace=actions.grace_s(k.order))
         return Msg("batch.kept.query_failed")
@@ -268,12 +270,17 @@ async def cmd_cancel(args, ctx, out: Out) -> int:
     con.print(out.t("cli.batch.cancelled", batch_id=args.batch_id, n=n))
     for k in kept:
         con.print(out.t("cli.batch.not_cancelled", line=k.order.line_id, order_no=k.order.order_no,
-                        state=k.order.state.value, why=why(k)))
+                        state=state_label(k.order.state), why=why(k)))
     if any(k.status == "found" for k in kept):
         con.print(out.t("cli.batch.cancel_found"))
     if code == 3:
         con.print(out.t("cli.batch.cancel_later", batch_id=args.batch_id))
     return code
+
+
+def state_counts(counts: Mapping[str, int], out: Out) -> str:
+    """`成功 2  处理中 1`: each state in the reader's language, with its count."""
+    return "  ".join(f"{out.show(state_label(k))} {v}" for k, v in sorted(counts.items()))
 
 
 def cmd_show(args, ctx, out: Out) -> int:
@@ -285,9 +292,10 @@ def _show_people(out: Out, ctx, batch, orders) -> int:
     con = out.console()
     con.print(out.t("cli.batch.head", batch_id=batch.batch_id, source=batch.source,
                     at=local(batch.created_at, ctx.settings_view.general.timezone),
-                    counts="  ".join(f"{k} {v}" for k, v in sorted(batch.counts.items()))))
+                    counts=state_counts(batch.counts, out)))
     for o in orders:
-        con.print(f"  {o.line_id:>4} {o.order_no} {o.state.value:<10} {o.product_name} {o.account_text} {reason_text(o.reason, out.lang) or ''}")
+        con.print(f"  {o.line_id:>4} {o.order_no} {out.show(state_label(o.state))} {o.product_name} {o.account_text} "
+                  f"{reason_text(o.reason, out.lang) or ''}")
     return 0
 
 

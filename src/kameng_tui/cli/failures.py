@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, TextIO
 
 from kameng_tui.cli.output import Out, exit_code_for, order_json
 from kameng_tui.domain.errors import (InternalError, Interrupted, KamengError, LedgerTampered, StorageError)
+from kameng_tui.domain.event_names import state_label
 from kameng_tui.messages import Joined, Localized, Msg
 from kameng_tui.services.command_orders import Fates
 
@@ -74,7 +75,7 @@ def _error(out: Out, err: KamengError, fates: Fates, code: int, pending_key: str
     lines: list[Localized] = [Msg(pending_key, order_no=n) for n in fates.not_sent]
     lines += [Msg("cli.fail.in_doubt", order_no=n) for n in fates.in_doubt]
     lines += [Msg("cli.fail.unreadable", order_no=n) for n in fates.unreadable]
-    lines += [Msg("cli.fail.answered", order_no=o.order_no, state=o.state.value) for o in fates.answered]
+    lines += [Msg("cli.fail.answered", order_no=o.order_no, state=state_label(o.state)) for o in fates.answered]
     shown: Localized = err.msg
     if lines:
         shown = Msg("cli.fail.joined", problem=err.msg, orders=Joined(lines))

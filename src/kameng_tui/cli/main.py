@@ -17,6 +17,7 @@ from types import CoroutineType
 from typing import TYPE_CHECKING, Callable, NoReturn, Sequence
 
 from kameng_tui.cli.output import Out, helps
+from kameng_tui.cli.usage_words import usage_message
 from kameng_tui.domain.errors import KamengError
 from kameng_tui.messages import Msg
 
@@ -36,7 +37,7 @@ class Parser(argparse.ArgumentParser):
     """argparse that raises (exit 2 with our envelope) instead of printing and exiting."""
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(Msg("err.cli.usage", message=message))
+        raise UsageError(Msg("err.cli.usage", message=usage_message(message)))
 
 
 def build_parser(lang: str = "zh") -> Parser:

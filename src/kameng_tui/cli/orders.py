@@ -12,6 +12,7 @@ from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import AmountError, fmt, money, parse_amount
 from kameng_tui.domain.order_text import text_problem
 from kameng_tui.domain.reasons import reason_text
+from kameng_tui.domain.event_names import event_label, state_label
 from kameng_tui.domain.states import OrderState
 from kameng_tui.messages import Msg
 from kameng_tui.state_style import STATE_STYLE
@@ -213,12 +214,12 @@ async def cmd_pending(args, ctx, out: Out) -> int:
         acted = await actions.cancel(no)
         order = acted.order
         if acted.status == "settled":
-            raise BadInput(Msg("err.order.settled", order_no=no, state=order.state.value), field="order_no")
+            raise BadInput(Msg("err.order.settled", order_no=no, state=state_label(order.state)), field="order_no")
         message = {
             "cancelled": Msg("cli.order.cancelled", order_no=no),
             "query_failed": Msg("err.order.query_failed", order_no=no, action="cancel"),
             "not_found_yet": Msg("err.order.not_found_yet", order_no=no, grace=actions.grace_s(order)),
-            "in_flight": Msg("err.order.in_flight", order_no=no, state=order.state.value),
+            "in_flight": Msg("err.order.in_flight", order_no=no, state=state_label(order.state)),
         }[acted.status]
         code = 0 if acted.status == "cancelled" else 3
     order = acted.order
@@ -249,7 +250,8 @@ def print_order(out: Out, ctx, order: Order) -> None:
     con = out.console()
     zone = ctx.settings_view.general.timezone
     style = STATE_STYLE.get(order.state.value, "")
-    con.print(f"[bold]{order.order_no}[/]  [{style}]{order.state.value}[/]  {order.product_name} x{order.quantity}")
+    con.print(f"[bold]{order.order_no}[/]  [{style}]{out.show(state_label(order.state))}[/]  {order.product_name} "
+              f"x{order.quantity}")
     con.print(out.t("cli.order.money", account=order.account_text, cost=fmt(order.total_cost), price=fmt(order.total_price),
                     charged=fmt(order.charged), profit=fmt(order.profit), at=local(order.created_at, zone)))
     if order.reason:
@@ -286,7 +288,8 @@ def cmd_show(args, ctx, out: Out) -> int:
         con.print(out.t("cli.order.card", number=c["number"], password=c["password"])
                   + (out.t("cli.order.card_expires", expires=c["expires"]) if c.get("expires") else ""))
     for e in events:
-        con.print(f"  [dim]#{e.seq} {local(e.at, ctx.settings_view.general.timezone)} {e.kind} {e.hash[:12]}[/]")
+        con.print(f"  [dim]#{e.seq} {local(e.at, ctx.settings_view.general.timezone)} {out.show(event_label(e.kind))} "
+                  f"{e.hash[:12]}[/]")
     return 0
 
 
@@ -310,7 +313,8 @@ def cmd_history(args, ctx, out: Out) -> int:
         name = escape(o.product_name)
         if view.is_demo(o.supplier):            # a real supplier beside the demo: never sold to a customer
             name = f"[reverse]{escape(out.t('demo.mark'))}[/] {name}"
-        table.add_row(local(o.created_at, zone), o.order_no, f"[{STATE_STYLE.get(o.state.value, '')}]{o.state.value}[/]",
+        table.add_row(local(o.created_at, zone), o.order_no,
+                      f"[{STATE_STYLE.get(o.state.value, '')}]{out.show(state_label(o.state))}[/]",
                       name, escape(o.account_text), fmt(o.total_price), fmt(o.profit))
     con = out.console()
     con.print(table)

@@ -12,8 +12,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import ClassVar, Mapping, Sequence
 
+from kameng_tui.domain.field_names import field_label, field_named
 from kameng_tui.domain.models import AccountField, Product, Rule
-from kameng_tui.messages import HasMsg, Joined, Msg, Plain, text
+from kameng_tui.messages import HasMsg, Joined, Localized, Msg, Plain, text
 
 
 @dataclass(frozen=True)
@@ -116,9 +117,11 @@ def carrier_mismatch(product: Product, key: str, number: str) -> CarrierMismatch
     return None
 
 
-def _label(f: AccountField) -> Plain:
-    """A field in a message: its own label (data, often Chinese) for zh readers, its key for en."""
-    return Plain(f.label, f.key)
+def _label(f: AccountField) -> Localized:
+    """A field in a message: its own label (data, often Chinese) for zh readers, our
+    English for it for en (its key where we do not know the label)."""
+    named = field_label(f)
+    return named if named.text("en") != f.label else Plain(f.label, f.key)
 
 
 def _err(msg_key: str, field: str, /, **params: object) -> FieldError:
@@ -209,7 +212,7 @@ def validate_account(product: Product, fields: Mapping[str, str]) -> AccountChec
         raw = fields.get(f.key)
         if raw is None or not str(raw).strip():
             if f.required:
-                errors.append(_err("err.account.missing", f.key, label=Plain(f.label, f"{f.key} ({f.label})")))
+                errors.append(_err("err.account.missing", f.key, label=field_named(f)))
             continue
         value, err = check_value(f, str(raw), values)
         if err:

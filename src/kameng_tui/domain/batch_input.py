@@ -121,11 +121,55 @@ def parse_batch(text: str) -> ParsedBatch:
     text = text.lstrip("\ufeff")
     if not text.strip():
         return ParsedBatch(errors=(LineError(1, None, Msg("err.batch.empty"), "empty"),))
+    open_at = unclosed_quote_line(text)
+    if open_at is not None:
+        return ParsedBatch(errors=(LineError(open_at, None, Msg("err.batch.unclosed_quote"), "unclosed_quote"),))
     first = text.lstrip().splitlines()[0]
     first_cell = _clean(first.replace("\t", ",").split(",")[0]).lower()
     if first_cell == "sku":
         return _parse_csv(text)
     return _parse_lines(text)
+
+
+def is_csv(text: str) -> bool:
+    """A header naming the columns (`sku,...`): read as CSV, else as pasted lines."""
+    lines = text.lstrip("\ufeff").lstrip().splitlines()
+    return bool(lines) and _clean(lines[0].replace("\t", ",").split(",")[0]).lower() == "sku"
+
+
+def unclosed_quote_line(text: str) -> int | None:
+    """The 1-based line where a quote opens and never closes, or None.
+
+    CSV (a `sku` header): a cell that starts with `"` runs, `""` included, to the next
+    lone `"`, over line ends if need be; one still open at the end of the text opened
+    on the line returned (csv.reader would swallow every line after it into that cell).
+    Pasted lines have no quoting: a line with an odd number of `"` is one.
+    """
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not is_csv(text):
+        return next((n for n, line in enumerate(text.split("\n"), start=1) if line.count('"') % 2), None)
+    header = text.lstrip().split("\n", 1)[0]
+    delimiter = "\t" if "\t" in header else ","
+    opened: int | None = None
+    at_cell_start = True
+    line, i = 1, 0
+    while i < len(text):
+        ch = text[i]
+        if opened is not None:
+            if ch == '"':
+                if text[i + 1:i + 2] == '"':
+                    i += 1
+                else:
+                    opened = None
+            elif ch == "\n":
+                line += 1
+        elif ch == '"' and at_cell_start:
+            opened = line
+        elif ch == "\n":
+            line += 1
+        at_cell_start = opened is None and ch in (delimiter, "\n")
+        i += 1
+    return opened
 
 
 def _parse_csv(text: str) -> ParsedBatch:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Mapping
 
+from kameng_tui.domain.accounts import CARRIER_KEYS
+from kameng_tui.domain.field_names import CARRIER_ATTRIBUTE, Named, attribute_label
 from kameng_tui.domain.models import Delivery
 from kameng_tui.domain.tags import tag_code
 from kameng_tui.messages import Localized, Msg, Plain
@@ -20,12 +22,13 @@ TAG_FACET = "标签"
 
 
 def facet_label(name: str) -> Localized:
-    """A facet's name for people: ours from the catalog, an attribute's name (data) as it is."""
+    """A facet's name for people: ours from the catalog, an attribute's name as the supplier
+    wrote it (in en ours where we know the attribute: domain/field_names.py)."""
     if name == DELIVERY_FACET:
         return Msg("facet.delivery")
     if name == TAG_FACET:
         return Msg("facet.tags")
-    return Plain(name)
+    return attribute_label(name)
 
 
 def facet_value_label(facet: str, value: str) -> Localized:
@@ -38,6 +41,8 @@ def facet_value_label(facet: str, value: str) -> Localized:
         code = tag_code(value)
         if code is not None:
             return Msg(f"tag.{code}")
+    elif facet == CARRIER_ATTRIBUTE and value in CARRIER_KEYS:
+        return Named(value, CARRIER_KEYS[value])         # 移动 in zh, China Mobile in en
     return Plain(value)
 
 

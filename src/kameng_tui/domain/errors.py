@@ -455,6 +455,10 @@ class QuoteFailed(BadInput):
                  line: int | None = None) -> None:
         super().__init__(message, field=field, line=line)
         self.cause = cause
+        self.suggestions: tuple[str, ...] = ()      # did you mean: SKUs near an unknown one
+
+    def details(self) -> dict[str, object]:
+        return {"suggestions": list(self.suggestions)} if self.suggestions else {}
 
     @classmethod
     def of(cls, cause: SupplierError, message: Localized, *, field: str | None = None,

@@ -22,8 +22,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                "  lines the supplier holds are kept as evidence: kameng-tui claims"),
     # the TUI (tui/batch_flow.py)
     "batch.cancel_kept": ("批次 {id}：{k} 行曾提交过、供应商可能持有，未取消；稍后在 历史 (3) 中选中按 x 取消",
-                          "batch {id}: {k} lines were submitted once and may be held by the supplier: not cancelled. "
+                          "batch {id}: {k} {k:line was|lines were} submitted once and may be held by the supplier: not cancelled. "
                           "Cancel them later in History (3) with x"),
     "batch.cancel_found": ("批次 {id}：{k} 行供应商已持有（需核对），见 历史 (3) 的 赔付 (c)",
-                           "batch {id}: the supplier holds {k} lines after all (to check): see Claims (c) in History (3)"),
+                           "batch {id}: the supplier holds {k} {k:line|lines} after all (to check): see Claims (c) in History (3)"),
 }

@@ -14,9 +14,9 @@ from kameng_tui.messages import data_key as data_key_messages
 from kameng_tui.messages import first_hour
 from kameng_tui.messages import export as export_messages
 from kameng_tui.messages import in_app
-from kameng_tui.messages import reasons
 from kameng_tui.messages import demo_mark
 from kameng_tui.messages import verify as verify_messages
+from kameng_tui.messages import one_language, reasons
 
 TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "tui": tui.MESSAGES,
@@ -40,6 +40,7 @@ TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "checkout_outcome": checkout_outcome.MESSAGES,
     "markup": markup.MESSAGES,
     "verify": verify_messages.MESSAGES,
+    "one_language": one_language.MESSAGES,
 }
 
 

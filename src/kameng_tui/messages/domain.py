@@ -93,7 +93,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tag.sold_out": ("缺货", "sold out"),
     "tag.why.few_left": ("库存仅剩 {stock}", "only {stock} left"),
     "tag.why.alarm": ("供应商标记库存告警", "the supplier flags low stock"),
-    "tag.why.fast": ("最近 {n} 单中位到账 {median} 秒", "median {median} s over the last {n} orders"),
+    "tag.why.fast": ("最近 {n} 单中位到账 {median} 秒", "median {median} s over the last {n} {n:order|orders}"),
     # domain/catalog_query.py: our facets' names
     "facet.delivery": ("发货方式", "delivery"),
     "facet.tags": ("标签", "tags"),

@@ -10,6 +10,8 @@ fails the build.
 from __future__ import annotations
 
 import logging
+import string
+from decimal import Decimal
 from typing import Any, Iterable
 
 from kameng_tui.messages.aliases import ALIASES
@@ -84,10 +86,28 @@ def text(key: str, lang: str = DEFAULT_LANG, /, **params: Any) -> str:
         return found
     values = {k: v.text(lang) if isinstance(v, Localized) else v for k, v in params.items()}
     try:
-        return found.format(**values)
+        return _COUNTED.format(found, **values) if "|" in found else found.format(**values)
     except (KeyError, IndexError, ValueError, AttributeError, TypeError) as exc:
         _warn(key, "message %r (%s) cannot be formatted: %s: %s", key, lang, type(exc).__name__, exc)
         return found
+
+
+class _Counted(string.Formatter):
+    """`{n:order|orders}` is "order" when n is 1, else "orders": an English count agrees
+    with its noun ("1 order", "2 orders"). A placeholder without `|` formats as usual."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if "|" not in format_spec:
+            return str(super().format_field(value, format_spec))
+        one, many = format_spec.split("|", 1)
+        try:
+            single = Decimal(str(value)) == 1
+        except ArithmeticError:
+            single = False
+        return one if single else many
+
+
+_COUNTED = _Counted()
 
 
 def _warn(key: str, fmt: str, *args: object) -> None:

@@ -42,7 +42,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                 "on a batch line"),
     "err.order.none": ("没有订单 {order_no}", "no order {order_no}"),
     # services/batch.py
-    "err.batch.invalid": ("{n} 行有误，未下任何单；第一处：第 {line} 行 {first}",
+    "err.batch.invalid": ("{n} 行有误，未下任何单；第一处：第 {line} 行：{first}",
                           "{n} bad line(s), nothing ordered; first: line {line}: {first}"),
     "err.batch.duplicate_line": ("与第 {line} 行重复（同一 SKU 和账号）；确需重复请加 --allow-duplicates",
                                  "duplicates line {line} (same SKU and account); use --allow-duplicates"),
@@ -55,7 +55,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err.batch.balance": ("余额不足：{supplier} 这批需要 {needed} 元，可用 {available} 元（已扣除未结算订单）",
                           "insufficient balance at {supplier}: the batch needs {needed}, {available} available "
                           "(after unsettled orders)"),
-    "batch.change.stock": ("stock {stock}", "stock {stock}"),
+    "batch.change.stock": ("库存 {stock}", "stock {stock}"),
     "batch.stopped.refused": ("{supplier} 拒绝了我们的密钥或时钟", "{supplier} refused our key or clock"),
     "err.batch.none": ("没有批次 {batch_id}", "no batch {batch_id}"),
     # services/batch_entry.py: the same problems worded for the grid (rows, no CLI flags)
@@ -103,7 +103,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err.admin.https": ("地址应以 https:// 开头：{url}", "a URL starts with https://: {url}"),
     "err.admin.needs_key": ("{kind} 供应商需要 {key}", "a {kind} supplier needs its {key}"),
     "err.admin.no_secret": ("密钥不能为空（或设置环境变量 {env}）", "the secret is empty (or set {env})"),
-    "err.admin.auth": ("密钥或 key id 不对：{reason}", "wrong secret or key id: {reason}"),
+    "err.admin.auth": ("密钥或密钥 ID 不对：{reason}", "wrong secret or key id: {reason}"),
     "err.admin.unreachable": ("无法连接：{reason}", "cannot reach it: {reason}"),
     "err.admin.demo_implicit": ("没有其他供应商时自动使用演示供应商；先添加一个供应商再移除它",
                                 "the demo is used while no other supplier is configured; add one before removing it"),

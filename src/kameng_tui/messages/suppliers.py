@@ -26,11 +26,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err.http.clock_skew": ("{name} 拒绝：本机时钟偏差 {skew} 秒，订单未发出，校准时钟后再发",
                             "{name} refused: clock off by {skew} s; nothing was created, fix the clock and resume"),
     "err.http.rate_limited": ("{name} 限流，请稍后再发", "{name} is rate limiting; try again later"),
-    "err.http.auth": ("{name} 认证失败（检查 key id 和密钥）", "{name} authentication failed (check the key id and secret)"),
-    "err.http.auth_said": ("{name} 认证失败：{said}（检查 key id 和密钥）",
+    "err.http.auth": ("{name} 认证失败（检查密钥 ID 和密钥）", "{name} authentication failed (check the key id and secret)"),
+    "err.http.auth_said": ("{name} 认证失败：{said}（检查密钥 ID 和密钥）",
                            "{name} authentication failed: {said} (check the key id and secret)"),
     # reads (supplier test, adding a supplier, quotes): no order involved
-    "err.http.unknown_key": ("{name} 认证失败：不认识密钥 ID {key_id}（检查 key id 和密钥）",
+    "err.http.unknown_key": ("{name} 认证失败：不认识密钥 ID {key_id}（检查密钥 ID 和密钥）",
                              "{name} authentication failed: it does not know the key id {key_id} "
                              "(check the key id and secret)"),
     "err.http.secret_refused": ("{name} 认证失败：回复用另一个密钥签名，多半是我们的密钥不对（检查密钥）",

@@ -55,6 +55,7 @@ class LineProblem(HasMsg):
     msg: Localized
     code: str = "bad_input"
     other: int | None = None          # the earlier line a duplicate or a reused ref points to
+    suggestions: tuple[str, ...] = ()  # did you mean: SKUs near an unknown one
 
 
 AHEAD_PER_SLOT = 0.25
@@ -177,7 +178,8 @@ class BatchService:
             try:
                 p = await checkout.prepare(inp, check_balance=False, quotes=quotes)
             except KamengError as exc:
-                problems.append(LineProblem(line.line_no, exc.field, exc.msg, exc.code))
+                problems.append(LineProblem(line.line_no, exc.field, exc.msg, exc.code,
+                                            suggestions=getattr(exc, "suggestions", ())))
                 continue
             if line.ref and (line.ref in refs or self.ledger.by_ref(line.ref)):
                 where = Msg("batch.where.line", line=refs[line.ref]) if line.ref in refs else Msg("batch.where.earlier")

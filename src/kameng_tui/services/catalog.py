@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo
 from kameng_tui.domain.catalog_index import CatalogIndex, Result
 from kameng_tui.domain.catalog_query import Query
 from kameng_tui.domain.errors import KamengError, NotFound
-from kameng_tui.domain.models import Product
+from kameng_tui.domain.models import Product, split_sku
+from kameng_tui.domain.sku_suggest import Neighbours
 from kameng_tui.domain.tags import DeliveryStats, Tag, delivery_stats, tags_for
 from kameng_tui.ledger.ports import CatalogStore
 from kameng_tui.messages import Localized, Msg
@@ -60,6 +61,8 @@ class CatalogService(ReadsConfig):
         self.data_dir, self.clock, self._config = data_dir, clock, config
         self._index: CatalogIndex | None = None
         self._loaded: dict[int, Product] = {}
+        self._neighbours: dict[tuple[int, str], Neighbours] = {}     # (id of the index, supplier)
+        self._suggested: dict[tuple[int, str], tuple[str, ...]] = {}  # (id of the index, SKU as typed)
 
     @property
     def cache(self) -> CatalogStore:
@@ -106,6 +109,8 @@ class CatalogService(ReadsConfig):
         """The next `index()` is rebuilt from the cache."""
         self._index = None
         self._loaded.clear()
+        self._neighbours.clear()
+        self._suggested.clear()
 
     def index(self) -> CatalogIndex:
         """The index: loaded from its snapshot when the catalog has not changed since,
@@ -225,6 +230,32 @@ class CatalogService(ReadsConfig):
                 raise NotFound(Msg("err.catalog.no_sku", sku=sku), field="sku")
             row = index.row_of[matches[0]]
         return index.loader(row)
+
+    def suggest_skus(self, sku: str) -> tuple[str, ...]:
+        """Did you mean: for a SKU the synced catalog does not hold, up to 3 of the same
+        supplier's product ids within 2 edits, nearest first, written as the SKU was
+        (`demo:HF-CM-50` for `demo:HF-CM-5O`, `HF-CM-50` for `HF-CM-5O`). Nothing when
+        the catalog was never synced: an error path does not sync."""
+        supplier, pid = split_sku(sku.strip())
+        name = supplier or (self.suppliers.names[0] if len(self.suppliers.names) == 1 else None)
+        if name is None or not pid or self.is_empty():
+            return ()
+        index = self.index()
+        if f"{name}:{pid}" in index.row_of:
+            return ()
+        asked = (id(index), sku.strip())
+        if asked in self._suggested:          # the batch screen checks its rows again on every edit
+            return self._suggested[asked]
+        key = (id(index), name)
+        near = self._neighbours.get(key)
+        if near is None:
+            prefix = f"{name}:"
+            near = self._neighbours[key] = Neighbours(s[len(prefix):] for s in index.row_of if s.startswith(prefix))
+        found = near.nearest(pid)
+        if len(self._suggested) > 1024:
+            self._suggested.clear()
+        self._suggested[asked] = tuple(f"{name}:{i}" for i in found) if supplier else found
+        return self._suggested[asked]
 
     def search(self, query: Query, limit: int = 100, offset: int = 0) -> Result:
         return self.index().query(query, limit, offset)

@@ -14,7 +14,8 @@ from typing import Callable, Mapping
 from kameng_tui.domain.accounts import CarrierMismatch, norm, validate_account, validate_quantity
 from kameng_tui.domain.errors import (AccountInvalid, BadInput, BalanceShort, Declined, KamengError, NoDataKey,
                                       NoSuchOrder, NotFound, NotOnSale, PriceBelowCost, PriceRose, QuoteFailed,
-                                      RefConflict, RefExists, RepeatOrder, StockShort, SupplierError)
+                                      OffShelf, RefConflict, RefExists, RepeatOrder, StockShort, SupplierError)
+from kameng_tui.domain.event_names import state_label
 from kameng_tui.domain.idempotency import ref_fingerprint
 from kameng_tui.domain.models import Delivery, Order, Product, Rule
 from kameng_tui.domain.money import fmt, money
@@ -102,10 +103,23 @@ class CheckoutService(ReadsConfig):
         self.ledger, self.suppliers, self.engine, self.send_lock = ledger, suppliers, engine, send_lock
         self.balances, self.reconcile, self.clock, self._config = balances, reconcile, clock, config
         self.sealer, self._install_id, self.orders = sealer, install_id, orders
+        # Did you mean, for an unknown SKU (CatalogService.suggest_skus; set where the graph is built).
+        self.suggest: Callable[[str], tuple[str, ...]] = lambda sku: ()
 
     @property
     def install_id(self) -> str:
         return self._install_id()
+
+    def _quote_failed(self, inp: OrderInput, exc: SupplierError) -> QuoteFailed:
+        """The quote failed; a SKU the supplier does not have (OffShelf) that is near
+        ones it does gets up to 3 suggestions, in the message and in `suggestions`."""
+        msg: Localized = Msg("err.checkout.quote", sku=inp.sku, reason=exc.msg)
+        suggestions = self.suggest(inp.sku) if isinstance(exc, OffShelf) else ()
+        if suggestions:
+            msg = Joined([msg, Msg("sku.did_you_mean", options=Joined(suggestions, "sep.enum"))])
+        failed = QuoteFailed.of(exc, msg, field="sku", line=inp.line_no)
+        failed.suggestions = suggestions
+        return failed
 
     # --- validate and re-quote ---------------------------------------------------------
     async def prepare(
@@ -131,8 +145,7 @@ class CheckoutService(ReadsConfig):
                 if quotes is not None:
                     quotes[key] = quote
         except SupplierError as exc:
-            raise QuoteFailed.of(exc, Msg("err.checkout.quote", sku=inp.sku, reason=exc.msg), field="sku",
-                                 line=line) from None
+            raise self._quote_failed(inp, exc) from None
         product = quote.product
         if product.sale_status is not SaleStatus.ON and not lenient:
             raise NotOnSale(Msg("err.checkout.not_on_sale", name=product.name, status=product.sale_status.label),
@@ -266,7 +279,7 @@ class CheckoutService(ReadsConfig):
         prev = self.ledger.last_for(sku, account, guard.since, fields)
         if prev is not None:
             raise RepeatOrder(Msg("err.checkout.repeat", window=guard.window_s, account=account, sku=sku,
-                                  order_no=prev.order_no, state=prev.state.value),
+                                  order_no=prev.order_no, state=state_label(prev.state)),
                               previous=prev.order_no, field="account", line=inp.line_no)
 
     @staticmethod

@@ -21,11 +21,12 @@ from kameng_tui.domain.accounts import choice_options, first_unchosen
 from kameng_tui.domain.batch_rows import GRID_COLUMNS, Row, parse_extra, set_extra
 from kameng_tui.domain.errors import (AnchorMismatch, BadInput, KamengError, RepeatBatch, RepeatBatchUnsettled,
                                       RepeatOrder)
+from kameng_tui.domain.field_names import field_named
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
 from kameng_tui.domain.states import OrderState
 from kameng_tui.domain.text_fit import fit_name
-from kameng_tui.messages import Localized, Plain
+from kameng_tui.messages import Localized, Msg, Plain
 from kameng_tui.services.batch import BatchInvalid
 from kameng_tui.services.batch_entry import Draft, EntryCheck, to_send
 from kameng_tui.tui.keys import BATCH_KEYS, bindings
@@ -130,6 +131,11 @@ class BatchScreen(Screen[None]):
         order = self.orders.get(self.grid.rows[event.row].order_no or "")
         state = self.t(f"state.{order.state.value}") if order else ""
         self.notify(self.t("batch.locked", state=state), severity="warning")
+
+    @on(BatchGrid.PasteRefused)
+    def _paste_refused(self, event: BatchGrid.PasteRefused) -> None:
+        self.notify(self.t("batch.paste_refused", line=event.line, message=Msg("err.batch.unclosed_quote")),
+                    severity="error", timeout=10)
 
     @on(BatchGrid.Moved)
     def _show_suggestions(self) -> None:
@@ -297,7 +303,7 @@ class BatchScreen(Screen[None]):
 
         row = self.grid.rows[i]
         values, _ = parse_extra(row.get("extra"))
-        title = self.t("batch.pick_title", row=i + 1, name=product.name, field=Plain(field.label, f"{field.key} ({field.label})"))
+        title = self.t("batch.pick_title", row=i + 1, name=product.name, field=field_named(field))
         parent = product.field(field.depends_on) if field.depends_on and field.option_tree else None
         if parent is not None and values.get(parent.key) in field.option_tree:
             title += self.t("batch.pick_parent", label=Plain(parent.label, parent.key), value=values[parent.key])
@@ -318,8 +324,8 @@ class BatchScreen(Screen[None]):
         from kameng_tui.tui.screens.batch_dialogs import PasteScreen
 
         def pasted(text: str | None) -> None:
-            if text:
-                n = self.grid.paste_rows(text)
+            n = self.grid.paste_rows(text) if text else 0
+            if n:
                 self.notify(self.t("batch.pasted", n=n))
             self.set_focus(self.grid)
 

@@ -22,6 +22,7 @@ from kameng_tui.domain.accounts import CarrierMismatch, validate_quantity
 from kameng_tui.domain.errors import (AnchorMismatch, BadInput, KamengError, NoDataKey, PriceBelowCost, PriceRose,
                                       RefExists, RepeatOrder)
 from kameng_tui.domain.models import Delivery, Order, Product, Rule
+from kameng_tui.domain.field_names import field_label
 from kameng_tui.domain.money import AmountError, fmt, money, parse_amount
 from kameng_tui.domain.order_text import LIMITS
 from kameng_tui.domain.states import OrderState
@@ -71,7 +72,7 @@ class CheckoutScreen(ModalScreen[None]):
             if self.again is not None:
                 yield Static(t("checkout.again", account=tail(self.again.account_text)), id="again")
             for f in p.account_fields:
-                yield Static(f.label, classes="label")
+                yield Static(t.show(field_label(f)), classes="label")
                 yield field_widget(f, p, self.again, self.recent, t)
                 yield Static("", id=f"msg-{f.key}", classes="field-msg")
             # Two fields a line from here on: at 80x24 the total and the button stay in view.

@@ -39,7 +39,7 @@ class HelpScreen(ModalScreen[None]):
                       show_edge=False, box=None, padding=(0, 2))
         table.add_column(t("help.col.key"))
         table.add_column("")
-        table.add_column("id", style="dim")
+        table.add_column(t("help.col.id"), style="dim")
         for name in (scope, "grid" if scope == "batch" else "list", "app"):
             for k in SCOPES.get(name, ()):
                 table.add_row(shown_keys(app, effective_keys(k, keymap)), k.label(app.lang), k.id)

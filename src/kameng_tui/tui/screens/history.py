@@ -18,6 +18,7 @@ from textual.widgets import Input, Static
 
 from kameng_tui.domain.dates import parse_date_range
 from kameng_tui.domain.errors import AnchorMismatch, BadInput, KamengError
+from kameng_tui.domain.event_names import event_label
 from kameng_tui.domain.history import HistoryFilter
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
@@ -232,10 +233,7 @@ class HistoryScreen(Screen[None]):
         parts.extend(card_lines(self.ctx.orders.cards(order, self.revealed), t))
         parts.append(Text(t("history.timeline"), style="bold underline"))
         for e in self.ctx.orders.events(order.order_no):
-            state = e.body.get("state", "") if isinstance(e.body, dict) else ""
-            if e.kind == "created":
-                state = "pending"
-            label = t(f"state.{state}") if state in OrderState._value2member_map_ else e.kind
+            label = t.show(event_label(e.kind))
             said = anomaly_msg(e.body) if e.kind == "anomaly" else None
             if said is not None:
                 label = f"! {said.text(self.lang)}"

@@ -23,6 +23,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from kameng_tui.domain.batch_input import unclosed_quote_line
 from kameng_tui.domain.batch_rows import GRID_COLUMNS, Row, split_rows
 from kameng_tui.domain.text_fit import fit_name
 from kameng_tui.tui.keys import GRID_KEYS, bindings
@@ -83,6 +84,13 @@ class BatchGrid(ScrollView, can_focus=True):
         def __init__(self, row: int) -> None:
             super().__init__()
             self.row = row
+
+    class PasteRefused(Message):
+        """A paste whose line `line` opens a quote it never closes: nothing was pasted."""
+
+        def __init__(self, line: int) -> None:
+            super().__init__()
+            self.line = line
 
     def __init__(self, labels: dict[str, str], *, lang: str = "zh", id: str | None = None) -> None:
         super().__init__(id=id)
@@ -216,6 +224,10 @@ class BatchGrid(ScrollView, can_focus=True):
         self.paste_rows(text)
 
     def paste_rows(self, text: str) -> int:
+        open_at = unclosed_quote_line(text)
+        if open_at is not None:            # csv would read every line after it as one cell
+            self.post_message(self.PasteRefused(open_at))
+            return 0
         new = split_rows(text)
         if not new:
             return 0

@@ -13,6 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 
 from kameng_tui.domain.accounts import CarrierMismatch, carrier_label, carrier_mismatch, carrier_of, check_value
+from kameng_tui.domain.field_names import field_label
 from kameng_tui.domain.models import AccountField, Order, Product, Rule, mask
 from kameng_tui.tui.text import Texts
 
@@ -63,12 +64,12 @@ def field_widget(f: AccountField, product: Product, again: Order | None, recent:
         if f.depends_on and f.option_tree:
             parent = again.account.get(f.depends_on, "") if again else ""
             options = f.option_tree.get(parent, ())
-        return Select([(o, o) for o in options], id=f"f-{f.key}", prompt=f.label,
+        return Select([(o, o) for o in options], id=f"f-{f.key}", prompt=t.show(field_label(f)),
                       value=prefill if prefill in options else Select.NULL)
     if f.key == product.account_fields[0].key:
-        hint = t("checkout.recent") if recent else f.label
+        hint = t("checkout.recent") if recent else t.show(field_label(f))
         return AccountInput(recent, placeholder=hint, id=f"f-{f.key}", value=prefill)
-    return Input(placeholder=f.label, id=f"f-{f.key}", value=prefill)
+    return Input(placeholder=t.show(field_label(f)), id=f"f-{f.key}", value=prefill)
 
 
 @dataclass(frozen=True)
@@ -102,5 +103,5 @@ def check_fields(product: Product, values: Mapping[str, str], t: Texts) -> Field
         elif f.rule is Rule.MOBILE and carrier_of(value):
             said[f.key] = Text(t("checkout.carrier", carrier=carrier_label(carrier_of(value) or "")), style="green")
         else:
-            said[f.key] = Text("OK", style="green")
+            said[f.key] = Text(t("checkout.field_ok"), style="green")
     return FieldsChecked(said, tuple(bad), tuple(mismatches))

@@ -10,6 +10,7 @@ from rich.measure import Measurement
 from rich.text import Text
 from textual.widgets import Static
 
+from kameng_tui.domain.field_names import attribute_label, field_label
 from kameng_tui.domain.money import fmt
 from kameng_tui.domain.text_fit import cells, wrap_spans
 from kameng_tui.messages import Joined
@@ -74,7 +75,7 @@ class DetailPane(Static):
             parts.append(Text(t("detail.stock", stock=p.stock) if p.stock is not None else t("detail.stock_unknown")))
         parts.append(Text(t("detail.status", status=p.sale_status.label)))
         if p.attributes:
-            parts.append(Text("  ".join(f"{k}:{v}" for k, v in p.attributes), style="cyan"))
+            parts.append(Text("  ".join(f"{t.show(attribute_label(k))}:{v}" for k, v in p.attributes), style="cyan"))
         if p.tiers:
             parts.append(Text(t("detail.tiers"), style="bold"))
             parts += [Text(t("detail.tier", qty=q, cost=fmt(c))) for q, c in p.tiers]
@@ -96,7 +97,7 @@ class DetailPane(Static):
         if d.bought:
             parts.append(Text(t("detail.bought", n=d.bought), style="green"))
         if p.account_fields:
-            parts.append(Text(t("detail.fields", fields=Joined([f.label for f in p.account_fields], "sep.enum"))))
+            parts.append(Text(t("detail.fields", fields=Joined([field_label(f) for f in p.account_fields], "sep.enum"))))
         parts.append(Text(t("detail.history"), style="bold"))
         if len(d.history) >= 2:
             points = [(at.astimezone(self.zone).strftime("%m-%d"), cost) for at, cost in d.history]
