@@ -147,7 +147,7 @@ class CatalogCache:
         if supplier:
             sql, args = sql + " WHERE supplier = ?", (supplier,)
         with self._ledger.reading() as conn:
-            return conn.execute(sql, args).fetchone()[0]
+            return int(conn.execute(sql, args).fetchone()[0])
 
     def last_sync(self, supplier: str | None = None) -> datetime | None:
         sql, args = "SELECT MAX(synced_at) FROM catalog", ()  # type: tuple[str, tuple[str, ...]]

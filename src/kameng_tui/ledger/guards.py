@@ -42,7 +42,7 @@ def guard_batch(c: sqlite3.Connection, batch: NewBatch) -> int:
     if open_lines:
         raise RepeatBatchUnsettled(Msg("err.batch.repeat_unsettled", batch_id=batch_id, n=open_lines),
                                    batch_id=batch_id, field="batch")
-    return repeat_no + 1
+    return int(repeat_no) + 1
 
 
 def record_batch_key(c: sqlite3.Connection, identity: str, repeat_no: int, batch_id: int) -> None:
@@ -115,7 +115,7 @@ def backfill(c: sqlite3.Connection) -> None:
             kept = c.execute("SELECT order_no FROM order_refs WHERE ref = ?", (ref,)).fetchone()[0]
             c.execute("INSERT OR IGNORE INTO guard_duplicates (kind, key, kept, duplicate) VALUES ('ref', ?, ?, ?)",
                       (ref, kept, order_no))
-    lines: dict[int, list] = {}
+    lines: dict[int, list[tuple[str, dict[str, str], int]]] = {}
     for batch_id, sku, account, quantity in c.execute(
             "SELECT batch_id, sku, account, quantity FROM orders WHERE batch_id IS NOT NULL ORDER BY batch_id, line_id"):
         lines.setdefault(batch_id, []).append((sku, _fields(account), quantity))

@@ -222,7 +222,7 @@ class LedgerReads:
         return {k: b for k, b in rows}
 
     # --- batches ---------------------------------------------------------------------------------
-    def _batch(self, r: tuple) -> Batch:
+    def _batch(self, r: tuple[Any, ...]) -> Batch:
         with self._lock:
             counts = dict(self._conn.execute("SELECT state, COUNT(*) FROM orders WHERE batch_id = ? GROUP BY state",
                                              (r[0],)).fetchall())

@@ -24,7 +24,7 @@ def to_totals(r: Sequence[Any]) -> Totals:
                   profit=from_units(r[8]))
 
 
-def to_event(r: tuple) -> Event:
+def to_event(r: tuple[Any, ...]) -> Event:
     return Event(seq=r[0], order_no=r[1], kind=r[2], at=from_utc_text(r[3]), body=json.loads(r[4]), prev_hash=r[5], hash=r[6])
 
 

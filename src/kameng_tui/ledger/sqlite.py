@@ -223,10 +223,10 @@ class SqliteLedger(Maintenance):
         c = self._conn
         if c.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").fetchone() is None:
             return 0
-        return c.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
+        return int(c.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0])
 
     def _append(self, c: sqlite3.Connection, order_no: str | None, kind: str, at: datetime | str,
-                body: Mapping[str, Any], tail: list | None = None) -> tuple[int, Any, str]:
+                body: Mapping[str, Any], tail: list[tuple[int, str, str]] | None = None) -> tuple[int, Any, str]:
         """Append one event (returns seq, the body as hashed, the recorded time); `tail` carries (seq, hash, at) between appends of one transaction.
 
         Event times never go backwards within a ledger: a clock stepped back records the
@@ -267,7 +267,7 @@ class SqliteLedger(Maintenance):
     # --- writes -------------------------------------------------------------------------------
     def create_intents(self, intents: Sequence[NewOrder], batch: NewBatch | None = None, *, at: datetime,
                        repeat: RepeatGuard | None = None) -> int | None:
-        tail: list = []
+        tail: list[tuple[int, str, str]] = []
         at_text = utc_text(at)
         since_text = None if repeat is None else utc_text(repeat.since)
         with self._write() as c:

@@ -30,7 +30,7 @@ from kameng_tui.domain.money import fmt, money
 from kameng_tui.domain.states import OrderState, once_submitted
 from kameng_tui.ledger.store import Batch, NewBatch
 from kameng_tui.messages import HasMsg, Localized, Msg
-from kameng_tui.services.checkout import OrderInput, Prepared
+from kameng_tui.services.checkout import OrderInput, Prepared, Quotes
 from kameng_tui.ledger.ports import BatchStore, OrderStore
 from kameng_tui.services.supplier_set import SupplierSet
 from kameng_tui.services.engine import OrderEngine
@@ -155,7 +155,7 @@ class BatchService:
         self.send_lock, self.pending, self.clock, self.orders = send_lock, pending, clock, orders
 
     # --- plan --------------------------------------------------------------------------
-    async def check(self, text: str, *, allow_duplicates: bool = False, quotes: dict | None = None,
+    async def check(self, text: str, *, allow_duplicates: bool = False, quotes: Quotes | None = None,
                     attempt_of: Mapping[int, str] | None = None) -> BatchCheck:
         """Every line validated and quoted; never raises for bad lines (the TUI shows each
         reason on its line). `attempt_of` maps a line number to the failed order it retries."""

@@ -19,7 +19,7 @@ from kameng_tui.domain.states import OrderState
 from kameng_tui.ledger.store import Batch
 from kameng_tui.messages import Joined, Localized, Msg
 from kameng_tui.services.batch import BatchPlan, LineProblem
-from kameng_tui.services.checkout import Prepared
+from kameng_tui.services.checkout import Prepared, Quotes
 from kameng_tui.ledger.ports import BatchStore, DraftStore
 from kameng_tui.domain.clock import Clock
 from kameng_tui.services.catalog import CatalogService
@@ -138,7 +138,7 @@ class BatchEntryService:
             self.ledger.delete_draft(draft_id)
 
     # --- checking ------------------------------------------------------------------------------
-    async def check(self, rows: Sequence[Row], quotes: dict | None = None) -> EntryCheck:
+    async def check(self, rows: Sequence[Row], quotes: Quotes | None = None) -> EntryCheck:
         """Every row to send, checked as `batch run` would; the reason on each bad row."""
         out: dict[int, RowCheck] = {}
         include = []
@@ -152,7 +152,7 @@ class BatchEntryService:
             text, line_row = to_batch_text(rows, include)
             attempts = {n: a for n, i in line_row.items() if (a := rows[i].attempt_of)}
             checked = await self.batch.check(text, quotes=quotes, attempt_of=attempts)
-            problems: dict[int, list] = {}
+            problems: dict[int, list[LineProblem]] = {}
             for p in checked.problems:
                 if p.line in line_row:
                     problems.setdefault(line_row[p.line], []).append(_on_grid(p, line_row))

@@ -37,11 +37,15 @@ from kameng_tui.services.reconcile import ReconcileService
 from typing import Any
 from kameng_tui.services.crash import crash_point, pause_point
 from kameng_tui.services.pricing import price_for
-from kameng_tui.suppliers.base import PlaceRequest, sanitize_quote
+from kameng_tui.suppliers.base import PlaceRequest, Quote, sanitize_quote
 
 SEALED_RULES = (Rule.ADDRESS,)
 """Account fields kept encrypted at rest (shipping addresses), like card secrets."""
 
+
+
+# Quotes fetched once per (supplier, product id, quantity) and shared by the lines of one check.
+Quotes = dict[tuple[str, str, int], Quote]
 
 @dataclass(frozen=True)
 class OrderInput:
@@ -128,7 +132,7 @@ class CheckoutService(ReadsConfig):
         *,
         reserved: Decimal = Decimal("0"),
         check_balance: bool = True,
-        quotes: dict | None = None,
+        quotes: Quotes | None = None,
         lenient: bool = False,
     ) -> Prepared:
         """Validate and re-quote. `lenient`: only the fields and the price are worked out

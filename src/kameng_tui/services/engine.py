@@ -139,10 +139,12 @@ class OrderEngine:
         finally:
             self.sending.discard(order.order_no)
 
-    def _unsend(self, committing: asyncio.Future) -> None:
-        if committing.cancelled() or committing.exception() is not None or committing.result() is None:
+    def _unsend(self, committing: asyncio.Future[Order | None]) -> None:
+        if committing.cancelled() or committing.exception() is not None:
             return
-        self.unsubmit(committing.result())
+        submitted = committing.result()
+        if submitted is not None:
+            self.unsubmit(submitted)
 
     async def _place(self, order: Order, expected: OrderState, answered: Callable[[], None] | None = None) -> Order:
         request = PlaceRequest.from_json(order.request_json)

@@ -23,7 +23,7 @@ from kameng_tui.ledger.values import Move
 @dataclass
 class _Waiting:
     move: Move
-    done: asyncio.Future = field(repr=False)
+    done: asyncio.Future[Order | None] = field(repr=False)
 
 
 class GroupCommit:
@@ -31,9 +31,9 @@ class GroupCommit:
         self.ledger = ledger
         self.clock = clock
         self._queue: list[_Waiting] = []
-        self._writer: asyncio.Task | None = None
+        self._writer: asyncio.Task[None] | None = None
 
-    def move(self, move: Move) -> asyncio.Future:
+    def move(self, move: Move) -> asyncio.Future[Order | None]:
         """A future of the order as changed (None: the CAS was lost). The change is
         committed even if the caller stops waiting."""
         check_transition(move.expected, move.new)        # a wrong move fails here, not in the group

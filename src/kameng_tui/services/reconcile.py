@@ -214,9 +214,9 @@ class ReconcileService(ReadsConfig):
 
 @dataclass
 class DiffReport:
-    supplier_only: list = field(default_factory=list)    # OrderResult: the supplier has it, the ledger lacks it
+    supplier_only: list[OrderResult] = field(default_factory=list)    # OrderResult: the supplier has it, the ledger lacks it
     ledger_only: list[Order] = field(default_factory=list)  # sent (as far as we know) but unknown to the supplier
-    mismatched: list = field(default_factory=list)       # (Order, OrderResult): final state or charged differ
+    mismatched: list[tuple[Order, OrderResult]] = field(default_factory=list)       # (Order, OrderResult): final state or charged differ
     matched: int = 0
 
 

@@ -48,7 +48,7 @@ class SupplierSet:
                            field="supplier")
         secret = None if cfg.kind == "demo" else self._secret_for(name)
         try:
-            supplier = build_supplier(name, cfg.kind, cfg.options, secret, self._env)
+            supplier: Supplier = build_supplier(name, cfg.kind, cfg.options, secret, self._env)
         except KamengError:
             raise
         except Exception as exc:  # a plugin's own bug: name it, never a traceback
