@@ -517,6 +517,7 @@ async def test_a_line_repeating_a_recent_order_is_asked_before_it_is_ordered_aga
         await paste(app, pilot, "demo:HF-CM-10\t13800138000\t1\n")
         await run_into_the_repeat_question(app, pilot)
         assert "仍要再下一次" in text_of(app) and first.order.order_no in text_of(app)
+        assert "--again" not in text_of(app), "the app's question names no CLI flag: " + text_of(app)
         assert [o.order_no for o in orders(app)] == [first.order.order_no], "nothing recorded before the answer"
         await confirm_and_finish(app, pilot)
         assert len(orders(app)) == 2 and isinstance(app.screen, BatchScreen)

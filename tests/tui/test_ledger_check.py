@@ -34,7 +34,7 @@ async def test_an_event_edited_since_the_checkpoint_is_said_at_start(make_app, t
     seq = edit_last_event(tui_home)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        said = [n for n in notices(app) if "since its last full verify" in n]
+        said = [n for n in notices(app) if "since its last full check" in n]
         assert said and f"seq {seq}: content does not match its hash" in said[0], notices(app)
 
 

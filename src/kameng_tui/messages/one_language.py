@@ -51,7 +51,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # the checkout: under a field whose value is good
     "checkout.field_ok": ("格式正确", "OK"),
     # the help screen's columns
-    "help.col.key": ("按键", "key"),
     "help.col.id": ("标识", "id"),
     # an order's events (history's timeline, `show`): state events use state.*
     "event.created": ("创建", "created"),

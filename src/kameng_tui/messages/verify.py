@@ -40,8 +40,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "help.ledger.verify.quick": ("只校验上次完整校验（检查点）之后的事件，以及检查点处保存的哈希",
                                  "check only the events since the last full verify (its checkpoint) and the hash "
                                  "stored at the checkpoint"),
-    "tui.ledger.since_checkpoint": ("账本自上次完整校验以来有 {n} 处问题：{first}。请在终端运行 kameng-tui ledger verify 查看全部",
-                                    "the ledger has {n} problems since its last full verify: {first}. Run "
-                                    "`kameng-tui ledger verify` in a terminal to see them all"),
+    "tui.ledger.since_checkpoint": ("账本自上次完整校验以来有 {n} 处问题，第一处：{first}。继续记账前请先备份数据目录",
+                                    "the ledger has {n} {n:problem|problems} since its last full check; the first: "
+                                    "{first}. Back up the data directory before you go on"),
     "cli.verify.quick_full": ("没有可用的检查点：已完整校验", "no checkpoint to start from: verified in full"),
 }

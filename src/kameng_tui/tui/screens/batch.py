@@ -197,7 +197,7 @@ class BatchScreen(Screen[None]):
         try:
             self.checked = await self.entry.check(self.grid.rows, quotes=self.quotes)
         except KamengError as exc:
-            self.notify(exc.text(self.lang), severity="error")
+            self.notify(self.t.error(exc), severity="error")
         finally:
             self.checking = False
         self._show()
@@ -416,7 +416,7 @@ class BatchScreen(Screen[None]):
                 if await self.app.push_screen_wait(self._confirm(t("batch.repeat", id=exc.batch_id))):
                     await self._plan_and_send(again=True)
                 return
-            self.notify(exc.text(self.lang), severity="error", timeout=10)
+            self.notify(self.t.error(exc), severity="error", timeout=10)
             return
         try:
             self.draft, batch_id = self.entry.record(draft, plan, plan_rows)
@@ -427,15 +427,15 @@ class BatchScreen(Screen[None]):
             # The store refused it inside the transaction (another process ran the same
             # batch, or a line repeats an order within the window): ask, then order again.
             if again or isinstance(exc, RepeatBatchUnsettled):
-                self.notify(exc.text(self.lang), severity="error", timeout=10)
+                self.notify(self.t.error(exc), severity="error", timeout=10)
                 return
             question = (t("batch.repeat", id=exc.batch_id) if isinstance(exc, RepeatBatch)
-                        else t("batch.repeat_order", reason=exc.text(self.lang)))
+                        else t("batch.repeat_order", reason=self.t.error(exc)))
             if await self.app.push_screen_wait(self._confirm(question)):
                 await self._plan_and_send(again=True)
             return
         except KamengError as exc:
-            self.notify(exc.text(self.lang), severity="error", timeout=10)
+            self.notify(self.t.error(exc), severity="error", timeout=10)
             return
         self.grid.load(list(self.draft.rows))
         self.notify(t("batch.started", id=batch_id, n=len(plan.lines)))

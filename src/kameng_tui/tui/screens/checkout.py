@@ -313,7 +313,7 @@ class CheckoutScreen(ModalScreen[None]):
             self.app.writes_refused(exc)
             return
         except KamengError as exc:
-            self.notify(exc.text(self.lang), severity="error", timeout=10)
+            self.notify(self.t.error(exc), severity="error", timeout=10)
             return
         finally:
             self.busy = False
@@ -359,7 +359,7 @@ class CheckoutScreen(ModalScreen[None]):
         """The error on its field; `message` in place of the error's own words where the
         app has its own way on (the CLI's words name flags). The shop order number has
         no line of its own: its error is said under the button, the field focused."""
-        text = Text(message or exc.text(self.lang), style="red")
+        text = Text(message or self.t.error(exc), style="red")
         field = exc.field if exc.field in {f.key for f in self.product.account_fields} else None
         if field:
             self.query_one(f"#msg-{field}", Static).update(text)

@@ -54,7 +54,7 @@ class InterfacePanel(Vertical):
             else:
                 ctx.settings.set_values("ui", **{which: value})
         except KamengError as exc:
-            msg.update(Text(exc.text(self.lang), style="red"))
+            msg.update(Text(self.t.error(exc), style="red"))
             with event.select.prevent(Select.Changed):
                 event.select.value = current
             return
@@ -122,7 +122,7 @@ class KeymapPanel(Vertical):
             keys = check_keys(binding_id, inp.value, keymap) if inp.value.strip() else None
             app.ctx.settings.set_keys(binding_id, keys)
         except KamengError as exc:
-            msg.update(Text(exc.text(self.lang), style="red"))
+            msg.update(Text(self.t.error(exc), style="red"))
             inp.add_class("-invalid")
             return
         known = {k.id for k in all_keys()}

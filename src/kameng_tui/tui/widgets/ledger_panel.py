@@ -59,7 +59,7 @@ class LedgerPanel(Vertical):
             msg.update(Text("\n".join([t("ledger.broken", n=len(exc.problems)), *found]), style="bold red"))
             return
         except KamengError as exc:
-            msg.update(Text(exc.text(self.lang), style="red"))
+            msg.update(Text(self.t.error(exc), style="red"))
             return
         lines = [t("ledger.accepted", seq=outcome.reset.seq, chain_seq=outcome.reset.chain_seq)]
         for c in outcome.checks:             # the diff where it works; where not, the supplier's own records

@@ -80,7 +80,7 @@ class PricingPanel(Vertical):
         try:
             self.categories = await asyncio.to_thread(settings.categories)
         except KamengError as exc:
-            self.query_one("#rule-preview", Static).update(Text(exc.text(self.lang), style="red"))
+            self.query_one("#rule-preview", Static).update(Text(self.t.error(exc), style="red"))
             return
         self.query_one("#f-category", Input).suggester = SuggestFromList(self.categories, case_sensitive=False)
         self.preview()
@@ -248,7 +248,7 @@ class PricingPanel(Vertical):
 
     def field_error(self, exc: KamengError, keys: tuple[str, ...], focus: bool = True) -> None:
         key = exc.field if exc.field in keys else keys[0]
-        self.query_one(f"#msg-{key}", Static).update(Text(exc.text(self.lang), style="red"))
+        self.query_one(f"#msg-{key}", Static).update(Text(self.t.error(exc), style="red"))
         widget = self.query_one(f"#f-{key}")
         widget.add_class("-invalid")
         if focus:
