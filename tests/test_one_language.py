@@ -129,7 +129,7 @@ def test_supplier_serve_asks_for_the_secret_in_the_readers_language(env):
 
 @pytest.mark.parametrize("args", [
     ("batch", "status"),                     # argparse: invalid choice
-    ("export", "-o", "orders.csv"),          # argparse: a required option missing
+    ("ledger", "accept-restore"),            # argparse: a required option missing
     ("history", "--limit", "abc"),           # argparse: a bad value
     ("history", "--frobnicate", "x"),        # argparse: unrecognized arguments
     ("catalog", "--limit"),                  # argparse: an option without its value
@@ -137,5 +137,5 @@ def test_supplier_serve_asks_for_the_secret_in_the_readers_language(env):
 def test_usage_errors_read_in_zh(cli, args):
     r = cli(*args)
     assert r.code == 2 and r.stderr.startswith("错误"), r.stderr
-    typed = {"status", "run", "show", "resume", "cancel", "list", "frobnicate", "abc", "batch_cmd"}
+    typed = {"status", "run", "show", "resume", "cancel", "list", "frobnicate", "abc", "batch_cmd", "reason"}
     assert not english_left(r.stderr, typed), english_left(r.stderr, typed)

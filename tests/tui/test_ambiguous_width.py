@@ -8,6 +8,7 @@ from __future__ import annotations
 import unicodedata
 
 from textual.geometry import Region
+from textual.widget import Widget
 
 from kameng_tui.tui.screens.checkout import CheckoutScreen
 from kameng_tui.tui.screens.help import HelpScreen
@@ -25,6 +26,9 @@ def our_text(app) -> list[str]:
         if list(widget.children) or not widget.display or widget.has_class("arrow"):
             continue                       # containers, hidden widgets, Select's own arrow glyph
         region = widget.scrollable_content_region.intersection(screen)
+        for ancestor in widget.ancestors:     # a help text taller than its box is cut by the box
+            if isinstance(ancestor, Widget):
+                region = region.intersection(ancestor.scrollable_content_region)
         for y in range(region.y, region.bottom):
             out.append(strips[y].crop(region.x, region.right).text)
     return out

@@ -111,7 +111,7 @@ async def test_help_on_the_batch_screen_says_which_keys_work_in_the_grid(make_ap
         assert isinstance(app.screen, HelpScreen)
         text = "\n".join(screen_lines(app))
         assert "F2/F3/F4 切换屏幕" in text and "ctrl+e 编辑单元格" in text
-        assert any(line.split()[1:3] == ["按键", "id"] for line in text.splitlines() if "按键" in line), text
+        assert any(line.split()[1:3] == ["按键", "标识"] for line in text.splitlines() if "按键" in line), text
         edit = next(line for line in text.splitlines() if "grid.edit" in line)
         assert "^e" in edit and "F2" not in edit
 

@@ -172,7 +172,8 @@ def _fields_hint(out: Out, exc: AccountInvalid) -> None:
     """Which options carry this product's fields (`--account`, `--field address=...`):
     the message names a field by its label, the reseller types an option."""
     if exc.asks:
-        options = "  ".join(f"--account {label}" if key == "account" else f"--field {key}={label}" for key, label in exc.asks)
+        options = "  ".join(f"--account {out.show(label)}" if key == "account" else f"--field {key}={out.show(label)}"
+                            for key, label in exc.asks)
         out.err_console().print(out.t("cli.order.fields_hint", options=options), markup=False)
 
 

@@ -420,10 +420,10 @@ class AccountInvalid(BadInput):
     code = "bad_account"
 
     def __init__(self, message: Localized, *, fields: tuple[str, ...], line: int | None = None,
-                 asks: tuple[tuple[str, str], ...] = ()) -> None:
+                 asks: tuple[tuple[str, Localized], ...] = ()) -> None:
         super().__init__(message, field=fields[0] if fields else None, line=line)
         self.fields = fields
-        self.asks = asks        # the product's fields as (key, label): what a face tells the user to give
+        self.asks = asks        # the product's fields as (key, label in either language): what a face tells the user to give
 
 
 class BalanceShort(BadInput):

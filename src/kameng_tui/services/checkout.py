@@ -16,6 +16,7 @@ from kameng_tui.domain.errors import (AccountInvalid, BadInput, BalanceShort, De
                                       NoSuchOrder, NotFound, NotOnSale, PriceBelowCost, PriceRose, QuoteFailed,
                                       OffShelf, RefConflict, RefExists, RepeatOrder, StockShort, SupplierError)
 from kameng_tui.domain.event_names import state_label
+from kameng_tui.domain.field_names import field_label
 from kameng_tui.domain.idempotency import ref_fingerprint
 from kameng_tui.domain.models import Delivery, Order, Product, Rule
 from kameng_tui.domain.money import fmt, money
@@ -163,7 +164,7 @@ class CheckoutService(ReadsConfig):
         check = validate_account(product, inp.fields)
         if check.errors:
             raise AccountInvalid(Joined([e.msg for e in check.errors]), fields=tuple(e.field for e in check.errors),
-                                 line=line, asks=tuple((f.key, f.label) for f in product.account_fields))
+                                 line=line, asks=tuple((f.key, field_label(f)) for f in product.account_fields))
         if product.delivery is Delivery.CARD or any(f.rule in SEALED_RULES for f in product.account_fields):
             if self.sealer() is None:
                 raise NoDataKey(Msg("err.checkout.no_data_key"))
