@@ -16,7 +16,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err.supplier.encoding": ("{name} 的回复带 Content-Encoding: {encoding}（只接受未压缩的回复），已拒收",
                               "{name}'s reply came with Content-Encoding: {encoding} (only identity is taken); refused"),
     "err.supplier.unknown_kind": ("未知的供应商类型 {kind}；已安装：{installed}", "unknown supplier kind {kind}; installed: {installed}"),
+    "err.supplier.broken_plugin": ("供应商插件 {kind} 无法使用：{error}", "the supplier plugin {kind} cannot be used: {error}"),
     "supplier.field.secret": ("密钥", "Secret"),
+    "supplier.http.kind_title": ("HTTP 供货商（开放协议）", "HTTP supplier (open protocol)"),
     # suppliers/http/
     "supplier.http.title": ("HTTP 供货商 ({host})", "HTTP supplier ({host})"),
     "supplier.field.api_url": ("接口地址", "API URL"),
