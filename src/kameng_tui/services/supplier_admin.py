@@ -63,6 +63,12 @@ class SupplierStatus:
         return isinstance(self.error, REFUSED_US)
 
 
+def _declared() -> list[str]:
+    from kameng_tui.suppliers.registry import available_kinds
+
+    return available_kinds()
+
+
 def _bad(field: str, message: Localized) -> BadInput:
     return BadInput(message, field=field)
 
@@ -133,11 +139,15 @@ class SupplierAdmin(ReadsConfig):
     def check(self, new: NewSupplier, *, need_secret: bool = True) -> None:
         """Everything that can be known without the network; raises BadInput(field)."""
         env_name = self.env_name
-        from kameng_tui.suppliers.registry import available_kinds
+        from kameng_tui.suppliers.registry import load_factory, usable_kinds
 
-        kinds = available_kinds()
-        if new.kind not in kinds:
-            raise _bad("kind", Msg("err.admin.unknown_kind", kind=repr(new.kind), known=", ".join(kinds)))
+        try:
+            load_factory(new.kind)            # a broken plugin is refused with its error
+        except KamengError as exc:
+            kinds = usable_kinds()
+            known = exc.msg if new.kind in _declared() else Msg("err.admin.unknown_kind", kind=repr(new.kind),
+                                                                 known=", ".join(kinds))
+            raise _bad("kind", known) from None
         name = new.name.strip()
         if not NAME.match(name):
             raise _bad("name", Msg("err.admin.name"))

@@ -46,9 +46,9 @@ class SupplierPanel(Vertical):
         yield Static("", id="sup-progress")
         yield Static("", id="sup-msg")
         yield section_title(t("sup.add_title"))
-        from kameng_tui.suppliers.registry import available_kinds
+        from kameng_tui.suppliers.registry import usable_kinds
 
-        kinds = [(k, k) for k in available_kinds()]
+        kinds = [(k, k) for k in usable_kinds()]
         with Horizontal(classes="form-row"):
             yield field_cell(Select(kinds, id="f-kind", value="http" if ("http", "http") in kinds else kinds[0][0],
                                     allow_blank=False), "kind", t("sup.kind"))

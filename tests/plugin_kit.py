@@ -1,0 +1,39 @@
+"""Real supplier plugin entry points for tests, without pip: a `.dist-info` with an
+entry_points.txt in a directory put on the path (PYTHONPATH for a subprocess,
+sys.path in-process) is an installed distribution to importlib.metadata."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+CLASH = '''
+from kameng_tui.suppliers.base import Capabilities, ConfigField
+
+
+class Clash:
+    kind = "clash"
+    title = "clashing plugin"
+    config_fields = (ConfigField("json", "output"),)
+    capabilities = Capabilities()
+
+    @classmethod
+    def from_config(cls, name, options, secret, env):
+        raise AssertionError("a broken plugin is never built")
+
+
+NotAFactory = object()
+'''
+
+
+def write_plugins(root: Path) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "clashplug.py").write_text(CLASH, encoding="utf-8")
+    info = root / "brokenplugs-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: brokenplugs\nVersion: 0.1\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text(
+        "[kameng_tui.suppliers]\n"
+        "gone = no_such_module_for_kameng:Factory\n"
+        "clash = clashplug:Clash\n"
+        "odd = clashplug:NotAFactory\n", encoding="utf-8")
+    return root
