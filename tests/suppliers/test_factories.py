@@ -24,7 +24,7 @@ def test_the_built_ins_are_factories_through_the_entry_point_group():
         assert isinstance(factory.capabilities, Capabilities)
         assert all(isinstance(f, ConfigField) for f in factory.config_fields)
     assert [f.key for f in load_factory("http").config_fields] == ["base_url", "key_id", "secret"]
-    assert [f.key for f in load_factory("fulu").config_fields] == ["app_key", "secret", "base_url"]
+    assert [f.key for f in load_factory("fulu").config_fields] == ["base_url", "app_key", "secret"]
     assert load_factory("demo").config_fields == ()
 
 

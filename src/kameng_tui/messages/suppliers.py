@@ -21,8 +21,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "supplier.http.kind_title": ("HTTP 供货商（开放协议）", "HTTP supplier (open protocol)"),
     # suppliers/http/
     "supplier.http.title": ("HTTP 供货商 ({host})", "HTTP supplier ({host})"),
-    "supplier.field.api_url": ("接口地址", "API URL"),
-    "supplier.field.key_id": ("Key Id", "Key Id"),
+    "supplier.field.api_url": ("接口地址", "URL"),
+    "supplier.field.key_id": ("密钥 ID", "Key ID"),
     "err.supplier.no_secret_http": ("供应商 {name} 没有密钥：{fix}（会提示输入，或 --secret-stdin），或设置 {env}",
                                     "supplier {name} has no secret: run {fix} (it asks, or --secret-stdin), or set {env}"),
     "err.http.clock_skew": ("{name} 拒绝：本机时钟偏差 {skew} 秒，订单未发出，校准时钟后再发",
@@ -79,7 +79,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "supplier.fulu.title": ("福禄开放平台", "Fulu open platform"),
     "supplier.field.app_key": ("App Key", "App Key"),
     "supplier.field.app_secret": ("App Secret", "App Secret"),
-    "supplier.field.gateway_url": ("网关地址", "Gateway URL"),
+    "supplier.field.gateway_url": ("网关地址（空 = 正式环境）", "Gateway URL (empty = production)"),
     "err.fulu.no_secret": ("供应商 {name} 没有密钥：kameng-tui supplier add {name} --kind fulu --app-key KEY（会提示输入），或设置 {env}",
                            "supplier {name} has no secret: run kameng-tui supplier add {name} --kind fulu --app-key KEY "
                            "(it asks for it), or set {env}"),

@@ -45,9 +45,9 @@ class FuluSupplier:
     kind = "fulu"
     title: Localized | str = Msg("supplier.fulu.title")
     config_fields: tuple[ConfigField, ...] = (
+        ConfigField("base_url", Msg("supplier.field.gateway_url"), required=False, default=PRODUCTION),
         ConfigField("app_key", Msg("supplier.field.app_key")),
-        ConfigField("secret", Msg("supplier.field.app_secret"), secret=True),
-        ConfigField("base_url", Msg("supplier.field.gateway_url"), required=False, default=PRODUCTION))
+        ConfigField("secret", Msg("supplier.field.app_secret"), secret=True))
     capabilities = Capabilities(idempotent_create=False, query_by_client_no=True, async_fulfilment=True,
                                 max_quantity=50, order_no_max_len=50, not_found_grace_s=1800,
                                 max_concurrency=4, catalog_page_size=PAGE)
