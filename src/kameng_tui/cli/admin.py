@@ -240,6 +240,7 @@ async def cmd_supplier_add(args, ctx, out: Out) -> int:
     if args.disable_demo and args.keep_demo:
         raise BadInput(Msg("err.cli.demo_flags"), field="disable_demo")
     from kameng_tui.cli.supplier_kinds import field_values
+    from kameng_tui.suppliers.registry import load_factory
 
     options = _options(args)
     fields = field_values(args)                      # the kind's declared fields, given as flags
@@ -249,7 +250,7 @@ async def cmd_supplier_add(args, ctx, out: Out) -> int:
     new = NewSupplier(kind=args.kind, name=args.name, base_url=base_url, key_id=key_id, options=options)
     ctx.supplier_admin.check(new, need_secret=False)
     secret = ""
-    if args.kind != "demo":
+    if any(f.secret for f in load_factory(args.kind).config_fields):     # the kind declares a secret
         if args.secret_stdin:
             secret = sys.stdin.readline().strip()
         elif is_tty():

@@ -63,6 +63,11 @@ class SupplierStatus:
         return isinstance(self.error, REFUSED_US)
 
 
+def needs_secret(factory: Any) -> bool:
+    """Whether the kind declares a secret field (http, fulu: yes; demo: no)."""
+    return any(f.secret for f in factory.config_fields)
+
+
 def _declared() -> list[str]:
     from kameng_tui.suppliers.registry import available_kinds
 
@@ -142,7 +147,7 @@ class SupplierAdmin(ReadsConfig):
         from kameng_tui.suppliers.registry import load_factory, usable_kinds
 
         try:
-            load_factory(new.kind)            # a broken plugin is refused with its error
+            factory = load_factory(new.kind)  # a broken plugin is refused with its error
         except KamengError as exc:
             kinds = usable_kinds()
             known = exc.msg if new.kind in _declared() else Msg("err.admin.unknown_kind", kind=repr(new.kind),
@@ -169,7 +174,7 @@ class SupplierAdmin(ReadsConfig):
             raise _bad("base_url", Msg("err.admin.https", url=new.base_url))
         if new.kind in KEY_OPTION and not new.key_id.strip():
             raise _bad("key_id", Msg("err.admin.needs_key", kind=new.kind, key=KEY_OPTION[new.kind]))
-        if need_secret and new.kind != "demo" and not new.secret and not self.env.get(env_name(name)):
+        if need_secret and needs_secret(factory) and not new.secret and not self.env.get(env_name(name)):
             raise _bad("secret", Msg("err.admin.no_secret", env=env_name(name)))
 
     async def reach(self, new: NewSupplier) -> Decimal:
