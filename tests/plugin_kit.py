@@ -4,6 +4,7 @@ sys.path in-process) is an installed distribution to importlib.metadata."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 CLASH = '''
@@ -37,3 +38,23 @@ def write_plugins(root: Path) -> Path:
         "clash = clashplug:Clash\n"
         "odd = clashplug:NotAFactory\n", encoding="utf-8")
     return root
+
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "plugins.md"
+
+
+def doc_files() -> dict[str, str]:
+    """The fenced blocks of the page that follow a `<!-- file: NAME -->` marker."""
+    found = re.findall(r"<!-- file: (\S+) -->\n```\w*\n(.*?)\n```", DOC.read_text(encoding="utf-8"), re.S)
+    return {name: body + "\n" for name, body in found}
+
+
+def install_doc_plugin(root: Path) -> dict[str, str]:
+    files = doc_files()
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "kameng_pricelist.py").write_text(files["kameng_pricelist.py"], encoding="utf-8")
+    info = root / "kameng_pricelist-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: kameng-pricelist\nVersion: 1.0\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text(files["entry_points.txt"], encoding="utf-8")
+    return files

@@ -4,32 +4,12 @@ lists it, adds it with the flags its fields declare, tests it and orders from it
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
 from kit import base_env, run_cli
-
-DOC = Path(__file__).resolve().parents[2] / "docs" / "plugins.md"
-
-
-def doc_files() -> dict[str, str]:
-    """The fenced blocks of the page that follow a `<!-- file: NAME -->` marker."""
-    found = re.findall(r"<!-- file: (\S+) -->\n```\w*\n(.*?)\n```", DOC.read_text(encoding="utf-8"), re.S)
-    return {name: body + "\n" for name, body in found}
-
-
-def install_doc_plugin(root: Path) -> dict[str, str]:
-    files = doc_files()
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "kameng_pricelist.py").write_text(files["kameng_pricelist.py"], encoding="utf-8")
-    info = root / "kameng_pricelist-1.0.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: kameng-pricelist\nVersion: 1.0\n", encoding="utf-8")
-    (info / "entry_points.txt").write_text(files["entry_points.txt"], encoding="utf-8")
-    return files
-
+from plugin_kit import install_doc_plugin
 
 @pytest.fixture
 def shop_env(tmp_path: Path) -> tuple[dict[str, str], Path]:
