@@ -11,7 +11,7 @@ from typing import Any, Sequence
 from kameng_tui.cli.main import Parser
 from kameng_tui.cli.output import Out
 from kameng_tui.domain.errors import BadInput, KamengError
-from kameng_tui.messages import Msg
+from kameng_tui.messages import Msg, render
 
 
 class SupplierParser(Parser):
@@ -21,6 +21,7 @@ class SupplierParser(Parser):
     def __init__(self, *a: Any, kind_flags: bool = False, **kw: Any) -> None:
         super().__init__(*a, **kw)
         self.kind_flags = kind_flags
+        self.help_lang = "zh"                # the language of the fields' labels in --help
         self.rendered: set[str] = set()
 
     def parse_known_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
@@ -43,7 +44,7 @@ class SupplierParser(Parser):
         self.rendered.add(kind)
         fields = flag_fields(factory)
         for f in fields:
-            self.add_argument(flag_of(f), dest=f"field_{f.key}", metavar=f.key.upper())
+            self.add_argument(flag_of(f), dest=f"field_{f.key}", metavar=f.key.upper(), help=render(f.label, self.help_lang))
         self.set_defaults(kind_fields=fields)
 
 
@@ -76,7 +77,10 @@ def register(sup: "argparse._SubParsersAction[argparse.ArgumentParser]", lang: s
     p = sup.add_parser("kinds")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_supplier_kinds)
-    admin.supplier_add_arguments(sup.add_parser("add", kind_flags=True), lang)
+    add = sup.add_parser("add", kind_flags=True)
+    assert isinstance(add, SupplierParser)          # the `supplier` commands' parser_class (cli/admin.py)
+    add.help_lang = lang
+    admin.supplier_add_arguments(add, lang)
 
 
 def kinds_doc(out: Out) -> list[dict[str, Any]]:
