@@ -58,3 +58,19 @@ def install_doc_plugin(root: Path) -> dict[str, str]:
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: kameng-pricelist\nVersion: 1.0\n", encoding="utf-8")
     (info / "entry_points.txt").write_text(files["entry_points.txt"], encoding="utf-8")
     return files
+
+
+KIT_ACCOUNT = {"account": "13800138000"}
+
+
+async def run_supplier_kit(kind: str, options: dict, secret: str | None, env: dict, **kw) -> list[str]:
+    """Build a supplier through its kind's factory and run kameng_tui.testing's kit on it."""
+    from kameng_tui.suppliers.registry import load_factory
+    from kameng_tui.testing.supplier_kit import KitCase, run_kit
+
+    factory = load_factory(kind)
+    supplier = factory.from_config(name=kind, options=options, secret=secret, env=env)
+    try:
+        return await run_kit(KitCase(factory, supplier, KIT_ACCOUNT, **kw))
+    finally:
+        await supplier.aclose()
