@@ -121,7 +121,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                 "records since {since}"),
     "cli.secrets.use_file": ("已启用密钥文件 {path}（权限 0600）；请像对待密码一样保管它",
                              "key file enabled at {path} (mode 0600); guard it like a password"),
-    "err.cli.http_needs": ("http 供应商需要 --base-url 和 --key-id", "an http supplier needs --base-url and --key-id"),
     "cli.supplier.secret_prompt": ("API 密钥（不会显示）：", "API secret (hidden): "),
     "cli.supplier.kind_line": ("{kind}  {title}  {flags}", "{kind}  {title}  {flags}"),
     "cli.supplier.kind_broken": ("{kind}  插件损坏：{error}", "{kind}  broken plugin: {error}"),
