@@ -36,3 +36,16 @@ def test_the_documented_plugin_is_listed_added_tested_and_sells(shop_env):
     order = run_cli(env, "order", "shop:CM-10", "--account", "13800138000", "--yes", "--json", "--wait", "5")
     assert order.code == 0, order.stdout + order.stderr
     assert order.json["order"]["state"] == "succeeded"
+
+
+async def test_the_documented_plugin_passes_the_kit(tmp_path, monkeypatch):
+    from kameng_tui.testing.supplier_kit import KitCase, run_kit
+
+    files = install_doc_plugin(tmp_path / "site")
+    (tmp_path / "prices.json").write_text(files["prices.json"], encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    from kameng_pricelist import PriceListSupplier
+
+    sup = PriceListSupplier.from_config("shop", {"catalog_file": str(tmp_path / "prices.json")}, None, {})
+    passed = await run_kit(KitCase(PriceListSupplier, sup, {"account": "13800138000"}))
+    assert "idempotent_create" in passed
