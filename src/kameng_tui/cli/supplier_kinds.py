@@ -24,7 +24,7 @@ class SupplierParser(Parser):
         self.help_lang = "zh"                # the language of the fields' labels in --help
         self.rendered: set[str] = set()
 
-    def parse_known_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+    def parse_known_args(self, args: Sequence[str] | None = None,  # type: ignore[override]  # typeshed overloads it by namespace type; argparse passes a Namespace or None
                          namespace: argparse.Namespace | None = None) -> tuple[argparse.Namespace, list[str]]:
         if self.kind_flags and args is not None:
             self._add_kind_flags(list(args))
