@@ -7,7 +7,7 @@ import pytest
 
 from kit import base_env, run_cli
 from refkit import KEY_ID, SECRET, start_server
-from kameng_tui.suppliers.http.checker import run_checks
+from kameng_tui.testing.checker import run_checks
 
 BROKEN = {
     "skew": ("clock_skew_rejected", "expected 401 clock_skew"),

@@ -62,7 +62,7 @@ def test_a_signed_request_replayed_after_a_server_restart_is_refused_and_creates
 def test_nonces_past_the_window_are_pruned_from_the_state(tmp_path):
     from decimal import Decimal
 
-    from kameng_tui.suppliers.http.refserver import Books
+    from kameng_tui.refserver.server import Books
 
     books = Books(str(tmp_path / "ref.db"), Decimal("100"))
     now = time.time()

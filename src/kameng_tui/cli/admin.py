@@ -47,22 +47,14 @@ def register(sub: argparse._SubParsersAction, lang: str = "zh") -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_secrets_use_file)
 
-    sup = sub.add_parser("supplier", help=h("help.supplier")).add_subparsers(dest="supplier_cmd")
+    from kameng_tui.cli import supplier_kinds
+
+    sup = sub.add_parser("supplier", help=h("help.supplier")).add_subparsers(
+        dest="supplier_cmd", parser_class=supplier_kinds.SupplierParser)
     p = sup.add_parser("list")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_supplier_list)
-    p = sup.add_parser("add")
-    p.add_argument("name")
-    p.add_argument("--kind", required=True)
-    p.add_argument("--base-url")
-    p.add_argument("--key-id")
-    p.add_argument("--app-key")
-    p.add_argument("--option", action="append", default=[], metavar="K=V")
-    p.add_argument("--secret-stdin", action="store_true", help=h("help.supplier.add.secret_stdin"))
-    p.add_argument("--disable-demo", action="store_true", help=h("help.supplier.add.disable_demo"))
-    p.add_argument("--keep-demo", action="store_true", help=h("help.supplier.add.keep_demo"))
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_supplier_add)
+    supplier_kinds.register(sup, lang)
     p = sup.add_parser("remove")
     p.add_argument("name")
     p.add_argument("--json", action="store_true")
@@ -218,6 +210,20 @@ def cmd_supplier_list(args, ctx, out: Out) -> int:
     return 0
 
 
+def supplier_add_arguments(p: argparse.ArgumentParser, lang: str) -> None:
+    """`supplier add`'s own flags; the kind's declared fields are added by its parser
+    (cli/supplier_kinds.py) and must not clash with these (suppliers/factory.py)."""
+    h = helps(lang)
+    p.add_argument("name")
+    p.add_argument("--kind", required=True)
+    p.add_argument("--option", action="append", default=[], metavar="K=V")
+    p.add_argument("--secret-stdin", action="store_true", help=h("help.supplier.add.secret_stdin"))
+    p.add_argument("--disable-demo", action="store_true", help=h("help.supplier.add.disable_demo"))
+    p.add_argument("--keep-demo", action="store_true", help=h("help.supplier.add.keep_demo"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_supplier_add, kind_fields=())
+
+
 def _options(args) -> dict[str, str]:
     opts: dict[str, str] = {}
     for item in args.option:
@@ -233,17 +239,18 @@ async def cmd_supplier_add(args, ctx, out: Out) -> int:
 
     if args.disable_demo and args.keep_demo:
         raise BadInput(Msg("err.cli.demo_flags"), field="disable_demo")
-    if args.kind == "http" and (not args.base_url or not args.key_id):
-        raise BadInput(Msg("err.cli.http_needs"), field="base_url" if not args.base_url else "key_id")
+    from kameng_tui.cli.supplier_kinds import field_values
+    from kameng_tui.suppliers.registry import load_factory
+
     options = _options(args)
-    key_id = {"key_id": args.key_id, "app_key": args.app_key}.get(KEY_OPTION.get(args.kind, ""), None) or ""
-    for extra in ("key_id", "app_key"):              # a key the kind does not name itself is kept as an option
-        if getattr(args, extra) and extra != KEY_OPTION.get(args.kind):
-            options[extra] = getattr(args, extra)
-    new = NewSupplier(kind=args.kind, name=args.name, base_url=args.base_url or "", key_id=key_id, options=options)
+    fields = field_values(args)                      # the kind's declared fields, given as flags
+    base_url = fields.pop("base_url", "")
+    key_id = fields.pop(KEY_OPTION[args.kind], "") if args.kind in KEY_OPTION else ""
+    options.update(fields)
+    new = NewSupplier(kind=args.kind, name=args.name, base_url=base_url, key_id=key_id, options=options)
     ctx.supplier_admin.check(new, need_secret=False)
     secret = ""
-    if args.kind != "demo":
+    if any(f.secret for f in load_factory(args.kind).config_fields):     # the kind declares a secret
         if args.secret_stdin:
             secret = sys.stdin.readline().strip()
         elif is_tty():

@@ -73,8 +73,8 @@ def _port(value: int) -> int:
 
 
 def cmd_serve(args, ctx, out: Out) -> int:
-    from kameng_tui.suppliers.http.faults import Faults
-    from kameng_tui.suppliers.http.refserver import BROKEN, RefServer, ServerConfig
+    from kameng_tui.refserver.faults import Faults
+    from kameng_tui.refserver.server import BROKEN, RefServer, ServerConfig
 
     faults = Faults.parse(args.faults)
     secret = _secret(args, SERVE_SECRET_ENV, ctx.env_value, out)
@@ -120,7 +120,7 @@ def cmd_serve(args, ctx, out: Out) -> int:
 
 
 def cmd_check(args, ctx, out: Out) -> int:
-    from kameng_tui.suppliers.http.checker import run_checks
+    from kameng_tui.testing.checker import run_checks
 
     secret = _secret(args, CHECK_SECRET_ENV, ctx.env_value, out)
     if not args.url.startswith(("http://", "https://")):

@@ -33,6 +33,7 @@ from kameng_tui.messages import HasMsg, Localized, Msg
 from kameng_tui.services.checkout import OrderInput, Prepared, Quotes
 from kameng_tui.ledger.ports import BatchStore, OrderStore
 from kameng_tui.services.supplier_set import SupplierSet
+from kameng_tui.suppliers.factory import HasRefusals
 from kameng_tui.services.engine import OrderEngine
 from kameng_tui.domain.clock import Clock
 from kameng_tui.ledger.ports import SendGate
@@ -418,15 +419,16 @@ class _Refusals:
             return None
 
     def _count(self, name: str) -> int:
-        count = getattr(self._supplier(name), "refusals", 0)
-        return count if isinstance(count, int) else 0
+        supplier = self._supplier(name)
+        return supplier.refusals if isinstance(supplier, HasRefusals) and isinstance(supplier.refusals, int) else 0
 
     def now(self, name: str) -> bool:
         if name in self.stopped:
             return True
         if self._count(name) <= self.start.get(name, 0):
             return False
-        why = getattr(self._supplier(name), "last_refusal", None)
+        supplier = self._supplier(name)
+        why = supplier.last_refusal if isinstance(supplier, HasRefusals) else None
         self.stopped[name] = why if isinstance(why, Localized) else Msg("batch.stopped.refused", supplier=name)
         return True
 

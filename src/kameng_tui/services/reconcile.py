@@ -30,6 +30,7 @@ from kameng_tui.domain.clock import Clock
 from kameng_tui.services.config_cell import ConfigCell, ReadsConfig
 from kameng_tui.ledger.ports import SendGate
 from kameng_tui.suppliers.base import OrderResult, RemoteState, sanitize_result
+from kameng_tui.suppliers.factory import ListsOrders
 
 log = logging.getLogger(__name__)
 S = OrderState
@@ -225,13 +226,12 @@ async def diff(ledger: OrderStore, suppliers: SupplierSet, supplier_name: str, s
     from kameng_tui.domain.errors import BadInput
 
     supplier = suppliers.get(supplier_name)
-    lister = getattr(supplier, "list_orders", None)
-    if lister is None:
+    if not isinstance(supplier, ListsOrders):
         raise BadInput(Msg("err.reconcile.no_list", supplier=supplier_name), field="supplier")
     theirs: dict[str, OrderResult] = {}
     cursor = None
     for _ in range(10_000):
-        page, cursor = await lister(created_from=since.timestamp() if since is not None else 0.0, after=cursor)
+        page, cursor = await supplier.list_orders(created_from=since.timestamp() if since is not None else 0.0, after=cursor)
         for r in map(sanitize_result, page):                     # supplier text is untrusted
             theirs[r.client_order_no] = r
         if not cursor:

@@ -20,6 +20,7 @@ from kameng_tui.domain.clock import Clock
 from kameng_tui.ledger.ports import MetaStore
 from kameng_tui.services.config_cell import ConfigCell
 from kameng_tui.services.supplier_set import SupplierSet
+from kameng_tui.suppliers.factory import ListsOrders
 
 @dataclass(frozen=True)
 class Restorer:
@@ -72,12 +73,12 @@ def _can_list(deps: Restorer, name: str) -> bool:
     """Whether the supplier answers `reconcile --diff` (it has `list_orders`); one that
     cannot be built now (no secret yet) is judged by its kind."""
     try:
-        return callable(getattr(deps.suppliers.get(name), "list_orders", None))
+        return isinstance(deps.suppliers.get(name), ListsOrders)
     except KamengError:
         from kameng_tui.suppliers.registry import load_factory
 
         try:
-            return hasattr(load_factory(deps.suppliers.configs[name].kind), "list_orders")
+            return isinstance(load_factory(deps.suppliers.configs[name].kind), ListsOrders)
         except KamengError:
             return False
 

@@ -63,6 +63,17 @@ class SupplierStatus:
         return isinstance(self.error, REFUSED_US)
 
 
+def needs_secret(factory: Any) -> bool:
+    """Whether the kind declares a secret field (http, fulu: yes; demo: no)."""
+    return any(f.secret for f in factory.config_fields)
+
+
+def _declared() -> list[str]:
+    from kameng_tui.suppliers.registry import available_kinds
+
+    return available_kinds()
+
+
 def _bad(field: str, message: Localized) -> BadInput:
     return BadInput(message, field=field)
 
@@ -133,11 +144,15 @@ class SupplierAdmin(ReadsConfig):
     def check(self, new: NewSupplier, *, need_secret: bool = True) -> None:
         """Everything that can be known without the network; raises BadInput(field)."""
         env_name = self.env_name
-        from kameng_tui.suppliers.registry import available_kinds
+        from kameng_tui.suppliers.registry import load_factory, usable_kinds
 
-        kinds = available_kinds()
-        if new.kind not in kinds:
-            raise _bad("kind", Msg("err.admin.unknown_kind", kind=repr(new.kind), known=", ".join(kinds)))
+        try:
+            factory = load_factory(new.kind)  # a broken plugin is refused with its error
+        except KamengError as exc:
+            kinds = usable_kinds()
+            known = exc.msg if new.kind in _declared() else Msg("err.admin.unknown_kind", kind=repr(new.kind),
+                                                                 known=", ".join(kinds))
+            raise _bad("kind", known) from None
         name = new.name.strip()
         if not NAME.match(name):
             raise _bad("name", Msg("err.admin.name"))
@@ -159,7 +174,7 @@ class SupplierAdmin(ReadsConfig):
             raise _bad("base_url", Msg("err.admin.https", url=new.base_url))
         if new.kind in KEY_OPTION and not new.key_id.strip():
             raise _bad("key_id", Msg("err.admin.needs_key", kind=new.kind, key=KEY_OPTION[new.kind]))
-        if need_secret and new.kind != "demo" and not new.secret and not self.env.get(env_name(name)):
+        if need_secret and needs_secret(factory) and not new.secret and not self.env.get(env_name(name)):
             raise _bad("secret", Msg("err.admin.no_secret", env=env_name(name)))
 
     async def reach(self, new: NewSupplier) -> Decimal:

@@ -29,6 +29,7 @@ from kameng_tui.ledger.ports import MetaStore, OrderStore
 from kameng_tui.services.engine import OrderEngine
 from kameng_tui.services.supplier_set import SupplierSet
 from kameng_tui.suppliers.base import OrderResult, RemoteState
+from kameng_tui.suppliers.factory import ParsesCallbacks
 
 log = logging.getLogger(__name__)
 
@@ -57,11 +58,10 @@ class HookOutcome:
 
 def apply_callback(deps: HookDeps, supplier_name: str, headers: dict[str, str], body: bytes) -> HookOutcome:
     supplier = deps.suppliers.get(supplier_name)
-    parse = getattr(supplier, "parse_callback", None)
-    if parse is None:
+    if not isinstance(supplier, ParsesCallbacks):
         return HookOutcome(404, "this supplier sends no webhooks")
     try:
-        result = parse(headers, body)
+        result = supplier.parse_callback(headers, body)
     except KamengError as exc:
         log.warning("webhook from %s refused: %s", supplier_name, exc.message_en)
         return HookOutcome(401 if isinstance(exc, AuthFailed) else 400, exc.message_en)

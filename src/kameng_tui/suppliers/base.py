@@ -6,7 +6,7 @@ An adapter maps its upstream onto these values and onto the shared error set in
 from "may have been sent" (raise `OutcomeUnknown`). It never retries internally
 once bytes may have left.
 
-Optional, read with getattr: `refusals: int` and `last_refusal: Localized | None`,
+Optional, asked with isinstance (suppliers/factory.py `HasRefusals`): `refusals: int` and `last_refusal: Localized | None`,
 a count (never reset) of refusals of our key id, secret or clock and the last one's
 message. A batch compares the count before and after its lines and sends no further
 line to a supplier whose count went up (services/batch.py).

@@ -26,9 +26,9 @@ from kameng_tui.domain.errors import (
     BadAccount, InsufficientBalance, OffShelf, OutcomeUnknown, OutOfStock, PriceChanged,
 )
 from kameng_tui.domain.models import Card, Delivery, Product, Rule, SaleStatus, SecretText, replace_product
-from kameng_tui.messages import Msg, Plain
+from kameng_tui.messages import Localized, Msg, Plain
 from kameng_tui.suppliers.base import (
-    CatalogPage, Capabilities, OrderResult, PlaceRequest, Quote, RemoteState, SupplierInfo,
+    CatalogPage, Capabilities, ConfigField, OrderResult, PlaceRequest, Quote, RemoteState, SupplierInfo,
 )
 from kameng_tui.suppliers.demo import state as st
 from kameng_tui.suppliers.demo.catalog import Q4, generate_catalog, h
@@ -69,6 +69,11 @@ class Knobs:
 
 class DemoSupplier:
     kind = "demo"
+    title: Localized | str = Msg("supplier.demo.title")
+    config_fields: tuple[ConfigField, ...] = ()
+    capabilities = Capabilities(idempotent_create=True, query_by_client_no=True, async_fulfilment=True,
+                                max_quantity=50, order_no_max_len=32, not_found_grace_s=60,
+                                max_concurrency=16, catalog_page_size=PAGE)
 
     def __init__(self, name: str, state_path: str, knobs: Knobs) -> None:
         self.name = name
@@ -98,10 +103,7 @@ class DemoSupplier:
 
     def describe(self) -> SupplierInfo:
         return SupplierInfo(
-            name=self.name, kind="demo", title=Msg("supplier.demo.title"),
-            capabilities=Capabilities(idempotent_create=True, query_by_client_no=True, async_fulfilment=True,
-                                      max_quantity=50, order_no_max_len=32, not_found_grace_s=60,
-                                      max_concurrency=16, catalog_page_size=PAGE),
+            name=self.name, kind="demo", title=self.title, capabilities=self.capabilities,
         )
 
     def _day(self) -> int:

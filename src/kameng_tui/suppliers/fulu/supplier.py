@@ -26,7 +26,7 @@ from kameng_tui.domain.errors import (
 )
 from kameng_tui.domain.models import Card, Product
 from kameng_tui.domain.untrusted import REASON_MAX, clean_text
-from kameng_tui.messages import Msg
+from kameng_tui.messages import Localized, Msg
 from kameng_tui.suppliers.bounded import ACCEPT, ORDER_REPLY_MAX, READ_REPLY_MAX, ReplyRefused, read_bounded
 from kameng_tui.suppliers.base import (
     CatalogPage, Capabilities, ConfigField, OrderResult, PlaceRequest, Quote, RemoteState, SupplierInfo,
@@ -43,6 +43,14 @@ PAGE = 500
 
 class FuluSupplier:
     kind = "fulu"
+    title: Localized | str = Msg("supplier.fulu.title")
+    config_fields: tuple[ConfigField, ...] = (
+        ConfigField("base_url", Msg("supplier.field.gateway_url"), required=False, default=PRODUCTION),
+        ConfigField("app_key", Msg("supplier.field.app_key")),
+        ConfigField("secret", Msg("supplier.field.app_secret"), secret=True))
+    capabilities = Capabilities(idempotent_create=False, query_by_client_no=True, async_fulfilment=True,
+                                max_quantity=50, order_no_max_len=50, not_found_grace_s=1800,
+                                max_concurrency=4, catalog_page_size=PAGE)
 
     def __init__(self, name: str, app_key: str, secret: str, base_url: str = PRODUCTION,
                  deadline_s: float = 20.0, transport: httpx.AsyncBaseTransport | None = None) -> None:
@@ -77,13 +85,8 @@ class FuluSupplier:
 
     def describe(self) -> SupplierInfo:
         return SupplierInfo(
-            name=self.name, kind="fulu", title=Msg("supplier.fulu.title"),
-            capabilities=Capabilities(idempotent_create=False, query_by_client_no=True, async_fulfilment=True,
-                                      max_quantity=50, order_no_max_len=50, not_found_grace_s=1800,
-                                      max_concurrency=4, catalog_page_size=PAGE),
-            config_fields=(ConfigField("app_key", Msg("supplier.field.app_key")),
-                           ConfigField("secret", Msg("supplier.field.app_secret"), secret=True),
-                           ConfigField("base_url", Msg("supplier.field.gateway_url"), required=False, default=PRODUCTION)),
+            name=self.name, kind="fulu", title=self.title, capabilities=self.capabilities,
+            config_fields=self.config_fields,
         )
 
     # --- transport ------------------------------------------------------------------------

@@ -28,6 +28,7 @@ import json
 import logging
 import time
 from collections import Counter
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any, Mapping
 from urllib.parse import quote, urlencode, urlsplit
@@ -68,6 +69,13 @@ def _num(options: Mapping[str, Any], key: str, default: float, name: str, *, int
 
 class HttpSupplier:
     kind = "http"
+    title: Localized | str = Msg("supplier.http.kind_title")
+    config_fields: tuple[ConfigField, ...] = (
+        ConfigField("base_url", Msg("supplier.field.api_url")),
+        ConfigField("key_id", Msg("supplier.field.key_id")),
+        ConfigField("secret", Msg("supplier.field.secret"), secret=True))
+    capabilities = Capabilities(idempotent_create=True, query_by_client_no=True, async_fulfilment=True,
+                                max_quantity=50, order_no_max_len=64)
 
     def __init__(self, name: str, base_url: str, key_id: str, secret: str, *, deadline_s: float = 20.0,
                  connect_s: float = 3.0, read_s: float = 10.0, max_concurrency: int = 8, rate: float = 0.0,
@@ -127,12 +135,9 @@ class HttpSupplier:
     def describe(self) -> SupplierInfo:
         return SupplierInfo(
             name=self.name, kind="http", title=Msg("supplier.http.title", host=urlsplit(self.base_url).hostname),
-            capabilities=Capabilities(idempotent_create=True, query_by_client_no=True, async_fulfilment=True,
-                                      max_quantity=50, order_no_max_len=64, not_found_grace_s=self.grace_s,
-                                      max_concurrency=self.max_concurrency, catalog_page_size=self.page_size),
-            config_fields=(ConfigField("base_url", Msg("supplier.field.api_url")),
-                           ConfigField("key_id", Msg("supplier.field.key_id")),
-                           ConfigField("secret", Msg("supplier.field.secret"), secret=True)),
+            capabilities=replace(self.capabilities, not_found_grace_s=self.grace_s,
+                                 max_concurrency=self.max_concurrency, catalog_page_size=self.page_size),
+            config_fields=self.config_fields,
         )
 
     # --- transport ---------------------------------------------------------------------------

@@ -4,6 +4,7 @@ progress. All IO runs in workers through SupplierAdmin; this widget only renders
 
 from __future__ import annotations
 
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
@@ -14,11 +15,12 @@ from textual.widgets import Button, DataTable, Input, Select, Static
 
 from kameng_tui.domain.errors import KamengError, SecretsUnavailable
 from kameng_tui.domain.money import fmt
-from kameng_tui.services.supplier_admin import NewSupplier, SupplierStatus
+from kameng_tui.messages import render
+from kameng_tui.services.supplier_admin import KEY_OPTION, NewSupplier, SupplierStatus
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.widgets.settings_form import field_cell, label_selects, section_table, section_title
+from kameng_tui.tui.widgets.supplier_fields import FormFields, form_fields
 
-FIELDS = ("kind", "name", "base_url", "key_id", "secret")
 BAR = 30
 
 
@@ -38,6 +40,18 @@ class SupplierPanel(Vertical):
         self.zone = ZoneInfo(zone)
         self.busy = False
 
+    @cached_property
+    def fields(self) -> FormFields:
+        """The form's fields, from what the usable kinds declare (a broken plugin offers none)."""
+        from kameng_tui.suppliers.registry import plugins
+
+        return form_fields({p.kind: p.factory for p in plugins() if p.factory is not None}, "http")
+
+    def _field_cell(self, key: str) -> Vertical:
+        secret = self.fields.secret(key)
+        hint = self.t("sup.secret_hint") if secret else ("https://..." if key.endswith("url") else "")
+        return field_cell(Input(placeholder=hint, id=f"f-{key}", password=secret), key)
+
     def compose(self) -> ComposeResult:
         t = self.t
         yield section_title(t("sup.title"))
@@ -46,17 +60,17 @@ class SupplierPanel(Vertical):
         yield Static("", id="sup-progress")
         yield Static("", id="sup-msg")
         yield section_title(t("sup.add_title"))
-        from kameng_tui.suppliers.registry import available_kinds
-
-        kinds = [(k, k) for k in available_kinds()]
+        kinds = [(k, k) for k in self.fields.by_kind]
+        first, *rest = self.fields.keys or ("",)
         with Horizontal(classes="form-row"):
             yield field_cell(Select(kinds, id="f-kind", value="http" if ("http", "http") in kinds else kinds[0][0],
                                     allow_blank=False), "kind", t("sup.kind"))
             yield field_cell(Input(placeholder=t("sup.name_hint"), id="f-name", max_length=32), "name", t("sup.name"))
-            yield field_cell(Input(placeholder="https://...", id="f-base_url"), "base_url", t("sup.url"))
+            if first:
+                yield self._field_cell(first)
         with Horizontal(classes="form-row"):
-            yield field_cell(Input(id="f-key_id"), "key_id", t("sup.key_id"))
-            yield field_cell(Input(placeholder=t("sup.secret_hint"), id="f-secret", password=True), "secret", t("sup.secret"))
+            for key in rest:
+                yield self._field_cell(key)
             yield Button(t("sup.add"), id="sup-add", variant="primary")
         yield Static(t("sup.hint"), classes="hint")
 
@@ -182,31 +196,47 @@ class SupplierPanel(Vertical):
     # --- add ----------------------------------------------------------------------------------------
     @on(Select.Changed, "#f-kind")
     def _kind_changed(self) -> None:
-        kind = str(self.query_one("#f-kind", Select).value)
-        for key in ("base_url", "key_id", "secret"):
-            self.query_one(f"#cell-{key}").display = kind != "demo"
-        self.query_one("#f-key_id", Input).border_title = self.t("sup.app_key" if kind == "fulu" else "sup.key_id")
-        self.query_one("#f-base_url", Input).border_title = self.t("sup.url_optional" if kind == "fulu" else "sup.url")
+        declared = self.fields.of(self.kind())
+        for key in self.fields.keys:
+            self.query_one(f"#cell-{key}").display = key in declared
+            if key in declared:
+                self.query_one(f"#f-{key}", Input).border_title = render(declared[key].label, self.lang)
+
+    def kind(self) -> str:
+        return str(self.query_one("#f-kind", Select).value)
 
     def form(self) -> NewSupplier:
-        value = lambda key: self.query_one(f"#f-{key}", Input).value  # noqa: E731
-        return NewSupplier(kind=str(self.query_one("#f-kind", Select).value), name=value("name").strip(),
-                           base_url=value("base_url").strip(), key_id=value("key_id").strip(), secret=value("secret"))
+        """The declared fields' values: the URL and the kind's key in their own places
+        (SupplierAdmin checks them), the others as options."""
+        kind = self.kind()
+        values = {key: self.query_one(f"#f-{key}", Input).value for key in self.fields.of(kind)}
+        secret = next((values.pop(k) for k, f in self.fields.of(kind).items() if f.secret), "")
+        values = {k: v.strip() for k, v in values.items() if v.strip()}
+        key_id = values.pop(KEY_OPTION[kind], "") if kind in KEY_OPTION else ""
+        return NewSupplier(kind=kind, name=self.query_one("#f-name", Input).value.strip(),
+                           base_url=values.pop("base_url", ""), key_id=key_id, secret=secret, options=values)
+
+    def _shown(self, key: str | None) -> str:
+        """The form's key of an error's field (SupplierAdmin says `key_id` for every kind's key)."""
+        kind = self.kind()
+        if key == "key_id" and kind in KEY_OPTION:
+            key = KEY_OPTION[kind]
+        return key if key in self.fields.keys or key in ("kind", "name") else "name"
 
     def clear_messages(self) -> None:
-        for key in FIELDS:
+        for key in ("kind", "name", *self.fields.keys):
             self.query_one(f"#msg-{key}", Static).update("")
             self.query_one(f"#f-{key}").remove_class("-invalid")
 
     def field_error(self, exc: KamengError) -> None:
-        key = exc.field if exc.field in FIELDS else "name"
+        key = self._shown(exc.field)
         self.query_one(f"#msg-{key}", Static).update(Text(exc.text(self.lang), style="red"))
         widget = self.query_one(f"#f-{key}")
         widget.add_class("-invalid")
         widget.focus()
 
     @on(Button.Pressed, "#sup-add")
-    @on(Input.Submitted, "#f-name, #f-base_url, #f-key_id, #f-secret")
+    @on(Input.Submitted, "#f-name, .cell Input")
     def add(self) -> None:
         if self.busy:
             return
@@ -231,7 +261,7 @@ class SupplierPanel(Vertical):
         finally:
             self.busy = False
         self.clear_messages()
-        for key in ("name", "base_url", "key_id", "secret"):
+        for key in ("name", *self.fields.keys):
             self.query_one(f"#f-{key}", Input).value = ""
         await self.reload(select=new.name)
         self.query_one("#sup-table", DataTable).focus()

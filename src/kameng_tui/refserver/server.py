@@ -39,11 +39,11 @@ from kameng_tui.domain.models import Delivery, Product, SaleStatus
 from kameng_tui.domain.money import from_units, to_units
 from kameng_tui.suppliers.demo.catalog import generate_catalog
 from kameng_tui.suppliers.http import protocol as P
-from kameng_tui.suppliers.http.faults import Dice, Faults
-from kameng_tui.suppliers.http import ref_hostile
-from kameng_tui.suppliers.http.ref_books import Books
-from kameng_tui.suppliers.http.ref_handler import Reply, handler_for
-from kameng_tui.suppliers.http.ref_lies import contradiction, told
+from kameng_tui.refserver.faults import Dice, Faults
+from kameng_tui.refserver import ref_hostile
+from kameng_tui.refserver.ref_books import Books
+from kameng_tui.refserver.ref_handler import Reply, handler_for
+from kameng_tui.refserver.ref_lies import contradiction, told
 
 ORDER_NO_RE = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
 BROKEN = ("skew", "replay", "idempotency", "conflict", "unsigned", "paging", "etag", "query", "hooksig")

@@ -27,7 +27,7 @@ from dataclasses import dataclass, fields
 
 from kameng_tui.domain.errors import BadInput
 from kameng_tui.messages import Msg
-from kameng_tui.suppliers.http.ref_lies import LIES
+from kameng_tui.refserver.ref_lies import LIES
 
 RATES = ("err500", "err429", "timeout", "malformed", "drop_after_accept", "dup_webhook", "drip", "badsig", "fail")
 HOSTILE = ("evil_text", "oversize", "gzip")      # rates too: see ref_hostile.py

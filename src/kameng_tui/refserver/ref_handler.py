@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from kameng_tui.suppliers.http import protocol as P
-from kameng_tui.suppliers.http import ref_hostile
-from kameng_tui.suppliers.http.ref_lies import lies_about
+from kameng_tui.refserver import ref_hostile
+from kameng_tui.refserver.ref_lies import lies_about
 
 if TYPE_CHECKING:
-    from kameng_tui.suppliers.http.refserver import RefServer
+    from kameng_tui.refserver.server import RefServer
 
 MAX_BODY = 64 * 1024
 

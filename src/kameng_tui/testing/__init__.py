@@ -1,0 +1,1 @@
+"""Tools for testing supplier plugins: a reusable kit (supplier_kit.py) any adapter runs."""
