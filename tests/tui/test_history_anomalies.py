@@ -11,6 +11,7 @@ from kameng_tui.tui.widgets.order_list import OrderList
 
 from conftest import SIZE, screen_lines, settle
 from test_history_screen import open_history
+from kameng_tui.tui.textual_compat import notifications
 
 
 async def intent(ctx, account: str) -> str:
@@ -66,7 +67,7 @@ async def test_anomaly_mark_counter_resume_and_cancel_from_history(make_app):
         assert ctx.ledger.get(once).state in (OrderState.PROCESSING, OrderState.SUCCEEDED)
         kinds = [e.kind for e in ctx.ledger.events(once)]
         assert kinds[:4] == ["created", "submitted", "pending", "submitted"]      # sent under its own number
-        assert any("历史" in str(n.message) for n in app._notifications)
+        assert any("历史" in str(n.message) for n in notifications(app))
 
 
 async def test_the_claims_view_shows_a_balance_drift(make_app):

@@ -10,10 +10,11 @@ from kameng_tui.domain.states import OrderState
 
 from conftest import SIZE, settle
 from tests.ledger.test_store import T0, intent
+from kameng_tui.tui.textual_compat import notifications
 
 
 def notices(app) -> list[str]:
-    return [str(n.message) for n in app._notifications]
+    return [str(n.message) for n in notifications(app)]
 
 
 def edit_last_event(home) -> int:

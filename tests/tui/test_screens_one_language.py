@@ -16,6 +16,7 @@ from kameng_tui.tui.screens.settings import SECTIONS, SettingsScreen
 
 from conftest import SIZE, screen_lines, settle, type_text
 from one_language import chinese_left, en_data_words, english_left
+from kameng_tui.tui.textual_compat import notifications
 
 EN = '[general]\nlanguage = "en"\n'
 GOOD_LINE = "demo:HF-CM-10\t13800138000\t1\t张三\n"
@@ -29,7 +30,7 @@ async def walk(app, pilot, seen: dict[str, str]) -> None:
     section. `seen[where]` is what the screen and its notices showed."""
 
     def look(where: str) -> None:
-        seen[where] = "\n".join(screen_lines(app) + [str(n.message) for n in app._notifications])
+        seen[where] = "\n".join(screen_lines(app) + [str(n.message) for n in notifications(app)])
 
     await settle(app, pilot)
     look("catalog")

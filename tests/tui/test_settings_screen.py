@@ -12,7 +12,6 @@ from pathlib import Path
 import keyring
 import pytest
 from kit import in_memory_keyring
-from textual.keys import _character_to_key
 from textual.widgets import DataTable, Input
 
 from kameng_tui.tui.screens.catalog import CatalogScreen
@@ -24,6 +23,7 @@ from conftest import SIZE, screen_lines, settle
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "http"))
 from refkit import KEY_ID, SECRET, start_server  # noqa: E402
+from kameng_tui.tui.textual_compat import character_to_key
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def ref(tmp_path):
 
 
 async def typed(pilot, text: str) -> None:
-    await pilot.press(*[_character_to_key(ch) if not ch.isalnum() else ch for ch in text])
+    await pilot.press(*[character_to_key(ch) if not ch.isalnum() else ch for ch in text])
 
 
 def text_of(app) -> str:
