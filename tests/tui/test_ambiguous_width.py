@@ -13,9 +13,9 @@ from kameng_tui.tui.screens.checkout import CheckoutScreen
 from kameng_tui.tui.screens.help import HelpScreen
 from kameng_tui.tui.screens.history import HistoryScreen
 from kameng_tui.tui.screens.settings import SettingsScreen
+from kameng_tui.tui.textual_compat import screen_strips
 
 from conftest import SIZE, settle, type_text
-from kameng_tui.tui.textual_compat import screen_strips
 
 
 def our_text(app) -> list[str]:

@@ -8,9 +8,9 @@ from __future__ import annotations
 from kameng_tui.domain.states import OrderState as S
 from kameng_tui.suppliers.base import PlaceRequest
 from kameng_tui.tui.screens.batch_dialogs import ChoiceScreen
+from kameng_tui.tui.textual_compat import notifications
 
 from conftest import SIZE, settle
-from kameng_tui.tui.textual_compat import notifications
 
 LINES = "demo:HF-CM-10 13800138000\ndemo:HF-CM-20 13800138001\n"
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from textual.widgets import TextArea
 
 from kameng_tui.tui.screens.batch import BatchScreen
+from kameng_tui.tui.textual_compat import notifications
 
 from conftest import SIZE, settle
-from kameng_tui.tui.textual_compat import notifications
 
 UNCLOSED = 'sku,account,note\ndemo:HF-CM-10,13800138000,ok\ndemo:HF-CM-20,13800138001,"gift\n'
 

@@ -13,9 +13,9 @@ from kameng_tui.domain.states import OrderState
 from kameng_tui.tui.screens.batch import BatchScreen
 from kameng_tui.tui.screens.batch_dialogs import ChoiceScreen
 from kameng_tui.tui.screens.confirm import ConfirmScreen
+from kameng_tui.tui.textual_compat import notifications, screen_strips
 
 from conftest import SIZE, screen_lines, settle, type_text
-from kameng_tui.tui.textual_compat import notifications, screen_strips
 
 PASTE = ("demo:HF-CM-10\t13800138000\t1\t张三\n"
          "demo:HF-LT-20\t1310013100x\t1\n"

@@ -12,9 +12,9 @@ from kameng_tui.domain.states import OrderState
 from kameng_tui.tui.screens.catalog import CatalogScreen
 from kameng_tui.tui.screens.checkout import CheckoutScreen
 from kameng_tui.tui.screens.history import HistoryScreen
+from kameng_tui.tui.textual_compat import visible_widgets
 
 from conftest import SIZE, screen_lines, settle, type_text
-from kameng_tui.tui.textual_compat import visible_widgets
 
 
 def orders(app):

@@ -14,9 +14,9 @@ from kameng_tui.domain.models import Delivery
 from kameng_tui.domain.states import OrderState
 from kameng_tui.tui.screens.catalog import CatalogScreen
 from kameng_tui.tui.screens.checkout import CheckoutScreen
+from kameng_tui.tui.textual_compat import notifications
 
 from conftest import SIZE, settle, type_text
-from kameng_tui.tui.textual_compat import notifications
 
 
 def orders(app):

@@ -17,10 +17,10 @@ from kameng_tui.tui.screens.checkout import CheckoutScreen
 from kameng_tui.tui.screens.help import HelpScreen
 from kameng_tui.tui.screens.history import HistoryScreen
 from kameng_tui.tui.screens.settings import SECTIONS, SettingsScreen
+from kameng_tui.tui.textual_compat import notifications
 
 from conftest import SIZE, screen_lines, settle, type_text
 from kit import demo_data_words
-from kameng_tui.tui.textual_compat import notifications
 
 EN = '[general]\nlanguage = "en"\n'
 

@@ -8,10 +8,10 @@ from kameng_tui.domain.states import OrderState
 from kameng_tui.ledger.store import Transition
 from kameng_tui.services.checkout import OrderInput
 from kameng_tui.tui.widgets.order_list import OrderList
+from kameng_tui.tui.textual_compat import notifications
 
 from conftest import SIZE, screen_lines, settle
 from test_history_screen import open_history
-from kameng_tui.tui.textual_compat import notifications
 
 
 async def intent(ctx, account: str) -> str:

@@ -19,10 +19,10 @@ from kameng_tui.domain.states import OrderState
 from kameng_tui.services.checkout import OrderInput
 from kameng_tui.tui.screens.history import HistoryScreen
 from kameng_tui.tui.widgets.order_list import OrderList
+from kameng_tui.tui.textual_compat import notifications
 
 from conftest import SIZE, settle
 from test_history_screen import OFFLINE, open_history, seed, totals_text
-from kameng_tui.tui.textual_compat import notifications
 
 
 @pytest.fixture

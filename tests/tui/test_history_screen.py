@@ -13,9 +13,9 @@ from kameng_tui.services.checkout import OrderInput
 from kameng_tui.tui.screens.checkout import CheckoutScreen
 from kameng_tui.tui.screens.history import HistoryScreen
 from kameng_tui.tui.widgets.order_list import OrderList
+from kameng_tui.tui.textual_compat import notifications
 
 from conftest import SIZE, screen_lines, settle, type_text
-from kameng_tui.tui.textual_compat import notifications
 
 
 async def place(ctx, sku: str, account: str, customer: str | None = None) -> str:

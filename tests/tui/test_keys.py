@@ -17,10 +17,10 @@ from kameng_tui.tui.screens.confirm import ConfirmScreen
 from kameng_tui.tui.screens.help import HelpScreen
 from kameng_tui.tui.screens.history import HistoryScreen
 from kameng_tui.tui.screens.settings import SettingsScreen
+from kameng_tui.tui.textual_compat import notifications
 
 from conftest import SIZE, screen_lines, settle, type_text
 from test_checkout_screen import order_in_flight
-from kameng_tui.tui.textual_compat import notifications
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "keys.md"
 

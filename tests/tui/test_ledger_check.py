@@ -7,10 +7,10 @@ from __future__ import annotations
 import sqlite3
 
 from kameng_tui.domain.states import OrderState
+from kameng_tui.tui.textual_compat import notifications
 
 from conftest import SIZE, settle
 from tests.ledger.test_store import T0, intent
-from kameng_tui.tui.textual_compat import notifications
 
 
 def notices(app) -> list[str]:

@@ -12,9 +12,9 @@ from kameng_tui.tui.screens.batch import BatchScreen
 from kameng_tui.tui.screens.checkout import CheckoutScreen
 from kameng_tui.tui.screens.history import HistoryScreen
 from kameng_tui.tui.widgets.order_list import OrderList
+from kameng_tui.tui.textual_compat import visible_widgets
 
 from conftest import SIZE, screen_lines, settle, type_text
-from kameng_tui.tui.textual_compat import visible_widgets
 
 NARROW = (80, 24)
 

@@ -12,9 +12,9 @@ from textual.command import CommandList, CommandPalette
 from textual.widgets import Input
 
 from kameng_tui.tui.keys import SCOPES
+from kameng_tui.tui.textual_compat import notifications
 
 from conftest import SIZE, settle
-from kameng_tui.tui.textual_compat import notifications
 
 EN = '[general]\nlanguage = "en"\n'
 WIDGET_SCOPE = {"catalog": "list", "batch": "grid", "history": "list", "settings": None}

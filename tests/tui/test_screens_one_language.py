@@ -13,10 +13,10 @@ from kameng_tui.tui.screens.checkout import CheckoutScreen
 from kameng_tui.tui.screens.help import HelpScreen
 from kameng_tui.tui.screens.history import HistoryScreen
 from kameng_tui.tui.screens.settings import SECTIONS, SettingsScreen
+from kameng_tui.tui.textual_compat import notifications
 
 from conftest import SIZE, screen_lines, settle, type_text
 from one_language import chinese_left, en_data_words, english_left
-from kameng_tui.tui.textual_compat import notifications
 
 EN = '[general]\nlanguage = "en"\n'
 GOOD_LINE = "demo:HF-CM-10\t13800138000\t1\t张三\n"

@@ -18,12 +18,12 @@ from kameng_tui.tui.screens.catalog import CatalogScreen
 from kameng_tui.tui.screens.checkout import CheckoutScreen
 from kameng_tui.tui.screens.confirm import ConfirmScreen
 from kameng_tui.tui.screens.settings import SettingsScreen
+from kameng_tui.tui.textual_compat import character_to_key
 
 from conftest import SIZE, screen_lines, settle
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "http"))
 from refkit import KEY_ID, SECRET, start_server  # noqa: E402
-from kameng_tui.tui.textual_compat import character_to_key
 
 
 @pytest.fixture

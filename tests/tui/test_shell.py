@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from kameng_tui.domain.states import OrderState
 from kameng_tui.services.checkout import OrderInput
+from kameng_tui.tui.textual_compat import notifications
 
 from conftest import SIZE, screen_lines, settle, type_text
 from test_checkout_screen import open_checkout, orders
-from kameng_tui.tui.textual_compat import notifications
 
 
 async def test_low_balance_shows_the_recharge_hint_in_the_header(make_app):
