@@ -7,7 +7,9 @@ Textual (8.x) has no public hook for these:
   switches while the app runs, so a node's bindings are made in `__init__` (or anew on a
   language switch), not read from the class's `BINDINGS`. Ids and `App.set_keymap` (the
   `[keymap]` remaps) stay Textual's public way.
-- the screens of every mode (a change told to screens not shown now);
+- the screens of every mode (`KamengApp.tell_screens`: a change told to the screens not
+  shown now too, at once). A `textual.signal.Signal` would reach them, but it logs and drops
+  an exception raised in a subscriber, where ours must end the app as the bug it is;
 - the last word on an exception no handler caught (`App._handle_exception`);
 - the suggestion an Input shows (Tab takes it, as a shell does);
 - a typed character's key name (`textual.keys._character_to_key`), to check `[keymap]` keys;
