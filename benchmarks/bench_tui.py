@@ -68,7 +68,13 @@ def prepare(size: int, root: Path) -> dict[str, str]:
 
 
 def bench_app(env: dict[str, str], naive: bool) -> list[float]:
-    from kameng_tui.tui.app import KamengApp          # first: kameng_tui.tui sets TEXTUAL_FPS
+    try:
+        from kameng_tui.tui.tuning import pace_frames  # first, as the app's entry does: before Textual
+    except ImportError:  # an older tree (--vs main): importing kameng_tui.tui set TEXTUAL_FPS
+        pass
+    else:
+        pace_frames()
+    from kameng_tui.tui.app import KamengApp
     from textual.widgets import DataTable
 
     try:
@@ -196,6 +202,12 @@ try:
     from kameng_tui.bootstrap import build_context
 except ImportError:  # an older tree (--vs main): the root was services/context.py
     from kameng_tui.services.context import build_context
+try:
+    from kameng_tui.tui.tuning import pace_frames  # as the app's entry does: before Textual
+except ImportError:  # an older tree (--vs main): importing kameng_tui.tui set TEXTUAL_FPS
+    pass
+else:
+    pace_frames()
 from kameng_tui.tui.app import KamengApp
 from kameng_tui.tui.widgets.product_table import ProductTable
 

@@ -15,6 +15,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_app(headless: bool = False, lang: str | None = None) -> int:
     """The app alone, on the shop the root opens (tests start it this way)."""
+    from kameng_tui.tui.tuning import pace_frames
+
+    pace_frames()                          # before Textual is imported (tui/tuning.py)
     from kameng_tui.bootstrap import ConsoleEntry
     from kameng_tui.tui.app import run_app as run
 

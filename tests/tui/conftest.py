@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from kit import base_env
+from kameng_tui.tui.textual_compat import screen_strips
 
 NOW = "2026-11-25T10:00:00+08:00"
 SIZE = (120, 40)
@@ -77,4 +78,4 @@ KEY_NAMES = {" ": "space", "/": "slash", ".": "full_stop", "-": "minus", ":": "c
 
 def screen_lines(app) -> list[str]:
     """The text of the current screen as the terminal would show it."""
-    return [strip.text for strip in app.screen._compositor.render_strips()]
+    return [strip.text for strip in screen_strips(app.screen)]

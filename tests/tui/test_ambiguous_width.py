@@ -14,12 +14,13 @@ from kameng_tui.tui.screens.checkout import CheckoutScreen
 from kameng_tui.tui.screens.help import HelpScreen
 from kameng_tui.tui.screens.history import HistoryScreen
 from kameng_tui.tui.screens.settings import SettingsScreen
+from kameng_tui.tui.textual_compat import screen_strips
 
 from conftest import SIZE, settle, type_text
 
 
 def our_text(app) -> list[str]:
-    strips = app.screen._compositor.render_strips()
+    strips = screen_strips(app.screen)
     screen = Region(0, 0, *app.size)
     out = []
     for widget in app.screen.query("*"):
@@ -89,20 +90,20 @@ async def test_ascii_mode_draws_the_whole_screen_without_ambiguous_characters(ma
     app = make_app("[ui]\nascii = true\n")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        screens = {"catalog": [s.text for s in app.screen._compositor.render_strips()]}
+        screens = {"catalog": [s.text for s in screen_strips(app.screen)]}
         await pilot.press("o")
         await pilot.pause()
         await type_text(pilot, "13800138000")
-        screens["checkout"] = [s.text for s in app.screen._compositor.render_strips()]
+        screens["checkout"] = [s.text for s in screen_strips(app.screen)]
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("3")
         await settle(app, pilot)
-        screens["history"] = [s.text for s in app.screen._compositor.render_strips()]
+        screens["history"] = [s.text for s in screen_strips(app.screen)]
         await pilot.press("4")
         await settle(app, pilot)
         for section in ("suppliers", "pricing", "ui", "keys"):
-            screens[f"settings {section}"] = [s.text for s in app.screen._compositor.render_strips()]
+            screens[f"settings {section}"] = [s.text for s in screen_strips(app.screen)]
             await pilot.press("down")
             await settle(app, pilot)
         for name, lines in screens.items():

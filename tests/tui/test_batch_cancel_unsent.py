@@ -8,6 +8,7 @@ from __future__ import annotations
 from kameng_tui.domain.states import OrderState as S
 from kameng_tui.suppliers.base import PlaceRequest
 from kameng_tui.tui.screens.batch_dialogs import ChoiceScreen
+from kameng_tui.tui.textual_compat import notifications
 
 from conftest import SIZE, settle
 
@@ -31,7 +32,7 @@ async def test_cancel_unsent_does_not_cancel_a_line_the_supplier_holds(make_app)
             await pilot.pause(0.05)
         await pilot.press("c")                                   # Cancel unsent
         await settle(app, pilot)
-        told = "\n".join(str(n.message) for n in app._notifications)
+        told = "\n".join(str(n.message) for n in notifications(app))
     held, never = ctx.ledger.get(first), ctx.ledger.get(second)
     assert never.state is S.CANCELLED
     assert held.state is not S.CANCELLED and held.state is not S.PENDING

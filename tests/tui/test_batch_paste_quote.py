@@ -6,6 +6,7 @@ from __future__ import annotations
 from textual.widgets import TextArea
 
 from kameng_tui.tui.screens.batch import BatchScreen
+from kameng_tui.tui.textual_compat import notifications
 
 from conftest import SIZE, settle
 
@@ -31,5 +32,5 @@ async def test_the_paste_box_names_the_line_of_an_unclosed_quote(make_app):
             before = list(app.screen.grid.rows)
             await paste_in_box(app, pilot, UNCLOSED)
             assert isinstance(app.screen, BatchScreen)
-            assert any(said in str(n.message) for n in app._notifications), [n.message for n in app._notifications]
+            assert any(said in str(n.message) for n in notifications(app)), [n.message for n in notifications(app)]
             assert app.screen.grid.rows == before

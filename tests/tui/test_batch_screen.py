@@ -13,6 +13,7 @@ from kameng_tui.domain.states import OrderState
 from kameng_tui.tui.screens.batch import BatchScreen
 from kameng_tui.tui.screens.batch_dialogs import ChoiceScreen
 from kameng_tui.tui.screens.confirm import ConfirmScreen
+from kameng_tui.tui.textual_compat import notifications, screen_strips
 
 from conftest import SIZE, screen_lines, settle, type_text
 
@@ -71,7 +72,7 @@ def line_with(app, text: str) -> str:
 
 
 def messages(app) -> list[str]:
-    return [str(n.message) for n in app._notifications]
+    return [str(n.message) for n in notifications(app)]
 
 
 async def test_paste_shows_the_bad_line_inline_fix_it_and_undo(make_app):
@@ -486,7 +487,7 @@ async def test_the_picker_has_no_ambiguous_width_characters(make_app, ascii_mode
         await pilot.pause()
         await pilot.press("ctrl+o")
         await settle(app, pilot)
-        lines = [s.text for s in app.screen._compositor.render_strips()] if ascii_mode else our_text(app)
+        lines = [s.text for s in screen_strips(app.screen)] if ascii_mode else our_text(app)
         assert "选择服务器（大区：网通）" in "\n".join(lines)
         assert not ambiguous(lines), sorted({ch for ch, _ in ambiguous(lines)})
 

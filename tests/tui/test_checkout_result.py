@@ -12,6 +12,7 @@ from kameng_tui.domain.states import OrderState
 from kameng_tui.tui.screens.catalog import CatalogScreen
 from kameng_tui.tui.screens.checkout import CheckoutScreen
 from kameng_tui.tui.screens.history import HistoryScreen
+from kameng_tui.tui.textual_compat import visible_widgets
 
 from conftest import SIZE, screen_lines, settle, type_text
 
@@ -150,7 +151,7 @@ async def test_at_80x24_the_result_of_a_card_order_is_in_view_whole(make_app):
         screen = await place(app, pilot, "qqb kami 10", "13800138000")
         await settle(app, pilot)
         box = screen.query_one("#checkout-box").scrollable_content_region
-        visible = app.screen._compositor.visible_widgets
+        visible = visible_widgets(app.screen)
         for wid in ("#progress", "#result", "#cards", "#again-new", "#close-result"):
             widget = screen.query_one(wid)
             assert widget in visible, wid

@@ -14,6 +14,7 @@ from kameng_tui.domain.models import Delivery
 from kameng_tui.domain.states import OrderState
 from kameng_tui.tui.screens.catalog import CatalogScreen
 from kameng_tui.tui.screens.checkout import CheckoutScreen
+from kameng_tui.tui.textual_compat import notifications
 
 from conftest import SIZE, settle, type_text
 
@@ -219,7 +220,7 @@ async def test_a_copied_card_secret_is_cleared_after_the_timeout(make_app):
         assert app.clipboard                                  # still there before the 5 s
         await pilot.pause(1.5)
         assert app.clipboard == ""
-        assert any("已清除" in str(n.message) for n in app._notifications)
+        assert any("已清除" in str(n.message) for n in notifications(app))
 
 
 async def test_tab_moves_between_the_fields_and_back(make_app):

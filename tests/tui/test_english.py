@@ -17,6 +17,7 @@ from kameng_tui.tui.screens.checkout import CheckoutScreen
 from kameng_tui.tui.screens.help import HelpScreen
 from kameng_tui.tui.screens.history import HistoryScreen
 from kameng_tui.tui.screens.settings import SECTIONS, SettingsScreen
+from kameng_tui.tui.textual_compat import notifications
 
 from conftest import SIZE, screen_lines, settle, type_text
 from kit import demo_data_words
@@ -46,7 +47,7 @@ def chinese_left(lines: list[str]) -> list[str]:
 
 
 def assert_english(app) -> None:
-    lines = screen_lines(app) + [str(n.message) for n in app._notifications]
+    lines = screen_lines(app) + [str(n.message) for n in notifications(app)]
     assert not chinese_left(lines), "\n".join(chinese_left(lines))
 
 

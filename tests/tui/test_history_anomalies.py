@@ -8,6 +8,7 @@ from kameng_tui.domain.states import OrderState
 from kameng_tui.ledger.store import Transition
 from kameng_tui.services.checkout import OrderInput
 from kameng_tui.tui.widgets.order_list import OrderList
+from kameng_tui.tui.textual_compat import notifications
 
 from conftest import SIZE, screen_lines, settle
 from test_history_screen import open_history
@@ -66,7 +67,7 @@ async def test_anomaly_mark_counter_resume_and_cancel_from_history(make_app):
         assert ctx.ledger.get(once).state in (OrderState.PROCESSING, OrderState.SUCCEEDED)
         kinds = [e.kind for e in ctx.ledger.events(once)]
         assert kinds[:4] == ["created", "submitted", "pending", "submitted"]      # sent under its own number
-        assert any("历史" in str(n.message) for n in app._notifications)
+        assert any("历史" in str(n.message) for n in notifications(app))
 
 
 async def test_the_claims_view_shows_a_balance_drift(make_app):

@@ -19,6 +19,7 @@ from kameng_tui.domain.states import OrderState
 from kameng_tui.services.checkout import OrderInput
 from kameng_tui.tui.screens.history import HistoryScreen
 from kameng_tui.tui.widgets.order_list import OrderList
+from kameng_tui.tui.textual_compat import notifications
 
 from conftest import SIZE, settle
 from test_history_screen import OFFLINE, open_history, seed, totals_text
@@ -92,7 +93,7 @@ async def test_e_exports_to_the_default_place_in_the_ui_language(make_app, home)
         assert anchor["anchor"]["seq"] == app.root.ledger.anchor()["seq"] and anchor["rows"] == 3
         assert (out.stat().st_mode & 0o777) == 0o600
         assert sorted(p.name for p in out.parent.iterdir()) == [out.name, out.name + ".anchor.json"]
-        assert any(str(out) in str(n.message) for n in app._notifications)
+        assert any(str(out) in str(n.message) for n in notifications(app))
 
 
 async def test_e_in_english_picks_xlsx_with_an_anchor_sheet(make_app, home):

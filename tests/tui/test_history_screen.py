@@ -13,6 +13,7 @@ from kameng_tui.services.checkout import OrderInput
 from kameng_tui.tui.screens.checkout import CheckoutScreen
 from kameng_tui.tui.screens.history import HistoryScreen
 from kameng_tui.tui.widgets.order_list import OrderList
+from kameng_tui.tui.textual_compat import notifications
 
 from conftest import SIZE, screen_lines, settle, type_text
 
@@ -211,7 +212,7 @@ async def test_start_up_reconciles_in_the_background_with_a_notice(make_app):
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         assert app.screen.query("ProductTable")            # the screen is up at once, not after reconcile
         await settle(app, pilot)
-        messages = [str(n.message) for n in app._notifications]
+        messages = [str(n.message) for n in notifications(app)]
         assert any("正在后台对账 1 个" in m for m in messages)
         assert any("对账完成" in m for m in messages)
         assert app.root.ledger.get(order_no).state is OrderState.SUCCEEDED

@@ -48,7 +48,7 @@ async def test_the_batch_grid_takes_question_mark_digits_and_q_as_cell_text(make
         assert app.focused is grid
         await pilot.press("question_mark", "4", "1", "q")
         await pilot.pause()
-        assert app.screen is screen and not app._exit
+        assert app.screen is screen and app.return_code is None
         assert grid.editing and grid.buf == "?41q"
 
 

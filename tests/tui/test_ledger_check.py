@@ -7,13 +7,14 @@ from __future__ import annotations
 import sqlite3
 
 from kameng_tui.domain.states import OrderState
+from kameng_tui.tui.textual_compat import notifications
 
 from conftest import SIZE, settle
 from tests.ledger.test_store import T0, intent
 
 
 def notices(app) -> list[str]:
-    return [str(n.message) for n in app._notifications]
+    return [str(n.message) for n in notifications(app)]
 
 
 def edit_last_event(home) -> int:

@@ -12,6 +12,7 @@ from kameng_tui.tui.screens.batch import BatchScreen
 from kameng_tui.tui.screens.checkout import CheckoutScreen
 from kameng_tui.tui.screens.history import HistoryScreen
 from kameng_tui.tui.widgets.order_list import OrderList
+from kameng_tui.tui.textual_compat import visible_widgets
 
 from conftest import SIZE, screen_lines, settle, type_text
 
@@ -25,7 +26,7 @@ def within(inner, outer) -> bool:
 
 def shown(app, widget):
     """The part of `widget` the screen actually draws (empty when scrolled away)."""
-    return app.screen.find_widget(widget).region if widget in app.screen._compositor.visible_widgets else None
+    return app.screen.find_widget(widget).region if widget in visible_widgets(app.screen) else None
 
 
 async def place(ctx, sku: str, account: str, customer: str | None = None) -> str:
@@ -274,7 +275,7 @@ async def test_settings_panels_fit_80_columns(make_app):
             for w in pane.query("Input, Select, Button"):
                 if not w.display or not w.is_mounted:
                     continue
-                region = app.screen.find_widget(w).region if w in app.screen._compositor.visible_widgets else None
+                region = app.screen.find_widget(w).region if w in visible_widgets(app.screen) else None
                 if region is None:
                     continue                     # below the fold of a scrolling panel
                 assert region.right <= 80, (section, w.id, region)

@@ -12,6 +12,7 @@ from textual.command import CommandList, CommandPalette
 from textual.widgets import Input
 
 from kameng_tui.tui.keys import SCOPES
+from kameng_tui.tui.textual_compat import notifications
 
 from conftest import SIZE, settle
 
@@ -133,7 +134,7 @@ async def test_screenshot_from_the_palette_says_where_the_file_went(make_app, tm
         await settle(app, pilot)
         shots = list(tmp_path.glob("*.svg"))
         assert len(shots) == 1
-        said = [str(n.message) for n in app._notifications]
+        said = [str(n.message) for n in notifications(app)]
         assert any(m.startswith("截图已保存") and str(shots[0]) in m for m in said), said
 
 

@@ -13,6 +13,7 @@ from kameng_tui.tui.screens.checkout import CheckoutScreen
 from kameng_tui.tui.screens.help import HelpScreen
 from kameng_tui.tui.screens.history import HistoryScreen
 from kameng_tui.tui.screens.settings import SECTIONS, SettingsScreen
+from kameng_tui.tui.textual_compat import notifications
 
 from conftest import SIZE, screen_lines, settle, type_text
 from one_language import chinese_left, en_data_words, english_left
@@ -29,7 +30,7 @@ async def walk(app, pilot, seen: dict[str, str]) -> None:
     section. `seen[where]` is what the screen and its notices showed."""
 
     def look(where: str) -> None:
-        seen[where] = "\n".join(screen_lines(app) + [str(n.message) for n in app._notifications])
+        seen[where] = "\n".join(screen_lines(app) + [str(n.message) for n in notifications(app)])
 
     await settle(app, pilot)
     look("catalog")

@@ -12,13 +12,13 @@ from pathlib import Path
 import keyring
 import pytest
 from kit import in_memory_keyring
-from textual.keys import _character_to_key
 from textual.widgets import DataTable, Input
 
 from kameng_tui.tui.screens.catalog import CatalogScreen
 from kameng_tui.tui.screens.checkout import CheckoutScreen
 from kameng_tui.tui.screens.confirm import ConfirmScreen
 from kameng_tui.tui.screens.settings import SettingsScreen
+from kameng_tui.tui.textual_compat import character_to_key
 
 from conftest import SIZE, screen_lines, settle
 
@@ -43,7 +43,7 @@ def ref(tmp_path):
 
 
 async def typed(pilot, text: str) -> None:
-    await pilot.press(*[_character_to_key(ch) if not ch.isalnum() else ch for ch in text])
+    await pilot.press(*[character_to_key(ch) if not ch.isalnum() else ch for ch in text])
 
 
 def text_of(app) -> str:

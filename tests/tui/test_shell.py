@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from kameng_tui.domain.states import OrderState
 from kameng_tui.services.checkout import OrderInput
+from kameng_tui.tui.textual_compat import notifications
 
 from conftest import SIZE, screen_lines, settle, type_text
 from test_checkout_screen import open_checkout, orders
@@ -26,7 +27,7 @@ async def test_renewals_due_appear_as_a_notice_at_start(make_app):
     app = make_app()                                        # 2026-11-25: the month is nearly over
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
-        assert any("即将到期续费" in str(n.message) for n in app._notifications)
+        assert any("即将到期续费" in str(n.message) for n in notifications(app))
 
 
 async def test_a_failed_order_says_what_to_do(make_app):
@@ -39,7 +40,7 @@ async def test_a_failed_order_says_what_to_do(make_app):
         await settle(app, pilot)
         [order] = orders(app)
         assert order.state is OrderState.FAILED
-        assert any("可重新下单" in str(n.message) for n in app._notifications)
+        assert any("可重新下单" in str(n.message) for n in notifications(app))
 
 
 async def test_physical_goods_take_an_address_kept_encrypted(make_app):

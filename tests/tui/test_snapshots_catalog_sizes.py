@@ -14,7 +14,7 @@ from test_narrow_catalog import LARGE, SMALL, long_name_catalog
 
 @pytest.fixture(autouse=True)
 def no_blink(monkeypatch):
-    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+    monkeypatch.setattr(Input, "cursor_blink", False)          # a still cursor: the same on every run
 
 
 async def ready(pilot) -> None:

@@ -180,6 +180,9 @@ async def _close_after(coro, ctx):
 
 
 def _run_tui(out: Out, lang: str | None = None, entry: Entry | None = None) -> int:
+    from kameng_tui.tui.tuning import pace_frames
+
+    pace_frames()                          # before Textual is imported (tui/tuning.py)
     try:
         from kameng_tui.tui.app import run_app
     except ImportError:

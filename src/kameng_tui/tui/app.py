@@ -7,7 +7,6 @@ is the way on (accept the restore)."""
 
 from __future__ import annotations
 
-import gc
 import logging
 import time
 import unicodedata
@@ -16,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from rich.text import Text
-from textual.app import App, SystemCommand
-from textual.binding import Binding, BindingsMap
+from textual.app import SystemCommand
+from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 
@@ -37,6 +36,8 @@ from kameng_tui.tui.screens.catalog import CatalogScreen
 from kameng_tui.tui.screens.history import HistoryScreen
 from kameng_tui.tui.screens.settings import SettingsScreen
 from kameng_tui.tui.text import Texts
+from kameng_tui.tui.tuning import collect_less_often
+from kameng_tui.tui.textual_compat import UnhandledExceptionHook, all_screens, install_bindings
 
 if TYPE_CHECKING:  # pragma: no cover
     from kameng_tui.services.data_key import DataKeyStatus
@@ -50,7 +51,7 @@ def yuan2(amount: Decimal) -> str:
     return f"{price(amount):.2f}"
 
 
-class KamengApp(App[None]):
+class KamengApp(UnhandledExceptionHook):
     CSS_PATH = Path(__file__).with_name("app.tcss")     # absolute: subclasses elsewhere find it too
     TITLE = "kameng-tui"
     ENABLE_COMMAND_PALETTE = True
@@ -65,7 +66,7 @@ class KamengApp(App[None]):
         self.ctx = ctx
         self.lang = lang or ctx.settings_view.general.language
         self.t = Texts(self.lang)
-        self._bindings = BindingsMap(bindings(APP_KEYS, self.lang))
+        install_bindings(self, bindings(APP_KEYS, self.lang))
         self.runner = OrderRunner(ctx, self._order_done)
         self.batch_runner = BatchRunner(ctx, self._batch_changed)
         self.balances: dict[str, BalanceView] = {}
@@ -80,10 +81,7 @@ class KamengApp(App[None]):
 
     # --- start-up ---------------------------------------------------------------------------
     def on_mount(self) -> None:
-        # A long-lived UI allocating per keystroke: young-generation GC passes every 700
-        # allocations cost more than the frame they interrupt. Collect less often (the
-        # big, long-lived objects are frozen once the catalog index is loaded).
-        gc.set_threshold(50_000, 20, 100)
+        collect_less_often()             # tui/tuning.py: why, and what it measured
         self.theme = self.ctx.settings_view.ui.theme if self.ctx.settings_view.ui.theme in self.available_themes else "textual-dark"
         if self.ctx.settings_view.keymap:
             from kameng_tui.tui.keys import all_keys
@@ -190,7 +188,7 @@ class KamengApp(App[None]):
         first = self.refused is None
         self.refused = exc
         self._render_status()
-        self._tell_screens("ledger_changed")
+        self.tell_screens("ledger_changed")
         if first:
             self.notify(self.t("tui.ledger.refused", why=exc.why()), severity="error", timeout=30)
 
@@ -201,7 +199,7 @@ class KamengApp(App[None]):
         if self.refused is None:
             self.clear_notifications()       # the "writes refused" notice is no longer true
         self._render_status()
-        self._tell_screens("ledger_changed")
+        self.tell_screens("ledger_changed")
         if self.refused is None:
             self.run_worker(self._reconcile(), group="reconcile", exit_on_error=False)
 
@@ -293,7 +291,7 @@ class KamengApp(App[None]):
     def _show_data_key(self, status: DataKeyStatus) -> None:
         self.data_key_status = status
         self._render_status()
-        self._tell_screens("data_key_changed")
+        self.tell_screens("data_key_changed")
 
     def data_key_missing(self) -> bool:
         return self.data_key_status is not None and not self.data_key_status.available
@@ -347,7 +345,7 @@ class KamengApp(App[None]):
             self._tell_anomalies(order)
         self.refresh_claims()
         self.run_worker(self.refresh_balances(), group="balances", exit_on_error=False)
-        self._tell_screens("order_changed", order_no)
+        self.tell_screens("order_changed", order_no)
 
     def _tell_anomalies(self, order: Order) -> None:
         """What the supplier said against what we asked: one warning naming where to look."""
@@ -372,7 +370,7 @@ class KamengApp(App[None]):
         if not self.batch_runner.is_running(batch_id):
             self.run_worker(self.refresh_balances(), group="balances", exit_on_error=False)
             self.refresh_claims()
-        self._tell_screens("batch_changed", batch_id)
+        self.tell_screens("batch_changed", batch_id)
 
     # --- settings applied live ----------------------------------------------------------------------
     async def set_language(self, lang: str) -> None:
@@ -380,7 +378,7 @@ class KamengApp(App[None]):
         screens are built anew (in the new language) the next time they are shown."""
         self.lang = lang
         self.t = Texts(lang)
-        self._bindings = BindingsMap(bindings(APP_KEYS, lang))
+        install_bindings(self, bindings(APP_KEYS, lang))
         for mode, screen in self.MODES.items():
             if mode != self.current_mode:
                 await self.remove_mode(mode)
@@ -394,23 +392,19 @@ class KamengApp(App[None]):
 
     def catalog_changed(self) -> None:
         """A sync or a removed supplier changed the catalog: screens showing it reload."""
-        self._tell_screens("catalog_changed")
+        self.tell_screens("catalog_changed")
 
     def suppliers_changed(self) -> None:
         self._render_status()
         self.run_worker(self.refresh_balances(), group="balances", exit_on_error=False)
-        self._tell_screens("suppliers_changed")
+        self.tell_screens("suppliers_changed")
 
     def tell_screens(self, event: str, *args: Any) -> None:
-        self._tell_screens(event, *args)
-
-    def _tell_screens(self, event: str, *args: Any) -> None:
         """Call `event(*args)` on every screen, in any mode's stack, that has it."""
-        for stack in self._screen_stacks.values():
-            for screen in stack:
-                handler = getattr(screen, event, None)
-                if handler is not None:
-                    handler(*args)
+        for screen in list(all_screens(self)):
+            handler = getattr(screen, event, None)
+            if handler is not None:
+                handler(*args)
 
     def get_key_display(self, binding: Binding) -> str:
         """Textual's key display (`/`, `?`, `^p`), except its arrows: they are
@@ -421,15 +415,11 @@ class KamengApp(App[None]):
         return shown
 
     # --- errors that escaped a handler ----------------------------------------------------------
-    def _handle_exception(self, error: Exception) -> None:
+    def unhandled_exception(self, error: Exception) -> None:
         """An exception no handler caught is a bug (handlers turn KamengError into a
         message themselves): logged with its traceback, and the app ends with one line
-        instead of a traceback. Orders are in the ledger either way."""
+        instead of a traceback (return code 1). Orders are in the ledger either way."""
         log.error("internal error in the TUI", exc_info=error)
-        self._return_code = 1
-        if self._exception is None:             # run_test re-raises it for the test suite
-            self._exception = error
-            self._exception_event.set()
         where = self.ctx.settings_view.log_dir / "kameng-tui.log"
         self.exit(return_code=1, message=self.t("internal.exit", kind=type(error).__name__, where=where))
 

@@ -4,11 +4,12 @@ Textual knows, and no clash with another binding of the same screen or the app
 
 from __future__ import annotations
 
-from textual.keys import Keys, _character_to_key
+from textual.keys import Keys
 
 from kameng_tui.domain.errors import BadInput
 from kameng_tui.messages import Msg
 from kameng_tui.tui.keys import SCOPES, Key
+from kameng_tui.tui.textual_compat import character_to_key
 
 MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
 NAMED = ({k.value.rsplit("+", 1)[-1] for k in Keys} | {f"f{i}" for i in range(1, 25)}
@@ -25,12 +26,12 @@ def scope_of(binding_id: str) -> str:
 def _one(token: str) -> str:
     token = token.strip()
     if len(token) == 1:
-        return _character_to_key(token)
+        return character_to_key(token)
     *mods, base = token.split("+")
     if not base or any(m not in MODIFIERS for m in mods):
         raise ValueError(token)
     if len(base) == 1:
-        base = _character_to_key(base)
+        base = character_to_key(base)
     elif base not in NAMED:
         raise ValueError(token)
     return "+".join([*mods, base])

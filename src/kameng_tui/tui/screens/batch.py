@@ -13,7 +13,6 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import BindingsMap
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -31,6 +30,7 @@ from kameng_tui.services.batch import BatchInvalid
 from kameng_tui.services.batch_entry import Draft, EntryCheck, to_send
 from kameng_tui.tui.keys import BATCH_KEYS, bindings
 from kameng_tui.tui.text import Texts
+from kameng_tui.tui.textual_compat import install_bindings
 from kameng_tui.tui.widgets import batch_summary as summary
 from kameng_tui.tui.widgets.batch_grid import BatchGrid
 from kameng_tui.tui.widgets.status_bar import StatusBar
@@ -52,7 +52,7 @@ class BatchScreen(Screen[None]):
         self.lang = self.app.lang
         self.t = Texts(self.lang)
         # Textual's own tab / shift+tab (focus next / previous) stay beside our bindings.
-        self._bindings = BindingsMap([*Screen.BINDINGS, *bindings(BATCH_KEYS, self.lang)])
+        install_bindings(self, [*Screen.BINDINGS, *bindings(BATCH_KEYS, self.lang)])
         self.draft = Draft()
         self.checked = EntryCheck()
         self.orders: dict[str, Order] = {}

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-import gc
 from decimal import Decimal, InvalidOperation
 
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import BindingsMap
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
 from textual.screen import Screen
@@ -20,6 +18,8 @@ from kameng_tui.domain.catalog_query import (DELIVERY_FACET, SORTS, TAG_FACET, F
 from kameng_tui.domain.errors import KamengError
 from kameng_tui.tui.keys import CATALOG_KEYS, bindings
 from kameng_tui.tui.text import Texts
+from kameng_tui.tui.textual_compat import install_bindings
+from kameng_tui.tui.tuning import freeze_long_lived
 from kameng_tui.tui.typed_keys import TextField
 from kameng_tui.tui.widgets.detail_pane import DetailPane
 from kameng_tui.tui.widgets.filter_chips import FilterChips, filter_text
@@ -33,11 +33,14 @@ class SearchInput(TextField):
     """The search field refilters inside the keystroke that changed it, so the typed
     character and the new rows reach the terminal in one frame, not two."""
 
-    def _watch_value(self, value: str) -> None:
-        # Input re-sets its virtual size on every change, which asks the whole screen for
-        # a layout pass; the size of a one-line field does not change, so set it quietly.
+    def validate_value(self, value: str) -> str:
+        # Input re-sets its virtual size on every change (in its watcher, which runs after
+        # this), which asks the whole screen for a layout pass; the size of a one-line field
+        # does not change, so set it quietly first and Input's own setting changes nothing.
         self.set_reactive(Input.virtual_size, Size(self.content_width, 1))
-        super()._watch_value(value)
+        return value
+
+    def watch_value(self, value: str) -> None:
         screen = self.screen
         if isinstance(screen, CatalogScreen):
             screen.search_changed(value)
@@ -64,7 +67,7 @@ class CatalogScreen(Screen[None]):
         self.lang = self.app.lang
         self.t = Texts(self.lang)
         # Textual's own tab / shift+tab (focus next / previous) stay beside our bindings.
-        self._bindings = BindingsMap([*Screen.BINDINGS, *bindings(CATALOG_KEYS, self.lang)])
+        install_bindings(self, [*Screen.BINDINGS, *bindings(CATALOG_KEYS, self.lang)])
         self.index: CatalogIndex | None = None
         self.q = Query()
         self.count = 0
@@ -168,9 +171,7 @@ class CatalogScreen(Screen[None]):
         self.index = index
         self._suppliers()                # a supplier added or turned off: the catalog is reloaded
         self.refilter()
-        # The index and the start-up objects live as long as the app: keep them out of
-        # the cyclic GC's full passes, which otherwise stall a keystroke ~100 ms at 100k.
-        gc.freeze()
+        freeze_long_lived()              # out of the GC's full passes (tui/tuning.py)
 
     # --- the one per-keystroke path ------------------------------------------------------------
     def refilter(self, keep_cursor: bool = False) -> None:

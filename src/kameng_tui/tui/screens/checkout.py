@@ -13,7 +13,6 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import BindingsMap
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
@@ -32,6 +31,7 @@ from kameng_tui.tui.cards import copy_card
 from kameng_tui.tui.keys import CHECKOUT_KEYS, bindings
 from kameng_tui.tui import demo_mark
 from kameng_tui.tui.text import Texts
+from kameng_tui.tui.textual_compat import install_bindings
 from kameng_tui.tui.widgets.checkout_fields import check_fields, field_widget, tail
 from kameng_tui.tui.widgets.order_outcome import OrderOutcome
 
@@ -49,7 +49,7 @@ class CheckoutScreen(ModalScreen[None]):
         self.lang = self.app.lang
         self.t = Texts(self.lang)
         # Textual's own tab / shift+tab (focus next / previous) stay beside our bindings.
-        self._bindings = BindingsMap([*ModalScreen.BINDINGS, *bindings(CHECKOUT_KEYS, self.lang)])
+        install_bindings(self, [*ModalScreen.BINDINGS, *bindings(CHECKOUT_KEYS, self.lang)])
         self.product = product
         self.again = again
         self.seen_cost = product.unit_cost

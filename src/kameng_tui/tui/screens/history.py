@@ -11,7 +11,6 @@ from rich.console import Group
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import BindingsMap
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Input, Static
@@ -28,6 +27,7 @@ from kameng_tui.domain.states import OrderState
 from kameng_tui.tui.cards import card_lines, copy_card
 from kameng_tui.tui.keys import HISTORY_KEYS, bindings
 from kameng_tui.tui.text import Texts
+from kameng_tui.tui.textual_compat import bindings_of, install_bindings
 from kameng_tui.tui.typed_keys import TextField
 from kameng_tui.tui.widgets.bar_chart import bars
 from kameng_tui.tui.widgets.order_list import OrderList
@@ -53,7 +53,7 @@ class HistoryScreen(Screen[None]):
         self.t = Texts(self.lang)
         self.zone = self.ctx.settings_view.general.timezone
         # Textual's own tab / shift+tab (focus next / previous) stay beside our bindings.
-        self._bindings = BindingsMap([*Screen.BINDINGS, *bindings(HISTORY_KEYS, self.lang)])
+        install_bindings(self, [*Screen.BINDINGS, *bindings(HISTORY_KEYS, self.lang)])
         self.preset = "month"
         self.status: str | None = None
         self.claims = False
@@ -174,7 +174,7 @@ class HistoryScreen(Screen[None]):
 
     def _key_of(self, binding_id: str) -> str:
         """The key a binding has now (a `[keymap]` may have moved it)."""
-        for _, binding in self._bindings:
+        for binding in bindings_of(self):
             if binding.id == binding_id:
                 return self.app.get_key_display(binding)
         return binding_id
@@ -372,7 +372,7 @@ class HistoryScreen(Screen[None]):
             self.notify(t("history.cancelled", order_no=order_no))
         else:
             self.notify(t("history.resume_sent", order_no=order_no, state=t(f"state.{acted.order.state.value}")))
-        self.app._tell_screens("order_changed", order_no)
+        self.app.tell_screens("order_changed", order_no)
         refresh = getattr(self.app, "refresh_claims", None)
         if refresh is not None:
             refresh()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import BindingsMap
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Input, OptionList
@@ -18,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from kameng_tui.tui.keys import SETTINGS_KEYS, bindings
 from kameng_tui.tui.text import Texts
+from kameng_tui.tui.textual_compat import install_bindings
 from kameng_tui.tui.widgets.interface_panel import InterfacePanel, KeymapPanel
 from kameng_tui.tui.widgets.ledger_panel import LedgerPanel
 from kameng_tui.tui.widgets.pricing_panel import PricingPanel
@@ -45,7 +45,7 @@ class SettingsScreen(Screen[None]):
         self.lang = lang
         self.t = Texts(lang)
         # Screen's own Tab / shift+Tab / copy stay: the forms here are filled field by field.
-        self._bindings = BindingsMap([*Screen.BINDINGS, *bindings(SETTINGS_KEYS, lang)])
+        install_bindings(self, [*Screen.BINDINGS, *bindings(SETTINGS_KEYS, lang)])
 
     def compose(self) -> ComposeResult:
         t, lang = self.t, self.lang

@@ -17,7 +17,6 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import BindingsMap
 from textual.geometry import Offset, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -27,6 +26,7 @@ from kameng_tui.domain.batch_input import unclosed_quote_line
 from kameng_tui.domain.batch_rows import GRID_COLUMNS, Row, split_rows
 from kameng_tui.domain.text_fit import fit_name
 from kameng_tui.tui.keys import GRID_KEYS, bindings
+from kameng_tui.tui.textual_compat import install_bindings
 from kameng_tui.tui.typed_keys import takes_as_text
 from kameng_tui.tui.widgets.virtual_list import cell
 
@@ -94,7 +94,7 @@ class BatchGrid(ScrollView, can_focus=True):
 
     def __init__(self, labels: dict[str, str], *, lang: str = "zh", id: str | None = None) -> None:
         super().__init__(id=id)
-        self._bindings = BindingsMap(bindings(GRID_KEYS, lang))
+        install_bindings(self, bindings(GRID_KEYS, lang))
         self.labels = labels
         self.rows: list[Row] = [Row()]
         self.row = 0

@@ -20,6 +20,7 @@ from kameng_tui.domain.errors import KamengError
 from kameng_tui.domain.markup import MarkupRule, percent
 from kameng_tui.domain.money import fmt
 from kameng_tui.tui.text import Texts
+from kameng_tui.tui.textual_compat import suggestion_of
 from kameng_tui.tui.widgets.settings_form import field_cell, label_selects, section_table, section_title
 
 RULE_FIELDS = ("category", "level", "markup", "face")
@@ -32,8 +33,9 @@ class CompletingInput(Input):
     BINDINGS = [Binding("tab", "complete", show=False)]
 
     def action_complete(self) -> None:
-        if self._suggestion and self._suggestion != self.value:
-            self.value = self._suggestion
+        suggestion = suggestion_of(self)
+        if suggestion and suggestion != self.value:
+            self.value = suggestion
             self.cursor_position = len(self.value)
         else:
             self.screen.focus_next()

@@ -29,8 +29,6 @@ def field_cell(widget, key: str, label: str | None = None) -> Vertical:
 
 def label_selects(container) -> None:
     """A Select draws its border on its SelectCurrent child: the label goes there."""
-    from textual.widgets._select import SelectCurrent
-
     for select in container.query(Select):
         if select.border_title:
-            select.query_one(SelectCurrent).border_title = select.border_title
+            select.query_one("SelectCurrent").border_title = select.border_title

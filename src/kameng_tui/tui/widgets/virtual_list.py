@@ -12,7 +12,6 @@ from typing import Hashable
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import BindingsMap
 from textual.events import Click
 from textual.geometry import Size
 from textual.message import Message
@@ -20,6 +19,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from kameng_tui.tui.keys import LIST_KEYS, bindings
+from kameng_tui.tui.textual_compat import install_bindings
 
 
 class VirtualList(ScrollView, can_focus=True):
@@ -49,7 +49,7 @@ class VirtualList(ScrollView, can_focus=True):
     def __init__(self, *, lang: str = "zh", id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.lang = lang
-        self._bindings = BindingsMap(bindings(LIST_KEYS, lang))
+        install_bindings(self, bindings(LIST_KEYS, lang))
         self.cursor = 0
         self._cache: OrderedDict[Hashable, Strip] = OrderedDict()
 
