@@ -55,3 +55,9 @@ def test_demo_orders_are_marked_and_left_out_of_reports(ref, home):
     assert all("演示" in line for line in demo_rows) and not any("演示" in line for line in ref_rows)
     en = run_cli(wide, "--lang", "en", "catalog", "--search", "huafei", "--limit", "1000").stdout.splitlines()
     assert all("Demo" in line for line in en if "demo:" in line)
+
+    shown = run_cli(wide, "show", tour[0]["order_no"]).stdout                 # one order: its product line
+    assert "演示" in shown.splitlines()[0], shown
+    assert "演示" not in run_cli(wide, "show", real["order_no"]).stdout
+    placed = run_cli(wide, "order", "demo:HF-CM-10", "--account", "13800000004", "--yes", "--wait", "10")
+    assert placed.code == 0 and "演示" in placed.stdout, placed.stdout + placed.stderr

@@ -54,7 +54,7 @@ def register(sub: argparse._SubParsersAction, lang: str = "zh") -> None:
     p = sup.add_parser("list")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_supplier_list)
-    supplier_kinds.register(sup, lang)
+    supplier_kinds.register(sup, lang, supplier_add_arguments)
     p = sup.add_parser("remove")
     p.add_argument("name")
     p.add_argument("--json", action="store_true")

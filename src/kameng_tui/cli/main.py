@@ -14,10 +14,10 @@ import argparse
 import logging
 import sys
 from types import CoroutineType
-from typing import TYPE_CHECKING, Callable, NoReturn, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from kameng_tui.cli.output import Out, helps
-from kameng_tui.cli.usage_words import usage_message
+from kameng_tui.cli.parser import Parser, UsageError
 from kameng_tui.domain.errors import KamengError
 from kameng_tui.messages import Msg
 
@@ -27,17 +27,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("kameng_tui")
 log.addHandler(logging.NullHandler())   # before the log file is set up, nothing reaches stderr
 log.propagate = False
-
-
-class UsageError(KamengError):
-    code = "usage"
-
-
-class Parser(argparse.ArgumentParser):
-    """argparse that raises (exit 2 with our envelope) instead of printing and exiting."""
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(Msg("err.cli.usage", message=usage_message(message)))
 
 
 def build_parser(lang: str = "zh") -> Parser:

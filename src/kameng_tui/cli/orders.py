@@ -145,7 +145,7 @@ async def cmd_order(args, ctx, out: Out) -> int:
                      seen_unit_cost=parse_money_arg(args.seen_cost, "seen-cost"), again=args.again,
                      allow_loss=args.allow_loss)
     wait = ctx.settings_view.checkout.default_wait_s if args.wait is None else args.wait
-    confirm = None if args.yes else (lambda p: _confirm(out, p))
+    confirm = None if args.yes else (lambda p: _confirm(out, ctx, p))
     try:
         placed = await ctx.checkout.place(inp, wait_s=wait, confirm=confirm)
     except AccountInvalid as exc:     # before any intent: nothing recorded
@@ -236,10 +236,10 @@ async def cmd_pending(args, ctx, out: Out) -> int:
     return code
 
 
-def _confirm(out: Out, p) -> bool:
+def _confirm(out: Out, ctx, p) -> bool:
     con = out.console()
     acct = p.account.get("account", "")
-    con.print(out.t("cli.order.confirm", name=p.product.name, qty=p.quantity, account=acct, cost=fmt(p.total_cost),
+    con.print(out.t("cli.order.confirm", name=product_name(out, ctx, p.product.supplier, p.product.name), qty=p.quantity, account=acct, cost=fmt(p.total_cost),
                     price=fmt(p.total_price), profit=fmt(p.profit)))
     for m in p.mismatches:
         con.print(f"[yellow]{out.show(m.msg)}[/]")
@@ -247,12 +247,22 @@ def _confirm(out: Out, p) -> bool:
     return answer in YES
 
 
+def product_name(out: Out, ctx, supplier: str, name: str) -> str:
+    """A product's name as markup (a supplier's text is never markup), marked 演示 for a
+    demo product beside a real supplier: never sold to a customer by mistake."""
+    from rich.markup import escape
+
+    if ctx.supplier_view().is_demo(supplier):
+        return f"[reverse]{escape(out.t('demo.mark'))}[/] {escape(name)}"
+    return escape(name)
+
+
 def print_order(out: Out, ctx, order: Order) -> None:
     con = out.console()
     zone = ctx.settings_view.general.timezone
     style = STATE_STYLE.get(order.state.value, "")
-    con.print(f"[bold]{order.order_no}[/]  [{style}]{out.show(state_label(order.state))}[/]  {order.product_name} "
-              f"x{order.quantity}")
+    con.print(f"[bold]{order.order_no}[/]  [{style}]{out.show(state_label(order.state))}[/]  "
+              f"{product_name(out, ctx, order.supplier, order.product_name)} x{order.quantity}")
     con.print(out.t("cli.order.money", account=order.account_text, cost=fmt(order.total_cost), price=fmt(order.total_price),
                     charged=fmt(order.charged), profit=fmt(order.profit), at=local(order.created_at, zone)))
     if order.reason:
@@ -309,11 +319,8 @@ def cmd_history(args, ctx, out: Out) -> int:
     table = Table(box=None, header_style="bold")
     for key in ("time", "order_no", "state", "product", "account", "price", "profit"):
         table.add_column(out.t(f"cli.col.{key}"), justify="right" if key in ("price", "profit") else "left")
-    view = ctx.supplier_view()
     for o in page.items:
-        name = escape(o.product_name)
-        if view.is_demo(o.supplier):            # a real supplier beside the demo: never sold to a customer
-            name = f"[reverse]{escape(out.t('demo.mark'))}[/] {name}"
+        name = product_name(out, ctx, o.supplier, o.product_name)
         table.add_row(local(o.created_at, zone), o.order_no,
                       f"[{STATE_STYLE.get(o.state.value, '')}]{out.show(state_label(o.state))}[/]",
                       name, escape(o.account_text), fmt(o.total_price), fmt(o.profit))

@@ -6,9 +6,9 @@ kind, so no other command imports a plugin to build its parser."""
 from __future__ import annotations
 
 import argparse
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
-from kameng_tui.cli.main import Parser
+from kameng_tui.cli.parser import Parser
 from kameng_tui.cli.output import Out
 from kameng_tui.domain.errors import BadInput, KamengError
 from kameng_tui.messages import Msg, render
@@ -71,16 +71,17 @@ def field_values(args: argparse.Namespace) -> dict[str, str]:
     return values
 
 
-def register(sup: "argparse._SubParsersAction[argparse.ArgumentParser]", lang: str = "zh") -> None:
-    from kameng_tui.cli import admin
-
+def register(sup: "argparse._SubParsersAction[argparse.ArgumentParser]", lang: str,
+             add_arguments: Callable[[argparse.ArgumentParser, str], None]) -> None:
+    """`supplier kinds` and `supplier add`; `add_arguments` gives `add` its own flags
+    (cli/admin.py, which owns the command: passed in, so this module never imports it)."""
     p = sup.add_parser("kinds")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_supplier_kinds)
     add = sup.add_parser("add", kind_flags=True)
     assert isinstance(add, SupplierParser)          # the `supplier` commands' parser_class (cli/admin.py)
     add.help_lang = lang
-    admin.supplier_add_arguments(add, lang)
+    add_arguments(add, lang)
 
 
 def kinds_doc(out: Out) -> list[dict[str, Any]]:
