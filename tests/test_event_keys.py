@@ -42,7 +42,7 @@ ADAPTERS = (
     "err.http.unknown_key_order", "err.http.unreadable", "err.http.untrusted", "err.supplier.encoding",
     "err.supplier.missing_option", "err.supplier.no_product", "err.supplier.no_secret_http",
     "err.supplier.option_negative", "err.supplier.option_not_number", "err.supplier.says", "err.supplier.says_http",
-    "err.supplier.too_large", "err.supplier.unclean_id", "err.supplier.unknown_kind",
+    "err.supplier.too_large", "err.supplier.unclean_id", "err.supplier.unknown_kind", "err.supplier.broken_plugin",
 )
 
 
