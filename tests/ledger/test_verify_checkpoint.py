@@ -20,11 +20,24 @@ from kameng_tui.ledger import chain
 from tests.ledger.test_restore import check
 
 
-@pytest.fixture
-def ledger(cli, home):
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """Three orders and a clean full verify, through the CLI, once per module: each
+    test gets its own copy of the whole home (database, both anchor copies, checkpoint,
+    the demo supplier's state), so the tests stay independent at a copy's cost."""
+    from kit import base_env, run_cli
+
+    home = tmp_path_factory.mktemp("verify-checkpoint") / "home"
+    env = base_env(home)
     for account in ("13800000001", "13100000002", "13300000003"):
-        assert cli("order", "demo:HF-CM-10", "--account", account, "--yes").code in (0, 3)
-    assert cli("ledger", "verify").code == 0
+        assert run_cli(env, "order", "demo:HF-CM-10", "--account", account, "--yes").code in (0, 3)
+    assert run_cli(env, "ledger", "verify").code == 0
+    return home
+
+
+@pytest.fixture
+def ledger(built, home):
+    shutil.copytree(built, home, dirs_exist_ok=True)
     return home / "data"
 
 
