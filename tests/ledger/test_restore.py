@@ -54,19 +54,39 @@ def replace_db(home: Path, src: Path) -> None:
     shutil.copy(src, data / "ledger.db")
 
 
-@pytest.fixture
-def ledger(cli, home, tmp_path):
-    """Four orders settled; then a backup is taken; then three more paid orders."""
-    batch = tmp_path / "b.txt"
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """Four orders settled; then a backup is taken; then three more paid orders. Built
+    through the CLI once per module; each test gets its own copy of the whole home
+    (database, both anchor copies, the demo supplier's state) and of the backup."""
+    from kit import base_env, run_cli
+
+    root = tmp_path_factory.mktemp("restore")
+    home = root / "home"
+    env = base_env(home)
+
+    def cli(*args: str):
+        return run_cli(env, *args)
+
+    batch = root / "b.txt"
     batch.write_text("\n".join(ORDERS) + "\n", encoding="utf-8")
     assert cli("batch", "run", str(batch), "--yes", "--json").code in (0, 3)
     assert cli("reconcile").code in (0, 3)
     backup = cli("ledger", "backup", "--json").json["path"]
-    old = tmp_path / "old.db"
+    old = root / "old.db"
     shutil.copy(backup, old)
     for n in range(3):
         assert order(cli, n).code in (0, 3)
     assert cli("ledger", "verify").code == 0
+    return home, old
+
+
+@pytest.fixture
+def ledger(built, home, tmp_path):
+    template, template_old = built
+    shutil.copytree(template, home, dirs_exist_ok=True)
+    old = tmp_path / "old.db"
+    shutil.copy(template_old, old)
     return home / "data" / "ledger.db", old
 
 

@@ -12,15 +12,27 @@ import sqlite3
 import pytest
 
 
-@pytest.fixture
-def ledger_with_orders(cli, home, tmp_path):
-    batch = tmp_path / "b.txt"
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A batch of four orders, reconciled and verified through the CLI, once per module;
+    each test edits its own copy of the whole home (database, anchors, supplier state)."""
+    from kit import base_env, run_cli
+
+    root = tmp_path_factory.mktemp("tamper")
+    env = base_env(root / "home")
+    batch = root / "b.txt"
     batch.write_text("demo:HF-CM-10 13800000001\ndemo:HF-LT-20 13100000002\ndemo:HF-DX-30 13300000003\n"
                      "demo:HF-CM-20 13800000004\n", encoding="utf-8")
-    first = cli("batch", "run", str(batch), "--yes", "--json")
+    first = run_cli(env, "batch", "run", str(batch), "--yes", "--json")
     assert first.code in (0, 3), first.stderr
-    assert cli("reconcile").code in (0, 3)
-    assert cli("ledger", "verify").code == 0
+    assert run_cli(env, "reconcile").code in (0, 3)
+    assert run_cli(env, "ledger", "verify").code == 0
+    return root / "home"
+
+
+@pytest.fixture
+def ledger_with_orders(built, home):
+    shutil.copytree(built, home, dirs_exist_ok=True)
     return home / "data" / "ledger.db"
 
 
