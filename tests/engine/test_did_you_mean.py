@@ -5,6 +5,7 @@ point 10): "HF-CM-5O: did you mean HF-CM-50?", nearest first, in the message and
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import jsonschema
@@ -36,10 +37,21 @@ def test_the_distance_is_damerau_levenshtein_in_its_alignment_form():
     assert list(got) == [0, 1, 1, 1, 3, 2, 2, 1, 2]                           # 3: more than 2 edits
 
 
-@pytest.fixture
-def synced(cli):
-    r = cli("catalog", "sync")
+@pytest.fixture(scope="module")
+def synced_home(tmp_path_factory):
+    """A home whose demo catalog was synced through the CLI, once per module."""
+    from kit import base_env, run_cli
+
+    home = tmp_path_factory.mktemp("did-you-mean") / "home"
+    r = run_cli(base_env(home), "catalog", "sync")
     assert r.code == 0, r.stderr
+    return home
+
+
+@pytest.fixture
+def synced(cli, home, synced_home):
+    """The CLI on this test's own copy of the synced home."""
+    shutil.copytree(synced_home, home, dirs_exist_ok=True)
     return cli
 
 
