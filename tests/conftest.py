@@ -49,3 +49,20 @@ def no_keyring():
     keyring.set_keyring(fail.Keyring())
     yield
     keyring.set_keyring(old)
+
+
+# --- the team ledger's PostgreSQL (tests/pgkit.py) ----------------------------------------------
+@pytest.fixture
+def pg_url():
+    """A fresh database with the team ledger's schema on this worker's server."""
+    import pgkit
+
+    yield from pgkit.fresh_database()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    import sys
+
+    pgkit = sys.modules.get("pgkit")
+    if pgkit is not None:               # only a worker that started a server stops one
+        pgkit.stop_server()
