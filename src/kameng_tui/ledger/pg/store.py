@@ -74,6 +74,7 @@ class PgLedger(PgReads):
         self._lock = threading.RLock()
         self._conn = connect(conninfo, password=password, busy_timeout_s=busy_timeout_s)
         self.read_only = False
+        Path(state_dir).mkdir(parents=True, exist_ok=True)
         self.anchor_path = Path(state_dir) / ANCHOR_FILE
         self._anchor_hold, self._anchor_dirty, self._anchor_moved = 0, False, 0.0
         self._seen: int | None = None
@@ -304,14 +305,18 @@ class PgLedger(PgReads):
     def _move_anchor(self) -> None:
         """Forward only, and only along the chain the anchor holds (a copy that does not
         hold is evidence, left as it is)."""
+        from filelock import FileLock
+
         self._anchor_dirty, self._anchor_moved = False, time.monotonic()
-        r = self._one("SELECT seq, hash FROM chain_head WHERE id = 1")
-        if r is None or int(r[0]) == 0:
-            return
-        current = read_anchor(self.anchor_path)
-        if current is not None and (current.seq >= int(r[0]) or problem(current, self.ledger_id, True, self._hash_at)):
-            return
-        write_anchor(self.anchor_path, Anchor(self.ledger_id, int(r[0]), str(r[1])))
+        with self._lock, FileLock(str(self.anchor_path.with_name(ANCHOR_FILE + ".lock"))):
+            r = self._one("SELECT seq, hash FROM chain_head WHERE id = 1")
+            if r is None or int(r[0]) == 0:
+                return
+            current = read_anchor(self.anchor_path)
+            if current is not None and (current.seq >= int(r[0])
+                                        or problem(current, self.ledger_id, True, self._hash_at)):
+                return
+            write_anchor(self.anchor_path, Anchor(self.ledger_id, int(r[0]), str(r[1])))
 
     def anchor(self) -> dict[str, object]:
         a = read_anchor(self.anchor_path)

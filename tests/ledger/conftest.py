@@ -1,0 +1,40 @@
+"""The ledger's tests run on both stores through one parametrized fixture: `led` is the
+local SQLite ledger, then the team ledger on a real PostgreSQL (tests/pgkit.py) composed
+with a local SQLite file for what stays local. Tests that are by nature about the SQLite
+file (WAL, PRAGMA, file modes, tampering with the file, backup files) use `sqlite_led`."""
+
+from __future__ import annotations
+
+import pytest
+
+from kameng_tui.ledger.sqlite import open_ledger
+
+BACKENDS = ("sqlite", "pg")
+
+
+def open_backend(backend: str, tmp_path, request):
+    if backend == "sqlite":
+        return open_ledger(tmp_path / "data", state_dir=tmp_path / "state")
+    from kameng_tui.ledger.pg.team import TeamLedger
+
+    url = request.getfixturevalue("pg_url")
+    return TeamLedger(url, local=open_ledger(tmp_path / "data"), state_dir=tmp_path / "state")
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def led(backend, tmp_path, request):
+    ledger = open_backend(backend, tmp_path, request)
+    yield ledger
+    ledger.close()
+
+
+@pytest.fixture
+def sqlite_led(tmp_path):
+    ledger = open_ledger(tmp_path / "data")
+    yield ledger
+    ledger.close()
