@@ -21,7 +21,7 @@ in each terminal's local SQLite file.
 from __future__ import annotations
 
 import secrets
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kameng_tui.ledger.chain import GENESIS
 
@@ -105,7 +105,7 @@ CREATE TABLE guard_duplicates (kind TEXT NOT NULL, key TEXT NOT NULL,
 
 
 
-def migrate(conn: "psycopg.Connection[tuple[object, ...]]") -> None:
+def migrate(conn: "psycopg.Connection[tuple[Any, ...]]") -> None:
     """Bring the schema up to LATEST in one transaction; two terminals starting on a new
     database at once serialize on a transaction advisory lock (the second finds it done)."""
     with conn.transaction():
