@@ -38,3 +38,9 @@ def sqlite_led(tmp_path):
     ledger = open_ledger(tmp_path / "data")
     yield ledger
     ledger.close()
+
+
+@pytest.fixture
+def ctx(ctx_both):
+    """The service graph on both ledgers (the root conftest's ctx_both)."""
+    return ctx_both
