@@ -77,6 +77,43 @@ def test_sigkill_mid_batch(seed, tmp_path, batch_300):
                       f"seed {seed}")
 
 
+def wait_for_first_send_pg(url, proc, timeout: float = 60) -> None:
+    import psycopg
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end and proc.poll() is None:
+        try:
+            with psycopg.connect(url, autocommit=True) as con:
+                if con.execute("SELECT COUNT(*) FROM orders WHERE state != 'pending'").fetchone()[0]:
+                    return
+        except psycopg.Error:
+            pass
+        time.sleep(0.01)
+
+
+@pytest.mark.parametrize("seed", SEEDS[:5])
+def test_sigkill_mid_batch_on_the_team_ledger(seed, tmp_path, batch_300, pg_url):
+    """The seeded SIGKILL trials on PostgreSQL: fewer seeds (each costs a server-side
+    batch), the same invariants."""
+    from conftest import team_ledger_config
+
+    rng = random.Random(seed)
+    home = tmp_path / "home"
+    home.mkdir()
+    env = base_env(home, KAMENG_TUI_DEMO_LATENCY_MS="20", KAMENG_TUI_DEMO_SEED=str(seed))
+    team_ledger_config(env, pg_url)
+    kill_after = rng.uniform(0.0, 0.6)
+    print(f"seed={seed} kill {kill_after:.3f}s after the first send (team ledger)")
+    proc = start_batch(env, batch_300, "--concurrency", "8")
+    wait_for_first_send_pg(pg_url, proc)
+    time.sleep(kill_after)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    _recover(env)
+    assert_invariants(env, home, LINES if run_cli(env, "history", "--json").stdout.count("order_no") else None,
+                      f"seed {seed} (pg)")
+
+
 def test_kills_landed_mid_batch():
     """The trials above are only evidence if the kills hit orders in flight."""
     if len(KILLED_AT) < len(SEEDS):
