@@ -123,3 +123,50 @@ def fresh_database() -> Iterator[str]:
         yield url
     finally:
         server().drop(name)
+
+
+def _reload_until(admin: Any, check: str, want: str) -> None:
+    import time
+
+    admin.execute("SELECT pg_reload_conf()")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        import psycopg
+
+        with psycopg.connect(server().admin_url, autocommit=True) as probe:
+            if str(probe.execute(check).fetchone()[0]) == want:
+                return
+        time.sleep(0.05)
+    raise AssertionError(f"the server never reloaded: {check} != {want}")
+
+
+def password_role(name: str, password: str) -> str:
+    """A plain role that must give its password on this worker's server (a scram line
+    put first in pg_hba.conf, then a reload): the URL to reach it, without the password."""
+    with server()._admin() as admin:
+        admin.execute(f"DROP ROLE IF EXISTS {name}")
+        admin.execute(f"CREATE ROLE {name} LOGIN PASSWORD '{password}'")
+        hba = Path(admin.execute("SHOW hba_file").fetchone()[0])
+        line = f"local all {name} scram-sha-256\nhost all {name} 127.0.0.1/32 scram-sha-256\n"
+        text = hba.read_text()
+        if line not in text:
+            hba.write_text(line + text)
+        admin.execute("SELECT pg_reload_conf()")
+    url = server().admin_url
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, f"{name}@{parts.hostname or ''}", parts.path, parts.query, parts.fragment))
+
+
+class FsyncOff:
+    """`with FsyncOff():` this worker's server runs with fsync = off (tests within one
+    worker run one at a time, so no other test meets it), then on again."""
+
+    def __enter__(self) -> None:
+        with server()._admin() as admin:
+            admin.execute("ALTER SYSTEM SET fsync = off")
+            _reload_until(admin, "SHOW fsync", "off")
+
+    def __exit__(self, *exc: object) -> None:
+        with server()._admin() as admin:
+            admin.execute("ALTER SYSTEM RESET fsync")
+            _reload_until(admin, "SHOW fsync", "on")

@@ -77,3 +77,32 @@ def test_the_local_sqlite_default_never_imports_psycopg(env):
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+def test_a_wrong_password_exits_2_with_libpqs_reason_and_no_secret(cli, env, pg_url):
+    import pgkit
+
+    from urllib.parse import urlsplit
+
+    role = f"kameng_pw_{pgkit.server().prefix}"           # one per worker and run, on a shared server too
+    url = pgkit.password_role(role, "the-right-one-7731")
+    team_config(env, pgkit.with_database(url, urlsplit(pg_url).path.lstrip("/")))
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(f"GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO {role}")
+    r = cli("--lang", "en", "history", extra_env={"KAMENG_TUI_SECRET_LEDGER": SECRET})
+    assert r.code == 2, r.stdout + r.stderr
+    assert "password authentication failed" in r.stderr and role in r.stderr
+    assert SECRET not in r.stdout + r.stderr and "Traceback" not in r.stderr
+    ok = cli("history", "--json", extra_env={"KAMENG_TUI_SECRET_LEDGER": "the-right-one-7731"})
+    assert ok.code == 0 and ok.json["total"] == 0, ok.stdout + ok.stderr
+
+
+def test_a_server_with_fsync_off_is_refused(cli, env, pg_url):
+    import pgkit
+
+    team_config(env, pg_url)
+    with pgkit.FsyncOff():
+        r = cli("--lang", "en", "history")
+    assert r.code == 2, r.stdout + r.stderr
+    assert "fsync = off" in r.stderr and "Traceback" not in r.stderr
+    assert cli("history", "--json").code == 0          # fsync on again: accepted
