@@ -1,0 +1,67 @@
+"""The team ledger's anchor (issue 19): a terminal keeps the highest (seq, hash) it has
+seen in its state dir and refuses chained writes (AnchorMismatch, exit 4) when the
+server's chain no longer holds it: an older dump restored, events removed."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from kameng_tui.domain.errors import AnchorMismatch
+from kameng_tui.domain.states import OrderState as S
+from kameng_tui.ledger.anchor import read_anchor
+from kameng_tui.ledger.pg.team import TeamLedger
+from kameng_tui.ledger.sqlite import open_ledger
+from test_store import T0, intent
+
+
+def open_team(url, tmp_path):
+    return TeamLedger(url, local=open_ledger(tmp_path / "data"), state_dir=tmp_path / "state")
+
+
+def test_a_server_chain_shorter_than_the_terminals_anchor_refuses_chained_writes(pg_url, tmp_path):
+    import pgkit
+
+    led = open_team(pg_url, tmp_path)
+    led.create_intents([intent(i) for i in range(3)], at=T0)
+    led.transition(intent(0).order_no, S.PENDING, S.SUBMITTED, at=T0)
+    assert read_anchor(led.anchor_path).seq == 4
+    led.close()
+    # the team's database replaced by an older copy: same ledger, two events
+    older, name = pgkit.server().fresh()
+    try:
+        with psycopg.connect(older, autocommit=True) as conn:
+            conn.execute("UPDATE meta SET value = %s WHERE key = 'ledger_id'", (led.ledger_id,))
+        old = open_team(older, tmp_path)
+        try:
+            with pytest.raises(AnchorMismatch) as err:
+                old.create_intents([intent(11)], at=T0)
+            assert err.value.reason == "ahead" and err.value.anchored_seq == 4 and err.value.exit_code == 4
+            assert old.get(intent(11).order_no) is None, "a refused write records nothing"
+            assert old.anchor_problem() is not None and not old.verify().ok
+            old.save_draft(None, "{}", at=T0)                  # unchained, local: still works
+            reset = old.accept_restore("restored last night's dump", at=T0)
+            assert reset.chain_seq == 0 and old.anchor_problem() is None
+            old.create_intents([intent(12)], at=T0)
+            assert old.verify().ok
+        finally:
+            old.close()
+    finally:
+        pgkit.server().drop(name)
+
+
+def test_events_are_append_only_by_the_servers_own_rules(pg_url, tmp_path):
+    """Even the table's owner: UPDATE, DELETE and TRUNCATE of events are refused by
+    triggers (SQLSTATE 42501), and the chain stays as it was."""
+    led = open_team(pg_url, tmp_path)
+    try:
+        led.create_intents([intent(1)], at=T0)
+        with psycopg.connect(pg_url, autocommit=True) as conn:
+            for sql in ("UPDATE events SET body = '{}' WHERE seq = 1", "DELETE FROM events WHERE seq = 1",
+                        "TRUNCATE events"):
+                with pytest.raises(psycopg.Error) as err:
+                    conn.execute(sql)
+                assert err.value.sqlstate == "42501", sql
+        assert led.verify().ok and led.verify().events == 1
+    finally:
+        led.close()
