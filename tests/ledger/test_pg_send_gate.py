@@ -64,6 +64,8 @@ def test_one_terminal_sends_alone_and_reconcile_waits_for_its_sender(pg_url, tmp
             assert sender == a.terminal_id
             with b.sender_gate(sender).try_held() as gone:
                 assert not gone, "the sender is alive: reconcile leaves its order alone"
+            with b.send_gate(timeout_s=0).try_held() as nobody_sending:
+                assert not nobody_sending, "reconcile on another terminal neither resends nor marks it"
             # a second process of the same terminal does not send beside it
             twin = a.sender_gate(a.terminal_id)
             with twin.try_held() as also:
@@ -71,6 +73,8 @@ def test_one_terminal_sends_alone_and_reconcile_waits_for_its_sender(pg_url, tmp
             twin.close()
         with b.sender_gate(sender).try_held() as gone:
             assert gone, "the sender let go: reconcile may take its orders"
+        with b.send_gate(timeout_s=0).try_held() as nobody_sending:
+            assert nobody_sending
     finally:
         a.close()
         b.close()

@@ -22,18 +22,33 @@ from kameng_tui.domain.errors import LedgerBusy, StorageError
 from kameng_tui.messages import Msg
 
 
+SEND_CLASS = 0x6B6D
+"""The first int of every send lock's two-int advisory key ("km"): pg_locks tells the
+send locks apart from any other advisory lock by it."""
+OTHERS_SENDING = ("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                  "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+                  f"AND classid = {SEND_CLASS} AND objsubid = 2 AND pid <> pg_backend_pid())")
+
+
 def advisory_key(terminal_id: str) -> int:
-    """A signed 64-bit key for a terminal id (pg_advisory_lock's bigint form)."""
-    return int.from_bytes(hashlib.sha256(b"kameng-terminal\x1f" + terminal_id.encode()).digest()[:8], "big",
+    """The second int of a terminal's send lock (a signed 32-bit hash of its id)."""
+    return int.from_bytes(hashlib.sha256(b"kameng-terminal\x1f" + terminal_id.encode()).digest()[:4], "big",
                           signed=True)
 
 
 class AdvisoryGate:
-    """The SendGate port (ledger/ports.py) as a session advisory lock."""
+    """The SendGate port (ledger/ports.py) as a session advisory lock.
+
+    `held()` (a sender) takes this terminal's own lock only, so terminals never queue
+    behind each other. `try_held()` is what reconcile asks: "is nobody mid-send?"; on
+    this terminal's own gate (`sole=True`) it is True only when it took its own lock
+    AND no other terminal holds its send lock now, so reconcile never resends or marks
+    another terminal's in-flight order (the per-order form, reconcile taking each
+    sender's lock, is `PgLedger.sender_gate`)."""
 
     def __init__(self, conninfo: str, terminal_id: str, timeout_s: float, *, password: str | None = None,
-                 busy_timeout_s: float = 5.0) -> None:
-        self.conninfo, self.terminal_id, self.timeout_s = conninfo, terminal_id, timeout_s
+                 busy_timeout_s: float = 5.0, sole: bool = False) -> None:
+        self.conninfo, self.terminal_id, self.timeout_s, self.sole = conninfo, terminal_id, timeout_s, sole
         self.key = advisory_key(terminal_id)
         self._password, self._busy_timeout_s = password, busy_timeout_s
         self._conn: Any = None
@@ -56,7 +71,8 @@ class AdvisoryGate:
                 self._depth += 1
                 return True
             try:
-                got = bool(self._connection().execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()[0])
+                got = bool(self._connection().execute("SELECT pg_try_advisory_lock(%s, %s)",
+                                                      (SEND_CLASS, self.key)).fetchone()[0])
             except psycopg.Error as exc:
                 raise StorageError(Msg("err.team.lost", detail=type(exc).__name__)) from None
             if got:
@@ -78,7 +94,7 @@ class AdvisoryGate:
             if self._depth:
                 return
             try:
-                self._conn.execute("SELECT pg_advisory_unlock(%s)", (self.key,))
+                self._conn.execute("SELECT pg_advisory_unlock(%s, %s)", (SEND_CLASS, self.key))
             except psycopg.Error:
                 self.close()        # the session is gone, and the lock with it
 
@@ -112,9 +128,17 @@ class AdvisoryGate:
             yield False
             return
         try:
-            yield True
+            yield not (self.sole and self._others_sending())
         finally:
             self._release()
+
+    def _others_sending(self) -> bool:
+        import psycopg
+
+        try:
+            return bool(self._conn.execute(OTHERS_SENDING).fetchone()[0])
+        except psycopg.Error as exc:
+            raise StorageError(Msg("err.team.lost", detail=type(exc).__name__)) from None
 
     def close(self) -> None:
         with self._mutex:
