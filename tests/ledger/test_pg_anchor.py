@@ -65,3 +65,25 @@ def test_events_are_append_only_by_the_servers_own_rules(pg_url, tmp_path):
         assert led.verify().ok and led.verify().events == 1
     finally:
         led.close()
+
+
+def test_both_stores_hash_the_same_events_to_the_same_chain(pg_url, tmp_path):
+    """ledger/chain.py is the one definition of the event hash: the same intents, batch,
+    cancel and anomaly at the same times give the same (seq, kind, hash) on both stores."""
+    from kameng_tui.ledger.store import NewBatch
+
+    def story(led):
+        led.create_intents([intent(1), intent(2, ref="TB-9", customer="张三")], at=T0)
+        led.create_intents([intent(3, line_id=1)], NewBatch("same-id", "b.csv", 1), at=T0)
+        led.transition(intent(2).order_no, S.PENDING, S.CANCELLED, at=T0)
+        led.record(intent(1).order_no, "anomaly", {"why": "余额不符"}, at=T0)
+        return [(e.seq, e.kind, e.hash) for no in (intent(1).order_no, intent(2).order_no, intent(3).order_no)
+                for e in led.events(no)]
+
+    local = open_ledger(tmp_path / "sqlite")
+    team = open_team(pg_url, tmp_path / "t")
+    try:
+        assert story(local) == story(team)
+    finally:
+        local.close()
+        team.close()
