@@ -39,18 +39,12 @@ async def ctx(env):
     c.close()
 
 
-def team_ledger_config(env: dict[str, str], url: str) -> None:
-    """`[ledger] url` in the home's config.toml: the app opens the team ledger."""
-    cfg = Path(env["KAMENG_TUI_HOME"]) / "config" / "config.toml"
-    cfg.parent.mkdir(parents=True, exist_ok=True)
-    cfg.write_text(f'[ledger]\nurl = "{url}"\n', encoding="utf-8")
-
-
 @pytest.fixture(params=["sqlite", "pg"])
 async def ctx_both(request, env):
     """`ctx` on the local SQLite ledger, then on the team ledger (a real PostgreSQL):
     tests/engine and tests/ledger take it as their `ctx` (their conftest.py)."""
     from kameng_tui.bootstrap import build_context
+    from pgkit import team_ledger_config
 
     if request.param == "pg":
         team_ledger_config(env, request.getfixturevalue("pg_url"))

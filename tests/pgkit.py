@@ -15,7 +15,7 @@ import shutil
 import tempfile
 import uuid
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 _counter = itertools.count()
@@ -114,6 +114,25 @@ def stop_server() -> None:
     if _server is not None:
         _server.stop()
         _server = None
+
+
+def team_ledger_config(env: dict[str, str], url: str) -> None:
+    """`[ledger] url` in the home's config.toml: the app opens the team ledger."""
+    cfg = Path(env["KAMENG_TUI_HOME"]) / "config" / "config.toml"
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    cfg.write_text(f'[ledger]\nurl = "{url}"\n', encoding="utf-8")
+
+
+def open_backend(backend: str, tmp_path: Path, url: Callable[[], str]) -> Any:
+    """The ledger the tests of both stores open: the local SQLite one, or the team
+    ledger on `url()` composed with a local SQLite file (tmp_path/data both times)."""
+    from kameng_tui.ledger.sqlite import open_ledger
+
+    if backend == "sqlite":
+        return open_ledger(tmp_path / "data", state_dir=tmp_path / "state")
+    from kameng_tui.ledger.pg.team import TeamLedger
+
+    return TeamLedger(url(), local=open_ledger(tmp_path / "data"), state_dir=tmp_path / "state")
 
 
 def fresh_database() -> Iterator[str]:

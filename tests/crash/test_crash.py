@@ -95,7 +95,7 @@ def wait_for_first_send_pg(url, proc, timeout: float = 60) -> None:
 def test_sigkill_mid_batch_on_the_team_ledger(seed, tmp_path, batch_300, pg_url):
     """The seeded SIGKILL trials on PostgreSQL: fewer seeds (each costs a server-side
     batch), the same invariants."""
-    from conftest import team_ledger_config
+    from pgkit import team_ledger_config
 
     rng = random.Random(seed)
     home = tmp_path / "home"
@@ -125,7 +125,7 @@ def test_kills_landed_mid_batch():
 def on_backend(env, backend, request):
     """The team ledger (issue 19): the same trials with `[ledger] url` on a real PostgreSQL."""
     if backend == "pg":
-        from conftest import team_ledger_config
+        from pgkit import team_ledger_config
 
         team_ledger_config(env, request.getfixturevalue("pg_url"))
     return env

@@ -12,15 +12,6 @@ from kameng_tui.ledger.sqlite import open_ledger
 BACKENDS = ("sqlite", "pg")
 
 
-def open_backend(backend: str, tmp_path, request):
-    if backend == "sqlite":
-        return open_ledger(tmp_path / "data", state_dir=tmp_path / "state")
-    from kameng_tui.ledger.pg.team import TeamLedger
-
-    url = request.getfixturevalue("pg_url")
-    return TeamLedger(url, local=open_ledger(tmp_path / "data"), state_dir=tmp_path / "state")
-
-
 @pytest.fixture(params=BACKENDS)
 def backend(request) -> str:
     return request.param
@@ -28,7 +19,9 @@ def backend(request) -> str:
 
 @pytest.fixture
 def led(backend, tmp_path, request):
-    ledger = open_backend(backend, tmp_path, request)
+    from pgkit import open_backend
+
+    ledger = open_backend(backend, tmp_path, lambda: request.getfixturevalue("pg_url"))
     yield ledger
     ledger.close()
 

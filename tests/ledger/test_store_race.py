@@ -70,9 +70,9 @@ def test_eight_processes_record_one_intent(backend, what, tmp_path, request):
         results.append(json.loads(out.strip().splitlines()[-1]))
     assert sum(r["ok"] for r in results) == 1, results
     assert {r.get("code") for r in results if not r["ok"]} == {REFUSAL[what]}
-    from conftest import open_backend
+    from pgkit import open_backend
 
-    led = open_backend(backend, tmp_path, request)
+    led = open_backend(backend, tmp_path, lambda: where)
     try:
         report = led.verify()
         assert report.ok and report.events == (2 if what == "batch" else 1)

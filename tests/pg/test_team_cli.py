@@ -12,11 +12,9 @@ SECRET = "s3cret-ledger-pw-9271"
 
 
 def team_config(env, url: str) -> None:
-    from pathlib import Path
+    from pgkit import team_ledger_config
 
-    cfg = Path(env["KAMENG_TUI_HOME"]) / "config" / "config.toml"
-    cfg.parent.mkdir(parents=True, exist_ok=True)
-    cfg.write_text(f'[ledger]\nurl = "{url}"\n', encoding="utf-8")
+    team_ledger_config(env, url)
 
 
 def test_an_order_goes_to_the_team_ledger_and_verifies(cli, env, pg_url):
