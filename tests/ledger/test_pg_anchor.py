@@ -4,8 +4,11 @@ server's chain no longer holds it: an older dump restored, events removed."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import psycopg
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from kameng_tui.domain.errors import AnchorMismatch
 from kameng_tui.domain.states import OrderState as S
@@ -87,3 +90,42 @@ def test_both_stores_hash_the_same_events_to_the_same_chain(pg_url, tmp_path):
     finally:
         local.close()
         team.close()
+
+
+amounts = st.decimals(min_value=Decimal("0"), max_value=Decimal("999.9999"), places=4)
+
+
+@settings(max_examples=12, deadline=None)
+@given(steps=st.lists(st.tuples(st.sampled_from(["submitted", "processing", "succeeded", "failed", "unknown",
+                                                 "cancelled", "refunded"]), amounts), min_size=1, max_size=8))
+def test_team_projection_in_numeric_is_the_fold_of_its_events(tmp_path_factory, steps):
+    """Money as NUMERIC on the server: the orders row read back (in units) is exactly
+    `chain.project` of the events, whatever amounts the transitions carry."""
+    import pgkit
+
+    from kameng_tui.domain.states import IllegalTransition
+    from kameng_tui.ledger import chain
+    from kameng_tui.ledger.store import Transition
+
+    gen = pgkit.fresh_database()
+    url = next(gen)
+    led = open_team(url, tmp_path_factory.mktemp("p"))
+    try:
+        led.create_intents([intent(1)], at=T0)
+        no = intent(1).order_no
+        for state, amount in steps:
+            try:
+                led.transition(no, led.get(no).state, S(state), Transition(charged=amount, refunded=amount / 2), at=T0)
+            except IllegalTransition:
+                continue
+        events = led._conn.execute("SELECT order_no, kind, at, body FROM events ORDER BY seq").fetchall()
+        from kameng_tui.ledger.pg.reads import COLUMNS, units_row
+
+        stored = units_row(led._conn.execute(f"SELECT {COLUMNS} FROM orders o").fetchone())
+        assert chain.project(events)[no] == stored
+        o = led.get(no)
+        assert o.profit == o.revenue - (o.charged - o.refunded)
+        assert led.verify().ok
+    finally:
+        led.close()
+        next(gen, None)
