@@ -39,6 +39,21 @@ async def ctx(env):
     c.close()
 
 
+@pytest.fixture(params=["sqlite", "pg"])
+async def ctx_both(request, env):
+    """`ctx` on the local SQLite ledger, then on the team ledger (a real PostgreSQL):
+    tests/engine and tests/ledger take it as their `ctx` (their conftest.py)."""
+    from kameng_tui.bootstrap import build_context
+    from pgkit import team_ledger_config
+
+    if request.param == "pg":
+        team_ledger_config(env, request.getfixturevalue("pg_url"))
+    c = build_context(env)
+    yield c
+    await c.aclose()
+    c.close()
+
+
 @pytest.fixture
 def no_keyring():
     """What a headless Linux reports: the fail backend, in this process."""
@@ -49,3 +64,20 @@ def no_keyring():
     keyring.set_keyring(fail.Keyring())
     yield
     keyring.set_keyring(old)
+
+
+# --- the team ledger's PostgreSQL (tests/pgkit.py) ----------------------------------------------
+@pytest.fixture
+def pg_url():
+    """A fresh database with the team ledger's schema on this worker's server."""
+    import pgkit
+
+    yield from pgkit.fresh_database()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    import sys
+
+    pgkit = sys.modules.get("pgkit")
+    if pgkit is not None:               # only a worker that started a server stops one
+        pgkit.stop_server()

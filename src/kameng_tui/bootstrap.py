@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from kameng_tui.config import Config
 from kameng_tui.domain.clock import Clock, clock_from_env
-from kameng_tui.domain.errors import KamengError
+from kameng_tui.domain.errors import ConfigError, KamengError
 from kameng_tui.domain.order_no import new_install_id
 from kameng_tui.ledger.ports import CatalogStore, LedgerStore, SendGate
 from kameng_tui.paths import AppPaths
@@ -30,6 +30,7 @@ from kameng_tui.services.send_lock import send_lock_wait_s
 from kameng_tui.services.shop import LedgerStatus, OrderReads, SettingsView, Shop
 from kameng_tui.services.supplier_set import SupplierSet, supplier_configs
 from kameng_tui.domain.supplier_view import SupplierView
+from kameng_tui.messages import Msg
 
 if TYPE_CHECKING:  # services load when first built: `ledger verify` starts without numpy or asyncio
     from kameng_tui.crypto import Sealer
@@ -151,7 +152,11 @@ class Context:
         """The catalog port on the ledger's file (made on first use: it loads numpy)."""
         from kameng_tui.ledger.sqlite import SqliteLedger
 
-        assert isinstance(self.ledger, SqliteLedger)      # the one store build_context opens
+        if isinstance(self.ledger, SqliteLedger):
+            return self.ledger.catalog
+        from kameng_tui.ledger.pg.team import TeamLedger
+
+        assert isinstance(self.ledger, TeamLedger)      # the two stores open_store opens
         return self.ledger.catalog
 
     @cached_property
@@ -307,9 +312,30 @@ def storage_failure(exc: BaseException, where: Path | None) -> KamengError | Non
     return classify(exc, where)
 
 
+def open_store(paths: AppPaths, config: Config, secrets: SecretStore) -> LedgerStore:
+    """The local SQLite ledger, or with `[ledger] url` the team ledger on PostgreSQL
+    composed with the local file (catalog cache, drafts, balances stay local). The
+    password comes from KAMENG_TUI_SECRET_LEDGER or the keyring, never the file; a
+    server that cannot be reached, a wrong password: ConfigError (exit 2) with libpq's
+    reason. psycopg is imported only here, only for a team ledger."""
+    from kameng_tui.config_ledger import SECRET_NAME
+    from kameng_tui.ledger.sqlite import open_ledger
+
+    local = open_ledger(paths.data_dir, state_dir=paths.state_dir)
+    if not config.ledger.team:
+        return local
+    try:
+        from kameng_tui.ledger.pg.team import TeamLedger
+    except ImportError:
+        local.close()
+        raise ConfigError(Msg("err.team.no_driver")) from None
+    assert config.ledger.url is not None
+    return TeamLedger(config.ledger.url, local=local, state_dir=paths.state_dir,
+                      password=secrets.get_supplier_secret(SECRET_NAME))
+
+
 def build_context(env: Mapping[str, str] | None = None) -> Context:
     from kameng_tui.config import load_config
-    from kameng_tui.ledger.sqlite import open_ledger
     from kameng_tui.paths import app_paths, ensure
     from kameng_tui.secret_store import SecretStore
 
@@ -318,7 +344,7 @@ def build_context(env: Mapping[str, str] | None = None) -> Context:
     ensure(paths)
     config = load_config(paths.config_file, env)
     secrets = SecretStore(paths, env)
-    ledger = open_ledger(paths.data_dir, state_dir=paths.state_dir)
+    ledger = open_store(paths, config, secrets)
     if os.environ.get("KAMENG_TUI_PAUSE_AT"):
         from kameng_tui.services.crash import pause_point
 

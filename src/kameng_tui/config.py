@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import parse_qsl, urlsplit
 
+from kameng_tui.config_ledger import LedgerConfig, parse_ledger
 from kameng_tui.domain.errors import BadInput, ConfigError
 from kameng_tui.domain.markup import MarkupRule, category_path, parse_markup
 from kameng_tui.domain.money import AmountError, parse_amount
@@ -91,14 +92,16 @@ class Config:
     keymap: Mapping[str, str] = field(default_factory=dict)
     customers: Mapping[str, str] = field(default_factory=dict)   # customer name -> level
     suppliers: tuple[SupplierEntry, ...] = ()
+    ledger: LedgerConfig = LedgerConfig()       # [ledger]: config_ledger.py
 
 
 SECTIONS = {"general": General, "checkout": Checkout, "pricing": Pricing, "balance": Balance, "tags": Tags,
             "ui": Ui, "logging": Logging}
 SECRET_KEY = re.compile(r"(secret|password|passwd|token|private_key|api_key)$", re.I)
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
-SUPPLIER_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
-"""A supplier's name prefixes its SKUs (`name:product-id`) and names its secret."""
+SUPPLIER_NAME = re.compile(r"^(?!ledger$)[a-z0-9][a-z0-9_-]{0,31}$")
+"""A supplier's name prefixes its SKUs (`name:product-id`) and names its secret; `ledger` is the
+team ledger's secret name (config_ledger.SECRET_NAME), never a supplier's."""
 BOUNDS: dict[tuple[str, str], tuple[int, int | None]] = {
     ("checkout", "max_price_rise"): (0, 100),          # yuan per unit
     ("checkout", "repeat_window_s"): (0, 86400),
@@ -323,7 +326,7 @@ def parse_config(text: str, path: Path, env: Mapping[str, str] | None = None) ->
             hint = Msg("config.hint.quote_key")
         raise ConfigError(Msg("err.config.syntax", path=str(path), line=line, error=str(exc), hint=hint), line=line) from None
     for top in doc:
-        if top not in SECTIONS and top not in ("keymap", "customers", "suppliers"):
+        if top not in SECTIONS and top not in ("keymap", "customers", "suppliers", "ledger"):
             raise _fail(path, text, None, None, Msg("err.config.unknown_section", section=top))
     parts: dict[str, Any] = {}
     for name, cls in SECTIONS.items():
@@ -336,7 +339,12 @@ def parse_config(text: str, path: Path, env: Mapping[str, str] | None = None) ->
         raise _fail(path, text, "keymap", None, Msg("err.config.keymap"))
     suppliers = _suppliers(path, text, doc.get("suppliers", []) or [])
     customers = _customers(path, text, doc.get("customers", {}))
-    return Config(keymap=dict(keymap), customers=customers, suppliers=tuple(suppliers), **parts)
+    try:
+        ledger = parse_ledger(doc.get("ledger", {}))
+    except ConfigError as exc:
+        assert isinstance(exc.msg, Msg)          # config_ledger raises with catalog messages only
+        raise _fail(path, text, "ledger", exc.field, exc.msg) from None
+    return Config(keymap=dict(keymap), customers=customers, suppliers=tuple(suppliers), ledger=ledger, **parts)
 
 
 def _suppliers(path: Path, text: str, raw: Any) -> list[SupplierEntry]:

@@ -77,6 +77,43 @@ def test_sigkill_mid_batch(seed, tmp_path, batch_300):
                       f"seed {seed}")
 
 
+def wait_for_first_send_pg(url, proc, timeout: float = 60) -> None:
+    import psycopg
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end and proc.poll() is None:
+        try:
+            with psycopg.connect(url, autocommit=True) as con:
+                if con.execute("SELECT COUNT(*) FROM orders WHERE state != 'pending'").fetchone()[0]:
+                    return
+        except psycopg.Error:
+            pass
+        time.sleep(0.01)
+
+
+@pytest.mark.parametrize("seed", SEEDS[:3])
+def test_sigkill_mid_batch_on_the_team_ledger(seed, tmp_path, batch_300, pg_url):
+    """The seeded SIGKILL trials on PostgreSQL: fewer seeds (each costs a server-side
+    batch), the same invariants."""
+    from pgkit import team_ledger_config
+
+    rng = random.Random(seed)
+    home = tmp_path / "home"
+    home.mkdir()
+    env = base_env(home, KAMENG_TUI_DEMO_LATENCY_MS="20", KAMENG_TUI_DEMO_SEED=str(seed))
+    team_ledger_config(env, pg_url)
+    kill_after = rng.uniform(0.0, 0.6)
+    print(f"seed={seed} kill {kill_after:.3f}s after the first send (team ledger)")
+    proc = start_batch(env, batch_300, "--concurrency", "8")
+    wait_for_first_send_pg(pg_url, proc)
+    time.sleep(kill_after)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    _recover(env)
+    assert_invariants(env, home, LINES if run_cli(env, "history", "--json").stdout.count("order_no") else None,
+                      f"seed {seed} (pg)")
+
+
 def test_kills_landed_mid_batch():
     """The trials above are only evidence if the kills hit orders in flight."""
     if len(KILLED_AT) < len(SEEDS):
@@ -85,12 +122,25 @@ def test_kills_landed_mid_batch():
     assert len(mid) >= len(SEEDS) // 2, KILLED_AT
 
 
+def on_backend(env, backend, request):
+    """The team ledger (issue 19): the same trials with `[ledger] url` on a real PostgreSQL."""
+    if backend == "pg":
+        from pgkit import team_ledger_config
+
+        team_ledger_config(env, request.getfixturevalue("pg_url"))
+    return env
+
+
+BACKENDS = ["sqlite", "pg"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("point", ["after-intent", "after-submitted", "supplier-before-commit",
                                    "supplier-after-commit", "after-reply"])
-def test_each_crash_point(point, tmp_path):
+def test_each_crash_point(point, backend, tmp_path, request):
     home = tmp_path / "home"
     home.mkdir()
-    env = base_env(home)
+    env = on_backend(base_env(home), backend, request)
     batch = tmp_path / "b.txt"
     batch.write_text("\n".join(demo_lines(5)) + "\n", encoding="utf-8")
     r = run_cli({**env, "KAMENG_TUI_CRASH_AT": point}, "batch", "run", str(batch), "--yes", "--json", "--concurrency", "1")
@@ -99,10 +149,11 @@ def test_each_crash_point(point, tmp_path):
     assert_invariants(env, home, 5, point)
 
 
-def test_pending_single_order_resumes_under_its_own_number(tmp_path):
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_pending_single_order_resumes_under_its_own_number(backend, tmp_path, request):
     home = tmp_path / "home"
     home.mkdir()
-    env = base_env(home)
+    env = on_backend(base_env(home), backend, request)
     sku_line = demo_lines(1)[0].split()
     r = run_cli({**env, "KAMENG_TUI_CRASH_AT": "after-intent"}, "order", sku_line[0], "--account", sku_line[1],
                 "--ref", "R1", "--yes", "--json")
@@ -119,10 +170,11 @@ def test_pending_single_order_resumes_under_its_own_number(tmp_path):
     assert_invariants(env, home, None, "resume by ref")
 
 
-def test_two_batch_processes_on_one_ledger(tmp_path):
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_two_batch_processes_on_one_ledger(backend, tmp_path, request):
     home = tmp_path / "home"
     home.mkdir()
-    env = base_env(home, KAMENG_TUI_DEMO_LATENCY_MS="5")
+    env = on_backend(base_env(home, KAMENG_TUI_DEMO_LATENCY_MS="5"), backend, request)
     lines = demo_lines(120)
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
     a.write_text("\n".join(lines[:60]) + "\n", encoding="utf-8")

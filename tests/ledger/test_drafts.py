@@ -11,21 +11,18 @@ from kameng_tui.ledger.sqlite import open_ledger
 T0 = datetime(2026, 11, 1, 4, 0, tzinfo=timezone.utc)
 
 
-def test_drafts_save_load_delete_and_stay_out_of_the_chain(tmp_path):
-    led = open_ledger(tmp_path / "data")
-    try:
-        a = led.save_draft(None, '{"rows": [1]}', at=T0)
-        b = led.save_draft(None, '{"rows": [2]}', at=T0)
-        assert led.load_draft() == (b, '{"rows": [2]}')            # the newest by default
-        assert led.save_draft(a, '{"rows": [3]}', at=T0.replace(hour=5)) == a
-        assert led.load_draft() == (a, '{"rows": [3]}')
-        led.delete_draft(a)
-        assert led.load_draft(a) is None and led.load_draft() == (b, '{"rows": [2]}')
-        assert led.save_draft(999, "{}", at=T0) != 999                # a vanished draft is saved anew
-        report = led.verify()
-        assert report.ok and report.events == 0
-    finally:
-        led.close()
+def test_drafts_save_load_delete_and_stay_out_of_the_chain(led):
+    """On the team ledger too: drafts stay in the terminal's local file."""
+    a = led.save_draft(None, '{"rows": [1]}', at=T0)
+    b = led.save_draft(None, '{"rows": [2]}', at=T0)
+    assert led.load_draft() == (b, '{"rows": [2]}')            # the newest by default
+    assert led.save_draft(a, '{"rows": [3]}', at=T0.replace(hour=5)) == a
+    assert led.load_draft() == (a, '{"rows": [3]}')
+    led.delete_draft(a)
+    assert led.load_draft(a) is None and led.load_draft() == (b, '{"rows": [2]}')
+    assert led.save_draft(999, "{}", at=T0) != 999                # a vanished draft is saved anew
+    report = led.verify()
+    assert report.ok and report.events == 0
 
 
 def test_a_version_2_ledger_gains_the_drafts_table(tmp_path):

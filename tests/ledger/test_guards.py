@@ -23,13 +23,6 @@ from test_store import T0, intent
 WINDOW = RepeatGuard(since=T0 - timedelta(minutes=10), window_s=600)
 
 
-@pytest.fixture
-def led(tmp_path):
-    ledger = open_ledger(tmp_path / "data")
-    yield ledger
-    ledger.close()
-
-
 def count(led, table: str) -> int:
     return led._conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
 

@@ -1,5 +1,5 @@
 """The ledger's ports (ledger/ports.py): what leaves ledger/ is typed, the change feed
-sees other processes' writes (and only theirs), and the catalog cache is built on the
+sees other processes' writes (and only theirs), on both stores, and the catalog cache is built on the
 store's public transaction API."""
 
 from __future__ import annotations
@@ -34,41 +34,42 @@ def intent(order_no: str) -> NewOrder:
                     request_json="{}")
 
 
-def test_one_sqlite_store_offers_every_port(tmp_path):
-    ledger = open_ledger(tmp_path)
-    try:
-        for port in (OrderStore, BatchStore, DraftStore, BalanceStore, MetaStore, LedgerStore):
-            missing = [name for name in dir(port) if not name.startswith("_") and not hasattr(ledger, name)]
-            assert not missing, (port.__name__, missing)
-        missing = [name for name in dir(CatalogStore) if not name.startswith("_") and not hasattr(ledger.catalog, name)]
-        assert not missing
-    finally:
-        ledger.close()
+def test_one_store_offers_every_port(led):
+    """The SQLite store and the team ledger alike (one object, every port)."""
+    ledger = led
+    for port in (OrderStore, BatchStore, DraftStore, BalanceStore, MetaStore, LedgerStore):
+        missing = [name for name in dir(port) if not name.startswith("_") and not hasattr(ledger, name)]
+        assert not missing, (port.__name__, missing)
+    missing = [name for name in dir(CatalogStore) if not name.startswith("_") and not hasattr(ledger.catalog, name)]
+    assert not missing
 
 
-def test_the_change_feed_wakes_on_another_process_and_lists_its_events(tmp_path):
-    ledger = open_ledger(tmp_path)
-    try:
-        ledger.create_intents([intent("KM-OWN")], at=AT)
-        start = ledger.last_seq()
-        assert ledger.others_wrote() is False          # primes
-        ledger.transition("KM-OWN", OrderState.PENDING, OrderState.CANCELLED, at=AT)
-        assert ledger.others_wrote() is False          # this connection's own commit does not wake it
-        code = ("import sys; from pathlib import Path; from datetime import datetime, timezone;"
-                "from kameng_tui.ledger.sqlite import open_ledger;"
-                "l = open_ledger(Path(sys.argv[1])); l.record(None, 'balance_note', {'n': 1},"
-                " at=datetime(2026, 11, 25, 3, tzinfo=timezone.utc)); l.close()")
-        done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], env=base_env(tmp_path / "home"),
-                              capture_output=True, text=True, timeout=60)
-        assert done.returncode == 0, done.stderr
-        assert ledger.others_wrote() is True
-        assert ledger.others_wrote() is False          # once per commit seen
-        changes = ledger.changes_since(start)
-        assert [(c.order_no, c.kind) for c in changes] == [("KM-OWN", "cancelled"), (None, "balance_note")]
-        assert changes[-1].seq == ledger.last_seq()
-        assert ledger.changes_since(changes[-1].seq) == []
-    finally:
-        ledger.close()
+def test_the_change_feed_wakes_on_another_process_and_lists_its_events(led, backend, tmp_path, request):
+    """On the team ledger the other process is another terminal (its own local file)."""
+    ledger = led
+    where = str(tmp_path / "data") if backend == "sqlite" else request.getfixturevalue("pg_url")
+    ledger.create_intents([intent("KM-OWN")], at=AT)
+    start = ledger.last_seq()
+    assert ledger.others_wrote() is False          # primes
+    ledger.transition("KM-OWN", OrderState.PENDING, OrderState.CANCELLED, at=AT)
+    assert ledger.others_wrote() is False          # this connection's own commit does not wake it
+    code = ("import sys; from pathlib import Path; from datetime import datetime, timezone;"
+            "from kameng_tui.ledger.sqlite import open_ledger;"
+            "from kameng_tui.ledger.pg.team import TeamLedger;"
+            "o = Path(sys.argv[2]);"
+            "l = open_ledger(Path(sys.argv[1])) if sys.argv[3] == 'sqlite' else "
+            "TeamLedger(sys.argv[1], local=open_ledger(o / 'data'), state_dir=o / 'state');"
+            "l.record(None, 'balance_note', {'n': 1},"
+            " at=datetime(2026, 11, 25, 3, tzinfo=timezone.utc)); l.close()")
+    done = subprocess.run([sys.executable, "-c", code, where, str(tmp_path / "other"), backend],
+                          env=base_env(tmp_path / "home"), capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert ledger.others_wrote() is True
+    assert ledger.others_wrote() is False          # once per commit seen
+    changes = ledger.changes_since(start)
+    assert [(c.order_no, c.kind) for c in changes] == [("KM-OWN", "cancelled"), (None, "balance_note")]
+    assert changes[-1].seq == ledger.last_seq()
+    assert ledger.changes_since(changes[-1].seq) == []
 
 
 def test_a_full_disk_leaves_the_ports_as_a_typed_error(tmp_path, monkeypatch):
@@ -109,6 +110,8 @@ def test_nothing_outside_the_ledger_knows_sqlite():
             names = ([a.name for a in node.names] if isinstance(node, ast.Import)
                      else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             for name in names:
-                if name == "sqlite3" or name.startswith(("kameng_tui.ledger.sqlite", "kameng_tui.ledger.connection")):
+                if name in ("sqlite3", "psycopg") or name.startswith(("kameng_tui.ledger.sqlite",
+                                                                      "kameng_tui.ledger.connection",
+                                                                      "kameng_tui.ledger.pg", "psycopg.")):
                     found.append(f"{rel}: {name}")
     assert found == []

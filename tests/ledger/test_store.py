@@ -31,15 +31,8 @@ def intent(i: int, **kw) -> NewOrder:
     return NewOrder(**base)
 
 
-@pytest.fixture
-def led(tmp_path):
-    ledger = open_ledger(tmp_path / "data")
-    yield ledger
-    ledger.close()
-
-
-def test_durability_settings_and_file_modes(led, tmp_path):
-    con = led._conn
+def test_durability_settings_and_file_modes(sqlite_led, tmp_path):
+    con = sqlite_led._conn
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert con.execute("PRAGMA synchronous").fetchone()[0] == 2
     assert stat.S_IMODE(os.stat(tmp_path / "data" / "ledger.db").st_mode) == 0o600

@@ -17,6 +17,7 @@ from kameng_tui.messages import in_app
 from kameng_tui.messages import demo_mark
 from kameng_tui.messages import verify as verify_messages
 from kameng_tui.messages import one_language, reasons
+from kameng_tui.messages import team_ledger
 
 TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "tui": tui.MESSAGES,
@@ -41,6 +42,7 @@ TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "markup": markup.MESSAGES,
     "verify": verify_messages.MESSAGES,
     "one_language": one_language.MESSAGES,
+    "team_ledger": team_ledger.MESSAGES,
 }
 
 

@@ -1,0 +1,133 @@
+"""Connecting to the team ledger's server, and what a failure of it means.
+
+Every session runs under READ COMMITTED with `synchronous_commit = on` (a COMMIT returns
+once the server flushed it), `lock_timeout` as the busy timeout; a server that reports
+`fsync = off` is refused: a power cut there loses what a terminal was told is recorded.
+A failure reaches callers as the typed error of domain/errors.py (LedgerBusy on a lock
+timeout, StorageError on a lost connection, ConfigError on a bad address or password),
+never as a psycopg exception; libpq's own reason is kept, the password never is.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import logging
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
+
+from kameng_tui.domain.errors import ConfigError, DiskFull, KamengError, LedgerBusy, ReadOnlyStorage, StorageError
+from kameng_tui.messages import Msg
+
+if TYPE_CHECKING:
+    import psycopg
+
+log = logging.getLogger("kameng_tui")
+T = TypeVar("T")
+
+BUSY_STATES = frozenset({"55P03", "57014", "40001", "40P01"})
+"""lock_not_available (lock_timeout), query_canceled (statement_timeout),
+serialization_failure, deadlock_detected: another terminal holds what we need."""
+
+
+def where_of(conninfo: str) -> str:
+    """host/db of a conninfo, for messages: never the user's password."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        d = conninfo_to_dict(conninfo)
+    except Exception:
+        return "?"
+    host = str(d.get("host") or "localhost")
+    if host.startswith("/"):
+        host = "local"
+    return f"{host}/{d.get('dbname') or ''}"
+
+
+def scrub(text: str, password: str | None) -> str:
+    """libpq's reason without the password (it never puts one in, but a URL might)."""
+    text = " ".join(str(text).split())
+    return text.replace(password, "***") if password else text
+
+
+def connect(conninfo: str, *, password: str | None = None, busy_timeout_s: float = 5.0,
+            application_name: str = "kameng-tui") -> "psycopg.Connection[tuple[Any, ...]]":
+    """An autocommit connection (transactions are explicit: `with conn.transaction()`),
+    checked for durability. ConfigError (exit 2) with libpq's reason when it cannot be made."""
+    import psycopg
+
+    kwargs: dict[str, Any] = {"autocommit": True, "application_name": application_name,
+                              "connect_timeout": max(2, int(busy_timeout_s) + 1),
+                              "options": f"-c synchronous_commit=on -c lock_timeout={int(busy_timeout_s * 1000)} "
+                                         "-c default_transaction_isolation=read\\ committed -c TimeZone=UTC"}
+    if password:
+        kwargs["password"] = password
+    where = where_of(conninfo)
+    try:
+        conn = psycopg.connect(conninfo, **kwargs)
+    except psycopg.ProgrammingError as exc:            # a malformed conninfo / URL
+        raise ConfigError(Msg("err.team.url", reason=scrub(str(exc), password)), field="url") from None
+    except psycopg.Error as exc:
+        raise ConfigError(Msg("err.team.connect", where=where, reason=scrub(str(exc), password)),
+                          field="url") from None
+    try:
+        row = conn.execute("SHOW fsync").fetchone()
+        if row is None or str(row[0]).lower() != "on":
+            raise ConfigError(Msg("err.team.fsync_off", where=where), field="url")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def pg_failure(exc: BaseException, where: str = "") -> KamengError | None:
+    """The typed error for a failure of the server or the connection, or None when `exc`
+    is not one (a bug stays a bug)."""
+    import psycopg
+
+    if not isinstance(exc, psycopg.Error):
+        return None
+    state = exc.sqlstate or ""
+    if state in BUSY_STATES:
+        return LedgerBusy(Msg("err.ledger.busy"))
+    if state.startswith("53"):                         # insufficient_resources: disk_full, out_of_memory
+        return DiskFull(Msg("err.storage.full", path=where or "?"), path=where or None)
+    if state == "25006":                               # read_only_sql_transaction: a standby
+        return ReadOnlyStorage(Msg("err.storage.read_only", path=where or "?"), path=where or None)
+    if isinstance(exc, psycopg.OperationalError) or state.startswith("08") or state.startswith("57P"):
+        detail = " ".join(str(exc).split())[:200] or type(exc).__name__
+        return StorageError(Msg("err.team.lost", detail=detail), path=where or None)
+    return None
+
+
+def typed_pg_errors(where: Callable[[Any], str], skip: tuple[str, ...] = ()) -> Callable[[type[T]], type[T]]:
+    """Class decorator: every public method turns a psycopg failure of the server or the
+    connection into its typed error (pg_failure), as connection.typed_storage_errors does
+    for SQLite. Context managers (and `skip`) are left alone."""
+
+    def decorate(cls: type[T]) -> type[T]:
+        for name in dir(cls):
+            if name.startswith("_") or name in skip:
+                continue
+            fn = inspect.getattr_static(cls, name)
+            if inspect.isfunction(fn) and not hasattr(fn, "__wrapped__"):
+                setattr(cls, name, _typed(fn, where))
+        return cls
+
+    return decorate
+
+
+def _typed(fn: Callable[..., Any], where: Callable[[Any], str]) -> Callable[..., Any]:
+    import psycopg
+
+    @functools.wraps(fn)
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(self, *args, **kwargs)
+        except psycopg.Error as exc:
+            found = pg_failure(exc, where(self))
+            if found is None:
+                raise
+            log.warning("team ledger failure: %s", type(exc).__name__)
+            raise found from None
+
+    return method

@@ -1,0 +1,49 @@
+"""Setting up a team ledger's database with two group roles (issue 19, `ledger init`):
+
+- `kameng_owner` owns the tables (made by the schema's migration under SET ROLE); no
+  terminal connects as it (an owner can ALTER TABLE ... DISABLE TRIGGER);
+- `kameng_app` is what terminals' login roles are members of: INSERT and SELECT only on
+  `events` (no UPDATE, DELETE, TRUNCATE), and what the store's writes need elsewhere.
+
+Together with the append-only triggers of the schema, an application role cannot change
+or remove a recorded event: the server refuses with SQLSTATE 42501.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kameng_tui.ledger.pg.schema import migrate
+
+OWNER, APP = "kameng_owner", "kameng_app"
+
+APP_GRANTS = (
+    "GRANT USAGE ON SCHEMA public TO kameng_app",
+    "GRANT SELECT, INSERT ON events TO kameng_app",
+    "GRANT SELECT, UPDATE ON chain_head TO kameng_app",        # UPDATE: SELECT ... FOR UPDATE and the move
+    "GRANT SELECT, INSERT, UPDATE ON orders, cards, meta TO kameng_app",
+    "GRANT SELECT, INSERT ON batches, batch_keys, order_refs, order_secrets TO kameng_app",
+    "GRANT SELECT ON schema_version, guard_duplicates TO kameng_app",
+)
+
+
+def _ensure_role(conn: Any, name: str) -> None:
+    if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone() is None:
+        conn.execute(f"CREATE ROLE {name} NOLOGIN")
+
+
+def init_team_ledger(conn: Any) -> None:
+    """Run once by a role that may create roles and owns the database's public schema
+    (the database's owner or an admin): the group roles, the schema owned by
+    kameng_owner, the grants of kameng_app. Idempotent."""
+    _ensure_role(conn, OWNER)
+    _ensure_role(conn, APP)
+    conn.execute(f"GRANT {OWNER} TO CURRENT_USER")
+    conn.execute(f"GRANT USAGE, CREATE ON SCHEMA public TO {OWNER}")
+    conn.execute(f"SET ROLE {OWNER}")
+    try:
+        migrate(conn)
+        for sql in APP_GRANTS:
+            conn.execute(sql)
+    finally:
+        conn.execute("RESET ROLE")

@@ -1,0 +1,128 @@
+"""The team ledger's tables on PostgreSQL, as DDL with a version table (no extension).
+
+What the SQLite schema holds for orders, events, batches and guards, with these
+differences, each on purpose:
+
+- `chain_head` is one row: every write transaction starts by locking it (`SELECT ...
+  FOR UPDATE`), PostgreSQL's form of BEGIN IMMEDIATE. No SEQUENCE: seq, an order's row
+  number and a batch id are taken as the next number under that lock, so they have no
+  gaps (a sequence is not transactional).
+- Money is NUMERIC(20,4) yuan (never float); SQLite keeps integer ten-thousandths.
+- `events.body` is the canonical JSON TEXT that was hashed (jsonb would reorder it), and
+  times are the fixed-width UTC text that was hashed (domain/clock.utc_text).
+- `orders.search` holds the words text search matches (ILIKE), in place of FTS5.
+- `events` is append-only by the server's own rules: a row trigger refuses UPDATE and
+  DELETE, a statement trigger TRUNCATE.
+
+The catalog cache, price history, drafts and balance snapshots are not here: they stay
+in each terminal's local SQLite file.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import TYPE_CHECKING, Any
+
+from kameng_tui.ledger.chain import GENESIS
+
+if TYPE_CHECKING:
+    import psycopg
+
+MONEY_COLUMNS = frozenset({"unit_cost", "total_cost", "unit_price", "total_price", "charged", "refunded",
+                           "customer_refunded", "revenue", "profit"})
+
+V1 = f"""
+CREATE TABLE schema_version (version INTEGER NOT NULL);
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE chain_head (
+    id SMALLINT PRIMARY KEY CHECK (id = 1),
+    seq BIGINT NOT NULL,
+    hash TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+INSERT INTO chain_head (id, seq, hash, at) VALUES (1, 0, '{GENESIS}', '');
+CREATE TABLE events (
+    seq BIGINT PRIMARY KEY,
+    order_no TEXT,
+    kind TEXT NOT NULL,
+    at TEXT NOT NULL,
+    body TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE INDEX events_order ON events (order_no, seq);
+CREATE INDEX events_anomaly ON events (order_no) WHERE kind = 'anomaly';
+CREATE FUNCTION kameng_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'events are append-only' USING ERRCODE = 'insufficient_privilege';
+END $$;
+CREATE TRIGGER events_no_update_delete BEFORE UPDATE OR DELETE ON events
+    FOR EACH ROW EXECUTE FUNCTION kameng_events_append_only();
+CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
+    FOR EACH STATEMENT EXECUTE FUNCTION kameng_events_append_only();
+CREATE TABLE batches (
+    batch_id BIGINT PRIMARY KEY,
+    identity TEXT NOT NULL,
+    source TEXT NOT NULL,
+    line_count INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX batches_identity ON batches (identity);
+CREATE TABLE orders (
+    seq BIGINT PRIMARY KEY,
+    order_no TEXT NOT NULL UNIQUE,
+    sku TEXT NOT NULL, supplier TEXT NOT NULL, product_id TEXT NOT NULL, product_name TEXT NOT NULL,
+    category TEXT NOT NULL, delivery TEXT NOT NULL, quantity INTEGER NOT NULL,
+    account TEXT NOT NULL, account_main TEXT NOT NULL, state TEXT NOT NULL,
+    unit_cost NUMERIC(20,4) NOT NULL, total_cost NUMERIC(20,4) NOT NULL,
+    unit_price NUMERIC(20,4) NOT NULL, total_price NUMERIC(20,4) NOT NULL,
+    charged NUMERIC(20,4) NOT NULL, refunded NUMERIC(20,4) NOT NULL, customer_refunded NUMERIC(20,4) NOT NULL,
+    revenue NUMERIC(20,4) NOT NULL, profit NUMERIC(20,4) NOT NULL,
+    ref TEXT, customer TEXT, note TEXT, batch_id BIGINT, line_id INTEGER, attempt_of TEXT,
+    supplier_order_no TEXT, reason TEXT,
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL, submitted_at TEXT, settled_at TEXT,
+    delivered_qty INTEGER NOT NULL, request_json TEXT NOT NULL,
+    search TEXT NOT NULL
+);
+CREATE INDEX orders_created ON orders (created_at, seq);
+CREATE INDEX orders_state ON orders (state, seq);
+CREATE INDEX orders_supplier ON orders (supplier, seq);
+CREATE INDEX orders_account ON orders (account_main, seq);
+CREATE INDEX orders_customer ON orders (customer, seq);
+CREATE INDEX orders_ref ON orders (ref, seq) WHERE ref IS NOT NULL;
+CREATE INDEX orders_batch ON orders (batch_id, line_id) WHERE batch_id IS NOT NULL;
+CREATE INDEX orders_sku_account ON orders (sku, account_main, created_at);
+CREATE TABLE order_secrets (order_no TEXT NOT NULL, key TEXT NOT NULL, blob BYTEA NOT NULL,
+                            PRIMARY KEY (order_no, key));
+CREATE TABLE cards (order_no TEXT NOT NULL, idx INTEGER NOT NULL, number_blob BYTEA NOT NULL,
+                    password_blob BYTEA NOT NULL, expires TEXT, PRIMARY KEY (order_no, idx));
+CREATE TABLE order_refs (ref TEXT PRIMARY KEY, order_no TEXT NOT NULL, fingerprint TEXT NOT NULL);
+CREATE TABLE batch_keys (identity TEXT NOT NULL, repeat_no INTEGER NOT NULL, batch_id BIGINT NOT NULL,
+                         PRIMARY KEY (identity, repeat_no));
+CREATE TABLE guard_duplicates (kind TEXT NOT NULL, key TEXT NOT NULL,
+                               kept TEXT NOT NULL, duplicate TEXT NOT NULL, PRIMARY KEY (kind, duplicate));
+"""
+
+
+
+def migrate(conn: "psycopg.Connection[tuple[Any, ...]]") -> None:
+    """Bring the schema up to LATEST in one transaction; two terminals starting on a new
+    database at once serialize on a transaction advisory lock (the second finds it done)."""
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATE_LOCK,))
+        have = conn.execute("SELECT to_regclass('schema_version') IS NOT NULL").fetchone()
+        current = 0
+        if have and have[0]:
+            row = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()
+            current = int(row[0]) if row else 0
+        for version, sql in MIGRATIONS:
+            if version > current:
+                conn.execute(sql.encode())          # no parameters: several statements in one call
+                conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (version,))
+        conn.execute("INSERT INTO meta (key, value) VALUES ('ledger_id', %s) ON CONFLICT (key) DO NOTHING",
+                     (secrets.token_hex(8),))
+
+
+MIGRATE_LOCK = 0x6B616D656E67   # "kameng": the advisory key migrations serialize on
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, V1),)
+LATEST = MIGRATIONS[-1][0]

@@ -1,0 +1,393 @@
+"""The team ledger's store on PostgreSQL: the writes of ledger/sqlite.py, transaction for
+transaction, with PostgreSQL's form of BEGIN IMMEDIATE.
+
+Every write transaction (READ COMMITTED) starts with `SELECT seq, hash, at FROM
+chain_head FOR UPDATE`: the one head row serializes chain appends across terminals, and
+since each later statement sees everything committed before the lock was granted, the
+ref, batch and repeat-window checks after it are race-free. seq is the head's seq + 1
+(no SEQUENCE: no gaps); the head row moves in the same transaction. A lock wait past
+the busy timeout (lock_timeout) is LedgerBusy. No transaction or row lock is held
+across a supplier call: each method is one short transaction.
+
+The anchor: this terminal keeps the highest (seq, hash) it has seen in a file in its
+state dir (ledger/anchor.py's format, `ledger-pg.head`); a chained write whose server
+chain no longer holds it is refused (AnchorMismatch, exit 4) and records nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable, Iterator, Mapping, Sequence
+
+from kameng_tui.domain.clock import from_utc_text, utc_text
+from kameng_tui.domain.errors import AnchorMismatch, BadInput, ChainBroken, NotFound
+from kameng_tui.domain.models import Order
+from kameng_tui.domain.money import fmt, from_units, money, to_units
+from kameng_tui.domain.states import IllegalTransition, OrderState, check_transition
+from kameng_tui.ledger import chain
+from kameng_tui.ledger.anchor import Anchor, problem, read_anchor, write_anchor
+from kameng_tui.ledger.anchoring import ANCHOR_LAG_S
+from kameng_tui.ledger.maintenance import RESET_KIND
+from kameng_tui.ledger.pg import guards
+from kameng_tui.ledger.pg.connect import connect, typed_pg_errors, where_of
+from kameng_tui.ledger.pg.reads import COLUMNS, PgReads, money_args, units_row
+from kameng_tui.ledger.pg.schema import LATEST, migrate
+from kameng_tui.ledger.pg.send_gate import AdvisoryGate
+from kameng_tui.ledger.rows import chain_hash, to_order
+from kameng_tui.ledger.values import AnchorReset, Change, Move, NewBatch, NewOrder, RepeatGuard, Transition, VerifyReport
+from kameng_tui.messages import Msg
+
+ANCHOR_FILE = "ledger-pg.head"
+_INSERT = (f"INSERT INTO orders (seq, {', '.join(chain.ROW_COLUMNS)}, search) "
+           f"VALUES (%s, {', '.join(['%s'] * len(chain.ROW_COLUMNS))}, %s)")
+_UPDATE = f"UPDATE orders SET {', '.join(f'{k} = %s' for k in chain.ROW_COLUMNS[1:])} WHERE order_no = %s"
+
+
+@dataclass
+class _Head:
+    """The chain's end as this transaction moves it (locked: no one else appends)."""
+
+    seq: int
+    hash: str
+    at: str
+    moved: bool = False
+
+
+@typed_pg_errors(lambda store: store.where)
+class PgLedger(PgReads):
+    """OrderStore, BatchStore and the chained half of MetaStore on PostgreSQL."""
+
+    guarded_hook: Callable[[], None] | None = None
+
+    def __init__(self, conninfo: str, *, password: str | None = None, busy_timeout_s: float = 5.0,
+                 state_dir: Path, terminal_id: str = "") -> None:
+        self.conninfo, self.where = conninfo, where_of(conninfo)
+        self._password, self.busy_timeout_s = password, busy_timeout_s
+        self.terminal_id = terminal_id
+        self._lock = threading.RLock()
+        self._conn = connect(conninfo, password=password, busy_timeout_s=busy_timeout_s)
+        self.read_only = False
+        Path(state_dir).mkdir(parents=True, exist_ok=True)
+        self.anchor_path = Path(state_dir) / ANCHOR_FILE
+        self._anchor_hold, self._anchor_dirty, self._anchor_moved = 0, False, 0.0
+        self._seen: int | None = None
+        self._gate: AdvisoryGate | None = None
+        version = self._conn.execute("SELECT to_regclass('schema_version') IS NOT NULL").fetchone()
+        current = 0
+        if version and version[0]:
+            current = int(self._conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0])
+        if current < LATEST:
+            migrate(self._conn)
+        self.ledger_id = str(self._conn.execute("SELECT value FROM meta WHERE key = 'ledger_id'").fetchone()[0])
+
+    # --- transactions ---------------------------------------------------------------------
+    @contextmanager
+    def _write(self, *, chained: bool = True) -> Iterator[tuple[Any, _Head]]:
+        with self._lock:
+            c = self._conn
+            with c.transaction():
+                r = c.execute("SELECT seq, hash, at FROM chain_head WHERE id = 1 FOR UPDATE").fetchone()
+                head = _Head(int(r[0]), str(r[1]), str(r[2]))
+                before = head.seq
+                if chained:
+                    refused = self._anchor_problem(c, head.seq)
+                    if refused is not None:
+                        raise refused
+                yield c, head
+                if head.moved:
+                    c.execute("UPDATE chain_head SET seq = %s, hash = %s, at = %s WHERE id = 1",
+                              (head.seq, head.hash, head.at))
+            if self._seen == before:
+                self._seen = head.seq            # our own commit does not wake our feed
+        if head.moved:
+            if self._anchor_hold and time.monotonic() - self._anchor_moved < ANCHOR_LAG_S:
+                self._anchor_dirty = True
+            else:
+                self._move_anchor()
+
+    def _append(self, c: Any, head: _Head, order_no: str | None, kind: str, at: datetime | str,
+                body: Mapping[str, Any]) -> tuple[int, Any, str]:
+        """Append one event at the head (same rules as the SQLite store: times never go
+        backwards along seq; the projection is computed from what was hashed)."""
+        seq, prev = head.seq + 1, head.hash
+        at_text = at if isinstance(at, str) else utc_text(at)
+        if head.at > at_text:
+            at_text = head.at
+        body_text, changed = chain.canonical(body)
+        h = chain.event_hash(prev, seq, at_text, kind, order_no, body_text)
+        c.execute("INSERT INTO events (seq, order_no, kind, at, body, prev_hash, hash) VALUES (%s,%s,%s,%s,%s,%s,%s)",
+                  (seq, order_no, kind, at_text, body_text, prev, h))
+        head.seq, head.hash, head.at, head.moved = seq, h, at_text, True
+        return seq, (json.loads(body_text) if changed else body), at_text
+
+    def _row(self, c: Any, order_no: str) -> dict[str, Any] | None:
+        r = c.execute(f"SELECT {COLUMNS} FROM orders o WHERE o.order_no = %s", (order_no,)).fetchone()
+        return None if r is None else units_row(r)
+
+    # --- writes -------------------------------------------------------------------------------
+    def create_intents(self, intents: Sequence[NewOrder], batch: NewBatch | None = None, *, at: datetime,
+                       repeat: RepeatGuard | None = None) -> int | None:
+        import psycopg
+
+        at_text = utc_text(at)
+        since_text = None if repeat is None else utc_text(repeat.since)
+        with self._write() as (c, head):
+            batch_id = None
+            if batch is not None:
+                repeat_no = guards.guard_batch(c, batch)
+                batch_id = int(c.execute("SELECT COALESCE(MAX(batch_id), 0) + 1 FROM batches").fetchone()[0])
+                c.execute("INSERT INTO batches (batch_id, identity, source, line_count, created_at) "
+                          "VALUES (%s,%s,%s,%s,%s)", (batch_id, batch.identity, batch.source, batch.line_count, at_text))
+                guards.record_batch_key(c, batch.identity, repeat_no, batch_id)
+                self._append(c, head, None, "batch", at, {"batch_id": batch_id, "identity": batch.identity,
+                                                          "source": batch.source, "line_count": batch.line_count})
+            for n in intents:
+                guards.guard_ref(c, n)
+                if repeat is not None:
+                    guards.guard_repeat(c, n, repeat, since_text)
+                body = {
+                    "order_no": n.order_no, "sku": n.sku, "supplier": n.supplier, "product_id": n.product_id,
+                    "product_name": n.product_name, "category": n.category, "delivery": n.delivery.value,
+                    "quantity": n.quantity, "account": dict(n.account), "unit_cost": fmt(n.unit_cost, 4),
+                    "unit_price": fmt(n.unit_price, 4), "ref": n.ref, "customer": n.customer, "note": n.note,
+                    "batch_id": batch_id, "line_id": n.line_id, "attempt_of": n.attempt_of,
+                    "request_json": n.request_json,
+                    "sealed": {k: chain_hash(v) for k, v in sorted(n.sealed.items())},
+                }
+                seq, stored, created_at = self._append(c, head, n.order_no, "created", at_text, body)
+                row = chain.apply(None, "created", created_at, stored)
+                assert row is not None
+                text = " ".join(x for x in (n.order_no, n.product_name, n.sku, " ".join(n.account.values()),
+                                            n.ref or "", n.customer or "", n.note or "") if x)
+                if c.execute("SELECT 1 FROM orders WHERE order_no = %s", (n.order_no,)).fetchone() is not None:
+                    raise BadInput(Msg("err.ledger.duplicate_order_no", order_no=n.order_no))
+                try:
+                    c.execute(_INSERT, [seq, *money_args(row), text])
+                except psycopg.errors.UniqueViolation:
+                    raise BadInput(Msg("err.ledger.duplicate_order_no", order_no=n.order_no)) from None
+                for key, blob in n.sealed.items():
+                    c.execute("INSERT INTO order_secrets (order_no, key, blob) VALUES (%s,%s,%s)", (n.order_no, key, blob))
+            if self.guarded_hook is not None:
+                self.guarded_hook()
+            return batch_id
+
+    def transition(self, order_no: str, expected: OrderState, new: OrderState, change: Transition = Transition(), *,
+                   at: datetime) -> bool:
+        check_transition(expected, new)
+        with self._write() as (c, head):
+            return self._transition(c, head, order_no, expected, new, change, at) is not None
+
+    def transition_many(self, moves: Sequence[Move], *, at: datetime) -> list[Order | None]:
+        for m in moves:
+            check_transition(m.expected, m.new)
+        with self._write() as (c, head):
+            rows = [self._transition(c, head, m.order_no, m.expected, m.new, m.change, at) for m in moves]
+        return [None if r is None else to_order(r) for r in rows]
+
+    def _transition(self, c: Any, head: _Head, order_no: str, expected: OrderState, new: OrderState,
+                    change: Transition, at: datetime) -> dict[str, Any] | None:
+        row = self._row(c, order_no)
+        if row is None or row["state"] != expected.value:
+            return None
+        if expected is OrderState.PENDING and new is OrderState.UNKNOWN and row["submitted_at"] is None:
+            raise IllegalTransition(expected, new)
+        body: dict[str, Any] = {"from": expected.value, "state": new.value}
+        for key in ("charged", "refunded"):
+            value = getattr(change, key)
+            if value is not None:
+                body[key] = fmt(money(value), 4)
+        for key in ("supplier_order_no", "reason", "delivered_qty"):
+            value = getattr(change, key)
+            if value is not None:
+                body[key] = value
+        if change.cards:
+            body["cards"] = [{"index": k.index, "number": chain_hash(k.number_blob),
+                              "password": chain_hash(k.password_blob)} for k in change.cards]
+        if new is OrderState.SUBMITTED:
+            # who sends: reconcile on another terminal touches this order only once it can
+            # take this terminal's advisory lock (the sender is gone)
+            body["terminal"] = self.terminal_id
+            if self._gate is not None:
+                self._gate.check_alive()
+        _, stored, at_text = self._append(c, head, order_no, new.value, at, body)
+        updated = chain.apply(row, new.value, at_text, stored)
+        assert updated is not None
+        c.execute(_UPDATE, money_args(updated)[1:] + [order_no])
+        for k in change.cards:
+            c.execute("INSERT INTO cards (order_no, idx, number_blob, password_blob, expires) VALUES (%s,%s,%s,%s,%s) "
+                      "ON CONFLICT (order_no, idx) DO UPDATE SET number_blob = excluded.number_blob, "
+                      "password_blob = excluded.password_blob, expires = excluded.expires",
+                      (order_no, k.index, k.number_blob, k.password_blob, k.expires))
+        return updated
+
+    def record(self, order_no: str | None, kind: str, body: Mapping[str, object], *, at: datetime) -> None:
+        if kind in chain.STATE_KINDS or kind in ("created", "customer_refund"):
+            raise ValueError(f"{kind} events are written by their own methods")
+        with self._write() as (c, head):
+            self._append(c, head, order_no, kind, at, dict(body))
+
+    def customer_refund(self, order_no: str, amount: Decimal, reason: str, *, at: datetime) -> Order:
+        amount = money(amount)
+        with self._write() as (c, head):
+            row = self._row(c, order_no)
+            if row is None:
+                raise NotFound(Msg("err.order.none", order_no=order_no), field="order_no")
+            if amount <= 0 or to_units(amount) > row["revenue"]:
+                raise BadInput(Msg("err.ledger.refund_range", most=fmt(from_units(row["revenue"]))), field="amount")
+            _, stored, at_text = self._append(c, head, order_no, "customer_refund", at,
+                                              {"amount": fmt(amount, 4), "reason": reason})
+            updated = chain.apply(row, "customer_refund", at_text, stored)
+            assert updated is not None
+            c.execute(_UPDATE, money_args(updated)[1:] + [order_no])
+        order = self.get(order_no)
+        assert order is not None
+        return order
+
+    # --- meta (the team's), the change feed -------------------------------------------------------
+    def team_meta(self, key: str) -> str | None:
+        r = self._one("SELECT value FROM meta WHERE key = %s", (key,))
+        return None if r is None else str(r[0])
+
+    def set_team_meta(self, key: str, value: str) -> None:
+        with self._lock:
+            self._conn.execute("INSERT INTO meta (key, value) VALUES (%s, %s) ON CONFLICT (key) DO UPDATE "
+                               "SET value = excluded.value", (key, value))
+
+    def last_seq(self) -> int:
+        r = self._one("SELECT seq FROM chain_head WHERE id = 1")
+        return 0 if r is None else int(r[0])
+
+    def changes_since(self, seq: int, limit: int = 1000) -> list[Change]:
+        return [Change(int(r[0]), r[1], r[2]) for r in self._all(
+            "SELECT seq, order_no, kind FROM events WHERE seq > %s ORDER BY seq LIMIT %s", (seq, limit))]
+
+    def others_wrote(self) -> bool:
+        """The head's seq moved past what this store last saw or wrote itself: another
+        terminal committed. One primary-key read per poll; the first call primes it."""
+        now = self.last_seq()
+        before, self._seen = self._seen, now
+        return before is not None and now != before
+
+    # --- the anchor ----------------------------------------------------------------------------
+    @contextmanager
+    def anchor_deferred(self) -> Iterator[None]:
+        self._anchor_hold += 1
+        try:
+            yield
+        finally:
+            self._anchor_hold -= 1
+            if not self._anchor_hold and self._anchor_dirty:
+                self._move_anchor()
+
+    def _hash_at(self, seq: int, c: Any = None) -> str | None:
+        with self._lock:
+            r = (c or self._conn).execute("SELECT hash FROM events WHERE seq = %s", (seq,)).fetchone()
+        return None if r is None else str(r[0])
+
+    def _anchor_problem(self, c: Any, chain_seq: int) -> AnchorMismatch | None:
+        a = read_anchor(self.anchor_path)
+        why = problem(a, self.ledger_id, False, lambda seq: self._hash_at(seq, c))
+        if why is None or a is None:
+            return None
+        return AnchorMismatch(where="state", reason=why, anchored_seq=a.seq, anchored_hash=a.hash, chain_seq=chain_seq,
+                              chain_hash=self._hash_at(a.seq, c) if a.seq > 0 else None)
+
+    def anchor_problem(self) -> AnchorMismatch | None:
+        return self._anchor_problem(self._conn, self.last_seq())
+
+    def _move_anchor(self) -> None:
+        """Forward only, and only along the chain the anchor holds (a copy that does not
+        hold is evidence, left as it is)."""
+        from filelock import FileLock
+
+        self._anchor_dirty, self._anchor_moved = False, time.monotonic()
+        with self._lock, FileLock(str(self.anchor_path.with_name(ANCHOR_FILE + ".lock"))):
+            r = self._one("SELECT seq, hash FROM chain_head WHERE id = 1")
+            if r is None or int(r[0]) == 0:
+                return
+            current = read_anchor(self.anchor_path)
+            if current is not None and (current.seq >= int(r[0])
+                                        or problem(current, self.ledger_id, True, self._hash_at)):
+                return
+            write_anchor(self.anchor_path, Anchor(self.ledger_id, int(r[0]), str(r[1])))
+
+    def anchor(self) -> dict[str, object]:
+        a = read_anchor(self.anchor_path)
+        return {} if a is None else a.as_dict()
+
+    # --- verify, the one way on from a restore ------------------------------------------------
+    def verify(self, *, quick: bool = False) -> VerifyReport:
+        from kameng_tui.ledger.pg.verify import verify
+
+        with self._lock:
+            return verify(self._conn, self.ledger_id, self.anchor_path)
+
+    def verify_since_checkpoint(self) -> VerifyReport | None:
+        return None                      # no checkpoint on the server: the caller decides on a full verify
+
+    def accept_restore(self, reason: str, *, at: datetime, code: str = "accepted",
+                       params: Mapping[str, str | int] | None = None) -> AnchorReset:
+        """As the SQLite store: a chained `anchor_reset` event with the anchor moved past
+        and the person's reason, refused on a broken chain."""
+        reason = reason.strip()
+        if not reason:
+            raise BadInput(Msg("err.ledger.reset_reason"), field="reason")
+        report = self.verify()
+        if not report.intact:
+            raise ChainBroken(Msg("err.ledger.chain_broken", n=len(report.problems)), problems=report.problems)
+        if report.ok and code == "accepted":
+            raise BadInput(Msg("err.ledger.reset_nothing"), field="reason")
+        old = read_anchor(self.anchor_path)
+        body_params: dict[str, str | int] = dict(params or {})
+        body_params["state_seq"] = -1 if old is None else old.seq
+        body_params["state_hash"] = "" if old is None else old.hash
+        body_params["state_ledger_id"] = "" if old is None else old.ledger_id
+        with self._write(chained=False) as (c, head):
+            chain_seq, chain_at = head.seq, head.at
+            body_params["chain_seq"] = chain_seq
+            seq, _, _ = self._append(c, head, None, RESET_KIND, at, {"code": code, "params": body_params,
+                                                                     "reason": reason})
+            new = Anchor(self.ledger_id, seq, head.hash)
+        write_anchor(self.anchor_path, new)
+        return AnchorReset(seq=seq, chain_seq=chain_seq, chain_at=from_utc_text(chain_at) if chain_seq else None,
+                           old={"state": None if old is None else old.as_dict()})
+
+    def restore_from(self, source: Path, reason: str, *, at: datetime) -> AnchorReset:
+        raise BadInput(Msg("err.team.file_backup"), field="file")
+
+    def backup(self, dest: Path | None = None) -> Path:
+        raise BadInput(Msg("err.team.file_backup"), field="file")
+
+    # --- sending ---------------------------------------------------------------------------------
+    def send_gate(self, timeout_s: float) -> AdvisoryGate:
+        """This terminal's advisory lock, on a dedicated connection (never pooled)."""
+        with self._lock:
+            if self._gate is None:
+                self._gate = AdvisoryGate(self.conninfo, self.terminal_id, timeout_s, password=self._password,
+                                          busy_timeout_s=self.busy_timeout_s, sole=True)
+            return self._gate
+
+    def sender_gate(self, terminal_id: str) -> AdvisoryGate:
+        """Another terminal's lock: reconcile takes it (try_held) before touching an order
+        that terminal submitted; it gets it only when that sender is gone."""
+        return AdvisoryGate(self.conninfo, terminal_id, 0.0, password=self._password,
+                            busy_timeout_s=self.busy_timeout_s)
+
+    def close(self) -> None:
+        if self._anchor_dirty:
+            try:
+                self._move_anchor()
+            except Exception:   # noqa: BLE001 - a lagging anchor is valid; the next write moves it
+                pass
+        if self._gate is not None:
+            self._gate.close()
+        with self._lock:
+            self._conn.close()
+

@@ -1,0 +1,21 @@
+"""The team ledger on PostgreSQL (issue 19): connecting, the server's settings, losing it."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "err.team.connect": ("无法连接团队账本 {where}：{reason}", "cannot connect to the team ledger {where}: {reason}"),
+    "err.team.url": ("ledger.url 不是 PostgreSQL 地址（{reason}）；例如 url = \"postgresql://user@host/db\"",
+                     "ledger.url is not a PostgreSQL address ({reason}); e.g. url = \"postgresql://user@host/db\""),
+    "err.team.url_password": ("ledger.url 里不能写密码；请存入钥匙串，或设置 KAMENG_TUI_SECRET_LEDGER",
+                              "no password in ledger.url: keep it in the keyring or set KAMENG_TUI_SECRET_LEDGER"),
+    "err.team.fsync_off": ("团队账本服务器 {where} 关闭了 fsync：断电会丢失已记下的订单，拒绝使用",
+                           "the team ledger server {where} runs with fsync = off: a power cut would lose recorded "
+                           "orders, refused"),
+    "err.team.lost": ("与团队账本的连接中断（{detail}）", "lost the connection to the team ledger ({detail})"),
+    "err.team.no_driver": ("团队账本需要 psycopg：安装 kameng-tui 的 team 可选依赖",
+                           "the team ledger needs psycopg: install kameng-tui's optional team dependencies"),
+    "err.team.file_backup": ("团队账本在服务器上：请用 pg_dump / pg_restore 备份和恢复",
+                             "the team ledger lives on its server: back it up and restore it with pg_dump / pg_restore"),
+    "err.team.not_sender": ("本终端的发送锁已失去（与服务器的连接中断），停止发送",
+                            "this terminal lost its send lock (the server connection dropped): sending stops"),
+}

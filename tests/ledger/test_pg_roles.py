@@ -1,0 +1,59 @@
+"""A team ledger set up with its two group roles (issue 19): a terminal's login role,
+a member of kameng_app, records and verifies orders, and cannot change or remove an
+event, truncate the table or disable its triggers: SQLSTATE 42501 each time."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import psycopg
+import pytest
+
+from kameng_tui.domain.states import OrderState as S
+from kameng_tui.ledger.pg.roles import init_team_ledger
+from kameng_tui.ledger.pg.team import TeamLedger
+from kameng_tui.ledger.sqlite import open_ledger
+from test_store import T0, intent
+
+
+@pytest.fixture
+def app_url():
+    """A fresh database set up by `init_team_ledger` (the schema is made by it, not
+    copied from the template) and the URL of a terminal's login role."""
+    import pgkit
+
+    with psycopg.connect(pgkit.server().admin_url, autocommit=True) as admin:
+        name = f"{pgkit.server().prefix}_roles"
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+        role = f"kameng_term_{pgkit.server().prefix}"
+        if admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone() is None:
+            admin.execute(f"CREATE ROLE {role} LOGIN")
+    url = pgkit.with_database(pgkit.server().admin_url, name)
+    with psycopg.connect(url, autocommit=True) as conn:
+        init_team_ledger(conn)
+        init_team_ledger(conn)                        # idempotent
+        conn.execute(f"GRANT kameng_app TO {role}")
+    parts = urlsplit(url)
+    yield parts._replace(netloc=f"{role}@").geturl()
+    pgkit.server().drop(name)
+
+
+def test_an_app_role_records_orders_but_cannot_touch_recorded_events(app_url, tmp_path):
+    led = TeamLedger(app_url, local=open_ledger(tmp_path / "data"), state_dir=tmp_path / "state")
+    try:
+        led.create_intents([intent(1, ref="TB-1")], at=T0)
+        assert led.transition(intent(1).order_no, S.PENDING, S.SUBMITTED, at=T0)
+        assert led.verify().ok
+    finally:
+        led.close()
+    with psycopg.connect(app_url, autocommit=True) as conn:
+        for sql in ("UPDATE events SET body = '{}' WHERE seq = 1", "DELETE FROM events WHERE seq = 1",
+                    "TRUNCATE events", "ALTER TABLE events DISABLE TRIGGER events_no_update_delete",
+                    "DROP TABLE events"):
+            with pytest.raises(psycopg.Error) as err:
+                conn.execute(sql)
+            assert err.value.sqlstate == "42501", (sql, err.value.sqlstate)
+        owner = conn.execute("SELECT tableowner FROM pg_tables WHERE tablename = 'events'").fetchone()[0]
+        assert owner == "kameng_owner"
+        assert conn.execute("SELECT COUNT(*) FROM events").fetchone()[0] == 2
