@@ -16,6 +16,7 @@ from kameng_tui.messages import export as export_messages
 from kameng_tui.messages import in_app
 from kameng_tui.messages import demo_mark
 from kameng_tui.messages import verify as verify_messages
+from kameng_tui.messages import offers as offer_messages
 from kameng_tui.messages import one_language, reasons
 
 TABLES: dict[str, dict[str, tuple[str, str]]] = {
@@ -41,6 +42,7 @@ TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "markup": markup.MESSAGES,
     "verify": verify_messages.MESSAGES,
     "one_language": one_language.MESSAGES,
+    "offers": offer_messages.MESSAGES,
 }
 
 
