@@ -18,9 +18,11 @@ from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import parse_qsl, urlsplit
 
+from kameng_tui.config_offers import OffersConfigError, offers_as_dict, parse_offers
 from kameng_tui.domain.errors import BadInput, ConfigError
 from kameng_tui.domain.markup import MarkupRule, category_path, parse_markup
 from kameng_tui.domain.money import AmountError, parse_amount
+from kameng_tui.domain.offer_values import OffersPolicy
 from kameng_tui.messages import Msg
 
 
@@ -91,6 +93,7 @@ class Config:
     keymap: Mapping[str, str] = field(default_factory=dict)
     customers: Mapping[str, str] = field(default_factory=dict)   # customer name -> level
     suppliers: tuple[SupplierEntry, ...] = ()
+    offers: OffersPolicy = field(default_factory=OffersPolicy)   # [offers], read by config_offers.py
 
 
 SECTIONS = {"general": General, "checkout": Checkout, "pricing": Pricing, "balance": Balance, "tags": Tags,
@@ -323,7 +326,7 @@ def parse_config(text: str, path: Path, env: Mapping[str, str] | None = None) ->
             hint = Msg("config.hint.quote_key")
         raise ConfigError(Msg("err.config.syntax", path=str(path), line=line, error=str(exc), hint=hint), line=line) from None
     for top in doc:
-        if top not in SECTIONS and top not in ("keymap", "customers", "suppliers"):
+        if top not in SECTIONS and top not in ("keymap", "customers", "suppliers", "offers"):
             raise _fail(path, text, None, None, Msg("err.config.unknown_section", section=top))
     parts: dict[str, Any] = {}
     for name, cls in SECTIONS.items():
@@ -336,7 +339,11 @@ def parse_config(text: str, path: Path, env: Mapping[str, str] | None = None) ->
         raise _fail(path, text, "keymap", None, Msg("err.config.keymap"))
     suppliers = _suppliers(path, text, doc.get("suppliers", []) or [])
     customers = _customers(path, text, doc.get("customers", {}))
-    return Config(keymap=dict(keymap), customers=customers, suppliers=tuple(suppliers), **parts)
+    try:
+        offers = parse_offers(text, doc.get("offers", {}), [(s.name, s.enabled) for s in suppliers])
+    except OffersConfigError as exc:
+        raise _fail(path, text, "offers", exc.key, exc.msg, line=exc.line) from None
+    return Config(keymap=dict(keymap), customers=customers, suppliers=tuple(suppliers), offers=offers, **parts)
 
 
 def _suppliers(path: Path, text: str, raw: Any) -> list[SupplierEntry]:
@@ -399,6 +406,7 @@ def config_as_dict(config: Config) -> dict[str, Any]:
     out["keymap"] = dict(config.keymap)
     out["customers"] = dict(config.customers)
     out["suppliers"] = [{"name": s.name, "kind": s.kind, "enabled": s.enabled, **dict(s.options)} for s in config.suppliers]
+    out["offers"] = offers_as_dict(config.offers)
     return out
 
 

@@ -71,3 +71,16 @@ def test_the_sample_config_documents_offers_with_its_defaults():
     sample = (root / "docs" / "config.sample.toml").read_text(encoding="utf-8")
     assert "[offers]" in sample
     assert load_config(root / "docs" / "config.sample.toml", {}).offers == OffersPolicy()
+
+
+def test_removing_a_supplier_that_offers_names_is_refused_and_the_file_kept(tmp_path):
+    from kameng_tui.config_edit import remove_supplier
+
+    text = SUPS + '[offers.pin]\n"@A" = "beta"\n'
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        remove_supplier(path, "beta", {})
+    assert "beta" in err.value.text("en")
+    assert path.read_text(encoding="utf-8") == text
+    assert remove_supplier(path, "alpha", {})
