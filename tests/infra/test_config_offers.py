@@ -84,3 +84,12 @@ def test_removing_a_supplier_that_offers_names_is_refused_and_the_file_kept(tmp_
     assert "beta" in err.value.text("en")
     assert path.read_text(encoding="utf-8") == text
     assert remove_supplier(path, "alpha", {})
+
+
+def test_the_cli_shows_the_section_of_a_bad_offers_config(cli, home):
+    """The section name in brackets reaches the reader (rich would take `[offers]` for a style)."""
+    (home / "config").mkdir(exist_ok=True)
+    (home / "config" / "config.toml").write_text('[offers]\nexclude = ["nosuch"]\n', encoding="utf-8")
+    r = cli("--lang", "en", "config", "show")
+    assert r.code == 2
+    assert "[offers] exclude" in " ".join(r.stderr.split()) and "line 2" in r.stderr
