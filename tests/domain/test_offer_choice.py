@@ -218,3 +218,11 @@ def test_the_chosen_offer_is_never_pricier_than_an_eligible_one(specs, quantity,
         assert c.chosen.stock is None or c.chosen.stock >= quantity
         have = suppliers[c.chosen.supplier].available
         assert have is None or c.chosen.unit_cost * quantity <= have
+
+
+@given(st.decimals(min_value=D("-100000"), max_value=D("100000"), places=4))
+def test_amounts_in_reasons_read_as_everywhere_else(amount):
+    from kameng_tui.domain.money import fmt
+    from kameng_tui.domain.offer_values import yuan
+
+    assert yuan(amount) == fmt(amount)

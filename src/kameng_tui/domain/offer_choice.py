@@ -133,15 +133,17 @@ def rank_key(o: Offer) -> tuple[Decimal, int, int, str, str]:
 
 
 def choose(ask: Ask, suppliers: Mapping[str, SupplierState], policy: OffersPolicy, *,
-           spent: Mapping[str, Decimal] = NO_SPENT, held: Mapping[str, int] = NO_HELD) -> Choice:
+           spent: Mapping[str, Decimal] = NO_SPENT, held: Mapping[str, int] = NO_HELD,
+           presorted: bool = False) -> Choice:
     """The offer to order, every offer ranked with why it was skipped.
 
     `spent`: supplier -> what earlier lines of the same batch take from its balance;
-    `held`: SKU -> units earlier lines take from its stock."""
+    `held`: SKU -> units earlier lines take from its stock; `presorted`: `ask.offers`
+    are in `rank_key` order already (a batch sorts each product's offers once)."""
     pin = ask.sku if ask.sku is not None else policy.pins.get(ask.product_id)
     ranked: list[Ranked] = []
     chosen: Offer | None = None
-    for o in sorted(ask.offers, key=rank_key):
+    for o in ask.offers if presorted else sorted(ask.offers, key=rank_key):
         skip = _skip(o, ask, suppliers, policy, spent, held)
         ranked.append(Ranked(o, skip))
         if skip is None and chosen is None:

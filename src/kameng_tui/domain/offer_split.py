@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Mapping, Sequence
 
 from kameng_tui.domain.money import fmt
-from kameng_tui.domain.offer_choice import Ask, Choice, choose
+from kameng_tui.domain.offer_choice import Ask, Choice, choose, rank_key
 from kameng_tui.domain.offer_values import ZERO, Offer, OffersPolicy, SupplierState
 from kameng_tui.messages import Msg
 
@@ -65,10 +65,14 @@ def split_batch(lines: Sequence[BatchLine], offers: Mapping[str, Sequence[Offer]
     count: dict[str, tuple[int, int]] = {}
     chosen: list[tuple[BatchLine, Choice]] = []
     refused: list[tuple[BatchLine, Choice]] = []
+    ranked: dict[str, tuple[Offer, ...]] = {}
     for line in lines:
-        ask = Ask(product_id=line.product_id, offers=tuple(offers.get(line.product_id, ())), quantity=line.quantity,
-                  sku=line.sku, max_price_rise=max_price_rise)
-        choice = choose(ask, suppliers, policy, spent=spent, held=held)
+        mine = ranked.get(line.product_id)
+        if mine is None:
+            mine = ranked[line.product_id] = tuple(sorted(offers.get(line.product_id, ()), key=rank_key))
+        ask = Ask(product_id=line.product_id, offers=mine, quantity=line.quantity, sku=line.sku,
+                  max_price_rise=max_price_rise)
+        choice = choose(ask, suppliers, policy, spent=spent, held=held, presorted=True)
         o = choice.chosen
         if o is None:
             refused.append((line, choice))
