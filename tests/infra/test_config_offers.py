@@ -93,3 +93,13 @@ def test_the_cli_shows_the_section_of_a_bad_offers_config(cli, home):
     r = cli("--lang", "en", "config", "show")
     assert r.code == 2
     assert "[offers] exclude" in " ".join(r.stderr.split()) and "line 2" in r.stderr
+
+
+def test_the_example_in_offers_md_loads(tmp_path):
+    root = Path(__file__).resolve().parents[2]
+    doc = (root / "docs" / "offers.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## Choosing an offer"):]
+    example = section[section.index("```toml") + len("```toml"):]
+    example = example[:example.index("```")]
+    cfg = load(tmp_path, example)
+    assert cfg.offers == OffersPolicy(exclude=frozenset({"slowshop"}), pins={"@WZRY-60": "fulu"})
