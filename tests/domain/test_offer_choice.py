@@ -135,6 +135,15 @@ def test_order_supplier_sku_pins_that_offer():
     assert c.chosen is None and c.pin_skip.code == "off_shelf"
 
 
+def test_an_explicit_sku_stands_above_pins_and_exclusions_but_not_eligibility():
+    policy = OffersPolicy(exclude=frozenset({"alpha"}), pins={PID: "gamma"})
+    c = pick(sku="alpha:WZRY-60", policy=policy)
+    assert c.chosen.supplier == "alpha" and c.pinned == "alpha:WZRY-60"
+    c = pick(sku="alpha:WZRY-60", policy=policy, suppliers=dict(SUPPLIERS, alpha=state("alpha", balance="1")))
+    assert c.chosen is None and c.pin_skip.code == "balance_short"
+    assert "alpha:WZRY-60" in c.why.text("en") and "balance" in c.why.text("en")
+
+
 def test_no_offer_at_all_and_none_eligible_say_why_each_was_skipped():
     c = pick([])
     assert c.chosen is None and PID in c.why.text("en")
@@ -226,3 +235,19 @@ def test_amounts_in_reasons_read_as_everywhere_else(amount):
     from kameng_tui.domain.offer_values import yuan
 
     assert yuan(amount) == fmt(amount)
+
+
+def test_no_choice_becomes_exit_2_listing_each_offer_or_exit_1_naming_the_pricier_one():
+    from kameng_tui.domain.offer_errors import refusal_of
+
+    c = pick([offer("alpha", "9.80", stock=0), offer("beta", "9.90", on_shelf=False)])
+    err = refusal_of(c)
+    assert err.exit_code == 2 and err.code == "no_eligible_offer"
+    en = err.text("en").splitlines()
+    assert len(en) == 3 and "alpha:WZRY-60" in en[1] and "out of stock" in en[1] and "off shelf" in en[2]
+    assert [s["code"] for s in err.details()["skipped"]] == ["out_of_stock", "off_shelf"]
+    offers = (offer("alpha", "9.80"), offer("beta", "10.90"))
+    ask = after_refusal(Ask(product_id=PID, offers=offers), offers[0], "out_of_stock", confirmed_cost=D("9.80"))
+    err = refusal_of(choose(ask, SUPPLIERS, OffersPolicy()))
+    assert err.exit_code == 1 and err.details() == {"sku": "beta:WZRY-60", "unit_cost": "10.90"}
+    assert "beta:WZRY-60" in err.text("zh") and "10.90" in err.text("zh")

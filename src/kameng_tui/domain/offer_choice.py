@@ -66,7 +66,7 @@ class Choice:
     def skip_lines(self) -> list[Msg]:
         """One line per skipped offer: its SKU, cost and reason (exit 2's list)."""
         return [Msg("offer.skip_line", sku=r.offer.sku, cost=fmt(r.offer.unit_cost), reason=r.skip.msg)
-                for r in self.ranked if r.skip is not None]
+                for r in self.skipped if r.skip is not None]
 
     def _win(self) -> tuple[str, dict[str, Param]]:
         """Why the chosen offer wins, as a code and parameters (or why nothing was chosen)."""
@@ -123,7 +123,7 @@ class Choice:
             "win": {"code": code, "params": params} if c is not None else None,
             "refusal": {"code": code, "params": params} if c is None else None,
             "skipped": [{"sku": r.offer.sku, "code": r.skip.code, "params": dict(r.skip.params)}
-                        for r in self.ranked if r.skip is not None],
+                        for r in self.skipped if r.skip is not None],
         }
 
 
