@@ -5,7 +5,7 @@
     exclude = ["slowshop"]        # suppliers never chosen by the policy
 
     [offers.pin]                  # product id = the one supplier it is ordered from
-    "@WZRY-60" = "fulu"
+    "@WZRY-60-ZC" = "fulu"
 
 Read beside config.py (which calls `parse_offers` and names the file in the error).
 Every name must be a configured supplier (the embedded demo while none is), something
@@ -19,13 +19,14 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Sequence
 
-from kameng_tui.domain.offer_values import RANKS, OffersPolicy
+from kameng_tui.domain.offer_values import RANKS, OffersPolicy, shown_id
 from kameng_tui.messages import Msg
 
 KEYS = ("rank", "exclude", "pin")
 Fail = Callable[..., "OffersConfigError"]
-PRODUCT_ID = re.compile(r"^@[A-Z0-9][A-Z0-9-]{0,63}$")
-"""A product id as `catalog match` makes it: @, then capitals, digits and -."""
+PRODUCT_ID = re.compile(r"^@?[A-Z0-9][A-Z0-9-]{0,127}$")
+"""A product id as the matching spells it (`@WZRY-60-ZC`, `catalog --by-product`):
+capitals, digits and -, the @ optional (`WZRY-60-ZC`, as `catalog --json` prints it)."""
 
 
 class OffersConfigError(ValueError):
@@ -132,4 +133,5 @@ def _header(text: str) -> int | None:
 
 def offers_as_dict(policy: OffersPolicy) -> dict[str, object]:
     """For `config show`: TOML-serializable, as written."""
-    return {"rank": policy.rank, "exclude": sorted(policy.exclude), "pin": dict(policy.pins)}
+    return {"rank": policy.rank, "exclude": sorted(policy.exclude),
+            "pin": {shown_id(k): v for k, v in policy.pins.items()}}

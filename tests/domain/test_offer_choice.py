@@ -113,6 +113,7 @@ def test_a_pin_is_honoured_even_when_another_is_cheaper():
     assert {r.offer.supplier: r.skip.code for r in c.ranked if r.skip} == {"alpha": "pinned_elsewhere",
                                                                           "beta": "pinned_elsewhere"}
     assert "gamma" in c.why.text("en")
+    assert pick(policy=OffersPolicy(pins={PID[1:]: "gamma"})).chosen.supplier == "gamma"   # with or without @
 
 
 def test_a_pinned_supplier_that_is_ineligible_refuses_the_order_never_a_fallback():
@@ -238,7 +239,7 @@ def test_amounts_in_reasons_read_as_everywhere_else(amount):
 
 
 def test_no_choice_becomes_exit_2_listing_each_offer_or_exit_1_naming_the_pricier_one():
-    from kameng_tui.domain.offer_errors import refusal_of
+    from kameng_tui.domain.choice_errors import refusal_of
 
     c = pick([offer("alpha", "9.80", stock=0), offer("beta", "9.90", on_shelf=False)])
     err = refusal_of(c)

@@ -32,8 +32,15 @@ def test_offers_are_read(tmp_path):
     assert config_as_dict(cfg)["offers"] == {"rank": "cost", "exclude": ["beta"], "pin": {"@WZRY-60": "alpha"}}
 
 
+def test_a_pin_may_name_the_product_with_or_without_its_at(tmp_path):
+    cfg = load(tmp_path, SUPS + '[offers.pin]\n"@WZRY-60-ZC" = "alpha"\n"HF-CM-100-ZC" = "beta"\n')
+    assert cfg.offers.pins == {"WZRY-60-ZC": "alpha", "HF-CM-100-ZC": "beta"}
+    assert cfg.offers.pin_of("@HF-CM-100-ZC") == "beta" and cfg.offers.pin_of("WZRY-60-ZC") == "alpha"
+    assert config_as_dict(cfg)["offers"]["pin"] == {"@WZRY-60-ZC": "alpha", "@HF-CM-100-ZC": "beta"}
+
+
 def test_the_implicit_demo_is_a_known_supplier(tmp_path):
-    assert load(tmp_path, '[offers.pin]\n"@A" = "demo"\n').offers.pins == {"@A": "demo"}
+    assert load(tmp_path, '[offers.pin]\n"@A" = "demo"\n').offers.pin_of("@A") == "demo"
 
 
 BAD = [
@@ -47,7 +54,8 @@ BAD = [
     (SUPS + '[offers]\nexclude = ["beta"]\n\n[offers.pin]\n"@A" = "alpha"\n"@B" = "beta"\n', 14, ["@B", "beta",
                                                                                                "excluded"]),
     (SUPS + '[offers.pin]\n"@A" = "nosuch"\n', 10, ["nosuch"]),
-    (SUPS + '[offers.pin]\n"WZRY-60" = "alpha"\n', 10, ["WZRY-60", "@"]),
+    (SUPS + '[offers.pin]\n"wzry-60" = "alpha"\n', 10, ["wzry-60", "@WZRY-60-ZC"]),
+    (SUPS + '[offers.pin]\n"@" = "alpha"\n', 10, ["product id"]),
     (SUPS + '[offers.pin]\n"@a b" = "alpha"\n', 10, ["@a b"]),
     (SUPS + '[offers.pin]\n"@A" = 3\n', 10, ["@A"]),
     (SUPS + '[offers]\npin = 3\n', 10, ["pin"]),
@@ -102,4 +110,4 @@ def test_the_example_in_offers_md_loads(tmp_path):
     example = section[section.index("```toml") + len("```toml"):]
     example = example[:example.index("```")]
     cfg = load(tmp_path, example)
-    assert cfg.offers == OffersPolicy(exclude=frozenset({"slowshop"}), pins={"@WZRY-60": "fulu"})
+    assert cfg.offers == OffersPolicy(exclude=frozenset({"slowshop"}), pins={"@WZRY-60-ZC": "fulu"})

@@ -23,7 +23,7 @@ from typing import Mapping
 
 from kameng_tui.domain import offer_values as v
 from kameng_tui.domain.money import fmt
-from kameng_tui.domain.offer_values import Offer, OffersPolicy, Param, Skip, SupplierState
+from kameng_tui.domain.offer_values import Offer, OffersPolicy, Param, Skip, SupplierState, shown_id
 from kameng_tui.messages import Msg
 
 NO_SPENT: Mapping[str, Decimal] = {}
@@ -72,17 +72,18 @@ class Choice:
         """Why the chosen offer wins, as a code and parameters (or why nothing was chosen)."""
         c = self.chosen
         if c is None:
+            product = shown_id(self.product_id)
             if self.over_cap is not None:
                 o = self.over_cap
                 limit = next(r.skip.params["limit"] for r in self.ranked if r.offer is o and r.skip is not None)
-                return "over_cap", {"product": self.product_id, "sku": o.sku, "cost": fmt(o.unit_cost), "limit": limit}
+                return "over_cap", {"product": product, "sku": o.sku, "cost": fmt(o.unit_cost), "limit": limit}
             if self.pinned is not None:
                 if self.pin_skip is None:
-                    return "pin_missing", {"product": self.product_id, "pin": self.pinned}
-                return "pinned_refused", {"product": self.product_id, "pin": self.pinned}
+                    return "pin_missing", {"product": product, "pin": self.pinned}
+                return "pinned_refused", {"product": product, "pin": self.pinned}
             if not self.ranked:
-                return "no_offers", {"product": self.product_id}
-            return "none_eligible", {"product": self.product_id, "n": len(self.ranked)}
+                return "no_offers", {"product": product}
+            return "none_eligible", {"product": product, "n": len(self.ranked)}
         head: dict[str, Param] = {"sku": c.sku, "cost": fmt(c.unit_cost)}
         if self.pinned is not None:
             return "pinned", {**head, "pin": self.pinned}
@@ -140,7 +141,7 @@ def choose(ask: Ask, suppliers: Mapping[str, SupplierState], policy: OffersPolic
     `spent`: supplier -> what earlier lines of the same batch take from its balance;
     `held`: SKU -> units earlier lines take from its stock; `presorted`: `ask.offers`
     are in `rank_key` order already (a batch sorts each product's offers once)."""
-    pin = ask.sku if ask.sku is not None else policy.pins.get(ask.product_id)
+    pin = ask.sku if ask.sku is not None else policy.pin_of(ask.product_id)
     ranked: list[Ranked] = []
     chosen: Offer | None = None
     for o in ask.offers if presorted else sorted(ask.offers, key=rank_key):
@@ -167,7 +168,7 @@ def _skip(o: Offer, ask: Ask, suppliers: Mapping[str, SupplierState], policy: Of
         if o.sku != ask.sku:
             return v.pinned_elsewhere(o, ask.sku)
     else:
-        pin = policy.pins.get(o.product_id)
+        pin = policy.pin_of(o.product_id)
         if pin is not None and o.supplier != pin:
             return v.pinned_elsewhere(o, pin)
         if o.supplier in policy.exclude:

@@ -28,7 +28,7 @@ class Offer:
 
     sku: str                          # "<supplier>:<supplier-product-id>"
     supplier: str
-    product_id: str                   # "@WZRY-60"
+    product_id: str                   # "WZRY-60-ZC" (or "@WZRY-60-ZC": bare_id)
     unit_cost: Decimal
     on_shelf: bool = True
     stock: int | None = None          # None: the supplier does not say (not checked, as at checkout)
@@ -70,7 +70,24 @@ class OffersPolicy:
 
     rank: str = "cost"
     exclude: frozenset[str] = frozenset()
-    pins: Mapping[str, str] = field(default_factory=dict)
+    pins: Mapping[str, str] = field(default_factory=dict)   # bare product id -> supplier
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "pins", {bare_id(k): v for k, v in self.pins.items()})
+
+    def pin_of(self, product_id: str) -> str | None:
+        return self.pins.get(bare_id(product_id))
+
+
+def bare_id(product_id: str) -> str:
+    """A product id as the matching stores it (`WZRY-60-ZC`); people write it with an @
+    (`order @WZRY-60-ZC`, `[offers.pin]`), and either spelling means the same product."""
+    return product_id.removeprefix("@")
+
+
+def shown_id(product_id: str) -> str:
+    """A product id as people read and type it: `@WZRY-60-ZC`."""
+    return "@" + bare_id(product_id)
 
 
 Param = str | int

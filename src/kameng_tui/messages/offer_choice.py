@@ -72,7 +72,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                     "[offers.pin] \"{product}\": the value must be a supplier name (a string)"),
     "err.config.offers.pin_excluded": ("[offers.pin] \"{product}\" 固定从 {name} 下单，但 {name} 已被 [offers] exclude 排除",
                                        "[offers.pin] \"{product}\" pins {name}, which [offers] exclude has excluded"),
-    "err.config.offers.product_id": ("[offers.pin] {product} 不是商品 ID（形如 \"@WZRY-60\"：@ 后接大写字母、数字和 -）",
-                                     "[offers.pin] {product} is not a product id (like \"@WZRY-60\": @ then capitals, "
-                                     "digits and -)"),
+    "err.config.offers.product_id": ("[offers.pin] {product} 不是商品 ID（形如 \"@WZRY-60-ZC\"：大写字母、数字和 -，"
+                                     "@ 可省略；见 kameng-tui catalog --by-product）",
+                                     "[offers.pin] {product} is not a product id (like \"@WZRY-60-ZC\": capitals, digits "
+                                     "and -, the @ optional; see kameng-tui catalog --by-product)"),
 }
