@@ -252,3 +252,13 @@ def test_no_choice_becomes_exit_2_listing_each_offer_or_exit_1_naming_the_pricie
     err = refusal_of(choose(ask, SUPPLIERS, OffersPolicy()))
     assert err.exit_code == 1 and err.details() == {"sku": "beta:WZRY-60", "unit_cost": "10.90"}
     assert "beta:WZRY-60" in err.text("zh") and "10.90" in err.text("zh")
+
+
+@settings(max_examples=100, deadline=None)
+@given(offer_specs, st.randoms(use_true_random=False))
+def test_the_choice_does_not_depend_on_the_order_offers_arrive_in(specs, rnd):
+    offers = [offer(s, str(c), stock=stock, on_shelf=shelf) for s, c, stock, shelf in specs]
+    shuffled = list(offers)
+    rnd.shuffle(shuffled)
+    suppliers = {n: state(n) for n in ("alpha", "beta", "gamma", "delta")}
+    assert pick(offers, suppliers=suppliers) == pick(shuffled, suppliers=suppliers)
