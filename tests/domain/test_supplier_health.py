@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from kameng_tui.domain.offer_stats import DeliverySample, offer_stats
-from kameng_tui.domain.supplier_health import Call, CallKind, health_of
+from kameng_tui.domain.supplier_health import Call, CallKind, call_kind, health_of
 
 T0 = datetime(2026, 12, 7, 8, 0, tzinfo=timezone.utc)
 S, A, K, U, O = CallKind.SUCCESS, CallKind.AUTH, CallKind.SKEW, CallKind.UNKNOWN, CallKind.OTHER
@@ -56,6 +56,11 @@ def test_three_unknowns_not_in_a_row_is_healthy():
     assert health_of(calls((1, U), (2, U), (3, O), (4, U))).ok
     assert health_of(calls((1, U), (2, U), (3, U), (4, S))).ok
     assert not health_of(calls((1, U), (20, U), (21, U), (22, U))).ok   # the last three of a longer row
+
+
+def test_error_codes_map_onto_call_kinds():
+    assert [call_kind(c) for c in (None, "auth_failed", "clock_skew", "outcome_unknown", "no_reply", "out_of_stock",
+                                   "rate_limited")] == [S, A, K, U, U, O, O]
 
 
 def test_healthy_reads_healthy():

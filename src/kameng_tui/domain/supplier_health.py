@@ -36,6 +36,22 @@ class Call:
     kind: CallKind
 
 
+UNKNOWN_CODES = frozenset({"outcome_unknown", "no_reply", "adapter_error"})
+"""Reason codes (domain/reasons.py) that leave the outcome unknown."""
+
+
+def call_kind(code: str | None) -> CallKind:
+    """The kind of a call from its error code (the shared supplier codes of
+    domain/errors.py, or the engine's own reasons); None: it succeeded."""
+    if code is None:
+        return CallKind.SUCCESS
+    if code == "auth_failed":
+        return CallKind.AUTH
+    if code == "clock_skew":
+        return CallKind.SKEW
+    return CallKind.UNKNOWN if code in UNKNOWN_CODES else CallKind.OTHER
+
+
 def health_of(calls: Sequence[Call]) -> Health:
     """The health the calls show, in time order whatever order they are given in."""
     ordered = sorted(calls, key=lambda c: c.at)
