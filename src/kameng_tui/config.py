@@ -19,9 +19,11 @@ from typing import Any, Mapping
 from urllib.parse import parse_qsl, urlsplit
 
 from kameng_tui.config_ledger import LedgerConfig, parse_ledger
+from kameng_tui.config_offers import OffersConfigError, offers_as_dict, parse_offers
 from kameng_tui.domain.errors import BadInput, ConfigError
 from kameng_tui.domain.markup import MarkupRule, category_path, parse_markup
 from kameng_tui.domain.money import AmountError, parse_amount
+from kameng_tui.domain.offer_values import OffersPolicy
 from kameng_tui.messages import Msg
 
 
@@ -93,6 +95,7 @@ class Config:
     customers: Mapping[str, str] = field(default_factory=dict)   # customer name -> level
     suppliers: tuple[SupplierEntry, ...] = ()
     ledger: LedgerConfig = LedgerConfig()       # [ledger]: config_ledger.py
+    offers: OffersPolicy = field(default_factory=OffersPolicy)   # [offers], read by config_offers.py
 
 
 SECTIONS = {"general": General, "checkout": Checkout, "pricing": Pricing, "balance": Balance, "tags": Tags,
@@ -326,7 +329,7 @@ def parse_config(text: str, path: Path, env: Mapping[str, str] | None = None) ->
             hint = Msg("config.hint.quote_key")
         raise ConfigError(Msg("err.config.syntax", path=str(path), line=line, error=str(exc), hint=hint), line=line) from None
     for top in doc:
-        if top not in SECTIONS and top not in ("keymap", "customers", "suppliers", "ledger"):
+        if top not in SECTIONS and top not in ("keymap", "customers", "suppliers", "ledger", "offers"):
             raise _fail(path, text, None, None, Msg("err.config.unknown_section", section=top))
     parts: dict[str, Any] = {}
     for name, cls in SECTIONS.items():
@@ -344,7 +347,12 @@ def parse_config(text: str, path: Path, env: Mapping[str, str] | None = None) ->
     except ConfigError as exc:
         assert isinstance(exc.msg, Msg)          # config_ledger raises with catalog messages only
         raise _fail(path, text, "ledger", exc.field, exc.msg) from None
-    return Config(keymap=dict(keymap), customers=customers, suppliers=tuple(suppliers), ledger=ledger, **parts)
+    try:
+        offers = parse_offers(text, doc.get("offers", {}), [(s.name, s.enabled) for s in suppliers])
+    except OffersConfigError as exc:
+        raise _fail(path, text, "offers", exc.key, exc.msg, line=exc.line) from None
+    return Config(keymap=dict(keymap), customers=customers, suppliers=tuple(suppliers), ledger=ledger, offers=offers,
+                  **parts)
 
 
 def _suppliers(path: Path, text: str, raw: Any) -> list[SupplierEntry]:
@@ -407,6 +415,7 @@ def config_as_dict(config: Config) -> dict[str, Any]:
     out["keymap"] = dict(config.keymap)
     out["customers"] = dict(config.customers)
     out["suppliers"] = [{"name": s.name, "kind": s.kind, "enabled": s.enabled, **dict(s.options)} for s in config.suppliers]
+    out["offers"] = offers_as_dict(config.offers)
     return out
 
 

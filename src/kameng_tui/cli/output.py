@@ -126,8 +126,10 @@ class Out:
                 body.update(extra)
             self.doc(error=body)
         else:
+            from rich.markup import escape   # a message's `[offers] exclude` is words, not a style
+
             where = self.t("cli.error.line", line=exc.line) if exc.line else ""
-            self.err_console().print(self.t("cli.error", where=where, message=msg))
+            self.err_console().print(self.t("cli.error", where=where, message=escape(self.show(msg))))
 
     def done(self, message: Localized, **doc: Any) -> int:
         """A command's one-line result: the JSON document, or the sentence for people."""
