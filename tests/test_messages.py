@@ -70,6 +70,8 @@ ALLOWED: dict[str, tuple[frozenset[str] | str, str]] = {
                                               "年", "元"}), "attribute names and values of the catalogs (ordering only)"),
     "cli/output.py": (frozenset({"是"}), "an answer people type at a [y/N] prompt (input)"),
     "domain/markup.py": (frozenset({"％"}), "the fullwidth percent sign a Chinese IME types in a markup (input)"),
+    "domain/offer_words.py": ("*", "the trade's words the offer-matching rule reads in supplier names and attributes "
+                                    "(brands, levels, periods, carriers, provinces; matched, shown through offer.*)"),
     "domain/field_names.py": ("*", "attribute names and account field labels as the catalogs write them (matched, "
                                     "to name them in English: attr.*, field.*)"),
     "tui/widgets/interface_panel.py": (frozenset({"中文"}), "the language's own name in the language picker, the same "
