@@ -71,9 +71,10 @@ def _apply(found: Mapping[str, Found], product_of: dict[str, str], links: Sequen
             pid = alone_id(link.sku)
             product_of[link.sku] = pid
             corrected[link.sku] = Msg("offer.step.split", id=pid)
+    split = dict(product_of)                 # a link joins its target's own product, one level
     for link in links:
         if link.target is not None and link.sku in found and link.target in found:
-            pid = product_of[link.target]
+            pid = split[link.target]
             product_of[link.sku] = pid
             corrected[link.sku] = Msg("offer.step.linked", target=link.target, id=pid)
     return corrected
