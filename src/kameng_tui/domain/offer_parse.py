@@ -174,6 +174,8 @@ def _amount(text: str) -> Decimal | None:
 
 def _face(r: _Reading, brand: W.Brand) -> None:
     text = _HOURS.sub(" ", r.name)
+    for alias in sorted(brand.aliases, key=len, reverse=True):   # 剑网3 + 15元 is not 315元
+        text = text.replace(alias, " ")
     for word, _ in W.PERIODS:
         text = text.replace(word, " ")
     faces: dict[str, Localized] = {}

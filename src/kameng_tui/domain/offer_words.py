@@ -121,7 +121,7 @@ DIRECT_WORDS = ("直充", "代充")
 # not understand, and the listing stays apart as unsure.
 FILLER = ("全国", "省内", "话费", "充值卡", "钱包充值码", "钱包码", "充值码", "礼品卡", "充值", "会员", "点卡", "点券",
           "官方", "影视", "视频", "到账", "元", "块", "个", "中国", "音乐", "区", "正版", "VIP", "通宝", "钻石", "UC",
-          "创世结晶", "古老梦华", "Q币")
+          "创世结晶", "古老梦华", "Q币", "腾讯")
 
 # The supplier attributes and words the parser reads by name.
 ATTR_PERIOD, ATTR_LEVEL, ATTR_CARRIER = "周期", "等级", "运营商"

@@ -64,7 +64,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "offer.field.delivery": ("发货方式", "delivery form"),
     "offer.field.speed": ("到账速度", "speed"),
     "offer.field.account": ("充值账号类型", "account field"),
-    # cli/offers.py
+    # cli/offers.py, cli/supplier_http.py
+    "help.supplier.serve.catalog_style": ("目录风格：demo 原样；reworded 换编号换说法（另含慢充、省内、连续包月等近似商品）；"
+                                          "names 仅名称，如福禄商品列表",
+                                          "catalog style: demo as it is; reworded: other ids and wording (plus near "
+                                          "goods: slow top-up, one province, auto-renewing); names: names only, as "
+                                          "Fulu's goods list"),
     "help.match": ("手动纠正商品匹配：关联或解除", "correct the offer matching by hand: link or unlink"),
     "help.match.link": ("把第一个 SKU 归入第二个 SKU 的商品", "put the first SKU in the second SKU's product"),
     "help.match.unlink": ("解除关联；规则合并的 SKU 则单独拆出", "undo a link; a SKU the rule merged is split off"),
