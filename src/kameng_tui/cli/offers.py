@@ -57,8 +57,9 @@ async def cmd_match(args: argparse.Namespace, ctx: Any, out: Out) -> int:
     """`catalog match`: the listings the rule is unsure of, each with why; `--explain`: one SKU's trail."""
     await ctx.catalog.ensure()
     if args.explain:
-        sku, found, m = ctx.offers.explain(args.explain)
-        lines = m.explain(sku)
+        product, found, m = ctx.offers.explain(args.explain)
+        sku = product.sku
+        lines = m.explain(product)
         if out.json_mode:
             doc = {**_found_json(found, out), "product_id": m.product_of[sku], "rule_product_id": found.product_id,
                    "offers": m.offers[m.product_of[sku]], "trail": [out.show(line) for line in lines]}

@@ -9,11 +9,13 @@ never-merge field both listings state (`link_refusal`): that would send wrong go
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 
 from kameng_tui.domain.models import Product
 from kameng_tui.domain.offer_key import Found, alone_id, extract
+from kameng_tui.domain.offer_parse import read_shape
 from kameng_tui.messages import Localized, Msg
 
 
@@ -26,9 +28,32 @@ class Link:
     target: str | None
 
 
+class FoundView(Mapping[str, Found]):
+    """sku -> what the rule read, made on demand from the shared readings (a Found per
+    SKU for 300,000 SKUs would cost more than the matching itself). Without the rule
+    trail: `extract(product)` reads one listing again with it."""
+
+    def __init__(self, shapes: dict[str, Found], rule_ids: dict[str, str]) -> None:
+        self._shapes, self._ids = shapes, rule_ids
+
+    def __getitem__(self, sku: str) -> Found:
+        s = self._shapes[sku]
+        return Found(sku=sku, key=s.key, sure=s.sure, steps=s.steps, reasons=s.reasons, product_id=self._ids[sku],
+                     goods=s.goods)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._shapes)
+
+    def __len__(self) -> int:
+        return len(self._shapes)
+
+    def where(self, sure: bool, goods: bool) -> list[Found]:
+        return [self[sku] for sku, s in self._shapes.items() if s.sure == sure and s.goods == goods]
+
+
 @dataclass
 class OfferMatch:
-    found: dict[str, Found]                  # sku -> what the rule read
+    found: FoundView                         # sku -> what the rule read
     product_of: dict[str, str]               # sku -> product id, links applied
     offers: dict[str, list[str]]             # product id -> its skus, in catalog order
     corrected: dict[str, Localized] = field(default_factory=dict)   # sku -> the link step
@@ -36,25 +61,31 @@ class OfferMatch:
     @property
     def unsure(self) -> list[Found]:
         """Listings of known goods the rule was unsure of (unknown goods are not listed)."""
-        return [f for f in self.found.values() if not f.sure and f.goods and f.sku not in self.corrected]
+        return [f for f in self.found.where(sure=False, goods=True) if f.sku not in self.corrected]
 
     @property
     def unknown(self) -> list[Found]:
-        return [f for f in self.found.values() if not f.goods and f.sku not in self.corrected]
+        return [f for f in self.found.where(sure=False, goods=False) if f.sku not in self.corrected]
 
-    def explain(self, sku: str) -> tuple[Localized, ...]:
+    def explain(self, p: Product) -> tuple[Localized, ...]:
         """The rule trail of one SKU, then the manual correction that overrides it, if any."""
-        step = self.corrected.get(sku)
-        return self.found[sku].explain() + (() if step is None else (step,))
+        step = self.corrected.get(p.sku)
+        return extract(p).explain() + (() if step is None else (step,))
 
 
 def match_offers(products: Iterable[Product], links: Sequence[Link] = ()) -> OfferMatch:
-    found: dict[str, Found] = {}
+    shapes: dict[str, Found] = {}
     product_of: dict[str, str] = {}
-    for p in products:
-        f = extract(p)
-        found[p.sku] = f
-        product_of[p.sku] = f.product_id
+    collecting = gc.isenabled()
+    gc.disable()            # hundreds of thousands of small values that live on: no cycles to look for meanwhile
+    try:
+        for p in products:
+            shape = shapes[p.sku] = read_shape(p)
+            product_of[p.sku] = shape.product_id if shape.sure else alone_id(p.sku)
+    finally:
+        if collecting:
+            gc.enable()
+    found = FoundView(shapes, dict(product_of))
     corrected = _apply(found, product_of, links)
     offers: dict[str, list[str]] = {}
     for sku, pid in product_of.items():

@@ -86,9 +86,9 @@ class OfferService:
         except NotFound:
             raise UnknownSku(sku.strip(), self.catalog.suggest_skus(sku), field=field) from None
 
-    def explain(self, sku: str) -> tuple[str, Found, OfferMatch]:
+    def explain(self, sku: str) -> tuple[Product, Found, OfferMatch]:
         p = self.resolve(sku)
-        return p.sku, self.match().found[p.sku], self.match()
+        return p, extract(p), self.match()
 
     def unsure(self) -> list[Found]:
         return self.match().unsure
