@@ -34,17 +34,17 @@ def _alternation(words: Iterable[str]) -> re.Pattern[str]:
 _ALIASES = _alternation(BY_ALIAS)
 _CARRIERS = _alternation(w for w, _ in W.CARRIERS)
 _CARRIER_CODE = dict(W.CARRIERS)
-_PROVINCES = _alternation(zh for zh, _, _ in W.PROVINCES)
 _PROVINCE = {zh: (code, en) for zh, code, en in W.PROVINCES}
 _PERIODS = _alternation(w for w, _ in W.PERIODS)
 _PERIOD_CODE = dict(W.PERIODS)
-_ZONES = _alternation(w for w, *_ in W.ZONES)
 _ZONE = {w: (code, zh, en) for w, code, zh, en in W.ZONES}
-_SLOW = _alternation(W.SLOW_WORDS)
-_FAST = _alternation(W.FAST_WORDS)
-_FORM = _alternation((*W.CARD_WORDS, *W.DIRECT_WORDS))
+_FORMS = frozenset((*W.CARD_WORDS, *W.DIRECT_WORDS))
 _FOREIGN = _alternation(w for w, _ in W.FOREIGN)
 _FOREIGN_CODE = dict(W.FOREIGN)
+# Every word the phases look for, found in one scan of the name (then set lookups).
+_WORDS = _alternation((*_CARRIER_CODE, *_PROVINCE, *_PERIOD_CODE, *_ZONE, *W.SLOW_WORDS, *W.FAST_WORDS,
+                       *W.CARD_WORDS, *W.DIRECT_WORDS, *_FOREIGN_CODE, W.NATIONAL, W.PROVINCE_ONLY,
+                       *(w for b in W.BRANDS for w, _ in b.levels)))
 _HOURS = re.compile(W.HOURS)
 _YUAN = re.compile(W.YUAN)
 _DOLLAR = re.compile(r"\$(\d+(?:\.\d+)?)")
@@ -83,6 +83,7 @@ class _Reading:
                  attributes: tuple[tuple[str, str], ...], trail: bool) -> None:
         self.trail = trail
         self.name = normalize(name)
+        self.words = set(_WORDS.findall(self.name))
         self.cat = [normalize(c) for c in category]
         self.attrs = {k: normalize(v) for k, v in attributes}
         self.delivery, self.face = delivery, face
@@ -94,9 +95,10 @@ class _Reading:
         self.doubts.append(Msg(f"offer.why.{key}", **params))
 
     def step(self, step: Localized) -> None:
-        """A line of the rule trail: kept only when asked for (`extract`, explain)."""
-        if self.trail:
-            self.steps.append(step)
+        """A line of the rule trail, kept only when asked for (`extract`, explain).
+        Called as `r.trail and r.step(Msg(...))`: a bulk matching does not even build
+        the message."""
+        self.steps.append(step)
 
 
 def read_listing(p: Product) -> Found:
@@ -147,7 +149,7 @@ def _read(name: str, category: tuple[str, ...], delivery: Delivery, face: Decima
     _zone_speed(r, brand)
     r.key["account"] = (account or brand.account) if delivery is Delivery.DIRECT else None
     if r.key["account"] is not None:
-        r.step(Msg("offer.step.account", rule=Msg(f"offer.acct.{r.key['account']}")))
+        r.trail and r.step(Msg("offer.step.account", rule=Msg(f"offer.acct.{r.key['account']}")))
     _leftover(r, brand)
     key = OfferKey(**r.key, default_account=brand.account)
     return Found(sku="", key=key, sure=not r.doubts, steps=tuple(r.steps), reasons=tuple(r.doubts),
@@ -170,21 +172,21 @@ def _brand(r: _Reading) -> W.Brand | None:
     if brand is None and _CARRIERS.search(r.name):
         brand, source = BY_ALIAS[W.HF_ALIAS], "carrier"
     if brand is not None:
-        r.step(Msg("offer.step.brand", brand=Plain(brand.zh, brand.en), source=Msg(f"offer.src.{source}")))
+        r.trail and r.step(Msg("offer.step.brand", brand=Plain(brand.zh, brand.en), source=Msg(f"offer.src.{source}")))
     return brand
 
 
 def _delivery(r: _Reading) -> None:
     code = _DELIVERY_CODE[r.delivery]
-    said = {("KM" if w in W.CARD_WORDS else "ZC") for w in _FORM.findall(r.name)}
+    said = {("KM" if w in W.CARD_WORDS else "ZC") for w in r.words if w in _FORMS}
     if said and said != {code}:
         r.doubt("delivery", field=r.delivery.label)
     r.key["delivery"] = code
-    r.step(Msg("offer.step.delivery", delivery=r.delivery.label))
+    r.trail and r.step(Msg("offer.step.delivery", delivery=r.delivery.label))
 
 
 def _carrier_region(r: _Reading) -> None:
-    found = {_CARRIER_CODE[w] for w in _CARRIERS.findall(r.name)}
+    found = {_CARRIER_CODE[w] for w in r.words if w in _CARRIER_CODE}
     for part in r.cat + [r.attrs.get(W.ATTR_CARRIER, "")]:
         found |= {_CARRIER_CODE[w] for w in _CARRIERS.findall(part)}
     if len(found) != 1:
@@ -192,18 +194,18 @@ def _carrier_region(r: _Reading) -> None:
     else:
         code = found.pop()
         r.key["carrier"] = code
-        r.step(Msg("offer.step.carrier", carrier=Plain(*W.CARRIER_NAMES[code])))
-    provinces = sorted(set(_PROVINCES.findall(r.name)))
-    if len(provinces) > 1 or (provinces and W.NATIONAL in r.name):
+        r.trail and r.step(Msg("offer.step.carrier", carrier=Plain(*W.CARRIER_NAMES[code])))
+    provinces = sorted(w for w in r.words if w in _PROVINCE)
+    if len(provinces) > 1 or (provinces and W.NATIONAL in r.words):
         r.doubt("region")
     elif provinces:
         code, en = _PROVINCE[provinces[0]]
         r.key["province"] = code
-        r.step(Msg("offer.step.province", province=Plain(provinces[0], en)))
-    elif W.PROVINCE_ONLY in r.name:
+        r.trail and r.step(Msg("offer.step.province", province=Plain(provinces[0], en)))
+    elif W.PROVINCE_ONLY in r.words:
         r.doubt("province")
     else:
-        r.step(Msg("offer.step.national"))
+        r.trail and r.step(Msg("offer.step.national"))
 
 
 def _face(r: _Reading, brand: W.Brand) -> None:
@@ -236,7 +238,7 @@ def _face(r: _Reading, brand: W.Brand) -> None:
     else:
         face, step = next(iter(faces.items()))
         r.key["face"] = face
-        r.step(step)
+        r.trail and r.step(step)
 
 
 def _face_text(value: Decimal) -> str:
@@ -244,7 +246,7 @@ def _face_text(value: Decimal) -> str:
 
 
 def _period(r: _Reading) -> None:
-    said = list(dict.fromkeys(_PERIOD_CODE[w] for w in _PERIODS.findall(r.name)))
+    said = sorted({_PERIOD_CODE[w] for w in r.words if w in _PERIOD_CODE})
     attr = W.PERIOD_ATTR.get(r.attrs.get(W.ATTR_PERIOD, ""))
     if len(said) > 1:
         r.doubt("periods")
@@ -256,11 +258,11 @@ def _period(r: _Reading) -> None:
         code = said[0] if said else attr
         assert code is not None
         r.key["period"] = code
-        r.step(Msg("offer.step.period", period=Plain(*W.PERIOD_NAMES[code])))
+        r.trail and r.step(Msg("offer.step.period", period=Plain(*W.PERIOD_NAMES[code])))
 
 
 def _level(r: _Reading, brand: W.Brand) -> None:
-    code = next((c for w, c in brand.levels if w in r.name), None)
+    code = next((c for w, c in brand.levels if w in r.words), None)
     source = "name"
     if code is None:
         code, source = brand.default_level, "default"
@@ -271,21 +273,21 @@ def _level(r: _Reading, brand: W.Brand) -> None:
     if attr in (W.BASE_ATTR, W.HIGHER_ATTR) and (attr == W.BASE_ATTR) != (code in W.BASE_LEVELS):
         r.doubt("level_attr", level=Plain(*W.LEVEL_NAMES[code]), attr=attr)
     r.key["level"] = code
-    r.step(Msg("offer.step.level", level=Plain(*W.LEVEL_NAMES[code]), source=Msg(f"offer.src.{source}")))
+    r.trail and r.step(Msg("offer.step.level", level=Plain(*W.LEVEL_NAMES[code]), source=Msg(f"offer.src.{source}")))
 
 
 def _zone_speed(r: _Reading, brand: W.Brand) -> None:
-    zone = _ZONES.search(r.name)
+    zone = next((w for w, *_ in W.ZONES if w in r.words), None)
     if brand.kind == "game" and zone:
-        code, zh, en = _ZONE[zone.group()]
+        code, zh, en = _ZONE[zone]
         r.key["zone"] = code
-        r.step(Msg("offer.step.zone", zone=Plain(zh, en)))
-    slow = bool(_SLOW.search(r.name) or _HOURS.search(r.name))
-    if slow and _FAST.search(r.name):
+        r.trail and r.step(Msg("offer.step.zone", zone=Plain(zh, en)))
+    slow = not r.words.isdisjoint(W.SLOW_WORDS) or bool(_HOURS.search(r.name))
+    if slow and not r.words.isdisjoint(W.FAST_WORDS):
         r.doubt("speeds")
     r.key["speed"] = "MC" if slow else None
     if brand.kind == "hf" or slow:
-        r.step(Msg("offer.step.slow" if slow else "offer.step.fast"))
+        r.trail and r.step(Msg("offer.step.slow" if slow else "offer.step.fast"))
 
 
 def _leftover(r: _Reading, brand: W.Brand) -> None:
