@@ -96,8 +96,7 @@ class _Reading:
 
     def step(self, step: Localized) -> None:
         """A line of the rule trail, kept only when asked for (`extract`, explain).
-        Called as `r.trail and r.step(Msg(...))`: a bulk matching does not even build
-        the message."""
+        Called under `if r.trail:`: a bulk matching does not even build the message."""
         self.steps.append(step)
 
 
@@ -149,7 +148,8 @@ def _read(name: str, category: tuple[str, ...], delivery: Delivery, face: Decima
     _zone_speed(r, brand)
     r.key["account"] = (account or brand.account) if delivery is Delivery.DIRECT else None
     if r.key["account"] is not None:
-        r.trail and r.step(Msg("offer.step.account", rule=Msg(f"offer.acct.{r.key['account']}")))
+        if r.trail:
+            r.step(Msg("offer.step.account", rule=Msg(f"offer.acct.{r.key['account']}")))
     _leftover(r, brand)
     key = OfferKey(**r.key, default_account=brand.account)
     return Found(sku="", key=key, sure=not r.doubts, steps=tuple(r.steps), reasons=tuple(r.doubts),
@@ -172,7 +172,8 @@ def _brand(r: _Reading) -> W.Brand | None:
     if brand is None and _CARRIERS.search(r.name):
         brand, source = BY_ALIAS[W.HF_ALIAS], "carrier"
     if brand is not None:
-        r.trail and r.step(Msg("offer.step.brand", brand=Plain(brand.zh, brand.en), source=Msg(f"offer.src.{source}")))
+        if r.trail:
+            r.step(Msg("offer.step.brand", brand=Plain(brand.zh, brand.en), source=Msg(f"offer.src.{source}")))
     return brand
 
 
@@ -182,7 +183,8 @@ def _delivery(r: _Reading) -> None:
     if said and said != {code}:
         r.doubt("delivery", field=r.delivery.label)
     r.key["delivery"] = code
-    r.trail and r.step(Msg("offer.step.delivery", delivery=r.delivery.label))
+    if r.trail:
+        r.step(Msg("offer.step.delivery", delivery=r.delivery.label))
 
 
 def _carrier_region(r: _Reading) -> None:
@@ -194,18 +196,21 @@ def _carrier_region(r: _Reading) -> None:
     else:
         code = found.pop()
         r.key["carrier"] = code
-        r.trail and r.step(Msg("offer.step.carrier", carrier=Plain(*W.CARRIER_NAMES[code])))
+        if r.trail:
+            r.step(Msg("offer.step.carrier", carrier=Plain(*W.CARRIER_NAMES[code])))
     provinces = sorted(w for w in r.words if w in _PROVINCE)
     if len(provinces) > 1 or (provinces and W.NATIONAL in r.words):
         r.doubt("region")
     elif provinces:
         code, en = _PROVINCE[provinces[0]]
         r.key["province"] = code
-        r.trail and r.step(Msg("offer.step.province", province=Plain(provinces[0], en)))
+        if r.trail:
+            r.step(Msg("offer.step.province", province=Plain(provinces[0], en)))
     elif W.PROVINCE_ONLY in r.words:
         r.doubt("province")
     else:
-        r.trail and r.step(Msg("offer.step.national"))
+        if r.trail:
+            r.step(Msg("offer.step.national"))
 
 
 def _face(r: _Reading, brand: W.Brand) -> None:
@@ -238,7 +243,8 @@ def _face(r: _Reading, brand: W.Brand) -> None:
     else:
         face, step = next(iter(faces.items()))
         r.key["face"] = face
-        r.trail and r.step(step)
+        if r.trail:
+            r.step(step)
 
 
 def _face_text(value: Decimal) -> str:
@@ -258,7 +264,8 @@ def _period(r: _Reading) -> None:
         code = said[0] if said else attr
         assert code is not None
         r.key["period"] = code
-        r.trail and r.step(Msg("offer.step.period", period=Plain(*W.PERIOD_NAMES[code])))
+        if r.trail:
+            r.step(Msg("offer.step.period", period=Plain(*W.PERIOD_NAMES[code])))
 
 
 def _level(r: _Reading, brand: W.Brand) -> None:
@@ -273,7 +280,8 @@ def _level(r: _Reading, brand: W.Brand) -> None:
     if attr in (W.BASE_ATTR, W.HIGHER_ATTR) and (attr == W.BASE_ATTR) != (code in W.BASE_LEVELS):
         r.doubt("level_attr", level=Plain(*W.LEVEL_NAMES[code]), attr=attr)
     r.key["level"] = code
-    r.trail and r.step(Msg("offer.step.level", level=Plain(*W.LEVEL_NAMES[code]), source=Msg(f"offer.src.{source}")))
+    if r.trail:
+        r.step(Msg("offer.step.level", level=Plain(*W.LEVEL_NAMES[code]), source=Msg(f"offer.src.{source}")))
 
 
 def _zone_speed(r: _Reading, brand: W.Brand) -> None:
@@ -281,13 +289,15 @@ def _zone_speed(r: _Reading, brand: W.Brand) -> None:
     if brand.kind == "game" and zone:
         code, zh, en = _ZONE[zone]
         r.key["zone"] = code
-        r.trail and r.step(Msg("offer.step.zone", zone=Plain(zh, en)))
+        if r.trail:
+            r.step(Msg("offer.step.zone", zone=Plain(zh, en)))
     slow = not r.words.isdisjoint(W.SLOW_WORDS) or bool(_HOURS.search(r.name))
     if slow and not r.words.isdisjoint(W.FAST_WORDS):
         r.doubt("speeds")
     r.key["speed"] = "MC" if slow else None
     if brand.kind == "hf" or slow:
-        r.trail and r.step(Msg("offer.step.slow" if slow else "offer.step.fast"))
+        if r.trail:
+            r.step(Msg("offer.step.slow" if slow else "offer.step.fast"))
 
 
 def _leftover(r: _Reading, brand: W.Brand) -> None:
