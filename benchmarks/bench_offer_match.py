@@ -8,7 +8,10 @@ rule does not know). The rule's cache of listings that read the same is cleared 
 every run. Baseline in the same run: building the catalog index (domain/catalog_index.py)
 over the same 300,000 products, what every sync already pays.
 
-    .venv/bin/python benchmarks/bench_offer_match.py [--per-supplier 100000] [--runs 5]
+`--catalog demo`: instead, the demo catalog as the reference server's three styles
+publish it (demo, reworded, names only): 166 virtual goods, the rest physical.
+
+    .venv/bin/python benchmarks/bench_offer_match.py [--per-supplier 100000] [--runs 5] [--catalog demo]
 """
 
 from __future__ import annotations
@@ -84,8 +87,16 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--per-supplier", type=int, default=100_000)
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--catalog", choices=("virtual", "demo"), default="virtual")
     args = ap.parse_args()
-    products = [p for style in range(3) for p in supplier_catalog(style, args.per_supplier)]
+    if args.catalog == "demo":
+        from kameng_tui.refserver.ref_catalogs import styled
+        from kameng_tui.suppliers.demo.catalog import generate_catalog
+
+        products = [p for name, style in (("demo", "demo"), ("refa", "reworded"), ("refb", "names"))
+                    for p in styled(generate_catalog(args.per_supplier, name), style, name)]
+    else:
+        products = [p for style in range(3) for p in supplier_catalog(style, args.per_supplier)]
     print(f"catalog: 3 suppliers x {args.per_supplier} = {len(products)} SKUs; runs {args.runs}")
     times, cpu, base = [], [], []
     m = None
