@@ -50,7 +50,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "help.batch.cancel": ("mark unsent lines cancelled (one once submitted: after its supplier says it has none)",
                           "mark unsent lines cancelled (one once submitted: after its supplier says it has none)"),
     "help.batch.list": ("recent batches", "recent batches"),
-    "help.catalog": ("search the catalog / 商品目录 (sync, facets)", "search the catalog (sync, facets)"),
+    "help.catalog": ("search the catalog / 商品目录 (sync, facets, match)", "search the catalog (sync, facets, match)"),
     "help.catalog.search": ("tokens ANDed; pinyin and initials work: wzry 60",
                             "tokens ANDed; pinyin and initials work: wzry 60"),
     "help.catalog.category": ("path prefix, e.g. 游戏/腾讯", "category path prefix, as the catalog writes it (top/sub)"),

@@ -24,6 +24,7 @@ import secrets
 from typing import TYPE_CHECKING, Any
 
 from kameng_tui.ledger.chain import GENESIS
+from kameng_tui.ledger.pg.offer_links import DDL as OFFER_LINKS   # issue 18's manual links, ported: migration 2
 
 if TYPE_CHECKING:
     import psycopg
@@ -124,5 +125,5 @@ def migrate(conn: "psycopg.Connection[tuple[Any, ...]]") -> None:
 
 
 MIGRATE_LOCK = 0x6B616D656E67   # "kameng": the advisory key migrations serialize on
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, V1),)
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, V1), (2, OFFER_LINKS))
 LATEST = MIGRATIONS[-1][0]

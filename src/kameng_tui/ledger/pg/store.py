@@ -37,6 +37,7 @@ from kameng_tui.ledger.anchoring import ANCHOR_LAG_S
 from kameng_tui.ledger.maintenance import RESET_KIND
 from kameng_tui.ledger.pg import guards
 from kameng_tui.ledger.pg.connect import connect, typed_pg_errors, where_of
+from kameng_tui.ledger.pg.offer_links import PgOfferLinks
 from kameng_tui.ledger.pg.reads import COLUMNS, PgReads, money_args, units_row
 from kameng_tui.ledger.pg.schema import LATEST, migrate
 from kameng_tui.ledger.pg.send_gate import AdvisoryGate
@@ -61,7 +62,7 @@ class _Head:
 
 
 @typed_pg_errors(lambda store: store.where)
-class PgLedger(PgReads):
+class PgLedger(PgOfferLinks, PgReads):
     """OrderStore, BatchStore and the chained half of MetaStore on PostgreSQL."""
 
     guarded_hook: Callable[[], None] | None = None
