@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable, Mapping, Protocol, Sequence
 
-from kameng_tui.domain.batch_input import BatchLine, duplicate_keys, parse_batch
+from kameng_tui.domain.batch_input import BatchLine, ParsedBatch, duplicate_keys, parse_batch
 from kameng_tui.domain.errors import (REFUSED_US, BadInput, KamengError, NoSuchBatch, RefTaken, RepeatBatch,
                                       RepeatOrder)
 from kameng_tui.domain.idempotency import batch_identity_of
@@ -156,11 +156,13 @@ class BatchService:
         self.send_lock, self.pending, self.clock, self.orders = send_lock, pending, clock, orders
 
     # --- plan --------------------------------------------------------------------------
-    async def check(self, text: str, *, allow_duplicates: bool = False, quotes: Quotes | None = None,
+    async def check(self, lines: str | ParsedBatch, *, allow_duplicates: bool = False, quotes: Quotes | None = None,
                     attempt_of: Mapping[int, str] | None = None) -> BatchCheck:
         """Every line validated and quoted; never raises for bad lines (the TUI shows each
-        reason on its line). `attempt_of` maps a line number to the failed order it retries."""
-        parsed = parse_batch(text)
+        reason on its line). `lines` are values (the app's grid), or a file's text, parsed
+        here once. `attempt_of` maps a line number to the failed order it retries. The
+        ledger is read off the event loop (the app's screens call this)."""
+        parsed = parse_batch(lines) if isinstance(lines, str) else lines
         problems = [LineProblem(e.line, e.field, e.msg, e.code) for e in parsed.errors]
         if not parsed.lines and not problems:
             problems.append(LineProblem(0, None, Msg("err.batch.empty"), "empty"))
@@ -172,6 +174,8 @@ class BatchService:
         quotes = {} if quotes is None else quotes
         prepared: dict[int, Prepared] = {}
         refs: dict[str, int] = {}
+        wanted = {line.ref for line in parsed.lines if line.ref}
+        taken = await asyncio.to_thread(self._refs_taken, wanted) if wanted else set()
         for line in parsed.lines:
             inp = OrderInput(sku=line.sku, fields=dict(line.fields), quantity=line.quantity, ref=line.ref,
                              customer=line.customer, note=line.note, price=line.price, line_no=line.line_no,
@@ -182,7 +186,7 @@ class BatchService:
                 problems.append(LineProblem(line.line_no, exc.field, exc.msg, exc.code,
                                             suggestions=getattr(exc, "suggestions", ())))
                 continue
-            if line.ref and (line.ref in refs or self.ledger.by_ref(line.ref)):
+            if line.ref and (line.ref in refs or line.ref in taken):
                 where = Msg("batch.where.line", line=refs[line.ref]) if line.ref in refs else Msg("batch.where.earlier")
                 problems.append(LineProblem(line.line_no, "ref", Msg("err.batch.ref_used", ref=line.ref, where=where),
                                             "ref_used", other=refs.get(line.ref)))
@@ -192,15 +196,18 @@ class BatchService:
             prepared[line.line_no] = p
         return BatchCheck(lines=parsed.lines, prepared=prepared, problems=tuple(sorted(problems, key=lambda p: p.line)))
 
-    async def plan(self, text: str, *, source: str = "-", allow_duplicates: bool = False, again: bool = False,
-                   attempt_of: Mapping[int, str] | None = None) -> BatchPlan:
-        checked = await self.check(text, allow_duplicates=allow_duplicates, attempt_of=attempt_of)
+    def _refs_taken(self, refs: set[str]) -> set[str]:
+        return {r for r in refs if self.ledger.by_ref(r)}
+
+    async def plan(self, lines: str | ParsedBatch, *, source: str = "-", allow_duplicates: bool = False,
+                   again: bool = False, attempt_of: Mapping[int, str] | None = None) -> BatchPlan:
+        checked = await self.check(lines, allow_duplicates=allow_duplicates, attempt_of=attempt_of)
         if checked.problems:
             raise BatchInvalid(checked.problems)
         prepared = list(checked.prepared.values())
         identity = batch_identity_of((p.product.sku, {**p.account, **p.sealed}, p.quantity) for p in prepared)
         if not again:                 # an early answer; the store decides in the intents' transaction
-            prior = self.ledger.batch_by_identity(identity)
+            prior = await asyncio.to_thread(self.ledger.batch_by_identity, identity)
             if prior is not None:
                 raise RepeatBatch(Msg("err.batch.repeat", batch_id=prior.batch_id), batch_id=prior.batch_id,
                                   field="batch")

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Mapping, Protocol, Sequence
 
 from kameng_tui.domain.accounts import CarrierMismatch
-from kameng_tui.domain.batch_rows import EXTRA_KEYS, GRID_COLUMNS, Row, parse_extra, to_batch_text
+from kameng_tui.domain.batch_rows import EXTRA_KEYS, GRID_COLUMNS, Row, grid_lines, parse_extra
 from kameng_tui.domain.errors import KamengError
 from kameng_tui.domain.models import AccountField, Order, Product, Rule
 from kameng_tui.domain.money import money
@@ -149,9 +149,9 @@ class BatchEntryService:
             else:
                 include.append(i)
         if include:
-            text, line_row = to_batch_text(rows, include)
+            lines, line_row = grid_lines(rows, include)
             attempts = {n: a for n, i in line_row.items() if (a := rows[i].attempt_of)}
-            checked = await self.batch.check(text, quotes=quotes, attempt_of=attempts)
+            checked = await self.batch.check(lines, quotes=quotes, attempt_of=attempts)
             problems: dict[int, list[LineProblem]] = {}
             for p in checked.problems:
                 if p.line in line_row:
@@ -189,9 +189,9 @@ class BatchEntryService:
         """The batch of every unsent row (BatchInvalid, repeat_batch or balance errors as
         BatchService.plan raises them) and {plan line index: row index}."""
         include = to_send(rows)
-        text, line_row = to_batch_text(rows, include)
+        lines, line_row = grid_lines(rows, include)
         attempts = {n: a for n, i in line_row.items() if (a := rows[i].attempt_of)}
-        plan = await self.batch.plan(text, source="tui", again=again, attempt_of=attempts)
+        plan = await self.batch.plan(lines, source="tui", again=again, attempt_of=attempts)
         order = [line_row[p.input.line_no] for p in plan.lines if p.input.line_no is not None]
         return plan, dict(enumerate(order))
 
