@@ -33,7 +33,6 @@ from kameng_tui.messages import HasMsg, Localized, Msg
 from kameng_tui.services.checkout import OrderInput, Prepared, Quotes
 from kameng_tui.ledger.ports import BatchStore, OrderStore
 from kameng_tui.services.supplier_set import SupplierSet
-from kameng_tui.suppliers.factory import HasRefusals
 from kameng_tui.services.engine import OrderEngine
 from kameng_tui.domain.clock import Clock
 from kameng_tui.ledger.ports import SendGate
@@ -41,6 +40,7 @@ from kameng_tui.services.command_orders import CommandOrders
 from kameng_tui.services.checkout import CheckoutService
 from kameng_tui.services.crash import crash_point
 from kameng_tui.services.pending import PendingActions, may_have_left
+from kameng_tui.services.batch_refusals import Refusals
 
 Progress = Callable[[int, int, Order], None]
 
@@ -271,7 +271,7 @@ class BatchService:
         limit = asyncio.Semaphore(concurrency)
         window = asyncio.Semaphore(concurrency + max(1, int(concurrency * AHEAD_PER_SLOT)))
         done = 0
-        halted = _Refusals(self.suppliers, {o.supplier for o in pending}, stopped)
+        halted = Refusals(self.suppliers, {o.supplier for o in pending}, stopped)
 
         def held_back(order: Order) -> bool:
             """Not to be sent now: the batch was stopped, or its supplier refused us."""
@@ -329,7 +329,7 @@ class BatchService:
         is added to `refused` (the batch then sends it nothing)."""
         changes = []
         refused = {} if refused is None else refused
-        for order in self._unsent(batch_id):
+        for order in await asyncio.to_thread(self._unsent, batch_id):
             if order.supplier in refused:
                 changes.append(PriceChange(order.order_no, order.line_id, order.unit_cost, None,
                                            refused[order.supplier], quantity=order.quantity))
@@ -405,41 +405,3 @@ class BatchService:
 
     def list(self, limit: int = 50) -> list[Batch]:
         return self.ledger.list_batches(limit)
-
-
-class _Refusals:
-    """Which suppliers refused our key or clock during one run of a batch: the adapter
-    counts refusals (optional `refusals`/`last_refusal`; suppliers without them never
-    stop a batch), and a count above the one at the start stops that supplier.
-    Checked before each line, so a refusal stops the lines not yet started at once,
-    even while the refused line's own state is still being recorded."""
-
-    def __init__(self, supplier_set: SupplierSet, suppliers: set[str], stopped: Mapping[str, Localized] | None) -> None:
-        self.supplier_set = supplier_set
-        self.start = {name: self._count(name) for name in suppliers}
-        self.stopped: dict[str, Localized] = dict(stopped or {})
-
-    def _supplier(self, name: str) -> object | None:
-        try:
-            return self.supplier_set.get(name)
-        except KamengError:
-            return None
-
-    def _count(self, name: str) -> int:
-        supplier = self._supplier(name)
-        return supplier.refusals if isinstance(supplier, HasRefusals) and isinstance(supplier.refusals, int) else 0
-
-    def now(self, name: str) -> bool:
-        if name in self.stopped:
-            return True
-        if self._count(name) <= self.start.get(name, 0):
-            return False
-        supplier = self._supplier(name)
-        why = supplier.last_refusal if isinstance(supplier, HasRefusals) else None
-        self.stopped[name] = why if isinstance(why, Localized) else Msg("batch.stopped.refused", supplier=name)
-        return True
-
-    def why(self) -> dict[str, Localized]:
-        for name in self.start:
-            self.now(name)             # a refusal on the last lines counts too
-        return dict(self.stopped)
