@@ -96,15 +96,21 @@ def _progress(out: Out):
 
 
 async def cmd_run(args, ctx, out: Out) -> int:
-    from kameng_tui.services.batch import BatchInvalid
+    """The file parsed here, once, into lines; then the one batch use case the app's
+    batch screen uses too (services/batch_order.py): this face presents and asks."""
+    from kameng_tui.domain.batch_input import parse_batch
+    from kameng_tui.services import batch_order
 
     _need_yes(args, out)
     concurrency = concurrency_of(args, ctx)
     wait = _wait_of(args)
-    text = read_input(args.file)
-    try:
-        plan = await ctx.batch.plan(text, source=args.file, allow_duplicates=args.allow_duplicates, again=args.again)
-    except BatchInvalid as exc:
+    lines = parse_batch(read_input(args.file))
+    ready = await batch_order.prepare(ctx.batch, lines, source=args.file, allow_duplicates=args.allow_duplicates,
+                                      again=args.again)
+    if isinstance(ready, (batch_order.AskRepeat, batch_order.Refused)):
+        raise ready.error                  # a repeated batch needs --again: said as an error, exit 2
+    if isinstance(ready, batch_order.Invalid):
+        exc = ready.error
         if out.json_mode:
             out.error(exc, {"lines": [{"line": p.line, "field": p.field, "code": p.code, "message": out.show(p.msg),
                                        **({"suggestions": list(p.suggestions)} if p.suggestions else {})}
@@ -115,15 +121,23 @@ async def cmd_run(args, ctx, out: Out) -> int:
             for p in exc.problems:
                 con.print(out.t("cli.batch.problem", line=p.line, message=p.msg))
         return 2
+    plan, asked = ready.plan, ready.confirmation
     if plan.warnings and not out.json_mode:
         con = out.console()
         for w in plan.warnings:
             con.print(out.t("cli.batch.warning", line=w.line, message=w.msg))
     if not args.yes:
-        out.console().print(out.t("cli.batch.plan", n=len(plan.lines), cost=fmt(plan.total_cost), price=fmt(plan.total_price)))
+        out.console().print(out.t("cli.batch.plan", n=asked.lines, cost=fmt(asked.total_cost), price=fmt(asked.total_price)))
         if input(out.t("cli.batch.ask")).strip().lower() not in YES:
             raise BadInput(Msg("err.cli.cancelled"))
-    outcome = await _with_progress(out, len(plan.lines), lambda cb: ctx.batch.run(plan, concurrency=concurrency, progress=cb))
+
+    async def run(progress):
+        recorded = await batch_order.record(ctx.batch, plan)
+        if not isinstance(recorded, batch_order.Recorded):
+            raise recorded.error
+        return await ctx.batch.send_pending(recorded.batch_id, concurrency=concurrency, progress=progress)
+
+    outcome = await _with_progress(out, len(plan.lines), run)
     orders = await _settle(out, ctx, outcome.orders, wait)
     code = _report(out, ctx, outcome.batch_id, orders, outcome.stopped, plan.warnings)
     _hint_in_flight(out, outcome.batch_id, orders, wait)

@@ -12,7 +12,7 @@ import io
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from kameng_tui.domain.idempotency import batch_identity_of
 from kameng_tui.domain.money import AmountError, parse_amount, price
@@ -107,6 +107,23 @@ def _build(line_no: int, cells: dict[str, str], errors: list[LineError]) -> Batc
     return BatchLine(line_no=line_no, sku=sku, quantity=qty, price=p, allow_loss=ALLOW_LOSS[allow],
                      fields={k: cells[k] for k in ACCOUNT_KEYS if cells.get(k)},
                      ref=cells.get("ref") or None, customer=cells.get("customer") or None, note=cells.get("note") or None)
+
+
+def lines_of(typed: Sequence[tuple[int, Mapping[str, str]]]) -> ParsedBatch:
+    """Lines typed cell by cell (the app's grid), each with its line number: every cell
+    cleaned and checked as a file's cell is, but never written into text and split
+    again, so a comma, a quote or a line separator in a cell reaches the order as typed."""
+    errors: list[LineError] = []
+    lines: list[BatchLine] = []
+    for line_no, cells in typed:
+        values = {k: _clean(v) for k, v in cells.items() if k in COLUMNS}
+        if any(_bad_chars(v) for v in values.values()):
+            errors.append(LineError(line_no, None, Msg("err.batch.control_chars"), "control_chars"))
+            continue
+        built = _build(line_no, values, errors)
+        if built:
+            lines.append(built)
+    return ParsedBatch(lines=tuple(lines), errors=tuple(errors))
 
 
 def parse_batch_bytes(data: bytes) -> ParsedBatch:

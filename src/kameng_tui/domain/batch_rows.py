@@ -1,7 +1,8 @@
 """Batch entry rows as typed or pasted in the terminal app: raw text per cell, never
 rejected here (bad rows stay on screen with their reason). Pasted text is split the
 way `batch run` reads files (CSV with a header, `SKU ACCOUNT [QTY] [key=value ...]`
-lines, tab-separated Excel copies); rows become one CSV document for the batch service.
+lines, tab-separated Excel copies): the one place the grid parses text. Rows reach the
+batch service as values (`grid_lines`), never as text to be parsed again.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from typing import Any, Mapping, Sequence
 
-from kameng_tui.domain.batch_input import ACCOUNT_KEYS, ALIASES, COLUMNS
+from kameng_tui.domain.batch_input import ACCOUNT_KEYS, ALIASES, COLUMNS, ParsedBatch, lines_of
 
 GRID_COLUMNS = ("sku", "account", "quantity", "customer", "ref", "note", "extra")
 """Cells of a row, in screen order; `extra` holds other account fields: `region=安卓QQ server=1`."""
@@ -156,17 +157,14 @@ def set_extra(text: str, key: str, value: str) -> str:
     return " ".join(out)
 
 
-def to_batch_text(rows: Sequence[Row], include: Sequence[int]) -> tuple[str, dict[int, int]]:
-    """The chosen rows as one CSV document with a header (what `batch run` reads);
-    returns it with {physical line number: row index}."""
-    extras = [parse_extra(rows[i].get("extra"))[0] for i in include]
-    keys = [k for k in EXTRA_KEYS if any(k in e for e in extras)]
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(list(GRID_COLUMNS[:6]) + keys)
-    lines: dict[int, int] = {}
-    for n, (i, extra) in enumerate(zip(include, extras)):
+def grid_lines(rows: Sequence[Row], include: Sequence[int]) -> tuple[ParsedBatch, dict[int, int]]:
+    """The chosen rows as batch lines (values, checked as `batch run` checks a file's
+    cells), each numbered by its grid line (row index + 1); returns them with
+    {line number: row index}. Other fields come out of the `extra` cell; the caller
+    has checked that every token there is a known key=value."""
+    typed: list[tuple[int, dict[str, str]]] = []
+    for i in include:
         row = rows[i]
-        w.writerow([row.get(c).replace("\n", " ") for c in GRID_COLUMNS[:6]] + [extra.get(k, "") for k in keys])
-        lines[n + 2] = i
-    return buf.getvalue(), lines
+        cells = {c: row.get(c).replace("\n", " ") for c in GRID_COLUMNS[:6]}
+        typed.append((i + 1, {**parse_extra(row.get("extra"))[0], **cells}))
+    return lines_of(typed), {i + 1: i for i in include}

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable, Mapping, Protocol, Sequence
 
-from kameng_tui.domain.batch_input import BatchLine, duplicate_keys, parse_batch
+from kameng_tui.domain.batch_input import BatchLine, ParsedBatch, duplicate_keys, parse_batch
 from kameng_tui.domain.errors import (REFUSED_US, BadInput, KamengError, NoSuchBatch, RefTaken, RepeatBatch,
                                       RepeatOrder)
 from kameng_tui.domain.idempotency import batch_identity_of
@@ -33,7 +33,6 @@ from kameng_tui.messages import HasMsg, Localized, Msg
 from kameng_tui.services.checkout import OrderInput, Prepared, Quotes
 from kameng_tui.ledger.ports import BatchStore, OrderStore
 from kameng_tui.services.supplier_set import SupplierSet
-from kameng_tui.suppliers.factory import HasRefusals
 from kameng_tui.services.engine import OrderEngine
 from kameng_tui.domain.clock import Clock
 from kameng_tui.ledger.ports import SendGate
@@ -41,6 +40,7 @@ from kameng_tui.services.command_orders import CommandOrders
 from kameng_tui.services.checkout import CheckoutService
 from kameng_tui.services.crash import crash_point
 from kameng_tui.services.pending import PendingActions, may_have_left
+from kameng_tui.services.batch_refusals import Refusals
 
 Progress = Callable[[int, int, Order], None]
 
@@ -156,11 +156,13 @@ class BatchService:
         self.send_lock, self.pending, self.clock, self.orders = send_lock, pending, clock, orders
 
     # --- plan --------------------------------------------------------------------------
-    async def check(self, text: str, *, allow_duplicates: bool = False, quotes: Quotes | None = None,
+    async def check(self, lines: str | ParsedBatch, *, allow_duplicates: bool = False, quotes: Quotes | None = None,
                     attempt_of: Mapping[int, str] | None = None) -> BatchCheck:
         """Every line validated and quoted; never raises for bad lines (the TUI shows each
-        reason on its line). `attempt_of` maps a line number to the failed order it retries."""
-        parsed = parse_batch(text)
+        reason on its line). `lines` are values (the app's grid), or a file's text, parsed
+        here once. `attempt_of` maps a line number to the failed order it retries. The
+        ledger is read off the event loop (the app's screens call this)."""
+        parsed = parse_batch(lines) if isinstance(lines, str) else lines
         problems = [LineProblem(e.line, e.field, e.msg, e.code) for e in parsed.errors]
         if not parsed.lines and not problems:
             problems.append(LineProblem(0, None, Msg("err.batch.empty"), "empty"))
@@ -172,6 +174,8 @@ class BatchService:
         quotes = {} if quotes is None else quotes
         prepared: dict[int, Prepared] = {}
         refs: dict[str, int] = {}
+        wanted = {line.ref for line in parsed.lines if line.ref}
+        taken = await asyncio.to_thread(self._refs_taken, wanted) if wanted else set()
         for line in parsed.lines:
             inp = OrderInput(sku=line.sku, fields=dict(line.fields), quantity=line.quantity, ref=line.ref,
                              customer=line.customer, note=line.note, price=line.price, line_no=line.line_no,
@@ -182,7 +186,7 @@ class BatchService:
                 problems.append(LineProblem(line.line_no, exc.field, exc.msg, exc.code,
                                             suggestions=getattr(exc, "suggestions", ())))
                 continue
-            if line.ref and (line.ref in refs or self.ledger.by_ref(line.ref)):
+            if line.ref and (line.ref in refs or line.ref in taken):
                 where = Msg("batch.where.line", line=refs[line.ref]) if line.ref in refs else Msg("batch.where.earlier")
                 problems.append(LineProblem(line.line_no, "ref", Msg("err.batch.ref_used", ref=line.ref, where=where),
                                             "ref_used", other=refs.get(line.ref)))
@@ -192,15 +196,18 @@ class BatchService:
             prepared[line.line_no] = p
         return BatchCheck(lines=parsed.lines, prepared=prepared, problems=tuple(sorted(problems, key=lambda p: p.line)))
 
-    async def plan(self, text: str, *, source: str = "-", allow_duplicates: bool = False, again: bool = False,
-                   attempt_of: Mapping[int, str] | None = None) -> BatchPlan:
-        checked = await self.check(text, allow_duplicates=allow_duplicates, attempt_of=attempt_of)
+    def _refs_taken(self, refs: set[str]) -> set[str]:
+        return {r for r in refs if self.ledger.by_ref(r)}
+
+    async def plan(self, lines: str | ParsedBatch, *, source: str = "-", allow_duplicates: bool = False,
+                   again: bool = False, attempt_of: Mapping[int, str] | None = None) -> BatchPlan:
+        checked = await self.check(lines, allow_duplicates=allow_duplicates, attempt_of=attempt_of)
         if checked.problems:
             raise BatchInvalid(checked.problems)
         prepared = list(checked.prepared.values())
         identity = batch_identity_of((p.product.sku, {**p.account, **p.sealed}, p.quantity) for p in prepared)
         if not again:                 # an early answer; the store decides in the intents' transaction
-            prior = self.ledger.batch_by_identity(identity)
+            prior = await asyncio.to_thread(self.ledger.batch_by_identity, identity)
             if prior is not None:
                 raise RepeatBatch(Msg("err.batch.repeat", batch_id=prior.batch_id), batch_id=prior.batch_id,
                                   field="batch")
@@ -264,7 +271,7 @@ class BatchService:
         limit = asyncio.Semaphore(concurrency)
         window = asyncio.Semaphore(concurrency + max(1, int(concurrency * AHEAD_PER_SLOT)))
         done = 0
-        halted = _Refusals(self.suppliers, {o.supplier for o in pending}, stopped)
+        halted = Refusals(self.suppliers, {o.supplier for o in pending}, stopped)
 
         def held_back(order: Order) -> bool:
             """Not to be sent now: the batch was stopped, or its supplier refused us."""
@@ -322,7 +329,7 @@ class BatchService:
         is added to `refused` (the batch then sends it nothing)."""
         changes = []
         refused = {} if refused is None else refused
-        for order in self._unsent(batch_id):
+        for order in await asyncio.to_thread(self._unsent, batch_id):
             if order.supplier in refused:
                 changes.append(PriceChange(order.order_no, order.line_id, order.unit_cost, None,
                                            refused[order.supplier], quantity=order.quantity))
@@ -398,41 +405,3 @@ class BatchService:
 
     def list(self, limit: int = 50) -> list[Batch]:
         return self.ledger.list_batches(limit)
-
-
-class _Refusals:
-    """Which suppliers refused our key or clock during one run of a batch: the adapter
-    counts refusals (optional `refusals`/`last_refusal`; suppliers without them never
-    stop a batch), and a count above the one at the start stops that supplier.
-    Checked before each line, so a refusal stops the lines not yet started at once,
-    even while the refused line's own state is still being recorded."""
-
-    def __init__(self, supplier_set: SupplierSet, suppliers: set[str], stopped: Mapping[str, Localized] | None) -> None:
-        self.supplier_set = supplier_set
-        self.start = {name: self._count(name) for name in suppliers}
-        self.stopped: dict[str, Localized] = dict(stopped or {})
-
-    def _supplier(self, name: str) -> object | None:
-        try:
-            return self.supplier_set.get(name)
-        except KamengError:
-            return None
-
-    def _count(self, name: str) -> int:
-        supplier = self._supplier(name)
-        return supplier.refusals if isinstance(supplier, HasRefusals) and isinstance(supplier.refusals, int) else 0
-
-    def now(self, name: str) -> bool:
-        if name in self.stopped:
-            return True
-        if self._count(name) <= self.start.get(name, 0):
-            return False
-        supplier = self._supplier(name)
-        why = supplier.last_refusal if isinstance(supplier, HasRefusals) else None
-        self.stopped[name] = why if isinstance(why, Localized) else Msg("batch.stopped.refused", supplier=name)
-        return True
-
-    def why(self) -> dict[str, Localized]:
-        for name in self.start:
-            self.now(name)             # a refusal on the last lines counts too
-        return dict(self.stopped)

@@ -5,20 +5,21 @@ plan and intents through BatchService, unsent batches for the start-up offer.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 from typing import Mapping, Protocol, Sequence
 
 from kameng_tui.domain.accounts import CarrierMismatch
-from kameng_tui.domain.batch_rows import EXTRA_KEYS, GRID_COLUMNS, Row, parse_extra, to_batch_text
+from kameng_tui.domain.batch_rows import EXTRA_KEYS, GRID_COLUMNS, Row, grid_lines, parse_extra
 from kameng_tui.domain.errors import KamengError
 from kameng_tui.domain.models import AccountField, Order, Product, Rule
-from kameng_tui.domain.money import money
 from kameng_tui.domain.states import OrderState
 from kameng_tui.ledger.store import Batch
 from kameng_tui.messages import Joined, Localized, Msg
-from kameng_tui.services.batch import BatchPlan, LineProblem
+from kameng_tui.services import batch_order
+from kameng_tui.services.batch import LineProblem
+from kameng_tui.services.batch_order import AskRepeat, Confirmation, Invalid, Ready, Refused
 from kameng_tui.services.checkout import Prepared, Quotes
 from kameng_tui.ledger.ports import BatchStore, DraftStore
 from kameng_tui.domain.clock import Clock
@@ -79,19 +80,17 @@ class EntryCheck:
         """Good rows whose number belongs to another carrier than the product's."""
         return sorted(i for i, c in self.rows.items() if c.ok and c.mismatches)
 
-    @property
-    def total_price(self) -> Decimal:
-        return money(sum((p.total_price for p in self.good), Decimal(0)))
+    def confirmation(self) -> Confirmation:
+        """The run question's figures, worked out as `batch run` works them out."""
+        return Confirmation.of(self.good)
 
-    @property
-    def total_cost(self) -> Decimal:
-        return money(sum((p.total_cost for p in self.good), Decimal(0)))
 
-    def cost_by_supplier(self) -> dict[str, Decimal]:
-        out: dict[str, Decimal] = {}
-        for p in self.good:
-            out[p.product.supplier] = out.get(p.product.supplier, Decimal(0)) + p.total_cost
-        return out
+@dataclass(frozen=True)
+class RowsRecorded:
+    """The grid's rows became intents: the batch, and the draft whose rows know their orders."""
+
+    batch_id: int
+    draft: Draft
 
 
 def _on_grid(p: LineProblem, line_row: Mapping[int, int]) -> LineProblem:
@@ -149,9 +148,9 @@ class BatchEntryService:
             else:
                 include.append(i)
         if include:
-            text, line_row = to_batch_text(rows, include)
+            lines, line_row = grid_lines(rows, include)
             attempts = {n: a for n, i in line_row.items() if (a := rows[i].attempt_of)}
-            checked = await self.batch.check(text, quotes=quotes, attempt_of=attempts)
+            checked = await self.batch.check(lines, quotes=quotes, attempt_of=attempts)
             problems: dict[int, list[LineProblem]] = {}
             for p in checked.problems:
                 if p.line in line_row:
@@ -185,26 +184,31 @@ class BatchEntryService:
             return Msg("grid.hint.extra", key=key)
         return Msg("grid.hint.extra_choices", key=key, shown=shown)
 
-    async def plan(self, rows: Sequence[Row], *, again: bool = False) -> tuple[BatchPlan, dict[int, int]]:
-        """The batch of every unsent row (BatchInvalid, repeat_batch or balance errors as
-        BatchService.plan raises them) and {plan line index: row index}."""
+    async def plan(self, rows: Sequence[Row], *, again: bool = False) -> Ready | Invalid | AskRepeat | Refused:
+        """The batch of every unsent row, as `batch run` prepares one (services/batch_order.py)."""
         include = to_send(rows)
-        text, line_row = to_batch_text(rows, include)
+        lines, line_row = grid_lines(rows, include)
         attempts = {n: a for n, i in line_row.items() if (a := rows[i].attempt_of)}
-        plan = await self.batch.plan(text, source="tui", again=again, attempt_of=attempts)
-        order = [line_row[p.input.line_no] for p in plan.lines if p.input.line_no is not None]
-        return plan, dict(enumerate(order))
+        return await batch_order.prepare(self.batch, lines, source="tui", again=again, attempt_of=attempts)
 
-    def record(self, draft: Draft, plan: BatchPlan, plan_rows: Mapping[int, int]) -> tuple[Draft, int]:
-        """All intents in one transaction; each row learns its order number; the draft is saved."""
-        batch_id = self.batch.record(plan)
+    async def record(self, draft: Draft, ready: Ready) -> RowsRecorded | AskRepeat | Refused:
+        """All intents in one transaction; each row learns its order number; the draft is
+        saved (off the event loop)."""
+        recorded = await batch_order.record(self.batch, ready.plan, in_thread=True)
+        if not isinstance(recorded, batch_order.Recorded):
+            return recorded
+        return await asyncio.to_thread(self._rows_recorded, draft, recorded)
+
+    def _rows_recorded(self, draft: Draft, recorded: batch_order.Recorded) -> RowsRecorded:
+        # plan line index -> row index: grid lines are numbered row index + 1
+        plan_rows = {n: p.input.line_no - 1 for n, p in enumerate(recorded.plan.lines) if p.input.line_no is not None}
         rows = list(draft.rows)
-        for order in self.ledger.batch_orders(batch_id):
+        for order in self.ledger.batch_orders(recorded.batch_id):
             if order.line_id is not None and order.line_id - 1 in plan_rows:
                 i = plan_rows[order.line_id - 1]
                 rows[i] = replace(rows[i], order_no=order.order_no)
-        saved = self.save(replace(draft, rows=tuple(rows), batch_ids=draft.batch_ids + (batch_id,)))
-        return saved, batch_id
+        saved = self.save(replace(draft, rows=tuple(rows), batch_ids=draft.batch_ids + (recorded.batch_id,)))
+        return RowsRecorded(recorded.batch_id, saved)
 
     # --- reading orders and batches -----------------------------------------------------------------
     def orders(self, batch_ids: Sequence[int]) -> dict[str, Order]:

@@ -27,6 +27,7 @@ from kameng_tui.domain.reasons import reason_msg
 from kameng_tui.domain.states import IN_FLIGHT, OrderState
 from kameng_tui.services.balances import BalanceView
 from kameng_tui.services.shop import Shop
+from kameng_tui.tui.batch_messages import BatchLinesChanged
 from kameng_tui.tui.batch_runner import BatchRunner
 from kameng_tui.tui.keys import APP_KEYS, bindings
 from kameng_tui.tui.ledger_feed import LedgerMoved, show_changes
@@ -68,7 +69,7 @@ class KamengApp(UnhandledExceptionHook):
         self.t = Texts(self.lang)
         install_bindings(self, bindings(APP_KEYS, self.lang))
         self.runner = OrderRunner(ctx, self._order_done)
-        self.batch_runner = BatchRunner(ctx, self._batch_changed)
+        self.batch_runner = BatchRunner(ctx, post=self.post_message)
         self.balances: dict[str, BalanceView] = {}
         self.refused: AnchorMismatch | None = None
         self.claims_count = 0
@@ -361,16 +362,17 @@ class KamengApp(UnhandledExceptionHook):
         self.batch_runner.start(batch_id)
         self._render_status()
 
-    def _batch_changed(self, batch_id: int, error: KamengError | None) -> None:
-        t = self.t
+    def on_batch_lines_changed(self, message: BatchLinesChanged) -> None:
+        """The batch runner's news: errors said here, the lines handed to the screens."""
+        t, batch_id, error = self.t, message.batch_id, message.error
         if isinstance(error, AnchorMismatch):
             self.writes_refused(error)
         elif error is not None:
             self.notify(t("batch.error", id=batch_id, message=error.msg), severity="error", timeout=10)
-        if not self.batch_runner.is_running(batch_id):
+        if not message.running:
             self.run_worker(self.refresh_balances(), group="balances", exit_on_error=False)
             self.refresh_claims()
-        self.tell_screens("batch_changed", batch_id)
+        self.tell_screens("batch_lines_changed", message)
 
     # --- settings applied live ----------------------------------------------------------------------
     async def set_language(self, lang: str) -> None:

@@ -4,6 +4,7 @@ without the reseller's explicit answer."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from kameng_tui.domain.errors import KamengError
@@ -37,7 +38,9 @@ async def quit_mid_batch(app: "KamengApp") -> None:
 
     t = app.t
     running = app.batch_runner.running
-    unsent = sum(1 for b in running for o in app.ctx.orders.batch_orders(b) if o.state is OrderState.PENDING)
+    orders = app.ctx.orders
+    unsent = await asyncio.to_thread(
+        lambda: sum(1 for b in running for o in orders.batch_orders(b) if o.state is OrderState.PENDING))
     question = t("batch.quit_ask", ids=",".join(map(str, running)), n=unsent)
 
     async def finish(answer: str | None) -> None:
@@ -64,7 +67,8 @@ async def offer_unsent(app: "KamengApp") -> None:
     from kameng_tui.tui.screens.batch_dialogs import ChoiceScreen
 
     try:
-        batches = [b for b in app.ctx.batch_entry.unsent_batches() if not app.batch_runner.is_running(b.batch_id)]
+        unsent = await asyncio.to_thread(app.ctx.batch_entry.unsent_batches)      # off the UI thread
+        batches = [b for b in unsent if not app.batch_runner.is_running(b.batch_id)]
     except KamengError:
         return
     if not batches:
@@ -88,7 +92,7 @@ async def offer_unsent(app: "KamengApp") -> None:
         review = getattr(screen, "review", None)
         if review is None:
             return
-        review(b.batch_id)
+        await review(b.batch_id)
         if answer == "resume":
             await screen.resume(b.batch_id)
 

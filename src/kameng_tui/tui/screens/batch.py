@@ -9,25 +9,20 @@ import asyncio
 import time
 from dataclasses import replace
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
-from kameng_tui.domain.accounts import choice_options, first_unchosen
-from kameng_tui.domain.batch_rows import GRID_COLUMNS, Row, parse_extra, set_extra
-from kameng_tui.domain.errors import (AnchorMismatch, BadInput, KamengError, RepeatBatch, RepeatBatchUnsettled,
-                                      RepeatOrder)
-from kameng_tui.domain.field_names import field_named
-from kameng_tui.domain.models import Order
-from kameng_tui.domain.money import fmt
+from kameng_tui.domain.batch_rows import GRID_COLUMNS, Row
+from kameng_tui.domain.errors import KamengError
+from kameng_tui.domain.models import AccountField, Order, Product
 from kameng_tui.domain.states import OrderState
-from kameng_tui.domain.text_fit import fit_name
 from kameng_tui.messages import Localized, Msg, Plain
-from kameng_tui.services.batch import BatchInvalid
 from kameng_tui.services.batch_entry import Draft, EntryCheck, to_send
+from kameng_tui.tui.batch_messages import BatchLinesChanged
 from kameng_tui.tui.keys import BATCH_KEYS, bindings
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.textual_compat import install_bindings
@@ -55,6 +50,7 @@ class BatchScreen(Screen[None]):
         install_bindings(self, [*Screen.BINDINGS, *bindings(BATCH_KEYS, self.lang)])
         self.draft = Draft()
         self.checked = EntryCheck()
+        self._saving = asyncio.Lock()
         self.orders: dict[str, Order] = {}
         self.quotes: dict = {}
         self.quoted_at = 0.0
@@ -83,11 +79,14 @@ class BatchScreen(Screen[None]):
         grid.locked = self._locked
         grid.retry = self._retry_row
         grid.is_sku = self.entry.is_sku
-        draft = self.entry.latest()
-        if draft is not None:
+        self.show_rows()
+        self.run_worker(self._open_latest(), group="batch-open", exit_on_error=False)
+
+    async def _open_latest(self) -> None:
+        """The last draft, read off the UI thread (the grid shows empty meanwhile)."""
+        draft = await asyncio.to_thread(self.entry.latest)
+        if draft is not None and self.draft.draft_id is None and not any(not r.blank for r in self.grid.rows):
             self.load(draft)
-        else:
-            self._show()
 
     def load(self, draft: Draft) -> None:
         self.draft = draft
@@ -95,11 +94,12 @@ class BatchScreen(Screen[None]):
         self.refresh_orders()
         self.check_rows()
 
-    def review(self, batch_id: int) -> None:
+    async def review(self, batch_id: int) -> None:
         """Show a batch (from the start-up offer): its draft when this app made it."""
         if batch_id not in self.draft.batch_ids:
-            self.save_now()
-            self.load(self.entry.save(self.ctx.batch_entry.draft_from_batch(batch_id)))
+            await self.save_async()
+            entry = self.entry
+            self.load(await asyncio.to_thread(lambda: entry.save(entry.draft_from_batch(batch_id))))
 
     # --- rows, checks, drafts ---------------------------------------------------------------------
     def rows(self) -> list[Row]:
@@ -157,7 +157,7 @@ class BatchScreen(Screen[None]):
                 out.append_text(self.full_notes.get(grid.row, grid.notes[grid.row]))
         self.query_one("#batch-suggest", Static).update(out)
 
-    def _choices(self, i: int):
+    def choices(self, i: int) -> tuple[Product, tuple[AccountField, ...]] | None:
         """(product, choice fields) of row i's SKU, looked up once per SKU text."""
         sku = self.grid.rows[i].get("sku") if i < len(self.grid.rows) else ""
         if sku not in self._choice_cache:
@@ -167,7 +167,7 @@ class BatchScreen(Screen[None]):
         return self._choice_cache[sku]
 
     def _pick_hint(self, i: int) -> str:
-        found = self._choices(i)
+        found = self.choices(i)
         if found is None or self._locked(i):
             return ""
         _, fields = found
@@ -178,14 +178,27 @@ class BatchScreen(Screen[None]):
     @work(exclusive=True, group="batch-save", exit_on_error=False)
     async def save_draft(self) -> None:
         await asyncio.sleep(SAVE_DELAY_S)
-        self.save_now()
+        # the save itself in a worker no keystroke cancels: a save cut off before its
+        # draft id comes back would make the next one a second draft
+        self.run_worker(self.save_async(), group="batch-saving", exit_on_error=False)
+
+    async def save_async(self) -> None:
+        """The rows as typed saved as the draft, off the UI thread; saves queue up."""
+        async with self._saving:
+            rows = self._draft_rows()
+            if not rows and self.draft.draft_id is None:
+                return
+            self.draft = await asyncio.to_thread(self.entry.save, replace(self.draft, rows=rows))
+            self.query_one("#batch-head", Static).update(summary.head(self.t, self.draft))
+
+    def _draft_rows(self) -> tuple[Row, ...]:
+        return tuple(r for r in self.rows() if not r.blank or r.order_no)
 
     def save_now(self) -> None:
-        rows = tuple(r for r in self.rows() if not r.blank or r.order_no)
-        if not rows and self.draft.draft_id is None:
-            return
-        self.draft = self.entry.save(replace(self.draft, rows=rows))
-        self.query_one("#batch-head", Static).update(summary.head(self.t, self.draft))
+        """On the way out only (the app closing): the last keystrokes, saved at once."""
+        rows = self._draft_rows()
+        if rows or self.draft.draft_id is not None:
+            self.draft = self.entry.save(replace(self.draft, rows=rows))
 
     @work(exclusive=True, group="batch-check", exit_on_error=False)
     async def check_rows(self) -> None:
@@ -200,46 +213,39 @@ class BatchScreen(Screen[None]):
             self.notify(self.t.error(exc), severity="error")
         finally:
             self.checking = False
-        self._show()
+        self.show_rows()
 
     # --- what each line shows -----------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="batch-orders", exit_on_error=False)
     def refresh_orders(self) -> None:
-        self.orders = self.entry.orders(self.draft.batch_ids)
-        self._show()
+        """The draft's orders as the ledger holds them, read in a thread."""
+        batch_ids = self.draft.batch_ids
+        orders = self.entry.orders(batch_ids)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._got_orders, batch_ids, orders)
 
-    def batch_changed(self, batch_id: int) -> None:
-        if batch_id in self.draft.batch_ids:
+    def _got_orders(self, batch_ids: tuple[int, ...], orders: dict[str, Order]) -> None:
+        if batch_ids == self.draft.batch_ids:
+            self.orders = orders
+            self.show_rows()
+
+    def batch_lines_changed(self, message: BatchLinesChanged) -> None:
+        """The runner's news of this draft's batch: its lines as they now are."""
+        if message.batch_id not in self.draft.batch_ids:
+            return
+        self.orders.update({o.order_no: o for o in message.orders})
+        if not message.running:
+            self.refresh_orders()           # once, at the end: what a stop or an error left
+        self.show_rows()
+
+    def order_changed(self, order_no: str) -> None:
+        """Another process settled one of these lines (the change feed)."""
+        if order_no in self.orders:
             self.refresh_orders()
 
-    def _show(self) -> None:
+    def show_rows(self) -> None:
         t, grid = self.t, self.grid
-        notes: dict[int, Text] = {}
-        full: dict[int, Text] = {}
-        bad: dict[int, str | None] = {}
-        for i, row in enumerate(grid.rows):
-            if row.order_no:
-                notes[i] = summary.order_note(t, self.orders.get(row.order_no))
-                continue
-            check = self.checked.rows.get(i)
-            if check is None:
-                continue
-            if check.ok and check.prepared is not None and check.mismatches:
-                p, short = check.prepared, check.mismatches[0].short
-                total = fmt(p.total_price)
-                room = grid.status_width() - cell_len(t("batch.ok_ported", short=short, name="", total=total))
-                name = fit_name(p.product.name, max(8, room))
-                notes[i] = Text(t("batch.ok_ported", short=short, name=name, total=total), style="bold yellow")
-                full[i] = Text(t("batch.ok_ported", short=short, name=p.product.name, total=total), style="bold yellow")
-            elif check.ok and check.prepared is not None:
-                p = check.prepared
-                total = fmt(p.total_price)
-                room = grid.status_width() - cell_len(t("batch.ok", name="", total=total))
-                name = fit_name(p.product.name, max(8, room))
-                notes[i] = Text(t("batch.ok", name=name, total=total), style="green")
-                full[i] = Text(t("batch.ok", name=p.product.name, total=total), style="green")
-            elif not check.ok:
-                notes[i] = Text(self._why(check.msg) if check.msg is not None else "", style="red")
-                bad[i] = check.field
+        notes, full, bad = summary.row_notes(t, grid.rows, self.checked, self.orders, grid.status_width(), self._why)
         grid.notes, grid.bad_field = notes, bad
         self.full_notes = full
         grid.refresh()
@@ -285,40 +291,9 @@ class BatchScreen(Screen[None]):
 
     def action_pick(self) -> None:
         """The line's product's choices (大区, then 服务器 ...) from a list into "other fields"."""
-        grid = self.grid
-        grid.commit()
-        i = grid.row
-        found = self._choices(i)
-        if found is None:
-            self.notify(self.t("batch.pick_none"), severity="warning")
-            return
-        if not grid.may_edit():
-            return
-        product, fields = found
-        values, _ = parse_extra(grid.rows[i].get("extra"))
-        self._pick(i, product, first_unchosen(fields, values) or fields[0], fields)
+        from kameng_tui.tui.batch_pick import start
 
-    def _pick(self, i: int, product, field, fields) -> None:
-        from kameng_tui.tui.screens.batch_dialogs import PickScreen
-
-        row = self.grid.rows[i]
-        values, _ = parse_extra(row.get("extra"))
-        title = self.t("batch.pick_title", row=i + 1, name=product.name, field=field_named(field))
-        parent = product.field(field.depends_on) if field.depends_on and field.option_tree else None
-        if parent is not None and values.get(parent.key) in field.option_tree:
-            title += self.t("batch.pick_parent", label=Plain(parent.label, parent.key), value=values[parent.key])
-
-        def picked(value: str | None) -> None:
-            self.set_focus(self.grid)
-            if value is None or i >= len(self.grid.rows) or self.grid.rows[i].get("sku") != row.get("sku"):
-                return
-            self.grid.set_cell(i, "extra", set_extra(self.grid.rows[i].get("extra"), field.key, value))
-            now, _ = parse_extra(self.grid.rows[i].get("extra"))
-            nxt = first_unchosen(fields, now)
-            if nxt is not None and nxt is not field:         # 大区 chosen: on to 服务器
-                self._pick(i, product, nxt, fields)
-
-        self.app.push_screen(PickScreen(title, choice_options(field, values), values.get(field.key)), picked)
+        start(self)
 
     def action_paste(self) -> None:
         from kameng_tui.tui.screens.batch_dialogs import PasteScreen
@@ -344,132 +319,46 @@ class BatchScreen(Screen[None]):
         if any(self.app.batch_runner.is_running(b) for b in self.draft.batch_ids):
             self.notify(self.t("batch.busy"), severity="warning")
             return
-        self.save_now()
-        if self.draft.rows and not to_send(self.draft.rows) and not self._unsent():
-            self.entry.discard(self.draft.draft_id)
+        self.run_worker(self._new(), group="batch-new", exclusive=True, exit_on_error=False)
+
+    async def _new(self) -> None:
+        await self.save_async()
+        if self.draft.rows and not to_send(self.draft.rows) and not self.unsent():
+            await asyncio.to_thread(self.entry.discard, self.draft.draft_id)
         self.draft, self.checked, self.orders = Draft(), EntryCheck(), {}
         self.grid.load([])
-        self._show()
+        self.show_rows()
         self.notify(self.t("batch.new_draft"))
 
-    def _unsent(self) -> list[Order]:
+    def unsent(self) -> list[Order]:
         return [o for o in self.orders.values() if o.state is OrderState.PENDING]
 
+    def rows_to_send(self) -> list[int]:
+        return to_send(self.grid.rows)
+
     def action_run(self) -> None:
+        from kameng_tui.tui import batch_run
+
         self.grid.commit()
-        self.run_worker(self._run(), group="batch-run", exclusive=True, exit_on_error=False)
-
-    async def _run(self) -> None:
-        t, grid = self.t, self.grid
-        self.save_now()
-        if any(self.app.batch_runner.is_running(b) for b in self.draft.batch_ids):
-            self.notify(t("batch.busy"), severity="warning")
-            return
-        if not to_send(grid.rows):
-            if self._unsent():
-                await self.resume(max(o.batch_id or 0 for o in self._unsent()))
-            else:
-                self.notify(t("batch.nothing"))
-            return
-        self.checked = await self.entry.check(grid.rows, quotes=self.quotes)
-        self._show()
-        if self.checked.bad:
-            first = self.checked.bad[0]
-            grid.move(first, GRID_COLUMNS.index(self._column_of(first)))
-            self.notify(t("batch.fix_first", n=len(self.checked.bad), row=first + 1), severity="warning")
-            return
-        c = self.checked
-        balance = "".join(t("batch.confirm_balance", supplier=s, after=fmt(a - cost))
-                          for s, cost in sorted(c.cost_by_supplier().items())
-                          if (a := self.app.available(s)) is not None)
-        if c.mismatched:
-            balance += t("batch.confirm_ported", k=len(c.mismatched))
-        question = t("batch.confirm", n=len(c.good), total=fmt(c.total_price), cost=fmt(c.total_cost), balance=balance)
-        if not await self.app.push_screen_wait(self._confirm(question)):
-            return
-        await self._plan_and_send(again=False)
-
-    def _column_of(self, i: int) -> str:
-        from kameng_tui.tui.widgets.batch_grid import FIELD_COLUMN
-
-        return FIELD_COLUMN.get(self.grid.bad_field.get(i) or "", "sku")
-
-    def _confirm(self, question: str):
-        from kameng_tui.tui.screens.confirm import ConfirmScreen
-
-        return ConfirmScreen(question)
-
-    async def _plan_and_send(self, again: bool) -> None:
-        t = self.t
-        self.quotes = {}
-        self.save_now()
-        draft = self.draft                   # rows without blanks: the plan's row numbers index these
-        try:
-            plan, plan_rows = await self.entry.plan(draft.rows, again=again)
-        except BatchInvalid:
-            self.check_rows()
-            self.notify(t("batch.fix_first", n=len(self.checked.bad) or 1, row=(self.checked.bad or [0])[0] + 1),
-                        severity="warning")
-            return
-        except BadInput as exc:
-            if isinstance(exc, RepeatBatch) and not again:
-                if await self.app.push_screen_wait(self._confirm(t("batch.repeat", id=exc.batch_id))):
-                    await self._plan_and_send(again=True)
-                return
-            self.notify(self.t.error(exc), severity="error", timeout=10)
-            return
-        try:
-            self.draft, batch_id = self.entry.record(draft, plan, plan_rows)
-        except AnchorMismatch as exc:             # no intent recorded; the draft stays as typed
-            self.app.writes_refused(exc)
-            return
-        except (RepeatBatch, RepeatOrder) as exc:
-            # The store refused it inside the transaction (another process ran the same
-            # batch, or a line repeats an order within the window): ask, then order again.
-            if again or isinstance(exc, RepeatBatchUnsettled):
-                self.notify(self.t.error(exc), severity="error", timeout=10)
-                return
-            question = (t("batch.repeat", id=exc.batch_id) if isinstance(exc, RepeatBatch)
-                        else t("batch.repeat_order", reason=self.t.error(exc)))
-            if await self.app.push_screen_wait(self._confirm(question)):
-                await self._plan_and_send(again=True)
-            return
-        except KamengError as exc:
-            self.notify(self.t.error(exc), severity="error", timeout=10)
-            return
-        self.grid.load(list(self.draft.rows))
-        self.notify(t("batch.started", id=batch_id, n=len(plan.lines)))
-        self.app.start_batch(batch_id)
-        self.refresh_orders()
-        self.check_rows()
+        self.run_worker(batch_run.run(self), group="batch-run", exclusive=True, exit_on_error=False)
 
     async def resume(self, batch_id: int) -> None:
         """Re-quote the unsent lines, show what changed, then send them."""
-        t = self.t
-        changes = await self.ctx.batch.requote(batch_id)
-        if changes:
-            lines = "\n".join(self._change_line(c) for c in changes[:10])
-            if len(changes) > 10:
-                lines += "\n" + t("batch.changes_more", n=len(changes) - 10)
-            if not await self.app.push_screen_wait(self._confirm(t("batch.changes", lines=lines))):
-                return
-        self.app.start_batch(batch_id)
-        self.refresh_orders()
+        from kameng_tui.tui import batch_run
 
-    def _change_line(self, c) -> str:
-        """One re-quoted line: old -> new cost, and why it may not go through."""
-        t = self.t
-        if c.new_cost is None:
-            return t("batch.change_gone", line=c.line_id, old=fmt(c.old_cost), reason=c.reason)
-        reason = t("batch.change_stock", stock=c.stock, qty=c.quantity) if c.stock is not None else ""
-        return t("batch.change_line", line=c.line_id, old=fmt(c.old_cost), new=fmt(c.new_cost), reason=reason).rstrip()
+        await batch_run.resume(self, batch_id)
+
+    def column_of(self, i: int) -> str:
+        from kameng_tui.tui.widgets.batch_grid import FIELD_COLUMN
+
+        return FIELD_COLUMN.get(self.grid.bad_field.get(i) or "", "sku")
 
     def on_screen_resume(self) -> None:
         self.refresh_orders()
 
     def on_resize(self) -> None:
         """Names in the status column are cut to its width, which a resize changes."""
-        self.call_after_refresh(self._show)
+        self.call_after_refresh(self.show_rows)
 
     def on_unmount(self) -> None:
         """Quitting within the save delay keeps the last keystrokes too."""

@@ -5,14 +5,18 @@ the screen holds, so the screen keeps to input and flow."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Callable, Collection, Mapping
+from typing import Callable, Collection, Mapping, Sequence
 
+from rich.cells import cell_len
 from rich.text import Text
 
+from kameng_tui.domain.batch_rows import Row
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
 from kameng_tui.domain.reasons import reason_text
 from kameng_tui.domain.states import OrderState
+from kameng_tui.domain.text_fit import fit_name
+from kameng_tui.messages import Localized
 from kameng_tui.state_style import STATE_STYLE
 from kameng_tui.services.batch_entry import Draft, EntryCheck
 from kameng_tui.tui.text import Texts
@@ -43,9 +47,10 @@ def totals(t: Texts, checked: EntryCheck, available: Callable[[str], Decimal | N
     """Lines ok and bad, their price, cost and profit; each supplier's balance after them,
     in red when it would not cover them."""
     n_ok = sum(1 for r in checked.rows.values() if r.ok)
-    out = Text(t("batch.totals", ok=n_ok, bad=len(checked.bad), total=fmt(checked.total_price),
-                 cost=fmt(checked.total_cost), profit=fmt(checked.total_price - checked.total_cost)))
-    for supplier, cost in sorted(checked.cost_by_supplier().items()):
+    c = checked.confirmation()
+    out = Text(t("batch.totals", ok=n_ok, bad=len(checked.bad), total=fmt(c.total_price),
+                 cost=fmt(c.total_cost), profit=fmt(c.total_price - c.total_cost)))
+    for supplier, cost in sorted(c.cost_by_supplier.items()):
         have = available(supplier)
         if have is None:
             continue
@@ -81,3 +86,37 @@ def progress(t: Texts, orders: Mapping[str, Order], on_grid: Collection[str], ru
     if not running and any(o.state is OrderState.FAILED and o.order_no in on_grid for o in orders.values()):
         out.append(t("batch.failed_hint"), style="yellow")
     return out
+
+
+def row_notes(t: Texts, rows: Sequence[Row], checked: EntryCheck, orders: Mapping[str, Order], width: int,
+              why: Callable[[Localized], str]) -> tuple[dict[int, Text], dict[int, Text], dict[int, str | None]]:
+    """Each row's note in the status column (`width` cells: product names cut to fit),
+    the same notes with whole names, and the field each bad row is refused for."""
+    notes: dict[int, Text] = {}
+    full: dict[int, Text] = {}
+    bad: dict[int, str | None] = {}
+    for i, row in enumerate(rows):
+        if row.order_no:
+            notes[i] = order_note(t, orders.get(row.order_no))
+            continue
+        check = checked.rows.get(i)
+        if check is None:
+            continue
+        if check.ok and check.prepared is not None and check.mismatches:
+            p, short = check.prepared, check.mismatches[0].short
+            total = fmt(p.total_price)
+            room = width - cell_len(t("batch.ok_ported", short=short, name="", total=total))
+            name = fit_name(p.product.name, max(8, room))
+            notes[i] = Text(t("batch.ok_ported", short=short, name=name, total=total), style="bold yellow")
+            full[i] = Text(t("batch.ok_ported", short=short, name=p.product.name, total=total), style="bold yellow")
+        elif check.ok and check.prepared is not None:
+            p = check.prepared
+            total = fmt(p.total_price)
+            room = width - cell_len(t("batch.ok", name="", total=total))
+            name = fit_name(p.product.name, max(8, room))
+            notes[i] = Text(t("batch.ok", name=name, total=total), style="green")
+            full[i] = Text(t("batch.ok", name=p.product.name, total=total), style="green")
+        elif not check.ok:
+            notes[i] = Text(why(check.msg) if check.msg is not None else "", style="red")
+            bad[i] = check.field
+    return notes, full, bad
