@@ -85,3 +85,15 @@ def test_the_top_level_help_lists_every_command_after_a_command_without_its_subc
         usage = r.stdout.split("\n\n", 1)[0]
         assert usage == whole.stdout.split("\n\n", 1)[0]
         assert "config" in usage and "order" in usage and "catalog" in usage
+
+
+def test_history_and_show_load_no_supplier_no_app_and_no_other_command(tmp_path):
+    assert run_cli(base_env(tmp_path), "history").code == 0        # the first start writes the config
+    for args, code in ((["history"], 0), (["show", "KM404"], 2)):
+        proc = subprocess.run([sys.executable, "-c", PROBE, *args], env=base_env(tmp_path),
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == code, proc.stderr[-2000:]
+        names = set(re.search(r"^::modules (.*)$", proc.stderr, re.M).group(1).split())
+        assert "kameng_tui.bootstrap" in names and "sqlite3" in names       # it did open the ledger
+        assert loaded(names, ("textual", "httpx", "numpy", "pypinyin", "keyring", "tomlkit", "kameng_tui.suppliers",
+                              "kameng_tui.tui", "kameng_tui.config_edit", *OTHER_COMMANDS)) == [], args
