@@ -3,14 +3,34 @@ composition root (kameng_tui/bootstrap.py), which it hands to the faces."""
 
 from __future__ import annotations
 
-from typing import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+if TYPE_CHECKING:
+    from kameng_tui.domain.errors import KamengError
+    from kameng_tui.services.shop import Shop
+
+
+class LazyEntry:
+    """The `Entry` (services/shop.py) the CLI gets: the composition root is imported only
+    when a command opens the shop or classifies a storage failure, so `--version`, `--help`
+    and a usage error start without the service graph's modules (benchmarks/bench_cli_start.py)."""
+
+    def open(self) -> Shop:
+        from kameng_tui.bootstrap import ConsoleEntry
+
+        return ConsoleEntry().open()
+
+    def storage_failure(self, exc: BaseException, where: Path | None) -> KamengError | None:
+        from kameng_tui.bootstrap import storage_failure
+
+        return storage_failure(exc, where)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from kameng_tui.bootstrap import ConsoleEntry
     from kameng_tui.cli.main import main as cli_main
 
-    return cli_main(argv, entry=ConsoleEntry())
+    return cli_main(argv, entry=LazyEntry())
 
 
 def run_app(headless: bool = False, lang: str | None = None) -> int:

@@ -43,12 +43,13 @@ def first_start(paths: AppPaths) -> bool:
 
 
 def write_starter(paths: AppPaths, env: Mapping[str, str]) -> bool:
-    """Write the starter config on a first start; True if written."""
+    """Write the starter config on a first start; True if written. (The editor's module
+    loads only then: every later command starts without it.)"""
+    if not first_start(paths):
+        return False
     from kameng_tui.config_edit import create_config
     from kameng_tui.domain.errors import ConfigError
 
-    if not first_start(paths):
-        return False
     try:
         return create_config(Path(paths.config_file), STARTER, env)
     except (OSError, ConfigError):

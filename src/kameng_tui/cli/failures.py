@@ -18,11 +18,8 @@ by message text.
 from __future__ import annotations
 
 import logging
-import os
-import sys
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator, TextIO
+from typing import TYPE_CHECKING, Any, Callable
 
 from kameng_tui.cli.output import Out, exit_code_for, order_json
 from kameng_tui.domain.errors import (InternalError, Interrupted, KamengError, LedgerTampered, StorageError)
@@ -109,64 +106,3 @@ def _outcome(out: Out, ctx: Any, err: KamengError, fates: Fates) -> int:
             print_anomalies(out, ctx, o.order_no)
         out.err_console().print(f"[yellow]{out.show(warning)}[/]")
     return max(exit_code_for(o.state) for o in orders)
-
-
-# --- a reader that left: `kameng-tui history --json | head -c 10` ------------------------------
-
-class QuietStdout:
-    """stdout that goes quiet when its reader leaves: the rest of the output is dropped
-    (fd 1 becomes /dev/null) and the command finishes with its own exit code, never a
-    BrokenPipeError or 141."""
-
-    def __init__(self, inner: TextIO) -> None:
-        self._inner = inner
-
-    def write(self, text: str) -> int:
-        try:
-            return self._inner.write(text)
-        except BrokenPipeError:
-            self._silence()
-            return len(text)
-
-    def flush(self) -> None:
-        try:
-            self._inner.flush()
-        except BrokenPipeError:
-            self._silence()
-
-    def _silence(self) -> None:
-        try:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, self._inner.fileno())
-            os.close(devnull)
-        except (OSError, ValueError):   # no real fd (a test's capture): nothing to redirect
-            pass
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
-
-
-def quiet_stdout() -> TextIO:
-    """Install QuietStdout; returns the stdout it wraps (to put back)."""
-    previous = sys.stdout
-    if not isinstance(previous, QuietStdout):
-        sys.stdout = QuietStdout(previous)
-    return previous
-
-
-@contextmanager
-def real_stdout() -> Iterator[None]:
-    """The terminal app draws on the real stdout, not through the quiet wrapper."""
-    wrapped = sys.stdout
-    if isinstance(wrapped, QuietStdout):
-        sys.stdout = wrapped._inner
-    try:
-        yield
-    finally:
-        sys.stdout = wrapped
-
-
-def finish_stdout(previous: TextIO) -> None:
-    """Flush while the quiet wrapper still catches a reader that left, then put stdout back."""
-    sys.stdout.flush()
-    sys.stdout = previous

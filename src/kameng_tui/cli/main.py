@@ -16,12 +16,9 @@ import sys
 from types import CoroutineType
 from typing import TYPE_CHECKING, Callable, Sequence
 
-from kameng_tui.cli.output import Out, helps
-from kameng_tui.cli.parser import Parser, UsageError
-from kameng_tui.domain.errors import KamengError
-from kameng_tui.messages import Msg
-
 if TYPE_CHECKING:
+    from kameng_tui.cli.output import Out
+    from kameng_tui.cli.parser import Parser
     from kameng_tui.services.shop import Entry, Shop
 
 log = logging.getLogger("kameng_tui")
@@ -29,28 +26,72 @@ log.addHandler(logging.NullHandler())   # before the log file is set up, nothing
 log.propagate = False
 
 
-def build_parser(lang: str = "zh") -> Parser:
-    """The whole command tree; help texts in `lang` (they are rendered now, not at --help)."""
-    from kameng_tui.cli import admin, batch, catalog, offers, orders, reports
+COMMAND_MODULES: dict[str, str] = {
+    "order": "orders", "show": "orders", "history": "orders", "reconcile": "orders", "balance": "orders",
+    "batch": "batch",
+    "catalog": "catalog", "match": "offers",
+    "report": "reports", "claims": "reports", "suggest": "reports", "refund": "reports", "export": "reports",
+    "ledger": "admin", "secrets": "admin", "supplier": "admin", "config": "admin",
+}
+"""Which cli module registers each command (tests/engine/test_cli_start.py holds it equal to
+the full tree), in the order the full tree registers them."""
+
+
+def build_parser(lang: str = "zh", command: str | None = None) -> Parser:
+    """The command tree; help texts in `lang` (they are rendered now, not at --help).
+
+    With `command` (a name in COMMAND_MODULES), only the module that registers it is imported
+    and registered: its parse, help and usage errors are the same as in the whole tree, and a
+    command does not pay for importing the others'. The top level's help and an unknown
+    command's error need the whole tree (command None)."""
+    from importlib import import_module
+
+    from kameng_tui.cli.output import helps
+    from kameng_tui.cli.parser import Parser
 
     h = helps(lang)
     parser = Parser(prog="kameng-tui", description=h("help.description"))
     parser.add_argument("--lang", choices=["zh", "en"], help=h("help.lang"))
     parser.add_argument("--version", action="store_true", help=h("help.version"))
     sub = parser.add_subparsers(dest="command", parser_class=Parser)
-    orders.register(sub, lang)
-    batch.register(sub, lang)
-    catalog.register(sub, lang)
-    offers.register(sub, lang)
-    reports.register(sub, lang)
-    admin.register(sub, lang)
+    names = dict.fromkeys(COMMAND_MODULES.values()) if command is None else [COMMAND_MODULES[command]]
+    for name in names:
+        import_module(f"kameng_tui.cli.{name}").register(sub, lang)
     return parser
+
+
+def _command_of(argv: list[str]) -> str | None:
+    """The command named in argv, when the tree for it alone parses argv as the whole tree
+    would: None for no command, an unknown one, or a top-level -h before it."""
+    after_lang = False
+    for token in argv:
+        if token.startswith("-"):
+            if token == "-h" or token.startswith("--h"):
+                return None
+            after_lang = token.startswith("--l") and "=" not in token
+            continue
+        if after_lang:
+            after_lang = False
+            continue
+        return token if token in COMMAND_MODULES else None
+    return None
+
+
+def _version_only(argv: list[str]) -> bool:
+    """`kameng-tui --version` (maybe with `--lang zh|en`): the line, with nothing else imported."""
+    rest = list(argv)
+    if len(rest) == 3 and "--lang" in rest[:2]:
+        i = rest.index("--lang")
+        if rest[i + 1] not in ("zh", "en"):
+            return False
+        del rest[i:i + 2]
+    return rest == ["--version"]
 
 
 def main(argv: Sequence[str] | None = None, entry: Entry | None = None) -> int:
     """The CLI face. `entry` (from the console entry point, kameng_tui.__main__) opens the
     shop; the faces never build the service graph themselves."""
-    from kameng_tui.cli.failures import finish_stdout, quiet_stdout
+    from kameng_tui.cli.quiet_stdout import finish_stdout, quiet_stdout
 
     previous = quiet_stdout()
     try:
@@ -61,12 +102,19 @@ def main(argv: Sequence[str] | None = None, entry: Entry | None = None) -> int:
 
 def _main(argv: Sequence[str] | None, entry: Entry | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if _version_only(argv):
+        print(version_line())
+        return 0
+    from kameng_tui.cli.output import Out
+    from kameng_tui.domain.errors import KamengError
+
     json_mode = "--json" in argv
     out = Out(json_mode=json_mode, lang=_lang_hint(argv))
     try:
-        parser = build_parser(out.lang)
         if not argv:
             return _run_tui(out, entry=entry)
+        command = _command_of(argv)
+        parser = build_parser(out.lang, command)
         args = parser.parse_args(argv)
         if args.lang:
             out.lang = args.lang
@@ -76,8 +124,8 @@ def _main(argv: Sequence[str] | None, entry: Entry | None) -> int:
         handler: Callable | None = getattr(args, "handler", None)
         if handler is None and args.lang and getattr(args, "command", None) is None:
             return _run_tui(out, lang=args.lang, entry=entry)        # `kameng-tui --lang en`: the app, in English
-        if handler is None:
-            parser.print_help()
+        if handler is None:           # the top level's help lists every command
+            (parser if command is None else build_parser(out.lang)).print_help()
             return 2
         return _with_context(handler, args, out, entry)
     except KamengError as exc:
@@ -106,6 +154,7 @@ def version_line() -> str:
 
 def _failed(exc: BaseException, ctx: Shop | None, out: Out, entry: Entry | None = None) -> int:
     from kameng_tui.cli.failures import report_failure
+    from kameng_tui.domain.errors import KamengError
 
     if not isinstance(exc, (KamengError, KeyboardInterrupt)):
         _log_early(exc)
@@ -144,6 +193,9 @@ def _lang_hint(argv: list[str]) -> str:
 
 def _with_context(handler: Callable, args: argparse.Namespace, out: Out, entry: Entry | None) -> int:
     if entry is None:
+        from kameng_tui.cli.parser import UsageError
+        from kameng_tui.messages import Msg
+
         raise UsageError(Msg("err.cli.usage", message="kameng_tui.cli.main.main needs the entry (kameng_tui.__main__)"))
     ctx = entry.open()
     try:
@@ -179,7 +231,7 @@ def _run_tui(out: Out, lang: str | None = None, entry: Entry | None = None) -> i
         out.console().print(out.t("cli.no_tui"))
         build_parser(out.lang).print_help()
         return 0
-    from kameng_tui.cli.failures import real_stdout
+    from kameng_tui.cli.quiet_stdout import real_stdout
 
     with real_stdout():
         return run_app(lang=lang, open_shop=None if entry is None else entry.open)

@@ -20,7 +20,6 @@ from kameng_tui.domain.clock import Clock
 from kameng_tui.ledger.ports import MetaStore
 from kameng_tui.services.config_cell import ConfigCell
 from kameng_tui.services.supplier_set import SupplierSet
-from kameng_tui.suppliers.factory import ListsOrders
 
 @dataclass(frozen=True)
 class Restorer:
@@ -72,6 +71,8 @@ def _outcome(deps: Restorer, reset: AnchorReset) -> RestoreOutcome:
 def _can_list(deps: Restorer, name: str) -> bool:
     """Whether the supplier answers `reconcile --diff` (it has `list_orders`); one that
     cannot be built now (no secret yet) is judged by its kind."""
+    from kameng_tui.suppliers.factory import ListsOrders      # with the first supplier: `show` needs none
+
     try:
         return isinstance(deps.suppliers.get(name), ListsOrders)
     except KamengError:

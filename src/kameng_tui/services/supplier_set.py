@@ -6,15 +6,16 @@ built on first use, and its errors stay its own.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from kameng_tui.config import Config, SupplierEntry
 from kameng_tui.domain.errors import BadInput, ConfigError, KamengError, NotFound
 from kameng_tui.domain.models import split_sku
 from kameng_tui.domain.supplier_view import SupplierView, supplier_view
 from kameng_tui.messages import Msg
-from kameng_tui.suppliers.base import Supplier
-from kameng_tui.suppliers.registry import build_supplier
+
+if TYPE_CHECKING:  # the adapters' modules load with the first supplier built: `history` needs none
+    from kameng_tui.suppliers.base import Supplier
 
 
 class SupplierSet:
@@ -47,6 +48,8 @@ class SupplierSet:
             raise NotFound(Msg("err.suppliers.none", name=repr(name), configured=", ".join(self.configs) or Msg("word.none")),
                            field="supplier")
         secret = None if cfg.kind == "demo" else self._secret_for(name)
+        from kameng_tui.suppliers.registry import build_supplier
+
         try:
             supplier: Supplier = build_supplier(name, cfg.kind, cfg.options, secret, self._env)
         except KamengError:
