@@ -72,6 +72,13 @@ class BalanceService(ReadsConfig):
     async def _fetch(self, supplier: str) -> tuple[Decimal | None, str | None]:
         """(balance, None), or (None, why not): "refused" or "clock" when the supplier
         answered but refused our key or our clock, else "unreachable"."""
+        amount, why = await self._ask(supplier)
+        if amount is not None:
+            await asyncio.to_thread(self._snapshot, supplier, amount)     # the ledger off the event loop
+        return amount, why
+
+    async def _ask(self, supplier: str) -> tuple[Decimal | None, str | None]:
+        """The supplier's answer alone (nothing recorded)."""
         try:
             sup = self.suppliers.get(supplier)
             async with asyncio.timeout(self.engine.call_deadline_s):
@@ -80,7 +87,6 @@ class BalanceService(ReadsConfig):
             log.info("balance of %s unavailable: %s", supplier, exc)
             why = "clock" if isinstance(exc, ClockSkew) else "refused" if isinstance(exc, AuthFailed) else "unreachable"
             return None, why
-        await asyncio.to_thread(self._snapshot, supplier, amount)     # the ledger off the event loop
         return amount, None
 
     def _snapshot(self, supplier: str, amount: Decimal) -> None:
@@ -123,10 +129,15 @@ class BalanceService(ReadsConfig):
 
     async def available(self, supplier: str) -> Decimal | None:
         """The live balance less what unsettled orders may still take (`available_of`)."""
-        balance = await self.fetch(supplier)
+        balance, _ = await self._ask(supplier)
         if balance is None:
             return None
-        return available_of(balance, await asyncio.to_thread(self.ledger.unsettled_cost, supplier))
+
+        def recorded_then_unsettled(amount: Decimal) -> Decimal:
+            self._snapshot(supplier, amount)
+            return self.ledger.unsettled_cost(supplier)
+
+        return available_of(balance, await asyncio.to_thread(recorded_then_unsettled, balance))   # one trip off the loop
 
     async def view(self, supplier: str) -> BalanceView:
         amount, why = await self._fetch(supplier)
