@@ -7,12 +7,11 @@ the client order number is the idempotency key the supplier sees on every retry.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Callable, Mapping
 
-from kameng_tui.domain.accounts import CarrierMismatch, norm, validate_account, validate_quantity
+from kameng_tui.domain.accounts import norm, validate_account, validate_quantity
 from kameng_tui.domain.errors import (AccountInvalid, BadInput, BalanceShort, KamengError, NoDataKey, NoSuchOrder,
                                       NotOnSale, PriceBelowCost, PriceRose, QuoteFailed, OffShelf, RefConflict,
                                       RepeatOrder, StockShort, SupplierError)
@@ -40,6 +39,9 @@ from typing import Any
 from kameng_tui.services.crash import crash_point, pause_point
 from kameng_tui.services.pricing import price_for
 from kameng_tui.services.checkout_flow import CheckoutFlow, Placed, place_or_raise
+from kameng_tui.services.order_input import OrderInput, Prepared
+
+__all__ = ["CheckoutService", "OrderInput", "Prepared", "Placed", "SEALED_RULES", "Quotes"]
 from kameng_tui.suppliers.base import PlaceRequest, Quote, sanitize_quote
 
 SEALED_RULES = (Rule.ADDRESS,)
@@ -49,52 +51,6 @@ SEALED_RULES = (Rule.ADDRESS,)
 
 # Quotes fetched once per (supplier, product id, quantity) and shared by the lines of one check.
 Quotes = dict[tuple[str, str, int], Quote]
-
-@dataclass(frozen=True)
-class OrderInput:
-    sku: str
-    fields: Mapping[str, str]                 # account, region, server, ... by key
-    quantity: int = 1
-    ref: str | None = None
-    customer: str | None = None
-    note: str | None = None
-    price: Decimal | None = None              # sale unit price; default from pricing
-    seen_unit_cost: Decimal | None = None     # what the reseller saw before ordering
-    again: bool = False                       # allow a repeat of (sku, account)
-    attempt_of: str | None = None
-    line_no: int | None = None
-    allow_loss: bool = False                  # an explicit price below cost is meant (never implied by --yes)
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A validated, freshly quoted order, not yet recorded."""
-
-    input: OrderInput
-    product: Product
-    unit_cost: Decimal
-    unit_price: Decimal
-    account: Mapping[str, str]                # plain fields
-    sealed: Mapping[str, str]                 # fields to encrypt (address)
-    hints: tuple[str, ...] = ()
-    mismatches: tuple[CarrierMismatch, ...] = ()     # numbers of another carrier: the order's only warnings
-
-    @property
-    def quantity(self) -> int:
-        return self.input.quantity
-
-    @property
-    def total_cost(self) -> Decimal:
-        return money(self.unit_cost * self.quantity)
-
-    @property
-    def total_price(self) -> Decimal:
-        return money(self.unit_price * self.quantity)
-
-    @property
-    def profit(self) -> Decimal:
-        return self.total_price - self.total_cost
-
 
 class CheckoutService(ReadsConfig):
     def __init__(self, ledger: OrderStore, suppliers: SupplierSet, engine: OrderEngine, send_lock: SendGate,

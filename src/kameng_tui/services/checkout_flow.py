@@ -30,7 +30,7 @@ import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
-from typing import TYPE_CHECKING, Callable, Union
+from typing import Any, Callable, Mapping, Protocol, Union
 
 from kameng_tui.domain.accounts import CarrierMismatch
 from kameng_tui.domain.errors import (Declined, KamengError, NotFound, PriceBelowCost, PriceRose, RefExists,
@@ -39,8 +39,21 @@ from kameng_tui.domain.models import Order
 from kameng_tui.domain.states import OrderState
 from kameng_tui.messages import Localized, Msg
 
-if TYPE_CHECKING:  # pragma: no cover
-    from kameng_tui.services.checkout import CheckoutService, OrderInput, Prepared
+from kameng_tui.services.order_input import OrderInput, Prepared
+
+
+class CheckoutSteps(Protocol):
+    """The steps the use case sequences (services/checkout.py CheckoutService)."""
+
+    @property
+    def ledger(self) -> Any: ...
+    async def order_for_ref(self, inp: OrderInput) -> Order | None: ...
+    async def prepare(self, inp: OrderInput) -> Prepared: ...
+    def check_repeat(self, inp: OrderInput, sku: str, account: str, fields: Mapping[str, str] | None = None) -> None: ...
+    def account_view(self, p: Prepared) -> dict[str, str]: ...
+    def commit_intent(self, prepared: Prepared) -> str: ...
+    async def send(self, order_no: str, wait_s: float = 0.0) -> Order: ...
+    async def wait(self, order: Order, wait_s: float) -> Order: ...
 
 
 class Ask(Enum):
@@ -62,7 +75,7 @@ class NeedsConfirmation:
 
     ask: Ask
     refusal: KamengError | None = None
-    prepared: "Prepared | None" = None
+    prepared: Prepared | None = None
     mismatches: tuple[CarrierMismatch, ...] = ()
     fresh_cost: Decimal | None = None          # PRICE_ROSE: the unit cost now
     previous: str | None = None                # REPEAT: the order within the window
@@ -91,15 +104,15 @@ number and sends it under that number; closing a dialog never cancels it."""
 
 
 class CheckoutFlow:
-    def __init__(self, checkout: "CheckoutService") -> None:
+    def __init__(self, checkout: CheckoutSteps) -> None:
         self.checkout = checkout
 
     async def place(
         self,
-        inp: "OrderInput",
+        inp: OrderInput,
         *,
         carrier_ok: tuple[CarrierMismatch, ...] | bool = (),
-        confirm: Callable[["Prepared"], bool] | None = None,
+        confirm: Callable[[Prepared], bool] | None = None,
         handoff: Handoff | None = None,
         wait_s: float = 0.0,
     ) -> Outcome:
@@ -157,8 +170,8 @@ class CheckoutFlow:
         return Placed(order=order, sent_here=False)
 
 
-async def place_or_raise(flow: CheckoutFlow, inp: "OrderInput", *, wait_s: float = 0.0,
-                         confirm: Callable[["Prepared"], bool] | None = None) -> Placed:
+async def place_or_raise(flow: CheckoutFlow, inp: OrderInput, *, wait_s: float = 0.0,
+                         confirm: Callable[[Prepared], bool] | None = None) -> Placed:
     """For callers without a person to ask (tests, scripts through `CheckoutService.place`):
     the carrier is only a warning, any other question is its refusal."""
     outcome = await flow.place(inp, carrier_ok=True, wait_s=wait_s, confirm=confirm)
