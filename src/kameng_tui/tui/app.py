@@ -376,7 +376,6 @@ class KamengApp(UnhandledExceptionHook):
     def start_batch(self, batch_id: int) -> None:
         self.batch_runner.start(batch_id)
         self._render_status()
-        self.unsettled.refresh()
 
     def _batch_changed(self, batch_id: int, error: KamengError | None) -> None:
         t = self.t
