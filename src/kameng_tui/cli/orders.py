@@ -145,9 +145,8 @@ async def cmd_order(args, ctx, out: Out) -> int:
                      seen_unit_cost=parse_money_arg(args.seen_cost, "seen-cost"), again=args.again,
                      allow_loss=args.allow_loss)
     wait = ctx.settings_view.checkout.default_wait_s if args.wait is None else args.wait
-    confirm = None if args.yes else (lambda p: _confirm(out, ctx, p))
     try:
-        placed = await ctx.checkout.place(inp, wait_s=wait, confirm=confirm)
+        placed = await place_answering(ctx, out, inp, wait, args.yes)
     except AccountInvalid as exc:     # before any intent: nothing recorded
         out.error(exc)
         if not out.json_mode:
@@ -166,6 +165,23 @@ async def cmd_order(args, ctx, out: Out) -> int:
         print_order(out, ctx, order)
         print_anomalies(out, ctx, order.order_no)
     return exit_code_for(order.state)
+
+
+async def place_answering(ctx, out: Out, inp, wait: float, yes: bool):
+    """The one checkout use case (services/checkout_flow.py), its questions answered the
+    CLI's way: a number of another carrier by `--yes` or the prompt (which shows it); a
+    repeat, a price below cost or a risen cost by the flag its refusal names (`--again`,
+    `--allow-loss`, `--seen-cost`), so the question is that refusal (exit 2)."""
+    from kameng_tui.services.checkout_flow import Ask, NeedsConfirmation
+
+    confirm = None if yes else (lambda p: _confirm(out, ctx, p))
+    outcome = await ctx.checkout.flow.place(inp, wait_s=wait, confirm=confirm)
+    if isinstance(outcome, NeedsConfirmation) and outcome.ask is Ask.CARRIER:
+        outcome = await ctx.checkout.flow.place(inp, carrier_ok=outcome.mismatches, wait_s=wait, confirm=confirm)
+    if isinstance(outcome, NeedsConfirmation):
+        assert outcome.refusal is not None        # only the carrier is asked without a flag
+        raise outcome.refusal
+    return outcome
 
 
 def _fields_hint(out: Out, exc: AccountInvalid) -> None:

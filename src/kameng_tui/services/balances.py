@@ -28,6 +28,14 @@ from kameng_tui.services.config_cell import ConfigCell, ReadsConfig
 log = logging.getLogger(__name__)
 
 
+def available_of(balance: Decimal | None, unsettled: Decimal) -> Decimal | None:
+    """What can still be spent at a supplier: its balance less what unsettled orders
+    (pending and in flight) may still take; None without a balance. The one definition:
+    the checkout's balance check, `balance`'s available column and the TUI's summaries
+    (App.available) all come here."""
+    return None if balance is None else balance - unsettled
+
+
 class BalanceLedger(OrderStore, BalanceStore, Protocol):
     """The balance snapshots, and the orders whose cost the supplier has not settled yet."""
 
@@ -49,7 +57,7 @@ class BalanceView:
 
     @property
     def available(self) -> Decimal | None:
-        return None if self.amount is None else self.amount - self.unsettled
+        return available_of(self.amount, self.unsettled)
 
 
 class BalanceService(ReadsConfig):
@@ -64,6 +72,13 @@ class BalanceService(ReadsConfig):
     async def _fetch(self, supplier: str) -> tuple[Decimal | None, str | None]:
         """(balance, None), or (None, why not): "refused" or "clock" when the supplier
         answered but refused our key or our clock, else "unreachable"."""
+        amount, why = await self._ask(supplier)
+        if amount is not None:
+            await asyncio.to_thread(self._snapshot, supplier, amount)     # the ledger off the event loop
+        return amount, why
+
+    async def _ask(self, supplier: str) -> tuple[Decimal | None, str | None]:
+        """The supplier's answer alone (nothing recorded)."""
         try:
             sup = self.suppliers.get(supplier)
             async with asyncio.timeout(self.engine.call_deadline_s):
@@ -72,6 +87,10 @@ class BalanceService(ReadsConfig):
             log.info("balance of %s unavailable: %s", supplier, exc)
             why = "clock" if isinstance(exc, ClockSkew) else "refused" if isinstance(exc, AuthFailed) else "unreachable"
             return None, why
+        return amount, None
+
+    def _snapshot(self, supplier: str, amount: Decimal) -> None:
+        """Check the drift since the last snapshot and record this balance as the new one."""
         last = self.ledger.last_balance(supplier)
         if last is not None:
             try:
@@ -80,10 +99,9 @@ class BalanceService(ReadsConfig):
                 # The ledger refuses chained writes (a restore not yet accepted): the drift
                 # cannot be recorded now, so keep the older snapshot that shows it, and the
                 # check finds it again once the restore is accepted.
-                return amount, None
+                return
         if last is None or last[0] != amount:
             self.ledger.record_balance(supplier, amount, at=self.clock.now())
-        return amount, None
 
     def _check_drift(self, supplier: str, before: Decimal, since: datetime, after: Decimal) -> None:
         if self.ledger.in_flight(supplier):
@@ -108,6 +126,18 @@ class BalanceService(ReadsConfig):
             return
         log.warning("balance of %s fell %s more than the ledger charged", supplier, fmt(missing))
         self.engine.note_anomaly(None, "balance_drift", params)
+
+    async def available(self, supplier: str) -> Decimal | None:
+        """The live balance less what unsettled orders may still take (`available_of`)."""
+        balance, _ = await self._ask(supplier)
+        if balance is None:
+            return None
+
+        def recorded_then_unsettled(amount: Decimal) -> Decimal:
+            self._snapshot(supplier, amount)
+            return self.ledger.unsettled_cost(supplier)
+
+        return available_of(balance, await asyncio.to_thread(recorded_then_unsettled, balance))   # one trip off the loop
 
     async def view(self, supplier: str) -> BalanceView:
         amount, why = await self._fetch(supplier)

@@ -6,15 +6,15 @@ the client order number is the idempotency key the supplier sees on every retry.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
 from datetime import timedelta
 from decimal import Decimal
 from typing import Callable, Mapping
 
-from kameng_tui.domain.accounts import CarrierMismatch, norm, validate_account, validate_quantity
-from kameng_tui.domain.errors import (AccountInvalid, BadInput, BalanceShort, Declined, KamengError, NoDataKey,
-                                      NoSuchOrder, NotFound, NotOnSale, PriceBelowCost, PriceRose, QuoteFailed,
-                                      OffShelf, RefConflict, RefExists, RepeatOrder, StockShort, SupplierError)
+from kameng_tui.domain.accounts import norm, validate_account, validate_quantity
+from kameng_tui.domain.errors import (AccountInvalid, BadInput, BalanceShort, KamengError, NoDataKey, NoSuchOrder,
+                                      NotOnSale, PriceBelowCost, PriceRose, QuoteFailed, OffShelf, RefConflict,
+                                      RepeatOrder, StockShort, SupplierError)
 from kameng_tui.domain.event_names import state_label
 from kameng_tui.domain.field_names import field_label
 from kameng_tui.domain.idempotency import ref_fingerprint
@@ -38,6 +38,10 @@ from kameng_tui.services.reconcile import ReconcileService
 from typing import Any
 from kameng_tui.services.crash import crash_point, pause_point
 from kameng_tui.services.pricing import price_for
+from kameng_tui.services.checkout_flow import CheckoutFlow, Placed, place_or_raise
+from kameng_tui.services.order_input import OrderInput, Prepared
+
+__all__ = ["CheckoutService", "OrderInput", "Prepared", "Placed", "SEALED_RULES", "Quotes"]
 from kameng_tui.suppliers.base import PlaceRequest, Quote, sanitize_quote
 
 SEALED_RULES = (Rule.ADDRESS,)
@@ -47,59 +51,6 @@ SEALED_RULES = (Rule.ADDRESS,)
 
 # Quotes fetched once per (supplier, product id, quantity) and shared by the lines of one check.
 Quotes = dict[tuple[str, str, int], Quote]
-
-@dataclass(frozen=True)
-class OrderInput:
-    sku: str
-    fields: Mapping[str, str]                 # account, region, server, ... by key
-    quantity: int = 1
-    ref: str | None = None
-    customer: str | None = None
-    note: str | None = None
-    price: Decimal | None = None              # sale unit price; default from pricing
-    seen_unit_cost: Decimal | None = None     # what the reseller saw before ordering
-    again: bool = False                       # allow a repeat of (sku, account)
-    attempt_of: str | None = None
-    line_no: int | None = None
-    allow_loss: bool = False                  # an explicit price below cost is meant (never implied by --yes)
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A validated, freshly quoted order, not yet recorded."""
-
-    input: OrderInput
-    product: Product
-    unit_cost: Decimal
-    unit_price: Decimal
-    account: Mapping[str, str]                # plain fields
-    sealed: Mapping[str, str]                 # fields to encrypt (address)
-    hints: tuple[str, ...] = ()
-    mismatches: tuple[CarrierMismatch, ...] = ()     # numbers of another carrier: the order's only warnings
-
-    @property
-    def quantity(self) -> int:
-        return self.input.quantity
-
-    @property
-    def total_cost(self) -> Decimal:
-        return money(self.unit_cost * self.quantity)
-
-    @property
-    def total_price(self) -> Decimal:
-        return money(self.unit_price * self.quantity)
-
-    @property
-    def profit(self) -> Decimal:
-        return self.total_price - self.total_cost
-
-
-@dataclass(frozen=True)
-class Placed:
-    order: Order
-    existed: bool = False                     # found by --ref; nothing was sent now
-    warnings: tuple[Localized, ...] = ()
-
 
 class CheckoutService(ReadsConfig):
     def __init__(self, ledger: OrderStore, suppliers: SupplierSet, engine: OrderEngine, send_lock: SendGate,
@@ -212,11 +163,8 @@ class CheckoutService(ReadsConfig):
                              cost=unit_cost, price=unit_price, field="price", line=inp.line_no)
 
     async def available(self, supplier_name: str) -> Decimal | None:
-        """Supplier balance minus what unsettled orders may still take."""
-        bal = await self.balances.fetch(supplier_name)
-        if bal is None:
-            return None
-        return bal - self.ledger.unsettled_cost(supplier_name)
+        """The live balance less what unsettled orders may still take (BalanceService.available)."""
+        return await self.balances.available(supplier_name)
 
     def recent_accounts(self, product: Product, limit: int = 8) -> list[Order]:
         """Latest order per distinct account that fits this product's first account
@@ -314,15 +262,18 @@ class CheckoutService(ReadsConfig):
             fields = {k: norm(v) for k, v in inp.fields.items() if norm(v)}
             return ref_fingerprint(f"{supplier}:{pid}", fields, inp.quantity, price)
 
+    def _named_by_ref(self, ref: str) -> tuple[str | None, list[Order]]:
+        have = self.ledger.ref_fingerprint(ref)
+        return have, (self.ledger.by_ref(ref) if have is not None else [])
+
     async def order_for_ref(self, inp: OrderInput) -> Order | None:
         """The order the ref already names (its latest attempt), None if the ref is free;
-        RefConflict if it names other values. Nothing is sent here: the face sends a
-        pending one (the same ref again is the explicit act). An early answer: the store
-        decides again in the intent's transaction (RefExists, RefConflict)."""
+        RefConflict if it names other values. Nothing is sent here. An early answer: the
+        store decides again in the intent's transaction (RefExists, RefConflict). The
+        ledger is read in a worker thread (the TUI's event loop draws the screen)."""
         if not inp.ref or inp.attempt_of is not None:
             return None
-        have = self.ledger.ref_fingerprint(inp.ref)
-        existing = self.ledger.by_ref(inp.ref) if have is not None else []
+        have, existing = await asyncio.to_thread(self._named_by_ref, inp.ref)
         if not existing:
             return None
         latest = existing[0]
@@ -331,49 +282,16 @@ class CheckoutService(ReadsConfig):
                               order_no=latest.order_no, field="ref")
         return latest
 
-    async def _by_ref(self, inp: OrderInput, wait_s: float) -> Placed | None:
-        """The order the ref already names, answered as `existed` (sent if pending)."""
-        order = await self.order_for_ref(inp)
-        return None if order is None else await self._existing(order.order_no, wait_s)
+    @property
+    def flow(self) -> CheckoutFlow:
+        """The one entry point both faces call (services/checkout_flow.py)."""
+        return CheckoutFlow(self)
 
-    async def _existing(self, order_no: str, wait_s: float) -> Placed:
-        """The order under a ref, answered as `existed`; a pending one is sent (the
-        pending -> submitted compare-and-set decides which process sends it)."""
-        order = self.ledger.get(order_no)
-        if order is None:
-            raise NotFound(Msg("err.order.none", order_no=order_no), field="ref")
-        if order.state is OrderState.PENDING:
-            order = await self.send(order.order_no, wait_s)
-        else:
-            order = await self._wait(order, wait_s)
-        return Placed(order=order, existed=True)
-
-    async def place(
-        self,
-        inp: OrderInput,
-        *,
-        wait_s: float = 0.0,
-        confirm: Callable[[Prepared], bool] | None = None,
-    ) -> Placed:
-        placed = await self._by_ref(inp, wait_s)
-        if placed is not None:
-            return placed
-        prepared = await self.prepare(inp)
-        try:
-            self.check_repeat(inp, prepared.product.sku, prepared.account.get("account", ""), self.account_view(prepared))
-        except RepeatOrder:                   # the ref is answered first: it may have been taken meanwhile
-            placed = await self._by_ref(inp, wait_s)
-            if placed is not None:
-                return placed
-            raise
-        if confirm is not None and not confirm(prepared):
-            raise Declined(Msg("err.checkout.cancelled"))
-        try:
-            order_no = self.commit_intent(prepared)
-        except RefExists as exc:              # another process recorded it between our check and our write
-            return await self._existing(exc.order_no, wait_s)
-        order = await self.send(order_no, wait_s)
-        return Placed(order=order, warnings=tuple(m.msg for m in prepared.mismatches))
+    async def place(self, inp: OrderInput, *, wait_s: float = 0.0,
+                    confirm: Callable[[Prepared], bool] | None = None) -> Placed:
+        """The flow for a caller with no one to ask: a question is its refusal, a number
+        of another carrier only a warning (services/checkout_flow.place_or_raise)."""
+        return await place_or_raise(self.flow, inp, wait_s=wait_s, confirm=confirm)
 
     def commit_intent(self, prepared: Prepared) -> str:
         """Record the order as `pending` (never sent) and return its number. The TUI
@@ -389,12 +307,15 @@ class CheckoutService(ReadsConfig):
         pause_point("after-intent")
         return intent.order_no
 
-    async def send(self, order_no: str, wait_s: float = 0.0) -> Order:
-        """Send a pending order under its own number, then wait up to `wait_s` for it to settle."""
+    async def send(self, order_no: str, wait_s: float = 0.0, on_move: Callable[[Order], None] | None = None) -> Order:
+        """Send a pending order under its own number, then wait up to `wait_s` for it to
+        settle. `on_move(order)` is told each state it reaches (the TUI's runner posts it)."""
         self.orders.touch(order_no)      # a busy send lock must still name it (not sent)
         async with self.send_lock.held():
-            order = await self.engine.send(order_no)
-        return await self._wait(order, wait_s)
+            order = await self.engine.send(order_no, on_move=on_move)
+        if on_move is not None:
+            on_move(order)
+        return await self.wait(order, wait_s, on_move)
 
     async def resume(self, order_no: str, wait_s: float = 0.0) -> Order:
         """Send a pending order under its own number (an explicit act)."""
@@ -403,9 +324,9 @@ class CheckoutService(ReadsConfig):
             raise NoSuchOrder(Msg("err.order.none", order_no=order_no), order_no=order_no)
         if order.state is OrderState.PENDING:
             return await self.send(order_no, wait_s)
-        return await self._wait(order, wait_s)
+        return await self.wait(order, wait_s)
 
-    async def _wait(self, order: Order, wait_s: float) -> Order:
+    async def wait(self, order: Order, wait_s: float, on_move: Callable[[Order], None] | None = None) -> Order:
         if wait_s <= 0 or order.state not in IN_FLIGHT:
             return order
-        return await self.reconcile.settle(order.order_no, wait_s)
+        return await self.reconcile.settle(order.order_no, wait_s, on_move)

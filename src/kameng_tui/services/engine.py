@@ -69,9 +69,12 @@ class OrderEngine:
         half-way names them: services/command_orders.py)."""
 
     # --- sending -------------------------------------------------------------------
-    async def send(self, order_no: str, *, resend_from: OrderState | None = None) -> Order:
+    async def send(self, order_no: str, *, resend_from: OrderState | None = None,
+                   on_move: Callable[[Order], None] | None = None) -> Order:
         """Send a pending order (or, with resend_from, re-send an in-flight one): `submit`
-        then `place`. The caller holds the send lock. Returns the order as recorded afterwards."""
+        then `place`. The caller holds the send lock. Returns the order as recorded afterwards.
+        `on_move(order)`: told once `submitted` is committed, before the request leaves
+        (a face shows each step; the answer's state is the return value)."""
         if resend_from is None:
             order = self._get(order_no)
             if once_submitted(order):
@@ -83,6 +86,8 @@ class OrderEngine:
             submitted = await self.submit(order)
             if submitted is None:
                 return self._get(order_no)
+            if on_move is not None:
+                on_move(submitted)
             return await self.place(submitted)
         self.orders.touch(order_no)
         self.ledger.record(order_no, "resend", {"state": resend_from.value}, at=self.clock.now())

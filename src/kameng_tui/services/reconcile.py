@@ -15,7 +15,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Callable, Protocol
 
 from kameng_tui.domain.errors import AnchorMismatch, KamengError
 from kameng_tui.domain.models import Order
@@ -176,8 +176,9 @@ class ReconcileService(ReadsConfig):
         since = order.submitted_at or order.created_at
         return self.clock.now() - since > timedelta(seconds=grace)
 
-    async def settle(self, order_no: str, wait_s: float) -> Order:
-        """Poll one order with backoff until it is settled or wait_s has passed."""
+    async def settle(self, order_no: str, wait_s: float, on_move: Callable[[Order], None] | None = None) -> Order:
+        """Poll one order with backoff until it is settled or wait_s has passed;
+        `on_move(order)` is told each state it reaches."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + wait_s
         order = self.ledger.get(order_no)
@@ -189,11 +190,14 @@ class ReconcileService(ReadsConfig):
                 break
             await asyncio.sleep(min(BACKOFF_S[min(step, len(BACKOFF_S) - 1)], left))
             step += 1
+            before = order.state
             try:
                 order = await self.check(order, may_resend=False)
             except KamengError:
                 pass
             order = self.ledger.get(order_no) or order
+            if on_move is not None and order.state is not before:
+                on_move(order)
         return order
 
     async def settle_all(self, order_nos: list[str], wait_s: float, concurrency: int = 8) -> None:

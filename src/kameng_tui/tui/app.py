@@ -25,19 +25,20 @@ from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import price
 from kameng_tui.domain.reasons import reason_msg
 from kameng_tui.domain.states import IN_FLIGHT, OrderState
-from kameng_tui.services.balances import BalanceView
+from kameng_tui.services.balances import BalanceView, available_of
 from kameng_tui.services.shop import Shop
 from kameng_tui.tui.batch_messages import BatchLinesChanged
 from kameng_tui.tui.batch_runner import BatchRunner
 from kameng_tui.tui.keys import APP_KEYS, bindings
 from kameng_tui.tui.ledger_feed import LedgerMoved, show_changes
-from kameng_tui.tui.runner import OrderRunner
+from kameng_tui.tui.order_runner import OrderChanged, OrderRunner
 from kameng_tui.tui.screens.batch import BatchScreen
 from kameng_tui.tui.screens.catalog import CatalogScreen
 from kameng_tui.tui.screens.history import HistoryScreen
 from kameng_tui.tui.screens.settings import SettingsScreen
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.tuning import collect_less_often
+from kameng_tui.tui.unsettled import UnsettledCosts
 from kameng_tui.tui.textual_compat import UnhandledExceptionHook, all_screens, install_bindings
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -68,9 +69,10 @@ class KamengApp(UnhandledExceptionHook):
         self.lang = lang or ctx.settings_view.general.language
         self.t = Texts(self.lang)
         install_bindings(self, bindings(APP_KEYS, self.lang))
-        self.runner = OrderRunner(ctx, self._order_done)
+        self.runner = OrderRunner(ctx, self._order_done, self.post_message)
         self.batch_runner = BatchRunner(ctx, post=self.post_message)
         self.balances: dict[str, BalanceView] = {}
+        self.unsettled = UnsettledCosts(self)
         self.refused: AnchorMismatch | None = None
         self.claims_count = 0
         """Claims (需核对): orders needing a check, anomalies, balance drift; in the header."""
@@ -105,6 +107,13 @@ class KamengApp(UnhandledExceptionHook):
     def on_ledger_moved(self, message: LedgerMoved) -> None:
         """Another process wrote the ledger (cron's reconcile, a second terminal)."""
         show_changes(self, message.changes)
+        self.unsettled.refresh()
+
+    def on_order_changed(self, message: OrderChanged) -> None:
+        """An order's runner saw it move: the screens following that order are told."""
+        for screen in list(all_screens(self)):
+            if getattr(screen, "order_no", None) == message.status.order_no:
+                screen.post_message(OrderChanged(message.status))
 
     def on_unmount(self) -> None:
         self.ctx.changes.stop()           # before the ledger closes
@@ -213,10 +222,15 @@ class KamengApp(UnhandledExceptionHook):
             return
         self.balances = {v.supplier: v for v in views}
         self._render_status()
+        self.tell_screens("balances_changed")
 
     def available(self, supplier: str) -> Decimal | None:
+        """The last balance less what unsettled orders may still take (services/balances.py
+        `available_of`); the unsettled costs as last read in a worker, never here."""
         view = self.balances.get(supplier)
-        return None if view is None or view.amount is None else view.amount - self.ctx.orders.unsettled_cost(supplier)
+        if view is None:
+            return None
+        return available_of(view.amount, self.unsettled.of(supplier, view.unsettled))
 
     def _render_status(self) -> None:
         t = self.t
@@ -322,6 +336,7 @@ class KamengApp(UnhandledExceptionHook):
     def start_order(self, order_no: str) -> None:
         self.runner.start(order_no)
         self._render_status()
+        self.unsettled.refresh()
 
     def _order_done(self, order: Order | None, order_no: str, error: KamengError | None) -> None:
         t = self.t
@@ -345,6 +360,7 @@ class KamengApp(UnhandledExceptionHook):
             self.notify(message, severity=severity, timeout=8)
             self._tell_anomalies(order)
         self.refresh_claims()
+        self.unsettled.refresh()
         self.run_worker(self.refresh_balances(), group="balances", exit_on_error=False)
         self.tell_screens("order_changed", order_no)
 
@@ -372,6 +388,7 @@ class KamengApp(UnhandledExceptionHook):
         if not message.running:
             self.run_worker(self.refresh_balances(), group="balances", exit_on_error=False)
             self.refresh_claims()
+            self.unsettled.refresh()
         self.tell_screens("batch_lines_changed", message)
 
     # --- settings applied live ----------------------------------------------------------------------

@@ -6,7 +6,6 @@ order carries on."""
 
 from __future__ import annotations
 
-import dataclasses
 from decimal import Decimal
 
 from rich.cells import cell_len
@@ -18,21 +17,23 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
 from kameng_tui.domain.accounts import CarrierMismatch, validate_quantity
-from kameng_tui.domain.errors import (AnchorMismatch, BadInput, KamengError, NoDataKey, PriceBelowCost, PriceRose,
-                                      RefExists, RepeatOrder)
+from kameng_tui.domain.errors import AnchorMismatch, BadInput, KamengError, NoDataKey
 from kameng_tui.domain.models import Delivery, Order, Product, Rule
 from kameng_tui.domain.field_names import field_label
 from kameng_tui.domain.money import AmountError, fmt, money, parse_amount
 from kameng_tui.domain.order_text import LIMITS
-from kameng_tui.domain.states import OrderState
 from kameng_tui.domain.text_fit import fit_name
 from kameng_tui.services.checkout import SEALED_RULES, OrderInput
+from kameng_tui.services.checkout_flow import NeedsConfirmation, Placed
+from kameng_tui.services.order_progress import read_status, started
 from kameng_tui.tui.cards import copy_card
 from kameng_tui.tui.keys import CHECKOUT_KEYS, bindings
 from kameng_tui.tui import demo_mark
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.textual_compat import install_bindings
-from kameng_tui.tui.widgets.checkout_fields import check_fields, field_widget, tail
+from kameng_tui.tui.order_runner import OrderChanged
+from kameng_tui.tui.checkout_questions import ask_again
+from kameng_tui.tui.widgets.checkout_fields import AccountInput, check_fields, field_widget, tail
 from kameng_tui.tui.widgets.order_outcome import OrderOutcome
 
 
@@ -61,7 +62,7 @@ class CheckoutScreen(ModalScreen[None]):
         self.loss_ok: Decimal | None = None          # the price below cost confirmed by a second Enter
         self.mismatches: tuple[CarrierMismatch, ...] = ()   # numbers of another carrier, as typed now
         self.carrier_ok: tuple[CarrierMismatch, ...] = ()   # ...and those confirmed by a second Enter
-        self.recent = self.ctx.checkout.recent_accounts(product) if product.account_fields else []
+        self.recent: list[Order] = []        # read in a worker once mounted (_read_recent)
 
     # --- layout -------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -105,6 +106,23 @@ class CheckoutScreen(ModalScreen[None]):
         self.validate()
         self.data_key_changed()
         self.call_after_refresh(self._top)
+        first = self._first_widget()
+        if isinstance(first, AccountInput):
+            first.recent_loader = self.run_worker(self._read_recent, thread=True, group="checkout-recent",
+                                            exit_on_error=False)
+
+    def _read_recent(self) -> None:
+        """The recent accounts for the first field, read in a worker thread."""
+        recent = self.ctx.checkout.recent_accounts(self.product)
+        self.app.call_from_thread(self._got_recent, recent)
+
+    def _got_recent(self, recent: list[Order]) -> None:
+        self.recent = recent
+        first = self.query_one(f"#f-{self.product.account_fields[0].key}")
+        if isinstance(first, AccountInput):
+            first.recent = recent
+            if recent:
+                first.placeholder = self.t("checkout.recent")
 
     def _top(self) -> None:
         """Title and first field in view, whatever focus asked for (a reorder focuses the button)."""
@@ -259,9 +277,6 @@ class CheckoutScreen(ModalScreen[None]):
             target = f"#f-{bad[0]}" if bad[0] not in ("quantity", "price") else f"#{bad[0]}"
             self.set_focus(self.query_one(target))
             return
-        if self.mismatches and self.mismatches != self.carrier_ok:
-            self._ask_carrier()
-            return
         self.busy = True
         self.run_worker(self._place(), group="checkout-prepare", exit_on_error=False)
 
@@ -273,41 +288,16 @@ class CheckoutScreen(ModalScreen[None]):
                           allow_loss=self.typed_price is not None and self.typed_price == self.loss_ok)
 
     async def _place(self) -> None:
-        ctx, t, inp = self.ctx, self.t, self._input()
+        """The one checkout use case (services/checkout_flow.py): a question is asked
+        here (Enter again answers it), a recorded order is sent by the App's runner."""
         try:
-            existing = await ctx.checkout.order_for_ref(inp)     # same ref, same order (RefConflict if not)
-            if existing is not None:
-                self._follow(existing.order_no, send=existing.state is OrderState.PENDING)
-                return
-            try:
-                prepared = await ctx.checkout.prepare(inp)
-            except PriceRose:
-                fresh = await ctx.checkout.prepare(dataclasses.replace(inp, seen_unit_cost=None))
-                old, self.seen_cost = self.seen_cost, fresh.unit_cost
-                self.outcome.say(Text(t("checkout.price_changed", old=fmt(old), new=fmt(fresh.unit_cost)),
-                                      style="bold yellow"))
-                self.validate()
-                return
-            ctx.checkout.check_repeat(inp, prepared.product.sku, prepared.account.get("account", ""),
-                                      ctx.checkout.account_view(prepared))
-            order_no = ctx.checkout.commit_intent(prepared)     # the store checks the ref and the window again
-        except RefExists as exc:                  # recorded by another terminal meanwhile: that order
-            order = ctx.orders.get(exc.order_no)
-            if order is not None:
-                self._follow(order.order_no, send=order.state is OrderState.PENDING)
-            return
-        except PriceBelowCost as exc:
-            self._ask_loss(exc)
-            return
+            outcome = await self.ctx.checkout.flow.place(self._input(), carrier_ok=self.carrier_ok,
+                                                         handoff=self._hand_off)
         except NoDataKey:                         # nothing recorded; the dialog is the way on
             self._no_data_key()
             return
         except BadInput as exc:
-            if isinstance(exc, RepeatOrder):
-                self.allow_repeat = True          # the message says so: Enter again orders it
-                self._show_error(exc, self.t("checkout.repeat", order_no=exc.previous))
-            else:
-                self._show_error(exc)
+            self._show_error(exc)
             return
         except AnchorMismatch as exc:             # nothing recorded; the header and Settings → Ledger say why
             self.app.writes_refused(exc)
@@ -317,43 +307,33 @@ class CheckoutScreen(ModalScreen[None]):
             return
         finally:
             self.busy = False
-        self._follow(order_no, send=True)
+        if isinstance(outcome, NeedsConfirmation):
+            ask_again(self, outcome)
+        else:
+            self._follow(outcome)
 
-    def _follow(self, order_no: str, send: bool) -> None:
-        """From here the form is the order's: its fields locked, its progress shown until
-        final. A new intent, or a pending order its ref named again, is sent (`send`: an
-        explicit act); an order the ref names that was sent already is only followed."""
+    def _hand_off(self, order_no: str) -> None:
+        """The flow recorded the order (or found a pending one under the ref): from here
+        the dialog follows it, and the App's runner sends it."""
         self.order_no = order_no
-        if send:
-            self.app.start_order(order_no)
+        self.app.start_order(order_no)
+
+    def _follow(self, placed: Placed) -> None:
+        """From here the form is the order's: its fields locked, its progress shown until
+        final, from the OrderChanged messages its runner posts (tui/order_runner.py)."""
+        self.order_no = placed.order_no
         for w in self.query("Input, Select"):
             w.disabled = True
         self.query_one("#place", Button).disabled = True
         self.set_focus(None)
-        self._ticker = self.set_interval(0.1, self._progress)
-        self._progress()
+        self.post_message(OrderChanged(started(placed.order)))
+        if placed.existed:
+            self.order_changed(placed.order_no)        # where it went before: its steps, read in a worker
         self.refresh_bindings()
 
     @property
     def outcome(self) -> OrderOutcome:
         return self.query_one("#outcome", OrderOutcome)
-
-    def _ask_carrier(self) -> None:
-        """A number of another carrier than the product's is asked once more (携号转网 makes
-        it a warning, not an error): the second Enter on the same numbers orders."""
-        self.carrier_ok = self.mismatches
-        said = "\n".join(self.t.show(m.msg) for m in self.mismatches)
-        self.outcome.say(Text(self.t("checkout.ported_again", said=said), style="bold yellow"))
-        self.set_focus(self.query_one("#place", Button))
-
-    def _ask_loss(self, exc: PriceBelowCost) -> None:
-        """A price below cost is asked again, in the warning colour: the second Enter, on
-        the same price, sells at a loss; another price is asked about afresh."""
-        self.loss_ok = exc.price
-        self.outcome.say(Text(
-            self.t("checkout.below_cost", price=fmt(exc.price), cost=fmt(exc.cost), loss=fmt(exc.cost - exc.price)),
-            style="bold yellow"))
-        self.set_focus(self.query_one("#price", Input))
 
     def _show_error(self, exc: BadInput, message: str | None = None) -> None:
         """The error on its field; `message` in place of the error's own words where the
@@ -371,14 +351,32 @@ class CheckoutScreen(ModalScreen[None]):
             if exc.field == "ref":
                 self.set_focus(self.query_one("#ref", Input))
 
-    def _progress(self) -> None:
+    def on_order_changed(self, message: OrderChanged) -> None:
         """The order's states until final; then its result, 再来一单 focused (Enter there
         opens a new form, never a second order)."""
-        if self.order_no is None:
+        if message.status.order_no != self.order_no:
             return
-        if self.outcome.follow(self.order_no):
-            self._ticker.stop()
+        if self.outcome.show(message.status):
             self.set_focus(self.query_one("#again-new", Button), scroll_visible=False)
+
+    def order_changed(self, order_no: str) -> None:
+        """The order changed where no runner of ours saw it (another process, cron's
+        reconcile): read it in a worker and show it as its runner would have."""
+        if order_no != self.order_no:
+            return
+        orders = self.ctx.orders
+
+        def read() -> None:
+            status = read_status(orders, order_no)
+            if status is not None:
+                self.post_message(OrderChanged(status))
+
+        self.run_worker(read, thread=True, group="checkout-status", exit_on_error=False)
+
+    def balances_changed(self) -> None:
+        """The App read the balances or the unsettled costs again: the summary's 余额 follows."""
+        if self.order_no is None and self.is_mounted:
+            self._summary(self.quantity() or 0, self.values())
 
     # --- the result, cards and closing ---------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -399,12 +397,10 @@ class CheckoutScreen(ModalScreen[None]):
         self.action_close()
 
     def action_reveal(self) -> None:
-        order = self.ctx.orders.get(self.order_no) if self.order_no else None
-        if order is not None:
-            self.outcome.toggle_reveal(order)
+        self.outcome.toggle_reveal()
 
     def action_copy(self) -> None:
-        order = self.ctx.orders.get(self.order_no) if self.order_no else None
+        order = self.outcome.order
         if order is not None:
             copy_card(self.app, order)
 

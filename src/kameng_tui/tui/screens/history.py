@@ -4,7 +4,7 @@ export of what is shown, reorder from any row. Nothing here talks to a supplier.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from rich.console import Group
@@ -14,22 +14,23 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Input, Static
+from textual.worker import get_current_worker
 
 from kameng_tui.domain.dates import parse_date_range
 from kameng_tui.domain.errors import AnchorMismatch, BadInput, KamengError
-from kameng_tui.domain.event_names import event_label
 from kameng_tui.domain.history import HistoryFilter
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
-from kameng_tui.domain.reply_check import anomaly_msg
-from kameng_tui.domain.reasons import reason_msg
 from kameng_tui.domain.states import OrderState
-from kameng_tui.tui.cards import card_lines, copy_card
+from kameng_tui.services.checkout_flow import Placed
+from kameng_tui.tui.cards import copy_card
+from kameng_tui.tui.history_reads import Figures, HistoryView, OrderDetail, page_after, read_changed, read_detail, read_view
 from kameng_tui.tui.keys import HISTORY_KEYS, bindings
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.textual_compat import bindings_of, install_bindings
 from kameng_tui.tui.typed_keys import TextField
 from kameng_tui.tui.widgets.bar_chart import bars
+from kameng_tui.tui.widgets.order_detail import detail_lines
 from kameng_tui.tui.widgets.order_list import OrderList
 from kameng_tui.tui.widgets.status_bar import StatusBar
 from kameng_tui.tui.widgets.fit_footer import FitFooter
@@ -147,17 +148,25 @@ class HistoryScreen(Screen[None]):
         error.update(Text(self.t("history.dates_key", key=self._key_of("history.dates")), style="dim")
                      if self.preset == "custom" else "")
         self._presets()
+        self.run_worker(partial(self._read, self.flt, self.claims, keep_cursor), thread=True, group="history-reload",
+                        exclusive=True, exit_on_error=False)
+
+    def _read(self, flt: HistoryFilter, claims: bool, keep_cursor: bool) -> None:
+        """In a worker thread: the page, marks and figures (tui/history_reads.py)."""
+        view = read_view(self.ctx, flt, claims)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_view, view, keep_cursor)
+
+    def _show_view(self, view: HistoryView, keep_cursor: bool) -> None:
+        self.flt = view.flt
         orders = self.query_one(OrderList)
         cursor = orders.cursor
-        if self.claims:      # the claims among the filtered orders: list, totals, chart and export agree
-            self.flt = replace(self.flt, order_nos=tuple(c.order.order_no for c in self.ctx.reports.claims()))
-        ledger, flt = self.ctx.orders, self.flt
-        orders.load(lambda cur: ledger.history(flt, limit=100, cursor=cur, with_total=cur is None))
-        orders.set_marked(ledger.anomaly_orders())
+        orders.load(page_after(self.ctx, view.flt), first=view.page)
+        orders.set_marked(set(view.marked))
         orders.set_view(self.ctx.supplier_view())
         if keep_cursor:
             orders.move_cursor(cursor)
-        self._totals()
+        self._totals(view.figures)
 
     def _presets(self) -> None:
         t = self.t
@@ -179,26 +188,22 @@ class HistoryScreen(Screen[None]):
                 return self.app.get_key_display(binding)
         return binding_id
 
-    def _totals(self) -> None:
-        t = self.t
-        flt, demo_left_out = self.ctx.reports.without_demo(self.flt)     # a demo sale is no sale
-        tot = self.ctx.reports.totals(flt)
+    def _totals(self, figures: Figures) -> None:
+        t, tot = self.t, figures.totals
         orders = self.query_one(OrderList)
         line = Text(t("history.totals", orders=tot.orders, revenue=fmt(tot.revenue), cost=fmt(tot.cost),
                       charged=fmt(tot.charged), refunded=fmt(tot.refunded), profit=fmt(tot.profit)), style="bold")
-        if demo_left_out:
-            line.append("   " + t("demo.excluded", n=demo_left_out), style="magenta")
+        if figures.demo_left_out:
+            line.append("   " + t("demo.excluded", n=figures.demo_left_out), style="magenta")
         shown, total = len(orders.orders), orders.total or 0
         line.append("   " + (t("history.more", shown=shown, total=total) if shown < total
                              else t("history.shown", shown=shown, total=total)), style="dim")
         if not total:
             line.append("   " + t("history.empty"), style="yellow")
-        if self.claims:
-            for d in self.ctx.reports.supplier_claims():      # balance drift: a claim of no single order
-                line.append("\n! " + d.reason.text(self.lang), style="bold red")
+        for d in figures.drift:      # balance drift: a claim of no single order
+            line.append("\n! " + d.reason.text(self.lang), style="bold red")
         self.query_one("#h-totals", Static).update(line)
-        days = self.ctx.reports.grouped(flt, "day")
-        points = [(g.key[5:], g.totals.revenue) for g in sorted(days, key=lambda g: g.key)][-10:]
+        points = list(figures.days)
         self.query_one("#h-chart", Static).update(Group(*bars(points, width=12)) if points else Text(""))
 
     @on(Input.Changed)
@@ -216,31 +221,19 @@ class HistoryScreen(Screen[None]):
 
     def _show_order(self) -> None:
         order = self.query_one(OrderList).selected()
-        pane = self.query_one("#h-detail", Static)
         if order is None:
-            pane.update("")
+            self.query_one("#h-detail", Static).update("")
             return
-        t, zone = self.t, ZoneInfo(self.zone)
-        parts = [Text(order.order_no, style="bold"), Text(f"{order.product_name}  x{order.quantity}"),
-                 Text(f"{order.account_text}  {order.customer or ''}"),
-                 Text(f"{t('hcol.total')} {fmt(order.total_price)}  {t('col.cost')} {fmt(order.total_cost)}  "
-                      f"{t('hcol.profit')} {fmt(order.profit)}")]
-        if order.reason:
-            parts.append(Text(self.t.show(reason_msg(order.reason) or ""), style="red"))
-        if order.state is OrderState.PENDING:
-            parts.append(Text(t("history.pending_keys"), style="bold yellow"))
+        self.run_worker(partial(self._read_detail, order, self.revealed), thread=True, group="history-detail",
+                        exclusive=True, exit_on_error=False)
 
-        parts.extend(card_lines(self.ctx.orders.cards(order, self.revealed), t))
-        parts.append(Text(t("history.timeline"), style="bold underline"))
-        for e in self.ctx.orders.events(order.order_no):
-            label = t.show(event_label(e.kind))
-            said = anomaly_msg(e.body) if e.kind == "anomaly" else None
-            if said is not None:
-                label = f"! {said.text(self.lang)}"
-            parts.append(Text(f"{e.at.astimezone(zone):%m-%d %H:%M:%S} #{e.seq} {label}",
-                              style="bold red" if said is not None else ""))
-            parts.append(Text(f"  {e.hash[:16]}", style="dim"))
-        pane.update(Group(*parts))
+    def _read_detail(self, order: Order, revealed: bool) -> None:
+        detail = read_detail(self.ctx, order, revealed)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._detail, detail)
+
+    def _detail(self, detail: OrderDetail) -> None:
+        self.query_one("#h-detail", Static).update(Group(*detail_lines(detail, self.t, self.lang, self.zone)))
 
     def orders_added(self) -> None:
         """Another process placed orders (or changed many): the page is read again."""
@@ -248,12 +241,21 @@ class HistoryScreen(Screen[None]):
             self.reload(keep_cursor=True)
 
     def order_changed(self, order_no: str) -> None:
-        order = self.ctx.orders.get(order_no)
+        """An order changed: it, the marks and the figures read again, in a worker."""
+        if self.is_mounted:
+            self.run_worker(partial(self._read_changed, order_no, self.flt, self.claims), thread=True,
+                            group="history-changed", exit_on_error=False)
+
+    def _read_changed(self, order_no: str, flt: HistoryFilter, claims: bool) -> None:
+        changed = read_changed(self.ctx, order_no, flt, claims)
+        self.app.call_from_thread(self._changed, *changed)
+
+    def _changed(self, order: Order | None, marked: frozenset[str], figures: Figures) -> None:
         if order is not None and self.is_mounted:
             self.query_one(OrderList).replace(order)
-            self.query_one(OrderList).set_marked(self.ctx.orders.anomaly_orders())
+            self.query_one(OrderList).set_marked(set(marked))
             if self.is_current:
-                self._totals()
+                self._totals(figures)
 
     # --- actions ------------------------------------------------------------------------------
     def action_focus_search(self) -> None:
@@ -379,21 +381,21 @@ class HistoryScreen(Screen[None]):
         self.reload(keep_cursor=True)
 
     async def _reorder_now(self, order: Order, product) -> None:
-        """`[checkout] confirm = false`: `a` on a succeeded order places it at once."""
+        """`[checkout] confirm = false`: `a` on a succeeded order places it at once, through
+        the one checkout use case (again: no repeat question; a ported number only warns)."""
         from kameng_tui.services.checkout import OrderInput
 
-        ctx = self.ctx
         inp = OrderInput(sku=product.sku, fields=dict(order.account), quantity=order.quantity,
                          customer=order.customer, note=order.note, again=True)
         try:
-            prepared = await ctx.checkout.prepare(inp)
-            order_no = ctx.checkout.commit_intent(prepared)
+            placed = await self.ctx.checkout.flow.place(inp, carrier_ok=True, handoff=self.app.start_order)
+            if not isinstance(placed, Placed):
+                raise placed.refusal or KamengError(self.t("checkout.invalid"))
         except AnchorMismatch as exc:
             self.app.writes_refused(exc)
             return
         except KamengError as exc:
             self.notify(self.t.error(exc), severity="error", timeout=10)
             return
-        self.notify(self.t("checkout.again", account=order.account_text) + f"  {order_no}")
-        self.app.start_order(order_no)
+        self.notify(self.t("checkout.again", account=order.account_text) + f"  {placed.order_no}")
         self.reload()

@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import Input, Select, Static
+from textual.worker import Worker
 
 from kameng_tui.domain.accounts import CarrierMismatch, carrier_label, carrier_mismatch, carrier_of, check_value
 from kameng_tui.domain.field_names import field_label
@@ -38,9 +39,13 @@ class AccountInput(Input):
     def __init__(self, recent: list[Order], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.recent = recent
+        self.recent_loader: Worker[None] | None = None
+        """The worker reading the recent accounts (the ledger, off the UI thread)."""
         self._at = -1
 
-    def action_recent(self, step: int) -> None:
+    async def action_recent(self, step: int) -> None:
+        if self.recent_loader is not None and not self.recent_loader.is_finished:
+            await self.recent_loader.wait()            # a key pressed before they were read: wait, not block
         if not self.recent:
             return
         self._at = max(0, min(len(self.recent) - 1, self._at + step))

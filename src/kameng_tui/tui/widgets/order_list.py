@@ -52,10 +52,11 @@ class OrderList(VirtualList):
             self._cache.clear()
             self.refresh()
 
-    def load(self, fetch: Callable[[str | None], Page]) -> None:
-        """Start over with a new filter: `fetch(cursor)` returns one keyset page."""
+    def load(self, fetch: Callable[[str | None], Page], first: Page | None = None) -> None:
+        """Start over with a new filter: `fetch(cursor)` returns one keyset page; `first`,
+        the first page already read (in a worker: the screens never read on the UI thread)."""
         self._fetch = fetch
-        page = fetch(None)
+        page = first if first is not None else fetch(None)
         self.orders = list(page.items)
         self.total = page.total if page.total is not None else len(self.orders)
         self._next = page.next_cursor

@@ -1,5 +1,5 @@
 """The lower half of the checkout once an order is placed: its states as they come
-(every step, even fast ones, read off its events), then what came of it (order no,
+(every step, even fast ones, from the OrderStatus its runner posts), then what came of it (order no,
 state, price / charged / profit, the cards, masked until revealed) and the two ways
 on: 再来一单 and 关闭. Before placing, its first line carries the checkout's
 questions (a changed cost, a loss, a ported number)."""
@@ -16,7 +16,7 @@ from textual.widgets import Button
 from kameng_tui.domain.models import Delivery, Order
 from kameng_tui.domain.money import fmt
 from kameng_tui.domain.reasons import reason_text
-from kameng_tui.domain.states import SETTLED
+from kameng_tui.services.order_progress import OrderStatus
 from kameng_tui.tui.cards import card_lines
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.widgets.checkout_fields import Note
@@ -29,6 +29,7 @@ class OrderOutcome(Vertical):
         self.t = Texts(lang)
         self.revealed = False
         self._shown = ""
+        self._status: OrderStatus | None = None
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -50,29 +51,33 @@ class OrderOutcome(Vertical):
         """A question or a refusal before anything was placed."""
         self.query_one("#progress", Note).update(text)
 
-    def follow(self, order_no: str) -> bool:
-        """Show where the order is now; True once it is settled (the result is shown)."""
-        t, orders = self.t, self.app.ctx.orders
-        seen: list[str] = ["pending"]
-        for e in orders.events(order_no):
-            state = e.body.get("state") if isinstance(e.body, dict) else None
-            if state and seen[-1] != state:
-                seen.append(state)
-        order = orders.get(order_no)
-        done = order is not None and order.state in SETTLED
+    def show(self, status: OrderStatus) -> bool:
+        """Show where the order is now, from the value its runner (or a read of the
+        ledger) sent; True once it is settled (the result is shown). A status behind the
+        one shown (a read that raced the runner) changes nothing."""
+        t = self.t
+        if self._status is not None and len(status.steps) < len(self._status.steps):
+            return self._status.settled
+        self._status = status
+        done = status.settled
         # Once settled the result under it names the order: the steps alone, one line less at 80x24.
-        line = Text("" if done else t("checkout.placing", order_no=order_no) + "\n")
-        line.append(" -> ".join(t(f"state.{s}") for s in seen), style="bold")
-        shown = line.plain + (order.state.value if done and order else "")
+        line = Text("" if done else t("checkout.placing", order_no=status.order_no) + "\n")
+        line.append(" -> ".join(t(f"state.{s.value}") for s in status.steps), style="bold")
+        shown = line.plain + (status.state.value if done else "")
         if shown == self._shown:
             return done
         self._shown = shown
         self.query_one("#progress", Note).update(line)
-        if done and order is not None:
-            self._result(order)
-            self.show_cards(order)
+        if done:
+            self._result(status.order)
+            self._read_cards(status.order)
             self.query_one("#result-actions").display = True
         return done
+
+    @property
+    def order(self) -> Order | None:
+        """The order as last shown."""
+        return None if self._status is None else self._status.order
 
     def on_resize(self) -> None:
         """Grown by a step, the result or the cards: scrolled into view once, after the
@@ -89,13 +94,28 @@ class OrderOutcome(Vertical):
             parts.append(Text(reason_text(order.reason, self.lang) or "", style="red"))
         self.query_one("#result", Note).update(Text("\n").join(parts))
 
-    def show_cards(self, order: Order) -> None:
+    def _read_cards(self, order: Order) -> None:
+        """The delivered cards, masked, read in a worker thread (the ledger, and the
+        data key for the masks, never on the UI thread)."""
         if order.delivery is not Delivery.CARD:
             return
-        lines = card_lines(self.app.ctx.orders.cards(order, self.revealed), self.t)
+        orders, revealed = self.app.ctx.orders, self.revealed
+
+        def read() -> None:
+            cards = orders.cards(order, revealed)
+            self.app.call_from_thread(self._show_cards, cards)
+
+        self.run_worker(read, thread=True, group="cards", exclusive=True, exit_on_error=False)
+
+    def _show_cards(self, cards: list[dict[str, Any]]) -> None:
+        lines = card_lines(cards, self.t)
         self.query_one("#cards", Note).update(Text("\n").join(lines) if lines else
                                               Text(self.t("checkout.card_missing"), style="dim"))
 
-    def toggle_reveal(self, order: Order) -> None:
+    def toggle_reveal(self) -> None:
+        """Reveal or mask again, on request (an explicit act: read at once)."""
+        order = self.order
+        if order is None or order.delivery is not Delivery.CARD:
+            return
         self.revealed = not self.revealed
-        self.show_cards(order)
+        self._show_cards(self.app.ctx.orders.cards(order, self.revealed))

@@ -1,0 +1,182 @@
+"""One order, one use case, for both faces: the CLI's `order` and the TUI's checkout call
+`CheckoutFlow.place` and get a typed outcome back; only the presentation differs.
+
+The sequence (DESIGN.md "The order, end to end"), once, here:
+1. the shop ref first: same ref, same order (followed, a pending one sent: the same ref
+   again is the explicit act); same ref with other values, RefConflict;
+2. validate and re-quote (`CheckoutService.prepare`): a refusal is raised, typed; a
+   cost risen past what the person saw, or a price below cost without `allow_loss`,
+   comes back as a question (NeedsConfirmation);
+3. a number of another carrier than the product's, not yet answered: a question;
+4. the repeat window (an early answer; the store decides again in the intent's
+   transaction): a question, unless `again`;
+5. the face's last word (`confirm`, the CLI's prompt), then the intent, committed
+   before anything is sent; then the send, by the face's `handoff` when it owns the
+   sending task (the TUI's App-owned runner), else here, waiting up to `wait_s`.
+
+A question is never an error inside: each face answers it its own way (the TUI with a
+second Enter, the CLI with `--yes`, `--again`, `--allow-loss` or its prompt) and calls
+again with the answer in the input (`again`, `allow_loss`, `seen_unit_cost`) or in
+`carrier_ok`. Nothing is recorded before a question is answered.
+
+The ledger is read in a worker thread (`asyncio.to_thread`), never on the caller's
+event loop: in the TUI that loop draws the screen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+from typing import Any, Callable, Mapping, Protocol, Union
+
+from kameng_tui.domain.accounts import CarrierMismatch
+from kameng_tui.domain.errors import (Declined, KamengError, NotFound, PriceBelowCost, PriceRose, RefExists,
+                                      RepeatOrder)
+from kameng_tui.domain.models import Order
+from kameng_tui.domain.states import OrderState
+from kameng_tui.messages import Localized, Msg
+
+from kameng_tui.services.order_input import OrderInput, Prepared
+
+
+class CheckoutSteps(Protocol):
+    """The steps the use case sequences (services/checkout.py CheckoutService)."""
+
+    @property
+    def ledger(self) -> Any: ...
+    async def order_for_ref(self, inp: OrderInput) -> Order | None: ...
+    async def prepare(self, inp: OrderInput) -> Prepared: ...
+    def check_repeat(self, inp: OrderInput, sku: str, account: str, fields: Mapping[str, str] | None = None) -> None: ...
+    def account_view(self, p: Prepared) -> dict[str, str]: ...
+    def commit_intent(self, prepared: Prepared) -> str: ...
+    async def send(self, order_no: str, wait_s: float = 0.0) -> Order: ...
+    async def wait(self, order: Order, wait_s: float) -> Order: ...
+
+
+class Ask(Enum):
+    """What an order needs a yes to before anything is recorded."""
+
+    PRICE_ROSE = "price_rose"       # the fresh cost is above what the person saw
+    LOSS = "loss"                   # an explicit price below cost
+    CARRIER = "carrier"             # a number of another carrier (携号转网: maybe right)
+    REPEAT = "repeat"               # the same SKU for the same account within the window
+
+
+@dataclass(frozen=True)
+class NeedsConfirmation:
+    """Nothing recorded: the face asks, then calls again with the answer.
+
+    `refusal` is the question as an error, for a face that answers with a flag (the
+    CLI raises it: its words name `--again`, `--allow-loss`); None for the carrier,
+    which the CLI answers with `--yes` or its prompt."""
+
+    ask: Ask
+    refusal: KamengError | None = None
+    prepared: Prepared | None = None
+    mismatches: tuple[CarrierMismatch, ...] = ()
+    fresh_cost: Decimal | None = None          # PRICE_ROSE: the unit cost now
+    previous: str | None = None                # REPEAT: the order within the window
+
+
+@dataclass(frozen=True)
+class Placed:
+    """The order is recorded; `existed`: followed under its ref (nothing new recorded).
+    `order` as the ledger has it when the call returns (still pending when the face's
+    runner sends it)."""
+
+    order: Order
+    existed: bool = False
+    warnings: tuple[Localized, ...] = ()
+    sent_here: bool = True                     # False: handed to the face's runner
+
+    @property
+    def order_no(self) -> str:
+        return self.order.order_no
+
+
+Outcome = Union[Placed, NeedsConfirmation]
+Handoff = Callable[[str], None]
+"""The face's own sender (the TUI's App-owned runner): takes a recorded pending order's
+number and sends it under that number; closing a dialog never cancels it."""
+
+
+class CheckoutFlow:
+    def __init__(self, checkout: CheckoutSteps) -> None:
+        self.checkout = checkout
+
+    async def place(
+        self,
+        inp: OrderInput,
+        *,
+        carrier_ok: tuple[CarrierMismatch, ...] | bool = (),
+        confirm: Callable[[Prepared], bool] | None = None,
+        handoff: Handoff | None = None,
+        wait_s: float = 0.0,
+    ) -> Outcome:
+        """The one entry point. Refusals are raised (typed KamengError with fields);
+        questions and results are returned. `carrier_ok`: the numbers of another carrier
+        the person said yes to (True: any, they are only warnings)."""
+        co = self.checkout
+        existing = await co.order_for_ref(inp)
+        if existing is not None:
+            return await self._existing(existing.order_no, handoff, wait_s)
+        try:
+            prepared = await co.prepare(inp)
+        except PriceRose as exc:
+            return NeedsConfirmation(Ask.PRICE_ROSE, refusal=exc, fresh_cost=exc.new)
+        except PriceBelowCost as exc:
+            return NeedsConfirmation(Ask.LOSS, refusal=exc)
+        if prepared.mismatches and carrier_ok is not True and not set(prepared.mismatches) <= set(carrier_ok or ()):
+            return NeedsConfirmation(Ask.CARRIER, prepared=prepared, mismatches=prepared.mismatches)
+        try:
+            await asyncio.to_thread(co.check_repeat, inp, prepared.product.sku, prepared.account.get("account", ""),
+                                    co.account_view(prepared))
+        except RepeatOrder as exc:          # the ref is answered first: it may have been taken meanwhile
+            existing = await co.order_for_ref(inp)
+            if existing is not None:
+                return await self._existing(existing.order_no, handoff, wait_s)
+            return NeedsConfirmation(Ask.REPEAT, refusal=exc, prepared=prepared, previous=exc.previous)
+        if confirm is not None and not confirm(prepared):
+            raise Declined(Msg("err.checkout.cancelled"))
+        try:
+            order_no = co.commit_intent(prepared)
+        except RefExists as exc:            # another process recorded it between our check and our write
+            return await self._existing(exc.order_no, handoff, wait_s)
+        warnings = tuple(m.msg for m in prepared.mismatches)
+        return dataclasses.replace(await self._send(order_no, handoff, wait_s), warnings=warnings)
+
+    async def _existing(self, order_no: str, handoff: Handoff | None, wait_s: float) -> Placed:
+        """The order under a ref, answered as `existed`; a pending one is sent (the
+        pending -> submitted compare-and-set decides which process sends it)."""
+        order = await asyncio.to_thread(self.checkout.ledger.get, order_no)
+        if order is None:
+            raise NotFound(Msg("err.order.none", order_no=order_no), field="ref")
+        if order.state is OrderState.PENDING:
+            return dataclasses.replace(await self._send(order_no, handoff, wait_s), existed=True)
+        if handoff is None:
+            order = await self.checkout.wait(order, wait_s)
+        return Placed(order=order, existed=True, sent_here=handoff is None)
+
+    async def _send(self, order_no: str, handoff: Handoff | None, wait_s: float) -> Placed:
+        if handoff is None:
+            return Placed(order=await self.checkout.send(order_no, wait_s))
+        handoff(order_no)
+        order = await asyncio.to_thread(self.checkout.ledger.get, order_no)
+        if order is None:                   # pragma: no cover - just recorded
+            raise NotFound(Msg("err.order.none", order_no=order_no), field="ref")
+        return Placed(order=order, sent_here=False)
+
+
+async def place_or_raise(flow: CheckoutFlow, inp: OrderInput, *, wait_s: float = 0.0,
+                         confirm: Callable[[Prepared], bool] | None = None) -> Placed:
+    """For callers without a person to ask (tests, scripts through `CheckoutService.place`):
+    the carrier is only a warning, any other question is its refusal."""
+    outcome = await flow.place(inp, carrier_ok=True, wait_s=wait_s, confirm=confirm)
+    if isinstance(outcome, NeedsConfirmation):
+        assert outcome.refusal is not None
+        raise outcome.refusal
+    return outcome
+

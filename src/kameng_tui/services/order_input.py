@@ -1,0 +1,59 @@
+"""One order as asked for (OrderInput) and as checked and freshly quoted (Prepared): the
+values the checkout use case (services/checkout_flow.py) and its steps
+(services/checkout.py) pass between them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Mapping
+
+from kameng_tui.domain.accounts import CarrierMismatch
+from kameng_tui.domain.models import Product
+from kameng_tui.domain.money import money
+
+
+@dataclass(frozen=True)
+class OrderInput:
+    sku: str
+    fields: Mapping[str, str]                 # account, region, server, ... by key
+    quantity: int = 1
+    ref: str | None = None
+    customer: str | None = None
+    note: str | None = None
+    price: Decimal | None = None              # sale unit price; default from pricing
+    seen_unit_cost: Decimal | None = None     # what the reseller saw before ordering
+    again: bool = False                       # allow a repeat of (sku, account)
+    attempt_of: str | None = None
+    line_no: int | None = None
+    allow_loss: bool = False                  # an explicit price below cost is meant (never implied by --yes)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A validated, freshly quoted order, not yet recorded."""
+
+    input: OrderInput
+    product: Product
+    unit_cost: Decimal
+    unit_price: Decimal
+    account: Mapping[str, str]                # plain fields
+    sealed: Mapping[str, str]                 # fields to encrypt (address)
+    hints: tuple[str, ...] = ()
+    mismatches: tuple[CarrierMismatch, ...] = ()     # numbers of another carrier: the order's only warnings
+
+    @property
+    def quantity(self) -> int:
+        return self.input.quantity
+
+    @property
+    def total_cost(self) -> Decimal:
+        return money(self.unit_cost * self.quantity)
+
+    @property
+    def total_price(self) -> Decimal:
+        return money(self.unit_price * self.quantity)
+
+    @property
+    def profit(self) -> Decimal:
+        return self.total_price - self.total_cost
