@@ -180,7 +180,9 @@ async def test_quit_mid_batch_keeps_the_rest_then_resume_after_restart(make_app)
     dearer = (await demo.quote("HF-CM-100")).unit_cost
     assert dearer > recorded[6].unit_cost                      # a rise, within [checkout] max_price_rise
     async with app2.run_test(size=SIZE) as pilot:
-        while not isinstance(app2.screen, ChoiceScreen):
+        for _ in range(200):                                       # the offer, once drawn (at most 10 s)
+            if isinstance(app2.screen, ChoiceScreen) and "批次" in text_of(app2):
+                break
             await pilot.pause(0.05)
         offer = text_of(app2)
         assert "批次 1：已发" in offer and "未发" in offer and "未知 0" in offer
