@@ -48,6 +48,8 @@ ALLOWED: dict[str, tuple[frozenset[str] | str, str]] = {
     "suppliers/demo/supplier.py": (frozenset({"号码已停机", "运营商维护中，充值失败", "该号码为携号转网号码，暂不支持", "话费"}),
                                    "the simulated upstream's own failure reasons (stored verbatim as an order's "
                                    "reason) and its catalog's 话费 category"),
+    "refserver/ref_catalogs.py": ("*", "the reference server's catalog styles: product names, categories and account "
+                                       "labels as other wholesalers publish them (upstream data)"),
     "refserver/server.py": (frozenset({"号码已停机", "运营商维护中，充值失败", "该号码为携号转网号码，暂不支持"}),
                             "the reference server's failure reasons: upstream words on the wire"),
     "domain/accounts.py": (frozenset({"移动", "联通", "电信", "广电", "虚拟运营商", "运营商", "[,，;；|]"}),
@@ -70,6 +72,8 @@ ALLOWED: dict[str, tuple[frozenset[str] | str, str]] = {
                                               "年", "元"}), "attribute names and values of the catalogs (ordering only)"),
     "cli/output.py": (frozenset({"是"}), "an answer people type at a [y/N] prompt (input)"),
     "domain/markup.py": (frozenset({"％"}), "the fullwidth percent sign a Chinese IME types in a markup (input)"),
+    "domain/offer_words.py": ("*", "the trade's words the offer-matching rule reads in supplier names and attributes "
+                                    "(brands, levels, periods, carriers, provinces; matched, shown through offer.*)"),
     "domain/field_names.py": ("*", "attribute names and account field labels as the catalogs write them (matched, "
                                     "to name them in English: attr.*, field.*)"),
     "tui/widgets/interface_panel.py": (frozenset({"中文"}), "the language's own name in the language picker, the same "

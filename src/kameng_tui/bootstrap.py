@@ -46,6 +46,7 @@ if TYPE_CHECKING:  # services load when first built: `ledger verify` starts with
     from kameng_tui.services.export import Exporter
     from kameng_tui.services.pending import PendingActions
     from kameng_tui.services.reconcile import ReconcileService
+    from kameng_tui.services.offers import OfferService
     from kameng_tui.services.reports import ReportService
     from kameng_tui.services.restore import Restorer
     from kameng_tui.services.settings import SettingsService
@@ -162,6 +163,12 @@ class Context:
                               self.config_cell)
 
     @cached_property
+    def offers(self) -> OfferService:
+        from kameng_tui.services.offers import OfferService
+
+        return OfferService(self.catalog, self.ledger, self.clock)
+
+    @cached_property
     def reports(self) -> ReportService:
         from kameng_tui.services.reports import ReportService
 
@@ -245,6 +252,7 @@ class Facade:
     batch_entry = property(lambda self: self._root.batch_entry)
     pending = property(lambda self: self._root.pending)
     catalog = property(lambda self: self._root.catalog)
+    offers = property(lambda self: self._root.offers)
     balances = property(lambda self: self._root.balances)
     reports = property(lambda self: self._root.reports)
     reconcile = property(lambda self: self._root.reconcile)

@@ -78,3 +78,13 @@ def test_vectorized_rules_agree_with_the_scalar_ones():
         assert bool(low[i]) == (low_stock(p, 20) is not None), p.sku
         assert bool(top[i]) == (hot(p, leaf_size=leaf[p.category_path]) is not None), p.sku
     assert low.any() and top.any() and not low.all()
+
+
+def test_hot_for_a_names_only_listing_without_a_category():
+    """Fulu-style goods lists give no category: the supplier's rank is still a reason."""
+    from dataclasses import replace
+
+    from kameng_tui.messages import render
+
+    tag = hot(replace(P, category=(), sales_rank=1))
+    assert tag is not None and "1" in render(tag.why, "zh") and "1" in render(tag.why, "en")

@@ -16,8 +16,8 @@ import pytest
 from kameng_tui.domain.errors import DiskFull
 from kameng_tui.domain.models import Delivery
 from kameng_tui.domain.states import OrderState
-from kameng_tui.ledger.ports import (BalanceStore, BatchStore, CatalogStore, DraftStore, LedgerStore, MetaStore,
-                                     OrderStore)
+from kameng_tui.ledger.ports import (BalanceStore, BatchStore, CatalogStore, DraftStore, LedgerStore, MatchStore,
+                                     MetaStore, OrderStore)
 from kameng_tui.ledger.sqlite import open_ledger
 from kameng_tui.ledger.values import NewOrder
 
@@ -37,7 +37,7 @@ def intent(order_no: str) -> NewOrder:
 def test_one_sqlite_store_offers_every_port(tmp_path):
     ledger = open_ledger(tmp_path)
     try:
-        for port in (OrderStore, BatchStore, DraftStore, BalanceStore, MetaStore, LedgerStore):
+        for port in (OrderStore, BatchStore, DraftStore, BalanceStore, MetaStore, MatchStore, LedgerStore):
             missing = [name for name in dir(port) if not name.startswith("_") and not hasattr(ledger, name)]
             assert not missing, (port.__name__, missing)
         missing = [name for name in dir(CatalogStore) if not name.startswith("_") and not hasattr(ledger.catalog, name)]

@@ -35,7 +35,7 @@ def tag_name(word: str) -> str:
 def register(sub: argparse._SubParsersAction, lang: str = "zh") -> None:
     h = helps(lang)
     p = sub.add_parser("catalog", help=h("help.catalog"))
-    p.add_argument("action", nargs="?", choices=["list", "sync", "facets"], default="list")
+    p.add_argument("action", nargs="?", choices=["list", "sync", "facets", "match"], default="list")
     p.add_argument("--search", default="", help=h("help.catalog.search"))
     p.add_argument("--category", default="", help=h("help.catalog.category"))
     p.add_argument("--attr", action="append", default=[], metavar="K=V", help=h("help.catalog.attr"))
@@ -48,6 +48,8 @@ def register(sub: argparse._SubParsersAction, lang: str = "zh") -> None:
     p.add_argument("--desc", action="store_true")
     p.add_argument("--limit", type=int, default=30)
     p.add_argument("--cursor", help=h("help.catalog.cursor"))
+    p.add_argument("--by-product", action="store_true", help=h("help.catalog.by_product"))
+    p.add_argument("--explain", metavar="SKU", help=h("help.catalog.explain"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_catalog)
 
@@ -91,10 +93,9 @@ def build_query(args) -> Query:
                  sort=args.sort, descending=args.desc)
 
 
-def product_json(ctx, p: Product, out: Out) -> dict:
-
+def product_json(ctx, p: Product, out: Out, product_id: str) -> dict:
     return {
-        "sku": p.sku, "name": p.name, "category": p.category_path, "delivery": p.delivery.value,
+        "sku": p.sku, "product_id": product_id, "name": p.name, "category": p.category_path, "delivery": p.delivery.value,
         "account_fields": [{"key": f.key, "label": f.label, "rule": f.rule.value, "required": f.required,
                             "options": list(f.options)} for f in p.account_fields],
         "attributes": dict(p.attributes), "face_value": amount(p.face_value), "cost": amount(p.unit_cost),
@@ -114,10 +115,18 @@ def _stats(s) -> dict:
 async def cmd_catalog(args, ctx, out: Out) -> int:
     if args.action == "sync":
         return await _sync(args, ctx, out)
+    if args.action == "match":
+        from kameng_tui.cli.offers import cmd_match
+
+        return await cmd_match(args, ctx, out)
     await ctx.catalog.ensure()
     if not 1 <= args.limit <= 1000:
         raise BadInput(Msg("err.cli.limit"), field="limit")
     offset = decode_cursor(args.cursor)
+    if args.by_product and args.action == "list":
+        from kameng_tui.cli.offers import cmd_by_product
+
+        return await cmd_by_product(args, ctx, out, build_query(args), offset)
     result = ctx.catalog.search(build_query(args), limit=args.limit, offset=offset)
     end = offset + len(result.positions)
     next_cursor = encode_cursor(end) if end < result.count and args.action != "facets" else None
@@ -133,7 +142,10 @@ async def cmd_catalog(args, ctx, out: Out) -> int:
                         f"{out.show(facet_value_label(name, v))}({n})" for v, n in sorted(values.items(), key=lambda x: -x[1])[:12]))
         return 0
     if out.json_mode:
-        out.items([product_json(ctx, p, out) for p in result.rows], total=result.count, next_cursor=next_cursor)
+        rows = result.rows
+        ids = ctx.offers.product_ids(list(rows))
+        out.items([product_json(ctx, p, out, pid) for p, pid in zip(rows, ids)], total=result.count,
+                  next_cursor=next_cursor)
         return 0
     from rich.markup import escape
     from rich.table import Table

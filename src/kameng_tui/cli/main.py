@@ -31,7 +31,7 @@ log.propagate = False
 
 def build_parser(lang: str = "zh") -> Parser:
     """The whole command tree; help texts in `lang` (they are rendered now, not at --help)."""
-    from kameng_tui.cli import admin, batch, catalog, orders, reports
+    from kameng_tui.cli import admin, batch, catalog, offers, orders, reports
 
     h = helps(lang)
     parser = Parser(prog="kameng-tui", description=h("help.description"))
@@ -41,6 +41,7 @@ def build_parser(lang: str = "zh") -> Parser:
     orders.register(sub, lang)
     batch.register(sub, lang)
     catalog.register(sub, lang)
+    offers.register(sub, lang)
     reports.register(sub, lang)
     admin.register(sub, lang)
     return parser

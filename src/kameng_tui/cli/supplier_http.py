@@ -31,6 +31,7 @@ def register(sup: argparse._SubParsersAction, lang: str = "zh") -> None:
     p.add_argument("--log", help=h("help.supplier.serve.log"))
     p.add_argument("--webhook-url", help=h("help.supplier.serve.webhook_url"))
     p.add_argument("--catalog-size", type=int, default=2000)
+    p.add_argument("--catalog-style", choices=("demo", "reworded", "names"), default="demo", help=h("help.supplier.serve.catalog_style"))
     p.add_argument("--balance", default="1000000", help=h("help.supplier.serve.balance"))
     p.add_argument("--rate", type=float, default=0.0, help=h("help.supplier.serve.rate"))
     p.add_argument("--socket-timeout", type=float, default=30.0, help=h("help.supplier.serve.socket_timeout"))
@@ -94,7 +95,7 @@ def cmd_serve(args, ctx, out: Out) -> int:
     data = ctx.settings_view.data_dir
     cfg = ServerConfig(key_id=args.key_id, secret=secret, state_path=args.state or str(data / "refserver.db"),
                        log_path=args.log or str(data / "refserver-requests.jsonl"), faults=faults,
-                       webhook_url=args.webhook_url, catalog_size=args.catalog_size, balance=balance,
+                       webhook_url=args.webhook_url, catalog_size=args.catalog_size, catalog_style=args.catalog_style, balance=balance,
                        rate=args.rate, broken=broken, socket_timeout_s=args.socket_timeout, max_threads=args.max_threads)
     try:
         server = RefServer(cfg, port=_port(args.port))

@@ -111,6 +111,8 @@ def hot(product: Product, own_rank: int | None = None, own_sales: int = 0, leaf_
     """Supplier rank within its leaf category, or the reseller's own rank (>= 3 sales)."""
     top = TOP_N if leaf_size is None else min(TOP_N, leaf_size // 3)
     if product.sales_rank is not None and product.sales_rank <= top:
+        if not product.category:         # a names-only goods list (Fulu's): ranked among all its goods
+            return Tag("hot", Msg("tag.why.hot_supplier_all", rank=product.sales_rank))
         return Tag("hot", Msg("tag.why.hot_supplier", leaf=product.category[-1], rank=product.sales_rank))
     if own_rank is not None and own_rank <= top and own_sales >= MIN_OWN_SALES:
         return Tag("hot", Msg("tag.why.hot_own", sold=own_sales, rank=own_rank))

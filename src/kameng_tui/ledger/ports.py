@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, AsyncContextManager, Callable, ContextManager,
 from kameng_tui.domain.errors import AnchorMismatch
 from kameng_tui.domain.history import Event, GroupTotals, HistoryFilter, Page, Totals
 from kameng_tui.domain.models import Order, Product
+from kameng_tui.domain.offer_match import Link
 from kameng_tui.domain.states import OrderState
 from kameng_tui.ledger.values import (AnchorReset, Batch, Change, GuardDuplicate, Move, NewBatch, NewOrder,
                                       RepeatGuard, SealedCard, Transition, VerifyReport)
@@ -145,6 +146,20 @@ class CatalogStore(Protocol):
     def own_sales(self, since: datetime) -> dict[str, tuple[int, list[float]]]: ...
 
 
+class MatchStore(Protocol):
+    """Manual offer links (issue 18): corrections of the matching rule. Chained: each
+    change appends an `offer_link` / `offer_unlink` event (order number NULL) in the
+    same transaction as the row, and verify compares the rows with those events."""
+
+    def offer_links(self) -> list[Link]: ...
+    def set_offer_link(self, sku: str, target: str | None, *, at: datetime) -> None:
+        """`sku` joins `target`'s product (None: it stands alone), replacing an earlier link."""
+        ...
+    def remove_offer_link(self, sku: str, *, at: datetime) -> Link | None:
+        """The link removed, or None when there was none (nothing written)."""
+        ...
+
+
 class SendGate(Protocol):
     """Sending is exclusive (DESIGN.md "Several processes, one ledger"): SQLite's store
     holds an OS lock on `send.lock`; a PostgreSQL one an advisory lock."""
@@ -194,6 +209,6 @@ class MetaStore(Protocol):
     def close(self) -> None: ...
 
 
-class LedgerStore(OrderStore, BatchStore, DraftStore, BalanceStore, MetaStore, Protocol):
+class LedgerStore(OrderStore, BatchStore, DraftStore, BalanceStore, MetaStore, MatchStore, Protocol):
     """Every port but the catalog's: what one store object offers (the composition
     root hands it out; services and faces take the smallest port they use)."""

@@ -123,5 +123,15 @@ CREATE TABLE guard_duplicates (
 ) STRICT;
 """
 
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, V1), (2, V2), (3, V3), (4, V4))
+V5 = """
+-- Manual offer links (issue 18, ledger/offer_links.py): a projection of the chained
+-- offer_link / offer_unlink events, rebuilt and compared by ledger verify.
+CREATE TABLE offer_links (
+    sku TEXT PRIMARY KEY,          -- the SKU the correction is about
+    target TEXT,                   -- the SKU whose product it joins; NULL = it stands alone
+    at TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+"""
+
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, V1), (2, V2), (3, V3), (4, V4), (5, V5))
 LATEST = MIGRATIONS[-1][0]

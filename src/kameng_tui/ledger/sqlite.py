@@ -37,6 +37,7 @@ from kameng_tui.ledger.anchoring import ANCHOR_LAG_S
 from kameng_tui.ledger.connection import (Reading, can_write, enable_wal, open_read_only, statements, storage_failure,
                                          cap_pages_for_tests, typed_storage_errors)
 from kameng_tui.ledger.maintenance import RESET_KIND, Maintenance
+from kameng_tui.ledger.offer_links import OfferLinks
 from kameng_tui.ledger.reads import COLUMNS
 from kameng_tui.ledger.rows import chain_hash, to_order
 from kameng_tui.ledger.schema import LATEST, MIGRATIONS
@@ -69,7 +70,7 @@ def open_ledger(data_dir: Path, *, busy_timeout_s: float = 5.0, state_dir: Path 
 
 
 @typed_storage_errors(lambda store: store.path.parent, skip=("reading",))
-class SqliteLedger(Maintenance):
+class SqliteLedger(OfferLinks, Maintenance):
     """Implements every port of ledger/ports.py but the catalog's (CatalogCache, on this
     object's public transaction API). The writes and transactions are here; the reads
     are `LedgerReads`' (reads.py), the unchained tables and the change feed

@@ -17,6 +17,7 @@ from kameng_tui.messages import export as export_messages
 from kameng_tui.messages import in_app
 from kameng_tui.messages import demo_mark
 from kameng_tui.messages import verify as verify_messages
+from kameng_tui.messages import offers as offer_messages
 from kameng_tui.messages import one_language, reasons
 
 TABLES: dict[str, dict[str, tuple[str, str]]] = {
@@ -34,6 +35,7 @@ TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "batch_cancel": batch_cancel.MESSAGES,
     "data_key": data_key_messages.MESSAGES,
     "reasons": reasons.MESSAGES,
+    "offers": offer_messages.MESSAGES,
     "first_hour": first_hour.MESSAGES,
     "export": export_messages.MESSAGES,
     "in_app": in_app.MESSAGES,

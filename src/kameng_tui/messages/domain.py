@@ -88,6 +88,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tag.fast": ("秒到", "instant"),
     "tag.why.history_low": ("30 天最低 (曾 {was} 元, {day})", "lowest in 30 days (was {was}, {day})"),
     "tag.why.hot_supplier": ("{leaf} 销量第 {rank} 名（供应商排名）", "#{rank} in {leaf} (supplier rank)"),
+    "tag.why.hot_supplier_all": ("销量第 {rank} 名（供应商排名）", "#{rank} of the supplier's goods (supplier rank)"),
     "tag.why.hot_own": ("你 30 天卖出 {sold} 单，本类第 {rank} 名", "you sold {sold} in 30 days, #{rank} in its category"),
     "tag.why.sold_out": ("已无库存", "out of stock"),
     "tag.sold_out": ("缺货", "sold out"),

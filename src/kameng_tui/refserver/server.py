@@ -42,6 +42,7 @@ from kameng_tui.suppliers.http import protocol as P
 from kameng_tui.refserver.faults import Dice, Faults
 from kameng_tui.refserver import ref_hostile
 from kameng_tui.refserver.ref_books import Books
+from kameng_tui.refserver.ref_catalogs import styled
 from kameng_tui.refserver.ref_handler import Reply, handler_for
 from kameng_tui.refserver.ref_lies import contradiction, told
 
@@ -61,6 +62,7 @@ class ServerConfig:
     faults: Faults = field(default_factory=Faults)
     webhook_url: str | None = None
     catalog_size: int = 2000
+    catalog_style: str = "demo"              # demo | reworded | names (refserver/ref_catalogs.py)
     balance: Decimal = Decimal("1000000")
     rate: float = 0.0                        # requests/s per key; 0 = no limit
     broken: frozenset[str] = frozenset()     # deliberately broken variants, for the checker's tests
@@ -104,7 +106,7 @@ class RefServer:
         self.faults = cfg.faults
         self.dice = Dice(cfg.faults.seed)
         self.books = Books(cfg.state_path, cfg.balance)
-        self.catalog: list[Product] = generate_catalog(cfg.catalog_size, cfg.name)
+        self.catalog: list[Product] = styled(generate_catalog(cfg.catalog_size, cfg.name), cfg.catalog_style, cfg.name)
         self.by_id = {p.product_id: p for p in self.catalog}
         self.bucket = (float(cfg.rate), time.monotonic())
         self.bucket_lock = threading.Lock()
