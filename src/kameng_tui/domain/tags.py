@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Sequence
 
@@ -166,3 +166,23 @@ def column_masks(stock: np.ndarray, alarm: np.ndarray, rank: np.ndarray, leaf_si
     low = (stock <= low_stock_at) | (alarm != 0)
     top = np.minimum(TOP_N, leaf_size // 3)
     return low, rank <= top
+
+
+# --- a product of several offers (issue 18) ------------------------------------------------
+# 历史低价 reads the lowest offer over time; 热销TOP and 秒到 read the orders of all offers.
+
+def lowest_points(per_offer: Sequence[Sequence[PricePoint]]) -> list[PricePoint]:
+    """Each day's lowest cost among the offers that have a point that day."""
+    low: dict[date, Decimal] = {}
+    for points in per_offer:
+        for p in points:
+            if p.day not in low or p.cost < low[p.day]:
+                low[p.day] = p.cost
+    return [PricePoint(d, c) for d, c in sorted(low.items())]
+
+
+def newest_seconds(per_offer: Sequence[Sequence[tuple[datetime, float]]]) -> list[float]:
+    """Submit -> settle seconds of all offers' succeeded orders, newest first (each
+    sample is (settled at, seconds)); what `fast` reads for the product."""
+    merged = sorted((s for samples in per_offer for s in samples), key=lambda s: s[0], reverse=True)
+    return [secs for _, secs in merged]

@@ -16,6 +16,8 @@ from kameng_tui.domain.catalog_index import CatalogIndex
 from kameng_tui.domain.catalog_query import (DELIVERY_FACET, SORTS, TAG_FACET, Filter, Query, active_filters,
                                               without_filter, without_filters)
 from kameng_tui.domain.errors import KamengError
+from kameng_tui.domain.product_index import ProductIndex
+from kameng_tui.services.offer_board import ProductOffers
 from kameng_tui.tui.keys import CATALOG_KEYS, bindings
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.textual_compat import install_bindings
@@ -161,7 +163,7 @@ class CatalogScreen(Screen[None]):
                 self.app.notify(self.t("sync.start"))
                 report = await ctx.catalog.sync()
                 self.app.notify(self.t("sync.done", n=sum(report.counts.values())))
-            index = await asyncio.to_thread(ctx.catalog.index)
+            index = await asyncio.to_thread(ctx.offer_board.index)     # one row per product
         except KamengError as exc:
             self.app.notify(exc.text(self.lang), severity="error")
             return
@@ -275,9 +277,16 @@ class CatalogScreen(Screen[None]):
             pane.show_detail(None)
             return
         try:
-            pane.show_detail(self.ctx.catalog.detail(product.sku))
+            pane.show_detail(self.ctx.catalog.detail(product.sku), self._offers())
         except KamengError as exc:
             pane.update(exc.text(self.lang))
+
+    def _offers(self) -> ProductOffers | None:
+        """The highlighted product's offers when it has several (the pane lists them)."""
+        index, pos = self.index, self.query_one(ProductTable).position()
+        if not isinstance(index, ProductIndex) or pos is None:
+            return None
+        return self.ctx.offer_board.offers_of(index.product_ids[pos])
 
     # --- actions ------------------------------------------------------------------------------
     def action_focus_search(self) -> None:
