@@ -164,7 +164,7 @@ class OfferBoard:
         out: dict[str, set[int]] = {"low_stock": set(np.flatnonzero(low).tolist()),
                                     "hot": set(np.flatnonzero(hot_mask).tolist()), "history_low": set(), "fast": set()}
         sku_tags = {code: sku_index.tags.get(name) for code, name in names.items()}
-        by_leaf: dict[str, list[tuple[int, int]]] = {}
+        sold: list[tuple[str, int, int]] = []
         for k, rows in enumerate(groups):
             if len(rows) == 1:                   # one offer: its own badges, as today
                 for code in ("history_low", "hot", "fast"):
@@ -174,23 +174,15 @@ class OfferBoard:
                 continue
             skus = [cols.sku[r] for r in rows]
             offer_points = [points[s] for s in skus if s in points]
-            if offer_points:
-                lowest_now = Decimal(min(cols.cost[r] for r in rows)) / 10_000
-                if tag_rules.history_low(lowest_now, tag_rules.lowest_points(offer_points), today):
-                    out["history_low"].add(k)
-            secs = tag_rules.newest_seconds([[(s.settled_at, s.seconds) for s in self._samples.get(sku, [])
-                                              if s.succeeded and s.seconds is not None] for sku in skus])
-            if tag_rules.fast(secs):
+            costs = [Decimal(cols.cost[r]) / 10_000 for r in rows]
+            if offer_points and tag_rules.offers_history_low(costs, offer_points, today):
+                out["history_low"].add(k)
+            if tag_rules.offers_fast([[(s.settled_at, s.seconds) for s in self._samples.get(sku, [])
+                                       if s.succeeded and s.seconds is not None] for sku in skus]):
                 out["fast"].add(k)
-            sold = sum(own.get(s, (0, []))[0] for s in skus)
-            if sold:
-                by_leaf.setdefault(cols.category[rows[0]], []).append((sold, k))
-        for leaf_name, ranked in by_leaf.items():
-            size = int(path_counts[index.path.index[leaf_name]]) if leaf_name in index.path.index else 0
-            top = min(tag_rules.TOP_N, size // 3)
-            for rank, (sold, k) in enumerate(sorted(ranked, reverse=True), start=1):
-                if rank <= top and sold >= tag_rules.MIN_OWN_SALES:
-                    out["hot"].add(k)
+            sold.append((cols.category[rows[0]], k, sum(own.get(s, (0, []))[0] for s in skus)))
+        leaf_size = {name: int(c) for name, c in zip(index.path.names, path_counts)}
+        out["hot"] |= tag_rules.offers_hot_own(sold, leaf_size)
         return {names[code]: sorted(rows) for code, rows in out.items() if rows}
 
     # --- the detail pane ------------------------------------------------------------------------
