@@ -80,7 +80,7 @@ class OfferBoard:
         sku_index = self.catalog.index()
         match = self.offers.match()
         states = self._supplier_states()
-        stamp = (id(sku_index), id(match), tuple(sorted(states.items())), tuple(sorted(self._balance_at.items())))
+        stamp = (id(sku_index), id(match), tuple(sorted(states.items())))
         if self._built is not None and self._built[0] == stamp:
             return self._built[1]
         if all(len(skus) == 1 for skus in match.offers.values()):

@@ -212,6 +212,7 @@ class KamengApp(UnhandledExceptionHook):
             return
         self.balances = {v.supplier: v for v in views}
         self._render_status()
+        self.tell_screens("balances_changed")       # the catalog's chosen offers read the balances
 
     def available(self, supplier: str) -> Decimal | None:
         view = self.balances.get(supplier)

@@ -170,6 +170,8 @@ class CatalogScreen(Screen[None]):
         self._index_ready(index)
 
     def _index_ready(self, index: CatalogIndex) -> None:
+        if index is self.index:
+            return                       # nothing changed (a balance refresh that moved no choice)
         self.index = index
         self._suppliers()                # a supplier added or turned off: the catalog is reloaded
         self.refilter()
@@ -364,6 +366,13 @@ class CatalogScreen(Screen[None]):
     def catalog_changed(self) -> None:
         """Synced or a supplier removed on the settings screen: the index anew."""
         self.load_index()
+
+    def balances_changed(self) -> None:
+        """Balances fetched: a supplier short of money may lose its products' choice; the
+        index is rebuilt only when a balance or an unsettled sum changed (services/offer_board.py).
+        Not before the first load: that one may still be syncing a first run's catalog."""
+        if self.index is not None:
+            self.load_index()
 
     def order_changed(self, order_no: str) -> None:
         if self.is_current:
