@@ -123,3 +123,4 @@ async def test_one_row_per_product_at_the_cheapest_offer_with_every_offer_in_the
         assert FEW[lang] in text, text
         assert WHY[lang] in flat.replace("  ", " ") or WHY[lang] in flat, text
         assert best.sku in flat, text
+

@@ -10,19 +10,21 @@ products of one supplier.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence, TypeVar
 
 import numpy as np
 
 from kameng_tui.domain.catalog_index import CatalogColumns, CatalogIndex
 from kameng_tui.domain.models import Product
 
+T = TypeVar("T")
+
 
 def product_columns(cols: CatalogColumns, groups: Sequence[Sequence[int]], best: Sequence[int]) -> CatalogColumns:
     """One row per product: `groups[k]` are the rows (of `cols`) of product k's offers,
     `best[k]` the row of the offer it shows. Search keys are the union of the offers'
     words, so a product is found by any supplier's wording of it."""
-    def pick(col: Sequence[object]) -> list:  # type: ignore[type-arg]
+    def pick(col: Sequence[T]) -> list[T]:
         return [col[b] for b in best]
 
     keys = []

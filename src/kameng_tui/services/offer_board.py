@@ -24,7 +24,7 @@ from kameng_tui.domain.catalog_index import CatalogColumns, CatalogIndex
 from kameng_tui.domain.clock import Clock
 from kameng_tui.domain.models import SaleStatus
 from kameng_tui.domain.offer_choice import Ask, Choice, choose
-from kameng_tui.domain.offer_stats import WINDOW, OfferStats, offer_stats
+from kameng_tui.domain.offer_stats import WINDOW, DeliverySample, OfferStats, offer_stats
 from kameng_tui.domain.offer_values import Offer, Skip, SupplierState
 from kameng_tui.domain.product_index import ProductIndex
 from kameng_tui.domain.supplier_health import health_of
@@ -71,7 +71,7 @@ class OfferBoard:
         self._choices: dict[str, Choice] = {}
         self._states: dict[str, SupplierState] = {}
         self._balance_at: dict[str, datetime] = {}
-        self._samples: dict[str, list] = {}  # type: ignore[type-arg]
+        self._samples: dict[str, list[DeliverySample]] = {}
 
     # --- the index ----------------------------------------------------------------------------
     def index(self) -> CatalogIndex:
