@@ -62,3 +62,16 @@ async def test_three_unknown_outcomes_make_a_supplier_unhealthy_and_its_offer_sk
     assert "3 unknown outcomes in a row" in demo.skip.msg.text("en")
     assert demo.supplier.unsettled == 3 * two.catalog.cache.product_by_sku("demo:HF-CM-10").unit_cost
     assert demo.supplier.unsettled > Decimal(0)
+
+
+async def test_the_detail_gives_a_reason_for_every_chip_of_its_row(two):
+    index = two.offer_board.index()
+    earned = 0
+    for row, pid in enumerate(index.product_ids):
+        offers = two.offer_board.offers_of(pid)
+        if offers is None:
+            continue                            # one offer: the pane as today
+        chips = {name for name, mask in index.tags.items() if mask[row]}
+        assert {t.name for t in offers.tags} == chips, (pid, offers.tags, chips)
+        earned += len(chips)
+    assert earned > 0

@@ -54,10 +54,10 @@ def test_hot_by_own_sales_summed_over_offers():
     leaf = {"游戏/腾讯/王者荣耀": 9}
     # product 0: 2 + 2 orders over two offers (neither offer reaches 3 alone); product 1: 1
     got = offers_hot_own([("游戏/腾讯/王者荣耀", 0, 4), ("游戏/腾讯/王者荣耀", 1, 1)], leaf)
-    assert got == {0}
+    assert got == {0: (4, 1)}                                                # 4 sold, first of its leaf
 
 
 def test_hot_not_earned_below_three_sales_or_outside_the_top_third():
-    assert offers_hot_own([("a", 0, 2)], {"a": 9}) == set()                  # 2 orders in all
+    assert offers_hot_own([("a", 0, 2)], {"a": 9}) == {}                     # 2 orders in all
     sold = [("a", k, 10 - k) for k in range(4)]
-    assert offers_hot_own(sold, {"a": 9}) == {0, 1, 2}                        # top third of 9 is 3
+    assert set(offers_hot_own(sold, {"a": 9})) == {0, 1, 2}                   # top third of 9 is 3

@@ -195,18 +195,19 @@ def offers_fast(per_offer: Sequence[Sequence[tuple[datetime, float]]]) -> Tag | 
     return fast([secs for _, secs in merged])
 
 
-def offers_hot_own(sold: Sequence[tuple[str, int, int]], leaf_size: Mapping[str, int]) -> set[int]:
+def offers_hot_own(sold: Sequence[tuple[str, int, int]], leaf_size: Mapping[str, int]) -> dict[int, tuple[int, int]]:
     """Products earning 热销TOP by our own sales summed over their offers: `sold` is
     (leaf category, product row, succeeded orders in 30 days); the same rule as `hot`
-    (top 10 of the leaf, top third, at least 3 sales) over products instead of SKUs."""
+    (top 10 of the leaf, top third, at least 3 sales) over products instead of SKUs.
+    Returns product row -> (its sales, its rank in the leaf)."""
     by_leaf: dict[str, list[tuple[int, int]]] = {}
     for leaf, row, n in sold:
         if n:
             by_leaf.setdefault(leaf, []).append((n, row))
-    out: set[int] = set()
+    out: dict[int, tuple[int, int]] = {}
     for leaf, ranked in by_leaf.items():
         top = min(TOP_N, leaf_size.get(leaf, 0) // 3)
         for rank, (n, row) in enumerate(sorted(ranked, key=lambda x: (-x[0], x[1])), start=1):
             if rank <= top and n >= MIN_OWN_SALES:
-                out.add(row)
+                out[row] = (n, rank)
     return out

@@ -15,10 +15,12 @@ suppliers) gets the SKU index itself: exactly today's screen.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Protocol, Sequence
 from zoneinfo import ZoneInfo
+
+import numpy as np
 
 from kameng_tui.domain.catalog_index import CatalogColumns, CatalogIndex
 from kameng_tui.domain.clock import Clock
@@ -62,6 +64,7 @@ class ProductOffers:
     product_id: str
     lines: tuple[OfferLine, ...]
     why: Msg
+    tags: tuple[tag_rules.Tag, ...] = ()     # the product's badges (its row's chips) with their reasons
 
 
 class OfferBoard:
@@ -72,6 +75,8 @@ class OfferBoard:
         self._states: dict[str, SupplierState] = {}
         self._balance_at: dict[str, datetime] = {}
         self._samples: dict[str, list[DeliverySample]] = {}
+        self._tag_data: tuple[date, dict[str, list[tag_rules.PricePoint]], CatalogColumns, Sequence[Sequence[int]]] | None = None
+        self._own_hot: dict[int, tuple[int, int]] = {}
 
     # --- the index ----------------------------------------------------------------------------
     def index(self) -> CatalogIndex:
@@ -149,8 +154,6 @@ class OfferBoard:
         one offer run over them all: 历史低价 from each day's lowest offer against the
         lowest offer now; 热销TOP from the sum of all offers' own sales; 秒到 from all
         offers' latest orders."""
-        import numpy as np
-
         names = tag_rules.TAG_NAMES
         now = self.clock.now()
         today = now.astimezone(ZoneInfo(self.catalog.config.general.timezone)).date()
@@ -165,6 +168,7 @@ class OfferBoard:
                                     "hot": set(np.flatnonzero(hot_mask).tolist()), "history_low": set(), "fast": set()}
         sku_tags = {code: sku_index.tags.get(name) for code, name in names.items()}
         sold: list[tuple[str, int, int]] = []
+        self._tag_data = (today, points, cols, groups)
         for k, rows in enumerate(groups):
             if len(rows) == 1:                   # one offer: its own badges, as today
                 for code in ("history_low", "hot", "fast"):
@@ -182,7 +186,8 @@ class OfferBoard:
                 out["fast"].add(k)
             sold.append((cols.category[rows[0]], k, sum(own.get(s, (0, []))[0] for s in skus)))
         leaf_size = {name: int(c) for name, c in zip(index.path.names, path_counts)}
-        out["hot"] |= tag_rules.offers_hot_own(sold, leaf_size)
+        self._own_hot = tag_rules.offers_hot_own(sold, leaf_size)
+        out["hot"] |= set(self._own_hot)
         return {names[code]: sorted(rows) for code, rows in out.items() if rows}
 
     # --- the detail pane ------------------------------------------------------------------------
@@ -199,4 +204,27 @@ class OfferBoard:
             state = self._states.get(o.supplier, SupplierState(o.supplier))
             lines.append(OfferLine(o, r.skip, choice.chosen is o, offer_stats(self._samples.get(o.sku, []), now),
                                    state, self._balance_at.get(o.supplier)))
-        return ProductOffers(product_id, tuple(lines), choice.why)
+        return ProductOffers(product_id, tuple(lines), choice.why, self._tags(product_id))
+
+    def _tags(self, product_id: str) -> tuple[tag_rules.Tag, ...]:
+        """The product's badges with their reasons, by the same rules as its row's chips:
+        the chosen offer's own 热销TOP (supplier rank) and 库存紧张, 历史低价 over the lowest
+        offer, 秒到 and own-sales 热销TOP over all offers' orders."""
+        index = self._built[1] if self._built is not None else None
+        if not isinstance(index, ProductIndex) or product_id not in index.row_of_product or self._tag_data is None:
+            return ()
+        k = index.row_of_product[product_id]
+        today, points, cols, groups = self._tag_data
+        rows = groups[k]
+        skus = [cols.sku[r] for r in rows]
+        best = index.loader(k)
+        costs = [Decimal(cols.cost[r]) / 10_000 for r in rows]
+        hot = tag_rules.hot(best, leaf_size=int(np.count_nonzero(index.path.codes == index.path.codes[k])))
+        if hot is None and k in self._own_hot:
+            sold, rank = self._own_hot[k]
+            hot = tag_rules.Tag("hot", Msg("tag.why.hot_own", sold=sold, rank=rank))
+        found = (tag_rules.offers_history_low(costs, [points[s] for s in skus if s in points], today), hot,
+                 tag_rules.low_stock(best, self.catalog.config.tags.low_stock),
+                 tag_rules.offers_fast([[(x.settled_at, x.seconds) for x in self._samples.get(s, [])
+                                         if x.succeeded and x.seconds is not None] for s in skus]))
+        return tuple(t for t in found if t is not None)

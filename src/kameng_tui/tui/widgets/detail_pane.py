@@ -84,8 +84,9 @@ class DetailPane(Static):
             parts.append(Text(t("detail.tiers"), style="bold"))
             parts += [Text(t("detail.tier", qty=q, cost=fmt(c))) for q, c in p.tiers]
         parts.append(Text(t("detail.tags"), style="bold"))
-        if d.tags:
-            for tag in d.tags:
+        tags = d.tags if offers is None else offers.tags     # several offers: the product's badges
+        if tags:
+            for tag in tags:
                 line = Text("  ")
                 line.append(t.show(tag.label_msg), style="bold reverse")
                 line.append(" " + t.show(tag.why))
