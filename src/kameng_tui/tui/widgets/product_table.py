@@ -66,6 +66,7 @@ class ProductTable(VirtualList):
         self.loader: Callable[[int], Product] | None = None
         self.view = SupplierView()
         self.compact = False
+        self._offers_cells: dict[int, str] = {}
 
     def set_suppliers(self, view: SupplierView, compact: bool) -> None:
         """Which suppliers there are (the column, the 演示 mark) and whether the screen is in
@@ -139,7 +140,7 @@ class ProductTable(VirtualList):
                 out.append(Segment(cell(self.view.short(p.supplier), WIDTHS[c]), DIM))
             elif c == "offers":
                 n = int(index.offer_counts[pos]) if isinstance(index, ProductIndex) else 1
-                out.append(Segment(cell(self.t("catalog.offers", n=n) if n > 1 else "", WIDTHS[c], "right")))
+                out.append(Segment(self._offers_cell(n)))
             elif c == "face":
                 out.append(Segment(cell(money_text(face) if face else "", WIDTHS[c], "right")))
             elif c == "cost":
@@ -156,6 +157,13 @@ class ProductTable(VirtualList):
             elif c == "tags":
                 out += self._chips(index, pos, WIDTHS[c], sold_out=stock == 0)
         return out
+
+    def _offers_cell(self, n: int) -> str:
+        """`3家` (en `3`), blank for one offer; made once per count."""
+        text = self._offers_cells.get(n)
+        if text is None:
+            text = self._offers_cells[n] = cell(self.t("catalog.offers", n=n) if n > 1 else "", WIDTHS["offers"], "right")
+        return text
 
     def _chips(self, index: CatalogIndex, pos: int, width: int, sold_out: bool) -> list[Segment]:
         out: list[Segment] = []
