@@ -85,14 +85,16 @@ class OfferBoard:
         sku_index = self.catalog.index()
         match = self.offers.match()
         states = self._supplier_states()
-        stamp = (id(sku_index), id(match), tuple(sorted(states.items())))
+        view = self.catalog.suppliers.view()
+        stamp = (id(sku_index), id(match), tuple(sorted(states.items())), view)
         if self._built is not None and self._built[0] == stamp:
             return self._built[1]
-        if all(len(skus) == 1 for skus in match.offers.values()):
+        demo = [s for s in states if view.is_demo(s)]
+        if all(len(skus) == 1 or _one_real(skus, demo) for skus in match.offers.values()):
             self._built, self._choices = (stamp, sku_index), {}
             return sku_index
         cols = self.catalog.cache.columns()
-        index = self._product_index(cols, sku_index, match.product_of, match.offers, states)
+        index = self._product_index(cols, sku_index, match.product_of, frozenset(demo), states)
         self._built = (stamp, index)
         return index
 
@@ -111,14 +113,17 @@ class OfferBoard:
         return states
 
     def _product_index(self, cols: CatalogColumns, sku_index: CatalogIndex, product_of: dict[str, str],
-                       offers_of: dict[str, list[str]], states: dict[str, SupplierState]) -> ProductIndex:
+                       demo: frozenset[str], states: dict[str, SupplierState]) -> ProductIndex:
+        """Products of the SKUs in catalog order. The demo beside a real supplier stays
+        apart, one row per SKU marked 演示 as before: it is never sold to a customer, so
+        it neither hides the real offers behind its price nor is chosen over them."""
         policy = self.catalog.config.offers
         synced = {s: self.catalog.cache.last_sync(s) for s in set(cols.supplier)}
         groups: list[list[int]] = []
         pids: list[str] = []
         seen: dict[str, int] = {}
         for r, sku in enumerate(cols.sku):
-            pid = product_of.get(sku, sku)
+            pid = sku if cols.supplier[r] in demo else product_of.get(sku, sku)
             k = seen.get(pid)
             if k is None:
                 k = seen[pid] = len(pids)
@@ -228,3 +233,8 @@ class OfferBoard:
                  tag_rules.offers_fast([[(x.settled_at, x.seconds) for x in self._samples.get(s, [])
                                          if x.succeeded and x.seconds is not None] for s in skus]))
         return tuple(t for t in found if t is not None)
+
+
+def _one_real(skus: Sequence[str], demo: Sequence[str]) -> bool:
+    """At most one of these SKUs is a real supplier's (the demo's stand apart)."""
+    return sum(1 for s in skus if s.split(":", 1)[0] not in demo) <= 1
