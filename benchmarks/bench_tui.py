@@ -18,6 +18,7 @@ Also: start -> first interactive frame in a fresh process (2,000-SKU demo from c
 on first start; 100k from cache) and the RSS of that process at 100k.
 
     .venv/bin/python benchmarks/bench_tui.py [--sizes 1000,10000,100000] [--naive-max 100000]
+    .venv/bin/python benchmarks/bench_tui.py --offers 3 [--sizes 100000]   # products with offers (issue 18)
 """
 
 from __future__ import annotations
@@ -47,21 +48,58 @@ def pct(values: list[float], q: float) -> float:
     return s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
 
 
-def prepare(size: int, root: Path) -> dict[str, str]:
-    """A home whose catalog cache and index snapshot hold `size` demo SKUs."""
+def same_ids_are_one_product() -> None:
+    """For the offers case: the demo suppliers publish the same goods under the same
+    ids, and the matching rule reads names as a person would (it leaves the demo's
+    physical goods apart, and takes minutes over 300k listings: match's own figure).
+    Here a SKU's product is its id, so every product has one offer per supplier and
+    the figure is the keystroke's alone."""
+    from kameng_tui.domain.offer_match import OfferMatch
+    from kameng_tui.services.offers import OfferService
+
+    def match(self: OfferService) -> OfferMatch:
+        stamp = self.catalog.cache.version()
+        if getattr(self, "_bench_match", (None,))[0] != stamp:
+            product_of = {sku: sku.split(":", 1)[1] for sku in self.catalog.cache.columns().sku}
+            offers: dict[str, list[str]] = {}
+            for sku, pid in product_of.items():
+                offers.setdefault(pid, []).append(sku)
+            self._bench_match = (stamp, OfferMatch({}, product_of, offers))  # type: ignore[attr-defined]
+        return self._bench_match[1]  # type: ignore[attr-defined,no-any-return]
+
+    OfferService.match = match  # type: ignore[method-assign]
+
+
+def prepare(size: int, root: Path, offers: int = 1) -> dict[str, str]:
+    """A home whose catalog cache and index snapshot hold `size` demo SKUs; with
+    `offers` > 1, as many demo suppliers publishing the same goods (issue 18): `size`
+    products of `offers` offers each, the catalog screen one row per product."""
     try:
         from kameng_tui.bootstrap import build_context
     except ImportError:  # an older tree (--vs main): the root was services/context.py
         from kameng_tui.services.context import build_context
 
-    home = root / f"home-{size}"
+    home = root / f"home-{size}-{offers}"
     home.mkdir()
     env = base_env(home, KAMENG_TUI_DEMO_SIZE=str(size))
+    if offers > 1:
+        cfg = home / "config" / "config.toml"
+        cfg.parent.mkdir(parents=True, exist_ok=True)
+        cfg.write_text("".join(f'[[suppliers]]\nname = "{"demo" if i == 0 else f"demo{i + 1}"}"\nkind = "demo"\n\n'
+                               for i in range(offers)), encoding="utf-8")
     ctx = build_context(env)
     t = time.perf_counter()
     asyncio.run(ctx.catalog.sync())
     ctx.catalog.index()
-    print(f"  [{size}] catalog sync + index snapshot: {time.perf_counter() - t:.1f} s")
+    print(f"  [{size}x{offers}] catalog sync + index snapshot: {time.perf_counter() - t:.1f} s", flush=True)
+    if offers > 1:
+        t = time.perf_counter()
+        ctx.offers.match()
+        matched = time.perf_counter() - t
+        t = time.perf_counter()
+        board = ctx.offer_board.index()
+        print(f"  [{size}x{offers}] offers matched in {matched:.1f} s, choice + product index in "
+              f"{time.perf_counter() - t:.1f} s: {board.n} rows", flush=True)
     asyncio.run(ctx.aclose())
     ctx.close()
     return env
@@ -246,10 +284,20 @@ def main() -> None:
     ap.add_argument("--verbose", action="store_true", help="print each keystroke's figure")
     ap.add_argument("--repeat", type=int, default=3, help="times the script runs in each app")
     ap.add_argument("--no-header", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--offers", type=int, default=1,
+                    help="products with offers (issue 18): each size as products of this many suppliers' offers, "
+                         "against the same size of one supplier in the same run")
+    ap.add_argument("--one-case", type=int, default=0, help=argparse.SUPPRESS)
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     global REPEAT
     REPEAT = args.repeat
+    if args.one_case:
+        one_case(sizes[0], args.one_case)
+        return
+    if args.offers > 1:
+        run_offers(sizes, args.offers)
+        return
     if not args.no_header:
         print(f"bench_tui: python {sys.version.split()[0]}, {os.cpu_count()} cpus, 120x40, "
               f"{len(SCRIPT)} keystrokes x {REPEAT} per run (script: {' '.join(SCRIPT)})", flush=True)
@@ -279,6 +327,41 @@ def main() -> None:
             took, rss = start_time(env)
             print(f"  [{size}] start -> first frame with rows (from cache): {took:.2f} s, RSS {rss} MB "
                   "(targets: <= 2.5 s at 100k, <= 200 MB)", flush=True)
+
+
+def one_case(size: int, offers: int) -> None:
+    """One case in this process: its keystroke figures as a RESULT line for the parent."""
+    if offers > 1:
+        same_ids_are_one_product()
+    with tempfile.TemporaryDirectory() as tmp:
+        env = prepare(size, Path(tmp), offers)
+        ours = bench_app(env, naive=False)
+        print(f"RESULT {statistics.median(ours):.3f} {pct(ours, 0.95):.3f} {len(ours)}", flush=True)
+
+
+def run_offers(sizes: list[int], offers: int) -> None:
+    """Issue 18's target: the keystroke over `size` products of `offers` offers each at
+    most 1.15x the same run's figure over `size` SKUs of one supplier (each case in its
+    own process, one supplier first)."""
+    print(f"bench_tui products with offers: python {sys.version.split()[0]}, {os.cpu_count()} cpus, 120x40, "
+          f"{len(SCRIPT)} keystrokes x {REPEAT} per run", flush=True)
+    for size in sizes:
+        figures = {}
+        for n in (1, offers):
+            cmd = [sys.executable, __file__, "--sizes", str(size), "--repeat", str(REPEAT), "--no-header",
+                   "--one-case", str(n)] + (["--verbose"] if VERBOSE else [])
+            out = subprocess.run(cmd, check=True, capture_output=True, text=True)
+            for line in out.stdout.splitlines():
+                if line.startswith("RESULT"):
+                    med, p95, count = line.split()[1:]
+                    figures[n] = (float(med), float(p95))
+                    print(f"  [{size} products x {n} {'offer' if n == 1 else 'offers'}] n={count} median {float(med):.2f} ms,"
+                          f" p95 {float(p95):.2f} ms", flush=True)
+                else:
+                    print(line, flush=True)
+        (m1, p1), (mn, pn) = figures[1], figures[offers]
+        print(f"  [{size}] ratio {offers} offers / 1 offer: median {mn / m1:.2f}x, p95 {pn / p1:.2f}x "
+              f"(target <= 1.15x; p95 <= 16 ms on a quiet run)", flush=True)
 
 
 def run_starts() -> None:

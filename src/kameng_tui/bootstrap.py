@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # services load when first built: `ledger verify` starts with
     from kameng_tui.services.export import Exporter
     from kameng_tui.services.pending import PendingActions
     from kameng_tui.services.reconcile import ReconcileService
+    from kameng_tui.services.offer_board import OfferBoard
     from kameng_tui.services.offers import OfferService
     from kameng_tui.services.reports import ReportService
     from kameng_tui.services.restore import Restorer
@@ -174,6 +175,12 @@ class Context:
         return OfferService(self.catalog, self.ledger, self.clock)
 
     @cached_property
+    def offer_board(self) -> OfferBoard:
+        from kameng_tui.services.offer_board import OfferBoard
+
+        return OfferBoard(self.catalog, self.offers, self.ledger, self.clock)
+
+    @cached_property
     def reports(self) -> ReportService:
         from kameng_tui.services.reports import ReportService
 
@@ -258,6 +265,7 @@ class Facade:
     pending = property(lambda self: self._root.pending)
     catalog = property(lambda self: self._root.catalog)
     offers = property(lambda self: self._root.offers)
+    offer_board = property(lambda self: self._root.offer_board)
     balances = property(lambda self: self._root.balances)
     reports = property(lambda self: self._root.reports)
     reconcile = property(lambda self: self._root.reconcile)

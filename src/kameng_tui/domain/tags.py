@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from kameng_tui.domain.models import Product
 from kameng_tui.domain.money import fmt
@@ -166,3 +166,48 @@ def column_masks(stock: np.ndarray, alarm: np.ndarray, rank: np.ndarray, leaf_si
     low = (stock <= low_stock_at) | (alarm != 0)
     top = np.minimum(TOP_N, leaf_size // 3)
     return low, rank <= top
+
+
+# --- a product of several offers (issue 18) ------------------------------------------------
+# 历史低价 reads the lowest offer over time; 热销TOP and 秒到 read the orders of all offers.
+
+def lowest_points(per_offer: Sequence[Sequence[PricePoint]]) -> list[PricePoint]:
+    """Each day's lowest cost among the offers that have a point that day."""
+    low: dict[date, Decimal] = {}
+    for points in per_offer:
+        for p in points:
+            if p.day not in low or p.cost < low[p.day]:
+                low[p.day] = p.cost
+    return [PricePoint(d, c) for d, c in sorted(low.items())]
+
+
+def offers_history_low(costs: Sequence[Decimal], per_offer: Sequence[Sequence[PricePoint]], today: date) -> Tag | None:
+    """历史低价 of a product: its lowest offer now against each day's lowest offer, so a
+    cheaper offer elsewhere last week means today's price is no low."""
+    return history_low(min(costs), lowest_points(per_offer), today) if costs else None
+
+
+def offers_fast(per_offer: Sequence[Sequence[tuple[datetime, float]]]) -> Tag | None:
+    """秒到 of a product over all its offers' latest succeeded orders, newest first
+    ((settled at, submit -> settle seconds) per order): the product is as fast as
+    what we ordered of it, whoever delivered."""
+    merged = sorted((s for samples in per_offer for s in samples), key=lambda s: s[0], reverse=True)
+    return fast([secs for _, secs in merged])
+
+
+def offers_hot_own(sold: Sequence[tuple[str, int, int]], leaf_size: Mapping[str, int]) -> dict[int, tuple[int, int]]:
+    """Products earning 热销TOP by our own sales summed over their offers: `sold` is
+    (leaf category, product row, succeeded orders in 30 days); the same rule as `hot`
+    (top 10 of the leaf, top third, at least 3 sales) over products instead of SKUs.
+    Returns product row -> (its sales, its rank in the leaf)."""
+    by_leaf: dict[str, list[tuple[int, int]]] = {}
+    for leaf, row, n in sold:
+        if n:
+            by_leaf.setdefault(leaf, []).append((n, row))
+    out: dict[int, tuple[int, int]] = {}
+    for leaf, ranked in by_leaf.items():
+        top = min(TOP_N, leaf_size.get(leaf, 0) // 3)
+        for rank, (n, row) in enumerate(sorted(ranked, key=lambda x: (-x[0], x[1])), start=1):
+            if rank <= top and n >= MIN_OWN_SALES:
+                out[row] = (n, rank)
+    return out

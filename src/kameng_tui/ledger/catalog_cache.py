@@ -18,6 +18,7 @@ from kameng_tui.domain.money import from_units, to_units
 from kameng_tui.domain.catalog_index import CatalogColumns
 from kameng_tui.domain.tags import PricePoint
 from kameng_tui.ledger.connection import typed_storage_errors
+from kameng_tui.ledger.offer_figures import OfferFigureReads
 
 if TYPE_CHECKING:
     from kameng_tui.ledger.sqlite import SqliteLedger
@@ -65,7 +66,7 @@ def _data_dir(cache: "CatalogCache") -> Path:
 
 
 @typed_storage_errors(_data_dir)
-class CatalogCache:
+class CatalogCache(OfferFigureReads):
     """The CatalogStore port (ledger/ports.py) on a SqliteLedger's file: catalog tables
     written through its public `unchained_write`, read through `reading`."""
 

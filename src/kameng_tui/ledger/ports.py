@@ -30,6 +30,8 @@ from kameng_tui.ledger.values import (AnchorReset, Batch, Change, GuardDuplicate
 
 if TYPE_CHECKING:                       # the catalog's index types load numpy: not for `ledger verify`
     from kameng_tui.domain.catalog_index import CatalogColumns
+    from kameng_tui.domain.offer_stats import DeliverySample
+    from kameng_tui.domain.supplier_health import Call
     from kameng_tui.domain.tags import PricePoint
 
 
@@ -144,6 +146,8 @@ class CatalogStore(Protocol):
     def own_count(self, sku: str) -> int: ...
     def delivery_samples(self, sku: str, last: int = 20) -> tuple[list[float], int, int]: ...
     def own_sales(self, since: datetime) -> dict[str, tuple[int, list[float]]]: ...
+    def delivery_windows(self, since: datetime) -> dict[str, list[DeliverySample]]: ...
+    def supplier_calls(self, since: datetime) -> dict[str, list[Call]]: ...
 
 
 class MatchStore(Protocol):

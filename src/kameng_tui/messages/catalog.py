@@ -11,6 +11,7 @@ from kameng_tui.messages import (adapters, anomalies, batch_cancel, batch_screen
                                  settings, suppliers, tui)
 from kameng_tui.messages import checkout_outcome, markup
 from kameng_tui.messages import offer_choice as offer_choice_messages
+from kameng_tui.messages import offer_board as offer_board_messages
 from kameng_tui.messages import data_key as data_key_messages
 from kameng_tui.messages import first_hour
 from kameng_tui.messages import export as export_messages
@@ -44,6 +45,7 @@ TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "checkout_outcome": checkout_outcome.MESSAGES,
     "markup": markup.MESSAGES,
     "offer_choice": offer_choice_messages.MESSAGES,
+    "offer_board": offer_board_messages.MESSAGES,
     "verify": verify_messages.MESSAGES,
     "one_language": one_language.MESSAGES,
     "team_ledger": team_ledger.MESSAGES,

@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # the faces import this module; the services load when the ro
     from kameng_tui.services.batch_entry import BatchEntryService
     from kameng_tui.services.cards import CardReader
     from kameng_tui.services.catalog import CatalogService
+    from kameng_tui.services.offer_board import OfferBoard
     from kameng_tui.services.offers import OfferService
     from kameng_tui.services.change_feed import ChangeFeed
     from kameng_tui.services.checkout import CheckoutService
@@ -183,6 +184,9 @@ class Shop(Protocol):
 
     @property
     def offers(self) -> OfferService: ...
+
+    @property
+    def offer_board(self) -> OfferBoard: ...
 
     @property
     def balances(self) -> BalanceService: ...

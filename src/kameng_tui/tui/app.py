@@ -222,7 +222,7 @@ class KamengApp(UnhandledExceptionHook):
             return
         self.balances = {v.supplier: v for v in views}
         self._render_status()
-        self.tell_screens("balances_changed")
+        self.tell_screens("balances_changed")       # the catalog's chosen offers read the balances
 
     def available(self, supplier: str) -> Decimal | None:
         """The last balance less what unsettled orders may still take (services/balances.py

@@ -16,6 +16,8 @@ from kameng_tui.domain.catalog_index import CatalogIndex
 from kameng_tui.domain.catalog_query import (DELIVERY_FACET, SORTS, TAG_FACET, Filter, Query, active_filters,
                                               without_filter, without_filters)
 from kameng_tui.domain.errors import KamengError
+from kameng_tui.domain.product_index import ProductIndex
+from kameng_tui.services.offer_board import ProductOffers
 from kameng_tui.tui.keys import CATALOG_KEYS, bindings
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.textual_compat import install_bindings
@@ -161,13 +163,15 @@ class CatalogScreen(Screen[None]):
                 self.app.notify(self.t("sync.start"))
                 report = await ctx.catalog.sync()
                 self.app.notify(self.t("sync.done", n=sum(report.counts.values())))
-            index = await asyncio.to_thread(ctx.catalog.index)
+            index = await asyncio.to_thread(ctx.offer_board.index)     # one row per product
         except KamengError as exc:
             self.app.notify(exc.text(self.lang), severity="error")
             return
         self._index_ready(index)
 
     def _index_ready(self, index: CatalogIndex) -> None:
+        if index is self.index:
+            return                       # nothing changed (a balance refresh that moved no choice)
         self.index = index
         self._suppliers()                # a supplier added or turned off: the catalog is reloaded
         self.refilter()
@@ -275,9 +279,16 @@ class CatalogScreen(Screen[None]):
             pane.show_detail(None)
             return
         try:
-            pane.show_detail(self.ctx.catalog.detail(product.sku))
+            pane.show_detail(self.ctx.catalog.detail(product.sku), self._offers())
         except KamengError as exc:
             pane.update(exc.text(self.lang))
+
+    def _offers(self) -> ProductOffers | None:
+        """The highlighted product's offers when it has several (the pane lists them)."""
+        index, pos = self.index, self.query_one(ProductTable).position()
+        if not isinstance(index, ProductIndex) or pos is None:
+            return None
+        return self.ctx.offer_board.offers_of(index.product_ids[pos])
 
     # --- actions ------------------------------------------------------------------------------
     def action_focus_search(self) -> None:
@@ -355,6 +366,13 @@ class CatalogScreen(Screen[None]):
     def catalog_changed(self) -> None:
         """Synced or a supplier removed on the settings screen: the index anew."""
         self.load_index()
+
+    def balances_changed(self) -> None:
+        """Balances fetched: a supplier short of money may lose its products' choice; the
+        index is rebuilt only when a balance or an unsettled sum changed (services/offer_board.py).
+        Not before the first load: that one may still be syncing a first run's catalog."""
+        if self.index is not None:
+            self.load_index()
 
     def order_changed(self, order_no: str) -> None:
         if self.is_current:

@@ -15,9 +15,11 @@ from kameng_tui.domain.money import fmt
 from kameng_tui.domain.text_fit import cells, wrap_spans
 from kameng_tui.messages import Joined
 from kameng_tui.services.catalog import ProductDetail
+from kameng_tui.services.offer_board import ProductOffers
 from kameng_tui.tui import demo_mark
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.widgets.bar_chart import bars
+from kameng_tui.tui.widgets.offer_lines import offer_parts
 
 
 class Unbroken:
@@ -52,10 +54,10 @@ class DetailPane(Static):
         self.lang = lang
         self.zone = ZoneInfo(zone)
 
-    def show_detail(self, d: ProductDetail | None) -> None:
-        self.update(self.build(d), layout=False)       # a fixed pane: no layout pass per keystroke
+    def show_detail(self, d: ProductDetail | None, offers: ProductOffers | None = None) -> None:
+        self.update(self.build(d, offers), layout=False)   # a fixed pane: no layout pass per keystroke
 
-    def build(self, d: ProductDetail | None) -> Group | Text:
+    def build(self, d: ProductDetail | None, offers: ProductOffers | None = None) -> Group | Text:
         t = self.t
         if d is None:
             return Text(t("detail.empty"), style="dim")
@@ -66,6 +68,8 @@ class DetailPane(Static):
         parts: list[Text] = [name, Text("/".join(p.category), style="dim"),
                              Text(p.sku, style="dim"),
                              Text(t("detail.cost", cost=fmt(p.unit_cost), price=fmt(d.sale_price)))]
+        if offers is not None:                       # several offers: each, and why this one (issue 18)
+            parts += offer_parts(offers, t, self.zone)
         if p.face_value:
             disc = f"{p.unit_cost * 10 / p.face_value:.2f}"
             parts.append(Text(t("detail.face", face=fmt(p.face_value), disc=disc)))
@@ -80,8 +84,9 @@ class DetailPane(Static):
             parts.append(Text(t("detail.tiers"), style="bold"))
             parts += [Text(t("detail.tier", qty=q, cost=fmt(c))) for q, c in p.tiers]
         parts.append(Text(t("detail.tags"), style="bold"))
-        if d.tags:
-            for tag in d.tags:
+        tags = d.tags if offers is None else offers.tags     # several offers: the product's badges
+        if tags:
+            for tag in tags:
                 line = Text("  ")
                 line.append(t.show(tag.label_msg), style="bold reverse")
                 line.append(" " + t.show(tag.why))

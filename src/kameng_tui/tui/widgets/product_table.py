@@ -15,6 +15,7 @@ from rich.style import Style
 
 from kameng_tui.domain.catalog_index import CatalogIndex, Result
 from kameng_tui.domain.models import Product
+from kameng_tui.domain.product_index import ProductIndex
 from kameng_tui.domain.supplier_view import SHORT_CELLS, SupplierView
 from kameng_tui.domain.tags import TAG_NAMES
 from kameng_tui.domain.text_fit import fit
@@ -33,7 +34,7 @@ DIM = Style(dim=True)
 LOW_STOCK = Style(color="yellow")
 SOLD_OUT = Style(color="red", bold=True)
 COLUMNS = ("face", "cost", "discount", "stock", "tags")
-WIDTHS = {"supplier": SHORT_CELLS, "face": 7, "cost": 8, "discount": 4, "stock": 5, "tags": 9}
+WIDTHS = {"supplier": SHORT_CELLS, "offers": 5, "face": 7, "cost": 8, "discount": 4, "stock": 5, "tags": 9}
 NAME_MIN = 22          # cells: enough for a brand, `..` and the word that tells products apart
 DROP_ORDER = ("tags", "discount", "face", "stock")      # the name and the price (cost) stay
 # Several suppliers: their short name after the product's, where the discount was (the
@@ -41,6 +42,10 @@ DROP_ORDER = ("tags", "discount", "face", "stock")      # the name and the price
 # away altogether in the narrow layout (compact, 80 columns): the name keeps the width.
 SEVERAL_COLUMNS = ("supplier", "face", "cost", "stock", "tags")
 SEVERAL_DROP_ORDER = ("supplier", "tags", "face", "stock")
+# Products of several offers (issue 18): the offers count after the supplier of the
+# chosen offer; the face value goes first (the detail pane has it), the count last.
+PRODUCT_COLUMNS = ("supplier", "offers", "face", "cost", "stock", "tags")
+PRODUCT_DROP_ORDER = ("face", "tags", "supplier", "stock", "offers")
 
 
 def money_text(units: int) -> str:
@@ -61,6 +66,7 @@ class ProductTable(VirtualList):
         self.loader: Callable[[int], Product] | None = None
         self.view = SupplierView()
         self.compact = False
+        self._offers_cells: dict[int, str] = {}
 
     def set_suppliers(self, view: SupplierView, compact: bool) -> None:
         """Which suppliers there are (the column, the 演示 mark) and whether the screen is in
@@ -96,8 +102,12 @@ class ProductTable(VirtualList):
         tags go first, then discount, face value, stock (the detail pane, `i`, shows
         them all)."""
         several = self.view.several and not self.compact
-        cols = list(SEVERAL_COLUMNS if several else COLUMNS)
-        drop = SEVERAL_DROP_ORDER if several else DROP_ORDER
+        if isinstance(self.index, ProductIndex):
+            cols = [c for c in PRODUCT_COLUMNS if several or c != "supplier"]
+            drop = PRODUCT_DROP_ORDER
+        else:
+            cols = list(SEVERAL_COLUMNS if several else COLUMNS)
+            drop = SEVERAL_DROP_ORDER if several else DROP_ORDER
         target = NAME_MIN
         while True:
             name = width - 1 - sum(WIDTHS[c] + 1 for c in cols)
@@ -128,6 +138,9 @@ class ProductTable(VirtualList):
             out.append(Segment(" "))
             if c == "supplier":
                 out.append(Segment(cell(self.view.short(p.supplier), WIDTHS[c]), DIM))
+            elif c == "offers":
+                n = int(index.offer_counts[pos]) if isinstance(index, ProductIndex) else 1
+                out.append(Segment(self._offers_cell(n)))
             elif c == "face":
                 out.append(Segment(cell(money_text(face) if face else "", WIDTHS[c], "right")))
             elif c == "cost":
@@ -144,6 +157,13 @@ class ProductTable(VirtualList):
             elif c == "tags":
                 out += self._chips(index, pos, WIDTHS[c], sold_out=stock == 0)
         return out
+
+    def _offers_cell(self, n: int) -> str:
+        """`3家` (en `3`), blank for one offer; made once per count."""
+        text = self._offers_cells.get(n)
+        if text is None:
+            text = self._offers_cells[n] = cell(self.t("catalog.offers", n=n) if n > 1 else "", WIDTHS["offers"], "right")
+        return text
 
     def _chips(self, index: CatalogIndex, pos: int, width: int, sold_out: bool) -> list[Segment]:
         out: list[Segment] = []

@@ -1,0 +1,77 @@
+"""The offer board's inputs come from what the ledger recorded (issue 18): two demo
+suppliers publish the same goods at the same cost; the demo's orders whose outcome
+stayed unknown (3 in a row within 10 minutes) make it unhealthy, so the catalog row
+shows the other supplier's offer and the detail says why the demo's was skipped; the
+demo's unsettled orders count against its balance."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from kameng_tui.domain.states import OrderState as S
+from kameng_tui.services.checkout import OrderInput
+
+TWO_DEMOS = '[[suppliers]]\nname = "demo"\nkind = "demo"\n\n[[suppliers]]\nname = "shop"\nkind = "demo"\n'
+
+
+@pytest.fixture
+async def two(env, home):
+    from kameng_tui.bootstrap import build_context
+
+    cfg = home / "config" / "config.toml"
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    cfg.write_text(TWO_DEMOS, encoding="utf-8")
+    c = build_context(env)
+    await c.catalog.sync()
+    yield c
+    await c.aclose()
+    c.close()
+
+
+async def unknown_order(ctx, account: str) -> str:
+    no = ctx.checkout.commit_intent(await ctx.checkout.prepare(
+        OrderInput(sku="demo:HF-CM-10", fields={"account": account}, again=True)))
+    ctx.ledger.transition(no, S.PENDING, S.SUBMITTED, at=ctx.clock.now())
+    ctx.ledger.transition(no, S.SUBMITTED, S.UNKNOWN, at=ctx.clock.now())
+    return no
+
+
+def board_row(ctx, sku: str):
+    pid = ctx.offers.match().product_of[sku]
+    index = ctx.offer_board.index()
+    return index.loader(index.row_of_product[pid]), ctx.offer_board.offers_of(pid)
+
+
+async def test_a_healthy_tie_is_broken_by_supplier_name(two):
+    shown, offers = board_row(two, "demo:HF-CM-100")
+    assert shown.sku == "demo:HF-CM-100" and [line.chosen for line in offers.lines] == [True, False]
+    assert "按供应商名先后" in offers.why.text("zh")
+    assert all(line.stats.insufficient and line.supplier.health.ok for line in offers.lines)
+
+
+async def test_three_unknown_outcomes_make_a_supplier_unhealthy_and_its_offer_skipped(two):
+    for n in range(3):
+        await unknown_order(two, f"1380013800{n}")
+    shown, offers = board_row(two, "demo:HF-CM-100")
+    assert shown.sku == "shop:HF-CM-100"
+    demo = next(line for line in offers.lines if line.offer.supplier == "demo")
+    assert demo.skip is not None and demo.skip.code == "unhealthy" and demo.skip.params["why"] == "unknowns"
+    assert "10 分钟内连续 3 次结果未知" in demo.skip.msg.text("zh")
+    assert "3 unknown outcomes in a row" in demo.skip.msg.text("en")
+    assert demo.supplier.unsettled == 3 * two.catalog.cache.product_by_sku("demo:HF-CM-10").unit_cost
+    assert demo.supplier.unsettled > Decimal(0)
+
+
+async def test_the_detail_gives_a_reason_for_every_chip_of_its_row(two):
+    index = two.offer_board.index()
+    earned = 0
+    for row, pid in enumerate(index.product_ids):
+        offers = two.offer_board.offers_of(pid)
+        if offers is None:
+            continue                            # one offer: the pane as today
+        chips = {name for name, mask in index.tags.items() if mask[row]}
+        assert {t.name for t in offers.tags} == chips, (pid, offers.tags, chips)
+        earned += len(chips)
+    assert earned > 0
