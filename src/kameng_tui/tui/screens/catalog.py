@@ -154,7 +154,9 @@ class CatalogScreen(Screen[None]):
     @work(exclusive=True, group="catalog-index", exit_on_error=False)
     async def load_index(self) -> None:
         """The index from its snapshot (or the cache) in a thread: the first frame does
-        not wait on the disk. An empty cache (first run) is filled from the suppliers."""
+        not wait on the disk. An empty cache (first run) is filled from the suppliers. The
+        SKU rows are shown first and the products (offers merged) replace them when built,
+        so a large catalog of several suppliers is searchable while its offers are merged."""
         import asyncio
 
         ctx = self.ctx
@@ -163,7 +165,9 @@ class CatalogScreen(Screen[None]):
                 self.app.notify(self.t("sync.start"))
                 report = await ctx.catalog.sync()
                 self.app.notify(self.t("sync.done", n=sum(report.counts.values())))
-            index = await asyncio.to_thread(ctx.offer_board.index)     # one row per product
+            if self.index is None:       # the SKU rows first: merging offers can take seconds
+                self._index_ready(await asyncio.to_thread(ctx.catalog.index))
+            index = await asyncio.to_thread(ctx.offer_board.index)     # then one row per product
         except KamengError as exc:
             self.app.notify(exc.text(self.lang), severity="error")
             return
