@@ -189,6 +189,8 @@ class KamengApp(UnhandledExceptionHook):
             else:
                 still = len(ctx.orders.in_state(tuple(IN_FLIGHT)))
                 self.notify(t("reconcile.done", settled=len(open_orders) - still, open=still))
+                for order in open_orders:         # no runner of ours saw these move: an open dialog reads them
+                    self.tell_screens("order_changed", order.order_no)
                 for name, message in getattr(report, "errors", {}).items():
                     self.notify(t("reconcile.error", supplier=name, message=message), severity="warning")
             self.refresh_claims()
