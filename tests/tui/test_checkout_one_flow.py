@@ -224,3 +224,38 @@ async def test_a_change_by_another_process_reaches_the_open_dialog(make_app, tui
             await pilot.pause(0.05)
         progress = str(screen.query_one("#progress").render())
         assert "结果未知 -> 成功" in progress, progress
+
+
+async def test_an_order_the_apps_own_reconcile_settles_reaches_the_open_dialog(make_app):
+    """As above, but the app's own background reconcile (start-up, or after accept-restore)
+    settles it in this process, where no runner of ours saw it move and the change feed
+    stays quiet (its own commits do not wake it): the dialog still shows the result."""
+    import time
+
+    from kameng_tui.services.checkout import OrderInput
+
+    from test_other_process import ACCOUNT
+
+    app = make_app(KAMENG_TUI_DEMO_UNKNOWN_RATE="1")       # the reply to the order is lost: unknown
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        prepared = await app.ctx.checkout.prepare(OrderInput(sku="demo:HF-CM-10", fields={"account": ACCOUNT},
+                                                             ref="TB-18"))
+        order_no = app.ctx.checkout.commit_intent(prepared)
+        await app.ctx.checkout.send(order_no)
+        assert app.root.ledger.get(order_no).state is OrderState.UNKNOWN
+        screen = await open_checkout(app, pilot, "yidong huafei 10")
+        await type_text(pilot, ACCOUNT)
+        screen.query_one("#ref").focus()
+        await type_text(pilot, "TB-18")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert screen.order_no == order_no
+        assert "结果未知" in str(screen.query_one("#progress").render())
+        await app._reconcile()
+        assert app.root.ledger.get(order_no).state is OrderState.SUCCEEDED
+        settled_at = time.monotonic()
+        while "成功" not in str(screen.query_one("#progress").render()) and time.monotonic() - settled_at < 2.0:
+            await pilot.pause(0.05)
+        progress = str(screen.query_one("#progress").render())
+        assert "结果未知 -> 成功" in progress, progress
