@@ -55,9 +55,9 @@ def test_the_batch_grid_takes_allow_loss_among_other_fields():
     """The TUI batch grid writes price and allow_loss in its "other fields" cell."""
     from decimal import Decimal
 
-    from kameng_tui.domain.batch_rows import Row, parse_extra, to_batch_text
+    from kameng_tui.domain.batch_rows import Row, grid_lines, parse_extra
 
     assert parse_extra("price=5 allow_loss=yes") == ({"price": "5", "allow_loss": "yes"}, None)
-    text, _ = to_batch_text([Row(cells=("demo:HF-CM-10", "13800138000", "", "", "", "", "price=5 allow_loss=yes"))], [0])
-    [line] = parse_batch(text).lines
+    parsed, _ = grid_lines([Row(cells=("demo:HF-CM-10", "13800138000", "", "", "", "", "price=5 allow_loss=yes"))], [0])
+    [line] = parsed.lines
     assert (line.price, line.allow_loss) == (Decimal("5.00"), True)

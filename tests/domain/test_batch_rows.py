@@ -1,9 +1,8 @@
-"""Pasted batch text as grid rows (lenient: bad cells stay visible) and back to CSV."""
+"""Pasted batch text as grid rows (lenient: bad cells stay visible), and grid rows as batch lines (values)."""
 
 from __future__ import annotations
 
-from kameng_tui.domain.batch_input import parse_batch
-from kameng_tui.domain.batch_rows import Row, parse_extra, split_rows, to_batch_text
+from kameng_tui.domain.batch_rows import Row, grid_lines, parse_extra, split_rows
 
 
 def test_lines_csv_and_excel_copies_become_rows():
@@ -26,14 +25,13 @@ def test_what_cannot_be_placed_stays_in_a_cell():
     assert parse_extra("colour=red")[1] == "colour=red"
 
 
-def test_rows_become_one_csv_batch_with_physical_line_numbers():
+def test_rows_become_batch_lines_numbered_by_their_grid_line():
     rows = [Row(cells=("demo:A", "1", "2", "张,三", "", "", "region=x")), Row(), Row(cells=("demo:B", "2", "", "", "", "", ""))]
-    text, lines = to_batch_text(rows, [0, 2])
-    assert lines == {2: 0, 3: 2}
-    parsed = parse_batch(text)
+    parsed, lines = grid_lines(rows, [0, 2])
+    assert lines == {1: 0, 3: 2}
     assert not parsed.errors
     assert [(l.line_no, l.sku, l.customer, dict(l.fields)) for l in parsed.lines] == [
-        (2, "demo:A", "张,三", {"account": "1", "region": "x"}), (3, "demo:B", None, {"account": "2"})]
+        (1, "demo:A", "张,三", {"account": "1", "region": "x"}), (3, "demo:B", None, {"account": "2"})]
 
 
 def test_rows_round_trip_through_json():
