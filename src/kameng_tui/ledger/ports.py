@@ -151,6 +151,12 @@ class SendGate(Protocol):
 
     def held(self) -> AsyncContextManager[None]: ...
     def try_held(self) -> ContextManager[bool]: ...
+    def try_held_for(self, sender: str | None) -> ContextManager[bool]:
+        """Inside `try_held()` (reconcile): may an order whose `submitted` event names
+        `sender` be touched now, that is, is its sender gone? Holds the answer for the
+        block. SQLite's one send.lock: whether this process holds it (every sender shares
+        it). PostgreSQL's: the terminal's own lock for its own orders, else the sender's."""
+        ...
 
 
 class MetaStore(Protocol):

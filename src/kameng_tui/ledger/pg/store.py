@@ -371,7 +371,7 @@ class PgLedger(PgReads):
         with self._lock:
             if self._gate is None:
                 self._gate = AdvisoryGate(self.conninfo, self.terminal_id, timeout_s, password=self._password,
-                                          busy_timeout_s=self.busy_timeout_s, sole=True)
+                                          busy_timeout_s=self.busy_timeout_s)
             return self._gate
 
     def sender_gate(self, terminal_id: str) -> AdvisoryGate:
