@@ -78,6 +78,10 @@ def _main(argv: Sequence[str] | None, entry: Entry | None) -> int:
         if handler is None:
             parser.print_help()
             return 2
+        if getattr(handler, "_before_shop", False):
+            if entry is None:
+                raise UsageError(Msg("err.cli.usage", message="kameng_tui.cli.main.main needs the entry"))
+            return int(handler(args, entry, out) or 0)
         return _with_context(handler, args, out, entry)
     except KamengError as exc:
         out.error(exc)

@@ -25,6 +25,7 @@ from kameng_tui.ledger.ports import BatchStore, MetaStore, OrderStore
 from kameng_tui.ledger.values import GuardDuplicate, VerifyReport
 
 if TYPE_CHECKING:  # the faces import this module; the services load when the root builds them
+    from kameng_tui.services.team_init import TeamInit
     from kameng_tui.services.balances import BalanceService
     from kameng_tui.services.batch import BatchService
     from kameng_tui.services.batch_entry import BatchEntryService
@@ -244,3 +245,7 @@ class Entry(Protocol):
     def open(self) -> Shop: ...
 
     def storage_failure(self, exc: BaseException, where: Path | None) -> KamengError | None: ...
+
+    def init_team_ledger(self) -> TeamInit:
+        """`ledger init`: the team ledger of `[ledger] url` set up on its empty database."""
+        ...
