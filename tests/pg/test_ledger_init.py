@@ -28,6 +28,11 @@ def empty_db():
             if admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone() is None:
                 admin.execute(f"CREATE ROLE {role} LOGIN" + (" CREATEROLE" if role == owner else ""))
         admin.execute(f'CREATE DATABASE "{name}" OWNER {owner}')
+        # roles are the server's, not a database's: where an earlier set-up on this server
+        # made the group roles, its admin lets this owner administer them
+        for group in ("kameng_owner", "kameng_app"):
+            if admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (group,)).fetchone() is not None:
+                admin.execute(f"GRANT {group} TO {owner} WITH ADMIN OPTION")
     url = pgkit.with_database(srv.admin_url, name)
     yield urlsplit(url)._replace(netloc=f"{owner}@").geturl(), clerk, url
     srv.drop(name)
