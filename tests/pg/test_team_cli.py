@@ -104,3 +104,20 @@ def test_a_server_with_fsync_off_is_refused(cli, env, pg_url):
     assert r.code == 2, r.stdout + r.stderr
     assert "fsync = off" in r.stderr and "Traceback" not in r.stderr
     assert cli("history", "--json").code == 0          # fsync on again: accepted
+
+
+def test_a_terminal_older_than_the_servers_schema_reads_but_refuses_to_write(cli, env, pg_url):
+    from kameng_tui.ledger.pg.schema import LATEST
+
+    team_config(env, pg_url)
+    with psycopg.connect(pg_url, autocommit=True) as conn:      # a newer kameng-tui migrated the server
+        conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (LATEST + 1,))
+    r = cli("--lang", "en", "order", "demo:HF-CM-100", "--account", "13800138000", "--yes", "--wait", "5")
+    assert r.code == 2, r.stdout + r.stderr
+    said = " ".join(r.stderr.split())                           # rich wraps the line
+    assert "upgrade kameng-tui" in said and f"version {LATEST + 1}" in said and "Traceback" not in said
+    with psycopg.connect(pg_url) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM events").fetchone()[0] == 0, "nothing recorded"
+        assert conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == LATEST + 1
+    h = cli("history", "--json")
+    assert h.code == 0 and h.json["total"] == 0, h.stdout + h.stderr

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "err.team.schema_newer": ("团队账本的表结构是第 {server} 版，本终端只认识第 {known} 版：请升级 kameng-tui "
+                              "后再下单；未记下任何内容，查询照常",
+                              "the team ledger's schema is version {server}, this terminal knows {known}: "
+                              "upgrade kameng-tui before writing; nothing was recorded, reading still works"),
     "err.team.init_not_empty": ("数据库 {where} 不是空的：ledger init 只在空数据库上建立团队账本，未做任何改动",
                                 "the database {where} is not empty: ledger init sets up a team ledger only on an "
                                 "empty database; nothing was changed"),

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from kameng_tui.domain.clock import from_utc_text, utc_text
-from kameng_tui.domain.errors import AnchorMismatch, BadInput, ChainBroken, NotFound
+from kameng_tui.domain.errors import AnchorMismatch, BadInput, ChainBroken, ConfigError, NotFound
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt, from_units, money, to_units
 from kameng_tui.domain.states import IllegalTransition, OrderState, check_transition
@@ -93,8 +93,13 @@ class PgLedger(PgReads):
         with self._lock:
             c = self._conn
             with c.transaction():
-                r = c.execute("SELECT seq, hash, at FROM chain_head WHERE id = 1 FOR UPDATE").fetchone()
+                r = c.execute("SELECT seq, hash, at, (SELECT MAX(version) FROM schema_version) FROM chain_head "
+                              "WHERE id = 1 FOR UPDATE").fetchone()
                 head = _Head(int(r[0]), str(r[1]), str(r[2]))
+                if int(r[3]) > LATEST:
+                    # a newer kameng-tui migrated the server: this one would write what it no
+                    # longer understands (exit 2, nothing recorded); reads go on
+                    raise ConfigError(Msg("err.team.schema_newer", server=int(r[3]), known=LATEST), field="url")
                 before = head.seq
                 if chained:
                     refused = self._anchor_problem(c, head.seq)
