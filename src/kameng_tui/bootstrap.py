@@ -245,6 +245,12 @@ class Facade:
         self.clock = root.clock
         self._view: tuple[Config, SettingsView] | None = None
 
+    def startup_warnings(self) -> list[Msg]:
+        """What a face says once on opening (a clock off the team ledger server's)."""
+        from kameng_tui.services.clock_check import clock_warnings
+
+        return clock_warnings(self._root.ledger, self.clock)
+
     # The services, built on first use by the root.
     checkout = property(lambda self: self._root.checkout)
     batch = property(lambda self: self._root.batch)

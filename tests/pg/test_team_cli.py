@@ -121,3 +121,17 @@ def test_a_terminal_older_than_the_servers_schema_reads_but_refuses_to_write(cli
         assert conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == LATEST + 1
     h = cli("history", "--json")
     assert h.code == 0 and h.json["total"] == 0, h.stdout + h.stderr
+
+
+def test_a_terminal_whose_clock_is_off_the_servers_is_warned(cli, env, pg_url):
+    from datetime import datetime, timedelta, timezone
+
+    team_config(env, pg_url)
+    ahead = (datetime.now(timezone.utc) + timedelta(minutes=5)).isoformat()
+    r = cli("--lang", "en", "history", "--json", extra_env={"KAMENG_TUI_NOW": ahead})
+    assert r.code == 0 and r.json["total"] == 0, r.stdout + r.stderr
+    said = " ".join(r.stderr.split())
+    assert "clock" in said and "server" in said and "Traceback" not in said
+    near = (datetime.now(timezone.utc) + timedelta(seconds=5)).isoformat()
+    quiet = cli("--lang", "en", "history", "--json", extra_env={"KAMENG_TUI_NOW": near})
+    assert quiet.code == 0 and "clock" not in quiet.stderr, quiet.stderr

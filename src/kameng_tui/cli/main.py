@@ -152,6 +152,8 @@ def _with_context(handler: Callable, args: argparse.Namespace, out: Out, entry: 
     try:
         if not getattr(args, "lang", None):
             out.lang = ctx.settings_view.general.language
+        for warning in ctx.startup_warnings():
+            out.err_console().print(f"[yellow]{out.show(warning)}[/]")
         result = handler(args, ctx, out)
         if isinstance(result, CoroutineType):
             import asyncio                     # only for the commands that talk to suppliers

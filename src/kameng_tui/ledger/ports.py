@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, AsyncContextManager, Callable, ContextManager, Mapping, Protocol, Sequence
+from typing import TYPE_CHECKING, AsyncContextManager, Callable, ContextManager, Mapping, Protocol, Sequence, runtime_checkable
 
 from kameng_tui.domain.errors import AnchorMismatch
 from kameng_tui.domain.history import Event, GroupTotals, HistoryFilter, Page, Totals
@@ -143,6 +143,13 @@ class CatalogStore(Protocol):
     def own_count(self, sku: str) -> int: ...
     def delivery_samples(self, sku: str, last: int = 20) -> tuple[list[float], int, int]: ...
     def own_sales(self, since: datetime) -> dict[str, tuple[int, list[float]]]: ...
+
+
+@runtime_checkable
+class ServerClock(Protocol):
+    """A ledger on a server (the team ledger): the server's clock, which stamps its events."""
+
+    def server_now(self) -> datetime: ...
 
 
 class SendGate(Protocol):

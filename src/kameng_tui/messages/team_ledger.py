@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "warn.team.clock_off": ("本机时钟与团队账本服务器相差 {seconds} 秒（超过 60 秒）：请校准本机时间",
+                            "this terminal's clock is {seconds} s off the team ledger server's (more than 60 s): "
+                            "set the clock right"),
     "err.team.schema_newer": ("团队账本的表结构是第 {server} 版，本终端只认识第 {known} 版：请升级 kameng-tui "
                               "后再下单；未记下任何内容，查询照常",
                               "the team ledger's schema is version {server}, this terminal knows {known}: "

@@ -265,6 +265,12 @@ class PgLedger(PgReads):
             self._conn.execute("INSERT INTO meta (key, value) VALUES (%s, %s) ON CONFLICT (key) DO UPDATE "
                                "SET value = excluded.value", (key, value))
 
+    def server_now(self) -> datetime:
+        """The server's clock (it stamps each event's server_at)."""
+        with self._lock:
+            row = self._conn.execute("SELECT clock_timestamp()").fetchone()
+        return row[0]  # type: ignore[no-any-return]
+
     def last_seq(self) -> int:
         r = self._one("SELECT seq FROM chain_head WHERE id = 1")
         return 0 if r is None else int(r[0])
