@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import parse_qsl, urlsplit
 
-from kameng_tui.config_ledger import LedgerConfig, parse_ledger
+from kameng_tui.config_ledger import LedgerConfig, TeamConfig, parse_ledger, parse_team
 from kameng_tui.domain.errors import BadInput, ConfigError
 from kameng_tui.domain.markup import MarkupRule, category_path, parse_markup
 from kameng_tui.domain.money import AmountError, parse_amount
@@ -93,6 +93,7 @@ class Config:
     customers: Mapping[str, str] = field(default_factory=dict)   # customer name -> level
     suppliers: tuple[SupplierEntry, ...] = ()
     ledger: LedgerConfig = LedgerConfig()       # [ledger]: config_ledger.py
+    team: TeamConfig = TeamConfig()             # [team]: config_ledger.py
 
 
 SECTIONS = {"general": General, "checkout": Checkout, "pricing": Pricing, "balance": Balance, "tags": Tags,
@@ -326,7 +327,7 @@ def parse_config(text: str, path: Path, env: Mapping[str, str] | None = None) ->
             hint = Msg("config.hint.quote_key")
         raise ConfigError(Msg("err.config.syntax", path=str(path), line=line, error=str(exc), hint=hint), line=line) from None
     for top in doc:
-        if top not in SECTIONS and top not in ("keymap", "customers", "suppliers", "ledger"):
+        if top not in SECTIONS and top not in ("keymap", "customers", "suppliers", "ledger", "team"):
             raise _fail(path, text, None, None, Msg("err.config.unknown_section", section=top))
     parts: dict[str, Any] = {}
     for name, cls in SECTIONS.items():
@@ -344,7 +345,13 @@ def parse_config(text: str, path: Path, env: Mapping[str, str] | None = None) ->
     except ConfigError as exc:
         assert isinstance(exc.msg, Msg)          # config_ledger raises with catalog messages only
         raise _fail(path, text, "ledger", exc.field, exc.msg) from None
-    return Config(keymap=dict(keymap), customers=customers, suppliers=tuple(suppliers), ledger=ledger, **parts)
+    try:
+        team = parse_team(doc.get("team", {}))
+    except ConfigError as exc:
+        assert isinstance(exc.msg, Msg)
+        raise _fail(path, text, "team", exc.field, exc.msg) from None
+    return Config(keymap=dict(keymap), customers=customers, suppliers=tuple(suppliers), ledger=ledger, team=team,
+                  **parts)
 
 
 def _suppliers(path: Path, text: str, raw: Any) -> list[SupplierEntry]:

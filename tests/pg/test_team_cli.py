@@ -135,3 +135,17 @@ def test_a_terminal_whose_clock_is_off_the_servers_is_warned(cli, env, pg_url):
     near = (datetime.now(timezone.utc) + timedelta(seconds=5)).isoformat()
     quiet = cli("--lang", "en", "history", "--json", extra_env={"KAMENG_TUI_NOW": near})
     assert quiet.code == 0 and "clock" not in quiet.stderr, quiet.stderr
+
+
+def test_an_operator_display_name_with_control_characters_is_refused(cli, env):
+    from pathlib import Path
+
+    cfg = Path(env["KAMENG_TUI_HOME"]) / "config" / "config.toml"
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    cfg.write_text('[team]\noperator = "小王\\u001b[31m"\n', encoding="utf-8")
+    r = cli("--lang", "en", "history")
+    assert r.code == 2, r.stdout + r.stderr
+    said = " ".join(r.stderr.split())
+    assert "operator" in said and "control" in said and "\x1b" not in r.stderr and "Traceback" not in said
+    cfg.write_text('[team]\noperator = "小王"\n', encoding="utf-8")
+    assert cli("history", "--json").code == 0

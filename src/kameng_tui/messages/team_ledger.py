@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "err.team.operator": ("[team] operator 应是 1 到 40 个字符的显示名，不能含控制字符",
+                          "[team] operator must be a display name of 1 to 40 characters, without control characters"),
     "warn.team.clock_off": ("本机时钟与团队账本服务器相差 {seconds} 秒（超过 60 秒）：请校准本机时间",
                             "this terminal's clock is {seconds} s off the team ledger server's (more than 60 s): "
                             "set the clock right"),
