@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Sequence
 if TYPE_CHECKING:
     from kameng_tui.domain.errors import KamengError
     from kameng_tui.services.shop import Shop
+    from kameng_tui.services.team_init import TeamInit
 
 
 class LazyEntry:
@@ -25,6 +26,11 @@ class LazyEntry:
         from kameng_tui.bootstrap import storage_failure
 
         return storage_failure(exc, where)
+
+    def init_team_ledger(self) -> TeamInit:
+        from kameng_tui.bootstrap import ConsoleEntry
+
+        return ConsoleEntry().init_team_ledger()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from kameng_tui.config import Config
 from kameng_tui.domain.clock import Clock, clock_from_env
-from kameng_tui.domain.errors import ConfigError, KamengError
+from kameng_tui.domain.errors import BadInput, ConfigError, KamengError
 from kameng_tui.domain.order_no import new_install_id
 from kameng_tui.ledger.ports import CatalogStore, LedgerStore, SendGate
 from kameng_tui.paths import AppPaths
@@ -35,6 +35,7 @@ from kameng_tui.messages import Msg
 if TYPE_CHECKING:  # services load when first built: `ledger verify` starts without numpy or asyncio
     from kameng_tui.crypto import Sealer
     from kameng_tui.secret_store import SecretStore
+    from kameng_tui.services.team_init import TeamInit
     from kameng_tui.services.balances import BalanceService
     from kameng_tui.services.batch import BatchService
     from kameng_tui.services.batch_entry import BatchEntryService
@@ -258,6 +259,12 @@ class Facade:
         self.clock = root.clock
         self._view: tuple[Config, SettingsView] | None = None
 
+    def startup_warnings(self) -> list[Msg]:
+        """What a face says once on opening (a clock off the team ledger server's)."""
+        from kameng_tui.services.clock_check import clock_warnings
+
+        return clock_warnings(self._root.ledger, self.clock)
+
     # The services, built on first use by the root.
     checkout = property(lambda self: self._root.checkout)
     batch = property(lambda self: self._root.batch)
@@ -394,3 +401,24 @@ class ConsoleEntry:
 
     def storage_failure(self, exc: BaseException, where: Path | None) -> KamengError | None:
         return storage_failure(exc, where)
+
+    def init_team_ledger(self) -> TeamInit:
+        """`ledger init` on `[ledger] url` as this config's login (the owner), no shop opened."""
+        from kameng_tui.config import load_config
+        from kameng_tui.config_ledger import SECRET_NAME
+        from kameng_tui.paths import app_paths, ensure
+        from kameng_tui.secret_store import SecretStore
+        from kameng_tui.services.team_init import init_team
+
+        env = dict(os.environ if self.env is None else self.env)
+        paths = app_paths(env)
+        ensure(paths)
+        config = load_config(paths.config_file, env)
+        if not config.ledger.team or config.ledger.url is None:
+            raise BadInput(Msg("err.team.init_no_url"), field="url")
+        try:
+            from kameng_tui.ledger.pg.roles import EmptyDatabase
+        except ImportError:
+            raise ConfigError(Msg("err.team.no_driver")) from None
+        password = SecretStore(paths, env).get_supplier_secret(SECRET_NAME)
+        return init_team(EmptyDatabase(config.ledger.url, password))

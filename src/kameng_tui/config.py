@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import parse_qsl, urlsplit
 
-from kameng_tui.config_ledger import LedgerConfig, parse_ledger
+from kameng_tui.config_ledger import LedgerConfig, TeamConfig, parse_ledger, parse_team
 from kameng_tui.config_offers import OffersConfigError, offers_as_dict, parse_offers
 from kameng_tui.domain.errors import BadInput, ConfigError
 from kameng_tui.domain.markup import MarkupRule, category_path, parse_markup
@@ -96,6 +96,7 @@ class Config:
     suppliers: tuple[SupplierEntry, ...] = ()
     ledger: LedgerConfig = LedgerConfig()       # [ledger]: config_ledger.py
     offers: OffersPolicy = field(default_factory=OffersPolicy)   # [offers], read by config_offers.py
+    team: TeamConfig = TeamConfig()             # [team]: config_ledger.py
 
 
 SECTIONS = {"general": General, "checkout": Checkout, "pricing": Pricing, "balance": Balance, "tags": Tags,
@@ -329,7 +330,7 @@ def parse_config(text: str, path: Path, env: Mapping[str, str] | None = None) ->
             hint = Msg("config.hint.quote_key")
         raise ConfigError(Msg("err.config.syntax", path=str(path), line=line, error=str(exc), hint=hint), line=line) from None
     for top in doc:
-        if top not in SECTIONS and top not in ("keymap", "customers", "suppliers", "ledger", "offers"):
+        if top not in SECTIONS and top not in ("keymap", "customers", "suppliers", "ledger", "offers", "team"):
             raise _fail(path, text, None, None, Msg("err.config.unknown_section", section=top))
     parts: dict[str, Any] = {}
     for name, cls in SECTIONS.items():
@@ -351,7 +352,13 @@ def parse_config(text: str, path: Path, env: Mapping[str, str] | None = None) ->
         offers = parse_offers(text, doc.get("offers", {}), [(s.name, s.enabled) for s in suppliers])
     except OffersConfigError as exc:
         raise _fail(path, text, "offers", exc.key, exc.msg, line=exc.line) from None
+    try:
+        team = parse_team(doc.get("team", {}))
+    except ConfigError as exc:
+        assert isinstance(exc.msg, Msg)
+        raise _fail(path, text, "team", exc.field, exc.msg) from None
     return Config(keymap=dict(keymap), customers=customers, suppliers=tuple(suppliers), ledger=ledger, offers=offers,
+                  team=team,
                   **parts)
 
 

@@ -56,3 +56,30 @@ def parse_ledger(raw: Any) -> LedgerConfig:
         raise ConfigError(Msg("err.team.url_password"), field="url")
     del port
     return LedgerConfig(url=url.strip())
+
+
+@dataclass(frozen=True)
+class TeamConfig:
+    """[team]: `operator` is only this terminal's display name; the ledger records the
+    login role the server knows (session_user), never this."""
+
+    operator: str | None = None
+
+
+def parse_team(raw: Any) -> TeamConfig:
+    """The [team] table; ConfigError (exit 2) for an unknown key or an operator name that
+    is not text of 1 to 40 characters without control or format characters."""
+    import unicodedata
+
+    if not isinstance(raw, dict):
+        raise ConfigError(Msg("err.config.not_a_table", name="team"))
+    for key in raw:
+        if key != "operator":
+            raise ConfigError(Msg("err.config.unknown_key", section="team", key=key, known="operator"), field=key)
+    name = raw.get("operator")
+    if name is None:
+        return TeamConfig()
+    if not isinstance(name, str) or not 1 <= len(name.strip()) <= 40 or any(
+            unicodedata.category(ch) in ("Cc", "Cf") for ch in name):
+        raise ConfigError(Msg("err.team.operator"), field="operator")
+    return TeamConfig(operator=name.strip())

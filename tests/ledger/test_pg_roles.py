@@ -57,3 +57,19 @@ def test_an_app_role_records_orders_but_cannot_touch_recorded_events(app_url, tm
         owner = conn.execute("SELECT tableowner FROM pg_tables WHERE tablename = 'events'").fetchone()[0]
         assert owner == "kameng_owner"
         assert conn.execute("SELECT COUNT(*) FROM events").fetchone()[0] == 2
+
+
+def test_each_events_operator_and_server_time_are_the_servers_and_cannot_be_forged(app_url, tmp_path):
+    role = urlsplit(app_url).username
+    led = TeamLedger(app_url, local=open_ledger(tmp_path / "data"), state_dir=tmp_path / "state")
+    try:
+        led.create_intents([intent(1)], at=T0)
+    finally:
+        led.close()
+    with psycopg.connect(app_url, autocommit=True) as conn:
+        op, lag = conn.execute("SELECT operator, clock_timestamp() - server_at FROM events WHERE seq = 1").fetchone()
+        assert op == role and abs(lag.total_seconds()) < 60       # session_user, the server's clock
+        conn.execute("INSERT INTO events (seq, order_no, kind, at, body, prev_hash, hash, operator, server_at) "
+                     "VALUES (99, NULL, 'note', 'x', '{}', 'x', 'x', 'boss', '2001-01-01T00:00:00Z')")
+        op, year = conn.execute("SELECT operator, extract(year FROM server_at) FROM events WHERE seq = 99").fetchone()
+        assert op == role and int(year) > 2001, "a terminal cannot write another operator or another time"

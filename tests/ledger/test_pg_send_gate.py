@@ -64,8 +64,12 @@ def test_one_terminal_sends_alone_and_reconcile_waits_for_its_sender(pg_url, tmp
             assert sender == a.terminal_id
             with b.sender_gate(sender).try_held() as gone:
                 assert not gone, "the sender is alive: reconcile leaves its order alone"
-            with b.send_gate(timeout_s=0).try_held() as nobody_sending:
-                assert not nobody_sending, "reconcile on another terminal neither resends nor marks it"
+            with b.send_gate(timeout_s=0).try_held() as own_free:
+                assert own_free, "B's own gate is free: a sending terminal never holds up another"
+                with b.send_gate(timeout_s=0).try_held_for(sender) as gone:
+                    assert not gone, "reconcile on another terminal neither resends nor marks it"
+                with b.send_gate(timeout_s=0).try_held_for(b.terminal_id) as mine:
+                    assert mine
             # a second process of the same terminal does not send beside it
             twin = a.sender_gate(a.terminal_id)
             with twin.try_held() as also:
@@ -73,8 +77,8 @@ def test_one_terminal_sends_alone_and_reconcile_waits_for_its_sender(pg_url, tmp
             twin.close()
         with b.sender_gate(sender).try_held() as gone:
             assert gone, "the sender let go: reconcile may take its orders"
-        with b.send_gate(timeout_s=0).try_held() as nobody_sending:
-            assert nobody_sending
+        with b.send_gate(timeout_s=0).try_held(), b.send_gate(timeout_s=0).try_held_for(sender) as gone:
+            assert gone
     finally:
         a.close()
         b.close()

@@ -104,3 +104,48 @@ def test_a_server_with_fsync_off_is_refused(cli, env, pg_url):
     assert r.code == 2, r.stdout + r.stderr
     assert "fsync = off" in r.stderr and "Traceback" not in r.stderr
     assert cli("history", "--json").code == 0          # fsync on again: accepted
+
+
+def test_a_terminal_older_than_the_servers_schema_reads_but_refuses_to_write(cli, env, pg_url):
+    from kameng_tui.ledger.pg.schema import LATEST
+
+    team_config(env, pg_url)
+    with psycopg.connect(pg_url, autocommit=True) as conn:      # a newer kameng-tui migrated the server
+        conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (LATEST + 1,))
+    r = cli("--lang", "en", "order", "demo:HF-CM-100", "--account", "13800138000", "--yes", "--wait", "5")
+    assert r.code == 2, r.stdout + r.stderr
+    said = " ".join(r.stderr.split())                           # rich wraps the line
+    assert "upgrade kameng-tui" in said and f"version {LATEST + 1}" in said and "Traceback" not in said
+    with psycopg.connect(pg_url) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM events").fetchone()[0] == 0, "nothing recorded"
+        assert conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == LATEST + 1
+    h = cli("history", "--json")
+    assert h.code == 0 and h.json["total"] == 0, h.stdout + h.stderr
+
+
+def test_a_terminal_whose_clock_is_off_the_servers_is_warned(cli, env, pg_url):
+    from datetime import datetime, timedelta, timezone
+
+    team_config(env, pg_url)
+    ahead = (datetime.now(timezone.utc) + timedelta(minutes=5)).isoformat()
+    r = cli("--lang", "en", "history", "--json", extra_env={"KAMENG_TUI_NOW": ahead})
+    assert r.code == 0 and r.json["total"] == 0, r.stdout + r.stderr
+    said = " ".join(r.stderr.split())
+    assert "clock" in said and "server" in said and "Traceback" not in said
+    near = (datetime.now(timezone.utc) + timedelta(seconds=5)).isoformat()
+    quiet = cli("--lang", "en", "history", "--json", extra_env={"KAMENG_TUI_NOW": near})
+    assert quiet.code == 0 and "clock" not in quiet.stderr, quiet.stderr
+
+
+def test_an_operator_display_name_with_control_characters_is_refused(cli, env):
+    from pathlib import Path
+
+    cfg = Path(env["KAMENG_TUI_HOME"]) / "config" / "config.toml"
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    cfg.write_text('[team]\noperator = "小王\\u001b[31m"\n', encoding="utf-8")
+    r = cli("--lang", "en", "history")
+    assert r.code == 2, r.stdout + r.stderr
+    said = " ".join(r.stderr.split())
+    assert "operator" in said and "control" in said and "\x1b" not in r.stderr and "Traceback" not in said
+    cfg.write_text('[team]\noperator = "小王"\n', encoding="utf-8")
+    assert cli("history", "--json").code == 0

@@ -127,6 +127,13 @@ def _main(argv: Sequence[str] | None, entry: Entry | None) -> int:
         if handler is None:           # the top level's help lists every command
             (parser if command is None else build_parser(out.lang)).print_help()
             return 2
+        if getattr(handler, "_before_shop", False):
+            if entry is None:
+                from kameng_tui.cli.parser import UsageError
+                from kameng_tui.messages import Msg
+
+                raise UsageError(Msg("err.cli.usage", message="kameng_tui.cli.main.main needs the entry"))
+            return int(handler(args, entry, out) or 0)
         return _with_context(handler, args, out, entry)
     except KamengError as exc:
         out.error(exc)
@@ -201,6 +208,8 @@ def _with_context(handler: Callable, args: argparse.Namespace, out: Out, entry: 
     try:
         if not getattr(args, "lang", None):
             out.lang = ctx.settings_view.general.language
+        for warning in ctx.startup_warnings():
+            out.err_console().print(f"[yellow]{out.show(warning)}[/]")
         result = handler(args, ctx, out)
         if isinstance(result, CoroutineType):
             import asyncio                     # only for the commands that talk to suppliers

@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, AsyncContextManager, Callable, ContextManager, Mapping, Protocol, Sequence
+from typing import TYPE_CHECKING, AsyncContextManager, Callable, ContextManager, Mapping, Protocol, Sequence, runtime_checkable
 
 from kameng_tui.domain.errors import AnchorMismatch
 from kameng_tui.domain.history import Event, GroupTotals, HistoryFilter, Page, Totals
@@ -164,12 +164,25 @@ class MatchStore(Protocol):
         ...
 
 
+@runtime_checkable
+class ServerClock(Protocol):
+    """A ledger on a server (the team ledger): the server's clock, which stamps its events."""
+
+    def server_now(self) -> datetime: ...
+
+
 class SendGate(Protocol):
     """Sending is exclusive (DESIGN.md "Several processes, one ledger"): SQLite's store
     holds an OS lock on `send.lock`; a PostgreSQL one an advisory lock."""
 
     def held(self) -> AsyncContextManager[None]: ...
     def try_held(self) -> ContextManager[bool]: ...
+    def try_held_for(self, sender: str | None) -> ContextManager[bool]:
+        """Inside `try_held()` (reconcile): may an order whose `submitted` event names
+        `sender` be touched now, that is, is its sender gone? Holds the answer for the
+        block. SQLite's one send.lock: whether this process holds it (every sender shares
+        it). PostgreSQL's: the terminal's own lock for its own orders, else the sender's."""
+        ...
 
 
 class MetaStore(Protocol):

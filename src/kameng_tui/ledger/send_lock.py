@@ -75,3 +75,8 @@ class SendLock:
             yield True
         finally:
             self._lock.release()
+
+    @contextmanager
+    def try_held_for(self, sender: str | None) -> Iterator[bool]:
+        """One lock for every sender: inside `try_held()`, whether it was taken."""
+        yield self._made is not None and self._made.is_locked

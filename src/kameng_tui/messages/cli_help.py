@@ -68,6 +68,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "help.export": ("export exactly the filtered orders / 导出", "export exactly the filtered orders"),
     "help.export.reveal": ("include card secrets", "include card secrets"),
     "help.ledger": ("verify, back up or restore the ledger", "verify, back up or restore the ledger"),
+    "help.ledger.init": ("在空的 PostgreSQL 数据库上建立团队账本（所有者运行一次）",
+                         "set up the team ledger on an empty PostgreSQL database (the owner, once)"),
     "help.ledger.verify": ("recompute the hash chain, the projection and the anchor",
                            "recompute the hash chain, the projection and the anchor"),
     "help.ledger.backup": ("a consistent copy (VACUUM INTO)", "a consistent copy (VACUUM INTO)"),

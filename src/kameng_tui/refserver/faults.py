@@ -8,7 +8,9 @@ Extra settings: hang_s (how long a `timeout` holds the reply, default 3),
 drip_ms (gap between dripped bytes, default 20), retry_after (seconds sent with an
 injected 429, default 1), settle_ms (a 直充 order stays processing this long; 0 =
 settled in the create reply), fail (share of 直充 orders that fail, charged nothing),
-hook_delay_ms (each webhook leaves this long after the change it tells of).
+hook_delay_ms (each webhook leaves this long after the change it tells of),
+create_hold_ms (each create waits this long before its work; other requests do not:
+a client stays mid-send while its catalog and queries answer promptly).
 
 Hostile knobs (a supplier whose replies are correctly signed but not to be trusted,
 see ref_hostile.py): evil_text (names, reasons, error messages and card fields carry
@@ -68,6 +70,7 @@ class Faults:
     contradict_hook: float = 0.0
     hooks_only: float = 0.0
     hook_delay_ms: float = 0.0
+    create_hold_ms: float = 0.0
 
     @classmethod
     def parse(cls, spec: str | None) -> "Faults":

@@ -75,12 +75,12 @@ def handler_for(server: RefServer) -> type[BaseHTTPRequestHandler]:
             arrived = time.monotonic()
             delay = max(0.0, faults.latency + dice.uniform(-faults.jitter, faults.jitter)) / 1000 \
                 if faults.latency or faults.jitter else 0.0
-            time.sleep(delay / 2)
+            creating = method == "POST" and path == "/v1/orders"
+            time.sleep(delay / 2 + (faults.create_hold_ms / 1000 if creating else 0.0))
 
             def wait_out() -> None:
                 time.sleep(max(0.0, delay - (time.monotonic() - arrived)))
 
-            creating = method == "POST" and path == "/v1/orders"
             try:
                 if creating:
                     try:

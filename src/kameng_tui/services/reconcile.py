@@ -73,17 +73,24 @@ class ReconcileService(ReadsConfig):
         report = ReconcileReport()
         orders = self.ledger.in_state(sorted(IN_FLIGHT, key=str), supplier)
         orders += [o for o in self.ledger.in_state([S.PENDING], supplier) if once_submitted(o)]
-        # Only a process that can take the send lock knows no one else is mid-send.
-        with self.send_lock.try_held() as nobody_sending:
+        # Only a process that can take the send lock knows no one else is mid-send: this
+        # one's own here, and per order its sender's (`try_held_for`, in `one` below).
+        with self.send_lock.try_held() as own_free:
             by_supplier: dict[str, list[Order]] = {}
             for order in orders:
                 by_supplier.setdefault(order.supplier, []).append(order)
             await asyncio.gather(*(
-                self._run_supplier(name, group, report, nobody_sending) for name, group in by_supplier.items()
+                self._run_supplier(name, group, report, own_free) for name, group in by_supplier.items()
             ))
         return report
 
-    async def _run_supplier(self, name: str, orders: list[Order], report: ReconcileReport, nobody_sending: bool) -> None:
+    def _sender(self, order: Order) -> str | None:
+        """The terminal its last `submitted` event names (a team ledger's; None on SQLite)."""
+        event = self.ledger.last_event(order.order_no, "submitted")
+        sender = None if event is None else event.body.get("terminal")
+        return sender if isinstance(sender, str) and sender else None
+
+    async def _run_supplier(self, name: str, orders: list[Order], report: ReconcileReport, own_free: bool) -> None:
         try:
             self.suppliers.get(name)
         except KamengError as exc:
@@ -94,31 +101,41 @@ class ReconcileService(ReadsConfig):
 
         async def one(order: Order) -> None:
             async with limit:
-                if self._in_someone_elses_hands(order, nobody_sending):
-                    report.skipped.append(order.order_no)
-                    return
-                report.checked += 1
-                try:
-                    after = await self.check(order, may_resend=nobody_sending, report=report)
-                except AnchorMismatch:
-                    raise                         # not one supplier's trouble: the whole run stops
-                except KamengError as exc:
-                    report.errors[name] = exc.msg
-                    report.still_open.append(order.order_no)
-                    return
-                if after.state in SETTLED:
-                    report.settled.append(after.order_no)
-                else:
-                    report.still_open.append(after.order_no)
-                    if self.is_claim(after):
-                        report.claims.append(after.order_no)
+                sender = self._sender(order)
+                with self.send_lock.try_held_for(sender) as sender_gone:
+                    if self._in_someone_elses_hands(order, sender, sender_gone):
+                        report.skipped.append(order.order_no)
+                        return
+                    await checked(order, may_resend=sender_gone and own_free)
+
+        async def checked(order: Order, may_resend: bool) -> None:
+            report.checked += 1
+            try:
+                after = await self.check(order, may_resend=may_resend, report=report)
+            except AnchorMismatch:
+                raise                         # not one supplier's trouble: the whole run stops
+            except KamengError as exc:
+                report.errors[name] = exc.msg
+                report.still_open.append(order.order_no)
+                return
+            if after.state in SETTLED:
+                report.settled.append(after.order_no)
+            else:
+                report.still_open.append(after.order_no)
+                if self.is_claim(after):
+                    report.claims.append(after.order_no)
 
         await asyncio.gather(*(one(o) for o in orders))
 
-    def _in_someone_elses_hands(self, order: Order, nobody_sending: bool) -> bool:
+    def _in_someone_elses_hands(self, order: Order, sender: str | None, sender_gone: bool) -> bool:
+        """Being sent here, or its sender may still be mid-send: a submitted order always
+        waits for that; on a team ledger (a named sender) an unknown or processing one too,
+        so a live terminal's orders are only ever settled by that terminal."""
         if order.order_no in self.engine.sending:
             return True
-        return order.state is S.SUBMITTED and not nobody_sending
+        if sender_gone:
+            return False
+        return order.state is S.SUBMITTED or (sender is not None and order.state in IN_FLIGHT)
 
     async def check(self, order: Order, *, may_resend: bool = True, report: ReconcileReport | None = None) -> Order:
         """Query one order and record what the supplier says."""

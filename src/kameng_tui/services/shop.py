@@ -25,6 +25,7 @@ from kameng_tui.ledger.ports import BatchStore, MetaStore, OrderStore
 from kameng_tui.ledger.values import GuardDuplicate, VerifyReport
 
 if TYPE_CHECKING:  # the faces import this module; the services load when the root builds them
+    from kameng_tui.services.team_init import TeamInit
     from kameng_tui.services.balances import BalanceService
     from kameng_tui.services.batch import BatchService
     from kameng_tui.services.batch_entry import BatchEntryService
@@ -240,6 +241,10 @@ class Shop(Protocol):
 
     def config_as_dict(self) -> dict[str, Any]: ...
 
+    def startup_warnings(self) -> list[Any]:
+        """Localized warnings a face shows once on opening."""
+        ...
+
     async def aclose(self) -> None: ...
 
     def close(self) -> None: ...
@@ -252,3 +257,7 @@ class Entry(Protocol):
     def open(self) -> Shop: ...
 
     def storage_failure(self, exc: BaseException, where: Path | None) -> KamengError | None: ...
+
+    def init_team_ledger(self) -> TeamInit:
+        """`ledger init`: the team ledger of `[ledger] url` set up on its empty database."""
+        ...

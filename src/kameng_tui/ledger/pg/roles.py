@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from kameng_tui.ledger.pg.schema import migrate
+from kameng_tui.domain.errors import BadInput, ConfigError
+from kameng_tui.ledger.pg.schema import LATEST, MIGRATE_LOCK, migrate
+from kameng_tui.messages import Msg
 
 OWNER, APP = "kameng_owner", "kameng_app"
 
@@ -47,3 +49,35 @@ def init_team_ledger(conn: Any) -> None:
             conn.execute(sql)
     finally:
         conn.execute("RESET ROLE")
+
+
+class EmptyDatabase:
+    """`ledger init`'s database (services/team_init.py's TeamDatabase): one connection as
+    the owner login of `[ledger] url`, made only for this."""
+
+    def __init__(self, conninfo: str, password: str | None) -> None:
+        self.conninfo, self._password = conninfo, password
+
+    def initialize_empty(self) -> int:
+        """The schema, the roles and the grants in one transaction, under the migration
+        lock; a database with anything in its public schema is refused (BadInput, exit 2)
+        and left as it was. The schema version made."""
+        import psycopg
+
+        from kameng_tui.ledger.pg.connect import connect, scrub, where_of
+
+        conn = connect(self.conninfo, password=self._password, application_name="kameng-tui ledger init")
+        try:
+            with conn.transaction():
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATE_LOCK,))
+                row = conn.execute("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                   "WHERE n.nspname = 'public'").fetchone()
+                if row and row[0]:
+                    raise BadInput(Msg("err.team.init_not_empty", where=where_of(self.conninfo)), field="url")
+                init_team_ledger(conn)
+            return LATEST
+        except psycopg.Error as exc:
+            raise ConfigError(Msg("err.team.init_failed", where=where_of(self.conninfo),
+                                  reason=scrub(str(exc), self._password)), field="url") from None
+        finally:
+            conn.close()

@@ -24,7 +24,7 @@ import secrets
 from typing import TYPE_CHECKING, Any
 
 from kameng_tui.ledger.chain import GENESIS
-from kameng_tui.ledger.pg.offer_links import DDL as OFFER_LINKS   # issue 18's manual links, ported: migration 2
+from kameng_tui.ledger.pg.offer_links import DDL as OFFER_LINKS   # issue 18's manual links, ported: migration 3
 
 if TYPE_CHECKING:
     import psycopg
@@ -124,6 +124,23 @@ def migrate(conn: "psycopg.Connection[tuple[Any, ...]]") -> None:
                      (secrets.token_hex(8),))
 
 
+V2 = """
+ALTER TABLE events ADD COLUMN operator TEXT NOT NULL DEFAULT session_user;
+ALTER TABLE events ADD COLUMN server_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp();
+CREATE FUNCTION kameng_events_stamp() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.operator := session_user;
+    NEW.server_at := clock_timestamp();
+    RETURN NEW;
+END $$;
+CREATE TRIGGER events_stamp BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION kameng_events_stamp();
+"""
+"""Who appended an event and when, by the server's own rules (issue 19): the login role
+(`session_user`, not the display name `[team] operator`) and the server's clock in the
+appending transaction, set by a trigger whatever the INSERT says, so no terminal can
+write another. Outside the hash: the hashed `at` stays the terminal's time (the same
+chain as SQLite's)."""
+
 MIGRATE_LOCK = 0x6B616D656E67   # "kameng": the advisory key migrations serialize on
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, V1), (2, OFFER_LINKS))
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, V1), (2, V2), (3, OFFER_LINKS))
 LATEST = MIGRATIONS[-1][0]

@@ -25,9 +25,6 @@ from kameng_tui.messages import Msg
 SEND_CLASS = 0x6B6D
 """The first int of every send lock's two-int advisory key ("km"): pg_locks tells the
 send locks apart from any other advisory lock by it."""
-OTHERS_SENDING = ("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted "
-                  "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
-                  f"AND classid = {SEND_CLASS} AND objsubid = 2 AND pid <> pg_backend_pid())")
 
 
 def advisory_key(terminal_id: str) -> int:
@@ -40,20 +37,20 @@ class AdvisoryGate:
     """The SendGate port (ledger/ports.py) as a session advisory lock.
 
     `held()` (a sender) takes this terminal's own lock only, so terminals never queue
-    behind each other. `try_held()` is what reconcile asks: "is nobody mid-send?"; on
-    this terminal's own gate (`sole=True`) it is True only when it took its own lock
-    AND no other terminal holds its send lock now, so reconcile never resends or marks
-    another terminal's in-flight order (the per-order form, reconcile taking each
-    sender's lock, is `PgLedger.sender_gate`)."""
+    behind each other. Reconcile takes `try_held()` (this terminal's own lock: no other
+    process of this terminal is mid-send) and, per order, `try_held_for(sender)`: for
+    another terminal's order that sender's lock, on a connection of its own, held while
+    the order is checked; the server grants it only once the sender's session is gone."""
 
     def __init__(self, conninfo: str, terminal_id: str, timeout_s: float, *, password: str | None = None,
-                 busy_timeout_s: float = 5.0, sole: bool = False) -> None:
-        self.conninfo, self.terminal_id, self.timeout_s, self.sole = conninfo, terminal_id, timeout_s, sole
+                 busy_timeout_s: float = 5.0) -> None:
+        self.conninfo, self.terminal_id, self.timeout_s = conninfo, terminal_id, timeout_s
         self.key = advisory_key(terminal_id)
         self._password, self._busy_timeout_s = password, busy_timeout_s
         self._conn: Any = None
         self._depth = 0
         self._mutex = threading.RLock()
+        self._senders: dict[str, AdvisoryGate] = {}
 
     def _connection(self) -> Any:
         from kameng_tui.ledger.pg.connect import connect
@@ -128,20 +125,34 @@ class AdvisoryGate:
             yield False
             return
         try:
-            yield not (self.sole and self._others_sending())
+            yield True
         finally:
             self._release()
 
-    def _others_sending(self) -> bool:
-        import psycopg
-
+    @contextmanager
+    def try_held_for(self, sender: str | None) -> Iterator[bool]:
+        if not sender or sender == self.terminal_id:
+            yield self._depth > 0
+            return
+        with self._mutex:
+            gate = self._senders.get(sender)
+            if gate is None:
+                gate = self._senders[sender] = AdvisoryGate(self.conninfo, sender, 0.0, password=self._password,
+                                                            busy_timeout_s=self._busy_timeout_s)
         try:
-            return bool(self._conn.execute(OTHERS_SENDING).fetchone()[0])
-        except psycopg.Error as exc:
-            raise StorageError(Msg("err.team.lost", detail=type(exc).__name__)) from None
+            with gate.try_held() as gone:
+                yield gone
+        finally:
+            with self._mutex:
+                if not gate._depth and self._senders.get(sender) is gate:
+                    del self._senders[sender]      # no connection kept per sender between runs
+                    gate.close()
 
     def close(self) -> None:
         with self._mutex:
+            for gate in self._senders.values():
+                gate.close()
+            self._senders.clear()
             if self._conn is not None:
                 try:
                     self._conn.close()

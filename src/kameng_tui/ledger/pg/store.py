@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from kameng_tui.domain.clock import from_utc_text, utc_text
-from kameng_tui.domain.errors import AnchorMismatch, BadInput, ChainBroken, NotFound
+from kameng_tui.domain.errors import AnchorMismatch, BadInput, ChainBroken, ConfigError, NotFound
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt, from_units, money, to_units
 from kameng_tui.domain.states import IllegalTransition, OrderState, check_transition
@@ -94,8 +94,13 @@ class PgLedger(PgOfferLinks, PgReads):
         with self._lock:
             c = self._conn
             with c.transaction():
-                r = c.execute("SELECT seq, hash, at FROM chain_head WHERE id = 1 FOR UPDATE").fetchone()
+                r = c.execute("SELECT seq, hash, at, (SELECT MAX(version) FROM schema_version) FROM chain_head "
+                              "WHERE id = 1 FOR UPDATE").fetchone()
                 head = _Head(int(r[0]), str(r[1]), str(r[2]))
+                if int(r[3]) > LATEST:
+                    # a newer kameng-tui migrated the server: this one would write what it no
+                    # longer understands (exit 2, nothing recorded); reads go on
+                    raise ConfigError(Msg("err.team.schema_newer", server=int(r[3]), known=LATEST), field="url")
                 before = head.seq
                 if chained:
                     refused = self._anchor_problem(c, head.seq)
@@ -261,6 +266,12 @@ class PgLedger(PgOfferLinks, PgReads):
             self._conn.execute("INSERT INTO meta (key, value) VALUES (%s, %s) ON CONFLICT (key) DO UPDATE "
                                "SET value = excluded.value", (key, value))
 
+    def server_now(self) -> datetime:
+        """The server's clock (it stamps each event's server_at)."""
+        with self._lock:
+            row = self._conn.execute("SELECT clock_timestamp()").fetchone()
+        return row[0]  # type: ignore[no-any-return]
+
     def last_seq(self) -> int:
         r = self._one("SELECT seq FROM chain_head WHERE id = 1")
         return 0 if r is None else int(r[0])
@@ -372,7 +383,7 @@ class PgLedger(PgOfferLinks, PgReads):
         with self._lock:
             if self._gate is None:
                 self._gate = AdvisoryGate(self.conninfo, self.terminal_id, timeout_s, password=self._password,
-                                          busy_timeout_s=self.busy_timeout_s, sole=True)
+                                          busy_timeout_s=self.busy_timeout_s)
             return self._gate
 
     def sender_gate(self, terminal_id: str) -> AdvisoryGate:
