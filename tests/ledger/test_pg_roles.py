@@ -73,3 +73,20 @@ def test_each_events_operator_and_server_time_are_the_servers_and_cannot_be_forg
                      "VALUES (99, NULL, 'note', 'x', '{}', 'x', 'x', 'boss', '2001-01-01T00:00:00Z')")
         op, year = conn.execute("SELECT operator, extract(year FROM server_at) FROM events WHERE seq = 99").fetchone()
         assert op == role and int(year) > 2001, "a terminal cannot write another operator or another time"
+
+
+def test_a_clerk_cannot_link_offers_and_is_told_why(app_url, tmp_path):
+    """Match links are the owner's (issue 19): a clerk's login gets a clear refusal
+    (exit 2, nothing recorded), never a driver's traceback."""
+    from kameng_tui.domain.errors import BadInput
+
+    led = TeamLedger(app_url, local=open_ledger(tmp_path / "data"), state_dir=tmp_path / "state")
+    try:
+        before = led.last_seq()
+        with pytest.raises(BadInput) as err:
+            led.set_offer_link("ref:A1", "demo:GM-WZRY-60-D", at=T0)
+        assert err.value.exit_code == 2
+        assert "kameng_owner" in err.value.text("zh") and "owner" in err.value.text("en")
+        assert led.offer_links() == [] and led.last_seq() == before
+    finally:
+        led.close()

@@ -24,6 +24,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "店员的登录角色请加入 kameng_app",
                            "team ledger set up: schema version {version}, roles kameng_owner and kameng_app; "
                            "give each clerk a login role in kameng_app"),
+    "err.team.not_permitted": ("团队账本服务器拒绝了此操作：需要店主（kameng_owner）的权限；未记下任何内容",
+                               "the team ledger server refused this: it needs the owner's role (kameng_owner); "
+                               "nothing was recorded"),
     "err.team.connect": ("无法连接团队账本 {where}：{reason}", "cannot connect to the team ledger {where}: {reason}"),
     "err.team.url": ("ledger.url 不是 PostgreSQL 地址（{reason}）；例如 url = \"postgresql://user@host/db\"",
                      "ledger.url is not a PostgreSQL address ({reason}); e.g. url = \"postgresql://user@host/db\""),

@@ -15,7 +15,7 @@ import inspect
 import logging
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
-from kameng_tui.domain.errors import ConfigError, DiskFull, KamengError, LedgerBusy, ReadOnlyStorage, StorageError
+from kameng_tui.domain.errors import BadInput, ConfigError, DiskFull, KamengError, LedgerBusy, ReadOnlyStorage, StorageError
 from kameng_tui.messages import Msg
 
 if TYPE_CHECKING:
@@ -91,6 +91,8 @@ def pg_failure(exc: BaseException, where: str = "") -> KamengError | None:
         return LedgerBusy(Msg("err.ledger.busy"))
     if state.startswith("53"):                         # insufficient_resources: disk_full, out_of_memory
         return DiskFull(Msg("err.storage.full", path=where or "?"), path=where or None)
+    if state == "42501":                               # insufficient_privilege: the owner's, not a clerk's
+        return BadInput(Msg("err.team.not_permitted"))
     if state == "25006":                               # read_only_sql_transaction: a standby
         return ReadOnlyStorage(Msg("err.storage.read_only", path=where or "?"), path=where or None)
     if isinstance(exc, psycopg.OperationalError) or state.startswith("08") or state.startswith("57P"):
