@@ -10,8 +10,9 @@ matching is a group-by over the stored product ids plus the manual links
 
 Stored per listing: the product id (a listing the rule is unsure of: its own
 `X-...` id), two flags (sure, known goods), and `encode`'s text: the key, the reasons
-it is unsure (messages, both languages rendered when shown) and what the reading was
-made from beyond the catalog's own columns (category parts, main account rule).
+it is unsure (messages, rendered in the reader's language when shown) and what the
+reading was made from beyond the catalog's own columns (category parts, main account
+rule).
 """
 
 from __future__ import annotations
@@ -30,22 +31,30 @@ def flags(found: Found) -> int:
     return (SURE if found.sure else 0) | (GOODS if found.goods else 0)
 
 
-def encode(found: Found, inputs: Sequence[Any]) -> str:
+# The text's parts: the key's fields (None: NUL), the reasons (JSON, empty when sure),
+# and the inputs; separators JSON escapes and the rule's codes never hold. Not JSON as a
+# whole: this is paid per new listing at sync, and json.dumps cost more than a join.
+_PART, _FIELD, _NONE = "\x1e", "\x1f", "\x00"
+
+
+def encode(found: Found, inputs: str) -> str:
     """The reading's text (without the product id and flags, stored in their own columns)."""
-    return json.dumps([list(found.key), [_enc(r) for r in found.reasons], list(inputs)],
-                      ensure_ascii=False, separators=(",", ":"))
+    key = _FIELD.join(_NONE if v is None else v for v in found.key)
+    reasons = json.dumps([_enc(r) for r in found.reasons], ensure_ascii=False) if found.reasons else ""
+    return f"{key}{_PART}{reasons}{_PART}{inputs}"
 
 
-def inputs_of(text: str) -> list[Any]:
+def inputs_of(text: str) -> str:
     """What `encode` was told the reading was made from (compared at the next sync)."""
-    return list(json.loads(text)[2])
+    return text.split(_PART, 2)[2]
 
 
 def decode(sku: str, product_id: str, bits: int, text: str) -> Found:
     """A stored reading, without the rule trail (`extract` reads one listing with it)."""
-    key, reasons, _ = json.loads(text)
-    return Found(sku=sku, key=OfferKey(*key), sure=bool(bits & SURE), steps=(),
-                 reasons=tuple(_dec(r) for r in reasons), product_id=product_id, goods=bool(bits & GOODS))
+    key, reasons, _ = text.split(_PART, 2)
+    return Found(sku=sku, key=OfferKey(*(None if v == _NONE else v for v in key.split(_FIELD))), sure=bool(bits & SURE),
+                 steps=(), reasons=tuple(_dec(r) for r in json.loads(reasons)) if reasons else (),
+                 product_id=product_id, goods=bool(bits & GOODS))
 
 
 def _enc(value: Localized | str | int) -> Any:

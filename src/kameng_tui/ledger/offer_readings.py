@@ -8,7 +8,6 @@ Local SQLite like the rest of the catalog cache, also beside a PostgreSQL team l
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
 
 from kameng_tui.domain import offer_parse
 from kameng_tui.domain.models import Product
@@ -25,10 +24,11 @@ ALL = "SELECT sku, offer_id, offer_flags, offer_reading, id FROM catalog ORDER B
 Reading = tuple[str, int, str]          # product id, flags, text
 
 
-def inputs(p: Product) -> list[Any]:
-    """What the rule reads beyond the catalog table's own columns (name, delivery, face, attrs)."""
+def inputs(p: Product) -> str:
+    """What the rule reads beyond the catalog table's own columns (name, delivery, face,
+    attrs): the category's parts and the main account field's rule."""
     rule = offer_parse.main_rule(p)
-    return [list(p.category), None if rule is None else rule.value]
+    return "\x1f".join(p.category) + "\x1d" + ("" if rule is None else rule.value)
 
 
 def read(p: Product) -> Reading:
