@@ -6,6 +6,7 @@ history gets a row only when a cost changes, plus the first sighting.
 
 from __future__ import annotations
 
+import gc
 import json
 from datetime import date, datetime
 from decimal import Decimal
@@ -79,13 +80,23 @@ class CatalogCache:
         The matching rule reads a listing only when it is new or changed in what the rule
         reads, or was read by an older rule (ledger/offer_readings.py)."""
         at_text = utc_text(at)
+        collecting = gc.isenabled()
+        gc.disable()        # the readings' many small values: no cycles to look for meanwhile
+        try:
+            return self._upsert(products, keys, at_text)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _upsert(self, products: Sequence[Product], keys: Sequence[str], at_text: str) -> tuple[int, int]:
         new = changed = 0
         with self._ledger.unchained_write() as c:
+            before = offer_readings.stored(c, [p.sku for p in products])
             for p, key in zip(products, keys):
                 cost = to_units(p.unit_cost)
                 face = None if p.face_value is None else to_units(p.face_value)
                 attrs = "\x1e".join(f"{k}\x1f{v}" for k, v in p.attributes)
-                reading = offer_readings.kept(c, p, face, attrs) or offer_readings.read(p)
+                reading = offer_readings.kept(before.get(p.sku), p, face, attrs) or offer_readings.read(p)
                 last = c.execute("SELECT cost FROM price_history WHERE sku = ? ORDER BY at DESC LIMIT 1", (p.sku,)).fetchone()
                 if last is None:
                     new += 1
