@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Mapping, Sequence
+from typing import Iterable, Iterator, Mapping, Protocol, Sequence
 
 from kameng_tui.domain.models import Product
 from kameng_tui.domain.offer_key import Found, alone_id, extract
@@ -26,6 +26,17 @@ class Link:
 
     sku: str
     target: str | None
+
+
+class Readings(Protocol):
+    """What the matching read, by SKU: made here from the listings (`FoundView`), or
+    from the readings stored at sync (domain/offer_reading.py)."""
+
+    def __getitem__(self, sku: str) -> Found: ...
+    def __contains__(self, sku: object) -> bool: ...
+    def __iter__(self) -> Iterator[str]: ...
+    def __len__(self) -> int: ...
+    def where(self, sure: bool, goods: bool) -> list[Found]: ...
 
 
 class FoundView(Mapping[str, Found]):
@@ -53,7 +64,7 @@ class FoundView(Mapping[str, Found]):
 
 @dataclass
 class OfferMatch:
-    found: FoundView                         # sku -> what the rule read
+    found: Readings                          # sku -> what the rule read
     product_of: dict[str, str]               # sku -> product id, links applied
     offers: dict[str, list[str]]             # product id -> its skus, in catalog order
     corrected: dict[str, Localized] = field(default_factory=dict)   # sku -> the link step
@@ -86,14 +97,14 @@ def match_offers(products: Iterable[Product], links: Sequence[Link] = ()) -> Off
         if collecting:
             gc.enable()
     found = FoundView(shapes, dict(product_of))
-    corrected = _apply(found, product_of, links)
+    corrected = apply_links(found, product_of, links)
     offers: dict[str, list[str]] = {}
     for sku, pid in product_of.items():
         offers.setdefault(pid, []).append(sku)
     return OfferMatch(found, product_of, offers, corrected)
 
 
-def _apply(found: Mapping[str, Found], product_of: dict[str, str], links: Sequence[Link]) -> dict[str, Localized]:
+def apply_links(found: Readings, product_of: dict[str, str], links: Sequence[Link]) -> dict[str, Localized]:
     """Splits first, then links (a link to a split SKU joins it where it now stands);
     links to SKUs no longer in the catalog are kept in the ledger but do nothing."""
     corrected: dict[str, Localized] = {}

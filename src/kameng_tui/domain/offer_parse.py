@@ -21,6 +21,12 @@ from kameng_tui.domain.models import Delivery, Product, Rule
 from kameng_tui.domain.offer_key import Found, OfferKey, alone_id, key_id
 from kameng_tui.messages import Localized, Msg, Plain
 
+# The rule's version, stored with every reading kept in the catalog cache: bump it with any
+# change to what the rule reads (this module, offer_words.py, offer_key.py), and every
+# stored reading is read again (at the next sync or matching), so the golden pairs stay
+# the truth of what the reseller sees.
+RULE_VERSION = 1
+
 MEMBERSHIP = frozenset({"video", "member", "music"})
 BY_ALIAS = {alias: b for b in W.BRANDS for alias in b.aliases}
 _DELIVERY_CODE = {Delivery.DIRECT: "ZC", Delivery.CARD: "KM", Delivery.PHYSICAL: "SW"}
@@ -102,7 +108,7 @@ class _Reading:
 
 def read_listing(p: Product) -> Found:
     """One listing with its rule trail (explain)."""
-    shape = _read(p.name, p.category, p.delivery, p.face_value, p.attributes, _main_rule(p), trail=True)
+    shape = _read(p.name, p.category, p.delivery, p.face_value, p.attributes, main_rule(p), trail=True)
     return Found(sku=p.sku, key=shape.key, sure=shape.sure, steps=shape.steps, reasons=shape.reasons,
                  product_id=shape.product_id if shape.sure else alone_id(p.sku), goods=shape.goods)
 
@@ -111,10 +117,11 @@ def read_shape(p: Product) -> Found:
     """The rule's reading of what a listing publishes, without its SKU (sku "", and for
     an unsure one no product id): listings that read the same (one catalog across
     several suppliers) are read once and share it."""
-    return _shape(p.name, p.category, p.delivery, p.face_value, p.attributes, _main_rule(p))
+    return _shape(p.name, p.category, p.delivery, p.face_value, p.attributes, main_rule(p))
 
 
-def _main_rule(p: Product) -> Rule | None:
+def main_rule(p: Product) -> Rule | None:
+    """The rule of the account field a direct top-up asks for first (part of the key)."""
     if p.delivery is not Delivery.DIRECT or not p.account_fields:
         return None
     return next((f for f in p.account_fields if f.key == "account"), p.account_fields[0]).rule

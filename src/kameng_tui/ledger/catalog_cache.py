@@ -6,6 +6,7 @@ history gets a row only when a cost changes, plus the first sighting.
 
 from __future__ import annotations
 
+import gc
 import json
 from datetime import date, datetime
 from decimal import Decimal
@@ -15,8 +16,10 @@ from typing import TYPE_CHECKING, Any, Sequence
 from kameng_tui.domain.clock import from_utc_text, utc_text
 from kameng_tui.domain.models import AccountField, Delivery, Product, Rule, SaleStatus
 from kameng_tui.domain.money import from_units, to_units
+from kameng_tui.domain import offer_parse
 from kameng_tui.domain.catalog_index import CatalogColumns
 from kameng_tui.domain.tags import PricePoint
+from kameng_tui.ledger import offer_readings
 from kameng_tui.ledger.connection import typed_storage_errors
 from kameng_tui.ledger.offer_figures import OfferFigureReads
 
@@ -74,12 +77,27 @@ class CatalogCache(OfferFigureReads):
         self._ledger = ledger
 
     def upsert(self, products: Sequence[Product], keys: Sequence[str], *, at: datetime) -> tuple[int, int]:
-        """Store a page of a supplier's catalog; returns (new products, cost changes)."""
+        """Store a page of a supplier's catalog; returns (new products, cost changes).
+        The matching rule reads a listing only when it is new or changed in what the rule
+        reads, or was read by an older rule (ledger/offer_readings.py)."""
         at_text = utc_text(at)
+        collecting = gc.isenabled()
+        gc.disable()        # the readings' many small values: no cycles to look for meanwhile
+        try:
+            return self._upsert(products, keys, at_text)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _upsert(self, products: Sequence[Product], keys: Sequence[str], at_text: str) -> tuple[int, int]:
         new = changed = 0
         with self._ledger.unchained_write() as c:
+            before = offer_readings.stored(c, [p.sku for p in products])
             for p, key in zip(products, keys):
                 cost = to_units(p.unit_cost)
+                face = None if p.face_value is None else to_units(p.face_value)
+                attrs = "\x1e".join(f"{k}\x1f{v}" for k, v in p.attributes)
+                reading = offer_readings.kept(before.get(p.sku), p, face, attrs) or offer_readings.read(p)
                 last = c.execute("SELECT cost FROM price_history WHERE sku = ? ORDER BY at DESC LIMIT 1", (p.sku,)).fetchone()
                 if last is None:
                     new += 1
@@ -88,15 +106,17 @@ class CatalogCache(OfferFigureReads):
                     c.execute("INSERT OR REPLACE INTO price_history (sku, at, cost) VALUES (?,?,?)", (p.sku, at_text, cost))
                 c.execute(
                     "INSERT INTO catalog (sku, supplier, name, category, delivery, cost, face, stock, alarm, status, rank, "
-                    "attrs, data, search_key, synced_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(sku) DO UPDATE SET "
+                    "attrs, data, search_key, synced_at, offer_id, offer_flags, offer_reading, offer_rule) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(sku) DO UPDATE SET "
                     "supplier = excluded.supplier, name = excluded.name, category = excluded.category, "
                     "delivery = excluded.delivery, cost = excluded.cost, face = excluded.face, stock = excluded.stock, "
                     "alarm = excluded.alarm, status = excluded.status, rank = excluded.rank, attrs = excluded.attrs, "
-                    "data = excluded.data, search_key = excluded.search_key, synced_at = excluded.synced_at",
-                    (p.sku, p.supplier, p.name, p.category_path, p.delivery.value, cost,
-                     None if p.face_value is None else to_units(p.face_value), p.stock, int(p.stock_alarm),
-                     p.sale_status.value, p.sales_rank, "\x1e".join(f"{k}\x1f{v}" for k, v in p.attributes),
-                     product_to_json(p), key, at_text))
+                    "data = excluded.data, search_key = excluded.search_key, synced_at = excluded.synced_at, "
+                    "offer_id = excluded.offer_id, offer_flags = excluded.offer_flags, "
+                    "offer_reading = excluded.offer_reading, offer_rule = excluded.offer_rule",
+                    (p.sku, p.supplier, p.name, p.category_path, p.delivery.value, cost, face, p.stock,
+                     int(p.stock_alarm), p.sale_status.value, p.sales_rank, attrs, product_to_json(p), key, at_text,
+                     *reading, offer_parse.RULE_VERSION))
         return new, changed
 
     def remove_missing(self, supplier: str, seen_since: datetime) -> int:
@@ -124,6 +144,24 @@ class CatalogCache(OfferFigureReads):
             alarm=list(cols[8]), status=list(cols[9]), rank=list(cols[10]),
             attrs=[tuple(tuple(kv.split("\x1f", 1)) for kv in a.split("\x1e")) if a else () for a in cols[11]],
             keys=list(cols[12]))
+
+    def readings(self) -> list[tuple[str, str, int, str]]:
+        """Every listing's offer reading (sku, product id, flags, text) in catalog order;
+        rows read by an older rule version (or before migration 6) are read again first,
+        and stored again unless the ledger is read-only."""
+        version = offer_parse.RULE_VERSION
+        with self._ledger.reading() as conn:
+            stale = conn.execute(offer_readings.STALE, (version,)).fetchall()
+        fresh = {row_id: offer_readings.read(product_from_json(data)) for row_id, data in stale}
+        if fresh and not self._ledger.read_only:
+            with self._ledger.unchained_write() as c:
+                c.executemany(offer_readings.REFRESH, [(*r, version, row_id, version) for row_id, r in fresh.items()])
+        with self._ledger.reading() as conn:
+            rows = conn.execute(offer_readings.ALL).fetchall()
+        if not fresh:
+            return [(sku, pid, bits, text) for sku, pid, bits, text, _ in rows]
+        return [(sku, *fresh[row_id]) if row_id in fresh else (sku, pid, bits, text)
+                for sku, pid, bits, text, row_id in rows]
 
     def product(self, row_id: int) -> Product:
         with self._ledger.reading() as conn:

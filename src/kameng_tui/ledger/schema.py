@@ -133,5 +133,19 @@ CREATE TABLE offer_links (
 ) STRICT, WITHOUT ROWID;
 """
 
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, V1), (2, V2), (3, V3), (4, V4), (5, V5))
+V6 = """
+-- Offer readings (issue 18, ledger/offer_readings.py): the matching rule's reading of each
+-- listing, made at sync when the listing is new or changed, so the matching is a group-by.
+-- Local like the rest of the catalog cache. offer_rule 0 (older rows): read at the next
+-- matching; a reading by an older rule version is read again the same way.
+-- offer_id: the product id (unsure: the X- id of its own); offer_flags: 1 sure, 2 known
+-- goods; offer_reading: key, reasons, inputs (domain/offer_reading.py); offer_rule: the
+-- offer_parse.RULE_VERSION that made the reading.
+ALTER TABLE catalog ADD COLUMN offer_id TEXT;
+ALTER TABLE catalog ADD COLUMN offer_flags INTEGER;
+ALTER TABLE catalog ADD COLUMN offer_reading TEXT;
+ALTER TABLE catalog ADD COLUMN offer_rule INTEGER NOT NULL DEFAULT 0;
+"""
+
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, V1), (2, V2), (3, V3), (4, V4), (5, V5), (6, V6))
 LATEST = MIGRATIONS[-1][0]

@@ -1,7 +1,8 @@
 """Catalog: sync each supplier's catalog into the cache, and serve the index.
 
 Sync pages through `list_catalog`, computes search keys (the only place pinyin runs)
-and records cost changes. Everything else reads the cache: offline, at start-up, per
+and records cost changes; the cache's upsert reads each new or changed listing by the
+offer-matching rule and keeps the reading (ledger/offer_readings.py). Everything else reads the cache: offline, at start-up, per
 keystroke. Tags are computed when the index is built, from price history and the
 reseller's own orders.
 """

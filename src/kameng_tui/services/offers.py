@@ -2,9 +2,11 @@
 by the links kept in the ledger, for the faces (`catalog match`, `catalog --by-product`,
 `match link/unlink`, a product id beside each SKU).
 
-Nothing is stored per SKU: a product id is recomputed from the cached listing and the
-links whenever it is asked for, so the rule and the links apply at every sync by
-construction, and an id changes only when what the supplier publishes changes.
+The rule reads a listing when a sync finds it new or changed and its reading is kept in
+the catalog cache with the rule's version (ledger/offer_readings.py): the matching is a
+group-by over those readings plus the links, and a reading by an older rule is read
+again, so the rule and the links apply at every sync, and an id changes only when what
+the supplier publishes (or the rule) changes.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from kameng_tui.domain.errors import BadInput, NotFound
 from kameng_tui.domain.models import Product
 from kameng_tui.domain.offer_errors import LinkRefused, UnknownSku
 from kameng_tui.domain.offer_key import Found, alone_id, extract
-from kameng_tui.domain.offer_match import Link, OfferMatch, link_refusal, match_offers
+from kameng_tui.domain.offer_match import Link, OfferMatch, link_refusal
+from kameng_tui.domain.offer_reading import match_readings
 from kameng_tui.domain.catalog_query import Query
 from kameng_tui.ledger.ports import MatchStore
 from kameng_tui.messages import Msg
@@ -55,8 +58,7 @@ class OfferService:
         links = tuple(self.links.offer_links())
         stamp = (self.catalog.cache.version(), links)
         if self._match is None or self._match[0] != stamp:
-            products, _ = self.catalog.cache.load()
-            self._match = (stamp, match_offers(products, links))
+            self._match = (stamp, match_readings(self.catalog.cache.readings(), links))
         return self._match[1]
 
     def product_ids(self, products: list[Product]) -> list[str]:
