@@ -4,10 +4,7 @@ message text, which changes between versions and languages)."""
 
 from __future__ import annotations
 
-import functools
 import os
-import inspect
-import logging
 import sqlite3
 from pathlib import Path
 from typing import Any, Callable, TypeVar
@@ -15,9 +12,9 @@ from urllib.parse import quote
 
 from kameng_tui.domain.errors import DiskFull, KamengError, LedgerBusy, ReadOnlyStorage, StorageError
 from kameng_tui.domain.os_failure import os_failure
+from kameng_tui.ledger.typed_errors import typed_errors
 from kameng_tui.messages import Msg
 
-log = logging.getLogger("kameng_tui")
 T = TypeVar("T")
 
 # SQLite's primary result codes (https://sqlite.org/rescode.html); `sqlite_errorcode` is
@@ -118,37 +115,9 @@ def statements(sql: str) -> list[str]:
 
 def typed_storage_errors(where: Callable[[Any], Path], skip: tuple[str, ...] = ()) -> Callable[[type[T]], type[T]]:
     """Class decorator: every public method of the class (its own and inherited) turns a
-    sqlite3 error that is a failure of the machine into its typed error (storage_failure),
-    so nothing outside ledger/ meets a sqlite3 exception or SQLite's error codes. Any other
-    sqlite3 error (a bug) is raised as it is. `where(self)`: the data dir, for the message.
-    Context managers (and `skip`) are left alone: what fails inside their block is a
-    method's own."""
-
-    def decorate(cls: type[T]) -> type[T]:
-        for name in dir(cls):
-            if name.startswith("_") or name in skip:
-                continue
-            fn = inspect.getattr_static(cls, name)
-            if inspect.isfunction(fn) and not hasattr(fn, "__wrapped__"):
-                setattr(cls, name, _typed(fn, where))
-        return cls
-
-    return decorate
-
-
-def _typed(fn: Callable[..., Any], where: Callable[[Any], Path]) -> Callable[..., Any]:
-    @functools.wraps(fn)
-    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(self, *args, **kwargs)
-        except sqlite3.Error as exc:
-            found = storage_failure(exc, where(self))
-            if found is None:
-                raise
-            log.warning("storage failure: %r", exc)
-            raise found from None
-
-    return method          # functools.wraps set __wrapped__: a second decoration skips it
+    sqlite3 error that is a failure of the machine into its typed error (storage_failure);
+    `where(self)`: the data dir, for the message (ledger/typed_errors.py)."""
+    return typed_errors(lambda: sqlite3.Error, storage_failure, where, skip)
 
 
 class Reading:

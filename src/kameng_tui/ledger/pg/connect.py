@@ -10,18 +10,15 @@ never as a psycopg exception; libpq's own reason is kept, the password never is.
 
 from __future__ import annotations
 
-import functools
-import inspect
-import logging
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from kameng_tui.domain.errors import BadInput, ConfigError, DiskFull, KamengError, LedgerBusy, ReadOnlyStorage, StorageError
+from kameng_tui.ledger.typed_errors import typed_errors
 from kameng_tui.messages import Msg
 
 if TYPE_CHECKING:
     import psycopg
 
-log = logging.getLogger("kameng_tui")
 T = TypeVar("T")
 
 BUSY_STATES = frozenset({"55P03", "57014", "40001", "40P01"})
@@ -104,32 +101,11 @@ def pg_failure(exc: BaseException, where: str = "") -> KamengError | None:
 def typed_pg_errors(where: Callable[[Any], str], skip: tuple[str, ...] = ()) -> Callable[[type[T]], type[T]]:
     """Class decorator: every public method turns a psycopg failure of the server or the
     connection into its typed error (pg_failure), as connection.typed_storage_errors does
-    for SQLite. Context managers (and `skip`) are left alone."""
-
-    def decorate(cls: type[T]) -> type[T]:
-        for name in dir(cls):
-            if name.startswith("_") or name in skip:
-                continue
-            fn = inspect.getattr_static(cls, name)
-            if inspect.isfunction(fn) and not hasattr(fn, "__wrapped__"):
-                setattr(cls, name, _typed(fn, where))
-        return cls
-
-    return decorate
+    for SQLite (ledger/typed_errors.py)."""
+    return typed_errors(_psycopg_error, pg_failure, where, skip)
 
 
-def _typed(fn: Callable[..., Any], where: Callable[[Any], str]) -> Callable[..., Any]:
+def _psycopg_error() -> type[BaseException]:
     import psycopg
 
-    @functools.wraps(fn)
-    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(self, *args, **kwargs)
-        except psycopg.Error as exc:
-            found = pg_failure(exc, where(self))
-            if found is None:
-                raise
-            log.warning("team ledger failure: %s", type(exc).__name__)
-            raise found from None
-
-    return method
+    return psycopg.Error
