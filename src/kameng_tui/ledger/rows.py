@@ -10,12 +10,27 @@ from typing import Any, Mapping, Sequence
 from kameng_tui.domain.clock import from_utc_text
 from kameng_tui.domain.history import Event, Totals
 from kameng_tui.domain.models import Delivery, Order
-from kameng_tui.domain.money import from_units
+from kameng_tui.domain.money import fmt, from_units
 from kameng_tui.domain.states import OrderState
+from kameng_tui.ledger.values import NewOrder
 
 
 def chain_hash(blob: bytes) -> str:
     return hashlib.sha256(blob).hexdigest()
+
+
+def created_body(n: NewOrder, batch_id: int | None) -> dict[str, object]:
+    """The `created` event's body: what the chain hashes for a new order (sealed fields
+    by the hash of their ciphertext). One definition for both stores."""
+    return {
+        "order_no": n.order_no, "sku": n.sku, "supplier": n.supplier, "product_id": n.product_id,
+        "product_name": n.product_name, "category": n.category, "delivery": n.delivery.value,
+        "quantity": n.quantity, "account": dict(n.account), "unit_cost": fmt(n.unit_cost, 4),
+        "unit_price": fmt(n.unit_price, 4), "ref": n.ref, "customer": n.customer, "note": n.note,
+        "batch_id": batch_id, "line_id": n.line_id, "attempt_of": n.attempt_of,
+        "request_json": n.request_json,
+        "sealed": {k: chain_hash(v) for k, v in sorted(n.sealed.items())},
+    }
 
 
 def to_totals(r: Sequence[Any]) -> Totals:

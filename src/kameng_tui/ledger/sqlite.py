@@ -39,7 +39,7 @@ from kameng_tui.ledger.connection import (Reading, can_write, enable_wal, open_r
 from kameng_tui.ledger.maintenance import RESET_KIND, Maintenance
 from kameng_tui.ledger.offer_links import OfferLinks
 from kameng_tui.ledger.reads import COLUMNS
-from kameng_tui.ledger.rows import chain_hash, to_order
+from kameng_tui.ledger.rows import chain_hash, created_body, to_order
 from kameng_tui.ledger.schema import LATEST, MIGRATIONS
 from kameng_tui.ledger.send_lock import SendLock
 from kameng_tui.ledger.values import Move, NewBatch, NewOrder, RepeatGuard, Transition
@@ -286,15 +286,7 @@ class SqliteLedger(OfferLinks, Maintenance):
                 guards.guard_ref(c, n)
                 if repeat is not None:
                     guards.guard_repeat(c, n, repeat, since_text)
-                body = {
-                    "order_no": n.order_no, "sku": n.sku, "supplier": n.supplier, "product_id": n.product_id,
-                    "product_name": n.product_name, "category": n.category, "delivery": n.delivery.value,
-                    "quantity": n.quantity, "account": dict(n.account), "unit_cost": fmt(n.unit_cost, 4),
-                    "unit_price": fmt(n.unit_price, 4), "ref": n.ref, "customer": n.customer, "note": n.note,
-                    "batch_id": batch_id, "line_id": n.line_id, "attempt_of": n.attempt_of,
-                    "request_json": n.request_json,
-                    "sealed": {k: chain_hash(v) for k, v in sorted(n.sealed.items())},
-                }
+                body = created_body(n, batch_id)
                 _, stored, created_at = self._append(c, n.order_no, "created", at_text, body, tail)
                 row = chain.apply(None, "created", created_at, stored)
                 assert row is not None

@@ -41,7 +41,7 @@ from kameng_tui.ledger.pg.offer_links import PgOfferLinks
 from kameng_tui.ledger.pg.reads import COLUMNS, PgReads, money_args, units_row
 from kameng_tui.ledger.pg.schema import LATEST, migrate
 from kameng_tui.ledger.pg.send_gate import AdvisoryGate
-from kameng_tui.ledger.rows import chain_hash, to_order
+from kameng_tui.ledger.rows import chain_hash, created_body, to_order
 from kameng_tui.ledger.values import AnchorReset, Change, Move, NewBatch, NewOrder, RepeatGuard, Transition, VerifyReport
 from kameng_tui.messages import Msg
 
@@ -158,15 +158,7 @@ class PgLedger(PgOfferLinks, PgReads):
                 guards.guard_ref(c, n)
                 if repeat is not None:
                     guards.guard_repeat(c, n, repeat, since_text)
-                body = {
-                    "order_no": n.order_no, "sku": n.sku, "supplier": n.supplier, "product_id": n.product_id,
-                    "product_name": n.product_name, "category": n.category, "delivery": n.delivery.value,
-                    "quantity": n.quantity, "account": dict(n.account), "unit_cost": fmt(n.unit_cost, 4),
-                    "unit_price": fmt(n.unit_price, 4), "ref": n.ref, "customer": n.customer, "note": n.note,
-                    "batch_id": batch_id, "line_id": n.line_id, "attempt_of": n.attempt_of,
-                    "request_json": n.request_json,
-                    "sealed": {k: chain_hash(v) for k, v in sorted(n.sealed.items())},
-                }
+                body = created_body(n, batch_id)
                 seq, stored, created_at = self._append(c, head, n.order_no, "created", at_text, body)
                 row = chain.apply(None, "created", created_at, stored)
                 assert row is not None
