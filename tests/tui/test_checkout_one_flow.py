@@ -190,39 +190,50 @@ async def test_no_screen_reads_the_ledger_on_the_ui_thread(make_app, ui_thread_r
     assert ui_thread_reads.found == [], "\n".join(ui_thread_reads.found)
 
 
-async def test_a_change_by_another_process_reaches_the_open_dialog(make_app, tui_home):
-    """The dialog follows an order its shop ref names, left `unknown` (no runner of this
-    app sends it); cron's reconcile, a real second process, settles it: the dialog shows
-    the result within a second, through the change feed."""
-    import time
-
+async def follow_an_unknown_order(app, pilot, ref: str):
+    """An order left `unknown` (no runner of this app sends it), then the dialog opened on
+    its shop ref, which follows it: returns the dialog and the order number."""
     from kameng_tui.services.checkout import OrderInput
-    from kit import run_cli
 
     from test_other_process import ACCOUNT
+
+    prepared = await app.ctx.checkout.prepare(OrderInput(sku="demo:HF-CM-10", fields={"account": ACCOUNT}, ref=ref))
+    order_no = app.ctx.checkout.commit_intent(prepared)
+    await app.ctx.checkout.send(order_no)
+    assert app.root.ledger.get(order_no).state is OrderState.UNKNOWN
+    screen = await open_checkout(app, pilot, "yidong huafei 10")
+    await type_text(pilot, ACCOUNT)
+    screen.query_one("#ref").focus()
+    await type_text(pilot, ref)
+    await pilot.press("enter")
+    await settle(app, pilot)
+    assert screen.order_no == order_no and len(orders(app)) == 1
+    assert "结果未知" in str(screen.query_one("#progress").render())
+    return screen, order_no
+
+
+async def progress_reaches_success(pilot, screen, within_s: float) -> str:
+    import time
+
+    settled_at = time.monotonic()
+    while "成功" not in str(screen.query_one("#progress").render()) and time.monotonic() - settled_at < within_s:
+        await pilot.pause(0.05)
+    return str(screen.query_one("#progress").render())
+
+
+async def test_a_change_by_another_process_reaches_the_open_dialog(make_app, tui_home):
+    """The dialog follows an order its shop ref names, left `unknown`; cron's reconcile,
+    a real second process, settles it: the dialog shows the result within a second,
+    through the change feed."""
+    from kit import run_cli
 
     app = make_app(KAMENG_TUI_DEMO_UNKNOWN_RATE="1")       # the reply to the order is lost: unknown
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        prepared = await app.ctx.checkout.prepare(OrderInput(sku="demo:HF-CM-10", fields={"account": ACCOUNT},
-                                                             ref="TB-17"))
-        order_no = app.ctx.checkout.commit_intent(prepared)
-        await app.ctx.checkout.send(order_no)
-        assert app.root.ledger.get(order_no).state is OrderState.UNKNOWN
-        screen = await open_checkout(app, pilot, "yidong huafei 10")
-        await type_text(pilot, ACCOUNT)
-        screen.query_one("#ref").focus()
-        await type_text(pilot, "TB-17")
-        await pilot.press("enter")
-        await settle(app, pilot)
-        assert screen.order_no == order_no and len(orders(app)) == 1
-        assert "结果未知" in str(screen.query_one("#progress").render())
+        screen, _ = await follow_an_unknown_order(app, pilot, "TB-17")
         done = await asyncio.to_thread(run_cli, base_env(tui_home, KAMENG_TUI_NOW=NOW), "reconcile", "--json")
         assert done.code == 0, done.stderr
-        settled_at = time.monotonic()
-        while "成功" not in str(screen.query_one("#progress").render()) and time.monotonic() - settled_at < 1.0:
-            await pilot.pause(0.05)
-        progress = str(screen.query_one("#progress").render())
+        progress = await progress_reaches_success(pilot, screen, 1.0)
         assert "结果未知 -> 成功" in progress, progress
 
 
@@ -230,32 +241,11 @@ async def test_an_order_the_apps_own_reconcile_settles_reaches_the_open_dialog(m
     """As above, but the app's own background reconcile (start-up, or after accept-restore)
     settles it in this process, where no runner of ours saw it move and the change feed
     stays quiet (its own commits do not wake it): the dialog still shows the result."""
-    import time
-
-    from kameng_tui.services.checkout import OrderInput
-
-    from test_other_process import ACCOUNT
-
-    app = make_app(KAMENG_TUI_DEMO_UNKNOWN_RATE="1")       # the reply to the order is lost: unknown
+    app = make_app(KAMENG_TUI_DEMO_UNKNOWN_RATE="1")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        prepared = await app.ctx.checkout.prepare(OrderInput(sku="demo:HF-CM-10", fields={"account": ACCOUNT},
-                                                             ref="TB-18"))
-        order_no = app.ctx.checkout.commit_intent(prepared)
-        await app.ctx.checkout.send(order_no)
-        assert app.root.ledger.get(order_no).state is OrderState.UNKNOWN
-        screen = await open_checkout(app, pilot, "yidong huafei 10")
-        await type_text(pilot, ACCOUNT)
-        screen.query_one("#ref").focus()
-        await type_text(pilot, "TB-18")
-        await pilot.press("enter")
-        await settle(app, pilot)
-        assert screen.order_no == order_no
-        assert "结果未知" in str(screen.query_one("#progress").render())
+        screen, order_no = await follow_an_unknown_order(app, pilot, "TB-18")
         await app._reconcile()
         assert app.root.ledger.get(order_no).state is OrderState.SUCCEEDED
-        settled_at = time.monotonic()
-        while "成功" not in str(screen.query_one("#progress").render()) and time.monotonic() - settled_at < 2.0:
-            await pilot.pause(0.05)
-        progress = str(screen.query_one("#progress").render())
+        progress = await progress_reaches_success(pilot, screen, 2.0)
         assert "结果未知 -> 成功" in progress, progress
