@@ -46,6 +46,30 @@ def scrub(text: str, password: str | None) -> str:
     return text.replace(password, "***") if password else text
 
 
+LOOPBACK = frozenset({"", "localhost", "127.0.0.1", "::1"})
+
+
+def tls_default(conninfo: str) -> str | None:
+    """`verify-full` for a server on another host when the URL (or PGSSLMODE) names no
+    sslmode: libpq's own default, `prefer`, falls back to plaintext and checks no
+    certificate. A weaker mode must be written in the URL. None: loopback, a unix
+    socket, or a mode already chosen."""
+    import os
+
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        d = conninfo_to_dict(conninfo)
+    except Exception:
+        return None                    # connect() reports the malformed URL
+    if d.get("sslmode") or os.environ.get("PGSSLMODE"):
+        return None
+    hosts = [h.strip() for h in str(d.get("host") or "").split(",")]
+    if all(h in LOOPBACK or h.startswith("/") for h in hosts):
+        return None
+    return "verify-full"
+
+
 def connect(conninfo: str, *, password: str | None = None, busy_timeout_s: float = 5.0,
             application_name: str = "kameng-tui") -> "psycopg.Connection[tuple[Any, ...]]":
     """An autocommit connection (transactions are explicit: `with conn.transaction()`),
@@ -58,6 +82,9 @@ def connect(conninfo: str, *, password: str | None = None, busy_timeout_s: float
                                          "-c default_transaction_isolation=read\\ committed -c TimeZone=UTC"}
     if password:
         kwargs["password"] = password
+    mode = tls_default(conninfo)
+    if mode is not None:
+        kwargs["sslmode"] = mode
     where = where_of(conninfo)
     try:
         conn = psycopg.connect(conninfo, **kwargs)
