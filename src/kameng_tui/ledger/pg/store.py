@@ -262,7 +262,10 @@ class PgLedger(PgOfferLinks, PgReads):
         """The server's clock (it stamps each event's server_at)."""
         with self._lock:
             row = self._conn.execute("SELECT clock_timestamp()").fetchone()
-        return row[0]  # type: ignore[no-any-return]
+        now = row[0] if row is not None else None
+        if not isinstance(now, datetime):            # psycopg gives timestamptz as an aware datetime
+            raise TypeError(f"clock_timestamp() gave {type(now).__name__}")
+        return now
 
     def last_seq(self) -> int:
         r = self._one("SELECT seq FROM chain_head WHERE id = 1")
