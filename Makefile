@@ -20,7 +20,7 @@ run: venv
 
 # lint first: CI (`.ci/run` = `make test`) fails on a ruff finding or a mypy error.
 test: venv lint
-	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n 3 --durations=25
 
 lint: venv
 	$(BIN)/ruff check src tests
