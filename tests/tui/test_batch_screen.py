@@ -49,6 +49,11 @@ async def confirm_and_finish(app, pilot) -> None:
     await settle(app, pilot)
 
 
+QUIT_LATENCY_MS = "500"
+"""Each line takes this long at the demo supplier, one at a time, so ctrl+q lands while
+lines are still unsent even on a loaded machine (at 150 ms a busy CI sent them all first)."""
+
+
 async def quit_while_sending(app, pilot, lines: str) -> BatchScreen:
     """Paste, run, and press ctrl+q as soon as the first line has left."""
     screen = await open_batch(app, pilot)
@@ -161,7 +166,7 @@ async def test_quit_mid_batch_keeps_the_rest_then_resume_after_restart(make_app)
 
     lines = "".join(f"demo:HF-CM-{f} 1380013800{i}\n" for i, f in enumerate((10, 20, 30, 50)))
     lines += f"demo:{LOW_STOCK} 13800138004 2\ndemo:HF-CM-100 13800138005\n"
-    app = make_app(KAMENG_TUI_DEMO_LATENCY_MS="150", config_toml="[checkout]\ndefault_concurrency = 1\n")
+    app = make_app(KAMENG_TUI_DEMO_LATENCY_MS=QUIT_LATENCY_MS, config_toml="[checkout]\ndefault_concurrency = 1\n")
     async with app.run_test(size=SIZE) as pilot:
         await quit_while_sending(app, pilot, lines)
         assert isinstance(app.screen, ChoiceScreen)
@@ -289,7 +294,7 @@ def test_snapshot_batch_with_valid_and_invalid_lines(make_app, snap_compare):
 
 async def test_quit_mid_batch_can_cancel_the_rest(make_app):
     lines = "".join(f"demo:HF-LT-{f} 1310013100{i}\n" for i, f in enumerate((10, 20, 30, 50, 100)))
-    app = make_app(KAMENG_TUI_DEMO_LATENCY_MS="150", config_toml="[checkout]\ndefault_concurrency = 1\n")
+    app = make_app(KAMENG_TUI_DEMO_LATENCY_MS=QUIT_LATENCY_MS, config_toml="[checkout]\ndefault_concurrency = 1\n")
     async with app.run_test(size=SIZE) as pilot:
         await quit_while_sending(app, pilot, lines)
         await pilot.press("c")                                 # finish in-flight, cancel the rest
