@@ -12,7 +12,7 @@ import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, ContextManager, Mapping
+from typing import TYPE_CHECKING, Callable, ContextManager, Mapping
 
 from kameng_tui.domain.clock import from_utc_text
 from kameng_tui.domain.errors import BadInput, ChainBroken, LedgerBusy
@@ -24,6 +24,22 @@ from kameng_tui.messages import Msg
 
 RESET_KIND = "anchor_reset"
 
+
+
+def reset_reason(reason: str, verify: Callable[[], VerifyReport], code: str) -> tuple[str, VerifyReport]:
+    """The checks before an `anchor_reset` on either store: a person's reason, a chain
+    that is intact (ChainBroken, exit 4), and something to move past for an
+    accept-restore (a verify that is all ok has none). The reason stripped, and verify's
+    report (the reset names the chain's end it saw)."""
+    reason = reason.strip()
+    if not reason:
+        raise BadInput(Msg("err.ledger.reset_reason"), field="reason")
+    report = verify()
+    if not report.intact:
+        raise ChainBroken(Msg("err.ledger.chain_broken", n=len(report.problems)), problems=report.problems)
+    if report.ok and code == "accepted":
+        raise BadInput(Msg("err.ledger.reset_nothing"), field="reason")
+    return reason, report
 
 class Maintenance(AnchorKeeper):
     if TYPE_CHECKING:
@@ -78,14 +94,7 @@ class Maintenance(AnchorKeeper):
         person's reason, then anchor every copy at it. Refused (ChainBroken, exit 4) when
         the chain itself is broken: only an anchor ahead of or beside an intact chain is
         moved past. `code` is "accepted" (accept-restore) or "restored_file" (restore)."""
-        reason = reason.strip()
-        if not reason:
-            raise BadInput(Msg("err.ledger.reset_reason"), field="reason")
-        report = self.verify()
-        if not report.intact:
-            raise ChainBroken(Msg("err.ledger.chain_broken", n=len(report.problems)), problems=report.problems)
-        if report.ok and code == "accepted":
-            raise BadInput(Msg("err.ledger.reset_nothing"), field="reason")
+        reason, report = reset_reason(reason, self.verify, code)
         with self._anchor_lock:
             old = {where: read_anchor(path) for where, path in self.anchor_paths.items()}
             body_params: dict[str, str | int] = dict(params or {})

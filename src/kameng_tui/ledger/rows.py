@@ -10,9 +10,9 @@ from typing import Any, Mapping, Sequence
 from kameng_tui.domain.clock import from_utc_text
 from kameng_tui.domain.history import Event, Totals
 from kameng_tui.domain.models import Delivery, Order
-from kameng_tui.domain.money import fmt, from_units
+from kameng_tui.domain.money import fmt, from_units, money
 from kameng_tui.domain.states import OrderState
-from kameng_tui.ledger.values import NewOrder
+from kameng_tui.ledger.values import NewOrder, Transition
 
 
 def chain_hash(blob: bytes) -> str:
@@ -31,6 +31,24 @@ def created_body(n: NewOrder, batch_id: int | None) -> dict[str, object]:
         "request_json": n.request_json,
         "sealed": {k: chain_hash(v) for k, v in sorted(n.sealed.items())},
     }
+
+
+def transition_body(expected: OrderState, new: OrderState, change: Transition) -> dict[str, object]:
+    """A state change's event body: what the chain hashes for it (cards by the hash of
+    their ciphertext). One definition for both stores."""
+    body: dict[str, object] = {"from": expected.value, "state": new.value}
+    for key in ("charged", "refunded"):
+        value = getattr(change, key)
+        if value is not None:
+            body[key] = fmt(money(value), 4)
+    for key in ("supplier_order_no", "reason", "delivered_qty"):
+        value = getattr(change, key)
+        if value is not None:
+            body[key] = value
+    if change.cards:
+        body["cards"] = [{"index": k.index, "number": chain_hash(k.number_blob),
+                          "password": chain_hash(k.password_blob)} for k in change.cards]
+    return body
 
 
 def to_totals(r: Sequence[Any]) -> Totals:

@@ -39,7 +39,7 @@ from kameng_tui.ledger.connection import (Reading, can_write, enable_wal, open_r
 from kameng_tui.ledger.maintenance import RESET_KIND, Maintenance
 from kameng_tui.ledger.offer_links import OfferLinks
 from kameng_tui.ledger.reads import COLUMNS
-from kameng_tui.ledger.rows import chain_hash, created_body, to_order
+from kameng_tui.ledger.rows import created_body, to_order, transition_body
 from kameng_tui.ledger.schema import LATEST, MIGRATIONS
 from kameng_tui.ledger.send_lock import SendLock
 from kameng_tui.ledger.values import Move, NewBatch, NewOrder, RepeatGuard, Transition
@@ -327,18 +327,7 @@ class SqliteLedger(OfferLinks, Maintenance):
             return None
         if expected is OrderState.PENDING and new is OrderState.UNKNOWN and row["submitted_at"] is None:
             raise IllegalTransition(expected, new)     # only an order once submitted may be in doubt
-        body: dict[str, Any] = {"from": expected.value, "state": new.value}
-        for key in ("charged", "refunded"):
-            value = getattr(change, key)
-            if value is not None:
-                body[key] = fmt(money(value), 4)
-        for key in ("supplier_order_no", "reason", "delivered_qty"):
-            value = getattr(change, key)
-            if value is not None:
-                body[key] = value
-        if change.cards:
-            body["cards"] = [{"index": k.index, "number": chain_hash(k.number_blob),
-                              "password": chain_hash(k.password_blob)} for k in change.cards]
+        body = transition_body(expected, new, change)
         _, stored, at_text = self._append(c, order_no, new.value, at, body)
         updated = chain.apply(row, new.value, at_text, stored)
         assert updated is not None

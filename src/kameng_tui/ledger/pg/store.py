@@ -27,21 +27,21 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from kameng_tui.domain.clock import from_utc_text, utc_text
-from kameng_tui.domain.errors import AnchorMismatch, BadInput, ChainBroken, ConfigError, NotFound
+from kameng_tui.domain.errors import AnchorMismatch, BadInput, ConfigError, NotFound
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt, from_units, money, to_units
 from kameng_tui.domain.states import IllegalTransition, OrderState, check_transition
 from kameng_tui.ledger import chain
 from kameng_tui.ledger.anchor import Anchor, problem, read_anchor, write_anchor
 from kameng_tui.ledger.anchoring import ANCHOR_LAG_S
-from kameng_tui.ledger.maintenance import RESET_KIND
+from kameng_tui.ledger.maintenance import RESET_KIND, reset_reason
 from kameng_tui.ledger.pg import guards
 from kameng_tui.ledger.pg.connect import connect, typed_pg_errors, where_of
 from kameng_tui.ledger.pg.offer_links import PgOfferLinks
 from kameng_tui.ledger.pg.reads import COLUMNS, PgReads, money_args, units_row
 from kameng_tui.ledger.pg.schema import LATEST, migrate
 from kameng_tui.ledger.pg.send_gate import AdvisoryGate
-from kameng_tui.ledger.rows import chain_hash, created_body, to_order
+from kameng_tui.ledger.rows import created_body, to_order, transition_body
 from kameng_tui.ledger.values import AnchorReset, Change, Move, NewBatch, NewOrder, RepeatGuard, Transition, VerifyReport
 from kameng_tui.messages import Msg
 
@@ -196,18 +196,7 @@ class PgLedger(PgOfferLinks, PgReads):
             return None
         if expected is OrderState.PENDING and new is OrderState.UNKNOWN and row["submitted_at"] is None:
             raise IllegalTransition(expected, new)
-        body: dict[str, Any] = {"from": expected.value, "state": new.value}
-        for key in ("charged", "refunded"):
-            value = getattr(change, key)
-            if value is not None:
-                body[key] = fmt(money(value), 4)
-        for key in ("supplier_order_no", "reason", "delivered_qty"):
-            value = getattr(change, key)
-            if value is not None:
-                body[key] = value
-        if change.cards:
-            body["cards"] = [{"index": k.index, "number": chain_hash(k.number_blob),
-                              "password": chain_hash(k.password_blob)} for k in change.cards]
+        body = transition_body(expected, new, change)
         if new is OrderState.SUBMITTED:
             # who sends: reconcile on another terminal touches this order only once it can
             # take this terminal's advisory lock (the sender is gone)
@@ -343,14 +332,7 @@ class PgLedger(PgOfferLinks, PgReads):
                        params: Mapping[str, str | int] | None = None) -> AnchorReset:
         """As the SQLite store: a chained `anchor_reset` event with the anchor moved past
         and the person's reason, refused on a broken chain."""
-        reason = reason.strip()
-        if not reason:
-            raise BadInput(Msg("err.ledger.reset_reason"), field="reason")
-        report = self.verify()
-        if not report.intact:
-            raise ChainBroken(Msg("err.ledger.chain_broken", n=len(report.problems)), problems=report.problems)
-        if report.ok and code == "accepted":
-            raise BadInput(Msg("err.ledger.reset_nothing"), field="reason")
+        reason, _ = reset_reason(reason, self.verify, code)
         old = read_anchor(self.anchor_path)
         body_params: dict[str, str | int] = dict(params or {})
         body_params["state_seq"] = -1 if old is None else old.seq
