@@ -4,6 +4,7 @@ F2 means one thing on the batch screen (the catalog), editing a cell has its own
 
 from __future__ import annotations
 
+from textual import events
 from textual.keys import key_to_character
 
 from kameng_tui.tui.screens.catalog import CatalogScreen
@@ -11,6 +12,7 @@ from kameng_tui.tui.widgets.batch_grid import BatchGrid
 
 from conftest import SIZE, settle
 from test_batch_screen import open_batch
+from test_history_screen import open_history
 
 
 def footer_keys(app) -> list[tuple[str, str]]:
@@ -126,3 +128,35 @@ async def test_the_footer_in_a_history_filter_field_lists_only_keys_that_work_th
         await settle(app, pilot)
         assert app.focused is app.screen.query_one("#h-search")
         assert_footer_keys_work(app)
+
+
+def type_ahead(app, *keys: str) -> None:
+    """Keys as a fast typist's terminal delivers them: all queued before the app has
+    handled the first (Pilot's `press` waits between keys and would hide the race)."""
+    for key in keys:
+        app.post_message(events.Key(key, OWN_NAMES.get(key, key)))
+
+
+async def test_typed_right_after_slash_the_whole_search_reaches_the_field(make_app):
+    """Seen in a real terminal on a busy machine: `/wzry` searched for "ry". An ordinary
+    binding runs only once the key has bubbled back up from the list, and the keys typed
+    meanwhile went to the list."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        search = app.screen.query_one("#search")
+        type_ahead(app, "slash", "w", "z", "r", "y")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.focused is search and search.value == "wzry"
+
+
+async def test_typed_right_after_slash_the_whole_history_search_reaches_the_field(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_history(app, pilot)
+        search = screen.query_one("#h-search")
+        type_ahead(app, "slash", "1", "3", "8", "d")      # `d` (to the dates) is text in a field
+        await pilot.pause()
+        await pilot.pause()
+        assert app.focused is search and search.value == "138d"

@@ -3,6 +3,12 @@
 Users remap by id in config.toml (`[keymap] "catalog.order" = "o,enter"`); docs/keys.md
 lists the ids. Printable keys are ordinary (non-priority) bindings, so a focused text
 field consumes them first: digits switch screens only when no field has focus.
+
+The keys that move focus into a text field are priority bindings (a focused text field
+still consumes them: Textual filters the priority chain by `check_consume_key` too). An
+ordinary binding runs only after its key has bubbled from the focused list back up to
+the app, and whatever a fast typist sent meanwhile went to the list: `/wzry` on a busy
+machine searched for "ry". A priority binding moves focus before the next key is read.
 """
 
 from __future__ import annotations
@@ -48,7 +54,7 @@ APP_KEYS = (
 )
 
 CATALOG_KEYS = (
-    Key("catalog.search", "slash", "focus_search"),
+    Key("catalog.search", "slash", "focus_search", priority=True),
     Key("catalog.order", "o", "order"),
     Key("catalog.reorder", "a", "reorder"),
     Key("catalog.sort", "s", "cycle_sort"),
@@ -63,11 +69,11 @@ CATALOG_KEYS = (
 )
 
 HISTORY_KEYS = (
-    Key("history.search", "slash", "focus_search"),
+    Key("history.search", "slash", "focus_search", priority=True),
     Key("history.reorder", "a", "reorder"),
     Key("history.today", "T", "preset('today')", show=False),
     Key("history.preset", "p", "next_preset"),
-    Key("history.dates", "d", "focus_dates", show=False),       # named on the date line when 自定义 is on
+    Key("history.dates", "d", "focus_dates", show=False, priority=True),       # named on the date line when 自定义 is on
     Key("history.status", "z", "next_status"),
     Key("history.claims", "c", "toggle_claims"),
     Key("history.export", "e", "export"),
