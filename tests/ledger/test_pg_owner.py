@@ -1,0 +1,128 @@
+"""What only the owner does on a team ledger (issue 19): customer refunds, sales below
+cost, accepting a restore, the suppliers' identities (and match links, test_pg_roles).
+The server refuses a clerk's login each of them (SQLSTATE 42501), whether from the app
+or from the clerk's own psql; the app says so in words (OwnerOnly, exit 2) and records
+nothing. The owner's login may."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import psycopg
+import pytest
+
+from kameng_tui.domain.errors import BadInput
+from kameng_tui.domain.team_errors import OwnerOnly
+from kameng_tui.domain.states import OrderState as S
+from kameng_tui.ledger.anchor import Anchor, write_anchor
+from kameng_tui.ledger.pg.team import TeamLedger
+from kameng_tui.ledger.sqlite import open_ledger
+from kameng_tui.ledger.store import Transition
+from test_store import T0, intent
+
+
+@pytest.fixture
+def team():
+    from pgteam import fresh_team
+
+    yield from fresh_team()
+
+
+def open_as(url: str, tmp_path, who: str) -> TeamLedger:
+    return TeamLedger(url, local=open_ledger(tmp_path / who / "data"), state_dir=tmp_path / who / "state")
+
+
+def refused_42501(url: str, sql: str, args: tuple = ()) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        with pytest.raises(psycopg.Error) as err:
+            conn.execute(sql, args)
+        assert err.value.sqlstate == "42501", (sql, err.value.sqlstate, str(err.value))
+
+
+def succeeded(led: TeamLedger, i: int) -> str:
+    led.create_intents([intent(i)], at=T0)
+    no = intent(i).order_no
+    assert led.transition(no, S.PENDING, S.SUBMITTED, at=T0)
+    assert led.transition(no, S.SUBMITTED, S.SUCCEEDED, Transition(charged=Decimal("98.5"), delivered_qty=1), at=T0)
+    return no
+
+
+def test_only_the_owner_refunds_a_customer(team, tmp_path):
+    clerk, owner = open_as(team.clerk_url, tmp_path, "clerk"), open_as(team.owner_url, tmp_path, "owner")
+    try:
+        no = succeeded(clerk, 1)                       # a clerk orders
+        before = clerk.last_seq()
+        with pytest.raises(OwnerOnly) as err:
+            clerk.customer_refund(no, Decimal("10"), "换货", at=T0)
+        assert err.value.exit_code == 2 and err.value.operation == "customer_refund"
+        assert "退款" in err.value.text("zh") and "kameng_owner" in err.value.text("zh")
+        assert "refund" in err.value.text("en") and "owner" in err.value.text("en")
+        assert clerk.last_seq() == before and clerk.get(no).customer_refunded == 0
+        done = owner.customer_refund(no, Decimal("10"), "换货", at=T0)
+        assert done.customer_refunded == Decimal("10")
+        assert owner.verify().intact
+    finally:
+        clerk.close()
+        owner.close()
+    # the clerk's own psql: neither a refund event nor the projection's column
+    refused_42501(team.clerk_url, "INSERT INTO events (seq, order_no, kind, at, body, prev_hash, hash) "
+                                  "VALUES (99, %s, 'customer_refund', 'x', '{\"amount\": \"1\"}', 'x', 'x')", (no,))
+    refused_42501(team.clerk_url, "UPDATE orders SET customer_refunded = 99 WHERE order_no = %s", (no,))
+
+
+def test_only_the_owner_sells_below_cost(team, tmp_path):
+    clerk, owner = open_as(team.clerk_url, tmp_path, "clerk"), open_as(team.owner_url, tmp_path, "owner")
+    try:
+        clerk.create_intents([intent(1, unit_price=Decimal("98.50"))], at=T0)      # at cost: a clerk may
+        before = clerk.last_seq()
+        with pytest.raises(OwnerOnly) as err:
+            clerk.create_intents([intent(2, unit_price=Decimal("90.00"))], at=T0)
+        assert err.value.operation == "below_cost" and "低于成本" in err.value.text("zh")
+        assert clerk.last_seq() == before and clerk.get(intent(2).order_no) is None
+        owner.create_intents([intent(3, unit_price=Decimal("90.00"))], at=T0)
+        assert owner.get(intent(3).order_no).unit_price == Decimal("90.00")
+    finally:
+        clerk.close()
+        owner.close()
+    body = '{"unit_cost": "98.5000", "unit_price": "1.0000"}'
+    refused_42501(team.clerk_url, "INSERT INTO events (seq, order_no, kind, at, body, prev_hash, hash) "
+                                  "VALUES (99, 'KMX', 'created', 'x', %s, 'x', 'x')", (body,))
+    refused_42501(team.clerk_url, "UPDATE orders SET unit_price = 1 WHERE order_no = %s", (intent(1).order_no,))
+
+
+def test_a_restore_is_accepted_by_the_owner_once_and_then_each_clerks_terminal_follows(team, tmp_path):
+    clerk, owner = open_as(team.clerk_url, tmp_path, "clerk"), open_as(team.owner_url, tmp_path, "owner")
+    try:
+        clerk.create_intents([intent(1)], at=T0)
+        ahead = Anchor(clerk.ledger_id, 40, "ab" * 32)         # both saw a longer chain than the restored one
+        write_anchor(clerk.anchor_path, ahead)
+        write_anchor(owner.anchor_path, ahead)
+        before = clerk.last_seq()
+        with pytest.raises(OwnerOnly) as err:
+            clerk.accept_restore("服务器从备份恢复", at=T0)       # before the owner accepted it
+        assert err.value.operation == "accept_restore" and "店主" in err.value.text("zh")
+        assert clerk.last_seq() == before and clerk.anchor_problem() is not None
+        owner.accept_restore("服务器从备份恢复", at=T0)
+        assert owner.anchor_problem() is None
+        after = clerk.last_seq()
+        assert after == before + 1
+        clerk.accept_restore("店主已确认", at=T0)                  # follows the owner's, records none of its own
+        assert clerk.last_seq() == after and clerk.anchor_problem() is None
+        clerk.create_intents([intent(2)], at=T0)                    # writes again
+    finally:
+        clerk.close()
+        owner.close()
+    refused_42501(team.clerk_url, "INSERT INTO events (seq, order_no, kind, at, body, prev_hash, hash) "
+                                  "VALUES (99, NULL, 'anchor_reset', 'x', '{}', 'x', 'x')")
+
+
+def test_a_clerks_refusal_is_a_bad_input_that_names_the_owner_role(team, tmp_path):
+    """The refusal is a BadInput (exit 2) like every refusal of bad input: callers that
+    catch BadInput treat it as such."""
+    clerk = open_as(team.clerk_url, tmp_path, "clerk")
+    try:
+        with pytest.raises(BadInput) as err:
+            clerk.set_offer_link("ref:A1", "demo:GM-WZRY-60-D", at=T0)
+        assert isinstance(err.value, OwnerOnly) and err.value.operation == "offer_link"
+    finally:
+        clerk.close()

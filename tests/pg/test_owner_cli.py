@@ -1,0 +1,168 @@
+"""The owner's and the clerks' terminals on one team ledger, as people use them (issue
+19): a clerk is told in words what only the owner does; a supplier is the team's one
+account (a terminal configured for another refuses to send or reconcile for it); the
+schema is migrated by the owner only; verify --quick and backup on PostgreSQL."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from kameng_tui.domain.states import OrderState as S
+from kit import base_env, run_cli
+
+UP = '[[suppliers]]\nname = "up"\nkind = "http"\nbase_url = "{url}"\nkey_id = "{key}"\n'
+SECRET = "up-secret-never-stored-5521"
+
+
+@pytest.fixture
+def team():
+    from pgteam import fresh_team
+
+    yield from fresh_team()
+
+
+def home(tmp_path: Path, who: str, url: str, extra: str = "") -> dict[str, str]:
+    cfg = tmp_path / who / "config" / "config.toml"
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    cfg.write_text(f'[ledger]\nurl = "{url}"\n' + extra, encoding="utf-8")
+    return base_env(tmp_path / who, KAMENG_TUI_SECRET_UP=SECRET)
+
+
+def said(r) -> str:
+    return " ".join(r.stderr.split())
+
+
+def test_a_clerks_customer_refund_is_refused_in_words_and_the_owners_goes_through(team, tmp_path):
+    from kameng_tui.ledger.pg.team import TeamLedger
+    from kameng_tui.ledger.sqlite import open_ledger
+    from kameng_tui.ledger.store import Transition
+    from pgteam import T0, intent
+
+    led = TeamLedger(team.clerk_url, local=open_ledger(tmp_path / "l"), state_dir=tmp_path / "ls")
+    try:
+        led.create_intents([intent(1)], at=T0)
+        no = intent(1).order_no
+        led.transition(no, S.PENDING, S.SUBMITTED, at=T0)
+        led.transition(no, S.SUBMITTED, S.SUCCEEDED, Transition(charged=Decimal("98.5"), delivered_qty=1), at=T0)
+    finally:
+        led.close()
+    clerk = home(tmp_path, "clerk", team.clerk_url)
+    for lang, words in (("en", "only the owner"), ("zh", "只有店主")):
+        r = run_cli(clerk, "--lang", lang, "refund", no, "--amount", "5", "--reason", "x")
+        assert r.code == 2, r.stdout + r.stderr
+        assert words in said(r) and "kameng_owner" in said(r) and "Traceback" not in r.stderr
+    j = run_cli(clerk, "refund", no, "--amount", "5", "--reason", "x", "--json")
+    assert j.code == 2 and j.json["error"]["code"] == "owner_only", j.stdout + j.stderr
+    owner = home(tmp_path, "owner", team.owner_url)
+    ok = run_cli(owner, "refund", no, "--amount", "5", "--reason", "x", "--json")
+    assert ok.code == 0, ok.stdout + ok.stderr
+    with psycopg.connect(team.admin_url) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM events WHERE kind = 'customer_refund'").fetchone()[0] == 1
+
+
+def test_a_terminal_configured_for_another_account_refuses_to_send_or_reconcile_for_it(team, tmp_path):
+    from kameng_tui.ledger.pg.team import TeamLedger
+    from kameng_tui.ledger.sqlite import open_ledger
+    from pgteam import T0, intent
+
+    owner = home(tmp_path, "owner", team.owner_url, UP.format(url="http://127.0.0.1:9/api", key="k-shop"))
+    r = run_cli(owner, "ledger", "register-supplier", "up", "--json")
+    assert r.code == 0, r.stdout + r.stderr
+    assert r.json["supplier"] == {"name": "up", "kind": "http", "base_url": "http://127.0.0.1:9/api", "key_id": "k-shop"}
+    # an order of `up` left unknown on the team ledger, its sender gone
+    led = TeamLedger(team.owner_url, local=open_ledger(tmp_path / "l"), state_dir=tmp_path / "ls")
+    try:
+        n = intent(1, sku="up:P1", supplier="up", product_id="P1")
+        led.create_intents([n], at=T0)
+        led.transition(n.order_no, S.PENDING, S.SUBMITTED, at=T0)
+        led.transition(n.order_no, S.SUBMITTED, S.UNKNOWN, at=T0)
+        events = led.last_seq()
+    finally:
+        led.close()
+
+    clerk = home(tmp_path, "clerk", team.clerk_url, UP.format(url="http://127.0.0.1:9/other", key="k-shop"))
+    o = run_cli(clerk, "--lang", "en", "order", "up:P1", "--account", "13800138000", "--yes")
+    assert o.code == 2, o.stdout + o.stderr
+    assert "base_url" in said(o) and "http://127.0.0.1:9/api" in said(o) and "http://127.0.0.1:9/other" in said(o)
+    assert "Traceback" not in o.stderr
+    z = run_cli(clerk, "--lang", "zh", "order", "up:P1", "--account", "13800138000", "--yes", "--json")
+    assert z.code == 2 and z.json["error"]["code"] == "supplier_identity" and z.json["error"]["field"] == "supplier"
+    rc = run_cli(clerk, "--lang", "en", "reconcile")
+    assert rc.code == 3, rc.stdout + rc.stderr                    # not settled: nothing asked, nothing changed
+    assert "base_url" in said(rc)
+    bad = run_cli(clerk, "ledger", "register-supplier", "up", "--json")
+    assert bad.code == 2 and bad.json["error"]["code"] == "owner_only", bad.stdout + bad.stderr
+    with psycopg.connect(team.admin_url) as conn:
+        assert conn.execute("SELECT MAX(seq) FROM events").fetchone()[0] == events
+        assert conn.execute("SELECT state FROM orders").fetchone()[0] == "unknown"
+        dump = str(conn.execute("SELECT * FROM supplier_identities").fetchall())
+        dump += str(conn.execute("SELECT body FROM events").fetchall())
+    assert SECRET not in dump and "k-shop" in dump
+
+    same = home(tmp_path, "clerk2", team.clerk_url, UP.format(url="http://127.0.0.1:9/api/", key="k-shop"))
+    s = run_cli(same, "--lang", "en", "reconcile")
+    assert "base_url" not in said(s) and "identity" not in said(s), s.stderr   # the same account: it asks
+    other = home(tmp_path, "clerk3", team.clerk_url, UP.replace('"up"', '"up2"').format(url="http://x/", key="k"))
+    u = run_cli(other, "--lang", "en", "order", "up2:P1", "--account", "13800138000", "--yes")
+    assert u.code == 2 and "not registered" in said(u), u.stdout + u.stderr
+
+
+def test_only_the_owner_migrates_the_schema_and_a_clerk_is_told_so(tmp_path):
+    import pgkit
+    from pgteam import as_role, logins
+
+    from kameng_tui.ledger.pg.roles import init_team_ledger
+    from kameng_tui.ledger.pg.schema import LATEST
+
+    srv = pgkit.server()
+    name = f"{srv.prefix}_old"
+    with psycopg.connect(srv.admin_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = pgkit.with_database(srv.admin_url, name)
+    owner_role, clerk_role = logins()
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            init_team_ledger(conn, upto=LATEST - 1)        # made by the kameng-tui before this one
+            for role, group in ((owner_role, "kameng_owner"), (clerk_role, "kameng_app")):
+                if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone() is None:
+                    conn.execute(f"CREATE ROLE {role} LOGIN")
+                conn.execute(f"GRANT {group} TO {role}")
+        clerk = home(tmp_path, "clerk", as_role(url, clerk_role))
+        r = run_cli(clerk, "--lang", "en", "history")
+        assert r.code == 2, r.stdout + r.stderr
+        assert "ledger migrate-schema" in said(r) and "owner" in said(r) and f"version {LATEST - 1}" in said(r)
+        m = run_cli(clerk, "ledger", "migrate-schema", "--json")
+        assert m.code == 2 and m.json["error"]["code"] == "owner_only", m.stdout + m.stderr
+        with psycopg.connect(url) as conn:
+            assert conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == LATEST - 1
+        owner = home(tmp_path, "owner", as_role(url, owner_role))
+        ok = run_cli(owner, "ledger", "migrate-schema", "--json")
+        assert ok.code == 0 and ok.json["schema_version"] == LATEST, ok.stdout + ok.stderr
+        h = run_cli(clerk, "history", "--json")
+        assert h.code == 0 and h.json["total"] == 0, h.stdout + h.stderr
+        with psycopg.connect(url) as conn:
+            assert conn.execute("SELECT tableowner FROM pg_tables WHERE tablename = 'supplier_identities'"
+                                ).fetchone()[0] == "kameng_owner"
+    finally:
+        srv.drop(name)
+
+
+def test_verify_quick_and_backup_on_the_team_ledger(cli, env, pg_url):
+    from pgkit import team_ledger_config
+
+    team_ledger_config(env, pg_url)
+    assert cli("order", "demo:HF-CM-100", "--account", "13800138000", "--yes", "--wait", "10").code == 0
+    q = cli("ledger", "verify", "--quick", "--json")
+    assert q.code == 0 and q.json["ok"] is True, q.stdout + q.stderr
+    b = cli("--lang", "en", "ledger", "backup")
+    assert b.code == 2 and "pg_dump" in b.stderr and "Traceback" not in b.stderr, b.stdout + b.stderr
+    with psycopg.connect(pg_url, autocommit=True) as conn:     # a superuser's edit past the triggers
+        conn.execute("ALTER TABLE events DISABLE TRIGGER USER")
+        conn.execute("UPDATE events SET body = replace(body, '13800138000', '13900139000') WHERE seq = 1")
+    t = cli("ledger", "verify", "--quick", "--json")
+    assert t.code == 4 and t.json["ok"] is False, t.stdout + t.stderr
