@@ -116,6 +116,11 @@ def pg_failure(exc: BaseException, where: str = "") -> KamengError | None:
     if state.startswith("53"):                         # insufficient_resources: disk_full, out_of_memory
         return DiskFull(Msg("err.storage.full", path=where or "?"), path=where or None)
     if state == "42501":                               # insufficient_privilege: the owner's, not a clerk's
+        primary = (exc.diag.message_primary or "") if exc.diag is not None else ""
+        if primary.startswith("owner_only:"):          # schema V5's triggers name the operation
+            from kameng_tui.domain.team_errors import OwnerOnly
+
+            return OwnerOnly(primary.partition(":")[2])
         return BadInput(Msg("err.team.not_permitted"))
     if state == "25006":                               # read_only_sql_transaction: a standby
         return ReadOnlyStorage(Msg("err.storage.read_only", path=where or "?"), path=where or None)

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from kameng_tui.ledger.chain import GENESIS
 from kameng_tui.ledger.pg.offer_links import DDL as OFFER_LINKS   # issue 18's manual links, ported: migration 3
+from kameng_tui.ledger.pg.owner_rules import V5                     # the owner's operations, supplier identities
 
 if TYPE_CHECKING:
     import psycopg
@@ -106,22 +107,31 @@ CREATE TABLE guard_duplicates (kind TEXT NOT NULL, key TEXT NOT NULL,
 
 
 
-def migrate(conn: "psycopg.Connection[tuple[Any, ...]]") -> None:
-    """Bring the schema up to LATEST in one transaction; two terminals starting on a new
-    database at once serialize on a transaction advisory lock (the second finds it done)."""
+def server_version(conn: "psycopg.Connection[tuple[Any, ...]]") -> int:
+    """The schema version the server holds (0: no schema yet)."""
+    have = conn.execute("SELECT to_regclass('schema_version') IS NOT NULL").fetchone()
+    if not (have and have[0]):
+        return 0
+    row = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(conn: "psycopg.Connection[tuple[Any, ...]]", upto: int | None = None) -> int:
+    """Bring the schema up to LATEST (or `upto`) in one transaction under the exclusive
+    migration advisory lock: two owners migrating at once serialize, the second finds it
+    done. Only the owner's `ledger init` / `ledger migrate-schema` call it (roles.py),
+    never a terminal on connect. The version reached."""
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATE_LOCK,))
-        have = conn.execute("SELECT to_regclass('schema_version') IS NOT NULL").fetchone()
-        current = 0
-        if have and have[0]:
-            row = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()
-            current = int(row[0]) if row else 0
+        current = server_version(conn)
         for version, sql in MIGRATIONS:
-            if version > current:
+            if current < version <= (LATEST if upto is None else upto):
                 conn.execute(sql.encode())          # no parameters: several statements in one call
                 conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (version,))
+                current = version
         conn.execute("INSERT INTO meta (key, value) VALUES ('ledger_id', %s) ON CONFLICT (key) DO NOTHING",
                      (secrets.token_hex(8),))
+    return current
 
 
 V2 = """
@@ -142,5 +152,6 @@ write another. Outside the hash: the hashed `at` stays the terminal's time (the 
 chain as SQLite's)."""
 
 MIGRATE_LOCK = 0x6B616D656E67   # "kameng": the advisory key migrations serialize on
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, V1), (2, V2), (3, OFFER_LINKS))
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, V1), (2, V2), (3, OFFER_LINKS), (5, V5))
+"""4 is the failover helper's (issue 19/20 work in parallel): the merge renumbers if needed."""
 LATEST = MIGRATIONS[-1][0]
