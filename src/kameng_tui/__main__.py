@@ -32,6 +32,11 @@ class LazyEntry:
 
         return ConsoleEntry().init_team_ledger()
 
+    def migrate_team_schema(self) -> int:
+        from kameng_tui.bootstrap import ConsoleEntry
+
+        return ConsoleEntry().migrate_team_schema()
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     from kameng_tui.cli.main import main as cli_main

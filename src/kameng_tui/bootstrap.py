@@ -16,9 +16,9 @@ import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-from kameng_tui.config import Config
+from kameng_tui.config import Config, SupplierEntry
 from kameng_tui.domain.clock import Clock, clock_from_env
 from kameng_tui.domain.errors import BadInput, ConfigError, KamengError
 from kameng_tui.domain.order_no import new_install_id
@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # services load when first built: `ledger verify` starts with
     from kameng_tui.crypto import Sealer
     from kameng_tui.secret_store import SecretStore
     from kameng_tui.services.team_init import TeamInit
+    from kameng_tui.services.supplier_identity import TeamSuppliers
     from kameng_tui.services.balances import BalanceService
     from kameng_tui.services.batch import BatchService
     from kameng_tui.services.batch_entry import BatchEntryService
@@ -290,6 +291,12 @@ class Facade:
     def ledger_status(self) -> LedgerStatus:
         return LedgerStatus(self._root.ledger, self._root.restorer, storage_failure)
 
+    @cached_property
+    def team_suppliers(self) -> "TeamSuppliers":
+        from kameng_tui.services.supplier_identity import TeamSuppliers
+
+        return TeamSuppliers(self._root.ledger, lambda: self._root.suppliers.entries, self.clock)
+
     @property
     def settings_view(self) -> SettingsView:
         config = self._root.current_config()
@@ -357,6 +364,16 @@ def open_store(paths: AppPaths, config: Config, secrets: SecretStore) -> LedgerS
                       password=secrets.get_supplier_secret(SECRET_NAME))
 
 
+def identity_guard(ledger: object, clock: Clock) -> Callable[[SupplierEntry], None] | None:
+    """On a team ledger, the check of each supplier's identity before it is built
+    (services/supplier_identity.py); None on the local SQLite ledger."""
+    if not hasattr(ledger, "supplier_identity"):
+        return None
+    from kameng_tui.services.supplier_identity import IdentityGuard
+
+    return IdentityGuard(ledger, clock).check  # type: ignore[arg-type]
+
+
 def build_context(env: Mapping[str, str] | None = None) -> Context:
     from kameng_tui.config import load_config
     from kameng_tui.paths import app_paths, ensure
@@ -372,8 +389,10 @@ def build_context(env: Mapping[str, str] | None = None) -> Context:
         from kameng_tui.services.crash import pause_point
 
         ledger.guarded_hook = lambda: pause_point("intent-guarded")
-    suppliers = SupplierSet(supplier_configs(config, paths), secrets.get_supplier_secret, env)
-    return Context(paths=paths, config=config, clock=clock_from_env(env), ledger=ledger,
+    clock = clock_from_env(env)
+    suppliers = SupplierSet(supplier_configs(config, paths), secrets.get_supplier_secret, env,
+                            guard=identity_guard(ledger, clock))
+    return Context(paths=paths, config=config, clock=clock, ledger=ledger,
                    suppliers=suppliers, secrets=secrets, env=env)
 
 
@@ -421,4 +440,32 @@ class ConsoleEntry:
         except ImportError:
             raise ConfigError(Msg("err.team.no_driver")) from None
         password = SecretStore(paths, env).get_supplier_secret(SECRET_NAME)
-        return init_team(EmptyDatabase(config.ledger.url, password))
+        done = init_team(EmptyDatabase(config.ledger.url, password))
+        # the owner's configured suppliers become the team's (services/supplier_identity.py)
+        from kameng_tui.services.supplier_identity import register_all
+
+        ledger = open_store(paths, config, SecretStore(paths, env))
+        try:
+            register_all(ledger, supplier_configs(config, paths), clock_from_env(env))  # type: ignore[arg-type]
+        finally:
+            ledger.close()
+        return done
+
+    def migrate_team_schema(self) -> int:
+        """`ledger migrate-schema` on `[ledger] url` as this config's login (the owner)."""
+        from kameng_tui.config import load_config
+        from kameng_tui.config_ledger import SECRET_NAME
+        from kameng_tui.paths import app_paths, ensure
+        from kameng_tui.secret_store import SecretStore
+
+        env = dict(os.environ if self.env is None else self.env)
+        paths = app_paths(env)
+        ensure(paths)
+        config = load_config(paths.config_file, env)
+        if not config.ledger.team or config.ledger.url is None:
+            raise BadInput(Msg("err.team.not_team"), field="url")
+        try:
+            from kameng_tui.ledger.pg.roles import TeamSchema
+        except ImportError:
+            raise ConfigError(Msg("err.team.no_driver")) from None
+        return TeamSchema(config.ledger.url, SecretStore(paths, env).get_supplier_secret(SECRET_NAME)).migrate()

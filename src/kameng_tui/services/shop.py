@@ -26,6 +26,7 @@ from kameng_tui.ledger.values import GuardDuplicate, VerifyReport
 
 if TYPE_CHECKING:  # the faces import this module; the services load when the root builds them
     from kameng_tui.services.team_init import TeamInit
+    from kameng_tui.services.supplier_identity import TeamSuppliers
     from kameng_tui.services.balances import BalanceService
     from kameng_tui.services.batch import BatchService
     from kameng_tui.services.batch_entry import BatchEntryService
@@ -208,6 +209,9 @@ class Shop(Protocol):
     def ledger_status(self) -> LedgerStatus: ...
 
     @property
+    def team_suppliers(self) -> TeamSuppliers: ...
+
+    @property
     def exporter(self) -> Exporter: ...
 
     @property
@@ -260,4 +264,9 @@ class Entry(Protocol):
 
     def init_team_ledger(self) -> TeamInit:
         """`ledger init`: the team ledger of `[ledger] url` set up on its empty database."""
+        ...
+
+    def migrate_team_schema(self) -> int:
+        """`ledger migrate-schema`: the team ledger's schema brought to this version's, as
+        the owner (OwnerOnly for a clerk's login); the version reached."""
         ...

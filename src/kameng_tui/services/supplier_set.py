@@ -24,7 +24,9 @@ class SupplierSet:
         configs: list[SupplierEntry],
         secret_for: Callable[[str], str | None],
         env: Mapping[str, str],
+        guard: Callable[[SupplierEntry], None] | None = None,
     ) -> None:
+        self._guard = guard                     # a team ledger's supplier identities (services/supplier_identity.py)
         self.configs = {c.name: c for c in configs if c.enabled}
         self.entries = tuple(configs)           # disabled ones too: `supplier list`, the demo mark
         self._view = supplier_view(self.entries)
@@ -47,6 +49,8 @@ class SupplierSet:
         if cfg is None:
             raise NotFound(Msg("err.suppliers.none", name=repr(name), configured=", ".join(self.configs) or Msg("word.none")),
                            field="supplier")
+        if self._guard is not None:
+            self._guard(cfg)                    # before the secret is read or anything is asked
         secret = None if cfg.kind == "demo" else self._secret_for(name)
         from kameng_tui.suppliers.registry import build_supplier
 

@@ -6,7 +6,7 @@ members of `kameng_app` only. Two triggers refuse a clerk's session with SQLSTAT
 and the message `owner_only:<operation>` (ledger/pg/connect.py turns it into OwnerOnly):
 
 - on `events`, before the row is stored, by its kind: `customer_refund`, `anchor_reset`
-  (accept-restore), `supplier_identity`, `offer_link` / `offer_unlink`, and a `created`
+  (accept-restore), `offer_link` / `offer_unlink`, and a `created`
   event whose unit price is below its unit cost (a sale at a loss);
 - on `orders`, the projection a clerk's login may update for its state changes: a change
   of `customer_refunded`, and a row whose unit price is below cost by a change or insert.
@@ -16,8 +16,8 @@ live in each terminal's config.toml, not here: what the server enforces is their
 that matters to the owner, a sale below cost.
 
 `supplier_identities`: each supplier's name, kind, base URL and key id (never the
-secret), written by the owner only (kameng_app may only read it), each change a chained
-`supplier_identity` event (who, when: its operator and server time).
+secret), written by the owner only (kameng_app may only read it: a privilege, not a
+trigger), with who wrote it last and when by the server (ledger/pg/supplier_ids.py).
 """
 
 from __future__ import annotations
@@ -40,7 +40,6 @@ BEGIN
     op := CASE
         WHEN NEW.kind = 'customer_refund' THEN 'customer_refund'
         WHEN NEW.kind = 'anchor_reset' THEN 'accept_restore'
-        WHEN NEW.kind = 'supplier_identity' THEN 'supplier_identity'
         WHEN NEW.kind IN ('offer_link', 'offer_unlink') THEN 'offer_link'
         WHEN NEW.kind = 'created'
              AND (NEW.body::jsonb ->> 'unit_price')::numeric < (NEW.body::jsonb ->> 'unit_cost')::numeric
@@ -75,6 +74,8 @@ CREATE TABLE supplier_identities (
     kind TEXT NOT NULL,
     base_url TEXT NOT NULL,
     key_id TEXT NOT NULL,
-    at TEXT NOT NULL
+    at TEXT NOT NULL,
+    operator TEXT NOT NULL DEFAULT session_user,          -- who wrote it last, by the server
+    server_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp()
 );
 """

@@ -42,6 +42,7 @@ from kameng_tui.ledger.pg.offer_links import PgOfferLinks
 from kameng_tui.ledger.pg.reads import COLUMNS, PgReads, money_args, units_row
 from kameng_tui.ledger.pg.schema import LATEST, server_version
 from kameng_tui.ledger.pg.send_gate import AdvisoryGate
+from kameng_tui.ledger.pg.supplier_ids import PgSupplierIdentities
 from kameng_tui.ledger.rows import created_body, to_order, transition_body
 from kameng_tui.ledger.values import AnchorReset, Change, Move, NewBatch, NewOrder, RepeatGuard, Transition, VerifyReport
 from kameng_tui.messages import Msg
@@ -63,7 +64,7 @@ class _Head:
 
 
 @typed_pg_errors(lambda store: store.where)
-class PgLedger(PgOfferLinks, PgReads):
+class PgLedger(PgSupplierIdentities, PgOfferLinks, PgReads):
     """OrderStore, BatchStore and the chained half of MetaStore on PostgreSQL."""
 
     guarded_hook: Callable[[], None] | None = None
