@@ -40,10 +40,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "this command is for a team ledger only ([ledger] url in config.toml)"),
     "cli.team.registered": ("已在团队账本登记供应商 {name}：{identity}", "registered supplier {name} on the team ledger: "
                             "{identity}"),
-    "err.team.restore_not_accepted": ("团队账本服务器上还没有店主对此次恢复的确认：请店主先运行 kameng-tui ledger "
-                                      "accept-restore；未做任何改动",
-                                      "the owner has not accepted this restore on the team ledger server yet: the "
-                                      "owner runs kameng-tui ledger accept-restore first; nothing was changed"),
     "help.ledger.migrate_schema": ("（店主）把团队账本的表结构升级到本版本", "(owner) migrate the team ledger's schema to "
                                    "this version's"),
     "help.ledger.register_supplier": ("（店主）把本机配置的供应商账户登记为团队的", "(owner) register this terminal's "
