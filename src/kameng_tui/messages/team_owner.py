@@ -40,6 +40,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "this command is for a team ledger only ([ledger] url in config.toml)"),
     "cli.team.registered": ("已在团队账本登记供应商 {name}：{identity}", "registered supplier {name} on the team ledger: "
                             "{identity}"),
+    "header.identity": ("不是团队登记的账户，不下单", "not the team's registered account: no orders"),
     "help.ledger.migrate_schema": ("（店主）把团队账本的表结构升级到本版本", "(owner) migrate the team ledger's schema to "
                                    "this version's"),
     "help.ledger.register_supplier": ("（店主）把本机配置的供应商账户登记为团队的", "(owner) register this terminal's "

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from kameng_tui.domain.errors import AnchorMismatch, AuthFailed, ClockSkew, KamengError
+from kameng_tui.domain.team_errors import SupplierIdentityMismatch
 from kameng_tui.domain.money import fmt, money
 from kameng_tui.domain.states import IN_FLIGHT, OrderState
 from kameng_tui.ledger.ports import BalanceStore, OrderStore
@@ -48,12 +49,13 @@ class BalanceView:
     live: bool                     # False = last snapshot (supplier unreachable or refusing us)
     unsettled: Decimal             # what pending/in-flight orders may still take
     low: bool
-    error: str | None = None       # "unreachable"; or it answered but refused our key ("refused") or clock ("clock")
+    error: str | None = None       # "unreachable"; or it answered but refused our key ("refused") or clock ("clock");
+    #                                "identity": a team ledger's supplier this terminal may not ask (another account)
 
     @property
     def refused(self) -> bool:
         """It answered, but refused us: fixed in our settings or clock, not by waiting."""
-        return self.error in ("refused", "clock")
+        return self.error in ("refused", "clock", "identity")
 
     @property
     def available(self) -> Decimal | None:
@@ -85,7 +87,8 @@ class BalanceService(ReadsConfig):
                 amount = money(await sup.balance())
         except (KamengError, TimeoutError, asyncio.TimeoutError) as exc:
             log.info("balance of %s unavailable: %s", supplier, exc)
-            why = "clock" if isinstance(exc, ClockSkew) else "refused" if isinstance(exc, AuthFailed) else "unreachable"
+            why = ("clock" if isinstance(exc, ClockSkew) else "refused" if isinstance(exc, AuthFailed)
+                   else "identity" if isinstance(exc, SupplierIdentityMismatch) else "unreachable")
             return None, why
         return amount, None
 

@@ -250,7 +250,8 @@ class KamengApp(UnhandledExceptionHook):
             if view.amount is not None:
                 out.append(t("header.amount", amount=yuan2(view.amount)), style="bold red" if view.low else "bold green")
             if view.refused:
-                out.append(f" ({t('header.clock' if view.error == 'clock' else 'header.refused')})", style="bold red")
+                word = {"clock": "header.clock", "identity": "header.identity"}.get(view.error or "", "header.refused")
+                out.append(f" ({t(word)})", style="bold red")
             elif not view.live:
                 out.append(f" ({t('header.offline')})", style="yellow")
             elif view.low:
