@@ -126,3 +126,39 @@ def test_a_clerks_refusal_is_a_bad_input_that_names_the_owner_role(team, tmp_pat
         assert isinstance(err.value, OwnerOnly) and err.value.operation == "offer_link"
     finally:
         clerk.close()
+
+
+def test_a_supplier_is_registered_by_the_owner_and_a_clerks_terminal_must_mean_the_same_account(team, tmp_path):
+    """services/supplier_identity.py's check before a supplier is built: a clerk's terminal
+    refuses a name not registered (and cannot register it); the owner's registers it on
+    first use; then a clerk's config must give the same kind, base URL and key id."""
+    from kameng_tui.config import SupplierEntry
+    from kameng_tui.domain.clock import FrozenClock
+    from kameng_tui.domain.team_errors import SupplierIdentityMismatch
+    from kameng_tui.services.supplier_identity import IdentityGuard
+
+    def up(url: str, key: str = "k-shop") -> SupplierEntry:
+        return SupplierEntry(name="up", kind="http", options={"base_url": url, "key_id": key, "secret": "never"})
+
+    clerk, owner = open_as(team.clerk_url, tmp_path, "clerk"), open_as(team.owner_url, tmp_path, "owner")
+    try:
+        clerks, owners = IdentityGuard(clerk, FrozenClock(T0)), IdentityGuard(owner, FrozenClock(T0))
+        with pytest.raises(SupplierIdentityMismatch) as err:
+            clerks.check(up("https://api.example/v1"))
+        assert err.value.differs == () and err.value.registered is None and err.value.exit_code == 2
+        assert "not registered" in err.value.text("en") and "register-supplier up" in err.value.text("zh")
+        assert clerk.supplier_identity("up") is None
+        owners.check(up("https://api.example/v1"))                   # the owner's first use registers it
+        assert clerk.supplier_identity("up").as_dict() == {"name": "up", "kind": "http",
+                                                           "base_url": "https://api.example/v1", "key_id": "k-shop"}
+        clerks.check(up("https://api.example/v1/"))                  # the same account, a trailing slash
+        with pytest.raises(SupplierIdentityMismatch) as err:
+            clerks.check(up("https://api.example/v1", key="k-other"))
+        assert err.value.differs == ("key_id",) and "k-shop" in err.value.text("en") and "k-other" in err.value.text("en")
+        with pytest.raises(SupplierIdentityMismatch):
+            owners.check(up("https://api.example/v2"))               # the owner too: a change is explicit
+    finally:
+        clerk.close()
+        owner.close()
+    with psycopg.connect(team.admin_url) as conn:
+        assert "never" not in str(conn.execute("SELECT * FROM supplier_identities").fetchall())

@@ -89,7 +89,7 @@ def test_a_terminal_configured_for_another_account_refuses_to_send_or_reconcile_
     assert o.code == 2, o.stdout + o.stderr
     assert "base_url" in said(o) and "http://127.0.0.1:9/api" in said(o) and "http://127.0.0.1:9/other" in said(o)
     assert "Traceback" not in o.stderr
-    z = run_cli(clerk, "--lang", "zh", "order", "up:P1", "--account", "13800138000", "--yes", "--json")
+    z = run_cli(clerk, "order", "up:P1", "--account", "13800138000", "--yes", "--json")
     assert z.code == 2 and z.json["error"]["code"] == "supplier_identity" and z.json["error"]["field"] == "supplier"
     rc = run_cli(clerk, "--lang", "en", "reconcile")
     assert rc.code == 3, rc.stdout + rc.stderr                    # not settled: nothing asked, nothing changed
@@ -103,12 +103,6 @@ def test_a_terminal_configured_for_another_account_refuses_to_send_or_reconcile_
         dump += str(conn.execute("SELECT body FROM events").fetchall())
     assert SECRET not in dump and "k-shop" in dump
 
-    same = home(tmp_path, "clerk2", team.clerk_url, UP.format(url="http://127.0.0.1:9/api/", key="k-shop"))
-    s = run_cli(same, "--lang", "en", "reconcile")
-    assert "base_url" not in s.stdout + s.stderr and "register" not in s.stdout + s.stderr, s.stdout  # same account
-    other = home(tmp_path, "clerk3", team.clerk_url, UP.replace('"up"', '"up2"').format(url="http://x/", key="k"))
-    u = run_cli(other, "--lang", "en", "order", "up2:P1", "--account", "13800138000", "--yes")
-    assert u.code == 2 and "not registered" in said(u), u.stdout + u.stderr
 
 
 def test_only_the_owner_migrates_the_schema_and_a_clerk_is_told_so(tmp_path):

@@ -37,14 +37,17 @@ CREATE FUNCTION kameng_events_owner_only() RETURNS trigger LANGUAGE plpgsql AS $
 DECLARE
     op TEXT;
 BEGIN
-    op := CASE
-        WHEN NEW.kind = 'customer_refund' THEN 'customer_refund'
-        WHEN NEW.kind = 'anchor_reset' THEN 'accept_restore'
-        WHEN NEW.kind IN ('offer_link', 'offer_unlink') THEN 'offer_link'
-        WHEN NEW.kind = 'created'
-             AND (NEW.body::jsonb ->> 'unit_price')::numeric < (NEW.body::jsonb ->> 'unit_cost')::numeric
-             THEN 'below_cost'
-    END;
+    IF NEW.kind = 'customer_refund' THEN
+        op := 'customer_refund';
+    ELSIF NEW.kind = 'anchor_reset' THEN
+        op := 'accept_restore';
+    ELSIF NEW.kind IN ('offer_link', 'offer_unlink') THEN
+        op := 'offer_link';
+    ELSIF NEW.kind = 'created' THEN          -- only a created event's body is read as JSON here
+        IF (NEW.body::jsonb ->> 'unit_price')::numeric < (NEW.body::jsonb ->> 'unit_cost')::numeric THEN
+            op := 'below_cost';
+        END IF;
+    END IF;
     IF op IS NOT NULL AND NOT kameng_is_owner() THEN
         RAISE EXCEPTION 'owner_only:%', op USING ERRCODE = 'insufficient_privilege';
     END IF;
