@@ -29,7 +29,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 from kameng_tui.domain.clock import from_utc_text, utc_text
 from kameng_tui.domain.errors import AnchorMismatch, BadInput, ConfigError, NotFound
 from kameng_tui.domain.models import Order
-from kameng_tui.domain.team_errors import OwnerOnly, SchemaBehind
+from kameng_tui.domain.team_errors import SchemaBehind
 from kameng_tui.domain.money import fmt, from_units, money, to_units
 from kameng_tui.domain.states import IllegalTransition, OrderState, check_transition
 from kameng_tui.ledger import chain
@@ -43,6 +43,7 @@ from kameng_tui.ledger.pg.reads import COLUMNS, PgReads, money_args, units_row
 from kameng_tui.ledger.pg.schema import LATEST, server_version
 from kameng_tui.ledger.pg.send_gate import AdvisoryGate
 from kameng_tui.ledger.pg.supplier_ids import PgSupplierIdentities
+from kameng_tui.ledger.pg.team_owner import PgOwner
 from kameng_tui.ledger.rows import created_body, to_order, transition_body
 from kameng_tui.ledger.values import AnchorReset, Change, Move, NewBatch, NewOrder, RepeatGuard, Transition, VerifyReport
 from kameng_tui.messages import Msg
@@ -64,7 +65,7 @@ class _Head:
 
 
 @typed_pg_errors(lambda store: store.where)
-class PgLedger(PgSupplierIdentities, PgOfferLinks, PgReads):
+class PgLedger(PgOwner, PgSupplierIdentities, PgOfferLinks, PgReads):
     """OrderStore, BatchStore and the chained half of MetaStore on PostgreSQL."""
 
     guarded_hook: Callable[[], None] | None = None
@@ -355,32 +356,6 @@ class PgLedger(PgSupplierIdentities, PgOfferLinks, PgReads):
             new = Anchor(self.ledger_id, seq, head.hash)
         write_anchor(self.anchor_path, new)
         return AnchorReset(seq=seq, chain_seq=chain_seq, chain_at=from_utc_text(chain_at) if chain_seq else None,
-                           old={"state": None if old is None else old.as_dict()})
-
-    def is_owner(self) -> bool:
-        """This login is the owner's (a member of kameng_owner, or a superuser)."""
-        from kameng_tui.ledger.pg.owner_rules import IS_OWNER
-
-        r = self._one(IS_OWNER)
-        return bool(r and r[0])
-
-    def _follow_owners_reset(self, old: Anchor | None) -> AnchorReset:
-        """A clerk's accept-restore: the restore is accepted once on the server, by the owner
-        (an `anchor_reset` only a kameng_owner login may append, owner_rules.py); each other
-        terminal then moves its own anchor to the server chain's end, recording nothing.
-        Only after an owner's reset made later than this terminal's anchor was last moved
-        (the anchor file's time against the event's server time: a reset this terminal had
-        already passed is no acceptance of a newer restore); else OwnerOnly, exit 2."""
-        moved_at = self.anchor_path.stat().st_mtime if self.anchor_path.exists() else 0.0
-        with self._lock:
-            r = self._conn.execute(
-                "SELECT e.seq, extract(epoch FROM e.server_at), h.seq, h.hash, h.at FROM chain_head h "
-                "LEFT JOIN LATERAL (SELECT seq, server_at FROM events WHERE kind = %s ORDER BY seq DESC LIMIT 1) e "
-                "ON true WHERE h.id = 1", (RESET_KIND,)).fetchone()
-        if r is None or r[0] is None or float(r[1]) <= moved_at:
-            raise OwnerOnly("accept_restore")
-        write_anchor(self.anchor_path, Anchor(self.ledger_id, int(r[2]), str(r[3])))
-        return AnchorReset(seq=int(r[0]), chain_seq=int(r[2]), chain_at=from_utc_text(str(r[4])) if r[2] else None,
                            old={"state": None if old is None else old.as_dict()})
 
     def restore_from(self, source: Path, reason: str, *, at: datetime) -> AnchorReset:
