@@ -149,16 +149,27 @@ def test_only_the_owner_migrates_the_schema_and_a_clerk_is_told_so(tmp_path):
 
 
 def test_verify_quick_and_backup_on_the_team_ledger(cli, env, pg_url):
+    """--quick on PostgreSQL: in full the first time (no checkpoint yet: `quick: false`),
+    which keeps a checkpoint in this terminal's state dir; then only the events since it,
+    and an edit among them is found (exit 4)."""
     from pgkit import team_ledger_config
 
     team_ledger_config(env, pg_url)
-    assert cli("order", "demo:HF-CM-100", "--account", "13800138000", "--yes", "--wait", "10").code == 0
+    order = ("order", "demo:HF-CM-100", "--account", "13800138000", "--yes", "--wait", "10", "--json")
+    assert cli(*order).code == 0
+    first = cli("ledger", "verify", "--quick", "--json")
+    assert first.code == 0 and first.json["ok"] is True and first.json["quick"] is False, first.stdout + first.stderr
+    mark = first.json["checkpoint"]["seq"]
+    assert mark == first.json["events"] > 0
+    assert cli(*order[:3], "13900139000", *order[4:]).code == 0
     q = cli("ledger", "verify", "--quick", "--json")
-    assert q.code == 0 and q.json["ok"] is True, q.stdout + q.stderr
+    assert q.code == 0 and q.json["ok"] is True and q.json["quick"] is True, q.stdout + q.stderr
+    assert q.json["checkpoint"]["seq"] == mark and q.json["events"] > mark
     b = cli("--lang", "en", "ledger", "backup")
     assert b.code == 2 and "pg_dump" in b.stderr and "Traceback" not in b.stderr, b.stdout + b.stderr
     with psycopg.connect(pg_url, autocommit=True) as conn:     # a superuser's edit past the triggers
         conn.execute("ALTER TABLE events DISABLE TRIGGER USER")
-        conn.execute("UPDATE events SET body = replace(body, '13800138000', '13900139000') WHERE seq = 1")
+        conn.execute("UPDATE events SET body = replace(body, '13900139000', '13700137000') WHERE seq > %s", (mark,))
     t = cli("ledger", "verify", "--quick", "--json")
-    assert t.code == 4 and t.json["ok"] is False, t.stdout + t.stderr
+    assert t.code == 4 and t.json["ok"] is False and t.json["quick"] is True, t.stdout + t.stderr
+    assert any(p["kind"] == "hash_mismatch" and p["seq"] > mark for p in t.json["problems"])

@@ -44,6 +44,7 @@ from kameng_tui.ledger.pg.schema import LATEST, server_version
 from kameng_tui.ledger.pg.send_gate import AdvisoryGate
 from kameng_tui.ledger.pg.supplier_ids import PgSupplierIdentities
 from kameng_tui.ledger.pg.team_owner import PgOwner
+from kameng_tui.ledger.pg.verify_quick import forget_checkpoint
 from kameng_tui.ledger.rows import created_body, to_order, transition_body
 from kameng_tui.ledger.values import AnchorReset, Change, Move, NewBatch, NewOrder, RepeatGuard, Transition, VerifyReport
 from kameng_tui.messages import Msg
@@ -328,10 +329,11 @@ class PgLedger(PgOwner, PgSupplierIdentities, PgOfferLinks, PgReads):
 
     # --- verify, the one way on from a restore ------------------------------------------------
     def verify(self, *, quick: bool = False) -> VerifyReport:
-        from kameng_tui.ledger.pg.verify import verify
+        """In full, or `quick` from this terminal's checkpoint (ledger/pg/verify_quick.py)."""
+        from kameng_tui.ledger.pg.verify_quick import verify_checked
 
         with self._lock:
-            return verify(self._conn, self.ledger_id, self.anchor_path)
+            return verify_checked(self._conn, self.ledger_id, self.anchor_path, quick=quick)
 
     def verify_since_checkpoint(self) -> VerifyReport | None:
         return None                      # no checkpoint on the server: the caller decides on a full verify
@@ -355,6 +357,7 @@ class PgLedger(PgOwner, PgSupplierIdentities, PgOfferLinks, PgReads):
                                                                      "reason": reason})
             new = Anchor(self.ledger_id, seq, head.hash)
         write_anchor(self.anchor_path, new)
+        forget_checkpoint(self.anchor_path)               # it vouched for the chain moved past
         return AnchorReset(seq=seq, chain_seq=chain_seq, chain_at=from_utc_text(chain_at) if chain_seq else None,
                            old={"state": None if old is None else old.as_dict()})
 

@@ -10,6 +10,7 @@ from kameng_tui.domain.clock import from_utc_text
 from kameng_tui.domain.team_errors import OwnerOnly
 from kameng_tui.ledger.anchor import Anchor, write_anchor
 from kameng_tui.ledger.maintenance import RESET_KIND
+from kameng_tui.ledger.pg.verify_quick import forget_checkpoint
 from kameng_tui.ledger.values import AnchorReset
 
 
@@ -48,6 +49,7 @@ class PgOwner:
         if r is None or r[0] is None or float(r[1]) <= moved_at:
             raise OwnerOnly("accept_restore")
         write_anchor(self.anchor_path, Anchor(self.ledger_id, int(r[2]), str(r[3])))
+        forget_checkpoint(self.anchor_path)
         return AnchorReset(seq=int(r[0]), chain_seq=int(r[2]), chain_at=from_utc_text(str(r[4])) if r[2] else None,
                            old={"state": None if old is None else old.as_dict()})
 

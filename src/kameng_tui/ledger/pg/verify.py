@@ -29,12 +29,7 @@ def verify(conn: Any, ledger_id: str, anchor_path: Path) -> VerifyReport:
             for seq, order_no, kind, at, body, prev_hash, h in cur.stream(
                     "SELECT seq, order_no, kind, at, body, prev_hash, hash FROM events ORDER BY seq"):
                 seq = int(seq)
-                if seq != expected_seq:
-                    problems.append(Problem("event_missing", seq=expected_seq, detail=str(seq)))
-                elif prev_hash != prev:
-                    problems.append(Problem("chain_break", seq=seq))
-                if chain.event_hash(prev_hash, seq, at, kind, order_no, body) != h:
-                    problems.append(Problem("hash_mismatch", seq=seq, order_no=order_no, detail=kind))
+                problems.extend(event_problems(expected_seq, prev, seq, order_no, kind, at, body, prev_hash, h))
                 if kind == "anchor_reset":
                     resets.append({"seq": seq, "at": at, "body": body})
                 hashes[seq] = h
@@ -50,17 +45,7 @@ def verify(conn: Any, ledger_id: str, anchor_path: Path) -> VerifyReport:
         stored = {r[0]: units_row(r) for r in conn.execute(
             f"SELECT {', '.join(chain.ROW_COLUMNS)} FROM orders ORDER BY seq").fetchall()}
     if projected is not None:
-        for order_no in sorted(set(projected) | set(stored)):
-            want, have = projected.get(order_no), stored.get(order_no)
-            if want is None:
-                problems.append(Problem("order_unfounded", order_no=order_no))
-            elif have is None:
-                problems.append(Problem("order_missing", order_no=order_no))
-            else:
-                for col in chain.ROW_COLUMNS:
-                    if want[col] != have[col]:
-                        problems.append(Problem("projection_diff", order_no=order_no, column=col,
-                                                detail=f"{have[col]} / {want[col]}"))
+        problems.extend(projection_problems(projected, stored))
     intact = not problems
     a = read_anchor(anchor_path)
     why = problem(a, ledger_id, False, lambda seq: hashes.get(seq))
@@ -70,6 +55,36 @@ def verify(conn: Any, ledger_id: str, anchor_path: Path) -> VerifyReport:
     return VerifyReport(ok=not problems, events=last_seq, problems=tuple(problems[:MAX_PROBLEMS]),
                         first_bad_seq=first_bad, anchor={} if a is None else a.as_dict(), intact=intact,
                         resets=tuple(_reset(r) for r in resets))
+
+
+def event_problems(expected_seq: int, prev: str, seq: int, order_no: str | None, kind: str, at: str, body: str,
+                   prev_hash: str, h: str) -> list[Problem]:
+    """One stored event against the chain so far: its place, its link, its own hash."""
+    found = []
+    if seq != expected_seq:
+        found.append(Problem("event_missing", seq=expected_seq, detail=str(seq)))
+    elif prev_hash != prev:
+        found.append(Problem("chain_break", seq=seq))
+    if chain.event_hash(prev_hash, seq, at, kind, order_no, body) != h:
+        found.append(Problem("hash_mismatch", seq=seq, order_no=order_no, detail=kind))
+    return found
+
+
+def projection_problems(projected: dict[str, Any], stored: dict[str, Any]) -> list[Problem]:
+    """The orders rows against the fold of their events."""
+    found = []
+    for order_no in sorted(set(projected) | set(stored)):
+        want, have = projected.get(order_no), stored.get(order_no)
+        if want is None:
+            found.append(Problem("order_unfounded", order_no=order_no))
+        elif have is None:
+            found.append(Problem("order_missing", order_no=order_no))
+        else:
+            for col in chain.ROW_COLUMNS:
+                if want[col] != have[col]:
+                    found.append(Problem("projection_diff", order_no=order_no, column=col,
+                                         detail=f"{have[col]} / {want[col]}"))
+    return found
 
 
 def _reset(r: dict[str, Any]) -> dict[str, Any]:
