@@ -94,9 +94,11 @@ class Context:
     @cached_property
     def data_key(self) -> DataKeyService:
         """Is there a data key, and where from (asked each time: a key made meanwhile counts)."""
+        from kameng_tui.ledger.ports import TeamKeyStore
         from kameng_tui.services.data_key import DataKeyService
 
-        return DataKeyService(self.secrets)
+        team = self.ledger if isinstance(self.ledger, TeamKeyStore) else None      # a team ledger: one team key
+        return DataKeyService(self.secrets, team, self.clock)
 
     def sealer(self) -> Sealer | None:
         """The card-secret sealer (AES-GCM with the data key), or None without a key:
@@ -142,6 +144,7 @@ class Context:
                                   self.reconcile, self.clock, self.config_cell, self.sealer, lambda: self.install_id,
                                   self.orders)
         service.suggest = lambda sku: self.catalog.suggest_skus(sku)     # the catalog is built only when asked
+        service.no_key = self.data_key.refusal                           # a team ledger: import the team's key
         return service
 
     @cached_property
@@ -220,7 +223,10 @@ class Context:
     def cards(self) -> CardReader:
         from kameng_tui.services.cards import CardReader
 
-        return CardReader(self.ledger, self.sealer)
+        from kameng_tui.services.cards import local_user
+
+        return CardReader(self.ledger, self.data_key.opener, self.clock,
+                          lambda: self.current_config().team.operator or local_user())
 
     @cached_property
     def exporter(self) -> Exporter:

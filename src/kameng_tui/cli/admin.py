@@ -49,6 +49,9 @@ def register(sub: argparse._SubParsersAction, lang: str = "zh") -> None:
     p.add_argument("--path")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_secrets_use_file)
+    from kameng_tui.cli import data_key
+
+    data_key.register(sec, h)
 
     from kameng_tui.cli import supplier_kinds
 
