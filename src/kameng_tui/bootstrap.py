@@ -271,6 +271,19 @@ class Facade:
 
         return clock_warnings(self._root.ledger, self.clock)
 
+    def connection_notices(self) -> list[Msg]:
+        """What the TUI's header keeps saying about the team ledger's connection: a TLS
+        mode weaker than verify-full, a clock off the server's (services/clock_check.py).
+        Asks the server: from a worker. None of it for a local ledger."""
+        from kameng_tui.services.clock_check import header_notices
+
+        url = self._root.current_config().ledger.url
+        if not self._root.current_config().ledger.team or url is None:
+            return []
+        from kameng_tui.ledger.pg.connect import tls_weaker
+
+        return header_notices(self._root.ledger, self.clock, tls_weaker(url))
+
     # The services, built on first use by the root.
     checkout = property(lambda self: self._root.checkout)
     batch = property(lambda self: self._root.batch)

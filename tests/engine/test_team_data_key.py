@@ -17,7 +17,6 @@ import psycopg
 from kit import DATA_KEY, base_env, run_cli
 
 CARD = ("order", "demo:GM-QQB-10-K", "--account", "13800138000", "--yes", "--wait", "10", "--json")
-CARD2 = ("order", "demo:GM-QQB-10-K", "--account", "13900139000", "--yes", "--wait", "10", "--json")
 TOPUP = ("order", "demo:HF-CM-100", "--account", "13800138000", "--yes", "--wait", "10", "--json")
 OTHER_KEY = base64.b64encode(bytes(range(100, 132))).decode()
 
@@ -41,48 +40,59 @@ def logs_of(env) -> str:
     return "\n".join(found)
 
 
-def test_a_terminal_without_the_team_key_orders_all_but_cards_and_imports_the_key(tmp_path, pg_url):
+async def test_a_terminal_without_the_team_key_orders_all_but_cards_and_imports_the_key(tmp_path, pg_url):
+    from kameng_tui.bootstrap import build_context
+    from kameng_tui.domain.errors import NoDataKey
+    from kameng_tui.services.checkout import OrderInput
+
+    def order(sku: str, account: str) -> OrderInput:
+        return OrderInput(sku=sku, fields={"account": account})
+
     owner = terminal(tmp_path, "owner", pg_url)                      # the kit's key
-    card = run_cli(owner, *CARD)
-    assert card.code == 0, card.stdout + card.stderr
-    order_no = card.json["order"]["order_no"]
-
     clerk = terminal(tmp_path, "clerk", pg_url, KAMENG_TUI_DATA_KEY=OTHER_KEY)   # a key of its own
-    ok = run_cli(clerk, *TOPUP)
-    assert ok.code == 0, ok.stdout + ok.stderr
-    refused = run_cli(clerk, "--lang", "en", *CARD2)
-    assert refused.code == 2, refused.stdout + refused.stderr
-    assert "import-data-key" in refused.stdout + refused.stderr and "Traceback" not in refused.stderr
-    with psycopg.connect(pg_url) as conn:
-        assert conn.execute("SELECT count(*) FROM orders").fetchone()[0] == 2      # nothing recorded for it
-
-    shown = run_cli(clerk, "--lang", "en", "show", order_no, "--reveal", "--json")
-    assert shown.code == 0, shown.stdout + shown.stderr
-    cards = shown.json["cards"]
-    assert cards and all(c["locked"] == "other_key" and c["key_id"] for c in cards), cards
-    people = run_cli(clerk, "--lang", "en", "show", order_no, "--reveal")
+    octx, cctx = build_context(owner), build_context(clerk)
+    try:
+        card = (await octx.checkout.place(order(CARD[1], "13800138000"), wait_s=5)).order
+        assert (await cctx.checkout.place(order(TOPUP[1], "13800138000"), wait_s=5)).order.state.value == "succeeded"
+        try:
+            await cctx.checkout.place(order(CARD[1], "13900139000"), wait_s=5)
+            raise AssertionError("a 卡密 order sealed with a key that is not the team's")
+        except NoDataKey as exc:
+            assert "import-data-key" in exc.text("en")
+        with psycopg.connect(pg_url) as conn:
+            assert conn.execute("SELECT count(*) FROM orders").fetchone()[0] == 2      # nothing recorded for it
+        locked = cctx.shop.orders.cards(card, True)
+        assert locked and all(c["locked"] == "other_key" and c["key_id"] for c in locked), locked
+    finally:
+        for c in (octx, cctx):
+            await c.aclose()
+            c.close()
+    people = run_cli(clerk, "--lang", "en", "show", card.order_no, "--reveal")
     assert people.code == 0 and "another data key" in people.stdout, people.stdout + people.stderr
 
-    # the clerk's own key is not the team's: importing another key is refused
+    # a key that is not the team's is refused
     (tmp_path / "solo").mkdir()
     solo = run_cli(base_env(tmp_path / "solo", KAMENG_TUI_DATA_KEY=OTHER_KEY), "secrets", "export-data-key")
     assert solo.code == 0, solo.stderr
-    wrong = run_cli({**clerk, "KAMENG_TUI_DATA_KEY": ""}, "--lang", "en", "secrets", "import-data-key", "--key-file",
-                    stdin=solo.stdout)
+    clerk_nokey = {**clerk, "KAMENG_TUI_DATA_KEY": ""}
+    wrong = run_cli(clerk_nokey, "--lang", "en", "secrets", "import-data-key", "--key-file", stdin=solo.stdout)
     assert wrong.code == 2 and "team" in wrong.stderr, wrong.stdout + wrong.stderr
 
     # the owner exports (to a pipe), the clerk imports from stdin into its key file
     exported = run_cli(owner, "secrets", "export-data-key")
     assert exported.code == 0 and DATA_KEY not in exported.stderr, exported.stderr
-    line = exported.stdout
-    clerk_nokey = {**clerk, "KAMENG_TUI_DATA_KEY": ""}
-    imported = run_cli(clerk_nokey, "--lang", "en", "secrets", "import-data-key", "--key-file", stdin=line)
+    imported = run_cli(clerk_nokey, "--lang", "en", "secrets", "import-data-key", "--key-file", stdin=exported.stdout)
     assert imported.code == 0, imported.stdout + imported.stderr
     assert DATA_KEY not in imported.stdout + imported.stderr
-    opened = run_cli(clerk_nokey, "show", order_no, "--reveal", "--json")
+    opened = run_cli(clerk_nokey, "show", card.order_no, "--reveal", "--json")
     assert opened.code == 0 and all("locked" not in c for c in opened.json["cards"]), opened.stdout
-    again = run_cli(clerk_nokey, *CARD2)
-    assert again.code == 0, again.stdout + again.stderr
+    cctx = build_context(clerk_nokey)
+    try:
+        again = await cctx.checkout.place(order(CARD[1], "13900139000"), wait_s=5)
+        assert again.order.state.value == "succeeded"
+    finally:
+        await cctx.aclose()
+        cctx.close()
     for env in (owner, clerk):
         assert DATA_KEY not in logs_of(env)
     cfg = (tmp_path / "clerk" / "config" / "config.toml").read_text(encoding="utf-8")

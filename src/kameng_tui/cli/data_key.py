@@ -15,13 +15,14 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any, Callable
 
 from kameng_tui.cli.output import Out
 from kameng_tui.domain.errors import BadInput
 from kameng_tui.messages import Msg
 
 
-def register(sec: argparse._SubParsersAction, h) -> None:
+def register(sec: "argparse._SubParsersAction[Any]", h: Callable[..., str]) -> None:
     p = sec.add_parser("export-data-key", help=h("help.secrets.export_data_key"))
     p.add_argument("--to", help=h("help.secrets.export_to"))
     p.set_defaults(handler=cmd_export)
@@ -40,7 +41,7 @@ def _stdout_is_terminal() -> bool:
         return False
 
 
-def cmd_export(args, ctx, out: Out) -> int:
+def cmd_export(args: argparse.Namespace, ctx: Any, out: Out) -> int:
     from kameng_tui.services.team_key import export_line
 
     if not args.to and _stdout_is_terminal():
@@ -62,7 +63,7 @@ def cmd_export(args, ctx, out: Out) -> int:
                        field="to") from None
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(line)
-    out.err_console().print(out.t("cli.team_key.exported", path=str(dest)))
+    sys.stderr.write(out.t("cli.team_key.exported", path=str(dest)) + "\n")
     return 0
 
 
@@ -79,7 +80,7 @@ def _read_source(source: str) -> str:
     return sys.stdin.read()
 
 
-def cmd_import(args, ctx, out: Out) -> int:
+def cmd_import(args: argparse.Namespace, ctx: Any, out: Out) -> int:
     from kameng_tui.services.team_key import import_key
 
     done = import_key(ctx.data_key, _read_source(args.source), to_file=args.key_file, replace=args.replace)

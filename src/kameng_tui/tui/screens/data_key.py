@@ -51,6 +51,14 @@ class DataKeyScreen(ModalScreen[bool]):
                 with Horizontal(classes="dk-buttons"):
                     yield Button(t("datakey.close"), id="dk-cancel", variant="primary")
                 return
+            if st.team and (st.team_key_id is not None or st.key_id is None):
+                # a team ledger: never a new key here (no other terminal could open its cards)
+                yield Static(t("datakey.team_missing"), id="dk-state")
+                yield Static(Text(t("datakey.team_import", team_key_id=st.team_key_id or "-"), style="bold"),
+                             classes="dk-gap")
+                with Horizontal(classes="dk-buttons"):
+                    yield Button(t("datakey.close"), id="dk-cancel", variant="primary")
+                return
             if st.problem is not None:
                 yield Static(Text(t("datakey.problem", problem=t.show(st.problem)), style="red"), id="dk-state")
             else:
@@ -80,7 +88,7 @@ class DataKeyScreen(ModalScreen[bool]):
 
     @on(Button.Pressed, "#dk-create")
     def action_create(self) -> None:
-        if self.status.available or self.busy:
+        if self.status.available or self.busy or not self.query("#dk-create"):    # a team ledger offers none
             return
         self.busy = True
         # The file write (and a keyring's key copied in) off the UI thread: a locked
