@@ -187,6 +187,9 @@ class SecretStore:
                 raise SecretsUnavailable(Msg("err.secrets.key_file_in_data_dir"))
             self._file_set("data-key", value)
             return "file"
+        st = self.backend_status()
+        if not st.usable:
+            raise SecretsUnavailable(Msg("err.team_key.no_keyring", kind=st.kind, name=st.name))
         self._keyring_set(DATA_KEY_USER, value)
         return "keyring"
 

@@ -147,3 +147,16 @@ def test_another_key_is_told_apart_from_a_damaged_ciphertext():
         theirs.open(damaged, "KM1:card0.password")
     assert not isinstance(broken.value, OtherKey)
     assert theirs.open(blob, "KM1:card0.password") == "CARD-SECRET-1"
+
+
+def test_import_without_a_usable_keyring_names_the_key_file_and_keeps_nothing(tmp_path, env):
+    (tmp_path / "owner").mkdir()
+    line = run_cli(base_env(tmp_path / "owner"), "secrets", "export-data-key").stdout
+    bare = {**env, "KAMENG_TUI_DATA_KEY": ""}
+    r = run_cli(bare, "--lang", "en", "secrets", "import-data-key", stdin=line)
+    assert r.code == 2 and "--key-file" in r.stderr and "Traceback" not in r.stderr, r.stderr
+    assert DATA_KEY not in r.stdout + r.stderr
+    damaged = run_cli(bare, "--lang", "en", "secrets", "import-data-key", "--key-file", stdin=line[:-8] + "\n")
+    assert damaged.code == 2 and DATA_KEY[:-8] not in damaged.stderr, damaged.stderr
+    status = run_cli(bare, "secrets", "status", "--json")
+    assert status.json["data_key_source"] is None                  # nothing kept by either

@@ -49,6 +49,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err.team_key.env_wins": ("环境变量 KAMENG_TUI_DATA_KEY 设了另一把密钥，它优先：请改这个变量或取消它后再导入",
                               "KAMENG_TUI_DATA_KEY holds another key and wins over anything imported: change or unset "
                               "it, then import"),
+    "err.team_key.no_keyring": ("系统钥匙串不可用（{kind}：{name}），密钥未导入：加 --key-file 存入 0600 密钥文件",
+                                "the system keyring is not usable ({kind}: {name}); nothing imported: add --key-file "
+                                "to keep it in a 0600 key file"),
     "cli.team_key.imported.file": ("已导入数据密钥（标识 {key_id}）到密钥文件；卡密商品可以下单",
                                    "data key imported (id {key_id}) into the key file; card products can be ordered"),
     "cli.team_key.imported.keyring": ("已导入数据密钥（标识 {key_id}）到系统钥匙串；卡密商品可以下单",
