@@ -81,6 +81,9 @@ async def test_a_terminal_without_the_team_key_orders_all_but_cards_and_imports_
     # the owner exports (to a pipe), the clerk imports from stdin into its key file
     exported = run_cli(owner, "secrets", "export-data-key")
     assert exported.code == 0 and DATA_KEY not in exported.stderr, exported.stderr
+    with psycopg.connect(pg_url) as conn:
+        chained = conn.execute("SELECT body, operator FROM events WHERE kind = 'data_key_exported'").fetchall()
+    assert len(chained) == 1 and DATA_KEY not in chained[0][0] and chained[0][1]     # who, never the key
     imported = run_cli(clerk_nokey, "--lang", "en", "secrets", "import-data-key", "--key-file", stdin=exported.stdout)
     assert imported.code == 0, imported.stdout + imported.stderr
     assert DATA_KEY not in imported.stdout + imported.stderr

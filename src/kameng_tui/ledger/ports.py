@@ -185,6 +185,10 @@ class TeamKeyStore(Protocol):
         """Record `key_id` as the team's unless one is recorded already (a chained
         `data_key` event with it); the team's id either way."""
         ...
+    def note_key_export(self, key_id: str, *, at: datetime) -> None:
+        """A chained `data_key_exported` event (the server stamps who): the team's key
+        left through this terminal."""
+        ...
 
 
 class SendGate(Protocol):

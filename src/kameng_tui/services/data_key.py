@@ -137,6 +137,12 @@ class DataKeyService:
             return Msg("err.team_key.import")
         return Msg("err.checkout.no_data_key")
 
+    def note_export(self, key_id: str) -> None:
+        """On a team ledger, chain that the team's key is being exported (before it leaves)."""
+        if self._team is not None:
+            assert self._clock is not None
+            self._team.note_key_export(key_id, at=self._clock.now())
+
     def source(self) -> str | None:
         """env | file | keyring | None: where this terminal's key is read from."""
         return self._secrets.data_key_source()

@@ -38,6 +38,7 @@ def export_line(keys: DataKeyService) -> str:
         if held is not None:              # a key, not the team's
             raise NoDataKey(Msg("err.team_key.export_other", key_id=held.key_id))
         raise NoDataKey(keys.refusal())
+    keys.note_export(sealer.key_id)       # a team ledger chains who exported the team's key, first
     key = sealer.export_key()
     return f"{HEAD} {sealer.key_id} {base64.b64encode(key).decode()}\n"
 

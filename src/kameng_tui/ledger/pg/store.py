@@ -261,6 +261,9 @@ class PgLedger(PgOfferLinks, PgReads):
             self._append(c, head, None, "data_key", at, {"key_id": key_id})
             return key_id
 
+    def note_key_export(self, key_id: str, *, at: datetime) -> None:
+        self.record(None, "data_key_exported", {"key_id": key_id}, at=at)
+
     def server_now(self) -> datetime:
         """The server's clock (it stamps each event's server_at)."""
         with self._lock:
