@@ -52,3 +52,26 @@ async def test_the_dialog_on_a_team_ledger_says_to_import_and_makes_no_key(make_
         await pilot.press("y")
         await settle(app, pilot)
         assert not os.path.exists(path)
+
+
+async def test_a_card_checkout_without_the_team_key_says_import_and_records_nothing(make_app, pg_url):
+    import base64
+
+    from kameng_tui.domain.history import HistoryFilter
+    from test_checkout_screen import open_checkout
+    from conftest import type_text
+
+    owner = make_app(team(pg_url, "en", None))                 # the kit's key becomes the team's
+    owner.root.data_key.sealer()
+    app = make_app(team(pg_url, "en", None), KAMENG_TUI_DATA_KEY=base64.b64encode(bytes(range(100, 132))).decode())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert "no team data key" in screen_lines(app)[0]
+        await open_checkout(app, pilot, "qqb kami 10")
+        await settle(app, pilot)
+        assert "team's data key" in "\n".join(screen_lines(app))
+        await type_text(pilot, "13800138000")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "DataKeyScreen" and not app.screen.query("#dk-create")
+        assert not list(app.root.ledger.history(HistoryFilter(), limit=10).items)

@@ -75,6 +75,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                      "keep it in the 0600 key file (where no keyring is usable)"),
     "help.secrets.import_replace": ("替换本终端已有的另一把密钥", "replace another key this terminal holds"),
     # the TUI: the header on a team ledger without the team's key, the dialog
+    "checkout.no_team_key": ("本终端没有团队数据密钥，卡密商品不能下单：按 {key} 查看如何导入",
+                             "This terminal lacks the team's data key: card products cannot be ordered. {key}: how "
+                             "to import it"),
     "header.other_data_key": ("无团队数据密钥：卡密不能下单（{key}）", "no team data key: no card orders ({key})"),
     "datakey.team_missing": ("这是团队账本：卡密用团队的一把数据密钥加密，本终端没有它，所以卡密商品现在不能下单，"
                              "其余功能照常。这里不会新建密钥（新密钥加密的卡密别的终端打不开）。",

@@ -25,6 +25,8 @@ def in_app_words(msg: Localized | str, t: Texts, key: str) -> str:
     not the CLI's command (the services' message is the CLI's)."""
     if isinstance(msg, Msg) and msg.key == "err.checkout.no_data_key":
         return t("checkout.no_data_key", key=key)
+    if isinstance(msg, Msg) and msg.key == "err.team_key.import":
+        return t("checkout.no_team_key", key=key)
     if isinstance(msg, Joined):
         between = "" if msg.sep is None else t(msg.sep)
         return between.join(in_app_words(p, t, key) for p in msg.parts)
