@@ -95,9 +95,11 @@ class Context:
     @cached_property
     def data_key(self) -> DataKeyService:
         """Is there a data key, and where from (asked each time: a key made meanwhile counts)."""
+        from kameng_tui.ledger.ports import TeamKeyStore
         from kameng_tui.services.data_key import DataKeyService
 
-        return DataKeyService(self.secrets)
+        team = self.ledger if isinstance(self.ledger, TeamKeyStore) else None      # a team ledger: one team key
+        return DataKeyService(self.secrets, team, self.clock)
 
     def sealer(self) -> Sealer | None:
         """The card-secret sealer (AES-GCM with the data key), or None without a key:
@@ -143,6 +145,7 @@ class Context:
                                   self.reconcile, self.clock, self.config_cell, self.sealer, lambda: self.install_id,
                                   self.orders)
         service.suggest = lambda sku: self.catalog.suggest_skus(sku)     # the catalog is built only when asked
+        service.no_key = self.data_key.refusal                           # a team ledger: import the team's key
         return service
 
     @cached_property
@@ -221,7 +224,10 @@ class Context:
     def cards(self) -> CardReader:
         from kameng_tui.services.cards import CardReader
 
-        return CardReader(self.ledger, self.sealer)
+        from kameng_tui.services.cards import local_user
+
+        return CardReader(self.ledger, self.data_key.opener, self.clock,
+                          lambda: self.current_config().team.operator or local_user())
 
     @cached_property
     def exporter(self) -> Exporter:
@@ -265,6 +271,19 @@ class Facade:
         from kameng_tui.services.clock_check import clock_warnings
 
         return clock_warnings(self._root.ledger, self.clock)
+
+    def connection_notices(self) -> list[Msg]:
+        """What the TUI's header keeps saying about the team ledger's connection: a TLS
+        mode weaker than verify-full, a clock off the server's (services/clock_check.py).
+        Asks the server: from a worker. None of it for a local ledger."""
+        from kameng_tui.services.clock_check import header_notices
+
+        url = self._root.current_config().ledger.url
+        if not self._root.current_config().ledger.team or url is None:
+            return []
+        from kameng_tui.ledger.pg.connect import tls_weaker
+
+        return header_notices(self._root.ledger, self.clock, tls_weaker(url))
 
     # The services, built on first use by the root.
     checkout = property(lambda self: self._root.checkout)

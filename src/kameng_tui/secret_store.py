@@ -175,8 +175,26 @@ class SecretStore:
         self._write_file(doc)
         return self.key_file
 
+    def store_data_key(self, key: bytes, *, to_file: bool = False) -> str:
+        """Keep `key` as this terminal's data key (`secrets import-data-key`): in the key
+        file with `to_file` or when one is in use, else in a usable keyring; never silently
+        elsewhere. Where it went: file | keyring."""
+        value = base64.b64encode(key).decode()
+        if to_file or self.key_file.exists():
+            data = self.paths.data_dir.resolve()
+            target = self.key_file.resolve()
+            if target == data or data in target.parents:
+                raise SecretsUnavailable(Msg("err.secrets.key_file_in_data_dir"))
+            self._file_set("data-key", value)
+            return "file"
+        st = self.backend_status()
+        if not st.usable:
+            raise SecretsUnavailable(Msg("err.team_key.no_keyring", kind=st.kind, name=st.name))
+        self._keyring_set(DATA_KEY_USER, value)
+        return "keyring"
+
     # --- what services ask for -----------------------------------------------------------------
-    def data_key(self) -> bytes | None:
+    def data_key(self, create: bool = True) -> bytes | None:
         raw = self.env.get("KAMENG_TUI_DATA_KEY")
         if raw:
             try:
@@ -192,7 +210,7 @@ class SecretStore:
         stored = self._keyring_get(DATA_KEY_USER)
         if stored:
             return base64.b64decode(stored)
-        if self.backend_status().usable:
+        if create and self.backend_status().usable:
             key = os.urandom(32)
             self._keyring_set(DATA_KEY_USER, base64.b64encode(key).decode())
             return key

@@ -113,6 +113,15 @@ async def test_history_reveals_a_card_with_labels_and_expiry(make_app):
         assert isinstance(app.screen, HistoryScreen)
         text = "\n".join(screen_lines(app))
         assert "卡号" in text and "有效期 2027-12-31" in text, text
+        [order] = orders(app)
+        revealed = lambda: [e for e in app.root.ledger.events(order.order_no) if e.kind == "revealed"]  # noqa: E731
+        assert "****" in text and not revealed()            # masked: nothing to record
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert "****" not in "\n".join(screen_lines(app)) and [e.body["action"] for e in revealed()] == ["reveal"]
+        await pilot.press("r")                               # masked again: no second event
+        await settle(app, pilot)
+        assert "****" in "\n".join(screen_lines(app)) and len(revealed()) == 1
 
 
 async def test_the_same_shop_order_number_twice_is_the_same_order(make_app):

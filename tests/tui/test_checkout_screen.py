@@ -114,6 +114,10 @@ async def test_card_secrets_are_masked_revealed_and_copied(make_app):
         assert "****" not in revealed and revealed.strip()
         await pilot.press("y")
         assert app.clipboard and app.clipboard.split()[0] in revealed
+        # each explicit act is chained, with the operator and without the card's text (issue 19)
+        seen = [e.body for e in app.root.ledger.events(screen.order_no) if e.kind == "revealed"]
+        assert [b["action"] for b in seen] == ["reveal", "copy"] and all(b["operator"] for b in seen)
+        assert app.clipboard.split()[0] not in str(seen)
 
 
 async def test_up_picks_a_recent_account_and_again_prefills(make_app):

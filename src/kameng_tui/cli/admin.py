@@ -49,6 +49,9 @@ def register(sub: argparse._SubParsersAction, lang: str = "zh") -> None:
     p.add_argument("--path")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_secrets_use_file)
+    from kameng_tui.cli import data_key
+
+    data_key.register(sec, h)
 
     from kameng_tui.cli import supplier_kinds
 
@@ -165,10 +168,11 @@ def cmd_backup(args, ctx, out: Out) -> int:
 def cmd_secrets_status(args, ctx, out: Out) -> int:
     st = ctx.secrets_status([s for s in ctx.supplier_names()])
     doc = st.as_dict() if hasattr(st, "as_dict") else dict(vars(st))
+    dk = ctx.data_key.status(backend=True)
     if out.json_mode:
-        out.doc(**doc)
+        out.doc(**doc, data_key_id=dk.key_id, team_data_key_id=dk.team_key_id)
     else:
-        print("\n".join(secrets_status_lines(ctx.data_key.status(backend=True), doc["suppliers"], out.t, out.show)))
+        print("\n".join(secrets_status_lines(dk, doc["suppliers"], out.t, out.show)))
     return 0
 
 
@@ -185,6 +189,11 @@ def secrets_status_lines(dk: "DataKeyStatus", suppliers: Mapping[str, str | None
         lines.append(t("cli.secrets.data_key.creatable"))
     else:
         lines += [t("cli.secrets.data_key.none"), t("cli.secrets.fix", path=dk.key_file)]
+    if dk.key_id is not None:
+        lines.append(t("cli.secrets.data_key.id", key_id=dk.key_id))
+    if dk.team:
+        lines.append(t("cli.secrets.data_key.team", team_key_id=dk.team_key_id) if dk.team_key_id
+                     else t("cli.secrets.data_key.team_none"))
     on = os.path.exists(dk.key_file)
     lines.append(t("cli.secrets.key_file.on", path=dk.key_file) if on else t("cli.secrets.key_file.off"))
     if suppliers:

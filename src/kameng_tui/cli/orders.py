@@ -303,7 +303,7 @@ def cmd_show(args, ctx, out: Out) -> int:
     order = find_order(ctx, args.order_no)
     if order is None:
         raise NotFound(Msg("err.order.none", order_no=args.order_no), field="order_no")
-    cards = ctx.orders.cards(order, args.reveal)
+    cards = ctx.orders.reveal(order, "reveal") if args.reveal else ctx.orders.cards(order, False)
     events = ctx.orders.events(order.order_no)
     if out.json_mode:
         out.doc(order=order_json(order, out.lang), cards=cards, events=[
@@ -312,6 +312,9 @@ def cmd_show(args, ctx, out: Out) -> int:
     print_order(out, ctx, order)
     con = out.console()
     for c in cards:
+        if c.get("locked"):
+            con.print("  " + out.t(f"card.locked.{c['locked']}", key_id=c.get("key_id") or ""), markup=False, soft_wrap=True)
+            continue
         con.print(out.t("cli.order.card", number=c["number"], password=c["password"])
                   + (out.t("cli.order.card_expires", expires=c["expires"]) if c.get("expires") else ""))
     for e in events:

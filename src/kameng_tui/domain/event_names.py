@@ -10,7 +10,7 @@ from __future__ import annotations
 from kameng_tui.domain.states import OrderState
 from kameng_tui.messages import Localized, Msg, Plain
 
-EVENT_KINDS = frozenset({"created", "resend", "unsent", "anomaly", "customer_refund"})
+EVENT_KINDS = frozenset({"created", "resend", "unsent", "anomaly", "customer_refund", "revealed"})
 
 
 def state_label(state: OrderState | str) -> Localized:

@@ -174,6 +174,23 @@ class ServerClock(Protocol):
     def server_now(self) -> datetime: ...
 
 
+@runtime_checkable
+class TeamKeyStore(Protocol):
+    """A team ledger (issue 19): which data key the team's 卡密 are sealed with, by its
+    public id (crypto.key_id), never the key. The first terminal to seal a card on the
+    team ledger claims it; every other terminal must hold that key to seal or open."""
+
+    def team_key_id(self) -> str | None: ...
+    def claim_team_key(self, key_id: str, *, at: datetime) -> str:
+        """Record `key_id` as the team's unless one is recorded already (a chained
+        `data_key` event with it); the team's id either way."""
+        ...
+    def note_key_export(self, key_id: str, *, at: datetime) -> None:
+        """A chained `data_key_exported` event (the server stamps who): the team's key
+        left through this terminal."""
+        ...
+
+
 class SendGate(Protocol):
     """Sending is exclusive (DESIGN.md "Several processes, one ledger"): SQLite's store
     holds an OS lock on `send.lock`; a PostgreSQL one an advisory lock."""

@@ -21,6 +21,8 @@ from kameng_tui.messages import verify as verify_messages
 from kameng_tui.messages import offers as offer_messages
 from kameng_tui.messages import one_language, reasons
 from kameng_tui.messages import team_ledger, team_owner
+from kameng_tui.messages import team_ledger
+from kameng_tui.messages import team_key
 
 TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "tui": tui.MESSAGES,
@@ -50,6 +52,7 @@ TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "one_language": one_language.MESSAGES,
     "team_ledger": team_ledger.MESSAGES,
     "team_owner": team_owner.MESSAGES,
+    "team_key": team_key.MESSAGES,
 }
 
 

@@ -61,6 +61,8 @@ class CheckoutService(ReadsConfig):
         self.sealer, self._install_id, self.orders = sealer, install_id, orders
         # Did you mean, for an unknown SKU (CatalogService.suggest_skus; set where the graph is built).
         self.suggest: Callable[[str], tuple[str, ...]] = lambda sku: ()
+        # Why a 卡密 order is refused without a usable key (DataKeyService.refusal; set there too).
+        self.no_key: Callable[[], Msg] = lambda: Msg("err.checkout.no_data_key")
 
     @property
     def install_id(self) -> str:
@@ -118,7 +120,7 @@ class CheckoutService(ReadsConfig):
                                  line=line, asks=tuple((f.key, field_label(f)) for f in product.account_fields))
         if product.delivery is Delivery.CARD or any(f.rule in SEALED_RULES for f in product.account_fields):
             if self.sealer() is None:
-                raise NoDataKey(Msg("err.checkout.no_data_key"))
+                raise NoDataKey(self.no_key())
         unit_cost = money(quote.unit_cost)
         rise = self.config.checkout.max_price_rise
         if inp.seen_unit_cost is not None and unit_cost - money(inp.seen_unit_cost) > rise and not lenient:

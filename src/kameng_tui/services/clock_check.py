@@ -14,12 +14,28 @@ from kameng_tui.messages import Msg
 MAX_SKEW_S = 60.0
 
 
+def clock_off(ledger: object, clock: Clock) -> float | None:
+    """Seconds this terminal's clock is ahead of the ledger server's (behind: negative)
+    when more than MAX_SKEW_S apart; None when close enough, or for a local ledger."""
+    if not isinstance(ledger, ServerClock):
+        return None
+    off = (clock.now() - ledger.server_now()).total_seconds()
+    return None if abs(off) <= MAX_SKEW_S else off
+
+
 def clock_warnings(ledger: object, clock: Clock) -> list[Msg]:
     """The warning for a clock more than MAX_SKEW_S off the ledger server's; none for a
     local ledger."""
-    if not isinstance(ledger, ServerClock):
-        return []
-    off = (clock.now() - ledger.server_now()).total_seconds()
-    if abs(off) <= MAX_SKEW_S:
-        return []
-    return [Msg("warn.team.clock_off", seconds=f"{off:+.0f}")]
+    off = clock_off(ledger, clock)
+    return [] if off is None else [Msg("warn.team.clock_off", seconds=f"{off:+.0f}")]
+
+
+def header_notices(ledger: object, clock: Clock, tls_mode: str | None) -> list[Msg]:
+    """What the TUI's header keeps saying about the team ledger's connection (issue 19):
+    a TLS mode weaker than verify-full that was chosen explicitly, and a clock more than
+    MAX_SKEW_S off the server's. Asks the server: call it from a worker."""
+    out = [] if tls_mode is None else [Msg("header.tls_weak", mode=tls_mode)]
+    off = clock_off(ledger, clock)
+    if off is not None:
+        out.append(Msg("header.clock_off", seconds=f"{off:+.0f}"))
+    return out

@@ -29,7 +29,7 @@ from kameng_tui.domain.money import fmt
 from kameng_tui.domain.reasons import reason_text
 from kameng_tui.ledger.ports import OrderStore
 from kameng_tui.messages import Msg, text
-from kameng_tui.services.cards import CardReader, reveal_cards
+from kameng_tui.services.cards import CardReader, reveal_and_record
 from kameng_tui.services.config_cell import ConfigCell
 from kameng_tui.services.export_files import Writer, is_stream, make_parent, write_whole
 
@@ -113,7 +113,8 @@ def export(deps: Exporter, flt: HistoryFilter, fmt_name: str, dest: Path, reveal
     for o in rows(deps, flt):
         r = record(o, zone, lang or deps.config.current.general.language, labels)
         if reveal:
-            r["cards"] = "; ".join(f"{c['number']} {c['password']}" for c in reveal_cards(deps.cards, o, True))
+            r["cards"] = "; ".join(card_cell(c, lang or deps.config.current.general.language)
+                                   for c in reveal_and_record(deps.cards, o, "export"))
         items.append(r)
     header = [text(f"export.col.{c}", labels) if labels else c for c in columns]
     if create_dir:
@@ -135,6 +136,13 @@ def export(deps: Exporter, flt: HistoryFilter, fmt_name: str, dest: Path, reveal
         files = [(dest, lambda p: _xlsx(p, header, columns, items, anchor, labels))]
     write_whole(files)
     return len(items)
+
+
+def card_cell(card: Mapping[str, Any], lang: str) -> str:
+    """A card as an export writes it: number and password, or why it cannot be opened here."""
+    if card.get("locked"):
+        return text(f"card.locked.{card['locked']}", lang, key_id=card.get("key_id") or "")
+    return f"{card['number']} {card['password']}"
 
 
 def _csv(header: Sequence[str], columns: Sequence[str], items: Sequence[Mapping[str, Any]]) -> str:

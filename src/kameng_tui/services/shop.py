@@ -114,6 +114,13 @@ class OrderReads:
 
         return reveal_cards(self._cards, order, reveal)
 
+    def reveal(self, order: Order, action: str = "reveal") -> list[dict[str, Any]]:
+        """The cards in the clear for an explicit act (reveal, copy, export), recorded
+        first as a chained `revealed` event with the operator (services/cards.py)."""
+        from kameng_tui.services.cards import reveal_and_record
+
+        return reveal_and_record(self._cards, order, action)
+
     def touched(self) -> bool:
         """Whether this command recorded or sent any order (a failure must name them)."""
         return bool(self._command.numbers)
@@ -247,6 +254,11 @@ class Shop(Protocol):
 
     def startup_warnings(self) -> list[Any]:
         """Localized warnings a face shows once on opening."""
+        ...
+
+    def connection_notices(self) -> list[Any]:
+        """The team ledger's connection as the header keeps saying it (a weaker TLS mode,
+        a clock off the server's); blocking, from a worker."""
         ...
 
     async def aclose(self) -> None: ...

@@ -31,6 +31,7 @@ from kameng_tui.tui.batch_messages import BatchLinesChanged
 from kameng_tui.tui.batch_runner import BatchRunner
 from kameng_tui.tui.keys import APP_KEYS, bindings
 from kameng_tui.tui.ledger_feed import LedgerMoved, show_changes
+from kameng_tui.tui import ledger_notices
 from kameng_tui.tui.order_runner import OrderChanged, OrderRunner
 from kameng_tui.tui.screens.batch import BatchScreen
 from kameng_tui.tui.screens.catalog import CatalogScreen
@@ -76,6 +77,8 @@ class KamengApp(UnhandledExceptionHook):
         self.refused: AnchorMismatch | None = None
         self.claims_count = 0
         """Claims (需核对): orders needing a check, anomalies, balance drift; in the header."""
+        self.connection_notices: list[Any] = []
+        """The team ledger's connection as the header says it (tui/ledger_notices.py)."""
         self.data_key_status: DataKeyStatus | None = None
         """Where the data key comes from (services/data_key.DataKeyStatus), probed in a thread
         at start; None until it answers. Without one the header says 卡密 cannot be ordered."""
@@ -102,6 +105,7 @@ class KamengApp(UnhandledExceptionHook):
         self.call_after_refresh(self._check_size)
         self.run_worker(self._start_up(), group="startup", exit_on_error=False)
         self.refresh_data_key()
+        ledger_notices.probe(self)         # a weaker TLS mode, a clock off the team ledger server's
         self.ctx.changes.start(lambda changes: self.post_message(LedgerMoved(changes)))
 
     def on_ledger_moved(self, message: LedgerMoved) -> None:
@@ -239,8 +243,11 @@ class KamengApp(UnhandledExceptionHook):
         out = Text(" kameng-tui ", style="bold reverse")
         if self.refused is not None:
             out.append("  " + t("header.writes_refused", short=t(f"header.anchor.{self.refused.reason}")), style="bold red")
+        ledger_notices.append_to(out, self)
         if self.data_key_missing():
-            out.append("  " + t("header.no_data_key", key=self.data_key_key()), style="bold yellow")
+            other = self.data_key_status is not None and self.data_key_status.team
+            out.append("  " + t("header.other_data_key" if other else "header.no_data_key", key=self.data_key_key()),
+                       style="bold yellow")
         low = self.ctx.settings_view.balance.low_warning
         for name in self.ctx.supplier_names():
             out.append(f"  {t('header.supplier')} {name}  ")

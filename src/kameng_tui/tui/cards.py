@@ -8,6 +8,7 @@ from typing import Any, Iterable, Mapping
 
 from rich.text import Text
 
+from kameng_tui.domain.errors import KamengError
 from kameng_tui.domain.models import Order
 from kameng_tui.tui.clipboard import copy_secret
 from kameng_tui.tui.text import Texts
@@ -17,6 +18,9 @@ def card_lines(cards: Iterable[Mapping[str, Any]], t: Texts) -> list[Text]:
     """One line a card: its number and password under their labels, then the expiry."""
     lines = []
     for c in cards:
+        if c.get("locked"):                # sealed with a key this terminal does not hold: said, not shown
+            lines.append(Text(t(f"card.locked.{c['locked']}", key_id=c.get("key_id") or ""), style="dim"))
+            continue
         line = t("card.line", number=c["number"], password=c["password"])
         if c.get("expires"):
             line += t("card.line_expires", expires=c["expires"])
@@ -25,7 +29,13 @@ def card_lines(cards: Iterable[Mapping[str, Any]], t: Texts) -> list[Text]:
 
 
 def copy_card(app: Any, order: Order) -> None:
-    cards = app.ctx.orders.cards(order, True)
+    """Copy the order's cards; the copy is recorded first (a chained `revealed` event,
+    services/cards.py), so a ledger refusing writes copies nothing."""
+    try:
+        cards = [c for c in app.ctx.orders.reveal(order, "copy") if not c.get("locked")]
+    except KamengError as exc:
+        app.notify(app.t.error(exc), severity="error")
+        return
     if not cards:
         app.notify(app.t("card.none"), severity="warning")
         return

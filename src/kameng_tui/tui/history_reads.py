@@ -61,9 +61,11 @@ def read_view(ctx: Shop, flt: HistoryFilter, claims: bool) -> HistoryView:
     return HistoryView(flt, page, frozenset(ctx.orders.anomaly_orders()), read_figures(ctx, flt, claims))
 
 
-def read_detail(ctx: Shop, order: Order, revealed: bool) -> OrderDetail:
-    """The selected order's cards (masked unless revealed) and events. Blocking."""
-    return OrderDetail(order, tuple(ctx.orders.cards(order, revealed)), tuple(ctx.orders.events(order.order_no)))
+def read_detail(ctx: Shop, order: Order, revealed: bool, record: bool = False) -> OrderDetail:
+    """The selected order's cards (masked unless revealed) and events; `record`: a reveal
+    the user asked for just now, chained first (a `revealed` event). Blocking."""
+    cards = ctx.orders.reveal(order, "reveal") if record else ctx.orders.cards(order, revealed)
+    return OrderDetail(order, tuple(cards), tuple(ctx.orders.events(order.order_no)))
 
 
 def read_changed(ctx: Shop, order_no: str, flt: HistoryFilter, claims: bool) -> tuple[Order | None, frozenset[str],

@@ -70,6 +70,21 @@ def tls_default(conninfo: str) -> str | None:
     return "verify-full"
 
 
+def tls_weaker(conninfo: str) -> str | None:
+    """The TLS mode the URL (or PGSSLMODE) chose explicitly when it is weaker than
+    verify-full (disable, allow, prefer, require, verify-ca): the header says it. None:
+    verify-full, or no mode chosen (tls_default then decides)."""
+    import os
+
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        mode = conninfo_to_dict(conninfo).get("sslmode") or os.environ.get("PGSSLMODE")
+    except Exception:
+        return None
+    return None if not mode or mode == "verify-full" else str(mode)
+
+
 def connect(conninfo: str, *, password: str | None = None, busy_timeout_s: float = 5.0,
             application_name: str = "kameng-tui") -> "psycopg.Connection[tuple[Any, ...]]":
     """An autocommit connection (transactions are explicit: `with conn.transaction()`),

@@ -50,6 +50,7 @@ from kameng_tui.ledger.values import AnchorReset, Change, Move, NewBatch, NewOrd
 from kameng_tui.messages import Msg
 
 ANCHOR_FILE = "ledger-pg.head"
+TEAM_KEY = "data_key_id"          # meta: the public id of the team's data key (ledger/ports.TeamKeyStore)
 _INSERT = (f"INSERT INTO orders (seq, {', '.join(chain.ROW_COLUMNS)}, search) "
            f"VALUES (%s, {', '.join(['%s'] * len(chain.ROW_COLUMNS))}, %s)")
 _UPDATE = f"UPDATE orders SET {', '.join(f'{k} = %s' for k in chain.ROW_COLUMNS[1:])} WHERE order_no = %s"
@@ -255,6 +256,22 @@ class PgLedger(PgOwner, PgSupplierIdentities, PgOfferLinks, PgReads):
         with self._lock:
             self._conn.execute("INSERT INTO meta (key, value) VALUES (%s, %s) ON CONFLICT (key) DO UPDATE "
                                "SET value = excluded.value", (key, value))
+
+    def team_key_id(self) -> str | None:
+        return self.team_meta(TEAM_KEY)
+
+    def claim_team_key(self, key_id: str, *, at: datetime) -> str:
+        """Under the head lock: the first claim wins (and is chained), later ones read it."""
+        with self._write() as (c, head):
+            r = c.execute("SELECT value FROM meta WHERE key = %s", (TEAM_KEY,)).fetchone()
+            if r is not None:
+                return str(r[0])
+            c.execute("INSERT INTO meta (key, value) VALUES (%s, %s)", (TEAM_KEY, key_id))
+            self._append(c, head, None, "data_key", at, {"key_id": key_id})
+            return key_id
+
+    def note_key_export(self, key_id: str, *, at: datetime) -> None:
+        self.record(None, "data_key_exported", {"key_id": key_id}, at=at)
 
     def server_now(self) -> datetime:
         """The server's clock (it stamps each event's server_at)."""

@@ -141,7 +141,9 @@ class CheckoutScreen(ModalScreen[None]):
             return
         notice = self.query_one("#key-notice", Static)
         missing = self.app.data_key_missing()
-        notice.update(Text(self.t("checkout.no_data_key", key=self.app.data_key_key("checkout.data_key")),
+        st = self.app.data_key_status
+        said = "checkout.no_team_key" if st is not None and st.team else "checkout.no_data_key"
+        notice.update(Text(self.t(said, key=self.app.data_key_key("checkout.data_key")),
                            style="bold yellow") if missing else "")
         notice.display = missing
 

@@ -25,6 +25,8 @@ def in_app_words(msg: Localized | str, t: Texts, key: str) -> str:
     not the CLI's command (the services' message is the CLI's)."""
     if isinstance(msg, Msg) and msg.key == "err.checkout.no_data_key":
         return t("checkout.no_data_key", key=key)
+    if isinstance(msg, Msg) and msg.key == "err.team_key.import":
+        return t("checkout.no_team_key", key=key)
     if isinstance(msg, Joined):
         between = "" if msg.sep is None else t(msg.sep)
         return between.join(in_app_words(p, t, key) for p in msg.parts)
@@ -48,6 +50,14 @@ class DataKeyScreen(ModalScreen[bool]):
             yield Static(Text(t("datakey.title"), style="bold"), id="dk-title")
             if st.available:
                 yield Static(t("datakey.have", source=self._source()), id="dk-state")
+                with Horizontal(classes="dk-buttons"):
+                    yield Button(t("datakey.close"), id="dk-cancel", variant="primary")
+                return
+            if st.team and (st.team_key_id is not None or st.key_id is None):
+                # a team ledger: never a new key here (no other terminal could open its cards)
+                yield Static(t("datakey.team_missing"), id="dk-state")
+                yield Static(Text(t("datakey.team_import", team_key_id=st.team_key_id or "-"), style="bold"),
+                             classes="dk-gap")
                 with Horizontal(classes="dk-buttons"):
                     yield Button(t("datakey.close"), id="dk-cancel", variant="primary")
                 return
@@ -80,7 +90,7 @@ class DataKeyScreen(ModalScreen[bool]):
 
     @on(Button.Pressed, "#dk-create")
     def action_create(self) -> None:
-        if self.status.available or self.busy:
+        if self.status.available or self.busy or not self.query("#dk-create"):    # a team ledger offers none
             return
         self.busy = True
         # The file write (and a keyring's key copied in) off the UI thread: a locked

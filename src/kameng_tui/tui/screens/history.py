@@ -58,7 +58,8 @@ class HistoryScreen(Screen[None]):
         self.preset = "month"
         self.status: str | None = None
         self.claims = False
-        self.revealed = False
+        self.revealed: str | None = None
+        """The order whose cards are shown in the clear (one at a time: moving on masks them)."""
         self.flt = HistoryFilter()
         self.detail: bool | None = None
         """The detail pane as `i` left it; None: shown when the screen is wide enough."""
@@ -219,16 +220,24 @@ class HistoryScreen(Screen[None]):
     def _highlighted(self) -> None:
         self.call_after_refresh(self._show_order)
 
-    def _show_order(self) -> None:
+    def _show_order(self, record: bool = False) -> None:
+        """The selected order's detail; `record`: its cards revealed by the user just now
+        (a chained `revealed` event first)."""
         order = self.query_one(OrderList).selected()
         if order is None:
             self.query_one("#h-detail", Static).update("")
             return
-        self.run_worker(partial(self._read_detail, order, self.revealed), thread=True, group="history-detail",
-                        exclusive=True, exit_on_error=False)
+        if self.revealed != order.order_no:
+            self.revealed = None
+        self.run_worker(partial(self._read_detail, order, self.revealed is not None, record), thread=True,
+                        group="history-detail", exclusive=True, exit_on_error=False)
 
-    def _read_detail(self, order: Order, revealed: bool) -> None:
-        detail = read_detail(self.ctx, order, revealed)
+    def _read_detail(self, order: Order, revealed: bool, record: bool = False) -> None:
+        try:
+            detail = read_detail(self.ctx, order, revealed, record)
+        except KamengError as exc:            # a ledger refusing the reveal's event: nothing shown
+            self.app.call_from_thread(self.notify, self.t.error(exc), severity="error")
+            return
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._detail, detail)
 
@@ -310,8 +319,11 @@ class HistoryScreen(Screen[None]):
         self.app.push_screen(ExportScreen(self.flt, self.query_one(OrderList).total or 0, day), done)
 
     def action_reveal(self) -> None:
-        self.revealed = not self.revealed
-        self._show_order()
+        order = self.query_one(OrderList).selected()
+        if order is None:
+            return
+        self.revealed = None if self.revealed == order.order_no else order.order_no
+        self._show_order(record=self.revealed is not None)
 
     def action_copy(self) -> None:
         order = self.query_one(OrderList).selected()

@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button
 
+from kameng_tui.domain.errors import KamengError
 from kameng_tui.domain.models import Delivery, Order
 from kameng_tui.domain.money import fmt
 from kameng_tui.domain.reasons import reason_text
@@ -117,5 +118,11 @@ class OrderOutcome(Vertical):
         order = self.order
         if order is None or order.delivery is not Delivery.CARD:
             return
+        orders = self.app.ctx.orders
+        try:           # revealing is recorded first (a chained `revealed` event): refused, nothing shown
+            cards = orders.cards(order, False) if self.revealed else orders.reveal(order, "reveal")
+        except KamengError as exc:
+            self.app.notify(self.t.error(exc), severity="error")
+            return
         self.revealed = not self.revealed
-        self._show_cards(self.app.ctx.orders.cards(order, self.revealed))
+        self._show_cards(cards)
