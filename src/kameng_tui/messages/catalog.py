@@ -21,7 +21,6 @@ from kameng_tui.messages import verify as verify_messages
 from kameng_tui.messages import offers as offer_messages
 from kameng_tui.messages import one_language, reasons
 from kameng_tui.messages import team_ledger, team_owner
-from kameng_tui.messages import team_ledger
 from kameng_tui.messages import team_key
 
 TABLES: dict[str, dict[str, tuple[str, str]]] = {
