@@ -69,6 +69,7 @@ def test_the_mirror_is_the_team_chain_with_history_and_search_in_the_local_schem
 def test_a_terminal_applies_its_own_writes_to_its_mirror_at_once(pg_url, tmp_path):
     a = open_team(pg_url, tmp_path / "a")
     try:
+        assert a.history(HistoryFilter()).items == ()        # its history is open: the mirror is made
         a.create_intents([intent(1)], at=T0)
         a.transition(intent(1).order_no, S.PENDING, S.SUBMITTED, at=T0)
         assert a.mirror.last_seq() == 2
@@ -81,6 +82,7 @@ def test_a_server_chain_that_does_not_extend_the_mirror_stops_it(pg_url, tmp_pat
     import pgkit
 
     a = open_team(pg_url, tmp_path / "a")
+    a.history(HistoryFilter())                       # its history was shown: it has a mirror
     a.create_intents([intent(1), intent(2)], at=T0)
     ledger_id = a.ledger_id
     a.close()
@@ -110,6 +112,7 @@ def test_a_server_chain_that_does_not_extend_the_mirror_stops_it(pg_url, tmp_pat
 
 def test_offline_the_terminal_reads_its_mirror_and_refuses_to_order(pg_url, tmp_path):
     a = open_team(pg_url, tmp_path / "a")
+    a.history(HistoryFilter())                       # its history was shown: it has a mirror
     a.create_intents([intent(1, name="腾讯视频会员月卡"), intent(2)], at=T0)
     a.close()
     off = open_team(UNREACHABLE, tmp_path / "a")

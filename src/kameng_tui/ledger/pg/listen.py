@@ -64,7 +64,7 @@ class ChangeListener:
             except Exception as exc:           # noqa: BLE001 - the server gone, a connection cut: retry
                 if self._stop.is_set():
                     break
-                reason = exc.message("en") if isinstance(exc, KamengError) else " ".join(str(exc).split())[:200]
+                reason = exc.text("en") if isinstance(exc, KamengError) else " ".join(str(exc).split())[:200]
                 log.info("team ledger listener: %s", reason)
                 self.connected = False
                 self._on_state(False, reason or type(exc).__name__)

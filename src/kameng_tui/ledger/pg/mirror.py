@@ -22,7 +22,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from kameng_tui.domain.clock import from_utc_text, utc_text
 from kameng_tui.domain.errors import KamengError
@@ -75,6 +75,10 @@ class Mirror:
 
     def __init__(self, data_dir: Path) -> None:
         self.db: SqliteLedger = open_ledger(data_dir)
+        with self.db.reading() as c:
+            # a copy the server can give again: a power cut may cost its last pages, never
+            # its consistency (WAL), and a terminal's own writes pay no second fsync
+            c.execute("PRAGMA synchronous = NORMAL")
         self._lock = threading.RLock()
         self._head = self._read_head()
         synced = self.db.meta(_META_SYNCED)
@@ -98,10 +102,11 @@ class Mirror:
         return self.db.meta(_META_OF)
 
     # --- catching up ------------------------------------------------------------------------------
-    def catch_up(self, conn: Any, ledger_id: str, now: datetime | None = None) -> int:
+    def catch_up(self, conn: Any, ledger_id: str, now: datetime | None = None,
+                 on_applied: Callable[[int, int], None] | None = None) -> int:
         """Apply the server's events after the last one held (conn: a psycopg connection the
         caller alone uses now). Returns how many were applied; MirrorDiverged when the
-        server's chain does not extend this one."""
+        server's chain does not extend this one. `on_applied(first, last)` after each page."""
         with self._lock:
             if self.problem is not None:
                 raise self.problem
@@ -120,6 +125,8 @@ class Mirror:
                     self._diverge(self._head[0], server_seq, "missing")
                 self._apply(page, now)
                 applied += len(page.events)
+                if on_applied is not None:
+                    on_applied(int(page.events[0][0]), int(page.events[-1][0]))
             self.synced_at = now or datetime.now(timezone.utc)
             return applied
 
@@ -188,11 +195,11 @@ class Mirror:
             c.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                       (_META_SYNCED, utc_text(synced)))
         self._head = (int(events[-1][0]), str(events[-1][6]))
-        self._anchor()
 
     def _anchor(self) -> None:
-        """The mirror file's anchor follows what it holds, so `ledger verify` on the file
-        checks it as any local ledger's."""
+        """The mirror file's anchor: what it held when adopted and when closed (an anchor
+        behind the chain is valid), so `ledger verify` on the file checks it as any local
+        ledger's without an fsync per page."""
         write_anchor(self.db.anchor_path, Anchor(self.db.ledger_id, *self._head))
 
     def _rows(self, order_nos: Iterable[str]) -> dict[str, dict[str, Any]]:
@@ -211,7 +218,9 @@ class Mirror:
             if self.synced_at is not None:
                 try:
                     self.db.set_meta(_META_SYNCED, utc_text(self.synced_at))
-                except KamengError:
+                    if self._head[0] and self.db.ledger_id == self.db.meta(_META_OF):
+                        self._anchor()
+                except (KamengError, OSError):
                     pass               # a full disk at exit: the last applied page's time stays
             self.db.close()
 

@@ -33,23 +33,19 @@ class TeamLedger(MirroredTerminal, PgLedger):
         if terminal_id is None:
             terminal_id = secrets.token_hex(6)
             local.set_meta("terminal_id", terminal_id)
-        try:
-            self._init_terminal(local.path.parent)
-        except BaseException:
-            local.close()
-            raise
+        self._init_terminal(local.path.parent)
         try:
             super().__init__(conninfo, password=password, busy_timeout_s=busy_timeout_s, state_dir=state_dir,
                              terminal_id=terminal_id)
         except ConfigError as exc:
-            if not can_open_offline(exc, self.mirror):
-                self.mirror.close()
+            if not can_open_offline(exc, self):
+                self.stop_terminal()
                 local.close()
                 raise
             self._start_offline(conninfo, password=password, busy_timeout_s=busy_timeout_s, state_dir=state_dir,
                                 terminal_id=terminal_id, exc=exc)
         except BaseException:
-            self.mirror.close()
+            self.stop_terminal()
             local.close()
             raise
 

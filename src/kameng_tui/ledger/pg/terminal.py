@@ -86,25 +86,31 @@ class _NoServer:
         pass
 
 
-def can_open_offline(exc: ConfigError, mirror: Mirror) -> bool:
+def can_open_offline(exc: ConfigError, terminal: "MirroredTerminal") -> bool:
     """A server that could not be reached (not a malformed URL, not fsync off), and a
     mirror that has synced with a team ledger before."""
-    return getattr(exc.msg, "key", "") == "err.team.connect" and mirror.ledger_id is not None
+    return (getattr(exc.msg, "key", "") == "err.team.connect" and terminal.has_mirror()
+            and terminal.mirror.ledger_id is not None)
 
 
 class MirroredTerminal(_Base):
     """The mixin TeamLedger puts before PgLedger: mirror reads, offline, live updates."""
 
-    mirror: Mirror
+    _mirror: Mirror | None
+    _mirror_dir: Path
     _offline: str | None
     _listen_down: str | None
     _listener: ChangeListener | None
     _moved: threading.Event
+    _own: list[tuple[int, int]]
 
     def _init_terminal(self, data_dir: Path) -> None:
-        self.mirror = Mirror(data_dir / "mirror")
+        self._mirror_dir, self._mirror = data_dir / "mirror", None
+        self._mirror_lock = threading.Lock()
         self._offline, self._listen_down, self._listener = None, None, None
         self._moved = threading.Event()
+        self._own: list[tuple[int, int]] = []
+        self._own_lock = threading.Lock()
 
     def _start_offline(self, conninfo: str, *, password: str | None, busy_timeout_s: float, state_dir: Path,
                        terminal_id: str, exc: ConfigError) -> None:
@@ -122,8 +128,20 @@ class MirroredTerminal(_Base):
         self._anchor_hold, self._anchor_dirty, self._anchor_moved = 0, False, 0.0
         self._seen, self._gate = None, None
         self.ledger_id = self.mirror.ledger_id or ""
-        self._offline = str(params.get("reason") or exc.message("en"))
+        self._offline = str(params.get("reason") or exc.text("en"))
         self._conn = _NoServer(self._offline_error)
+
+    @property
+    def mirror(self) -> Mirror:
+        """Opened on first need (a review read, the listener, offline): a terminal that
+        only writes (a CLI order in a fresh home) makes no file for it."""
+        with self._mirror_lock:
+            if self._mirror is None:
+                self._mirror = Mirror(self._mirror_dir)
+            return self._mirror
+
+    def has_mirror(self) -> bool:
+        return self._mirror is not None or (self._mirror_dir / "ledger.db").exists()
 
     # --- status -----------------------------------------------------------------------------------
     def team_status(self) -> TeamStatus:
@@ -151,7 +169,7 @@ class MirroredTerminal(_Base):
         try:
             conn = self._connect_new()
         except KamengError as exc:
-            self._offline = str(getattr(exc.msg, "params", {}).get("reason") or exc.message("en"))
+            self._offline = str(getattr(exc.msg, "params", {}).get("reason") or exc.text("en"))
             return False
         with self._lock:
             old, self._conn, self._offline = self._conn, conn, None
@@ -176,12 +194,20 @@ class MirroredTerminal(_Base):
             self._reconnect()
 
     # --- keeping the mirror current -------------------------------------------------------------
-    def _catch_up(self, conn: Any) -> int:
+    def _catch_up(self, conn: Any) -> None:
         try:
-            return self.mirror.catch_up(conn, self.ledger_id)
+            self.mirror.catch_up(conn, self.ledger_id, on_applied=self._applied)
         except MirrorDiverged as exc:
-            log.warning("team mirror stopped: %s", exc.message("en"))
-            return 0
+            log.warning("team mirror stopped: %s", exc.text("en"))
+
+    def _applied(self, first: int, last: int) -> None:
+        """Wake the face's feed for events that are not this terminal's own (as PgLedger's
+        own commits do not wake it); forget own ranges the mirror has passed."""
+        with self._own_lock:
+            own = sum(max(0, min(hi, last) - max(lo, first) + 1) for lo, hi in self._own)
+            self._own = [(lo, hi) for lo, hi in self._own if hi > last]
+        if own < last - first + 1:
+            self._moved.set()
 
     def _refresh(self) -> None:
         """Catch the mirror up on the store's own connection (reads while online)."""
@@ -191,35 +217,39 @@ class MirroredTerminal(_Base):
             return
         with self._lock:
             try:
-                moved = self._catch_up(self._conn)
+                self._catch_up(self._conn)
             except psycopg.Error as exc:
                 self._lost(exc)
-                return
-        if moved:
-            self._moved.set()
 
     def _wake(self, conn: Any) -> None:
         """The listener's catch-up, on its own connection, in its thread."""
-        if self._catch_up(conn):
-            self._moved.set()
+        self._catch_up(conn)
 
     @contextmanager
     def _write(self, *, chained: bool = True) -> Iterator[tuple[Any, Any]]:
         if self._offline is not None or getattr(self._conn, "broken", False) or getattr(self._conn, "closed", False):
             if not self._reconnect():
                 raise self._offline_error()
-        held = self.mirror.last_seq()
-        with super()._write(chained=chained) as (c, head):
-            start = head.seq
-            yield c, head
-        if self.mirror.problem is None:
+        mine: tuple[int, int] | None = None
+        try:
+            with super()._write(chained=chained) as (c, head):
+                start = head.seq
+                yield c, head
+                if head.seq > start:      # known before COMMIT: the listener may see them first
+                    mine = (start + 1, head.seq)
+                    with self._own_lock:
+                        self._own.append(mine)
+        except BaseException:
+            if mine is not None:
+                with self._own_lock:
+                    self._own.remove(mine)
+            raise
+        if self.has_mirror() and self.mirror.problem is None:
             with self._lock:
                 try:
-                    self.mirror.catch_up(self._conn, self.ledger_id)
+                    self._catch_up(self._conn)
                 except Exception as exc:      # noqa: BLE001 - the write is done; a read catches up later
                     log.warning("team mirror: %r", exc)
-            if held != start:
-                self._moved.set()         # others' events came along with ours: wake the feed
 
     # --- the change feed ------------------------------------------------------------------------
     def others_wrote(self) -> bool:
@@ -250,20 +280,30 @@ class MirroredTerminal(_Base):
     def _read(self, name: str, server_first: bool, args: tuple[Any, ...], kw: dict[str, Any]) -> Any:
         from kameng_tui.ledger.pg.store import PgLedger
 
-        if self._offline is None and (server_first or self.mirror.problem is not None):
+        if self._offline is None and (server_first or self.mirror_stopped()):
             try:
                 return getattr(PgLedger, name)(self, *args, **kw)
             except StorageError as exc:
-                if not self._lost(exc):
+                if not self._lost(exc) or not self.mirror_synced():
                     raise
         elif self._offline is None:
             self._refresh()
+        elif not self.mirror_synced():
+            raise self._offline_error()
         return getattr(self.mirror.db, name)(*args, **kw)
+
+    def mirror_stopped(self) -> bool:
+        return self.has_mirror() and self.mirror.problem is not None
+
+    def mirror_synced(self) -> bool:
+        """This terminal has a mirror of this ledger to read from."""
+        return self.has_mirror() and self.mirror.ledger_id is not None
 
     def stop_terminal(self) -> None:
         if self._listener is not None:
             self._listener.stop()
-        self.mirror.close()
+        if self._mirror is not None:
+            self._mirror.close()
 
 
 def _reader(name: str, server_first: bool) -> Callable[..., Any]:
