@@ -14,7 +14,9 @@ import pytest
 from kameng_tui.domain.errors import KamengError, StorageError
 from kameng_tui.domain.history import HistoryFilter
 from kameng_tui.domain.states import OrderState as S
+from kameng_tui.ledger import chain
 from kameng_tui.ledger.pg.mirror import MirrorDiverged
+from kameng_tui.ledger.pg.reads import COLUMNS, units_row
 from kameng_tui.ledger.pg.team import TeamLedger
 from kameng_tui.ledger.sqlite import open_ledger
 from kameng_tui.messages import render
@@ -58,6 +60,11 @@ def test_the_mirror_is_the_team_chain_with_history_and_search_in_the_local_schem
         with psycopg.connect(pg_url) as conn:
             server = conn.execute("SELECT seq, hash FROM events ORDER BY seq").fetchall()
         assert m._conn.execute("SELECT seq, hash FROM events ORDER BY seq").fetchall() == server
+        with psycopg.connect(pg_url) as conn:
+            server_rows = [units_row(r) for r in conn.execute(f"SELECT {COLUMNS} FROM orders o ORDER BY seq")]
+        mirror_rows = [dict(zip(chain.ROW_COLUMNS, r)) for r in m._conn.execute(
+            f"SELECT {', '.join(chain.ROW_COLUMNS)} FROM orders ORDER BY seq")]
+        assert mirror_rows == server_rows, "the mirror's orders are the server's, column for column"
         assert m.ledger_id == a.ledger_id
         assert m.verify().ok, "the mirror file passes `ledger verify` as any local ledger does"
         assert [o.order_no for o in m.history(HistoryFilter(search="话费")).items] == [

@@ -22,11 +22,11 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Sequence
 
 from kameng_tui.domain.clock import from_utc_text, utc_text
 from kameng_tui.domain.errors import KamengError
-from kameng_tui.ledger import chain, queries
+from kameng_tui.ledger import chain, projection_sql, queries
 from kameng_tui.ledger.anchor import Anchor, write_anchor
 from kameng_tui.ledger.sqlite import SqliteLedger, open_ledger
 from kameng_tui.messages import Msg
@@ -38,8 +38,11 @@ _NO_CARDS = frozenset({"pending", "submitted", "cancelled", "unknown"})
 """State events that never carry cards: no need to fetch the order's cards after them."""
 _META_OF, _META_SYNCED, _META_PROBLEM = "mirror_of", "mirror_synced_at", "mirror_problem"
 _COLS = ", ".join(chain.ROW_COLUMNS)
-_INSERT = f"INSERT INTO orders (seq, {_COLS}) VALUES (?, {', '.join('?' * len(chain.ROW_COLUMNS))})"
-_UPDATE = f"UPDATE orders SET {', '.join(f'{k} = ?' for k in chain.ROW_COLUMNS[1:])} WHERE order_no = ?"
+_PROJECT = (f"INSERT OR REPLACE INTO orders (seq, {_COLS}) SELECT e.seq, {', '.join(f'r.{k}' for k in chain.ROW_COLUMNS)} "
+            f"FROM ({projection_sql.rebuilt('AND order_no IN (SELECT value FROM json_each(?))')}) r "
+            "JOIN events e ON e.order_no = r.order_no AND e.kind = 'created'")
+"""The touched orders' rows, rebuilt from all their events (verify's projection, tested
+against chain.project), each at its creating event's seq (the history's order)."""
 
 
 class MirrorDiverged(KamengError):
@@ -154,37 +157,29 @@ class Mirror:
             seq, h = int(e[0]), str(e[6])
 
     def _apply(self, page: Fetched, now: datetime | None) -> None:
+        """One page in one transaction: the events as the server holds them, the touched
+        orders rebuilt from all their events by verify's SQL projection (the same rules as
+        chain.apply, in C), the search index of the new orders, their side rows."""
         events = page.events
         self._check(events)
-        rows: dict[str, dict[str, Any]] = {}
-        created: dict[str, int] = {}
+        touched: set[str] = set()
         fts: list[tuple[int, str]] = []
         batches: list[tuple[Any, ...]] = []
-        bodies: list[tuple[str, str, str, dict[str, Any]]] = []
         for seq, order_no, kind, at, body_text, _, _ in events:
             if kind == "batch":
                 b = json.loads(body_text)
                 batches.append((b["batch_id"], b["identity"], b["source"], b["line_count"], at))
             elif order_no is not None and kind in _ROW_KINDS:
-                body = json.loads(body_text)
-                bodies.append((order_no, kind, at, body))
+                touched.add(order_no)
                 if kind == "created":
-                    created[order_no] = int(seq)
-                    fts.append((int(seq), search_text(body)))
-        rows.update(self._rows({o for o, k, _, _ in bodies if o not in created}))
-        for order_no, kind, at, body in bodies:
-            new = chain.apply(rows.get(order_no), kind, at, body)
-            if new is not None:
-                rows[order_no] = new
+                    fts.append((int(seq), search_text(json.loads(body_text))))
         with self.db.unchained_write() as c:
             c.executemany("INSERT INTO events (seq, order_no, kind, at, body, prev_hash, hash) VALUES (?,?,?,?,?,?,?)",
                           events)
             c.executemany("INSERT OR IGNORE INTO batches (batch_id, identity, source, line_count, created_at) "
                           "VALUES (?,?,?,?,?)", batches)
-            c.executemany(_INSERT, ([created[o], *(row[k] for k in chain.ROW_COLUMNS)]
-                                    for o, row in rows.items() if o in created))
-            c.executemany(_UPDATE, ([*(row[k] for k in chain.ROW_COLUMNS[1:]), o]
-                                    for o, row in rows.items() if o not in created))
+            if touched:
+                c.execute(_PROJECT, (json.dumps(sorted(touched)),))
             c.executemany("INSERT INTO orders_fts (rowid, text) VALUES (?, ?)", fts)
             c.executemany("INSERT INTO orders_grams (rowid, grams) VALUES (?, ?)",
                           ((seq, queries.grams(text)) for seq, text in fts))
@@ -201,17 +196,6 @@ class Mirror:
         behind the chain is valid), so `ledger verify` on the file checks it as any local
         ledger's without an fsync per page."""
         write_anchor(self.db.anchor_path, Anchor(self.db.ledger_id, *self._head))
-
-    def _rows(self, order_nos: Iterable[str]) -> dict[str, dict[str, Any]]:
-        wanted = list(order_nos)
-        out: dict[str, dict[str, Any]] = {}
-        with self.db.reading() as c:
-            for i in range(0, len(wanted), 500):
-                chunk = wanted[i:i + 500]
-                for r in c.execute(f"SELECT {_COLS} FROM orders WHERE order_no IN ({','.join('?' * len(chunk))})",
-                                   chunk).fetchall():
-                    out[r[0]] = dict(zip(chain.ROW_COLUMNS, r))
-        return out
 
     def close(self) -> None:
         with self._lock:
