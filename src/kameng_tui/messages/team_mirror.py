@@ -13,6 +13,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "下单已拒绝，未记下任何内容，也没有排队待发",
                          "the team ledger {where} is unreachable ({reason}): this terminal's mirror last synced "
                          "{synced}; reading works; ordering is refused, nothing was recorded and nothing is queued"),
+    "warn.team.offline": ("团队账本 {where} 暂时无法连接（{reason}）：以下是本机副本的内容，最后同步于 {synced}；"
+                          "下单会被拒绝",
+                          "the team ledger {where} is unreachable ({reason}): showing this terminal's mirror, last "
+                          "synced {synced}; ordering is refused"),
     "team.synced_never": ("从未", "never"),
     "team.status.offline": ("团队账本离线  副本同步于 {synced}", "team ledger offline  mirror synced {synced}"),
     "team.status.diverged": ("团队账本副本已停止：事件链不接续", "team mirror stopped: the chain does not extend it"),

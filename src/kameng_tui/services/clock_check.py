@@ -8,6 +8,7 @@ worth a word before anything is ordered.
 from __future__ import annotations
 
 from kameng_tui.domain.clock import Clock
+from kameng_tui.domain.errors import StorageError
 from kameng_tui.ledger.ports import ServerClock
 from kameng_tui.messages import Msg
 
@@ -19,7 +20,16 @@ def clock_warnings(ledger: object, clock: Clock) -> list[Msg]:
     local ledger."""
     if not isinstance(ledger, ServerClock):
         return []
-    off = (clock.now() - ledger.server_now()).total_seconds()
+    try:
+        server = ledger.server_now()
+    except StorageError as exc:
+        # the server is gone (issue 20): no clock to compare; a team terminal reads its
+        # mirror meanwhile, and says so before it shows anything
+        params = getattr(exc.msg, "params", None)
+        if getattr(exc.msg, "key", "") == "err.team.offline" and params is not None:
+            return [Msg("warn.team.offline", **params)]
+        raise
+    off = (clock.now() - server).total_seconds()
     if abs(off) <= MAX_SKEW_S:
         return []
     return [Msg("warn.team.clock_off", seconds=f"{off:+.0f}")]

@@ -31,6 +31,7 @@ from kameng_tui.tui.batch_messages import BatchLinesChanged
 from kameng_tui.tui.batch_runner import BatchRunner
 from kameng_tui.tui.keys import APP_KEYS, bindings
 from kameng_tui.tui.ledger_feed import LedgerMoved, show_changes
+from kameng_tui.tui.team_header import WATCH_S, TeamWatch, team_segment
 from kameng_tui.tui.order_runner import OrderChanged, OrderRunner
 from kameng_tui.tui.screens.batch import BatchScreen
 from kameng_tui.tui.screens.catalog import CatalogScreen
@@ -97,6 +98,9 @@ class KamengApp(UnhandledExceptionHook):
         self.refused = self.ctx.ledger_status.anchor_problem()
         if self.refused is None:
             self.clear_notifications()       # the "writes refused" notice is no longer true
+        self.team_watch = TeamWatch(self.ctx.ledger_status.team, self._render_status)     # tui/team_header.py
+        if self.team_watch.last is not None:
+            self.set_interval(WATCH_S, self.team_watch.tick)
         self._render_status()
         self.switch_mode("catalog")
         self.call_after_refresh(self._check_size)
@@ -210,6 +214,9 @@ class KamengApp(UnhandledExceptionHook):
         self.refused = self.ctx.ledger_status.anchor_problem()
         if self.refused is None:
             self.clear_notifications()       # the "writes refused" notice is no longer true
+        self.team_watch = TeamWatch(self.ctx.ledger_status.team, self._render_status)     # tui/team_header.py
+        if self.team_watch.last is not None:
+            self.set_interval(WATCH_S, self.team_watch.tick)
         self._render_status()
         self.tell_screens("ledger_changed")
         if self.refused is None:
@@ -241,6 +248,9 @@ class KamengApp(UnhandledExceptionHook):
             out.append("  " + t("header.writes_refused", short=t(f"header.anchor.{self.refused.reason}")), style="bold red")
         if self.data_key_missing():
             out.append("  " + t("header.no_data_key", key=self.data_key_key()), style="bold yellow")
+        watch = getattr(self, "team_watch", None)
+        if watch is not None:
+            out.append_text(team_segment(watch.last, self.ctx.settings_view.general.timezone, t))
         low = self.ctx.settings_view.balance.low_warning
         for name in self.ctx.supplier_names():
             out.append(f"  {t('header.supplier')} {name}  ")

@@ -145,9 +145,9 @@ class MirroredTerminal(_Base):
 
     # --- status -----------------------------------------------------------------------------------
     def team_status(self) -> TeamStatus:
-        reason = self._offline or self._listen_down
-        return TeamStatus(online=reason is None, where=self.where, synced_at=self.mirror.synced_at, reason=reason,
-                          mirror_stopped=self.mirror.problem is not None)
+        reason, mirror = self._offline or self._listen_down, self._mirror      # never opens the mirror here
+        return TeamStatus(online=reason is None, where=self.where, synced_at=None if mirror is None else mirror.synced_at,
+                          reason=reason, mirror_stopped=mirror is not None and mirror.problem is not None)
 
     def listening(self) -> bool:
         return self._listener is not None and self._listener.connected
@@ -265,15 +265,20 @@ class MirroredTerminal(_Base):
         return moved
 
     def last_seq(self) -> int:
-        if self._offline is None and self.mirror.problem is None:
-            self._refresh()
-            return self.mirror.last_seq()
+        """The server's head (one primary-key read; the face's feed starts from it while the
+        listener catches the mirror up in its thread); offline, the mirror's."""
         if self._offline is None:
-            return super().last_seq()
-        return self.mirror.last_seq()
+            try:
+                return super().last_seq()
+            except StorageError as exc:
+                if not self._lost(exc) or not self.mirror_synced():
+                    raise
+        return self.mirror.last_seq() if self.mirror_synced() else 0
 
     def changes_since(self, seq: int, limit: int = 1000) -> list[Any]:
-        if self._offline is None and self.mirror.problem is not None:
+        """From the mirror, which the listener keeps current (the server's while the mirror
+        is not there or stopped)."""
+        if self._offline is None and (self._mirror is None or self._mirror.problem is not None):
             return super().changes_since(seq, limit)
         return self.mirror.db.changes_since(seq, limit)
 
