@@ -18,6 +18,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "the team ledger {where} is unreachable ({reason}): showing this terminal's mirror, last "
                           "synced {synced}; ordering is refused"),
     "team.synced_never": ("从未", "never"),
-    "team.status.offline": ("团队账本离线  副本同步于 {synced}", "team ledger offline  mirror synced {synced}"),
+    "team.status.offline": ("团队账本离线 副本同步于 {synced}", "team ledger offline, synced {synced}"),
     "team.status.diverged": ("团队账本副本已停止：事件链不接续", "team mirror stopped: the chain does not extend it"),
 }

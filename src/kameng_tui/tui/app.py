@@ -246,11 +246,11 @@ class KamengApp(UnhandledExceptionHook):
         out = Text(" kameng-tui ", style="bold reverse")
         if self.refused is not None:
             out.append("  " + t("header.writes_refused", short=t(f"header.anchor.{self.refused.reason}")), style="bold red")
-        if self.data_key_missing():
-            out.append("  " + t("header.no_data_key", key=self.data_key_key()), style="bold yellow")
         watch = getattr(self, "team_watch", None)
         if watch is not None:
             out.append_text(team_segment(watch.last, self.ctx.settings_view.general.timezone, t))
+        if self.data_key_missing():
+            out.append("  " + t("header.no_data_key", key=self.data_key_key()), style="bold yellow")
         low = self.ctx.settings_view.balance.low_warning
         for name in self.ctx.supplier_names():
             out.append(f"  {t('header.supplier')} {name}  ")

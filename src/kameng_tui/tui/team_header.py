@@ -22,10 +22,11 @@ WATCH_S = 1.0
 
 
 def synced_text(when: datetime | None, zone: str, t: "Texts") -> str:
-    """When the mirror last synced, in the business time zone (MM-DD HH:MM:SS)."""
+    """When the mirror last synced, in the business time zone (MM-DD HH:MM: the header is
+    one line at 80 columns too)."""
     if when is None:
         return t("team.synced_never")
-    return when.astimezone(ZoneInfo(zone)).strftime("%m-%d %H:%M:%S")
+    return when.astimezone(ZoneInfo(zone)).strftime("%m-%d %H:%M")
 
 
 def team_segment(status: Any, zone: str, t: "Texts") -> Text:
