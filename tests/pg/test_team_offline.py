@@ -24,9 +24,5 @@ def test_offline_the_cli_reads_the_mirror_and_refuses_to_order(cli, env, pg_url)
     o = cli("--lang", "en", "order", "demo:HF-CM-100", "--account", "13900139000", "--yes")
     assert o.code == 2, o.stdout + o.stderr
     assert "unreachable" in o.stderr and "nothing was recorded" in o.stderr and "Traceback" not in o.stderr
-    z = cli("order", "demo:HF-CM-100", "--account", "13900139000", "--yes")
-    assert z.code == 2 and "无法连接团队账本" in z.stderr and "未记下任何内容" in z.stderr
-    team_ledger_config(env, pg_url)
-    assert cli("history", "--json").json["total"] == 1, "nothing was queued behind the user's back"
-    with psycopg.connect(pg_url) as conn:
-        assert conn.execute("SELECT count(*) FROM orders").fetchone()[0] == 1
+    with psycopg.connect(pg_url) as conn:           # (the zh words: tests/ledger/test_pg_mirror.py)
+        assert conn.execute("SELECT count(*) FROM orders").fetchone()[0] == 1, "nothing queued behind the user's back"

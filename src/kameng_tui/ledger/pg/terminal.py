@@ -21,14 +21,13 @@ from __future__ import annotations
 import logging
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from kameng_tui.domain.errors import ConfigError, KamengError, StorageError
 from kameng_tui.ledger.pg.listen import APPLICATION, ChangeListener
 from kameng_tui.ledger.pg.mirror import Mirror, MirrorDiverged
+from kameng_tui.ledger.values import TeamStatus
 from kameng_tui.messages import Msg
 
 if TYPE_CHECKING:
@@ -51,17 +50,6 @@ class ServerOffline(StorageError):
     """The team ledger's server cannot be reached: a write is refused before anything is sent."""
 
     code = "team_offline"
-
-
-@dataclass(frozen=True)
-class TeamStatus:
-    """What the header shows of the team ledger: reachable or not, and the mirror's state."""
-
-    online: bool
-    where: str
-    synced_at: datetime | None
-    reason: str | None = None
-    mirror_stopped: bool = False
 
 
 class _NoServer:
