@@ -7,6 +7,7 @@ catch-up by seq as the truth). All against the real PostgreSQL of tests/pgkit.py
 from __future__ import annotations
 
 import time
+from decimal import Decimal
 
 import psycopg
 import pytest
@@ -19,6 +20,8 @@ from kameng_tui.ledger.pg.mirror import MirrorDiverged
 from kameng_tui.ledger.pg.reads import COLUMNS, units_row
 from kameng_tui.ledger.pg.team import TeamLedger
 from kameng_tui.ledger.sqlite import open_ledger
+from kameng_tui.ledger.store import Transition
+from kameng_tui.ledger.values import SealedCard
 from kameng_tui.messages import render
 from test_store import T0, intent
 
@@ -71,6 +74,22 @@ def test_the_mirror_is_the_team_chain_with_history_and_search_in_the_local_schem
             intent(3).order_no, intent(2).order_no]
     finally:
         m.close()
+
+
+def test_cards_and_sealed_fields_reach_the_mirror_as_the_server_holds_them(pg_url, tmp_path):
+    """Export and the order's detail read the mirror: a delivered 卡密 order's sealed rows too."""
+    a, b = open_team(pg_url, tmp_path / "a"), open_team(pg_url, tmp_path / "b")
+    try:
+        no = intent(1).order_no
+        a.create_intents([intent(1, quantity=2, sealed={"password": b"sealed-blob"})], at=T0)
+        a.transition(no, S.PENDING, S.SUBMITTED, at=T0)
+        a.transition(no, S.SUBMITTED, S.SUCCEEDED, Transition(charged=Decimal("197"), delivered_qty=2, cards=(
+            SealedCard(0, b"n0", b"p0", "2027-01-01"), SealedCard(1, b"n1", b"p1"))), at=T0)
+        assert b.cards(no) == [SealedCard(0, b"n0", b"p0", "2027-01-01"), SealedCard(1, b"n1", b"p1")]
+        assert b.mirror.db.sealed_fields(no) == {"password": b"sealed-blob"}
+        assert b.mirror.db.get(no).delivered_qty == 2
+    finally:
+        a.close(), b.close()
 
 
 def test_a_terminal_applies_its_own_writes_to_its_mirror_at_once(pg_url, tmp_path):

@@ -211,15 +211,19 @@ class Mirror:
 
 def fetch(conn: Any, after: int, upto: int) -> Fetched:
     """The next page of events after `after` (up to the head read), with the sealed fields
-    of the orders created in it and the cards of the orders it delivered."""
+    of the orders created in it and the cards of the orders it delivered (joined on the
+    page's seq range by the server: no list of order numbers goes over the wire)."""
     events = [tuple(r) for r in conn.execute(
         "SELECT seq, order_no, kind, at, body, prev_hash, hash FROM events WHERE seq > %s AND seq <= %s "
         "ORDER BY seq LIMIT %s", (after, upto, PAGE)).fetchall()]
-    created = [e[1] for e in events if e[2] == "created" and e[1] is not None]
-    delivered = list({e[1] for e in events if e[1] is not None and e[2] in chain.STATE_KINDS and e[2] not in _NO_CARDS})
+    if not events:
+        return Fetched(events, [], [])
+    last = int(events[-1][0])
     secrets = [(r[0], r[1], bytes(r[2])) for r in conn.execute(
-        "SELECT order_no, key, blob FROM order_secrets WHERE order_no = ANY(%s)", (created,)).fetchall()] if created else []
+        "SELECT s.order_no, s.key, s.blob FROM order_secrets s JOIN events e ON e.order_no = s.order_no "
+        "AND e.kind = 'created' WHERE e.seq > %s AND e.seq <= %s", (after, last)).fetchall()]
     cards = [(r[0], r[1], bytes(r[2]), bytes(r[3]), r[4]) for r in conn.execute(
-        "SELECT order_no, idx, number_blob, password_blob, expires FROM cards WHERE order_no = ANY(%s)",
-        (delivered,)).fetchall()] if delivered else []
+        "SELECT c.order_no, c.idx, c.number_blob, c.password_blob, c.expires FROM cards c WHERE c.order_no IN "
+        "(SELECT e.order_no FROM events e WHERE e.seq > %s AND e.seq <= %s AND e.kind = ANY(%s))",
+        (after, last, sorted(chain.STATE_KINDS - _NO_CARDS))).fetchall()]
     return Fetched(events, secrets, cards)
