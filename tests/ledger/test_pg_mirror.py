@@ -191,3 +191,32 @@ def test_the_listener_catches_up_after_its_connection_was_cut(pg_url, tmp_path):
         wait_for(lambda: b.mirror.db.get(intent(1).order_no) is not None, 3.0)
     finally:
         a.close(), b.close()
+
+
+def test_the_server_going_away_and_coming_back_mid_session(pg_url, tmp_path):
+    """The listener notices, the status says offline, reads go on from the mirror, an order
+    is refused and nothing is queued; once the server takes connections again the terminal
+    reconnects by itself and writes again."""
+    db = pg_url.split("?")[0].rsplit("/", 1)[1]
+    a = open_team(pg_url, tmp_path / "a")
+    try:
+        a.create_intents([intent(1)], at=T0)
+        a.others_wrote()                                        # the open app: listener on
+        wait_for(lambda: a.listening() and a.mirror.last_seq() == 1, 2.0)     # and caught up
+        with psycopg.connect(pg_url.replace(f"/{db}", "/postgres"), autocommit=True) as admin:
+            admin.execute(f'ALTER DATABASE "{db}" ALLOW_CONNECTIONS false')
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (db,))
+            try:
+                wait_for(lambda: not a.team_status().online, 3.0)
+                assert [o.order_no for o in a.history(HistoryFilter()).items] == [intent(1).order_no]
+                with pytest.raises(StorageError) as err:
+                    a.create_intents([intent(2)], at=T0)
+                assert "nothing was recorded" in render(err.value.msg, "en")
+            finally:
+                admin.execute(f'ALTER DATABASE "{db}" ALLOW_CONNECTIONS true')
+        wait_for(lambda: a.team_status().online, 8.0)
+        a.create_intents([intent(3)], at=T0)
+        assert a.get(intent(2).order_no) is None, "the refused order was not queued"
+        assert [o.order_no for o in a.history(HistoryFilter()).items] == [intent(3).order_no, intent(1).order_no]
+    finally:
+        a.close()
