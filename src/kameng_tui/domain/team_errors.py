@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from kameng_tui.domain.errors import BadInput, ConfigError
+from kameng_tui.domain.errors import BadInput, ConfigError, StorageError
 from kameng_tui.messages import Localized, Msg
 
 OWNER_OPERATIONS = ("customer_refund", "below_cost", "accept_restore", "supplier_identity", "offer_link",
@@ -52,3 +52,11 @@ class SchemaBehind(ConfigError):
     def __init__(self, *, server: int, known: int) -> None:
         super().__init__(Msg("err.team.schema_behind", server=server, known=known), field="url")
         self.server, self.known = server, known
+
+
+class ServerOffline(StorageError):
+    """The team ledger's server cannot be reached (issue 20): a write is refused before
+    anything is sent; reads go to the terminal's mirror. Its message carries `where`,
+    `reason` and `synced` (when the mirror last caught up)."""
+
+    code = "team_offline"

@@ -145,3 +145,16 @@ class Change:
     seq: int
     order_no: str | None
     kind: str                          # "created", a state, "anomaly", "batch", ...
+
+
+@dataclass(frozen=True)
+class TeamStatus:
+    """A team terminal's server and mirror (issue 20, ledger/pg/terminal.py), as the header
+    shows them: reachable or not (and libpq's reason), when the mirror last synced, whether
+    a chain that does not extend it stopped it."""
+
+    online: bool
+    where: str
+    synced_at: datetime | None
+    reason: str | None = None
+    mirror_stopped: bool = False

@@ -20,8 +20,7 @@ from kameng_tui.messages import demo_mark
 from kameng_tui.messages import verify as verify_messages
 from kameng_tui.messages import offers as offer_messages
 from kameng_tui.messages import one_language, reasons
-from kameng_tui.messages import team_ledger, team_owner
-from kameng_tui.messages import team_key
+from kameng_tui.messages import team_key, team_ledger, team_mirror, team_owner
 
 TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "tui": tui.MESSAGES,
@@ -52,6 +51,7 @@ TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "team_ledger": team_ledger.MESSAGES,
     "team_owner": team_owner.MESSAGES,
     "team_key": team_key.MESSAGES,
+    "team_mirror": team_mirror.MESSAGES,
 }
 
 

@@ -8,6 +8,7 @@ worth a word before anything is ordered.
 from __future__ import annotations
 
 from kameng_tui.domain.clock import Clock
+from kameng_tui.domain.team_errors import ServerOffline
 from kameng_tui.ledger.ports import ServerClock
 from kameng_tui.messages import Msg
 
@@ -26,7 +27,12 @@ def clock_off(ledger: object, clock: Clock) -> float | None:
 def clock_warnings(ledger: object, clock: Clock) -> list[Msg]:
     """The warning for a clock more than MAX_SKEW_S off the ledger server's; none for a
     local ledger."""
-    off = clock_off(ledger, clock)
+    try:
+        off = clock_off(ledger, clock)
+    except ServerOffline as exc:
+        # the server is gone (issue 20): no clock to compare; a team terminal reads its
+        # mirror meanwhile, and says so before it shows anything
+        return [Msg("warn.team.offline", **exc.msg.params)]
     return [] if off is None else [Msg("warn.team.clock_off", seconds=f"{off:+.0f}")]
 
 
@@ -35,7 +41,10 @@ def header_notices(ledger: object, clock: Clock, tls_mode: str | None) -> list[M
     a TLS mode weaker than verify-full that was chosen explicitly, and a clock more than
     MAX_SKEW_S off the server's. Asks the server: call it from a worker."""
     out = [] if tls_mode is None else [Msg("header.tls_weak", mode=tls_mode)]
-    off = clock_off(ledger, clock)
+    try:
+        off = clock_off(ledger, clock)
+    except ServerOffline:
+        return out               # the header's team segment says offline (tui/team_header.py)
     if off is not None:
         out.append(Msg("header.clock_off", seconds=f"{off:+.0f}"))
     return out

@@ -22,7 +22,7 @@ from kameng_tui.domain.models import Order
 from kameng_tui.domain.states import OrderState
 from kameng_tui.domain.supplier_view import SupplierView
 from kameng_tui.ledger.ports import BatchStore, MetaStore, OrderStore
-from kameng_tui.ledger.values import GuardDuplicate, VerifyReport
+from kameng_tui.ledger.values import GuardDuplicate, TeamStatus, VerifyReport
 
 if TYPE_CHECKING:  # the faces import this module; the services load when the root builds them
     from kameng_tui.services.team_init import TeamInit
@@ -165,6 +165,12 @@ class LedgerStatus:
     def storage_failure(self, exc: BaseException, where: Path | None) -> KamengError | None:
         """The typed error for a disk or database failure (full, read-only, locked), else None."""
         return self._storage_failure(exc, where)
+
+    def team(self) -> TeamStatus | None:
+        """A team terminal's server and mirror (reachable, last synced); None on a local
+        ledger. Held in memory by the store: no IO, the UI thread may ask every second."""
+        status = getattr(self._ledger, "team_status", None)
+        return status() if callable(status) else None
 
 
 class Shop(Protocol):

@@ -32,6 +32,7 @@ from kameng_tui.tui.batch_runner import BatchRunner
 from kameng_tui.tui.keys import APP_KEYS, bindings
 from kameng_tui.tui.ledger_feed import LedgerMoved, show_changes
 from kameng_tui.tui import ledger_notices
+from kameng_tui.tui.team_header import WATCH_S, TeamWatch, team_segment
 from kameng_tui.tui.order_runner import OrderChanged, OrderRunner
 from kameng_tui.tui.screens.batch import BatchScreen
 from kameng_tui.tui.screens.catalog import CatalogScreen
@@ -100,6 +101,9 @@ class KamengApp(UnhandledExceptionHook):
         self.refused = self.ctx.ledger_status.anchor_problem()
         if self.refused is None:
             self.clear_notifications()       # the "writes refused" notice is no longer true
+        self.team_watch = TeamWatch(self.ctx.ledger_status.team, self._render_status)     # tui/team_header.py
+        if self.team_watch.last is not None:
+            self.set_interval(WATCH_S, self.team_watch.tick)
         self._render_status()
         self.switch_mode("catalog")
         self.call_after_refresh(self._check_size)
@@ -244,6 +248,9 @@ class KamengApp(UnhandledExceptionHook):
         if self.refused is not None:
             out.append("  " + t("header.writes_refused", short=t(f"header.anchor.{self.refused.reason}")), style="bold red")
         ledger_notices.append_to(out, self)
+        watch = getattr(self, "team_watch", None)
+        if watch is not None:
+            out.append_text(team_segment(watch.last, self.ctx.settings_view.general.timezone, t))
         if self.data_key_missing():
             other = self.data_key_status is not None and self.data_key_status.team
             out.append("  " + t("header.other_data_key" if other else "header.no_data_key", key=self.data_key_key()),

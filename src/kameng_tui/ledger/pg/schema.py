@@ -151,7 +151,19 @@ appending transaction, set by a trigger whatever the INSERT says, so no terminal
 write another. Outside the hash: the hashed `at` stays the terminal's time (the same
 chain as SQLite's)."""
 
+V7 = """
+CREATE FUNCTION kameng_head_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('kameng_ledger', NEW.seq::text);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER chain_head_notify AFTER UPDATE ON chain_head FOR EACH ROW EXECUTE FUNCTION kameng_head_notify();
+"""
+"""The change feed's hint (issue 20, ledger/pg/listen.py): every write transaction moves the
+one head row once, so one NOTIFY per commit carrying the new head seq, delivered by the
+server at COMMIT (none for a rollback). A hint only: listeners catch up by seq."""
+
 MIGRATE_LOCK = 0x6B616D656E67   # "kameng": the advisory key migrations serialize on
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, V1), (2, V2), (3, OFFER_LINKS), (5, V5))
-"""4 is the failover helper's (issue 19/20 work in parallel): the merge renumbers if needed."""
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, V1), (2, V2), (3, OFFER_LINKS), (5, V5), (7, V7))
+"""4 is the failover work's (offers, issue 18), 6 unused: `migrate` steps over a gap."""
 LATEST = MIGRATIONS[-1][0]

@@ -4,7 +4,8 @@ what stays local: the catalog cache and price history, batch drafts, balance sna
 and this install's meta (install_id feeds order numbers, so it must be per terminal).
 
 One object offering every port (LedgerStore) as SqliteLedger does, so the composition
-root hands it out the same way and no service knows which store it has.
+root hands it out the same way and no service knows which store it has. Its mirror, the
+live listener and what happens offline: ledger/pg/terminal.py (issue 20).
 """
 
 from __future__ import annotations
@@ -15,14 +16,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kameng_tui.domain.errors import ConfigError
 from kameng_tui.ledger.pg.store import PgLedger
+from kameng_tui.ledger.pg.terminal import MirroredTerminal, can_open_offline
 
 if TYPE_CHECKING:
     from kameng_tui.ledger.catalog_cache import CatalogCache
     from kameng_tui.ledger.sqlite import SqliteLedger
 
 
-class TeamLedger(PgLedger):
+class TeamLedger(MirroredTerminal, PgLedger):
     def __init__(self, conninfo: str, *, local: "SqliteLedger", state_dir: Path, password: str | None = None,
                  busy_timeout_s: float = 5.0) -> None:
         self.local = local
@@ -30,10 +33,19 @@ class TeamLedger(PgLedger):
         if terminal_id is None:
             terminal_id = secrets.token_hex(6)
             local.set_meta("terminal_id", terminal_id)
+        self._init_terminal(local.path.parent)
         try:
             super().__init__(conninfo, password=password, busy_timeout_s=busy_timeout_s, state_dir=state_dir,
                              terminal_id=terminal_id)
+        except ConfigError as exc:
+            if not can_open_offline(exc, self):
+                self.stop_terminal()
+                local.close()
+                raise
+            self._start_offline(conninfo, password=password, busy_timeout_s=busy_timeout_s, state_dir=state_dir,
+                                terminal_id=terminal_id, exc=exc)
         except BaseException:
+            self.stop_terminal()
             local.close()
             raise
 
@@ -65,6 +77,7 @@ class TeamLedger(PgLedger):
 
     def close(self) -> None:
         try:
+            self.stop_terminal()
             super().close()
         finally:
             self.local.close()
