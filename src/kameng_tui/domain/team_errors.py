@@ -56,7 +56,13 @@ class SchemaBehind(ConfigError):
 
 class ServerOffline(StorageError):
     """The team ledger's server cannot be reached (issue 20): a write is refused before
-    anything is sent; reads go to the terminal's mirror. Its message carries `where`,
-    `reason` and `synced` (when the mirror last caught up)."""
+    anything is sent; reads go to the terminal's mirror. `synced`: when the mirror last
+    caught up (text, or a Msg for "never")."""
 
     code = "team_offline"
+
+    def __init__(self, where: str, reason: str, synced: "str | Localized") -> None:
+        super().__init__(Msg("err.team.offline", where=where, reason=reason, synced=synced), path=where)
+        self.where = where
+        self.reason = reason
+        self.synced = synced

@@ -32,7 +32,7 @@ def clock_warnings(ledger: object, clock: Clock) -> list[Msg]:
     except ServerOffline as exc:
         # the server is gone (issue 20): no clock to compare; a team terminal reads its
         # mirror meanwhile, and says so before it shows anything
-        return [Msg("warn.team.offline", **exc.msg.params)]
+        return [Msg("warn.team.offline", where=exc.where, reason=exc.reason, synced=exc.synced)]
     return [] if off is None else [Msg("warn.team.clock_off", seconds=f"{off:+.0f}")]
 
 

@@ -138,8 +138,7 @@ class MirroredTerminal(_Base):
     def _offline_error(self) -> ServerOffline:
         synced = self.mirror.synced_at
         when = synced.strftime("%Y-%m-%d %H:%M:%S UTC") if synced else Msg("team.synced_never")
-        return ServerOffline(Msg("err.team.offline", where=self.where, reason=self._offline or "?", synced=when),
-                             path=self.where)
+        return ServerOffline(self.where, self._offline or "?", when)
 
     # --- the server coming and going ------------------------------------------------------------
     def _connect_new(self, application_name: str = "kameng-tui") -> Any:
