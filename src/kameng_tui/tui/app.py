@@ -7,6 +7,7 @@ is the way on (accept the restore)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import unicodedata
@@ -177,7 +178,7 @@ class KamengApp(UnhandledExceptionHook):
         """Settle the orders left in flight, in the background (paused while the ledger
         refuses writes: nothing it learnt could be recorded)."""
         ctx, t = self.ctx, self.t
-        open_orders = ctx.orders.in_state(tuple(IN_FLIGHT))
+        open_orders = await asyncio.to_thread(ctx.orders.in_state, tuple(IN_FLIGHT))
         if open_orders:
             self.notify(t("reconcile.start", n=len(open_orders)))
             try:
@@ -187,7 +188,7 @@ class KamengApp(UnhandledExceptionHook):
             except KamengError as exc:
                 self.notify(self.t.error(exc), severity="warning")
             else:
-                still = len(ctx.orders.in_state(tuple(IN_FLIGHT)))
+                still = len(await asyncio.to_thread(ctx.orders.in_state, tuple(IN_FLIGHT)))
                 self.notify(t("reconcile.done", settled=len(open_orders) - still, open=still))
                 for order in open_orders:         # no runner of ours saw these move: an open dialog reads them
                     self.tell_screens("order_changed", order.order_no)
@@ -370,11 +371,17 @@ class KamengApp(UnhandledExceptionHook):
         """What the supplier said against what we asked: one warning naming where to look."""
         from kameng_tui.domain.reply_check import anomaly_msg
 
-        said = [m for m in (anomaly_msg(e.body) for e in self.ctx.orders.events(order.order_no) if e.kind == "anomaly")
-                if m is not None]
-        if said:
-            text = "; ".join(m.text(self.lang) for m in dict.fromkeys(said))
-            self.notify(self.t("order.anomaly_hint", order_no=order.order_no, message=text), severity="error", timeout=15)
+        orders = self.ctx.orders
+
+        def read() -> None:            # the events in a worker thread, never on the UI thread
+            said = [m for m in (anomaly_msg(e.body) for e in orders.events(order.order_no) if e.kind == "anomaly")
+                    if m is not None]
+            if said:
+                text = "; ".join(m.text(self.lang) for m in dict.fromkeys(said))
+                self.call_from_thread(self.notify, self.t("order.anomaly_hint", order_no=order.order_no, message=text),
+                                      severity="error", timeout=15)
+
+        self.run_worker(read, thread=True, group="anomalies", exit_on_error=False)
 
     def start_batch(self, batch_id: int) -> None:
         self.batch_runner.start(batch_id)

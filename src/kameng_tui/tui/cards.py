@@ -25,7 +25,18 @@ def card_lines(cards: Iterable[Mapping[str, Any]], t: Texts) -> list[Text]:
 
 
 def copy_card(app: Any, order: Order) -> None:
-    cards = app.ctx.orders.cards(order, True)
+    """The order's cards read (and opened with the data key) in a worker thread, never on
+    the UI thread; copied back on it, where the clipboard and the notice live."""
+    orders = app.ctx.orders
+
+    def read() -> None:
+        cards = orders.cards(order, True)
+        app.call_from_thread(_copy, app, cards)
+
+    app.run_worker(read, thread=True, group="card-copy")
+
+
+def _copy(app: Any, cards: list[dict[str, Any]]) -> None:
     if not cards:
         app.notify(app.t("card.none"), severity="warning")
         return

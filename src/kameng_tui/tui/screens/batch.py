@@ -119,12 +119,25 @@ class BatchScreen(Screen[None]):
     def _editing(self, event: BatchGrid.Editing) -> None:
         grid = self.grid
         if event.column == "sku" and grid.editing and event.text.strip():
-            found = self.entry.suggest(event.text)
-            grid.suggestions = [(p.sku, p.name) for p in found]
+            self.suggest(event.text)
         else:
-            grid.suggestions = []
-        self._show_suggestions()
+            grid.suggest(event.text, [])
+            self._show_suggestions()
         self.save_draft()
+
+    @work(thread=True, exclusive=True, group="batch-suggest", exit_on_error=False)
+    def suggest(self, text: str) -> None:
+        """The products for what is typed in a SKU cell, searched in a worker thread (the
+        search loads the products it shows from the catalog cache); the latest keystroke wins."""
+        found = [(p.sku, p.name) for p in self.entry.suggest(text)]
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._suggested, text, found)
+
+    def _suggested(self, text: str, found: list[tuple[str, str]]) -> None:
+        grid = self.grid
+        if grid.editing and grid.column == "sku" and grid.buf == text:      # still what is typed
+            grid.suggest(text, found)
+            self._show_suggestions()
 
     @on(BatchGrid.Refused)
     def _refused(self, event: BatchGrid.Refused) -> None:

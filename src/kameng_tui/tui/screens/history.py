@@ -4,6 +4,7 @@ export of what is shown, reorder from any row. Nothing here talks to a supplier.
 
 from __future__ import annotations
 
+import asyncio
 from functools import partial
 from zoneinfo import ZoneInfo
 
@@ -320,15 +321,19 @@ class HistoryScreen(Screen[None]):
 
     def action_reorder(self) -> None:
         order = self.query_one(OrderList).selected()
-        if order is None:
-            return
+        if order is not None:
+            self.run_worker(self._reorder(order), group="reorder", exit_on_error=False)
+
+    async def _reorder(self, order: Order) -> None:
+        """The product from the catalog cache, read in a thread; then the checkout, or
+        the order placed at once without `[checkout] confirm`."""
         try:
-            product = self.ctx.catalog.product(order.sku)
+            product = await asyncio.to_thread(self.ctx.catalog.product, order.sku)
         except KamengError as exc:
             self.notify(self.t.error(exc), severity="error")
             return
         if not self.ctx.settings_view.checkout.confirm and order.state is OrderState.SUCCEEDED:
-            self.run_worker(self._reorder_now(order, product), group="reorder", exit_on_error=False)
+            await self._reorder_now(order, product)
             return
         from kameng_tui.tui.screens.checkout import CheckoutScreen
 

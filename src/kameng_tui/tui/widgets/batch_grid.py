@@ -108,6 +108,8 @@ class BatchGrid(ScrollView, can_focus=True):
         self.retry: Callable[[int], Row | None] = lambda i: None
         self.is_sku: Callable[[str], bool] = lambda text: True
         self.suggestions: list[tuple[str, str]] = []    # (sku, label) for the SKU being typed
+        self.suggested_for = ""
+        """The text the suggestions were found for (they come from a worker, a keystroke late)."""
         self.pick = 0
         self.tab_from: int | None = None
 
@@ -172,12 +174,18 @@ class BatchGrid(ScrollView, can_focus=True):
         self._place_cursor()
         self.post_message(self.Editing(self.column, self.buf))
 
+    def suggest(self, text: str, found: list[tuple[str, str]]) -> None:
+        """The SKUs found for `text` (Enter or Tab takes the one picked, while the cell
+        still holds that text)."""
+        self.suggested_for, self.suggestions = text, found
+
     def commit(self) -> None:
         if not self.editing:
             return
         self.editing = False
         value = self.buf.strip()
-        if self.column == "sku" and value and self.suggestions and not self.is_sku(value):
+        if (self.column == "sku" and value and self.suggestions and self.suggested_for == self.buf
+                and not self.is_sku(value)):
             value = self.suggestions[min(self.pick, len(self.suggestions) - 1)][0]
         self.suggestions = []
         row = self.rows[self.row]

@@ -12,6 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button
+from textual.worker import get_current_worker
 
 from kameng_tui.domain.models import Delivery, Order
 from kameng_tui.domain.money import fmt
@@ -103,7 +104,8 @@ class OrderOutcome(Vertical):
 
         def read() -> None:
             cards = orders.cards(order, revealed)
-            self.app.call_from_thread(self._show_cards, cards)
+            if not get_current_worker().is_cancelled:       # a later reveal or mask wins
+                self.app.call_from_thread(self._show_cards, cards)
 
         self.run_worker(read, thread=True, group="cards", exclusive=True, exit_on_error=False)
 
@@ -113,9 +115,9 @@ class OrderOutcome(Vertical):
                                               Text(self.t("checkout.card_missing"), style="dim"))
 
     def toggle_reveal(self) -> None:
-        """Reveal or mask again, on request (an explicit act: read at once)."""
+        """Reveal or mask again, on request: read in a worker, as the masked cards were."""
         order = self.order
         if order is None or order.delivery is not Delivery.CARD:
             return
         self.revealed = not self.revealed
-        self._show_cards(self.app.ctx.orders.cards(order, self.revealed))
+        self._read_cards(order)
