@@ -130,12 +130,12 @@ class CheckoutFlow:
             return NeedsConfirmation(Ask.LOSS, refusal=exc)
         if prepared.mismatches and carrier_ok is not True and not set(prepared.mismatches) <= set(carrier_ok or ()):
             return NeedsConfirmation(Ask.CARRIER, prepared=prepared, mismatches=prepared.mismatches)
-        exc = prepared.repeat
-        if exc is not None:                 # the ref is answered first: it may have been taken meanwhile
+        repeat = prepared.repeat
+        if repeat is not None:              # the ref is answered first: it may have been taken meanwhile
             existing = await co.order_for_ref(inp)
             if existing is not None:
                 return await self._existing(existing.order_no, handoff, wait_s)
-            return NeedsConfirmation(Ask.REPEAT, refusal=exc, prepared=prepared, previous=exc.previous)
+            return NeedsConfirmation(Ask.REPEAT, refusal=repeat, prepared=prepared, previous=repeat.previous)
         if confirm is not None and not confirm(prepared):
             raise Declined(Msg("err.checkout.cancelled"))
         try:

@@ -54,6 +54,10 @@ def reorder_later(screen: "CatalogScreen", product: Product, checkout: Callable[
 
     def read() -> None:
         last = orders.last_order(product.sku)
-        app.call_from_thread(lambda: app.push_screen(checkout(product, again=last)))   # built on the UI thread
+
+        def open_checkout() -> None:          # the screen is built on the UI thread
+            app.push_screen(checkout(product, again=last))
+
+        app.call_from_thread(open_checkout)
 
     screen.run_worker(read, thread=True, group="catalog-reorder")
