@@ -7,8 +7,9 @@ is noted with where it came from, and the test fails naming it.
 
 The paths: a card revealed and copied (the checkout's result and the history's detail),
 the history's next keyset page, `a` (再来一单) in the catalog and the history, the
-catalog's detail pane as the cursor moves, a SKU typed into the batch grid, and an order's
-own runner (tui/order_runner.py) with the App's end-of-order news.
+catalog's detail pane as the cursor moves, a SKU typed into the batch grid and the batch's runner
+(tui/batch_runner.py), and an order's own runner (tui/order_runner.py) with the App's
+end-of-order news.
 
 Left out, by design: drawing the catalog's visible rows (widgets/product_table.py) loads
 each product on first sight through the index's bounded cache (Line API: a line is drawn
@@ -30,7 +31,7 @@ from kameng_tui.tui.screens.history import HistoryScreen
 from kameng_tui.tui.widgets.order_list import OrderList
 
 from conftest import SIZE, screen_lines, settle, type_text
-from test_batch_screen import open_batch
+from test_batch_screen import confirm_and_finish, open_batch
 from test_checkout_screen import open_checkout
 from test_history_screen import open_history
 
@@ -40,10 +41,13 @@ LEDGER_READS = ("get", "by_ref", "ref_fingerprint", "last_for", "in_state", "uns
 CATALOG_READS = ("columns", "product", "product_by_sku", "count", "version", "price_points", "price_history",
                  "own_count", "delivery_samples", "own_sales")
 TUI = str(Path("kameng_tui", "tui"))
-BY_DESIGN = (str(Path("tui", "widgets", "product_table.py")), str(Path("services", "engine.py")))
-"""Reads made here are not a screen's: drawing the catalog's visible rows (Line API, each
-product loaded once through a bounded cache), and the order engine's compare-and-set
-path, which the CLI and the batch share (an order runner's send goes through it)."""
+BY_DESIGN = (str(Path("tui", "widgets", "product_table.py")), str(Path("services", "engine.py")),
+             str(Path("services", "batch.py")), str(Path("services", "reconcile.py")))
+"""Reads made here are not a screen's and are left as they are: drawing the catalog's
+visible rows (Line API, each product loaded once through a bounded cache); and the order
+path's services, which the CLI shares: the engine's send, a batch's send_pending and
+reconcile's settle record and read each state change on the event loop, between their
+awaits on the supplier (moving them is a change of the order engine, not of a screen)."""
 
 
 class UiThreadReads:
@@ -188,5 +192,9 @@ async def test_typing_skus_into_the_batch_grid_reads_nothing_on_the_ui_thread(ma
         await settle(app, pilot)
         assert screen.grid.rows[0].get("sku") == "demo:HF-DX-50"
         assert screen.checked.bad == [] and len(screen.checked.good) == 1
+        await pilot.press("f5")                         # run: the batch runner's own reads too
+        await pilot.pause()
+        await confirm_and_finish(app, pilot)
+        assert "成功 1" in "\n".join(screen_lines(app))
         reads.on = False
     reads.check()

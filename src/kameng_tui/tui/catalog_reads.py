@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable
 
-from textual.worker import get_current_worker
 
 from kameng_tui.domain.errors import KamengError
 from kameng_tui.domain.models import Product
@@ -23,18 +22,23 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def read_detail(screen: "CatalogScreen", sku: str, offers: ProductOffers | None) -> None:
-    """The highlighted product's detail, read in a worker (the latest highlight wins)."""
+    """The highlighted product's detail, read in a worker (the latest highlight wins: an
+    older read not begun yet is skipped). Not `exclusive`: no worker is cancelled under
+    whoever waits for it."""
     catalog, app = screen.ctx.catalog, screen.app
+    screen.detail_asked += 1
+    asked = screen.detail_asked
 
     def read() -> None:
+        if screen.detail_asked != asked:
+            return                      # the cursor moved on before this read began
         try:
             detail: ProductDetail | str = catalog.detail(sku)
         except KamengError as exc:
             detail = exc.text(screen.lang)
-        if not get_current_worker().is_cancelled:
-            app.call_from_thread(_show_detail, screen, sku, detail, offers)
+        app.call_from_thread(_show_detail, screen, sku, detail, offers)
 
-    screen.run_worker(read, thread=True, group="catalog-detail", exclusive=True, exit_on_error=False)
+    screen.run_worker(read, thread=True, group="catalog-detail", exit_on_error=False)
 
 
 def _show_detail(screen: "CatalogScreen", sku: str, detail: ProductDetail | str, offers: ProductOffers | None) -> None:

@@ -56,6 +56,7 @@ class BatchScreen(Screen[None]):
         self.quoted_at = 0.0
         self.checking = False
         self._choice_cache: dict[str, tuple | None] = {}
+        self._suggest_for = ""
         self.full_notes: dict[int, Text] = {}
         """Row notes with whole product names (the grid's may cut them to its status column)."""
 
@@ -125,13 +126,20 @@ class BatchScreen(Screen[None]):
             self._show_suggestions()
         self.save_draft()
 
-    @work(thread=True, exclusive=True, group="batch-suggest", exit_on_error=False)
     def suggest(self, text: str) -> None:
         """The products for what is typed in a SKU cell, searched in a worker thread (the
-        search loads the products it shows from the catalog cache); the latest keystroke wins."""
-        found = [(p.sku, p.name) for p in self.entry.suggest(text)]
-        if not get_current_worker().is_cancelled:
+        search loads the products it shows from the catalog cache); the latest keystroke
+        wins: a search not begun when another key came is skipped (not `exclusive`: no
+        worker is cancelled under whoever waits for it)."""
+        self._suggest_for = text
+
+        def search() -> None:
+            if self._suggest_for != text:
+                return
+            found = [(p.sku, p.name) for p in self.entry.suggest(text)]
             self.app.call_from_thread(self._suggested, text, found)
+
+        self.run_worker(search, thread=True, group="batch-suggest", exit_on_error=False)
 
     def _suggested(self, text: str, found: list[tuple[str, str]]) -> None:
         grid = self.grid

@@ -66,6 +66,7 @@ class CatalogScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
+        self.detail_asked = 0           # the latest detail read asked for (tui/catalog_reads.py)
         self.ctx = self.app.ctx
         self.lang = self.app.lang
         self.t = Texts(self.lang)
