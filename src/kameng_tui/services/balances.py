@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Protocol
+from typing import Callable, Protocol, TypeVar
 
 from kameng_tui.domain.errors import AnchorMismatch, AuthFailed, ClockSkew, KamengError
 from kameng_tui.domain.team_errors import SupplierIdentityMismatch
@@ -27,6 +27,7 @@ from kameng_tui.domain.clock import Clock
 from kameng_tui.services.config_cell import ConfigCell, ReadsConfig
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def available_of(balance: Decimal | None, unsettled: Decimal) -> Decimal | None:
@@ -132,15 +133,25 @@ class BalanceService(ReadsConfig):
 
     async def available(self, supplier: str) -> Decimal | None:
         """The live balance less what unsettled orders may still take (`available_of`)."""
+        return (await self.available_and(supplier, None))[0]
+
+    async def available_and(self, supplier: str, also: Callable[[], T] | None) -> tuple[Decimal | None, T | None]:
+        """`available`, and the caller's own ledger read `also` in the same trip off the
+        event loop (the checkout's repeat check): one thread hop a checkout, not two.
+        Without a live balance only `also` is read (no trip when there is none)."""
         balance, _ = await self._ask(supplier)
-        if balance is None:
-            return None
+        if balance is None and also is None:
+            return None, None
 
-        def recorded_then_unsettled(amount: Decimal) -> Decimal:
-            self._snapshot(supplier, amount)
-            return self.ledger.unsettled_cost(supplier)
+        def trip() -> tuple[Decimal | None, T | None]:
+            unsettled = None
+            if balance is not None:
+                self._snapshot(supplier, balance)
+                unsettled = self.ledger.unsettled_cost(supplier)
+            return unsettled, (also() if also is not None else None)
 
-        return available_of(balance, await asyncio.to_thread(recorded_then_unsettled, balance))   # one trip off the loop
+        unsettled, extra = await asyncio.to_thread(trip)
+        return (None if balance is None or unsettled is None else available_of(balance, unsettled)), extra
 
     async def view(self, supplier: str) -> BalanceView:
         amount, why = await self._fetch(supplier)

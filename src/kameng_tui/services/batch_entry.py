@@ -245,11 +245,11 @@ class BatchEntryService:
         return (product, fields) if fields else None
 
     def is_sku(self, text: str) -> bool:
-        try:
-            self.catalog.product(text.strip())
-        except KamengError:
-            return False
-        return True
+        """Whether the synced catalog holds this SKU, from the index in memory (no
+        product is loaded: the grid asks on the UI thread). Before the index is built
+        (just after a sync) the text counts as a SKU: it is kept, and the check judges it."""
+        known = self.catalog.has_sku(text.strip())
+        return True if known is None else known
 
 
 def draft_from_batch(ledger: BatchStore, batch_id: int) -> Draft:

@@ -232,6 +232,16 @@ class CatalogService(ReadsConfig):
             row = index.row_of[matches[0]]
         return index.loader(row)
 
+    def has_sku(self, sku: str) -> bool | None:
+        """Whether the index holds the SKU (or exactly one supplier the bare id), without
+        loading the product or building the index: None while it is not built."""
+        index = self._index
+        if index is None:
+            return None
+        if sku in index.row_of:
+            return True
+        return sum(1 for s in index.row_of if s.split(":", 1)[-1] == sku) == 1
+
     def suggest_skus(self, sku: str) -> tuple[str, ...]:
         """Did you mean: for a SKU the synced catalog does not hold, up to 3 of the same
         supplier's product ids within 2 edits, nearest first, written as the SKU was

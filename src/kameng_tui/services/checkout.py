@@ -7,6 +7,7 @@ the client order number is the idempotency key the supplier sees on every retry.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import timedelta
 from decimal import Decimal
 from typing import Callable, Mapping
@@ -88,9 +89,12 @@ class CheckoutService(ReadsConfig):
         check_balance: bool = True,
         quotes: Quotes | None = None,
         lenient: bool = False,
+        early_repeat: bool = False,
     ) -> Prepared:
         """Validate and re-quote. `lenient`: only the fields and the price are worked out
-        (an order asked for again under its ref is not refused for stock or sale status)."""
+        (an order asked for again under its ref is not refused for stock or sale status).
+        `early_repeat`: the repeat window's early answer too, in `Prepared.repeat` (read
+        with the balance's unsettled sum in one trip off the event loop)."""
         line = inp.line_no
         supplier_name, pid = self.suppliers.resolve_sku(inp.sku)
         supplier = self.suppliers.get(supplier_name)
@@ -138,13 +142,27 @@ class CheckoutService(ReadsConfig):
             hints=tuple(getattr(check, "hints", ()) or ()),
             mismatches=check.mismatches,
         )
+        repeat_of = (lambda: self._repeat_of(prepared)) if early_repeat else None
+        repeat: RepeatOrder | None = None
         if check_balance:
-            available = await self.available(supplier_name)
+            available, repeat = await self.balances.available_and(supplier_name, repeat_of)
             if available is not None and prepared.total_cost + reserved > available:
                 raise BalanceShort(Msg("err.checkout.balance", needed=fmt(prepared.total_cost + reserved),
                                        available=fmt(available)),
                                    needed=prepared.total_cost + reserved, available=available, line=line)
+        elif repeat_of is not None:
+            repeat = await asyncio.to_thread(repeat_of)
+        if early_repeat:
+            prepared = dataclasses.replace(prepared, repeat=repeat)
         return prepared
+
+    def _repeat_of(self, p: Prepared) -> RepeatOrder | None:
+        """The repeat window's early answer for a prepared order (check_repeat), as a value."""
+        try:
+            self.check_repeat(p.input, p.product.sku, p.account.get("account", ""), self.account_view(p))
+        except RepeatOrder as exc:
+            return exc
+        return None
 
     @staticmethod
     def check_input_text(inp: OrderInput) -> None:

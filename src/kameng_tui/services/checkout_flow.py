@@ -8,8 +8,8 @@ The sequence (DESIGN.md "The order, end to end"), once, here:
    cost risen past what the person saw, or a price below cost without `allow_loss`,
    comes back as a question (NeedsConfirmation);
 3. a number of another carrier than the product's, not yet answered: a question;
-4. the repeat window (an early answer; the store decides again in the intent's
-   transaction): a question, unless `again`;
+4. the repeat window (an early answer, read with the balance check in one trip off the
+   loop; the store decides again in the intent's transaction): a question, unless `again`;
 5. the face's last word (`confirm`, the CLI's prompt), then the intent, committed
    before anything is sent; then the send, by the face's `handoff` when it owns the
    sending task (the TUI's App-owned runner), else here, waiting up to `wait_s`.
@@ -33,8 +33,7 @@ from enum import Enum
 from typing import Any, Callable, Mapping, Protocol, Union
 
 from kameng_tui.domain.accounts import CarrierMismatch
-from kameng_tui.domain.errors import (Declined, KamengError, NotFound, PriceBelowCost, PriceRose, RefExists,
-                                      RepeatOrder)
+from kameng_tui.domain.errors import Declined, KamengError, NotFound, PriceBelowCost, PriceRose, RefExists
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.states import OrderState
 from kameng_tui.messages import Localized, Msg
@@ -48,7 +47,7 @@ class CheckoutSteps(Protocol):
     @property
     def ledger(self) -> Any: ...
     async def order_for_ref(self, inp: OrderInput) -> Order | None: ...
-    async def prepare(self, inp: OrderInput) -> Prepared: ...
+    async def prepare(self, inp: OrderInput, *, early_repeat: bool = False) -> Prepared: ...
     def check_repeat(self, inp: OrderInput, sku: str, account: str, fields: Mapping[str, str] | None = None) -> None: ...
     def account_view(self, p: Prepared) -> dict[str, str]: ...
     def commit_intent(self, prepared: Prepared) -> str: ...
@@ -124,21 +123,19 @@ class CheckoutFlow:
         if existing is not None:
             return await self._existing(existing.order_no, handoff, wait_s)
         try:
-            prepared = await co.prepare(inp)
+            prepared = await co.prepare(inp, early_repeat=True)      # one trip off the loop: balance, repeat
         except PriceRose as exc:
             return NeedsConfirmation(Ask.PRICE_ROSE, refusal=exc, fresh_cost=exc.new)
         except PriceBelowCost as exc:
             return NeedsConfirmation(Ask.LOSS, refusal=exc)
         if prepared.mismatches and carrier_ok is not True and not set(prepared.mismatches) <= set(carrier_ok or ()):
             return NeedsConfirmation(Ask.CARRIER, prepared=prepared, mismatches=prepared.mismatches)
-        try:
-            await asyncio.to_thread(co.check_repeat, inp, prepared.product.sku, prepared.account.get("account", ""),
-                                    co.account_view(prepared))
-        except RepeatOrder as exc:          # the ref is answered first: it may have been taken meanwhile
+        repeat = prepared.repeat
+        if repeat is not None:              # the ref is answered first: it may have been taken meanwhile
             existing = await co.order_for_ref(inp)
             if existing is not None:
                 return await self._existing(existing.order_no, handoff, wait_s)
-            return NeedsConfirmation(Ask.REPEAT, refusal=exc, prepared=prepared, previous=exc.previous)
+            return NeedsConfirmation(Ask.REPEAT, refusal=repeat, prepared=prepared, previous=repeat.previous)
         if confirm is not None and not confirm(prepared):
             raise Declined(Msg("err.checkout.cancelled"))
         try:

@@ -4,11 +4,12 @@ values the checkout use case (services/checkout_flow.py) and its steps
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Mapping
 
 from kameng_tui.domain.accounts import CarrierMismatch
+from kameng_tui.domain.errors import RepeatOrder
 from kameng_tui.domain.models import Product
 from kameng_tui.domain.money import money
 
@@ -41,6 +42,9 @@ class Prepared:
     sealed: Mapping[str, str]                 # fields to encrypt (address)
     hints: tuple[str, ...] = ()
     mismatches: tuple[CarrierMismatch, ...] = ()     # numbers of another carrier: the order's only warnings
+    repeat: RepeatOrder | None = field(default=None, compare=False, repr=False)
+    """The repeat window's early answer, when asked for (`prepare(early_repeat=True)`):
+    read in the same trip off the event loop as the balance check's unsettled sum."""
 
     @property
     def quantity(self) -> int:

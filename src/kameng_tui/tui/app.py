@@ -22,9 +22,6 @@ from textual.screen import Screen
 
 from kameng_tui.domain.errors import AnchorMismatch, KamengError
 from kameng_tui.domain.models import Order
-from kameng_tui.domain.money import price
-from kameng_tui.domain.reasons import reason_msg
-from kameng_tui.domain.states import IN_FLIGHT, OrderState
 from kameng_tui.services.balances import BalanceView, available_of
 from kameng_tui.services.shop import Shop
 from kameng_tui.tui.batch_messages import BatchLinesChanged
@@ -32,12 +29,14 @@ from kameng_tui.tui.batch_runner import BatchRunner
 from kameng_tui.tui.keys import APP_KEYS, bindings
 from kameng_tui.tui.ledger_feed import LedgerMoved, show_changes
 from kameng_tui.tui import ledger_notices
-from kameng_tui.tui.team_header import WATCH_S, TeamWatch, team_segment
+from kameng_tui.tui.team_header import WATCH_S, TeamWatch
 from kameng_tui.tui.order_runner import OrderChanged, OrderRunner
 from kameng_tui.tui.screens.batch import BatchScreen
 from kameng_tui.tui.screens.catalog import CatalogScreen
 from kameng_tui.tui.screens.history import HistoryScreen
 from kameng_tui.tui.screens.settings import SettingsScreen
+from kameng_tui.tui.app_header import header_line
+from kameng_tui.tui.order_news import order_done
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.tuning import collect_less_often
 from kameng_tui.tui.unsettled import UnsettledCosts
@@ -48,11 +47,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 log = logging.getLogger("kameng_tui.tui")
 STARTED = time.perf_counter()
-
-
-def yuan2(amount: Decimal) -> str:
-    """A balance in the header: always two decimals (4321.5678 reads 4321.57)."""
-    return f"{price(amount):.2f}"
 
 
 class KamengApp(UnhandledExceptionHook):
@@ -157,51 +151,16 @@ class KamengApp(UnhandledExceptionHook):
         log.info("TUI ready in %.0f ms", (time.perf_counter() - STARTED) * 1000)
 
     async def _start_up(self) -> None:
-        """Balances, reconciliation of unsettled orders and suggestions, in the background:
-        an unreachable supplier blocks nothing but orders to it."""
-        await self.refresh_balances()
-        self.refresh_claims()
-        from kameng_tui.tui.batch_flow import offer_unsent
+        """Balances, reconciliation, suggestions in the background (tui/app_start.py)."""
+        from kameng_tui.tui.app_start import start_up
 
-        await offer_unsent(self)
-        from kameng_tui.tui.ledger_check import check_since_checkpoint
-
-        await check_since_checkpoint(self)
-        ctx, t = self.ctx, self.t
-        if self.refused is not None:
-            self.notify(t("tui.ledger.refused", why=self.refused.why()), severity="error", timeout=30)
-        else:
-            await self._reconcile()
-        try:
-            suggestions = await ctx.reports.suggestions()
-        except KamengError:
-            return
-        due = [r for r in suggestions.renewals]
-        if due:
-            accounts = t("filters.sep").join(dict.fromkeys(r.account for r in due[:3]))   # the first few, by name
-            self.notify(t("suggest.renewal", n=len(due), accounts=accounts), timeout=15)
+        await start_up(self)
 
     async def _reconcile(self) -> None:
-        """Settle the orders left in flight, in the background (paused while the ledger
-        refuses writes: nothing it learnt could be recorded)."""
-        ctx, t = self.ctx, self.t
-        open_orders = ctx.orders.in_state(tuple(IN_FLIGHT))
-        if open_orders:
-            self.notify(t("reconcile.start", n=len(open_orders)))
-            try:
-                report = await ctx.reconcile.run()
-            except AnchorMismatch as exc:
-                self.writes_refused(exc)
-            except KamengError as exc:
-                self.notify(self.t.error(exc), severity="warning")
-            else:
-                still = len(ctx.orders.in_state(tuple(IN_FLIGHT)))
-                self.notify(t("reconcile.done", settled=len(open_orders) - still, open=still))
-                for order in open_orders:         # no runner of ours saw these move: an open dialog reads them
-                    self.tell_screens("order_changed", order.order_no)
-                for name, message in getattr(report, "errors", {}).items():
-                    self.notify(t("reconcile.error", supplier=name, message=message), severity="warning")
-            self.refresh_claims()
+        """Settle the orders left in flight, in the background (tui/app_start.py)."""
+        from kameng_tui.tui.app_start import reconcile_open
+
+        await reconcile_open(self)
 
     def writes_refused(self, exc: AnchorMismatch) -> None:
         """A chained write was refused: say why (the TUI's way on), in the header too."""
@@ -243,39 +202,8 @@ class KamengApp(UnhandledExceptionHook):
         return available_of(view.amount, self.unsettled.of(supplier, view.unsettled))
 
     def _render_status(self) -> None:
-        t = self.t
-        out = Text(" kameng-tui ", style="bold reverse")
-        if self.refused is not None:
-            out.append("  " + t("header.writes_refused", short=t(f"header.anchor.{self.refused.reason}")), style="bold red")
-        ledger_notices.append_to(out, self)
-        watch = getattr(self, "team_watch", None)
-        if watch is not None:
-            out.append_text(team_segment(watch.last, self.ctx.settings_view.general.timezone, t))
-        if self.data_key_missing():
-            other = self.data_key_status is not None and self.data_key_status.team
-            out.append("  " + t("header.other_data_key" if other else "header.no_data_key", key=self.data_key_key()),
-                       style="bold yellow")
-        low = self.ctx.settings_view.balance.low_warning
-        for name in self.ctx.supplier_names():
-            out.append(f"  {t('header.supplier')} {name}  ")
-            view = self.balances.get(name)
-            if view is None:
-                continue
-            if view.amount is not None:
-                out.append(t("header.amount", amount=yuan2(view.amount)), style="bold red" if view.low else "bold green")
-            if view.refused:
-                word = {"clock": "header.clock", "identity": "header.identity"}.get(view.error or "", "header.refused")
-                out.append(f" ({t(word)})", style="bold red")
-            elif not view.live:
-                out.append(f" ({t('header.offline')})", style="yellow")
-            elif view.low:
-                out.append("  " + t("header.low", amount=yuan2(low)), style="red")
-        flying = self.runner.in_flight + len(self.batch_runner.running)
-        if flying:
-            out.append(f"   [{flying}]", style="bold yellow")
-        if self.claims_count:
-            out.append("   " + t("header.claims", n=self.claims_count), style="bold red")
-        self.status = out
+        """The header line (tui/app_header.py)."""
+        self.status = header_line(self)
 
     def refresh_claims(self) -> None:
         """Count the claims for the header (需核对 N): after start-up, each order, each batch.
@@ -356,40 +284,8 @@ class KamengApp(UnhandledExceptionHook):
         self.unsettled.refresh()
 
     def _order_done(self, order: Order | None, order_no: str, error: KamengError | None) -> None:
-        t = self.t
-        if isinstance(error, AnchorMismatch):
-            self.writes_refused(error)
-        elif error is not None:
-            self.notify(f"{order_no}: {t.error(error)}", severity="error", timeout=10)
-        elif order is not None:
-            state = t(f"state.{order.state.value}")
-            message = t("order.final", order_no=order_no, state=state)
-            severity = "information"
-            if order.state is OrderState.FAILED:
-                message += "\n" + t("order.failed_hint", reason=t.show(reason_msg(order.reason) or ""))
-                severity = "error"
-            elif order.state in (OrderState.UNKNOWN, OrderState.SUBMITTED, OrderState.PROCESSING):
-                message += "\n" + t("order.unknown_hint")
-                severity = "warning"
-            elif order.state is OrderState.PENDING:
-                message += "\n" + t("history.pending_keys") + "  " + t("order.pending_where")
-                severity = "warning"
-            self.notify(message, severity=severity, timeout=8)
-            self._tell_anomalies(order)
-        self.refresh_claims()
-        self.unsettled.refresh()
-        self.run_worker(self.refresh_balances(), group="balances", exit_on_error=False)
-        self.tell_screens("order_changed", order_no)
-
-    def _tell_anomalies(self, order: Order) -> None:
-        """What the supplier said against what we asked: one warning naming where to look."""
-        from kameng_tui.domain.reply_check import anomaly_msg
-
-        said = [m for m in (anomaly_msg(e.body) for e in self.ctx.orders.events(order.order_no) if e.kind == "anomaly")
-                if m is not None]
-        if said:
-            text = "; ".join(m.text(self.lang) for m in dict.fromkeys(said))
-            self.notify(self.t("order.anomaly_hint", order_no=order.order_no, message=text), severity="error", timeout=15)
+        """An order's runner is done with it (tui/order_news.py)."""
+        order_done(self, order, order_no, error)
 
     def start_batch(self, batch_id: int) -> None:
         self.batch_runner.start(batch_id)

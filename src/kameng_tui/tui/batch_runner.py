@@ -64,7 +64,8 @@ class BatchRunner:
     async def _run(self, batch_id: int, concurrency: int) -> None:
         ctx = self.ctx
         error: KamengError | None = None
-        pending = sum(1 for o in ctx.orders.batch_orders(batch_id) if o.state is OrderState.PENDING)
+        lines = await asyncio.to_thread(ctx.orders.batch_orders, batch_id)        # never on the UI thread
+        pending = sum(1 for o in lines if o.state is OrderState.PENDING)
         self.progress[batch_id] = (0, pending)
 
         def progress(done: int, total: int, order: Order) -> None:
@@ -110,7 +111,8 @@ class BatchRunner:
                 order = await self.ctx.reconcile.settle(order_no, SETTLE_WAIT_S)
                 self._on_change(batch_id, None, (order,))
 
-        open_orders = [o.order_no for o in self.ctx.orders.batch_orders(batch_id) if o.state in IN_FLIGHT]
+        lines = await asyncio.to_thread(self.ctx.orders.batch_orders, batch_id)
+        open_orders = [o.order_no for o in lines if o.state in IN_FLIGHT]
         await asyncio.gather(*(one(n) for n in open_orders), return_exceptions=True)
 
     def stop(self, batch_id: int | None = None) -> None:

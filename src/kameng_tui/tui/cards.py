@@ -29,13 +29,24 @@ def card_lines(cards: Iterable[Mapping[str, Any]], t: Texts) -> list[Text]:
 
 
 def copy_card(app: Any, order: Order) -> None:
-    """Copy the order's cards; the copy is recorded first (a chained `revealed` event,
-    services/cards.py), so a ledger refusing writes copies nothing."""
-    try:
-        cards = [c for c in app.ctx.orders.reveal(order, "copy") if not c.get("locked")]
-    except KamengError as exc:
-        app.notify(app.t.error(exc), severity="error")
-        return
+    """The copy is recorded first (a chained `revealed` event, services/cards.py), so a
+    ledger refusing writes copies nothing. The record and the read (opened with the data
+    key) happen in a worker thread, never on the UI thread; the clipboard and the notice
+    stay on it."""
+    orders = app.ctx.orders
+
+    def read() -> None:
+        try:
+            cards = [c for c in orders.reveal(order, "copy") if not c.get("locked")]
+        except KamengError as exc:
+            app.call_from_thread(app.notify, app.t.error(exc), severity="error")
+            return
+        app.call_from_thread(_copy, app, cards)
+
+    app.run_worker(read, thread=True, group="card-copy")
+
+
+def _copy(app: Any, cards: list[dict[str, Any]]) -> None:
     if not cards:
         app.notify(app.t("card.none"), severity="warning")
         return

@@ -72,7 +72,7 @@ class OrderRunner:
             error = exc
         except Exception as exc:  # an adapter bug must not kill the app; the ledger keeps the truth
             error = KamengError(Msg("err.internal.tui", kind=type(exc).__name__))
-        order = self.ctx.orders.get(order_no) or order
+        order = await asyncio.to_thread(self.ctx.orders.get, order_no) or order     # never on the UI thread
         if order is not None:
             moved(order)
         self._on_done(order, order_no, error)

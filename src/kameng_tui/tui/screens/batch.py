@@ -56,6 +56,7 @@ class BatchScreen(Screen[None]):
         self.quoted_at = 0.0
         self.checking = False
         self._choice_cache: dict[str, tuple | None] = {}
+        self._suggest_for = ""
         self.full_notes: dict[int, Text] = {}
         """Row notes with whole product names (the grid's may cut them to its status column)."""
 
@@ -119,12 +120,32 @@ class BatchScreen(Screen[None]):
     def _editing(self, event: BatchGrid.Editing) -> None:
         grid = self.grid
         if event.column == "sku" and grid.editing and event.text.strip():
-            found = self.entry.suggest(event.text)
-            grid.suggestions = [(p.sku, p.name) for p in found]
+            self.suggest(event.text)
         else:
-            grid.suggestions = []
-        self._show_suggestions()
+            grid.suggest(event.text, [])
+            self._show_suggestions()
         self.save_draft()
+
+    def suggest(self, text: str) -> None:
+        """The products for what is typed in a SKU cell, searched in a worker thread (the
+        search loads the products it shows from the catalog cache); the latest keystroke
+        wins: a search not begun when another key came is skipped (not `exclusive`: no
+        worker is cancelled under whoever waits for it)."""
+        self._suggest_for = text
+
+        def search() -> None:
+            if self._suggest_for != text:
+                return
+            found = [(p.sku, p.name) for p in self.entry.suggest(text)]
+            self.app.call_from_thread(self._suggested, text, found)
+
+        self.run_worker(search, thread=True, group="batch-suggest", exit_on_error=False)
+
+    def _suggested(self, text: str, found: list[tuple[str, str]]) -> None:
+        grid = self.grid
+        if grid.editing and grid.column == "sku" and grid.buf == text:      # still what is typed
+            grid.suggest(text, found)
+            self._show_suggestions()
 
     @on(BatchGrid.Refused)
     def _refused(self, event: BatchGrid.Refused) -> None:

@@ -18,6 +18,7 @@ from kameng_tui.domain.catalog_query import (DELIVERY_FACET, SORTS, TAG_FACET, F
 from kameng_tui.domain.errors import KamengError
 from kameng_tui.domain.product_index import ProductIndex
 from kameng_tui.services.offer_board import ProductOffers
+from kameng_tui.tui.catalog_reads import read_detail, reorder_later
 from kameng_tui.tui.keys import CATALOG_KEYS, bindings
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.textual_compat import install_bindings
@@ -65,6 +66,7 @@ class CatalogScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
+        self.detail_asked = 0           # the latest detail read asked for (tui/catalog_reads.py)
         self.ctx = self.app.ctx
         self.lang = self.app.lang
         self.t = Texts(self.lang)
@@ -161,7 +163,7 @@ class CatalogScreen(Screen[None]):
 
         ctx = self.ctx
         try:
-            if ctx.catalog.is_empty():
+            if await asyncio.to_thread(ctx.catalog.is_empty):
                 self.app.notify(self.t("sync.start"))
                 report = await ctx.catalog.sync()
                 self.app.notify(self.t("sync.done", n=sum(report.counts.values())))
@@ -282,10 +284,7 @@ class CatalogScreen(Screen[None]):
         if product is None:
             pane.show_detail(None)
             return
-        try:
-            pane.show_detail(self.ctx.catalog.detail(product.sku), self._offers())
-        except KamengError as exc:
-            pane.update(exc.text(self.lang))
+        read_detail(self, product.sku, self._offers())
 
     def _offers(self) -> ProductOffers | None:
         """The highlighted product's offers when it has several (the pane lists them)."""
@@ -360,8 +359,7 @@ class CatalogScreen(Screen[None]):
             return
         from kameng_tui.tui.screens.checkout import CheckoutScreen
 
-        last = self.ctx.checkout.last_order(product.sku)
-        self.app.push_screen(CheckoutScreen(product, again=last))
+        reorder_later(self, product, CheckoutScreen)
 
     def suppliers_changed(self) -> None:
         """A supplier added or turned off: the column and the 演示 mark follow at once."""

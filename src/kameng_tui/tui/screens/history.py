@@ -17,13 +17,13 @@ from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from kameng_tui.domain.dates import parse_date_range
-from kameng_tui.domain.errors import AnchorMismatch, BadInput, KamengError
+from kameng_tui.domain.errors import BadInput, KamengError
 from kameng_tui.domain.history import HistoryFilter
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
 from kameng_tui.domain.states import OrderState
-from kameng_tui.services.checkout_flow import Placed
 from kameng_tui.tui.cards import copy_card
+from kameng_tui.tui.history_reorder import reorder
 from kameng_tui.tui.history_reads import Figures, HistoryView, OrderDetail, page_after, read_changed, read_detail, read_view
 from kameng_tui.tui.keys import HISTORY_KEYS, bindings
 from kameng_tui.tui.text import Texts
@@ -332,19 +332,8 @@ class HistoryScreen(Screen[None]):
 
     def action_reorder(self) -> None:
         order = self.query_one(OrderList).selected()
-        if order is None:
-            return
-        try:
-            product = self.ctx.catalog.product(order.sku)
-        except KamengError as exc:
-            self.notify(self.t.error(exc), severity="error")
-            return
-        if not self.ctx.settings_view.checkout.confirm and order.state is OrderState.SUCCEEDED:
-            self.run_worker(self._reorder_now(order, product), group="reorder", exit_on_error=False)
-            return
-        from kameng_tui.tui.screens.checkout import CheckoutScreen
-
-        self.app.push_screen(CheckoutScreen(product, again=order))
+        if order is not None:
+            self.run_worker(reorder(self, order), group="reorder", exit_on_error=False)
 
     # --- a lone pending order: send or cancel (issue 14) ----------------------------------
     def action_resume_order(self) -> None:
@@ -391,23 +380,3 @@ class HistoryScreen(Screen[None]):
         if refresh is not None:
             refresh()
         self.reload(keep_cursor=True)
-
-    async def _reorder_now(self, order: Order, product) -> None:
-        """`[checkout] confirm = false`: `a` on a succeeded order places it at once, through
-        the one checkout use case (again: no repeat question; a ported number only warns)."""
-        from kameng_tui.services.checkout import OrderInput
-
-        inp = OrderInput(sku=product.sku, fields=dict(order.account), quantity=order.quantity,
-                         customer=order.customer, note=order.note, again=True)
-        try:
-            placed = await self.ctx.checkout.flow.place(inp, carrier_ok=True, handoff=self.app.start_order)
-            if not isinstance(placed, Placed):
-                raise placed.refusal or KamengError(self.t("checkout.invalid"))
-        except AnchorMismatch as exc:
-            self.app.writes_refused(exc)
-            return
-        except KamengError as exc:
-            self.notify(self.t.error(exc), severity="error", timeout=10)
-            return
-        self.notify(self.t("checkout.again", account=order.account_text) + f"  {placed.order_no}")
-        self.reload()

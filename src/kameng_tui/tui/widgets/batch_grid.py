@@ -5,55 +5,29 @@ Backspace clears it): digits, `?` and `q` too, so while the grid has focus the f
 leaves out the app's printable keys (`check_consume_key`) and F-keys switch screens.
 Enter commits and moves down, Tab right, arrows move; a paste of several lines or
 tab-separated cells becomes rows. The grid owns the rows and the undo
-stack; the screen tells it each row's check result and order state.
+stack; the screen tells it each row's check result and order state. How it is drawn
+(column widths, one line as a Strip) is in widgets/batch_grid_draw.py.
 """
 
 from __future__ import annotations
 
 from typing import Callable
 
-from rich.cells import cell_len
-from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.geometry import Offset, Size
+from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from kameng_tui.domain.batch_input import unclosed_quote_line
 from kameng_tui.domain.batch_rows import GRID_COLUMNS, Row, split_rows
-from kameng_tui.domain.text_fit import fit_name
 from kameng_tui.tui.keys import GRID_KEYS, bindings
 from kameng_tui.tui.textual_compat import install_bindings
 from kameng_tui.tui.typed_keys import takes_as_text
-from kameng_tui.tui.widgets.virtual_list import cell
+from kameng_tui.tui.widgets.batch_grid_draw import FIELD_COLUMN, cursor_at, grid_line, status_width
 
-WIDTHS = {"sku": 16, "account": 13, "quantity": 4, "customer": 8, "ref": 8, "note": 10, "extra": 12}
-NUM_W = 4
-STATUS_MIN = 24
-"""The state/reason column keeps at least this many cells: at 80 columns the other
-columns give way (the least used first, down to MIN_WIDTHS), never the status."""
-MIN_WIDTHS = {"sku": 12, "account": 11, "quantity": 3, "customer": 4, "ref": 4, "note": 4, "extra": 5}
-SHRINK_ORDER = ("note", "ref", "customer", "extra", "sku", "account", "quantity")
-
-
-def column_widths(width: int) -> dict[str, int]:
-    """Each column's width in a grid `width` cells wide, the status column last."""
-    widths = dict(WIDTHS)
-    over = NUM_W + sum(widths.values()) + len(widths) + STATUS_MIN - width
-    for name in SHRINK_ORDER:
-        if over <= 0:
-            break
-        give = min(over, widths[name] - MIN_WIDTHS[name])
-        widths[name] -= give
-        over -= give
-    return widths
-FIELD_COLUMN = {"sku": "sku", "account": "account", "quantity": "quantity", "customer": "customer", "ref": "ref",
-                "note": "note", "price": "extra", "extra": "extra", "region": "extra", "server": "extra",
-                "role": "extra", "charge_type": "extra", "address": "extra"}
-
+__all__ = ("BatchGrid", "FIELD_COLUMN")
 
 class BatchGrid(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {"batch-grid--header", "batch-grid--cursor", "batch-grid--edit", "batch-grid--bad"}
@@ -108,6 +82,8 @@ class BatchGrid(ScrollView, can_focus=True):
         self.retry: Callable[[int], Row | None] = lambda i: None
         self.is_sku: Callable[[str], bool] = lambda text: True
         self.suggestions: list[tuple[str, str]] = []    # (sku, label) for the SKU being typed
+        self.suggested_for = ""
+        """The text the suggestions were found for (they come from a worker, a keystroke late)."""
         self.pick = 0
         self.tab_from: int | None = None
 
@@ -172,12 +148,18 @@ class BatchGrid(ScrollView, can_focus=True):
         self._place_cursor()
         self.post_message(self.Editing(self.column, self.buf))
 
+    def suggest(self, text: str, found: list[tuple[str, str]]) -> None:
+        """The SKUs found for `text` (Enter or Tab takes the one picked, while the cell
+        still holds that text)."""
+        self.suggested_for, self.suggestions = text, found
+
     def commit(self) -> None:
         if not self.editing:
             return
         self.editing = False
         value = self.buf.strip()
-        if self.column == "sku" and value and self.suggestions and not self.is_sku(value):
+        if (self.column == "sku" and value and self.suggestions and self.suggested_for == self.buf
+                and not self.is_sku(value)):
             value = self.suggestions[min(self.pick, len(self.suggestions) - 1)][0]
         self.suggestions = []
         row = self.rows[self.row]
@@ -370,56 +352,15 @@ class BatchGrid(ScrollView, can_focus=True):
     # --- drawing ------------------------------------------------------------------------------------------
     def _place_cursor(self) -> None:
         """The terminal cursor on the edited cell, so an IME shows its candidates there."""
-        if not self.editing:
-            return
-        widths = column_widths(self.scrollable_content_region.width)
-        x = NUM_W + sum(widths[c] + 1 for c in GRID_COLUMNS[: self.col]) + min(cell_len(self.buf), widths[self.column])
-        y = 1 + self.row - self.scroll_offset.y
-        region = self.content_region
-        self.app.cursor_position = Offset(region.x + x, region.y + y)
+        if self.editing:
+            self.app.cursor_position = cursor_at(self)
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        widths = column_widths(width)
-        base = self.rich_style
-        if y == 0:
-            header = cell("#", NUM_W) + " ".join(cell(self.labels[c], widths[c]) for c in GRID_COLUMNS)
-            header += " " + self.labels["status"]
-            style = base + self.get_component_rich_style("batch-grid--header")
-            return Strip([Segment(header, style)]).crop_extend(0, width, style)
-        i = self.scroll_offset.y + y - 1
-        if i >= len(self.rows):
-            return Strip.blank(width, base)
-        row = self.rows[i]
-        bad = self.bad_field.get(i, "")
-        bad_col = FIELD_COLUMN.get(bad or "", None) if i in self.bad_field else None
-        red = self.get_component_rich_style("batch-grid--bad")
-        segs = [Segment(cell(str(i + 1), NUM_W - 1, "right") + " ", base + (red if i in self.bad_field else Style()))]
-        for c, name in enumerate(GRID_COLUMNS):
-            text = row.cells[c]
-            style = base
-            if name == bad_col:
-                style = base + red
-            if i == self.row and c == self.col:
-                if self.editing:
-                    text = self.buf[-(widths[name] - 1):] + "_"
-                    style = base + self.get_component_rich_style("batch-grid--edit")
-                else:
-                    style = base + self.get_component_rich_style("batch-grid--cursor")
-            if name == "sku" and not (self.editing and i == self.row and c == self.col):
-                text = fit_name(text, widths[name])          # demo:VM-TX-Y-1-K -> ..TX-Y-1-K, its tail kept
-            segs.append(Segment(cell(text, widths[name]), style))
-            segs.append(Segment(" ", base))
-        note = self.notes.get(i)
-        if note is not None:
-            segs.extend(s for s in note.render(self.app.console, end="") if s.text != "\n")
-        return Strip(segs).crop_extend(0, width, base)
+        return grid_line(self, y)
 
     def status_width(self) -> int:
         """Cells the state/reason column has at the grid's present width."""
-        width = self.scrollable_content_region.width
-        widths = column_widths(width)
-        return max(0, width - NUM_W - sum(widths.values()) - len(widths))
+        return status_width(self.scrollable_content_region.width)
 
     def on_resize(self) -> None:
         self._resize()

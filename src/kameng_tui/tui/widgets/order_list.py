@@ -1,5 +1,6 @@
 """History rows, a keyset page at a time: the next page is fetched when the cursor
-nears the end of what is loaded, so the widget never holds the whole ledger."""
+nears the end of what is loaded, so the widget never holds the whole ledger. The fetch
+runs in a worker thread (a read of the ledger on the UI thread freezes every key)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,8 @@ class OrderList(VirtualList):
         self.total: int | None = None
         self._next: str | None = None
         self._fetch: Callable[[str | None], Page] | None = None
+        self._fetching: str | None = None
+        """The cursor of the page on its way (one at a time)."""
         self.marked: set[str] = set()
         """Orders with an anomaly: a persistent "!" on their row (issue 14)."""
         self.view = SupplierView()
@@ -55,7 +58,7 @@ class OrderList(VirtualList):
     def load(self, fetch: Callable[[str | None], Page], first: Page | None = None) -> None:
         """Start over with a new filter: `fetch(cursor)` returns one keyset page; `first`,
         the first page already read (in a worker: the screens never read on the UI thread)."""
-        self._fetch = fetch
+        self._fetch, self._fetching = fetch, None
         page = first if first is not None else fetch(None)
         self.orders = list(page.items)
         self.total = page.total if page.total is not None else len(self.orders)
@@ -63,13 +66,27 @@ class OrderList(VirtualList):
         self.data_changed()
 
     def more(self) -> bool:
-        if self._fetch is None or self._next is None:
+        """Ask for the next page (read in a worker, added when it comes); False when
+        there is none, or it is on its way already."""
+        fetch, cursor = self._fetch, self._next
+        if fetch is None or cursor is None or self._fetching == cursor:
             return False
-        page = self._fetch(self._next)
+        self._fetching = cursor
+
+        def read() -> None:
+            page = fetch(cursor)
+            self.app.call_from_thread(self._more_came, fetch, cursor, page)
+
+        self.run_worker(read, thread=True, group="order-list-more")
+        return True
+
+    def _more_came(self, fetch: Callable[[str | None], Page], cursor: str, page: Page) -> None:
+        if fetch is not self._fetch or cursor != self._next:
+            return                  # a new filter was loaded meanwhile: this page is not its
+        self._fetching = None
         self.orders.extend(page.items)
         self._next = page.next_cursor
         self.data_changed(keep_cursor=True)
-        return True
 
     def move_cursor(self, row: int) -> None:
         if row >= len(self.orders) - 5:

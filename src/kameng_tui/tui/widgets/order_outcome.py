@@ -12,6 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button
+from textual.worker import get_current_worker
 
 from kameng_tui.domain.errors import KamengError
 from kameng_tui.domain.models import Delivery, Order
@@ -104,7 +105,8 @@ class OrderOutcome(Vertical):
 
         def read() -> None:
             cards = orders.cards(order, revealed)
-            self.app.call_from_thread(self._show_cards, cards)
+            if not get_current_worker().is_cancelled:       # a later reveal or mask wins
+                self.app.call_from_thread(self._show_cards, cards)
 
         self.run_worker(read, thread=True, group="cards", exclusive=True, exit_on_error=False)
 
@@ -114,15 +116,24 @@ class OrderOutcome(Vertical):
                                               Text(self.t("checkout.card_missing"), style="dim"))
 
     def toggle_reveal(self) -> None:
-        """Reveal or mask again, on request (an explicit act: read at once)."""
+        """Reveal or mask again, on request, in a worker as the masked cards were read.
+        Revealing is recorded first (a chained `revealed` event): refused, nothing shown."""
         order = self.order
         if order is None or order.delivery is not Delivery.CARD:
             return
-        orders = self.app.ctx.orders
-        try:           # revealing is recorded first (a chained `revealed` event): refused, nothing shown
-            cards = orders.cards(order, False) if self.revealed else orders.reveal(order, "reveal")
-        except KamengError as exc:
-            self.app.notify(self.t.error(exc), severity="error")
-            return
-        self.revealed = not self.revealed
+        orders, reveal = self.app.ctx.orders, not self.revealed
+
+        def read() -> None:
+            try:
+                cards = orders.reveal(order, "reveal") if reveal else orders.cards(order, False)
+            except KamengError as exc:
+                self.app.call_from_thread(self.app.notify, self.t.error(exc), severity="error")
+                return
+            if not get_current_worker().is_cancelled:       # a later reveal or mask wins
+                self.app.call_from_thread(self._now_revealed, reveal, cards)
+
+        self.run_worker(read, thread=True, group="cards", exclusive=True, exit_on_error=False)
+
+    def _now_revealed(self, revealed: bool, cards: list[dict[str, Any]]) -> None:
+        self.revealed = revealed
         self._show_cards(cards)

@@ -1,0 +1,58 @@
+"""The app's header line, drawn again after each change it shows."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+
+from kameng_tui.domain.money import price
+from kameng_tui.tui import ledger_notices
+from kameng_tui.tui.team_header import team_segment
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kameng_tui.tui.app import KamengApp
+
+
+def yuan2(amount: Decimal) -> str:
+    """A balance in the header: always two decimals (4321.5678 reads 4321.57)."""
+    return f"{price(amount):.2f}"
+
+
+def header_line(app: "KamengApp") -> Text:
+    """The header: writes refused, the team ledger's connection (TLS mode, clock, offline),
+    no data key, each supplier's balance, orders in flight, claims."""
+    t = app.t
+    out = Text(" kameng-tui ", style="bold reverse")
+    if app.refused is not None:
+        out.append("  " + t("header.writes_refused", short=t(f"header.anchor.{app.refused.reason}")), style="bold red")
+    ledger_notices.append_to(out, app)
+    watch = getattr(app, "team_watch", None)
+    if watch is not None:
+        out.append_text(team_segment(watch.last, app.ctx.settings_view.general.timezone, t))
+    if app.data_key_missing():
+        other = app.data_key_status is not None and app.data_key_status.team
+        out.append("  " + t("header.other_data_key" if other else "header.no_data_key", key=app.data_key_key()),
+                   style="bold yellow")
+    low = app.ctx.settings_view.balance.low_warning
+    for name in app.ctx.supplier_names():
+        out.append(f"  {t('header.supplier')} {name}  ")
+        view = app.balances.get(name)
+        if view is None:
+            continue
+        if view.amount is not None:
+            out.append(t("header.amount", amount=yuan2(view.amount)), style="bold red" if view.low else "bold green")
+        if view.refused:
+            word = {"clock": "header.clock", "identity": "header.identity"}.get(view.error or "", "header.refused")
+            out.append(f" ({t(word)})", style="bold red")
+        elif not view.live:
+            out.append(f" ({t('header.offline')})", style="yellow")
+        elif view.low:
+            out.append("  " + t("header.low", amount=yuan2(low)), style="red")
+    flying = app.runner.in_flight + len(app.batch_runner.running)
+    if flying:
+        out.append(f"   [{flying}]", style="bold yellow")
+    if app.claims_count:
+        out.append("   " + t("header.claims", n=app.claims_count), style="bold red")
+    return out

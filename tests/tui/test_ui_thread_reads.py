@@ -1,0 +1,200 @@
+"""Issue 17, point 2: screens read through workers, never on the UI thread.
+
+A read of SQLite on the event loop freezes every key while the disk, or another
+process's write, keeps it waiting. The ledger and the catalog cache are wrapped: a read
+made on the main thread while a path below runs, with any of our TUI code on the stack,
+is noted with where it came from, and the test fails naming it.
+
+The paths: a card revealed and copied (the checkout's result and the history's detail),
+the history's next keyset page, `a` (再来一单) in the catalog and the history, the
+catalog's detail pane as the cursor moves, a SKU typed into the batch grid and the batch's runner
+(tui/batch_runner.py), and an order's own runner (tui/order_runner.py) with the App's
+end-of-order news.
+
+Left out, by design: drawing the catalog's visible rows (widgets/product_table.py) loads
+each product on first sight through the index's bounded cache (Line API: a line is drawn
+synchronously)."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Static
+
+from kameng_tui.domain.models import Delivery
+from kameng_tui.services.checkout import OrderInput
+from kameng_tui.tui.screens.checkout import CheckoutScreen
+from kameng_tui.tui.screens.history import HistoryScreen
+from kameng_tui.tui.widgets.order_list import OrderList
+
+from conftest import SIZE, screen_lines, settle, type_text
+from test_batch_screen import confirm_and_finish, open_batch
+from test_checkout_screen import open_checkout
+from test_history_screen import open_history
+
+LEDGER_READS = ("get", "by_ref", "ref_fingerprint", "last_for", "in_state", "unsettled_cost", "anomaly_orders",
+                "history", "totals", "grouped", "events", "cards", "last_event", "in_flight", "sent_since",
+                "ledger_anomalies", "batch_orders", "get_batch", "list_batches", "load_draft", "last_balance")
+CATALOG_READS = ("columns", "product", "product_by_sku", "count", "version", "price_points", "price_history",
+                 "own_count", "delivery_samples", "own_sales")
+TUI = str(Path("kameng_tui", "tui"))
+BY_DESIGN = (str(Path("tui", "widgets", "product_table.py")), str(Path("services", "engine.py")),
+             str(Path("services", "batch.py")), str(Path("services", "reconcile.py")))
+"""Reads made here are not a screen's and are left as they are: drawing the catalog's
+visible rows (Line API, each product loaded once through a bounded cache); and the order
+path's services, which the CLI shares: the engine's send, a batch's send_pending and
+reconcile's settle record and read each state change on the event loop, between their
+awaits on the supplier (moving them is a change of the order engine, not of a screen)."""
+
+
+class UiThreadReads:
+    """Wraps the reads of the ledger and the catalog cache on their instances (every
+    service holds these two objects). `found`: the reads made on the UI thread from our
+    TUI code while `on`."""
+
+    def __init__(self, monkeypatch, ctx) -> None:
+        self.found: list[str] = []
+        self.on = False
+        for store, names in ((ctx.ledger, LEDGER_READS), (ctx.catalog.cache, CATALOG_READS)):
+            for name in names:
+                monkeypatch.setattr(store, name, self._wrap(name, getattr(store, name)))
+
+    def _wrap(self, name: str, real):
+        def guarded(*args, **kw):
+            if self.on and threading.current_thread() is threading.main_thread():
+                frame, ours = sys._getframe(1), None
+                while frame is not None:
+                    where = frame.f_code.co_filename
+                    if any(part in where for part in BY_DESIGN):
+                        ours = None
+                        break
+                    if TUI in where and ours is None:
+                        ours = f"{name} from {Path(where).name}:{frame.f_lineno} {frame.f_code.co_name}"
+                    frame = frame.f_back
+                if ours is not None:
+                    self.found.append(ours)
+            return real(*args, **kw)
+        return guarded
+
+    def check(self) -> None:
+        assert self.found == [], "\n".join(self.found)
+
+
+@pytest.fixture
+def ui_reads(monkeypatch):
+    return lambda ctx: UiThreadReads(monkeypatch, ctx)
+
+
+def shown(app) -> str:
+    return "\n".join(screen_lines(app))
+
+
+def cards_text(screen, wid: str) -> str:
+    return str(screen.query_one(wid, Static).render())
+
+
+async def test_a_card_order_its_reveal_and_copy_read_nothing_on_the_ui_thread(make_app, ui_reads):
+    app = make_app()
+    reads = ui_reads(app.root)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        reads.on = True
+        screen = await open_checkout(app, pilot, "qqb kami 10")
+        assert screen.product.delivery is Delivery.CARD
+        await type_text(pilot, "13800138000")
+        await pilot.press("enter")                       # placed: the runner and the App's news
+        await settle(app, pilot)
+        assert "****" in cards_text(screen, "#cards")
+        await pilot.press("r")                           # the checkout's result: revealed
+        await settle(app, pilot)
+        revealed = cards_text(screen, "#cards")
+        assert "****" not in revealed and revealed.strip()
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert app.clipboard and app.clipboard.split()[0] in revealed
+        app.copy_to_clipboard("")
+        await pilot.press("escape")
+        history = await open_history(app, pilot)         # the history's detail: revealed and copied
+        assert isinstance(history, HistoryScreen) and "****" in shown(app)
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert app.clipboard == "" and revealed.split()[1] in shown(app)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert app.clipboard and app.clipboard.split()[0] in revealed
+        reads.on = False
+    reads.check()
+
+
+async def test_the_next_history_page_and_reorder_read_nothing_on_the_ui_thread(make_app, ui_reads):
+    app = make_app()
+    ctx = app.root
+    prepared = await ctx.checkout.prepare(OrderInput(sku="demo:HF-CM-10", fields={"account": "13900139000"}))
+    ctx.ledger.create_intents([ctx.checkout.new_intent(prepared) for _ in range(130)], at=ctx.clock.now())
+    reads = ui_reads(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = await open_history(app, pilot)
+        orders = screen.query_one(OrderList)
+        assert len(orders.orders) == 100 and orders.total == 130
+        reads.on = True
+        await pilot.press("end")                        # near the end of the page: the next one comes
+        await settle(app, pilot)
+        assert len(orders.orders) == 130 and len({o.order_no for o in orders.orders}) == 130
+        await pilot.press("a")                          # 再来一单 from the history
+        await settle(app, pilot)
+        assert isinstance(app.screen, CheckoutScreen)
+        assert app.screen.query_one("#f-account", Input).value == "13900139000"
+        reads.on = False
+    reads.check()
+
+
+async def test_the_catalogs_detail_pane_and_reorder_read_nothing_on_the_ui_thread(make_app, ui_reads):
+    app = make_app()
+    ctx = app.root
+    await ctx.checkout.place(OrderInput(sku="demo:HF-CM-10", fields={"account": "13800138000"}), wait_s=5)
+    reads = ui_reads(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "yidong huafei 10")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        reads.on = True
+        await pilot.press("down", "up")                 # the detail pane follows the cursor
+        await settle(app, pilot)
+        assert "HF-CM-10" in shown(app)
+        await pilot.press("a")                          # 再来一单: the last order of the product
+        await settle(app, pilot)
+        assert isinstance(app.screen, CheckoutScreen) and app.screen.again is not None
+        assert app.screen.query_one("#f-account", Input).value == "13800138000"
+        reads.on = False
+    reads.check()
+
+
+async def test_typing_skus_into_the_batch_grid_reads_nothing_on_the_ui_thread(make_app, ui_reads):
+    app = make_app()
+    reads = ui_reads(app.root)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_batch(app, pilot)
+        app.root.catalog.invalidate()                   # as after a sync: products not loaded yet
+        await settle(app, pilot)
+        reads.on = True
+        await type_text(pilot, "dianxin huafei 50")     # suggestions as the product is typed
+        await settle(app, pilot)
+        assert screen.grid.suggestions and "电信话费50元" in screen.grid.suggestions[0][1]
+        await pilot.press("tab")                        # the first suggestion taken: its SKU checked
+        await type_text(pilot, "13300133001")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert screen.grid.rows[0].get("sku") == "demo:HF-DX-50"
+        assert screen.checked.bad == [] and len(screen.checked.good) == 1
+        await pilot.press("f5")                         # run: the batch runner's own reads too
+        await pilot.pause()
+        await confirm_and_finish(app, pilot)
+        assert "成功 1" in "\n".join(screen_lines(app))
+        reads.on = False
+    reads.check()
