@@ -1,0 +1,201 @@
+"""Four "machines" on one team ledger (issue 19): four processes with separate homes
+(separate KAMENG_TUI_HOME, so separate terminal ids, local files and send locks), one
+PostgreSQL, one reference supplier, all real processes. Each runs a 250-line batch; two
+run the same file at the same instant (one records the batch, the other is refused with
+`repeat_batch`). Seeded faults: one terminal SIGKILLed mid-batch, one's sending session
+ended by the server (`pg_terminate_backend`), the batch of the same-file pair SIGKILLed
+mid-batch, and one resume SIGKILLed again. Then each terminal resumes its own batch and
+reconcile settles the rest. The books must agree: every line ordered once, no order
+created twice at the supplier, none lost, `ledger verify` ok.
+
+The seed is printed; KAMENG_TUI_TEST_SEED=<n> runs another schedule.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from faultkit import check_guarantees, lines
+from kit import run_cli
+from refkit import client_env, start_server, wait_for
+
+pytestmark = pytest.mark.slow
+
+N = 250
+SEED = int(os.environ.get("KAMENG_TUI_TEST_SEED", "19"))
+FILES = ("a.txt", "b.txt", "c.txt", "c.txt")       # terminals t2 and t3: the same file
+
+
+def terminal_env(tmp_path: Path, name: str, ref_url: str, pg_url: str) -> dict[str, str]:
+    """One machine: its own home, the reference supplier `ref`, the team ledger."""
+    home = tmp_path / name
+    env = client_env(home, ref_url, deadline_s="3", read_s="1", connect_s="0.5")
+    cfg = home / "config" / "config.toml"
+    cfg.write_text(f'[ledger]\nurl = "{pg_url}"\n\n' + cfg.read_text(), encoding="utf-8")
+    return env
+
+
+def spawn(env: dict[str, str], *args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "kameng_tui", *args, "--yes", "--json"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+class Team:
+    """What the server holds, read from the outside (an admin connection)."""
+
+    def __init__(self, url: str) -> None:
+        self.conn = psycopg.connect(url, autocommit=True)
+
+    def progress(self) -> dict[str, tuple[int, int]]:
+        """batch source -> (batch_id, lines submitted at least once)."""
+        rows = self.conn.execute("SELECT b.source, b.batch_id, count(o.submitted_at) FROM batches b "
+                                 "JOIN orders o ON o.batch_id = b.batch_id GROUP BY b.source, b.batch_id").fetchall()
+        return {Path(src).name: (int(bid), int(n)) for src, bid, n in rows}
+
+    def sender_of(self, batch_id: int) -> str:
+        """The terminal id the batch's first `submitted` event names."""
+        body = self.conn.execute("SELECT e.body FROM events e JOIN orders o ON o.order_no = e.order_no "
+                                 "WHERE o.batch_id = %s AND e.kind = 'submitted' ORDER BY e.seq LIMIT 1",
+                                 (batch_id,)).fetchone()[0]
+        return str(json.loads(body)["terminal"])
+
+    def end_send_session(self, terminal_id: str) -> int:
+        """pg_terminate_backend on that terminal's send-lock session: the server ends it
+        (a dropped network, a DBA's kill); the lock goes with it."""
+        rows = self.conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
+                                 (f"kameng-tui send {terminal_id}",)).fetchall()
+        return sum(1 for (ok,) in rows if ok)
+
+    def terminal_of(self, home: Path) -> str:
+        import sqlite3
+
+        con = sqlite3.connect(home / "data" / "ledger.db")
+        try:
+            return str(con.execute("SELECT value FROM meta WHERE key = 'terminal_id'").fetchone()[0])
+        finally:
+            con.close()
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def kill(proc: subprocess.Popen) -> None:
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+
+
+def outcome(proc: subprocess.Popen) -> tuple[int, dict]:
+    out, err = proc.communicate(timeout=60)
+    if proc.returncode < 0:
+        return proc.returncode, {}
+    try:
+        return proc.returncode, json.loads(out)
+    except ValueError:
+        raise AssertionError(f"exit {proc.returncode}, not one JSON document: {out[-500:]!r} {err[-2000:]}") from None
+
+
+async def test_four_machines_one_team_ledger_kills_and_a_dropped_session(tmp_path, pg_url):
+    rng = random.Random(SEED)
+    kill_a, end_b, kill_c, kill_resume = (rng.randint(20, N - 60) for _ in range(4))
+    print(f"seed={SEED}: SIGKILL t0 at {kill_a} lines sent, end t1's send session at {end_b}, "
+          f"SIGKILL the c.txt batch at {kill_c}, SIGKILL t0's resume at {kill_resume // 3} more")
+    t_start = time.monotonic()
+    ref = start_server(tmp_path / "srv", faults=f"latency=2,jitter=2,seed={SEED}")
+    team = Team(pg_url)
+    envs = [terminal_env(tmp_path, f"t{i}", ref.url, pg_url) for i in range(4)]
+    for name, seed in zip(FILES[:3], (1, 2, 3)):
+        (tmp_path / name).write_text(lines(N, seed=seed), encoding="utf-8")
+    procs = [spawn(env, "batch", "run", str(tmp_path / f), "--concurrency", "4") for env, f in zip(envs, FILES)]
+    try:
+        # --- the schedule: each event once its batch has sent that many lines ------------------
+        todo = {"a.txt": kill_a, "b.txt": end_b, "c.txt": kill_c}
+        done: dict[str, int] = {}
+        c_terminal = None
+        while todo and any(p.poll() is None for p in procs):
+            seen = team.progress()
+            for name, at in list(todo.items()):
+                if name not in seen or seen[name][1] < at:
+                    continue
+                batch_id = seen[name][0]
+                if name == "a.txt":
+                    kill(procs[0])
+                elif name == "b.txt":
+                    assert team.end_send_session(team.sender_of(batch_id)) == 1, "t1 had no send session"
+                else:
+                    sender = team.sender_of(batch_id)
+                    c_terminal = next(i for i in (2, 3) if team.terminal_of(tmp_path / f"t{i}") == sender)
+                    kill(procs[c_terminal])
+                done[name] = seen[name][1]
+                del todo[name]
+            time.sleep(0.01)
+        assert not todo, f"batches ended before their events: {todo} (seen {team.progress()})"
+        print(f"  events at {done} lines sent ({time.monotonic() - t_start:.1f} s)")
+        results = [outcome(p) for p in procs]
+        print("  exits: " + ", ".join(f"t{i} {code} {doc.get('counts') or doc.get('error', {}).get('code')}"
+                                      for i, (code, doc) in enumerate(results)))
+
+        # the same file at the same instant: one batch, the other refused
+        loser = 5 - c_terminal
+        code, doc = results[loser]
+        assert code == 2 and doc["error"]["code"] == "repeat_batch", (loser, code, doc)
+        assert doc["error"]["batch_id"] == team.progress()["c.txt"][0]
+        assert results[0][0] == -signal.SIGKILL and results[c_terminal][0] == -signal.SIGKILL
+        # t1 lost its send session: it stopped sending (lines left pending), and said so
+        assert results[1][0] != 0, results[1]
+        batches = team.progress()
+        assert sorted(batches) == ["a.txt", "b.txt", "c.txt"], batches
+        assert batches["b.txt"][1] < N, f"t1 sent every line after losing its send session: {batches}"
+
+        # --- recovery: each terminal resumes its own batch; t0's resume is killed once more ---
+        t_resume = time.monotonic()
+        r0 = spawn(envs[0], "batch", "resume", str(batches["a.txt"][0]), "--concurrency", "4")
+        start0 = batches["a.txt"][1]
+        assert wait_for(lambda: team.progress()["a.txt"][1] >= min(N, start0 + kill_resume // 3) or r0.poll() is not None,
+                        timeout=30, step=0.01)
+        if r0.poll() is None:
+            kill(r0)
+        others = [spawn(envs[i], "batch", "resume", str(batches[f][0]), "--concurrency", "4")
+                  for i, f in ((0, "a.txt"), (1, "b.txt"), (c_terminal, "c.txt"))]
+        for p in others:
+            code, doc = outcome(p)
+            assert code in (0, 1, 3), (code, doc)
+        print(f"  resumed in {time.monotonic() - t_resume:.1f} s: {team.progress()}")
+        for _ in range(40):
+            r = run_cli(envs[loser], "reconcile", "--json")
+            if r.code == 0 and not r.json["still_open"]:
+                break
+            time.sleep(0.2)
+        assert r.code == 0 and not r.json["still_open"], r.stdout + r.stderr
+
+        # --- the books ------------------------------------------------------------------------------
+        rows = team.conn.execute("SELECT batch_id, count(*), count(DISTINCT line_id), min(line_id), max(line_id) "
+                                 "FROM orders GROUP BY batch_id ORDER BY batch_id").fetchall()
+        assert [tuple(r[1:]) for r in rows] == [(N, N, 1, N)] * 3, f"every line ordered exactly once: {rows}"
+        verified = run_cli(envs[2], "ledger", "verify", "--json")
+        assert verified.code == 0 and verified.json["ok"], verified.stdout + verified.stderr
+        from kameng_tui.bootstrap import build_context
+
+        ctx = build_context(envs[loser])
+        try:
+            check_guarantees(ctx, ref, f"four machines seed {SEED}", expect=3 * N)
+        finally:
+            await ctx.aclose()
+            ctx.close()
+        print(f"  {len(ref.orders())} orders at the supplier, {sum(ref.creates().values())} creates; "
+              f"{time.monotonic() - t_start:.1f} s in all")
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                kill(p)
+        team.close()
+        ref.stop()
