@@ -20,6 +20,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import psycopg
@@ -69,12 +70,18 @@ class Team:
                                  (batch_id,)).fetchone()[0]
         return str(json.loads(body)["terminal"])
 
-    def end_send_session(self, terminal_id: str) -> int:
-        """pg_terminate_backend on that terminal's send-lock session: the server ends it
-        (a dropped network, a DBA's kill); the lock goes with it."""
-        rows = self.conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
-                                 (f"kameng-tui send {terminal_id}",)).fetchall()
-        return sum(1 for (ok,) in rows if ok)
+    def end_send_session(self, terminal_id: str) -> datetime:
+        """pg_terminate_backend on that terminal's send-lock session, waiting until it is
+        gone (a dropped network, a DBA's kill; the lock goes with it): the server's time then."""
+        rows = self.conn.execute("SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity "
+                                 "WHERE application_name = %s", (f"kameng-tui send {terminal_id}",)).fetchall()
+        assert rows == [(True,)], f"terminal {terminal_id}: send sessions ended {rows}"
+        return self.conn.execute("SELECT clock_timestamp()").fetchone()[0]
+
+    def sent_after(self, terminal_id: str, when: datetime) -> int:
+        """`submitted` events that terminal appended after `when` (the server's stamp)."""
+        return int(self.conn.execute("SELECT count(*) FROM events WHERE kind = 'submitted' AND server_at > %s "
+                                     "AND (body::json)->>'terminal' = %s", (when, terminal_id)).fetchone()[0])
 
     def terminal_of(self, home: Path) -> str:
         import sqlite3
@@ -96,6 +103,7 @@ def kill(proc: subprocess.Popen) -> None:
 
 def outcome(proc: subprocess.Popen) -> tuple[int, dict]:
     out, err = proc.communicate(timeout=60)
+    assert "Traceback" not in err, err[-3000:]
     if proc.returncode < 0:
         return proc.returncode, {}
     try:
@@ -120,7 +128,7 @@ async def test_four_machines_one_team_ledger_kills_and_a_dropped_session(tmp_pat
         # --- the schedule: each event once its batch has sent that many lines ------------------
         todo = {"a.txt": kill_a, "b.txt": end_b, "c.txt": kill_c}
         done: dict[str, int] = {}
-        c_terminal = None
+        c_terminal, t1_terminal, t1_ended = None, "", None
         while todo and any(p.poll() is None for p in procs):
             seen = team.progress()
             for name, at in list(todo.items()):
@@ -130,7 +138,8 @@ async def test_four_machines_one_team_ledger_kills_and_a_dropped_session(tmp_pat
                 if name == "a.txt":
                     kill(procs[0])
                 elif name == "b.txt":
-                    assert team.end_send_session(team.sender_of(batch_id)) == 1, "t1 had no send session"
+                    t1_terminal = team.sender_of(batch_id)
+                    t1_ended = team.end_send_session(t1_terminal)
                 else:
                     sender = team.sender_of(batch_id)
                     c_terminal = next(i for i in (2, 3) if team.terminal_of(tmp_path / f"t{i}") == sender)
@@ -151,25 +160,34 @@ async def test_four_machines_one_team_ledger_kills_and_a_dropped_session(tmp_pat
         assert doc["error"]["batch_id"] == team.progress()["c.txt"][0]
         assert results[0][0] == -signal.SIGKILL and results[c_terminal][0] == -signal.SIGKILL
         # t1 lost its send session: it stopped sending (lines left pending), and said so
-        assert results[1][0] != 0, results[1]
+        # t1 lost its send session: it stopped sending at once (at most the one line already
+        # past its check when the server ended the session), said so, and named the lines
+        # left unsent (exit 2: nothing in doubt; 3 when a line is)
+        code, doc = results[1]
+        assert code in (2, 3) and doc["error"]["code"] == "storage_error" and doc["error"]["not_sent"], results[1]
+        late = team.sent_after(t1_terminal, t1_ended)
+        assert late <= 1, f"t1 sent {late} lines after its send session ended"
         batches = team.progress()
         assert sorted(batches) == ["a.txt", "b.txt", "c.txt"], batches
         assert batches["b.txt"][1] < N, f"t1 sent every line after losing its send session: {batches}"
 
-        # --- recovery: each terminal resumes its own batch; t0's resume is killed once more ---
+        # --- recovery: each terminal resumes its own batch, at once; t0's resume is killed once
+        # more and started again ------------------------------------------------------------------
         t_resume = time.monotonic()
-        r0 = spawn(envs[0], "batch", "resume", str(batches["a.txt"][0]), "--concurrency", "4")
-        start0 = batches["a.txt"][1]
-        assert wait_for(lambda: team.progress()["a.txt"][1] >= min(N, start0 + kill_resume // 3) or r0.poll() is not None,
+        resumes = {i: spawn(envs[i], "batch", "resume", str(batches[f][0]), "--concurrency", "4")
+                   for i, f in ((0, "a.txt"), (1, "b.txt"), (c_terminal, "c.txt"))}
+        again_at = min(N, batches["a.txt"][1] + kill_resume // 3)
+        assert wait_for(lambda: team.progress()["a.txt"][1] >= again_at or resumes[0].poll() is not None,
                         timeout=30, step=0.01)
-        if r0.poll() is None:
-            kill(r0)
-        others = [spawn(envs[i], "batch", "resume", str(batches[f][0]), "--concurrency", "4")
-                  for i, f in ((0, "a.txt"), (1, "b.txt"), (c_terminal, "c.txt"))]
-        for p in others:
+        killed_again = resumes[0].poll() is None
+        if killed_again:
+            kill(resumes[0])
+            resumes[0] = spawn(envs[0], "batch", "resume", str(batches["a.txt"][0]), "--concurrency", "4")
+        for i, p in resumes.items():
             code, doc = outcome(p)
-            assert code in (0, 1, 3), (code, doc)
-        print(f"  resumed in {time.monotonic() - t_resume:.1f} s: {team.progress()}")
+            assert code in (0, 1, 3), (i, code, doc)
+        print(f"  resumed in {time.monotonic() - t_resume:.1f} s (t0's resume killed at {again_at} lines: "
+              f"{killed_again}): {team.progress()}")
         for _ in range(40):
             r = run_cli(envs[loser], "reconcile", "--json")
             if r.code == 0 and not r.json["still_open"]:
