@@ -83,14 +83,19 @@ class Team:
         return int(self.conn.execute("SELECT count(*) FROM events WHERE kind = 'submitted' AND server_at > %s "
                                      "AND (body::json)->>'terminal' = %s", (when, terminal_id)).fetchone()[0])
 
-    def terminal_of(self, home: Path) -> str:
+    def terminal_of(self, home: Path) -> str | None:
+        """The terminal id in a home's local file (None while that process has not opened it)."""
         import sqlite3
 
-        con = sqlite3.connect(home / "data" / "ledger.db")
         try:
-            return str(con.execute("SELECT value FROM meta WHERE key = 'terminal_id'").fetchone()[0])
-        finally:
-            con.close()
+            con = sqlite3.connect(f"file:{home / 'data' / 'ledger.db'}?mode=ro", uri=True, timeout=5)
+            try:
+                row = con.execute("SELECT value FROM meta WHERE key = 'terminal_id'").fetchone()
+            finally:
+                con.close()
+        except sqlite3.Error:
+            return None
+        return None if row is None else str(row[0])
 
     def close(self) -> None:
         self.conn.close()
@@ -213,7 +218,6 @@ def test_four_machines_one_team_ledger_kills_and_a_dropped_session(tmp_path, pg_
         assert code == 2 and doc["error"]["code"] == "repeat_batch", (loser, code, doc)
         assert doc["error"]["batch_id"] == team.progress()["c.txt"][0]
         assert results[0][0] == -signal.SIGKILL and results[c_terminal][0] == -signal.SIGKILL
-        # t1 lost its send session: it stopped sending (lines left pending), and said so
         # t1 lost its send session: it stopped sending at once (at most the one line already
         # past its check when the server ended the session), said so, and named the lines
         # left unsent (exit 2: nothing in doubt; 3 when a line is)
