@@ -10,7 +10,8 @@ A server we start is ours to stop, however the run ends. pg_ctl puts postgres in
 session of its own, so a killed pytest (SIGKILL, an OOM kill, a CI timeout) would leave
 it running: each server dir holds `owner.json` (the worker's pid and start time), and a
 watchdog in a session of its own stops the server once that process is gone. A later
-run reaps what a lost watchdog left (`reap_orphans`: dirs whose owner is gone). A server
+run reaps what a lost watchdog left (`reap_orphans`: dirs whose owner is gone;
+KAMENG_TUI_TEST_PG_WATCHDOG=0 starts none, for the test of that). A server
 given by KAMENG_TUI_TEST_PG_URL is never started, stopped or reaped here, nor is a
 dir without our owner file.
 """
