@@ -19,7 +19,11 @@ run: venv
 	@$(BIN)/kameng-tui; status=$$?; $(BIN)/python -m kameng_tui.cli.run_hint; exit $$status
 
 # lint first: CI (`.ci/run` = `make test`) fails on a ruff finding or a mypy error.
+# compileall first: with PYTHONDONTWRITEBYTECODE=1 in the environment (as here) no test's
+# subprocess writes .pyc, so each CLI process compiled the app's ~300 modules again
+# (test_demo_beside_real: 13.9 -> 11.5 s CPU). Python still checks each .pyc against its source.
 test: venv lint
+	$(BIN)/python -m compileall -q src
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n 3 --durations=25
 
 lint: venv

@@ -51,38 +51,47 @@ def pct(v: list[float], q: float) -> float:
     return s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
 
 
+def rows(n: int, lo: int = 0, hi: int | None = None):
+    """The benchmark's orders lo..hi of n as projection rows (dicts of chain.ROW_COLUMNS,
+    money in units) and their search text: the same data for SQLite and PostgreSQL
+    (benchmarks/bench_pg_history.py)."""
+    rng = random.Random(7)
+    t0 = END - timedelta(days=365)
+    for i in range(0, n if hi is None else hi):
+        sku, name, cat, cost, price = PRODUCTS[i % len(PRODUCTS)]
+        state = STATES[rng.randrange(len(STATES))]
+        account = f"1{rng.randrange(3, 10)}{rng.randrange(10**9):09d}"
+        if i < lo:
+            continue
+        at = utc_text(t0 + timedelta(seconds=i * 365 * 86400 / n))
+        no = f"KM{i:012d}BNCH{i % 1000000:06d}"
+        charged = cost if state in ("succeeded", "refunded", "processing") else 0
+        revenue = price if state in ("succeeded", "refunded") else 0
+        row = {"order_no": no, "sku": sku, "supplier": SUPPLIERS[i % 3], "product_id": sku.split(":")[1],
+               "product_name": name, "category": cat, "delivery": Delivery.DIRECT.value, "quantity": 1,
+               "account": json.dumps({"account": account}), "account_main": account, "state": state,
+               "unit_cost": cost, "total_cost": cost, "unit_price": price, "total_price": price,
+               "charged": charged, "refunded": 0, "customer_refunded": 0, "revenue": revenue,
+               "profit": revenue - charged, "ref": f"TB{i}" if i % 3 == 0 else None,
+               "customer": f"客户{i % 500}", "note": "加急" if i % 997 == 0 else None, "batch_id": None,
+               "line_id": None, "attempt_of": None, "supplier_order_no": None, "reason": None,
+               "created_at": at, "updated_at": at, "submitted_at": at, "settled_at": at,
+               "delivered_qty": 1, "request_json": "{}"}
+        yield i + 1, row, f"{no} {name} {sku} {account} {row['ref'] or ''} {row['customer']} {row['note'] or ''}"
+
+
 def fill(path: Path, n: int) -> None:
     led = open_ledger(path)
     con = led._conn
-    rng = random.Random(7)
-    t0 = END - timedelta(days=365)
     cols = chain.ROW_COLUMNS
     sql = f"INSERT INTO orders ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
     step = 100_000
+    gen = rows(n)
     for lo in range(0, n, step):
-        rows, fts = [], []
-        for i in range(lo, min(n, lo + step)):
-            sku, name, cat, cost, price = PRODUCTS[i % len(PRODUCTS)]
-            at = utc_text(t0 + timedelta(seconds=i * 365 * 86400 / n))
-            state = STATES[rng.randrange(len(STATES))]
-            account = f"1{rng.randrange(3, 10)}{rng.randrange(10**9):09d}"
-            no = f"KM{i:012d}BNCH{i % 1000000:06d}"
-            charged = cost if state in ("succeeded", "refunded", "processing") else 0
-            revenue = price if state in ("succeeded", "refunded") else 0
-            row = {"order_no": no, "sku": sku, "supplier": SUPPLIERS[i % 3], "product_id": sku.split(":")[1],
-                   "product_name": name, "category": cat, "delivery": Delivery.DIRECT.value, "quantity": 1,
-                   "account": json.dumps({"account": account}), "account_main": account, "state": state,
-                   "unit_cost": cost, "total_cost": cost, "unit_price": price, "total_price": price,
-                   "charged": charged, "refunded": 0, "customer_refunded": 0, "revenue": revenue,
-                   "profit": revenue - charged, "ref": f"TB{i}" if i % 3 == 0 else None,
-                   "customer": f"客户{i % 500}", "note": "加急" if i % 997 == 0 else None, "batch_id": None,
-                   "line_id": None, "attempt_of": None, "supplier_order_no": None, "reason": None,
-                   "created_at": at, "updated_at": at, "submitted_at": at, "settled_at": at,
-                   "delivered_qty": 1, "request_json": "{}"}
-            rows.append([row[c] for c in cols])
-            fts.append((i + 1, f"{no} {name} {sku} {account} {row['ref'] or ''} {row['customer']} {row['note'] or ''}"))
+        part = [next(gen) for _ in range(min(step, n - lo))]
+        fts = [(seq, text) for seq, _, text in part]
         con.execute("BEGIN")
-        con.executemany(sql, rows)
+        con.executemany(sql, [[row[c] for c in cols] for _, row, _ in part])
         con.executemany("INSERT INTO orders_fts (rowid, text) VALUES (?, ?)", fts)
         con.executemany("INSERT INTO orders_grams (rowid, grams) VALUES (?, ?)", [(r, grams(t)) for r, t in fts])
         con.execute("COMMIT")

@@ -5,13 +5,27 @@ otherwise one pgserver per test worker (PostgreSQL 16 binaries from its wheel, s
 as an unprivileged user when we run as root), in a temp dir, started once per session.
 The schema is made once in a template database; each test gets a fresh database copied
 from it by `CREATE DATABASE ... TEMPLATE` (about 0.1 s), dropped at its end.
+
+A server we start is ours to stop, however the run ends. pg_ctl puts postgres in a
+session of its own, so a killed pytest (SIGKILL, an OOM kill, a CI timeout) would leave
+it running: each server dir holds `owner.json` (the worker's pid and start time), and a
+watchdog in a session of its own stops the server once that process is gone. A later
+run reaps what a lost watchdog left (`reap_orphans`: dirs whose owner is gone;
+KAMENG_TUI_TEST_PG_WATCHDOG=0 starts none, for the test of that). A server
+given by KAMENG_TUI_TEST_PG_URL is never started, stopped or reaped here, nor is a
+dir without our owner file.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 import tempfile
 import uuid
 from pathlib import Path
@@ -19,6 +33,72 @@ from typing import Any, Callable, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 _counter = itertools.count()
+ROOT_PREFIX = "kpg-"
+OWNER_FILE = "owner.json"
+
+
+def _started(pid: int) -> float | None:
+    """When the process `pid` started (psutil), or None when there is none: a pid with
+    another start time is another process that reuses the number."""
+    import psutil
+
+    try:
+        return float(psutil.Process(pid).create_time())
+    except psutil.Error:
+        return None
+
+
+def owner_alive(root: Path) -> bool:
+    """The process that started the server in `root` still runs (no owner file: assumed
+    alive, the dir is not ours to judge)."""
+    try:
+        owner = json.loads((root / OWNER_FILE).read_text())
+        pid, created = int(owner["pid"]), float(owner["created"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return True
+    now = _started(pid)
+    return now is not None and abs(now - created) < 1.0
+
+
+def stop_dir(root: Path) -> None:
+    """Stop the postmaster of the data dir `root/pg` (immediate shutdown: the data is
+    thrown away) and remove `root`. Only a process whose command line names that data
+    dir is signalled."""
+    import psutil
+
+    pgdata = root / "pg"
+    try:
+        pid = int((pgdata / "postmaster.pid").read_text().split()[0])
+        proc = psutil.Process(pid)
+        if str(pgdata) in " ".join(proc.cmdline()):
+            proc.send_signal(signal.SIGQUIT)
+            try:
+                proc.wait(10)
+            except psutil.TimeoutExpired:
+                proc.kill()
+    except (OSError, ValueError, IndexError, psutil.Error):
+        pass                     # no postmaster.pid, or its process is gone already
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def reap_orphans(tmp: Path = Path("/tmp")) -> list[Path]:
+    """Stop and remove the servers of earlier runs whose owner is gone (their watchdog
+    was lost too): dirs `kpg-*` holding our owner file only."""
+    reaped = []
+    for root in sorted(tmp.glob(ROOT_PREFIX + "*")):
+        if (root / OWNER_FILE).exists() and not owner_alive(root):
+            stop_dir(root)
+            reaped.append(root)
+    return reaped
+
+
+def watch(root: Path, poll_s: float = 0.5) -> None:
+    """The watchdog's loop (run in a process of its own session): once the owner is gone
+    and the dir is still there, stop its server."""
+    while root.exists() and owner_alive(root):
+        time.sleep(poll_s)
+    if root.exists():
+        stop_dir(root)
 
 
 def with_database(url: str, dbname: str) -> str:
@@ -35,6 +115,7 @@ class PgServer:
         self.worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
         self._own: Any = None
         self._dir: Path | None = None
+        self._watchdog: subprocess.Popen[bytes] | None = None
         given = os.environ.get("KAMENG_TUI_TEST_PG_URL")
         if given:
             self.admin_url = given
@@ -51,8 +132,16 @@ class PgServer:
         # A short path: the server's unix socket lives in it (107 bytes at most). mkdtemp
         # makes it 0700; pgserver runs the server as its own user when we are root, so
         # that user must be able to enter it.
-        self._dir = Path(tempfile.mkdtemp(prefix=f"kpg-{self.worker}-", dir="/tmp"))
+        reap_orphans()
+        self._dir = Path(tempfile.mkdtemp(prefix=f"{ROOT_PREFIX}{self.worker}-", dir="/tmp"))
         os.chmod(self._dir, 0o755)
+        (self._dir / OWNER_FILE).write_text(json.dumps({"pid": os.getpid(), "created": _started(os.getpid())}))
+        if os.environ.get("KAMENG_TUI_TEST_PG_WATCHDOG", "1") != "0":
+            self._watchdog = subprocess.Popen(
+                [sys.executable, "-c", "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]); "
+                 "import pgkit; pgkit.watch(Path(sys.argv[2]))", str(Path(__file__).parent), str(self._dir)],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                start_new_session=True)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")          # RuntimeDirWarning without XDG_RUNTIME_DIR
             import pgserver
@@ -95,6 +184,12 @@ class PgServer:
             self._own.cleanup()
         if self._dir is not None:
             shutil.rmtree(self._dir, ignore_errors=True)
+        if self._watchdog is not None:          # it ends once the dir is gone
+            try:
+                self._watchdog.wait(5)
+            except subprocess.TimeoutExpired:
+                self._watchdog.kill()
+                self._watchdog.wait(5)
 
 
 _server: PgServer | None = None

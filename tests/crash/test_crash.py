@@ -91,10 +91,11 @@ def wait_for_first_send_pg(url, proc, timeout: float = 60) -> None:
         time.sleep(0.01)
 
 
-@pytest.mark.parametrize("seed", SEEDS[:3])
+@pytest.mark.parametrize("seed", SEEDS[:1])
 def test_sigkill_mid_batch_on_the_team_ledger(seed, tmp_path, batch_300, pg_url):
-    """The seeded SIGKILL trials on PostgreSQL: fewer seeds (each costs a server-side
-    batch), the same invariants."""
+    """The seeded SIGKILL trial on PostgreSQL: one seed, the same invariants. More kills on
+    the team ledger, with four terminals and a dropped session, are in
+    tests/http/test_pg_four_machines.py (three seeds here took 10-12 s each)."""
     from pgkit import team_ledger_config
 
     rng = random.Random(seed)

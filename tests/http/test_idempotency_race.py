@@ -200,13 +200,18 @@ def test_batch_run_twice_is_refused_with_its_batch_id_and_again_runs_it_once_mor
     assert len(ref.orders()) == 10
 
 
-# --- stress: 20 rounds of 8 processes ---------------------------------------------------------------
+# --- stress: rounds of 8 processes -------------------------------------------------------------------
+
+ROUNDS = 5
+"""Each round is the same race again, left to chance (20 rounds took 65-77 s in CI); the
+interleaving that matters, one process held between its check and its commit while the
+others try, is forced in the `..._held_between_check_and_commit` tests above."""
 
 
 @pytest.mark.slow
-def test_stress_twenty_rounds_of_eight_processes_same_ref(cenv, ref):
+def test_stress_rounds_of_eight_processes_same_ref(cenv, ref):
     """No --wait: each process answers as soon as the order is recorded and sent."""
-    for round_no in range(20):
+    for round_no in range(ROUNDS):
         procs = [spawn(cenv, *order_args(ref=f"R-{round_no}", account=f"1380000{round_no:04d}", wait="0"))
                  for _ in range(8)]
         results = finish(procs)
@@ -215,5 +220,5 @@ def test_stress_twenty_rounds_of_eight_processes_same_ref(cenv, ref):
         existed = sorted(doc["existed"] for _, doc in results)
         assert existed == [False] + [True] * 7, (round_no, existed)
         assert len({doc["order"]["order_no"] for _, doc in results}) == 1, round_no
-    assert len(ref.orders()) == 20
-    assert sum(ref.creates().values()) == 20
+    assert len(ref.orders()) == ROUNDS
+    assert sum(ref.creates().values()) == ROUNDS

@@ -265,6 +265,11 @@ class BatchService:
         (AHEAD_PER_SLOT of them a slot, at least one) may have their `submitted`
         committed while they wait for a slot, so a freed slot is taken at once instead
         of after an fsync; a line that never gets its slot goes back to pending.
+
+        A line that fails (the ledger refused a write, the send session is gone) stops
+        the batch as `stop()` does: no line starts after it, lines in flight finish and
+        record their answers, then that first error is raised. Raising at once would
+        leave the other lines running in the loop with the send gate already released.
         """
         pending = [o for o in self.ledger.batch_orders(batch_id) if o.state is OrderState.PENDING]
         concurrency = max(1, concurrency)
@@ -273,9 +278,11 @@ class BatchService:
         done = 0
         halted = Refusals(self.suppliers, {o.supplier for o in pending}, stopped)
 
+        failed: list[Exception] = []
+
         def held_back(order: Order) -> bool:
-            """Not to be sent now: the batch was stopped, or its supplier refused us."""
-            return (stop is not None and stop()) or halted.now(order.supplier)
+            """Not to be sent now: the batch was stopped or a line failed, or its supplier refused us."""
+            return bool(failed) or (stop is not None and stop()) or halted.now(order.supplier)
 
         async def one(order: Order) -> None:
             nonlocal done
@@ -317,9 +324,17 @@ class BatchService:
             if progress is not None:
                 progress(done, len(pending), after)
 
+        async def guarded(order: Order) -> None:
+            try:
+                await one(order)
+            except Exception as exc:
+                failed.append(exc)
+
         async with self.send_lock.held():
             with self.ledger.anchor_deferred():
-                await asyncio.gather(*(one(o) for o in pending))
+                await asyncio.gather(*(guarded(o) for o in pending))
+        if failed:
+            raise failed[0]
         return BatchOutcome(batch_id=batch_id, orders=self.ledger.batch_orders(batch_id), stopped=halted.why())
 
     # --- resume, cancel, read ----------------------------------------------------------
