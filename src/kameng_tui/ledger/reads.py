@@ -19,6 +19,7 @@ from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import from_units
 from kameng_tui.domain.states import IN_FLIGHT, OrderState
 from kameng_tui.ledger import chain, queries
+from kameng_tui.ledger.attempts import LATEST_OF_LINE
 from kameng_tui.ledger.rows import to_event, to_order, to_totals
 from kameng_tui.ledger.values import Batch, GuardDuplicate, SealedCard
 
@@ -224,7 +225,7 @@ class LedgerReads:
     # --- batches ---------------------------------------------------------------------------------
     def _batch(self, r: tuple[Any, ...]) -> Batch:
         with self._lock:
-            counts = dict(self._conn.execute("SELECT state, COUNT(*) FROM orders WHERE batch_id = ? GROUP BY state",
+            counts = dict(self._conn.execute(f"SELECT state, COUNT(*) FROM orders o WHERE batch_id = ? AND {LATEST_OF_LINE} GROUP BY state",
                                              (r[0],)).fetchall())
         return Batch(batch_id=r[0], identity=r[1], source=r[2], line_count=r[3], created_at=from_utc_text(r[4]), counts=counts)
 
@@ -249,4 +250,5 @@ class LedgerReads:
         return [self._batch(r) for r in rows]
 
     def batch_orders(self, batch_id: int) -> list[Order]:
-        return self._orders(f"SELECT {COLUMNS} FROM orders o WHERE o.batch_id = ? ORDER BY o.line_id", (batch_id,))
+        return self._orders(f"SELECT {COLUMNS} FROM orders o WHERE o.batch_id = ? AND {LATEST_OF_LINE} ORDER BY o.line_id",
+                            (batch_id,))

@@ -21,6 +21,7 @@ from kameng_tui.messages import verify as verify_messages
 from kameng_tui.messages import offers as offer_messages
 from kameng_tui.messages import one_language, reasons
 from kameng_tui.messages import team_ledger
+from kameng_tui.messages import failover as failover_messages
 
 TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "tui": tui.MESSAGES,
@@ -49,6 +50,7 @@ TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "verify": verify_messages.MESSAGES,
     "one_language": one_language.MESSAGES,
     "team_ledger": team_ledger.MESSAGES,
+    "failover": failover_messages.MESSAGES,
 }
 
 

@@ -24,7 +24,7 @@ APP_GRANTS = (
     "GRANT SELECT, INSERT ON events TO kameng_app",
     "GRANT SELECT, UPDATE ON chain_head TO kameng_app",        # UPDATE: SELECT ... FOR UPDATE and the move
     "GRANT SELECT, INSERT, UPDATE ON orders, cards, meta TO kameng_app",
-    "GRANT SELECT, INSERT ON batches, batch_keys, order_refs, order_secrets TO kameng_app",
+    "GRANT SELECT, INSERT ON batches, batch_keys, order_refs, order_secrets, order_attempts TO kameng_app",
     "GRANT SELECT ON schema_version, guard_duplicates TO kameng_app",
     "GRANT SELECT ON offer_links TO kameng_app",                # match links are the owner's (issue 19)
 )

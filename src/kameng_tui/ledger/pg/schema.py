@@ -23,6 +23,7 @@ from __future__ import annotations
 import secrets
 from typing import TYPE_CHECKING, Any
 
+from kameng_tui.ledger.attempts import ddl as attempts_ddl
 from kameng_tui.ledger.chain import GENESIS
 from kameng_tui.ledger.pg.offer_links import DDL as OFFER_LINKS   # issue 18's manual links, ported: migration 3
 
@@ -142,5 +143,6 @@ write another. Outside the hash: the hashed `at` stays the terminal's time (the 
 chain as SQLite's)."""
 
 MIGRATE_LOCK = 0x6B616D656E67   # "kameng": the advisory key migrations serialize on
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, V1), (2, V2), (3, OFFER_LINKS))
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, V1), (2, V2), (3, OFFER_LINKS), (4, attempts_ddl()))
+"""4: failover attempts (issue 18, ledger/attempts.py), the same table as SQLite's V7."""
 LATEST = MIGRATIONS[-1][0]

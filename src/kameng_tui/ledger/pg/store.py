@@ -42,6 +42,7 @@ from kameng_tui.ledger.pg.reads import COLUMNS, PgReads, money_args, units_row
 from kameng_tui.ledger.pg.schema import LATEST, migrate
 from kameng_tui.ledger.pg.send_gate import AdvisoryGate
 from kameng_tui.ledger.rows import created_body, to_order, transition_body
+from kameng_tui.ledger.attempts import guard_attempt
 from kameng_tui.ledger.values import AnchorReset, Change, Move, NewBatch, NewOrder, RepeatGuard, Transition, VerifyReport
 from kameng_tui.messages import Msg
 
@@ -156,7 +157,8 @@ class PgLedger(PgOfferLinks, PgReads):
                                                           "source": batch.source, "line_count": batch.line_count})
             for n in intents:
                 guards.guard_ref(c, n)
-                if repeat is not None:
+                guard_attempt(c, n, "%s")
+                if repeat is not None and n.attempt_of is None:      # a chain's attempts: the root was asked
                     guards.guard_repeat(c, n, repeat, since_text)
                 body = created_body(n, batch_id)
                 seq, stored, created_at = self._append(c, head, n.order_no, "created", at_text, body)
