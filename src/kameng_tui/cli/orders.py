@@ -122,13 +122,17 @@ def check_text_args(args: argparse.Namespace) -> None:
             raise BadInput(problem, field=key)
 
 
-PENDING_ACTIONS = ("resume", "cancel")
-"""`kameng-tui order resume|cancel ORDER_NO`: the words that are not a SKU there."""
+PENDING_ACTIONS = ("resume", "cancel", "reorder")
+"""`kameng-tui order resume|cancel|reorder ORDER_NO`: the words that are not a SKU there."""
 
 
 async def cmd_order(args, ctx, out: Out) -> int:
     from kameng_tui.services.checkout import OrderInput
 
+    if args.sku == "reorder" and args.order_no:
+        from kameng_tui.cli.reorder import cmd_reorder
+
+        return await cmd_reorder(args, ctx, out)
     if args.sku in PENDING_ACTIONS and args.order_no:
         return await cmd_pending(args, ctx, out)
     if args.order_no is not None:
@@ -287,6 +291,10 @@ def print_order(out: Out, ctx, order: Order) -> None:
         con.print(out.t("cli.order.not_settled"))
     elif order.state is OrderState.PENDING:
         con.print(out.t("cli.order.pending_hint", order_no=order.order_no))
+    elif order.state is OrderState.FAILED:
+        from kameng_tui.cli.reorder import print_reorder_hint
+
+        print_reorder_hint(out, ctx, order)
 
 
 def find_order(ctx, number_or_ref: str) -> Order | None:

@@ -55,6 +55,12 @@ class LedgerReads:
                 return order
         return None
 
+    def next_attempt(self, order_no: str) -> str | None:
+        """The attempt that followed this order on the next offer (ledger/attempts.py), if any."""
+        with self._lock:
+            r = self._conn.execute("SELECT order_no FROM order_attempts WHERE attempt_of = ?", (order_no,)).fetchone()
+        return None if r is None else str(r[0])
+
     def ref_fingerprint(self, ref: str) -> str | None:
         """What the ref's root order stands for (domain.idempotency.ref_fingerprint)."""
         with self._lock:

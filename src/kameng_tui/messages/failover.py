@@ -19,6 +19,4 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                "re-order from the next offer: kameng-tui order reorder {order_no}"),
     "cli.order.failed_over": ("{order_no} 失败（未扣款），已换 {sku} 重新下单",
                               "{order_no} failed with nothing charged; re-ordered from {sku}"),
-    "help.order.reorder": ("ORDER_NO：对失败且无欠款的订单，按报价策略换下一个报价再下一单",
-                           "ORDER_NO: re-order a failed order with nothing owed from the next offer by the policy"),
 }

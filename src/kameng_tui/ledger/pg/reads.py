@@ -141,6 +141,10 @@ class PgReads:
                 return order
         return None
 
+    def next_attempt(self, order_no: str) -> str | None:
+        r = self._one("SELECT order_no FROM order_attempts WHERE attempt_of = %s", (order_no,))
+        return None if r is None else str(r[0])
+
     def ref_fingerprint(self, ref: str) -> str | None:
         r = self._one("SELECT fingerprint FROM order_refs WHERE ref = %s", (ref,))
         return None if r is None else str(r[0])
