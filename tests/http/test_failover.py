@@ -14,6 +14,7 @@ real processes selling the same goods at the same cost (so `refa` ranks first, b
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 
@@ -53,8 +54,11 @@ def servers(request, tmp_path):
     started = []
 
     def start(faults_a: str = "", faults_b: str = "", *extra: str, balance_a: str = "1000000"):
-        a = start_server(tmp_path / "a", "--catalog-size", "60", "--balance", balance_a, *extra, faults=faults_a)
-        b = start_server(tmp_path / "b", "--catalog-size", "60", faults=faults_b)
+        with ThreadPoolExecutor(2) as pool:          # both at once: a server takes seconds to start
+            a_ = pool.submit(start_server, tmp_path / "a", "--catalog-size", "60", "--balance", balance_a, *extra,
+                             faults=faults_a)
+            b_ = pool.submit(start_server, tmp_path / "b", "--catalog-size", "60", faults=faults_b)
+            a, b = a_.result(), b_.result()
         started.extend([a, b])
         return a, b
 
@@ -171,11 +175,11 @@ async def test_the_next_offer_above_the_confirmed_cost_stops_the_service_and_the
         assert b.creates() == {}
         failed = err.value.order_no
         assert ctx.ledger.get(failed).state is S.FAILED
+        await ctx.catalog.sync()                      # the CLI's re-order reads the offers from the catalog
     finally:
         await ctx.aclose()
         ctx.close()
     env = write_config(home, {"refa": a.url, "refb": b.url})
-    assert run_cli(env, "catalog", "sync", "--json").code == 0
     cli = run_cli(env, "--lang", "en", "order", "reorder", failed, "--yes", "--json")
     assert cli.code == 1, cli.stdout + cli.stderr
     error = cli.json["error"]
@@ -186,8 +190,8 @@ async def test_the_next_offer_above_the_confirmed_cost_stops_the_service_and_the
 async def test_a_300_line_batch_spreads_over_offers_fails_over_mid_way_and_resumes_the_latest(servers, home):
     from kameng_tui.domain.offer_split import BatchLine, split_batch
 
-    # refa covers 200 lines by its balance and sells out after 100; refb is busy (429) at first
-    a, b = servers("sold_out_after=100", "refuse_create=1,retry_after=0.01", balance_a="2000")
+    # refa covers 201 lines by its balance, and sells out after 100 orders
+    a, b = servers("sold_out_after=100", "", balance_a="2000")
     ctx = await context(home, a, b)
     try:
         offers = await offers_of(ctx)
@@ -195,28 +199,26 @@ async def test_a_300_line_batch_spreads_over_offers_fails_over_mid_way_and_resum
         split = split_batch(lines, {PRODUCT: offers.ask.offers}, offers.suppliers, offers.policy)
         assert [(s.supplier, s.lines) for s in split.shares] == [("refa", 201), ("refb", 99)]
         text = "\n".join(f"{c.chosen.sku} 1380013{line.line:04d}" for line, c in split.lines)
-        plan = await ctx.batch.plan(text, source="t.csv")
-        outcome = await ctx.batch.run(plan, concurrency=8, offers={PRODUCT: offers})
-        by_line = {o.line_id: o for o in outcome.orders}
-        assert len(by_line) == 300 == len(outcome.orders)
-        done_a = [o for o in outcome.orders if o.supplier == "refa"]
-        assert len(done_a) == 100 and all(o.state is S.SUCCEEDED for o in done_a)
-        moved = [o for o in outcome.orders if o.attempt_of]
-        assert len(moved) == 101 and all(o.supplier == "refb" and o.state is S.PENDING for o in moved)
-        assert all(ctx.ledger.get(o.attempt_of).state is S.FAILED for o in moved)
-        assert len(a.orders()) == 100 and b.orders() == {}
-        assert a.balance() >= 0
-        b.stop()
-        b.faults = ""
-        b = b.restart()
-        await ctx.aclose()
-        ctx.close()
-        ctx = await context(home, a, b)
-        resumed = await ctx.batch.resume(outcome.batch_id, concurrency=8)
-        assert len(resumed.orders) == 300 and all(o.state is S.SUCCEEDED for o in resumed.orders)
-        assert len(b.orders()) == 200 and len(a.orders()) == 100
+        batch_id = ctx.batch.record(await ctx.batch.plan(text, source="t.csv"))
+        # the run stops (as on ctrl+q) once a line failed: what is in flight finishes
+        failed = HistoryFilter(states=(S.FAILED,))
+        first = await ctx.batch.send_pending(batch_id, concurrency=8, offers={PRODUCT: offers},
+                                             stop=lambda: bool(ctx.ledger.history(failed, limit=1).items))
+        assert len(first.orders) == 300
+        waiting = [o for o in first.orders if o.attempt_of and o.state is S.PENDING]
+        assert waiting and all(o.supplier == "refb" for o in waiting), "a line's latest attempt waits, unsent"
+        assert all(ctx.ledger.get(o.attempt_of).state is S.FAILED for o in waiting)
+        resumed = await ctx.batch.resume(batch_id, concurrency=8, offers={PRODUCT: offers})
+        by_line = {o.line_id: o for o in resumed.orders}
+        assert len(by_line) == 300 == len(resumed.orders)
+        assert all(o.state is S.SUCCEEDED for o in resumed.orders)
+        assert all(by_line[o.line_id].order_no == o.order_no for o in waiting), "resume sent the latest attempt"
+        moved = [o for o in resumed.orders if o.attempt_of]
+        assert len(moved) == 101 and all(o.supplier == "refb" for o in moved)
+        assert len(a.orders()) == 100 and len(b.orders()) == 200 and a.balance() >= 0
         assert all(n == 1 for n in {**a.creates(), **b.creates()}.values())
         assert not set(a.orders()) & set(b.orders())
+        assert ctx.ledger.get_batch(batch_id).counts == {"succeeded": 300}
         assert ctx.ledger.verify().ok
     finally:
         await ctx.aclose()

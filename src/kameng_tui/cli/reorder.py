@@ -9,14 +9,18 @@ offer costs more than the failed one plus `max_price_rise` (`next_offer_pricier`
 
 from __future__ import annotations
 
+import argparse
+from typing import Any, cast
+
 from kameng_tui.cli.output import YES, Out, exit_code_for, is_tty, order_json
 from kameng_tui.domain.choice_errors import refusal_of
 from kameng_tui.domain.errors import BadInput, Declined, NotFound
 from kameng_tui.domain.failover_errors import FailoverPricier, NotReorderable
+from kameng_tui.domain.models import Order
 from kameng_tui.messages import Msg
 
 
-async def cmd_reorder(args, ctx, out: Out) -> int:
+async def cmd_reorder(args: argparse.Namespace, ctx: Any, out: Out) -> int:
     from kameng_tui.cli.orders import find_order, print_order
 
     if not args.yes and not is_tty():
@@ -35,7 +39,7 @@ async def cmd_reorder(args, ctx, out: Out) -> int:
     if choice.chosen is None:
         raise FailoverPricier(choice, order.order_no) if choice.over_cap is not None else refusal_of(choice)
     if not args.yes:
-        con = out.console()
+        con = _console(out)
         con.print(out.show(choice.why), markup=False)
         if input(out.t("cli.order.ask")).strip().lower() not in YES:
             raise Declined(Msg("err.checkout.cancelled"))
@@ -48,18 +52,20 @@ async def cmd_reorder(args, ctx, out: Out) -> int:
     if out.json_mode:
         out.doc(order=order_json(latest, out.lang), attempts=[o.order_no for o in chain.orders])
     else:
-        con = out.console()
+        con = _console(out)
         for before, after in zip(chain.orders, chain.orders[1:]):
             con.print(out.t("cli.order.failed_over", order_no=before.order_no, sku=after.sku), markup=False)
         print_order(out, ctx, latest)
     return exit_code_for(latest.state)
 
 
-def print_reorder_hint(out: Out, ctx, order) -> None:
+def print_reorder_hint(out: Out, ctx: Any, order: Order) -> None:
     """Under a failed order with nothing owed that no attempt followed: the one command
     that re-orders it from the next offer."""
     if ctx.failover.reorderable(order):
-        out.console().print(out.t("cli.order.reorder_hint", order_no=order.order_no), markup=False)
+        _console(out).print(out.t("cli.order.reorder_hint", order_no=order.order_no), markup=False)
 
 
-
+def _console(out: Out) -> Any:
+    """Out.console() (untyped in a legacy module)."""
+    return cast(Any, out).console()

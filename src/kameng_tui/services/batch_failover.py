@@ -17,6 +17,7 @@ from typing import Mapping
 
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.offer_choice import Choice
+from kameng_tui.services.checkout import Quotes
 from kameng_tui.services.failover import Failover, Offers
 
 
@@ -25,6 +26,8 @@ class LineFailover:
         self.failover = failover
         self.by_sku = {o.sku: off for off in offers.values() for o in off.ask.offers}
         self._lock = asyncio.Lock()
+        self.quotes: Quotes = {}
+        """Quotes shared by the re-picks of one run (as the batch's own check shares them)."""
         self.stopped: dict[int, Choice] = {}
         """line id -> the re-pick that found no offer (the line stays failed)."""
 
@@ -37,7 +40,7 @@ class LineFailover:
             return None
         async with self._lock:
             chain = await asyncio.to_thread(self.failover.chain_of, order)
-            made = await self.failover.next_attempt(chain, None, offers)
+            made = await self.failover.next_attempt(chain, None, offers, quotes=self.quotes)
         if isinstance(made, Choice):
             if order.line_id is not None:
                 self.stopped[order.line_id] = made

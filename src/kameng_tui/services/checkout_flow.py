@@ -59,6 +59,8 @@ class CheckoutSteps(Protocol):
     def commit_intent(self, prepared: Prepared) -> str: ...
     async def send(self, order_no: str, wait_s: float = 0.0) -> Order: ...
     async def wait(self, order: Order, wait_s: float) -> Order: ...
+    @property
+    def failover(self) -> Failover: ...
 
 
 class Ask(Enum):
@@ -160,7 +162,7 @@ class CheckoutFlow:
         warnings = tuple(m.msg for m in prepared.mismatches)
         placed = await self._send(order_no, handoff, wait_s)
         if offers is not None and placed.sent_here:
-            chain = await Failover(co).follow(placed.order, inp, offers, wait_s)
+            chain = await co.failover.follow(placed.order, inp, offers, wait_s)
             placed = dataclasses.replace(placed, order=chain.latest, chain=chain.orders, stopped=chain.stopped)
         return dataclasses.replace(placed, warnings=warnings)
 

@@ -28,8 +28,9 @@ import dataclasses
 import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Protocol, Sequence
 
+from kameng_tui.domain.clock import Clock
 from kameng_tui.domain.errors import BadInput, PriceRose, SupplierError
 from kameng_tui.domain.failover_errors import AttemptTaken, NotReorderable
 from kameng_tui.domain.models import Order
@@ -37,13 +38,34 @@ from kameng_tui.domain.offer_choice import NO_SPENT, Ask, Choice, choose, refusa
 from kameng_tui.domain.offer_values import Offer, OffersPolicy, SupplierState, pricier_than_confirmed
 from kameng_tui.domain.reasons import stored
 from kameng_tui.domain.states import OrderState
+from kameng_tui.ledger.ports import OrderStore
 from kameng_tui.messages import Msg
 from kameng_tui.services.order_input import OrderInput
 from kameng_tui.suppliers.base import RemoteState
 from kameng_tui.suppliers.factory import DeclaresNothingCreated
 
 if TYPE_CHECKING:
-    from kameng_tui.services.checkout import CheckoutService
+    from kameng_tui.ledger.values import NewOrder
+    from kameng_tui.services.order_input import Prepared
+    from kameng_tui.suppliers.base import Quote
+
+    Quotes = dict[tuple[str, str, int], Quote]
+
+
+class CheckoutSteps(Protocol):
+    """What failover uses of the checkout (services/checkout.py CheckoutService)."""
+
+    suppliers: Any
+    ledger: OrderStore
+    orders: Any
+    clock: Clock
+
+    @property
+    def config(self) -> Any: ...
+    async def prepare(self, inp: OrderInput, *, quotes: "Quotes | None" = None) -> "Prepared": ...
+    def new_intent(self, p: "Prepared", *, line_id: int | None = None) -> "NewOrder": ...
+    async def send(self, order_no: str, wait_s: float = 0.0) -> Order: ...
+    async def wait(self, order: Order, wait_s: float) -> Order: ...
 
 log = logging.getLogger(__name__)
 ZERO = Decimal(0)
@@ -79,7 +101,7 @@ def _money(v: Decimal | None) -> Decimal:
 
 
 class Failover:
-    def __init__(self, checkout: "CheckoutService",
+    def __init__(self, checkout: CheckoutSteps,
                  offers_of: Callable[[Order], Offers | None] = lambda order: None) -> None:
         self.checkout = checkout
         self.offers_of = offers_of
@@ -106,7 +128,8 @@ class Failover:
                     and _money(result.charged) == 0 and _money(result.refunded) == 0)
         if not isinstance(supplier, DeclaresNothingCreated):
             return False
-        upstream = reason["params"].get("upstream_code")
+        params = reason["params"]
+        upstream = params.get("upstream_code") if isinstance(params, dict) else None
         return supplier.created_nothing(code, None if upstream is None else str(upstream))
 
     # --- the next offer ------------------------------------------------------------------------
@@ -127,7 +150,7 @@ class Failover:
         return choose(self._ask(self.chain_of(order), offers), offers.suppliers, offers.policy)
 
     async def next_attempt(self, chain: Sequence[Order], inp: OrderInput | None, offers: Offers, *,
-                           spent: Mapping[str, Decimal] = NO_SPENT) -> Order | Choice:
+                           spent: Mapping[str, Decimal] = NO_SPENT, quotes: Quotes | None = None) -> Order | Choice:
         """Record the next offer's intent after the chain's last order: the new pending
         order, or the Choice that found none (refusals before this intent skip their
         offer, as at checkout). Another terminal's attempt of the same order is followed."""
@@ -144,7 +167,7 @@ class Failover:
                                           seen_unit_cost=chain[0].unit_cost, price=chain[0].unit_price,
                                           again=True)
             try:
-                prepared = await co.prepare(attempt)
+                prepared = await co.prepare(attempt, quotes=quotes)
             except PriceRose as exc:
                 fresh = dataclasses.replace(offer, unit_cost=exc.new)
                 ask = skip_with(ask, offer, pricier_than_confirmed(fresh, chain[0].unit_cost + ask.max_price_rise))
