@@ -128,6 +128,22 @@ async def test_an_unknown_outcome_never_fails_over_and_reconcile_finds_no_duplic
         ctx.close()
 
 
+async def test_a_failure_learned_by_reconcile_is_listed_for_a_reorder_never_failed_over(servers, home):
+    a, b = servers("settle_ms=200,fail=1")
+    ctx = await context(home, a, b)
+    try:
+        placed = await ctx.checkout.place(order_input(), offers=await offers_of(ctx), wait_s=0)
+        assert placed.order.state is S.PROCESSING and len(placed.attempts) == 1
+    finally:
+        await ctx.aclose()
+        ctx.close()
+    await asyncio.sleep(0.3)
+    env = write_config(home, {"refa": a.url, "refb": b.url})
+    done = run_cli(env, "--lang", "en", "reconcile")
+    assert done.code == 0 and f"order reorder {placed.order.order_no}" in done.stdout, done.stdout + done.stderr
+    assert b.creates() == {} and len(a.orders()) == 1
+
+
 async def test_a_failure_told_by_webhook_after_the_wait_is_offered_as_a_reorder_never_failed_over(servers, home):
     from kameng_tui.services.webhooks import WebhookListener
 

@@ -361,16 +361,22 @@ async def cmd_reconcile(args, ctx, out: Out) -> int:
     if args.since:
         raise BadInput(Msg("err.cli.since_needs_diff"), field="since")
     report = await ctx.reconcile.run(args.supplier)
+    from kameng_tui.cli.reorder import print_reorder_hint, reorderable
+
+    failed = reorderable(ctx, report.settled)       # failures learned now: re-ordered only by the person
     if out.json_mode:
         out.doc(checked=report.checked, settled=report.settled, still_open=report.still_open, resent=report.resent,
                 claims=report.claims, skipped=report.skipped,
-                errors={name: out.show(msg) for name, msg in report.errors.items()})
+                errors={name: out.show(msg) for name, msg in report.errors.items()},
+                reorderable=[o.order_no for o in failed])
     else:
         con = out.console()
         con.print(out.t("cli.reconcile.done", checked=report.checked, settled=len(report.settled),
                         open=len(report.still_open), resent=len(report.resent), claims=len(report.claims)))
         for name, msg in report.errors.items():
             con.print(f"[red]{name}[/]: {out.show(msg)}")
+        for order in failed:
+            print_reorder_hint(out, ctx, order)
     return 3 if report.still_open else 0
 
 

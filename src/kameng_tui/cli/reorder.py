@@ -10,13 +10,14 @@ offer costs more than the failed one plus `max_price_rise` (`next_offer_pricier`
 from __future__ import annotations
 
 import argparse
-from typing import Any, cast
+from typing import Any, Iterable, cast
 
 from kameng_tui.cli.output import YES, Out, exit_code_for, is_tty, order_json
 from kameng_tui.domain.choice_errors import refusal_of
 from kameng_tui.domain.errors import BadInput, Declined, NotFound
 from kameng_tui.domain.failover_errors import FailoverPricier, NotReorderable
 from kameng_tui.domain.models import Order
+from kameng_tui.domain.states import OrderState
 from kameng_tui.messages import Msg
 
 
@@ -57,6 +58,12 @@ async def cmd_reorder(args: argparse.Namespace, ctx: Any, out: Out) -> int:
             con.print(out.t("cli.order.failed_over", order_no=before.order_no, sku=after.sku), markup=False)
         print_order(out, ctx, latest)
     return exit_code_for(latest.state)
+
+
+def reorderable(ctx: Any, order_nos: Iterable[str]) -> list[Order]:
+    """Of these orders, the failures with nothing owed that no attempt followed."""
+    found = (ctx.orders.get(no) for no in order_nos)
+    return [o for o in found if o is not None and o.state is OrderState.FAILED and ctx.failover.reorderable(o)]
 
 
 def print_reorder_hint(out: Out, ctx: Any, order: Order) -> None:
