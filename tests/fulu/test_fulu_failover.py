@@ -9,7 +9,7 @@ from kameng_tui.domain.reasons import stored
 from kameng_tui.domain.states import OrderState
 from kameng_tui.services.checkout import OrderInput
 from kameng_tui.suppliers.fulu.mapping import created_nothing, refusal
-from test_fulu import DIRECT, _intent, fctx, gateway  # noqa: F401  (fixtures)
+from test_fulu import DIRECT, _intent
 
 
 def test_only_the_product_unavailable_codes_are_declared_nothing_created():
