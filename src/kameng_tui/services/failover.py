@@ -31,7 +31,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Protocol, Sequence
 
 from kameng_tui.domain.clock import Clock
-from kameng_tui.domain.errors import BadInput, PriceRose, SupplierError
+from kameng_tui.domain.errors import BadInput, KamengError, PriceRose, SupplierError
 from kameng_tui.domain.failover_errors import AttemptTaken, NotReorderable
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.offer_choice import NO_SPENT, Ask, Choice, choose, refusal_skip, skip_with
@@ -117,7 +117,10 @@ class Failover:
         if reason is None:
             return False
         code = str(reason["code"])
-        supplier = self.checkout.suppliers.get(order.supplier)
+        try:
+            supplier = self.checkout.suppliers.get(order.supplier)
+        except KamengError:                  # no longer configured: it cannot be asked, so no
+            return False
         if code == SIGNED_FAILED:
             try:
                 result = await supplier.query_order(order.order_no)
