@@ -134,6 +134,7 @@ async def test_a_failure_learned_by_reconcile_is_listed_for_a_reorder_never_fail
     try:
         placed = await ctx.checkout.place(order_input(), offers=await offers_of(ctx), wait_s=0)
         assert placed.order.state is S.PROCESSING and len(placed.attempts) == 1
+        await ctx.catalog.sync()                      # the hint names a next offer from the synced catalog
     finally:
         await ctx.aclose()
         ctx.close()
@@ -167,6 +168,7 @@ async def test_a_failure_told_by_webhook_after_the_wait_is_offered_as_a_reorder_
         assert b.creates() == {}, "a failure learned after the wait is never failed over by itself"
         offered = ctx.failover.reorder_choice(ctx.ledger.get(no), offers)
         assert offered.chosen is not None and offered.chosen.sku == f"refb:{SKU}"
+        await ctx.catalog.sync()                      # the hint names a next offer from the synced catalog
         # the CLI says how to re-order it from the next offer
         shown = run_cli(write_config(home, {"refa": a.url, "refb": b.url}), "--lang", "en", "show", no)
         assert shown.code == 0 and f"order reorder {no}" in shown.stdout, shown.stdout

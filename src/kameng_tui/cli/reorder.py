@@ -63,13 +63,13 @@ async def cmd_reorder(args: argparse.Namespace, ctx: Any, out: Out) -> int:
 def reorderable(ctx: Any, order_nos: Iterable[str]) -> list[Order]:
     """Of these orders, the failures with nothing owed that no attempt followed."""
     found = (ctx.orders.get(no) for no in order_nos)
-    return [o for o in found if o is not None and o.state is OrderState.FAILED and ctx.failover.reorderable(o)]
+    return [o for o in found if o is not None and o.state is OrderState.FAILED and ctx.failover.offered(o) is not None]
 
 
 def print_reorder_hint(out: Out, ctx: Any, order: Order) -> None:
-    """Under a failed order with nothing owed that no attempt followed: the one command
-    that re-orders it from the next offer."""
-    if ctx.failover.reorderable(order):
+    """Under a failed order with nothing owed that no attempt followed, when its product
+    has a next offer: the one command that re-orders it from there."""
+    if ctx.failover.offered(order) is not None:
         _console(out).print(out.t("cli.order.reorder_hint", order_no=order.order_no), markup=False)
 
 

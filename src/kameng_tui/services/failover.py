@@ -215,6 +215,17 @@ class Failover:
         return (order.state is OrderState.FAILED and order.charged <= order.refunded
                 and self.checkout.ledger.next_attempt(order.order_no) is None)
 
+    def offered(self, order: Order) -> Choice | None:
+        """What to offer under a failure with nothing owed: the re-pick from the local
+        offers, when there is a next offer to take (or one only above the price cap)."""
+        if not self.reorderable(order):
+            return None
+        offers = self.offers_of(order)
+        if offers is None:
+            return None
+        choice = self.reorder_choice(order, offers)
+        return choice if choice.chosen is not None or choice.over_cap is not None else None
+
     async def reorder(self, order_no: str, offers: Offers | None = None, wait_s: float = 0.0) -> Chain:
         """Re-order a failed order (nothing owed) from the next offer: a new attempt linked
         to it, then failover as while placing. NotReorderable if it is not such a failure."""
