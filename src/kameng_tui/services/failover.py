@@ -195,18 +195,21 @@ class Failover:
     # --- while placing ---------------------------------------------------------------------------
     async def follow(self, order: Order, inp: OrderInput | None, offers: Offers, wait_s: float = 0.0) -> Chain:
         """After `order` was sent (and waited for): while its latest attempt failed with
-        nothing created, the next offer, sent and waited for the same way."""
-        chain = [order]
+        nothing created, the next offer, sent and waited for the same way. Every offer of
+        the chain so far (from its root, `attempt_of` back) stays skipped; the Chain holds
+        `order` and what followed it."""
+        chain = await asyncio.to_thread(self.chain_of, order)
+        start = len(chain) - 1
         while await self.nothing_created(chain[-1]):
             made = await self.next_attempt(chain, inp, offers)
             if isinstance(made, Choice):
-                return Chain(tuple(chain), made)
+                return Chain(tuple(chain[start:]), made)
             if made.state is OrderState.PENDING:
                 made = await self.checkout.send(made.order_no, wait_s)
             else:
                 made = await self.checkout.wait(made, wait_s)
             chain.append(made)
-        return Chain(tuple(chain))
+        return Chain(tuple(chain[start:]))
 
     # --- later: a re-order is the person's act -------------------------------------------------
     def reorderable(self, order: Order) -> bool:
