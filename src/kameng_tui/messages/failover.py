@@ -4,6 +4,8 @@ the re-order offered after a failure learned later (CLI hint, TUI)."""
 from __future__ import annotations
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "offer.skip.failed_attempt": ("本单已在 {supplier} 失败（订单 {order_no}，未扣款）",
+                                  "this order already failed at {supplier} ({order_no}, nothing charged)"),
     "err.attempt.taken": ("订单 {attempt_of} 已由 {order_no} 接续下单（另一个终端先做了），未记录新订单",
                           "order {attempt_of} was already followed by {order_no} (another terminal did it first); "
                           "nothing new recorded"),

@@ -35,7 +35,7 @@ from kameng_tui.domain.errors import BadInput, KamengError, PriceRose, SupplierE
 from kameng_tui.domain.failover_errors import AttemptTaken, NotReorderable
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.offer_choice import NO_SPENT, Ask, Choice, choose, refusal_skip, skip_with
-from kameng_tui.domain.offer_values import Offer, OffersPolicy, SupplierState, pricier_than_confirmed
+from kameng_tui.domain.offer_values import Offer, OffersPolicy, Skip, SupplierState, pricier_than_confirmed
 from kameng_tui.domain.reasons import stored
 from kameng_tui.domain.states import OrderState
 from kameng_tui.ledger.ports import OrderStore
@@ -69,6 +69,8 @@ class CheckoutSteps(Protocol):
 
 log = logging.getLogger(__name__)
 ZERO = Decimal(0)
+FAILED_ATTEMPT = "failed_attempt"
+"""The skip code of an offer an order of this chain failed on (offer.skip.failed_attempt)."""
 SIGNED_FAILED = "supplier_failed"
 """The reason code of a `failed` the supplier said (engine.outcome), not a refusal."""
 
@@ -142,9 +144,7 @@ class Failover:
         ask = dataclasses.replace(offers.ask, quantity=chain[0].quantity,
                                   max_price_rise=self.checkout.config.checkout.max_price_rise)
         for o in chain:
-            reason = stored(o.reason)
-            code = str(reason["code"]) if reason is not None else "failed"
-            ask = skip_with(ask, _offer_of(o, ask), refusal_skip(_offer_of(o, ask), code),
+            ask = skip_with(ask, _offer_of(o, ask), Skip(FAILED_ATTEMPT, {"supplier": o.supplier, "order_no": o.order_no}),
                             confirmed_cost=chain[0].unit_cost)
         return ask
 
