@@ -34,7 +34,7 @@ from kameng_tui.domain.clock import Clock
 from kameng_tui.domain.errors import BadInput, KamengError, PriceRose, SupplierError
 from kameng_tui.domain.failover_errors import AttemptTaken, NotReorderable
 from kameng_tui.domain.models import Order
-from kameng_tui.domain.offer_choice import NO_SPENT, Ask, Choice, choose, refusal_skip, skip_with
+from kameng_tui.domain.offer_choice import Ask, Choice, choose, refusal_skip, skip_with
 from kameng_tui.domain.offer_values import Offer, OffersPolicy, Skip, SupplierState, pricier_than_confirmed
 from kameng_tui.domain.reasons import stored
 from kameng_tui.domain.states import OrderState
@@ -153,7 +153,7 @@ class Failover:
         return choose(self._ask(self.chain_of(order), offers), offers.suppliers, offers.policy)
 
     async def next_attempt(self, chain: Sequence[Order], inp: OrderInput | None, offers: Offers, *,
-                           spent: Mapping[str, Decimal] = NO_SPENT, quotes: Quotes | None = None) -> Order | Choice:
+                           quotes: "Quotes | None" = None) -> Order | Choice:
         """Record the next offer's intent after the chain's last order: the new pending
         order, or the Choice that found none (refusals before this intent skip their
         offer, as at checkout). Another terminal's attempt of the same order is followed."""
@@ -162,7 +162,7 @@ class Failover:
         base = inp if inp is not None else _input_of(chain[0])
         co = self.checkout
         while True:
-            choice = choose(ask, offers.suppliers, offers.policy, spent=spent)
+            choice = choose(ask, offers.suppliers, offers.policy)
             offer = choice.chosen
             if offer is None:
                 return choice
