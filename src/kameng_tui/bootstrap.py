@@ -44,6 +44,7 @@ if TYPE_CHECKING:  # services load when first built: `ledger verify` starts with
     from kameng_tui.services.catalog import CatalogService
     from kameng_tui.services.change_feed import ChangeFeed
     from kameng_tui.services.checkout import CheckoutService
+    from kameng_tui.services.failover import Failover
     from kameng_tui.services.data_key import DataKeyService
     from kameng_tui.services.engine import OrderEngine
     from kameng_tui.services.export import Exporter
@@ -147,6 +148,15 @@ class Context:
         service.suggest = lambda sku: self.catalog.suggest_skus(sku)     # the catalog is built only when asked
         service.no_key = self.data_key.refusal                           # a team ledger: import the team's key
         return service
+
+    @cached_property
+    def failover(self) -> Failover:
+        """Failover and re-orders (services/failover.py), with the local offers of an order."""
+        from kameng_tui.services.failover import Failover
+        from kameng_tui.services.failover_offers import offers_for
+
+        return Failover(self.checkout, lambda order: offers_for(order, self.catalog, self.offers, self.ledger,
+                                                                self.clock))
 
     @cached_property
     def pending(self) -> PendingActions:
@@ -287,6 +297,7 @@ class Facade:
 
     # The services, built on first use by the root.
     checkout = property(lambda self: self._root.checkout)
+    failover = property(lambda self: self._root.failover)
     batch = property(lambda self: self._root.batch)
     batch_entry = property(lambda self: self._root.batch_entry)
     pending = property(lambda self: self._root.pending)

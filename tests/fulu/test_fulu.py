@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from fake_gateway import APP_KEY, SECRET, FakeFulu
+from fake_gateway import APP_KEY, SECRET
 from kameng_tui.domain.reasons import reason_text, stored
 from kameng_tui.domain.errors import AuthFailed
 from kameng_tui.domain.states import OrderState
@@ -61,26 +61,6 @@ def test_timestamp_is_beijing_time_on_a_utc_machine(monkeypatch):
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
-
-
-@pytest.fixture
-def gateway():
-    with FakeFulu() as g:
-        yield g
-
-
-@pytest.fixture
-async def fctx(home, env, gateway):
-    from kameng_tui.bootstrap import build_context
-
-    cfg = home / "config" / "config.toml"
-    cfg.parent.mkdir(parents=True, exist_ok=True)
-    cfg.write_text(f'[[suppliers]]\nname = "fulu"\nkind = "fulu"\napp_key = "{APP_KEY}"\nbase_url = "{gateway.url}"\n'
-                   f'deadline_s = 2\n', encoding="utf-8")
-    c = build_context({**env, "KAMENG_TUI_SECRET_FULU": SECRET})
-    yield c
-    await c.aclose()
-    c.close()
 
 
 async def test_catalog_balance_and_sync(fctx):

@@ -105,6 +105,7 @@ def legacy_ledger(tmp_path, monkeypatch):
         m.setattr(guards, "guard_batch", lambda c, b: 0)
         m.setattr(guards, "record_batch_key", lambda *a: None)
         m.setattr(guards, "guard_ref", lambda c, n: None)
+        m.setattr(ledger_sqlite, "guard_attempt", lambda c, n: None)      # nor the attempts (V7)
         led = open_ledger(tmp_path / "data")
         try:
             led.create_intents([intent(1, ref="TB-1")], at=T0)

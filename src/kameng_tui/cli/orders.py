@@ -122,13 +122,17 @@ def check_text_args(args: argparse.Namespace) -> None:
             raise BadInput(problem, field=key)
 
 
-PENDING_ACTIONS = ("resume", "cancel")
-"""`kameng-tui order resume|cancel ORDER_NO`: the words that are not a SKU there."""
+PENDING_ACTIONS = ("resume", "cancel", "reorder")
+"""`kameng-tui order resume|cancel|reorder ORDER_NO`: the words that are not a SKU there."""
 
 
 async def cmd_order(args, ctx, out: Out) -> int:
     from kameng_tui.services.checkout import OrderInput
 
+    if args.sku == "reorder" and args.order_no:
+        from kameng_tui.cli.reorder import cmd_reorder
+
+        return await cmd_reorder(args, ctx, out)
     if args.sku in PENDING_ACTIONS and args.order_no:
         return await cmd_pending(args, ctx, out)
     if args.order_no is not None:
@@ -287,6 +291,10 @@ def print_order(out: Out, ctx, order: Order) -> None:
         con.print(out.t("cli.order.not_settled"))
     elif order.state is OrderState.PENDING:
         con.print(out.t("cli.order.pending_hint", order_no=order.order_no))
+    elif order.state is OrderState.FAILED:
+        from kameng_tui.cli.reorder import print_reorder_hint
+
+        print_reorder_hint(out, ctx, order)
 
 
 def find_order(ctx, number_or_ref: str) -> Order | None:
@@ -356,16 +364,22 @@ async def cmd_reconcile(args, ctx, out: Out) -> int:
     if args.since:
         raise BadInput(Msg("err.cli.since_needs_diff"), field="since")
     report = await ctx.reconcile.run(args.supplier)
+    from kameng_tui.cli.reorder import print_reorder_hint, reorderable
+
+    failed = reorderable(ctx, report.settled)       # failures learned now: re-ordered only by the person
     if out.json_mode:
         out.doc(checked=report.checked, settled=report.settled, still_open=report.still_open, resent=report.resent,
                 claims=report.claims, skipped=report.skipped,
-                errors={name: out.show(msg) for name, msg in report.errors.items()})
+                errors={name: out.show(msg) for name, msg in report.errors.items()},
+                reorderable=[o.order_no for o in failed])
     else:
         con = out.console()
         con.print(out.t("cli.reconcile.done", checked=report.checked, settled=len(report.settled),
                         open=len(report.still_open), resent=len(report.resent), claims=len(report.claims)))
         for name, msg in report.errors.items():
             con.print(f"[red]{name}[/]: {out.show(msg)}")
+        for order in failed:
+            print_reorder_hint(out, ctx, order)
     return 3 if report.still_open else 0
 
 

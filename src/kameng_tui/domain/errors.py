@@ -266,6 +266,7 @@ class SupplierError(KamengError):
     exit_code = 1
     final = False
     nothing_created = False
+    upstream_code: str | None = None   # the upstream's own error code, when an adapter keeps it (Fulu: "3001")
 
     def __init__(self, message: Localized | str, *, raw: str | None = None, **kw: object) -> None:
         super().__init__(message, **kw)  # type: ignore[arg-type]  # kw: only KamengError's keywords, passed on

@@ -20,6 +20,7 @@ ProblemKind = Literal[
     "order_missing",        # order_no: created in the events, no orders row
     "order_unfounded",      # order_no: an orders row no event created
     "order_created_twice",  # order_no
+    "attempt_diff",         # order_no (the attempt); detail: "attempt_of: table / events" of an order_attempts row
     "link_diff",            # detail: "sku: table / events" of an offer_links row the events do not make
     "projection_error",     # the events cannot be folded (detail: SQLite's message), e.g. a body that is not JSON
     "quick_check",          # detail: what SQLite's PRAGMA quick_check said

@@ -19,6 +19,7 @@ from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import from_units
 from kameng_tui.domain.states import IN_FLIGHT, OrderState
 from kameng_tui.ledger import chain, queries
+from kameng_tui.ledger.attempts import LATEST_OF_LINE
 from kameng_tui.ledger.rows import to_event, to_order, to_totals
 from kameng_tui.ledger.values import Batch, GuardDuplicate, SealedCard
 
@@ -53,6 +54,12 @@ class LedgerReads:
             if fields is None or dict(order.account) == dict(fields):
                 return order
         return None
+
+    def next_attempt(self, order_no: str) -> str | None:
+        """The attempt that followed this order on the next offer (ledger/attempts.py), if any."""
+        with self._lock:
+            r = self._conn.execute("SELECT order_no FROM order_attempts WHERE attempt_of = ?", (order_no,)).fetchone()
+        return None if r is None else str(r[0])
 
     def ref_fingerprint(self, ref: str) -> str | None:
         """What the ref's root order stands for (domain.idempotency.ref_fingerprint)."""
@@ -224,7 +231,7 @@ class LedgerReads:
     # --- batches ---------------------------------------------------------------------------------
     def _batch(self, r: tuple[Any, ...]) -> Batch:
         with self._lock:
-            counts = dict(self._conn.execute("SELECT state, COUNT(*) FROM orders WHERE batch_id = ? GROUP BY state",
+            counts = dict(self._conn.execute(f"SELECT state, COUNT(*) FROM orders o WHERE batch_id = ? AND {LATEST_OF_LINE} GROUP BY state",
                                              (r[0],)).fetchall())
         return Batch(batch_id=r[0], identity=r[1], source=r[2], line_count=r[3], created_at=from_utc_text(r[4]), counts=counts)
 
@@ -249,4 +256,5 @@ class LedgerReads:
         return [self._batch(r) for r in rows]
 
     def batch_orders(self, batch_id: int) -> list[Order]:
-        return self._orders(f"SELECT {COLUMNS} FROM orders o WHERE o.batch_id = ? ORDER BY o.line_id", (batch_id,))
+        return self._orders(f"SELECT {COLUMNS} FROM orders o WHERE o.batch_id = ? AND {LATEST_OF_LINE} ORDER BY o.line_id",
+                            (batch_id,))

@@ -27,7 +27,7 @@ def created_body(n: NewOrder, batch_id: int | None) -> dict[str, object]:
         "product_name": n.product_name, "category": n.category, "delivery": n.delivery.value,
         "quantity": n.quantity, "account": dict(n.account), "unit_cost": fmt(n.unit_cost, 4),
         "unit_price": fmt(n.unit_price, 4), "ref": n.ref, "customer": n.customer, "note": n.note,
-        "batch_id": batch_id, "line_id": n.line_id, "attempt_of": n.attempt_of,
+        "batch_id": batch_id if batch_id is not None else n.batch_id, "line_id": n.line_id, "attempt_of": n.attempt_of,
         "request_json": n.request_json,
         "sealed": {k: chain_hash(v) for k, v in sorted(n.sealed.items())},
     }

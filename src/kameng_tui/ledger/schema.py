@@ -8,6 +8,8 @@ time order. Before a migration touches a non-empty ledger, a backup is taken.
 
 from __future__ import annotations
 
+from kameng_tui.ledger.attempts import ddl as attempts_ddl
+
 V1 = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
 CREATE TABLE events (
@@ -147,5 +149,8 @@ ALTER TABLE catalog ADD COLUMN offer_reading TEXT;
 ALTER TABLE catalog ADD COLUMN offer_rule INTEGER NOT NULL DEFAULT 0;
 """
 
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, V1), (2, V2), (3, V3), (4, V4), (5, V5), (6, V6))
+# Failover attempts (issue 18, ledger/attempts.py): one next attempt per failed order.
+V7 = attempts_ddl(" STRICT, WITHOUT ROWID")
+
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, V1), (2, V2), (3, V3), (4, V4), (5, V5), (6, V6), (7, V7))
 LATEST = MIGRATIONS[-1][0]

@@ -42,6 +42,7 @@ from kameng_tui.ledger.reads import COLUMNS
 from kameng_tui.ledger.rows import created_body, to_order, transition_body
 from kameng_tui.ledger.schema import LATEST, MIGRATIONS
 from kameng_tui.ledger.send_lock import SendLock
+from kameng_tui.ledger.attempts import guard_attempt
 from kameng_tui.ledger.values import Move, NewBatch, NewOrder, RepeatGuard, Transition
 from kameng_tui.messages import Msg
 
@@ -284,7 +285,8 @@ class SqliteLedger(OfferLinks, Maintenance):
                                                      "source": batch.source, "line_count": batch.line_count}, tail)
             for n in intents:
                 guards.guard_ref(c, n)
-                if repeat is not None:
+                guard_attempt(c, n)
+                if repeat is not None and n.attempt_of is None:      # a chain's attempts: the root was asked
                     guards.guard_repeat(c, n, repeat, since_text)
                 body = created_body(n, batch_id)
                 _, stored, created_at = self._append(c, n.order_no, "created", at_text, body, tail)

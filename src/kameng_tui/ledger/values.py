@@ -35,6 +35,7 @@ class NewOrder:
     note: str | None = None
     line_id: int | None = None
     attempt_of: str | None = None
+    batch_id: int | None = None        # an attempt on a line of a recorded batch (failover): its batch
     sealed: Mapping[str, bytes] = field(default_factory=dict)  # encrypted fields (address)
     fingerprint: str | None = None     # what the ref stands for (domain.idempotency); None: from the fields above
 

@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, Ty
 
 from kameng_tui.ledger import chain, verify_worker
 from kameng_tui.ledger.anchor import Anchor, problem, read_anchor
+from kameng_tui.ledger.attempts import attempt_problems
 from kameng_tui.ledger.offer_links import link_problems
 from kameng_tui.ledger.problems import CHAIN_KINDS, Problem, ProblemKind
 from kameng_tui.ledger.projection_sql import (CREATING_EVENTS, MIDDLE, ORDERS_ONLY_SQL, TWICE_SQL, created_diff, diff_sql,
@@ -106,7 +107,7 @@ def verify(conn: sqlite3.Connection, anchor_path: Path, ledger_id: str, *, paral
     chain_r = _chain(conn, last_seq, first, second)
     diff_r = _projection(conn, [done[t] for t in checks.diffs], _created(first, second))
 
-    problems = chain_r.problems + diff_r + link_problems(conn)
+    problems = chain_r.problems + diff_r + link_problems(conn) + attempt_problems(conn)
     if quick != "ok":
         problems.append(Problem("quick_check", detail=quick))
     intact = not problems

@@ -20,6 +20,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verify.order_unfounded": ("订单 {order_no}：在 orders 表中，但没有创建它的事件",
                                "order {order_no}: in the orders table but no event created it"),
     "verify.order_created_twice": ("订单 {order_no}：被多个事件创建", "order {order_no}: created by more than one event"),
+    "verify.attempt_diff": ("换报价接续表与事件不符（{detail}，表 / 事件）",
+                            "order attempts: a row differs from the events ({detail}, table / events)"),
     "verify.link_diff": ("商品关联表与事件不符（{detail}，表 / 事件）",
                          "offer links: a row differs from the events ({detail}, table / events)"),
     "verify.projection_error": ("投影无法由事件重建（{detail}）；见上面的哈希链问题",

@@ -12,6 +12,11 @@ hook_delay_ms (each webhook leaves this long after the change it tells of),
 create_hold_ms (each create waits this long before its work; other requests do not:
 a client stays mid-send while its catalog and queries answer promptly).
 
+Refusals that create nothing (issue 18's failover): refuse_stock (share of creates, by
+order number, refused `410 out_of_stock` before any write, though quotes say in
+stock), sold_out_after (once this many orders exist, every create is refused so;
+0 = never), cost_up (yuan added to every unit cost: the catalog, quotes, creates).
+
 Hostile knobs (a supplier whose replies are correctly signed but not to be trusted,
 see ref_hostile.py): evil_text (names, reasons, error messages and card fields carry
 ESC/OSC/bidi/zero-width sequences), oversize (the reply padded past the client's
@@ -31,7 +36,8 @@ from kameng_tui.domain.errors import BadInput
 from kameng_tui.messages import Msg
 from kameng_tui.refserver.ref_lies import LIES
 
-RATES = ("err500", "err429", "timeout", "malformed", "drop_after_accept", "dup_webhook", "drip", "badsig", "fail")
+RATES = ("err500", "err429", "timeout", "malformed", "drop_after_accept", "dup_webhook", "drip", "badsig", "fail",
+         "refuse_stock")
 HOSTILE = ("evil_text", "oversize", "gzip")      # rates too: see ref_hostile.py
 
 
@@ -71,6 +77,9 @@ class Faults:
     hooks_only: float = 0.0
     hook_delay_ms: float = 0.0
     create_hold_ms: float = 0.0
+    refuse_stock: float = 0.0
+    sold_out_after: float = 0.0
+    cost_up: float = 0.0
 
     @classmethod
     def parse(cls, spec: str | None) -> "Faults":

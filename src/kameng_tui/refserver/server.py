@@ -28,7 +28,7 @@ import sqlite3
 import threading
 import time
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from http.server import ThreadingHTTPServer
 from typing import Any
@@ -44,7 +44,7 @@ from kameng_tui.refserver import ref_hostile
 from kameng_tui.refserver.ref_books import Books
 from kameng_tui.refserver.ref_catalogs import styled
 from kameng_tui.refserver.ref_handler import Reply, handler_for
-from kameng_tui.refserver.ref_lies import contradiction, told
+from kameng_tui.refserver.ref_lies import contradiction, lies_about, told
 
 ORDER_NO_RE = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
 BROKEN = ("skew", "replay", "idempotency", "conflict", "unsigned", "paging", "etag", "query", "hooksig")
@@ -107,6 +107,10 @@ class RefServer:
         self.dice = Dice(cfg.faults.seed)
         self.books = Books(cfg.state_path, cfg.balance)
         self.catalog: list[Product] = styled(generate_catalog(cfg.catalog_size, cfg.name), cfg.catalog_style, cfg.name)
+        if cfg.faults.cost_up:
+            up = Decimal(str(cfg.faults.cost_up))
+            self.catalog = [replace(p, unit_cost=p.unit_cost + up, tiers=tuple((m, t + up) for m, t in p.tiers))
+                            for p in self.catalog]
         self.by_id = {p.product_id: p for p in self.catalog}
         self.bucket = (float(cfg.rate), time.monotonic())
         self.bucket_lock = threading.Lock()
@@ -289,6 +293,11 @@ class RefServer:
         p = self.by_id.get(pid)
         if p is None or p.sale_status is not SaleStatus.ON:
             raise Reply(410, "off_shelf", f"product {pid[:64]} is not on sale", field="product_id")
+        if lies_about(self.faults.refuse_stock, "refuse_stock", no):       # nothing written: refused before
+            raise Reply(410, "out_of_stock", "not enough stock (refuse_stock)")
+        sold_out = int(self.faults.sold_out_after)
+        if sold_out and con.execute("SELECT COUNT(*) FROM orders").fetchone()[0] >= sold_out:
+            raise Reply(410, "out_of_stock", "sold out (sold_out_after)")
         if not (p.min_qty <= qty <= p.max_qty):
             raise Reply(422, "bad_account", f"quantity must be {p.min_qty}-{p.max_qty}", field="quantity")
         values = dict(doc.get("account") or {})

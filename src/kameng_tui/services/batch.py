@@ -41,6 +41,8 @@ from kameng_tui.services.checkout import CheckoutService
 from kameng_tui.services.crash import crash_point
 from kameng_tui.services.pending import PendingActions, may_have_left
 from kameng_tui.services.batch_refusals import Refusals
+from kameng_tui.services.batch_failover import LineFailover
+from kameng_tui.services.failover import Offers
 
 Progress = Callable[[int, int, Order], None]
 
@@ -249,13 +251,15 @@ class BatchService:
         crash_point("after-intent")
         return batch_id
 
-    async def run(self, plan: BatchPlan, *, concurrency: int = 4, progress: Progress | None = None) -> BatchOutcome:
+    async def run(self, plan: BatchPlan, *, concurrency: int = 4, progress: Progress | None = None,
+                  offers: Mapping[str, Offers] | None = None) -> BatchOutcome:
         batch_id = self.record(plan)
-        return await self.send_pending(batch_id, concurrency=concurrency, progress=progress)
+        return await self.send_pending(batch_id, concurrency=concurrency, progress=progress, offers=offers)
 
     async def send_pending(self, batch_id: int, *, concurrency: int = 4, progress: Progress | None = None,
                            stop: Callable[[], bool] | None = None,
-                           stopped: Mapping[str, Localized] | None = None) -> BatchOutcome:
+                           stopped: Mapping[str, Localized] | None = None,
+                           offers: Mapping[str, Offers] | None = None) -> BatchOutcome:
         """Send the pending lines. Once `stop()` is true, lines not yet started stay
         pending (kept for a later resume or cancel); lines in flight finish. Lines of a
         supplier in `stopped`, or that refuses our key or clock during this run, stay
@@ -270,6 +274,9 @@ class BatchService:
         the batch as `stop()` does: no line starts after it, lines in flight finish and
         record their answers, then that first error is raised. Raising at once would
         leave the other lines running in the loop with the send gate already released.
+
+        `offers` (product id -> its ranked offers): a line that fails with nothing created
+        is followed by the next offer on the same line (services/batch_failover.py).
         """
         pending = [o for o in self.ledger.batch_orders(batch_id) if o.state is OrderState.PENDING]
         concurrency = max(1, concurrency)
@@ -277,6 +284,7 @@ class BatchService:
         window = asyncio.Semaphore(concurrency + max(1, int(concurrency * AHEAD_PER_SLOT)))
         done = 0
         halted = Refusals(self.suppliers, {o.supplier for o in pending}, stopped)
+        failing_over = LineFailover(self.checkout.failover, offers) if offers else None
 
         failed: list[Exception] = []
 
@@ -284,11 +292,17 @@ class BatchService:
             """Not to be sent now: the batch was stopped or a line failed, or its supplier refused us."""
             return bool(failed) or (stop is not None and stop()) or halted.now(order.supplier)
 
-        async def one(order: Order) -> None:
+        async def line(order: Order) -> None:
+            """A line: its order, then each next attempt while it fails over."""
+            nxt: Order | None = order
+            while nxt is not None:
+                nxt = await one(nxt)
+
+        async def one(order: Order) -> Order | None:
             nonlocal done
             async with window:
                 if held_back(order):
-                    return
+                    return None
                 if once_submitted(order):
                     # refused after `submitted` once: ask the supplier before sending it again
                     order, known = await self.engine.ask_first(order)
@@ -296,7 +310,7 @@ class BatchService:
                         done += 1
                         if progress is not None:
                             progress(done, len(pending), order)
-                        return
+                        return None
                 submitted = await self.engine.submit(order)
                 if submitted is None:
                     after = self.ledger.get(order.order_no) or order
@@ -316,17 +330,21 @@ class BatchService:
                     try:
                         if held_back(order):
                             self.engine.unsubmit(submitted)
-                            return
+                            return None
                         after = await self.engine.place(submitted, answered=free)
                     finally:
                         free()
+            nxt = None if failing_over is None else await failing_over.next_of(after)
+            if nxt is not None and nxt.state is OrderState.PENDING:
+                return nxt
             done += 1
             if progress is not None:
-                progress(done, len(pending), after)
+                progress(done, len(pending), nxt or after)
+            return None
 
         async def guarded(order: Order) -> None:
             try:
-                await one(order)
+                await line(order)
             except Exception as exc:
                 failed.append(exc)
 
@@ -369,7 +387,7 @@ class BatchService:
 
     async def resume(self, batch_id: int, *, confirm: Callable[[list[PriceChange]], bool] | None = None,
                      concurrency: int = 4, progress: Progress | None = None,
-                     stop: Callable[[], bool] | None = None) -> BatchOutcome:
+                     stop: Callable[[], bool] | None = None, offers: Mapping[str, Offers] | None = None) -> BatchOutcome:
         self._batch(batch_id)
         refused: dict[str, Localized] = {}
         changes = await self.requote(batch_id, refused)
@@ -377,7 +395,7 @@ class BatchService:
             return BatchOutcome(batch_id=batch_id, orders=self.ledger.batch_orders(batch_id), changes=changes,
                                 stopped=refused)
         outcome = await self.send_pending(batch_id, concurrency=concurrency, progress=progress, stop=stop,
-                                          stopped=refused)
+                                          stopped=refused, offers=offers)
         outcome.changes = changes
         return outcome
 

@@ -40,6 +40,7 @@ from typing import Any
 from kameng_tui.services.crash import crash_point, pause_point
 from kameng_tui.services.pricing import price_for
 from kameng_tui.services.checkout_flow import CheckoutFlow, Placed, place_or_raise
+from kameng_tui.services.failover import Failover, Offers
 from kameng_tui.services.order_input import OrderInput, Prepared
 
 __all__ = ["CheckoutService", "OrderInput", "Prepared", "Placed", "SEALED_RULES", "Quotes"]
@@ -308,10 +309,16 @@ class CheckoutService(ReadsConfig):
         return CheckoutFlow(self)
 
     async def place(self, inp: OrderInput, *, wait_s: float = 0.0,
-                    confirm: Callable[[Prepared], bool] | None = None) -> Placed:
+                    confirm: Callable[[Prepared], bool] | None = None, offers: Offers | None = None) -> Placed:
         """The flow for a caller with no one to ask: a question is its refusal, a number
-        of another carrier only a warning (services/checkout_flow.place_or_raise)."""
-        return await place_or_raise(self.flow, inp, wait_s=wait_s, confirm=confirm)
+        of another carrier only a warning (services/checkout_flow.place_or_raise);
+        `offers`: the product's ranked offers, for failover (services/failover.py)."""
+        return await place_or_raise(self.flow, inp, wait_s=wait_s, confirm=confirm, offers=offers)
+
+    @property
+    def failover(self) -> Failover:
+        """What follows a sent order that failed with nothing created (services/failover.py)."""
+        return Failover(self)
 
     def commit_intent(self, prepared: Prepared) -> str:
         """Record the order as `pending` (never sent) and return its number. The TUI

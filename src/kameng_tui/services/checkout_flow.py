@@ -12,7 +12,9 @@ The sequence (DESIGN.md "The order, end to end"), once, here:
    loop; the store decides again in the intent's transaction): a question, unless `again`;
 5. the face's last word (`confirm`, the CLI's prompt), then the intent, committed
    before anything is sent; then the send, by the face's `handoff` when it owns the
-   sending task (the TUI's App-owned runner), else here, waiting up to `wait_s`.
+   sending task (the TUI's App-owned runner), else here, waiting up to `wait_s`;
+6. with the product's ranked `offers` (issue 18), an order that failed with nothing
+   created is followed by the next offer (services/failover.py): `Placed.attempts`.
 
 A question is never an error inside: each face answers it its own way (the TUI with a
 second Enter, the CLI with `--yes`, `--again`, `--allow-loss` or its prompt) and calls
@@ -33,11 +35,14 @@ from enum import Enum
 from typing import Any, Callable, Mapping, Protocol, Union
 
 from kameng_tui.domain.accounts import CarrierMismatch
-from kameng_tui.domain.errors import Declined, KamengError, NotFound, PriceBelowCost, PriceRose, RefExists
+from kameng_tui.domain.errors import (Declined, KamengError, NotFound, PriceBelowCost, PriceRose, RefExists)
+from kameng_tui.domain.failover_errors import FailoverPricier
 from kameng_tui.domain.models import Order
+from kameng_tui.domain.offer_choice import Choice
 from kameng_tui.domain.states import OrderState
 from kameng_tui.messages import Localized, Msg
 
+from kameng_tui.services.failover import Failover, Offers
 from kameng_tui.services.order_input import OrderInput, Prepared
 
 
@@ -53,6 +58,8 @@ class CheckoutSteps(Protocol):
     def commit_intent(self, prepared: Prepared) -> str: ...
     async def send(self, order_no: str, wait_s: float = 0.0) -> Order: ...
     async def wait(self, order: Order, wait_s: float) -> Order: ...
+    @property
+    def failover(self) -> Failover: ...
 
 
 class Ask(Enum):
@@ -90,10 +97,16 @@ class Placed:
     existed: bool = False
     warnings: tuple[Localized, ...] = ()
     sent_here: bool = True                     # False: handed to the face's runner
+    chain: tuple[Order, ...] = ()              # failover: every attempt, first first (services/failover.py)
+    stopped: Choice | None = None              # failover: the re-pick that found no offer (over_cap: ask again)
 
     @property
     def order_no(self) -> str:
         return self.order.order_no
+
+    @property
+    def attempts(self) -> tuple[Order, ...]:
+        return self.chain or (self.order,)
 
 
 Outcome = Union[Placed, NeedsConfirmation]
@@ -114,6 +127,7 @@ class CheckoutFlow:
         confirm: Callable[[Prepared], bool] | None = None,
         handoff: Handoff | None = None,
         wait_s: float = 0.0,
+        offers: Offers | None = None,
     ) -> Outcome:
         """The one entry point. Refusals are raised (typed KamengError with fields);
         questions and results are returned. `carrier_ok`: the numbers of another carrier
@@ -143,7 +157,11 @@ class CheckoutFlow:
         except RefExists as exc:            # another process recorded it between our check and our write
             return await self._existing(exc.order_no, handoff, wait_s)
         warnings = tuple(m.msg for m in prepared.mismatches)
-        return dataclasses.replace(await self._send(order_no, handoff, wait_s), warnings=warnings)
+        placed = await self._send(order_no, handoff, wait_s)
+        if offers is not None and placed.sent_here:
+            chain = await co.failover.follow(placed.order, inp, offers, wait_s)
+            placed = dataclasses.replace(placed, order=chain.latest, chain=chain.orders, stopped=chain.stopped)
+        return dataclasses.replace(placed, warnings=warnings)
 
     async def _existing(self, order_no: str, handoff: Handoff | None, wait_s: float) -> Placed:
         """The order under a ref, answered as `existed`; a pending one is sent (the
@@ -168,12 +186,15 @@ class CheckoutFlow:
 
 
 async def place_or_raise(flow: CheckoutFlow, inp: OrderInput, *, wait_s: float = 0.0,
-                         confirm: Callable[[Prepared], bool] | None = None) -> Placed:
+                         confirm: Callable[[Prepared], bool] | None = None, offers: Offers | None = None) -> Placed:
     """For callers without a person to ask (tests, scripts through `CheckoutService.place`):
-    the carrier is only a warning, any other question is its refusal."""
-    outcome = await flow.place(inp, carrier_ok=True, wait_s=wait_s, confirm=confirm)
+    the carrier is only a warning, any other question is its refusal; a next offer above
+    the confirmed cost stops here (FailoverPricier, exit 1: nothing owed)."""
+    outcome = await flow.place(inp, carrier_ok=True, wait_s=wait_s, confirm=confirm, offers=offers)
     if isinstance(outcome, NeedsConfirmation):
         assert outcome.refusal is not None
         raise outcome.refusal
+    if outcome.stopped is not None and outcome.stopped.over_cap is not None:
+        raise FailoverPricier(outcome.stopped, outcome.order.order_no)
     return outcome
 

@@ -201,6 +201,8 @@ class OrderEngine:
         # data, not the error's text: shown in the reader's language; the supplier's own
         # words (cleaned by Reason.body: the adapter may not have) ride along
         reason = Reason.of_refusal(exc.code, order.supplier, exc.msg, exc.supplier_text())
+        if exc.upstream_code is not None:      # the upstream's own code: what failover's declaration reads
+            reason = replace(reason, params={**reason.params, "upstream_code": exc.upstream_code})
         if exc.final:
             return await self._commit(order, expected, S.FAILED,
                                       Transition(charged=Decimal("0"), reason=reason.body()))

@@ -10,7 +10,8 @@ Features not every upstream has are separate runtime-checkable protocols, asked
 with `isinstance`, so the services name what they rely on instead of probing
 attributes by string: a supplier that counts refusals of our key (`HasRefusals`),
 one that lists its orders for `reconcile --diff` (`ListsOrders`), one that parses
-webhook callbacks (`ParsesCallbacks`).
+webhook callbacks (`ParsesCallbacks`), one that names the refusals of a create call
+after which it holds no order (`DeclaresNothingCreated`, what failover relies on).
 """
 
 from __future__ import annotations
@@ -52,6 +53,19 @@ class HasRefusals(Protocol):
 
     refusals: int
     last_refusal: Localized | None
+
+
+@runtime_checkable
+class DeclaresNothingCreated(Protocol):
+    """Names the refusals of a create call after which the upstream holds no order and
+    never will: the product was unavailable (off shelf, out of stock), our balance there
+    short, its price above our cap. Only after such a refusal (or a signed `failed` with
+    nothing charged, confirmed by a query) does an order fail over to the next offer
+    (services/failover.py). `code` is the shared error code recorded in the order's
+    reason, `upstream_code` the upstream's own code when the adapter kept one (Fulu's
+    3001-3005, 3008). A supplier without this declaration never fails over."""
+
+    def created_nothing(self, code: str, upstream_code: str | None) -> bool: ...
 
 
 @runtime_checkable

@@ -21,6 +21,7 @@ from kameng_tui.domain.money import from_units, to_units
 from kameng_tui.domain.states import IN_FLIGHT, OrderState
 from kameng_tui.ledger import chain, queries
 from kameng_tui.ledger.pg.schema import MONEY_COLUMNS
+from kameng_tui.ledger.attempts import LATEST_OF_LINE
 from kameng_tui.ledger.rows import to_event, to_order, to_totals
 from kameng_tui.ledger.values import Batch, GuardDuplicate, SealedCard
 from kameng_tui.messages import Msg
@@ -139,6 +140,10 @@ class PgReads:
             if fields is None or dict(order.account) == dict(fields):
                 return order
         return None
+
+    def next_attempt(self, order_no: str) -> str | None:
+        r = self._one("SELECT order_no FROM order_attempts WHERE attempt_of = %s", (order_no,))
+        return None if r is None else str(r[0])
 
     def ref_fingerprint(self, ref: str) -> str | None:
         r = self._one("SELECT fingerprint FROM order_refs WHERE ref = %s", (ref,))
@@ -278,8 +283,8 @@ class PgReads:
 
     # --- batches ---------------------------------------------------------------------------------
     def _batch(self, r: Sequence[Any]) -> Batch:
-        counts = {s: int(n) for s, n in self._all("SELECT state, COUNT(*) FROM orders WHERE batch_id = %s "
-                                                   "GROUP BY state", (r[0],))}
+        counts = {s: int(n) for s, n in self._all(f"SELECT state, COUNT(*) FROM orders o WHERE batch_id = %s "
+                                                   f"AND {LATEST_OF_LINE} GROUP BY state", (r[0],))}
         return Batch(batch_id=int(r[0]), identity=r[1], source=r[2], line_count=r[3], created_at=from_utc_text(r[4]),
                      counts=counts)
 
@@ -299,4 +304,5 @@ class PgReads:
                                                   "FROM batches ORDER BY batch_id DESC LIMIT %s", (limit,))]
 
     def batch_orders(self, batch_id: int) -> list[Order]:
-        return self._orders(f"SELECT {COLUMNS} FROM orders o WHERE o.batch_id = %s ORDER BY o.line_id", (batch_id,))
+        return self._orders(f"SELECT {COLUMNS} FROM orders o WHERE o.batch_id = %s AND {LATEST_OF_LINE} ORDER BY o.line_id",
+                            (batch_id,))

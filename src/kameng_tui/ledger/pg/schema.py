@@ -23,6 +23,7 @@ from __future__ import annotations
 import secrets
 from typing import TYPE_CHECKING, Any
 
+from kameng_tui.ledger.attempts import ddl as attempts_ddl
 from kameng_tui.ledger.chain import GENESIS
 from kameng_tui.ledger.pg.offer_links import DDL as OFFER_LINKS   # issue 18's manual links, ported: migration 3
 from kameng_tui.ledger.pg.owner_rules import V5                     # the owner's operations, supplier identities
@@ -164,6 +165,8 @@ one head row once, so one NOTIFY per commit carrying the new head seq, delivered
 server at COMMIT (none for a rollback). A hint only: listeners catch up by seq."""
 
 MIGRATE_LOCK = 0x6B616D656E67   # "kameng": the advisory key migrations serialize on
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, V1), (2, V2), (3, OFFER_LINKS), (5, V5), (7, V7))
-"""4 is the failover work's (offers, issue 18), 6 unused: `migrate` steps over a gap."""
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, V1), (2, V2), (3, OFFER_LINKS), (4, attempts_ddl()), (5, V5),
+                                          (7, V7))
+"""4: failover attempts (issue 18, ledger/attempts.py), the same table as SQLite's migration 7;
+6 unused: `migrate` steps over a gap."""
 LATEST = MIGRATIONS[-1][0]

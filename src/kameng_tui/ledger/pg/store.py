@@ -46,6 +46,7 @@ from kameng_tui.ledger.pg.supplier_ids import PgSupplierIdentities
 from kameng_tui.ledger.pg.team_owner import PgOwner
 from kameng_tui.ledger.pg.verify_quick import forget_checkpoint
 from kameng_tui.ledger.rows import created_body, to_order, transition_body
+from kameng_tui.ledger.attempts import guard_attempt
 from kameng_tui.ledger.values import AnchorReset, Change, Move, NewBatch, NewOrder, RepeatGuard, Transition, VerifyReport
 from kameng_tui.messages import Msg
 
@@ -166,7 +167,8 @@ class PgLedger(PgOwner, PgSupplierIdentities, PgOfferLinks, PgReads):
                                                           "source": batch.source, "line_count": batch.line_count})
             for n in intents:
                 guards.guard_ref(c, n)
-                if repeat is not None:
+                guard_attempt(c, n, "%s")
+                if repeat is not None and n.attempt_of is None:      # a chain's attempts: the root was asked
                     guards.guard_repeat(c, n, repeat, since_text)
                 body = created_body(n, batch_id)
                 seq, stored, created_at = self._append(c, head, n.order_no, "created", at_text, body)

@@ -10,6 +10,7 @@ from typing import Any
 
 from kameng_tui.ledger import chain
 from kameng_tui.ledger.anchor import problem, read_anchor
+from kameng_tui.ledger.attempts import attempt_problems
 from kameng_tui.ledger.pg.offer_links import pg_link_problems
 from kameng_tui.ledger.pg.reads import units_row
 from kameng_tui.ledger.problems import CHAIN_KINDS, Problem
@@ -42,6 +43,7 @@ def verify(conn: Any, ledger_id: str, anchor_path: Path) -> VerifyReport:
             projected = None
             problems.append(Problem("projection_error", detail=str(exc)))
         problems.extend(pg_link_problems(conn))
+        problems.extend(attempt_problems(conn, "%s"))
         stored = {r[0]: units_row(r) for r in conn.execute(
             f"SELECT {', '.join(chain.ROW_COLUMNS)} FROM orders ORDER BY seq").fetchall()}
     if projected is not None:

@@ -37,6 +37,9 @@ PAGE = 500
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 QQ_RE = re.compile(r"^[1-9]\d{4,10}$")
 ALNUM = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+NOTHING_CREATED = frozenset({"off_shelf", "out_of_stock", "insufficient_balance", "price_changed"})
+"""Refusals of place_order raised before st.create writes anything (failover may follow)."""
+
 # What the simulated upstream says when a top-up fails: its own words, stored verbatim
 # as the order's reason (as a real supplier's are), not ours to translate.
 FAIL_REASONS = ("号码已停机", "运营商维护中，充值失败", "该号码为携号转网号码，暂不支持")
@@ -100,6 +103,10 @@ class DemoSupplier:
     @cached_property
     def _con(self):
         return st.connect(self.state_path)
+
+    def created_nothing(self, code: str, upstream_code: str | None) -> bool:
+        """suppliers/factory.py DeclaresNothingCreated: refused before its books are written."""
+        return code in NOTHING_CREATED
 
     def describe(self) -> SupplierInfo:
         return SupplierInfo(

@@ -66,7 +66,20 @@ def mobile_products(name: str) -> list[Product]:
 
 
 def refusal(code: int, message: str, *, adding: bool) -> SupplierError:
-    """The shared error for a non-zero reply code."""
+    """The shared error for a non-zero reply code, keeping the code (`upstream_code`)."""
+    err = _refusal(code, message, adding=adding)
+    err.upstream_code = str(code)
+    return err
+
+
+def created_nothing(code: str, upstream_code: str | None) -> bool:
+    """The add-call refusals after which Fulu holds no order: the product-unavailable
+    codes a Go integration fails over on (suppliers.md 1.11), whatever the message
+    mapped them to. Any other refusal is never failed over."""
+    return upstream_code is not None and upstream_code.isdigit() and int(upstream_code) in UNAVAILABLE_CODES
+
+
+def _refusal(code: int, message: str, *, adding: bool) -> SupplierError:
     if any(w in message for w in BALANCE_WORDS):
         return InsufficientBalance(Msg("err.fulu.refused.balance", code=code, said=message))
     if any(w in message for w in STOCK_WORDS):

@@ -83,6 +83,10 @@ class FuluSupplier:
             raise ConfigError(Msg("err.fulu.not_https", base=base))
         return cls(name, str(app_key), secret, base, float(options.get("deadline_s", 20.0)))
 
+    def created_nothing(self, code: str, upstream_code: str | None) -> bool:
+        """suppliers/factory.py DeclaresNothingCreated: Fulu's 3001-3005 and 3008."""
+        return mapping.created_nothing(code, upstream_code)
+
     def describe(self) -> SupplierInfo:
         return SupplierInfo(
             name=self.name, kind="fulu", title=self.title, capabilities=self.capabilities,

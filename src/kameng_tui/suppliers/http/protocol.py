@@ -291,6 +291,9 @@ ERRORS: dict[str, tuple[int, type[SupplierError]]] = {
     "internal": (500, OutcomeUnknown),
 }
 BEFORE_READ = frozenset({"auth_failed", "clock_skew", "nonce_reused", "rate_limited"})
+NOTHING_CREATED = frozenset({"off_shelf", "out_of_stock", "insufficient_balance", "price_changed"})
+"""Refusals of a create after which the supplier holds no order (the protocol: checked
+before the order is written) and another offer may be tried: failover's declaration."""
 
 
 def error_body(code: str, message: str, **extra: Any) -> bytes:

@@ -132,6 +132,10 @@ class HttpSupplier:
                    rate=_num(options, "rate", 0.0, name), page_size=_num(options, "page_size", 500, name, integer=True) or 500,
                    grace_s=_num(options, "grace_s", 600, name, integer=True))
 
+    def created_nothing(self, code: str, upstream_code: str | None) -> bool:
+        """suppliers/factory.py DeclaresNothingCreated: the protocol's NOTHING_CREATED codes."""
+        return code in P.NOTHING_CREATED
+
     def describe(self) -> SupplierInfo:
         return SupplierInfo(
             name=self.name, kind="http", title=Msg("supplier.http.title", host=urlsplit(self.base_url).hostname),
