@@ -142,6 +142,9 @@ class Context:
                                   self.reconcile, self.clock, self.config_cell, self.sealer, lambda: self.install_id,
                                   self.orders)
         service.suggest = lambda sku: self.catalog.suggest_skus(sku)     # the catalog is built only when asked
+        from kameng_tui.services.offer_pick import OfferPicker
+
+        service.picker = OfferPicker(lambda: self.offers, lambda: self.offer_board)
         return service
 
     @cached_property

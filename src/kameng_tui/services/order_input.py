@@ -10,6 +10,7 @@ from typing import Mapping
 
 from kameng_tui.domain.accounts import CarrierMismatch
 from kameng_tui.domain.models import Product
+from kameng_tui.domain.offer_choice import Choice
 from kameng_tui.domain.money import money
 
 
@@ -41,6 +42,8 @@ class Prepared:
     sealed: Mapping[str, str]                 # fields to encrypt (address)
     hints: tuple[str, ...] = ()
     mismatches: tuple[CarrierMismatch, ...] = ()     # numbers of another carrier: the order's only warnings
+    choice: Choice | None = None              # the offer chosen by the policy (issue 18); None: a SKU as before
+    product_key: str | None = None            # `@` + the matched product id: what the ref fingerprint keys on
 
     @property
     def quantity(self) -> int:

@@ -1,0 +1,127 @@
+"""Ordering a product through the `[offers]` policy (issue 18, "Choice"): the embedded
+demo and two reference servers as real processes, selling the same goods on other
+terms. refa is the cheaper (1 of each in stock, 300 yuan of balance), refb 1% dearer
+(5 of each, plenty of money); the demo beside them stands apart and is never chosen.
+
+Each test orders its own products so the tests need no order among themselves (the
+servers are shared by the module; each test has a fresh client home)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kit import base_env, run_cli
+from refkit import KEY_ID, SECRET, start_server
+
+SIZE = "60"
+REGION = "region=安卓QQ"
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory):
+    root = tmp_path_factory.mktemp("offer-servers")
+    refa = start_server(root / "a", "--catalog-size", SIZE, "--catalog-style", "reworded", "--balance", "300",
+                        faults="stock=1")
+    refb = start_server(root / "b", "--catalog-size", SIZE, "--catalog-style", "names", faults="cost_rise=0.01,stock=5")
+    yield refa, refb
+    refa.stop()
+    refb.stop()
+
+
+@pytest.fixture
+def shop(servers, tmp_path):
+    home = tmp_path / "home"
+    cfg = home / "config" / "config.toml"
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    lines = ['[[suppliers]]', 'name = "demo"', 'kind = "demo"', ""]
+    for name, server in zip(("refa", "refb"), servers):
+        lines += ["[[suppliers]]", f'name = "{name}"', 'kind = "http"', f'base_url = "{server.url}"',
+                  f'key_id = "{KEY_ID}"', ""]
+    cfg.write_text("\n".join(lines), encoding="utf-8")
+    env = base_env(home, KAMENG_TUI_SECRET_REFA=SECRET, KAMENG_TUI_SECRET_REFB=SECRET, KAMENG_TUI_DEMO_SIZE=SIZE)
+    synced = run_cli(env, "catalog", "sync", "--json")
+    assert synced.code == 0, synced.stdout + synced.stderr
+    return env
+
+
+def order(env, target: str, account: str, *extra: str):
+    return run_cli(env, "order", target, "--account", account, "--field", REGION, "--yes", "--json", "--wait", "5", *extra)
+
+
+def test_order_by_product_id_takes_the_cheapest_offer_and_history_says_which_and_why(shop, servers):
+    refa, refb = servers
+    placed = order(shop, "@WZRY-6-ZC", "10001")
+    assert placed.code == 0, placed.stdout + placed.stderr
+    doc = placed.json
+    assert doc["order"]["sku"] == "refa:R000025" and doc["order"]["state"] == "succeeded"
+    assert doc["order"]["unit_price"] == "6.00"                       # the product's face value, as a SKU order
+    offer = doc["offer"]
+    assert offer["product_id"] == "WZRY-6-ZC" and offer["chosen"]["sku"] == "refa:R000025"
+    assert offer["win"] == {"code": "cheapest", "params": {"sku": "refa:R000025", "cost": "5.5177",
+                                                          "next": "refb:10000025", "next_cost": "5.5729"}}
+    assert "最便宜" in offer["message"]
+    assert doc["order"]["order_no"] in refa.creates() and doc["order"]["order_no"] not in refb.creates()
+    shown = run_cli(shop, "show", doc["order"]["order_no"], "--json").json
+    assert shown["offer"] == {k: v for k, v in offer.items() if k != "message"} | {"message": offer["message"]}
+    text = run_cli(shop, "--lang", "en", "show", doc["order"]["order_no"])
+    assert "Offer: refa:R000025 at 5.5177 yuan: the cheapest; next is refb:10000025 at 5.5729 yuan" in " ".join(text.stdout.split())
+
+
+def test_out_of_stock_at_the_cheapest_goes_to_the_next_offer_and_a_repeat_is_still_a_repeat(shop, servers):
+    refa, refb = servers
+    first = order(shop, "@WZRY-30-ZC", "20001")
+    assert first.code == 0 and first.json["order"]["sku"].startswith("refa:"), first.stdout + first.stderr
+    # refa sold its only one; the catalog synced before still says 1: the fresh quote refuses it
+    second = order(shop, "@WZRY-30-ZC", "20002")
+    assert second.code == 0, second.stdout + second.stderr
+    doc = second.json
+    assert doc["order"]["sku"].startswith("refb:")
+    assert doc["offer"]["win"]["code"] == "after_skip"
+    assert [(s["sku"].split(":")[0], s["code"], s["params"].get("code")) for s in doc["offer"]["skipped"]] == \
+        [("refa", "refused", "out_of_stock")]
+    assert "refa" in doc["offer"]["message"] and "缺货" in doc["offer"]["message"]
+    assert len(refa.creates()) >= 1 and doc["order"]["order_no"] not in refa.creates()
+    # the same top-up for the same account via another supplier is still a repeat (exit 2, nothing recorded)
+    again = order(shop, "@WZRY-30-ZC", "20001")
+    assert again.code == 2 and again.json["error"]["code"] == "repeat_order", again.stdout
+    history = run_cli(shop, "history", "--json").json
+    assert history["total"] == 2
+
+
+def test_balance_short_at_the_cheapest_goes_to_the_next_offer_with_the_reason(shop, servers):
+    placed = order(shop, "@WZRY-328-ZC", "30001")         # 309.90 at refa, which holds 300
+    assert placed.code == 0, placed.stdout + placed.stderr
+    doc = placed.json
+    assert doc["order"]["sku"].startswith("refb:")
+    skipped = doc["offer"]["skipped"]
+    assert [(s["sku"].split(":")[0], s["code"]) for s in skipped] == [("refa", "balance_short")]
+    assert skipped[0]["params"]["need"] == "309.9010"
+    en = run_cli(shop, "--lang", "en", "show", doc["order"]["order_no"])
+    assert "skipped refa:R000031: balance short at refa" in " ".join(en.stdout.split())
+
+
+def test_a_pinned_offer_is_honoured_and_refused_with_its_reason_and_no_eligible_offer_lists_why(shop, servers):
+    refa, refb = servers
+    pinned = order(shop, "refb:10000033", "40001")          # refa is cheaper: the SKU the person named wins
+    assert pinned.code == 0, pinned.stdout + pinned.stderr
+    assert pinned.json["order"]["sku"] == "refb:10000033"
+    assert pinned.json["offer"]["win"]["code"] == "pinned"
+    before = (len(refa.creates()), len(refb.creates()))
+    refused = order(shop, "refa:R000033", "40002", "--qty", "3")   # refa holds 1: pinned, never elsewhere
+    assert refused.code == 2, refused.stdout + refused.stderr
+    err = refused.json["error"]
+    assert err["code"] == "no_eligible_offer"
+    assert [(s["sku"], s["code"]) for s in err["skipped"] if s["code"] != "pinned_elsewhere"] == \
+        [("refa:R000033", "out_of_stock")]
+    none = order(shop, "@HPJY-6-ZC", "40003", "--qty", "9")
+    assert none.code == 2 and none.json["error"]["code"] == "no_eligible_offer"
+    assert {s["code"] for s in none.json["error"]["skipped"]} == {"out_of_stock"}
+    zh = run_cli(shop, "order", "@HPJY-6-ZC", "--account", "40003", "--field", REGION, "--qty", "9", "--yes")
+    assert zh.code == 2 and "refa:R000033" in zh.stderr and "refb:10000033" in zh.stderr and "缺货" in zh.stderr
+    en = run_cli(shop, "--lang", "en", "order", "@HPJY-6-ZC", "--account", "40003", "--field", REGION, "--qty", "9", "--yes")
+    assert en.code == 2 and "out of stock at refa: 1 left, 9 needed" in en.stderr
+    assert (len(refa.creates()), len(refb.creates())) == before
+    assert run_cli(shop, "history", "--json").json["total"] == 1
+    assert json.loads(run_cli(shop, "ledger", "verify", "--json").stdout)["ok"] is True
