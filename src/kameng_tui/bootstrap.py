@@ -144,7 +144,7 @@ class Context:
         service.suggest = lambda sku: self.catalog.suggest_skus(sku)     # the catalog is built only when asked
         from kameng_tui.services.offer_pick import OfferPicker
 
-        service.picker = OfferPicker(lambda: self.offers, lambda: self.offer_board)
+        service.picker = OfferPicker(lambda: self.offers, lambda: self.offer_board, lambda: self.suppliers.names)
         return service
 
     @cached_property

@@ -9,7 +9,10 @@ servers are shared by the module; each test has a fresh client home)."""
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
+import jsonschema
 import pytest
 
 from kit import base_env, run_cli
@@ -17,6 +20,12 @@ from refkit import KEY_ID, SECRET, start_server
 
 SIZE = "60"
 REGION = "region=安卓QQ"
+SCHEMA = json.loads((Path(__file__).parents[1] / "engine" / "cli_schema.json").read_text(encoding="utf-8"))
+
+
+def valid(doc: dict, name: str) -> dict:
+    jsonschema.validate(doc, {**SCHEMA, "$ref": f"#/$defs/{name}"})
+    return doc
 
 
 @pytest.fixture(scope="module")
@@ -30,9 +39,11 @@ def servers(tmp_path_factory):
     refb.stop()
 
 
-@pytest.fixture
-def shop(servers, tmp_path):
-    home = tmp_path / "home"
+@pytest.fixture(scope="module")
+def synced(servers, tmp_path_factory):
+    """A client home configured with the three suppliers and synced once; each test
+    orders from a copy of it."""
+    home = tmp_path_factory.mktemp("offer-shop") / "home"
     cfg = home / "config" / "config.toml"
     cfg.parent.mkdir(parents=True, exist_ok=True)
     lines = ['[[suppliers]]', 'name = "demo"', 'kind = "demo"', ""]
@@ -40,10 +51,20 @@ def shop(servers, tmp_path):
         lines += ["[[suppliers]]", f'name = "{name}"', 'kind = "http"', f'base_url = "{server.url}"',
                   f'key_id = "{KEY_ID}"', ""]
     cfg.write_text("\n".join(lines), encoding="utf-8")
-    env = base_env(home, KAMENG_TUI_SECRET_REFA=SECRET, KAMENG_TUI_SECRET_REFB=SECRET, KAMENG_TUI_DEMO_SIZE=SIZE)
-    synced = run_cli(env, "catalog", "sync", "--json")
-    assert synced.code == 0, synced.stdout + synced.stderr
-    return env
+    done = run_cli(client_env(home), "catalog", "sync", "--json")
+    assert done.code == 0, done.stdout + done.stderr
+    return home
+
+
+def client_env(home):
+    return base_env(home, KAMENG_TUI_SECRET_REFA=SECRET, KAMENG_TUI_SECRET_REFB=SECRET, KAMENG_TUI_DEMO_SIZE=SIZE)
+
+
+@pytest.fixture
+def shop(synced, tmp_path):
+    home = tmp_path / "home"
+    shutil.copytree(synced, home)
+    return client_env(home)
 
 
 def order(env, target: str, account: str, *extra: str):
@@ -54,7 +75,7 @@ def test_order_by_product_id_takes_the_cheapest_offer_and_history_says_which_and
     refa, refb = servers
     placed = order(shop, "@WZRY-6-ZC", "10001")
     assert placed.code == 0, placed.stdout + placed.stderr
-    doc = placed.json
+    doc = valid(placed.json, "order_doc")
     assert doc["order"]["sku"] == "refa:R000025" and doc["order"]["state"] == "succeeded"
     assert doc["order"]["unit_price"] == "6.00"                       # the product's face value, as a SKU order
     offer = doc["offer"]
@@ -63,7 +84,7 @@ def test_order_by_product_id_takes_the_cheapest_offer_and_history_says_which_and
                                                           "next": "refb:10000025", "next_cost": "5.5729"}}
     assert "最便宜" in offer["message"]
     assert doc["order"]["order_no"] in refa.creates() and doc["order"]["order_no"] not in refb.creates()
-    shown = run_cli(shop, "show", doc["order"]["order_no"], "--json").json
+    shown = valid(run_cli(shop, "show", doc["order"]["order_no"], "--json").json, "show_doc")
     assert shown["offer"] == {k: v for k, v in offer.items() if k != "message"} | {"message": offer["message"]}
     text = run_cli(shop, "--lang", "en", "show", doc["order"]["order_no"])
     assert "Offer: refa:R000025 at 5.5177 yuan: the cheapest; next is refb:10000025 at 5.5729 yuan" in " ".join(text.stdout.split())
@@ -76,7 +97,7 @@ def test_out_of_stock_at_the_cheapest_goes_to_the_next_offer_and_a_repeat_is_sti
     # refa sold its only one; the catalog synced before still says 1: the fresh quote refuses it
     second = order(shop, "@WZRY-30-ZC", "20002")
     assert second.code == 0, second.stdout + second.stderr
-    doc = second.json
+    doc = valid(second.json, "order_doc")
     assert doc["order"]["sku"].startswith("refb:")
     assert doc["offer"]["win"]["code"] == "after_skip"
     assert [(s["sku"].split(":")[0], s["code"], s["params"].get("code")) for s in doc["offer"]["skipped"]] == \
@@ -93,7 +114,7 @@ def test_out_of_stock_at_the_cheapest_goes_to_the_next_offer_and_a_repeat_is_sti
 def test_balance_short_at_the_cheapest_goes_to_the_next_offer_with_the_reason(shop, servers):
     placed = order(shop, "@WZRY-328-ZC", "30001")         # 309.90 at refa, which holds 300
     assert placed.code == 0, placed.stdout + placed.stderr
-    doc = placed.json
+    doc = valid(placed.json, "order_doc")
     assert doc["order"]["sku"].startswith("refb:")
     skipped = doc["offer"]["skipped"]
     assert [(s["sku"].split(":")[0], s["code"]) for s in skipped] == [("refa", "balance_short")]

@@ -245,7 +245,7 @@ class CheckoutService(ReadsConfig):
         found = (self.ledger.last_for(s, account, guard.since, fields) for s in self.siblings(sku))
         prev = max((o for o in found if o is not None), key=lambda o: o.created_at, default=None)
         if prev is not None:
-            raise RepeatOrder(Msg("err.checkout.repeat", window=guard.window_s, account=account, sku=sku,
+            raise RepeatOrder(Msg("err.checkout.repeat", window=guard.window_s, account=account, sku=prev.sku,
                                   order_no=prev.order_no, state=state_label(prev.state)),
                               previous=prev.order_no, field="account", line=inp.line_no)
 

@@ -44,8 +44,14 @@ class OfferPicker:
     """Built with the service graph; the catalog (numpy, the cache) is opened only when
     an order first asks, through the factories."""
 
-    def __init__(self, offers: Callable[[], "OfferService"], board: Callable[[], "OfferBoard"]) -> None:
-        self._offers, self._board = offers, board
+    def __init__(self, offers: Callable[[], "OfferService"], board: Callable[[], "OfferBoard"],
+                 supplier_names: Callable[[], list[str]]) -> None:
+        self._offers, self._board, self._names = offers, board, supplier_names
+
+    def _several(self) -> bool:
+        """More than one supplier configured: only then can a SKU have an offer elsewhere.
+        A shop of one supplier orders its SKUs as before, without opening the catalog."""
+        return len(self._names()) > 1
 
     @property
     def offers(self) -> "OfferService":
@@ -66,7 +72,10 @@ class OfferPicker:
 
     def product_of(self, sku: str) -> str | None:
         """The matched product id of a cached SKU (bare), None when the catalog does not
-        hold it (never synced): then the SKU is its own key, as before offers."""
+        hold it (never synced) or one supplier is configured: then the SKU is its own
+        key, as before offers."""
+        if not self._several():
+            return None
         return self.offers.match().product_of.get(sku.strip())
 
     def product_key(self, sku: str) -> str | None:

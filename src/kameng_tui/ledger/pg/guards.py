@@ -66,8 +66,8 @@ def guard_repeat(c: Any, n: NewOrder, repeat: RepeatGuard, since_text: str | Non
     main = n.account.get("account", "")
     want = dict(n.account)
     since = since_text or utc_text(repeat.since)
-    for order_no, account, state in (r for sku in (n.sku, *n.repeat_skus)
-                                     for r in c.execute(REPEAT_SQL, (sku, main, since)).fetchall()):
+    for sku, (order_no, account, state) in ((s, r) for s in (n.sku, *n.repeat_skus)
+                                            for r in c.execute(REPEAT_SQL, (s, main, since)).fetchall()):
         if _fields(account) == want:
-            raise RepeatOrder(Msg("err.checkout.repeat", window=repeat.window_s, account=main, sku=n.sku,
+            raise RepeatOrder(Msg("err.checkout.repeat", window=repeat.window_s, account=main, sku=sku,
                                   order_no=order_no, state=state), previous=order_no, field="account", line=n.line_id)
