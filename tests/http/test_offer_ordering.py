@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import jsonschema
@@ -146,3 +147,32 @@ def test_a_pinned_offer_is_honoured_and_refused_with_its_reason_and_no_eligible_
     assert (len(refa.creates()), len(refb.creates())) == before
     assert run_cli(shop, "history", "--json").json["total"] == 1
     assert json.loads(run_cli(shop, "ledger", "verify", "--json").stdout)["ok"] is True
+
+
+def test_a_ref_recorded_before_offers_keyed_it_on_the_product_is_still_the_same_order(shop):
+    """An order recorded with its ref's fingerprint keyed on the SKU (as every order was
+    before offers): asking again under that ref, by the SKU or by the product, is that
+    order (nothing new recorded), and other values under it are still a conflict."""
+    from kameng_tui.domain.idempotency import ref_fingerprint
+
+    first = order(shop, "refb:10000034", "50001", "--ref", "TB-OLD-1")
+    assert first.code == 0, first.stdout + first.stderr
+    no = first.json["order"]["order_no"]
+    db = sqlite3.connect(Path(shop["KAMENG_TUI_HOME"]) / "data" / "ledger.db")
+    with db:
+        (recorded,) = db.execute("SELECT fingerprint FROM order_refs WHERE ref = 'TB-OLD-1'").fetchone()
+        old = ref_fingerprint("refb:10000034", {"account": "50001", "region": "安卓QQ"}, 1)
+        assert recorded != old                         # keyed on the product now...
+        db.execute("UPDATE order_refs SET fingerprint = ? WHERE ref = 'TB-OLD-1'", (old,))   # ...as before offers
+    db.close()
+    for target in ("refb:10000034", "@HPJY-30-ZC"):
+        again = order(shop, target, "50001", "--ref", "TB-OLD-1")
+        assert again.code == 0 and again.json["existed"] is True and again.json["order"]["order_no"] == no, again.stdout
+    other = order(shop, "@HPJY-30-ZC", "50002", "--ref", "TB-OLD-1")
+    assert other.code == 2 and other.json["error"]["code"] == "ref_conflict", other.stdout
+    # a ref recorded now, keyed on the product: the same top-up asked for by the product is the same order
+    second = order(shop, "refa:R000035", "50003", "--ref", "TB-NEW-1")
+    assert second.code == 0, second.stdout + second.stderr
+    again = order(shop, "@HPJY-68-ZC", "50003", "--ref", "TB-NEW-1")
+    assert again.json["existed"] is True and again.json["order"]["order_no"] == second.json["order"]["order_no"]
+    assert run_cli(shop, "history", "--json").json["total"] == 2
