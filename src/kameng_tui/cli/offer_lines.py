@@ -8,16 +8,12 @@ from typing import Any, Mapping
 
 from kameng_tui.cli.output import Out
 from kameng_tui.domain.offer_choice import Choice
-from kameng_tui.domain.offer_record import skip_msgs, why_of
+from kameng_tui.domain.offer_record import record_in, skip_msgs, why_of
 
 
 def recorded_offer(ctx: Any, order_no: str) -> Mapping[str, Any] | None:
     """The choice the creating event holds; None for an order of a SKU as such."""
-    for e in ctx.orders.events(order_no):
-        if e.kind == "created":
-            offer = e.body.get("offer")
-            return offer if isinstance(offer, Mapping) else None
-    return None
+    return record_in(ctx.orders.events(order_no))
 
 
 def offer_json(out: Out, record: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -33,7 +29,7 @@ def print_offer(out: Out, record: Mapping[str, Any] | None) -> None:
     why = why_of(record)
     if why is None:
         return
-    con = out.console()
+    con = out.console()  # type: ignore[no-untyped-call]  # rich is imported only where people read
     con.print(out.t("offer.order_line", why=why), markup=False)
     for line in skip_msgs(record):
         con.print(out.t("offer.order_skip", line=line), markup=False)

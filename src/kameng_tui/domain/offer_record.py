@@ -4,7 +4,7 @@ the reader's language, from data alone (the catalog may have changed since)."""
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from kameng_tui.domain.offer_values import Skip
 from kameng_tui.messages import Msg
@@ -34,3 +34,13 @@ def skip_msgs(record: Mapping[str, Any] | None) -> list[Msg]:
         return []
     return [Msg("offer.recorded_skip", sku=str(s.get("sku", "")), reason=_skip(s).msg)
             for s in record.get("skipped") or () if s.get("code") != "pinned_elsewhere"]
+
+
+def record_in(events: Iterable[Any]) -> Mapping[str, Any] | None:
+    """The choice an order's creating event holds (events with `kind` and `body`); None
+    for an order of a SKU as such."""
+    for e in events:
+        if e.kind == "created":
+            offer = e.body.get("offer")
+            return offer if isinstance(offer, Mapping) else None
+    return None

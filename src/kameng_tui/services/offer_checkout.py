@@ -50,3 +50,17 @@ async def prepare_chosen(co: Preparer, picker: OfferPicker, inp: OrderInput) -> 
             ask = picker.next_ask(ask, choice.chosen, exc, inp.seen_unit_cost)
             continue
         return dataclasses.replace(prepared, choice=choice, product_key=shown_id(choice.product_id))
+
+
+class HasPicker(Protocol):
+    @property
+    def picker(self) -> OfferPicker | None: ...
+
+
+async def by_policy(co: HasPicker, inp: OrderInput) -> OrderInput:
+    """The TUI's order of a row's SKU (the catalog's `o`, 再来一单) as an order of its
+    product when it is one of several offers: the policy chooses, as `order @ID` does."""
+    if co.picker is None:
+        return inp
+    target = await asyncio.to_thread(co.picker.target_for, inp.sku)
+    return inp if target == inp.sku else dataclasses.replace(inp, sku=target)

@@ -91,6 +91,16 @@ class OfferPicker:
             return (sku,)
         return tuple(sorted(set(self.offers.match().offers.get(pid, ())) | {sku}))
 
+    def target_for(self, sku: str) -> str:
+        """What the TUI orders for a row's SKU (the catalog's `o`, 再来一单): its product
+        (`@ID`, the policy chooses) when the SKU is one of the product's several offers,
+        else the SKU as before."""
+        pid = self.product_of(sku)
+        if pid is None:
+            return sku
+        skus = self._real_skus(pid)
+        return shown_id(pid) if len(skus) > 1 and sku in skus else sku
+
     def skus_of(self, product_id: str) -> tuple[str, ...]:
         return tuple(self._real_skus(product_id))
 
@@ -101,8 +111,8 @@ class OfferPicker:
         the checkout then orders the SKU as it always did."""
         text = target.strip()
         if is_product_id(text):
-            pid = bare_id(text)
-            return Ask(pid, self._offers_of(pid, self._real_skus(pid)), max(int(quantity), 1),
+            product = bare_id(text)
+            return Ask(product, self._offers_of(product, self._real_skus(product)), max(int(quantity), 1),
                        max_price_rise=max_price_rise)
         pid = self.product_of(text)
         if pid is None:

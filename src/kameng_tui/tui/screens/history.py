@@ -384,11 +384,13 @@ class HistoryScreen(Screen[None]):
         """`[checkout] confirm = false`: `a` on a succeeded order places it at once, through
         the one checkout use case (again: no repeat question; a ported number only warns)."""
         from kameng_tui.services.checkout import OrderInput
+        from kameng_tui.services.offer_checkout import by_policy
 
         inp = OrderInput(sku=product.sku, fields=dict(order.account), quantity=order.quantity,
                          customer=order.customer, note=order.note, again=True)
         try:
-            placed = await self.ctx.checkout.flow.place(inp, carrier_ok=True, handoff=self.app.start_order)
+            placed = await self.ctx.checkout.flow.place(await by_policy(self.ctx.checkout, inp), carrier_ok=True,
+                                                        handoff=self.app.start_order)
             if not isinstance(placed, Placed):
                 raise placed.refusal or KamengError(self.t("checkout.invalid"))
         except AnchorMismatch as exc:
