@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from kameng_tui.domain.history import HistoryFilter
 from kameng_tui.tui.history_reads import read_detail
@@ -43,8 +44,10 @@ def config(refs) -> str:
     return "\n".join(lines)
 
 
-async def order_row(app, pilot, product_id: str, account: str) -> CheckoutScreen:
+async def order_row(app, pilot, product_id: str, search: str, account: str) -> CheckoutScreen:
     """`o` on the product's row, the account typed, the first region picked, Enter."""
+    app.screen.query_one("#search", Input).value = search
+    await settle(app, pilot)
     table = app.screen.query_one(ProductTable)
     skus = set(app.root.offers.match().offers[product_id])
     for i in range(table.row_count()):
@@ -71,11 +74,11 @@ async def test_a_product_row_is_ordered_through_the_policy_and_history_says_whic
     await app.root.catalog.sync()
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        first = await order_row(app, pilot, "WZRY-30-ZC", "123456789")
+        first = await order_row(app, pilot, "WZRY-30-ZC", "王者荣耀 300点券", "123456789")
         assert first.order_no is not None
         await pilot.press("escape")
         await settle(app, pilot)
-        second = await order_row(app, pilot, "WZRY-30-ZC", "987654321")
+        second = await order_row(app, pilot, "WZRY-30-ZC", "王者荣耀 300点券", "987654321")
         assert second.order_no is not None
     got = {o.order_no: o for o in app.root.ledger.history(HistoryFilter(), limit=10).items}
     assert got[first.order_no].supplier == "refa" and got[second.order_no].supplier == "refb"
