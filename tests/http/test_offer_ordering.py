@@ -176,3 +176,29 @@ def test_a_ref_recorded_before_offers_keyed_it_on_the_product_is_still_the_same_
     again = order(shop, "@HPJY-68-ZC", "50003", "--ref", "TB-NEW-1")
     assert again.json["existed"] is True and again.json["order"]["order_no"] == second.json["order"]["order_no"]
     assert run_cli(shop, "history", "--json").json["total"] == 2
+
+
+def test_a_batch_of_product_lines_is_split_over_the_suppliers_and_keys_its_guards_on_the_product(shop, servers):
+    refa, refb = servers
+    batch = Path(shop["KAMENG_TUI_HOME"]) / "lines.txt"
+    batch.write_text(f"@HPJY-128-ZC 60001 {REGION}\n@HPJY-128-ZC 60002 {REGION}\n", encoding="utf-8")
+    ran = run_cli(shop, "batch", "run", str(batch), "--yes", "--json", "--wait", "5")
+    assert ran.code == 0, ran.stdout + ran.stderr
+    items = sorted(ran.json["items"], key=lambda o: o["line_id"])
+    assert [o["sku"] for o in items] == ["refa:R000036", "refb:10000036"]      # refa holds 1: line 2 spills
+    second = run_cli(shop, "show", items[1]["order_no"], "--json").json["offer"]
+    assert second["win"]["code"] == "after_skip"
+    assert second["skipped"] == [{"sku": "refa:R000036", "code": "out_of_stock",
+                                  "params": {"supplier": "refa", "stock": 0, "need": 1}}]
+    # the same goods for the same account, written via a supplier's SKU and as the product: one line twice
+    dup = Path(shop["KAMENG_TUI_HOME"]) / "dup.txt"
+    dup.write_text(f"refb:10000037 60003 {REGION}\n@HPJY-328-ZC 60003 {REGION}\n", encoding="utf-8")
+    refused = run_cli(shop, "batch", "run", str(dup), "--yes", "--json")
+    assert refused.code == 2 and [(x["line"], x["code"]) for x in refused.json["error"]["lines"]] == \
+        [(2, "duplicate_line")], refused.stdout
+    # the same batch again, written another way (a supplier's SKU, the product): the same batch
+    assert run_cli(shop, "catalog", "sync", "--json").code == 0           # refa's sold-out stock known now
+    same = Path(shop["KAMENG_TUI_HOME"]) / "same.txt"
+    same.write_text(f"refb:10000036 60002 {REGION}\n@HPJY-128-ZC 60001 {REGION}\n", encoding="utf-8")
+    again = run_cli(shop, "batch", "run", str(same), "--yes", "--json")
+    assert again.code == 2 and again.json["error"]["code"] == "repeat_batch", again.stdout
