@@ -9,6 +9,7 @@ servers are shared by the module; each test has a fresh client home)."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -17,7 +18,7 @@ import jsonschema
 import pytest
 
 from kit import base_env, run_cli
-from refkit import KEY_ID, SECRET, start_server
+from refkit import KEY_ID, SECRET, free_port, start_server
 
 SIZE = "60"
 REGION = "region=安卓QQ"
@@ -175,6 +176,12 @@ def test_a_ref_recorded_before_offers_keyed_it_on_the_product_is_still_the_same_
     assert second.code == 0, second.stdout + second.stderr
     again = order(shop, "@HPJY-68-ZC", "50003", "--ref", "TB-NEW-1")
     assert again.json["existed"] is True and again.json["order"]["order_no"] == second.json["order"]["order_no"]
+    # ...and while its supplier cannot be asked (the fields as typed, keyed on the product)
+    cfg = Path(shop["KAMENG_TUI_HOME"]) / "config" / "config.toml"
+    cfg.write_text(re.sub(r'base_url = "http://127\.0\.0\.1:\d+"', f'base_url = "http://127.0.0.1:{free_port()}"',
+                          cfg.read_text(encoding="utf-8"), count=1), encoding="utf-8")
+    offline = order(shop, "refa:R000035", "50003", "--ref", "TB-NEW-1")
+    assert offline.code == 0 and offline.json["existed"] is True, offline.stdout + offline.stderr
     assert run_cli(shop, "history", "--json").json["total"] == 2
 
 

@@ -280,12 +280,17 @@ class CheckoutService(ReadsConfig):
         try:
             p = await self.prepare(replace(inp, sku=target), check_balance=False, lenient=True)
         except KamengError:
-            if is_product_id(target):
-                raise
-            supplier, pid = self.suppliers.resolve_sku(target)
             price = money(inp.price) if inp.price is not None else None
             fields = {k: norm(v) for k, v in inp.fields.items() if norm(v)}
-            return {ref_fingerprint(f"{supplier}:{pid}", fields, inp.quantity, price)}
+            if is_product_id(target):
+                keys = {shown_id(inp.sku), *skus}
+            else:
+                supplier, pid = self.suppliers.resolve_sku(target)
+                keys = {f"{supplier}:{pid}"}
+                product = None if self.picker is None else \
+                    await asyncio.to_thread(self.picker.product_key, f"{supplier}:{pid}")
+                keys |= {product} if product else set()
+            return {ref_fingerprint(k, fields, inp.quantity, price) for k in keys}
         if self.picker is None:
             return {self.fingerprint(p)}
         key = shown_id(inp.sku) if is_product_id(inp.sku) else \
