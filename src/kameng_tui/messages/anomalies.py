@@ -46,8 +46,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err.order.not_found_yet": ("供应商暂未查到 {order_no}，但在宽限期内（{grace} 秒）仍可能出现；之后再取消",
                                 "the supplier does not show {order_no} yet, but may within its grace time "
                                 "({grace} s); cancel it after that"),
-    "help.order.resume_cancel": ("SKU, or resume|cancel followed by an order number",
-                                 "SKU, or resume|cancel followed by an order number"),
+    "help.order.resume_cancel": ("SKU（该报价），@商品ID（按 [offers] 选报价），或 resume|cancel 加订单号",
+                                 "SKU (that offer), @PRODUCT-ID (the [offers] policy chooses the offer), or "
+                                 "resume|cancel followed by an order number"),
     "help.order.order_no": ("the order number, after resume or cancel", "the order number, after resume or cancel"),
     # the TUI (tui/app.py, tui/screens/history.py)
     "header.claims": ("需核对 {n}", "to check {n}"),
