@@ -1,6 +1,6 @@
 """Ordering a product through the `[offers]` policy (issue 18, "Choice"): the embedded
 demo and two reference servers as real processes, selling the same goods on other
-terms. refa is the cheaper (1 of each in stock, 300 yuan of balance), refb 1% dearer
+terms. refa is the cheaper (1 of each in stock, 400 yuan of balance), refb 1% dearer
 (5 of each, plenty of money); the demo beside them stands apart and is never chosen.
 
 Each test orders its own products so the tests need no order among themselves (the
@@ -33,7 +33,7 @@ def valid(doc: dict, name: str) -> dict:
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory):
     root = tmp_path_factory.mktemp("offer-servers")
-    refa = start_server(root / "a", "--catalog-size", SIZE, "--catalog-style", "reworded", "--balance", "300",
+    refa = start_server(root / "a", "--catalog-size", SIZE, "--catalog-style", "reworded", "--balance", "400",
                         faults="stock=1")
     refb = start_server(root / "b", "--catalog-size", SIZE, "--catalog-style", "names", faults="cost_rise=0.01,stock=5")
     yield refa, refb
@@ -114,15 +114,23 @@ def test_out_of_stock_at_the_cheapest_goes_to_the_next_offer_and_a_repeat_is_sti
 
 
 def test_balance_short_at_the_cheapest_goes_to_the_next_offer_with_the_reason(shop, servers):
-    placed = order(shop, "@WZRY-328-ZC", "30001")         # 309.90 at refa, which holds 300
+    placed = order(shop, "@WZRY-648-ZC", "30001")         # 618.43 at refa, which holds 400
     assert placed.code == 0, placed.stdout + placed.stderr
     doc = valid(placed.json, "order_doc")
     assert doc["order"]["sku"].startswith("refb:")
     skipped = doc["offer"]["skipped"]
     assert [(s["sku"].split(":")[0], s["code"]) for s in skipped] == [("refa", "balance_short")]
-    assert skipped[0]["params"]["need"] == "309.9010"
+    assert skipped[0]["params"]["need"] == "618.4253"
     en = run_cli(shop, "--lang", "en", "show", doc["order"]["order_no"])
-    assert "skipped refa:R000031: balance short at refa" in " ".join(en.stdout.split())
+    assert "skipped refa:R000032: balance short at refa" in " ".join(en.stdout.split())
+    # with the cost the person confirmed (--seen-cost), the next offer after a refusal may cost at most
+    # max_price_rise (0.50) more: refa sells its one 王者荣耀 68元, then refb's 66.6395 is above 65.9797 + 0.50
+    assert order(shop, "@WZRY-68-ZC", "30002").json["order"]["sku"] == "refa:R000028"
+    capped = order(shop, "@WZRY-68-ZC", "30003", "--seen-cost", "65.9797")
+    assert capped.code == 1, capped.stdout + capped.stderr
+    err = capped.json["error"]
+    assert (err["code"], err["sku"], err["unit_cost"]) == ("next_offer_pricier", "refb:10000028", "66.6395")
+    assert run_cli(shop, "history", "--json").json["total"] == 2
 
 
 def test_a_pinned_offer_is_honoured_and_refused_with_its_reason_and_no_eligible_offer_lists_why(shop, servers):
