@@ -147,6 +147,9 @@ class Context:
                                   self.orders)
         service.suggest = lambda sku: self.catalog.suggest_skus(sku)     # the catalog is built only when asked
         service.no_key = self.data_key.refusal                           # a team ledger: import the team's key
+        from kameng_tui.services.offer_pick import OfferPicker
+
+        service.picker = OfferPicker(lambda: self.offers, lambda: self.offer_board, lambda: self.suppliers.names)
         return service
 
     @cached_property

@@ -128,6 +128,8 @@ async def cmd_run(args, ctx, out: Out) -> int:
             con.print(out.t("cli.batch.warning", line=w.line, message=w.msg))
     if not args.yes:
         out.console().print(out.t("cli.batch.plan", n=asked.lines, cost=fmt(asked.total_cost), price=fmt(asked.total_price)))
+        for share in asked.shares:          # the offer policy's split per supplier
+            out.console().print("  " + out.show(share.msg), markup=False)
         if input(out.t("cli.batch.ask")).strip().lower() not in YES:
             raise BadInput(Msg("err.cli.cancelled"))
 

@@ -92,12 +92,14 @@ def _outcome(out: Out, ctx: Any, err: KamengError, fates: Fates) -> int:
     the command would have, with the failure as a warning."""
     warning = Msg("cli.fail.after_answer", problem=err.msg)
     orders = fates.answered
+    from kameng_tui.cli.offer_lines import offer_json, recorded_offer
     from kameng_tui.cli.orders import anomalies_json, print_anomalies, print_order
 
     if out.json_mode:
         if len(orders) == 1:
             out.doc(order=order_json(orders[0], out.lang), existed=False, warnings=[out.show(warning)],
-                    anomalies=anomalies_json(out, ctx, orders[0].order_no))
+                    anomalies=anomalies_json(out, ctx, orders[0].order_no),
+                    offer=offer_json(out, recorded_offer(ctx, orders[0].order_no)))
         else:
             out.items([order_json(o, out.lang) for o in orders], warnings=[out.show(warning)])
     else:

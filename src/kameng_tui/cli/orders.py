@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from decimal import Decimal
 
+from kameng_tui.cli.offer_lines import offer_json, print_choice, print_offer, recorded_offer
 from kameng_tui.cli.output import YES, Out, amount, exit_code_for, helps, iso, is_tty, local, order_json
 from kameng_tui.domain.errors import AccountInvalid, BadInput, NotFound
 from kameng_tui.domain.history import HistoryFilter
@@ -157,9 +158,10 @@ async def cmd_order(args, ctx, out: Out) -> int:
             _fields_hint(out, exc)
         return exc.exit_code
     order = placed.order
+    offer = recorded_offer(ctx, order.order_no)
     if out.json_mode:
         out.doc(order=order_json(order, out.lang), existed=placed.existed, warnings=[out.show(w) for w in placed.warnings],
-                anomalies=anomalies_json(out, ctx, order.order_no))
+                anomalies=anomalies_json(out, ctx, order.order_no), offer=offer_json(out, offer))
     else:
         con = out.console()
         for w in placed.warnings:
@@ -167,6 +169,7 @@ async def cmd_order(args, ctx, out: Out) -> int:
         if placed.existed:
             con.print(out.t("cli.order.existed", ref=order.ref))
         print_order(out, ctx, order)
+        print_offer(out, offer)
         print_anomalies(out, ctx, order.order_no)
     return exit_code_for(order.state)
 
@@ -261,6 +264,7 @@ def _confirm(out: Out, ctx, p) -> bool:
     acct = p.account.get("account", "")
     con.print(out.t("cli.order.confirm", name=product_name(out, ctx, p.product.supplier, p.product.name), qty=p.quantity, account=acct, cost=fmt(p.total_cost),
                     price=fmt(p.total_price), profit=fmt(p.profit)))
+    print_choice(out, p.choice)
     for m in p.mismatches:
         con.print(f"[yellow]{out.show(m.msg)}[/]")
     answer = input(out.t("cli.order.ask")).strip().lower()
@@ -313,11 +317,14 @@ def cmd_show(args, ctx, out: Out) -> int:
         raise NotFound(Msg("err.order.none", order_no=args.order_no), field="order_no")
     cards = ctx.orders.reveal(order, "reveal") if args.reveal else ctx.orders.cards(order, False)
     events = ctx.orders.events(order.order_no)
+    offer = recorded_offer(ctx, order.order_no)
     if out.json_mode:
         out.doc(order=order_json(order, out.lang), cards=cards, events=[
-            {"seq": e.seq, "kind": e.kind, "at": e.at.isoformat().replace("+00:00", "Z"), "hash": e.hash} for e in events])
+            {"seq": e.seq, "kind": e.kind, "at": e.at.isoformat().replace("+00:00", "Z"), "hash": e.hash} for e in events],
+            offer=offer_json(out, offer))
         return 0
     print_order(out, ctx, order)
+    print_offer(out, offer)
     con = out.console()
     for c in cards:
         if c.get("locked"):

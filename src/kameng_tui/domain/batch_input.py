@@ -290,12 +290,16 @@ def batch_identity(lines: tuple[BatchLine, ...] | list[BatchLine]) -> str:
     return batch_identity_of((l.sku.lower(), l.fields, l.quantity) for l in lines)
 
 
-def duplicate_keys(lines: tuple[BatchLine, ...] | list[BatchLine]) -> list[tuple[int, int]]:
-    """(earlier line, later line) pairs with the same SKU and every account field."""
+def duplicate_keys(lines: tuple[BatchLine, ...] | list[BatchLine],
+                   products: Mapping[str, str] | None = None) -> list[tuple[int, int]]:
+    """(earlier line, later line) pairs with the same SKU and every account field;
+    `products`: a SKU as typed -> its product (`@ID`), so two suppliers' SKUs of the same
+    goods (or a SKU and its `@ID`) are the same line."""
     seen: dict[tuple[str, tuple[tuple[str, str], ...]], int] = {}
     out = []
     for l in lines:
-        key = (l.sku.lower(), tuple(sorted(l.fields.items())))
+        sku = l.sku.strip()
+        key = ((products or {}).get(sku, sku).lower(), tuple(sorted(l.fields.items())))
         if key in seen:
             out.append((seen[key], l.line_no))
         else:

@@ -80,14 +80,16 @@ REPEAT_SQL = ("SELECT order_no, account, state FROM orders WHERE sku = ? AND acc
 
 
 def guard_repeat(c: sqlite3.Connection, n: NewOrder, repeat: RepeatGuard, since_text: str | None = None) -> None:
-    """RepeatOrder if the same SKU went to the same account (every field) within the
-    window: in the ledger, or on an earlier intent of this same transaction."""
+    """RepeatOrder if the same SKU (or another SKU of its product: `repeat_skus`) went to
+    the same account (every field) within the window: in the ledger, or on an earlier
+    intent of this same transaction."""
     main = n.account.get("account", "")
     want = dict(n.account)
-    rows = c.execute(REPEAT_SQL, (n.sku, main, since_text or utc_text(repeat.since)))
-    for order_no, account, state in rows:
+    since = since_text or utc_text(repeat.since)
+    for sku, (order_no, account, state) in ((s, r) for s in (n.sku, *n.repeat_skus)
+                                            for r in c.execute(REPEAT_SQL, (s, main, since)).fetchall()):
         if _fields(account) == want:
-            raise RepeatOrder(Msg("err.checkout.repeat", window=repeat.window_s, account=main, sku=n.sku,
+            raise RepeatOrder(Msg("err.checkout.repeat", window=repeat.window_s, account=main, sku=sku,
                                   order_no=order_no, state=state), previous=order_no, field="account", line=n.line_id)
 
 

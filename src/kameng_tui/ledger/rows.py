@@ -21,8 +21,10 @@ def chain_hash(blob: bytes) -> str:
 
 def created_body(n: NewOrder, batch_id: int | None) -> dict[str, object]:
     """The `created` event's body: what the chain hashes for a new order (sealed fields
-    by the hash of their ciphertext). One definition for both stores."""
-    return {
+    by the hash of their ciphertext); `offer` (the choice and why) only when the
+    policy chose, so an order of a SKU keeps the body it always had. One definition
+    for both stores."""
+    body: dict[str, object] = {
         "order_no": n.order_no, "sku": n.sku, "supplier": n.supplier, "product_id": n.product_id,
         "product_name": n.product_name, "category": n.category, "delivery": n.delivery.value,
         "quantity": n.quantity, "account": dict(n.account), "unit_cost": fmt(n.unit_cost, 4),
@@ -31,6 +33,9 @@ def created_body(n: NewOrder, batch_id: int | None) -> dict[str, object]:
         "request_json": n.request_json,
         "sealed": {k: chain_hash(v) for k, v in sorted(n.sealed.items())},
     }
+    if n.offer is not None:
+        body["offer"] = dict(n.offer)
+    return body
 
 
 def transition_body(expected: OrderState, new: OrderState, change: Transition) -> dict[str, object]:

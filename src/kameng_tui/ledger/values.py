@@ -38,6 +38,8 @@ class NewOrder:
     batch_id: int | None = None        # an attempt on a line of a recorded batch (failover): its batch
     sealed: Mapping[str, bytes] = field(default_factory=dict)  # encrypted fields (address)
     fingerprint: str | None = None     # what the ref stands for (domain.idempotency); None: from the fields above
+    offer: Mapping[str, object] | None = None   # the offer chosen and why (Choice.record()); None: a SKU ordered as such
+    repeat_skus: tuple[str, ...] = ()  # the other SKUs of its product: the repeat window counts them too (not hashed)
 
 
 @dataclass(frozen=True)

@@ -46,8 +46,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err.order.not_found_yet": ("供应商暂未查到 {order_no}，但在宽限期内（{grace} 秒）仍可能出现；之后再取消",
                                 "the supplier does not show {order_no} yet, but may within its grace time "
                                 "({grace} s); cancel it after that"),
-    "help.order.resume_cancel": ("SKU，或 resume|cancel|reorder 加订单号",
-                                 "SKU, or resume|cancel|reorder followed by an order number"),
+    "help.order.resume_cancel": ("SKU（该报价），@商品ID（按 [offers] 选报价），或 resume|cancel|reorder 加订单号",
+                                 "SKU (that offer), @PRODUCT-ID (the [offers] policy chooses the offer), or "
+                                 "resume|cancel|reorder followed by an order number"),
     "help.order.order_no": ("订单号（跟在 resume、cancel 或 reorder 之后）",
                             "the order number, after resume, cancel or reorder"),
     # the TUI (tui/app.py, tui/screens/history.py)

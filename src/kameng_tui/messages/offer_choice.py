@@ -22,6 +22,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                           "{supplier} costs {cost} yuan, above {limit} (the confirmed cost plus "
                                           "max_price_rise)"),
     "offer.skip.refused": ("下单前被拒：{reason}", "refused before ordering: {reason}"),
+    # an order's recorded choice, read back for history (domain/offer_record.py)
+    "offer.recorded_skip": ("{sku}：{reason}", "{sku}: {reason}"),
+    "offer.order_line": ("报价：{why}", "Offer: {why}"),
+    "offer.order_skip": ("  跳过 {line}", "  skipped {line}"),
     # a supplier's health (Health.msg)
     "offer.health.ok": ("正常", "healthy"),
     "offer.health.auth": ("上次成功调用后我们的密钥被拒", "our key was refused since the last successful call"),

@@ -11,6 +11,9 @@ settled in the create reply), fail (share of 直充 orders that fail, charged no
 hook_delay_ms (each webhook leaves this long after the change it tells of),
 create_hold_ms (each create waits this long before its work; other requests do not:
 a client stays mid-send while its catalog and queries answer promptly).
+Catalog knobs (a second wholesaler selling the same goods on other terms): cost_rise
+(every cost raised by this share: 0.01 = 1% dearer), stock (every product that states
+no stock holds this many; 0 = as the catalog says).
 
 Refusals that create nothing (issue 18's failover): refuse_stock (share of creates, by
 order number, refused `410 out_of_stock` before any write, though quotes say in
@@ -80,6 +83,8 @@ class Faults:
     refuse_stock: float = 0.0
     sold_out_after: float = 0.0
     cost_up: float = 0.0
+    cost_rise: float = 0.0
+    stock: float = 0.0
 
     @classmethod
     def parse(cls, spec: str | None) -> "Faults":

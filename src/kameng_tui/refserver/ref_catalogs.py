@@ -15,9 +15,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from kameng_tui.domain.models import AccountField, Delivery, Product, Rule
+
+if TYPE_CHECKING:
+    from kameng_tui.refserver.faults import Faults
 
 STYLES = ("demo", "reworded", "names")
 UNITS = {"WZRY": ("点券", 10), "HPJY": ("UC", 10), "YS": ("创世结晶", 10), "BT": ("古老梦华", 10)}
@@ -47,6 +50,19 @@ def styled(catalog: list[Product], style: str, supplier: str) -> list[Product]:
                            (() if style == "names" else ("充值中心", *p.category[-1:]))))
     extra = _tempting(supplier) if style == "reworded" else _auto_channel(supplier)
     return out + extra
+
+
+def on_terms(catalog: list[Product], faults: "Faults") -> list[Product]:
+    """The catalog on this wholesaler's terms (`--faults cost_rise=0.01,stock=3`): dearer by
+    a share, and a stock on every product that states none, so tests see offers of one
+    product differ in cost and run out at one supplier first."""
+    if not faults.cost_rise and not faults.stock:
+        return catalog
+    rise = Decimal(1) + Decimal(str(faults.cost_rise))
+    stock = int(faults.stock) or None
+    return [replace(p, unit_cost=(p.unit_cost * rise).quantize(Decimal("0.0001")),
+                    tiers=tuple((q, (c * rise).quantize(Decimal("0.0001"))) for q, c in p.tiers),
+                    stock=p.stock if p.stock is not None or stock is None else stock) for p in catalog]
 
 
 def _parts(p: Product) -> list[str]:

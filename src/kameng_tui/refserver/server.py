@@ -42,7 +42,7 @@ from kameng_tui.suppliers.http import protocol as P
 from kameng_tui.refserver.faults import Dice, Faults
 from kameng_tui.refserver import ref_hostile
 from kameng_tui.refserver.ref_books import Books
-from kameng_tui.refserver.ref_catalogs import styled
+from kameng_tui.refserver.ref_catalogs import on_terms, styled
 from kameng_tui.refserver.ref_handler import Reply, handler_for
 from kameng_tui.refserver.ref_lies import contradiction, lies_about, told
 
@@ -106,7 +106,8 @@ class RefServer:
         self.faults = cfg.faults
         self.dice = Dice(cfg.faults.seed)
         self.books = Books(cfg.state_path, cfg.balance)
-        self.catalog: list[Product] = styled(generate_catalog(cfg.catalog_size, cfg.name), cfg.catalog_style, cfg.name)
+        self.catalog: list[Product] = on_terms(styled(generate_catalog(cfg.catalog_size, cfg.name), cfg.catalog_style,
+                                                      cfg.name), cfg.faults)
         if cfg.faults.cost_up:
             up = Decimal(str(cfg.faults.cost_up))
             self.catalog = [replace(p, unit_cost=p.unit_cost + up, tiers=tuple((m, t + up) for m, t in p.tiers))

@@ -17,7 +17,7 @@ batch sends it no further line; they stay pending for a resume once it is fixed.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Callable, Mapping, Protocol, Sequence
 
@@ -43,6 +43,9 @@ from kameng_tui.services.pending import PendingActions, may_have_left
 from kameng_tui.services.batch_refusals import Refusals
 from kameng_tui.services.batch_failover import LineFailover
 from kameng_tui.services.failover import Offers
+from kameng_tui.services.batch_offers import LineChoices, choose_lines
+from kameng_tui.domain.choice_errors import refusal_of
+from kameng_tui.domain.offer_split import Share
 
 Progress = Callable[[int, int, Order], None]
 
@@ -84,6 +87,7 @@ class BatchCheck:
     lines: tuple[BatchLine, ...]
     prepared: Mapping[int, Prepared]          # line number -> validated, quoted line
     problems: tuple[LineProblem, ...]
+    shares: tuple[Share, ...] = ()            # the offer policy's split per supplier (services/batch_offers.py)
 
     def bad_lines(self) -> set[int]:
         return {p.line for p in self.problems}
@@ -97,6 +101,7 @@ class BatchPlan:
     warnings: tuple[LineProblem, ...] = ()
     again: bool = False               # run the same lines once more (the next repeat of the batch)
     allow_duplicates: bool = False    # no repeat window, in the file or against the ledger
+    shares: tuple[Share, ...] = ()    # the offer policy's split per supplier: the confirmation shows it
 
     @property
     def total_cost(self) -> Decimal:
@@ -168,11 +173,15 @@ class BatchService:
         problems = [LineProblem(e.line, e.field, e.msg, e.code) for e in parsed.errors]
         if not parsed.lines and not problems:
             problems.append(LineProblem(0, None, Msg("err.batch.empty"), "empty"))
+        checkout = self.checkout
+        picks = LineChoices({})
+        if checkout.picker is not None and parsed.lines:
+            picks = await asyncio.to_thread(choose_lines, checkout.picker, parsed.lines,
+                                            checkout.config.checkout.max_price_rise)
         if not allow_duplicates:
-            for a, b in duplicate_keys(parsed.lines):
+            for a, b in duplicate_keys(parsed.lines, picks.keys):
                 problems.append(LineProblem(b, "account", Msg("err.batch.duplicate_line", line=a), "duplicate_line",
                                             other=a))
-        checkout = self.checkout
         quotes = {} if quotes is None else quotes
         prepared: dict[int, Prepared] = {}
         refs: dict[str, int] = {}
@@ -182,12 +191,18 @@ class BatchService:
             inp = OrderInput(sku=line.sku, fields=dict(line.fields), quantity=line.quantity, ref=line.ref,
                              customer=line.customer, note=line.note, price=line.price, line_no=line.line_no,
                              attempt_of=(attempt_of or {}).get(line.line_no), allow_loss=line.allow_loss)
+            choice = picks.choices.get(line.line_no)
             try:
+                if choice is not None and choice.chosen is None:
+                    raise refusal_of(choice)
+                if choice is not None and choice.chosen is not None:
+                    inp = replace(inp, sku=choice.chosen.sku)
                 p = await checkout.prepare(inp, check_balance=False, quotes=quotes)
             except KamengError as exc:
                 problems.append(LineProblem(line.line_no, exc.field, exc.msg, exc.code,
                                             suggestions=getattr(exc, "suggestions", ())))
                 continue
+            p = replace(p, choice=choice, product_key=picks.keys.get(line.sku.strip()))
             if line.ref and (line.ref in refs or line.ref in taken):
                 where = Msg("batch.where.line", line=refs[line.ref]) if line.ref in refs else Msg("batch.where.earlier")
                 problems.append(LineProblem(line.line_no, "ref", Msg("err.batch.ref_used", ref=line.ref, where=where),
@@ -196,7 +211,12 @@ class BatchService:
             if line.ref:
                 refs[line.ref] = line.line_no
             prepared[line.line_no] = p
-        return BatchCheck(lines=parsed.lines, prepared=prepared, problems=tuple(sorted(problems, key=lambda p: p.line)))
+        return BatchCheck(lines=parsed.lines, prepared=prepared, problems=tuple(sorted(problems, key=lambda p: p.line)),
+                          shares=picks.shares)
+
+    def _prior(self, identity: str, legacy: str) -> Batch | None:
+        found = self.ledger.batch_by_identity(identity)
+        return found if found is not None or legacy == identity else self.ledger.batch_by_identity(legacy)
 
     def _refs_taken(self, refs: set[str]) -> set[str]:
         return {r for r in refs if self.ledger.by_ref(r)}
@@ -207,16 +227,19 @@ class BatchService:
         if checked.problems:
             raise BatchInvalid(checked.problems)
         prepared = list(checked.prepared.values())
-        identity = batch_identity_of((p.product.sku, {**p.account, **p.sealed}, p.quantity) for p in prepared)
+        identity = batch_identity_of((p.product_key or p.product.sku, {**p.account, **p.sealed}, p.quantity)
+                                     for p in prepared)
+        # a batch recorded before offers keyed its lines on the SKU: that identity is the same batch
+        legacy = batch_identity_of((p.product.sku, {**p.account, **p.sealed}, p.quantity) for p in prepared)
         if not again:                 # an early answer; the store decides in the intents' transaction
-            prior = await asyncio.to_thread(self.ledger.batch_by_identity, identity)
+            prior = await asyncio.to_thread(self._prior, identity, legacy)
             if prior is not None:
                 raise RepeatBatch(Msg("err.batch.repeat", batch_id=prior.batch_id), batch_id=prior.batch_id,
                                   field="batch")
         warnings = tuple(LineProblem(p.input.line_no or 0, m.field, m.msg, m.code)
                          for p in prepared for m in p.mismatches)
         plan = BatchPlan(identity=identity, source=source, lines=tuple(prepared), again=again,
-                         allow_duplicates=allow_duplicates, warnings=warnings)
+                         allow_duplicates=allow_duplicates, warnings=warnings, shares=checked.shares)
         await self._check_balance(plan.lines)
         return plan
 

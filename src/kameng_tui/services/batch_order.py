@@ -25,6 +25,7 @@ from kameng_tui.domain.errors import KamengError, RepeatBatch, RepeatBatchUnsett
 from kameng_tui.domain.money import money
 from kameng_tui.services.batch import BatchInvalid, BatchPlan, BatchService, LineProblem
 from kameng_tui.services.checkout import Prepared
+from kameng_tui.domain.offer_split import Share
 
 
 @dataclass(frozen=True)
@@ -37,16 +38,17 @@ class Confirmation:
     total_cost: Decimal
     cost_by_supplier: Mapping[str, Decimal] = field(default_factory=dict)
     mismatched: tuple[int, ...] = ()           # line numbers
+    shares: tuple[Share, ...] = ()             # the offer policy's split per supplier (lines, cost, what is left)
 
     @classmethod
-    def of(cls, prepared: Sequence[Prepared]) -> "Confirmation":
+    def of(cls, prepared: Sequence[Prepared], shares: tuple[Share, ...] = ()) -> "Confirmation":
         by_supplier: dict[str, Decimal] = {}
         for p in prepared:
             by_supplier[p.product.supplier] = by_supplier.get(p.product.supplier, Decimal(0)) + p.total_cost
         return cls(lines=len(prepared), total_price=money(sum((p.total_price for p in prepared), Decimal(0))),
                    total_cost=money(sum((p.total_cost for p in prepared), Decimal(0))),
                    cost_by_supplier={k: money(v) for k, v in by_supplier.items()},
-                   mismatched=tuple(p.input.line_no or 0 for p in prepared if p.mismatches))
+                   mismatched=tuple(p.input.line_no or 0 for p in prepared if p.mismatches), shares=shares)
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,7 @@ async def prepare(batch: BatchService, lines: str | ParsedBatch, *, source: str 
         return _repeat(exc)
     except KamengError as exc:
         return Refused(exc)
-    return Ready(plan, Confirmation.of(plan.lines))
+    return Ready(plan, Confirmation.of(plan.lines, plan.shares))
 
 
 async def record(batch: BatchService, plan: BatchPlan, *, in_thread: bool = False) -> Recorded | AskRepeat | Refused:

@@ -42,6 +42,9 @@ from kameng_tui.services.pricing import price_for
 from kameng_tui.services.checkout_flow import CheckoutFlow, Placed, place_or_raise
 from kameng_tui.services.failover import Failover, Offers
 from kameng_tui.services.order_input import OrderInput, Prepared
+from kameng_tui.services.offer_pick import OfferPicker, is_product_id
+from kameng_tui.domain.offer_values import shown_id
+from dataclasses import replace
 
 __all__ = ["CheckoutService", "OrderInput", "Prepared", "Placed", "SEALED_RULES", "Quotes"]
 from kameng_tui.suppliers.base import PlaceRequest, Quote, sanitize_quote
@@ -65,6 +68,9 @@ class CheckoutService(ReadsConfig):
         self.suggest: Callable[[str], tuple[str, ...]] = lambda sku: ()
         # Why a 卡密 order is refused without a usable key (DataKeyService.refusal; set there too).
         self.no_key: Callable[[], Msg] = lambda: Msg("err.checkout.no_data_key")
+        # The offer policy (services/offer_pick.py; set where the graph is built): `order @ID`
+        # and the guards keyed on the product. None: every order is its SKU, as before offers.
+        self.picker: OfferPicker | None = None
 
     @property
     def install_id(self) -> str:
@@ -234,15 +240,22 @@ class CheckoutService(ReadsConfig):
             request_json=request.to_json(), ref=p.input.ref, customer=p.input.customer, note=p.input.note,
             line_id=line_id, attempt_of=p.input.attempt_of, sealed=sealed_blobs,
             fingerprint=self.fingerprint(p) if p.input.ref else None,
+            offer=None if p.choice is None else p.choice.record(),
+            repeat_skus=tuple(s for s in self.siblings(p.product.sku) if s != p.product.sku),
         )
 
     def repeat_guard(self, again: bool) -> RepeatGuard | None:
         """The repeat window the store checks inside the intent's transaction; None only
-        for an explicit `again` (or a window of 0 in the config)."""
+        for an explicit `again` (or a window of 0 in the config). Each intent names the
+        other SKUs of its product (`NewOrder.repeat_skus`): they count too."""
         window = self.config.checkout.repeat_window_s
         if again or window <= 0:
             return None
         return RepeatGuard(since=self.clock.now() - timedelta(seconds=window), window_s=window)
+
+    def siblings(self, sku: str) -> tuple[str, ...]:
+        """The SKUs of `sku`'s product (itself included; itself alone without a picker)."""
+        return (sku,) if self.picker is None else self.picker.siblings(sku)
 
     def check_repeat(self, inp: OrderInput, sku: str, account: str, fields: Mapping[str, str] | None = None) -> None:
         """An early answer before asking to confirm (RepeatOrder); the store decides again
@@ -250,9 +263,10 @@ class CheckoutService(ReadsConfig):
         guard = self.repeat_guard(inp.again)
         if guard is None:
             return
-        prev = self.ledger.last_for(sku, account, guard.since, fields)
+        found = (self.ledger.last_for(s, account, guard.since, fields) for s in self.siblings(sku))
+        prev = max((o for o in found if o is not None), key=lambda o: o.created_at, default=None)
         if prev is not None:
-            raise RepeatOrder(Msg("err.checkout.repeat", window=guard.window_s, account=account, sku=sku,
+            raise RepeatOrder(Msg("err.checkout.repeat", window=guard.window_s, account=account, sku=prev.sku,
                                   order_no=prev.order_no, state=state_label(prev.state)),
                               previous=prev.order_no, field="account", line=inp.line_no)
 
@@ -265,23 +279,45 @@ class CheckoutService(ReadsConfig):
         return view
 
     @staticmethod
-    def fingerprint(p: Prepared) -> str:
-        """What a ref stands for: resolved SKU, every account field, quantity, the price if given."""
+    def fingerprint(p: Prepared, key: str | None = None) -> str:
+        """What a ref stands for: the product (its `@` id; the resolved SKU outside the
+        catalog), every account field, quantity, the price if given."""
         price = money(p.input.price) if p.input.price is not None else None
-        return ref_fingerprint(p.product.sku, {**p.account, **p.sealed}, p.quantity, price)
+        return ref_fingerprint(key or p.product_key or p.product.sku, {**p.account, **p.sealed}, p.quantity, price)
 
-    async def _input_fingerprint(self, inp: OrderInput) -> str:
-        """The fingerprint of an order asked for again under a ref: validated like a new
-        order, but not refused for stock, sale status, balance or a price rise (the
-        order under the ref exists already). If the supplier cannot be asked, the
-        fields as typed (NFKC, trimmed) under the resolved SKU."""
+    async def _input_fingerprints(self, inp: OrderInput) -> set[str]:
+        """The fingerprints an order asked for again under a ref may have been recorded
+        with: validated like a new order, but not refused for stock, sale status, balance
+        or a price rise (the order under the ref exists already). Keyed on the product,
+        and on each of its SKUs as an order recorded before offers keyed it (its
+        fingerprint stays as recorded: a retry of it is not new). If the supplier cannot
+        be asked, the fields as typed (NFKC, trimmed) under the resolved SKU."""
+        target = inp.sku
+        skus: tuple[str, ...] = ()
+        if self.picker is not None and is_product_id(inp.sku):
+            skus = await asyncio.to_thread(self.picker.skus_of, inp.sku)
+            if skus:
+                target = skus[0]
         try:
-            return self.fingerprint(await self.prepare(inp, check_balance=False, lenient=True))
+            p = await self.prepare(replace(inp, sku=target), check_balance=False, lenient=True)
         except KamengError:
-            supplier, pid = self.suppliers.resolve_sku(inp.sku)
             price = money(inp.price) if inp.price is not None else None
             fields = {k: norm(v) for k, v in inp.fields.items() if norm(v)}
-            return ref_fingerprint(f"{supplier}:{pid}", fields, inp.quantity, price)
+            if is_product_id(target):
+                keys = {shown_id(inp.sku), *skus}
+            else:
+                supplier, pid = self.suppliers.resolve_sku(target)
+                keys = {f"{supplier}:{pid}"}
+                product = None if self.picker is None else \
+                    await asyncio.to_thread(self.picker.product_key, f"{supplier}:{pid}")
+                keys |= {product} if product else set()
+            return {ref_fingerprint(k, fields, inp.quantity, price) for k in keys}
+        if self.picker is None:
+            return {self.fingerprint(p)}
+        key = shown_id(inp.sku) if is_product_id(inp.sku) else \
+            await asyncio.to_thread(self.picker.product_key, p.product.sku)
+        olds = skus or await asyncio.to_thread(self.picker.siblings, p.product.sku)
+        return {self.fingerprint(p, key), *(self.fingerprint(p, s) for s in olds)}
 
     def _named_by_ref(self, ref: str) -> tuple[str | None, list[Order]]:
         have = self.ledger.ref_fingerprint(ref)
@@ -298,7 +334,7 @@ class CheckoutService(ReadsConfig):
         if not existing:
             return None
         latest = existing[0]
-        if await self._input_fingerprint(inp) != have:
+        if have not in await self._input_fingerprints(inp):
             raise RefConflict(Msg("err.ref.conflict", ref=inp.ref, order_no=latest.order_no),
                               order_no=latest.order_no, field="ref")
         return latest

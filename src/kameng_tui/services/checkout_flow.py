@@ -4,7 +4,8 @@
 The sequence (DESIGN.md "The order, end to end"), once, here:
 1. the shop ref first: same ref, same order (followed, a pending one sent: the same ref
    again is the explicit act); same ref with other values, RefConflict;
-2. validate and re-quote (`CheckoutService.prepare`): a refusal is raised, typed; a
+2. validate and re-quote (`CheckoutService.prepare`; through the offer policy when a
+   picker is set: services/offer_checkout.py): a refusal is raised, typed; a
    cost risen past what the person saw, or a price below cost without `allow_loss`,
    comes back as a question (NeedsConfirmation);
 3. a number of another carrier than the product's, not yet answered: a question;
@@ -43,6 +44,8 @@ from kameng_tui.domain.states import OrderState
 from kameng_tui.messages import Localized, Msg
 
 from kameng_tui.services.failover import Failover, Offers
+from kameng_tui.services.offer_checkout import prepare_chosen
+from kameng_tui.services.offer_pick import OfferPicker
 from kameng_tui.services.order_input import OrderInput, Prepared
 
 
@@ -51,6 +54,10 @@ class CheckoutSteps(Protocol):
 
     @property
     def ledger(self) -> Any: ...
+    @property
+    def config(self) -> Any: ...
+    @property
+    def picker(self) -> OfferPicker | None: ...
     async def order_for_ref(self, inp: OrderInput) -> Order | None: ...
     async def prepare(self, inp: OrderInput, *, early_repeat: bool = False) -> Prepared: ...
     def check_repeat(self, inp: OrderInput, sku: str, account: str, fields: Mapping[str, str] | None = None) -> None: ...
@@ -137,7 +144,8 @@ class CheckoutFlow:
         if existing is not None:
             return await self._existing(existing.order_no, handoff, wait_s)
         try:
-            prepared = await co.prepare(inp, early_repeat=True)      # one trip off the loop: balance, repeat
+            prepared = await (co.prepare(inp, early_repeat=True) if co.picker is None     # one trip off the loop:
+                              else prepare_chosen(co, co.picker, inp, early_repeat=True))   # balance, repeat
         except PriceRose as exc:
             return NeedsConfirmation(Ask.PRICE_ROSE, refusal=exc, fresh_cost=exc.new)
         except PriceBelowCost as exc:

@@ -98,6 +98,11 @@ class OfferBoard:
         self._built = (stamp, index)
         return index
 
+    def supplier_states(self) -> dict[str, SupplierState]:
+        """Each supplier at choice time, as the catalog screen's choice sees it (the
+        checkout's `order @ID` chooses by the same states)."""
+        return self._supplier_states()
+
     def _supplier_states(self) -> dict[str, SupplierState]:
         now = self.clock.now()
         calls = self.catalog.cache.supplier_calls(now - HEALTH_WINDOW)

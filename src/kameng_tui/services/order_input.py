@@ -11,6 +11,7 @@ from typing import Mapping
 from kameng_tui.domain.accounts import CarrierMismatch
 from kameng_tui.domain.errors import RepeatOrder
 from kameng_tui.domain.models import Product
+from kameng_tui.domain.offer_choice import Choice
 from kameng_tui.domain.money import money
 
 
@@ -42,6 +43,8 @@ class Prepared:
     sealed: Mapping[str, str]                 # fields to encrypt (address)
     hints: tuple[str, ...] = ()
     mismatches: tuple[CarrierMismatch, ...] = ()     # numbers of another carrier: the order's only warnings
+    choice: Choice | None = None              # the offer chosen by the policy (issue 18); None: a SKU as before
+    product_key: str | None = None            # `@` + the matched product id: what the ref fingerprint keys on
     repeat: RepeatOrder | None = field(default=None, compare=False, repr=False)
     """The repeat window's early answer, when asked for (`prepare(early_repeat=True)`):
     read in the same trip off the event loop as the balance check's unsettled sum."""

@@ -36,11 +36,13 @@ async def reorder_now(screen: "HistoryScreen", order: Order, product: Product) -
     """`[checkout] confirm = false`: `a` on a succeeded order places it at once, through
     the one checkout use case (again: no repeat question; a ported number only warns)."""
     from kameng_tui.services.checkout import OrderInput
+    from kameng_tui.services.offer_checkout import by_policy
 
     inp = OrderInput(sku=product.sku, fields=dict(order.account), quantity=order.quantity,
                      customer=order.customer, note=order.note, again=True)
     try:
-        placed = await screen.ctx.checkout.flow.place(inp, carrier_ok=True, handoff=screen.app.start_order)
+        placed = await screen.ctx.checkout.flow.place(await by_policy(screen.ctx.checkout, inp), carrier_ok=True,
+                                                      handoff=screen.app.start_order)
         if not isinstance(placed, Placed):
             raise placed.refusal or KamengError(screen.t("checkout.invalid"))
     except AnchorMismatch as exc:

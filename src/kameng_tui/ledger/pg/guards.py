@@ -65,7 +65,9 @@ REPEAT_SQL = ("SELECT order_no, account, state FROM orders WHERE sku = %s AND ac
 def guard_repeat(c: Any, n: NewOrder, repeat: RepeatGuard, since_text: str | None = None) -> None:
     main = n.account.get("account", "")
     want = dict(n.account)
-    for order_no, account, state in c.execute(REPEAT_SQL, (n.sku, main, since_text or utc_text(repeat.since))):
+    since = since_text or utc_text(repeat.since)
+    for sku, (order_no, account, state) in ((s, r) for s in (n.sku, *n.repeat_skus)
+                                            for r in c.execute(REPEAT_SQL, (s, main, since)).fetchall()):
         if _fields(account) == want:
-            raise RepeatOrder(Msg("err.checkout.repeat", window=repeat.window_s, account=main, sku=n.sku,
+            raise RepeatOrder(Msg("err.checkout.repeat", window=repeat.window_s, account=main, sku=sku,
                                   order_no=order_no, state=state), previous=order_no, field="account", line=n.line_id)

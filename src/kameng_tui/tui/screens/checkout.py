@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
 from kameng_tui.domain.accounts import CarrierMismatch, validate_quantity
+from kameng_tui.domain.choice_errors import NextOfferPricier
 from kameng_tui.domain.errors import AnchorMismatch, BadInput, KamengError, NoDataKey
 from kameng_tui.domain.models import Delivery, Order, Product, Rule
 from kameng_tui.domain.field_names import field_label
@@ -25,6 +26,7 @@ from kameng_tui.domain.order_text import LIMITS
 from kameng_tui.domain.text_fit import fit_name
 from kameng_tui.services.checkout import SEALED_RULES, OrderInput
 from kameng_tui.services.checkout_flow import NeedsConfirmation, Placed
+from kameng_tui.services.offer_checkout import by_policy
 from kameng_tui.services.order_progress import read_status, started
 from kameng_tui.tui.cards import copy_card
 from kameng_tui.tui.keys import CHECKOUT_KEYS, bindings
@@ -293,8 +295,12 @@ class CheckoutScreen(ModalScreen[None]):
         """The one checkout use case (services/checkout_flow.py): a question is asked
         here (Enter again answers it), a recorded order is sent by the App's runner."""
         try:
-            outcome = await self.ctx.checkout.flow.place(self._input(), carrier_ok=self.carrier_ok,
-                                                         handoff=self._hand_off)
+            outcome = await self.ctx.checkout.flow.place(await by_policy(self.ctx.checkout, self._input()),
+                                                         carrier_ok=self.carrier_ok, handoff=self._hand_off)
+        except NextOfferPricier as exc:           # nothing recorded: Enter again orders at the new cost
+            self.seen_cost = exc.unit_cost
+            self.outcome.say(Text(self.t.error(exc), style="yellow"))
+            return
         except NoDataKey:                         # nothing recorded; the dialog is the way on
             self._no_data_key()
             return

@@ -1,5 +1,6 @@
 """The history's detail pane for one order: what it is, what it cost and made, its reason,
-its cards (masked unless revealed) and its event timeline with hashes, an anomaly in red."""
+which offer it used and why (when the offer policy chose it), its cards (masked unless
+revealed) and its event timeline with hashes, an anomaly in red."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from rich.text import Text
 
 from kameng_tui.domain.event_names import event_label
 from kameng_tui.domain.money import fmt
+from kameng_tui.domain.offer_record import record_in, skip_msgs, why_of
 from kameng_tui.domain.reasons import reason_msg
 from kameng_tui.domain.reply_check import anomaly_msg
 from kameng_tui.domain.states import OrderState
@@ -25,6 +27,11 @@ def detail_lines(detail: OrderDetail, t: Texts, lang: str, zone_name: str) -> li
                   f"{t('hcol.profit')} {fmt(order.profit)}")]
     if order.reason:
         parts.append(Text(t.show(reason_msg(order.reason) or ""), style="red"))
+    offer = record_in(detail.events)            # which offer the policy chose, and why (issue 18)
+    why = why_of(offer)
+    if why is not None:
+        parts.append(Text(t("offer.order_line", why=why)))
+        parts.extend(Text(t("offer.order_skip", line=line), style="dim") for line in skip_msgs(offer))
     if order.state is OrderState.PENDING:
         parts.append(Text(t("history.pending_keys"), style="bold yellow"))
     parts.extend(card_lines(detail.cards, t))
