@@ -147,19 +147,18 @@ class Context:
                                   self.orders)
         service.suggest = lambda sku: self.catalog.suggest_skus(sku)     # the catalog is built only when asked
         service.no_key = self.data_key.refusal                           # a team ledger: import the team's key
+        from kameng_tui.services.failover_offers import offers_for
         from kameng_tui.services.offer_pick import OfferPicker
 
         service.picker = OfferPicker(lambda: self.offers, lambda: self.offer_board, lambda: self.suppliers.names)
+        # an order's local offers, for failover and re-orders (services/failover_offers.py)
+        service.offers_of = lambda order: offers_for(order, self.catalog, self.offers, self.ledger, self.clock)
         return service
 
     @cached_property
     def failover(self) -> Failover:
         """Failover and re-orders (services/failover.py), with the local offers of an order."""
-        from kameng_tui.services.failover import Failover
-        from kameng_tui.services.failover_offers import offers_for
-
-        return Failover(self.checkout, lambda order: offers_for(order, self.catalog, self.offers, self.ledger,
-                                                                self.clock))
+        return self.checkout.failover
 
     @cached_property
     def pending(self) -> PendingActions:

@@ -241,3 +241,20 @@ async def test_a_300_line_batch_spreads_over_offers_fails_over_mid_way_and_resum
     finally:
         await ctx.aclose()
         ctx.close()
+
+
+def test_order_by_product_id_fails_over_by_itself_and_a_pinned_offer_never_does(servers, home):
+    """`order @ID` (the policy chose the offer) follows a nothing-created refusal to the
+    next offer without being told which offers there are; `order SUPPLIER:SKU` pins the
+    offer: its refusal is the order's."""
+    a, b = servers("refuse_stock=1")
+    env = write_config(home, {"refa": a.url, "refb": b.url})
+    assert run_cli(env, "catalog", "sync", "--json").code == 0
+    placed = run_cli(env, "order", f"@{PRODUCT}", "--account", "13800130001", "--yes", "--json", "--wait", "5")
+    assert placed.code == 0, placed.stdout + placed.stderr
+    latest = placed.json["order"]
+    assert latest["supplier"] == "refb" and latest["state"] == "succeeded" and latest["attempt_of"]
+    assert a.orders() == {} and list(b.orders()) == [latest["order_no"]]
+    pinned = run_cli(env, "order", f"refa:{SKU}", "--account", "13800130002", "--yes", "--json", "--wait", "5")
+    assert pinned.code == 1 and pinned.json["order"]["supplier"] == "refa", pinned.stdout + pinned.stderr
+    assert pinned.json["order"]["state"] == "failed" and len(b.orders()) == 1

@@ -71,6 +71,9 @@ class CheckoutService(ReadsConfig):
         # The offer policy (services/offer_pick.py; set where the graph is built): `order @ID`
         # and the guards keyed on the product. None: every order is its SKU, as before offers.
         self.picker: OfferPicker | None = None
+        # An order's ranked offers from the local catalog (services/failover_offers.py; set
+        # there too): what `order @ID` fails over to. None: no next offer is known.
+        self.offers_of: Callable[[Order], Offers | None] = lambda order: None
 
     @property
     def install_id(self) -> str:
@@ -353,8 +356,9 @@ class CheckoutService(ReadsConfig):
 
     @property
     def failover(self) -> Failover:
-        """What follows a sent order that failed with nothing created (services/failover.py)."""
-        return Failover(self)
+        """What follows a sent order that failed with nothing created (services/failover.py),
+        with the order's local offers (`offers_of`, set where the graph is built)."""
+        return Failover(self, self.offers_of)
 
     def commit_intent(self, prepared: Prepared) -> str:
         """Record the order as `pending` (never sent) and return its number. The TUI

@@ -14,8 +14,9 @@ The sequence (DESIGN.md "The order, end to end"), once, here:
 5. the face's last word (`confirm`, the CLI's prompt), then the intent, committed
    before anything is sent; then the send, by the face's `handoff` when it owns the
    sending task (the TUI's App-owned runner), else here, waiting up to `wait_s`;
-6. with the product's ranked `offers` (issue 18), an order that failed with nothing
-   created is followed by the next offer (services/failover.py): `Placed.attempts`.
+6. with the product's ranked `offers` (issue 18; found here when the policy chose the
+   offer and nothing pinned it), an order that failed with nothing created is followed
+   by the next offer (services/failover.py): `Placed.attempts`.
 
 A question is never an error inside: each face answers it its own way (the TUI with a
 second Enter, the CLI with `--yes`, `--again`, `--allow-loss` or its prompt) and calls
@@ -166,6 +167,9 @@ class CheckoutFlow:
             return await self._existing(exc.order_no, handoff, wait_s)
         warnings = tuple(m.msg for m in prepared.mismatches)
         placed = await self._send(order_no, handoff, wait_s)
+        if offers is None and placed.sent_here and prepared.choice is not None and prepared.choice.pinned is None:
+            # the policy chose this offer (`order @ID`): it may fail over to the next; a pin never does
+            offers = await asyncio.to_thread(co.failover.offers_of, placed.order)
         if offers is not None and placed.sent_here:
             chain = await co.failover.follow(placed.order, inp, offers, wait_s)
             placed = dataclasses.replace(placed, order=chain.latest, chain=chain.orders, stopped=chain.stopped)
