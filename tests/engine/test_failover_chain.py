@@ -61,3 +61,26 @@ async def test_a_reorder_never_goes_back_to_the_offer_that_failed(ctx):
     assert chain.latest.attempt_of == placed.order.order_no and chain.latest.ref == "TB-C2"
     assert chain.stopped is not None and chain.stopped.chosen is None
     assert [o.order_no for o in ctx.ledger.by_ref("TB-C2")] == [chain.latest.order_no, placed.order.order_no]
+
+
+async def test_an_order_that_went_unknown_never_fails_over_even_when_its_wait_hears_failed(ctx):
+    """The create reached the supplier but its reply was lost (`unknown`); the wait's query
+    then hears a signed `failed` with nothing charged. The first supplier may have done
+    more than it says: no new number goes to the next one (found by review)."""
+    from kameng_tui.domain.errors import OutcomeUnknown
+    from kameng_tui.messages import Msg
+
+    sup = ctx.suppliers.get("demo")
+    create = sup.place_order
+
+    async def reply_lost(req):
+        await create(req)
+        raise OutcomeUnknown(Msg("err.checkout.cancelled"))
+
+    sup.place_order = reply_lost
+    inp = OrderInput(sku=f"demo:{SKU}", fields={"account": "13800138009"}, ref="TB-U1")
+    placed = await ctx.checkout.place(inp, offers=await offers(ctx), wait_s=5)
+    assert [o.supplier for o in placed.attempts] == ["demo"]
+    kinds = [e.kind for e in ctx.ledger.events(placed.order.order_no)]
+    assert "unknown" in kinds and placed.order.state is S.FAILED
+    assert not await ctx.checkout.failover.nothing_created(placed.order)

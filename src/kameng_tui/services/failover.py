@@ -112,8 +112,13 @@ class Failover:
     # --- may it fail over ----------------------------------------------------------------------
     async def nothing_created(self, order: Order) -> bool:
         """The supplier holds nothing for `order` and never will (see the module doc).
-        A signed `failed` costs one query; any doubt is a no."""
+        A signed `failed` costs one query; any doubt is a no. An order that was ever
+        `unknown` (the create may have reached the supplier, its reply did not reach us)
+        never fails over, whatever it said later: the person re-orders it, or not."""
         if order.state is not OrderState.FAILED or order.charged != 0 or order.refunded != 0:
+            return False
+        events = await asyncio.to_thread(self.checkout.ledger.events, order.order_no)
+        if any(e.kind == OrderState.UNKNOWN.value or e.body.get("state") == OrderState.UNKNOWN.value for e in events):
             return False
         reason = stored(order.reason)
         if reason is None:
