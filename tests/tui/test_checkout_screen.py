@@ -355,3 +355,31 @@ async def test_a_changed_number_is_asked_about_afresh(make_app):
         await pilot.press("enter")
         await settle(app, pilot)
         assert len(orders(app)) == 1
+
+
+async def test_a_reveal_pressed_before_the_cards_arrive_never_shows_them_unrecorded(make_app):
+    """`r` while the 卡密 order is still on its way opens nothing and records nothing; the
+    settled order's cards then stay masked until `r` again, which records the showing
+    (found by review: they were shown in the clear with no `revealed` event)."""
+    import asyncio
+
+    app = make_app(KAMENG_TUI_DEMO_LATENCY_MS="1500")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = await open_checkout(app, pilot, "qqb kami 10")
+        await type_text(pilot, "13800138000")
+        await pilot.press("enter")
+        await asyncio.sleep(0.3)
+        await pilot.pause()
+        assert app.root.ledger.get(screen.order_no).state is not OrderState.SUCCEEDED
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert app.root.ledger.get(screen.order_no).state is OrderState.SUCCEEDED
+
+        def revealed() -> int:
+            return sum(1 for e in app.root.ledger.events(screen.order_no) if e.kind == "revealed")
+
+        assert "****" in str(screen.query_one("#cards", Static).render()) and revealed() == 0
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert "****" not in str(screen.query_one("#cards", Static).render()) and revealed() == 1

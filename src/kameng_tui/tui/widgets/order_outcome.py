@@ -104,7 +104,11 @@ class OrderOutcome(Vertical):
         orders, revealed = self.app.ctx.orders, self.revealed
 
         def read() -> None:
-            cards = orders.cards(order, revealed)
+            try:       # shown in the clear again: that showing is recorded too
+                cards = orders.reveal(order, "reveal") if revealed else orders.cards(order, False)
+            except KamengError as exc:
+                self.app.call_from_thread(self.app.notify, self.t.error(exc), severity="error")
+                return
             if not get_current_worker().is_cancelled:       # a later reveal or mask wins
                 self.app.call_from_thread(self._show_cards, cards)
 
@@ -132,8 +136,11 @@ class OrderOutcome(Vertical):
             if not get_current_worker().is_cancelled:       # a later reveal or mask wins
                 self.app.call_from_thread(self._now_revealed, reveal, cards)
 
-        self.run_worker(read, thread=True, group="cards", exclusive=True, exit_on_error=False)
+        # its own group: a settling order's read never cancels a reveal already recorded
+        self.run_worker(read, thread=True, group="card-reveal", exclusive=True, exit_on_error=False)
 
     def _now_revealed(self, revealed: bool, cards: list[dict[str, Any]]) -> None:
-        self.revealed = revealed
+        # Revealed only once a card was opened (and its `revealed` event chained): pressed
+        # before the cards arrive, nothing was shown, and the settled order stays masked.
+        self.revealed = revealed and any("locked" not in c for c in cards)
         self._show_cards(cards)
