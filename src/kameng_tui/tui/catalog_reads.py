@@ -57,11 +57,15 @@ def reorder_later(screen: "CatalogScreen", product: Product, checkout: Callable[
     orders, app = screen.ctx.checkout, screen.app
 
     def read() -> None:
-        last = orders.last_order(product.sku)
+        try:
+            last = orders.last_order(product.sku)
+        except KamengError as exc:            # the ledger cannot be read (a team server gone)
+            app.call_from_thread(app.notify, app.t.error(exc), severity="error")
+            return
 
         def open_checkout() -> None:          # the screen is built on the UI thread
             app.push_screen(checkout(product, again=last))
 
         app.call_from_thread(open_checkout)
 
-    screen.run_worker(read, thread=True, group="catalog-reorder")
+    screen.run_worker(read, thread=True, group="catalog-reorder", exit_on_error=False)

@@ -4,6 +4,8 @@ runs in a worker thread (a read of the ledger on the UI thread freezes every key
 
 from __future__ import annotations
 
+from kameng_tui.domain.errors import KamengError
+
 from typing import Callable, Hashable
 from zoneinfo import ZoneInfo
 
@@ -74,11 +76,20 @@ class OrderList(VirtualList):
         self._fetching = cursor
 
         def read() -> None:
-            page = fetch(cursor)
+            try:
+                page = fetch(cursor)
+            except KamengError as exc:        # the ledger cannot be read (a team server gone)
+                self.app.call_from_thread(self._more_failed, cursor, exc)
+                return
             self.app.call_from_thread(self._more_came, fetch, cursor, page)
 
-        self.run_worker(read, thread=True, group="order-list-more")
+        self.run_worker(read, thread=True, group="order-list-more", exit_on_error=False)
         return True
+
+    def _more_failed(self, cursor: str, exc: KamengError) -> None:
+        if self._fetching == cursor:
+            self._fetching = None          # asked again at the next move
+        self.app.notify(self.app.t.error(exc), severity="error")
 
     def _more_came(self, fetch: Callable[[str | None], Page], cursor: str, page: Page) -> None:
         if fetch is not self._fetch or cursor != self._next:
