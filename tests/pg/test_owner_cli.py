@@ -173,3 +173,34 @@ def test_verify_quick_and_backup_on_the_team_ledger(cli, env, pg_url):
     t = cli("ledger", "verify", "--quick", "--json")
     assert t.code == 4 and t.json["ok"] is False and t.json["quick"] is True, t.stdout + t.stderr
     assert any(p["kind"] == "hash_mismatch" and p["seq"] > mark for p in t.json["problems"])
+
+
+def test_a_schema_taken_past_a_gap_is_behind_and_the_owner_fills_the_gap():
+    """A build whose migrations skipped some numbers (one knew 1, 2, 3 and 7) leaves a
+    server at 7 without 4 and 5: without the owner-only triggers and the attempts table.
+    Such a server counts as at 3 (terminals refuse it), and migrating applies what it
+    lacks below its highest version too (found by review)."""
+    import pgkit
+
+    from kameng_tui.ledger.pg.roles import init_team_ledger
+    from kameng_tui.ledger.pg.schema import LATEST, MIGRATIONS, migrate, server_version
+
+    srv = pgkit.server()
+    name = f"{srv.prefix}_gap"
+    with psycopg.connect(srv.admin_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = pgkit.with_database(srv.admin_url, name)
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            init_team_ledger(conn, upto=3)
+            last_version, last_sql = MIGRATIONS[-1]
+            conn.execute(last_sql.encode())
+            conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (last_version,))
+            assert server_version(conn) == 3
+            assert migrate(conn) == LATEST == server_version(conn)
+            made = {r[0] for r in conn.execute("SELECT version FROM schema_version").fetchall()}
+            assert made == {v for v, _ in MIGRATIONS}
+            assert conn.execute("SELECT to_regclass('order_attempts') IS NOT NULL").fetchone()[0]
+    finally:
+        srv.drop(name)

@@ -108,31 +108,43 @@ CREATE TABLE guard_duplicates (kind TEXT NOT NULL, key TEXT NOT NULL,
 
 
 
-def server_version(conn: "psycopg.Connection[tuple[Any, ...]]") -> int:
-    """The schema version the server holds (0: no schema yet)."""
+def applied_versions(conn: "psycopg.Connection[tuple[Any, ...]]") -> frozenset[int]:
+    """The migrations the server's `schema_version` lists."""
     have = conn.execute("SELECT to_regclass('schema_version') IS NOT NULL").fetchone()
     if not (have and have[0]):
-        return 0
-    row = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()
-    return int(row[0]) if row else 0
+        return frozenset()
+    return frozenset(int(r[0]) for r in conn.execute("SELECT version FROM schema_version").fetchall())
+
+
+def server_version(conn: "psycopg.Connection[tuple[Any, ...]]") -> int:
+    """The schema version the server holds whole (0: no schema yet): the last of
+    MIGRATIONS up to which every one is applied. A server a build with fewer migrations
+    took past a gap ({1, 2, 3, 7}) is at 3, not 7: behind, until the owner migrates."""
+    applied, level = applied_versions(conn), 0
+    for version, _sql in MIGRATIONS:
+        if version not in applied:
+            break
+        level = version
+    return level
 
 
 def migrate(conn: "psycopg.Connection[tuple[Any, ...]]", upto: int | None = None) -> int:
     """Bring the schema up to LATEST (or `upto`) in one transaction under the exclusive
     migration advisory lock: two owners migrating at once serialize, the second finds it
-    done. Only the owner's `ledger init` / `ledger migrate-schema` call it (roles.py),
-    never a terminal on connect. The version reached."""
+    done. Every migration the server lacks is applied, a gap below its highest too. Only
+    the owner's `ledger init` / `ledger migrate-schema` call it (roles.py), never a
+    terminal on connect. The version reached."""
+    target = LATEST if upto is None else upto
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATE_LOCK,))
-        current = server_version(conn)
+        applied = applied_versions(conn)
         for version, sql in MIGRATIONS:
-            if current < version <= (LATEST if upto is None else upto):
+            if version not in applied and version <= target:
                 conn.execute(sql.encode())          # no parameters: several statements in one call
                 conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (version,))
-                current = version
         conn.execute("INSERT INTO meta (key, value) VALUES ('ledger_id', %s) ON CONFLICT (key) DO NOTHING",
                      (secrets.token_hex(8),))
-    return current
+        return server_version(conn)
 
 
 V2 = """
