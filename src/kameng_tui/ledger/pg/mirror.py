@@ -28,6 +28,7 @@ from kameng_tui.domain.clock import from_utc_text, utc_text
 from kameng_tui.domain.errors import KamengError
 from kameng_tui.ledger import chain, projection_sql, queries
 from kameng_tui.ledger.anchor import Anchor, write_anchor
+from kameng_tui.ledger.offer_links import LINK_KIND, UNLINK_KIND
 from kameng_tui.ledger.sqlite import SqliteLedger, open_ledger
 from kameng_tui.messages import Msg
 
@@ -165,14 +166,22 @@ class Mirror:
         touched: set[str] = set()
         fts: list[tuple[int, str]] = []
         batches: list[tuple[Any, ...]] = []
+        attempts: list[tuple[str, str]] = []        # order_attempts, as the intents wrote them
+        links: list[tuple[str, str | None, str, str]] = []   # offer_links by its events, in seq order
         for seq, order_no, kind, at, body_text, _, _ in events:
             if kind == "batch":
                 b = json.loads(body_text)
                 batches.append((b["batch_id"], b["identity"], b["source"], b["line_count"], at))
+            elif kind in (LINK_KIND, UNLINK_KIND):
+                doc = json.loads(body_text)
+                links.append((kind, doc["sku"], doc.get("target"), at))
             elif order_no is not None and kind in _ROW_KINDS:
                 touched.add(order_no)
                 if kind == "created":
-                    fts.append((int(seq), search_text(json.loads(body_text))))
+                    body = json.loads(body_text)
+                    fts.append((int(seq), search_text(body)))
+                    if body.get("attempt_of") is not None:
+                        attempts.append((str(body["attempt_of"]), order_no))
         with self.db.unchained_write() as c:
             c.executemany("INSERT INTO events (seq, order_no, kind, at, body, prev_hash, hash) VALUES (?,?,?,?,?,?,?)",
                           events)
@@ -180,6 +189,14 @@ class Mirror:
                           "VALUES (?,?,?,?,?)", batches)
             if touched:
                 c.execute(_PROJECT, (json.dumps(sorted(touched)),))
+            # the side tables verify rebuilds from the events (ledger/attempts.py, offer_links.py)
+            c.executemany("INSERT OR IGNORE INTO order_attempts (attempt_of, order_no) VALUES (?, ?)", attempts)
+            for kind, sku, target, at in links:
+                if kind == LINK_KIND:
+                    c.execute("INSERT INTO offer_links (sku, target, at) VALUES (?, ?, ?) ON CONFLICT(sku) DO UPDATE "
+                              "SET target = excluded.target, at = excluded.at", (sku, target, at))
+                else:
+                    c.execute("DELETE FROM offer_links WHERE sku = ?", (sku,))
             c.executemany("INSERT INTO orders_fts (rowid, text) VALUES (?, ?)", fts)
             c.executemany("INSERT INTO orders_grams (rowid, grams) VALUES (?, ?)",
                           ((seq, queries.grams(text)) for seq, text in fts))
