@@ -32,12 +32,13 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Protocol, Sequence
 
 from kameng_tui.domain.clock import Clock
 from kameng_tui.domain.errors import BadInput, KamengError, PriceRose, SupplierError
-from kameng_tui.domain.failover_errors import AttemptTaken, NotReorderable
+from kameng_tui.domain.failover_errors import AttemptRefused, AttemptTaken, NotReorderable
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.offer_choice import Ask, Choice, choose, refusal_skip, skip_with
 from kameng_tui.domain.offer_values import Offer, OffersPolicy, Skip, SupplierState, pricier_than_confirmed
 from kameng_tui.domain.reasons import stored
 from kameng_tui.domain.states import OrderState
+from kameng_tui.domain.team_errors import OwnerOnly
 from kameng_tui.ledger.ports import OrderStore
 from kameng_tui.messages import Msg
 from kameng_tui.services.order_input import OrderInput
@@ -206,7 +207,13 @@ class Failover:
         chain = await asyncio.to_thread(self.chain_of, order)
         start = len(chain) - 1
         while await self.nothing_created(chain[-1]):
-            made = await self.next_attempt(chain, inp, offers)
+            try:
+                made = await self.next_attempt(chain, inp, offers)
+            except (AttemptRefused, OwnerOnly) as exc:
+                # the root moved on meanwhile (a webhook refunded it), or this login may not
+                # record the next offer's price: the placed order stands as it is, reported
+                log.info("failover: %s stays as it is: %s", chain[-1].order_no, exc.code)
+                return Chain(tuple(chain[start:]))
             if isinstance(made, Choice):
                 return Chain(tuple(chain[start:]), made)
             if made.state is OrderState.PENDING:
