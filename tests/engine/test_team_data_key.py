@@ -163,3 +163,26 @@ def test_import_without_a_usable_keyring_names_the_key_file_and_keeps_nothing(tm
     assert damaged.code == 2 and DATA_KEY[:-8] not in damaged.stderr, damaged.stderr
     status = run_cli(bare, "secrets", "status", "--json")
     assert status.json["data_key_source"] is None                  # nothing kept by either
+
+
+def test_replacing_a_key_keeps_the_old_one_in_a_private_file_that_imports_back(tmp_path, env):
+    """`import-data-key --replace` on a terminal that sealed cards with its own key: the
+    old key is first written to a new 0600 file beside the config, named in the output,
+    and importing that file back restores it (found by review: it was destroyed)."""
+    for who in ("mine", "theirs"):
+        (tmp_path / who).mkdir()
+    mine = {**base_env(tmp_path / "mine"), "KAMENG_TUI_DATA_KEY": ""}
+    assert run_cli(mine, "secrets", "use-file").code == 0
+    old = run_cli(mine, "secrets", "export-data-key").stdout
+    theirs = run_cli(base_env(tmp_path / "theirs"), "secrets", "export-data-key").stdout
+    refused = run_cli(mine, "--lang", "en", "secrets", "import-data-key", stdin=theirs)
+    assert refused.code == 2, refused.stdout + refused.stderr
+    done = run_cli(mine, "--lang", "en", "secrets", "import-data-key", "--replace", "--json", stdin=theirs)
+    assert done.code == 0, done.stdout + done.stderr
+    backup = done.json["backup"]
+    assert done.json["replaced"] == old.split()[1] and backup and os.path.exists(backup)
+    assert stat.S_IMODE(os.stat(backup).st_mode) == 0o600
+    assert open(backup, encoding="ascii").read() == old
+    assert old.split()[2] not in done.stdout + done.stderr            # the key itself is never printed
+    back = run_cli(mine, "secrets", "import-data-key", backup, "--replace", "--json")
+    assert back.code == 0 and back.json["key_id"] == old.split()[1], back.stdout + back.stderr

@@ -83,6 +83,9 @@ def _read_source(source: str) -> str:
 def cmd_import(args: argparse.Namespace, ctx: Any, out: Out) -> int:
     from kameng_tui.services.team_key import import_key
 
-    done = import_key(ctx.data_key, _read_source(args.source), to_file=args.key_file, replace=args.replace)
+    done = import_key(ctx.data_key, _read_source(args.source), to_file=args.key_file, replace=args.replace,
+                      backup_dir=ctx.settings_view.config_file.parent)
+    if done.backup is not None and not out.json_mode:
+        sys.stderr.write(out.t("cli.team_key.replaced_backup", key_id=done.replaced, path=str(done.backup)) + "\n")
     return out.done(Msg(f"cli.team_key.imported.{done.where}", key_id=done.key_id), key_id=done.key_id,
-                    where=done.where)
+                    where=done.where, replaced=done.replaced, backup=None if done.backup is None else str(done.backup))

@@ -57,6 +57,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.team_key.imported.keyring": ("已导入数据密钥（标识 {key_id}）到系统钥匙串；卡密商品可以下单",
                                       "data key imported (id {key_id}) into the system keyring; card products can be "
                                       "ordered"),
+    "cli.team_key.replaced_backup": ("被替换的数据密钥（标识 {key_id}）已另存到 {path}（仅本人可读）：用它封存的卡密，"
+                                     "以后 kameng-tui secrets import-data-key 该文件 --replace 即可再打开；请备份后妥善保管",
+                                     "the replaced data key (id {key_id}) is kept in {path} (readable by you only): the "
+                                     "cards sealed with it open again after kameng-tui secrets import-data-key FILE "
+                                     "--replace; back it up and keep it safe"),
     "cli.team_key.imported.already": ("本终端已有这把数据密钥（标识 {key_id}），未改动",
                                       "this terminal already holds this data key (id {key_id}); nothing changed"),
     "cli.secrets.data_key.id": ("数据密钥标识：{key_id}", "data key id: {key_id}"),

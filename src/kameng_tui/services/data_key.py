@@ -151,6 +151,11 @@ class DataKeyService:
         """Keep an imported key (services/team_key.py): file | keyring."""
         return self._secrets.store_data_key(key, to_file=to_file)
 
+    def held_key(self) -> bytes | None:
+        """The key this terminal holds, to keep aside before an import replaces it
+        (services/team_key.py); never makes one."""
+        return self._secrets.data_key(create=False)
+
     def forget(self) -> None:
         """Read the key again on next use (it was imported or replaced)."""
         with self._lock:

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from kameng_tui.domain.errors import BadInput, NoDataKey
 from kameng_tui.messages import Msg
@@ -26,6 +28,32 @@ HEAD = "kameng-tui-data-key/1"
 class Imported:
     key_id: str
     where: str            # file | keyring | already (the same key was here)
+    replaced: str | None = None     # `--replace`: the key it replaced (its id) ...
+    backup: Path | None = None      # ... kept here, in the export format, mode 0600
+
+
+def line_of(key: bytes) -> str:
+    """The exported line of `key` (`import-data-key` reads it back)."""
+    from kameng_tui.crypto import key_id
+
+    return f"{HEAD} {key_id(key)} {base64.b64encode(key).decode()}\n"
+
+
+def back_up(key: bytes, folder: Path) -> Path:
+    """`key` in a new 0600 file in `folder` (never over another file): a replaced key's
+    cards stay openable by importing it back."""
+    from kameng_tui.crypto import key_id
+
+    path = folder / f"data-key-{key_id(key)}.replaced"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path                       # this very key was kept before (its id names it)
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(line_of(key))
+        f.flush()
+        os.fsync(f.fileno())
+    return path
 
 
 def export_line(keys: DataKeyService) -> str:
@@ -39,8 +67,7 @@ def export_line(keys: DataKeyService) -> str:
             raise NoDataKey(Msg("err.team_key.export_other", key_id=held.key_id))
         raise NoDataKey(keys.refusal())
     keys.note_export(sealer.key_id)       # a team ledger chains who exported the team's key, first
-    key = sealer.export_key()
-    return f"{HEAD} {sealer.key_id} {base64.b64encode(key).decode()}\n"
+    return line_of(sealer.export_key())
 
 
 def parse_line(text: str) -> bytes:
@@ -59,10 +86,12 @@ def parse_line(text: str) -> bytes:
     return key
 
 
-def import_key(keys: DataKeyService, text: str, *, to_file: bool = False, replace: bool = False) -> Imported:
+def import_key(keys: DataKeyService, text: str, *, to_file: bool = False, replace: bool = False,
+               backup_dir: Path | None = None) -> Imported:
     """Keep the exported key as this terminal's. Refused, with nothing kept: a key that
     is not the team's (on a team ledger), a different key already here (unless
-    `replace`: cards sealed with the old one would no longer open here), a key in the
+    `replace`: the old key is first kept in a new 0600 file in `backup_dir`, so the
+    cards sealed with it can still be opened by importing it back), a key in the
     environment (it wins over anything kept)."""
     from kameng_tui.crypto import key_id
 
@@ -78,8 +107,10 @@ def import_key(keys: DataKeyService, text: str, *, to_file: bool = False, replac
         raise BadInput(Msg("err.team_key.env_wins"), field="key")
     if held is not None and not replace:
         raise BadInput(Msg("err.team_key.have_other", key_id=held.key_id, new_key_id=new_id), field="key")
+    old = None if held is None else keys.held_key()
+    backup = None if old is None or backup_dir is None else back_up(old, backup_dir)
     where = keys.keep(key, to_file=to_file)
     keys.forget()
     if keys.sealer() is None:                 # pragma: no cover - stored and read back above
         raise NoDataKey(keys.refusal())
-    return Imported(new_id, where)
+    return Imported(new_id, where, None if held is None else held.key_id, backup)
