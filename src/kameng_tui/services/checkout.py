@@ -44,10 +44,10 @@ from kameng_tui.services.failover import Failover, Offers
 from kameng_tui.services.order_input import OrderInput, Prepared
 from kameng_tui.services.offer_pick import OfferPicker, is_product_id
 from kameng_tui.domain.offer_values import shown_id
-from dataclasses import replace
+
+from kameng_tui.suppliers.base import PlaceRequest, Quote, sanitize_quote
 
 __all__ = ["CheckoutService", "OrderInput", "Prepared", "Placed", "SEALED_RULES", "Quotes"]
-from kameng_tui.suppliers.base import PlaceRequest, Quote, sanitize_quote
 
 SEALED_RULES = (Rule.ADDRESS,)
 """Account fields kept encrypted at rest (shipping addresses), like card secrets."""
@@ -302,7 +302,7 @@ class CheckoutService(ReadsConfig):
             if skus:
                 target = skus[0]
         try:
-            p = await self.prepare(replace(inp, sku=target), check_balance=False, lenient=True)
+            p = await self.prepare(dataclasses.replace(inp, sku=target), check_balance=False, lenient=True)
         except KamengError:
             price = money(inp.price) if inp.price is not None else None
             fields = {k: norm(v) for k, v in inp.fields.items() if norm(v)}

@@ -47,8 +47,8 @@ APP_GRANTS: tuple[tuple[int, str], ...] = (       # (the schema version that mad
     (1, "GRANT SELECT, INSERT, UPDATE ON orders, cards, meta TO kameng_app"),
     (1, "GRANT SELECT, INSERT ON batches, batch_keys, order_refs, order_secrets TO kameng_app"),
     (1, "GRANT SELECT ON schema_version, guard_duplicates TO kameng_app"),
-    (3, "GRANT SELECT ON offer_links TO kameng_app"),
-    (4, "GRANT SELECT, INSERT ON order_attempts TO kameng_app"),   # failover attempts (issue 18)           # match links are the owner's (issue 19)
+    (3, "GRANT SELECT ON offer_links TO kameng_app"),           # match links are the owner's (issue 19)
+    (4, "GRANT SELECT, INSERT ON order_attempts TO kameng_app"),   # failover attempts (issue 18)
     (5, "GRANT SELECT ON supplier_identities TO kameng_app"),   # supplier identities too
 )
 
