@@ -16,7 +16,7 @@ from kameng_tui.messages.catalog import CATALOG, TABLES
 TUI_SRC = Path(__file__).resolve().parents[1] / "src" / "kameng_tui" / "tui"
 TUI_TABLES = ("tui", "batch_screen", "settings", "keys")
 """Tables of the app's own words; other tables' keys count where the TUI's code names them."""
-IN_APP_WORDS = {"err.checkout.no_data_key"}
+IN_APP_WORDS = {"err.checkout.no_data_key", "err.team_key.import"}
 """Services' messages the app replaces by its own words before showing them
 (tui/screens/data_key.py `in_app_words`)."""
 CLI_NAME = re.compile(r"kameng-tui\s+[a-z]|(?<![\w-])--[a-z]")
@@ -51,7 +51,7 @@ def test_no_tui_message_names_a_cli_command_or_flag():
 SHARED_SHOWN_IN_THE_APP = ("err.checkout.repeat", "err.batch.repeat", "err.batch.repeat_unsettled",
                            "err.checkout.below_cost", "err.batch.duplicate_line", "err.supplier.no_secret_http",
                            "err.fulu.no_secret", "err.http.unknown_key_order", "err.http.key_refused_order",
-                           "err.http.secret_refused_order")
+                           "err.http.secret_refused_order", "err.team_key.import")
 """Services' messages that name a CLI command or flag and reach a screen (an order's
 error or reason, a batch refused): the app shows its own twin, `in_app.<key>`."""
 

@@ -399,11 +399,11 @@ def open_store(paths: AppPaths, config: Config, secrets: SecretStore) -> LedgerS
 def identity_guard(ledger: object, clock: Clock) -> Callable[[SupplierEntry], None] | None:
     """On a team ledger, the check of each supplier's identity before it is built
     (services/supplier_identity.py); None on the local SQLite ledger."""
-    if not hasattr(ledger, "supplier_identity"):
-        return None
-    from kameng_tui.services.supplier_identity import IdentityGuard
+    from kameng_tui.services.supplier_identity import IdentityGuard, SupplierIdentities
 
-    return IdentityGuard(ledger, clock).check  # type: ignore[arg-type]
+    if not isinstance(ledger, SupplierIdentities):
+        return None
+    return IdentityGuard(ledger, clock).check
 
 
 def build_context(env: Mapping[str, str] | None = None) -> Context:
@@ -474,11 +474,12 @@ class ConsoleEntry:
         password = SecretStore(paths, env).get_supplier_secret(SECRET_NAME)
         done = init_team(EmptyDatabase(config.ledger.url, password))
         # the owner's configured suppliers become the team's (services/supplier_identity.py)
-        from kameng_tui.services.supplier_identity import register_all
+        from kameng_tui.services.supplier_identity import SupplierIdentities, register_all
 
         ledger = open_store(paths, config, SecretStore(paths, env))
         try:
-            register_all(ledger, supplier_configs(config, paths), clock_from_env(env))  # type: ignore[arg-type]
+            if isinstance(ledger, SupplierIdentities):          # always, on the team ledger just made
+                register_all(ledger, supplier_configs(config, paths), clock_from_env(env))
         finally:
             ledger.close()
         return done

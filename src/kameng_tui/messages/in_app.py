@@ -6,6 +6,11 @@ CLI keeps the original. tui/text.py `Texts.show` makes the swap."""
 from __future__ import annotations
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "in_app.err.team_key.import": ("本终端没有团队的数据密钥，卡密商品不能下单（其余商品照常）：请向店主要团队密钥导入本机"
+                                   "（F6 查看如何导入）；未记下任何内容",
+                                   "this terminal does not hold the team's data key: card products cannot be ordered "
+                                   "(everything else can). Ask the owner for the team key and import it here (F6: "
+                                   "how); nothing was recorded"),
     "in_app.err.checkout.repeat": ("{window} 秒内已给 {account} 下过 {sku}（订单 {order_no}，{state}）",
                                    "{sku} was ordered for {account} within {window} s (order {order_no}, {state})"),
     "in_app.err.batch.repeat": ("同样的批量已在批次 {batch_id} 下过", "the same batch was already run as batch {batch_id}"),

@@ -18,6 +18,7 @@ import dataclasses
 from typing import Any, Protocol
 
 from kameng_tui.domain.choice_errors import refusal_of
+from kameng_tui.domain.offer_choice import Ask
 from kameng_tui.domain.offer_values import shown_id
 from kameng_tui.services.offer_pick import PRE_INTENT_REFUSALS, OfferPicker
 from kameng_tui.services.order_input import OrderInput, Prepared
@@ -34,10 +35,16 @@ async def prepare_chosen(co: Preparer, picker: OfferPicker, inp: OrderInput, *, 
     (None for a SKU ordered as before) and `product_key` what the guards key on.
     `early_repeat`: as `co.prepare`'s (the repeat window read in the same trip)."""
     rise = co.config.checkout.max_price_rise
-    ask = await asyncio.to_thread(picker.ask_for, inp.sku, inp.quantity, max_price_rise=rise)
+
+    def ask_and_key() -> tuple[Ask | None, str | None]:
+        # one trip: the choice to make, and the product key of a SKU typed whole (the TUI's)
+        return picker.ask_for(inp.sku, inp.quantity, max_price_rise=rise), picker.product_key(inp.sku)
+
+    ask, key = await asyncio.to_thread(ask_and_key)
     if ask is None:
         prepared = await co.prepare(inp, early_repeat=early_repeat)
-        key = await asyncio.to_thread(picker.product_key, prepared.product.sku)
+        if prepared.product.sku != inp.sku:            # typed short (`HF-CM-10`): keyed on what it resolved to
+            key = await asyncio.to_thread(picker.product_key, prepared.product.sku)
         return dataclasses.replace(prepared, product_key=key)
     while True:
         choice = await asyncio.to_thread(picker.choose, ask)

@@ -18,7 +18,7 @@ open and says why.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Callable, Protocol, Sequence
+from typing import Callable, Protocol, Sequence, runtime_checkable
 
 from kameng_tui.config import SupplierEntry
 from kameng_tui.domain.clock import Clock
@@ -31,7 +31,10 @@ KEY_FIELDS = ("key_id", "app_key")
 """The option that names the account's key, by kind: http's key_id, fulu's app_key."""
 
 
+@runtime_checkable
 class SupplierIdentities(Protocol):
+    """A team ledger's table of the suppliers' identities (ledger/pg/supplier_ids.py)."""
+
     def supplier_identity(self, name: str) -> SupplierIdentity | None: ...
 
     def register_supplier_identity(self, identity: SupplierIdentity, *, at: datetime) -> None: ...
@@ -95,10 +98,10 @@ class TeamSuppliers:
         self.store, self.entries, self.clock = store, entries, clock
 
     def register(self, name: str) -> SupplierIdentity:
-        if not hasattr(self.store, "supplier_identity"):
+        if not isinstance(self.store, SupplierIdentities):
             raise BadInput(Msg("err.team.not_team"), field="url")
         entry = next((e for e in self.entries() if e.name == name), None)
-        return IdentityGuard(self.store, self.clock).register(entry, name)  # type: ignore[arg-type]
+        return IdentityGuard(self.store, self.clock).register(entry, name)
 
 
 def register_all(store: SupplierIdentities, entries: Sequence[SupplierEntry], clock: Clock) -> None:
