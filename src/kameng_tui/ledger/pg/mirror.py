@@ -160,9 +160,29 @@ class Mirror:
     def _apply(self, page: Fetched, now: datetime | None) -> None:
         """One page in one transaction: the events as the server holds them, the touched
         orders rebuilt from all their events by verify's SQL projection (the same rules as
-        chain.apply, in C), the search index of the new orders, their side rows."""
-        events = page.events
-        self._check(events)
+        chain.apply, in C), the search index of the new orders, their side rows.
+
+        Several processes of one terminal (the TUI, a CLI batch, cron's reconcile) share
+        the mirror file: inside the write lock the file's own head decides what is new, so
+        a page another process applied meanwhile is not applied twice."""
+        self._check(page.events)
+        with self.db.unchained_write() as c:
+            row = c.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+            held = (int(row[0]), str(row[1])) if row else (0, chain.GENESIS)
+            events = [e for e in page.events if int(e[0]) > held[0]]
+            if len(events) < len(page.events):
+                mine = {int(e[0]): str(e[6]) for e in page.events}
+                if held[0] in mine and mine[held[0]] != held[1]:
+                    self._diverge(held[0], held[0], "other_hash")
+            if events:
+                self._write_events(c, events, page)
+            synced = now or datetime.now(timezone.utc)
+            c.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                      (_META_SYNCED, utc_text(synced)))
+        last = (int(page.events[-1][0]), str(page.events[-1][6]))
+        self._head = last if last[0] >= held[0] else held
+
+    def _write_events(self, c: Any, events: Sequence[tuple[Any, ...]], page: Fetched) -> None:
         touched: set[str] = set()
         fts: list[tuple[int, str]] = []
         batches: list[tuple[Any, ...]] = []
@@ -182,31 +202,26 @@ class Mirror:
                     fts.append((int(seq), search_text(body)))
                     if body.get("attempt_of") is not None:
                         attempts.append((str(body["attempt_of"]), order_no))
-        with self.db.unchained_write() as c:
-            c.executemany("INSERT INTO events (seq, order_no, kind, at, body, prev_hash, hash) VALUES (?,?,?,?,?,?,?)",
-                          events)
-            c.executemany("INSERT OR IGNORE INTO batches (batch_id, identity, source, line_count, created_at) "
-                          "VALUES (?,?,?,?,?)", batches)
-            if touched:
-                c.execute(_PROJECT, (json.dumps(sorted(touched)),))
-            # the side tables verify rebuilds from the events (ledger/attempts.py, offer_links.py)
-            c.executemany("INSERT OR IGNORE INTO order_attempts (attempt_of, order_no) VALUES (?, ?)", attempts)
-            for kind, sku, target, at in links:
-                if kind == LINK_KIND:
-                    c.execute("INSERT INTO offer_links (sku, target, at) VALUES (?, ?, ?) ON CONFLICT(sku) DO UPDATE "
-                              "SET target = excluded.target, at = excluded.at", (sku, target, at))
-                else:
-                    c.execute("DELETE FROM offer_links WHERE sku = ?", (sku,))
-            c.executemany("INSERT INTO orders_fts (rowid, text) VALUES (?, ?)", fts)
-            c.executemany("INSERT INTO orders_grams (rowid, grams) VALUES (?, ?)",
-                          ((seq, queries.grams(text)) for seq, text in fts))
-            c.executemany("INSERT OR REPLACE INTO order_secrets (order_no, key, blob) VALUES (?,?,?)", page.secrets)
-            c.executemany("INSERT OR REPLACE INTO cards (order_no, idx, number_blob, password_blob, expires) "
-                          "VALUES (?,?,?,?,?)", page.cards)
-            synced = now or datetime.now(timezone.utc)
-            c.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                      (_META_SYNCED, utc_text(synced)))
-        self._head = (int(events[-1][0]), str(events[-1][6]))
+        c.executemany("INSERT INTO events (seq, order_no, kind, at, body, prev_hash, hash) VALUES (?,?,?,?,?,?,?)",
+                      events)
+        c.executemany("INSERT OR IGNORE INTO batches (batch_id, identity, source, line_count, created_at) "
+                      "VALUES (?,?,?,?,?)", batches)
+        if touched:
+            c.execute(_PROJECT, (json.dumps(sorted(touched)),))
+        # the side tables verify rebuilds from the events (ledger/attempts.py, offer_links.py)
+        c.executemany("INSERT OR IGNORE INTO order_attempts (attempt_of, order_no) VALUES (?, ?)", attempts)
+        for kind, sku, target, at in links:
+            if kind == LINK_KIND:
+                c.execute("INSERT INTO offer_links (sku, target, at) VALUES (?, ?, ?) ON CONFLICT(sku) DO UPDATE "
+                          "SET target = excluded.target, at = excluded.at", (sku, target, at))
+            else:
+                c.execute("DELETE FROM offer_links WHERE sku = ?", (sku,))
+        c.executemany("INSERT INTO orders_fts (rowid, text) VALUES (?, ?)", fts)
+        c.executemany("INSERT INTO orders_grams (rowid, grams) VALUES (?, ?)",
+                      ((seq, queries.grams(text)) for seq, text in fts))
+        c.executemany("INSERT OR REPLACE INTO order_secrets (order_no, key, blob) VALUES (?,?,?)", page.secrets)
+        c.executemany("INSERT OR REPLACE INTO cards (order_no, idx, number_blob, password_blob, expires) "
+                      "VALUES (?,?,?,?,?)", page.cards)
 
     def _anchor(self) -> None:
         """The mirror file's anchor: what it held when adopted and when closed (an anchor
