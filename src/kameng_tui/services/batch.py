@@ -41,7 +41,7 @@ from kameng_tui.services.checkout import CheckoutService
 from kameng_tui.services.crash import crash_point
 from kameng_tui.services.pending import PendingActions, may_have_left
 from kameng_tui.services.batch_refusals import Refusals
-from kameng_tui.services.batch_failover import LineFailover
+from kameng_tui.services.batch_failover import LineFailover, policy_lines
 from kameng_tui.services.failover import Offers
 from kameng_tui.services.batch_offers import LineChoices, choose_lines
 from kameng_tui.domain.choice_errors import refusal_of
@@ -299,7 +299,8 @@ class BatchService:
         leave the other lines running in the loop with the send gate already released.
 
         `offers` (product id -> its ranked offers): a line that fails with nothing created
-        is followed by the next offer on the same line (services/batch_failover.py).
+        is followed by the next offer on the same line (services/batch_failover.py). None:
+        the lines the policy chose for (not pinned) fail over, on their local offers; {}: none.
         """
         pending = [o for o in self.ledger.batch_orders(batch_id) if o.state is OrderState.PENDING]
         concurrency = max(1, concurrency)
@@ -307,7 +308,7 @@ class BatchService:
         window = asyncio.Semaphore(concurrency + max(1, int(concurrency * AHEAD_PER_SLOT)))
         done = 0
         halted = Refusals(self.suppliers, {o.supplier for o in pending}, stopped)
-        failing_over = LineFailover(self.checkout.failover, offers) if offers else None
+        failing_over = await self._failing_over(pending, offers)
 
         failed: list[Exception] = []
 
@@ -377,6 +378,17 @@ class BatchService:
         if failed:
             raise failed[0]
         return BatchOutcome(batch_id=batch_id, orders=self.ledger.batch_orders(batch_id), stopped=halted.why())
+
+    async def _failing_over(self, pending: Sequence[Order], offers: Mapping[str, Offers] | None) -> LineFailover | None:
+        """`offers` as given (tests), else the lines the policy chose for, found from the
+        ledger and the local catalog (as CheckoutFlow.place finds a single order's)."""
+        if offers is not None:
+            return LineFailover(self.checkout.failover, offers) if offers else None
+        if not pending:
+            return None
+        failover = self.checkout.failover
+        found, lines = await asyncio.to_thread(policy_lines, pending, self.checkout.ledger.events, failover.offers_of)
+        return LineFailover(failover, found, lines) if lines else None
 
     # --- resume, cancel, read ----------------------------------------------------------
     async def requote(self, batch_id: int, refused: dict[str, Localized] | None = None) -> list[PriceChange]:
