@@ -43,7 +43,10 @@ from kameng_tui.services.pending import PendingActions, may_have_left
 from kameng_tui.services.batch_refusals import Refusals
 from kameng_tui.services.batch_failover import LineFailover, policy_lines
 from kameng_tui.services.failover import Offers
-from kameng_tui.services.batch_offers import LineChoices, choose_lines
+from kameng_tui.services.batch_offers import LineChoices, choose_lines, next_choice, reshare
+from kameng_tui.services.offer_pick import PRE_INTENT_REFUSALS
+from kameng_tui.domain.offer_choice import Choice
+from kameng_tui.domain.offer_values import Offer
 from kameng_tui.domain.choice_errors import refusal_of
 from kameng_tui.domain.offer_split import Share
 
@@ -187,21 +190,19 @@ class BatchService:
         refs: dict[str, int] = {}
         wanted = {line.ref for line in parsed.lines if line.ref}
         taken = await asyncio.to_thread(self._refs_taken, wanted) if wanted else set()
+        moved = False
         for line in parsed.lines:
             inp = OrderInput(sku=line.sku, fields=dict(line.fields), quantity=line.quantity, ref=line.ref,
                              customer=line.customer, note=line.note, price=line.price, line_no=line.line_no,
                              attempt_of=(attempt_of or {}).get(line.line_no), allow_loss=line.allow_loss)
             choice = picks.choices.get(line.line_no)
             try:
-                if choice is not None and choice.chosen is None:
-                    raise refusal_of(choice)
-                if choice is not None and choice.chosen is not None:
-                    inp = replace(inp, sku=choice.chosen.sku)
-                p = await checkout.prepare(inp, check_balance=False, quotes=quotes)
+                p, choice = await self._prepare_line(line, inp, choice, quotes)
             except KamengError as exc:
                 problems.append(LineProblem(line.line_no, exc.field, exc.msg, exc.code,
                                             suggestions=getattr(exc, "suggestions", ())))
                 continue
+            moved = moved or choice is not picks.choices.get(line.line_no)
             p = replace(p, choice=choice, product_key=picks.keys.get(line.sku.strip()))
             if line.ref and (line.ref in refs or line.ref in taken):
                 where = Msg("batch.where.line", line=refs[line.ref]) if line.ref in refs else Msg("batch.where.earlier")
@@ -211,8 +212,36 @@ class BatchService:
             if line.ref:
                 refs[line.ref] = line.line_no
             prepared[line.line_no] = p
+        shares = picks.shares
+        if moved and checkout.picker is not None:     # a line took the next offer: the split as the lines took it
+            states = await asyncio.to_thread(checkout.picker.board.supplier_states)
+            shares = reshare(picks.shares, ((p.product.supplier, p.quantity, p.total_cost) for p in prepared.values()
+                                            if p.choice is not None and p.choice.chosen is not None),
+                             {name: st.available for name, st in states.items()})
         return BatchCheck(lines=parsed.lines, prepared=prepared, problems=tuple(sorted(problems, key=lambda p: p.line)),
-                          shares=picks.shares)
+                          shares=shares)
+
+    async def _prepare_line(self, line: BatchLine, inp: OrderInput, choice: Choice | None,
+                            quotes: Quotes) -> tuple[Prepared, Choice | None]:
+        """A line validated and quoted on its chosen offer; a refusal of that offer's fresh
+        quote before the intent takes the next offer (a pinned line's stays its own)."""
+        checkout = self.checkout
+        refused: list[tuple[Offer, KamengError]] = []
+        while True:
+            if choice is not None and choice.chosen is None:
+                raise refusal_of(choice)
+            if choice is not None and choice.chosen is not None:
+                inp = replace(inp, sku=choice.chosen.sku)
+            try:
+                return await checkout.prepare(inp, check_balance=False, quotes=quotes), choice
+            except PRE_INTENT_REFUSALS as exc:
+                if checkout.picker is None or choice is None or choice.chosen is None or choice.pinned is not None:
+                    raise
+                refused.append((choice.chosen, exc))
+                choice = await asyncio.to_thread(next_choice, checkout.picker, line.sku.strip(), line.quantity,
+                                                 refused, checkout.config.checkout.max_price_rise)
+                if choice is None:
+                    raise
 
     def _prior(self, identity: str, legacy: str) -> Batch | None:
         found = self.ledger.batch_by_identity(identity)
