@@ -43,11 +43,7 @@ from kameng_tui.services.pending import PendingActions, may_have_left
 from kameng_tui.services.batch_refusals import Refusals
 from kameng_tui.services.batch_failover import LineFailover, policy_lines
 from kameng_tui.services.failover import Offers
-from kameng_tui.services.batch_offers import LineChoices, choose_lines, next_choice, reshare
-from kameng_tui.services.offer_pick import PRE_INTENT_REFUSALS
-from kameng_tui.domain.offer_choice import Choice
-from kameng_tui.domain.offer_values import Offer
-from kameng_tui.domain.choice_errors import refusal_of
+from kameng_tui.services.batch_offers import LineChoices, choose_lines, prepare_line, reshare
 from kameng_tui.domain.offer_split import Share
 
 Progress = Callable[[int, int, Order], None]
@@ -197,7 +193,7 @@ class BatchService:
                              attempt_of=(attempt_of or {}).get(line.line_no), allow_loss=line.allow_loss)
             choice = picks.choices.get(line.line_no)
             try:
-                p, choice = await self._prepare_line(line, inp, choice, quotes)
+                p, choice = await prepare_line(checkout, line, inp, choice, quotes)
             except KamengError as exc:
                 problems.append(LineProblem(line.line_no, exc.field, exc.msg, exc.code,
                                             suggestions=getattr(exc, "suggestions", ())))
@@ -220,28 +216,6 @@ class BatchService:
                              {name: st.available for name, st in states.items()})
         return BatchCheck(lines=parsed.lines, prepared=prepared, problems=tuple(sorted(problems, key=lambda p: p.line)),
                           shares=shares)
-
-    async def _prepare_line(self, line: BatchLine, inp: OrderInput, choice: Choice | None,
-                            quotes: Quotes) -> tuple[Prepared, Choice | None]:
-        """A line validated and quoted on its chosen offer; a refusal of that offer's fresh
-        quote before the intent takes the next offer (a pinned line's stays its own)."""
-        checkout = self.checkout
-        refused: list[tuple[Offer, KamengError]] = []
-        while True:
-            if choice is not None and choice.chosen is None:
-                raise refusal_of(choice)
-            if choice is not None and choice.chosen is not None:
-                inp = replace(inp, sku=choice.chosen.sku)
-            try:
-                return await checkout.prepare(inp, check_balance=False, quotes=quotes), choice
-            except PRE_INTENT_REFUSALS as exc:
-                if checkout.picker is None or choice is None or choice.chosen is None or choice.pinned is not None:
-                    raise
-                refused.append((choice.chosen, exc))
-                choice = await asyncio.to_thread(next_choice, checkout.picker, line.sku.strip(), line.quantity,
-                                                 refused, checkout.config.checkout.max_price_rise)
-                if choice is None:
-                    raise
 
     def _prior(self, identity: str, legacy: str) -> Batch | None:
         found = self.ledger.batch_by_identity(identity)

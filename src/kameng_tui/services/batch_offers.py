@@ -18,15 +18,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterable, Mapping, Sequence
+import asyncio
+from dataclasses import replace
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 from kameng_tui.domain.batch_input import BatchLine
+from kameng_tui.domain.choice_errors import refusal_of
 from kameng_tui.domain.errors import KamengError
 from kameng_tui.domain.offer_choice import Choice
 from kameng_tui.domain.offer_split import BatchLine as SplitLine
 from kameng_tui.domain.offer_split import Share, split_batch
 from kameng_tui.domain.offer_values import Offer, shown_id
-from kameng_tui.services.offer_pick import OfferPicker, is_product_id
+from kameng_tui.services.offer_pick import PRE_INTENT_REFUSALS, OfferPicker, is_product_id
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kameng_tui.services.checkout import CheckoutService, OrderInput, Prepared, Quotes
 
 
 @dataclass(frozen=True)
@@ -82,3 +88,27 @@ def reshare(shares: Sequence[Share], taken: Iterable[tuple[str, int, Decimal]],
         count[supplier] = (n + 1, q + quantity, c + cost)
     return tuple(Share(name, n, q, c, before[name] if name in before else available.get(name))
                  for name, (n, q, c) in sorted(count.items()))
+
+
+async def prepare_line(checkout: "CheckoutService", line: BatchLine, inp: "OrderInput", choice: Choice | None,
+                       quotes: "Quotes") -> tuple["Prepared", Choice | None]:
+    """A line validated and quoted on its chosen offer, and the choice it took: a refusal
+    of that offer's fresh quote before the intent takes the next offer (a pinned line's
+    refusal, or a line with no next offer, is raised: the line is bad)."""
+    refused: list[tuple[Offer, KamengError]] = []
+    while True:
+        if choice is not None and choice.chosen is None:
+            raise refusal_of(choice)
+        if choice is not None and choice.chosen is not None:
+            inp = replace(inp, sku=choice.chosen.sku)
+        try:
+            return await checkout.prepare(inp, check_balance=False, quotes=quotes), choice
+        except PRE_INTENT_REFUSALS as exc:
+            picker = checkout.picker
+            if picker is None or choice is None or choice.chosen is None or choice.pinned is not None:
+                raise
+            refused.append((choice.chosen, exc))
+            choice = await asyncio.to_thread(next_choice, picker, line.sku.strip(), line.quantity, refused,
+                                             checkout.config.checkout.max_price_rise)
+            if choice is None:
+                raise
