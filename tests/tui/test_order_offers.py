@@ -20,7 +20,7 @@ from kameng_tui.tui.text import Texts
 from kameng_tui.tui.widgets.order_detail import detail_lines
 from kameng_tui.tui.widgets.product_table import ProductTable
 
-from conftest import SIZE, settle, type_text
+from conftest import SIZE, screen_lines, settle, type_text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "http"))
 from refkit import KEY_ID, SECRET, start_server  # noqa: E402
@@ -88,3 +88,33 @@ async def test_a_product_row_is_ordered_through_the_policy_and_history_says_whic
     en = "\n".join(line.plain for line in detail_lines(read_detail(app.ctx, got[first.order_no], False),
                                                         Texts("en"), "en", "Asia/Shanghai"))
     assert "Offer: refa:R000026 at 27.1512 yuan: the cheapest" in en, en
+
+
+async def test_the_batch_confirmation_shows_the_split_per_supplier(make_app, refs):
+    """Two lines of a product: refa holds one, so the split is a line each, as `batch run`
+    prints it; the question says so before anything is recorded."""
+    from kameng_tui.tui.screens.batch import BatchScreen
+    from kameng_tui.tui.screens.confirm import ConfirmScreen
+    from textual import events
+
+    app = make_app(config(refs), KAMENG_TUI_SECRET_REFA=SECRET, KAMENG_TUI_SECRET_REFB=SECRET,
+                   KAMENG_TUI_DEMO_SIZE="60")
+    await app.root.catalog.sync()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f3")
+        await settle(app, pilot)
+        assert isinstance(app.screen, BatchScreen)
+        app.screen.grid.post_message(events.Paste("@HF-CM-10-ZC\t13800138000\t1\n@HF-CM-10-ZC\t13800138001\t1\n"))
+        await settle(app, pilot)
+        await pilot.press("f5")
+        for _ in range(200):                       # the run checks each line off the UI thread first
+            if isinstance(app.screen, ConfirmScreen):
+                break
+            await pilot.pause(0.05)
+        assert isinstance(app.screen, ConfirmScreen)
+        question = "\n".join(screen_lines(app))
+        assert "refa：1 行，成本" in question and "refb：1 行，成本" in question, question
+        await pilot.press("n")
+        await pilot.pause()
+    assert not app.root.ledger.history(HistoryFilter(), limit=5).items

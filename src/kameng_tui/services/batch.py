@@ -41,10 +41,9 @@ from kameng_tui.services.checkout import CheckoutService
 from kameng_tui.services.crash import crash_point
 from kameng_tui.services.pending import PendingActions, may_have_left
 from kameng_tui.services.batch_refusals import Refusals
-from kameng_tui.services.batch_failover import LineFailover
+from kameng_tui.services.batch_failover import LineFailover, policy_lines
 from kameng_tui.services.failover import Offers
-from kameng_tui.services.batch_offers import LineChoices, choose_lines
-from kameng_tui.domain.choice_errors import refusal_of
+from kameng_tui.services.batch_offers import LineChoices, choose_lines, prepare_line, reshare
 from kameng_tui.domain.offer_split import Share
 
 Progress = Callable[[int, int, Order], None]
@@ -187,21 +186,19 @@ class BatchService:
         refs: dict[str, int] = {}
         wanted = {line.ref for line in parsed.lines if line.ref}
         taken = await asyncio.to_thread(self._refs_taken, wanted) if wanted else set()
+        moved = False
         for line in parsed.lines:
             inp = OrderInput(sku=line.sku, fields=dict(line.fields), quantity=line.quantity, ref=line.ref,
                              customer=line.customer, note=line.note, price=line.price, line_no=line.line_no,
                              attempt_of=(attempt_of or {}).get(line.line_no), allow_loss=line.allow_loss)
             choice = picks.choices.get(line.line_no)
             try:
-                if choice is not None and choice.chosen is None:
-                    raise refusal_of(choice)
-                if choice is not None and choice.chosen is not None:
-                    inp = replace(inp, sku=choice.chosen.sku)
-                p = await checkout.prepare(inp, check_balance=False, quotes=quotes)
+                p, choice = await prepare_line(checkout, line, inp, choice, quotes)
             except KamengError as exc:
                 problems.append(LineProblem(line.line_no, exc.field, exc.msg, exc.code,
                                             suggestions=getattr(exc, "suggestions", ())))
                 continue
+            moved = moved or choice is not picks.choices.get(line.line_no)
             p = replace(p, choice=choice, product_key=picks.keys.get(line.sku.strip()))
             if line.ref and (line.ref in refs or line.ref in taken):
                 where = Msg("batch.where.line", line=refs[line.ref]) if line.ref in refs else Msg("batch.where.earlier")
@@ -211,8 +208,14 @@ class BatchService:
             if line.ref:
                 refs[line.ref] = line.line_no
             prepared[line.line_no] = p
+        shares = picks.shares
+        if moved and checkout.picker is not None:     # a line took the next offer: the split as the lines took it
+            states = await asyncio.to_thread(checkout.picker.board.supplier_states)
+            shares = reshare(picks.shares, ((p.product.supplier, p.quantity, p.total_cost) for p in prepared.values()
+                                            if p.choice is not None and p.choice.chosen is not None),
+                             {name: st.available for name, st in states.items()})
         return BatchCheck(lines=parsed.lines, prepared=prepared, problems=tuple(sorted(problems, key=lambda p: p.line)),
-                          shares=picks.shares)
+                          shares=shares)
 
     def _prior(self, identity: str, legacy: str) -> Batch | None:
         found = self.ledger.batch_by_identity(identity)
@@ -299,7 +302,8 @@ class BatchService:
         leave the other lines running in the loop with the send gate already released.
 
         `offers` (product id -> its ranked offers): a line that fails with nothing created
-        is followed by the next offer on the same line (services/batch_failover.py).
+        is followed by the next offer on the same line (services/batch_failover.py). None:
+        the lines the policy chose for (not pinned) fail over, on their local offers; {}: none.
         """
         pending = [o for o in self.ledger.batch_orders(batch_id) if o.state is OrderState.PENDING]
         concurrency = max(1, concurrency)
@@ -307,7 +311,7 @@ class BatchService:
         window = asyncio.Semaphore(concurrency + max(1, int(concurrency * AHEAD_PER_SLOT)))
         done = 0
         halted = Refusals(self.suppliers, {o.supplier for o in pending}, stopped)
-        failing_over = LineFailover(self.checkout.failover, offers) if offers else None
+        failing_over = await self._failing_over(pending, offers)
 
         failed: list[Exception] = []
 
@@ -377,6 +381,17 @@ class BatchService:
         if failed:
             raise failed[0]
         return BatchOutcome(batch_id=batch_id, orders=self.ledger.batch_orders(batch_id), stopped=halted.why())
+
+    async def _failing_over(self, pending: Sequence[Order], offers: Mapping[str, Offers] | None) -> LineFailover | None:
+        """`offers` as given (tests), else the lines the policy chose for, found from the
+        ledger and the local catalog (as CheckoutFlow.place finds a single order's)."""
+        if offers is not None:
+            return LineFailover(self.checkout.failover, offers) if offers else None
+        if not pending:
+            return None
+        failover = self.checkout.failover
+        found, lines = await asyncio.to_thread(policy_lines, pending, self.checkout.ledger.events, failover.offers_of)
+        return LineFailover(failover, found, lines) if lines else None
 
     # --- resume, cancel, read ----------------------------------------------------------
     async def requote(self, batch_id: int, refused: dict[str, Localized] | None = None) -> list[PriceChange]:

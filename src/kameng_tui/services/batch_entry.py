@@ -23,6 +23,7 @@ from kameng_tui.services.batch_order import AskRepeat, Confirmation, Invalid, Re
 from kameng_tui.services.checkout import Prepared, Quotes
 from kameng_tui.ledger.ports import BatchStore, DraftStore
 from kameng_tui.domain.clock import Clock
+from kameng_tui.domain.offer_split import Share
 from kameng_tui.services.catalog import CatalogService
 from kameng_tui.services.batch import BatchService
 
@@ -66,6 +67,7 @@ class RowCheck:
 @dataclass(frozen=True)
 class EntryCheck:
     rows: Mapping[int, RowCheck] = field(default_factory=dict)    # row index -> result (rows to send only)
+    shares: tuple[Share, ...] = ()     # the offer policy's split per supplier (services/batch_offers.py)
 
     @property
     def good(self) -> list[Prepared]:
@@ -82,7 +84,7 @@ class EntryCheck:
 
     def confirmation(self) -> Confirmation:
         """The run question's figures, worked out as `batch run` works them out."""
-        return Confirmation.of(self.good)
+        return Confirmation.of(self.good, self.shares)
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,7 @@ class BatchEntryService:
     async def check(self, rows: Sequence[Row], quotes: Quotes | None = None) -> EntryCheck:
         """Every row to send, checked as `batch run` would; the reason on each bad row."""
         out: dict[int, RowCheck] = {}
+        shares: tuple[Share, ...] = ()
         include = []
         for i in to_send(rows):
             _, bad_token = parse_extra(rows[i].get("extra"))
@@ -151,6 +154,7 @@ class BatchEntryService:
             lines, line_row = grid_lines(rows, include)
             attempts = {n: a for n, i in line_row.items() if (a := rows[i].attempt_of)}
             checked = await self.batch.check(lines, quotes=quotes, attempt_of=attempts)
+            shares = checked.shares
             problems: dict[int, list[LineProblem]] = {}
             for p in checked.problems:
                 if p.line in line_row:
@@ -164,7 +168,7 @@ class BatchEntryService:
                                       found[0].field)
                 else:
                     out[i] = RowCheck(True, prepared=checked.prepared.get(line_no))
-        return EntryCheck(rows=dict(sorted(out.items())))
+        return EntryCheck(rows=dict(sorted(out.items())), shares=shares)
 
     def _field_hint(self, row: Row, key: str | None, said: str) -> Msg | None:
         """For a field typed in "other fields" (大区, 服务器): how to write it and its choices."""

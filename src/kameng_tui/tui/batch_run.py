@@ -39,9 +39,11 @@ async def run(screen: "BatchScreen") -> None:
         screen.notify(t("batch.fix_first", n=len(screen.checked.bad), row=first + 1), severity="warning")
         return
     c = screen.checked.confirmation()
-    balance = "".join(t("batch.confirm_balance", supplier=s, after=fmt(a - cost))
-                      for s, cost in sorted(c.cost_by_supplier.items())
-                      if (a := app.available(s)) is not None)
+    shared = {share.supplier for share in c.shares}       # the offer policy's split, as `batch run` prints it
+    balance = "".join(t.show(share.msg) + "\n" for share in c.shares)
+    balance += "".join(t("batch.confirm_balance", supplier=s, after=fmt(a - cost))
+                       for s, cost in sorted(c.cost_by_supplier.items())
+                       if s not in shared and (a := app.available(s)) is not None)
     if c.mismatched:
         balance += t("batch.confirm_ported", k=len(c.mismatched))
     question = t("batch.confirm", n=c.lines, total=fmt(c.total_price), cost=fmt(c.total_cost), balance=balance)
