@@ -113,9 +113,13 @@ class PgLedger(PgOwner, PgSupplierIdentities, PgOfferLinks, PgReads):
     def _write(self, *, chained: bool = True) -> Iterator[tuple[Any, _Head]]:
         with self._lock:
             c = self._conn
+            # the anchor's file first: its hash on the server comes with the head's lock (one
+            # round trip); anything it names was committed before this statement began
+            anchored = read_anchor(self.anchor_path) if chained else None
             with c.transaction():
-                r = c.execute("SELECT seq, hash, at, (SELECT MAX(version) FROM schema_version) FROM chain_head "
-                              "WHERE id = 1 FOR UPDATE").fetchone()
+                r = c.execute("SELECT seq, hash, at, (SELECT MAX(version) FROM schema_version), "
+                              "(SELECT hash FROM events WHERE seq = %s) FROM chain_head WHERE id = 1 FOR UPDATE",
+                              (anchored.seq if anchored is not None else -1,)).fetchone()
                 head = _Head(int(r[0]), str(r[1]), str(r[2]))
                 if int(r[3]) > LATEST:
                     # a newer kameng-tui migrated the server: this one would write what it no
@@ -123,7 +127,7 @@ class PgLedger(PgOwner, PgSupplierIdentities, PgOfferLinks, PgReads):
                     raise ConfigError(Msg("err.team.schema_newer", server=int(r[3]), known=LATEST), field="url")
                 before = head.seq
                 if chained:
-                    refused = self._anchor_problem(c, head.seq)
+                    refused = self._anchor_problem(c, head.seq, anchored, r[4])
                     if refused is not None:
                         raise refused
                 yield c, head
@@ -355,16 +359,18 @@ class PgLedger(PgOwner, PgSupplierIdentities, PgOfferLinks, PgReads):
             r = (c or self._conn).execute("SELECT hash FROM events WHERE seq = %s", (seq,)).fetchone()
         return None if r is None else str(r[0])
 
-    def _anchor_problem(self, c: Any, chain_seq: int) -> AnchorMismatch | None:
-        a = read_anchor(self.anchor_path)
-        why = problem(a, self.ledger_id, False, lambda seq: self._hash_at(seq, c))
+    def _anchor_problem(self, c: Any, chain_seq: int, a: Anchor | None, held: str | None) -> AnchorMismatch | None:
+        """`a`: this terminal's anchor as read; `held`: the server's hash at a.seq (None
+        past the chain's end)."""
+        why = problem(a, self.ledger_id, False, lambda seq: held)
         if why is None or a is None:
             return None
         return AnchorMismatch(where="state", reason=why, anchored_seq=a.seq, anchored_hash=a.hash, chain_seq=chain_seq,
-                              chain_hash=self._hash_at(a.seq, c) if a.seq > 0 else None)
+                              chain_hash=held if a.seq > 0 else None)
 
     def anchor_problem(self) -> AnchorMismatch | None:
-        return self._anchor_problem(self._conn, self.last_seq())
+        a = read_anchor(self.anchor_path)
+        return self._anchor_problem(self._conn, self.last_seq(), a, None if a is None else self._hash_at(a.seq))
 
     def _move_anchor(self) -> None:
         """Forward only, and only along the chain the anchor holds (a copy that does not
