@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import psycopg
 import pytest
 
+from kameng_tui.domain.errors import BadInput
 from kameng_tui.domain.states import OrderState as S
 from kameng_tui.ledger.pg.roles import init_team_ledger
 from kameng_tui.ledger.pg.team import TeamLedger
@@ -90,3 +91,31 @@ def test_a_clerk_cannot_link_offers_and_is_told_why(app_url, tmp_path):
         assert led.offer_links() == [] and led.last_seq() == before
     finally:
         led.close()
+
+
+def test_a_clerk_cannot_rewrite_or_remove_the_teams_data_key_id(app_url, tmp_path):
+    """The team's data key id (meta `data_key_id`) is set once, by the first sealing
+    terminal under the head lock; a clerk's login rewriting it would make every terminal
+    seal with another key or refuse the team's. The server refuses (42501); the claim path
+    still works and a second claim reads the first."""
+    led = TeamLedger(app_url, local=open_ledger(tmp_path / "data"), state_dir=tmp_path / "state")
+    try:
+        assert led.claim_team_key("k-team", at=T0) == "k-team"
+        assert led.claim_team_key("k-other", at=T0) == "k-team"
+        with pytest.raises(BadInput):
+            led.set_team_meta("data_key_id", "k-clerk")
+        led.set_team_meta("some_setting", "1")                  # other meta rows: as before
+        led.set_team_meta("some_setting", "2")
+        assert led.team_meta("some_setting") == "2"
+    finally:
+        led.close()
+    with psycopg.connect(app_url, autocommit=True) as conn:
+        for sql in ("UPDATE meta SET value = 'k-clerk' WHERE key = 'data_key_id'",
+                    "UPDATE meta SET key = 'old_key' WHERE key = 'data_key_id'",
+                    "DELETE FROM meta WHERE key = 'data_key_id'",
+                    "INSERT INTO meta (key, value) VALUES ('data_key_id', 'k-clerk') "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value"):
+            with pytest.raises(psycopg.Error) as err:
+                conn.execute(sql)
+            assert err.value.sqlstate == "42501", (sql, err.value.sqlstate)
+        assert conn.execute("SELECT value FROM meta WHERE key = 'data_key_id'").fetchone()[0] == "k-team"

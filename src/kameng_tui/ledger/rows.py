@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from decimal import Decimal
 from datetime import datetime
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from kameng_tui.domain.clock import from_utc_text
 from kameng_tui.domain.history import Event, Totals
@@ -66,7 +67,9 @@ def to_event(r: tuple[Any, ...]) -> Event:
     return Event(seq=r[0], order_no=r[1], kind=r[2], at=from_utc_text(r[3]), body=json.loads(r[4]), prev_hash=r[5], hash=r[6])
 
 
-def to_order(r: Mapping[str, Any]) -> Order:
+def to_order(r: Mapping[str, Any], yuan: Callable[[Any], Decimal] = from_units) -> Order:
+    """An orders row as an Order; `yuan` turns its money columns into Decimal yuan
+    (integer units here; PostgreSQL's NUMERIC reads pass their own)."""
     def t(v: str | None) -> datetime | None:
         return None if v is None else from_utc_text(v)
 
@@ -74,10 +77,10 @@ def to_order(r: Mapping[str, Any]) -> Order:
         order_no=r["order_no"], sku=r["sku"], supplier=r["supplier"], product_id=r["product_id"],
         product_name=r["product_name"], category=r["category"], delivery=Delivery(r["delivery"]), quantity=r["quantity"],
         account=json.loads(r["account"]), state=OrderState(r["state"]),
-        unit_cost=from_units(r["unit_cost"]), total_cost=from_units(r["total_cost"]),
-        unit_price=from_units(r["unit_price"]), total_price=from_units(r["total_price"]),
-        charged=from_units(r["charged"]), refunded=from_units(r["refunded"]),
-        customer_refunded=from_units(r["customer_refunded"]), revenue=from_units(r["revenue"]),
+        unit_cost=yuan(r["unit_cost"]), total_cost=yuan(r["total_cost"]),
+        unit_price=yuan(r["unit_price"]), total_price=yuan(r["total_price"]),
+        charged=yuan(r["charged"]), refunded=yuan(r["refunded"]),
+        customer_refunded=yuan(r["customer_refunded"]), revenue=yuan(r["revenue"]),
         created_at=from_utc_text(r["created_at"]), updated_at=from_utc_text(r["updated_at"]),
         ref=r["ref"], customer=r["customer"], note=r["note"], batch_id=r["batch_id"], line_id=r["line_id"],
         attempt_of=r["attempt_of"], supplier_order_no=r["supplier_order_no"], reason=r["reason"],

@@ -251,11 +251,15 @@ def fetch(conn: Any, after: int, upto: int) -> Fetched:
     if not events:
         return Fetched(events, [], [])
     last = int(events[-1][0])
-    secrets = [(r[0], r[1], bytes(r[2])) for r in conn.execute(
+    kinds = {e[2] for e in events}
+    card_kinds = sorted(chain.STATE_KINDS - _NO_CARDS)
+    # a page with no created event has no sealed fields to fetch, one with no state that
+    # may carry cards no cards (a state change's catch-up: two round trips, not four)
+    secrets = [] if "created" not in kinds else [(r[0], r[1], bytes(r[2])) for r in conn.execute(
         "SELECT s.order_no, s.key, s.blob FROM order_secrets s JOIN events e ON e.order_no = s.order_no "
         "AND e.kind = 'created' WHERE e.seq > %s AND e.seq <= %s", (after, last)).fetchall()]
-    cards = [(r[0], r[1], bytes(r[2]), bytes(r[3]), r[4]) for r in conn.execute(
+    cards = [] if kinds.isdisjoint(card_kinds) else [(r[0], r[1], bytes(r[2]), bytes(r[3]), r[4]) for r in conn.execute(
         "SELECT c.order_no, c.idx, c.number_blob, c.password_blob, c.expires FROM cards c WHERE c.order_no IN "
         "(SELECT e.order_no FROM events e WHERE e.seq > %s AND e.seq <= %s AND e.kind = ANY(%s))",
-        (after, last, sorted(chain.STATE_KINDS - _NO_CARDS))).fetchall()]
+        (after, last, card_kinds)).fetchall()]
     return Fetched(events, secrets, cards)

@@ -17,7 +17,7 @@ from kameng_tui.domain.clock import from_utc_text, utc_text
 from kameng_tui.domain.errors import BadInput
 from kameng_tui.domain.history import Event, GroupTotals, HistoryFilter, Page, Totals
 from kameng_tui.domain.models import Order
-from kameng_tui.domain.money import from_units, to_units
+from kameng_tui.domain.money import COST_Q, from_units, to_units
 from kameng_tui.domain.states import IN_FLIGHT, OrderState
 from kameng_tui.ledger import chain, queries
 from kameng_tui.ledger.pg.schema import MONEY_COLUMNS
@@ -44,6 +44,16 @@ def units_row(r: Sequence[Any]) -> dict[str, Any]:
         name = chain.ROW_COLUMNS[i]
         row[name] = to_units(row[name])
     return row
+
+
+def order_of(r: Sequence[Any]) -> Order:
+    """An orders row (COLUMNS) as an Order straight from NUMERIC: the value
+    `to_order(units_row(r))` gives, without going through units and back per column."""
+    return to_order(dict(zip(chain.ROW_COLUMNS, r)), yuan=_yuan)
+
+
+def _yuan(value: Decimal) -> Decimal:
+    return value.quantize(COST_Q)
 
 
 def money_args(row: Mapping[str, Any]) -> list[Any]:
@@ -123,7 +133,7 @@ class PgReads:
         return None if r is None else tuple(r)
 
     def _orders(self, sql: str, args: Sequence[Any] = ()) -> list[Order]:
-        return [to_order(units_row(r)) for r in self._all(sql, args)]
+        return [order_of(r) for r in self._all(sql, args)]
 
     def get(self, order_no: str) -> Order | None:
         found = self._orders(f"SELECT {COLUMNS} FROM orders o WHERE o.order_no = %s", (order_no,))
@@ -244,7 +254,7 @@ class PgReads:
         rows = self._all(f"SELECT o.seq, {COLUMNS} FROM orders o{sql} ORDER BY o.seq DESC LIMIT %s", args + [limit + 1])
         more = len(rows) > limit
         rows = rows[:limit]
-        items = tuple(to_order(units_row(r[1:])) for r in rows)
+        items = tuple(order_of(r[1:]) for r in rows)
         nxt = queries.encode_cursor(rows[-1][0]) if more and rows else None
         total = None
         if with_total:

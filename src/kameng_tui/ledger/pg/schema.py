@@ -176,9 +176,25 @@ CREATE TRIGGER chain_head_notify AFTER UPDATE ON chain_head FOR EACH ROW EXECUTE
 one head row once, so one NOTIFY per commit carrying the new head seq, delivered by the
 server at COMMIT (none for a rollback). A hint only: listeners catch up by seq."""
 
+V8 = """
+CREATE FUNCTION kameng_meta_key_once() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF OLD.key = 'data_key_id' AND (TG_OP = 'DELETE' OR NEW.key IS DISTINCT FROM OLD.key
+                                    OR NEW.value IS DISTINCT FROM OLD.value) THEN
+        RAISE EXCEPTION 'the team data key id is set once' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END $$;
+CREATE TRIGGER meta_key_once BEFORE UPDATE OR DELETE ON meta FOR EACH ROW EXECUTE FUNCTION kameng_meta_key_once();
+"""
+"""The team's data key id (meta `data_key_id`) is written once, by the first sealing
+terminal's claim under the head lock (store.claim_team_key, chained as a `data_key`
+event); kameng_app may UPDATE meta, so without this a clerk's login could rewrite it and
+every terminal would seal with, or refuse, another key. Other meta rows are unchanged."""
+
 MIGRATE_LOCK = 0x6B616D656E67   # "kameng": the advisory key migrations serialize on
 MIGRATIONS: tuple[tuple[int, str], ...] = ((1, V1), (2, V2), (3, OFFER_LINKS), (4, attempts_ddl()), (5, V5),
-                                          (7, V7))
+                                          (7, V7), (8, V8))
 """4: failover attempts (issue 18, ledger/attempts.py), the same table as SQLite's migration 7;
 6 unused: `migrate` steps over a gap."""
 LATEST = MIGRATIONS[-1][0]

@@ -37,6 +37,7 @@ from kameng_tui.ledger.anchor import Anchor, problem, read_anchor, write_anchor
 from kameng_tui.ledger.anchoring import ANCHOR_LAG_S
 from kameng_tui.ledger.maintenance import RESET_KIND, reset_reason
 from kameng_tui.ledger.pg import guards
+from kameng_tui.ledger.pg import intents as intents_fast
 from kameng_tui.ledger.pg.connect import connect, typed_pg_errors, where_of
 from kameng_tui.ledger.pg.offer_links import PgOfferLinks
 from kameng_tui.ledger.pg.reads import COLUMNS, PgReads, money_args, units_row
@@ -54,7 +55,15 @@ ANCHOR_FILE = "ledger-pg.head"
 TEAM_KEY = "data_key_id"          # meta: the public id of the team's data key (ledger/ports.TeamKeyStore)
 _INSERT = (f"INSERT INTO orders (seq, {', '.join(chain.ROW_COLUMNS)}, search) "
            f"VALUES (%s, {', '.join(['%s'] * len(chain.ROW_COLUMNS))}, %s)")
+_EVENT_COLUMNS = ("seq", "order_no", "kind", "at", "body", "prev_hash", "hash")
+_EVENT = f"INSERT INTO events ({', '.join(_EVENT_COLUMNS)}) VALUES ({', '.join(['%s'] * len(_EVENT_COLUMNS))})"
 _UPDATE = f"UPDATE orders SET {', '.join(f'{k} = %s' for k in chain.ROW_COLUMNS[1:])} WHERE order_no = %s"
+
+
+def _search(n: NewOrder) -> str:
+    """The words text search matches (orders.search)."""
+    return " ".join(x for x in (n.order_no, n.product_name, n.sku, " ".join(n.account.values()),
+                                n.ref or "", n.customer or "", n.note or "") if x)
 
 
 @dataclass
@@ -104,9 +113,13 @@ class PgLedger(PgOwner, PgSupplierIdentities, PgOfferLinks, PgReads):
     def _write(self, *, chained: bool = True) -> Iterator[tuple[Any, _Head]]:
         with self._lock:
             c = self._conn
+            # the anchor's file first: its hash on the server comes with the head's lock (one
+            # round trip); anything it names was committed before this statement began
+            anchored = read_anchor(self.anchor_path) if chained else None
             with c.transaction():
-                r = c.execute("SELECT seq, hash, at, (SELECT MAX(version) FROM schema_version) FROM chain_head "
-                              "WHERE id = 1 FOR UPDATE").fetchone()
+                r = c.execute("SELECT seq, hash, at, (SELECT MAX(version) FROM schema_version), "
+                              "(SELECT hash FROM events WHERE seq = %s) FROM chain_head WHERE id = 1 FOR UPDATE",
+                              (anchored.seq if anchored is not None else -1,)).fetchone()
                 head = _Head(int(r[0]), str(r[1]), str(r[2]))
                 if int(r[3]) > LATEST:
                     # a newer kameng-tui migrated the server: this one would write what it no
@@ -114,7 +127,7 @@ class PgLedger(PgOwner, PgSupplierIdentities, PgOfferLinks, PgReads):
                     raise ConfigError(Msg("err.team.schema_newer", server=int(r[3]), known=LATEST), field="url")
                 before = head.seq
                 if chained:
-                    refused = self._anchor_problem(c, head.seq)
+                    refused = self._anchor_problem(c, head.seq, anchored, r[4])
                     if refused is not None:
                         raise refused
                 yield c, head
@@ -133,16 +146,23 @@ class PgLedger(PgOwner, PgSupplierIdentities, PgOfferLinks, PgReads):
                 body: Mapping[str, Any]) -> tuple[int, Any, str]:
         """Append one event at the head (same rules as the SQLite store: times never go
         backwards along seq; the projection is computed from what was hashed)."""
+        args, stored = self._event(head, order_no, kind, at, body)
+        c.execute(_EVENT, args)
+        return head.seq, stored, head.at
+
+    @staticmethod
+    def _event(head: _Head, order_no: str | None, kind: str, at: datetime | str,
+               body: Mapping[str, Any]) -> tuple[tuple[Any, ...], Any]:
+        """The next event's row (hashed, the head moved past it) and its stored body;
+        the caller INSERTs the row, alone (`_append`) or with others (create_intents)."""
         seq, prev = head.seq + 1, head.hash
         at_text = at if isinstance(at, str) else utc_text(at)
         if head.at > at_text:
             at_text = head.at
         body_text, changed = chain.canonical(body)
         h = chain.event_hash(prev, seq, at_text, kind, order_no, body_text)
-        c.execute("INSERT INTO events (seq, order_no, kind, at, body, prev_hash, hash) VALUES (%s,%s,%s,%s,%s,%s,%s)",
-                  (seq, order_no, kind, at_text, body_text, prev, h))
         head.seq, head.hash, head.at, head.moved = seq, h, at_text, True
-        return seq, (json.loads(body_text) if changed else body), at_text
+        return (seq, order_no, kind, at_text, body_text, prev, h), (json.loads(body_text) if changed else body)
 
     def _row(self, c: Any, order_no: str) -> dict[str, Any] | None:
         r = c.execute(f"SELECT {COLUMNS} FROM orders o WHERE o.order_no = %s", (order_no,)).fetchone()
@@ -151,8 +171,6 @@ class PgLedger(PgOwner, PgSupplierIdentities, PgOfferLinks, PgReads):
     # --- writes -------------------------------------------------------------------------------
     def create_intents(self, intents: Sequence[NewOrder], batch: NewBatch | None = None, *, at: datetime,
                        repeat: RepeatGuard | None = None) -> int | None:
-        import psycopg
-
         at_text = utc_text(at)
         since_text = None if repeat is None else utc_text(repeat.since)
         with self._write() as (c, head):
@@ -165,28 +183,54 @@ class PgLedger(PgOwner, PgSupplierIdentities, PgOfferLinks, PgReads):
                 guards.record_batch_key(c, batch.identity, repeat_no, batch_id)
                 self._append(c, head, None, "batch", at, {"batch_id": batch_id, "identity": batch.identity,
                                                           "source": batch.source, "line_count": batch.line_count})
-            for n in intents:
-                guards.guard_ref(c, n)
-                guard_attempt(c, n, "%s")
-                if repeat is not None and n.attempt_of is None:      # a chain's attempts: the root was asked
-                    guards.guard_repeat(c, n, repeat, since_text)
-                body = created_body(n, batch_id)
-                seq, stored, created_at = self._append(c, head, n.order_no, "created", at_text, body)
-                row = chain.apply(None, "created", created_at, stored)
-                assert row is not None
-                text = " ".join(x for x in (n.order_no, n.product_name, n.sku, " ".join(n.account.values()),
-                                            n.ref or "", n.customer or "", n.note or "") if x)
-                if c.execute("SELECT 1 FROM orders WHERE order_no = %s", (n.order_no,)).fetchone() is not None:
-                    raise BadInput(Msg("err.ledger.duplicate_order_no", order_no=n.order_no))
-                try:
-                    c.execute(_INSERT, [seq, *money_args(row), text])
-                except psycopg.errors.UniqueViolation:
-                    raise BadInput(Msg("err.ledger.duplicate_order_no", order_no=n.order_no)) from None
-                for key, blob in n.sealed.items():
-                    c.execute("INSERT INTO order_secrets (order_no, key, blob) VALUES (%s,%s,%s)", (n.order_no, key, blob))
+            if intents_fast.all_pass(c, intents, since_text):
+                self._insert_all(c, head, intents, batch_id, at_text)
+            else:
+                self._insert_each(c, head, intents, batch_id, at_text, repeat, since_text)
             if self.guarded_hook is not None:
                 self.guarded_hook()
             return batch_id
+
+    def _insert_all(self, c: Any, head: _Head, intents: Sequence[NewOrder], batch_id: int | None,
+                    at_text: str) -> None:
+        """Every guard passes (intents_fast.all_pass): the rows in one COPY per table (a
+        few: one executemany; either fires the events' stamp trigger as INSERT does), the
+        events hashed one by one as `_append` does."""
+        events: list[tuple[Any, ...]] = []
+        orders: list[list[Any]] = []
+        secrets: list[tuple[str, str, bytes]] = []
+        for n in intents:
+            args, stored = self._event(head, n.order_no, "created", at_text, created_body(n, batch_id))
+            events.append(args)
+            row = chain.apply(None, "created", head.at, stored)
+            assert row is not None
+            orders.append([head.seq, *money_args(row), _search(n)])
+            secrets.extend((n.order_no, key, blob) for key, blob in n.sealed.items())
+        intents_fast.insert_rows(c, "order_refs", ("ref", "order_no", "fingerprint"), intents_fast.ref_rows(intents))
+        intents_fast.insert_rows(c, "events", _EVENT_COLUMNS, events)
+        intents_fast.insert_rows(c, "orders", ("seq", *chain.ROW_COLUMNS, "search"), orders)
+        intents_fast.insert_rows(c, "order_secrets", ("order_no", "key", "blob"), secrets)
+
+    def _insert_each(self, c: Any, head: _Head, intents: Sequence[NewOrder], batch_id: int | None, at_text: str,
+                     repeat: RepeatGuard | None, since_text: str | None) -> None:
+        """Intent by intent, each guard in turn: the path that decides a refusal."""
+        import psycopg
+
+        for n in intents:
+            guards.guard_ref(c, n)
+            guard_attempt(c, n, "%s")
+            if repeat is not None and n.attempt_of is None:      # a chain's attempts: the root was asked
+                guards.guard_repeat(c, n, repeat, since_text)
+            body = created_body(n, batch_id)
+            seq, stored, created_at = self._append(c, head, n.order_no, "created", at_text, body)
+            row = chain.apply(None, "created", created_at, stored)
+            assert row is not None
+            try:
+                c.execute(_INSERT, [seq, *money_args(row), _search(n)])
+            except psycopg.errors.UniqueViolation:
+                raise BadInput(Msg("err.ledger.duplicate_order_no", order_no=n.order_no)) from None
+            for key, blob in n.sealed.items():
+                c.execute("INSERT INTO order_secrets (order_no, key, blob) VALUES (%s,%s,%s)", (n.order_no, key, blob))
 
     def transition(self, order_no: str, expected: OrderState, new: OrderState, change: Transition = Transition(), *,
                    at: datetime) -> bool:
@@ -315,16 +359,18 @@ class PgLedger(PgOwner, PgSupplierIdentities, PgOfferLinks, PgReads):
             r = (c or self._conn).execute("SELECT hash FROM events WHERE seq = %s", (seq,)).fetchone()
         return None if r is None else str(r[0])
 
-    def _anchor_problem(self, c: Any, chain_seq: int) -> AnchorMismatch | None:
-        a = read_anchor(self.anchor_path)
-        why = problem(a, self.ledger_id, False, lambda seq: self._hash_at(seq, c))
+    def _anchor_problem(self, c: Any, chain_seq: int, a: Anchor | None, held: str | None) -> AnchorMismatch | None:
+        """`a`: this terminal's anchor as read; `held`: the server's hash at a.seq (None
+        past the chain's end)."""
+        why = problem(a, self.ledger_id, False, lambda seq: held)
         if why is None or a is None:
             return None
         return AnchorMismatch(where="state", reason=why, anchored_seq=a.seq, anchored_hash=a.hash, chain_seq=chain_seq,
-                              chain_hash=self._hash_at(a.seq, c) if a.seq > 0 else None)
+                              chain_hash=held if a.seq > 0 else None)
 
     def anchor_problem(self) -> AnchorMismatch | None:
-        return self._anchor_problem(self._conn, self.last_seq())
+        a = read_anchor(self.anchor_path)
+        return self._anchor_problem(self._conn, self.last_seq(), a, None if a is None else self._hash_at(a.seq))
 
     def _move_anchor(self) -> None:
         """Forward only, and only along the chain the anchor holds (a copy that does not
