@@ -6,6 +6,7 @@ local ledger refuses writes afterwards."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -94,6 +95,11 @@ def test_a_shop_moves_onto_the_team_ledger_with_the_same_chain_and_history(tmp_p
         sealed = conn.execute("SELECT key, blob FROM order_secrets").fetchall()
         refs = conn.execute("SELECT ref FROM order_refs").fetchall()
         batches = conn.execute("SELECT source, line_count FROM batches").fetchall()
+        searched = conn.execute("SELECT o.search, e.body FROM orders o JOIN events e ON e.order_no = o.order_no "
+                                "AND e.kind = 'created'").fetchall()
+    from kameng_tui.ledger.pg.mirror import search_text
+
+    assert len(searched) == len(was) and all(text == search_text(json.loads(body)) for text, body in searched)
     assert [(i, bytes(a), bytes(b), e) for i, a, b, e in cards] == [
         (0, b"num-0", b"\x02pw-0", "2027-12-31"), (1, b"num-1", b"\x02pw-1", None)]
     assert [(k, bytes(b)) for k, b in sealed] == [("address", b"\x01sealed-address")]

@@ -21,14 +21,12 @@ guards (refs, batch keys, attempts, match links) the events stand for.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any, Callable
 
 from kameng_tui.domain.errors import KamengError, LedgerTampered
 from kameng_tui.ledger import chain, projection_sql
 from kameng_tui.ledger.moved import MOVED_KIND
-from kameng_tui.ledger.pg.mirror import search_text
 from kameng_tui.ledger.pg.schema import MONEY_COLUMNS
 from kameng_tui.ledger.sqlite import SqliteLedger
 from kameng_tui.messages import Msg
@@ -116,7 +114,10 @@ def copy_ledger(local: SqliteLedger, conn: Any, *, where: str, batch: int = BATC
     """Copy (or resume copying) `local` onto the team ledger of `conn` (psycopg, autocommit,
     a login in kameng_owner). `after_batch(seq)` runs after each committed batch (the crash
     point of the tests)."""
-    end_seq, end_hash, _ = _local_end(local)
+    tampered = local.anchor_problem()
+    if tampered is not None:
+        raise tampered            # a local chain that lost its anchored end is evidence, never moved (exit 4)
+    end_seq, _, _ = _local_end(local)
     ledger_id = local.ledger_id
     with conn.transaction():
         head_seq, head_hash = _lock_head(conn)
@@ -175,22 +176,32 @@ def _finish(local: SqliteLedger, conn: Any, ledger_id: str, *, where: str, seq: 
         return int(conn.execute("SELECT count(*) FROM orders").fetchone()[0])
 
 
-def _copy_orders(local: SqliteLedger, conn: Any) -> None:
-    from kameng_tui.domain.money import from_units
+def _yuan_sql(col: str) -> str:
+    """Integer units as NUMERIC text ('-12.3400'), by SQLite's integer arithmetic: exact,
+    and no Decimal per cell in Python."""
+    return (f"(CASE WHEN {col} < 0 THEN '-' ELSE '' END || (abs({col}) / 10000) || '.' || "
+            f"substr('0000' || (abs({col}) % 10000), -4))")
 
+
+def _search_sql() -> str:
+    """mirror.search_text in SQL: the non-empty words joined by one space."""
+    parts = ["r.order_no", "r.product_name", "r.sku",
+             "(SELECT group_concat(value, ' ') FROM json_each(r.account) WHERE value <> '')",
+             "r.ref", "r.customer", "r.note"]
+    words = " || ".join(f"COALESCE(NULLIF({p}, '') || ' ', '')" for p in parts)
+    return f"rtrim({words}, ' ')"
+
+
+def _copy_orders(local: SqliteLedger, conn: Any) -> None:
     cols = chain.ROW_COLUMNS
-    sql = (f"SELECT e.seq, {', '.join(f'r.{k}' for k in cols)} FROM ({projection_sql.rebuilt()}) r "
+    picked = ", ".join(_yuan_sql(f"r.{k}") if k in MONEY_COLUMNS else f"r.{k}" for k in cols)
+    sql = (f"SELECT e.seq, {picked}, {_search_sql()} FROM ({projection_sql.rebuilt()}) r "
            "JOIN events e ON e.order_no = r.order_no AND e.kind = 'created' ORDER BY e.seq")
     with local.reading() as c:
         rows = c.execute(sql).fetchall()
     with conn.cursor().copy(f"COPY orders (seq, {', '.join(cols)}, search) FROM STDIN") as cp:
         for r in rows:
-            row = dict(zip(cols, r[1:]))
-            body = {"order_no": row["order_no"], "product_name": row["product_name"], "sku": row["sku"],
-                    "account": json.loads(row["account"]), "ref": row["ref"], "customer": row["customer"],
-                    "note": row["note"]}
-            cp.write_row([r[0], *(from_units(row[k]) if k in MONEY_COLUMNS else row[k] for k in cols),
-                          search_text(body)])
+            cp.write_row(r)
 
 
 def move_shop(local: SqliteLedger, conninfo: str, *, password: str | None, at: Any, batch: int = BATCH,
