@@ -508,7 +508,7 @@ class ConsoleEntry:
         Run on the local ledger's config (or again after an interruption)."""
         from kameng_tui.config import load_config
         from kameng_tui.config_edit import set_values
-        from kameng_tui.config_ledger import SECRET_NAME
+        from kameng_tui.config_ledger import SECRET_NAME, parse_ledger
         from kameng_tui.ledger.sqlite import open_ledger
         from kameng_tui.paths import app_paths, ensure
         from kameng_tui.secret_store import SecretStore
@@ -517,7 +517,7 @@ class ConsoleEntry:
         paths = app_paths(env)
         ensure(paths)
         load_config(paths.config_file, env)                       # a broken config is named first
-        _check_url(paths.config_file, url, env)
+        parse_ledger({"url": url})     # what [ledger] url accepts (no password in it), before copying
         try:
             from kameng_tui.ledger.pg.migrate import move_shop
         except ImportError:
@@ -537,14 +537,3 @@ class ConsoleEntry:
         return {"ledger_id": done.ledger_id, "seq": done.seq, "hash": done.hash, "copied": done.copied,
                 "resumed": done.resumed, "orders": done.orders}
 
-
-def _check_url(config_file: Path, url: str, env: Mapping[str, str]) -> None:
-    """The config with `[ledger] url = url` must load (a PostgreSQL address, no password in
-    it): else the config's own error, before anything is copied."""
-    from kameng_tui.config import parse_config
-    import tomlkit
-
-    text = config_file.read_text(encoding="utf-8") if config_file.exists() else ""
-    doc = tomlkit.parse(text)
-    doc.setdefault("ledger", tomlkit.table())["url"] = url
-    parse_config(tomlkit.dumps(doc), config_file, env)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "cli.team.moved": ("已搬到团队账本：{orders} 笔订单，链到第 {seq} 条事件（本次复制 {copied} 条）；"
-                       "配置已改为 [ledger] url，本机账本只读存档",
+                       "配置的 ledger.url 已改为团队账本，本机账本只读存档",
                        "moved onto the team ledger: {orders} orders, the chain up to event {seq} ({copied} copied "
-                       "now); the config now says [ledger] url, the local ledger is a read-only archive"),
+                       "now); the config's ledger.url now names the team ledger, the local ledger is a read-only archive"),
     "err.migrate.other_ledger": ("{where} 上是另一家店的团队账本（已有 {seq} 条事件）：不能合并两家店的账本，"
                                  "未做任何改动",
                                  "{where} holds another shop's team ledger ({seq} events): two shops' ledgers "
