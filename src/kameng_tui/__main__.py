@@ -37,6 +37,11 @@ class LazyEntry:
 
         return ConsoleEntry().migrate_team_schema()
 
+    def move_to_team(self, url: str) -> dict[str, object]:
+        from kameng_tui.bootstrap import ConsoleEntry
+
+        return ConsoleEntry().move_to_team(url)
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     from kameng_tui.cli.main import main as cli_main

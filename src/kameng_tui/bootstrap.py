@@ -502,3 +502,39 @@ class ConsoleEntry:
         except ImportError:
             raise ConfigError(Msg("err.team.no_driver")) from None
         return TeamSchema(config.ledger.url, SecretStore(paths, env).get_supplier_secret(SECRET_NAME)).migrate()
+
+    def move_to_team(self, url: str) -> dict[str, Any]:
+        """`ledger migrate --to URL`: this home's local ledger copied onto the team ledger at
+        `url` (ledger/pg/migrate.py), then `[ledger] url` set in config.toml (comments kept).
+        Run on the local ledger's config (or again after an interruption)."""
+        from kameng_tui.config import load_config
+        from kameng_tui.config_edit import set_values
+        from kameng_tui.config_ledger import SECRET_NAME, parse_ledger
+        from kameng_tui.ledger.sqlite import open_ledger
+        from kameng_tui.paths import app_paths, ensure
+        from kameng_tui.secret_store import SecretStore
+
+        env = dict(os.environ if self.env is None else self.env)
+        paths = app_paths(env)
+        ensure(paths)
+        load_config(paths.config_file, env)                       # a broken config is named first
+        parse_ledger({"url": url})     # what [ledger] url accepts (no password in it), before copying
+        try:
+            from kameng_tui.ledger.pg.migrate import move_shop
+        except ImportError:
+            raise ConfigError(Msg("err.team.no_driver")) from None
+        after = None
+        if env.get("KAMENG_TUI_CRASH_AT") == "migrate-batch":
+            from kameng_tui.services.crash import crash_point
+
+            after = lambda seq: crash_point("migrate-batch")    # noqa: E731
+        local = open_ledger(paths.data_dir, state_dir=paths.state_dir)
+        try:
+            done = move_shop(local, url, password=SecretStore(paths, env).get_supplier_secret(SECRET_NAME),
+                             at=clock_from_env(env).now(), after_batch=after)
+        finally:
+            local.close()
+        set_values(paths.config_file, "ledger", {"url": url}, env)
+        return {"ledger_id": done.ledger_id, "seq": done.seq, "hash": done.hash, "copied": done.copied,
+                "resumed": done.resumed, "orders": done.orders}
+

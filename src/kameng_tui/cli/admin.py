@@ -22,8 +22,10 @@ def register(sub: argparse._SubParsersAction, lang: str = "zh") -> None:
     h = helps(lang)
     led = sub.add_parser("ledger", help=h("help.ledger")).add_subparsers(dest="ledger_cmd")
     from kameng_tui.cli.team import add_init
+    from kameng_tui.cli.team_move import add_migrate
 
     add_init(led, h)
+    add_migrate(led, h)
     p = led.add_parser("verify", help=h("help.ledger.verify"))
     p.add_argument("--quick", action="store_true", help=h("help.ledger.verify.quick"))
     p.add_argument("--json", action="store_true")

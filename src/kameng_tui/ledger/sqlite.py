@@ -37,6 +37,7 @@ from kameng_tui.ledger.anchoring import ANCHOR_LAG_S
 from kameng_tui.ledger.connection import (Reading, can_write, enable_wal, open_read_only, statements, storage_failure,
                                          cap_pages_for_tests, typed_storage_errors)
 from kameng_tui.ledger.maintenance import RESET_KIND, Maintenance
+from kameng_tui.ledger.moved import refuse_if_moved
 from kameng_tui.ledger.offer_links import OfferLinks
 from kameng_tui.ledger.reads import COLUMNS
 from kameng_tui.ledger.rows import created_body, to_order, transition_body
@@ -167,6 +168,7 @@ class SqliteLedger(OfferLinks, Maintenance):
                     refused = self._anchor_problem(self._conn)
                     if refused is not None:
                         raise refused
+                    refuse_if_moved(self._conn)      # moved to a team ledger: its archive (ledger/moved.py)
                 yield self._conn
                 self._conn.execute("COMMIT")
             except BaseException:

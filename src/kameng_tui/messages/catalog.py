@@ -20,7 +20,7 @@ from kameng_tui.messages import demo_mark
 from kameng_tui.messages import verify as verify_messages
 from kameng_tui.messages import offers as offer_messages
 from kameng_tui.messages import one_language, reasons
-from kameng_tui.messages import team_key, team_ledger, team_mirror, team_owner
+from kameng_tui.messages import team_key, team_ledger, team_mirror, team_move, team_owner
 from kameng_tui.messages import failover as failover_messages
 
 TABLES: dict[str, dict[str, tuple[str, str]]] = {
@@ -53,6 +53,7 @@ TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "team_owner": team_owner.MESSAGES,
     "team_key": team_key.MESSAGES,
     "team_mirror": team_mirror.MESSAGES,
+    "team_move": team_move.MESSAGES,
     "failover": failover_messages.MESSAGES,
 }
 

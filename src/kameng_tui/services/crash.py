@@ -1,6 +1,7 @@
 """The documented crash hook for tests: `KAMENG_TUI_CRASH_AT=<point>`.
 
-Points in the client: after-intent, after-submitted, after-reply. (The demo
+Points in the client: after-intent, after-submitted, after-reply; migrate-batch
+(`ledger migrate`: after each batch of events committed on the team ledger). (The demo
 supplier implements supplier-before-commit and supplier-after-commit.) When the
 variable names a point, the process SIGKILLs itself there: no cleanup, no flush,
 exactly like a power cut or `kill -9`, so tests can prove nothing is lost.
@@ -15,7 +16,7 @@ import threading
 import time
 from pathlib import Path
 
-POINTS = ("after-intent", "after-submitted", "after-reply")
+POINTS = ("after-intent", "after-submitted", "after-reply", "migrate-batch")
 
 
 def crash_point(point: str) -> None:

@@ -288,3 +288,8 @@ class Entry(Protocol):
         """`ledger migrate-schema`: the team ledger's schema brought to this version's, as
         the owner (OwnerOnly for a clerk's login); the version reached."""
         ...
+
+    def move_to_team(self, url: str) -> dict[str, Any]:
+        """`ledger migrate --to URL`: the local ledger copied onto the empty team ledger at
+        `url` (or the copy resumed), the local ledger closed to writes, the config switched."""
+        ...

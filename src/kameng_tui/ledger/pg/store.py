@@ -352,7 +352,14 @@ class PgLedger(PgOwner, PgSupplierIdentities, PgOfferLinks, PgReads):
         finally:
             self._anchor_hold -= 1
             if not self._anchor_hold and self._anchor_dirty:
-                self._move_anchor()
+                import psycopg
+
+                try:
+                    self._move_anchor()
+                except psycopg.Error:
+                    # the server went away mid-batch: a lagging anchor is still valid (the next
+                    # write moves it), and the batch's own failure must reach the face, not this
+                    self._anchor_dirty = True
 
     def _hash_at(self, seq: int, c: Any = None) -> str | None:
         with self._lock:
