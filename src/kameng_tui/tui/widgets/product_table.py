@@ -1,14 +1,19 @@
 """The catalog table: every match of the current query, only visible rows rendered.
 
-The widget holds a query result (an array of row numbers in sort order) and asks the
-index for the few products on screen. Columns are measured in terminal cells, so a
-Chinese name takes two cells a character and the numbers stay aligned.
+The widget holds a query result (an array of row numbers in sort order) and draws the
+few rows on screen from the index's columns in memory (names, prices, stock, tags): a
+row drawn never reads the catalog cache. A whole Product (Enter, `a`) is loaded in a
+worker thread (`with_product`) and kept for the cursor's next question. Columns are
+measured in terminal cells, so a Chinese name takes two cells a character and the
+numbers stay aligned.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Callable, Hashable, Sequence
+
+from textual.worker import get_current_worker
 
 from rich.segment import Segment
 from rich.style import Style
@@ -67,6 +72,8 @@ class ProductTable(VirtualList):
         self.view = SupplierView()
         self.compact = False
         self._offers_cells: dict[int, str] = {}
+        self.loaded: dict[int, Product] = {}      # position -> Product, of this index, loaded in a worker
+        self._wanted: tuple[int, Callable[[Product], None]] | None = None
 
     def set_suppliers(self, view: SupplierView, compact: bool) -> None:
         """Which suppliers there are (the column, the 演示 mark) and whether the screen is in
@@ -77,6 +84,8 @@ class ProductTable(VirtualList):
             self.refresh()
 
     def show(self, index: CatalogIndex, result: Result) -> None:
+        if index is not self.index:
+            self.loaded = {}
         self.index = index
         self.ordered = result.ordered
         self.loader = result.loader
@@ -92,9 +101,55 @@ class ProductTable(VirtualList):
         row = self.cursor if row is None else row
         return int(self.ordered[row]) if 0 <= row < len(self.ordered) else None
 
-    def product(self, row: int | None = None) -> Product | None:
+    def sku(self, row: int | None = None) -> str | None:
+        """The row's SKU (the chosen offer's, for a product), from memory."""
         pos = self.position(row)
-        return None if pos is None or self.loader is None else self.loader(pos)
+        return None if pos is None or self.index is None else self.index.skus[pos]
+
+    def product(self, row: int | None = None) -> Product | None:
+        """The row's Product when a worker has loaded it already (`with_product`), else None."""
+        pos = self.position(row)
+        return None if pos is None else self.loaded.get(pos)
+
+    def with_product(self, then: Callable[[Product], None]) -> None:
+        """`then(product)` with the cursor's Product: at once when loaded, else once a worker
+        thread has read it (the UI thread never waits on the catalog cache). A newer
+        question replaces one still waiting; a product that comes for a cursor moved on
+        is kept but not acted on."""
+        pos = self.position()
+        if pos is None or self.loader is None:
+            return
+        product = self.loaded.get(pos)
+        if product is not None:
+            then(product)
+            return
+        self._wanted = (pos, then)
+        self.fetch(pos)
+
+    def fetch(self, pos: int) -> None:
+        """Load the Product at `pos` in a worker thread, into `loaded`."""
+        index, loader = self.index, self.loader
+        if loader is None or pos in self.loaded:
+            return
+
+        def read() -> None:
+            product = loader(pos)
+            if not get_current_worker().is_cancelled:
+                self.app.call_from_thread(self._fetched, index, pos, product)
+
+        self.run_worker(read, thread=True, group="product-row", exit_on_error=False)
+
+    def _fetched(self, index: CatalogIndex | None, pos: int, product: Product) -> None:
+        if index is not self.index:
+            return                      # a new index since: its positions mean other products
+        if len(self.loaded) > 4096:
+            self.loaded.clear()
+        self.loaded[pos] = product
+        wanted = self._wanted
+        if wanted is not None and wanted[0] == pos:
+            self._wanted = None
+            if self.position() == pos:
+                wanted[1](product)
 
     def _columns(self, width: int) -> tuple[tuple[str, ...], int]:
         """The columns that fit beside the name, and the name's width. The name and the
@@ -125,19 +180,19 @@ class ProductTable(VirtualList):
 
     def render_row(self, row: int, width: int) -> list[Segment]:
         index, pos = self.index, int(self.ordered[row])
-        assert index is not None and self.loader is not None
-        p = self.loader(pos)
+        assert index is not None
+        name, supplier = index.names[pos], index.supplier.names[index.supplier.codes[pos]]
         cols, name_w = self._columns(width)
         price, face, stock = int(index.price[pos]), int(index.face[pos]), int(index.stock[pos])
-        if self.view.is_demo(p.supplier):         # beside a real supplier: never sold to a customer
+        if self.view.is_demo(supplier):         # beside a real supplier: never sold to a customer
             out = [Segment(" "), Segment(self.demo_chip, demo_mark.DEMO_STYLE),
-                   Segment(" " + fit(p.name, name_w - demo_mark.CELLS - 1))]
+                   Segment(" " + fit(name, name_w - demo_mark.CELLS - 1))]
         else:
-            out = [Segment(" " + fit(p.name, name_w))]
+            out = [Segment(" " + fit(name, name_w))]
         for c in cols:
             out.append(Segment(" "))
             if c == "supplier":
-                out.append(Segment(cell(self.view.short(p.supplier), WIDTHS[c]), DIM))
+                out.append(Segment(cell(self.view.short(supplier), WIDTHS[c]), DIM))
             elif c == "offers":
                 n = int(index.offer_counts[pos]) if isinstance(index, ProductIndex) else 1
                 out.append(Segment(self._offers_cell(n)))
