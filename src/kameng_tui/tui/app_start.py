@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from kameng_tui.tui.app_messages import LedgerStateChanged, OrderUpdated
 from kameng_tui.domain.errors import AnchorMismatch, KamengError
@@ -24,7 +24,7 @@ async def start_up(app: "KamengApp") -> None:
     reconcile below waits for the restore to be accepted."""
     refused = await asyncio.to_thread(app.ctx.ledger_status.anchor_problem)
     if refused is not None:
-        app.refused = refused
+        app.refused = cast(AnchorMismatch, refused)       # the store's own check: its only refusal
         app._render_status()
         app.tell_screens(LedgerStateChanged)
     await app.refresh_balances()

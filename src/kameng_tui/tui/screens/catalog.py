@@ -279,15 +279,16 @@ class CatalogScreen(Screen[None]):
         self.action_order()
 
     def _show_detail(self) -> None:
-        if not self._panes["detail"]:
-            return                      # folded: nothing to draw (it is drawn when shown)
         table = self.query_one(ProductTable)
         sku, pos = table.sku(), table.position()
+        if pos is not None:
+            table.fetch(pos)            # Enter or `a` next: the Product is there by then
+        if not self._panes["detail"]:
+            return                      # folded: nothing to draw (it is drawn when shown)
         pane = self.query_one(DetailPane)
         if sku is None or pos is None:
             pane.show_detail(None)
             return
-        table.fetch(pos)                # Enter or `a` next: the Product is there by then
         read_detail(self, sku, self._offers())
 
     def _offers(self) -> ProductOffers | None:

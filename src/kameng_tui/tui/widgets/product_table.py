@@ -3,7 +3,7 @@
 The widget holds a query result (an array of row numbers in sort order) and draws the
 few rows on screen from the index's columns in memory (names, prices, stock, tags): a
 row drawn never reads the catalog cache. A whole Product (Enter, `a`) is loaded in a
-worker thread (`with_product`) and kept for the cursor's next question. Columns are
+worker thread as the cursor lands on its row (`fetch`) and kept for `with_product`. Columns are
 measured in terminal cells, so a Chinese name takes two cells a character and the
 numbers stay aligned.
 """
@@ -73,7 +73,6 @@ class ProductTable(VirtualList):
         self.compact = False
         self._offers_cells: dict[int, str] = {}
         self.loaded: dict[int, Product] = {}      # position -> Product, of this index, loaded in a worker
-        self._wanted: tuple[int, Callable[[Product], None]] | None = None
 
     def set_suppliers(self, view: SupplierView, compact: bool) -> None:
         """Which suppliers there are (the column, the 演示 mark) and whether the screen is in
@@ -112,19 +111,17 @@ class ProductTable(VirtualList):
         return None if pos is None else self.loaded.get(pos)
 
     def with_product(self, then: Callable[[Product], None]) -> None:
-        """`then(product)` with the cursor's Product: at once when loaded, else once a worker
-        thread has read it (the UI thread never waits on the catalog cache). A newer
-        question replaces one still waiting; a product that comes for a cursor moved on
-        is kept but not acted on."""
+        """`then(product)` with the cursor's Product, at once. It is loaded in a worker as
+        the cursor lands on a row (`fetch`, from the screen's highlight); only a key pressed
+        before that worker is back (a few ms after the row is shown) reads this one
+        product here, by its key."""
         pos = self.position()
         if pos is None or self.loader is None:
             return
         product = self.loaded.get(pos)
-        if product is not None:
-            then(product)
-            return
-        self._wanted = (pos, then)
-        self.fetch(pos)
+        if product is None:
+            product = self.loaded[pos] = self.loader(pos)
+        then(product)
 
     def fetch(self, pos: int) -> None:
         """Load the Product at `pos` in a worker thread, into `loaded`."""
@@ -145,11 +142,6 @@ class ProductTable(VirtualList):
         if len(self.loaded) > 4096:
             self.loaded.clear()
         self.loaded[pos] = product
-        wanted = self._wanted
-        if wanted is not None and wanted[0] == pos:
-            self._wanted = None
-            if self.position() == pos:
-                wanted[1](product)
 
     def _columns(self, width: int) -> tuple[tuple[str, ...], int]:
         """The columns that fit beside the name, and the name's width. The name and the
