@@ -106,9 +106,13 @@ class ProductTable(VirtualList):
         return None if pos is None or self.index is None else self.index.skus[pos]
 
     def product(self, row: int | None = None) -> Product | None:
-        """The row's Product when a worker has loaded it already (`with_product`), else None."""
+        """The row's Product: from memory when a worker has loaded it, else read from the
+        catalog cache here. The screens do not call this on the UI thread (they use `sku`,
+        `fetch` and `with_product`; tests/tui/test_ui_thread_reads.py watches)."""
         pos = self.position(row)
-        return None if pos is None else self.loaded.get(pos)
+        if pos is None or self.loader is None:
+            return None
+        return self.loaded.get(pos) or self.loader(pos)
 
     def with_product(self, then: Callable[[Product], None]) -> None:
         """`then(product)` with the cursor's Product, at once. It is loaded in a worker as
