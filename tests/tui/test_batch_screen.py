@@ -430,7 +430,7 @@ async def test_a_products_choices_are_picked_from_a_list_filtered_as_typed(make_
         await paste(app, pilot, "demo:GM-WZRY-30-D 123456\ndemo:GM-LOL-10-D 234567 note=x\ndemo:HF-CM-10 13800138000\n")
         grid = screen.grid
         grid.move(0, 1)                                        # any cell of the line
-        await pilot.pause()
+        await settle(app, pilot)                               # its choices looked up in a worker
         assert "1: ctrl+o 选择大区   缺少大区" in text_of(app)
         await pilot.press("ctrl+o")
         await settle(app, pilot)

@@ -9,11 +9,12 @@ The paths: a card revealed and copied (the checkout's result and the history's d
 the history's next keyset page, `a` (再来一单) in the catalog and the history, the
 catalog's detail pane as the cursor moves, a SKU typed into the batch grid and the batch's runner
 (tui/batch_runner.py), and an order's own runner (tui/order_runner.py) with the App's
-end-of-order news.
+end-of-order news; the app's start (the ledger's anchor, the data key), the catalog's
+rows drawn as the user types and scrolls and Enter on one, the restore accepted, the
+data key dialog, a batch row's choices (大区) and the local clipboard tool (a
+subprocess) on copy.
 
-Left out, by design: drawing the catalog's visible rows (widgets/product_table.py) loads
-each product on first sight through the index's bounded cache (Line API: a line is drawn
-synchronously)."""
+Left out, by design: the order path's services (see BY_DESIGN)."""
 
 from __future__ import annotations
 
@@ -37,22 +38,22 @@ from test_history_screen import open_history
 
 LEDGER_READS = ("get", "by_ref", "ref_fingerprint", "last_for", "in_state", "unsettled_cost", "anomaly_orders",
                 "history", "totals", "grouped", "events", "cards", "last_event", "in_flight", "sent_since",
-                "ledger_anomalies", "batch_orders", "get_batch", "list_batches", "load_draft", "last_balance")
+                "ledger_anomalies", "batch_orders", "get_batch", "list_batches", "load_draft", "last_balance",
+                "anchor_problem")
 CATALOG_READS = ("columns", "product", "product_by_sku", "count", "version", "price_points", "price_history",
                  "own_count", "delivery_samples", "own_sales")
 TUI = str(Path("kameng_tui", "tui"))
-BY_DESIGN = (str(Path("tui", "widgets", "product_table.py")), str(Path("services", "engine.py")),
-             str(Path("services", "batch.py")), str(Path("services", "reconcile.py")))
-"""Reads made here are not a screen's and are left as they are: drawing the catalog's
-visible rows (Line API, each product loaded once through a bounded cache); and the order
-path's services, which the CLI shares: the engine's send, a batch's send_pending and
+BY_DESIGN = (str(Path("services", "engine.py")), str(Path("services", "batch.py")), str(Path("services", "reconcile.py")))
+"""Reads made here are not a screen's and are left as they are: the order path's
+services, which the CLI shares: the engine's send, a batch's send_pending and
 reconcile's settle record and read each state change on the event loop, between their
 awaits on the supplier (moving them is a change of the order engine, not of a screen)."""
 
 
 class UiThreadReads:
     """Wraps the reads of the ledger and the catalog cache on their instances (every
-    service holds these two objects). `found`: the reads made on the UI thread from our
+    service holds these two objects), the data key's status (a keyring may take seconds)
+    and the local clipboard tool. `found`: the reads made on the UI thread from our
     TUI code while `on`."""
 
     def __init__(self, monkeypatch, ctx) -> None:
@@ -61,6 +62,10 @@ class UiThreadReads:
         for store, names in ((ctx.ledger, LEDGER_READS), (ctx.catalog.cache, CATALOG_READS)):
             for name in names:
                 monkeypatch.setattr(store, name, self._wrap(name, getattr(store, name)))
+        monkeypatch.setattr(ctx.data_key, "status", self._wrap("data_key.status", ctx.data_key.status))
+        from kameng_tui.tui import clipboard                 # the local tool: a subprocess, up to 2 s
+
+        monkeypatch.setattr(clipboard, "copy_local", self._wrap("copy_local", clipboard.copy_local))
 
     def _wrap(self, name: str, real):
         def guarded(*args, **kw):
@@ -196,5 +201,75 @@ async def test_typing_skus_into_the_batch_grid_reads_nothing_on_the_ui_thread(ma
         await pilot.pause()
         await confirm_and_finish(app, pilot)
         assert "成功 1" in "\n".join(screen_lines(app))
+        reads.on = False
+    reads.check()
+
+
+async def test_the_start_the_catalogs_rows_and_enter_read_nothing_on_the_ui_thread(make_app, ui_reads):
+    app = make_app()
+    reads = ui_reads(app.root)
+    reads.on = True                                     # from the start: the anchor, the data key
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert app.data_key_status is not None and "王者荣耀" in shown(app)
+        await pilot.press("slash")
+        await type_text(pilot, "dianxin huafei")        # rows not drawn yet, drawn as typed
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "电信话费" in shown(app)
+        await pilot.press("end")                        # the last rows: drawn for the first time
+        await settle(app, pilot)
+        await pilot.press("enter")                      # its checkout, on the product as shown
+        await settle(app, pilot)
+        assert isinstance(app.screen, CheckoutScreen) and "电信话费" in app.screen.product.name
+        reads.on = False
+    reads.check()
+
+
+async def test_the_restore_accepted_and_the_data_key_dialog_read_nothing_on_the_ui_thread(make_app, ui_reads,
+                                                                                          tui_home):
+    from kameng_tui.tui.screens.data_key import DataKeyScreen
+
+    app = make_app()
+    (tui_home / "data" / "ledger.head").unlink()           # the anchor deleted: writes refused
+    reads = ui_reads(app.root)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert app.refused is not None
+        app.ctx.ledger_status.accept_restore("deleted by mistake")
+        reads.on = True
+        app.ledger_accepted()                          # the anchor read again
+        await settle(app, pilot)
+        assert app.refused is None
+        app.data_key_status = None                     # not known yet: the dialog asks first
+        app.open_data_key()
+        await settle(app, pilot)
+        assert isinstance(app.screen, DataKeyScreen)
+        await pilot.press("escape")
+        app.refresh_data_key(now=True)                 # as after the key file is made
+        await settle(app, pilot)
+        assert app.data_key_status is not None
+        reads.on = False
+    reads.check()
+
+
+async def test_a_batch_rows_choices_read_nothing_on_the_ui_thread(make_app, ui_reads):
+    from kameng_tui.tui.screens.batch_dialogs import PickScreen
+    from test_batch_screen import paste
+
+    app = make_app()
+    reads = ui_reads(app.root)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_batch(app, pilot)
+        app.root.catalog.invalidate()                   # as after a sync: products not loaded yet
+        await settle(app, pilot)
+        reads.on = True
+        await paste(app, pilot, "demo:GM-WZRY-30-D 123456\ndemo:HF-CM-10 13800138000\n")
+        screen.grid.move(0, 1)
+        await settle(app, pilot)
+        assert "1: ctrl+o 选择大区" in shown(app)
+        await pilot.press("ctrl+o")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PickScreen)
         reads.on = False
     reads.check()

@@ -40,6 +40,7 @@ class CatalogColumns:
     rank: list[int | None]
     attrs: list[tuple[tuple[str, str], ...]]
     keys: list[str]
+    names: list[str]                 # what a row shows: drawn from memory, never a read per row
 
     @classmethod
     def from_products(cls, products: Sequence[Product], keys: Sequence[str]) -> "CatalogColumns":
@@ -50,7 +51,7 @@ class CatalogColumns:
             face=[None if p.face_value is None else int(p.face_value * 10_000) for p in products],
             stock=[p.stock for p in products], alarm=[int(p.stock_alarm) for p in products],
             status=[p.sale_status.value for p in products], rank=[p.sales_rank for p in products],
-            attrs=[p.attributes for p in products], keys=list(keys))
+            attrs=[p.attributes for p in products], keys=list(keys), names=[p.name for p in products])
 
 
 def _no_loader(i: int) -> Product:
@@ -150,7 +151,7 @@ class CatalogIndex:
         split = [c.split("/") for c in cols.category]
         depth = max((len(c) for c in split), default=0)
         state = {
-            "skus": list(cols.sku), "ids": np.asarray(cols.ids, dtype=np.int64), "words": list(word_id),
+            "skus": list(cols.sku), "names": [name.replace("\n", " ") for name in cols.names], "ids": np.asarray(cols.ids, dtype=np.int64), "words": list(word_id),
             "post_rows": np.asarray(rows, dtype=np.int32)[order],
             "post_bounds": np.searchsorted(id_arr[order], np.arange(len(word_id) + 1)).astype(np.int64),
             "attrs": {a: _Codes(columns[a]) for a in sorted(columns)},
@@ -166,6 +167,7 @@ class CatalogIndex:
 
     def _setup(self, st: dict[str, Any], loader: Callable[[int], Product], tag_rows: Mapping[str, Iterable[int]] | None) -> None:
         self.skus: list[str] = st["skus"]
+        self.names: list[str] = st["names"]      # the product table draws its rows from memory
         self.n = n = len(self.skus)
         self.ids = st["ids"]
         self.loader = loader
@@ -200,7 +202,7 @@ class CatalogIndex:
         def text(items: Sequence[str]) -> np.ndarray:
             return np.frombuffer("\n".join(items).encode("utf-8"), dtype=np.uint8)
 
-        arrays = {"skus": text(self.skus), "ids": self.ids, "words": text(self.words), "post_rows": self.post_rows,
+        arrays = {"skus": text(self.skus), "names": text(self.names), "ids": self.ids, "words": text(self.words), "post_rows": self.post_rows,
                   "post_bounds": self.post_bounds, "price": self.price, "face": self.face, "stock": self.stock,
                   "rank": self.rank, "alarm": self.alarm, "attr_names": text(list(self.attrs)),
                   "depth": np.asarray([self.depth])}
@@ -224,11 +226,13 @@ class CatalogIndex:
                 return _Codes(codes=z[f"{key}.codes"], names=text(f"{key}.names"))
 
             names = text("attr_names")
-            st = {"skus": text("skus"), "ids": z["ids"], "words": text("words"), "post_rows": z["post_rows"],
+            st = {"skus": text("skus"), "names": text("names"), "ids": z["ids"], "words": text("words"), "post_rows": z["post_rows"],
                   "post_bounds": z["post_bounds"], "price": z["price"], "face": z["face"], "stock": z["stock"],
                   "rank": z["rank"], "alarm": z["alarm"], "delivery": codes("delivery"), "supplier": codes("supplier"),
                   "path": codes("path"), "attrs": {a: codes(f"attr{i}") for i, a in enumerate(names)},
                   "category": [codes(f"cat{d}") for d in range(int(z["depth"][0]))]}
+        if len(st["names"]) != len(st["skus"]):
+            raise ValueError("catalog index snapshot: names and skus differ in length")   # rebuilt, never trusted
         obj = cls.__new__(cls)
         obj._setup(st, loader, tag_rows)
         return obj

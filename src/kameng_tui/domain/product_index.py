@@ -36,7 +36,8 @@ def product_columns(cols: CatalogColumns, groups: Sequence[Sequence[int]], best:
     return CatalogColumns(
         ids=list(range(len(best))), sku=pick(cols.sku), supplier=pick(cols.supplier), category=pick(cols.category),
         delivery=pick(cols.delivery), cost=pick(cols.cost), face=pick(cols.face), stock=pick(cols.stock),
-        alarm=pick(cols.alarm), status=pick(cols.status), rank=pick(cols.rank), attrs=pick(cols.attrs), keys=keys)
+        alarm=pick(cols.alarm), status=pick(cols.status), rank=pick(cols.rank), attrs=pick(cols.attrs), keys=keys,
+        names=pick(cols.names))
 
 
 class ProductIndex(CatalogIndex):

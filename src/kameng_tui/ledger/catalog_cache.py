@@ -135,15 +135,15 @@ class CatalogCache(OfferFigureReads):
         """Everything the index needs, column by column, without parsing any JSON."""
         with self._ledger.reading() as conn:
             rows = conn.execute(
-                "SELECT id, sku, supplier, category, delivery, cost, face, stock, alarm, status, rank, attrs, search_key "
+                "SELECT id, sku, supplier, category, delivery, cost, face, stock, alarm, status, rank, attrs, search_key, name "
                 "FROM catalog ORDER BY id").fetchall()
-        cols = list(zip(*rows)) if rows else [()] * 13
+        cols = list(zip(*rows)) if rows else [()] * 14
         return CatalogColumns(
             ids=list(cols[0]), sku=list(cols[1]), supplier=list(cols[2]), category=list(cols[3]),
             delivery=[Delivery(d).facet for d in cols[4]], cost=list(cols[5]), face=list(cols[6]), stock=list(cols[7]),
             alarm=list(cols[8]), status=list(cols[9]), rank=list(cols[10]),
             attrs=[tuple(tuple(kv.split("\x1f", 1)) for kv in a.split("\x1e")) if a else () for a in cols[11]],
-            keys=list(cols[12]))
+            keys=list(cols[12]), names=list(cols[13]))
 
     def readings(self) -> list[tuple[str, str, int, str]]:
         """Every listing's offer reading (sku, product id, flags, text) in catalog order;

@@ -235,6 +235,16 @@ class BatchEntryService:
         except KamengError:
             return []
 
+    def warm(self, skus: Sequence[str]) -> None:
+        """Load these SKUs' products (and the index, after a sync) into the catalog's
+        memory: called in a worker thread before `check`, whose catalog reads then find
+        them there instead of reading SQLite on the event loop."""
+        for sku in dict.fromkeys(s.strip() for s in skus if s and s.strip()):
+            try:
+                self.catalog.product(sku)
+            except KamengError:
+                continue
+
     def choice_fields(self, sku: str) -> tuple[Product, tuple[AccountField, ...]] | None:
         """The product of a SKU cell and its fields chosen from a list (大区, 服务器),
         which the grid keeps in "other fields"; None when there are none."""

@@ -24,6 +24,8 @@ from kameng_tui.domain.errors import AnchorMismatch, KamengError
 from kameng_tui.domain.models import Order
 from kameng_tui.services.balances import BalanceView, available_of
 from kameng_tui.services.shop import Shop
+from kameng_tui.tui.app_messages import (BalancesChanged, BatchLinesUpdated, CatalogChanged, DataKeyChanged,
+                                         LedgerStateChanged, ScreenNews, SuppliersChanged)
 from kameng_tui.tui.batch_messages import BatchLinesChanged
 from kameng_tui.tui.batch_runner import BatchRunner
 from kameng_tui.tui.keys import APP_KEYS, bindings
@@ -92,9 +94,6 @@ class KamengApp(UnhandledExceptionHook):
             if unknown:
                 self.notify(self.t("keymap.unknown", ids=", ".join(unknown)), severity="warning", timeout=15)
             self.set_keymap({k: v for k, v in self.ctx.settings_view.keymap.items() if k in known})
-        self.refused = self.ctx.ledger_status.anchor_problem()
-        if self.refused is None:
-            self.clear_notifications()       # the "writes refused" notice is no longer true
         self.team_watch = TeamWatch(self.ctx.ledger_status.team, self._render_status)     # tui/team_header.py
         if self.team_watch.last is not None:
             self.set_interval(WATCH_S, self.team_watch.tick)
@@ -167,18 +166,24 @@ class KamengApp(UnhandledExceptionHook):
         first = self.refused is None
         self.refused = exc
         self._render_status()
-        self.tell_screens("ledger_changed")
+        self.tell_screens(LedgerStateChanged)
         if first:
             self.notify(self.t("tui.ledger.refused", why=exc.why()), severity="error", timeout=30)
 
     def ledger_accepted(self) -> None:
         """Settings → Ledger accepted the restore: writes go through again, and the
-        paused reconcile runs now."""
-        self.refused = self.ctx.ledger_status.anchor_problem()
+        paused reconcile runs now. The anchor is read again in a thread (the UI thread
+        never waits on the ledger); the screens are told when it is known."""
+        self.run_worker(self._accepted(), group="ledger-accepted", exit_on_error=False)
+
+    async def _accepted(self) -> None:
+        import asyncio
+
+        self.refused = await asyncio.to_thread(self.ctx.ledger_status.anchor_problem)
         if self.refused is None:
             self.clear_notifications()       # the "writes refused" notice is no longer true
         self._render_status()
-        self.tell_screens("ledger_changed")
+        self.tell_screens(LedgerStateChanged)
         if self.refused is None:
             self.run_worker(self._reconcile(), group="reconcile", exit_on_error=False)
 
@@ -191,7 +196,7 @@ class KamengApp(UnhandledExceptionHook):
             return
         self.balances = {v.supplier: v for v in views}
         self._render_status()
-        self.tell_screens("balances_changed")       # the catalog's chosen offers read the balances
+        self.tell_screens(BalancesChanged)       # the catalog's chosen offers read the balances
 
     def available(self, supplier: str) -> Decimal | None:
         """The last balance less what unsettled orders may still take (services/balances.py
@@ -224,20 +229,18 @@ class KamengApp(UnhandledExceptionHook):
 
     # --- the data key (卡密 sealed at rest) ------------------------------------------------------
     def refresh_data_key(self, now: bool = False) -> None:
-        """Ask whether a data key is there and show the answer in the header. In a thread
-        (a keyring may take seconds to answer, start-up must not wait); `now`: here, where
-        the answer is needed at once (the key file was just made, an order was refused)."""
-        if now:
-            self._show_data_key(self.ctx.data_key.status())
-        else:
-            self.run_worker(self._probe_data_key(), group="data-key", exclusive=True, exit_on_error=False)
+        """Ask whether a data key is there and show the answer in the header (the screens
+        are told). In a thread: a keyring may take seconds to answer, and the UI thread
+        never waits on it. `now`: at once, where the answer is needed soon (the key file
+        was just made); else after the catalog's first rows."""
+        self.run_worker(self._probe_data_key(wait=not now), group="data-key", exclusive=True, exit_on_error=False)
 
-    async def _probe_data_key(self) -> None:
-        """After the catalog's first rows (or 5 s): importing keyring costs ~100 ms of CPU,
-        which must not compete with the index load for the interpreter."""
+    async def _probe_data_key(self, wait: bool = True, then: Callable[[DataKeyStatus], None] | None = None) -> None:
+        """After the catalog's first rows (or 5 s) unless not `wait`: importing keyring costs
+        ~100 ms of CPU, which must not compete with the index load for the interpreter."""
         import asyncio
 
-        for _ in range(100):
+        for _ in range(100 if wait else 0):
             if getattr(self.screen, "index", True) is not None:
                 break
             await asyncio.sleep(0.05)
@@ -247,11 +250,13 @@ class KamengApp(UnhandledExceptionHook):
             log.exception("data key probe")
             return
         self._show_data_key(status)
+        if then is not None:
+            then(status)
 
     def _show_data_key(self, status: DataKeyStatus) -> None:
         self.data_key_status = status
         self._render_status()
-        self.tell_screens("data_key_changed")
+        self.tell_screens(DataKeyChanged)
 
     def data_key_missing(self) -> bool:
         return self.data_key_status is not None and not self.data_key_status.available
@@ -267,15 +272,23 @@ class KamengApp(UnhandledExceptionHook):
     def action_data_key(self) -> None:
         self.open_data_key()
 
-    def open_data_key(self, then: Any = None) -> None:
+    def open_data_key(self, then: Any = None, fresh: bool = False) -> None:
         """The data key dialog: the key file offered where there is no key (F6, the
-        header's notice, a refused 卡密 checkout); `then(made)` once it closes."""
+        header's notice, a refused 卡密 checkout); `then(made)` once it closes. The status
+        as last read, or (`fresh`, or none read yet) read first in a thread."""
         from kameng_tui.tui.screens.data_key import DataKeyScreen
+
+        def open_with(status: DataKeyStatus) -> None:
+            if not isinstance(self.screen, DataKeyScreen):
+                self.push_screen(DataKeyScreen(status), then)
 
         if isinstance(self.screen, DataKeyScreen):
             return
-        status = self.data_key_status if self.data_key_status is not None else self.ctx.data_key.status()
-        self.push_screen(DataKeyScreen(status), then)
+        if self.data_key_status is None or fresh:
+            self.run_worker(self._probe_data_key(wait=False, then=open_with), group="data-key", exclusive=True,
+                            exit_on_error=False)
+        else:
+            open_with(self.data_key_status)
 
     # --- orders -------------------------------------------------------------------------------
     def start_order(self, order_no: str) -> None:
@@ -302,7 +315,7 @@ class KamengApp(UnhandledExceptionHook):
             self.run_worker(self.refresh_balances(), group="balances", exit_on_error=False)
             self.refresh_claims()
             self.unsettled.refresh()
-        self.tell_screens("batch_lines_changed", message)
+        self.tell_screens(lambda: BatchLinesUpdated(message))
 
     # --- settings applied live ----------------------------------------------------------------------
     async def set_language(self, lang: str) -> None:
@@ -324,19 +337,19 @@ class KamengApp(UnhandledExceptionHook):
 
     def catalog_changed(self) -> None:
         """A sync or a removed supplier changed the catalog: screens showing it reload."""
-        self.tell_screens("catalog_changed")
+        self.tell_screens(CatalogChanged)
 
     def suppliers_changed(self) -> None:
         self._render_status()
         self.run_worker(self.refresh_balances(), group="balances", exit_on_error=False)
-        self.tell_screens("suppliers_changed")
+        self.tell_screens(SuppliersChanged)
 
-    def tell_screens(self, event: str, *args: Any) -> None:
-        """Call `event(*args)` on every screen, in any mode's stack, that has it."""
+    def tell_screens(self, news: Callable[[], ScreenNews]) -> None:
+        """Post a `news()` to every screen, in any mode's stack (tui/app_messages.py): each
+        handles it on its own queue, after this returns. A message each (a message is
+        handled once, and one screen stopping it must not stop it for the others)."""
         for screen in list(all_screens(self)):
-            handler = getattr(screen, event, None)
-            if handler is not None:
-                handler(*args)
+            screen.post_message(news())
 
     def get_key_display(self, binding: Binding) -> str:
         """Textual's key display (`/`, `?`, `^p`), except its arrows: they are

@@ -6,8 +6,10 @@ the renewal suggestions. An unreachable supplier blocks nothing but orders to it
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, cast
 
+from kameng_tui.tui.app_messages import LedgerStateChanged, OrderUpdated
 from kameng_tui.domain.errors import AnchorMismatch, KamengError
 from kameng_tui.domain.states import IN_FLIGHT
 
@@ -17,7 +19,14 @@ if TYPE_CHECKING:  # pragma: no cover
 
 async def start_up(app: "KamengApp") -> None:
     """Balances, reconciliation of unsettled orders and suggestions, in the background:
-    an unreachable supplier blocks nothing but orders to it."""
+    an unreachable supplier blocks nothing but orders to it. First whether the ledger
+    refuses chained writes (its anchor read in a thread): the header says so, and the
+    reconcile below waits for the restore to be accepted."""
+    refused = await asyncio.to_thread(app.ctx.ledger_status.anchor_problem)
+    if refused is not None:
+        app.refused = cast(AnchorMismatch, refused)       # the store's own check: its only refusal
+        app._render_status()
+        app.tell_screens(LedgerStateChanged)
     await app.refresh_balances()
     app.refresh_claims()
     from kameng_tui.tui.batch_flow import offer_unsent
@@ -58,7 +67,7 @@ async def reconcile_open(app: "KamengApp") -> None:
             still = len(await asyncio.to_thread(ctx.orders.in_state, tuple(IN_FLIGHT)))
             app.notify(t("reconcile.done", settled=len(open_orders) - still, open=still))
             for order in open_orders:         # no runner of ours saw these move: an open dialog reads them
-                app.tell_screens("order_changed", order.order_no)
+                app.tell_screens(partial(OrderUpdated, order.order_no))
             for name, message in getattr(report, "errors", {}).items():
                 app.notify(t("reconcile.error", supplier=name, message=message), severity="warning")
         app.refresh_claims()

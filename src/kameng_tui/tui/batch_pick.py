@@ -20,6 +20,10 @@ def start(screen: "BatchScreen") -> None:
     grid = screen.grid
     grid.commit()
     i = grid.row
+    sku = screen.row_sku(i)
+    if not screen.choice_lookup.is_known(sku):
+        screen.choice_lookup.when_known(sku, lambda: start(screen) if screen.grid.row == i else None)
+        return
     found = screen.choices(i)
     if found is None:
         screen.notify(screen.t("batch.pick_none"), severity="warning")

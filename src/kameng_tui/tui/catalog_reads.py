@@ -42,8 +42,7 @@ def read_detail(screen: "CatalogScreen", sku: str, offers: ProductOffers | None)
 
 
 def _show_detail(screen: "CatalogScreen", sku: str, detail: ProductDetail | str, offers: ProductOffers | None) -> None:
-    product = screen.query_one(ProductTable).product()
-    if product is None or product.sku != sku:
+    if screen.query_one(ProductTable).sku() != sku:
         return                          # the cursor moved on: its own read is on its way
     pane = screen.query_one(DetailPane)
     if isinstance(detail, str):

@@ -4,10 +4,12 @@ what the screens already know how to show)."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Sequence
 
 from textual.message import Message
 
+from kameng_tui.tui.app_messages import OrderUpdated, OrdersAdded
 from kameng_tui.services.change_feed import Change
 
 if TYPE_CHECKING:
@@ -26,14 +28,14 @@ class LedgerMoved(Message):
 
 
 def show_changes(app: "KamengApp", changes: Sequence[Change]) -> None:
-    """New orders reload the lists (`orders_added`); changed ones are replaced where they
-    are shown (`order_changed`, as after this app's own orders); the claims count follows."""
+    """New orders reload the lists (`OrdersAdded`); changed ones are replaced where they
+    are shown (`OrderUpdated`, as after this app's own orders); the claims count follows."""
     numbers = list(dict.fromkeys(c.order_no for c in changes if c.order_no))
     if not numbers:
         return
     if len(numbers) > MANY or any(c.kind == "created" for c in changes):
-        app.tell_screens("orders_added")
+        app.tell_screens(OrdersAdded)
     if len(numbers) <= MANY:
         for order_no in numbers:
-            app.tell_screens("order_changed", order_no)
+            app.tell_screens(partial(OrderUpdated, order_no))
     app.refresh_claims()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.notifications import SeverityLevel
@@ -10,6 +11,7 @@ from kameng_tui.domain.errors import AnchorMismatch, KamengError
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.reasons import reason_msg
 from kameng_tui.domain.states import OrderState
+from kameng_tui.tui.app_messages import OrderUpdated
 
 if TYPE_CHECKING:  # pragma: no cover
     from kameng_tui.tui.app import KamengApp
@@ -41,7 +43,7 @@ def order_done(app: "KamengApp", order: Order | None, order_no: str, error: Kame
     app.refresh_claims()
     app.unsettled.refresh()
     app.run_worker(app.refresh_balances(), group="balances", exit_on_error=False)
-    app.tell_screens("order_changed", order_no)
+    app.tell_screens(partial(OrderUpdated, order_no))
 
 
 def tell_anomalies(app: "KamengApp", order: Order) -> None:

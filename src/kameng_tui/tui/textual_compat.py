@@ -7,22 +7,11 @@ Textual (8.x) has no public hook for these:
   switches while the app runs, so a node's bindings are made in `__init__` (or anew on a
   language switch), not read from the class's `BINDINGS`. Ids and `App.set_keymap` (the
   `[keymap]` remaps) stay Textual's public way.
-- the screens of every mode (`KamengApp.tell_screens`: a change told to the screens not
-  shown now too, at once). A `textual.signal.Signal` would reach them, but it logs and drops
-  an exception raised in a subscriber, where ours must end the app as the bug it is.
-  Typed Messages posted to each screen were weighed for issue 17 (2026-12-07) and are
-  workable, but not done yet. Tried on Textual 8.x: a screen in another mode's stack (not
-  current) still runs its message queue and handles a posted message, and an exception in
-  its handler reaches the app's exception hook (return code 1), unlike Signal. What keeps
-  the direct call for now: (1) posting still needs the list of screens, and
-  `App.screen_stack` holds only the current mode's, so this private read would remain
-  unless each screen joins an app-held registry on mount and leaves it on unmount;
-  (2) delivery becomes asynchronous. Today every screen has handled the change when
-  `tell_screens` returns; whether a caller (`writes_refused`, `ledger_accepted`,
-  `refresh_balances`, the batch runner's news, a screen's own `order_changed` call) or a
-  test that reads a screen after a change relies on that is not checked yet; (3) eight
-  events (balances, order, orders added, ledger, suppliers, data key, catalog, batch lines),
-  some with arguments, need a Message class each, plus handlers on five screens.
+- the screens of every mode: `KamengApp.tell_screens` posts its typed messages
+  (tui/app_messages.py) to each screen of every mode's stack, and `App.screen_stack` holds
+  only the current mode's. A screen in another mode's stack still handles a posted
+  message, and an exception in its handler reaches the app's exception hook (return code
+  1), which `textual.signal.Signal` would log and drop (tests/tui/test_screen_news.py).
 - the last word on an exception no handler caught (`App._handle_exception`);
 - the suggestion an Input shows (Tab takes it, as a shell does);
 - a typed character's key name (`textual.keys._character_to_key`), to check `[keymap]` keys;

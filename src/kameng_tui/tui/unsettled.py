@@ -3,13 +3,15 @@
 `App.available(supplier)` is asked on every keystroke of a checkout or a batch grid; the
 sum behind it is a ledger read, so it is read here in a worker thread (after each order
 starts or ends, each batch, each change from another process) and the screens are told
-(`balances_changed`) to draw again. Until the first read, the figure of the last balance
+(`BalancesChanged`) to draw again. Until the first read, the figure of the last balance
 view stands in."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import TYPE_CHECKING
+
+from kameng_tui.tui.app_messages import BalancesChanged
 
 if TYPE_CHECKING:  # pragma: no cover
     from kameng_tui.tui.app import KamengApp
@@ -34,4 +36,4 @@ class UnsettledCosts:
     def _got(self, read: dict[str, Decimal]) -> None:
         if read != self._by_supplier:
             self._by_supplier = read
-            self.app.tell_screens("balances_changed")
+            self.app.tell_screens(BalancesChanged)

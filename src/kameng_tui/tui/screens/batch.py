@@ -22,7 +22,8 @@ from kameng_tui.domain.models import AccountField, Order, Product
 from kameng_tui.domain.states import OrderState
 from kameng_tui.messages import Localized, Msg, Plain
 from kameng_tui.services.batch_entry import Draft, EntryCheck, to_send
-from kameng_tui.tui.batch_messages import BatchLinesChanged
+from kameng_tui.tui.batch_choices import ChoiceLookup
+from kameng_tui.tui.app_messages import BatchLinesUpdated, OrderUpdated
 from kameng_tui.tui.keys import BATCH_KEYS, bindings
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.textual_compat import install_bindings
@@ -55,7 +56,7 @@ class BatchScreen(Screen[None]):
         self.quotes: dict = {}
         self.quoted_at = 0.0
         self.checking = False
-        self._choice_cache: dict[str, tuple | None] = {}
+        self.choice_lookup = ChoiceLookup(self)
         self._suggest_for = ""
         self.full_notes: dict[int, Text] = {}
         """Row notes with whole product names (the grid's may cut them to its status column)."""
@@ -178,14 +179,13 @@ class BatchScreen(Screen[None]):
                 out.append_text(self.full_notes.get(grid.row, grid.notes[grid.row]))
         self.query_one("#batch-suggest", Static).update(out)
 
+    def row_sku(self, i: int) -> str:
+        return (self.grid.rows[i].get("sku") if i < len(self.grid.rows) else "") or ""
+
     def choices(self, i: int) -> tuple[Product, tuple[AccountField, ...]] | None:
-        """(product, choice fields) of row i's SKU, looked up once per SKU text."""
-        sku = self.grid.rows[i].get("sku") if i < len(self.grid.rows) else ""
-        if sku not in self._choice_cache:
-            if len(self._choice_cache) > 500:
-                self._choice_cache.clear()
-            self._choice_cache[sku] = self.entry.choice_fields(sku)
-        return self._choice_cache[sku]
+        """(product, choice fields) of row i's SKU, looked up once per SKU text in a worker
+        (tui/batch_choices.py); None until the answer comes."""
+        return self.choice_lookup.get(self.row_sku(i))
 
     def _pick_hint(self, i: int) -> str:
         found = self.choices(i)
@@ -229,6 +229,7 @@ class BatchScreen(Screen[None]):
         if now - self.quoted_at > QUOTE_TTL_S:          # checks reuse quotes for a while; Run always re-quotes
             self.quotes, self.quoted_at = {}, now
         try:
+            await asyncio.to_thread(self.entry.warm, [r.get("sku") or "" for r in self.grid.rows])
             self.checked = await self.entry.check(self.grid.rows, quotes=self.quotes)
         except KamengError as exc:
             self.notify(self.t.error(exc), severity="error")
@@ -250,8 +251,9 @@ class BatchScreen(Screen[None]):
             self.orders = orders
             self.show_rows()
 
-    def batch_lines_changed(self, message: BatchLinesChanged) -> None:
+    def on_batch_lines_updated(self, update: BatchLinesUpdated) -> None:
         """The runner's news of this draft's batch: its lines as they now are."""
+        message = update.news
         if message.batch_id not in self.draft.batch_ids:
             return
         self.orders.update({o.order_no: o for o in message.orders})
@@ -259,9 +261,9 @@ class BatchScreen(Screen[None]):
             self.refresh_orders()           # once, at the end: what a stop or an error left
         self.show_rows()
 
-    def order_changed(self, order_no: str) -> None:
+    def on_order_updated(self, message: OrderUpdated) -> None:
         """Another process settled one of these lines (the change feed)."""
-        if order_no in self.orders:
+        if message.order_no in self.orders:
             self.refresh_orders()
 
     def show_rows(self) -> None:

@@ -16,8 +16,10 @@ from kameng_tui.domain.catalog_index import CatalogIndex
 from kameng_tui.domain.catalog_query import (DELIVERY_FACET, SORTS, TAG_FACET, Filter, Query, active_filters,
                                               without_filter, without_filters)
 from kameng_tui.domain.errors import KamengError
+from kameng_tui.domain.models import Product
 from kameng_tui.domain.product_index import ProductIndex
 from kameng_tui.services.offer_board import ProductOffers
+from kameng_tui.tui.app_messages import BalancesChanged, CatalogChanged, OrderUpdated, SuppliersChanged
 from kameng_tui.tui.catalog_reads import read_detail, reorder_later
 from kameng_tui.tui.keys import CATALOG_KEYS, bindings
 from kameng_tui.tui.text import Texts
@@ -277,14 +279,17 @@ class CatalogScreen(Screen[None]):
         self.action_order()
 
     def _show_detail(self) -> None:
+        table = self.query_one(ProductTable)
+        sku, pos = table.sku(), table.position()
+        if pos is not None:
+            table.fetch(pos)            # Enter or `a` next: the Product is there by then
         if not self._panes["detail"]:
             return                      # folded: nothing to draw (it is drawn when shown)
-        product = self.query_one(ProductTable).product()
         pane = self.query_one(DetailPane)
-        if product is None:
+        if sku is None or pos is None:
             pane.show_detail(None)
             return
-        read_detail(self, product.sku, self._offers())
+        read_detail(self, sku, self._offers())
 
     def _offers(self) -> ProductOffers | None:
         """The highlighted product's offers when it has several (the pane lists them)."""
@@ -346,36 +351,36 @@ class CatalogScreen(Screen[None]):
         self.refilter()
 
     def action_order(self) -> None:
-        product = self.query_one(ProductTable).product()
-        if product is None:
-            return
+        self.query_one(ProductTable).with_product(self._order)
+
+    def _order(self, product: Product) -> None:
         from kameng_tui.tui.screens.checkout import CheckoutScreen
 
         self.app.push_screen(CheckoutScreen(product))
 
     def action_reorder(self) -> None:
-        product = self.query_one(ProductTable).product()
-        if product is None:
-            return
+        self.query_one(ProductTable).with_product(self._reorder)
+
+    def _reorder(self, product: Product) -> None:
         from kameng_tui.tui.screens.checkout import CheckoutScreen
 
         reorder_later(self, product, CheckoutScreen)
 
-    def suppliers_changed(self) -> None:
+    def on_suppliers_changed(self, _: SuppliersChanged) -> None:
         """A supplier added or turned off: the column and the 演示 mark follow at once."""
         self._suppliers()
 
-    def catalog_changed(self) -> None:
+    def on_catalog_changed(self, _: CatalogChanged) -> None:
         """Synced or a supplier removed on the settings screen: the index anew."""
         self.load_index()
 
-    def balances_changed(self) -> None:
+    def on_balances_changed(self, _: BalancesChanged) -> None:
         """Balances fetched: a supplier short of money may lose its products' choice; the
         index is rebuilt only when a balance or an unsettled sum changed (services/offer_board.py).
         Not before the first load: that one may still be syncing a first run's catalog."""
         if self.index is not None:
             self.load_index()
 
-    def order_changed(self, order_no: str) -> None:
+    def on_order_updated(self, _: OrderUpdated) -> None:
         if self.is_current:
             self.call_after_refresh(self._show_detail)

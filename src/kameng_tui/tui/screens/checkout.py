@@ -28,6 +28,7 @@ from kameng_tui.services.checkout import SEALED_RULES, OrderInput
 from kameng_tui.services.checkout_flow import NeedsConfirmation, Placed
 from kameng_tui.services.offer_checkout import by_policy
 from kameng_tui.services.order_progress import read_status, started
+from kameng_tui.tui.app_messages import BalancesChanged, DataKeyChanged, OrderUpdated
 from kameng_tui.tui.cards import copy_card
 from kameng_tui.tui.keys import CHECKOUT_KEYS, bindings
 from kameng_tui.tui import demo_mark
@@ -136,6 +137,9 @@ class CheckoutScreen(ModalScreen[None]):
             self._title(box.scrollable_content_region.width or CHECKOUT_WIDTH)))
 
     # --- no data key: said before the first Enter, the dialog offered on a refusal ------------------
+    def on_data_key_changed(self, _: DataKeyChanged) -> None:
+        self.data_key_changed()
+
     def data_key_changed(self) -> None:
         """The app learnt whether a data key is there (start-up probe, the dialog)."""
         p = self.product
@@ -150,10 +154,10 @@ class CheckoutScreen(ModalScreen[None]):
         notice.display = missing
 
     def _no_data_key(self) -> None:
-        """Refused before the intent: say so in the app's words and offer the key file."""
-        self.app.refresh_data_key(now=True)
+        """Refused before the intent: say so in the app's words and offer the key file (the
+        status read again first, in a thread; the notice follows it)."""
         self.data_key_changed()
-        self.app.open_data_key(lambda made: self.data_key_changed())
+        self.app.open_data_key(lambda made: self.data_key_changed(), fresh=True)
 
     def _first_widget(self):
         first = self.product.account_fields[0].key if self.product.account_fields else None
@@ -367,6 +371,9 @@ class CheckoutScreen(ModalScreen[None]):
         if self.outcome.show(message.status):
             self.set_focus(self.query_one("#again-new", Button), scroll_visible=False)
 
+    def on_order_updated(self, message: OrderUpdated) -> None:
+        self.order_changed(message.order_no)
+
     def order_changed(self, order_no: str) -> None:
         """The order changed where no runner of ours saw it (another process, cron's
         reconcile): read it in a worker and show it as its runner would have."""
@@ -381,7 +388,7 @@ class CheckoutScreen(ModalScreen[None]):
 
         self.run_worker(read, thread=True, group="checkout-status", exit_on_error=False)
 
-    def balances_changed(self) -> None:
+    def on_balances_changed(self, _: BalancesChanged) -> None:
         """The App read the balances or the unsettled costs again: the summary's 余额 follows."""
         if self.order_no is None and self.is_mounted:
             self._summary(self.quantity() or 0, self.values())

@@ -22,6 +22,7 @@ from kameng_tui.domain.history import HistoryFilter
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
 from kameng_tui.domain.states import OrderState
+from kameng_tui.tui.app_messages import OrderUpdated, OrdersAdded
 from kameng_tui.tui.cards import copy_card
 from kameng_tui.tui.history_reorder import reorder
 from kameng_tui.tui.history_reads import Figures, HistoryView, OrderDetail, page_after, read_changed, read_detail, read_view
@@ -244,15 +245,15 @@ class HistoryScreen(Screen[None]):
     def _detail(self, detail: OrderDetail) -> None:
         self.query_one("#h-detail", Static).update(Group(*detail_lines(detail, self.t, self.lang, self.zone)))
 
-    def orders_added(self) -> None:
+    def on_orders_added(self, _: OrdersAdded) -> None:
         """Another process placed orders (or changed many): the page is read again."""
         if self.is_mounted:
             self.reload(keep_cursor=True)
 
-    def order_changed(self, order_no: str) -> None:
+    def on_order_updated(self, message: OrderUpdated) -> None:
         """An order changed: it, the marks and the figures read again, in a worker."""
         if self.is_mounted:
-            self.run_worker(partial(self._read_changed, order_no, self.flt, self.claims), thread=True,
+            self.run_worker(partial(self._read_changed, message.order_no, self.flt, self.claims), thread=True,
                             group="history-changed", exit_on_error=False)
 
     def _read_changed(self, order_no: str, flt: HistoryFilter, claims: bool) -> None:
@@ -375,7 +376,7 @@ class HistoryScreen(Screen[None]):
             self.notify(t("history.cancelled", order_no=order_no))
         else:
             self.notify(t("history.resume_sent", order_no=order_no, state=t(f"state.{acted.order.state.value}")))
-        self.app.tell_screens("order_changed", order_no)
+        self.app.tell_screens(partial(OrderUpdated, order_no))
         refresh = getattr(self.app, "refresh_claims", None)
         if refresh is not None:
             refresh()

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Input, OptionList
 from textual.widgets.option_list import Option
 
+from kameng_tui.tui.app_messages import LedgerStateChanged
 from kameng_tui.tui.keys import SETTINGS_KEYS, bindings
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.textual_compat import install_bindings
@@ -114,7 +115,7 @@ class SettingsScreen(Screen[None]):
     def action_sync(self) -> None:
         self.query_one(SupplierPanel).sync()
 
-    def ledger_changed(self) -> None:
+    def on_ledger_state_changed(self, _: LedgerStateChanged) -> None:
         """The ledger started or stopped refusing writes (app.refused)."""
         self.query_one(LedgerPanel).show_state()
 

@@ -1,14 +1,19 @@
 """The catalog table: every match of the current query, only visible rows rendered.
 
-The widget holds a query result (an array of row numbers in sort order) and asks the
-index for the few products on screen. Columns are measured in terminal cells, so a
-Chinese name takes two cells a character and the numbers stay aligned.
+The widget holds a query result (an array of row numbers in sort order) and draws the
+few rows on screen from the index's columns in memory (names, prices, stock, tags): a
+row drawn never reads the catalog cache. A whole Product (Enter, `a`) is loaded in a
+worker thread as the cursor lands on its row (`fetch`) and kept for `with_product`. Columns are
+measured in terminal cells, so a Chinese name takes two cells a character and the
+numbers stay aligned.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Callable, Hashable, Sequence
+
+from textual.worker import get_current_worker
 
 from rich.segment import Segment
 from rich.style import Style
@@ -67,6 +72,7 @@ class ProductTable(VirtualList):
         self.view = SupplierView()
         self.compact = False
         self._offers_cells: dict[int, str] = {}
+        self.loaded: dict[int, Product] = {}      # position -> Product, of this index, loaded in a worker
 
     def set_suppliers(self, view: SupplierView, compact: bool) -> None:
         """Which suppliers there are (the column, the 演示 mark) and whether the screen is in
@@ -77,6 +83,8 @@ class ProductTable(VirtualList):
             self.refresh()
 
     def show(self, index: CatalogIndex, result: Result) -> None:
+        if index is not self.index:
+            self.loaded = {}
         self.index = index
         self.ordered = result.ordered
         self.loader = result.loader
@@ -92,9 +100,52 @@ class ProductTable(VirtualList):
         row = self.cursor if row is None else row
         return int(self.ordered[row]) if 0 <= row < len(self.ordered) else None
 
-    def product(self, row: int | None = None) -> Product | None:
+    def sku(self, row: int | None = None) -> str | None:
+        """The row's SKU (the chosen offer's, for a product), from memory."""
         pos = self.position(row)
-        return None if pos is None or self.loader is None else self.loader(pos)
+        return None if pos is None or self.index is None else self.index.skus[pos]
+
+    def product(self, row: int | None = None) -> Product | None:
+        """The row's Product: from memory when a worker has loaded it, else read from the
+        catalog cache here. The screens do not call this on the UI thread (they use `sku`,
+        `fetch` and `with_product`; tests/tui/test_ui_thread_reads.py watches)."""
+        pos = self.position(row)
+        if pos is None or self.loader is None:
+            return None
+        return self.loaded.get(pos) or self.loader(pos)
+
+    def with_product(self, then: Callable[[Product], None]) -> None:
+        """`then(product)` with the cursor's Product, at once. It is loaded in a worker as
+        the cursor lands on a row (`fetch`, from the screen's highlight); only a key pressed
+        before that worker is back (a few ms after the row is shown) reads this one
+        product here, by its key."""
+        pos = self.position()
+        if pos is None or self.loader is None:
+            return
+        product = self.loaded.get(pos)
+        if product is None:
+            product = self.loaded[pos] = self.loader(pos)
+        then(product)
+
+    def fetch(self, pos: int) -> None:
+        """Load the Product at `pos` in a worker thread, into `loaded`."""
+        index, loader = self.index, self.loader
+        if loader is None or pos in self.loaded:
+            return
+
+        def read() -> None:
+            product = loader(pos)
+            if not get_current_worker().is_cancelled:
+                self.app.call_from_thread(self._fetched, index, pos, product)
+
+        self.run_worker(read, thread=True, group="product-row", exit_on_error=False)
+
+    def _fetched(self, index: CatalogIndex | None, pos: int, product: Product) -> None:
+        if index is not self.index:
+            return                      # a new index since: its positions mean other products
+        if len(self.loaded) > 4096:
+            self.loaded.clear()
+        self.loaded[pos] = product
 
     def _columns(self, width: int) -> tuple[tuple[str, ...], int]:
         """The columns that fit beside the name, and the name's width. The name and the
@@ -125,19 +176,19 @@ class ProductTable(VirtualList):
 
     def render_row(self, row: int, width: int) -> list[Segment]:
         index, pos = self.index, int(self.ordered[row])
-        assert index is not None and self.loader is not None
-        p = self.loader(pos)
+        assert index is not None
+        name, supplier = index.names[pos], index.supplier.names[index.supplier.codes[pos]]
         cols, name_w = self._columns(width)
         price, face, stock = int(index.price[pos]), int(index.face[pos]), int(index.stock[pos])
-        if self.view.is_demo(p.supplier):         # beside a real supplier: never sold to a customer
+        if self.view.is_demo(supplier):         # beside a real supplier: never sold to a customer
             out = [Segment(" "), Segment(self.demo_chip, demo_mark.DEMO_STYLE),
-                   Segment(" " + fit(p.name, name_w - demo_mark.CELLS - 1))]
+                   Segment(" " + fit(name, name_w - demo_mark.CELLS - 1))]
         else:
-            out = [Segment(" " + fit(p.name, name_w))]
+            out = [Segment(" " + fit(name, name_w))]
         for c in cols:
             out.append(Segment(" "))
             if c == "supplier":
-                out.append(Segment(cell(self.view.short(p.supplier), WIDTHS[c]), DIM))
+                out.append(Segment(cell(self.view.short(supplier), WIDTHS[c]), DIM))
             elif c == "offers":
                 n = int(index.offer_counts[pos]) if isinstance(index, ProductIndex) else 1
                 out.append(Segment(self._offers_cell(n)))
