@@ -140,6 +140,7 @@ def test_offline_the_terminal_reads_its_mirror_and_refuses_to_order(pg_url, tmp_
     a = open_team(pg_url, tmp_path / "a")
     a.history(HistoryFilter())                       # its history was shown: it has a mirror
     a.create_intents([intent(1, name="腾讯视频会员月卡"), intent(2)], at=T0)
+    a.set_offer_link("demo:HF-CM-30", "demo:HF-CM-50", at=T0)   # the catalog's products offline too
     a.close()
     off = open_team(UNREACHABLE, tmp_path / "a")
     try:
@@ -147,6 +148,7 @@ def test_offline_the_terminal_reads_its_mirror_and_refuses_to_order(pg_url, tmp_
         assert not status.online and status.synced_at is not None
         assert [o.order_no for o in off.history(HistoryFilter(search="腾讯视频")).items] == [intent(1).order_no]
         assert off.get(intent(2).order_no) is not None
+        assert [(k.sku, k.target) for k in off.offer_links()] == [("demo:HF-CM-30", "demo:HF-CM-50")]
         with pytest.raises(StorageError) as err:
             off.create_intents([intent(3)], at=T0)
         zh, en = render(err.value.msg, "zh"), render(err.value.msg, "en")

@@ -42,7 +42,7 @@ log = logging.getLogger("kameng_tui")
 
 MIRROR_READS = ("history", "totals", "grouped", "events", "last_event", "cards", "sealed_fields", "get_batch",
                 "list_batches", "batch_orders", "find", "sku_counts", "needs_attention", "anomaly_orders",
-                "ledger_anomalies")
+                "ledger_anomalies", "offer_links")
 SERVER_READS = ("get", "by_ref", "ref_fingerprint", "guard_duplicates", "last_for", "in_state", "unsettled_cost",
                 "in_flight", "sent_since", "batch_by_identity")
 
