@@ -453,25 +453,32 @@ class ConsoleEntry:
     def storage_failure(self, exc: BaseException, where: Path | None) -> KamengError | None:
         return storage_failure(exc, where)
 
-    def init_team_ledger(self) -> TeamInit:
-        """`ledger init` on `[ledger] url` as this config's login (the owner), no shop opened."""
+    def _team_login(self, not_team: str) -> tuple[dict[str, str], Any, Any, str | None]:
+        """The env, paths, config and ledger password of a command run on `[ledger] url` as
+        this config's login, no shop opened; BadInput(`not_team`) on a local ledger."""
         from kameng_tui.config import load_config
         from kameng_tui.config_ledger import SECRET_NAME
         from kameng_tui.paths import app_paths, ensure
         from kameng_tui.secret_store import SecretStore
-        from kameng_tui.services.team_init import init_team
 
         env = dict(os.environ if self.env is None else self.env)
         paths = app_paths(env)
         ensure(paths)
         config = load_config(paths.config_file, env)
         if not config.ledger.team or config.ledger.url is None:
-            raise BadInput(Msg("err.team.init_no_url"), field="url")
+            raise BadInput(Msg(not_team), field="url")
+        return env, paths, config, SecretStore(paths, env).get_supplier_secret(SECRET_NAME)
+
+    def init_team_ledger(self) -> TeamInit:
+        """`ledger init` on `[ledger] url` as this config's login (the owner), no shop opened."""
+        from kameng_tui.secret_store import SecretStore
+        from kameng_tui.services.team_init import init_team
+
+        env, paths, config, password = self._team_login("err.team.init_no_url")
         try:
             from kameng_tui.ledger.pg.roles import EmptyDatabase
         except ImportError:
             raise ConfigError(Msg("err.team.no_driver")) from None
-        password = SecretStore(paths, env).get_supplier_secret(SECRET_NAME)
         done = init_team(EmptyDatabase(config.ledger.url, password))
         # the owner's configured suppliers become the team's (services/supplier_identity.py)
         from kameng_tui.services.supplier_identity import SupplierIdentities, register_all
@@ -486,22 +493,12 @@ class ConsoleEntry:
 
     def migrate_team_schema(self) -> int:
         """`ledger migrate-schema` on `[ledger] url` as this config's login (the owner)."""
-        from kameng_tui.config import load_config
-        from kameng_tui.config_ledger import SECRET_NAME
-        from kameng_tui.paths import app_paths, ensure
-        from kameng_tui.secret_store import SecretStore
-
-        env = dict(os.environ if self.env is None else self.env)
-        paths = app_paths(env)
-        ensure(paths)
-        config = load_config(paths.config_file, env)
-        if not config.ledger.team or config.ledger.url is None:
-            raise BadInput(Msg("err.team.not_team"), field="url")
+        _env, _paths, config, password = self._team_login("err.team.not_team")
         try:
             from kameng_tui.ledger.pg.roles import TeamSchema
         except ImportError:
             raise ConfigError(Msg("err.team.no_driver")) from None
-        return TeamSchema(config.ledger.url, SecretStore(paths, env).get_supplier_secret(SECRET_NAME)).migrate()
+        return TeamSchema(config.ledger.url, password).migrate()
 
     def move_to_team(self, url: str) -> dict[str, Any]:
         """`ledger migrate --to URL`: this home's local ledger copied onto the team ledger at
