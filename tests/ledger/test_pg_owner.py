@@ -162,3 +162,36 @@ def test_a_supplier_is_registered_by_the_owner_and_a_clerks_terminal_must_mean_t
         owner.close()
     with psycopg.connect(team.admin_url) as conn:
         assert "never" not in str(conn.execute("SELECT * FROM supplier_identities").fetchall())
+
+
+def test_a_clerk_cannot_rewrite_the_teams_ledger_id_or_any_meta_row_and_the_owner_can(team, tmp_path):
+    """The team's meta rows are the owner's (schema V9): `ledger_id` names the chain every
+    mirror and `ledger migrate` checks against, `migrated_from` marks a finished move. A
+    clerk's login legitimately writes only the first claim of `data_key_id` (V8 keeps
+    that one once for everyone); its UPDATE, DELETE or INSERT of any other row is
+    refused by the server (42501) and nothing changes. The owner's login may."""
+    with psycopg.connect(team.admin_url) as conn:
+        ledger_id = conn.execute("SELECT value FROM meta WHERE key = 'ledger_id'").fetchone()[0]
+    for sql in ("UPDATE meta SET value = 'forged' WHERE key = 'ledger_id'",
+                "UPDATE meta SET key = 'old_id' WHERE key = 'ledger_id'",
+                "DELETE FROM meta WHERE key = 'ledger_id'",
+                "DELETE FROM meta",
+                "INSERT INTO meta (key, value) VALUES ('ledger_id', 'forged') "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                "INSERT INTO meta (key, value) VALUES ('migrated_from', 'forged')"):
+        refused_42501(team.clerk_url, sql)
+    clerk = open_as(team.clerk_url, tmp_path, "clerk")
+    try:
+        assert clerk.claim_team_key("k-team", at=T0) == "k-team"        # the clerk's one legitimate meta write
+        with pytest.raises(OwnerOnly) as err:
+            clerk.set_team_meta("ledger_id", "forged")
+        assert err.value.exit_code == 2 and "kameng_owner" in err.value.text("en")
+    finally:
+        clerk.close()
+    with psycopg.connect(team.admin_url) as conn:
+        rows = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+    assert rows == {"ledger_id": ledger_id, "data_key_id": "k-team"}
+    with psycopg.connect(team.owner_url, autocommit=True) as conn:     # the owner's path, as `ledger migrate` takes it
+        conn.execute("UPDATE meta SET value = 'moved-here' WHERE key = 'ledger_id'")
+        conn.execute("INSERT INTO meta (key, value) VALUES ('migrated_from', 'moved-here')")
+        assert conn.execute("SELECT value FROM meta WHERE key = 'ledger_id'").fetchone()[0] == "moved-here"

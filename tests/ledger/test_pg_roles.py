@@ -104,9 +104,9 @@ def test_a_clerk_cannot_rewrite_or_remove_the_teams_data_key_id(app_url, tmp_pat
         assert led.claim_team_key("k-other", at=T0) == "k-team"
         with pytest.raises(BadInput):
             led.set_team_meta("data_key_id", "k-clerk")
-        led.set_team_meta("some_setting", "1")                  # other meta rows: as before
-        led.set_team_meta("some_setting", "2")
-        assert led.team_meta("some_setting") == "2"
+        with pytest.raises(BadInput):                           # no other meta row is a clerk's either (V9)
+            led.set_team_meta("some_setting", "1")
+        assert led.team_meta("some_setting") is None
     finally:
         led.close()
     with psycopg.connect(app_url, autocommit=True) as conn:

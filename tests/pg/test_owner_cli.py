@@ -36,6 +36,10 @@ def said(r) -> str:
     return " ".join(r.stderr.split())
 
 
+def said_out(r) -> str:
+    return " ".join(r.stdout.split())
+
+
 def test_a_clerks_customer_refund_is_refused_in_words_and_the_owners_goes_through(team, tmp_path):
     from kameng_tui.ledger.pg.team import TeamLedger
     from kameng_tui.ledger.sqlite import open_ledger
@@ -94,6 +98,12 @@ def test_a_terminal_configured_for_another_account_refuses_to_send_or_reconcile_
     rc = run_cli(clerk, "--lang", "en", "reconcile")
     assert rc.code == 3, rc.stdout + rc.stderr                    # not settled: nothing asked, nothing changed
     assert "base_url" in " ".join(rc.stdout.split())             # reconcile's report names each supplier's error
+    b = run_cli(clerk, "--lang", "en", "balance")                 # not "unreachable": the account differs
+    assert b.code == 0 and "unreachable" not in b.stdout, b.stdout + b.stderr
+    assert "base_url" in said_out(b) and "http://127.0.0.1:9/api" in said_out(b), b.stdout
+    bj = run_cli(clerk, "balance", "--json")
+    up = next(i for i in bj.json if i["supplier"] == "up")
+    assert up["code"] == "supplier_identity" and up["live"] is False and "base_url" in up["error"], bj.stdout
     bad = run_cli(clerk, "ledger", "register-supplier", "up", "--json")
     assert bad.code == 2 and bad.json["error"]["code"] == "owner_only", bad.stdout + bad.stderr
     with psycopg.connect(team.admin_url) as conn:
@@ -141,6 +151,10 @@ def test_only_the_owner_migrates_the_schema_and_a_clerk_is_told_so(tmp_path):
         assert ok.code == 0 and ok.json["schema_version"] == LATEST, ok.stdout + ok.stderr
         h = run_cli(clerk, "history", "--json")
         assert h.code == 0 and h.json["total"] == 0, h.stdout + h.stderr
+        with psycopg.connect(as_role(url, clerk_role), autocommit=True) as conn:   # the new migration's rule holds
+            with pytest.raises(psycopg.Error) as err:
+                conn.execute("UPDATE meta SET value = 'forged' WHERE key = 'ledger_id'")
+            assert err.value.sqlstate == "42501"
         with psycopg.connect(url) as conn:
             assert conn.execute("SELECT tableowner FROM pg_tables WHERE tablename = 'supplier_identities'"
                                 ).fetchone()[0] == "kameng_owner"
@@ -204,3 +218,39 @@ def test_a_schema_taken_past_a_gap_is_behind_and_the_owner_fills_the_gap():
             assert conn.execute("SELECT to_regclass('order_attempts') IS NOT NULL").fetchone()[0]
     finally:
         srv.drop(name)
+
+
+def test_supplier_add_on_a_team_terminal_registers_the_owners_and_holds_a_clerk_to_the_teams(team, tmp_path):
+    """`supplier add` on a team terminal (issue 19, supplier changes are the owner's): the
+    owner's registers the new supplier's identity on the team ledger; a clerk's may add a
+    name the team knows as the same account, but not another account (exit 2, naming what
+    differs) nor a name the team does not know (owner_only). A refused add changes
+    nothing: no config, no secret, no registration."""
+    add = ("supplier", "add", "up", "--kind", "http", "--key-id", "k-shop")
+    api, other = ("--base-url", "http://127.0.0.1:9/api"), ("--base-url", "http://127.0.0.1:9/other")
+
+    def registered() -> list[tuple[str, ...]]:
+        with psycopg.connect(team.admin_url) as conn:
+            return conn.execute("SELECT name, kind, base_url, key_id, operator FROM supplier_identities "
+                                "ORDER BY name").fetchall()
+
+    clerk = home(tmp_path, "clerk", team.clerk_url)
+    config = Path(clerk["KAMENG_TUI_HOME"]) / "config" / "config.toml"
+    new = run_cli(clerk, *add, *api, "--json")
+    assert new.code == 2 and new.json["error"]["code"] == "owner_only", new.stdout + new.stderr
+    assert "up" not in config.read_text() and registered() == []
+    owner = home(tmp_path, "owner", team.owner_url)
+    ok = run_cli(owner, *add, *api, "--json")
+    assert ok.code == 0, ok.stdout + ok.stderr
+    assert registered() == [("up", "http", "http://127.0.0.1:9/api", "k-shop", team.owner)]
+    for who, env in (("clerk", clerk), ("owner", home(tmp_path, "owner2", team.owner_url))):
+        z = run_cli(env, *add, *other)             # zh: the codes and data are as they are
+        assert z.code == 2 and "base_url" in said(z) and "http://127.0.0.1:9/api" in said(z), (who, z.stderr)
+        assert "http://127.0.0.1:9/other" in said(z) and "Traceback" not in z.stderr, (who, z.stderr)
+        j = run_cli(env, *add, *other, "--json")
+        assert j.code == 2 and j.json["error"]["code"] == "supplier_identity", (who, j.stdout + j.stderr)
+        assert "up" not in (Path(env["KAMENG_TUI_HOME"]) / "config" / "config.toml").read_text()
+    same = run_cli(clerk, *add, *api, "--json")
+    assert same.code == 0, same.stdout + same.stderr
+    assert 'name = "up"' in config.read_text()
+    assert registered() == [("up", "http", "http://127.0.0.1:9/api", "k-shop", team.owner)]

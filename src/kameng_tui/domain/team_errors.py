@@ -11,7 +11,7 @@ from kameng_tui.domain.errors import BadInput, ConfigError, StorageError
 from kameng_tui.messages import Localized, Msg
 
 OWNER_OPERATIONS = ("customer_refund", "below_cost", "accept_restore", "supplier_identity", "offer_link",
-                    "migrate_schema")
+                    "migrate_schema", "team_meta")
 """What the server keeps to the owner's logins (kameng_owner), by the name its refusal
 gives (schema V5's trigger raises `owner_only:<operation>`)."""
 

@@ -14,6 +14,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "team.owner_op.supplier_identity": ("登记或更改团队的供应商账户", "register or change the team's supplier accounts"),
     "team.owner_op.offer_link": ("更改商品匹配链接", "change match links"),
     "team.owner_op.migrate_schema": ("升级团队账本的表结构", "migrate the team ledger's schema"),
+    "team.owner_op.team_meta": ("更改团队账本的设置（账本编号等）", "change the team ledger's settings (its ledger id and such)"),
     "team.owner_op.other": ("执行此操作", "do this"),
     "err.team.schema_behind": ("团队账本的表结构是第 {server} 版，本终端需要第 {known} 版：请店主运行 "
                                "kameng-tui ledger migrate-schema（终端不会自行升级）；未做任何改动",

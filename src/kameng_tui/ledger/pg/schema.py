@@ -192,9 +192,29 @@ terminal's claim under the head lock (store.claim_team_key, chained as a `data_k
 event); kameng_app may UPDATE meta, so without this a clerk's login could rewrite it and
 every terminal would seal with, or refuse, another key. Other meta rows are unchanged."""
 
+V9 = """
+CREATE FUNCTION kameng_meta_owner_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT (TG_OP = 'INSERT' AND NEW.key = 'data_key_id') AND NOT kameng_is_owner() THEN
+        RAISE EXCEPTION 'owner_only:team_meta' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END $$;
+CREATE TRIGGER meta_owner_only BEFORE INSERT OR UPDATE OR DELETE ON meta
+    FOR EACH ROW EXECUTE FUNCTION kameng_meta_owner_only();
+"""
+"""The team's meta rows are the owner's (issue 19): `ledger_id` names the chain every
+mirror and `ledger migrate` check against (a clerk rewriting it would stop every mirror,
+or let a move land on a ledger it was refused), `migrated_from` marks a finished move.
+The one meta write a clerk's terminal makes is the first claim of `data_key_id` (an
+INSERT under the head lock, store.claim_team_key; V8 keeps it once for everyone). Any
+other INSERT, UPDATE or DELETE by a login outside kameng_owner is refused with 42501
+(`owner_only:team_meta`, OwnerOnly); kameng_app keeps its UPDATE grant, which V8 and
+this trigger leave nothing to use on."""
+
 MIGRATE_LOCK = 0x6B616D656E67   # "kameng": the advisory key migrations serialize on
 MIGRATIONS: tuple[tuple[int, str], ...] = ((1, V1), (2, V2), (3, OFFER_LINKS), (4, attempts_ddl()), (5, V5),
-                                          (7, V7), (8, V8))
+                                          (7, V7), (8, V8), (9, V9))
 """4: failover attempts (issue 18, ledger/attempts.py), the same table as SQLite's migration 7;
 6 unused: `migrate` steps over a gap."""
 LATEST = MIGRATIONS[-1][0]
