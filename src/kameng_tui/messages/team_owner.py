@@ -31,6 +31,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                   "registered ({fields}): registered {registered}, here {configured}. This terminal "
                                   "neither orders nor reconciles for it; fix config.toml, or have the owner run "
                                   "kameng-tui ledger register-supplier {name}"),
+    "err.team.supplier_add_differs": ("团队账本已把供应商 {name} 登记为另一个账户（{fields} 不同）：登记的是 {registered}，"
+                                      "这里是 {configured}。未添加，未做任何改动；请用团队登记的账户添加，或由店主改 "
+                                      "config.toml 后运行 kameng-tui ledger register-supplier {name} 更换团队的账户",
+                                      "the team ledger registered supplier {name} as another account ({fields} "
+                                      "differs): registered {registered}, here {configured}. Not added, nothing was "
+                                      "changed; add it with the team's account, or have the owner change config.toml "
+                                      "and run kameng-tui ledger register-supplier {name} to change the team's account"),
     "err.team.supplier_unregistered": ("供应商 {name} 没有在团队账本登记：本终端不为它下单或对账；"
                                        "请店主运行 kameng-tui ledger register-supplier {name}",
                                        "supplier {name} is not registered on the team ledger: this terminal neither "

@@ -213,6 +213,7 @@ class SupplierAdmin(ReadsConfig):
         self.check(new, need_secret=need_secret)
         balance = await self.reach(new) if reach else None
         name = new.name.strip()
+        self._team_admit(new, name)
         if new.secret and new.kind != "demo":
             try:
                 self.secrets.set_supplier_secret(name, new.secret)
@@ -230,6 +231,16 @@ class SupplierAdmin(ReadsConfig):
             self.ledger.record_balance(name, balance, at=self.clock.now())
             self._tested[name] = (True, None)
         return balance
+
+    def _team_admit(self, new: NewSupplier, name: str) -> None:
+        """On a team ledger, the team's account for `name` (services/supplier_identity.py
+        admit_new): before the secret or config.toml is written, so a refusal changes
+        nothing here."""
+        from kameng_tui.config import SupplierEntry
+        from kameng_tui.services.supplier_identity import SupplierIdentities, admit_new
+
+        if isinstance(self.ledger, SupplierIdentities):
+            admit_new(self.ledger, SupplierEntry(name, new.kind, options=self.options_of(new)), self.clock)
 
     # --- the demo beside a real supplier ----------------------------------------------------------
     def demos_to_offer(self) -> list[str]:

@@ -5,7 +5,8 @@ for that name (otherwise it would query another account, hear "not found" and re
 Who registers: the owner. `ledger init` registers the owner's configured suppliers;
 `ledger register-supplier NAME` registers or changes one from the owner's config (the
 way to change a supplier's account); and the owner's terminal registers a supplier it
-uses that is not registered yet. A clerk's login cannot write the table (the server's
+uses that is not registered yet; `supplier add` on the owner's terminal registers the
+new name (`admit_new`), and on a clerk's adds only what the team registered. A clerk's login cannot write the table (the server's
 privileges), so a clerk's terminal with an unregistered supplier refuses it too, saying
 to have the owner register it. `supplier remove` leaves the registration alone (other
 terminals may still use it).
@@ -102,6 +103,28 @@ class TeamSuppliers:
             raise BadInput(Msg("err.team.not_team"), field="url")
         entry = next((e for e in self.entries() if e.name == name), None)
         return IdentityGuard(self.store, self.clock).register(entry, name)
+
+
+def admit_new(store: SupplierIdentities, entry: SupplierEntry, clock: Clock) -> SupplierIdentity | None:
+    """`supplier add` on a team terminal, before anything is written (supplier changes
+    are the owner's, issue 19): a name the team registered is added only as the same
+    account (else SupplierIdentityMismatch naming what differs, for the owner too: the
+    team's account for a name changes by `ledger register-supplier`, never as a side
+    effect of adding it on one terminal); a new name is registered, which the server
+    allows the owner's login only (OwnerOnly for a clerk's). The identity registered
+    now, or None when the team already had it."""
+    here = identity_of(entry)
+    team = store.supplier_identity(entry.name)
+    if team is None:
+        store.register_supplier_identity(here, at=clock.now())
+        return here
+    differs = team.differs(here)
+    if differs:
+        raise SupplierIdentityMismatch(
+            Msg("err.team.supplier_add_differs", name=entry.name, fields=", ".join(differs),
+                registered=team.show(), configured=here.show()),
+            supplier=entry.name, differs=differs, registered=team.as_dict(), configured=here.as_dict())
+    return None
 
 
 def register_all(store: SupplierIdentities, entries: Sequence[SupplierEntry], clock: Clock) -> None:
