@@ -102,7 +102,7 @@ def test_a_terminal_configured_for_another_account_refuses_to_send_or_reconcile_
     assert b.code == 0 and "unreachable" not in b.stdout, b.stdout + b.stderr
     assert "base_url" in said_out(b) and "http://127.0.0.1:9/api" in said_out(b), b.stdout
     bj = run_cli(clerk, "balance", "--json")
-    up = next(i for i in bj.json if i["supplier"] == "up")
+    up = next(i for i in bj.json["items"] if i["supplier"] == "up")
     assert up["code"] == "supplier_identity" and up["live"] is False and "base_url" in up["error"], bj.stdout
     bad = run_cli(clerk, "ledger", "register-supplier", "up", "--json")
     assert bad.code == 2 and bad.json["error"]["code"] == "owner_only", bad.stdout + bad.stderr

@@ -390,28 +390,37 @@ async def cmd_reconcile(args, ctx, out: Out) -> int:
     return 3 if report.still_open else 0
 
 
-_BALANCE_STALE = {"refused": "cli.balance.refused", "clock": "cli.balance.clock"}
+_BALANCE_STALE = {"refused": "cli.balance.refused", "clock": "cli.balance.clock", "identity": "cli.balance.identity"}
 _BALANCE_NONE = {"refused": "cli.balance.refused_none", "clock": "cli.balance.clock_none"}
 """Why a balance is not live, when the supplier answered but refused us: the fix differs."""
 
 
 async def cmd_balance(args, ctx, out: Out) -> int:
+    from rich.markup import escape
+
     views = await ctx.balances.all()
     if out.json_mode:
         out.items([{"supplier": v.supplier, "balance": None if v.amount is None else fmt(v.amount),
                     "unsettled": fmt(v.unsettled), "available": None if v.available is None else fmt(v.available),
                     "live": v.live, "at": None if v.at is None else v.at.isoformat().replace("+00:00", "Z"),
-                    "low": v.low, "refused": v.refused} for v in views])
+                    "low": v.low, "refused": v.refused, "code": v.code,
+                    "error": None if v.problem is None else out.show(v.problem)} for v in views])
         return 0
     con = out.console()
     for v in views:
+        identity = v.error == "identity" and v.problem is not None       # another account: say which field differs
         if v.amount is None:
-            con.print(out.t(_BALANCE_NONE.get(v.error or "", "cli.balance.unreachable"), supplier=v.supplier))
+            if identity:
+                con.print(f"[red]{v.supplier}[/]: {escape(out.show(v.problem))}")
+            else:
+                con.print(out.t(_BALANCE_NONE.get(v.error or "", "cli.balance.unreachable"), supplier=v.supplier))
             continue
         stale = "" if v.live else out.t(_BALANCE_STALE.get(v.error or "", "cli.balance.stale"),
                                         supplier=v.supplier, at=local(v.at, ctx.settings_view.general.timezone))
         con.print(out.t("cli.balance.line", supplier=v.supplier, amount=fmt(v.amount), unsettled=fmt(v.unsettled),
                         available=fmt(v.available), stale=stale))
+        if identity:
+            con.print(f"  [red]{escape(out.show(v.problem))}[/]")
         if v.low:
             con.print(out.t("cli.balance.low", below=fmt(ctx.settings_view.balance.low_warning), supplier=v.supplier))
     return 0

@@ -64,6 +64,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.balance.stale": ("（离线，{at} 的快照）", " (offline snapshot of {at})"),
     "cli.balance.refused": ("（拒绝了我们的凭据，见 kameng-tui supplier test {supplier}；{at} 的快照）",
                             " (refused our credentials, see kameng-tui supplier test {supplier}; snapshot of {at})"),
+    "cli.balance.identity": ("（本机配置的不是团队登记的账户，见下；{at} 的快照）",
+                             " (not the team's registered account, see below; snapshot of {at})"),
     "cli.balance.clock": ("（拒绝了我们的时钟：请校准本机时间；{at} 的快照）",
                           " (refused our clock: set this machine's time; snapshot of {at})"),
     "cli.balance.clock_none": ("{supplier}: [red]拒绝了我们的时钟，且无历史余额[/]（请校准本机时间）",

@@ -24,6 +24,7 @@ from kameng_tui.ledger.ports import BalanceStore, OrderStore
 from kameng_tui.services.supplier_set import SupplierSet
 from kameng_tui.services.engine import OrderEngine
 from kameng_tui.domain.clock import Clock
+from kameng_tui.messages import Localized
 from kameng_tui.services.config_cell import ConfigCell, ReadsConfig
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,8 @@ class BalanceView:
     low: bool
     error: str | None = None       # "unreachable"; or it answered but refused our key ("refused") or clock ("clock");
     #                                "identity": a team ledger's supplier this terminal may not ask (another account)
+    problem: Localized | None = None   # why not live, in words (the error's own message; None: a timeout)
+    code: str | None = None        # why not live, as the shared error code (docs/cli-json.md); None when live
 
     @property
     def refused(self) -> bool:
@@ -63,6 +66,29 @@ class BalanceView:
         return available_of(self.amount, self.unsettled)
 
 
+@dataclass(frozen=True)
+class WhyNot:
+    """Why a supplier's balance is not live: BalanceView's `error`, `code` and `problem`."""
+
+    word: str                      # "unreachable", "refused", "clock", "identity"
+    code: str                      # the shared error code: supplier_unavailable, auth_failed, ...
+    message: Localized | None
+
+
+def why_not(exc: BaseException) -> WhyNot:
+    """A failed balance call in the words and code the faces show: a supplier that refused
+    our key or clock, a team ledger's supplier configured here as another account (the
+    same message `order` and `reconcile` give, naming what differs), else unreachable."""
+    message = exc.msg if isinstance(exc, KamengError) else None
+    if isinstance(exc, SupplierIdentityMismatch):
+        return WhyNot("identity", exc.code, message)
+    if isinstance(exc, ClockSkew):
+        return WhyNot("clock", exc.code, message)
+    if isinstance(exc, AuthFailed):
+        return WhyNot("refused", exc.code, message)
+    return WhyNot("unreachable", "supplier_unavailable", message)
+
+
 class BalanceService(ReadsConfig):
     def __init__(self, ledger: BalanceLedger, suppliers: SupplierSet, engine: OrderEngine, clock: Clock,
                  config: ConfigCell) -> None:
@@ -72,15 +98,14 @@ class BalanceService(ReadsConfig):
         """The live balance (recorded as a snapshot), or None if unavailable."""
         return (await self._fetch(supplier))[0]
 
-    async def _fetch(self, supplier: str) -> tuple[Decimal | None, str | None]:
-        """(balance, None), or (None, why not): "refused" or "clock" when the supplier
-        answered but refused our key or our clock, else "unreachable"."""
+    async def _fetch(self, supplier: str) -> tuple[Decimal | None, WhyNot | None]:
+        """(balance, None), or (None, why not)."""
         amount, why = await self._ask(supplier)
         if amount is not None:
             await asyncio.to_thread(self._snapshot, supplier, amount)     # the ledger off the event loop
         return amount, why
 
-    async def _ask(self, supplier: str) -> tuple[Decimal | None, str | None]:
+    async def _ask(self, supplier: str) -> tuple[Decimal | None, WhyNot | None]:
         """The supplier's answer alone (nothing recorded)."""
         try:
             sup = self.suppliers.get(supplier)
@@ -88,9 +113,7 @@ class BalanceService(ReadsConfig):
                 amount = money(await sup.balance())
         except (KamengError, TimeoutError, asyncio.TimeoutError) as exc:
             log.info("balance of %s unavailable: %s", supplier, exc)
-            why = ("clock" if isinstance(exc, ClockSkew) else "refused" if isinstance(exc, AuthFailed)
-                   else "identity" if isinstance(exc, SupplierIdentityMismatch) else "unreachable")
-            return None, why
+            return None, why_not(exc)
         return amount, None
 
     def _snapshot(self, supplier: str, amount: Decimal) -> None:
@@ -157,12 +180,14 @@ class BalanceService(ReadsConfig):
         amount, why = await self._fetch(supplier)
         unsettled = self.ledger.unsettled_cost(supplier)
         low_line = self.config.balance.low_warning
-        if amount is not None:
+        if amount is not None or why is None:
+            assert amount is not None                 # _ask gives a balance or why not, never neither
             return BalanceView(supplier, amount, self.clock.now(), True, unsettled, amount - unsettled < low_line)
         last = self.ledger.last_balance(supplier)
+        said = {"error": why.word, "problem": why.message, "code": why.code}
         if last is None:
-            return BalanceView(supplier, None, None, False, unsettled, False, error=why)
-        return BalanceView(supplier, last[0], last[1], False, unsettled, last[0] - unsettled < low_line, error=why)
+            return BalanceView(supplier, None, None, False, unsettled, False, **said)
+        return BalanceView(supplier, last[0], last[1], False, unsettled, last[0] - unsettled < low_line, **said)
 
     async def all(self) -> list[BalanceView]:
         return list(await asyncio.gather(*(self.view(n) for n in self.suppliers.names)))
