@@ -75,3 +75,19 @@ async def test_a_card_checkout_without_the_team_key_says_import_and_records_noth
         await settle(app, pilot)
         assert type(app.screen).__name__ == "DataKeyScreen" and not app.screen.query("#dk-create")
         assert not list(app.root.ledger.history(HistoryFilter(), limit=10).items)
+
+
+def test_the_header_folds_whole_parts_to_the_width_counting_cjk_as_two_cells():
+    """A part never breaks across lines (a notice stays readable), no line is wider than
+    the terminal, and parts keep their order: the most important first."""
+    from rich.text import Text
+
+    from kameng_tui.tui.header_fold import fold
+
+    parts = [Text(" kameng-tui "), Text("  团队账本离线 副本同步于 12-07 21:00"), Text("  时钟偏差 -1105629 秒"),
+             Text("  TLS: disable"), Text("  供应商 demo  1000.00 元")]
+    lines = fold(parts, 60).plain.split("\n")
+    assert lines == [" kameng-tui   团队账本离线 副本同步于 12-07 21:00",
+                     "时钟偏差 -1105629 秒  TLS: disable  供应商 demo  1000.00 元"]
+    assert all(Text(line).cell_len <= 60 for line in lines)
+    assert fold(parts, 200).plain == "".join(p.plain for p in parts)          # wide enough: one line, as before

@@ -184,10 +184,10 @@ class BalanceService(ReadsConfig):
             assert amount is not None                 # _ask gives a balance or why not, never neither
             return BalanceView(supplier, amount, self.clock.now(), True, unsettled, amount - unsettled < low_line)
         last = self.ledger.last_balance(supplier)
-        said = {"error": why.word, "problem": why.message, "code": why.code}
         if last is None:
-            return BalanceView(supplier, None, None, False, unsettled, False, **said)
-        return BalanceView(supplier, last[0], last[1], False, unsettled, last[0] - unsettled < low_line, **said)
+            return BalanceView(supplier, None, None, False, unsettled, False, why.word, why.message, why.code)
+        return BalanceView(supplier, last[0], last[1], False, unsettled, last[0] - unsettled < low_line,
+                           why.word, why.message, why.code)
 
     async def all(self) -> list[BalanceView]:
         return list(await asyncio.gather(*(self.view(n) for n in self.suppliers.names)))

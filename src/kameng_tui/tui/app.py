@@ -37,7 +37,7 @@ from kameng_tui.tui.screens.batch import BatchScreen
 from kameng_tui.tui.screens.catalog import CatalogScreen
 from kameng_tui.tui.screens.history import HistoryScreen
 from kameng_tui.tui.screens.settings import SettingsScreen
-from kameng_tui.tui.app_header import header_line
+from kameng_tui.tui.app_header import header_parts
 from kameng_tui.tui.order_news import order_done
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.tuning import collect_less_often
@@ -56,7 +56,8 @@ class KamengApp(UnhandledExceptionHook):
     TITLE = "kameng-tui"
     ENABLE_COMMAND_PALETTE = True
 
-    status: reactive[Text] = reactive(Text(""), always_update=True)
+    status: reactive[tuple[Text, ...]] = reactive((), always_update=True)
+    """The header's parts (tui/app_header.py), folded to the width by each StatusBar."""
 
     MODES = {"catalog": CatalogScreen, "batch": BatchScreen, "history": HistoryScreen, "settings": SettingsScreen}
 
@@ -207,8 +208,8 @@ class KamengApp(UnhandledExceptionHook):
         return available_of(view.amount, self.unsettled.of(supplier, view.unsettled))
 
     def _render_status(self) -> None:
-        """The header line (tui/app_header.py)."""
-        self.status = header_line(self)
+        """The header (tui/app_header.py)."""
+        self.status = header_parts(self)
 
     def refresh_claims(self) -> None:
         """Count the claims for the header (需核对 N): after start-up, each order, each batch.

@@ -1,4 +1,5 @@
-"""The app's header line, drawn again after each change it shows."""
+"""The app's header, drawn again after each change it shows (folded to the width by
+tui/header_fold.py)."""
 
 from __future__ import annotations
 
@@ -20,24 +21,29 @@ def yuan2(amount: Decimal) -> str:
     return f"{price(amount):.2f}"
 
 
-def header_line(app: "KamengApp") -> Text:
-    """The header: writes refused, the team ledger's connection (TLS mode, clock, offline),
-    no data key, each supplier's balance, orders in flight, claims."""
+def header_parts(app: "KamengApp") -> tuple[Text, ...]:
+    """The header, most important first, each part with its leading separator
+    (tui/header_fold.py keeps each whole when the width folds it onto more lines): the
+    title, writes refused, the team ledger's server and mirror (offline, stopped), its
+    connection (clock, TLS mode), no data key, each supplier's balance, orders in
+    flight, claims."""
     t = app.t
-    out = Text(" kameng-tui ", style="bold reverse")
+    parts = [Text(" kameng-tui ", style="bold reverse")]
     if app.refused is not None:
-        out.append("  " + t("header.writes_refused", short=t(f"header.anchor.{app.refused.reason}")), style="bold red")
-    ledger_notices.append_to(out, app)
+        parts.append(Text("  " + t("header.writes_refused", short=t(f"header.anchor.{app.refused.reason}")),
+                          style="bold red"))
     watch = getattr(app, "team_watch", None)
     if watch is not None:
-        out.append_text(team_segment(watch.last, app.ctx.settings_view.general.timezone, t))
+        parts.extend(team_segment(watch.last, app.ctx.settings_view.general.timezone, t))
+    parts.extend(ledger_notices.parts(app))
     if app.data_key_missing():
         other = app.data_key_status is not None and app.data_key_status.team
-        out.append("  " + t("header.other_data_key" if other else "header.no_data_key", key=app.data_key_key()),
-                   style="bold yellow")
+        parts.append(Text("  " + t("header.other_data_key" if other else "header.no_data_key", key=app.data_key_key()),
+                          style="bold yellow"))
     low = app.ctx.settings_view.balance.low_warning
     for name in app.ctx.supplier_names():
-        out.append(f"  {t('header.supplier')} {name}  ")
+        out = Text(f"  {t('header.supplier')} {name}  ")
+        parts.append(out)
         view = app.balances.get(name)
         if view is None:
             continue
@@ -52,7 +58,12 @@ def header_line(app: "KamengApp") -> Text:
             out.append("  " + t("header.low", amount=yuan2(low)), style="red")
     flying = app.runner.in_flight + len(app.batch_runner.running)
     if flying:
-        out.append(f"   [{flying}]", style="bold yellow")
+        parts.append(Text(f"   [{flying}]", style="bold yellow"))
     if app.claims_count:
-        out.append("   " + t("header.claims", n=app.claims_count), style="bold red")
-    return out
+        parts.append(Text("   " + t("header.claims", n=app.claims_count), style="bold red"))
+    return tuple(parts)
+
+
+def header_line(app: "KamengApp") -> Text:
+    """The header on one line, as a terminal wide enough shows it."""
+    return Text("").join(header_parts(app))

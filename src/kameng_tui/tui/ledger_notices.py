@@ -32,7 +32,8 @@ def _show(app: Any, notices: list[Any]) -> None:
     app._render_status()            # the app re-renders its header line
 
 
-def append_to(out: Text, app: Any) -> None:
-    """The notices, after the header's title."""
-    for notice in getattr(app, "connection_notices", ()):
-        out.append("  " + app.t.show(notice), style="bold yellow")
+def parts(app: Any) -> list[Text]:
+    """The notices as header parts (tui/header_fold.py), the clock first: a terminal clock
+    off the server's decides order numbers and repeat windows; the TLS mode was chosen."""
+    notices = sorted(getattr(app, "connection_notices", ()), key=lambda n: getattr(n, "key", "") != "header.clock_off")
+    return [Text("  " + app.t.show(notice), style="bold yellow") for notice in notices]

@@ -22,22 +22,24 @@ WATCH_S = 1.0
 
 
 def synced_text(when: datetime | None, zone: str, t: "Texts") -> str:
-    """When the mirror last synced, in the business time zone (MM-DD HH:MM: the header is
-    one line at 80 columns too)."""
+    """When the mirror last synced, in the business time zone (MM-DD HH:MM: short, as the
+    header is narrow at 80 columns)."""
     if when is None:
         return t("team.synced_never")
     return when.astimezone(ZoneInfo(zone)).strftime("%m-%d %H:%M")
 
 
-def team_segment(status: Any, zone: str, t: "Texts") -> Text:
-    """The header's words for a team status (services.LedgerStatus.team()), or nothing."""
-    out = Text()
+def team_segment(status: Any, zone: str, t: "Texts") -> list[Text]:
+    """The header's notices for a team status (services.LedgerStatus.team()), each a part
+    of its own (tui/header_fold.py), or none."""
+    out: list[Text] = []
     if status is None:
         return out
     if not status.online:
-        out.append("  " + t("team.status.offline", synced=synced_text(status.synced_at, zone, t)), style="bold red")
+        out.append(Text("  " + t("team.status.offline", synced=synced_text(status.synced_at, zone, t)),
+                        style="bold red"))
     if status.mirror_stopped:
-        out.append("  " + t("team.status.diverged"), style="bold red")
+        out.append(Text("  " + t("team.status.diverged"), style="bold red"))
     return out
 
 
