@@ -16,7 +16,8 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Callable, Protocol, TypeVar
 
-from kameng_tui.domain.errors import AnchorMismatch, AuthFailed, ClockSkew, KamengError
+from kameng_tui.domain.errors import (AnchorMismatch, AuthFailed, ClockSkew, ConfigError, KamengError,
+                                      SecretsUnavailable)
 from kameng_tui.domain.team_errors import SupplierIdentityMismatch
 from kameng_tui.domain.money import fmt, money
 from kameng_tui.domain.states import IN_FLIGHT, OrderState
@@ -86,6 +87,8 @@ def why_not(exc: BaseException) -> WhyNot:
         return WhyNot("clock", exc.code, message)
     if isinstance(exc, AuthFailed):
         return WhyNot("refused", exc.code, message)
+    if isinstance(exc, (ConfigError, SecretsUnavailable)):      # ours to fix: its own code (as `supplier test`)
+        return WhyNot("unreachable", exc.code, message)
     return WhyNot("unreachable", "supplier_unavailable", message)
 
 

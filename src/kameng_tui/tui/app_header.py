@@ -63,7 +63,3 @@ def header_parts(app: "KamengApp") -> tuple[Text, ...]:
         parts.append(Text("   " + t("header.claims", n=app.claims_count), style="bold red"))
     return tuple(parts)
 
-
-def header_line(app: "KamengApp") -> Text:
-    """The header on one line, as a terminal wide enough shows it."""
-    return Text("").join(header_parts(app))
