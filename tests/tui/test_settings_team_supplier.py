@@ -9,8 +9,28 @@ import pytest
 from textual.widgets import Input
 
 from conftest import SIZE, settle
-from test_settings_screen import config_file, memory_keyring, open_settings, ref  # noqa: F401
-from refkit import KEY_ID, SECRET  # noqa: E402  # tests/http, put on the path by test_settings_screen
+from test_settings_screen import config_file, open_settings
+from refkit import KEY_ID, SECRET, start_server  # noqa: E402  # tests/http, put on the path by test_settings_screen
+
+
+@pytest.fixture
+def memory_keyring():
+    import keyring
+
+    from kit import in_memory_keyring
+
+    old = keyring.get_keyring()
+    kr = in_memory_keyring()
+    keyring.set_keyring(kr)
+    yield kr
+    keyring.set_keyring(old)
+
+
+@pytest.fixture
+def ref(tmp_path):
+    server = start_server(tmp_path / "ref")
+    yield server
+    server.stop()
 
 
 @pytest.fixture
@@ -21,7 +41,7 @@ def team():
 
 
 async def test_a_clerk_adding_another_account_for_a_team_supplier_is_told_what_differs(make_app, team, ref,
-                                                                                      memory_keyring):  # noqa: F811
+                                                                                      memory_keyring):
     with psycopg.connect(team.owner_url, autocommit=True) as conn:          # the owner registered ref's account
         conn.execute("INSERT INTO supplier_identities (name, kind, base_url, key_id, at) VALUES "
                      "('ref', 'http', %s, 'k-team', '2026-11-25T02:00:00Z')", (ref.url,))
