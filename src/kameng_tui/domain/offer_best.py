@@ -51,7 +51,7 @@ def eligible(rows: OfferRows, product_ids: Sequence[str], suppliers: Mapping[str
         if available is not None:      # cost / 10_000 > available  <=>  cost > floor(available * 10_000)
             limit[code] = math.floor(available * 10_000)
     codes = np.where(rows.supplier >= 0, rows.supplier, len(names))
-    ok = sup_ok[codes] & rows.on_shelf & (~rows.stock_known | (rows.stock >= 1)) & (rows.cost <= limit[codes])
+    ok: np.ndarray = sup_ok[codes] & rows.on_shelf & (~rows.stock_known | (rows.stock >= 1)) & (rows.cost <= limit[codes])
     if policy.pins:
         row_of = {bare_id(pid): k for k, pid in enumerate(product_ids)}
         index = {name: code for code, name in enumerate(names)}

@@ -14,7 +14,7 @@ suppliers) gets the SKU index itself: exactly today's screen.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Protocol, Sequence
@@ -84,6 +84,7 @@ class _Built:
     today: date
     points: dict[str, list[tag_rules.PricePoint]]
     own_hot: dict[int, tuple[int, int]]
+    choices: dict[str, Choice] = field(default_factory=dict)   # the detail pane's, chosen when first shown
 
     def offers(self, k: int) -> list[int]:
         return self.members[self.bounds[k]:self.bounds[k + 1]]
@@ -94,7 +95,6 @@ class OfferBoard:
         self.catalog, self.offers, self.balances, self.clock = catalog, offers, balances, clock
         self._built: tuple[object, CatalogIndex] | None = None
         self._board: _Built | None = None
-        self._choices: dict[str, Choice] = {}     # the detail pane's, chosen when first shown
         self._states: dict[str, SupplierState] = {}
         self._balance_at: dict[str, datetime] = {}
         self._samples: dict[str, list[DeliverySample]] = {}
@@ -112,10 +112,10 @@ class OfferBoard:
             return self._built[1]
         demo = [s for s in states if view.is_demo(s)]
         if all(len(skus) == 1 or _one_real(skus, demo) for skus in match.offers.values()):
-            self._built, self._board, self._choices = (stamp, sku_index), None, {}
+            self._built, self._board = (stamp, sku_index), None
             return sku_index
         board = self._product_index(sku_index, match.product_of, frozenset(demo), states)
-        self._built, self._board, self._choices = (stamp, board.index), board, {}
+        self._built, self._board = (stamp, board.index), board
         return board.index
 
     def supplier_states(self) -> dict[str, SupplierState]:
@@ -160,9 +160,9 @@ class OfferBoard:
         group = np.asarray(group_list, dtype=np.int64)
         on_shelf = np.ones(len(skus), dtype=bool)
         for sku in self.catalog.cache.off_shelf():
-            r = sku_index.row_of.get(sku)
-            if r is not None:
-                on_shelf[r] = False
+            off = sku_index.row_of.get(sku)
+            if off is not None:
+                on_shelf[off] = False
         rows = OfferRows(group, skus, supplier.codes, supplier.names, sku_index.price, sku_index.stock,
                          sku_index.stock != UNKNOWN_STOCK, on_shelf)
         best = best_rows(rows, len(pids), pids, states, self.catalog.config.offers)
@@ -238,8 +238,8 @@ class OfferBoard:
             if tag_rules.offers_fast([[(s.settled_at, s.seconds) for s in self._samples.get(sku, [])
                                        if s.succeeded and s.seconds is not None] for sku in offer_skus]):
                 out["fast"].add(k)
-            code = int(path_codes[rows[0]])
-            sold.append((path_names[code] if code >= 0 else "", k, sum(own.get(s, (0, []))[0] for s in offer_skus)))
+            leaf_code = int(path_codes[rows[0]])
+            sold.append((path_names[leaf_code] if leaf_code >= 0 else "", k, sum(own.get(s, (0, []))[0] for s in offer_skus)))
         leaf_size = {name: int(c) for name, c in zip(index.path.names, path_counts)}
         board.own_hot.update(tag_rules.offers_hot_own(sold, leaf_size))
         out["hot"] |= set(board.own_hot)
@@ -249,7 +249,7 @@ class OfferBoard:
     def _choice(self, board: _Built, product_id: str) -> Choice | None:
         """The product's choice by `choose` itself (the rule the row's pick runs as numpy),
         made when the detail pane first asks; None for a product of one offer."""
-        choice = self._choices.get(product_id)
+        choice = board.choices.get(product_id)
         if choice is not None:
             return choice
         k = board.index.row_of_product.get(product_id)
@@ -262,9 +262,9 @@ class OfferBoard:
                   int(r.stock[i]) if r.stock_known[i] else None, board.synced.get(names[r.supplier[i]]))
             for i in rows))
         choice = choose(ask, board.states, self.catalog.config.offers)
-        if len(self._choices) > 1024:
-            self._choices = {}
-        self._choices[product_id] = choice
+        if len(board.choices) > 1024:
+            board.choices.clear()
+        board.choices[product_id] = choice
         return choice
 
     def offers_of(self, product_id: str) -> ProductOffers | None:
