@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from kameng_tui.domain.catalog_index import CatalogIndex
+from kameng_tui.domain.catalog_index import UNKNOWN_STOCK, CatalogIndex
 from kameng_tui.domain.clock import Clock
 from kameng_tui.domain.offer_best import OfferRows, best_rows
 from kameng_tui.domain.offer_choice import Ask, Choice, choose
@@ -34,9 +34,6 @@ from kameng_tui.domain import tags as tag_rules
 from kameng_tui.messages import Msg
 from kameng_tui.services.catalog import CatalogService
 from kameng_tui.services.offers import OfferService
-
-UNKNOWN_STOCK = 1 << 40
-"""The SKU index's stock where the supplier does not say (domain/catalog_index.py)."""
 
 HEALTH_WINDOW = timedelta(days=1)
 """How far back a supplier's call outcomes are read: a refusal of our key older than a
