@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import numpy as np
 import pytest
 
 from kameng_tui.domain.states import OrderState as S
@@ -118,3 +119,30 @@ def test_each_product_row_holds_its_chosen_offers_columns_and_all_its_offers_wor
     assert sorted(index.words) == sorted(plain.words)
     for word in index.words:
         assert (index.token_mask(word) == plain.token_mask(word)).all(), word
+
+
+async def test_a_product_earns_history_low_from_the_days_of_all_its_offers(two):
+    """Each offer alone has 5 days of prices (历史低价 needs 7), together 9: the product's
+    row earns it, and its detail says why. The product index reads only the price points
+    of products whose offers have days enough together: this one must be among them."""
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from kameng_tui.domain.search_keys import keys_for
+    from kameng_tui.domain.tags import TAG_NAMES
+
+    cache, now = two.catalog.cache, two.clock.now()
+    offers = {s: cache.product_by_sku(f"{s}:HF-CM-100") for s in ("demo", "shop")}
+    for days in range(8, 0, -1):                 # dearer every day before: demo on odd days, shop on even
+        p = offers["demo" if days % 2 else "shop"]
+        cache.upsert([replace(p, unit_cost=p.unit_cost + 5 + days)], [keys_for(p.name, p.category_path)],
+                     at=now - timedelta(days=days))
+    for p in offers.values():                    # and back to today's costs: the lowest of all those days
+        cache.upsert([p], [keys_for(p.name, p.category_path)], at=now)
+    two.catalog.invalidate()
+    index = two.offer_board.index()
+    pid = two.offers.match().product_of["demo:HF-CM-100"]
+    row, low = index.row_of_product[pid], TAG_NAMES["history_low"]
+    assert index.tags[low][row] and int(index.tags[low].sum()) == 1
+    assert low in {t.name for t in two.offer_board.offers_of(pid).tags}
+    assert not two.catalog.index().tags.get(low, np.zeros(1, bool)).any()     # neither offer alone earns it

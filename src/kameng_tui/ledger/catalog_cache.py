@@ -215,17 +215,19 @@ class CatalogCache(OfferFigureReads):
         day a change was seen, first sighting included), for SKUs with >= min_days days
         (and among `skus` when given)."""
         out: dict[str, list[PricePoint]] = {}
-        sql = ("SELECT sku, at, cost FROM price_history WHERE at >= ?1 AND sku IN (SELECT sku FROM price_history "
-               "WHERE at >= ?1 GROUP BY sku HAVING COUNT(DISTINCT substr(at, 1, 10)) >= ?2)")
         with self._ledger.reading() as conn:
             if skus is None:
-                rows = conn.execute(sql + " ORDER BY sku, at", (utc_text(since), min_days)).fetchall()
-            else:
+                rows = conn.execute(
+                    "SELECT sku, at, cost FROM price_history WHERE at >= ?1 AND sku IN (SELECT sku FROM price_history "
+                    "WHERE at >= ?1 GROUP BY sku HAVING COUNT(DISTINCT substr(at, 1, 10)) >= ?2) ORDER BY sku, at",
+                    (utc_text(since), min_days)).fetchall()
+            else:                       # by the primary key (sku, at); min_days applied below
                 wanted, rows = sorted(skus), []
                 for i in range(0, len(wanted), 500):
                     chunk = wanted[i:i + 500]
-                    rows += conn.execute(sql + f" AND sku IN ({','.join('?' * len(chunk))}) ORDER BY sku, at",
-                                         (utc_text(since), min_days, *chunk)).fetchall()
+                    rows += conn.execute(f"SELECT sku, at, cost FROM price_history WHERE sku IN "
+                                         f"({','.join('?' * len(chunk))}) AND at >= ? ORDER BY sku, at",
+                                         (*chunk, utc_text(since))).fetchall()
         for sku, at, cost in rows:
             day = date.fromisoformat(at[:10])
             points = out.setdefault(sku, [])
@@ -233,6 +235,8 @@ class CatalogCache(OfferFigureReads):
                 points[-1] = PricePoint(day, from_units(cost))
             else:
                 points.append(PricePoint(day, from_units(cost)))
+        if skus is not None and min_days > 1:
+            out = {sku: points for sku, points in out.items() if len(points) >= min_days}
         return out
 
     def price_days(self, since: datetime, at_least: int = 2) -> dict[str, int]:
