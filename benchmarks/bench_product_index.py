@@ -119,6 +119,7 @@ def main() -> None:
                 return old_board.index()
 
             old, base_wall, base_cpu = timed(build_old, args.baseline_runs)
+            one = one_supplier_index(ctx)
         finally:
             ctx.close()
     assert new.skus == old.skus and new.product_ids == old.product_ids, "the same rows, the same chosen offers"
@@ -130,6 +131,46 @@ def main() -> None:
     print(line(f"baseline ({BASELINE}):", base_wall, base_cpu))
     print(f"ratio: wall {statistics.median(wall) / statistics.median(base_wall):.3f}x, "
           f"CPU {statistics.median(cpu) / statistics.median(base_cpu):.3f}x of the baseline")
+    queries(new, one)
+
+
+def one_supplier_index(ctx: Any) -> Any:
+    """The first supplier's SKUs alone, indexed as a shop of one supplier has them."""
+    from kameng_tui.domain.catalog_index import CatalogColumns, CatalogIndex
+
+    cols = ctx.catalog.cache.columns()
+    rows = [i for i, s in enumerate(cols.supplier) if s == cols.supplier[0]]
+    return CatalogIndex(CatalogColumns(**{f: [getattr(cols, f)[i] for i in rows] for f in CatalogColumns.__dataclass_fields__}),
+                        lambda i: None)
+
+
+def queries(products: Any, one: Any, rounds: int = 5) -> None:
+    """The keystroke's index work (the query bench_tui's script types, CPU time, rounds
+    alternating): over the products of several offers and over one supplier's SKUs.
+    The TUI figure (bench_tui.py --offers) adds Textual's frame to both."""
+    from kameng_tui.domain.catalog_query import Query
+
+    texts, typed = [], ""
+    for key in bench_tui.SCRIPT:
+        if key in ("FACET", "ctrl+u"):
+            typed = ""
+        elif key == "backspace":
+            typed = typed[:-1]
+        else:
+            typed += " " if key == "space" else key
+        texts.append(typed)
+    ms: dict[str, list[float]] = {"products": [], "one": []}
+    for _ in range(rounds):
+        for name, index in (("products", products), ("one", one)):
+            index._token_cache.clear()
+            for text in texts:
+                c = time.process_time()
+                index.query(Query(text=text), limit=0)
+                ms[name].append((time.process_time() - c) * 1000)
+    (mp, pp), (mo, po) = [(statistics.median(ms[k]), p95(ms[k])) for k in ("products", "one")]
+    print(f"query per keystroke (CPU): {products.n} products median {mp:.2f} ms p95 {pp:.2f} ms; "
+          f"{one.n} SKUs of one supplier median {mo:.2f} ms p95 {po:.2f} ms; ratio median {mp / mo:.2f}x, "
+          f"p95 {pp / po:.2f}x")
 
 
 if __name__ == "__main__":
