@@ -18,7 +18,7 @@ Also: start -> first interactive frame in a fresh process (2,000-SKU demo from c
 on first start; 100k from cache) and the RSS of that process at 100k.
 
     .venv/bin/python benchmarks/bench_tui.py [--sizes 1000,10000,100000] [--naive-max 100000]
-    .venv/bin/python benchmarks/bench_tui.py --offers 3 [--sizes 100000]   # products with offers (issue 18)
+    .venv/bin/python benchmarks/bench_tui.py --offers 3 [--sizes 100000] [--rounds 2]   # products with offers (issue 18)
 """
 
 from __future__ import annotations
@@ -288,15 +288,19 @@ def main() -> None:
                     help="products with offers (issue 18): each size as products of this many suppliers' offers, "
                          "against the same size of one supplier in the same run")
     ap.add_argument("--one-case", type=int, default=0, help=argparse.SUPPRESS)
+    ap.add_argument("--root", type=Path, default=None,
+                    help="with --offers: keep the synced homes in this directory and use them again")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="with --offers: the two cases alternate this many times on homes synced once")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     global REPEAT
     REPEAT = args.repeat
     if args.one_case:
-        one_case(sizes[0], args.one_case)
+        one_case(sizes[0], args.one_case, args.root)
         return
     if args.offers > 1:
-        run_offers(sizes, args.offers)
+        run_offers(sizes, args.offers, args.rounds, args.root)
         return
     if not args.no_header:
         print(f"bench_tui: python {sys.version.split()[0]}, {os.cpu_count()} cpus, 120x40, "
@@ -329,37 +333,50 @@ def main() -> None:
                   "(targets: <= 2.5 s at 100k, <= 200 MB)", flush=True)
 
 
-def one_case(size: int, offers: int) -> None:
-    """One case in this process: its keystroke figures as a RESULT line for the parent."""
+def one_case(size: int, offers: int, root: Path | None = None) -> None:
+    """One case in this process: its keystroke figures as a RESULT line for the parent
+    and every sample as a SAMPLES line. With `root`, the home is kept there and a home
+    made by an earlier round is used again (its sync takes minutes at 3 x 100k)."""
     if offers > 1:
         same_ids_are_one_product()
     with tempfile.TemporaryDirectory() as tmp:
-        env = prepare(size, Path(tmp), offers)
+        home = (root or Path(tmp)) / f"home-{size}-{offers}"
+        env = base_env(home, KAMENG_TUI_DEMO_SIZE=str(size)) if home.exists() else prepare(size, home.parent, offers)
         ours = bench_app(env, naive=False)
         print(f"RESULT {statistics.median(ours):.3f} {pct(ours, 0.95):.3f} {len(ours)}", flush=True)
+        print("SAMPLES " + " ".join(f"{v:.3f}" for v in ours), flush=True)
 
 
-def run_offers(sizes: list[int], offers: int) -> None:
+def run_offers(sizes: list[int], offers: int, rounds: int = 1, keep: Path | None = None) -> None:
     """Issue 18's target: the keystroke over `size` products of `offers` offers each at
     most 1.15x the same run's figure over `size` SKUs of one supplier (each case in its
-    own process, one supplier first)."""
+    own process, one supplier first). With `rounds` > 1 the two cases alternate (1, n,
+    1, n, ...) on homes synced once, so a shared machine's load weighs on both alike;
+    the figures pool every round's samples. `keep`: the homes are kept there (and used
+    again by the next run)."""
     print(f"bench_tui products with offers: python {sys.version.split()[0]}, {os.cpu_count()} cpus, 120x40, "
-          f"{len(SCRIPT)} keystrokes x {REPEAT} per run", flush=True)
+          f"{len(SCRIPT)} keystrokes x {REPEAT} per run, {rounds} round(s)", flush=True)
     for size in sizes:
-        figures = {}
-        for n in (1, offers):
-            cmd = [sys.executable, __file__, "--sizes", str(size), "--repeat", str(REPEAT), "--no-header",
-                   "--one-case", str(n)] + (["--verbose"] if VERBOSE else [])
-            out = subprocess.run(cmd, check=True, capture_output=True, text=True)
-            for line in out.stdout.splitlines():
-                if line.startswith("RESULT"):
-                    med, p95, count = line.split()[1:]
-                    figures[n] = (float(med), float(p95))
-                    print(f"  [{size} products x {n} {'offer' if n == 1 else 'offers'}] n={count} median {float(med):.2f} ms,"
-                          f" p95 {float(p95):.2f} ms", flush=True)
-                else:
-                    print(line, flush=True)
-        (m1, p1), (mn, pn) = figures[1], figures[offers]
+        samples: dict[int, list[float]] = {1: [], offers: []}
+        with tempfile.TemporaryDirectory() as tmp:
+            root = str(keep or tmp)
+            for r in range(rounds):
+                for n in (1, offers):
+                    cmd = [sys.executable, __file__, "--sizes", str(size), "--repeat", str(REPEAT), "--no-header",
+                           "--one-case", str(n), "--root", root] + (["--verbose"] if VERBOSE else [])
+                    out = subprocess.run(cmd, check=True, capture_output=True, text=True)
+                    for line in out.stdout.splitlines():
+                        if line.startswith("RESULT"):
+                            med, p95, count = line.split()[1:]
+                            print(f"  [{size} products x {n} {'offer' if n == 1 else 'offers'}] round {r + 1}: n={count} "
+                                  f"median {float(med):.2f} ms, p95 {float(p95):.2f} ms", flush=True)
+                        elif line.startswith("SAMPLES"):
+                            samples[n] += [float(v) for v in line.split()[1:]]
+                        else:
+                            print(line, flush=True)
+        (m1, p1), (mn, pn) = [(statistics.median(samples[n]), pct(samples[n], 0.95)) for n in (1, offers)]
+        print(f"  [{size}] all rounds: 1 offer n={len(samples[1])} median {m1:.2f} ms, p95 {p1:.2f} ms; "
+              f"{offers} offers n={len(samples[offers])} median {mn:.2f} ms, p95 {pn:.2f} ms", flush=True)
         print(f"  [{size}] ratio {offers} offers / 1 offer: median {mn / m1:.2f}x, p95 {pn / p1:.2f}x "
               f"(target <= 1.15x; p95 <= 16 ms on a quiet run)", flush=True)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import numpy as np
 import pytest
 
 from kameng_tui.domain.states import OrderState as S
@@ -75,3 +76,73 @@ async def test_the_detail_gives_a_reason_for_every_chip_of_its_row(two):
         assert {t.name for t in offers.tags} == chips, (pid, offers.tags, chips)
         earned += len(chips)
     assert earned > 0
+
+
+def test_each_product_row_holds_its_chosen_offers_columns_and_all_its_offers_words(two):
+    """The product index, built from the SKU index's arrays, against one built the plain
+    way: the chosen offers' columns picked from the cache and each product's search key
+    the union of its offers' words. Same rows, same columns, same facet values, and every
+    word of the vocabulary finds the same products."""
+    from kameng_tui.domain.catalog_index import CatalogColumns, CatalogIndex
+
+    index = two.offer_board.index()
+    board = two.offer_board._board
+    cols = two.catalog.cache.columns()
+    row = {sku: r for r, sku in enumerate(cols.sku)}
+    groups: dict[int, list[int]] = {}
+    for r, k in enumerate(board.rows.group.tolist()):
+        groups.setdefault(k, []).append(row[board.rows.skus[r]])
+    best = [row[s] for s in index.skus]
+
+    def pick(col):
+        return [col[b] for b in best]
+
+    keys = [" ".join(dict.fromkeys(w for r in groups[k] for w in cols.keys[r].split())) for k in range(index.n)]
+    plain = CatalogIndex(CatalogColumns(
+        ids=list(range(index.n)), sku=pick(cols.sku), supplier=pick(cols.supplier), category=pick(cols.category),
+        delivery=pick(cols.delivery), cost=pick(cols.cost), face=pick(cols.face), stock=pick(cols.stock),
+        alarm=pick(cols.alarm), status=pick(cols.status), rank=pick(cols.rank), attrs=pick(cols.attrs), keys=keys,
+        names=pick(cols.names)), index.loader)
+    assert max(len(g) for g in groups.values()) == 2 and index.n == len(groups) > 1000
+    assert index.skus == plain.skus and index.names == plain.names
+    for col in ("price", "face", "stock", "rank", "alarm"):
+        assert (getattr(index, col) == getattr(plain, col)).all(), col
+
+    def values(codes):
+        return [codes.names[c] if c >= 0 else None for c in codes.codes]
+
+    for mine, theirs in [(index.supplier, plain.supplier), (index.delivery, plain.delivery), (index.path, plain.path),
+                         *zip(index.category, plain.category, strict=True)]:
+        assert values(mine) == values(theirs) and mine.names == theirs.names
+    assert list(index.attrs) == list(plain.attrs)
+    assert all(values(index.attrs[a]) == values(plain.attrs[a]) for a in index.attrs)
+    assert sorted(index.words) == sorted(plain.words)
+    for word in index.words:
+        assert (index.token_mask(word) == plain.token_mask(word)).all(), word
+
+
+async def test_a_product_earns_history_low_from_the_days_of_all_its_offers(two):
+    """Each offer alone has 5 days of prices (历史低价 needs 7), together 9: the product's
+    row earns it, and its detail says why. The product index reads only the price points
+    of products whose offers have days enough together: this one must be among them."""
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from kameng_tui.domain.search_keys import keys_for
+    from kameng_tui.domain.tags import TAG_NAMES
+
+    cache, now = two.catalog.cache, two.clock.now()
+    offers = {s: cache.product_by_sku(f"{s}:HF-CM-100") for s in ("demo", "shop")}
+    for days in range(8, 0, -1):                 # dearer every day before: demo on odd days, shop on even
+        p = offers["demo" if days % 2 else "shop"]
+        cache.upsert([replace(p, unit_cost=p.unit_cost + 5 + days)], [keys_for(p.name, p.category_path)],
+                     at=now - timedelta(days=days))
+    for p in offers.values():                    # and back to today's costs: the lowest of all those days
+        cache.upsert([p], [keys_for(p.name, p.category_path)], at=now)
+    two.catalog.invalidate()
+    index = two.offer_board.index()
+    pid = two.offers.match().product_of["demo:HF-CM-100"]
+    row, low = index.row_of_product[pid], TAG_NAMES["history_low"]
+    assert index.tags[low][row] and int(index.tags[low].sum()) == 1
+    assert low in {t.name for t in two.offer_board.offers_of(pid).tags}
+    assert not two.catalog.index().tags.get(low, np.zeros(1, bool)).any()     # neither offer alone earns it

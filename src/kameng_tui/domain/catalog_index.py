@@ -22,6 +22,9 @@ from kameng_tui.domain.catalog_query import DELIVERY_FACET, TAG_FACET, Filter, Q
 from kameng_tui.domain.models import Product
 from kameng_tui.domain.search_keys import normalize
 
+UNKNOWN_STOCK = 1 << 40
+"""The stock column where the supplier does not say: sorts after every real stock."""
+
 
 @dataclass
 class CatalogColumns:
@@ -159,7 +162,7 @@ class CatalogIndex:
             "category": [_Codes(["/".join(c[: d + 1]) if len(c) > d else None for c in split]) for d in range(depth)],
             "price": np.asarray(cols.cost, dtype=np.int64),
             "face": np.asarray([f if f else 0 for f in cols.face], dtype=np.int64),
-            "stock": np.asarray([x if x is not None else 1 << 40 for x in cols.stock], dtype=np.int64),
+            "stock": np.asarray([x if x is not None else UNKNOWN_STOCK for x in cols.stock], dtype=np.int64),
             "rank": np.asarray([r if r is not None else 1 << 30 for r in cols.rank], dtype=np.int64),
             "alarm": np.asarray(cols.alarm, dtype=np.int8),
         }

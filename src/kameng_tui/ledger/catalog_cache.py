@@ -11,7 +11,7 @@ import json
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Collection, Sequence
 
 from kameng_tui.domain.clock import from_utc_text, utc_text
 from kameng_tui.domain.models import AccountField, Delivery, Product, Rule, SaleStatus
@@ -145,6 +145,13 @@ class CatalogCache(OfferFigureReads):
             attrs=[tuple(tuple(kv.split("\x1f", 1)) for kv in a.split("\x1e")) if a else () for a in cols[11]],
             keys=list(cols[12]), names=list(cols[13]))
 
+    def off_shelf(self) -> set[str]:
+        """The SKUs not on sale (下架, 维护中): with the catalog index's own arrays, all the
+        offer choice of every catalog row needs (the product index does not read the
+        whole cache's columns again)."""
+        with self._ledger.reading() as conn:
+            return {r[0] for r in conn.execute("SELECT sku FROM catalog WHERE status != 'on'")}
+
     def readings(self) -> list[tuple[str, str, int, str]]:
         """Every listing's offer reading (sku, product id, flags, text) in catalog order;
         rows read by an older rule version (or before migration 6) are read again first,
@@ -202,15 +209,25 @@ class CatalogCache(OfferFigureReads):
             r = conn.execute("SELECT COUNT(*), MAX(id), MAX(synced_at) FROM catalog").fetchone()
         return f"{self._ledger.ledger_id}:{r[0]}:{r[1]}:{r[2]}"
 
-    def price_points(self, since: datetime, min_days: int = 1) -> dict[str, list[PricePoint]]:
+    def price_points(self, since: datetime, min_days: int = 1,
+                     skus: Collection[str] | None = None) -> dict[str, list[PricePoint]]:
         """Daily cost points per SKU since a time (the cost in force at the end of each
-        day a change was seen, first sighting included), for SKUs with >= min_days days."""
+        day a change was seen, first sighting included), for SKUs with >= min_days days
+        (and among `skus` when given)."""
         out: dict[str, list[PricePoint]] = {}
         with self._ledger.reading() as conn:
-            rows = conn.execute(
-                "SELECT sku, at, cost FROM price_history WHERE at >= ?1 AND sku IN (SELECT sku FROM price_history "
-                "WHERE at >= ?1 GROUP BY sku HAVING COUNT(DISTINCT substr(at, 1, 10)) >= ?2) ORDER BY sku, at",
-                (utc_text(since), min_days)).fetchall()
+            if skus is None:
+                rows = conn.execute(
+                    "SELECT sku, at, cost FROM price_history WHERE at >= ?1 AND sku IN (SELECT sku FROM price_history "
+                    "WHERE at >= ?1 GROUP BY sku HAVING COUNT(DISTINCT substr(at, 1, 10)) >= ?2) ORDER BY sku, at",
+                    (utc_text(since), min_days)).fetchall()
+            else:                       # by the primary key (sku, at); min_days applied below
+                wanted, rows = sorted(skus), []
+                for i in range(0, len(wanted), 500):
+                    chunk = wanted[i:i + 500]
+                    rows += conn.execute(f"SELECT sku, at, cost FROM price_history WHERE sku IN "
+                                         f"({','.join('?' * len(chunk))}) AND at >= ? ORDER BY sku, at",
+                                         (*chunk, utc_text(since))).fetchall()
         for sku, at, cost in rows:
             day = date.fromisoformat(at[:10])
             points = out.setdefault(sku, [])
@@ -218,7 +235,18 @@ class CatalogCache(OfferFigureReads):
                 points[-1] = PricePoint(day, from_units(cost))
             else:
                 points.append(PricePoint(day, from_units(cost)))
+        if skus is not None and min_days > 1:
+            out = {sku: points for sku, points in out.items() if len(points) >= min_days}
         return out
+
+    def price_days(self, since: datetime, at_least: int = 2) -> dict[str, int]:
+        """Per SKU with at least `at_least` days of price points since a time, how many:
+        a product's 历史低价 needs days enough over all its offers, and most SKUs have one
+        point (their first sighting), so only the few with more are read in full."""
+        with self._ledger.reading() as conn:
+            return dict(conn.execute(
+                "SELECT sku, COUNT(DISTINCT substr(at, 1, 10)) AS days FROM price_history WHERE at >= ? "
+                "GROUP BY sku HAVING days >= ?", (utc_text(since), at_least)).fetchall())
 
     def price_history(self, sku: str, since: datetime) -> list[tuple[datetime, Decimal]]:
         """One SKU's recorded cost changes since a time, oldest first, with the cost in

@@ -14,7 +14,7 @@ suppliers) gets the SKU index itself: exactly today's screen.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Protocol, Sequence
@@ -22,9 +22,9 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from kameng_tui.domain.catalog_index import CatalogColumns, CatalogIndex
+from kameng_tui.domain.catalog_index import UNKNOWN_STOCK, CatalogIndex
 from kameng_tui.domain.clock import Clock
-from kameng_tui.domain.models import SaleStatus
+from kameng_tui.domain.offer_best import OfferRows, best_rows
 from kameng_tui.domain.offer_choice import Ask, Choice, choose
 from kameng_tui.domain.offer_stats import WINDOW, DeliverySample, OfferStats, offer_stats
 from kameng_tui.domain.offer_values import Offer, Skip, SupplierState
@@ -67,16 +67,34 @@ class ProductOffers:
     tags: tuple[tag_rules.Tag, ...] = ()     # the product's badges (its row's chips) with their reasons
 
 
+@dataclass(frozen=True)
+class _Built:
+    """What one build of the product index knows, swapped in whole (the index is built
+    in a worker while the detail pane reads the previous one on the UI thread)."""
+
+    index: ProductIndex
+    rows: OfferRows                       # every offer: the SKU index's rows
+    members: list[int]                    # SKU rows by product, in catalog order within one
+    bounds: list[int]                     # product k's rows: members[bounds[k]:bounds[k + 1]]
+    states: dict[str, SupplierState]
+    synced: dict[str, datetime | None]
+    today: date
+    points: dict[str, list[tag_rules.PricePoint]]
+    own_hot: dict[int, tuple[int, int]]
+    choices: dict[str, Choice] = field(default_factory=dict)   # the detail pane's, chosen when first shown
+
+    def offers(self, k: int) -> list[int]:
+        return self.members[self.bounds[k]:self.bounds[k + 1]]
+
+
 class OfferBoard:
     def __init__(self, catalog: CatalogService, offers: OfferService, balances: Balances, clock: Clock) -> None:
         self.catalog, self.offers, self.balances, self.clock = catalog, offers, balances, clock
         self._built: tuple[object, CatalogIndex] | None = None
-        self._choices: dict[str, Choice] = {}
+        self._board: _Built | None = None
         self._states: dict[str, SupplierState] = {}
         self._balance_at: dict[str, datetime] = {}
         self._samples: dict[str, list[DeliverySample]] = {}
-        self._tag_data: tuple[date, dict[str, list[tag_rules.PricePoint]], CatalogColumns, Sequence[Sequence[int]]] | None = None
-        self._own_hot: dict[int, tuple[int, int]] = {}
 
     # --- the index ----------------------------------------------------------------------------
     def index(self) -> CatalogIndex:
@@ -91,12 +109,11 @@ class OfferBoard:
             return self._built[1]
         demo = [s for s in states if view.is_demo(s)]
         if all(len(skus) == 1 or _one_real(skus, demo) for skus in match.offers.values()):
-            self._built, self._choices = (stamp, sku_index), {}
+            self._built, self._board = (stamp, sku_index), None
             return sku_index
-        cols = self.catalog.cache.columns()
-        index = self._product_index(cols, sku_index, match.product_of, frozenset(demo), states)
-        self._built = (stamp, index)
-        return index
+        board = self._product_index(sku_index, match.product_of, frozenset(demo), states)
+        self._built, self._board = (stamp, board.index), board
+        return board.index
 
     def supplier_states(self) -> dict[str, SupplierState]:
         """Each supplier at choice time, as the catalog screen's choice sees it (the
@@ -117,123 +134,170 @@ class OfferBoard:
         self._states = states
         return states
 
-    def _product_index(self, cols: CatalogColumns, sku_index: CatalogIndex, product_of: dict[str, str],
-                       demo: frozenset[str], states: dict[str, SupplierState]) -> ProductIndex:
-        """Products of the SKUs in catalog order. The demo beside a real supplier stays
-        apart, one row per SKU marked 演示 as before: it is never sold to a customer, so
-        it neither hides the real offers behind its price nor is chosen over them."""
-        policy = self.catalog.config.offers
-        synced = {s: self.catalog.cache.last_sync(s) for s in set(cols.supplier)}
-        groups: list[list[int]] = []
-        pids: list[str] = []
+    def _product_index(self, sku_index: CatalogIndex, product_of: dict[str, str], demo: frozenset[str],
+                       states: dict[str, SupplierState]) -> _Built:
+        """Products of the SKUs in catalog order, from the SKU index's own arrays. The
+        demo beside a real supplier stays apart, one row per SKU marked 演示 as before:
+        it is never sold to a customer, so it neither hides the real offers behind its
+        price nor is chosen over them. Each row shows its product's chosen offer
+        (domain/offer_best.py: `choose`'s rule over every offer at once)."""
+        skus, supplier = sku_index.skus, sku_index.supplier
+        demo_codes = [c for c, name in enumerate(supplier.names) if name in demo]
+        is_demo = np.isin(supplier.codes, demo_codes).tolist()
         seen: dict[str, int] = {}
-        for r, sku in enumerate(cols.sku):
-            pid = sku if cols.supplier[r] in demo else product_of.get(sku, sku)
+        pids: list[str] = []
+        group_list: list[int] = []
+        for r, sku in enumerate(skus):
+            pid = sku if is_demo[r] else product_of.get(sku, sku)
             k = seen.get(pid)
             if k is None:
                 k = seen[pid] = len(pids)
                 pids.append(pid)
-                groups.append([])
-            groups[k].append(r)
-        best: list[int] = []
-        choices: dict[str, Choice] = {}
-        on = SaleStatus.ON.value
-        for pid, rows in zip(pids, groups):
-            if len(rows) == 1:
-                best.append(rows[0])
-                continue
-            ask = Ask(pid, tuple(Offer(cols.sku[r], cols.supplier[r], pid, Decimal(cols.cost[r]) / 10_000,
-                                       cols.status[r] == on, cols.stock[r], synced.get(cols.supplier[r]))
-                                 for r in rows))
-            c = choices[pid] = choose(ask, states, policy)
-            pick = c.chosen if c.chosen is not None else c.ranked[0].offer
-            best.append(next(r for r in rows if cols.sku[r] == pick.sku))
-        self._choices = choices
+            group_list.append(k)
+        group = np.asarray(group_list, dtype=np.int64)
+        on_shelf = np.ones(len(skus), dtype=bool)
+        for sku in self.catalog.cache.off_shelf():
+            off = sku_index.row_of.get(sku)
+            if off is not None:
+                on_shelf[off] = False
+        rows = OfferRows(group, skus, supplier.codes, supplier.names, sku_index.price, sku_index.stock,
+                         sku_index.stock != UNKNOWN_STOCK, on_shelf)
+        best = best_rows(rows, len(pids), pids, states, self.catalog.config.offers)
+        members = np.argsort(group, kind="stable")
+        bounds = np.searchsorted(group[members], np.arange(len(pids) + 1))
         self._samples = self.catalog.cache.delivery_windows(self.clock.now() - WINDOW)
-        row_of = sku_index.row_of
-        load = self.catalog.index().loader
-        best_rows = [row_of[cols.sku[b]] for b in best]
-        index = ProductIndex(cols, groups, best, pids, lambda i: load(best_rows[i]))
-        index.set_tags(self._tag_rows(index, sku_index, cols, groups))
-        return index
+        load = sku_index.loader
+        best_list = best.tolist()
+        index = ProductIndex.from_skus(sku_index, group, best, pids, lambda i: load(best_list[i]))
+        now = self.clock.now()
+        board = _Built(index, rows, members.tolist(), bounds.tolist(), states,
+                       {s: self.catalog.cache.last_sync(s) for s in supplier.names},
+                       now.astimezone(ZoneInfo(self.catalog.config.general.timezone)).date(),
+                       self._price_points(sku_index, group, index.offer_counts, now), {})
+        index.set_tags(self._tag_rows(board, sku_index))
+        return board
+
+    def _price_points(self, sku_index: CatalogIndex, group: np.ndarray, offer_counts: np.ndarray,
+                      now: datetime) -> dict[str, list[tag_rules.PricePoint]]:
+        """The price points 历史低价 reads, of the offers of products of several offers
+        whose offers have days enough together (at most the sum of each offer's days; an
+        offer not counted by `price_days` has one at most). Most SKUs have one point,
+        their first sighting: reading every SKU's points took seconds for nothing."""
+        since = now - timedelta(days=tag_rules.HISTORY_DAYS)
+        days = np.ones(len(group), dtype=np.int64)
+        for sku, n in self.catalog.cache.price_days(since).items():
+            r = sku_index.row_of.get(sku)
+            if r is not None:
+                days[r] = n
+        enough = (np.bincount(group, weights=days, minlength=len(offer_counts)) >= tag_rules.MIN_DAYS) & \
+            (offer_counts > 1)
+        rows = np.flatnonzero(enough[group])
+        if not len(rows):
+            return {}
+        return self.catalog.cache.price_points(since, min_days=1, skus=[sku_index.skus[r] for r in rows.tolist()])
 
     # --- badges per product -------------------------------------------------------------------
-    def _tag_rows(self, index: ProductIndex, sku_index: CatalogIndex, cols: CatalogColumns,
-                  groups: Sequence[Sequence[int]]) -> dict[str, list[int]]:
+    def _tag_rows(self, board: _Built, sku_index: CatalogIndex) -> dict[str, list[int]]:
         """The SKU index's badges carried to products, with the rules that read more than
         one offer run over them all: 历史低价 from each day's lowest offer against the
         lowest offer now; 热销TOP from the sum of all offers' own sales; 秒到 from all
-        offers' latest orders."""
+        offers' latest orders. Only products with price points, orders or sales are
+        visited one by one."""
         names = tag_rules.TAG_NAMES
-        now = self.clock.now()
-        today = now.astimezone(ZoneInfo(self.catalog.config.general.timezone)).date()
-        points = self.catalog.cache.price_points(now - timedelta(days=tag_rules.HISTORY_DAYS), min_days=1)
-        own = self.catalog.cache.own_sales(now - timedelta(days=30))
-        sku_row = [sku_index.row_of[s] for s in cols.sku]
+        index, points, skus = board.index, board.points, sku_index.skus
+        own = self.catalog.cache.own_sales(self.clock.now() - timedelta(days=30))
         path_counts = np.bincount(index.path.codes[index.path.codes >= 0], minlength=len(index.path.names))
         leaf = path_counts[np.maximum(index.path.codes, 0)]
         low, hot_mask = tag_rules.column_masks(index.stock, index.alarm, index.rank, leaf,
                                                self.catalog.config.tags.low_stock)
         out: dict[str, set[int]] = {"low_stock": set(np.flatnonzero(low).tolist()),
                                     "hot": set(np.flatnonzero(hot_mask).tolist()), "history_low": set(), "fast": set()}
-        sku_tags = {code: sku_index.tags.get(name) for code, name in names.items()}
+        counts = index.offer_counts
+        group = board.rows.group
+        for code in ("history_low", "hot", "fast"):    # one offer: its own badges, as today
+            m = sku_index.tags.get(names[code])
+            if m is not None:
+                out[code] |= {k for k in group[np.flatnonzero(m)].tolist() if counts[k] == 1}
+        # products of several offers with anything to read: points, delivery samples, own sales
+        busy = {int(group[sku_index.row_of[s]]) for src in (points, self._samples, own) for s in src
+                if s in sku_index.row_of}
         sold: list[tuple[str, int, int]] = []
-        self._tag_data = (today, points, cols, groups)
-        for k, rows in enumerate(groups):
-            if len(rows) == 1:                   # one offer: its own badges, as today
-                for code in ("history_low", "hot", "fast"):
-                    m = sku_tags[code]
-                    if m is not None and m[sku_row[rows[0]]]:
-                        out[code].add(k)
+        path_names, path_codes = sku_index.path.names, sku_index.path.codes
+        for k in sorted(busy):
+            if counts[k] == 1:
                 continue
-            skus = [cols.sku[r] for r in rows]
-            offer_points = [points[s] for s in skus if s in points]
-            costs = [Decimal(cols.cost[r]) / 10_000 for r in rows]
-            if offer_points and tag_rules.offers_history_low(costs, offer_points, today):
+            rows = board.offers(k)
+            offer_skus = [skus[r] for r in rows]
+            offer_points = [points[s] for s in offer_skus if s in points]
+            costs = [Decimal(int(sku_index.price[r])) / 10_000 for r in rows]
+            if offer_points and tag_rules.offers_history_low(costs, offer_points, board.today):
                 out["history_low"].add(k)
             if tag_rules.offers_fast([[(s.settled_at, s.seconds) for s in self._samples.get(sku, [])
-                                       if s.succeeded and s.seconds is not None] for sku in skus]):
+                                       if s.succeeded and s.seconds is not None] for sku in offer_skus]):
                 out["fast"].add(k)
-            sold.append((cols.category[rows[0]], k, sum(own.get(s, (0, []))[0] for s in skus)))
+            leaf_code = int(path_codes[rows[0]])
+            sold.append((path_names[leaf_code] if leaf_code >= 0 else "", k, sum(own.get(s, (0, []))[0] for s in offer_skus)))
         leaf_size = {name: int(c) for name, c in zip(index.path.names, path_counts)}
-        self._own_hot = tag_rules.offers_hot_own(sold, leaf_size)
-        out["hot"] |= set(self._own_hot)
+        board.own_hot.update(tag_rules.offers_hot_own(sold, leaf_size))
+        out["hot"] |= set(board.own_hot)
         return {names[code]: sorted(rows) for code, rows in out.items() if rows}
 
     # --- the detail pane ------------------------------------------------------------------------
+    def _choice(self, board: _Built, product_id: str) -> Choice | None:
+        """The product's choice by `choose` itself (the rule the row's pick runs as numpy),
+        made when the detail pane first asks; None for a product of one offer."""
+        choice = board.choices.get(product_id)
+        if choice is not None:
+            return choice
+        k = board.index.row_of_product.get(product_id)
+        if k is None or board.index.offer_counts[k] < 2:
+            return None
+        rows, r = board.offers(k), board.rows
+        names = r.supplier_names
+        ask = Ask(product_id, tuple(
+            Offer(r.skus[i], names[r.supplier[i]], product_id, Decimal(int(r.cost[i])) / 10_000, bool(r.on_shelf[i]),
+                  int(r.stock[i]) if r.stock_known[i] else None, board.synced.get(names[r.supplier[i]]))
+            for i in rows))
+        choice = choose(ask, board.states, self.catalog.config.offers)
+        if len(board.choices) > 1024:
+            board.choices.clear()
+        board.choices[product_id] = choice
+        return choice
+
     def offers_of(self, product_id: str) -> ProductOffers | None:
         """Every offer of a product of several offers with its figures, best first, and
         why the chosen one wins; None for a product of one offer (the pane as today)."""
-        choice = self._choices.get(product_id)
-        if choice is None:
+        board = self._board
+        choice = None if board is None else self._choice(board, product_id)
+        if board is None or choice is None:
             return None
         now = self.clock.now()
         lines = []
         for r in choice.ranked:
             o = r.offer
-            state = self._states.get(o.supplier, SupplierState(o.supplier))
+            state = board.states.get(o.supplier, SupplierState(o.supplier))
             lines.append(OfferLine(o, r.skip, choice.chosen is o, offer_stats(self._samples.get(o.sku, []), now),
                                    state, self._balance_at.get(o.supplier)))
-        return ProductOffers(product_id, tuple(lines), choice.why, self._tags(product_id))
+        return ProductOffers(product_id, tuple(lines), choice.why, self._tags(board, product_id))
 
-    def _tags(self, product_id: str) -> tuple[tag_rules.Tag, ...]:
+    def _tags(self, board: _Built, product_id: str) -> tuple[tag_rules.Tag, ...]:
         """The product's badges with their reasons, by the same rules as its row's chips:
         the chosen offer's own 热销TOP (supplier rank) and 库存紧张, 历史低价 over the lowest
         offer, 秒到 and own-sales 热销TOP over all offers' orders."""
-        index = self._built[1] if self._built is not None else None
-        if not isinstance(index, ProductIndex) or product_id not in index.row_of_product or self._tag_data is None:
+        index = board.index
+        k = index.row_of_product.get(product_id)
+        if k is None:
             return ()
-        k = index.row_of_product[product_id]
-        today, points, cols, groups = self._tag_data
-        rows = groups[k]
-        skus = [cols.sku[r] for r in rows]
+        rows = board.offers(k)
+        skus = [board.rows.skus[r] for r in rows]
         best = index.loader(k)
-        costs = [Decimal(cols.cost[r]) / 10_000 for r in rows]
+        costs = [Decimal(int(board.rows.cost[r])) / 10_000 for r in rows]
+        points = board.points
         hot = tag_rules.hot(best, leaf_size=int(np.count_nonzero(index.path.codes == index.path.codes[k])))
-        if hot is None and k in self._own_hot:
-            sold, rank = self._own_hot[k]
+        if hot is None and k in board.own_hot:
+            sold, rank = board.own_hot[k]
             hot = tag_rules.Tag("hot", Msg("tag.why.hot_own", sold=sold, rank=rank))
-        found = (tag_rules.offers_history_low(costs, [points[s] for s in skus if s in points], today), hot,
+        found = (tag_rules.offers_history_low(costs, [points[s] for s in skus if s in points], board.today), hot,
                  tag_rules.low_stock(best, self.catalog.config.tags.low_stock),
                  tag_rules.offers_fast([[(x.settled_at, x.seconds) for x in self._samples.get(s, [])
                                          if x.succeeded and x.seconds is not None] for s in skus]))
