@@ -1,0 +1,86 @@
+"""What the app says when its runner fails an order over to the next offer (issue 18,
+"Failover"), and the question it asks when that offer costs more than the person
+confirmed plus `[checkout] max_price_rise`.
+
+The checkout dialog that followed the failed order follows the new one (`failed_over`
+on the screen, called here before the new order's first state reaches the App, so no
+state of it is missed); the toast says the same where no dialog is open. Above the
+price cap the App asks again, naming the offer, its supplier and cost against the
+confirmed cost: yes places it as an attempt of the chain (the runner's `go_on`), no
+leaves the chain as it is (the failed order owes nothing) and says so."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kameng_tui.domain.models import Order
+from kameng_tui.domain.money import fmt
+from kameng_tui.domain.reasons import reason_text
+from kameng_tui.tui.order_runner import FailoverStopped, OrderFailedOver
+from kameng_tui.tui.textual_compat import all_screens
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kameng_tui.tui.app import KamengApp
+    from kameng_tui.tui.text import Texts
+
+
+def _following(app: "KamengApp", order_no: str) -> list[object]:
+    return [s for s in all_screens(app) if getattr(s, "order_no", None) == order_no]
+
+
+def _reason(t: "Texts", order: Order) -> str:
+    return reason_text(order.reason, t.lang) or t("state.failed")
+
+
+def failed_over_text(t: "Texts", left: Order, made: Order) -> str:
+    """Which supplier now, and why the first was left."""
+    return t("failover.moved", left=left.supplier, reason=_reason(t, left), supplier=made.supplier, sku=made.sku,
+             order_no=made.order_no)
+
+
+def failed_over(app: "KamengApp", news: OrderFailedOver) -> None:
+    text = failed_over_text(app.t, news.left, news.made)
+    shown = False
+    for screen in _following(app, news.left.order_no):
+        follow = getattr(screen, "failed_over", None)
+        if follow is not None:
+            follow(news.left, news.made, text)
+            shown = True
+    if not shown:
+        app.notify(text, severity="warning", timeout=10)
+
+
+def stopped(app: "KamengApp", news: FailoverStopped) -> None:
+    """No next offer taken: above the cap, ask again; none eligible, say why."""
+    t, order, choice = app.t, news.order, news.choice
+    over = choice.over_cap
+    if over is None:
+        _say(app, order.order_no, t("failover.none", order_no=order.order_no, why=t.show(choice.why)))
+        return
+    from kameng_tui.tui.screens.confirm import ConfirmScreen
+
+    rise = app.ctx.settings_view.checkout.max_price_rise
+    question = t("failover.ask", order_no=order.order_no, left=order.supplier, reason=_reason(t, order), sku=over.sku,
+                 supplier=over.supplier, cost=fmt(over.unit_cost), confirmed=fmt(news.confirmed),
+                 more=fmt(over.unit_cost - news.confirmed), rise=fmt(rise))
+
+    def answer(yes: bool | None) -> None:
+        if yes:
+            app.runner.go_on(order, news.inp, over.unit_cost)
+            return
+        _say(app, order.order_no, t("failover.declined", order_no=order.order_no, sku=over.sku,
+                                     supplier=over.supplier))
+
+    app.push_screen(ConfirmScreen(question), answer)
+
+
+def _say(app: "KamengApp", order_no: str, text: str) -> None:
+    """In the dialog that follows the order, else as a toast."""
+    said = False
+    for screen in _following(app, order_no):
+        say = getattr(screen, "failover_said", None)
+        if say is not None:
+            say(text)
+            said = True
+    if not said:
+        app.notify(text, severity="warning", timeout=10)
