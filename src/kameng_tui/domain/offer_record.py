@@ -70,4 +70,4 @@ def policy_chose(record: Mapping[str, Any] | None) -> bool:
     product row): only such an order may fail over to the next offer (issue 18). The
     one rule for the CLI's checkout (on `Choice.record()` before the intent) and the
     TUI's runner (on the created event's record)."""
-    return bool(record) and isinstance(record.get("chosen"), Mapping) and pin_of(record) is None
+    return record is not None and isinstance(record.get("chosen"), Mapping) and pin_of(record) is None

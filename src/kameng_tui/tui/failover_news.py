@@ -11,7 +11,9 @@ leaves the chain as it is (the failed order owes nothing) and says so."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
+
+from textual.app import App
 
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
@@ -25,7 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def _following(app: "KamengApp", order_no: str) -> list[object]:
-    return [s for s in all_screens(app) if getattr(s, "order_no", None) == order_no]
+    return [s for s in all_screens(cast("App[object]", app)) if getattr(s, "order_no", None) == order_no]
 
 
 def _reason(t: "Texts", order: Order) -> str:

@@ -128,10 +128,13 @@ class OrderRunner:
                       moved: Callable[[Order], None]) -> tuple[Order, KamengError | None]:
         """The next offer after a failure with nothing created, as the CLI's checkout does."""
         failover = self.ctx.checkout.failover
+
+        def attempted(left: Order, made: Order) -> None:
+            self._post(OrderFailedOver(left, made))
+
         try:
             chain = await failover.follow_placed(order, inp, SETTLE_WAIT_S, confirmed_cost=confirmed_cost,
-                                                 on_move=moved,
-                                                 on_attempt=lambda left, made: self._post(OrderFailedOver(left, made)))
+                                                 on_move=moved, on_attempt=attempted)
         except KamengError as exc:
             return order, exc
         except Exception as exc:  # as above: the placed orders stand as the ledger has them
