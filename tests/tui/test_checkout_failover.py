@@ -50,8 +50,10 @@ def refs(tmp_path_factory):
         server.stop()
 
 
-def config(refs, lang: str = "zh", rise: str = "0.50") -> str:
+def config(refs, lang: str = "zh", rise: str = "0.50", pin: str = "") -> str:
     lines = [f'[general]\nlanguage = "{lang}"\n', "[checkout]", f'max_price_rise = "{rise}"', ""]
+    if pin:
+        lines += ["[offers.pin]", f'"@HF-CM-10-ZC" = "{pin}"', ""]
     for name, server in zip(("refa", "refb"), refs):
         lines += ["[[suppliers]]", f'name = "{name}"', 'kind = "http"', f'base_url = "{server.url}"',
                   f'key_id = "{KEY_ID}"', 'deadline_s = "3"', 'read_s = "1"', ""]
@@ -100,8 +102,8 @@ async def test_a_refused_offer_fails_over_to_the_next_and_the_dialog_says_which_
         text = "\n".join(screen_lines(app))
         first, second = orders_of(app)
         assert screen.order_no == second.order_no, "the dialog follows the next attempt"
-        assert "refa" in text and "缺货" in text and "refb" in text and second.order_no in text, text
-        assert "换" in text, text
+        assert "refa 下单失败（供应商 refa 缺货" in text and "已换 refb 的报价" in text, text
+        assert second.order_no in text, text
     assert first.supplier == "refa" and first.state is S.FAILED and first.charged == 0
     assert reason_code(first.reason) == "out_of_stock"
     assert second.supplier == "refb" and second.state is S.SUCCEEDED
@@ -133,7 +135,7 @@ async def test_the_next_offer_above_the_rise_asks_again_and_yes_places_it(make_a
         first, second = orders_of(app)
         assert screen.order_no == second.order_no
         text = "\n".join(screen_lines(app))
-        assert "refb" in text and second.order_no in text, text
+        assert "re-ordered from refb's offer" in text and second.order_no in text, text
     assert second.supplier == "refb" and second.state is S.SUCCEEDED and second.unit_cost > first.unit_cost
     assert second.attempt_of == first.order_no and second.ref == "TF-2"
     assert set(b.orders()) - before == {second.order_no} and a.orders() == {}
@@ -156,8 +158,24 @@ async def test_the_next_offer_above_the_rise_asks_again_and_no_leaves_the_chain(
         (first,) = orders_of(app)
         assert app.screen is screen and screen.order_no == first.order_no
         text = "\n".join(screen_lines(app))
-        assert "未扣款" in text and "refb" in text, text
+        assert f"未换 refb:{SKU}（refb）下单" in text and "未扣款，无需付款" in text, text
     assert first.state is S.FAILED and first.charged == 0 and first.refunded == 0
+    assert set(b.orders()) == before and a.orders() == {}
+
+
+async def test_a_product_pinned_to_a_supplier_never_fails_over_in_the_tui(make_app, refs):
+    """`[offers.pin]` pins the product to refa: its refusal is the order's, as in the CLI."""
+    a, b = refs
+    before = set(b.orders())
+    app = await app_of(make_app, refs, pin="refa")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        screen = await place(app, pilot, "13800130005", "TF-5")
+        (only,) = orders_of(app)
+        assert screen.order_no == only.order_no
+        text = "\n".join(screen_lines(app))
+        assert "失败" in text and "已换" not in text, text   # no failover line (the detail pane behind lists refb)
+    assert only.supplier == "refa" and only.state is S.FAILED
     assert set(b.orders()) == before and a.orders() == {}
 
 
@@ -194,3 +212,4 @@ async def test_a_pinned_order_is_re_ordered_on_its_own_supplier_or_refused_with_
     assert stopped.latest == chain.latest and stopped.stopped is not None
     assert isinstance(stopped.stopped, type(choice)) and "refa" in str(NoEligibleOffer(stopped.stopped).details())
     assert len(orders_of(app)) == 2 and set(b.orders()) == before
+    assert ctx.ledger.verify().ok, "the pin is part of the created event's hashed body"
