@@ -10,8 +10,10 @@ refusal); refb costs 0.05 more.
   naming the offer, its supplier and its cost against the confirmed one; yes places it
   as an attempt of the chain, no leaves the failed order as it is (nothing owed) and
   says so; refb is never asked meanwhile;
-- a pinned offer (`order SUPPLIER:SKU`) never moves: its re-order stays on its supplier,
-  or is refused with the reason when that offer cannot be ordered."""
+- a pinned offer (`order SUPPLIER:SKU`, `[offers.pin]`) never moves: in the TUI its
+  refusal is the order's, its re-order stays on its supplier, or is refused with the
+  reason when that offer cannot be ordered;
+- an order that was ever unknown never fails over, even when it failed later."""
 
 from __future__ import annotations
 
@@ -213,3 +215,25 @@ async def test_a_pinned_order_is_re_ordered_on_its_own_supplier_or_refused_with_
     assert isinstance(stopped.stopped, type(choice)) and "refa" in str(NoEligibleOffer(stopped.stopped).details())
     assert len(orders_of(app)) == 2 and set(b.orders()) == before
     assert ctx.ledger.verify().ok, "the pin is part of the created event's hashed body"
+
+
+async def test_an_order_that_was_unknown_never_fails_over_even_when_it_failed_later(make_app, refs, tmp_path):
+    """refa accepts the order and drops its reply (unknown), then says failed with nothing
+    charged: the create may have reached it, so the runner never moves to refb."""
+    a = start_server(tmp_path / "a", "--catalog-size", "60", faults="drop_after_accept=1,fail=1")
+    try:
+        b = refs[1]
+        before = set(b.orders())
+        app = await app_of(make_app, [a, b])
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(app, pilot)
+            screen = await place(app, pilot, "13800130006", "TF-6")
+            (only,) = orders_of(app)
+            assert screen.order_no == only.order_no
+            text = "\n".join(screen_lines(app))
+            assert "已换" not in text, text
+        events = [e.body.get("state") for e in app.root.ledger.events(only.order_no)]
+        assert "unknown" in events and only.state is S.FAILED, events
+        assert only.supplier == "refa" and set(b.orders()) == before
+    finally:
+        a.stop()
