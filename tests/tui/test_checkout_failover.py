@@ -68,7 +68,7 @@ async def app_of(make_app, refs, **kw):
     return app
 
 
-async def place(app, pilot, account: str, ref: str) -> CheckoutScreen:
+async def place(app, pilot, account: str, ref: str, price: str = "") -> CheckoutScreen:
     """The checkout of refa's row (one of the product's two offers: the policy chooses),
     the account and the shop ref typed, Enter."""
     product = app.root.catalog.cache.product_by_sku(f"refa:{SKU}")
@@ -77,6 +77,7 @@ async def place(app, pilot, account: str, ref: str) -> CheckoutScreen:
     screen = app.screen
     assert isinstance(screen, CheckoutScreen)
     screen.query_one("#ref", Input).value = ref
+    screen.query_one("#price", Input).value = price
     await type_text(pilot, account)
     await pilot.press("enter")
     await settle(app, pilot)
@@ -162,6 +163,22 @@ async def test_the_next_offer_above_the_rise_asks_again_and_no_leaves_the_chain(
         text = "\n".join(screen_lines(app))
         assert f"未换 refb:{SKU}（refb）下单" in text and "未扣款，无需付款" in text, text
     assert first.state is S.FAILED and first.charged == 0 and first.refunded == 0
+    assert set(b.orders()) == before and a.orders() == {}
+
+
+async def test_no_next_offer_to_take_is_said_with_why_and_nothing_more_is_recorded(make_app, refs):
+    """Sold at 9.95 typed in the dialog: refb's 9.9698 would sell at a loss, so after
+    refa's refusal there is no next offer; the dialog says so, with each offer's reason."""
+    a, b = refs
+    before = set(b.orders())
+    app = await app_of(make_app, refs)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        screen = await place(app, pilot, "13800130007", "TF-7", price="9.95")
+        (only,) = orders_of(app)
+        assert screen.order_no == only.order_no and only.state is S.FAILED
+        text = "\n".join(screen_lines(app))
+        assert "没有可换的报价" in text and f"refb:{SKU}" in text, text
     assert set(b.orders()) == before and a.orders() == {}
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, cast
 
 from textual.app import App
 
+from kameng_tui.domain.choice_errors import refusal_of
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
 from kameng_tui.domain.reasons import reason_text
@@ -53,11 +54,12 @@ def failed_over(app: "KamengApp", news: OrderFailedOver) -> None:
 
 
 def stopped(app: "KamengApp", news: FailoverStopped) -> None:
-    """No next offer taken: above the cap, ask again; none eligible, say why."""
+    """No next offer taken: above the cap, ask again; none eligible, say why (each offer
+    with why it was skipped, as `order @ID`'s refusal lists them)."""
     t, order, choice = app.t, news.order, news.choice
     over = choice.over_cap
     if over is None:
-        _say(app, order.order_no, t("failover.none", order_no=order.order_no, why=t.show(choice.why)))
+        _say(app, order.order_no, t("failover.none", order_no=order.order_no, why=t.error(refusal_of(choice))))
         return
     from kameng_tui.tui.screens.confirm import ConfirmScreen
 
