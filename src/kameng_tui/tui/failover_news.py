@@ -2,9 +2,11 @@
 "Failover"), and the question it asks when that offer costs more than the person
 confirmed plus `[checkout] max_price_rise`.
 
-The checkout dialog that followed the failed order follows the new one (`failed_over`
-on the screen, called here before the new order's first state reaches the App, so no
-state of it is missed); the toast says the same where no dialog is open. Above the
+The checkout dialog that followed the failed order follows the new one (`failed_over`,
+run by the App before the new order's first state reaches it, so no state of it is
+missed), its outcome saying which supplier now and why the first was left (kept here,
+not in the dialog's module, which is long enough); a toast says the same where no
+dialog is open. Above the
 price cap the App asks again, naming the offer, its supplier and cost against the
 confirmed cost: yes places it as an attempt of the chain (the runner's `go_on`), no
 leaves the chain as it is (the failed order owes nothing) and says so."""
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from rich.text import Text
 from textual.app import App
 
 from kameng_tui.domain.choice_errors import refusal_of
@@ -24,11 +27,15 @@ from kameng_tui.tui.textual_compat import all_screens
 
 if TYPE_CHECKING:  # pragma: no cover
     from kameng_tui.tui.app import KamengApp
+    from kameng_tui.tui.screens.checkout import CheckoutScreen
     from kameng_tui.tui.text import Texts
 
 
-def _following(app: "KamengApp", order_no: str) -> list[object]:
-    return [s for s in all_screens(cast("App[object]", app)) if getattr(s, "order_no", None) == order_no]
+def _dialogs(app: "KamengApp", order_no: str) -> list["CheckoutScreen"]:
+    """The checkout dialogs following `order_no` (open, or under another screen)."""
+    from kameng_tui.tui.screens.checkout import CheckoutScreen
+
+    return [s for s in all_screens(cast("App[object]", app)) if isinstance(s, CheckoutScreen) and s.order_no == order_no]
 
 
 def _reason(t: "Texts", order: Order) -> str:
@@ -42,14 +49,14 @@ def failed_over_text(t: "Texts", left: Order, made: Order) -> str:
 
 
 def failed_over(app: "KamengApp", news: OrderFailedOver) -> None:
+    """The dialogs that followed `left` follow `made` from here (called by the App before
+    `made`'s first state reaches it, so none is missed); with none open, a toast."""
     text = failed_over_text(app.t, news.left, news.made)
-    shown = False
-    for screen in _following(app, news.left.order_no):
-        follow = getattr(screen, "failed_over", None)
-        if follow is not None:
-            follow(news.left, news.made, text)
-            shown = True
-    if not shown:
+    dialogs = _dialogs(app, news.left.order_no)
+    for dialog in dialogs:
+        dialog.order_no = news.made.order_no
+        dialog.outcome.attempt(news.made, Text(text, style="bold yellow"))
+    if not dialogs:
         app.notify(text, severity="warning", timeout=10)
 
 
@@ -79,12 +86,9 @@ def stopped(app: "KamengApp", news: FailoverStopped) -> None:
 
 
 def _say(app: "KamengApp", order_no: str, text: str) -> None:
-    """In the dialog that follows the order, else as a toast."""
-    said = False
-    for screen in _following(app, order_no):
-        say = getattr(screen, "failover_said", None)
-        if say is not None:
-            say(text)
-            said = True
-    if not said:
+    """In the dialog that follows the order (the chain stopped there), else as a toast."""
+    dialogs = _dialogs(app, order_no)
+    for dialog in dialogs:
+        dialog.outcome.attempt(None, Text(text, style="bold yellow"))
+    if not dialogs:
         app.notify(text, severity="warning", timeout=10)

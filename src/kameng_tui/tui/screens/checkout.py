@@ -373,16 +373,6 @@ class CheckoutScreen(ModalScreen[None]):
         if self.outcome.show(message.status):
             self.set_focus(self.query_one("#again-new", Button), scroll_visible=False)
 
-    def failed_over(self, left: Order, made: Order, said: str) -> None:
-        """The runner placed the next offer after `left` failed with nothing created (the
-        App calls this before `made`'s first state reaches it): the dialog follows `made`."""
-        self.order_no = made.order_no
-        self.outcome.attempt(made, Text(said, style="bold yellow"))
-
-    def failover_said(self, said: str) -> None:
-        """The chain stopped (no next offer, or the person said no to a dearer one)."""
-        self.outcome.attempt(None, Text(said, style="bold yellow"))
-
     def on_order_updated(self, message: OrderUpdated) -> None:
         self.order_changed(message.order_no)
 
