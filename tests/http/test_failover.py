@@ -258,3 +258,7 @@ def test_order_by_product_id_fails_over_by_itself_and_a_pinned_offer_never_does(
     pinned = run_cli(env, "order", f"refa:{SKU}", "--account", "13800130002", "--yes", "--json", "--wait", "5")
     assert pinned.code == 1 and pinned.json["order"]["supplier"] == "refa", pinned.stdout + pinned.stderr
     assert pinned.json["order"]["state"] == "failed" and len(b.orders()) == 1
+    # its re-order stays on the pinned offer (refa refuses it again), never refb
+    again = run_cli(env, "order", "reorder", pinned.json["order"]["order_no"], "--yes", "--json", "--wait", "5")
+    assert again.json["order"]["supplier"] == "refa", again.stdout + again.stderr
+    assert again.json["order"]["attempt_of"] == pinned.json["order"]["order_no"] and len(b.orders()) == 1

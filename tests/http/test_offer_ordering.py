@@ -138,7 +138,8 @@ def test_a_pinned_offer_is_honoured_and_refused_with_its_reason_and_no_eligible_
     pinned = order(shop, "refb:10000033", "40001")          # refa is cheaper: the SKU the person named wins
     assert pinned.code == 0, pinned.stdout + pinned.stderr
     assert pinned.json["order"]["sku"] == "refb:10000033"
-    assert pinned.json["offer"]["win"]["code"] == "pinned"
+    assert valid(pinned.json, "order_doc")["offer"]["win"]["code"] == "pinned"
+    assert pinned.json["offer"]["pin"] == {"code": "sku", "params": {"sku": "refb:10000033"}}, "a re-order stays on it"
     before = (len(refa.creates()), len(refb.creates()))
     refused = order(shop, "refa:R000033", "40002", "--qty", "3")   # refa holds 1: pinned, never elsewhere
     assert refused.code == 2, refused.stdout + refused.stderr

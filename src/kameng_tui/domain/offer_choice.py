@@ -58,6 +58,7 @@ class Choice:
     pinned: str | None = None         # the supplier (config) or SKU (`order SUPPLIER:SKU`) pinned to
     pin_skip: Skip | None = None      # no choice: why the pinned offer cannot be ordered
     over_cap: Offer | None = None     # no choice: the cheapest offer skipped only as above the confirmed cost
+    pinned_sku: bool = False          # `pinned` is a SKU (`order SUPPLIER:SKU`), not a supplier (`[offers.pin]`)
 
     @property
     def skipped(self) -> tuple[Ranked, ...]:
@@ -125,7 +126,16 @@ class Choice:
             "refusal": {"code": code, "params": params} if c is None else None,
             "skipped": [{"sku": r.offer.sku, "code": r.skip.code, "params": dict(r.skip.params)}
                         for r in self.skipped if r.skip is not None],
+            **({} if self.pinned is None else {"pin": self.pin_record()}),
         }
+
+    def pin_record(self) -> dict[str, object] | None:
+        """The pin as a code and parameters (`sku` {sku} or `supplier` {supplier}), kept
+        with the chosen offer so a re-order of the order stays on it (services/failover.py)."""
+        if self.pinned is None:
+            return None
+        return {"code": "sku", "params": {"sku": self.pinned}} if self.pinned_sku else \
+            {"code": "supplier", "params": {"supplier": self.pinned}}
 
 
 def rank_key(o: Offer) -> tuple[Decimal, int, int, str, str]:
@@ -157,7 +167,8 @@ def choose(ask: Ask, suppliers: Mapping[str, SupplierState], policy: OffersPolic
     if chosen is None:
         over_cap = next((r.offer for r in ranked if r.skip is not None and r.skip.code == "pricier_than_confirmed"),
                         None)
-    return Choice(ask.product_id, ask.quantity, chosen, tuple(ranked), pin, pin_skip, over_cap)
+    return Choice(ask.product_id, ask.quantity, chosen, tuple(ranked), pin, pin_skip, over_cap,
+                  pinned_sku=ask.sku is not None)
 
 
 def _skip(o: Offer, ask: Ask, suppliers: Mapping[str, SupplierState], policy: OffersPolicy,

@@ -44,3 +44,30 @@ def record_in(events: Iterable[Any]) -> Mapping[str, Any] | None:
             offer = e.body.get("offer")
             return offer if isinstance(offer, Mapping) else None
     return None
+
+
+def pin_of(record: Mapping[str, Any] | None) -> tuple[str, str] | None:
+    """The pin an order's choice was made under, as (`sku`, SKU) or (`supplier`, name);
+    None when the policy chose freely or no choice was made (a SKU ordered as such).
+    A record made before the pin was kept on its own reads it from its win (`pinned`)."""
+    if not record:
+        return None
+    pin = record.get("pin")
+    if isinstance(pin, Mapping):
+        params = pin.get("params") or {}
+        code = str(pin.get("code", ""))
+        if code in ("sku", "supplier") and isinstance(params.get(code), str):
+            return code, params[code]
+    win = record.get("win")
+    if isinstance(win, Mapping) and win.get("code") == "pinned":
+        said = str((win.get("params") or {}).get("pin", ""))
+        return ("sku", said) if ":" in said else ("supplier", said)
+    return None
+
+
+def policy_chose(record: Mapping[str, Any] | None) -> bool:
+    """The offer policy chose the order's offer and nothing pinned it (`order @ID`, a
+    product row): only such an order may fail over to the next offer (issue 18). The
+    one rule for the CLI's checkout (on `Choice.record()` before the intent) and the
+    TUI's runner (on the created event's record)."""
+    return record is not None and isinstance(record.get("chosen"), Mapping) and pin_of(record) is None

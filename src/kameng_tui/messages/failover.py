@@ -21,4 +21,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                "re-order from the next offer: kameng-tui order reorder {order_no}"),
     "cli.order.failed_over": ("{order_no} 失败（未扣款），已换 {sku} 重新下单",
                               "{order_no} failed with nothing charged; re-ordered from {sku}"),
+    # the TUI's checkout after its runner failed an order over (tui/failover_news.py)
+    "failover.moved": ("{left} 下单失败（{reason}，未扣款），已换 {supplier} 的报价 {sku} 重新下单：{order_no}",
+                       "{left} did not take it ({reason}, nothing charged): re-ordered from {supplier}'s offer "
+                       "{sku} as {order_no}"),
+    "failover.ask": ("订单 {order_no} 在 {left} 下单失败（{reason}，未扣款）。\n"
+                     "下一个报价 {sku}（供应商 {supplier}）成本 {cost} 元，比你确认的成本 {confirmed} 元高 {more} 元，"
+                     "超过允许的上涨 {rise} 元。\n按这个成本换它下单吗？",
+                     "Order {order_no} failed at {left} ({reason}, nothing charged).\n"
+                     "The next offer {sku} (supplier {supplier}) costs {cost} yuan, {more} yuan above the {confirmed} "
+                     "yuan you confirmed, more than the allowed rise of {rise} yuan.\nOrder from it at this cost?"),
+    "failover.declined": ("未换 {sku}（{supplier}）下单：订单 {order_no} 已失败，未扣款，无需付款",
+                          "Not re-ordered from {sku} ({supplier}): order {order_no} failed with nothing charged; "
+                          "nothing is owed"),
+    "failover.none": ("订单 {order_no} 已失败，未扣款；没有可换的报价：{why}",
+                      "Order {order_no} failed with nothing charged; no next offer to take: {why}"),
 }

@@ -41,6 +41,7 @@ from kameng_tui.domain.errors import (Declined, KamengError, NotFound, PriceBelo
 from kameng_tui.domain.failover_errors import FailoverPricier
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.offer_choice import Choice
+from kameng_tui.domain.offer_record import policy_chose
 from kameng_tui.domain.states import OrderState
 from kameng_tui.messages import Localized, Msg
 
@@ -167,7 +168,7 @@ class CheckoutFlow:
             return await self._existing(exc.order_no, handoff, wait_s)
         warnings = tuple(m.msg for m in prepared.mismatches)
         placed = await self._send(order_no, handoff, wait_s)
-        if offers is None and placed.sent_here and prepared.choice is not None and prepared.choice.pinned is None:
+        if offers is None and placed.sent_here and prepared.choice is not None and policy_chose(prepared.choice.record()):
             # the policy chose this offer (`order @ID`): it may fail over to the next; a pin never does
             offers = await asyncio.to_thread(co.failover.offers_of, placed.order)
         if offers is not None and placed.sent_here:

@@ -35,6 +35,7 @@ from kameng_tui.domain.errors import BadInput, KamengError, PriceRose, SupplierE
 from kameng_tui.domain.failover_errors import AttemptRefused, AttemptTaken, NotReorderable
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.offer_choice import Ask, Choice, choose, refusal_skip, skip_with
+from kameng_tui.domain.offer_record import pin_of, policy_chose, record_in
 from kameng_tui.domain.offer_values import Offer, OffersPolicy, Skip, SupplierState, pricier_than_confirmed
 from kameng_tui.domain.reasons import stored
 from kameng_tui.domain.states import OrderState
@@ -65,10 +66,13 @@ class CheckoutSteps(Protocol):
     def config(self) -> Any: ...
     async def prepare(self, inp: OrderInput, *, quotes: "Quotes | None" = None) -> "Prepared": ...
     def new_intent(self, p: "Prepared", *, line_id: int | None = None) -> "NewOrder": ...
-    async def send(self, order_no: str, wait_s: float = 0.0) -> Order: ...
-    async def wait(self, order: Order, wait_s: float) -> Order: ...
+    async def send(self, order_no: str, wait_s: float = 0.0,
+                   on_move: Callable[[Order], None] | None = None) -> Order: ...
+    async def wait(self, order: Order, wait_s: float, on_move: Callable[[Order], None] | None = None) -> Order: ...
 
 log = logging.getLogger(__name__)
+Pin = tuple[str, str] | None
+"""A chain's pin as its root recorded it (domain/offer_record.pin_of): (`sku`, SKU) or (`supplier`, name)."""
 ZERO = Decimal(0)
 FAILED_ATTEMPT = "failed_attempt"
 """The skip code of an offer an order of this chain failed on (offer.skip.failed_attempt)."""
@@ -144,42 +148,65 @@ class Failover:
         return supplier.created_nothing(code, None if upstream is None else str(upstream))
 
     # --- the next offer ------------------------------------------------------------------------
-    def _ask(self, chain: Sequence[Order], offers: Offers) -> Ask:
+    def _ask(self, chain: Sequence[Order], offers: Offers, confirmed_cost: Decimal | None = None,
+             pin: Pin = None) -> tuple[Ask, OffersPolicy]:
         """The ask after every order of the chain failed: each one's offer skipped with its
-        refusal, the next at most max_price_rise above the cost the root confirmed."""
+        refusal, the next at most max_price_rise above the cost the user confirmed (the
+        root's, unless they said yes to a dearer one since). A pinned chain (`pin`, as its
+        root recorded it) stays on its pin: only that offer, its own failures not skipped
+        (a re-order of a pinned order is that offer again, or refused with why)."""
+        confirmed = chain[0].unit_cost if confirmed_cost is None else confirmed_cost
         ask = dataclasses.replace(offers.ask, quantity=chain[0].quantity,
                                   max_price_rise=self.checkout.config.checkout.max_price_rise)
+        policy = offers.policy
+        if pin is not None:
+            kind, value = pin
+            if kind == "sku":
+                ask = dataclasses.replace(ask, sku=value)
+            else:
+                policy = dataclasses.replace(policy, pins={**policy.pins, ask.product_id: value})
         for o in chain:
+            if pin is not None and (o.sku if pin[0] == "sku" else o.supplier) == pin[1]:
+                continue
             ask = skip_with(ask, _offer_of(o, ask), Skip(FAILED_ATTEMPT, {"supplier": o.supplier, "order_no": o.order_no}),
-                            confirmed_cost=chain[0].unit_cost)
-        return ask
+                            confirmed_cost=confirmed)
+        return dataclasses.replace(ask, confirmed_cost=confirmed), policy
+
+    def pin_of(self, chain: Sequence[Order]) -> Pin:
+        """The pin the chain's root was ordered under, as its created event holds it."""
+        return pin_of(record_in(self.checkout.ledger.events(chain[0].order_no)))
 
     def reorder_choice(self, order: Order, offers: Offers) -> Choice:
         """The offer a re-order of `order` (and the chain before it) would take now."""
-        return choose(self._ask(self.chain_of(order), offers), offers.suppliers, offers.policy)
+        chain = self.chain_of(order)
+        ask, policy = self._ask(chain, offers, pin=self.pin_of(chain))
+        return choose(ask, offers.suppliers, policy)
 
     async def next_attempt(self, chain: Sequence[Order], inp: OrderInput | None, offers: Offers, *,
-                           quotes: "Quotes | None" = None) -> Order | Choice:
+                           quotes: "Quotes | None" = None, confirmed_cost: Decimal | None = None,
+                           pin: Pin = None) -> Order | Choice:
         """Record the next offer's intent after the chain's last order: the new pending
         order, or the Choice that found none (refusals before this intent skip their
-        offer, as at checkout). Another terminal's attempt of the same order is followed."""
+        offer, as at checkout). Another terminal's attempt of the same order is followed.
+        `confirmed_cost`: a dearer cost the person said yes to (else the root's)."""
         last = chain[-1]
-        ask = self._ask(chain, offers)
+        ask, policy = self._ask(chain, offers, confirmed_cost, pin)
+        confirmed = ask.confirmed_cost if ask.confirmed_cost is not None else chain[0].unit_cost
         base = inp if inp is not None else _input_of(chain[0])
         co = self.checkout
         while True:
-            choice = choose(ask, offers.suppliers, offers.policy)
+            choice = choose(ask, offers.suppliers, policy)
             offer = choice.chosen
             if offer is None:
                 return choice
             attempt = dataclasses.replace(base, sku=offer.sku, attempt_of=last.order_no, ref=chain[0].ref,
-                                          seen_unit_cost=chain[0].unit_cost, price=chain[0].unit_price,
+                                          seen_unit_cost=confirmed, price=chain[0].unit_price,
                                           again=True)
             try:
                 prepared = await co.prepare(attempt, quotes=quotes)
             except PriceRose as exc:
                 fresh = dataclasses.replace(offer, unit_cost=exc.new)
-                ask = skip_with(ask, offer, pricier_than_confirmed(fresh, chain[0].unit_cost + ask.max_price_rise))
+                ask = skip_with(ask, offer, pricier_than_confirmed(fresh, confirmed + ask.max_price_rise))
                 ask = dataclasses.replace(ask, offers=tuple(fresh if o.sku == offer.sku else o for o in ask.offers))
                 continue
             except (BadInput, SupplierError) as exc:     # refused before the intent: not an order
@@ -199,16 +226,22 @@ class Failover:
             return made
 
     # --- while placing ---------------------------------------------------------------------------
-    async def follow(self, order: Order, inp: OrderInput | None, offers: Offers, wait_s: float = 0.0) -> Chain:
+    async def follow(self, order: Order, inp: OrderInput | None, offers: Offers, wait_s: float = 0.0, *,
+                     confirmed_cost: Decimal | None = None, on_move: Callable[[Order], None] | None = None,
+                     on_attempt: Callable[[Order, Order], None] | None = None) -> Chain:
         """After `order` was sent (and waited for): while its latest attempt failed with
         nothing created, the next offer, sent and waited for the same way. Every offer of
         the chain so far (from its root, `attempt_of` back) stays skipped; the Chain holds
-        `order` and what followed it."""
+        `order` and what followed it. A pinned chain never moves (its root's record says).
+        `confirmed_cost`: a dearer cost the person said yes to; `on_attempt(left, made)`
+        and `on_move(order)`: what a face is told (the TUI's runner posts them)."""
         chain = await asyncio.to_thread(self.chain_of, order)
         start = len(chain) - 1
+        if await asyncio.to_thread(self.pin_of, chain) is not None:
+            return Chain(tuple(chain[start:]))
         while await self.nothing_created(chain[-1]):
             try:
-                made = await self.next_attempt(chain, inp, offers)
+                made = await self.next_attempt(chain, inp, offers, confirmed_cost=confirmed_cost)
             except (AttemptRefused, OwnerOnly) as exc:
                 # the root moved on meanwhile (a webhook refunded it), or this login may not
                 # record the next offer's price: the placed order stands as it is, reported
@@ -216,12 +249,36 @@ class Failover:
                 return Chain(tuple(chain[start:]))
             if isinstance(made, Choice):
                 return Chain(tuple(chain[start:]), made)
+            if on_attempt is not None:
+                on_attempt(chain[-1], made)
             if made.state is OrderState.PENDING:
-                made = await self.checkout.send(made.order_no, wait_s)
+                made = await self.checkout.send(made.order_no, wait_s, on_move=on_move)
             else:
-                made = await self.checkout.wait(made, wait_s)
+                made = await self.checkout.wait(made, wait_s, on_move)
             chain.append(made)
         return Chain(tuple(chain[start:]))
+
+    async def follow_placed(self, order: Order, inp: OrderInput | None, wait_s: float = 0.0, *,
+                            confirmed_cost: Decimal | None = None, on_move: Callable[[Order], None] | None = None,
+                            on_attempt: Callable[[Order, Order], None] | None = None) -> Chain:
+        """`follow` for a face that sent the order itself (the TUI's App-owned runner):
+        only when the policy chose the chain root's offer and nothing pinned it, as its
+        created event records (`policy_chose`, the rule the CLI's checkout applies to the
+        same record before the intent), with the product's offers from local data."""
+        if order.state is not OrderState.FAILED:
+            return Chain((order,))
+
+        def read() -> tuple[bool, Offers | None]:
+            root = self.chain_of(order)[0]
+            if not policy_chose(record_in(self.checkout.ledger.events(root.order_no))):
+                return False, None
+            return True, self.offers_of(order)
+
+        chose, offers = await asyncio.to_thread(read)
+        if not chose or offers is None:
+            return Chain((order,))
+        return await self.follow(order, inp, offers, wait_s, confirmed_cost=confirmed_cost, on_move=on_move,
+                                 on_attempt=on_attempt)
 
     # --- later: a re-order is the person's act -------------------------------------------------
     def reorderable(self, order: Order) -> bool:
@@ -252,7 +309,7 @@ class Failover:
         if offers is None:
             raise NotReorderable(Msg("err.reorder.no_product", sku=order.sku), order_no=order_no, field="order_no")
         chain = self.chain_of(order)
-        made = await self.next_attempt(chain, None, offers)
+        made = await self.next_attempt(chain, None, offers, pin=await asyncio.to_thread(self.pin_of, chain))
         if isinstance(made, Choice):
             return Chain((order,), made)
         if made.state is OrderState.PENDING:

@@ -32,7 +32,7 @@ from kameng_tui.tui.keys import APP_KEYS, bindings
 from kameng_tui.tui.ledger_feed import LedgerMoved, show_changes
 from kameng_tui.tui import ledger_notices
 from kameng_tui.tui.team_header import WATCH_S, TeamWatch
-from kameng_tui.tui.order_runner import OrderChanged, OrderRunner
+from kameng_tui.tui.order_runner import FailoverStopped, OrderChanged, OrderFailedOver, OrderRunner
 from kameng_tui.tui.screens.batch import BatchScreen
 from kameng_tui.tui.screens.catalog import CatalogScreen
 from kameng_tui.tui.screens.history import HistoryScreen
@@ -46,6 +46,7 @@ from kameng_tui.tui.textual_compat import UnhandledExceptionHook, all_screens, i
 
 if TYPE_CHECKING:  # pragma: no cover
     from kameng_tui.services.data_key import DataKeyStatus
+    from kameng_tui.services.order_input import OrderInput
 
 log = logging.getLogger("kameng_tui.tui")
 STARTED = time.perf_counter()
@@ -116,6 +117,18 @@ class KamengApp(UnhandledExceptionHook):
         for screen in list(all_screens(self)):
             if getattr(screen, "order_no", None) == message.status.order_no:
                 screen.post_message(OrderChanged(message.status))
+
+    def on_order_failed_over(self, message: OrderFailedOver) -> None:
+        """The runner placed the next offer after a failure with nothing created (tui/failover_news.py)."""
+        from kameng_tui.tui import failover_news
+
+        failover_news.failed_over(self, message)
+
+    def on_failover_stopped(self, message: FailoverStopped) -> None:
+        """No next offer taken: above the price cap the App asks again (tui/failover_news.py)."""
+        from kameng_tui.tui import failover_news
+
+        failover_news.stopped(self, message)
 
     def on_unmount(self) -> None:
         self.ctx.changes.stop()           # before the ledger closes
@@ -292,8 +305,10 @@ class KamengApp(UnhandledExceptionHook):
             open_with(self.data_key_status)
 
     # --- orders -------------------------------------------------------------------------------
-    def start_order(self, order_no: str) -> None:
-        self.runner.start(order_no)
+    def start_order(self, order_no: str, inp: "OrderInput | None" = None) -> None:
+        """Send a recorded order from an App-owned task; `inp`: the checkout's input, for
+        the next offer's order if it fails over."""
+        self.runner.start(order_no, inp)
         self._render_status()
         self.unsettled.refresh()
 

@@ -66,6 +66,7 @@ class CheckoutScreen(ModalScreen[None]):
         self.mismatches: tuple[CarrierMismatch, ...] = ()   # numbers of another carrier, as typed now
         self.carrier_ok: tuple[CarrierMismatch, ...] = ()   # ...and those confirmed by a second Enter
         self.recent: list[Order] = []        # read in a worker once mounted (_read_recent)
+        self.placing: OrderInput | None = None   # what Enter placed: the next offer's input on a failover
 
     # --- layout -------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -299,8 +300,9 @@ class CheckoutScreen(ModalScreen[None]):
         """The one checkout use case (services/checkout_flow.py): a question is asked
         here (Enter again answers it), a recorded order is sent by the App's runner."""
         try:
-            outcome = await self.ctx.checkout.flow.place(await by_policy(self.ctx.checkout, self._input()),
-                                                         carrier_ok=self.carrier_ok, handoff=self._hand_off)
+            self.placing = await by_policy(self.ctx.checkout, self._input())
+            outcome = await self.ctx.checkout.flow.place(self.placing, carrier_ok=self.carrier_ok,
+                                                         handoff=self._hand_off)
         except NextOfferPricier as exc:           # nothing recorded: Enter again orders at the new cost
             self.seen_cost = exc.unit_cost
             self.outcome.say(Text(self.t.error(exc), style="yellow"))
@@ -328,7 +330,7 @@ class CheckoutScreen(ModalScreen[None]):
         """The flow recorded the order (or found a pending one under the ref): from here
         the dialog follows it, and the App's runner sends it."""
         self.order_no = order_no
-        self.app.start_order(order_no)
+        self.app.start_order(order_no, self.placing)
 
     def _follow(self, placed: Placed) -> None:
         """From here the form is the order's: its fields locked, its progress shown until

@@ -35,6 +35,7 @@ class OrderOutcome(Vertical):
 
     def compose(self) -> ComposeResult:
         t = self.t
+        yield Note(id="chain")
         yield Note(id="progress")
         yield Note(id="result")
         yield Note(id="cards")
@@ -44,6 +45,7 @@ class OrderOutcome(Vertical):
 
     def on_mount(self) -> None:
         self.query_one("#result-actions").display = False
+        self.query_one("#chain").display = False
 
     @property
     def settled(self) -> bool:
@@ -75,6 +77,21 @@ class OrderOutcome(Vertical):
             self._read_cards(status.order)
             self.query_one("#result-actions").display = True
         return done
+
+    def attempt(self, made: Order | None, said: Text) -> None:
+        """A failover's line above the progress (services/failover.py): with `made`, the
+        next offer's order, followed from here on as the first was; without, the chain
+        stopped and the result shown stays."""
+        chain = self.query_one("#chain", Note)
+        chain.update(said)
+        chain.display = True
+        if made is None:
+            return
+        self._status, self._shown, self.revealed = None, "", False
+        self.query_one("#result", Note).update("")
+        self.query_one("#cards", Note).update("")
+        self.query_one("#result-actions").display = False
+        self.show(OrderStatus(made, (made.state,)))
 
     @property
     def order(self) -> Order | None:
