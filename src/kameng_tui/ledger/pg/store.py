@@ -208,19 +208,22 @@ class PgLedger(PgTransitions, PgOwner, PgSupplierIdentities, PgOfferLinks, PgRea
                     at_text: str) -> None:
         """Every guard passes (intents_fast.all_pass): the rows in one COPY per table (a
         few: one executemany; either fires the events' stamp trigger as INSERT does), the
-        events hashed one by one as `_append` does."""
-        events: list[tuple[Any, ...]] = []
+        events hashed one by one as `_append` does, each sent as soon as it is hashed (the
+        server stores the first while the next are hashed)."""
         orders: list[list[Any]] = []
         secrets: list[tuple[str, str, bytes]] = []
-        for n in intents:
-            args, stored = self._event(head, n.order_no, "created", at_text, created_body(n, batch_id))
-            events.append(args)
-            row = chain.apply(None, "created", head.at, stored)
-            assert row is not None
-            orders.append([head.seq, *money_args(row), _search(n)])
-            secrets.extend((n.order_no, key, blob) for key, blob in n.sealed.items())
+
+        def events() -> Iterator[tuple[Any, ...]]:
+            for n in intents:
+                args, stored = self._event(head, n.order_no, "created", at_text, created_body(n, batch_id))
+                yield args
+                row = chain.apply(None, "created", head.at, stored)
+                assert row is not None
+                orders.append([head.seq, *intents_fast.copy_args(row), _search(n)])
+                secrets.extend((n.order_no, key, blob) for key, blob in n.sealed.items())
+
+        intents_fast.insert_rows(c, "events", _EVENT_COLUMNS, events(), len(intents))
         intents_fast.insert_rows(c, "order_refs", ("ref", "order_no", "fingerprint"), intents_fast.ref_rows(intents))
-        intents_fast.insert_rows(c, "events", _EVENT_COLUMNS, events)
         intents_fast.insert_rows(c, "orders", ("seq", *chain.ROW_COLUMNS, "search"), orders)
         intents_fast.insert_rows(c, "order_secrets", ("order_no", "key", "blob"), secrets)
 

@@ -49,7 +49,9 @@ def rows_of(c: Any, order_nos: Iterable[str]) -> dict[str, dict[str, Any]]:
     if len(wanted) == 1:
         found = c.execute(f"SELECT {COLUMNS} FROM orders o WHERE o.order_no = %s", (wanted[0],)).fetchall()
     else:
-        found = c.execute(f"SELECT {COLUMNS} FROM orders o WHERE o.order_no = ANY(%s)", (wanted,)).fetchall()
+        # unprepared: a generic plan for arrays of any length may scan the table (see ledger/pg/intents.py)
+        found = c.execute(f"SELECT {COLUMNS} FROM orders o WHERE o.order_no = ANY(%s)", (wanted,),
+                          prepare=False).fetchall()
     return {str(r[0]): units_row(r) for r in found}
 
 
