@@ -4,7 +4,7 @@ A sending terminal's transaction is a compare-and-set per order (pending -> subm
 submitted -> its answer), several orders at once when a batch's lines share a commit.
 Each was five statements an order (the row, the event, the row's update, and the head's
 lock and update around them): on a loaded two-core machine psycopg's cost per statement
-and the round trips were most of the terminal's CPU. Here, under the same head lock:
+and the round trips were a large share of the terminal's ledger CPU. Here, under the same head lock:
 
 - the rows of every order the transaction moves are read in one statement (after the
   lock: READ COMMITTED, so it sees every earlier commit, as the one-row read did);
