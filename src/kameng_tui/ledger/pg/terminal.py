@@ -243,7 +243,8 @@ class MirroredTerminal(_Base):
                 with self._own_lock:
                     self._own.remove(mine)
             raise
-        self._writes += 1
+        with self._own_lock:          # the engine writes from several threads
+            self._writes += 1
         if time.monotonic() - self._caught_up_at >= CATCH_UP_EVERY_S:
             self._catch_up_own()
 
