@@ -92,16 +92,26 @@ def test_cards_and_sealed_fields_reach_the_mirror_as_the_server_holds_them(pg_ur
         a.close(), b.close()
 
 
-def test_a_terminal_applies_its_own_writes_to_its_mirror_at_once(pg_url, tmp_path):
+def test_a_terminal_s_own_writes_are_in_its_history_at_once_and_in_its_mirror_when_it_closes(pg_url, tmp_path):
+    """A write does not pay a catch-up each (a batch's hundreds of them): its history
+    shows it when the call returns all the same, and the mirror holds every write of the
+    session once the terminal closes, for review offline."""
     a = open_team(pg_url, tmp_path / "a")
     try:
         assert a.history(HistoryFilter()).items == ()        # its history is open: the mirror is made
         a.create_intents([intent(1)], at=T0)
         a.transition(intent(1).order_no, S.PENDING, S.SUBMITTED, at=T0)
-        assert a.mirror.last_seq() == 2
-        assert a.mirror.db.get(intent(1).order_no).state is S.SUBMITTED
+        assert [o.state for o in a.history(HistoryFilter()).items] == [S.SUBMITTED]
+        a.create_intents([intent(2)], at=T0)
+        a.transition(intent(2).order_no, S.PENDING, S.SUBMITTED, at=T0)
     finally:
         a.close()
+    m = mirror_file(tmp_path / "a")
+    try:
+        assert m._conn.execute("SELECT max(seq) FROM events").fetchone()[0] == 4
+        assert m.get(intent(2).order_no).state is S.SUBMITTED
+    finally:
+        m.close()
 
 
 def test_a_server_chain_that_does_not_extend_the_mirror_stops_it(pg_url, tmp_path):

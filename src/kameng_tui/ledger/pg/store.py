@@ -20,7 +20,7 @@ import json
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -31,7 +31,6 @@ from kameng_tui.domain.errors import AnchorMismatch, BadInput, ConfigError, NotF
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.team_errors import SchemaBehind
 from kameng_tui.domain.money import fmt, from_units, money, to_units
-from kameng_tui.domain.states import IllegalTransition, OrderState, check_transition
 from kameng_tui.ledger import chain
 from kameng_tui.ledger.anchor import Anchor, problem, read_anchor, write_anchor
 from kameng_tui.ledger.anchoring import ANCHOR_LAG_S
@@ -45,19 +44,18 @@ from kameng_tui.ledger.pg.schema import LATEST, server_version
 from kameng_tui.ledger.pg.send_gate import AdvisoryGate
 from kameng_tui.ledger.pg.supplier_ids import PgSupplierIdentities
 from kameng_tui.ledger.pg.team_owner import PgOwner
+from kameng_tui.ledger.pg.transitions import EVENT as _EVENT, EVENT_COLUMNS as _EVENT_COLUMNS, UPDATE as _UPDATE
+from kameng_tui.ledger.pg.transitions import PgTransitions
 from kameng_tui.ledger.pg.verify_quick import forget_checkpoint
-from kameng_tui.ledger.rows import created_body, to_order, transition_body
+from kameng_tui.ledger.rows import created_body
 from kameng_tui.ledger.attempts import guard_attempt
-from kameng_tui.ledger.values import AnchorReset, Change, Move, NewBatch, NewOrder, RepeatGuard, Transition, VerifyReport
+from kameng_tui.ledger.values import AnchorReset, Change, NewBatch, NewOrder, RepeatGuard, VerifyReport
 from kameng_tui.messages import Msg
 
 ANCHOR_FILE = "ledger-pg.head"
 TEAM_KEY = "data_key_id"          # meta: the public id of the team's data key (ledger/ports.TeamKeyStore)
 _INSERT = (f"INSERT INTO orders (seq, {', '.join(chain.ROW_COLUMNS)}, search) "
            f"VALUES (%s, {', '.join(['%s'] * len(chain.ROW_COLUMNS))}, %s)")
-_EVENT_COLUMNS = ("seq", "order_no", "kind", "at", "body", "prev_hash", "hash")
-_EVENT = f"INSERT INTO events ({', '.join(_EVENT_COLUMNS)}) VALUES ({', '.join(['%s'] * len(_EVENT_COLUMNS))})"
-_UPDATE = f"UPDATE orders SET {', '.join(f'{k} = %s' for k in chain.ROW_COLUMNS[1:])} WHERE order_no = %s"
 
 
 def _search(n: NewOrder) -> str:
@@ -74,10 +72,13 @@ class _Head:
     hash: str
     at: str
     moved: bool = False
+    queued: list[tuple[str, Any]] = field(default_factory=list)
+    """Statements sent with the head's update in one pipeline before COMMIT (transitions.py)."""
+    sender_checked: bool = False
 
 
 @typed_pg_errors(lambda store: store.where)
-class PgLedger(PgOwner, PgSupplierIdentities, PgOfferLinks, PgReads):
+class PgLedger(PgTransitions, PgOwner, PgSupplierIdentities, PgOfferLinks, PgReads):
     """OrderStore, BatchStore and the chained half of MetaStore on PostgreSQL."""
 
     guarded_hook: Callable[[], None] | None = None
@@ -132,8 +133,7 @@ class PgLedger(PgOwner, PgSupplierIdentities, PgOfferLinks, PgReads):
                         raise refused
                 yield c, head
                 if head.moved:
-                    c.execute("UPDATE chain_head SET seq = %s, hash = %s, at = %s WHERE id = 1",
-                              (head.seq, head.hash, head.at))
+                    self._flush(c, head)
             if self._seen == before:
                 self._seen = head.seq            # our own commit does not wake our feed
         if head.moved:
@@ -141,6 +141,19 @@ class PgLedger(PgOwner, PgSupplierIdentities, PgOfferLinks, PgReads):
                 self._anchor_dirty = True
             else:
                 self._move_anchor()
+
+    @staticmethod
+    def _flush(c: Any, head: _Head) -> None:
+        """The queued statements and the head's update: one round trip (a pipeline) when
+        anything was queued; an error in any fails the transaction."""
+        move = ("UPDATE chain_head SET seq = %s, hash = %s, at = %s WHERE id = 1", (head.seq, head.hash, head.at))
+        if not head.queued:
+            c.execute(*move)
+            return
+        with c.pipeline():
+            for sql, args in (*head.queued, move):
+                c.execute(sql, args)
+        head.queued.clear()
 
     def _append(self, c: Any, head: _Head, order_no: str | None, kind: str, at: datetime | str,
                 body: Mapping[str, Any]) -> tuple[int, Any, str]:
@@ -195,19 +208,22 @@ class PgLedger(PgOwner, PgSupplierIdentities, PgOfferLinks, PgReads):
                     at_text: str) -> None:
         """Every guard passes (intents_fast.all_pass): the rows in one COPY per table (a
         few: one executemany; either fires the events' stamp trigger as INSERT does), the
-        events hashed one by one as `_append` does."""
-        events: list[tuple[Any, ...]] = []
+        events hashed one by one as `_append` does, each sent as soon as it is hashed (the
+        server stores the first while the next are hashed)."""
         orders: list[list[Any]] = []
         secrets: list[tuple[str, str, bytes]] = []
-        for n in intents:
-            args, stored = self._event(head, n.order_no, "created", at_text, created_body(n, batch_id))
-            events.append(args)
-            row = chain.apply(None, "created", head.at, stored)
-            assert row is not None
-            orders.append([head.seq, *money_args(row), _search(n)])
-            secrets.extend((n.order_no, key, blob) for key, blob in n.sealed.items())
+
+        def events() -> Iterator[tuple[Any, ...]]:
+            for n in intents:
+                args, stored = self._event(head, n.order_no, "created", at_text, created_body(n, batch_id))
+                yield args
+                row = chain.apply(None, "created", head.at, stored)
+                assert row is not None
+                orders.append([head.seq, *intents_fast.copy_args(row), _search(n)])
+                secrets.extend((n.order_no, key, blob) for key, blob in n.sealed.items())
+
+        intents_fast.insert_rows(c, "events", _EVENT_COLUMNS, events(), len(intents))
         intents_fast.insert_rows(c, "order_refs", ("ref", "order_no", "fingerprint"), intents_fast.ref_rows(intents))
-        intents_fast.insert_rows(c, "events", _EVENT_COLUMNS, events)
         intents_fast.insert_rows(c, "orders", ("seq", *chain.ROW_COLUMNS, "search"), orders)
         intents_fast.insert_rows(c, "order_secrets", ("order_no", "key", "blob"), secrets)
 
@@ -231,44 +247,6 @@ class PgLedger(PgOwner, PgSupplierIdentities, PgOfferLinks, PgReads):
                 raise BadInput(Msg("err.ledger.duplicate_order_no", order_no=n.order_no)) from None
             for key, blob in n.sealed.items():
                 c.execute("INSERT INTO order_secrets (order_no, key, blob) VALUES (%s,%s,%s)", (n.order_no, key, blob))
-
-    def transition(self, order_no: str, expected: OrderState, new: OrderState, change: Transition = Transition(), *,
-                   at: datetime) -> bool:
-        check_transition(expected, new)
-        with self._write() as (c, head):
-            return self._transition(c, head, order_no, expected, new, change, at) is not None
-
-    def transition_many(self, moves: Sequence[Move], *, at: datetime) -> list[Order | None]:
-        for m in moves:
-            check_transition(m.expected, m.new)
-        with self._write() as (c, head):
-            rows = [self._transition(c, head, m.order_no, m.expected, m.new, m.change, at) for m in moves]
-        return [None if r is None else to_order(r) for r in rows]
-
-    def _transition(self, c: Any, head: _Head, order_no: str, expected: OrderState, new: OrderState,
-                    change: Transition, at: datetime) -> dict[str, Any] | None:
-        row = self._row(c, order_no)
-        if row is None or row["state"] != expected.value:
-            return None
-        if expected is OrderState.PENDING and new is OrderState.UNKNOWN and row["submitted_at"] is None:
-            raise IllegalTransition(expected, new)
-        body = transition_body(expected, new, change)
-        if new is OrderState.SUBMITTED:
-            # who sends: reconcile on another terminal touches this order only once it can
-            # take this terminal's advisory lock (the sender is gone)
-            body["terminal"] = self.terminal_id
-            if self._gate is not None:
-                self._gate.check_alive()
-        _, stored, at_text = self._append(c, head, order_no, new.value, at, body)
-        updated = chain.apply(row, new.value, at_text, stored)
-        assert updated is not None
-        c.execute(_UPDATE, money_args(updated)[1:] + [order_no])
-        for k in change.cards:
-            c.execute("INSERT INTO cards (order_no, idx, number_blob, password_blob, expires) VALUES (%s,%s,%s,%s,%s) "
-                      "ON CONFLICT (order_no, idx) DO UPDATE SET number_blob = excluded.number_blob, "
-                      "password_blob = excluded.password_blob, expires = excluded.expires",
-                      (order_no, k.index, k.number_blob, k.password_blob, k.expires))
-        return updated
 
     def record(self, order_no: str | None, kind: str, body: Mapping[str, object], *, at: datetime) -> None:
         if kind in chain.STATE_KINDS or kind in ("created", "customer_refund"):
