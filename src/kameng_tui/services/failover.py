@@ -245,13 +245,14 @@ class Failover:
         """Re-order a failed order (nothing owed) from the next offer: a new attempt linked
         to it, then failover as while placing. NotReorderable if it is not such a failure."""
         order = await asyncio.to_thread(self.checkout.ledger.get, order_no)
-        if order is None or not self.reorderable(order):
+        # the ledger and catalog reads in a thread: the TUI's key calls this on its event loop
+        if order is None or not await asyncio.to_thread(self.reorderable, order):
             raise NotReorderable(Msg("err.reorder.not_failed", order_no=order_no), order_no=order_no,
                                  field="order_no")
-        offers = offers if offers is not None else self.offers_of(order)
+        offers = offers if offers is not None else await asyncio.to_thread(self.offers_of, order)
         if offers is None:
             raise NotReorderable(Msg("err.reorder.no_product", sku=order.sku), order_no=order_no, field="order_no")
-        chain = self.chain_of(order)
+        chain = await asyncio.to_thread(self.chain_of, order)
         made = await self.next_attempt(chain, None, offers)
         if isinstance(made, Choice):
             return Chain((order,), made)

@@ -24,7 +24,9 @@ from kameng_tui.domain.money import fmt
 from kameng_tui.domain.states import OrderState
 from kameng_tui.tui.app_messages import OrderUpdated, OrdersAdded
 from kameng_tui.tui.cards import copy_card
+from kameng_tui.tui import history_next_offer
 from kameng_tui.tui.history_reorder import reorder
+from kameng_tui.tui.next_offer import NextOffer
 from kameng_tui.tui.history_reads import Figures, HistoryView, OrderDetail, page_after, read_changed, read_detail, read_view
 from kameng_tui.tui.keys import HISTORY_KEYS, bindings
 from kameng_tui.tui.text import Texts
@@ -55,7 +57,10 @@ class HistoryScreen(Screen[None]):
         self.t = Texts(self.lang)
         self.zone = self.ctx.settings_view.general.timezone
         # Textual's own tab / shift+tab (focus next / previous) stay beside our bindings.
-        install_bindings(self, [*Screen.BINDINGS, *bindings(HISTORY_KEYS, self.lang)])
+        install_bindings(self, [*Screen.BINDINGS, *bindings(HISTORY_KEYS, self.lang),
+                                history_next_offer.twin_binding(self.ctx, "n")])
+        self.next_offer: NextOffer | None = None
+        """What `n` would do on the selected order, as its detail read it (tui/next_offer.py)."""
         self.preset = "month"
         self.status: str | None = None
         self.claims = False
@@ -220,6 +225,23 @@ class HistoryScreen(Screen[None]):
     @on(OrderList.Highlighted, "#orders")
     def _highlighted(self) -> None:
         self.call_after_refresh(self._show_order)
+        self.refresh_bindings()
+
+    def selected_order(self) -> Order | None:
+        return self.query_one(OrderList).selected()
+
+    def remember_next_offer(self, found: NextOffer) -> None:
+        self.next_offer = found
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return history_next_offer.check(self, action)
+
+    def action_next_offer(self) -> None:
+        history_next_offer.press(self)
+
+    def action_next_offer_why(self) -> None:
+        history_next_offer.press(self)
 
     def _show_order(self, record: bool = False) -> None:
         """The selected order's detail; `record`: its cards revealed by the user just now
@@ -243,7 +265,10 @@ class HistoryScreen(Screen[None]):
             self.app.call_from_thread(self._detail, detail)
 
     def _detail(self, detail: OrderDetail) -> None:
-        self.query_one("#h-detail", Static).update(Group(*detail_lines(detail, self.t, self.lang, self.zone)))
+        lines = detail_lines(detail, self.t, self.lang, self.zone, self._key_of("history.next_offer"))
+        self.query_one("#h-detail", Static).update(Group(*lines))
+        if detail.next_offer is not None:
+            self.remember_next_offer(detail.next_offer)
 
     def on_orders_added(self, _: OrdersAdded) -> None:
         """Another process placed orders (or changed many): the page is read again."""
@@ -263,6 +288,9 @@ class HistoryScreen(Screen[None]):
     def _changed(self, order: Order | None, marked: frozenset[str], figures: Figures) -> None:
         if order is not None and self.is_mounted:
             self.query_one(OrderList).replace(order)
+            selected = self.selected_order()
+            if selected is not None and selected.order_no == order.order_no:
+                self._show_order()            # its detail and what `n` does follow it
             self.query_one(OrderList).set_marked(set(marked))
             if self.is_current:
                 self._totals(figures)

@@ -1,0 +1,114 @@
+"""History's `n` (issue 18, "Failover"): a failure with nothing owed, learned after the
+order was placed, re-ordered from the next offer through the `[offers]` policy in one
+key: a new order linked to it (`attempt_of`, the same ref), chosen as
+`kameng-tui order reorder` chooses (services/failover.py `Failover.reorder`).
+
+With `[checkout] confirm` the question shows the offer chosen and why first. The key is
+in the footer only on a row it re-orders (`check`); on any other row its twin binding
+(the same key, hidden) says why not. What the key needs is read in a worker thread
+(tui/next_offer.py); the re-order runs in an App worker, never the screen's, and an
+order still open after it is handed to the App's runner, which says its end."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from textual.binding import Binding
+
+from kameng_tui.domain.choice_errors import refusal_of
+from kameng_tui.domain.errors import AnchorMismatch, KamengError
+from kameng_tui.domain.money import fmt
+from kameng_tui.domain.states import IN_FLIGHT
+from kameng_tui.tui.app_messages import OrdersAdded
+from kameng_tui.tui.next_offer import NextOffer, read_next_offer
+from kameng_tui.tui.order_news import order_done
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kameng_tui.tui.app import KamengApp
+    from kameng_tui.tui.screens.history import HistoryScreen
+
+KEY_ID = "history.next_offer"
+ACTION, TWIN = "next_offer", "next_offer_why"
+
+
+def twin_binding(ctx: Any, default: str) -> Binding:
+    """The same key(s) as `history.next_offer` (a `[keymap]` remap included), hidden:
+    on a row the key cannot re-order, it says why."""
+    keys = (ctx.settings_view.keymap or {}).get(KEY_ID, default)
+    return Binding(keys, TWIN, "", show=False)
+
+
+def check(screen: "HistoryScreen", action: str) -> bool | None:
+    """`n` shows (and runs as itself) only on the selected row when it re-orders; the
+    twin runs everywhere else."""
+    if action not in (ACTION, TWIN):
+        return True
+    found, order = screen.next_offer, screen.selected_order()
+    ready = found is not None and order is not None and found.order_no == order.order_no and found.ready
+    return ready if action == ACTION else not ready
+
+
+def press(screen: "HistoryScreen") -> None:
+    """Either binding: the selected order read again in a thread, then asked, or why not."""
+    order = screen.selected_order()
+    if order is not None:
+        screen.run_worker(partial(_read, screen, order.order_no), thread=True, group="next-offer",
+                          exit_on_error=False)
+
+
+def _read(screen: "HistoryScreen", order_no: str) -> None:
+    found = read_next_offer(screen.ctx, order_no)
+    screen.app.call_from_thread(_answer, screen, found)
+
+
+def _answer(screen: "HistoryScreen", found: NextOffer) -> None:
+    screen.remember_next_offer(found)
+    t = screen.t
+    if not found.ready or found.choice is None or found.order is None:
+        screen.notify(t.show(found.refusal or ""), severity="warning", timeout=10)
+        return
+    app: KamengApp = screen.app       # type: ignore[assignment]  # the history runs in the KamengApp only
+    if not screen.ctx.settings_view.checkout.confirm:
+        start(app, found)
+        return
+    from kameng_tui.tui.screens.confirm import ConfirmScreen
+
+    order = found.order
+    question = t("reorder.next.ask", order_no=order.order_no, account=order.account_text, quantity=order.quantity,
+                 why=t.show(found.choice.why), price=fmt(order.unit_price))
+    app.push_screen(ConfirmScreen(question), lambda yes: start(app, found) if yes else None)
+
+
+def start(app: "KamengApp", found: NextOffer) -> None:
+    assert found.choice is not None and found.choice.chosen is not None
+    app.notify(app.t("reorder.next.placing", order_no=found.order_no, sku=found.choice.chosen.sku))
+    app.run_worker(run(app, found), group="reorder-next", exit_on_error=False)
+
+
+async def run(app: "KamengApp", found: NextOffer) -> None:
+    """The re-order (its create reply only), then: settled, said here; open, handed to
+    the App's runner (it follows it and says its end)."""
+    t = app.t
+    try:
+        chain = await app.ctx.checkout.failover.reorder(found.order_no, found.offers, wait_s=0)
+    except AnchorMismatch as exc:
+        app.writes_refused(exc)
+        return
+    except KamengError as exc:
+        app.notify(f"{found.order_no}: {t.error(exc)}", severity="error", timeout=10)
+        app.tell_screens(OrdersAdded)
+        return
+    if len(chain.orders) == 1:                 # no offer could be taken after all: nothing recorded
+        assert chain.stopped is not None
+        app.notify(f"{found.order_no}: {t.error(refusal_of(chain.stopped))}", severity="warning", timeout=10)
+        return
+    for before, after in zip(chain.orders, chain.orders[1:]):
+        app.notify(t("reorder.next.placed", order_no=before.order_no, sku=after.sku, new_no=after.order_no,
+                     state=t(f"state.{after.state.value}")), timeout=10)
+    app.tell_screens(OrdersAdded)
+    latest = chain.latest
+    if latest.state in IN_FLIGHT:
+        app.start_order(latest.order_no)
+    else:
+        order_done(app, latest, latest.order_no, None)
