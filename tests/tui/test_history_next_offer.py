@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -41,15 +42,17 @@ SKU = "HF-CM-10"
 SETTLE_S = 0.3
 
 
-@pytest.fixture(scope="module")
-def refs(tmp_path_factory):
-    root = tmp_path_factory.mktemp("tui-next-offer")
-    from concurrent.futures import ThreadPoolExecutor
-
+def start_refs(root: Path) -> list:
+    """refa (fails every top-up SETTLE_S after it was placed) and refb (delivers)."""
     with ThreadPoolExecutor(2) as pool:              # both at once: a server takes a second to start
         a = pool.submit(start_server, root / "a", "--catalog-size", "60", faults=f"settle_ms={SETTLE_S * 1000:.0f},fail=1")
         b = pool.submit(start_server, root / "b", "--catalog-size", "60")
-        servers = [a.result(), b.result()]
+        return [a.result(), b.result()]
+
+
+@pytest.fixture(scope="module")
+def refs(tmp_path_factory):
+    servers = start_refs(tmp_path_factory.mktemp("tui-next-offer"))
     yield servers
     for server in servers:
         server.stop()

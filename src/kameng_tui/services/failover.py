@@ -185,7 +185,9 @@ class Failover:
             except (BadInput, SupplierError) as exc:     # refused before the intent: not an order
                 ask = skip_with(ask, offer, refusal_skip(offer, exc.code))
                 continue
-            intent = dataclasses.replace(co.new_intent(prepared, line_id=last.line_id), batch_id=last.batch_id)
+            # in a thread: the intent reads the catalog (the product's other SKUs) and the data key
+            made_intent = await asyncio.to_thread(co.new_intent, prepared, line_id=last.line_id)
+            intent = dataclasses.replace(made_intent, batch_id=last.batch_id)
             co.orders.touch(intent.order_no)
             try:
                 await asyncio.to_thread(co.ledger.create_intents, [intent], at=co.clock.now())
