@@ -27,8 +27,11 @@ from kameng_tui.domain.money import fmt
 from kameng_tui.domain.states import OrderState as S
 from kameng_tui.services.checkout import OrderInput
 from kameng_tui.tui.screens.confirm import ConfirmScreen
+from kameng_tui.tui.history_reads import read_detail
 from kameng_tui.tui.screens.history import HistoryScreen
+from kameng_tui.tui.text import Texts
 from kameng_tui.tui.textual_compat import notifications
+from kameng_tui.tui.widgets.order_detail import detail_lines
 from kameng_tui.tui.widgets.order_list import OrderList
 
 from conftest import NOW, SIZE, screen_lines, settle
@@ -141,6 +144,9 @@ async def test_a_failure_learned_by_another_process_is_told_and_re_ordered_from_
         assert list(b.orders()) == [new.order_no]
         assert any(new.order_no in m for m in told(app)), told(app)
 
+        pane = "\n".join(line.plain for line in detail_lines(read_detail(app.ctx, new, False), Texts("zh"), "zh",
+                                                               "Asia/Shanghai"))
+        assert f"接续失败的订单 {no}" in pane, pane                 # the detail says what it re-ordered
         await select(app, pilot, new.order_no)              # a delivered order: nothing to re-order
         assert not next_offer_shown(app), footer_keys(app)
         app.clear_notifications()

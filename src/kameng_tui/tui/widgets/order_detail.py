@@ -32,6 +32,8 @@ def detail_lines(detail: OrderDetail, t: Texts, lang: str, zone_name: str, next_
     if why is not None:
         parts.append(Text(t("offer.order_line", why=why)))
         parts.extend(Text(t("offer.order_skip", line=line), style="dim") for line in skip_msgs(offer))
+    if order.attempt_of:                         # a re-order (or failover) of a failed order
+        parts.append(Text(t("reorder.next.attempt_of", order_no=order.attempt_of), style="dim"))
     nxt = detail.next_offer                      # a failure: the next offer, or why there is none
     if nxt is not None and nxt.failed_free:
         if nxt.ready and nxt.choice is not None:
