@@ -4,7 +4,7 @@ key: a new order linked to it (`attempt_of`, the same ref), chosen as
 `kameng-tui order reorder` chooses (services/failover.py `Failover.reorder`).
 
 With `[checkout] confirm` the question shows the offer chosen and why first. The key is
-in the footer only on a row it re-orders (`check`); on any other row its twin binding
+in the footer only on a row it re-orders (`NextOfferKeys.check_action`); on any other row its twin binding
 (the same key, hidden) says why not. What the key needs is read in a worker thread
 (tui/next_offer.py); the re-order runs in an App worker, never the screen's, and an
 order still open after it is handed to the App's runner, which says its end."""
@@ -12,15 +12,17 @@ order still open after it is handed to the App's runner, which says its end."""
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.binding import Binding
 
 from kameng_tui.domain.choice_errors import refusal_of
 from kameng_tui.domain.errors import AnchorMismatch, KamengError
+from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
 from kameng_tui.domain.states import IN_FLIGHT
 from kameng_tui.tui.app_messages import OrdersAdded
+from kameng_tui.tui.keys import HISTORY_KEYS
 from kameng_tui.tui.next_offer import NextOffer, read_next_offer
 from kameng_tui.tui.order_news import order_done
 
@@ -32,21 +34,43 @@ KEY_ID = "history.next_offer"
 ACTION, TWIN = "next_offer", "next_offer_why"
 
 
-def twin_binding(ctx: Any, default: str) -> Binding:
+def twin_binding(ctx: Any) -> Binding:
     """The same key(s) as `history.next_offer` (a `[keymap]` remap included), hidden:
     on a row the key cannot re-order, it says why."""
+    default = next(k.keys for k in HISTORY_KEYS if k.id == KEY_ID)
     keys = (ctx.settings_view.keymap or {}).get(KEY_ID, default)
     return Binding(keys, TWIN, "", show=False)
 
 
-def check(screen: "HistoryScreen", action: str) -> bool | None:
-    """`n` shows (and runs as itself) only on the selected row when it re-orders; the
-    twin runs everywhere else."""
-    if action not in (ACTION, TWIN):
-        return True
-    found, order = screen.next_offer, screen.selected_order()
-    ready = found is not None and order is not None and found.order_no == order.order_no and found.ready
-    return ready if action == ACTION else not ready
+class NextOfferKeys:
+    """The history screen's part of it: what `n` would do on the selected row (as its
+    detail read it), which of the two bindings runs, and both actions."""
+
+    next_offer: NextOffer | None = None
+
+    def selected_order(self) -> Order | None:
+        from kameng_tui.tui.widgets.order_list import OrderList
+
+        return cast("HistoryScreen", self).query_one(OrderList).selected()
+
+    def remember_next_offer(self, found: NextOffer) -> None:
+        self.next_offer = found
+        cast("HistoryScreen", self).refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`n` shows (and runs as itself) only on the selected row when it re-orders; the
+        twin runs everywhere else."""
+        if action not in (ACTION, TWIN):
+            return True
+        found, order = self.next_offer, self.selected_order()
+        ready = found is not None and order is not None and found.order_no == order.order_no and found.ready
+        return ready if action == ACTION else not ready
+
+    def action_next_offer(self) -> None:
+        press(cast("HistoryScreen", self))
+
+    def action_next_offer_why(self) -> None:
+        press(cast("HistoryScreen", self))
 
 
 def press(screen: "HistoryScreen") -> None:

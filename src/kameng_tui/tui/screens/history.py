@@ -24,9 +24,8 @@ from kameng_tui.domain.money import fmt
 from kameng_tui.domain.states import OrderState
 from kameng_tui.tui.app_messages import OrderUpdated, OrdersAdded
 from kameng_tui.tui.cards import copy_card
-from kameng_tui.tui import history_next_offer
+from kameng_tui.tui.history_next_offer import NextOfferKeys, twin_binding
 from kameng_tui.tui.history_reorder import reorder
-from kameng_tui.tui.next_offer import NextOffer
 from kameng_tui.tui.history_reads import Figures, HistoryView, OrderDetail, page_after, read_changed, read_detail, read_view
 from kameng_tui.tui.keys import HISTORY_KEYS, bindings
 from kameng_tui.tui.text import Texts
@@ -46,7 +45,7 @@ FOLD_BELOW = 100
 """Below this many columns the detail pane folds and the list takes the width (`i` opens it)."""
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(NextOfferKeys, Screen[None]):
     SCOPE = "history"
     AUTO_FOCUS = "#orders"
 
@@ -57,10 +56,7 @@ class HistoryScreen(Screen[None]):
         self.t = Texts(self.lang)
         self.zone = self.ctx.settings_view.general.timezone
         # Textual's own tab / shift+tab (focus next / previous) stay beside our bindings.
-        install_bindings(self, [*Screen.BINDINGS, *bindings(HISTORY_KEYS, self.lang),
-                                history_next_offer.twin_binding(self.ctx, "n")])
-        self.next_offer: NextOffer | None = None
-        """What `n` would do on the selected order, as its detail read it (tui/next_offer.py)."""
+        install_bindings(self, [*Screen.BINDINGS, *bindings(HISTORY_KEYS, self.lang), twin_binding(self.ctx)])
         self.preset = "month"
         self.status: str | None = None
         self.claims = False
@@ -225,23 +221,7 @@ class HistoryScreen(Screen[None]):
     @on(OrderList.Highlighted, "#orders")
     def _highlighted(self) -> None:
         self.call_after_refresh(self._show_order)
-        self.refresh_bindings()
-
-    def selected_order(self) -> Order | None:
-        return self.query_one(OrderList).selected()
-
-    def remember_next_offer(self, found: NextOffer) -> None:
-        self.next_offer = found
-        self.refresh_bindings()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return history_next_offer.check(self, action)
-
-    def action_next_offer(self) -> None:
-        history_next_offer.press(self)
-
-    def action_next_offer_why(self) -> None:
-        history_next_offer.press(self)
+        self.refresh_bindings()             # `n` follows the row (tui/history_next_offer.py)
 
     def _show_order(self, record: bool = False) -> None:
         """The selected order's detail; `record`: its cards revealed by the user just now
