@@ -21,6 +21,7 @@ from kameng_tui.domain.errors import AnchorMismatch, KamengError
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
 from kameng_tui.domain.states import IN_FLIGHT
+from kameng_tui.messages import Msg
 from kameng_tui.tui.app_messages import OrdersAdded
 from kameng_tui.tui.keys import HISTORY_KEYS
 from kameng_tui.tui.next_offer import NextOffer, read_next_offer
@@ -106,6 +107,10 @@ def _answer(screen: "HistoryScreen", found: NextOffer) -> None:
 
 def start(app: "KamengApp", found: NextOffer) -> None:
     assert found.choice is not None and found.choice.chosen is not None
+    busy = app.reorder_news.reordering
+    if found.order_no in busy:                 # a second press while the first still runs
+        return
+    busy.add(found.order_no)
     app.notify(app.t("reorder.next.placing", order_no=found.order_no, sku=found.choice.chosen.sku))
     app.run_worker(run(app, found), group="reorder-next", exit_on_error=False)
 
@@ -123,6 +128,13 @@ async def run(app: "KamengApp", found: NextOffer) -> None:
         app.notify(f"{found.order_no}: {t.error(exc)}", severity="error", timeout=10)
         app.tell_screens(OrdersAdded)
         return
+    except Exception as exc:  # an adapter bug must not kill the app; the ledger keeps the truth
+        app.notify(f"{found.order_no}: {t.show(Msg('err.internal.tui', kind=type(exc).__name__))}", severity="error",
+                   timeout=10)
+        app.tell_screens(OrdersAdded)
+        return
+    finally:
+        app.reorder_news.reordering.discard(found.order_no)
     if len(chain.orders) == 1:                 # no offer could be taken after all: nothing recorded
         assert chain.stopped is not None
         app.notify(f"{found.order_no}: {t.error(refusal_of(chain.stopped))}", severity="warning", timeout=10)

@@ -29,6 +29,8 @@ class ReorderNews:
         self.app = app
         self.told: set[str] = set()
         """Orders already reported: each failure is said once per run."""
+        self.reordering: set[str] = set()
+        """Orders History's `n` is re-ordering now (a second press does nothing)."""
 
     def learned(self, order_nos: Iterable[str]) -> None:
         """These orders moved where no runner of ours saw it: those now failed with nothing
