@@ -6,7 +6,9 @@ order and the next offer (supplier and cost), and History's key re-orders it
 (tui/history_next_offer.py).
 
 An order a checkout dialog or the app's runner still follows is left to them: they
-say its end themselves (and, while placing, failover is theirs)."""
+say its end themselves (and, while placing, failover is theirs). So is a refusal of
+the create itself (never `processing` or `unknown`): the placing process said it, and
+fails over at once where the policy lets it."""
 
 from __future__ import annotations
 
@@ -15,6 +17,9 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Iterable
 
 from kameng_tui.domain.money import fmt
+from kameng_tui.domain.reasons import reason_code
+from kameng_tui.domain.states import OrderState
+from kameng_tui.services.failover import SIGNED_FAILED
 from kameng_tui.tui.next_offer import NextOffer, read_next_offer
 from kameng_tui.tui.textual_compat import all_screens
 
@@ -51,8 +56,19 @@ class ReorderNews:
     def _read(self, order_nos: list[str]) -> None:
         for order_no in order_nos:
             found = read_next_offer(self.app.ctx, order_no)
-            if found.failed_free and found.followed is None:
+            if found.failed_free and found.followed is None and self._learned_later(found):
                 self.app.call_from_thread(self._tell, found)
+
+    def _learned_later(self, found: NextOffer) -> bool:
+        """The supplier said `failed` (a reply, a query, a webhook), or the order had been
+        taken in (processing) or its reply lost (unknown) before it failed. A refusal of
+        the create itself was the placing process's to say (and, by the policy, to fail
+        over at once: a batch in another terminal does), so it is not said here."""
+        assert found.order is not None
+        if reason_code(found.order.reason) == SIGNED_FAILED:
+            return True
+        held = {OrderState.PROCESSING.value, OrderState.UNKNOWN.value}
+        return any(e.kind in held or e.body.get("state") in held for e in self.app.ctx.orders.events(found.order_no))
 
     def _tell(self, found: NextOffer) -> None:
         if found.order_no in self.told or self._followed_here(found.order_no):
