@@ -61,9 +61,9 @@ def refs(tmp_path_factory):
         server.stop()
 
 
-def config(refs, extra: str = "") -> str:
+def config(refs, extra: str = "", names: tuple[str, ...] = ("refa", "refb")) -> str:
     lines = [extra, '[[suppliers]]', 'name = "demo"', 'kind = "demo"', ""]
-    for name, server in zip(("refa", "refb"), refs):
+    for name, server in zip(names, refs):
         lines += ["[[suppliers]]", f'name = "{name}"', 'kind = "http"', f'base_url = "{server.url}"',
                   f'key_id = "{KEY_ID}"', ""]
     return "\n".join(lines)
@@ -186,3 +186,25 @@ async def test_the_apps_own_reconcile_tells_it_in_english_and_the_key_reorders_a
         await settle(app, pilot)
         assert any(no in m and new in m for m in told(app)), told(app)
         assert len(set(b.orders()) - before) == 1
+
+
+async def test_the_demo_beside_a_real_supplier_is_never_the_next_offer(make_app, refs):
+    """Only refa and the embedded demo: the demo's offer of the same goods stands apart
+    (never sold, never chosen, as on the catalog screen), so a failure at refa has no
+    next offer; the key says so and records nothing."""
+    app = make_app(config(refs, names=("refa",)), **SECRETS)
+    assert app.ctx.supplier_names() == ["demo", "refa"]
+    no = await failing_order(app, "13800138003")
+    await asyncio.sleep(SETTLE_S + 0.1)
+    await app.root.reconcile.run()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.press("3")
+        await settle(app, pilot)
+        await select(app, pilot, no)
+        assert not next_offer_shown(app)
+        app.clear_notifications()
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert any("没有可下单的报价" in m for m in told(app)), told(app)
+    assert app.root.ledger.next_attempt(no) is None
