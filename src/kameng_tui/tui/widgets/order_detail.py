@@ -38,8 +38,8 @@ def detail_lines(detail: OrderDetail, t: Texts, lang: str, zone_name: str, next_
     if nxt is not None and nxt.failed_free:
         if nxt.ready and nxt.choice is not None:
             parts.append(Text(t("reorder.next.line", key=next_key, why=t.show(nxt.choice.why)), style="bold yellow"))
-        else:
-            parts.append(Text(t.show(nxt.refusal or ""), style="dim"))
+        elif nxt.followed is not None or (nxt.choice is not None and len(nxt.choice.ranked) > 1):
+            parts.append(Text(t.show(nxt.refusal or ""), style="dim"))   # a product of one offer: nothing to say
     if order.state is OrderState.PENDING:
         parts.append(Text(t("history.pending_keys"), style="bold yellow"))
     parts.extend(card_lines(detail.cards, t))
