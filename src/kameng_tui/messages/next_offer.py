@@ -20,6 +20,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reorder.next.placing": ("订单 {order_no} 换到 {sku} 重下中", "re-ordering {order_no} from {sku}"),
     "reorder.next.placed": ("订单 {order_no} 已换到 {sku} 重下：新订单 {new_no}（{state}）",
                             "{order_no} re-ordered from {sku}: new order {new_no} ({state})"),
+    "reorder.next.no_product": ("目录中找不到 {sku} 所属商品的报价：请先同步目录（设置 → 供应商，按 s）",
+                                "no offers of the product of {sku} in the catalog: sync it first (Settings, "
+                                "Suppliers, press s)"),
     "reorder.next.not_failed": ("订单 {order_no} 状态为{state}：只有失败且无欠款的订单可以换家重下",
                                 "order {order_no} is {state}: only a failure with nothing owed is re-ordered from "
                                 "the next offer"),

@@ -63,7 +63,7 @@ def read_next_offer(ctx: Shop, order_no: str) -> NextOffer:
                          followed=followed)
     offers = failover.offers_of(order)
     if offers is None:
-        return NextOffer(order_no, order, refusal=Msg("err.reorder.no_product", sku=order.sku))
+        return NextOffer(order_no, order, refusal=Msg("reorder.next.no_product", sku=order.sku))
     choice = failover.reorder_choice(order, offers)
     if choice.chosen is None:
         return NextOffer(order_no, order, offers, choice, refusal=refusal_of(choice).msg)
