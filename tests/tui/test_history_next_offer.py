@@ -208,3 +208,24 @@ async def test_the_demo_beside_a_real_supplier_is_never_the_next_offer(make_app,
         await settle(app, pilot)
         assert any("没有可下单的报价" in m for m in told(app)), told(app)
     assert app.root.ledger.next_attempt(no) is None
+
+
+async def test_a_remapped_key_says_why_under_its_new_key_only(make_app):
+    """`[keymap] "history.next_offer" = "N"`: on a delivered order N says why it is not
+    re-ordered; n is nothing any more (the twin that says why moved with it)."""
+    app = make_app('[keymap]\n"history.next_offer" = "N"\n')
+    ctx = app.root
+    placed = await ctx.checkout.place(OrderInput(sku="demo:HF-CM-10", fields={"account": "13800138000"}), wait_s=5)
+    no = placed.order.order_no
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.press("3")
+        await settle(app, pilot)
+        await select(app, pilot, no)
+        app.clear_notifications()
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert not any(no in m for m in told(app)), told(app)
+        await pilot.press("N")
+        await settle(app, pilot)
+        assert any(no in m and "成功" in m for m in told(app)), told(app)

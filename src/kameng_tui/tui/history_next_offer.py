@@ -12,7 +12,7 @@ order still open after it is handed to the App's runner, which says its end."""
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from textual.binding import Binding
 
@@ -35,12 +35,12 @@ KEY_ID = "history.next_offer"
 ACTION, TWIN = "next_offer", "next_offer_why"
 
 
-def twin_binding(ctx: Any) -> Binding:
-    """The same key(s) as `history.next_offer` (a `[keymap]` remap included), hidden:
-    on a row the key cannot re-order, it says why."""
+def twin_binding() -> Binding:
+    """`history.next_offer`'s twin: the same key, hidden, under the same id so that a
+    `[keymap]` remap moves both (Textual's keymap replaces the keys of every binding of
+    an id). On a row the key cannot re-order, it says why."""
     default = next(k.keys for k in HISTORY_KEYS if k.id == KEY_ID)
-    keys = (ctx.settings_view.keymap or {}).get(KEY_ID, default)
-    return Binding(keys, TWIN, "", show=False)
+    return Binding(default, TWIN, "", show=False, id=KEY_ID)
 
 
 class NextOfferKeys:

@@ -56,7 +56,7 @@ class HistoryScreen(NextOfferKeys, Screen[None]):
         self.t = Texts(self.lang)
         self.zone = self.ctx.settings_view.general.timezone
         # Textual's own tab / shift+tab (focus next / previous) stay beside our bindings.
-        install_bindings(self, [*Screen.BINDINGS, *bindings(HISTORY_KEYS, self.lang), twin_binding(self.ctx)])
+        install_bindings(self, [*Screen.BINDINGS, *bindings(HISTORY_KEYS, self.lang), twin_binding()])
         self.preset = "month"
         self.status: str | None = None
         self.claims = False
