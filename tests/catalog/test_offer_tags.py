@@ -61,3 +61,31 @@ def test_hot_not_earned_below_three_sales_or_outside_the_top_third():
     assert offers_hot_own([("a", 0, 2)], {"a": 9}) == {}                     # 2 orders in all
     sold = [("a", k, 10 - k) for k in range(4)]
     assert set(offers_hot_own(sold, {"a": 9})) == {0, 1, 2}                   # top third of 9 is 3
+
+
+def changes(*pairs):
+    """Points only on the days a change was seen (as the cache records them): (days ago, cost)."""
+    return [PricePoint(TODAY - timedelta(days=d), Decimal(c)) for d, c in sorted(pairs, reverse=True)]
+
+
+def test_history_low_not_earned_on_a_flat_lowest_offer_while_a_dearer_one_moves():
+    """refb has sold at 50 for three weeks (seen once, never changed); refa moves daily
+    between 60 and 65. The product's lowest offer is flat at 50: no 历史低价, however
+    much the dearer offer's own days go up and down."""
+    refb = changes((20, "50"))
+    refa = changes((9, "60"), (8, "62"), (7, "61"), (6, "63"), (5, "60"), (4, "64"), (3, "62"), (2, "61"), (1, "65"))
+    assert offers_history_low([Decimal("50"), Decimal("65")], [refa, refb], TODAY) is None
+
+
+def test_history_low_when_the_cheapest_offer_moved_supplier_reads_the_offer_in_force_each_day():
+    """refb was the cheapest (57 to 57.5) until it rose to 60 two days ago; refa, seen at
+    59 and unchanged until today, fell to 55. Two days ago the lowest offer in force was
+    refa's 59 (not refb's new 60): 55 is a low against 59."""
+    refb = changes((8, "57"), (7, "57.5"), (6, "57"), (5, "57.5"), (4, "57"), (3, "57.5"), (2, "60"))
+    refa = changes((8, "59"), (0, "55"))
+    tag = offers_history_low([Decimal("55"), Decimal("60")], [refa, refb], TODAY)
+    assert tag is not None and "59.00" in tag.reason and (TODAY - timedelta(days=2)).strftime("%m-%d") in tag.reason, \
+        tag and tag.reason
+    # and not earned when refa's 55 is no lower than what refb sold at before
+    cheaper_before = changes((8, "54"), (7, "57.5"), (6, "57"), (5, "57.5"), (4, "57"), (3, "57.5"), (2, "60"))
+    assert offers_history_low([Decimal("55"), Decimal("60")], [refa, cheaper_before], TODAY) is None

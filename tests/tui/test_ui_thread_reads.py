@@ -12,7 +12,8 @@ catalog's detail pane as the cursor moves, a SKU typed into the batch grid and t
 end-of-order news; the app's start (the ledger's anchor, the data key), the catalog's
 rows drawn as the user types and scrolls and Enter on one, the restore accepted, the
 data key dialog, a batch row's choices (大区) and the local clipboard tool (a
-subprocess) on copy.
+subprocess) on copy; a failure learned later told by the app, and History's `n`
+re-ordering it from the next offer (issue 18).
 
 Left out, by design: the order path's services (see BY_DESIGN)."""
 
@@ -39,7 +40,7 @@ from test_history_screen import open_history
 LEDGER_READS = ("get", "by_ref", "ref_fingerprint", "last_for", "in_state", "unsettled_cost", "anomaly_orders",
                 "history", "totals", "grouped", "events", "cards", "last_event", "in_flight", "sent_since",
                 "ledger_anomalies", "batch_orders", "get_batch", "list_batches", "load_draft", "last_balance",
-                "anchor_problem")
+                "anchor_problem", "next_attempt")
 CATALOG_READS = ("columns", "product", "product_by_sku", "count", "version", "price_points", "price_history",
                  "own_count", "delivery_samples", "own_sales")
 TUI = str(Path("kameng_tui", "tui"))
@@ -273,3 +274,41 @@ async def test_a_batch_rows_choices_read_nothing_on_the_ui_thread(make_app, ui_r
         assert isinstance(app.screen, PickScreen)
         reads.on = False
     reads.check()
+
+
+async def test_a_failure_learned_later_and_its_reorder_from_the_next_offer_read_nothing_on_the_ui_thread(
+        make_app, ui_reads, tmp_path):
+    """Two reference servers (tests/tui/test_history_next_offer.py): refa fails the order
+    after it was placed, reconcile learns it; then the app's notice and History's `n`."""
+    import asyncio
+
+    from kameng_tui.tui.screens.confirm import ConfirmScreen
+    from test_history_next_offer import SECRETS, SETTLE_S, config, failing_order, select, start_refs
+
+    refs = start_refs(tmp_path)
+    try:
+        app = make_app(config(refs), **SECRETS)
+        no = await failing_order(app, "13800138009")
+        await asyncio.sleep(SETTLE_S + 0.1)
+        await app.root.reconcile.run()
+        assert app.root.ledger.get(no).state.value == "failed"
+        reads = ui_reads(app.root)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            reads.on = True
+            app.reorder_news.learned([no])                  # as the change feed hands it over
+            await settle(app, pilot)
+            await pilot.press("3")
+            await settle(app, pilot)
+            await select(app, pilot, no)
+            await pilot.press("n")
+            await settle(app, pilot)
+            assert isinstance(app.screen, ConfirmScreen)
+            await pilot.press("y")
+            await settle(app, pilot)
+            reads.on = False
+        assert app.root.ledger.next_attempt(no) is not None
+        reads.check()
+    finally:
+        for server in refs:
+            server.stop()

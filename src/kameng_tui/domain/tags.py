@@ -172,13 +172,23 @@ def column_masks(stock: np.ndarray, alarm: np.ndarray, rank: np.ndarray, leaf_si
 # 历史低价 reads the lowest offer over time; 热销TOP and 秒到 read the orders of all offers.
 
 def lowest_points(per_offer: Sequence[Sequence[PricePoint]]) -> list[PricePoint]:
-    """Each day's lowest cost among the offers that have a point that day."""
-    low: dict[date, Decimal] = {}
-    for points in per_offer:
-        for p in points:
-            if p.day not in low or p.cost < low[p.day]:
-                low[p.day] = p.cost
-    return [PricePoint(d, c) for d, c in sorted(low.items())]
+    """Each day a change of any offer was seen (those days are the samples, as one SKU's
+    change days are), the lowest cost IN FORCE that day: every offer seen by then at its
+    latest cost, not only the offers that changed that day. A flat cheap offer beside a
+    dearer one that moves is a flat lowest price, never a fall from the dearer's highs."""
+    days = sorted({p.day for points in per_offer for p in points})
+    ordered = [sorted(points, key=lambda p: p.day) for points in per_offer]
+    at = [0] * len(ordered)                   # per offer: how many of its points are on or before the day
+    out: list[PricePoint] = []
+    for day in days:
+        in_force: list[Decimal] = []
+        for k, points in enumerate(ordered):
+            while at[k] < len(points) and points[at[k]].day <= day:
+                at[k] += 1
+            if at[k]:
+                in_force.append(points[at[k] - 1].cost)
+        out.append(PricePoint(day, min(in_force)))
+    return out
 
 
 def offers_history_low(costs: Sequence[Decimal], per_offer: Sequence[Sequence[PricePoint]], today: date) -> Tag | None:

@@ -22,6 +22,7 @@ from kameng_tui.messages import offers as offer_messages
 from kameng_tui.messages import one_language, reasons
 from kameng_tui.messages import team_key, team_ledger, team_mirror, team_move, team_owner
 from kameng_tui.messages import failover as failover_messages
+from kameng_tui.messages import next_offer as next_offer_messages
 
 TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "tui": tui.MESSAGES,
@@ -55,6 +56,7 @@ TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "team_mirror": team_mirror.MESSAGES,
     "team_move": team_move.MESSAGES,
     "failover": failover_messages.MESSAGES,
+    "next_offer": next_offer_messages.MESSAGES,
 }
 
 

@@ -24,6 +24,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "key.catalog.clear_filters": ("清除全部筛选", "Clear all filters"),
     "key.history.search": ("搜索", "Search"),
     "key.history.reorder": ("再来一单", "Again"),
+    "key.history.next_offer": ("换家重下", "Next offer"),
     "key.history.today": ("今天", "Today"),
     "key.history.preset": ("日期", "Dates"),
     "key.history.dates": ("自定义日期", "Custom dates"),

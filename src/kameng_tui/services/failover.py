@@ -212,7 +212,9 @@ class Failover:
             except (BadInput, SupplierError) as exc:     # refused before the intent: not an order
                 ask = skip_with(ask, offer, refusal_skip(offer, exc.code))
                 continue
-            intent = dataclasses.replace(co.new_intent(prepared, line_id=last.line_id), batch_id=last.batch_id)
+            # in a thread: the intent reads the catalog (the product's other SKUs) and the data key
+            made_intent = await asyncio.to_thread(co.new_intent, prepared, line_id=last.line_id)
+            intent = dataclasses.replace(made_intent, batch_id=last.batch_id)
             co.orders.touch(intent.order_no)
             try:
                 await asyncio.to_thread(co.ledger.create_intents, [intent], at=co.clock.now())
@@ -302,13 +304,14 @@ class Failover:
         """Re-order a failed order (nothing owed) from the next offer: a new attempt linked
         to it, then failover as while placing. NotReorderable if it is not such a failure."""
         order = await asyncio.to_thread(self.checkout.ledger.get, order_no)
-        if order is None or not self.reorderable(order):
+        # the ledger and catalog reads in a thread: the TUI's key calls this on its event loop
+        if order is None or not await asyncio.to_thread(self.reorderable, order):
             raise NotReorderable(Msg("err.reorder.not_failed", order_no=order_no), order_no=order_no,
                                  field="order_no")
-        offers = offers if offers is not None else self.offers_of(order)
+        offers = offers if offers is not None else await asyncio.to_thread(self.offers_of, order)
         if offers is None:
             raise NotReorderable(Msg("err.reorder.no_product", sku=order.sku), order_no=order_no, field="order_no")
-        chain = self.chain_of(order)
+        chain = await asyncio.to_thread(self.chain_of, order)
         made = await self.next_attempt(chain, None, offers, pin=await asyncio.to_thread(self.pin_of, chain))
         if isinstance(made, Choice):
             return Chain((order,), made)

@@ -35,6 +35,11 @@ def offers_for(order: Order, catalog: CatalogService, offers: OfferService, bala
     if pid is None:
         return None
     skus = set(match.offers.get(pid, [order.sku]))
+    # the demo beside a real supplier stands apart (never sold, never chosen), as at checkout
+    # (services/offer_pick.py) and on the catalog screen: a re-order never goes to it
+    view = catalog.suppliers.view()
+    real = {s for s in skus if not view.is_demo(s.split(":", 1)[0])}
+    skus = real or skus
     cols = catalog.cache.columns()
     on = SaleStatus.ON.value
     found = [Offer(cols.sku[r], cols.supplier[r], pid, Decimal(cols.cost[r]) / 10_000, cols.status[r] == on,

@@ -39,6 +39,7 @@ from kameng_tui.tui.screens.history import HistoryScreen
 from kameng_tui.tui.screens.settings import SettingsScreen
 from kameng_tui.tui.app_header import header_parts
 from kameng_tui.tui.order_news import order_done
+from kameng_tui.tui.reorder_news import ReorderNews
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.tuning import collect_less_often
 from kameng_tui.tui.unsettled import UnsettledCosts
@@ -71,6 +72,7 @@ class KamengApp(UnhandledExceptionHook):
         install_bindings(self, bindings(APP_KEYS, self.lang))
         self.runner = OrderRunner(ctx, self._order_done, self.post_message)
         self.batch_runner = BatchRunner(ctx, post=self.post_message)
+        self.reorder_news = ReorderNews(self)     # a failure learned later, offered as a re-order
         self.balances: dict[str, BalanceView] = {}
         self.unsettled = UnsettledCosts(self)
         self.refused: AnchorMismatch | None = None

@@ -68,6 +68,7 @@ async def reconcile_open(app: "KamengApp") -> None:
             app.notify(t("reconcile.done", settled=len(open_orders) - still, open=still))
             for order in open_orders:         # no runner of ours saw these move: an open dialog reads them
                 app.tell_screens(partial(OrderUpdated, order.order_no))
+            app.reorder_news.learned(o.order_no for o in open_orders)     # failed now: said, offered as a re-order
             for name, message in getattr(report, "errors", {}).items():
                 app.notify(t("reconcile.error", supplier=name, message=message), severity="warning")
         app.refresh_claims()

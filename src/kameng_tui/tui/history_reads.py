@@ -14,7 +14,9 @@ from typing import Any, Sequence
 
 from kameng_tui.domain.history import Event, HistoryFilter, Page, Totals
 from kameng_tui.domain.models import Order
+from kameng_tui.domain.states import OrderState
 from kameng_tui.services.shop import Shop
+from kameng_tui.tui.next_offer import NextOffer, read_next_offer
 
 PAGE = 100
 
@@ -42,6 +44,7 @@ class OrderDetail:
     order: Order
     cards: tuple[dict[str, Any], ...]
     events: tuple[Event, ...]
+    next_offer: NextOffer | None = None        # a failed order: what a re-order from the next offer takes
 
 
 def read_figures(ctx: Shop, flt: HistoryFilter, claims: bool) -> Figures:
@@ -65,7 +68,8 @@ def read_detail(ctx: Shop, order: Order, revealed: bool, record: bool = False) -
     """The selected order's cards (masked unless revealed) and events; `record`: a reveal
     the user asked for just now, chained first (a `revealed` event). Blocking."""
     cards = ctx.orders.reveal(order, "reveal") if record else ctx.orders.cards(order, revealed)
-    return OrderDetail(order, tuple(cards), tuple(ctx.orders.events(order.order_no)))
+    nxt = read_next_offer(ctx, order.order_no) if order.state is OrderState.FAILED else None
+    return OrderDetail(order, tuple(cards), tuple(ctx.orders.events(order.order_no)), nxt)
 
 
 def read_changed(ctx: Shop, order_no: str, flt: HistoryFilter, claims: bool) -> tuple[Order | None, frozenset[str],

@@ -71,6 +71,8 @@ CATALOG_KEYS = (
 HISTORY_KEYS = (
     Key("history.search", "slash", "focus_search", priority=True),
     Key("history.reorder", "a", "reorder"),
+    # shown only on a row it re-orders; elsewhere the key (its twin, tui/history_next_offer.py) says why
+    Key("history.next_offer", "n", "next_offer"),
     Key("history.today", "T", "preset('today')", show=False),
     Key("history.preset", "p", "next_preset"),
     Key("history.dates", "d", "focus_dates", show=False, priority=True),       # named on the date line when 自定义 is on

@@ -38,4 +38,6 @@ def show_changes(app: "KamengApp", changes: Sequence[Change]) -> None:
     if len(numbers) <= MANY:
         for order_no in numbers:
             app.tell_screens(partial(OrderUpdated, order_no))
+    # a failure another process learned (cron's reconcile, a webhook listener): said, offered as a re-order
+    app.reorder_news.learned(c.order_no for c in changes if c.order_no and c.kind == "failed")
     app.refresh_claims()

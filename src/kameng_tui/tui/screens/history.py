@@ -24,6 +24,7 @@ from kameng_tui.domain.money import fmt
 from kameng_tui.domain.states import OrderState
 from kameng_tui.tui.app_messages import OrderUpdated, OrdersAdded
 from kameng_tui.tui.cards import copy_card
+from kameng_tui.tui.history_next_offer import NextOfferKeys, twin_binding
 from kameng_tui.tui.history_reorder import reorder
 from kameng_tui.tui.history_reads import Figures, HistoryView, OrderDetail, page_after, read_changed, read_detail, read_view
 from kameng_tui.tui.keys import HISTORY_KEYS, bindings
@@ -44,7 +45,7 @@ FOLD_BELOW = 100
 """Below this many columns the detail pane folds and the list takes the width (`i` opens it)."""
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(NextOfferKeys, Screen[None]):
     SCOPE = "history"
     AUTO_FOCUS = "#orders"
 
@@ -55,7 +56,7 @@ class HistoryScreen(Screen[None]):
         self.t = Texts(self.lang)
         self.zone = self.ctx.settings_view.general.timezone
         # Textual's own tab / shift+tab (focus next / previous) stay beside our bindings.
-        install_bindings(self, [*Screen.BINDINGS, *bindings(HISTORY_KEYS, self.lang)])
+        install_bindings(self, [*Screen.BINDINGS, *bindings(HISTORY_KEYS, self.lang), twin_binding()])
         self.preset = "month"
         self.status: str | None = None
         self.claims = False
@@ -220,6 +221,7 @@ class HistoryScreen(Screen[None]):
     @on(OrderList.Highlighted, "#orders")
     def _highlighted(self) -> None:
         self.call_after_refresh(self._show_order)
+        self.refresh_bindings()             # `n` follows the row (tui/history_next_offer.py)
 
     def _show_order(self, record: bool = False) -> None:
         """The selected order's detail; `record`: its cards revealed by the user just now
@@ -243,7 +245,10 @@ class HistoryScreen(Screen[None]):
             self.app.call_from_thread(self._detail, detail)
 
     def _detail(self, detail: OrderDetail) -> None:
-        self.query_one("#h-detail", Static).update(Group(*detail_lines(detail, self.t, self.lang, self.zone)))
+        lines = detail_lines(detail, self.t, self.lang, self.zone, self._key_of("history.next_offer"))
+        self.query_one("#h-detail", Static).update(Group(*lines))
+        if detail.next_offer is not None:
+            self.remember_next_offer(detail.next_offer)
 
     def on_orders_added(self, _: OrdersAdded) -> None:
         """Another process placed orders (or changed many): the page is read again."""
@@ -263,6 +268,9 @@ class HistoryScreen(Screen[None]):
     def _changed(self, order: Order | None, marked: frozenset[str], figures: Figures) -> None:
         if order is not None and self.is_mounted:
             self.query_one(OrderList).replace(order)
+            selected = self.selected_order()
+            if selected is not None and selected.order_no == order.order_no:
+                self._show_order()            # its detail and what `n` does follow it
             self.query_one(OrderList).set_marked(set(marked))
             if self.is_current:
                 self._totals(figures)

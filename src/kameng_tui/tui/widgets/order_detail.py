@@ -19,7 +19,7 @@ from kameng_tui.tui.history_reads import OrderDetail
 from kameng_tui.tui.text import Texts
 
 
-def detail_lines(detail: OrderDetail, t: Texts, lang: str, zone_name: str) -> list[Text]:
+def detail_lines(detail: OrderDetail, t: Texts, lang: str, zone_name: str, next_key: str = "n") -> list[Text]:
     order, zone = detail.order, ZoneInfo(zone_name)
     parts = [Text(order.order_no, style="bold"), Text(f"{order.product_name}  x{order.quantity}"),
              Text(f"{order.account_text}  {order.customer or ''}"),
@@ -32,6 +32,14 @@ def detail_lines(detail: OrderDetail, t: Texts, lang: str, zone_name: str) -> li
     if why is not None:
         parts.append(Text(t("offer.order_line", why=why)))
         parts.extend(Text(t("offer.order_skip", line=line), style="dim") for line in skip_msgs(offer))
+    if order.attempt_of:                         # a re-order (or failover) of a failed order
+        parts.append(Text(t("reorder.next.attempt_of", order_no=order.attempt_of), style="dim"))
+    nxt = detail.next_offer                      # a failure: the next offer, or why there is none
+    if nxt is not None and nxt.failed_free:
+        if nxt.ready and nxt.choice is not None:
+            parts.append(Text(t("reorder.next.line", key=next_key, why=t.show(nxt.choice.why)), style="bold yellow"))
+        elif nxt.followed is not None or (nxt.choice is not None and len(nxt.choice.ranked) > 1):
+            parts.append(Text(t.show(nxt.refusal or ""), style="dim"))   # a product of one offer: nothing to say
     if order.state is OrderState.PENDING:
         parts.append(Text(t("history.pending_keys"), style="bold yellow"))
     parts.extend(card_lines(detail.cards, t))
