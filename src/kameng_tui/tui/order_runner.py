@@ -80,6 +80,11 @@ class OrderRunner:
     def in_flight(self) -> int:
         return sum(1 for t in self._tasks.values() if not t.done())
 
+    def running(self, order_no: str) -> bool:
+        """This runner still follows `order_no` (it will say what becomes of it)."""
+        task = self._tasks.get(order_no)
+        return task is not None and not task.done()
+
     def start(self, order_no: str, inp: OrderInput | None = None) -> None:
         """Send the recorded order `order_no`; `inp`: the checkout's input, the next offer's
         account fields when it fails over (else they are read from the order)."""

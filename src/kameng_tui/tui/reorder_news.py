@@ -12,7 +12,6 @@ fails over at once where the policy lets it."""
 
 from __future__ import annotations
 
-import asyncio
 from functools import partial
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -45,13 +44,11 @@ class ReorderNews:
             self.app.run_worker(partial(self._read, todo), thread=True, group="reorder-news", exit_on_error=False)
 
     def _followed_here(self, order_no: str) -> bool:
-        """A checkout dialog shows this order, or the app's runner still waits on it
-        (its task is named after the order: tui/order_runner.py)."""
+        """A checkout dialog shows this order, or the app's runner still waits on it."""
         app: Any = self.app                # a KamengApp is an App[None]; all_screens takes any App
         if any(getattr(screen, "order_no", None) == order_no for screen in all_screens(app)):
             return True
-        name = f"order:{order_no}"
-        return any(task.get_name() == name and not task.done() for task in asyncio.all_tasks())
+        return bool(app.runner.running(order_no))
 
     def _read(self, order_nos: list[str]) -> None:
         for order_no in order_nos:
