@@ -73,12 +73,14 @@ SECRETS = {"KAMENG_TUI_SECRET_REFA": SECRET, "KAMENG_TUI_SECRET_REFB": SECRET, "
 
 
 async def failing_order(app, account: str) -> str:
-    """An order on refa, placed with no wait (so nothing fails over while placing): it is
-    still processing when this returns; refa fails it a moment later."""
+    """An order of the product (`@ID`: the policy chooses refa, the first of equal
+    costs; an order by SKU would pin refa), placed with no wait (so nothing fails over
+    while placing): it is still processing when this returns; refa fails it a moment later."""
     ctx = app.root
     await ctx.catalog.sync()
-    placed = await ctx.checkout.place(OrderInput(sku=f"refa:{SKU}", fields={"account": account}), wait_s=0)
+    placed = await ctx.checkout.place(OrderInput(sku=f"@{SKU}-ZC", fields={"account": account}), wait_s=0)
     assert placed.order.state is S.PROCESSING and len(placed.attempts) == 1
+    assert placed.order.supplier == "refa"
     return placed.order.order_no
 
 
@@ -229,3 +231,44 @@ async def test_a_remapped_key_says_why_under_its_new_key_only(make_app):
         await pilot.press("N")
         await settle(app, pilot)
         assert any(no in m and "成功" in m for m in told(app)), told(app)
+
+
+async def test_a_next_offer_above_the_price_cap_is_asked_again_even_without_confirm(make_app, refs, tmp_path):
+    """refc sells the goods 0.05 dearer and `max_price_rise` is 0: after refa's failure
+    is learned, `n` (shown on the row) asks again, naming refc's offer and its cost
+    against the confirmed one, whatever `[checkout] confirm` says; no records nothing,
+    yes re-orders from refc at that cost, linked to the failed order."""
+    a, _ = refs
+    c = start_server(tmp_path / "c", "--catalog-size", "60", faults="cost_up=0.05")
+    try:
+        extra = '[checkout]\nconfirm = false\nmax_price_rise = "0"\n'
+        app = make_app(config([a, c], extra, names=("refa", "refc")), KAMENG_TUI_SECRET_REFC=SECRET, **SECRETS)
+        no = await failing_order(app, "13800138004")
+        await asyncio.sleep(SETTLE_S + 0.1)
+        await app.root.reconcile.run()
+        dearer = app.root.catalog.cache.product_by_sku(f"refc:{SKU}").unit_cost
+        assert dearer > app.root.ledger.get(no).unit_cost
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await settle(app, pilot)
+            await pilot.press("3")
+            await settle(app, pilot)
+            await select(app, pilot, no)
+            assert next_offer_shown(app), footer_keys(app)
+            for answer in ("n", "y"):
+                await pilot.press("n")
+                await settle(app, pilot)
+                assert isinstance(app.screen, ConfirmScreen), (answer, told(app))
+                question = "\n".join(screen_lines(app))
+                assert f"refc:{SKU}" in question and fmt(dearer) in question and no in question, question
+                await pilot.press(answer)
+                await settle(app, pilot)
+                if answer == "n":
+                    assert app.root.ledger.next_attempt(no) is None and c.creates() == {}
+                    await select(app, pilot, no)
+            new = app.root.ledger.next_attempt(no)
+            assert new is not None
+            made = app.root.ledger.get(new)
+            assert made.supplier == "refc" and made.attempt_of == no and made.unit_cost == dearer
+            assert list(c.orders()) == [new]
+    finally:
+        c.stop()

@@ -300,9 +300,11 @@ class Failover:
         choice = self.reorder_choice(order, offers)
         return choice if choice.chosen is not None or choice.over_cap is not None else None
 
-    async def reorder(self, order_no: str, offers: Offers | None = None, wait_s: float = 0.0) -> Chain:
+    async def reorder(self, order_no: str, offers: Offers | None = None, wait_s: float = 0.0, *,
+                      confirmed_cost: Decimal | None = None) -> Chain:
         """Re-order a failed order (nothing owed) from the next offer: a new attempt linked
-        to it, then failover as while placing. NotReorderable if it is not such a failure."""
+        to it, then failover as while placing. NotReorderable if it is not such a failure.
+        `confirmed_cost`: a dearer cost the person said yes to (the TUI asks above the cap)."""
         order = await asyncio.to_thread(self.checkout.ledger.get, order_no)
         # the ledger and catalog reads in a thread: the TUI's key calls this on its event loop
         if order is None or not await asyncio.to_thread(self.reorderable, order):
@@ -312,12 +314,13 @@ class Failover:
         if offers is None:
             raise NotReorderable(Msg("err.reorder.no_product", sku=order.sku), order_no=order_no, field="order_no")
         chain = await asyncio.to_thread(self.chain_of, order)
-        made = await self.next_attempt(chain, None, offers, pin=await asyncio.to_thread(self.pin_of, chain))
+        made = await self.next_attempt(chain, None, offers, confirmed_cost=confirmed_cost,
+                                       pin=await asyncio.to_thread(self.pin_of, chain))
         if isinstance(made, Choice):
             return Chain((order,), made)
         if made.state is OrderState.PENDING:
             made = await self.checkout.send(made.order_no, wait_s)
-        after = await self.follow(made, None, offers, wait_s)
+        after = await self.follow(made, None, offers, wait_s, confirmed_cost=confirmed_cost)
         return Chain((order, *after.orders), after.stopped)
 
     def chain_of(self, order: Order) -> list[Order]:

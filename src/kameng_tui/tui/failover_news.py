@@ -13,6 +13,7 @@ leaves the chain as it is (the failed order owes nothing) and says so."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
@@ -20,6 +21,7 @@ from textual.app import App
 
 from kameng_tui.domain.choice_errors import refusal_of
 from kameng_tui.domain.models import Order
+from kameng_tui.domain.offer_choice import Offer
 from kameng_tui.domain.money import fmt
 from kameng_tui.domain.reasons import reason_text
 from kameng_tui.tui.order_runner import FailoverStopped, OrderFailedOver
@@ -70,10 +72,7 @@ def stopped(app: "KamengApp", news: FailoverStopped) -> None:
         return
     from kameng_tui.tui.screens.confirm import ConfirmScreen
 
-    rise = app.ctx.settings_view.checkout.max_price_rise
-    question = t("failover.ask", order_no=order.order_no, left=order.supplier, reason=_reason(t, order), sku=over.sku,
-                 supplier=over.supplier, cost=fmt(over.unit_cost), confirmed=fmt(news.confirmed),
-                 more=fmt(over.unit_cost - news.confirmed), rise=fmt(rise))
+    question = ask_text(app, order, over, news.confirmed)
 
     def answer(yes: bool | None) -> None:
         if yes:
@@ -83,6 +82,15 @@ def stopped(app: "KamengApp", news: FailoverStopped) -> None:
                                      supplier=over.supplier))
 
     app.push_screen(ConfirmScreen(question), answer)
+
+
+def ask_text(app: "KamengApp", order: Order, over: Offer, confirmed: Decimal) -> str:
+    """The question before an offer above the price cap (here, and History's `n`): which
+    order failed and why, the offer, its cost against the confirmed one, the allowed rise."""
+    t, rise = app.t, app.ctx.settings_view.checkout.max_price_rise
+    return t("failover.ask", order_no=order.order_no, left=order.supplier, reason=_reason(t, order), sku=over.sku,
+             supplier=over.supplier, cost=fmt(over.unit_cost), confirmed=fmt(confirmed),
+             more=fmt(over.unit_cost - confirmed), rise=fmt(rise))
 
 
 def _say(app: "KamengApp", order_no: str, text: str) -> None:

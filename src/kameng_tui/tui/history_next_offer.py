@@ -11,6 +11,7 @@ order still open after it is handed to the App's runner, which says its end."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
@@ -64,7 +65,8 @@ class NextOfferKeys:
         if action not in (ACTION, TWIN):
             return True
         found, order = self.next_offer, self.selected_order()
-        ready = found is not None and order is not None and found.order_no == order.order_no and found.ready
+        ready = (found is not None and order is not None and found.order_no == order.order_no
+                 and (found.ready or found.pricier is not None))
         return ready if action == ACTION else not ready
 
     def action_next_offer(self) -> None:
@@ -90,10 +92,19 @@ def _read(screen: "HistoryScreen", order_no: str) -> None:
 def _answer(screen: "HistoryScreen", found: NextOffer) -> None:
     screen.remember_next_offer(found)
     t = screen.t
+    app: KamengApp = screen.app       # type: ignore[assignment]  # the history runs in the KamengApp only
+    over = found.pricier
+    if over is not None and found.order is not None and found.confirmed is not None:
+        from kameng_tui.tui.failover_news import ask_text
+        from kameng_tui.tui.screens.confirm import ConfirmScreen
+
+        # above the price cap: asked again whatever `[checkout] confirm` says (issue 18)
+        app.push_screen(ConfirmScreen(ask_text(app, found.order, over, found.confirmed)),
+                        lambda yes: start(app, found, over.unit_cost) if yes else None)
+        return
     if not found.ready or found.choice is None or found.order is None:
         screen.notify(t.show(found.refusal or ""), severity="warning", timeout=10)
         return
-    app: KamengApp = screen.app       # type: ignore[assignment]  # the history runs in the KamengApp only
     if not screen.ctx.settings_view.checkout.confirm:
         start(app, found)
         return
@@ -105,22 +116,26 @@ def _answer(screen: "HistoryScreen", found: NextOffer) -> None:
     app.push_screen(ConfirmScreen(question), lambda yes: start(app, found) if yes else None)
 
 
-def start(app: "KamengApp", found: NextOffer) -> None:
-    assert found.choice is not None and found.choice.chosen is not None
+def start(app: "KamengApp", found: NextOffer, confirmed_cost: Decimal | None = None) -> None:
+    """`confirmed_cost`: the dearer cost said yes to above the cap (else the root's)."""
+    assert found.choice is not None
+    offer = found.choice.chosen or found.choice.over_cap
+    assert offer is not None
     busy = app.reorder_news.reordering
     if found.order_no in busy:                 # a second press while the first still runs
         return
     busy.add(found.order_no)
-    app.notify(app.t("reorder.next.placing", order_no=found.order_no, sku=found.choice.chosen.sku))
-    app.run_worker(run(app, found), group="reorder-next", exit_on_error=False)
+    app.notify(app.t("reorder.next.placing", order_no=found.order_no, sku=offer.sku))
+    app.run_worker(run(app, found, confirmed_cost), group="reorder-next", exit_on_error=False)
 
 
-async def run(app: "KamengApp", found: NextOffer) -> None:
+async def run(app: "KamengApp", found: NextOffer, confirmed_cost: Decimal | None = None) -> None:
     """The re-order (its create reply only), then: settled, said here; open, handed to
     the App's runner (it follows it and says its end)."""
     t = app.t
     try:
-        chain = await app.ctx.checkout.failover.reorder(found.order_no, found.offers, wait_s=0)
+        chain = await app.ctx.checkout.failover.reorder(found.order_no, found.offers, wait_s=0,
+                                                        confirmed_cost=confirmed_cost)
     except AnchorMismatch as exc:
         app.writes_refused(exc)
         return

@@ -9,11 +9,12 @@ they never disagree on what the key would do."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from kameng_tui.domain.choice_errors import refusal_of
 from kameng_tui.domain.models import Order
 from kameng_tui.domain.money import fmt
-from kameng_tui.domain.offer_choice import Choice
+from kameng_tui.domain.offer_choice import Choice, Offer
 from kameng_tui.domain.states import OrderState
 from kameng_tui.messages import Localized, Msg
 from kameng_tui.services.failover import Offers
@@ -32,11 +33,22 @@ class NextOffer:
     refusal: Localized | None = None
     followed: str | None = None
     """The attempt that already followed it (another key, terminal or the failover did)."""
+    confirmed: Decimal | None = None
+    """The cost the chain's root was confirmed at: the next offer may cost at most
+    `[checkout] max_price_rise` more without asking again."""
 
     @property
     def ready(self) -> bool:
         """The key re-orders it (the footer shows the key)."""
         return self.refusal is None and self.choice is not None and self.choice.chosen is not None
+
+    @property
+    def pricier(self) -> Offer | None:
+        """The next offer when it costs more than the cap allows: the key asks again."""
+        o = self.order
+        if o is None or self.followed is not None or self.choice is None or self.choice.chosen is not None:
+            return None
+        return self.choice.over_cap if o.state is OrderState.FAILED and o.charged <= o.refunded else None
 
     @property
     def failed_free(self) -> bool:
@@ -65,6 +77,7 @@ def read_next_offer(ctx: Shop, order_no: str) -> NextOffer:
     if offers is None:
         return NextOffer(order_no, order, refusal=Msg("reorder.next.no_product", sku=order.sku))
     choice = failover.reorder_choice(order, offers)
+    confirmed = failover.chain_of(order)[0].unit_cost
     if choice.chosen is None:
-        return NextOffer(order_no, order, offers, choice, refusal=refusal_of(choice).msg)
-    return NextOffer(order_no, order, offers, choice)
+        return NextOffer(order_no, order, offers, choice, refusal=refusal_of(choice).msg, confirmed=confirmed)
+    return NextOffer(order_no, order, offers, choice, confirmed=confirmed)
