@@ -114,6 +114,31 @@ def test_a_terminal_s_own_writes_are_in_its_history_at_once_and_in_its_mirror_wh
         m.close()
 
 
+def test_a_read_whose_catch_up_failed_online_is_answered_by_the_server_with_the_own_unknown(pg_url, tmp_path,
+                                                                                              monkeypatch):
+    """The failover's "was it ever unknown?" reads the order's events: when the mirror's
+    catch-up fails with the server still up (a statement timeout), the mirror lacks the
+    terminal's own last writes, so the server answers; the `unknown` is never missed."""
+    a = open_team(pg_url, tmp_path / "a")
+    try:
+        assert a.history(HistoryFilter()).items == ()        # its mirror is made (and just caught up)
+        no = intent(1).order_no
+        a.create_intents([intent(1)], at=T0)
+        a.transition(no, S.PENDING, S.SUBMITTED, at=T0)
+        a.transition(no, S.SUBMITTED, S.UNKNOWN, at=T0)
+        a.transition(no, S.UNKNOWN, S.FAILED, at=T0)
+
+        def timed_out(*args, **kw):
+            raise psycopg.errors.QueryCanceled("canceling statement due to statement timeout")
+
+        monkeypatch.setattr(a.mirror, "catch_up", timed_out)
+        assert a.get(no).state is S.FAILED
+        assert any(e.kind == "unknown" or e.body.get("state") == "unknown" for e in a.events(no))
+    finally:
+        monkeypatch.undo()
+        a.close()
+
+
 def test_a_server_chain_that_does_not_extend_the_mirror_stops_it(pg_url, tmp_path):
     import pgkit
 

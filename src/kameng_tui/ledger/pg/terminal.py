@@ -12,8 +12,9 @@
 - Writes go to the server only. Offline they are refused at once (ServerOffline, exit 2,
   nothing recorded, nothing queued). Its own writes reach the mirror without a catch-up
   after each one (a batch's hundreds of writes would pay a round trip and a local
-  transaction each, a third of a sending terminal's CPU): the first write catches up,
-  later ones at most every CATCH_UP_EVERY_S, and close() catches up what is left. Its
+  transaction each, a third of a sending terminal's CPU): a write catches up when the
+  last catch-up (a read's or a write's) is CATCH_UP_EVERY_S old, and close() catches up
+  what is left; a read while online whose catch-up failed is answered by the server. Its
   history shows them when the call returns all the same (every read catches up first;
   in the app the listener does within milliseconds). What a terminal killed mid-batch
   leaves behind reaches the mirror at its next catch-up, from the server.
@@ -291,15 +292,17 @@ class MirroredTerminal(_Base):
     def _read(self, name: str, server_first: bool, args: tuple[Any, ...], kw: dict[str, Any]) -> Any:
         from kameng_tui.ledger.pg.store import PgLedger
 
-        if self._offline is None and (server_first or self.mirror_stopped()):
+        if self._offline is None and not server_first and not self.mirror_stopped():
+            self._refresh()
+        # online, a mirror whose catch-up failed lacks this terminal's own last writes: the
+        # server answers (what failover and reconcile decide on must never miss an `unknown`)
+        if self._offline is None and (server_first or self.mirror_stopped() or self.mirror_behind()):
             try:
                 return getattr(PgLedger, name)(self, *args, **kw)
             except StorageError as exc:
                 if not self._lost(exc) or not self.mirror_synced():
                     raise
-        elif self._offline is None:
-            self._refresh()
-        elif not self.mirror_synced():
+        elif self._offline is not None and not self.mirror_synced():
             raise self._offline_error()
         return getattr(self.mirror.db, name)(*args, **kw)
 
