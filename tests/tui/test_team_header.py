@@ -91,3 +91,17 @@ def test_the_header_folds_whole_parts_to_the_width_counting_cjk_as_two_cells():
                      "时钟偏差 -1105629 秒  TLS: disable  供应商 demo  1000.00 元"]
     assert all(Text(line).cell_len <= 60 for line in lines)
     assert fold(parts, 200).plain == "".join(p.plain for p in parts)          # wide enough: one line, as before
+
+
+async def test_at_80_columns_the_claims_count_stays_and_only_balances_are_cropped(make_app):
+    """Six suppliers' balances do not fit in three lines at 80 columns: what is cropped
+    is the last balances, never the count of orders to check (需核对)."""
+    config = "".join(f'[[suppliers]]\nname = "demo{i}"\nkind = "demo"\n\n' for i in range(8))
+    app = make_app(config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app._show_claims(3)
+        await settle(app, pilot)
+        top = "\n".join(screen_lines(app)[:3])
+        assert "需核对 3" in top, top
+        assert "demo0" in top and "demo7" not in top, top

@@ -25,8 +25,8 @@ def header_parts(app: "KamengApp") -> tuple[Text, ...]:
     """The header, most important first, each part with its leading separator
     (tui/header_fold.py keeps each whole when the width folds it onto more lines): the
     title, writes refused, the team ledger's server and mirror (offline, stopped), its
-    connection (clock, TLS mode), no data key, each supplier's balance, orders in
-    flight, claims."""
+    connection (clock, TLS mode), no data key, orders in flight, claims, each
+    supplier's balance."""
     t = app.t
     parts = [Text(" kameng-tui ", style="bold reverse")]
     if app.refused is not None:
@@ -40,10 +40,17 @@ def header_parts(app: "KamengApp") -> tuple[Text, ...]:
         other = app.data_key_status is not None and app.data_key_status.team
         parts.append(Text("  " + t("header.other_data_key" if other else "header.no_data_key", key=app.data_key_key()),
                           style="bold yellow"))
+    flying = app.runner.in_flight + len(app.batch_runner.running)
+    if flying:
+        parts.append(Text(f"   [{flying}]", style="bold yellow"))
+    if app.claims_count:
+        parts.append(Text("   " + t("header.claims", n=app.claims_count), style="bold red"))
+    # the balances last: at a narrow width only they are cropped (tui/header_fold.py)
+    balances: list[Text] = []
     low = app.ctx.settings_view.balance.low_warning
     for name in app.ctx.supplier_names():
         out = Text(f"  {t('header.supplier')} {name}  ")
-        parts.append(out)
+        balances.append(out)
         view = app.balances.get(name)
         if view is None:
             continue
@@ -56,10 +63,5 @@ def header_parts(app: "KamengApp") -> tuple[Text, ...]:
             out.append(f" ({t('header.offline')})", style="yellow")
         elif view.low:
             out.append("  " + t("header.low", amount=yuan2(low)), style="red")
-    flying = app.runner.in_flight + len(app.batch_runner.running)
-    if flying:
-        parts.append(Text(f"   [{flying}]", style="bold yellow"))
-    if app.claims_count:
-        parts.append(Text("   " + t("header.claims", n=app.claims_count), style="bold red"))
-    return tuple(parts)
+    return (*parts, *balances)
 

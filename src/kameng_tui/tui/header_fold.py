@@ -6,7 +6,7 @@ suppliers' balances: at 80 columns, more so in zh (CJK is two cells wide), one l
 the last notice in half. The header is a list of parts, most important first; each part
 is kept whole on one line (never broken mid-word or mid-time), a part that does not fit
 goes to the next line, up to MAX_LINES (the rest is cropped on the last, where only
-balances land: the notices come first).
+balances land: the notices and counts come first, tui/app_header.py).
 """
 
 from __future__ import annotations

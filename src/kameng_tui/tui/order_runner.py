@@ -75,14 +75,17 @@ class OrderRunner:
         self._on_done = on_done
         self._post = post
         self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._attempts: dict[str, str] = {}
+        """An attempt the runner failed over to -> the order its task was started for."""
 
     @property
     def in_flight(self) -> int:
         return sum(1 for t in self._tasks.values() if not t.done())
 
     def running(self, order_no: str) -> bool:
-        """This runner still follows `order_no` (it will say what becomes of it)."""
-        task = self._tasks.get(order_no)
+        """This runner still follows `order_no`, or the attempt it failed over to (it will
+        say what becomes of it)."""
+        task = self._tasks.get(self._attempts.get(order_no, order_no))
         return task is not None and not task.done()
 
     def start(self, order_no: str, inp: OrderInput | None = None) -> None:
@@ -135,6 +138,7 @@ class OrderRunner:
         failover = self.ctx.checkout.failover
 
         def attempted(left: Order, made: Order) -> None:
+            self._attempts[made.order_no] = self._attempts.get(left.order_no, left.order_no)
             self._post(OrderFailedOver(left, made))
 
         try:
