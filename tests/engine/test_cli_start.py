@@ -6,12 +6,17 @@ top-level help still lists every command, whatever command was first named."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 from kit import base_env, run_cli
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "http"))
+from faultkit import lines  # noqa: E402
+from refkit import client_env, start_server  # noqa: E402
 
 # What `--version` has no use for (the list a light command must not load).
 HEAVY = ("textual", "rich", "httpx", "sqlite3", "keyring", "numpy", "pypinyin", "tomlkit",
@@ -28,7 +33,7 @@ try:
 except SystemExit as exc:
     code = exc.code
 sys.stdout.flush()
-print("::modules " + " ".join(sorted(sys.modules)), file=sys.stderr)
+print("::modules " + " ".join(sorted(n for n, m in sys.modules.items() if m is not None)), file=sys.stderr)
 raise SystemExit(code)
 """
 
@@ -97,3 +102,25 @@ def test_history_and_show_load_no_supplier_no_app_and_no_other_command(tmp_path)
         assert "kameng_tui.bootstrap" in names and "sqlite3" in names       # it did open the ledger
         assert loaded(names, ("textual", "httpx", "numpy", "pypinyin", "keyring", "tomlkit", "kameng_tui.suppliers",
                               "kameng_tui.tui", "kameng_tui.config_edit", *OTHER_COMMANDS)) == [], args
+
+
+def test_a_sqlite_batch_run_sends_its_orders_without_numpy_or_psycopg(tmp_path):
+    """Every `batch run` process pays its imports before its first order (issue 19: four
+    terminals start four processes): the order path needs neither the catalog index's numpy,
+    the team ledger's psycopg (the ledger is a local SQLite file) nor httpx's own CLI."""
+    ref = start_server(tmp_path / "srv")
+    try:
+        env = client_env(tmp_path / "home", ref.url)
+        batch = tmp_path / "b.txt"
+        batch.write_text(lines(2, seed=7), encoding="utf-8")
+        proc = subprocess.run([sys.executable, "-c", PROBE, "batch", "run", str(batch), "--yes", "--json"], env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        assert json.loads(proc.stdout)["counts"] == {"succeeded": 2}
+        assert len(ref.creates()) == 2                                    # the supplier did receive both
+    finally:
+        ref.stop()
+    names = set(re.search(r"^::modules (.*)$", proc.stderr, re.M).group(1).split())
+    assert "sqlite3" in names and "httpx" in names
+    assert loaded(names, ("numpy", "psycopg", "kameng_tui.ledger.pg", "kameng_tui.domain.catalog_index",
+                          "textual", "pypinyin", "rich", "click", "pygments")) == []   # the last three: httpx's CLI

@@ -149,3 +149,20 @@ def test_an_operator_display_name_with_control_characters_is_refused(cli, env):
     assert "operator" in said and "control" in said and "\x1b" not in r.stderr and "Traceback" not in said
     cfg.write_text('[team]\noperator = "小王"\n', encoding="utf-8")
     assert cli("history", "--json").code == 0
+
+
+def test_a_team_terminal_opens_its_ledger_without_the_verifier_or_numpy(env, pg_url):
+    """Every terminal process opens the team ledger before its first order (issue 19: four
+    terminals, four starts); `ledger verify`'s modules and the catalog index's numpy wait
+    until a command needs them."""
+    import subprocess
+    import sys
+
+    team_config(env, pg_url)
+    code = ("import sys; from kameng_tui.bootstrap import build_context; c = build_context(); "
+            "c.ledger.history.__name__; c.close(); "
+            "print(sorted(m for m in ('psycopg', 'kameng_tui.ledger.verify', 'kameng_tui.ledger.pg.verify', "
+            "'numpy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "['psycopg']"

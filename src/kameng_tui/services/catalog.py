@@ -13,14 +13,12 @@ import asyncio
 from decimal import Decimal
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 from zoneinfo import ZoneInfo
 
-from kameng_tui.domain.catalog_index import CatalogIndex, Result
 from kameng_tui.domain.catalog_query import Query
 from kameng_tui.domain.errors import KamengError, NotFound
 from kameng_tui.domain.models import Product, split_sku
-from kameng_tui.domain.sku_suggest import Neighbours
 from kameng_tui.domain.tags import DeliveryStats, Tag, delivery_stats, tags_for
 from kameng_tui.ledger.ports import CatalogStore
 from kameng_tui.messages import Localized, Msg
@@ -30,6 +28,10 @@ from kameng_tui.domain.clock import Clock
 from kameng_tui.services.config_cell import ConfigCell, ReadsConfig
 from pathlib import Path
 from kameng_tui.suppliers.base import sanitize_page
+
+if TYPE_CHECKING:   # numpy: only a search or the index needs it, never an order (issue 19: process start-up)
+    from kameng_tui.domain.catalog_index import CatalogIndex, Result
+    from kameng_tui.domain.sku_suggest import Neighbours
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -118,6 +120,8 @@ class CatalogService(ReadsConfig):
         else built from the cache's columns and snapshotted for the next start."""
         if self._index is None:
             import hashlib
+
+            from kameng_tui.domain.catalog_index import CatalogIndex
 
             digest = hashlib.sha256(self.cache.version().encode()).hexdigest()[:16]
             path = self.data_dir / f"catalog-index-{digest}.npz"
@@ -260,6 +264,8 @@ class CatalogService(ReadsConfig):
         key = (id(index), name)
         near = self._neighbours.get(key)
         if near is None:
+            from kameng_tui.domain.sku_suggest import Neighbours
+
             prefix = f"{name}:"
             near = self._neighbours[key] = Neighbours(s[len(prefix):] for s in index.row_of if s.startswith(prefix))
         found = near.nearest(pid)

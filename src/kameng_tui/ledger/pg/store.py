@@ -46,7 +46,7 @@ from kameng_tui.ledger.pg.supplier_ids import PgSupplierIdentities
 from kameng_tui.ledger.pg.team_owner import PgOwner
 from kameng_tui.ledger.pg.transitions import EVENT as _EVENT, EVENT_COLUMNS as _EVENT_COLUMNS, UPDATE as _UPDATE
 from kameng_tui.ledger.pg.transitions import PgTransitions
-from kameng_tui.ledger.pg.verify_quick import forget_checkpoint
+from kameng_tui.ledger.pg.checkpoint_file import forget_checkpoint
 from kameng_tui.ledger.rows import created_body
 from kameng_tui.ledger.attempts import guard_attempt
 from kameng_tui.ledger.values import AnchorReset, Change, NewBatch, NewOrder, RepeatGuard, VerifyReport

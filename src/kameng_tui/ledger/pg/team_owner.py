@@ -10,7 +10,7 @@ from kameng_tui.domain.clock import from_utc_text
 from kameng_tui.domain.team_errors import OwnerOnly
 from kameng_tui.ledger.anchor import Anchor, write_anchor
 from kameng_tui.ledger.maintenance import RESET_KIND
-from kameng_tui.ledger.pg.verify_quick import forget_checkpoint
+from kameng_tui.ledger.pg.checkpoint_file import forget_checkpoint
 from kameng_tui.ledger.values import AnchorReset
 
 

@@ -20,23 +20,12 @@ from typing import Any
 from kameng_tui.ledger import chain
 from kameng_tui.ledger import checkpoint as cp
 from kameng_tui.ledger.anchor import problem, read_anchor
+from kameng_tui.ledger.pg.checkpoint_file import checkpoint_path
 from kameng_tui.ledger.pg.reads import units_row
 from kameng_tui.ledger.pg.verify import event_problems, projection_problems, verify
 from kameng_tui.ledger.problems import CHAIN_KINDS, Problem
 from kameng_tui.ledger.values import VerifyReport
 from kameng_tui.ledger.verify import MAX_PROBLEMS, _ANCHOR_KIND
-
-NAME = "ledger-pg.checkpoint"
-
-
-def checkpoint_path(anchor_path: Path) -> Path:
-    return anchor_path.with_name(NAME)
-
-
-def forget_checkpoint(anchor_path: Path) -> None:
-    """After an accepted restore: the chain the checkpoint vouched for is not the one kept."""
-    cp.remove_checkpoint(checkpoint_path(anchor_path))
-
 
 def verify_checked(conn: Any, ledger_id: str, anchor_path: Path, *, quick: bool) -> VerifyReport:
     """`ledger verify [--quick]`: quick from a checkpoint when there is one, else in full;
