@@ -29,8 +29,10 @@ from kameng_tui.tui.widgets.product_table import ProductTable
 if TYPE_CHECKING:  # pragma: no cover
     from kameng_tui.tui.screens.catalog import CatalogScreen
 
-ROW_QUIET = 0.05
-"""Seconds the cursor rests on a row before its reads begin (a key repeats every ~33 ms)."""
+ROW_QUIET = 0.15
+"""Seconds the cursor rests on a row before its reads begin: longer than the gap between
+a typist's keys (~100 ms) and a held arrow key's repeats (~33 ms), short enough that the
+pane follows a row looked at."""
 
 
 @dataclass(frozen=True)
