@@ -66,8 +66,8 @@ class UiThreadReads:
         self.found: list[str] = []
         self.on = False
         self.slow = 0.0
-        """Seconds a read of the catalog cache takes off the UI thread while `on` (a slow
-        disk): a key pressed meanwhile finds nothing loaded yet."""
+        """Seconds a product's read from the catalog cache takes off the UI thread while
+        `on` (a slow disk): a key pressed meanwhile finds nothing loaded yet."""
         for store, names in ((ctx.ledger, LEDGER_READS + LEDGER_WRITES), (ctx.catalog.cache, CATALOG_READS)):
             for name in names:
                 monkeypatch.setattr(store, name, self._wrap(name, getattr(store, name)))
@@ -90,7 +90,7 @@ class UiThreadReads:
                     frame = frame.f_back
                 if ours is not None:
                     self.found.append(ours)
-            elif self.on and self.slow and name in CATALOG_READS:
+            elif self.on and self.slow and name == "product":
                 time.sleep(self.slow)
             return real(*args, **kw)
         return guarded
