@@ -13,7 +13,9 @@ end-of-order news; the app's start (the ledger's anchor, the data key), the cata
 rows drawn as the user types and scrolls and Enter on one, the restore accepted, the
 data key dialog, a batch row's choices (大区) and the local clipboard tool (a
 subprocess) on copy; a failure learned later told by the app, and History's `n`
-re-ordering it from the next offer (issue 18).
+re-ordering it from the next offer (issue 18); Enter and `a` on a row whose product is
+not loaded yet (a slow disk), the detail pane's offers of a product of several
+suppliers, and the restore accepted from Settings -> Ledger (a write).
 
 Left out, by design: the order path's services (see BY_DESIGN)."""
 
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -31,10 +34,12 @@ from kameng_tui.services.checkout import OrderInput
 from kameng_tui.tui.screens.checkout import CheckoutScreen
 from kameng_tui.tui.screens.history import HistoryScreen
 from kameng_tui.tui.widgets.order_list import OrderList
+from kameng_tui.tui.widgets.product_table import ProductTable
 
 from conftest import SIZE, screen_lines, settle, type_text
 from test_batch_screen import confirm_and_finish, open_batch
 from test_checkout_screen import open_checkout
+from test_catalog_offers import refs, three_suppliers  # noqa: F401  (refs: a fixture)
 from test_history_screen import open_history
 
 LEDGER_READS = ("get", "by_ref", "ref_fingerprint", "last_for", "in_state", "unsettled_cost", "anomaly_orders",
@@ -43,6 +48,7 @@ LEDGER_READS = ("get", "by_ref", "ref_fingerprint", "last_for", "in_state", "uns
                 "anchor_problem", "next_attempt")
 CATALOG_READS = ("columns", "product", "product_by_sku", "count", "version", "price_points", "price_history",
                  "own_count", "delivery_samples", "own_sales")
+LEDGER_WRITES = ("accept_restore",)
 TUI = str(Path("kameng_tui", "tui"))
 BY_DESIGN = (str(Path("services", "engine.py")), str(Path("services", "batch.py")), str(Path("services", "reconcile.py")))
 """Reads made here are not a screen's and are left as they are: the order path's
@@ -60,7 +66,10 @@ class UiThreadReads:
     def __init__(self, monkeypatch, ctx) -> None:
         self.found: list[str] = []
         self.on = False
-        for store, names in ((ctx.ledger, LEDGER_READS), (ctx.catalog.cache, CATALOG_READS)):
+        self.slow = 0.0
+        """Seconds a product's read from the catalog cache takes off the UI thread while
+        `on` (a slow disk): a key pressed meanwhile finds nothing loaded yet."""
+        for store, names in ((ctx.ledger, LEDGER_READS + LEDGER_WRITES), (ctx.catalog.cache, CATALOG_READS)):
             for name in names:
                 monkeypatch.setattr(store, name, self._wrap(name, getattr(store, name)))
         monkeypatch.setattr(ctx.data_key, "status", self._wrap("data_key.status", ctx.data_key.status))
@@ -82,6 +91,8 @@ class UiThreadReads:
                     frame = frame.f_back
                 if ours is not None:
                     self.found.append(ours)
+            elif self.on and self.slow and name == "product":
+                time.sleep(self.slow)
             return real(*args, **kw)
         return guarded
 
@@ -285,9 +296,9 @@ async def test_a_failure_learned_later_and_its_reorder_from_the_next_offer_read_
     from kameng_tui.tui.screens.confirm import ConfirmScreen
     from test_history_next_offer import SECRETS, SETTLE_S, config, failing_order, select, start_refs
 
-    refs = start_refs(tmp_path)
+    servers = start_refs(tmp_path)
     try:
-        app = make_app(config(refs), **SECRETS)
+        app = make_app(config(servers), **SECRETS)
         no = await failing_order(app, "13800138009")
         await asyncio.sleep(SETTLE_S + 0.1)
         await app.root.reconcile.run()
@@ -310,5 +321,79 @@ async def test_a_failure_learned_later_and_its_reorder_from_the_next_offer_read_
         assert app.root.ledger.next_attempt(no) is not None
         reads.check()
     finally:
-        for server in refs:
+        for server in servers:
             server.stop()
+async def test_enter_and_a_before_the_rows_product_is_loaded_read_nothing_on_the_ui_thread(make_app, ui_reads):
+    app = make_app()
+    ctx = app.root
+    reads = ui_reads(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "yidong huafei")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        table = app.screen.query_one(ProductTable)
+        assert table.cursor == 0 and table.row_count() > 3
+        third, fourth = table.sku(2), table.sku(3)
+        await ctx.checkout.place(OrderInput(sku=third, fields={"account": "13800138000"}), wait_s=5)
+        await settle(app, pilot)
+        reads.on, reads.slow = True, 0.3                # the disk is slow: nothing loaded when the key comes
+        await pilot.press("down", "down", "a")          # 再来一单 at once on the row just reached
+        await settle(app, pilot)
+        assert isinstance(app.screen, CheckoutScreen) and app.screen.product.sku == third
+        assert app.screen.again is not None and app.screen.query_one("#f-account", Input).value == "13800138000"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("down", "enter")              # Enter at once on the next row
+        await settle(app, pilot)
+        assert isinstance(app.screen, CheckoutScreen) and app.screen.product.sku == fourth
+        assert app.screen.again is None
+        reads.on = False
+    reads.check()
+
+
+async def test_the_offers_of_a_product_of_several_suppliers_are_read_off_the_ui_thread(make_app, refs,  # noqa: F811
+                                                                                     ui_reads):
+    app = await three_suppliers(make_app, refs, "zh")
+    reads = ui_reads(app.root)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.screen.query_one("#search", Input).value = "移动话费100"
+        await settle(app, pilot)
+        table = app.screen.query_one(ProductTable)
+        several = next(i for i in range(table.row_count()) if table.index.offer_counts[table.position(i)] > 1)
+        reads.on = True
+        table.move_cursor(several)                      # the detail pane lists every offer
+        await settle(app, pilot)
+        text = shown(app)
+        assert "refa" in text and "refb" in text, text
+        reads.on = False
+    reads.check()
+
+
+async def test_the_restore_accepted_in_settings_is_written_off_the_ui_thread(make_app, ui_reads, tui_home):
+    from kameng_tui.tui.screens.settings import SECTIONS, SettingsScreen
+
+    app = make_app(config_toml='[general]\nlanguage = "en"\n')
+    (tui_home / "data" / "ledger.head").unlink()           # the anchor deleted: writes refused
+    reads = ui_reads(app.root)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert app.refused is not None
+        await pilot.press("4")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SettingsScreen)
+        await pilot.press(*["down"] * SECTIONS.index("ledger"))
+        await pilot.pause()
+        app.screen.focus_section()
+        await pilot.pause()
+        reads.on = True
+        await type_text(pilot, "deleted by mistake")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        text = shown(app)
+        assert app.refused is None and "Restore accepted" in text, text
+        assert app.screen.query_one("#restore-reason", Input).value == ""
+        reads.on = False
+    reads.check()

@@ -17,10 +17,8 @@ from kameng_tui.domain.catalog_query import (DELIVERY_FACET, SORTS, TAG_FACET, F
                                               without_filter, without_filters)
 from kameng_tui.domain.errors import KamengError
 from kameng_tui.domain.models import Product
-from kameng_tui.domain.product_index import ProductIndex
-from kameng_tui.services.offer_board import ProductOffers
 from kameng_tui.tui.app_messages import BalancesChanged, CatalogChanged, OrderUpdated, SuppliersChanged
-from kameng_tui.tui.catalog_reads import read_detail, reorder_later
+from kameng_tui.tui.catalog_reads import RowReads, RowWanted, reorder_later, with_product
 from kameng_tui.tui.keys import CATALOG_KEYS, bindings
 from kameng_tui.tui.text import Texts
 from kameng_tui.tui.textual_compat import install_bindings
@@ -68,7 +66,6 @@ class CatalogScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.detail_asked = 0           # the latest detail read asked for (tui/catalog_reads.py)
         self.ctx = self.app.ctx
         self.lang = self.app.lang
         self.t = Texts(self.lang)
@@ -83,6 +80,7 @@ class CatalogScreen(Screen[None]):
         self._narrow: bool | None = None
         self._panes = {"filters": True, "detail": True}
         """Which side panes show: folded below FOLD_BELOW columns, then as `f` / `i` leave them."""
+        self.row_reads = RowReads(self)  # the highlighted row's, off the UI thread
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -279,24 +277,18 @@ class CatalogScreen(Screen[None]):
         self.action_order()
 
     def _show_detail(self) -> None:
+        """The highlighted row's Product (for Enter and `a`) and, with the pane shown, its
+        detail and offers: read once the cursor rests (tui/catalog_reads.py)."""
         table = self.query_one(ProductTable)
-        sku, pos = table.sku(), table.position()
-        if pos is not None:
-            table.fetch(pos)            # Enter or `a` next: the Product is there by then
-        if not self._panes["detail"]:
-            return                      # folded: nothing to draw (it is drawn when shown)
-        pane = self.query_one(DetailPane)
-        if sku is None or pos is None:
-            pane.show_detail(None)
+        sku, pos, index, loader = table.sku(), table.position(), table.index, table.loader
+        shown = self._panes["detail"]
+        if sku is None or pos is None or index is None or loader is None:
+            if shown:
+                self.query_one(DetailPane).show_detail(None)
             return
-        read_detail(self, sku, self._offers())
-
-    def _offers(self) -> ProductOffers | None:
-        """The highlighted product's offers when it has several (the pane lists them)."""
-        index, pos = self.index, self.query_one(ProductTable).position()
-        if not isinstance(index, ProductIndex) or pos is None:
-            return None
-        return self.ctx.offer_board.offers_of(index.product_ids[pos])
+        if not shown and pos in table.loaded:
+            return                      # folded: nothing to draw (it is drawn when shown)
+        self.row_reads.ask(RowWanted(index, loader, pos, sku, shown))
 
     # --- actions ------------------------------------------------------------------------------
     def action_focus_search(self) -> None:
@@ -351,7 +343,7 @@ class CatalogScreen(Screen[None]):
         self.refilter()
 
     def action_order(self) -> None:
-        self.query_one(ProductTable).with_product(self._order)
+        with_product(self, self._order)
 
     def _order(self, product: Product) -> None:
         from kameng_tui.tui.screens.checkout import CheckoutScreen
@@ -359,7 +351,7 @@ class CatalogScreen(Screen[None]):
         self.app.push_screen(CheckoutScreen(product))
 
     def action_reorder(self) -> None:
-        self.query_one(ProductTable).with_product(self._reorder)
+        with_product(self, self._reorder)
 
     def _reorder(self, product: Product) -> None:
         from kameng_tui.tui.screens.checkout import CheckoutScreen

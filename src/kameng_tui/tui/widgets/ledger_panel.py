@@ -20,6 +20,7 @@ class LedgerPanel(Vertical):
         super().__init__(**kw)
         self.t = Texts(lang)
         self.lang = lang
+        self.accepting = False          # an acceptance on its way: a second Enter waits for it
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -46,14 +47,23 @@ class LedgerPanel(Vertical):
     @on(Button.Pressed, "#accept-restore")
     @on(Input.Submitted, "#restore-reason")
     def accept(self) -> None:
-
+        """The restore accepted with the reason typed; the ledger is written in a worker
+        thread (the UI thread never waits on the ledger), one acceptance at a time."""
         t, msg = self.t, self.query_one("#ledger-msg", Static)
         reason = self.query_one("#restore-reason", Input).value
         if not reason.strip():
             msg.update(Text(t("ledger.need_reason"), style="red"))
             return
+        if not self.accepting:
+            self.accepting = True
+            self.run_worker(self._accept(reason), group="accept-restore")
+
+    async def _accept(self, reason: str) -> None:
+        import asyncio
+
+        t, msg = self.t, self.query_one("#ledger-msg", Static)
         try:
-            outcome = self.app.ctx.ledger_status.accept_restore(reason)
+            outcome = await asyncio.to_thread(self.app.ctx.ledger_status.accept_restore, reason)
         except ChainBroken as exc:
             found = [p.text(self.lang) for p in exc.problems[:10]]
             msg.update(Text("\n".join([t("ledger.broken", n=len(exc.problems)), *found]), style="bold red"))
@@ -61,6 +71,8 @@ class LedgerPanel(Vertical):
         except KamengError as exc:
             msg.update(Text(self.t.error(exc), style="red"))
             return
+        finally:
+            self.accepting = False
         lines = [t("ledger.accepted", seq=outcome.reset.seq, chain_seq=outcome.reset.chain_seq)]
         for c in outcome.checks:             # the diff where it works; where not, the supplier's own records
             if c.can_list:

@@ -2,8 +2,8 @@
 
 The widget holds a query result (an array of row numbers in sort order) and draws the
 few rows on screen from the index's columns in memory (names, prices, stock, tags): a
-row drawn never reads the catalog cache. A whole Product (Enter, `a`) is loaded in a
-worker thread as the cursor lands on its row (`fetch`) and kept for `with_product`. Columns are
+row drawn never reads the catalog cache. A whole Product (Enter, `a`) is loaded off the
+UI thread once the cursor rests on its row (tui/catalog_reads.py) and kept here. Columns are
 measured in terminal cells, so a Chinese name takes two cells a character and the
 numbers stay aligned.
 """
@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Callable, Hashable, Sequence
-
-from textual.worker import get_current_worker
 
 from rich.segment import Segment
 from rich.style import Style
@@ -72,7 +70,7 @@ class ProductTable(VirtualList):
         self.view = SupplierView()
         self.compact = False
         self._offers_cells: dict[int, str] = {}
-        self.loaded: dict[int, Product] = {}      # position -> Product, of this index, loaded in a worker
+        self.loaded: dict[int, Product] = {}      # position -> Product, of this index, loaded off the UI thread
 
     def set_suppliers(self, view: SupplierView, compact: bool) -> None:
         """Which suppliers there are (the column, the 演示 mark) and whether the screen is in
@@ -106,41 +104,16 @@ class ProductTable(VirtualList):
         return None if pos is None or self.index is None else self.index.skus[pos]
 
     def product(self, row: int | None = None) -> Product | None:
-        """The row's Product: from memory when a worker has loaded it, else read from the
-        catalog cache here. The screens do not call this on the UI thread (they use `sku`,
-        `fetch` and `with_product`; tests/tui/test_ui_thread_reads.py watches)."""
+        """The row's Product: from memory when loaded, else read from the catalog cache
+        here, on the caller's thread. The screens do not call this (they use `sku`,
+        `loaded` and tui/catalog_reads.py; tests/tui/test_ui_thread_reads.py watches)."""
         pos = self.position(row)
         if pos is None or self.loader is None:
             return None
         return self.loaded.get(pos) or self.loader(pos)
 
-    def with_product(self, then: Callable[[Product], None]) -> None:
-        """`then(product)` with the cursor's Product, at once. It is loaded in a worker as
-        the cursor lands on a row (`fetch`, from the screen's highlight); only a key pressed
-        before that worker is back (a few ms after the row is shown) reads this one
-        product here, by its key."""
-        pos = self.position()
-        if pos is None or self.loader is None:
-            return
-        product = self.loaded.get(pos)
-        if product is None:
-            product = self.loaded[pos] = self.loader(pos)
-        then(product)
-
-    def fetch(self, pos: int) -> None:
-        """Load the Product at `pos` in a worker thread, into `loaded`."""
-        index, loader = self.index, self.loader
-        if loader is None or pos in self.loaded:
-            return
-
-        def read() -> None:
-            product = loader(pos)
-            if not get_current_worker().is_cancelled:
-                self.app.call_from_thread(self._fetched, index, pos, product)
-
-        self.run_worker(read, thread=True, group="product-row", exit_on_error=False)
-
-    def _fetched(self, index: CatalogIndex | None, pos: int, product: Product) -> None:
+    def keep(self, index: CatalogIndex, pos: int, product: Product) -> None:
+        """A Product loaded off the UI thread, kept for Enter and `a` while `index` shows."""
         if index is not self.index:
             return                      # a new index since: its positions mean other products
         if len(self.loaded) > 4096:
