@@ -10,6 +10,7 @@ from kameng_tui.domain.states import OrderState
 from kameng_tui.tui.textual_compat import notifications
 
 from conftest import SIZE, settle
+from test_settings_screen import open_settings
 from tests.ledger.test_store import T0, intent
 
 
@@ -52,7 +53,7 @@ async def test_a_ledger_never_fully_verified_is_not_checked_at_start(make_app, t
 async def test_accept_restore_on_a_broken_chain_names_its_problems_in_the_apps_language(make_app, tui_home):
     """Settings → Ledger refuses to move past a broken chain and lists what verify found,
     in Chinese like the rest of the screen (not verify's English)."""
-    from kameng_tui.tui.screens.settings import SECTIONS, SettingsScreen
+    from kameng_tui.tui.screens.settings import SECTIONS
 
     from conftest import screen_lines, type_text
 
@@ -62,12 +63,8 @@ async def test_accept_restore_on_a_broken_chain_names_its_problems_in_the_apps_l
     (tui_home / "data" / "ledger.head").unlink()           # writes refused: the panel offers accept-restore
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await pilot.press("4")
-        await settle(app, pilot)
-        assert isinstance(app.screen, SettingsScreen)
-        await pilot.press(*["down"] * SECTIONS.index("ledger"))
-        await pilot.pause()
-        app.screen.focus_section()
+        screen = await open_settings(app, pilot, SECTIONS.index("ledger"))
+        screen.focus_section()
         await pilot.pause()
         await type_text(pilot, "restored")
         await pilot.press("enter")

@@ -5,9 +5,10 @@ recorded, and Settings → Ledger → Accept restore (with a reason) is the way 
 from __future__ import annotations
 
 from kameng_tui.domain.states import OrderState
-from kameng_tui.tui.screens.settings import SECTIONS, SettingsScreen
+from kameng_tui.tui.screens.settings import SECTIONS
 
 from conftest import SIZE, screen_lines, settle, type_text
+from test_settings_screen import open_settings
 from tests.ledger.test_store import T0, intent
 
 
@@ -37,12 +38,8 @@ async def test_refused_ledger_header_paused_reconcile_and_accept_restore_in_sett
         assert runs == []                                     # the background reconcile paused
         assert led.get(no).state is OrderState.SUBMITTED and led.events(no) == events_before
 
-        await pilot.press("4")
-        await settle(app, pilot)
-        assert isinstance(app.screen, SettingsScreen)
-        await pilot.press(*["down"] * SECTIONS.index("ledger"))
-        await pilot.pause()
-        app.screen.focus_section()
+        screen = await open_settings(app, pilot, SECTIONS.index("ledger"))
+        screen.focus_section()
         await pilot.pause()
         text = "\n".join(screen_lines(app))
         assert "Accept restore" in text and "ledger's anchor is missing" in text, text

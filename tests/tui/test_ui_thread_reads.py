@@ -41,6 +41,7 @@ from test_batch_screen import confirm_and_finish, open_batch
 from test_checkout_screen import open_checkout
 from test_catalog_offers import refs, three_suppliers  # noqa: F401  (refs: a fixture)
 from test_history_screen import open_history
+from test_settings_screen import open_settings
 
 LEDGER_READS = ("get", "by_ref", "ref_fingerprint", "last_for", "in_state", "unsettled_cost", "anomaly_orders",
                 "history", "totals", "grouped", "events", "cards", "last_event", "in_flight", "sent_since",
@@ -373,7 +374,7 @@ async def test_the_offers_of_a_product_of_several_suppliers_are_read_off_the_ui_
 
 
 async def test_the_restore_accepted_in_settings_is_written_off_the_ui_thread(make_app, ui_reads, tui_home):
-    from kameng_tui.tui.screens.settings import SECTIONS, SettingsScreen
+    from kameng_tui.tui.screens.settings import SECTIONS
 
     app = make_app(config_toml='[general]\nlanguage = "en"\n')
     (tui_home / "data" / "ledger.head").unlink()           # the anchor deleted: writes refused
@@ -381,12 +382,8 @@ async def test_the_restore_accepted_in_settings_is_written_off_the_ui_thread(mak
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         assert app.refused is not None
-        await pilot.press("4")
-        await settle(app, pilot)
-        assert isinstance(app.screen, SettingsScreen)
-        await pilot.press(*["down"] * SECTIONS.index("ledger"))
-        await pilot.pause()
-        app.screen.focus_section()
+        screen = await open_settings(app, pilot, SECTIONS.index("ledger"))
+        screen.focus_section()
         await pilot.pause()
         reads.on = True
         await type_text(pilot, "deleted by mistake")
