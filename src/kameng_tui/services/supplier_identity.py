@@ -57,6 +57,16 @@ def identity_of(entry: SupplierEntry) -> SupplierIdentity:
     return SupplierIdentity(entry.name, entry.kind, options.get("base_url", ""), key)
 
 
+def _same_or_raise(team: SupplierIdentity, here: SupplierIdentity, key: str) -> None:
+    """SupplierIdentityMismatch (its message `key`) naming the fields in which this
+    config's identity differs from the team's; nothing when they are the same."""
+    differs = team.differs(here)
+    if differs:
+        raise SupplierIdentityMismatch(
+            Msg(key, name=here.name, fields=", ".join(differs), registered=team.show(), configured=here.show()),
+            supplier=here.name, differs=differs, registered=team.as_dict(), configured=here.as_dict())
+
+
 class IdentityGuard:
     """SupplierSet's check before it builds a supplier, on a team ledger."""
 
@@ -74,12 +84,7 @@ class IdentityGuard:
                                                supplier=entry.name, differs=(), registered=None,
                                                configured=here.as_dict()) from None
             return
-        differs = team.differs(here)
-        if differs:
-            raise SupplierIdentityMismatch(
-                Msg("err.team.supplier_differs", name=entry.name, fields=", ".join(differs),
-                    registered=team.show(), configured=here.show()),
-                supplier=entry.name, differs=differs, registered=team.as_dict(), configured=here.as_dict())
+        _same_or_raise(team, here, "err.team.supplier_differs")
 
     def register(self, entry: SupplierEntry | None, name: str) -> SupplierIdentity:
         """`ledger register-supplier NAME`: this config's identity for NAME becomes the
@@ -118,12 +123,7 @@ def admit_new(store: SupplierIdentities, entry: SupplierEntry, clock: Clock) -> 
     if team is None:
         store.register_supplier_identity(here, at=clock.now())
         return here
-    differs = team.differs(here)
-    if differs:
-        raise SupplierIdentityMismatch(
-            Msg("err.team.supplier_add_differs", name=entry.name, fields=", ".join(differs),
-                registered=team.show(), configured=here.show()),
-            supplier=entry.name, differs=differs, registered=team.as_dict(), configured=here.as_dict())
+    _same_or_raise(team, here, "err.team.supplier_add_differs")
     return None
 
 

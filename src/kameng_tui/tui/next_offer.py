@@ -45,10 +45,9 @@ class NextOffer:
     @property
     def pricier(self) -> Offer | None:
         """The next offer when it costs more than the cap allows: the key asks again."""
-        o = self.order
-        if o is None or self.followed is not None or self.choice is None or self.choice.chosen is not None:
+        if not self.failed_free or self.followed is not None or self.choice is None or self.choice.chosen is not None:
             return None
-        return self.choice.over_cap if o.state is OrderState.FAILED and o.charged <= o.refunded else None
+        return self.choice.over_cap
 
     @property
     def failed_free(self) -> bool:
