@@ -93,9 +93,8 @@ def test_cards_and_sealed_fields_reach_the_mirror_as_the_server_holds_them(pg_ur
 
 
 def test_a_terminal_s_own_writes_are_in_its_history_at_once_and_in_its_mirror_when_it_closes(pg_url, tmp_path):
-    """A write does not pay a catch-up each (a batch's hundreds of them): its history
-    shows it when the call returns all the same, and the mirror holds every write of the
-    session once the terminal closes, for review offline."""
+    """Its history shows a write when the call returns, and the mirror holds every write
+    of the session once the terminal closes, for review offline."""
     a = open_team(pg_url, tmp_path / "a")
     try:
         assert a.history(HistoryFilter()).items == ()        # its history is open: the mirror is made

@@ -11,9 +11,9 @@
   flight) come from the server while it is reachable, from the mirror offline.
 - Writes go to the server only. Offline they are refused at once (ServerOffline, exit 2,
   nothing recorded, nothing queued). After each write the terminal catches its mirror up
-  (CATCH_UP_EVERY_S = 0: a throttle saved a third of a sending terminal's CPU, but a
-  connection lost mid-batch then left the terminal's own `submitted` out of its mirror,
-  and offline that order read as never sent). A read while online whose catch-up failed
+  (a throttle once saved a third of a sending terminal's CPU, but a connection lost
+  mid-batch then left the terminal's own `submitted` out of its mirror, and offline that
+  order read as never sent). A read while online whose catch-up failed
   is answered by the server; offline, a process whose mirror lacks its own writes reads
   nothing from it (ServerOffline) rather than an older state.
 - A terminal whose server cannot be reached at start opens offline when its mirror has
@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
@@ -48,8 +47,6 @@ log = logging.getLogger("kameng_tui")
 MIRROR_READS = ("history", "totals", "grouped", "events", "last_event", "cards", "sealed_fields", "get_batch",
                 "list_batches", "batch_orders", "find", "sku_counts", "needs_attention", "anomaly_orders",
                 "ledger_anomalies", "offer_links")
-CATCH_UP_EVERY_S = 0.0
-"""On the write path the mirror is caught up at most this often (see the module's text)."""
 SERVER_READS = ("get", "by_ref", "ref_fingerprint", "guard_duplicates", "last_for", "in_state", "unsettled_cost",
                 "in_flight", "sent_since", "batch_by_identity")
 
@@ -101,7 +98,7 @@ class MirroredTerminal(_Base):
         self._moved = threading.Event()
         self._own: list[tuple[int, int]] = []
         self._own_lock = threading.Lock()
-        self._writes, self._synced_writes, self._caught_up_at = 0, 0, float("-inf")
+        self._writes, self._synced_writes = 0, 0
 
     def _start_offline(self, conninfo: str, *, password: str | None, busy_timeout_s: float, state_dir: Path,
                        terminal_id: str, exc: ConfigError) -> None:
@@ -192,7 +189,6 @@ class MirroredTerminal(_Base):
             log.warning("team mirror stopped: %s", exc.text("en"))
             return
         self._synced_writes = max(self._synced_writes, writes)
-        self._caught_up_at = time.monotonic()
 
     def mirror_behind(self) -> bool:
         """This terminal committed writes its mirror has not taken in yet."""
@@ -244,8 +240,7 @@ class MirroredTerminal(_Base):
             raise
         with self._own_lock:          # the engine writes from several threads
             self._writes += 1
-        if time.monotonic() - self._caught_up_at >= CATCH_UP_EVERY_S:
-            self._catch_up_own()
+        self._catch_up_own()
 
     def _catch_up_own(self) -> None:
         """Catch the mirror up with this terminal's own writes (when it has one, online)."""
