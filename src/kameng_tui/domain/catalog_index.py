@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
@@ -314,10 +314,8 @@ class CatalogIndex:
 
     def count(self, q: Query) -> int:
         """How many rows match, without facet counts or sorting."""
-        final, selections = self._masks(q)
-        for m in selections.values():
-            final = final & m
-        return int(np.count_nonzero(final))
+        base, selections = self._masks(q)
+        return int(np.count_nonzero(self._final(base, selections)))
 
     def hiding(self, q: Query, filters: Sequence[Filter]) -> tuple[Filter, ...]:
         """Of an empty result's filters, those whose removal alone brings rows back; all
@@ -325,18 +323,41 @@ class CatalogIndex:
         alone = tuple(f for f in filters if self.count(without_filter(q, f)) > 0)
         return alone or tuple(filters)
 
-    def query(self, q: Query, limit: int = 100, offset: int = 0) -> Result:
+    def query(self, q: Query, limit: int = 100, offset: int = 0, facets: bool = True) -> Result:
         """The matches of `q` (count, facets, categories) and the rows `offset` to
-        `offset + limit` of them in sort order (`catalog --cursor` pages by offset)."""
-        # facet selections: each facet's counts leave out its own selection
+        `offset + limit` of them in sort order (`catalog --cursor` pages by offset).
+        `facets=False` leaves the counts out (empty): the catalog screen shows the rows in
+        the keystroke's frame and asks `with_facets` for the pane's counts a frame later."""
         base, selections = self._masks(q)
+        final = self._final(base, selections)
+        count = int(np.count_nonzero(final))
+        perm = self.perms.get(q.sort, self.perms["default"])
+        if q.descending:
+            perm = perm[::-1]
+        ordered = perm[final[perm]]
+        positions = tuple(int(i) for i in ordered[offset:offset + limit])
+        result = Result(count=count, positions=positions, facets={}, categories={}, loader=self.loader,
+                        skus=tuple(self.skus[i] for i in positions), ordered=ordered)
+        return self._counted(q, result, base, selections, final) if facets else result
+
+    def with_facets(self, q: Query, result: Result) -> Result:
+        """`result` (of `q`, from `query(q, facets=False)`) with its facet and category counts."""
+        base, selections = self._masks(q)
+        return self._counted(q, result, base, selections, self._final(base, selections))
+
+    @staticmethod
+    def _final(base: np.ndarray, selections: Mapping[str, np.ndarray]) -> np.ndarray:
         final = base
         for m in selections.values():
             final = final & m
+        return final
 
-        count = int(np.count_nonzero(final))
+    def _counted(self, q: Query, result: Result, base: np.ndarray, selections: Mapping[str, np.ndarray],
+                 final: np.ndarray) -> Result:
+        count = result.count
 
         def without(name: str) -> tuple[np.ndarray, int]:
+            # each facet's counts leave out its own selection
             if name not in selections:
                 return final, count
             m = base
@@ -357,10 +378,4 @@ class CatalogIndex:
         categories: dict[str, int] = {}
         for level in self.category:
             categories.update(level.counts(final, count))
-        perm = self.perms.get(q.sort, self.perms["default"])
-        if q.descending:
-            perm = perm[::-1]
-        ordered = perm[final[perm]]
-        positions = tuple(int(i) for i in ordered[offset:offset + limit])
-        return Result(count=count, positions=positions, facets=facets, categories=categories, loader=self.loader,
-                      skus=tuple(self.skus[i] for i in positions), ordered=ordered)
+        return replace(result, facets=facets, categories=categories)

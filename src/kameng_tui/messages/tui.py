@@ -167,6 +167,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "state.refunded": ("已退款", "refunded"),
     # filter chips above the catalog list, and the empty result that names them
     "filters.title": ("筛选：", "Filters: "),
+    "filters.none": ("筛选：无", "Filters: none"),
     "filters.keys": ("Backspace 删除最后一个，x 全部清除", "Backspace removes the last, x clears all"),
     "filters.sep": ("、", ", "),
     "filters.more": ("另{n}个", "+{n}"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from decimal import Decimal, InvalidOperation
 
+from rich.cells import cell_len
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -12,7 +13,7 @@ from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from kameng_tui.domain.catalog_index import CatalogIndex
+from kameng_tui.domain.catalog_index import CatalogIndex, Result
 from kameng_tui.domain.catalog_query import (DELIVERY_FACET, SORTS, TAG_FACET, Filter, Query, active_filters,
                                               without_filter, without_filters)
 from kameng_tui.domain.errors import KamengError
@@ -37,10 +38,13 @@ class SearchInput(TextField):
     character and the new rows reach the terminal in one frame, not two."""
 
     def validate_value(self, value: str) -> str:
-        # Input re-sets its virtual size on every change (in its watcher, which runs after
-        # this), which asks the whole screen for a layout pass; the size of a one-line field
-        # does not change, so set it quietly first and Input's own setting changes nothing.
-        self.set_reactive(Input.virtual_size, Size(self.content_width, 1))
+        # Input re-sets its virtual size to its text's width on every change (in its
+        # watcher, which runs after this), and a new virtual size asks the whole screen for
+        # a layout pass: one per keystroke. Only the field's own scrolling reads it, so it
+        # is set quietly here to what Input will set (its `content_width` of the new
+        # value), and Input's own setting changes nothing.
+        width = cell_len(self.placeholder) if self.placeholder and not value else cell_len(value) + 1
+        self.set_reactive(Input.virtual_size, Size(width, 1))
         return value
 
     def watch_value(self, value: str) -> None:
@@ -75,8 +79,6 @@ class CatalogScreen(Screen[None]):
         self.q = Query()
         self.count = 0
         self.filters: tuple[Filter, ...] = ()      # the chips, oldest first
-        self._empty_shown = ""          # the empty-result text on screen now, if any
-        self._empty_message = ""
         self._narrow: bool | None = None
         self._panes = {"filters": True, "detail": True}
         """Which side panes show: folded below FOLD_BELOW columns, then as `f` / `i` leave them."""
@@ -185,36 +187,36 @@ class CatalogScreen(Screen[None]):
 
     # --- the one per-keystroke path ------------------------------------------------------------
     def refilter(self, keep_cursor: bool = False) -> None:
+        """Nothing on this path changes the screen's layout (a layout pass redraws every
+        pane): the chips line is always there, an empty result's message goes in the
+        list's own lines, the summary is one line."""
         if self.index is None:
             return
-        result = self.index.query(self.q, limit=0)
-        table = self.query_one(ProductTable)
-        table.show(self.index, result)
-        # The rows first: the facet counts follow in the next frame, a few ms later.
-        self.call_after_refresh(self.query_one(FilterPane).show, self.q, result)
+        result = self.index.query(self.q, limit=0, facets=False)
         self.count = result.count
         self.filters = active_filters(self.q, self.filters)
-        self.query_one(FilterChips).show(self.filters)
         empty = self.count == 0 and bool(self.filters or self.q.text.strip())
-        self._empty_message = self._empty_text() if empty else ""
+        self.query_one(ProductTable).show(self.index, result, empty=self._empty_text() if empty else "")
+        # The rows first: the facet counts follow in the next frame, a few ms later.
+        self.call_after_refresh(self._show_facets, self.index, self.q, result)
+        self.query_one(FilterChips).show(self.filters)
         self._summary()
 
+    def _show_facets(self, index: CatalogIndex, q: Query, result: Result) -> None:
+        """The filter pane's counts for the rows shown; none for a query a later keystroke replaced."""
+        if index is self.index and q == self.q:
+            self.query_one(FilterPane).show(q, index.with_facets(q, result))
+
     def _summary(self) -> None:
-        """Count, position and sort on one line: the table has no scrollbar to redraw.
-        An empty result says instead which filters hide the products and how to undo them."""
-        if self._empty_message:
-            if self._empty_shown != self._empty_message:      # a new text may take another line
-                self.query_one("#summary", Static).update(self._empty_message, layout=True)
-            self._empty_shown = self._empty_message
-            return
+        """Count, position and sort on one line: the table has no scrollbar to redraw."""
         sort = self.t(f"sort.{self.q.sort}") + (self.t("sort.descending") if self.q.descending else "")
         row = self.query_one(ProductTable).cursor + 1 if self.count else 0
         self.query_one("#summary", Static).update(
             f"{self.t('catalog.count', count=self.count)}   {self.t('catalog.row', row=row)}   "
-            f"{self.t('catalog.sort', sort=sort)}", layout=bool(self._empty_shown))
-        self._empty_shown = ""
+            f"{self.t('catalog.sort', sort=sort)}", layout=False)
 
     def _empty_text(self) -> str:
+        """An empty result: which filters hide the products and how to undo them."""
         if not self.filters or self.index is None:
             return self.t("filters.empty_search")
         hiding = self.index.hiding(self.q, self.filters)

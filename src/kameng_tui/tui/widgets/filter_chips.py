@@ -64,7 +64,8 @@ def chips_line(filters: tuple[Filter, ...], t: Texts, width: int) -> Text:
 
 
 class FilterChips(Widget):
-    """One line; hidden while no filter is on."""
+    """One line, always there (it says so while no filter is on): a line that came and went
+    with the first filter would move the list, and a layout pass redraws every pane."""
 
     DEFAULT_CSS = "FilterChips { height: 1; padding: 0 1; }"
 
@@ -72,15 +73,13 @@ class FilterChips(Widget):
         super().__init__(id=id)
         self.t = Texts(lang)
         self.filters: tuple[Filter, ...] = ()
-        self.display = False
 
     def show(self, filters: tuple[Filter, ...]) -> None:
-        if filters == self.filters:
-            return
-        self.filters = filters
-        if self.display != bool(filters):
-            self.display = bool(filters)
-        self.refresh()
+        if filters != self.filters:
+            self.filters = filters
+            self.refresh()
 
     def render(self) -> Text:
+        if not self.filters:
+            return Text(self.t("filters.none"), DIM, no_wrap=True, overflow="crop")
         return chips_line(self.filters, self.t, max(1, self.content_region.width or self.size.width))

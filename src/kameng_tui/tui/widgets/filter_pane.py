@@ -100,22 +100,7 @@ def build_entries(query: Query, result: Result, t: Texts) -> list[Entry]:
     out: list[Entry] = [Entry("header", t("filter.category"))]
     out.append(Entry("category", t("filter.all"), "", count=sum(c for p, c in result.categories.items() if "/" not in p),
                      on=not query.category))
-    selected = query.category.split("/") if query.category else []
-    # top level, and the children along the selected path (a drill-down tree)
-    def children(prefix: str) -> list[tuple[str, int]]:
-        depth = prefix.count("/") + 1 if prefix else 0
-        return sorted(((p, c) for p, c in result.categories.items()
-                       if p.count("/") == depth and (not prefix or p.startswith(prefix + "/"))),
-                      key=lambda pc: (-pc[1], pc[0]))
-
-    def walk(prefix: str, depth: int) -> None:
-        for path, count in children(prefix):
-            on = query.category == path
-            out.append(Entry("category", path.rsplit("/", 1)[-1], path, count=count, depth=depth, on=on))
-            if selected and "/".join(selected[: depth + 1]) == path:
-                walk(path, depth + 1)
-
-    walk("", 0)
+    _category_tree(out, query, result.categories, "", 0)
     if query.category and query.category not in result.categories:
         out.append(Entry("category", query.category.rsplit("/", 1)[-1], query.category, count=0, on=True))
     facets: Mapping[str, Mapping[str, int]] = result.facets
@@ -130,6 +115,22 @@ def build_entries(query: Query, result: Result, t: Texts) -> list[Entry]:
             out.append(Entry("value", t.show(facet_value_label(name, value)), value, facet=name, count=count,
                              on=value in chosen))
     return out
+
+
+def _category_tree(out: list[Entry], query: Query, categories: Mapping[str, int], prefix: str, depth: int) -> None:
+    """The top level, and the children along the selected path (a drill-down tree). A
+    module function, not a closure calling itself: that would be a reference cycle, left
+    for the cyclic GC at every keystroke."""
+    level = prefix.count("/") + 1 if prefix else 0
+    children = sorted(((p, c) for p, c in categories.items()
+                       if p.count("/") == level and (not prefix or p.startswith(prefix + "/"))),
+                      key=lambda pc: (-pc[1], pc[0]))
+    selected = query.category.split("/") if query.category else []
+    for path, count in children:
+        out.append(Entry("category", path.rsplit("/", 1)[-1], path, count=count, depth=depth,
+                         on=query.category == path))
+        if selected and "/".join(selected[: depth + 1]) == path:
+            _category_tree(out, query, categories, path, depth + 1)
 
 
 def _chosen(query: Query, facet: str) -> frozenset[str]:

@@ -80,9 +80,11 @@ class ProductTable(VirtualList):
             self._cache.clear()
             self.refresh()
 
-    def show(self, index: CatalogIndex, result: Result) -> None:
+    def show(self, index: CatalogIndex, result: Result, empty: str = "") -> None:
+        """The rows of `result`; with none, `empty` says why in the list's lines."""
         if index is not self.index:
             self.loaded = {}
+        self.empty_text = empty
         self.index = index
         self.ordered = result.ordered
         self.loader = result.loader

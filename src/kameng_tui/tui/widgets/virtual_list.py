@@ -12,6 +12,7 @@ from typing import Hashable
 
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual.events import Click
 from textual.geometry import Size
 from textual.message import Message
@@ -45,6 +46,9 @@ class VirtualList(ScrollView, can_focus=True):
         pass
 
     header_lines = 0
+    empty_text = ""
+    """Said in the list's own lines, word-wrapped, while it has no rows: where the rows would
+    be, and without a layout pass (a message line above the list would move it)."""
 
     def __init__(self, *, lang: str = "zh", id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -52,6 +56,7 @@ class VirtualList(ScrollView, can_focus=True):
         install_bindings(self, bindings(LIST_KEYS, lang))
         self.cursor = 0
         self._cache: OrderedDict[Hashable, Strip] = OrderedDict()
+        self._empty: tuple[tuple[str, int], list[Strip]] = (("", 0), [])
 
     # --- what subclasses provide ----------------------------------------------------------
     def row_count(self) -> int:
@@ -103,6 +108,10 @@ class VirtualList(ScrollView, can_focus=True):
             return self._strip(self.render_header(width), width, self.get_component_rich_style("virtual-list--header"))
         row = self.scroll_offset.y + y - self.header_lines
         if row < 0 or row >= self.row_count():
+            if self.empty_text and not self.row_count():
+                lines = self._empty_lines(width)
+                if 0 <= y - self.header_lines < len(lines):
+                    return lines[y - self.header_lines]
             return Strip.blank(width, self.rich_style)
         selected = row == self.cursor
         key = (self.row_key(row), width, selected, self.has_focus)
@@ -114,6 +123,14 @@ class VirtualList(ScrollView, can_focus=True):
             if len(self._cache) > 512:
                 self._cache.popitem(last=False)
         return strip
+
+    def _empty_lines(self, width: int) -> list[Strip]:
+        key = (self.empty_text, width)
+        if self._empty[0] != key:
+            console = self.app.console
+            lines = Text(self.empty_text).wrap(console, max(1, width - 2))
+            self._empty = (key, [self._strip([Segment(" "), *line.render(console)], width, None) for line in lines])
+        return self._empty[1]
 
     def _strip(self, segments: list[Segment], width: int, style: Style | None) -> Strip:
         base = self.rich_style if style is None else self.rich_style + style
