@@ -144,3 +144,21 @@ def plain(renderable, width: int = 60) -> str:
     console = Console(width=width, record=True, file=open("/dev/null", "w"))
     console.print(renderable)
     return console.export_text()
+
+
+async def test_a_new_theme_repaints_the_rows_drawn_before(make_app):
+    """The list keeps drawn rows and its own style between frames; a theme picked from
+    the command palette must still reach rows already drawn."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one(ProductTable)
+
+        def backgrounds() -> set[str]:
+            return {str(seg.style.bgcolor) for y in range(2, 8) for seg in table.render_line(y) if seg.style}
+
+        before = backgrounds()
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await settle(app, pilot)
+        after = backgrounds()
+        assert after and after != before

@@ -57,6 +57,8 @@ class VirtualList(ScrollView, can_focus=True):
         self.cursor = 0
         self._cache: OrderedDict[Hashable, Strip] = OrderedDict()
         self._empty: tuple[tuple[str, int], list[Strip]] = (("", 0), [])
+        self._width: tuple[Hashable, int] = (None, 0)
+        self._base: dict[bool, Style] = {}      # has_focus -> the widget's own style, until its CSS changes
 
     # --- what subclasses provide ----------------------------------------------------------
     def row_count(self) -> int:
@@ -102,8 +104,31 @@ class VirtualList(ScrollView, can_focus=True):
         self.virtual_size = Size(self.size.width, self.row_count() + self.header_lines)
 
     # --- rendering ------------------------------------------------------------------------------
+    def line_width(self) -> int:
+        """The cells a line takes: measured again only when the size or the scrollbar
+        changed (every line of every frame asks, and measuring walks the widget's region)."""
+        key = (self.outer_size, self.show_vertical_scrollbar, self.show_horizontal_scrollbar)
+        if self._width[0] != key:
+            self._width = (key, self.scrollable_content_region.width)
+        return self._width[1]
+
+    def base_style(self) -> Style:
+        """The widget's Rich style (DOMNode.rich_style walks every ancestor's CSS), kept
+        until Textual says the CSS changed."""
+        focus = self.has_focus
+        style = self._base.get(focus)
+        if style is None:
+            style = self._base[focus] = self.rich_style
+        return style
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._base = {}
+        self._width = (None, 0)
+        self._cache.clear()
+
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        width = self.line_width()
         if y < self.header_lines:
             return self._strip(self.render_header(width), width, self.get_component_rich_style("virtual-list--header"))
         row = self.scroll_offset.y + y - self.header_lines
@@ -112,7 +137,7 @@ class VirtualList(ScrollView, can_focus=True):
                 lines = self._empty_lines(width)
                 if 0 <= y - self.header_lines < len(lines):
                     return lines[y - self.header_lines]
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self.base_style())
         selected = row == self.cursor
         key = (self.row_key(row), width, selected, self.has_focus)
         strip = self._cache.get(key)
@@ -133,8 +158,11 @@ class VirtualList(ScrollView, can_focus=True):
         return self._empty[1]
 
     def _strip(self, segments: list[Segment], width: int, style: Style | None) -> Strip:
-        base = self.rich_style if style is None else self.rich_style + style
-        return Strip(segments).crop_extend(0, width, None).apply_style(base)
+        """The row's segments cut or padded to `width` and styled, as one Strip (Strip's own
+        crop_extend and apply_style would make three, each with its caches)."""
+        base = self.base_style() if style is None else self.base_style() + style
+        line = Segment.adjust_line_length(segments, width)
+        return Strip(list(Segment.apply_style(line, base)), width)
 
     # --- the cursor ---------------------------------------------------------------------------
     @property
