@@ -210,10 +210,11 @@ class CatalogScreen(Screen[None]):
     def _summary(self) -> None:
         """Count, position and sort on one line: the table has no scrollbar to redraw."""
         sort = self.t(f"sort.{self.q.sort}") + (self.t("sort.descending") if self.q.descending else "")
-        row = self.query_one(ProductTable).cursor + 1 if self.count else 0
-        self.query_one("#summary", Static).update(
-            f"{self.t('catalog.count', count=self.count)}   {self.t('catalog.row', row=row)}   "
-            f"{self.t('catalog.sort', sort=sort)}", layout=False)
+        parts = [self.t("catalog.count", count=self.count)]
+        if self.count:
+            parts.append(self.t("catalog.row", row=self.query_one(ProductTable).cursor + 1))
+        parts.append(self.t("catalog.sort", sort=sort))
+        self.query_one("#summary", Static).update("   ".join(parts), layout=False)
 
     def _empty_text(self) -> str:
         """An empty result: which filters hide the products and how to undo them."""
