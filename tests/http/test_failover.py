@@ -27,6 +27,7 @@ from kameng_tui.domain.choice_errors import NextOfferPricier
 from kameng_tui.domain.history import HistoryFilter
 from kameng_tui.domain.reasons import reason_code
 from kameng_tui.domain.offer_choice import Ask
+from kameng_tui.domain.offer_record import pin_of, record_in, skip_msgs, why_of
 from kameng_tui.domain.offer_values import Offer, OffersPolicy, SupplierState
 from kameng_tui.domain.states import OrderState as S
 from kameng_tui.services.checkout import OrderInput
@@ -101,6 +102,13 @@ async def test_a_nothing_created_refusal_fails_over_to_the_next_offer_under_the_
         assert second.supplier == "refb" and second.state is S.SUCCEEDED and placed.order == second
         assert second.attempt_of == first.order_no and second.ref == first.ref == "TB-F1"
         assert a.orders() == {} and list(b.orders()) == [second.order_no]
+        # the attempt records which offer and why: refa was skipped, its order having failed
+        offer = record_in(ctx.ledger.events(second.order_no))
+        assert offer is not None and offer["chosen"]["sku"] == f"refb:{SKU}"
+        assert {"sku": f"refa:{SKU}", "code": "failed_attempt",
+                "params": {"supplier": "refa", "order_no": first.order_no}} in offer["skipped"]
+        assert why_of(offer) is not None and pin_of(offer) is None
+        assert any("refa" in m.text("zh") and "失败" in m.text("zh") for m in skip_msgs(offer))     # History's lines
         # the same ref again follows the chain's latest attempt; nothing new is recorded
         again = await ctx.checkout.place(order_input(ref="TB-F1"), offers=await offers_of(ctx))
         assert again.existed and again.order.order_no == second.order_no

@@ -212,6 +212,8 @@ class Failover:
             except (BadInput, SupplierError) as exc:     # refused before the intent: not an order
                 ask = skip_with(ask, offer, refusal_skip(offer, exc.code))
                 continue
+            # the attempt's creating event says which offer and why (the failed ones skipped)
+            prepared = dataclasses.replace(prepared, choice=choice)
             # in a thread: the intent reads the catalog (the product's other SKUs) and the data key
             made_intent = await asyncio.to_thread(co.new_intent, prepared, line_id=last.line_id)
             intent = dataclasses.replace(made_intent, batch_id=last.batch_id)
