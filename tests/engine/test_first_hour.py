@@ -117,3 +117,16 @@ def test_show_finds_an_order_by_the_shop_ref(cli):
     assert cli("show", no, "--json").json["order"]["order_no"] == no
     none = cli("show", "TB999", "--json")
     assert none.code == 2 and none.json["error"]["field"] == "order_no"
+
+
+def test_balance_of_a_supplier_without_its_secret_says_how_to_store_it_not_unreachable(cli, home):
+    """No keyring here and no KAMENG_TUI_SECRET_*: the fix is on this machine, and the
+    balance line says it (the supplier was never asked, so "unreachable" would mislead)."""
+    cfg = home / "config" / "config.toml"
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    cfg.write_text('[[suppliers]]\nname = "acme"\nkind = "http"\nbase_url = "http://127.0.0.1:9"\nkey_id = "k1"\n',
+                   encoding="utf-8")
+    for lang, said, gone in (("zh", "没有密钥", "无法连接"), ("en", "has no secret", "unreachable")):
+        r = cli("--lang", lang, "balance")
+        assert r.code == 0, r.stderr
+        assert said in r.stdout and "KAMENG_TUI_SECRET_ACME" in r.stdout and gone not in r.stdout

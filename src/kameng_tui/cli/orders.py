@@ -409,8 +409,10 @@ async def cmd_balance(args, ctx, out: Out) -> int:
     con = out.console()
     for v in views:
         identity = v.error == "identity" and v.problem is not None       # another account: say which field differs
+        # not the supplier's fault (no secret stored, a config error): say what to fix, not "unreachable"
+        ours = v.error == "unreachable" and v.problem is not None and v.code != "supplier_unavailable"
         if v.amount is None:
-            if identity:
+            if identity or ours:
                 con.print(f"[red]{v.supplier}[/]: {escape(out.show(v.problem))}")
             else:
                 con.print(out.t(_BALANCE_NONE.get(v.error or "", "cli.balance.unreachable"), supplier=v.supplier))
@@ -419,7 +421,7 @@ async def cmd_balance(args, ctx, out: Out) -> int:
                                         supplier=v.supplier, at=local(v.at, ctx.settings_view.general.timezone))
         con.print(out.t("cli.balance.line", supplier=v.supplier, amount=fmt(v.amount), unsettled=fmt(v.unsettled),
                         available=fmt(v.available), stale=stale))
-        if identity:
+        if identity or ours:
             con.print(f"  [red]{escape(out.show(v.problem))}[/]")
         if v.low:
             con.print(out.t("cli.balance.low", below=fmt(ctx.settings_view.balance.low_warning), supplier=v.supplier))
