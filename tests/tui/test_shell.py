@@ -79,3 +79,29 @@ def test_a_bug_ends_the_app_with_one_line_and_a_logged_traceback(tui_home):
     assert "Traceback" not in out and "ZeroDivisionError" in out and "kameng-tui.log" in out
     log = next(tui_home.rglob("kameng-tui.log")).read_text(encoding="utf-8")
     assert "Traceback" in log and "ZeroDivisionError" in log
+
+
+async def test_a_first_start_without_the_suppliers_secret_says_why_the_catalog_is_empty(tmp_path):
+    """No keyring, no KAMENG_TUI_SECRET_*: the first run's sync fails for want of a
+    secret. The header says no secret is stored (not "offline": the network was never
+    asked), and the empty list keeps saying why and where to fix it after the toast."""
+    from kit import base_env
+    from kameng_tui.bootstrap import build_context
+    from kameng_tui.tui.app import KamengApp
+
+    home = tmp_path / "home"
+    (home / "config").mkdir(parents=True)
+    (home / "config" / "config.toml").write_text(
+        '[[suppliers]]\nname = "acme"\nkind = "http"\nbase_url = "http://127.0.0.1:9"\nkey_id = "k1"\n', encoding="utf-8")
+    ctx = build_context(base_env(home))
+    try:
+        app = KamengApp(ctx.shop)
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await settle(app, pilot)
+            lines = screen_lines(app)
+            assert "acme" in lines[0] and "未存密钥" in lines[0] and "离线" not in lines[0]
+            text = "\n".join(lines)
+            assert "同步没有成功" in text and "KAMENG_TUI_SECRET_ACME" in text and "设置" in text
+            assert not any("目录已同步" in str(n.message) for n in notifications(app))   # not "synced: 0"
+    finally:
+        ctx.close()

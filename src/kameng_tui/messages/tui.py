@@ -19,6 +19,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "screen.settings": ("设置", "Settings"),
     "header.supplier": ("供应商", "Supplier"),
     "header.offline": ("离线", "offline"),
+    "header.no_secret": ("未存密钥", "no secret stored"),
     "header.refused": ("拒绝凭据，见设置", "refused our key: see settings"),
     "header.clock": ("拒绝：本机时钟不准，请校准", "refused our clock: set this machine's time"),
     "header.writes_refused": ("账本{short}，下单已暂停：见 设置 → 账本", "ledger {short}, orders paused: see Settings → Ledger"),
@@ -46,6 +47,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "History and press a to order again"),
     "sync.start": ("首次启动：正在从供应商同步目录", "first start: syncing the catalog from the suppliers"),
     "sync.done": ("目录已同步：{n} 个商品", "catalog synced: {n} {n:product|products}"),
+    "sync.failed": ("目录是空的，同步没有成功：{error}", "The catalog is empty: its sync failed: {error}"),
     # catalog
     "catalog.search": ("搜索（拼音/首字母，空格分词）", "Search (pinyin, initials; tokens)"),
     "catalog.count": ("{count} 个商品", "{count} {count:product|products}"),

@@ -18,6 +18,7 @@ from kameng_tui.domain.catalog_query import (DELIVERY_FACET, SORTS, TAG_FACET, F
                                               without_filter, without_filters)
 from kameng_tui.domain.errors import KamengError
 from kameng_tui.domain.models import Product
+from kameng_tui.services.catalog import SyncReport
 from kameng_tui.tui.app_messages import BalancesChanged, CatalogChanged, OrderUpdated, SuppliersChanged
 from kameng_tui.tui.catalog_reads import RowReads, RowWanted, reorder_later, with_product
 from kameng_tui.tui.keys import CATALOG_KEYS, bindings
@@ -83,6 +84,7 @@ class CatalogScreen(Screen[None]):
         self._panes = {"filters": True, "detail": True}
         """Which side panes show: folded below FOLD_BELOW columns, then as `f` / `i` leave them."""
         self.row_reads = RowReads(self)  # the highlighted row's, off the UI thread
+        self._no_catalog = ""            # why a first run's catalog is empty (its sync failed), said in the list
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -167,15 +169,28 @@ class CatalogScreen(Screen[None]):
         try:
             if await asyncio.to_thread(ctx.catalog.is_empty):
                 self.app.notify(self.t("sync.start"))
-                report = await ctx.catalog.sync()
-                self.app.notify(self.t("sync.done", n=sum(report.counts.values())))
+                self._synced(await ctx.catalog.sync())
             if self.index is None:       # the SKU rows first: merging offers can take seconds
                 self._index_ready(await asyncio.to_thread(ctx.catalog.index))
             index = await asyncio.to_thread(ctx.offer_board.index)     # then one row per product
         except KamengError as exc:
             self.app.notify(exc.text(self.lang), severity="error")
+            if self.index is None:      # nothing to show: the list says why, after the toast has gone
+                self._no_catalog = self.t("sync.failed", error=exc.text(self.lang))
+                self.query_one(ProductTable).say_empty(self._no_catalog)
             return
         self._index_ready(index)
+
+    def _synced(self, report: SyncReport) -> None:
+        """A first run's sync: the products that came and each supplier's failure, said as
+        toasts; while no product came, the empty list keeps saying why."""
+        failed = self.t("filters.sep").join(f"{name}: {self.t.show(msg)}" for name, msg in report.errors.items())
+        n = sum(report.counts.values())
+        if n or not failed:
+            self.app.notify(self.t("sync.done", n=n))
+        if failed:
+            self.app.notify(failed, severity="error")
+        self._no_catalog = self.t("sync.failed", error=failed) if failed and not n else ""
 
     def _index_ready(self, index: CatalogIndex) -> None:
         if index is self.index:
@@ -195,8 +210,9 @@ class CatalogScreen(Screen[None]):
         result = self.index.query(self.q, limit=0, facets=False)
         self.count = result.count
         self.filters = active_filters(self.q, self.filters)
-        empty = self.count == 0 and bool(self.filters or self.q.text.strip())
-        self.query_one(ProductTable).show(self.index, result, empty=self._empty_text() if empty else "")
+        hidden = self.count == 0 and bool(self.filters or self.q.text.strip())
+        empty = self._empty_text() if hidden else "" if self.count else self._no_catalog
+        self.query_one(ProductTable).show(self.index, result, empty=empty)
         # The rows first: the facet counts follow in the next frame, a few ms later.
         self.call_after_refresh(self._show_facets, self.index, self.q, result)
         self.query_one(FilterChips).show(self.filters)

@@ -90,6 +90,12 @@ class ProductTable(VirtualList):
         self.loader = result.loader
         self.data_changed()
 
+    def say_empty(self, text: str) -> None:
+        """No rows to show yet (no catalog): `text` says why, in the list's lines."""
+        if not self.ordered:
+            self.empty_text = text
+            self.refresh()
+
     def row_count(self) -> int:
         return len(self.ordered)
 
