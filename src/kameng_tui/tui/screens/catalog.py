@@ -196,6 +196,8 @@ class CatalogScreen(Screen[None]):
         if index is self.index:
             return                       # nothing changed (a balance refresh that moved no choice)
         self.index = index
+        if index.n:
+            self._no_catalog = ""        # products came (a later sync): an old failure says nothing more
         self._suppliers()                # a supplier added or turned off: the catalog is reloaded
         self.refilter()
         freeze_long_lived()              # out of the GC's full passes (tui/tuning.py)
