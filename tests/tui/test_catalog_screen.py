@@ -162,3 +162,11 @@ async def test_a_new_theme_repaints_the_rows_drawn_before(make_app):
         await settle(app, pilot)
         after = backgrounds()
         assert after and after != before
+        await pilot.press("slash", *"zzqqxx")                 # an empty result: its message in the list
+        await settle(app, pilot)
+        assert table.row_count() == 0 and "没有匹配的商品" in table.render_line(1).text
+        app.theme = "nord" if app.theme == "textual-light" else "textual-light"
+        await settle(app, pilot)
+        line = {str(seg.style.bgcolor) for seg in table.render_line(1) if seg.style}
+        blank = {str(seg.style.bgcolor) for seg in table.render_line(8) if seg.style}
+        assert line == blank                                  # the message in the new theme too

@@ -181,3 +181,25 @@ async def test_the_list_stays_put_when_a_filter_comes_or_the_result_empties(make
             await settle(app, pilot)
             assert table.row_count() > 0 and table.region == where
             assert "没有匹配的商品" not in screen(app)
+
+
+async def test_the_summary_in_a_narrow_centre_column_keeps_all_its_words(make_app):
+    """80x24 with both side panes shown: the summary wraps, and a longer text (a sort named
+    in more words) gets the lines it needs rather than being cut."""
+    app = make_app('[general]\nlanguage = "en"\n')
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f")
+        await settle(app, pilot)
+        await pilot.press("i")
+        await settle(app, pilot)
+        app.screen.set_focus(app.screen.query_one(ProductTable))
+        await pilot.press("s", "s", "S", "end")
+        await settle(app, pilot)
+        summary = app.screen.query_one("#summary")
+        text = str(summary.render())
+        assert "row 2000" in text and text.endswith("desc")
+        width = summary.content_size.width
+        assert summary.content_size.height == summary.get_content_height(summary.content_size, summary.content_size, width)
+        rows = "\n".join(screen_lines(app)[summary.region.y:summary.region.bottom])
+        assert "desc" in rows and "2000" in rows                       # on screen, not cut

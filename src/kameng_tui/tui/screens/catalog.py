@@ -206,7 +206,7 @@ class CatalogScreen(Screen[None]):
     def refilter(self, keep_cursor: bool = False) -> None:
         """Nothing on this path changes the screen's layout (a layout pass redraws every
         pane): the chips line is always there, an empty result's message goes in the
-        list's own lines, the summary is one line."""
+        list's own lines, the summary keeps its height."""
         if self.index is None:
             return
         result = self.index.query(self.q, limit=0, facets=False)
@@ -226,13 +226,18 @@ class CatalogScreen(Screen[None]):
             self.query_one(FilterPane).show(q, index.with_facets(q, result))
 
     def _summary(self) -> None:
-        """Count, position and sort on one line: the table has no scrollbar to redraw."""
+        """Count, position and sort (the table has no scrollbar to redraw): one line, or
+        more in a narrow centre column; laid out again only when it needs another height."""
         sort = self.t(f"sort.{self.q.sort}") + (self.t("sort.descending") if self.q.descending else "")
         parts = [self.t("catalog.count", count=self.count)]
         if self.count:
             parts.append(self.t("catalog.row", row=self.query_one(ProductTable).cursor + 1))
         parts.append(self.t("catalog.sort", sort=sort))
-        self.query_one("#summary", Static).update("   ".join(parts), layout=False)
+        summary = self.query_one("#summary", Static)
+        summary.update("   ".join(parts), layout=False)
+        size = summary.content_size
+        if size.width and summary.get_content_height(size, size, size.width) != size.height:
+            summary.refresh(layout=True)
 
     def _empty_text(self) -> str:
         """An empty result: which filters hide the products and how to undo them."""

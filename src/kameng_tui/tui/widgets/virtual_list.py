@@ -126,6 +126,7 @@ class VirtualList(ScrollView, can_focus=True):
         self._base = {}
         self._width = (None, 0)
         self._cache.clear()
+        self._empty = (("", 0), [])
 
     def render_line(self, y: int) -> Strip:
         width = self.line_width()
