@@ -68,17 +68,36 @@ async def test_sigkill_mid_batch_then_recover(seed, tmp_path, home):
 
 
 @pytest.mark.parametrize("seed", [21, 22])
-async def test_server_sigkilled_mid_batch_and_restarted_on_the_same_port(seed, tmp_path, home):
+async def test_server_sigkilled_mid_batch_and_restarted_on_the_same_port(seed, tmp_path):
+    """Both faults must happen: a create meeting the closed port, and a reply lost in
+    flight. Which requests are inside the server at the kill is a matter of timing (on a
+    loaded machine the client may have none out at that instant), so a run whose kill
+    lost no reply is run again with another kill point, up to three times; the money
+    guarantees are checked after every run."""
+    rng = random.Random(seed)
+    lost = []
+    for run in range(3):
+        refused, doubt = await server_restart_run(seed, rng.randint(40, 100), tmp_path / f"run{run}")
+        assert refused, "no create met the closed port"
+        lost += doubt
+        if doubt:
+            break
+    assert lost, "no reply was lost in flight in three runs"
+
+
+async def server_restart_run(seed: int, kill_at: int, where) -> tuple[dict, list]:
+    """One run: a batch of N, the server SIGKILLed after `kill_at` creates and restarted
+    on its port; then recovery and the guarantees. Returns the numbers whose connect was
+    refused and the orders left in doubt (a reply lost in flight)."""
     from kameng_tui.bootstrap import build_context
 
-    rng = random.Random(seed)
+    where.mkdir()
     # 20 ms of latency before a request is read: at any moment some are inside the server
-    ref = start_server(tmp_path, faults=f"latency=20,settle_ms=30,seed={seed}")
-    ctx = build_context(client_env(home, ref.url, deadline_s="2", read_s="0.5", connect_s="0.5"))
+    ref = start_server(where, faults=f"latency=20,settle_ms=30,seed={seed}")
+    ctx = build_context(client_env(where / "home", ref.url, deadline_s="2", read_s="0.5", connect_s="0.5"))
     try:
         plan = await ctx.batch.plan(lines(N, seed=seed), source=f"server-restart-{seed}")
         batch = asyncio.create_task(ctx.batch.run(plan, concurrency=8))
-        kill_at = rng.randint(40, 100)
         while len(ref.creates()) < kill_at and not batch.done():
             await asyncio.sleep(0.005)
         assert not batch.done(), f"the batch ended before the kill point {kill_at}"
@@ -95,9 +114,8 @@ async def test_server_sigkilled_mid_batch_and_restarted_on_the_same_port(seed, t
         went_back = {no for no in refused if any(e.kind == "pending" for e in ctx.ledger.events(no))}
         print(f"  {len(refused) - len(went_back)} sent again in the same call after a refused connect, "
               f"{len(went_back)} back to pending (resumed later)")
-        assert refused, "no create met the closed port"
-        assert doubt, "no reply was lost in flight"
         check_guarantees(ctx, ref, f"server restart seed {seed}", expect=N)
+        return refused, doubt
     finally:
         await ctx.aclose()
         ctx.close()
