@@ -121,7 +121,8 @@ def test_show_finds_an_order_by_the_shop_ref(cli):
 
 def test_balance_of_a_supplier_without_its_secret_says_how_to_store_it_not_unreachable(cli, home):
     """No keyring here and no KAMENG_TUI_SECRET_*: the fix is on this machine, and the
-    balance line says it (the supplier was never asked, so "unreachable" would mislead)."""
+    balance line says it (the supplier was never asked, so "unreachable" would mislead).
+    The command it names works for a supplier already configured (`add` refuses the name)."""
     cfg = home / "config" / "config.toml"
     cfg.parent.mkdir(parents=True, exist_ok=True)
     cfg.write_text('[[suppliers]]\nname = "acme"\nkind = "http"\nbase_url = "http://127.0.0.1:9"\nkey_id = "k1"\n',
@@ -130,3 +131,13 @@ def test_balance_of_a_supplier_without_its_secret_says_how_to_store_it_not_unrea
         r = cli("--lang", lang, "balance")
         assert r.code == 0, r.stderr
         assert said in r.stdout and "KAMENG_TUI_SECRET_ACME" in r.stdout and gone not in r.stdout
+        assert "kameng-tui supplier secret acme" in r.stdout
+    no_keyring = cli("supplier", "secret", "acme", "--secret-stdin", stdin="s3cr3t\n")
+    assert no_keyring.code == 2 and "use-file" in no_keyring.stderr      # nowhere to keep it: said, nothing stored
+    assert cli("secrets", "use-file").code == 0
+    stored = cli("supplier", "secret", "acme", "--secret-stdin", "--json", stdin="s3cr3t\n")
+    assert stored.code == 0 and stored.json["secret_stored"] is True and "s3cr3t" not in stored.stdout
+    r = cli("balance")
+    assert "没有密钥" not in r.stdout and "无法连接" in r.stdout            # now asked: the port is closed
+    unknown = cli("supplier", "secret", "acme2", "--secret-stdin", stdin="x\n")
+    assert unknown.code == 2 and "acme2" in unknown.stderr

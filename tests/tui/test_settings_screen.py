@@ -338,3 +338,47 @@ async def test_no_usable_keyring_offers_the_key_file_and_never_falls_back_silent
         assert [f for f in files_holding(tui_home, SECRET) if Path(f) != key_file] == []
     finally:
         keyring.set_keyring(old)
+
+
+async def test_a_missing_secret_is_stored_with_k_and_the_header_and_catalog_follow(make_app, tui_home, ref):
+    """A supplier configured without its secret, on a machine with no usable keyring: the
+    header says 未存密钥; in Settings -> Suppliers `k` takes the secret (hidden, never on
+    screen) for the existing name, which `a` would refuse; the key file is offered, as
+    when adding, never used behind the user's back; then the header asks the balance
+    again and a sync fills the catalog. Esc in the secret dialog stores nothing."""
+    from keyring.backends import fail
+
+    old = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        app = make_app(f'[[suppliers]]\nname = "ref"\nkind = "http"\nbase_url = "{ref.url}"\nkey_id = "{KEY_ID}"\n')
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            assert "未存密钥" in screen_lines(app)[0]
+            screen = await open_settings(app, pilot)
+            screen.set_focus(screen.query_one("#sup-table", DataTable))
+            await pilot.press("k")
+            await settle(app, pilot)
+            await typed(pilot, "other")
+            await pilot.press("escape")                                 # Esc: nothing stored, nothing asked
+            await settle(app, pilot)
+            assert not isinstance(app.screen, ConfirmScreen) and not app.root.secrets.key_file.exists()
+            await pilot.press("k")
+            await settle(app, pilot)
+            await typed(pilot, SECRET)
+            assert SECRET not in text_of(app)                           # typed hidden
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert isinstance(app.screen, ConfirmScreen) and "0600" in text_of(app)
+            await pilot.press("y")
+            await settle(app, pilot)
+            key_file = app.root.secrets.key_file
+            assert SECRET in key_file.read_text(encoding="utf-8") and "已保存 ref 的密钥" in text_of(app)
+            header = screen_lines(app)[0]
+            assert "未存密钥" not in header and "1000000.00" in header
+            await pilot.press("s")
+            await settle(app, pilot)
+            assert app.root.catalog_cache.count("ref") > 0
+        assert [f for f in files_holding(tui_home, SECRET) if Path(f) != key_file] == []
+    finally:
+        keyring.set_keyring(old)

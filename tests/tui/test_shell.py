@@ -105,3 +105,33 @@ async def test_a_first_start_without_the_suppliers_secret_says_why_the_catalog_i
             assert not any("目录已同步" in str(n.message) for n in notifications(app))   # not "synced: 0"
     finally:
         ctx.close()
+
+
+async def test_a_stored_secret_the_app_may_not_read_is_not_called_missing(tmp_path):
+    """The secret is in a key file others may read (0644): it is not used, and the list
+    says why (chmod). The header must not send the reseller to store a secret they have."""
+    import json
+    import os
+
+    from kit import base_env
+    from kameng_tui.bootstrap import build_context
+    from kameng_tui.tui.app import KamengApp
+
+    home = tmp_path / "home"
+    (home / "config").mkdir(parents=True)
+    (home / "config" / "config.toml").write_text(
+        '[[suppliers]]\nname = "acme"\nkind = "http"\nbase_url = "http://127.0.0.1:9"\nkey_id = "k1"\n', encoding="utf-8")
+    keys = tmp_path / "keys" / "keys.json"
+    keys.parent.mkdir()
+    keys.write_text(json.dumps({"supplier:acme": "s3cr3t"}), encoding="utf-8")
+    os.chmod(keys, 0o644)
+    ctx = build_context(base_env(home, KAMENG_TUI_KEY_FILE=str(keys)))
+    try:
+        app = KamengApp(ctx.shop)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            lines = screen_lines(app)
+            assert "acme" in lines[0] and "未存密钥" not in lines[0]
+            assert "0644" in "\n".join(lines)                      # the list says what is wrong
+    finally:
+        ctx.close()

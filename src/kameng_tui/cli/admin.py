@@ -67,6 +67,11 @@ def register(sub: argparse._SubParsersAction, lang: str = "zh") -> None:
     p.add_argument("name")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_supplier_remove)
+    p = sup.add_parser("secret", help=h("help.supplier.secret"))
+    p.add_argument("name")
+    p.add_argument("--secret-stdin", action="store_true", help=h("help.supplier.add.secret_stdin"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_supplier_secret)
     p = sup.add_parser("test", help=h("help.supplier.test"))
     p.add_argument("name", nargs="?")
     p.add_argument("--json", action="store_true")
@@ -301,6 +306,16 @@ async def _demo_after_add(args, ctx, out: Out) -> tuple[list[str], list[str]]:
     if not off:
         return [], demos
     return await ctx.supplier_admin.disable_demos(), []
+
+
+async def cmd_supplier_secret(args, ctx, out: Out) -> int:
+    """Store or replace a configured supplier's secret (asked at a terminal, or one line on stdin)."""
+    if args.secret_stdin:
+        secret = sys.stdin.readline().strip()
+    else:
+        secret = getpass.getpass(out.t("cli.supplier.secret_prompt")).strip() if is_tty() else ""
+    ctx.supplier_admin.set_secret(args.name, secret)
+    return out.done(Msg("cli.supplier.secret_stored", name=args.name), name=args.name, secret_stored=True)
 
 
 async def cmd_supplier_remove(args, ctx, out: Out) -> int:

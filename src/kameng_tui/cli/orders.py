@@ -410,7 +410,7 @@ async def cmd_balance(args, ctx, out: Out) -> int:
     for v in views:
         identity = v.error == "identity" and v.problem is not None       # another account: say which field differs
         # not the supplier's fault (no secret stored, a config error): say what to fix, not "unreachable"
-        ours = v.error == "unreachable" and v.problem is not None and v.code != "supplier_unavailable"
+        ours = v.error in ("unreachable", "no_secret") and v.problem is not None and v.code != "supplier_unavailable"
         if v.amount is None:
             if identity or ours:
                 con.print(f"[red]{v.supplier}[/]: {escape(out.show(v.problem))}")

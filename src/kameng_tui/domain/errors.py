@@ -198,6 +198,11 @@ class SecretsUnavailable(KamengError):
     code = "secrets_unavailable"
 
 
+class SecretMissing(SecretsUnavailable):
+    """A configured supplier with no secret stored for it, nor in the environment: the fix
+    is on this machine (`supplier secret NAME`). Same code as any SecretsUnavailable."""
+
+
 class NoDataKey(SecretsUnavailable):
     """A 卡密 (or address) order refused before the intent: no data key to seal it with.
     Same code; the TUI answers it with its key-file dialog instead of the CLI's fix."""

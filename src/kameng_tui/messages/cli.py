@@ -129,6 +129,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err.cli.kind_needs": ("{kind} 供应商需要 {flags}", "a {kind} supplier needs {flags}"),
     "cli.supplier.added": ("已添加供应商 {name}（{kind}）", "added supplier {name} ({kind})"),
     "cli.supplier.removed": ("已移除供应商 {name}（订单记录保留）", "removed supplier {name} (orders are kept)"),
+    "cli.supplier.secret_stored": ("已保存供应商 {name} 的密钥", "stored the secret of supplier {name}"),
     "cli.supplier.none": ("没有名为 {name} 的供应商", "no supplier named {name}"),
     "cli.supplier.reachable": ("可连接", "reachable"),
     "cli.supplier.unreachable": ("无法连接", "unreachable"),

@@ -90,6 +90,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "help.supplier": ("configured suppliers", "configured suppliers"),
     "help.supplier.add.secret_stdin": ("read the API secret from stdin", "read the API secret from stdin"),
     "help.supplier.test": ("reach the supplier: describe + balance", "reach the supplier: describe + balance"),
+    "help.supplier.secret": ("store or replace a configured supplier's secret",
+                             "store or replace a configured supplier's secret"),
     "help.config": ("the config file", "the config file"),
     "help.supplier.serve": ("run the reference supplier server (protocol v1) on 127.0.0.1",
                             "run the reference supplier server (protocol v1) on 127.0.0.1"),

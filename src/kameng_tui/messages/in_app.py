@@ -21,10 +21,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                        "the price {price} is below the cost {cost} (a loss of {loss} each). To sell at a "
                                        "loss anyway: allow_loss = yes on the line"),
     "in_app.err.batch.duplicate_line": ("与第 {line} 行重复（同一 SKU 和账号）", "duplicates line {line} (same SKU and account)"),
-    "in_app.err.supplier.no_secret_http": ("供应商 {name} 没有密钥：在 设置 → 供应商 中填写，或设置 {env}",
-                                           "supplier {name} has no secret: enter it in Settings → Suppliers, or set {env}"),
-    "in_app.err.fulu.no_secret": ("供应商 {name} 没有密钥：在 设置 → 供应商 中填写，或设置 {env}",
-                                  "supplier {name} has no secret: enter it in Settings → Suppliers, or set {env}"),
+    "in_app.err.supplier.no_secret_http": ("供应商 {name} 没有密钥：在 设置 → 供应商 选中它按 k 填写，或设置 {env}",
+                                           "supplier {name} has no secret: in Settings → Suppliers select it and press k, "
+                                           "or set {env}"),
+    "in_app.err.fulu.no_secret": ("供应商 {name} 没有密钥：在 设置 → 供应商 选中它按 k 填写，或设置 {env}",
+                                  "supplier {name} has no secret: in Settings → Suppliers select it and press k, "
+                                  "or set {env}"),
     "in_app.err.http.unknown_key_order": ("{name} 不认识密钥 ID {key_id}：订单未创建，仍待发送。请在 设置 → 供应商 中检查密钥 ID "
                                           "和密钥（按 t 测试），改好后在 订单 中按 s 再发这一单（同一单号）",
                                           "{name} does not know the key id {key_id}: nothing was created, the order stays "

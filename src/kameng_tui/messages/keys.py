@@ -64,6 +64,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "key.settings.delete": ("删除", "Delete"),
     "key.settings.test": ("测试连接", "Test"),
     "key.settings.sync": ("同步目录", "Sync"),
+    "key.settings.secret": ("存密钥", "Secret"),
     "key.settings.menu": ("回到菜单", "Back to the menu"),
     "key.list.down": ("下一行", "Down"),
     "key.list.up": ("上一行", "Up"),

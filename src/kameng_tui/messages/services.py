@@ -103,6 +103,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err.admin.https": ("地址应以 https:// 开头：{url}", "a URL starts with https://: {url}"),
     "err.admin.needs_key": ("{kind} 供应商需要 {key}", "a {kind} supplier needs its {key}"),
     "err.admin.no_secret": ("密钥不能为空（或设置环境变量 {env}）", "the secret is empty (or set {env})"),
+    "err.admin.secret_unused": ("供应商 {name}（{kind}）不用密钥", "supplier {name} ({kind}) uses no secret"),
     "err.admin.auth": ("密钥或密钥 ID 不对：{reason}", "wrong secret or key id: {reason}"),
     "err.admin.unreachable": ("无法连接：{reason}", "cannot reach it: {reason}"),
     "err.admin.demo_implicit": ("没有其他供应商时自动使用演示供应商；先添加一个供应商再移除它",

@@ -23,8 +23,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "supplier.http.title": ("HTTP 供货商 ({host})", "HTTP supplier ({host})"),
     "supplier.field.api_url": ("接口地址", "URL"),
     "supplier.field.key_id": ("密钥 ID", "Key ID"),
-    "err.supplier.no_secret_http": ("供应商 {name} 没有密钥：{fix}（会提示输入，或 --secret-stdin），或设置 {env}",
-                                    "supplier {name} has no secret: run {fix} (it asks, or --secret-stdin), or set {env}"),
+    "err.supplier.no_secret_http": ("供应商 {name} 没有密钥：kameng-tui supplier secret {name}（会提示输入，或 --secret-stdin），"
+                                    "或设置 {env}",
+                                    "supplier {name} has no secret: run kameng-tui supplier secret {name} (it asks, or "
+                                    "--secret-stdin), or set {env}"),
     "err.http.clock_skew": ("{name} 拒绝：本机时钟偏差 {skew} 秒，订单未发出，校准时钟后再发",
                             "{name} refused: clock off by {skew} s; nothing was created, fix the clock and resume"),
     "err.http.rate_limited": ("{name} 限流，请稍后再发", "{name} is rate limiting; try again later"),
@@ -80,9 +82,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "supplier.field.app_key": ("App Key", "App Key"),
     "supplier.field.app_secret": ("App Secret", "App Secret"),
     "supplier.field.gateway_url": ("网关地址（空 = 正式环境）", "Gateway URL (empty = production)"),
-    "err.fulu.no_secret": ("供应商 {name} 没有密钥：kameng-tui supplier add {name} --kind fulu --app-key KEY（会提示输入），或设置 {env}",
-                           "supplier {name} has no secret: run kameng-tui supplier add {name} --kind fulu --app-key KEY "
-                           "(it asks for it), or set {env}"),
+    "err.fulu.no_secret": ("供应商 {name} 没有密钥：kameng-tui supplier secret {name}（会提示输入，或 --secret-stdin），"
+                           "或设置 {env}",
+                           "supplier {name} has no secret: run kameng-tui supplier secret {name} (it asks, or "
+                           "--secret-stdin), or set {env}"),
     "err.fulu.not_https": ("福禄地址必须是 https（本机测试除外）：{base}", "the Fulu URL must be https (loopback excepted): {base}"),
     "err.fulu.connect": ("无法连接福禄（请求未发出）", "cannot connect to Fulu (nothing was sent)"),
     "err.fulu.no_reply": ("福禄未回复（{kind}）", "no reply from Fulu ({kind})"),

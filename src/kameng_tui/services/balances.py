@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Callable, Protocol, TypeVar
 
 from kameng_tui.domain.errors import (AnchorMismatch, AuthFailed, ClockSkew, ConfigError, KamengError,
-                                      SecretsUnavailable)
+                                      SecretMissing, SecretsUnavailable)
 from kameng_tui.domain.team_errors import SupplierIdentityMismatch
 from kameng_tui.domain.money import fmt, money
 from kameng_tui.domain.states import IN_FLIGHT, OrderState
@@ -52,7 +52,8 @@ class BalanceView:
     live: bool                     # False = last snapshot (supplier unreachable or refusing us)
     unsettled: Decimal             # what pending/in-flight orders may still take
     low: bool
-    error: str | None = None       # "unreachable"; or it answered but refused our key ("refused") or clock ("clock");
+    error: str | None = None       # "unreachable"; "no_secret" (never asked: none stored here); or it answered but
+    #                                refused our key ("refused") or clock ("clock");
     #                                "identity": a team ledger's supplier this terminal may not ask (another account)
     problem: Localized | None = None   # why not live, in words (the error's own message; None: a timeout)
     code: str | None = None        # why not live, as the shared error code (docs/cli-json.md); None when live
@@ -71,7 +72,7 @@ class BalanceView:
 class WhyNot:
     """Why a supplier's balance is not live: BalanceView's `error`, `code` and `problem`."""
 
-    word: str                      # "unreachable", "refused", "clock", "identity"
+    word: str                      # "unreachable", "no_secret", "refused", "clock", "identity"
     code: str                      # the shared error code: supplier_unavailable, auth_failed, ...
     message: Localized | None
 
@@ -87,6 +88,8 @@ def why_not(exc: BaseException) -> WhyNot:
         return WhyNot("clock", exc.code, message)
     if isinstance(exc, AuthFailed):
         return WhyNot("refused", exc.code, message)
+    if isinstance(exc, SecretMissing):                          # never asked: no secret stored here
+        return WhyNot("no_secret", exc.code, message)
     if isinstance(exc, (ConfigError, SecretsUnavailable)):      # ours to fix: its own code (as `supplier test`)
         return WhyNot("unreachable", exc.code, message)
     return WhyNot("unreachable", "supplier_unavailable", message)

@@ -232,6 +232,26 @@ class SupplierAdmin(ReadsConfig):
             self._tested[name] = (True, None)
         return balance
 
+    def set_secret(self, name: str, secret: str) -> None:
+        """Store (or replace) a configured supplier's secret and nothing else of it: a new
+        machine, a lost keyring, a rotated key (`supplier secret NAME`; `add` refuses a
+        name that exists)."""
+        from kameng_tui.suppliers.registry import load_factory
+
+        cfg = self.suppliers.configs.get(name)
+        if cfg is None:
+            raise _bad("name", Msg("err.admin.not_configured", name=name))
+        if not needs_secret(load_factory(cfg.kind)):
+            raise _bad("name", Msg("err.admin.secret_unused", name=name, kind=cfg.kind))
+        if not secret:
+            raise _bad("secret", Msg("err.admin.no_secret", env=self.env_name(name)))
+        try:
+            self.secrets.set_supplier_secret(name, secret)
+        except SecretsUnavailable as exc:
+            exc.field = "secret"
+            raise
+        self._tested.pop(name, None)
+
     def _team_admit(self, new: NewSupplier, name: str) -> None:
         """On a team ledger, the team's account for `name` (services/supplier_identity.py
         admit_new): before the secret or config.toml is written, so a refusal changes

@@ -60,7 +60,7 @@ def header_parts(app: "KamengApp") -> tuple[Text, ...]:
             word = {"clock": "header.clock", "identity": "header.identity"}.get(view.error or "", "header.refused")
             out.append(f" ({t(word)})", style="bold red")
         elif not view.live:        # never asked for want of a secret: not the network's fault
-            word = "header.no_secret" if view.code == "secrets_unavailable" else "header.offline"
+            word = "header.no_secret" if view.error == "no_secret" else "header.offline"
             out.append(f" ({t(word)})", style="yellow")
         elif view.low:
             out.append("  " + t("header.low", amount=yuan2(low)), style="red")

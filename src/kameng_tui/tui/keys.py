@@ -127,6 +127,7 @@ SETTINGS_KEYS = (
     Key("settings.delete", "d", "delete"),
     Key("settings.test", "t", "test"),
     Key("settings.sync", "s", "sync"),
+    Key("settings.secret", "k", "secret"),
     Key("settings.menu", "escape", "menu", show=False),
 )
 

@@ -22,7 +22,7 @@ from typing import Any, Mapping
 import httpx
 
 from kameng_tui.domain.errors import (
-    ConfigError, OffShelf, OutcomeUnknown, SecretsUnavailable, SupplierError, SupplierUnavailable,
+    ConfigError, OffShelf, OutcomeUnknown, SecretMissing, SupplierError, SupplierUnavailable,
 )
 from kameng_tui.domain.models import Card, Product
 from kameng_tui.domain.untrusted import REASON_MAX, clean_text
@@ -77,7 +77,7 @@ class FuluSupplier:
         if not secret:
             from kameng_tui.secret_store import env_name  # only for the message
 
-            raise SecretsUnavailable(Msg("err.fulu.no_secret", name=name, env=env_name(name)))
+            raise SecretMissing(Msg("err.fulu.no_secret", name=name, env=env_name(name)))
         base = options.get("base_url") or (SANDBOX if str(options.get("sandbox", "")).lower() in ("1", "true") else PRODUCTION)
         if not (base.startswith("https://") or base.startswith("http://127.0.0.1") or base.startswith("http://localhost")):
             raise ConfigError(Msg("err.fulu.not_https", base=base))

@@ -37,7 +37,7 @@ import httpx
 
 from kameng_tui import __version__
 from kameng_tui.domain.errors import (
-    AuthFailed, ClockSkew, ConfigError, OffShelf, OutcomeUnknown, RateLimited, SecretsUnavailable, SupplierError,
+    AuthFailed, ClockSkew, ConfigError, OffShelf, OutcomeUnknown, RateLimited, SecretMissing, SupplierError,
     SupplierUnavailable,
 )
 from kameng_tui.messages import Localized, Msg
@@ -124,7 +124,7 @@ class HttpSupplier:
         if not secret:
             from kameng_tui.secret_store import env_name  # only for the message
 
-            raise SecretsUnavailable(Msg("err.supplier.no_secret_http", name=name, fix=fix, env=env_name(name)))
+            raise SecretMissing(Msg("err.supplier.no_secret_http", name=name, env=env_name(name)))
         return cls(name, base, key_id, secret,
                    deadline_s=_num(options, "deadline_s", 20.0, name), connect_s=_num(options, "connect_s", 3.0, name),
                    read_s=_num(options, "read_s", 10.0, name),

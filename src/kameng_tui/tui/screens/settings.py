@@ -27,7 +27,7 @@ from kameng_tui.tui.widgets.supplier_panel import SupplierPanel
 from kameng_tui.tui.widgets.fit_footer import FitFooter
 
 SECTIONS = ("suppliers", "pricing", "ui", "keys", "ledger")
-SUPPLIER_ACTIONS = {"test", "sync"}
+SUPPLIER_ACTIONS = {"test", "sync", "secret"}
 EDIT_ACTIONS = {"new", "delete"}
 NARROW_BELOW = 100
 
@@ -114,6 +114,9 @@ class SettingsScreen(Screen[None]):
 
     def action_sync(self) -> None:
         self.query_one(SupplierPanel).sync()
+
+    def action_secret(self) -> None:
+        self.query_one(SupplierPanel).ask_secret()
 
     def on_ledger_state_changed(self, _: LedgerStateChanged) -> None:
         """The ledger started or stopped refusing writes (app.refused)."""

@@ -5,6 +5,7 @@ progress. All IO runs in workers through SupplierAdmin; this widget only renders
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Awaitable, Callable
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
@@ -169,6 +170,36 @@ class SupplierPanel(Vertical):
         await self.reload()
         self.app.catalog_changed()
 
+    def ask_secret(self) -> None:
+        """`k`: store or replace the selected supplier's secret (add refuses a name that exists)."""
+        from kameng_tui.tui.screens.secret_entry import SecretEntry
+
+        name = self.selected()
+        if name is None:
+            return
+
+        def entered(secret: str | None) -> None:
+            if secret:
+                self.run_worker(self._store_secret(name, secret), group="sup-secret", exclusive=True,
+                                exit_on_error=False)
+
+        self.app.push_screen(SecretEntry(self.t("sup.secret_title", name=name)), entered)
+
+    async def _store_secret(self, name: str, secret: str) -> None:
+        import asyncio
+
+        try:                             # in a thread: a locked keyring may take seconds
+            await asyncio.to_thread(self.app.ctx.supplier_admin.set_secret, name, secret)
+        except SecretsUnavailable:       # no usable keyring: offer the key file, as adding does
+            self._offer_key_file(lambda: self._store_secret(name, secret))
+            return
+        except KamengError as exc:
+            self.message(exc.text(self.lang), "bold red")
+            return
+        await self.reload(select=name)
+        self.message(self.t("sup.secret_stored", name=name), "green")
+        self.app.suppliers_changed()      # the header asks the balance again
+
     def remove(self) -> None:
         name = self.selected()
         if name is None:
@@ -252,7 +283,12 @@ class SupplierPanel(Vertical):
         except SecretsUnavailable as exc:
             self.field_error(exc)
             self.message("")
-            self._offer_key_file(new)
+
+            def again() -> Awaitable[None]:
+                self.busy = True
+                return self._add(new)
+
+            self._offer_key_file(again)
             return
         except KamengError as exc:
             self.field_error(exc)
@@ -296,8 +332,9 @@ class SupplierPanel(Vertical):
         self.app.suppliers_changed()
         self.app.catalog_changed()
 
-    def _offer_key_file(self, new: NewSupplier) -> None:
-        """No usable keyring: the explicit opt-in (a 0600 key file), never a silent fallback."""
+    def _offer_key_file(self, again: Callable[[], Awaitable[None]]) -> None:
+        """No usable keyring: the explicit opt-in (a 0600 key file), never a silent fallback;
+        yes runs `again` (the add, or the secret's storing) with the file in use."""
         from kameng_tui.tui.screens.confirm import ConfirmScreen
 
         secrets = self.app.ctx.supplier_admin
@@ -312,8 +349,7 @@ class SupplierPanel(Vertical):
                     return
                 self.message(self.t("sup.key_file_on", path=str(path)), "yellow")
                 self.app.refresh_data_key()       # the file holds the data key too: the header's notice goes
-                self.busy = True
-                self.run_worker(self._add(new), group="sup-add", exit_on_error=False)
+                self.run_worker(again(), group="sup-again", exit_on_error=False)
 
         self.app.push_screen(ConfirmScreen(self.t("sup.key_file_ask", backend=f"{st.kind}: {st.name}",
                                                   path=str(secrets.key_file))), answer)
