@@ -354,11 +354,8 @@ class KamengApp(UnhandledExceptionHook):
         self.refresh_css()
 
     def catalog_changed(self) -> None:
-        """A sync or a removed supplier changed the catalog: screens showing it reload, and
-        the header's balances are asked again (a sync that worked after a secret was fixed
-        must not leave the header saying 未存密钥)."""
+        """A sync or a removed supplier changed the catalog: screens showing it reload."""
         self.tell_screens(CatalogChanged)
-        self.run_worker(self.refresh_balances(), group="balances", exit_on_error=False)
 
     def suppliers_changed(self) -> None:
         self._render_status()

@@ -168,7 +168,8 @@ class SupplierPanel(Vertical):
             bar.update(Text(f"{progress_bar(n, n)} {n}/{n}  " + t("sup.sync_done", name=name, n=n,
                             new=report.new.get(name, 0), changed=report.price_changes.get(name, 0)), style="green"))
         await self.reload()
-        self.app.catalog_changed()
+        self.app.suppliers_changed()      # the header's balances asked again: a sync that worked after a
+        self.app.catalog_changed()        # secret was fixed must not leave it saying 未存密钥
 
     def ask_secret(self) -> None:
         """`k`: store or replace the selected supplier's secret (add refuses a name that exists)."""

@@ -161,7 +161,9 @@ class VirtualList(ScrollView, can_focus=True):
     def _strip(self, segments: list[Segment], width: int, style: Style | None) -> Strip:
         """The row's segments cut or padded to `width` and styled, as one Strip (Strip's own
         crop_extend and apply_style would make three, each with its caches)."""
-        base = self.base_style() if style is None else self.base_style() + style
+        base = self.base_style()
+        if style is not None:
+            base += style
         line = Segment.adjust_line_length(segments, width)
         return Strip(list(Segment.apply_style(line, base)), width)
 
